@@ -1,0 +1,621 @@
+"""The data contract (``shared/spec/DATA.md``) as data.
+
+One place that the readers, the validator, the generator and the docs all use:
+every input table, its columns, their Chinese header aliases, types, codes with
+their Chinese labels, and the row and cross-table rules.
+
+Column kinds
+------------
+``str``      free text (whitespace stripped)
+``int``      whole number (full-width digits accepted) -> pandas ``Int64``
+``float``    number -> ``float64``
+``date``     ``YYYY-MM-DD`` and the other forms in DATA.md -> ``datetime64[ns]``
+``bool``     true/false, 1/0, yes/no, 是/否, Y/N -> pandas ``boolean``
+``code``     one of ``Column.codes`` (code or its Chinese label) -> the code, as str
+``list``     codes separated by ; ； , ， or 、 -> the codes joined by ``;``
+``ref``      a reference to another table's id (``Column.ref``) -> str
+
+Clean tables keep the canonical English column names, in contract order, with
+the dtypes above; PII columns are absent and person ids are pseudonymised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["str", "int", "float", "date", "bool", "code", "list", "ref"]
+Geometry = Literal["polygon", "point", "point_or_polygon"]
+
+#: pandas dtype of each column kind in a clean table.
+DTYPES: dict[str, str] = {
+    "str": "string",
+    "int": "Int64",
+    "float": "float64",
+    "date": "datetime64[ns]",
+    "bool": "boolean",
+    "code": "string",
+    "list": "string",
+    "ref": "string",
+}
+
+#: Separator of list values in clean tables.
+LIST_SEP = ";"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input table.
+
+    ``required`` means the header must carry the column (else the file is
+    rejected); ``nullable`` means a cell may be empty.
+    """
+
+    name: str
+    kind: Kind = "str"
+    aliases: tuple[str, ...] = ()
+    label_zh: str = ""
+    required: bool = True
+    nullable: bool = False
+    codes: dict[str, str] | None = None  # code -> Chinese label
+    ref: str | None = None  # table whose id this column references
+    minimum: float | None = None
+    min_exclusive: bool = False
+    maximum: float | None = None
+    pattern: str | None = None
+    unique: bool = False
+    pii: bool = False  # dropped on load
+    person_id: bool = False  # replaced by a keyed hash on load
+    default: object = None  # value used for an empty cell
+    nullable_when: tuple[str, tuple[str, ...]] | None = None  # (column, codes) that allow empty
+    description: str = ""
+
+    @property
+    def dtype(self) -> str:
+        return DTYPES[self.kind]
+
+
+@dataclass(frozen=True)
+class Compare:
+    """Row rule ``left op right`` between two columns, checked when both are present."""
+
+    left: str
+    op: Literal["<=", ">="]
+    right: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """One input table of the contract."""
+
+    name: str
+    title_zh: str
+    columns: tuple[Column, ...]
+    geometry: Geometry | None = None
+    required: bool = False
+    id_column: str | None = None
+    unique_together: tuple[str, ...] = ()
+    compare: tuple[Compare, ...] = ()
+    start: str | None = None  # roster start column (active-at-end-of-year rule)
+    end: str | None = None
+    date_column: str | None = None  # the column that places an event in a year
+    file_aliases: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def is_geo(self) -> bool:
+        return self.geometry is not None
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        if self.is_geo:
+            return (".geojson", ".gpkg", ".shp")
+        return (".csv", ".xlsx")
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        known = ", ".join(c.name for c in self.columns)
+        msg = f"Table {self.name!r} has no column {name!r}; known: {known}."
+        raise KeyError(msg)
+
+    @property
+    def clean_columns(self) -> tuple[Column, ...]:
+        """Columns kept in the clean table (PII dropped)."""
+        return tuple(c for c in self.columns if not c.pii)
+
+    def header_map(self) -> dict[str, str]:
+        """Map every accepted header spelling (case-folded) to the canonical name."""
+        out: dict[str, str] = {}
+        for col in self.columns:
+            for spelling in (col.name, *col.aliases):
+                out[_fold(spelling)] = col.name
+        return out
+
+
+def _fold(header: str) -> str:
+    return str(header).strip().casefold().replace(" ", "")
+
+
+# --------------------------------------------------------------------------- codes
+
+BRANDS = {"lin_zhi": "邻治", "lin_he": "邻和", "lin_zhu": "邻助", "lin_le": "邻乐"}
+FACILITY_CATEGORIES = {
+    "service_center": "综合服务中心",
+    "elderly_center": "养老服务中心",
+    "day_care": "日间照料站",
+    "culture_room": "文体活动室",
+    "library": "阅览室",
+    "rehab_center": "康复中心",
+    "fitness": "健身点",
+    "mediation_room": "调解室",
+    "market": "农贸市场",
+    "clinic": "卫生服务站",
+    "other": "其他",
+}
+ORG_KINDS = {
+    "culture": "文体",
+    "charity": "公益慈善",
+    "volunteer": "志愿服务",
+    "mediation": "调解",
+    "elderly": "为老服务",
+    "other": "其他",
+}
+CHARITY_KINDS = {
+    "enterprise": "企业",
+    "foundation": "基金会",
+    "merchant": "爱心商户",
+    "partner_unit": "共建单位",
+    "individual": "个人",
+    "other": "其他",
+}
+ACTIVITY_CATEGORIES = {
+    "elderly_aid": "助老",
+    "disability_aid": "助残",
+    "patrol": "治安巡逻",
+    "environment": "环境卫生",
+    "culture": "文化",
+    "mediation": "调解",
+    "other": "其他",
+}
+DISPUTE_TYPES = {
+    "parking": "停车",
+    "noise": "噪音",
+    "neighbor": "邻里",
+    "property": "物业",
+    "family": "家庭",
+    "sanitation": "环境卫生",
+    "other": "其他",
+}
+MEDIATORS = {
+    "police": "民警",
+    "grid_worker": "网格员",
+    "volunteer": "志愿者",
+    "party_member": "党员",
+    "owners_committee": "业委会",
+    "lawyer": "律师",
+    "social_worker": "社工",
+}
+OUTCOMES = {
+    "resolved": "调解成功",
+    "partial": "部分成功",
+    "failed": "调解不成",
+    "referred": "转交",
+    "pending": "办理中",
+}
+VULNERABLE_GROUPS = {"elderly_alone": "独居老人", "elderly": "高龄老人", "disabled": "残疾人"}
+SERVICE_TYPES = {
+    "companion_visit": "陪伴探访",
+    "shopping_help": "代购助餐",
+    "health_check": "健康义诊",
+    "counselling": "心理咨询",
+    "rehab": "康复训练",
+    "day_care": "日间照料",
+    "other": "其他",
+}
+CULTURE_CATEGORIES = {
+    "calligraphy": "书画",
+    "opera": "戏曲",
+    "chess": "棋牌",
+    "reading": "阅读",
+    "singing": "歌唱",
+    "fitness": "健身",
+    "lecture": "讲座",
+    "other": "其他",
+}
+CHANNELS = {"online": "网上", "hotline": "热线", "visit": "来访", "grid": "网格上报"}
+AGE_GROUPS = {"18-34": "18-34岁", "35-49": "35-49岁", "50-64": "50-64岁", "65+": "65岁及以上"}
+
+#: Every code list, by the name the docs use.
+CODE_LISTS: dict[str, dict[str, str]] = {
+    "brand": BRANDS,
+    "facility_category": FACILITY_CATEGORIES,
+    "org_kind": ORG_KINDS,
+    "charity_kind": CHARITY_KINDS,
+    "activity_category": ACTIVITY_CATEGORIES,
+    "dispute_type": DISPUTE_TYPES,
+    "mediator": MEDIATORS,
+    "outcome": OUTCOMES,
+    "vulnerable_group": VULNERABLE_GROUPS,
+    "service_type": SERVICE_TYPES,
+    "culture_category": CULTURE_CATEGORIES,
+    "channel": CHANNELS,
+    "age_group": AGE_GROUPS,
+}
+
+# ------------------------------------------------------------------ shared columns
+
+ID_PATTERN = r"[a-z][a-z0-9_]*"
+
+
+def _community(**kw: object) -> Column:
+    return Column("community_id", "ref", ("社区", "社区编码", "所属社区"), "社区", ref="communities", **kw)  # type: ignore[arg-type]
+
+
+def _compound(**kw: object) -> Column:
+    return Column("compound_id", "ref", ("小区", "小区编码"), "小区", ref="compounds", **kw)  # type: ignore[arg-type]
+
+
+def _id(name: str, *aliases: str, label: str, person: bool = False) -> Column:
+    return Column(name, "str", aliases, label, unique=True, person_id=person)
+
+
+def _date(name: str, *aliases: str, label: str, nullable: bool = False, required: bool = True) -> Column:
+    return Column(name, "date", aliases, label, nullable=nullable, required=required)
+
+
+def _pii(name: str, *aliases: str, label: str) -> Column:
+    return Column(name, "str", aliases, label, required=False, nullable=True, pii=True)
+
+
+PII_NAME = ("姓名",)
+PII_PHONE = ("电话", "联系电话", "手机", "手机号")
+PII_ID_NUMBER = ("身份证号", "身份证号码", "证件号码")
+
+# ------------------------------------------------------------------------- tables
+
+TABLES: dict[str, Table] = {}
+
+
+def _add(table: Table) -> None:
+    TABLES[table.name] = table
+
+
+_add(Table(
+    "communities", "社区", required=True, id_column="community_id",
+    file_aliases=("社区", "社区信息"),
+    description="The communities of the zone, each with its brand.",
+    columns=(
+        Column("community_id", "str", ("社区编码",), "社区编码", unique=True, pattern=ID_PATTERN),
+        Column("name_zh", "str", ("社区名称",), "社区名称"),
+        Column("name_en", "str", ("英文名称",), "英文名称", required=False, nullable=True),
+        Column("brand", "code", ("品牌",), "品牌", nullable=True, codes=BRANDS, required=False),
+        Column("zone_id", "str", ("街道", "街道编码", "实验区"), "街道"),
+    ),
+))
+
+_add(Table(
+    "population", "人口", unique_together=("community_id", "year"),
+    file_aliases=("人口", "人口统计"),
+    description="Population of each community by year.",
+    compare=(
+        Compare("age_65_plus", "<=", "residents", "age_65_plus_exceeds_residents"),
+        Compare("disabled", "<=", "residents", "disabled_exceeds_residents"),
+    ),
+    columns=(
+        _community(),
+        Column("year", "int", ("年份",), "年份", minimum=1949, maximum=2100),
+        Column("residents", "int", ("实有人口",), "实有人口", minimum=0),
+        Column("resident_population", "int", ("常住人口",), "常住人口", minimum=0),
+        Column("households", "int", ("户数",), "户数", minimum=0, min_exclusive=True),
+        Column("age_65_plus", "int", ("65岁以上人口", "65周岁以上人口"), "65岁以上人口", minimum=0),
+        Column("disabled", "int", ("残疾人数",), "残疾人数", minimum=0, required=False, nullable=True),
+    ),
+))
+
+_add(Table(
+    "boundaries", "社区边界", geometry="polygon",
+    file_aliases=("社区边界",),
+    description="Community boundaries (polygons, WGS84 or CGCS2000).",
+    columns=(_community(unique=True),),
+))
+
+_add(Table(
+    "compounds", "小区", geometry="point_or_polygon", id_column="compound_id",
+    file_aliases=("小区",),
+    description="Residential compounds (小区) as points or polygons.",
+    columns=(
+        Column("compound_id", "str", ("小区编码",), "小区编码", unique=True),
+        _community(),
+        Column("name_zh", "str", ("小区名称", "名称"), "小区名称"),
+        Column("households", "int", ("户数",), "户数", minimum=0, min_exclusive=True),
+        Column("built_year", "int", ("建成年份",), "建成年份", minimum=1800, maximum=2100,
+               required=False, nullable=True),
+        _date("renovation_completed_on", "改造完成日期", label="改造完成日期", nullable=True, required=False),
+        Column("parking_spaces", "int", ("停车位",), "停车位", minimum=0, required=False, nullable=True),
+        _date("party_branch_since", "党支部成立日期", label="党支部成立日期", nullable=True, required=False),
+        _date("owners_committee_since", "业委会成立日期", label="业委会成立日期", nullable=True, required=False),
+        Column("self_governed", "bool", ("自治小区",), "自治小区", required=False, nullable=True),
+    ),
+))
+
+_add(Table(
+    "facilities", "设施", geometry="point", id_column="facility_id",
+    file_aliases=("设施", "服务设施"),
+    description="Service facilities (points).",
+    columns=(
+        Column("facility_id", "str", ("设施编码",), "设施编码", unique=True),
+        _community(),
+        Column("name_zh", "str", ("设施名称", "名称"), "设施名称"),
+        Column("category", "code", ("类别",), "类别", codes=FACILITY_CATEGORIES),
+        Column("floor_area_m2", "float", ("建筑面积",), "建筑面积", minimum=0, required=False,
+               nullable=False, nullable_when=("category", ("fitness", "market"))),
+        _date("opened_on", "启用日期", label="启用日期"),
+    ),
+))
+
+_add(Table(
+    "social_organizations", "社区社会组织", id_column="org_id",
+    start="registered_on", end="dissolved_on", file_aliases=("社会组织",),
+    description="Community social organisations (社区社会组织).",
+    compare=(Compare("dissolved_on", ">=", "registered_on", "end_before_start"),),
+    columns=(
+        _id("org_id", "组织编码", label="组织编码"),
+        _community(),
+        Column("name_zh", "str", ("组织名称",), "组织名称"),
+        Column("kind", "code", ("类型",), "类型", codes=ORG_KINDS),
+        _date("registered_on", "成立日期", label="成立日期"),
+        _date("dissolved_on", "注销日期", label="注销日期", nullable=True, required=False),
+    ),
+))
+
+_add(Table(
+    "volunteers", "志愿者", id_column="volunteer_id",
+    start="registered_on", end="left_on", file_aliases=("志愿者", "志愿者名册"),
+    description="Registered volunteers (注册志愿者).",
+    compare=(Compare("left_on", ">=", "registered_on", "end_before_start"),),
+    columns=(
+        _id("volunteer_id", "志愿者编号", label="志愿者编号", person=True),
+        _community(),
+        Column("team", "str", ("所属队伍", "队伍"), "所属队伍", required=False, nullable=True),
+        Column("birth_year", "int", ("出生年份",), "出生年份", minimum=1900, maximum=2100,
+               required=False, nullable=True),
+        _date("registered_on", "注册日期", label="注册日期"),
+        _date("left_on", "退出日期", label="退出日期", nullable=True, required=False),
+        _pii("name", *PII_NAME, label="姓名"),
+        _pii("phone", *PII_PHONE, label="电话"),
+        _pii("id_number", *PII_ID_NUMBER, label="身份证号"),
+    ),
+))
+
+_add(Table(
+    "charity_resources", "社会慈善资源", id_column="resource_id",
+    start="joined_on", end="left_on", file_aliases=("慈善资源", "社会慈善资源"),
+    description="Charity resources (社会慈善资源).",
+    compare=(Compare("left_on", ">=", "joined_on", "end_before_start"),),
+    columns=(
+        _id("resource_id", "资源编码", label="资源编码"),
+        _community(),
+        Column("name_zh", "str", ("名称",), "名称"),
+        Column("kind", "code", ("类型",), "类型", codes=CHARITY_KINDS),
+        _date("joined_on", "加入日期", label="加入日期"),
+        _date("left_on", "退出日期", label="退出日期", nullable=True, required=False),
+    ),
+))
+
+_add(Table(
+    "social_workers", "社工", id_column="worker_id",
+    start="joined_on", end="left_on", file_aliases=("社工", "社工名册"),
+    description="Social workers (社工).",
+    compare=(Compare("left_on", ">=", "joined_on", "end_before_start"),),
+    columns=(
+        _id("worker_id", "社工编号", label="社工编号", person=True),
+        _community(),
+        Column("certified", "bool", ("持证",), "持证", required=False, nullable=True),
+        _date("joined_on", "入职日期", label="入职日期"),
+        _date("left_on", "离职日期", label="离职日期", nullable=True, required=False),
+        _pii("name", *PII_NAME, label="姓名"),
+    ),
+))
+
+_add(Table(
+    "volunteer_activities", "志愿服务活动", id_column="activity_id", date_column="date",
+    file_aliases=("志愿服务活动", "志愿活动"),
+    description="Volunteer activities ledger.",
+    columns=(
+        _id("activity_id", "活动编号", label="活动编号"),
+        _community(),
+        _date("date", "活动日期", label="活动日期"),
+        Column("team", "str", ("队伍",), "队伍", required=False, nullable=True),
+        Column("category", "code", ("类别",), "类别", codes=ACTIVITY_CATEGORIES),
+        Column("volunteers", "int", ("参与人数",), "参与人数", minimum=0, min_exclusive=True),
+        Column("hours", "float", ("服务时长",), "服务时长", minimum=0, min_exclusive=True),
+        Column("beneficiaries", "int", ("受益人数",), "受益人数", minimum=0, required=False, nullable=True),
+    ),
+))
+
+_add(Table(
+    "mediation_cases", "矛盾纠纷调解", id_column="case_id", date_column="received_on",
+    file_aliases=("调解台账", "矛盾纠纷调解台账", "调解案件"),
+    description="Mediation cases ledger (矛盾纠纷调解台账).",
+    compare=(Compare("closed_on", ">=", "received_on", "closed_before_received"),),
+    columns=(
+        _id("case_id", "案件编号", label="案件编号"),
+        _community(),
+        _compound(required=False, nullable=True),
+        _date("received_on", "受理日期", label="受理日期"),
+        _date("closed_on", "办结日期", label="办结日期", nullable=True, required=False),
+        Column("dispute_type", "code", ("纠纷类型",), "纠纷类型", codes=DISPUTE_TYPES),
+        Column("mediators", "list", ("参与调解力量", "调解力量"), "参与调解力量", codes=MEDIATORS,
+               nullable=True),
+        Column("outcome", "code", ("调解结果",), "调解结果", codes=OUTCOMES),
+    ),
+))
+
+_add(Table(
+    "vulnerable_residents", "困难群体名册", id_column="resident_id",
+    start="registered_on", end="left_on", file_aliases=("困难群体名册", "服务对象"),
+    description="Register of older and disabled residents served (邻助).",
+    compare=(Compare("left_on", ">=", "registered_on", "end_before_start"),),
+    columns=(
+        _id("resident_id", "人员编号", "服务对象编号", label="人员编号", person=True),
+        _community(),
+        _compound(required=False, nullable=True),
+        Column("group", "code", ("类别",), "类别", codes=VULNERABLE_GROUPS),
+        Column("birth_year", "int", ("出生年份",), "出生年份", minimum=1900, maximum=2100,
+               required=False, nullable=True),
+        _date("registered_on", "登记日期", label="登记日期"),
+        _date("left_on", "注销日期", label="注销日期", nullable=True, required=False),
+        _pii("name", *PII_NAME, label="姓名"),
+        _pii("phone", *PII_PHONE, label="电话"),
+        _pii("id_number", *PII_ID_NUMBER, label="身份证号"),
+        _pii("address", "住址", "地址", "家庭住址", label="住址"),
+    ),
+))
+
+_add(Table(
+    "services", "服务记录", id_column="service_id", date_column="date",
+    file_aliases=("服务记录", "助老助残服务"),
+    description="Services delivered to registered residents.",
+    columns=(
+        _id("service_id", "服务编号", label="服务编号"),
+        _community(),
+        Column("resident_id", "ref", ("服务对象编号", "人员编号"), "服务对象编号",
+               ref="vulnerable_residents", person_id=True),
+        _date("date", "服务日期", label="服务日期"),
+        Column("service_type", "code", ("服务类型",), "服务类型", codes=SERVICE_TYPES),
+        Column("provider", "str", ("服务提供方",), "服务提供方", required=False, nullable=True),
+        Column("minutes", "int", ("时长(分钟)", "时长（分钟）", "时长"), "时长(分钟)",
+               minimum=0, min_exclusive=True),
+    ),
+))
+
+_add(Table(
+    "culture_events", "文体活动", id_column="event_id", date_column="date",
+    file_aliases=("文体活动",),
+    description="Culture and recreation events (邻乐).",
+    compare=(Compare("participants_65_plus", "<=", "participants", "elders_exceed_participants"),),
+    columns=(
+        _id("event_id", "活动编号", label="活动编号"),
+        _community(),
+        Column("facility_id", "ref", ("场所", "设施编码"), "场所", ref="facilities",
+               required=False, nullable=True),
+        _date("date", "活动日期", "日期", label="活动日期"),
+        Column("category", "code", ("类别",), "类别", codes=CULTURE_CATEGORIES),
+        Column("participants", "int", ("参与人数",), "参与人数", minimum=0, min_exclusive=True),
+        Column("participants_65_plus", "int", ("其中65岁以上",), "其中65岁以上", minimum=0,
+               required=False, nullable=True),
+    ),
+))
+
+_add(Table(
+    "resident_requests", "居民诉求", id_column="request_id", date_column="received_on",
+    file_aliases=("居民诉求",),
+    description="Resident requests and complaints (居民诉求).",
+    compare=(Compare("closed_on", ">=", "received_on", "closed_before_received"),),
+    columns=(
+        _id("request_id", "诉求编号", label="诉求编号"),
+        _community(),
+        Column("channel", "code", ("渠道",), "渠道", codes=CHANNELS),
+        Column("category", "str", ("类别",), "类别", required=False, nullable=True),
+        _date("received_on", "受理日期", label="受理日期"),
+        _date("closed_on", "办结日期", label="办结日期", nullable=True, required=False),
+        Column("satisfied", "bool", ("是否满意",), "是否满意", required=False, nullable=True),
+    ),
+))
+
+_SURVEY_ITEMS = (
+    ("q_environment", "环境"),
+    ("q_safety", "治安"),
+    ("q_services", "服务"),
+    ("q_participation", "参与"),
+    ("q_harmony", "邻里和睦"),
+    ("q_culture", "文化生活"),
+    ("q_overall", "总体满意度"),
+)
+
+_add(Table(
+    "survey_responses", "居民满意度调查", id_column="response_id",
+    file_aliases=("满意度调查", "居民满意度调查"),
+    description="Resident satisfaction survey responses.",
+    columns=(
+        _id("response_id", "问卷编号", label="问卷编号"),
+        _community(),
+        Column("year", "int", ("年份",), "年份", minimum=1949, maximum=2100),
+        Column("age_group", "code", ("年龄段",), "年龄段", codes=AGE_GROUPS, required=False,
+               nullable=True),
+        Column("weight", "float", ("权重",), "权重", minimum=0, min_exclusive=True,
+               required=False, nullable=True, default=1.0),
+        *(Column(q, "int", (zh,), zh, minimum=1, maximum=5, required=False, nullable=True)
+          for q, zh in _SURVEY_ITEMS),
+    ),
+))
+
+SURVEY_ITEMS: tuple[str, ...] = tuple(q for q, _ in _SURVEY_ITEMS)
+
+#: The order in which tables are validated (references point backwards).
+TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
+
+
+# --------------------------------------------------------------------- rule names
+
+#: Every rule a quarantined row can break, with its Chinese and English message
+#: templates (``{column}`` and ``{value}`` are filled in; ``{detail}`` adds context).
+RULES: dict[str, tuple[str, str]] = {
+    "missing_value": ("“{column}”: 必填项为空", "{column}: required value is empty"),
+    "not_a_date": ("“{column}”: 无法识别的日期 “{value}”", "{column}: not a date: {value!r}"),
+    "not_an_integer": ("“{column}”: 不是整数 “{value}”", "{column}: not a whole number: {value!r}"),
+    "not_a_number": ("“{column}”: 不是数字 “{value}”", "{column}: not a number: {value!r}"),
+    "not_a_boolean": ("“{column}”: 无法识别的是/否 “{value}”", "{column}: not a yes/no value: {value!r}"),
+    "unknown_code": ("“{column}”: 不在代码表中 “{value}”（可用: {detail}）",
+                     "{column}: unknown code {value!r} (valid: {detail})"),
+    "bad_pattern": ("“{column}”: 格式不符 “{value}”（应为 {detail}）",
+                    "{column}: {value!r} does not match {detail}"),
+    "below_minimum": ("“{column}”: 数值 “{value}” 小于允许的最小值 {detail}",
+                      "{column}: {value!r} is below the minimum {detail}"),
+    "above_maximum": ("“{column}”: 数值 “{value}” 大于允许的最大值 {detail}",
+                      "{column}: {value!r} is above the maximum {detail}"),
+    "duplicate_id": ("“{column}”: 编号重复 “{value}”（保留第 {detail} 行）",
+                     "{column}: duplicate id {value!r} (row {detail} kept)"),
+    "duplicate_row": ("与第 {detail} 行完全相同", "exact duplicate of row {detail}"),
+    "duplicate_key": ("“{column}”: 组合重复 “{value}”（保留第 {detail} 行）",
+                      "{column}: duplicate key {value!r} (row {detail} kept)"),
+    "unknown_reference": ("“{column}”: 找不到引用 “{value}”", "{column}: unknown reference {value!r}"),
+    "future_date": ("“{column}”: 日期 “{value}” 晚于数据截止日 {detail}",
+                    "{column}: date {value!r} is after the as-of date {detail}"),
+    "end_before_start": ("“{column}”: 结束日期 “{value}” 早于开始日期", "{column}: end date {value!r} is before the start"),
+    "closed_before_received": ("“{column}”: 办结日期 “{value}” 早于受理日期",
+                               "{column}: closed date {value!r} is before the received date"),
+    "age_65_plus_exceeds_residents": ("“{column}”: 65岁以上人口 “{value}” 超过实有人口",
+                                      "{column}: {value!r} aged 65+ exceeds residents"),
+    "disabled_exceeds_residents": ("“{column}”: 残疾人数 “{value}” 超过实有人口",
+                                   "{column}: {value!r} disabled exceeds residents"),
+    "elders_exceed_participants": ("“{column}”: 65岁以上参与人数 “{value}” 超过参与人数",
+                                   "{column}: {value!r} aged 65+ exceeds participants"),
+    "missing_geometry": ("缺少几何图形", "geometry is missing"),
+    "wrong_geometry_type": ("几何类型 “{value}” 不符（应为 {detail}）",
+                            "geometry type {value!r} is not allowed (expected {detail})"),
+    "invalid_geometry": ("几何图形无效: {detail}", "invalid geometry: {detail}"),
+    "outside_zone": ("位置超出实验区范围（容差1公里）", "location is outside the zone's bounding box (1 km tolerance)"),
+}
+
+
+def table(name: str) -> Table:
+    """Return the contract of table ``name``.
+
+    >>> table("population").column("households").aliases
+    ('户数',)
+    """
+    try:
+        return TABLES[name]
+    except KeyError:
+        known = ", ".join(TABLES)
+        msg = f"Unknown table {name!r}; known: {known}."
+        raise KeyError(msg) from None
+
+
+def code_label(codes: dict[str, str], code: str, lang: str = "zh") -> str:
+    """Return the label of ``code`` in ``lang`` (the code itself in English)."""
+    return codes.get(code, code) if lang == "zh" else code
