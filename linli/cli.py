@@ -1,0 +1,181 @@
+"""The ``linli`` command.
+
+Every sub-command turns a :class:`linli.errors.LinliError` (bad input, bad
+option) into one line on stderr and exit code 2; an unexpected error is also one
+line (exit 3) unless ``--debug`` asks for the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__, config
+from .privacy import redact
+from .errors import LinliError
+
+log = logging.getLogger("linli")
+
+EXIT_OK = 0
+EXIT_INPUT = 2
+EXIT_BUG = 3
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+# ---------------------------------------------------------------------- commands
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .dataset import load_dataset, save_dataset
+
+    ds = load_dataset(args.data_dir, as_of=args.as_of)
+    out = Path(args.out)
+    written = save_dataset(ds, out)
+    _print_summary(ds)
+    n_rows = int(ds.provenance["rows_quarantined"].sum())
+    print(f"\nquarantine: {n_rows} row(s), {len(ds.quarantine)} rule break(s) -> {written['quarantine']}")
+    if len(ds.quarantine):
+        rules = ds.quarantine.groupby(["table", "rule"]).size().rename("n").reset_index()
+        for row in rules.itertuples(index=False):
+            print(f"  {row.table:<22} {row.rule:<32} {row.n:>6}")
+    return EXIT_OK
+
+
+def _print_summary(ds: object) -> None:
+    from .dataset import Dataset
+
+    assert isinstance(ds, Dataset)
+    print(f"data: {ds.data_dir}   as of: {ds.as_of.isoformat()}" + ("   (synthetic)" if ds.synthetic else ""))
+    header = f"{'table':<22} {'file':<32} {'read':>7} {'loaded':>7} {'quarantined':>11}"
+    print(header)
+    print("-" * len(header))
+    for row in ds.provenance.itertuples(index=False):
+        if row.status == "absent":
+            print(f"{row.table:<22} {'(absent — optional)':<32} {'-':>7} {'-':>7} {'-':>11}")
+            continue
+        print(f"{row.table:<22} {row.file:<32} {row.rows_read:>7} {row.rows_loaded:>7} {row.rows_quarantined:>11}")
+    total = ds.provenance[["rows_read", "rows_loaded", "rows_quarantined"]].sum()
+    print("-" * len(header))
+    print(f"{'total':<22} {'':<32} {total.rows_read:>7} {total.rows_loaded:>7} {total.rows_quarantined:>11}")
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from .synth import generate
+
+    out = Path(args.out)
+    written = generate(out, communities=args.communities, seed=args.seed, progress=not args.quiet)
+    print(f"wrote {len(written)} files to {out}")
+    return EXIT_OK
+
+
+# -------------------------------------------------------------------------- main
+
+
+def _years(text: str) -> list[int]:
+    try:
+        return [int(y) for y in text.split(",") if y.strip()]
+    except ValueError:
+        msg = f"--years {text!r}: expected years separated by commas, e.g. 2023,2024"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        msg = f"{text!r} is not a date; use YYYY-MM-DD"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="linli",
+        description=(
+            "linli (邻里): assess a community-governance innovation zone from its ledgers (台账). "
+            "Reads the tables in the data directory (CSV in UTF-8 or GBK, XLSX, GeoJSON/GeoPackage/"
+            "Shapefile; Chinese headers accepted), validates them, and computes indicators and reports."
+        ),
+        epilog="Exit codes: 0 done; 2 bad input or option (one-line reason on stderr); 3 internal error.",
+    )
+    parser.add_argument("--version", action="version", version=f"linli {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def data_dir(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--data-dir", type=Path, default=config.RAW_DIR, metavar="DIR",
+            help=f"directory of raw ledgers (default: {config.RAW_DIR})",
+        )
+
+    p = sub.add_parser(
+        "validate", help="read and check every table; write the quarantine",
+        description=(
+            "Read every table of the data contract, print rows read / loaded / quarantined per "
+            "table, and write OUT/quarantine.csv (table,file,row,column,rule,value,message_zh,"
+            "message_en), OUT/provenance.csv (file hashes and counts) and the clean tables as "
+            "Parquet under OUT/tables/. Quarantined rows are a finding, not a failure: the exit "
+            "code is 0 whenever every file could be read, 2 when a file is unreadable or lacks a "
+            "required column."
+        ),
+    )
+    data_dir(p)
+    p.add_argument("--out", type=Path, default=config.PROCESSED_DIR, metavar="DIR",
+                   help=f"where to write the outputs (default: {config.PROCESSED_DIR})")
+    p.add_argument("--as-of", type=_date, default=None, metavar="DATE",
+                   help="no date in the data may be later than this (default: dataset.yaml's as_of, else today)")
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser(
+        "synth", help="write a synthetic dataset in the data contract",
+        description=(
+            "Generate a complete synthetic dataset for one zone of N communities over 2022-2024, "
+            "deterministic for a seed. Personal fields are filled with obviously fake values."
+        ),
+    )
+    p.add_argument("--communities", type=int, default=4, metavar="N", help="number of communities (default 4)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="output directory")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=cmd_synth)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return EXIT_INPUT
+    try:
+        return handler(args)
+    except LinliError as exc:
+        print(f"linli {args.command}: {redact(str(exc))}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print(f"linli {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"linli {args.command}: internal error ({type(exc).__name__}: {redact(str(exc))}); "
+            "please report it, with --debug for the details",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

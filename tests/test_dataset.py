@@ -1,0 +1,187 @@
+"""load_dataset: ledgers as street offices keep them load to the canonical tables.
+
+The ledger fixture (tests/ledger.py) holds the same good records three ways —
+canonical UTF-8 CSV, an XLSX workbook and a GBK CSV with Chinese headers, dates,
+labels and community names — and the ledger forms add one broken row per rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pandas.testing as pdt
+import pytest
+
+from linli import contract
+from linli.dataset import load_dataset, save_dataset
+from linli.errors import InputError
+
+from . import ledger
+
+KEY = b"test-key"
+AS_OF = dt.date(2025, 1, 31)
+
+
+@pytest.fixture(scope="module")
+def canonical(tmp_path_factory: pytest.TempPathFactory):
+    out = tmp_path_factory.mktemp("canonical")
+    ledger.write_canonical(out)
+    return load_dataset(out, as_of=AS_OF, key=KEY)
+
+
+@pytest.fixture(scope="module", params=["xlsx", "gbk"])
+def ledgered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    out = tmp_path_factory.mktemp(f"ledger_{request.param}")
+    ledger.write_ledger(out, fmt=request.param)
+    return load_dataset(out, as_of=AS_OF, key=KEY)
+
+
+def test_canonical_twin_loads_without_quarantine(canonical) -> None:
+    assert canonical.quarantine.empty
+    loaded = canonical.provenance.set_index("table")
+    for name, rows in ledger.RECORDS.items():
+        assert loaded.loc[name, "rows_loaded"] == len(rows), name
+
+
+def test_ledger_loads_to_the_same_clean_tables(canonical, ledgered) -> None:
+    for name in ledger.RECORDS:
+        got, want = ledgered.tables[name], canonical.tables[name]
+        pdt.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True), obj=name)
+
+
+def test_each_bad_row_lands_under_its_rule(ledgered) -> None:
+    q = ledgered.quarantine
+    found = set(zip(q["table"], q["column"], q["rule"], strict=True))
+    assert found == ledger.expected_quarantine()
+
+
+def test_counts_reconcile(ledgered) -> None:
+    p = ledgered.provenance[ledgered.provenance["status"] == "loaded"]
+    assert (p["rows_read"] == p["rows_loaded"] + p["rows_quarantined"]).all()
+    # every bad row (20) plus the exact duplicate (1) is quarantined once
+    assert p["rows_quarantined"].sum() == len(ledger.BAD_ROWS) + 1
+    per_table = ledgered.quarantine.groupby("table")["row"].nunique()
+    assert per_table.to_dict() == p.set_index("table")["rows_quarantined"][lambda s: s > 0].to_dict()
+
+
+def test_quarantine_rows_are_spreadsheet_rows(ledgered) -> None:
+    q = ledgered.quarantine
+    # mediation_cases: 2 good rows are spreadsheet rows 2-3; the first bad row (去年春天) is row 4
+    row = q[(q["table"] == "mediation_cases") & (q["rule"] == "not_a_date")]["row"].tolist()
+    assert row == [4]
+    # the exact duplicate of resident_requests' first row sits after the 2 good rows: row 4, first seen at row 2
+    dup = q[q["rule"] == "duplicate_row"]
+    assert dup["row"].tolist() == [4]
+    assert "第4行" in dup["message_zh"].iloc[0] and "第 2 行" in dup["message_zh"].iloc[0]
+
+
+def test_messages_in_both_languages(ledgered) -> None:
+    q = ledgered.quarantine
+    msg = q[(q["table"] == "mediation_cases") & (q["rule"] == "not_a_date")]
+    assert msg["message_zh"].iloc[0] == "第4行 “受理日期”: 无法识别的日期 “去年春天”"
+    assert msg["message_en"].iloc[0] == "row 4, received_on: not a date: '去年春天'"
+
+
+def test_pii_dropped_and_ids_pseudonymised(canonical) -> None:
+    volunteers = canonical.tables["volunteers"]
+    assert not {"name", "phone", "id_number"} & set(volunteers.columns)
+    assert "address" not in canonical.tables["vulnerable_residents"].columns
+    assert not volunteers["volunteer_id"].isin(["V001", "V002"]).any()
+    # the same key gives the same pseudonym in both tables, so services still link to the register
+    register = set(canonical.tables["vulnerable_residents"]["resident_id"])
+    assert set(canonical.tables["services"]["resident_id"]) <= register
+
+
+def test_no_personal_value_in_any_file_written(ledgered, tmp_path: Path) -> None:
+    written = save_dataset(ledgered, tmp_path / "processed")
+    blobs = [p.read_bytes() for p in written.values()]
+    for value in ledger.PII_VALUES + ["V001", "R01", "W01"]:
+        needle = value.encode("utf-8")
+        assert not any(needle in b for b in blobs), value
+    text = ledgered.quarantine.to_csv()
+    for value in ledger.PII_VALUES:
+        assert value not in text
+
+
+def test_clean_dtypes_follow_the_contract(canonical) -> None:
+    for name, frame in canonical.tables.items():
+        for col in contract.TABLES[name].clean_columns:
+            assert str(frame[col.name].dtype) == col.dtype, (name, col.name)
+    cases = canonical.tables["mediation_cases"]
+    assert cases.loc[cases["case_id"] == "m1", "mediators"].item() == "police;grid_worker;volunteer"
+    survey = canonical.tables["survey_responses"]
+    assert survey["weight"].tolist() == [1.5, 1.0]  # empty weight takes the default 1
+
+
+def test_geo_tables_are_geodataframes_in_wgs84(canonical) -> None:
+    for name in ("boundaries", "compounds", "facilities"):
+        frame = canonical.tables[name]
+        assert frame.crs.to_epsg() == 4326
+        assert frame.geometry.notna().all()
+
+
+def test_absent_optional_table_is_reported_not_fatal(tmp_path: Path) -> None:
+    ledger.write_canonical(tmp_path)
+    (tmp_path / "services.csv").unlink()
+    ds = load_dataset(tmp_path, as_of=AS_OF, key=KEY)
+    status = ds.provenance.set_index("table")["status"]
+    assert status["services"] == "absent"
+    assert "services" not in ds.tables
+
+
+def test_missing_communities_is_an_input_error(tmp_path: Path) -> None:
+    ledger.write_canonical(tmp_path)
+    (tmp_path / "communities.csv").unlink()
+    with pytest.raises(InputError, match="communities"):
+        load_dataset(tmp_path, as_of=AS_OF, key=KEY)
+
+
+def test_geometry_rules(tmp_path: Path) -> None:
+    bowtie = {"type": "Polygon", "coordinates": [[[112.601, 26.891], [112.602, 26.892], [112.602, 26.891],
+                                                  [112.601, 26.892], [112.601, 26.891]]]}
+    extra = {
+        "compounds": [
+            # 0.1° east of the zone's east edge (112.62) ≈ 9.9 km, far beyond the 1 km tolerance
+            {"compound_id": "far", "community_id": "renminlu", "name_zh": "远方", "households": 10,
+             "geometry": ("point", (112.72, 26.895))},
+            # 0.005° east ≈ 0.5 km outside the box: within the tolerance, loaded
+            {"compound_id": "near", "community_id": "xiangbei", "name_zh": "近处", "households": 10,
+             "geometry": ("point", (112.625, 26.895))},
+            {"compound_id": "bow", "community_id": "renminlu", "name_zh": "领结", "households": 10,
+             "geometry": ("raw", bowtie)},
+            {"compound_id": "line", "community_id": "renminlu", "name_zh": "线", "households": 10,
+             "geometry": ("raw", {"type": "LineString", "coordinates": [[112.601, 26.891], [112.602, 26.892]]})},
+        ],
+    }
+    ledger.write_canonical(tmp_path)
+    ledger.write_geo(tmp_path, extra=extra)
+    ds = load_dataset(tmp_path, as_of=AS_OF, key=KEY)
+    q = ds.quarantine[ds.quarantine["table"] == "compounds"]
+    # features 3-6 of compounds.geojson (1-based feature numbers)
+    assert set(zip(q["row"], q["rule"], strict=True)) == {
+        (3, "outside_zone"), (5, "invalid_geometry"), (6, "wrong_geometry_type"),
+    }
+    assert "near" in set(ds.tables["compounds"]["compound_id"])
+
+
+def test_as_of_from_dataset_yaml(tmp_path: Path) -> None:
+    ledger.write_canonical(tmp_path)
+    (tmp_path / "dataset.yaml").write_text("name: t\nsynthetic: true\nas_of: 2024-06-30\n", encoding="utf-8")
+    ds = load_dataset(tmp_path, key=KEY)
+    assert ds.as_of == dt.date(2024, 6, 30) and ds.synthetic
+    # rows dated after 2024-06-30 are now in the future: m2 (2024-11-20), a2 (2024-10-01),
+    # volunteer V002's left_on (2024-12-31), facility f2 opened 2024-08-01; org o2 dissolved
+    # 2024-06-30 is on the as-of day itself and request q2 (2024-06-01) is before it: both kept
+    future = ds.quarantine[ds.quarantine["rule"] == "future_date"]
+    assert set(zip(future["table"], future["column"], strict=True)) == {
+        ("mediation_cases", "received_on"), ("volunteer_activities", "date"), ("volunteers", "left_on"),
+        ("facilities", "opened_on"),
+    }
+
+
+def test_processed_tables_round_trip(canonical, tmp_path: Path) -> None:
+    written = save_dataset(canonical, tmp_path)
+    back = pd.read_parquet(written["mediation_cases"])
+    pdt.assert_frame_equal(back, canonical.tables["mediation_cases"])

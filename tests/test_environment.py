@@ -1,0 +1,47 @@
+"""pyproject.toml pins and environment.yml agree, and every dependency is pinned."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _pyproject_pins() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    specs = list(project["dependencies"]) + [d for group in project["optional-dependencies"].values() for d in group]
+    pins: dict[str, str] = {}
+    for spec in specs:
+        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([0-9][0-9A-Za-z.\-]*)", spec)
+        assert match, f"{spec!r} is not pinned with =="
+        pins[match.group(1).lower()] = match.group(2)
+    return pins
+
+
+def _conda_pins() -> dict[str, str]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    pins: dict[str, str] = {}
+    for dep in env["dependencies"]:
+        if not isinstance(dep, str) or dep in {"pip"} or dep.startswith("python="):
+            continue
+        name, _, version = dep.partition("=")
+        assert version, f"{dep!r} in environment.yml is not pinned"
+        pins[name.lower()] = version
+    return pins
+
+
+def test_every_pyproject_dependency_is_pinned_and_mirrored() -> None:
+    assert _pyproject_pins() == _conda_pins()
+
+
+def test_python_version_agrees() -> None:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python="))
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    # requires-python is ">=3.11,<3.13"; the conda pin 3.11 must satisfy it
+    assert python == "python=3.11"
+    assert project["requires-python"] == ">=3.11,<3.13"

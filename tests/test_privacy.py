@@ -1,0 +1,55 @@
+"""Pseudonyms, redaction and small-cell suppression."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from linli import privacy
+
+
+def test_key_file_created_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LINLI_KEY", raising=False)
+    path = tmp_path / "data" / ".linli_key"
+    first = privacy.load_key(key_file=path)
+    assert path.exists() and (path.stat().st_mode & 0o777) == 0o600
+    assert privacy.load_key(key_file=path) == first
+    assert len(first) == 64  # 32 random bytes as hex
+
+
+def test_environment_key_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LINLI_KEY", "from-env")
+    assert privacy.load_key(key_file=tmp_path / "k") == b"from-env"
+    assert not (tmp_path / "k").exists()
+
+
+def test_pseudonymise_is_keyed_consistent_and_keeps_missing() -> None:
+    ids = pd.Series(["V1", "V2", "V1", None])
+    a = privacy.pseudonymise(ids, b"one")
+    b = privacy.pseudonymise(ids, b"two")
+    assert a[0] == a[2] != a[1] and pd.isna(a[3])
+    assert a[0] != b[0]
+    assert not a.dropna().isin(["V1", "V2"]).any()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("电话13912345678", "电话***"),
+        ("+86 139 1234 5678", "***"),
+        ("身份证 43040319520202123X 已登记", "身份证 *** 已登记"),
+        ("旧证 430403520202123", "旧证 ***"),
+        ("固话 0734-8123456", "固话 ***"),
+        ("受理日期 2024-03-05, 12 人", "受理日期 2024-03-05, 12 人"),  # dates and small numbers stay
+    ],
+)
+def test_redact(text: str, expected: str) -> None:
+    assert privacy.redact(text) == expected
+
+
+def test_suppress_small_counts() -> None:
+    # 0 stays (no one), 1-4 are hidden, 5 and over stay
+    out = privacy.suppress_small(pd.Series([0, 1, 4, 5, 9]))
+    assert out.isna().tolist() == [False, True, True, False, False]
