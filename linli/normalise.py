@@ -1,0 +1,459 @@
+"""Vectorised parsers of raw cell values, one per column kind of the data contract.
+
+Every parser takes a Series of raw cells (strings, or ``None``/``NaN`` for an empty
+cell) and returns ``(parsed, bad)`` aligned to the input's index:
+
+``parsed``  the values in the clean dtype of the kind (``contract.DTYPES``), ``NA``
+            where the cell is empty or could not be parsed;
+``bad``     ``True`` where a non-empty cell could not be parsed.
+
+An empty cell is never bad here: whether it may be empty is the validator's call.
+Following ``DATA.md``, surrounding white space (including the full-width space
+U+3000, the no-break space and zero-width marks) and full-width digits are
+normalised; anything else odd is left for the validator to report, never guessed.
+
+Each parser works on the distinct values of a column (a ledger column of a
+million cells holds a few hundred dates) with vectorised string methods, then
+spreads the result back to every cell. The functions are pure: no I/O, no
+logging, no warnings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from .contract import LIST_SEP
+
+__all__ = [
+    "clean_text",
+    "is_blank",
+    "parse_bools",
+    "parse_codes",
+    "parse_dates",
+    "parse_floats",
+    "parse_ints",
+    "parse_lists",
+]
+
+#: Characters stripped from both ends of a cell: Unicode white space (as
+#: ``str.isspace`` knows it) plus the invisible zero-width space and BOM.
+_SPACES = (
+    " \t\n\r\v\f\x1c\x1d\x1e\x1f\x85\xa0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+    "\u200b\ufeff"
+)
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+# Inside numbers and dates only: full-width point, hyphen, solidus, plus and colon.
+_FULLWIDTH_NUMERIC = str.maketrans("．－／＋：", ".-/+:")
+
+# Patterns use no back-references or look-arounds, so that pyarrow-backed strings
+# can run them natively.
+_DATE_NUMERIC = (
+    r"^([0-9]{4})([-/.])([0-9]{1,2})([-/.])([0-9]{1,2})"
+    r"(?:[T ]0?0:00(?::00(?:\.0+)?)?)?$"
+)
+_DATE_CHINESE = r"^([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日$"
+_INT = r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.0*)?"
+_FLOAT = (
+    r"[+-]?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)"
+    r"(?:[eE][+-]?[0-9]+)?"
+)
+_LIST_SPLIT = re.compile(r"[;；,，、]")
+
+# Years that datetime64[ns] can hold whole (1677-09-21 .. 2262-04-11).
+_MIN_YEAR, _MAX_YEAR = 1678, 2261
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+_BOOLS: dict[str, bool] = {
+    "true": True,
+    "false": False,
+    "1": True,
+    "0": False,
+    "yes": True,
+    "no": False,
+    "y": True,
+    "n": False,
+    "是": True,
+    "否": False,
+}
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _as_string(s: pd.Series) -> pd.Series:
+    """Return ``s`` as the ``string`` dtype (non-strings via ``str``, missing as NA)."""
+    return s.astype("string")
+
+
+def _flags(values: pd.Series) -> pd.Series:
+    """Return a boolean-like Series (possibly with NA) as plain ``bool``, NA as False."""
+    return pd.Series(values.fillna(False).to_numpy(dtype=bool), index=values.index,
+                     name=values.name)
+
+
+def _numeric_text(s: pd.Series) -> pd.Series:
+    """Clean ``s`` and also turn full-width ``．－／＋：`` into ASCII."""
+    return _clean(s).str.translate(_FULLWIDTH_NUMERIC)
+
+
+def _apply(text: pd.Series, func: Callable[[str], object]) -> pd.Series:
+    """Map each non-NA value of ``text`` (distinct values: few) through ``func``; NA gives None."""
+    values = [None if pd.isna(v) else func(v) for v in text.to_numpy(dtype=object)]
+    return pd.Series(values, index=text.index, name=text.name, dtype=object)
+
+
+def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Return ``(codes, distinct)``: ``s`` equals ``distinct`` taken at ``codes``.
+
+    ``distinct`` ends with one ``None`` that stands for every missing cell. Parsing
+    the distinct values only is what keeps a ledger column of a million rows and a
+    few hundred dates fast.
+    """
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    distinct = pd.Series(np.append(np.asarray(uniques, dtype=object), None), dtype=object)
+    return np.where(codes < 0, len(distinct) - 1, codes), distinct
+
+
+def _spread(values: pd.Series, codes: np.ndarray, like: pd.Series) -> pd.Series:
+    """Return ``values`` (one per distinct value) taken at ``codes``, on ``like``'s index."""
+    out = values.iloc[codes]
+    out.index = like.index
+    return out.rename(like.name)
+
+
+def _by_distinct(
+    s: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, pd.Series]]
+) -> tuple[pd.Series, pd.Series]:
+    """Run ``parse`` on the distinct values of ``s`` and spread both results back."""
+    codes, distinct = _distinct(s)
+    parsed, bad = parse(distinct)
+    return _spread(parsed, codes, s), _spread(bad, codes, s)
+
+
+def _code_lookup(codes: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Return ``(by case-folded code, by exact label)`` lookups to the canonical code."""
+    return {code.casefold(): code for code in codes}, {label: code for code, label in codes.items()}
+
+
+def _lookup_code(item: str, by_code: dict[str, str], by_label: dict[str, str]) -> str | None:
+    return by_label.get(item) or by_code.get(item.casefold())
+
+
+# ---------------------------------------------------------------------- public
+
+
+def clean_text(s: pd.Series) -> pd.Series:
+    """Strip surrounding white space and turn full-width digits into ASCII.
+
+    White space includes the full-width space U+3000, the no-break space and the
+    invisible zero-width space and BOM. A cell left empty becomes ``NA``; nothing
+    else is changed.
+
+    Parameters
+    ----------
+    s
+        Raw cells.
+
+    Returns
+    -------
+    pandas.Series
+        The cleaned text, dtype ``string``.
+
+    Examples
+    --------
+    >>> clean_text(pd.Series(["\\u3000００７ ", "  ", None])).tolist()
+    ['007', <NA>, <NA>]
+    """
+    codes_, distinct = _distinct(s)
+    return _spread(_clean(distinct), codes_, s)
+
+
+def is_blank(s: pd.Series) -> pd.Series:
+    """Return True where a cell is missing or holds only white space.
+
+    Parameters
+    ----------
+    s
+        Raw cells.
+
+    Returns
+    -------
+    pandas.Series
+        ``bool``, aligned to ``s``.
+
+    Examples
+    --------
+    >>> is_blank(pd.Series(["a", " \\u3000", None])).tolist()
+    [False, True, True]
+    """
+    codes, distinct = _distinct(s)
+    text = _as_string(distinct).str.strip(_SPACES)
+    return _spread(_flags((text == "").fillna(True)), codes, s)
+
+
+def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse dates written ``YYYY-MM-DD``, ``YYYY/MM/DD``, ``YYYY.MM.DD`` or ``YYYY年M月D日``.
+
+    Month and day may have one or two digits; the two separators must agree. A
+    numeric form may carry a midnight time part (``2024-03-05 00:00:00``,
+    ``2024-03-05T00:00``, ``2024/3/5 0:00``), as spreadsheets export date cells;
+    any other time of day is not a date. Impossible calendar dates (2024-02-30)
+    and years that ``datetime64[ns]`` cannot hold (before 1678, after 2261) are bad.
+
+    Parameters
+    ----------
+    s
+        Raw cells.
+
+    Returns
+    -------
+    parsed : pandas.Series
+        ``datetime64[ns]``, ``NaT`` where empty or bad.
+    bad : pandas.Series
+        ``bool``, True where a non-empty cell is not a date.
+
+    Examples
+    --------
+    >>> parsed, bad = parse_dates(pd.Series(["2024/3/5", "2024年3月5日", "去年春天", None]))
+    >>> parsed.dt.strftime("%Y-%m-%d").tolist(), bad.tolist()
+    (['2024-03-05', '2024-03-05', nan, nan], [False, False, True, False])
+    """
+    return _by_distinct(s, _dates)
+
+
+def parse_ints(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse whole numbers.
+
+    Accepted: an optional sign, digits (full-width too), thousands separators in
+    groups of three (``1,200``, as ledgers write them), and a zero fraction
+    (``12.0``, as spreadsheets export whole numbers). ``12.5``, ``1,20`` and values
+    outside the 64-bit range are bad.
+
+    Parameters
+    ----------
+    s
+        Raw cells.
+
+    Returns
+    -------
+    parsed : pandas.Series
+        ``Int64``, ``NA`` where empty or bad.
+    bad : pandas.Series
+        ``bool``, True where a non-empty cell is not a whole number.
+
+    Examples
+    --------
+    >>> parsed, bad = parse_ints(pd.Series(["+12", "1,200", "12.0", "12.5", None]))
+    >>> parsed.tolist(), bad.tolist()
+    ([12, 1200, 12, <NA>, <NA>], [False, False, False, True, False])
+    """
+    return _by_distinct(s, _ints)
+
+
+def parse_floats(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse decimal numbers.
+
+    Accepted: an optional sign, digits (full-width too), thousands separators in
+    groups of three (``1,200.5``), a decimal point, and an exponent (``1.5e3``).
+    ``NaN``, infinities, a decimal comma (``12,5``) and units (``12m²``) are bad.
+
+    Parameters
+    ----------
+    s
+        Raw cells.
+
+    Returns
+    -------
+    parsed : pandas.Series
+        ``float64``, ``NaN`` where empty or bad.
+    bad : pandas.Series
+        ``bool``, True where a non-empty cell is not a number.
+
+    Examples
+    --------
+    >>> parsed, bad = parse_floats(pd.Series(["1,200.5", "-.5", "12,5", None]))
+    >>> parsed.tolist(), bad.tolist()
+    ([1200.5, -0.5, nan, nan], [False, False, True, False])
+    """
+    return _by_distinct(s, _floats)
+
+
+def parse_bools(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse yes/no values: ``true/false``, ``1/0``, ``yes/no``, ``Y/N``, ``是/否``.
+
+    Latin spellings are matched in any case (``TRUE``, ``Yes``).
+
+    Parameters
+    ----------
+    s
+        Raw cells.
+
+    Returns
+    -------
+    parsed : pandas.Series
+        ``boolean``, ``NA`` where empty or bad.
+    bad : pandas.Series
+        ``bool``, True where a non-empty cell is not a yes/no value.
+
+    Examples
+    --------
+    >>> parsed, bad = parse_bools(pd.Series(["TRUE", "否", "y", "maybe", None]))
+    >>> parsed.tolist(), bad.tolist()
+    ([True, False, True, <NA>, <NA>], [False, False, False, True, False])
+    """
+    return _by_distinct(s, _bools)
+
+
+def parse_codes(s: pd.Series, codes: dict[str, str]) -> tuple[pd.Series, pd.Series]:
+    """Map each cell to its canonical code.
+
+    A cell may hold the code in any case (``Parking``) or its Chinese label exactly
+    (``停车``).
+
+    Parameters
+    ----------
+    s
+        Raw cells.
+    codes
+        The code list, code → Chinese label (e.g. ``contract.DISPUTE_TYPES``).
+
+    Returns
+    -------
+    parsed : pandas.Series
+        ``string``, the code; ``NA`` where empty or unknown.
+    bad : pandas.Series
+        ``bool``, True where a non-empty cell is not in the code list.
+
+    Examples
+    --------
+    >>> codes = {"parking": "停车", "noise": "噪音"}
+    >>> parsed, bad = parse_codes(pd.Series(["Parking", "噪音", "停 车", None]), codes)
+    >>> parsed.tolist(), bad.tolist()
+    (['parking', 'noise', <NA>, <NA>], [False, False, True, False])
+    """
+    return _by_distinct(s, lambda distinct: _codes(distinct, codes))
+
+
+def parse_lists(s: pd.Series, codes: dict[str, str]) -> tuple[pd.Series, pd.Series]:
+    """Map each cell's list of codes or labels to the canonical codes joined by ``;``.
+
+    Items are separated by ``;`` ``；`` ``,`` ``，`` or ``、``; white space around an
+    item and empty items are ignored. Codes keep the order given, the first of
+    any repeat wins. One unknown item makes the cell bad; a cell of separators
+    only counts as empty.
+
+    Parameters
+    ----------
+    s
+        Raw cells.
+    codes
+        The code list, code → Chinese label (e.g. ``contract.MEDIATORS``).
+
+    Returns
+    -------
+    parsed : pandas.Series
+        ``string``, e.g. ``"police;grid_worker"``; ``NA`` where empty or bad.
+    bad : pandas.Series
+        ``bool``, True where a non-empty cell holds an unknown item.
+
+    Examples
+    --------
+    >>> codes = {"police": "民警", "grid_worker": "网格员", "lawyer": "律师"}
+    >>> parsed, bad = parse_lists(pd.Series(["民警、网格员；police", "律师, 法官", None]), codes)
+    >>> parsed.tolist(), bad.tolist()
+    (['police;grid_worker', <NA>, <NA>], [False, True, False])
+    """
+    return _by_distinct(s, lambda distinct: _lists(distinct, codes))
+
+
+# ---------------------------------------------------------------- parsers of distinct values
+# Each takes the distinct raw values of a column (a small Series) and is spread back
+# to every cell by the public function.
+
+
+def _clean(s: pd.Series) -> pd.Series:
+    text = _as_string(s).str.strip(_SPACES).str.translate(_FULLWIDTH_DIGITS)
+    return text.mask((text == "").fillna(False))
+
+
+def _dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    text = _numeric_text(s)
+    numeric = text.str.extract(_DATE_NUMERIC)
+    same_sep = _flags(numeric[1] == numeric[3])
+    chinese = text.str.extract(_DATE_CHINESE)
+    year = numeric[0].where(same_sep).fillna(chinese[0])
+    month = numeric[2].where(same_sep).fillna(chinese[1])
+    day = numeric[4].where(same_sep).fillna(chinese[2])
+
+    in_range = _flags(year.astype("Int64").between(_MIN_YEAR, _MAX_YEAR))
+    iso = (year + "-" + month.str.zfill(2) + "-" + day.str.zfill(2)).where(in_range)
+    parsed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+    parsed.name = s.name
+    bad = _flags(text.notna() & parsed.isna())
+    return parsed, bad
+
+
+def _ints(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    text = _numeric_text(s)
+    ok = _flags(text.str.fullmatch(_INT))
+    digits = text.where(ok).str.replace(",", "", regex=False).str.replace(
+        r"\.0*$", "", regex=True)
+    values = _apply(digits, int)
+    fits = values.map(lambda v: v is not None and _INT64_MIN <= v <= _INT64_MAX)
+    parsed = pd.Series(pd.array(values.where(fits, None).tolist(), dtype="Int64"),
+                       index=s.index, name=s.name)
+    bad = _flags(text.notna() & parsed.isna())
+    return parsed, bad
+
+
+def _floats(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    text = _numeric_text(s)
+    ok = _flags(text.str.fullmatch(_FLOAT))
+    numbers = text.where(ok).str.replace(",", "", regex=False)
+    values = pd.to_numeric(numbers, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    values[~np.isfinite(values)] = np.nan
+    parsed = pd.Series(values, index=s.index, name=s.name)
+    bad = _flags(text.notna() & parsed.isna())
+    return parsed, bad
+
+
+def _bools(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    text = _clean(s)
+    mapped = _apply(text.str.casefold(), _BOOLS.get)
+    parsed = pd.Series(pd.array(mapped.tolist(), dtype="boolean"), index=s.index, name=s.name)
+    bad = _flags(text.notna() & parsed.isna())
+    return parsed, bad
+
+
+def _codes(s: pd.Series, codes: dict[str, str]) -> tuple[pd.Series, pd.Series]:
+    text = _clean(s)
+    by_code, by_label = _code_lookup(codes)
+    mapped = _apply(text, lambda v: _lookup_code(v, by_code, by_label))
+    parsed = mapped.astype("string")
+    bad = _flags(text.notna() & parsed.isna())
+    return parsed, bad
+
+
+def _lists(s: pd.Series, codes: dict[str, str]) -> tuple[pd.Series, pd.Series]:
+    text = _clean(s)
+    by_code, by_label = _code_lookup(codes)
+
+    def one(cell: str) -> tuple[str | None, bool]:
+        items = [item.strip(_SPACES) for item in _LIST_SPLIT.split(cell)]
+        found = [_lookup_code(item, by_code, by_label) for item in items if item]
+        if None in found:
+            return None, True  # an unknown item
+        if not found:
+            return None, False  # separators only: nothing listed
+        return LIST_SEP.join(dict.fromkeys(found)), False  # type: ignore[arg-type]
+
+    results = _apply(text, one)
+    bad = results.map(lambda r: isinstance(r, tuple) and r[1]).astype(bool)
+    parsed = results.map(lambda r: r[0] if isinstance(r, tuple) else None).astype("string")
+    return parsed, bad

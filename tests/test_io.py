@@ -1,0 +1,550 @@
+"""Tests of linli.io: finding and reading table files (CSV, XLSX, GeoJSON, GPKG, Shapefile)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import openpyxl
+import pandas as pd
+import pytest
+from shapely.geometry import Point, Polygon
+
+from linli import contract
+from linli.errors import InputError
+from linli.io import RawTable, find_table_file, read_table
+
+VOLUNTEERS = contract.table("volunteers")
+POPULATION = contract.table("population")
+FACILITIES = contract.table("facilities")
+COMPOUNDS = contract.table("compounds")
+BOUNDARIES = contract.table("boundaries")
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def records(raw: RawTable) -> list[dict[str, object]]:
+    return raw.frame.to_dict("records")
+
+
+# ---------------------------------------------------------------------- CSV
+
+
+def test_csv_utf8_values_stay_raw(tmp_path: Path) -> None:
+    path = write(tmp_path / "volunteers.csv",
+                 "volunteer_id,community_id,registered_on,team,remark\n"
+                 "007,renmin, 2024/3/5 ,,note\n"
+                 "v2,xiangbei,2024-03-06,巡逻队,\n")
+    raw = read_table(path, VOLUNTEERS)
+    assert raw.table == "volunteers"
+    assert raw.file == "volunteers.csv"
+    assert raw.encoding == "utf-8"
+    assert raw.geometry is None and raw.crs is None
+    # contract order: volunteer_id, community_id, team, ..., registered_on
+    assert list(raw.frame.columns) == ["volunteer_id", "community_id", "team", "registered_on"]
+    assert all(pd.api.types.is_object_dtype(dtype) for dtype in raw.frame.dtypes)
+    assert records(raw) == [
+        {"volunteer_id": "007", "community_id": "renmin", "team": None,
+         "registered_on": " 2024/3/5 "},  # not stripped, not parsed: the validator's job
+        {"volunteer_id": "v2", "community_id": "xiangbei", "team": "巡逻队",
+         "registered_on": "2024-03-06"},
+    ]
+    assert raw.rows.tolist() == [2, 3]  # header is row 1
+    assert raw.header_row == 1
+    assert list(raw.rows.index) == list(raw.frame.index)
+    assert raw.unknown_columns == ["remark"]
+
+
+def test_csv_gbk_with_chinese_headers(tmp_path: Path) -> None:
+    text = ("志愿者编号,所属社区,注册日期,姓名,电话\n"
+            "v1,人民路社区,2024年3月5日,张三,13800000000\n")
+    path = write(tmp_path / "volunteers.csv", text, "gbk")
+    raw = read_table(path, VOLUNTEERS)
+    assert raw.encoding == "gb18030"  # GB18030 is the superset that decodes GBK
+    assert records(raw) == [{
+        "volunteer_id": "v1", "community_id": "人民路社区", "registered_on": "2024年3月5日",
+        "name": "张三", "phone": "13800000000",
+    }]
+    assert raw.unknown_columns == []
+
+
+def test_csv_utf8_bom(tmp_path: Path) -> None:
+    path = write(tmp_path / "volunteers.csv",
+                 "志愿者编号,社区,注册日期\nv1,renmin,2024-03-05\n", "utf-8-sig")
+    raw = read_table(path, VOLUNTEERS)
+    assert raw.encoding == "utf-8-sig"
+    # the BOM does not stick to the first header
+    assert list(raw.frame.columns) == ["volunteer_id", "community_id", "registered_on"]
+
+
+def test_csv_utf16_tab_separated(tmp_path: Path) -> None:
+    # Excel's "Unicode text": UTF-16 with BOM, tab-separated
+    path = write(tmp_path / "volunteers.csv",
+                 "志愿者编号\t社区\t注册日期\nv1\trenmin\t2024-03-05\n", "utf-16")
+    raw = read_table(path, VOLUNTEERS)
+    assert raw.encoding == "utf-16"
+    assert records(raw) == [{"volunteer_id": "v1", "community_id": "renmin",
+                             "registered_on": "2024-03-05"}]
+
+
+def test_csv_cannot_decode(tmp_path: Path) -> None:
+    path = tmp_path / "volunteers.csv"
+    path.write_bytes(b"volunteer_id\n\xff\x80\xff\n")  # invalid in UTF-8 and in GB18030
+    with pytest.raises(InputError, match=r"^volunteers\.csv: cannot decode"):
+        read_table(path, VOLUNTEERS)
+
+
+def test_header_matching_folds_case_spaces_and_full_width(tmp_path: Path) -> None:
+    path = write(tmp_path / "population.csv",
+                 "Community_ID , YEAR,实有 人口,常住人口,户数,６５岁以上人口,残疾人数\n"
+                 "renmin,2024,5200,4800,1800,900,\n")
+    raw = read_table(path, POPULATION)
+    assert list(raw.frame.columns) == ["community_id", "year", "residents",
+                                       "resident_population", "households", "age_65_plus",
+                                       "disabled"]
+    assert raw.frame.loc[0, "age_65_plus"] == "900"
+    assert raw.frame.loc[0, "disabled"] is None
+
+
+def test_blank_rows_are_skipped_but_numbering_stays_true(tmp_path: Path) -> None:
+    path = write(tmp_path / "volunteers.csv",
+                 "\n"                                   # row 1: blank, before the header
+                 "volunteer_id,community_id,registered_on\n"  # row 2: header
+                 "v1,renmin,2024-03-05\n"               # row 3
+                 "\n"                                   # row 4: blank line
+                 ",,\n"                                 # row 5: every cell blank
+                 " ,\u3000,\n"                          # row 6: white space only
+                 "v2,,\n"                               # row 7: partly blank: kept
+                 '"v3","renmin","2024-03-07"\n')        # row 8
+    raw = read_table(path, VOLUNTEERS)
+    assert raw.header_row == 2
+    assert raw.rows.tolist() == [3, 7, 8]
+    assert raw.frame["volunteer_id"].tolist() == ["v1", "v2", "v3"]
+    assert raw.frame.loc[1, "registered_on"] is None
+
+
+def test_title_rows_above_the_header_are_passed_over(tmp_path: Path) -> None:
+    path = write(tmp_path / "volunteers.csv",
+                 "2024年人民街道志愿者名册\n"      # row 1: a title, names no column
+                 "填报单位：人民路社区,,\n"        # row 2: another note
+                 "志愿者编号,社区,注册日期\n"      # row 3: the header
+                 "v1,renmin,2024-03-05\n", "gbk")  # row 4
+    raw = read_table(path, VOLUNTEERS)
+    assert raw.header_row == 3
+    assert raw.rows.tolist() == [4]
+    assert raw.frame.loc[0, "volunteer_id"] == "v1"
+
+
+def test_tab_separated_with_a_title_row(tmp_path: Path) -> None:
+    path = write(tmp_path / "volunteers.csv",
+                 "志愿者名册\n志愿者编号\t社区\t注册日期\nv1\trenmin\t2024-03-05\n")
+    raw = read_table(path, VOLUNTEERS)
+    assert (raw.header_row, raw.rows.tolist()) == (2, [3])
+    assert raw.frame.loc[0, "registered_on"] == "2024-03-05"
+
+
+def test_quoted_line_break_is_one_spreadsheet_row(tmp_path: Path) -> None:
+    path = write(tmp_path / "volunteers.csv",
+                 'volunteer_id,community_id,registered_on,team\n'
+                 'v1,renmin,2024-03-05,"巡逻\n一队"\n'  # row 2 spans two lines of text
+                 'v2,renmin,2024-03-06,\n')             # row 3
+    raw = read_table(path, VOLUNTEERS)
+    assert raw.rows.tolist() == [2, 3]
+    assert raw.frame.loc[0, "team"] == "巡逻\n一队"
+
+
+def test_header_only_is_an_empty_table(tmp_path: Path) -> None:
+    path = write(tmp_path / "volunteers.csv", "volunteer_id,community_id,registered_on\n")
+    raw = read_table(path, VOLUNTEERS)
+    assert raw.frame.empty
+    assert list(raw.frame.columns) == ["volunteer_id", "community_id", "registered_on"]
+    assert raw.rows.tolist() == []
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n", b"  ,  \n,\n"])
+def test_empty_file(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "volunteers.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=r"^volunteers\.csv: empty file"):
+        read_table(path, VOLUNTEERS)
+
+
+def test_missing_required_column_message(tmp_path: Path) -> None:
+    path = write(tmp_path / "volunteers.csv",
+                 "志愿者编号,社区,电话\nv1,renmin,13800000000\n", "gbk")
+    with pytest.raises(InputError) as info:
+        read_table(path, VOLUNTEERS)
+    assert str(info.value) == (
+        "volunteers.csv: missing required column(s) registered_on (注册日期); "
+        "found: 志愿者编号, 社区, 电话."
+    )
+
+
+def test_missing_column_message_hides_personal_values(tmp_path: Path) -> None:
+    # no header row: the first data row would be read as the header
+    path = write(tmp_path / "volunteers.csv",
+                 "v1,张三,13800000000,430404199001011234\nv2,李四,13900000000,\n")
+    with pytest.raises(InputError) as info:
+        read_table(path, VOLUNTEERS)
+    message = str(info.value)
+    assert message == (
+        "volunteers.csv: no header row naming the table's columns; missing required "
+        "column(s) volunteer_id (志愿者编号), community_id (社区), registered_on (注册日期)."
+    )
+
+
+def test_missing_column_message_hides_long_numbers(tmp_path: Path) -> None:
+    # a header row with a phone number typed into it by mistake
+    path = write(tmp_path / "volunteers.csv", "志愿者编号,13800000000\nv1,x\n")
+    with pytest.raises(InputError) as info:
+        read_table(path, VOLUNTEERS)
+    assert str(info.value) == (
+        "volunteers.csv: missing required column(s) community_id (社区), "
+        "registered_on (注册日期); found: 志愿者编号, (a number)."
+    )
+
+
+def test_two_headers_for_one_column(tmp_path: Path) -> None:
+    path = write(tmp_path / "volunteers.csv",
+                 "volunteer_id,社区,所属社区,registered_on\nv1,renmin,renmin,2024-03-05\n")
+    with pytest.raises(InputError) as info:
+        read_table(path, VOLUNTEERS)
+    message = str(info.value)
+    assert message.startswith("volunteers.csv: ")
+    assert "社区" in message and "所属社区" in message and "community_id" in message
+    assert "\n" not in message
+
+
+def test_unnamed_column_with_data_is_listed(tmp_path: Path) -> None:
+    path = write(tmp_path / "volunteers.csv",
+                 "volunteer_id,community_id,registered_on,,\n"
+                 "v1,renmin,2024-03-05,备注,\n"
+                 "v2,renmin,2024-03-05,,,\n")  # a trailing cell beyond the header, blank
+    raw = read_table(path, VOLUNTEERS)
+    assert raw.unknown_columns == ["(column 4)"]  # column 5 holds nothing
+    assert raw.rows.tolist() == [2, 3]
+
+
+def test_root_gives_relative_file(tmp_path: Path) -> None:
+    sub = tmp_path / "raw"
+    sub.mkdir()
+    path = write(sub / "volunteers.csv", "volunteer_id,community_id,registered_on\n")
+    assert read_table(path, VOLUNTEERS, root=tmp_path).file == "raw/volunteers.csv"
+
+
+def test_unsupported_extension(tmp_path: Path) -> None:
+    path = write(tmp_path / "volunteers.txt", "volunteer_id\n")
+    with pytest.raises(InputError, match="unsupported file type"):
+        read_table(path, VOLUNTEERS)
+
+
+@pytest.mark.parametrize("name", ["volunteers.csv", "volunteers.xlsx"])
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    path = write(tmp_path / name, "volunteer_id\n")
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "open", refuse)  # chmod 0 would not stop root
+    with pytest.raises(InputError) as info:
+        read_table(path, VOLUNTEERS)
+    assert str(info.value) == f"{name}: cannot read the file (Permission denied)."
+
+
+# ---------------------------------------------------------------------- XLSX
+
+
+def make_workbook(path: Path) -> Path:
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "汇总"
+    first["A1"] = "说明"  # a stray note: not a table, first sheet is read by default
+    ws = book.create_sheet("人口")
+    ws.append([])                                        # row 1: blank
+    ws.append(["社区", "年份", "实有人口", "常住人口", "户数", "65岁以上人口", "备注"])  # row 2
+    ws.append(["renmin", 2024, 5200.0, 4800, 1800, "007", dt.date(2024, 3, 5)])  # row 3
+    ws.append([None, None, None])                        # row 4: blank
+    ws.append(["xiangbei", 2024.0, 0.1 + 0.2, 12.5, True,
+               dt.datetime(2024, 3, 5, 14, 30), None])   # row 5
+    book.save(path)
+    return path
+
+
+def test_xlsx_named_sheet_cells_become_ledger_text(tmp_path: Path) -> None:
+    path = make_workbook(tmp_path / "population.xlsx")
+    raw = read_table(path, POPULATION, sheet="人口")
+    assert raw.encoding is None
+    assert raw.header_row == 2
+    assert raw.rows.tolist() == [3, 5]  # worksheet row numbers
+    assert raw.unknown_columns == ["备注"]
+    assert records(raw) == [
+        {"community_id": "renmin", "year": "2024", "residents": "5200",  # 5200.0 is whole
+         "resident_population": "4800", "households": "1800", "age_65_plus": "007"},
+        {"community_id": "xiangbei", "year": "2024",
+         "residents": "0.3",  # 0.1 + 0.2 = 0.30000000000000004, float noise removed
+         "resident_population": "12.5", "households": "true",
+         "age_65_plus": "2024-03-05 14:30:00"},  # a time of day is kept
+    ]
+
+
+def test_xlsx_date_cells_are_iso(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["志愿者编号", "社区", "注册日期", "退出日期"])
+    ws.append(["v1", "renmin", dt.date(2024, 3, 5), dt.datetime(2025, 1, 2, 0, 0)])
+    book.save(tmp_path / "volunteers.xlsx")
+    raw = read_table(tmp_path / "volunteers.xlsx", VOLUNTEERS)
+    assert raw.frame.loc[0, "registered_on"] == "2024-03-05"
+    assert raw.frame.loc[0, "left_on"] == "2025-01-02"  # midnight: the date alone
+
+
+def test_xlsx_first_sheet_by_default(tmp_path: Path) -> None:
+    path = make_workbook(tmp_path / "population.xlsx")
+    # the first sheet holds a note, not the table: its header lacks the columns
+    with pytest.raises(InputError, match="missing required column"):
+        read_table(path, POPULATION)
+
+
+def test_xlsx_unknown_sheet(tmp_path: Path) -> None:
+    path = make_workbook(tmp_path / "population.xlsx")
+    with pytest.raises(InputError) as info:
+        read_table(path, POPULATION, sheet="2024")
+    assert str(info.value) == "population.xlsx: no worksheet '2024'; sheets: 汇总, 人口."
+
+
+def test_xlsx_corrupt(tmp_path: Path) -> None:
+    path = tmp_path / "population.xlsx"
+    path.write_bytes(b"PK\x03\x04 this is not a zip archive")
+    with pytest.raises(InputError) as info:
+        read_table(path, POPULATION)
+    assert str(info.value).startswith("population.xlsx: not a readable .xlsx workbook")
+    assert "\n" not in str(info.value)
+
+
+def test_xlsx_zip_without_a_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "population.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", "not a workbook")
+    with pytest.raises(InputError) as info:
+        read_table(path, POPULATION)
+    assert str(info.value).startswith("population.xlsx: not a readable .xlsx workbook")
+    assert "\n" not in str(info.value)
+
+
+def test_xlsx_csv_renamed(tmp_path: Path) -> None:
+    path = write(tmp_path / "population.xlsx", "社区,年份\nrenmin,2024\n")
+    with pytest.raises(InputError, match="not a readable .xlsx workbook"):
+        read_table(path, POPULATION)
+
+
+def test_xlsx_empty_sheet(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.save(tmp_path / "population.xlsx")
+    with pytest.raises(InputError, match=r"^population\.xlsx: empty file"):
+        read_table(tmp_path / "population.xlsx", POPULATION)
+
+
+# ---------------------------------------------------------------------- finding files
+
+
+def test_find_table_file(tmp_path: Path) -> None:
+    assert find_table_file(tmp_path, VOLUNTEERS) is None
+    write(tmp_path / "志愿者名册.xlsx", "")  # an alias of volunteers
+    write(tmp_path / "population.csv", "")
+    assert find_table_file(tmp_path, VOLUNTEERS) == tmp_path / "志愿者名册.xlsx"
+    assert find_table_file(tmp_path, POPULATION) == tmp_path / "population.csv"
+    assert find_table_file(tmp_path, FACILITIES) is None
+
+
+def test_find_table_file_two_candidates(tmp_path: Path) -> None:
+    write(tmp_path / "volunteers.csv", "")
+    write(tmp_path / "volunteers.xlsx", "")
+    with pytest.raises(InputError) as info:
+        find_table_file(tmp_path, VOLUNTEERS)
+    message = str(info.value)
+    assert "volunteers.csv" in message and "volunteers.xlsx" in message
+    assert "\n" not in message
+
+
+def test_find_table_file_geo(tmp_path: Path) -> None:
+    write(tmp_path / "facilities.csv", "")  # not a geo format: ignored
+    write(tmp_path / "服务设施.gpkg", "")
+    assert find_table_file(tmp_path, FACILITIES) == tmp_path / "服务设施.gpkg"
+
+
+# ---------------------------------------------------------------------- geo
+
+LONLAT = [(112.6100, 26.9000), (112.6250, 26.8935), (112.6012, 26.9101)]
+
+
+def facilities_frame(crs: int | str = 4326) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "facility_id": ["007", "f2", "f3"],
+            "community_id": ["renmin", "xiangbei", " "],
+            "name_zh": ["人民路服务中心", "湘北调解室", None],
+            "category": ["service_center", "调解室", "fitness"],
+            "floor_area_m2": [120.0, 35.5, None],
+            "opened_on": ["2020-05-01", "2024-02-30", None],  # an impossible date stays text
+        },
+        geometry=[Point(xy) for xy in LONLAT],
+        crs=4326,
+    ).to_crs(crs)
+
+
+def assert_facility_values(raw: RawTable) -> None:
+    assert raw.rows.tolist() == [1, 2, 3]  # feature numbers
+    assert records(raw) == [
+        {"facility_id": "007", "community_id": "renmin", "name_zh": "人民路服务中心",
+         "category": "service_center", "floor_area_m2": "120", "opened_on": "2020-05-01"},
+        {"facility_id": "f2", "community_id": "xiangbei", "name_zh": "湘北调解室",
+         "category": "调解室", "floor_area_m2": "35.5", "opened_on": "2024-02-30"},
+        {"facility_id": "f3", "community_id": None, "name_zh": None,
+         "category": "fitness", "floor_area_m2": None, "opened_on": None},
+    ]
+
+
+def assert_lonlat(raw: RawTable, tolerance: float = 1e-6) -> None:
+    assert raw.geometry is not None
+    assert raw.geometry.crs.to_epsg() == 4326
+    assert list(raw.geometry.index) == list(raw.frame.index)
+    for geom, (x, y) in zip(raw.geometry, LONLAT, strict=True):
+        assert abs(geom.x - x) < tolerance and abs(geom.y - y) < tolerance
+
+
+def test_geojson_wgs84(tmp_path: Path) -> None:
+    path = tmp_path / "facilities.geojson"
+    facilities_frame().to_file(path, engine="pyogrio")
+    raw = read_table(path, FACILITIES)
+    assert raw.crs == "EPSG:4326"
+    assert raw.encoding is None
+    assert_facility_values(raw)
+    assert_lonlat(raw, tolerance=1e-12)
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".geojson"])
+def test_cgcs2000_is_taken_as_wgs84(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"facilities{suffix}"
+    facilities_frame().set_crs(4490, allow_override=True).to_file(path, engine="pyogrio")
+    raw = read_table(path, FACILITIES)
+    assert raw.crs == "EPSG:4490"
+    assert_facility_values(raw)
+    assert_lonlat(raw, tolerance=1e-12)  # coordinates kept as they are
+
+
+def test_gpkg_projected_is_reprojected(tmp_path: Path) -> None:
+    path = tmp_path / "facilities.gpkg"
+    facilities_frame(32649).to_file(path, engine="pyogrio")  # UTM zone 49N, metres
+    raw = read_table(path, FACILITIES)
+    assert raw.crs == "EPSG:32649"
+    assert_facility_values(raw)
+    assert_lonlat(raw, tolerance=1e-6)
+
+
+def test_gpkg_layer_choice(tmp_path: Path) -> None:
+    path = tmp_path / "facilities.gpkg"
+    frame = facilities_frame()
+    frame.iloc[:1].to_file(path, layer="other", engine="pyogrio")
+    frame.to_file(path, layer="facilities", engine="pyogrio")
+    assert len(read_table(path, FACILITIES).frame) == 3  # the layer named after the table
+    assert len(read_table(path, FACILITIES, sheet="other").frame) == 1
+    with pytest.raises(InputError, match="no layer 'nope'; layers: "):
+        read_table(path, FACILITIES, sheet="nope")
+
+
+def write_shapefile(frame: gpd.GeoDataFrame, path: Path, encoding: str = "utf-8") -> None:
+    with warnings.catch_warnings():
+        # writing: GDAL and geopandas warn that dBASE truncates long field names
+        warnings.simplefilter("ignore")
+        frame.to_file(path, engine="pyogrio", encoding=encoding)
+
+
+def test_shapefile_with_truncated_headers(tmp_path: Path) -> None:
+    path = tmp_path / "compounds.shp"
+    frame = gpd.GeoDataFrame(
+        {"compound_id": ["c1"], "community_id": ["renmin"], "小区名称": ["人民小区"],
+         "households": [120], "built_year": [1995.0], "改造完成日期": ["2020-06-30"]},
+        geometry=[Polygon([(112.6, 26.9), (112.61, 26.9), (112.61, 26.91)])], crs=4326)
+    write_shapefile(frame, path, encoding="gbk")
+    raw = read_table(path, COMPOUNDS)
+    # dBASE keeps 10 bytes of a field name: compound_i, community_ and 改造完成日 (GBK:
+    # 2 bytes a character) still match their columns; 小区名称 is 8 bytes, kept whole
+    assert records(raw) == [{"compound_id": "c1", "community_id": "renmin",
+                             "name_zh": "人民小区", "households": "120", "built_year": "1995",
+                             "renovation_completed_on": "2020-06-30"}]
+    assert raw.crs == "EPSG:4326"
+
+
+def test_shapefile_with_a_field_name_cut_inside_a_character(tmp_path: Path) -> None:
+    path = tmp_path / "compounds.shp"
+    # 改造完成日期 is 18 bytes in UTF-8: cut at 10, its 4th character is split
+    write_shapefile(gpd.GeoDataFrame({"改造完成日期": ["2020-06-30"]}, geometry=[Point(112.6, 26.9)],
+                                     crs=4326), path, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_table(path, COMPOUNDS)
+    assert str(info.value).startswith("compounds.shp: text or field names are not in the file's")
+
+
+def test_shapefile_without_prj(tmp_path: Path) -> None:
+    path = tmp_path / "boundaries.shp"
+    write_shapefile(gpd.GeoDataFrame(
+        {"社区": ["renmin"]},
+        geometry=[Polygon([(112.6, 26.9), (112.61, 26.9), (112.61, 26.91)])], crs=4326), path)
+    path.with_suffix(".prj").unlink()
+    with pytest.raises(InputError) as info:
+        read_table(path, BOUNDARIES)
+    assert str(info.value) == (
+        "boundaries.shp: no CRS; expected WGS84 (EPSG:4326) or CGCS2000 (EPSG:4490).")
+
+
+def test_geojson_bad_json(tmp_path: Path) -> None:
+    path = write(tmp_path / "facilities.geojson", '{"type": "FeatureCollection", "features": [')
+    with pytest.raises(InputError) as info:
+        read_table(path, FACILITIES)
+    assert str(info.value).startswith("facilities.geojson: not a readable .geojson file")
+    assert "\n" not in str(info.value)
+
+
+def test_geojson_empty_file(tmp_path: Path) -> None:
+    path = write(tmp_path / "facilities.geojson", "")
+    with pytest.raises(InputError, match=r"^facilities\.geojson: empty file"):
+        read_table(path, FACILITIES)
+
+
+def test_geojson_without_features_is_an_empty_table(tmp_path: Path) -> None:
+    path = write(tmp_path / "boundaries.geojson", '{"type": "FeatureCollection", "features": []}')
+    raw = read_table(path, BOUNDARIES)
+    assert raw.frame.empty and list(raw.frame.columns) == ["community_id"]
+    assert raw.geometry is not None and len(raw.geometry) == 0
+
+
+def test_geojson_mixed_property_types_stay_text(tmp_path: Path) -> None:
+    # "households" is a number in one feature and text in the other; "built_year" has a null
+    path = write(tmp_path / "compounds.geojson", """{"type": "FeatureCollection", "features": [
+      {"type": "Feature", "geometry": {"type": "Point", "coordinates": [112.61, 26.9]},
+       "properties": {"小区编码": "007", "社区": "renmin", "小区名称": "甲", "户数": 120,
+                      "建成年份": 1995, "自治小区": true}},
+      {"type": "Feature", "geometry": null,
+       "properties": {"小区编码": "c2", "社区": "renmin", "小区名称": "乙", "户数": "约100",
+                      "建成年份": null, "自治小区": false}}
+    ]}""")
+    raw = read_table(path, COMPOUNDS)
+    assert raw.frame["compound_id"].tolist() == ["007", "c2"]
+    assert raw.frame["households"].tolist() == ["120", "约100"]
+    assert raw.frame["built_year"].tolist() == ["1995", None]
+    assert raw.frame["self_governed"].tolist() == ["true", "false"]
+    assert raw.geometry is not None and raw.geometry.iloc[1] is None
+
+
+def test_geo_missing_required_column(tmp_path: Path) -> None:
+    path = tmp_path / "facilities.geojson"
+    facilities_frame().drop(columns=["category"]).to_file(path, engine="pyogrio")
+    with pytest.raises(InputError, match=r"^facilities\.geojson: missing required column\(s\) "
+                                         r"category \(类别\)"):
+        read_table(path, FACILITIES)
