@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import __version__, config
 from .privacy import redact
-from .errors import LinliError
+from .errors import InputError, LinliError
 
 log = logging.getLogger("linli")
 
@@ -62,6 +62,65 @@ def _print_summary(ds: object) -> None:
     total = ds.provenance[["rows_read", "rows_loaded", "rows_quarantined"]].sum()
     print("-" * len(header))
     print(f"{'total':<22} {'':<32} {total.rows_read:>7} {total.rows_loaded:>7} {total.rows_quarantined:>11}")
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    from . import indicators
+    from .dataset import load_dataset
+
+    ds = load_dataset(args.data_dir)
+    long = indicators.compute(ds.tables, years=args.years)
+    out = Path(args.out)
+    save_table(long[list(indicators.OUTPUT_COLUMNS)], out)
+    units = long[["unit_type", "unit_id"]].drop_duplicates()
+    n_missing = int(long["value"].isna().sum())
+    years = ", ".join(str(y) for y in sorted(long["year"].unique()))
+    print(
+        f"{len(long)} values: {int((units['unit_type'] == 'community').sum())} communities and "
+        f"{int((units['unit_type'] == 'zone').sum())} zone(s), years {years}, "
+        f"{long['indicator'].nunique()} indicators; {n_missing} missing -> {out}"
+    )
+    if n_missing:
+        reasons = long.loc[long["value"].isna(), "reason"].str.replace(r"\d{4}", "Y", regex=True)
+        for reason, n in reasons.value_counts().head(8).items():
+            print(f"  missing {n:>5}: {reason}")
+    return EXIT_OK
+
+
+def cmd_claims(args: argparse.Namespace) -> int:
+    from . import claims, indicators
+    from .dataset import load_dataset
+
+    path = Path(args.data_dir) / "published_claims.yaml"
+    if not path.exists():
+        msg = f"no published_claims.yaml in {args.data_dir}"
+        raise InputError(msg)
+    listed = claims.load_claims(path)
+    ds = load_dataset(args.data_dir)
+    long = indicators.compute(ds.tables)
+    checked = claims.check_claims(listed, long)
+    table = checked[list(claims.COLUMNS)]
+    save_table(table, Path(args.out))
+    widths = {c: max(len(c), *(len(str(v)) for v in table[c])) for c in table.columns}
+    print("  ".join(c.ljust(widths[c]) for c in table.columns))
+    for row in table.itertuples(index=False):
+        print("  ".join(str(v).ljust(widths[c]) for c, v in zip(table.columns, row, strict=True)))
+    counts = table["verdict"].value_counts()
+    print("\n" + ", ".join(f"{counts.get(v, 0)} {v}" for v in ("agrees", "disagrees", "cannot_check")) + f" -> {args.out}")
+    return EXIT_OK
+
+
+def save_table(frame: object, path: Path) -> Path:
+    """Write ``frame`` as CSV, or Parquet when ``path`` ends with ``.parquet``."""
+    import pandas as pd
+
+    assert isinstance(frame, pd.DataFrame)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".parquet":
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    return path
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
@@ -130,6 +189,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, default=None, metavar="DATE",
                    help="no date in the data may be later than this (default: dataset.yaml's as_of, else today)")
     p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser(
+        "indicators", help="compute every indicator for every community, zone and year",
+        description=(
+            "Compute every indicator of the catalogue (docs/indicators.md) for every community, "
+            "every zone and every year, and write the long table unit_id,unit_type,year,indicator,"
+            "value,ci_low,ci_high (unit_type is community or zone; ci_* only for satisfaction, the "
+            "95 %% Wilson interval on Kish's effective sample size). A value that cannot be computed "
+            "is empty, never 0. CSV, or Parquet when FILE ends with .parquet."
+        ),
+    )
+    data_dir(p)
+    p.add_argument("--years", type=_years, default=None, metavar="Y1,Y2",
+                   help="years to compute (default: the years of population.csv)")
+    p.add_argument("--out", type=Path, default=config.PROCESSED_DIR / "indicators.csv", metavar="FILE",
+                   help=f"output file (default: {config.PROCESSED_DIR / 'indicators.csv'})")
+    p.set_defaults(handler=cmd_indicators)
+
+    p = sub.add_parser(
+        "claims", help="check the published claims against the data",
+        description=(
+            "Check each claim of DIR/published_claims.yaml (figures an official or press source "
+            "states) against the indicators: print a table and write the CSV "
+            "id,indicator,unit_id,year,claimed,observed,verdict (agrees, disagrees, cannot_check)."
+        ),
+    )
+    data_dir(p)
+    p.add_argument("--out", type=Path, default=config.PROCESSED_DIR / "claims.csv", metavar="FILE",
+                   help=f"output CSV (default: {config.PROCESSED_DIR / 'claims.csv'})")
+    p.set_defaults(handler=cmd_claims)
 
     p = sub.add_parser(
         "synth", help="write a synthetic dataset in the data contract",
