@@ -26,7 +26,13 @@ def _conda_pins() -> dict[str, str]:
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     pins: dict[str, str] = {}
     for dep in env["dependencies"]:
-        if not isinstance(dep, str) or dep in {"pip"} or dep.startswith("python="):
+        if isinstance(dep, dict):  # the pip: section, pinned with ==
+            for spec in dep["pip"]:
+                name, _, version = spec.partition("==")
+                assert version, f"{spec!r} in environment.yml is not pinned"
+                pins[name.lower()] = version
+            continue
+        if dep in {"pip"} or dep.startswith("python="):
             continue
         name, _, version = dep.partition("=")
         assert version, f"{dep!r} in environment.yml is not pinned"
