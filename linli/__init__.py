@@ -1,14 +1,38 @@
-"""linli (邻里): assess community-governance innovation zones, offline and reproducibly."""
+"""linli (邻里): assess community-governance innovation zones, offline and reproducibly.
+
+The package reads as its data flows: ``io`` → ``validate`` → ``dataset`` →
+``indicators`` → ``index`` / ``progress`` / ``claims`` → ``plots`` / ``maps`` →
+``report`` → ``cli``. ``plots``, ``maps`` and ``report`` are imported on first use
+(they load matplotlib and Jupyter).
+"""
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
+from types import ModuleType
 
+from . import claims as claims
 from . import config as config
 from . import contract as contract
+from . import dataset as dataset
+from . import index as index
+from . import indicators as indicators
+from . import privacy as privacy
+from . import progress as progress
+from .dataset import load_dataset as load_dataset
 from .errors import LinliError as LinliError
 
 try:
     __version__ = version("linli")
 except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
     __version__ = "0.0.0"
+
+_LAZY = {"plots", "maps", "report", "synth", "access", "fonts", "palette"}
+
+
+def __getattr__(name: str) -> ModuleType:
+    if name in _LAZY:
+        return importlib.import_module(f".{name}", __name__)
+    msg = f"module 'linli' has no attribute {name!r}"
+    raise AttributeError(msg)
