@@ -173,7 +173,7 @@ def validate_table(
         text[col.name] = cleaned
         if col.pii:
             continue
-        shown = _shown(cleaned, col, key)
+        shown = cleaned  # made safe to show in _quarantine_frame
         values = _parse_column(cleaned, col, shown, issues)
         values = _resolve_reference(values, col, shown, issues, context, key)
         if col.default is None and not col.nullable and col.nullable_when is None:
@@ -193,20 +193,18 @@ def validate_table(
     clean = _clean_frame(table, parsed, ok, key)
     if geometry is not None:
         clean = gpd.GeoDataFrame(clean, geometry=geometry.loc[ok].to_numpy(), crs="EPSG:4326")
-    quarantine = _quarantine_frame(found, raw, table)
+    quarantine = _quarantine_frame(found, raw, table, key)
     return ValidatedTable(table.name, raw.file, clean, quarantine, len(frame))
 
 
 # ------------------------------------------------------------------ value checks
 
 
-def _shown(cleaned: pd.Series, col: Column, key: bytes) -> pd.Series:
-    """The value as it may appear in the quarantine (pseudonymised or redacted)."""
-    if col.person_id:
-        return privacy.pseudonymise(cleaned, key)
-    uniques = cleaned.dropna().unique()
-    mapping = {v: _truncate(privacy.redact(str(v))) for v in uniques}
-    return cleaned.map(mapping)
+def _shown(values: pd.Series, col: Column | None, key: bytes) -> pd.Series:
+    """The values as they may appear in the quarantine (pseudonymised or redacted)."""
+    if col is not None and col.person_id:
+        return values.where(values == "", privacy.pseudonymise(values, key))
+    return values.map(lambda v: v if v == "" else _truncate(privacy.redact(str(v))))
 
 
 def _truncate(text: str) -> str:
@@ -252,8 +250,7 @@ def _resolve_reference(
     if col.ref == "communities":
         lookup = community_lookup(target)
         keys = values.astype("string")
-        resolved = keys.map(lambda v: lookup.get(v, lookup.get(str(v).casefold())) if pd.notna(v) else pd.NA)
-        resolved = resolved.astype("string")
+        resolved = keys.map(lookup).astype("string").fillna(keys.str.casefold().map(lookup).astype("string"))
     else:
         known = target[TABLES[col.ref].id_column]
         probe = privacy.pseudonymise(values, key) if col.person_id else values
@@ -399,7 +396,7 @@ def _check_duplicates(
         dup = values.notna() & values.duplicated(keep="first")
         if dup.any():
             first = _first_rows(values.to_frame(), rows.loc[remaining])
-            shown = _shown(text[col.name].loc[remaining], col, key)
+            shown = text[col.name].loc[remaining]
             issues.add(dup.reindex(raw.frame.index, fill_value=False), col.name, "duplicate_id", shown, first)
             remaining = remaining.difference(dup.index[dup.to_numpy()], sort=False)
     if table.unique_together:
@@ -439,10 +436,13 @@ def _clean_frame(table: Table, parsed: dict[str, pd.Series], ok: pd.Index, key: 
     return clean.reset_index(drop=True)
 
 
-def _quarantine_frame(found: pd.DataFrame, raw: RawTable, table: Table) -> pd.DataFrame:
+def _quarantine_frame(found: pd.DataFrame, raw: RawTable, table: Table, key: bytes) -> pd.DataFrame:
     if found.empty:
         return pd.DataFrame(columns=QUARANTINE_COLUMNS)
     q = found.copy()
+    columns = {c.name: c for c in table.columns}
+    for name, part in q.groupby("column", sort=False):
+        q.loc[part.index, "value"] = _shown(part["value"], columns.get(str(name)), key).to_numpy()
     q["row"] = raw.rows.loc[q["idx"]].to_numpy().astype(int)
     q["table"] = table.name
     q["file"] = raw.file
