@@ -1,0 +1,583 @@
+"""Shared machinery of the indicator modules (private).
+
+Every indicator is stated once, for a community, and its zone value comes from the
+same statement by **pooling the records**:
+
+* additive quantities (counts and sums) are first computed per ``(community_id,
+  year)`` as a *part* — a frame over the full community × year grid with the
+  columns ``value`` (float, NaN when unknown) and ``reason`` — and
+  :func:`unit_sums` adds each part up over a zone's communities; a ratio is then
+  ``Σ numerator ÷ Σ denominator`` at either level (:func:`ratio`), never a mean of
+  community ratios;
+* statistics that do not add up (medians, distinct counts) are computed by
+  :func:`pooled`, which groups the records once by community and once by zone.
+
+Missing values
+--------------
+A whole indicator is missing when an input table (or column) is absent: the
+indicator body raises :class:`Unavailable` and :func:`indicator` turns it into an
+all-missing frame with the reason (``"table services absent"``). A single part
+cell is missing when its community lacks an input row, e.g. the population row of
+the year (``"no population row for 2024"``). A zone sum is missing whenever any of
+its communities is missing — a partial zone is never summed — and carries the first
+such community's reason with its id (``"no population row for 2024 (community
+xiangbei)"``); when every community of the zone is missing for the same cause the
+reason is given as is. A ratio whose denominator is 0 is missing with
+``"denominator is 0: <what>"``.
+
+Dates
+-----
+A date *in Y* has calendar year Y. A roster member is *active at the end of Y*
+when ``start ≤ Y-12-31`` and (``end`` is empty or ``end > Y-12-31``); on dates this
+is ``year(start) ≤ Y`` and (``end`` empty or ``year(end) > Y``), which is how it is
+computed, so a time of day can never move a 31 December date across the boundary.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from ..contract import TABLES
+from ..errors import ContractError
+
+Tables = Mapping[str, pd.DataFrame]
+
+#: Index levels of every indicator frame.
+UNIT_LEVELS: tuple[str, str, str] = ("unit_type", "unit_id", "year")
+#: Index levels of a part (community × year).
+GRID_LEVELS: tuple[str, str] = ("community_id", "year")
+#: Column added to every table: the position of the row's community in
+#: :attr:`Context.community_ids` (−1 for an unknown community).
+CODE: str = "_c"
+#: Tables whose rows are events placed in a year (by their date, or ``year``).
+EVENT_TABLES: tuple[str, ...] = (
+    "volunteer_activities",
+    "mediation_cases",
+    "services",
+    "culture_events",
+    "resident_requests",
+    "survey_responses",
+)
+
+
+class Unavailable(Exception):
+    """Signal that an indicator cannot be computed for any unit, with the reason."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def default_years(tables: Tables) -> tuple[int, ...]:
+    """Return the years to compute when none are given.
+
+    The years of the ``population`` table; when it is absent or empty, every year
+    found in the event ledgers (the date column of each ledger, ``year`` of
+    ``survey_responses``).
+
+    >>> import pandas as pd
+    >>> default_years({"population": pd.DataFrame({"year": [2024, 2023, 2024]})})
+    (2023, 2024)
+    """
+    pop = tables.get("population")
+    if pop is not None and len(pop) and "year" in pop.columns:
+        found = pop["year"].dropna()
+    else:
+        chunks = []
+        for name in EVENT_TABLES:
+            df = tables.get(name)
+            column = TABLES[name].date_column or "year"
+            if df is None or not len(df) or column not in df.columns:
+                continue
+            values = df[column]
+            chunks.append(values.dt.year if column != "year" else values)
+        found = pd.concat(chunks).dropna() if chunks else pd.Series([], dtype="float64")
+    return tuple(sorted({int(y) for y in found.unique()}))
+
+
+def _years(years: Sequence[int] | None, tables: Tables) -> tuple[int, ...]:
+    if years is None:
+        return default_years(tables)
+    out = []
+    for y in years:
+        if isinstance(y, bool) or int(y) != y:
+            msg = f"Year {y!r} is not a whole number; give years like 2024."
+            raise ContractError(msg)
+        out.append(int(y))
+    return tuple(sorted(set(out)))
+
+
+@dataclass(frozen=True, eq=False)
+class Context:
+    """The tables, the years and the units of one computation.
+
+    Build it with :meth:`build`. Intermediate frames (year-filtered ledgers, active
+    rosters, coverage) are cached in ``cache`` so that :func:`linli.indicators.compute`
+    does each once.
+    """
+
+    tables: Tables
+    years: tuple[int, ...]
+    zones: pd.Series  # zone_id, indexed by community_id (sorted)
+    cache: dict[object, object] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(cls, tables: Tables, years: Sequence[int] | None = None) -> Context:
+        """Return the context of ``tables`` for ``years`` (default: :func:`default_years`)."""
+        communities = tables.get("communities")
+        if communities is None:
+            known = ", ".join(sorted(tables)) or "none"
+            msg = f"The tables have no 'communities' table; given: {known}."
+            raise ContractError(msg)
+        for column in ("community_id", "zone_id"):
+            if column not in communities.columns:
+                msg = f"Table 'communities' has no column {column!r}; it has: {', '.join(communities.columns)}."
+                raise ContractError(msg)
+        ids = communities["community_id"].astype("string")
+        if ids.isna().any() or ids.duplicated().any():
+            msg = "Table 'communities' has empty or repeated community_id values."
+            raise ContractError(msg)
+        zones = pd.Series(
+            communities["zone_id"].astype("string").to_numpy(),
+            index=pd.Index(ids.to_numpy(), dtype="string", name="community_id"),
+            name="zone_id",
+        ).sort_index()
+        return cls(tables=tables, years=_years(years, tables), zones=zones)
+
+    # ---------------------------------------------------------------- units
+    @functools.cached_property
+    def community_ids(self) -> pd.Index:
+        return pd.Index(self.zones.index, dtype="string", name="community_id")
+
+    @functools.cached_property
+    def zone_ids(self) -> pd.Index:
+        return pd.Index(sorted(self.zones.dropna().unique()), dtype="string", name="zone_id")
+
+    @functools.cached_property
+    def year_index(self) -> pd.Index:
+        return pd.Index(np.array(self.years, dtype="int64"), name="year")
+
+    @functools.cached_property
+    def grid(self) -> pd.MultiIndex:
+        """Every (community_id, year), communities sorted, then years."""
+        return pd.MultiIndex.from_product([self.community_ids, self.year_index], names=GRID_LEVELS)
+
+    @functools.cached_property
+    def zone_grid(self) -> pd.MultiIndex:
+        """Every (zone_id, year)."""
+        return pd.MultiIndex.from_product([self.zone_ids, self.year_index], names=["zone_id", "year"])
+
+    @functools.cached_property
+    def unit_grid(self) -> pd.MultiIndex:
+        """Every (unit_type, unit_id, year): the communities, then the zones."""
+        n_c, n_z = len(self.grid), len(self.zone_grid)
+        unit_type = np.array(["community"] * n_c + ["zone"] * n_z, dtype=object)
+        unit_id = np.concatenate(
+            [self.grid.get_level_values(0).to_numpy(dtype=object),
+             self.zone_grid.get_level_values(0).to_numpy(dtype=object)]
+        )
+        year = np.concatenate(
+            [self.grid.get_level_values(1).to_numpy(), self.zone_grid.get_level_values(1).to_numpy()]
+        ).astype("int64")
+        return pd.MultiIndex.from_arrays(
+            [pd.Index(unit_type, dtype="string"), pd.Index(unit_id, dtype="string"), pd.Index(year)],
+            names=UNIT_LEVELS,
+        )
+
+    @functools.cached_property
+    def zone_codes(self) -> np.ndarray:
+        """Position of each community's zone in :attr:`zone_ids` (−1 when it has none)."""
+        return self.zone_ids.get_indexer(pd.Index(self.zones.to_numpy(dtype=object)))
+
+    @functools.cached_property
+    def grid_year_codes(self) -> np.ndarray:
+        """Position of each :attr:`grid` row's year in :attr:`years`."""
+        return np.tile(np.arange(len(self.years)), len(self.community_ids))
+
+    @functools.cached_property
+    def unit_year_codes(self) -> np.ndarray:
+        """Position of each :attr:`unit_grid` row's year in :attr:`years`."""
+        n_units = len(self.community_ids) + len(self.zone_ids)
+        return np.tile(np.arange(len(self.years)), n_units)
+
+    def year_codes(self, years: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
+        """Return the position of each year in :attr:`years` (−1 when not there or empty)."""
+        series = years if isinstance(years, pd.Series) else pd.Series(years)
+        if not pd.api.types.is_numeric_dtype(series):
+            series = pd.to_numeric(series, errors="coerce")
+        y = series.to_numpy(dtype="float64", na_value=np.nan)
+        known = np.array(self.years, dtype="float64")
+        if not len(known):
+            return np.full(len(y), -1, dtype=np.intp)
+        at = np.minimum(np.searchsorted(known, y), len(known) - 1)
+        return np.where(known[at] == y, at, -1)
+
+    def texts(self, template: str) -> np.ndarray:
+        """Return ``template.format(year=y)`` for each year, indexable by year code."""
+        return np.array([template.format(year=y) for y in self.years] or [""], dtype=object)
+
+    # --------------------------------------------------------------- tables
+    def table(self, name: str, columns: Sequence[str] = ()) -> pd.DataFrame:
+        """Return table ``name`` with the community code column :data:`CODE`.
+
+        Raise :class:`Unavailable` when the table or one of ``columns`` is absent.
+        """
+        df = self.tables.get(name)
+        if df is None:
+            raise Unavailable(f"table {name} absent")
+        for column in ("community_id", *columns):
+            if column not in df.columns:
+                raise Unavailable(f"column {name}.{column} absent")
+        key = ("table", name)
+        if key not in self.cache:
+            self.cache[key] = df.assign(**{CODE: self.community_codes(df["community_id"])})
+        out = self.cache[key]
+        assert isinstance(out, pd.DataFrame)
+        return out
+
+    def community_codes(self, values: pd.Series) -> np.ndarray:
+        """Return the position of each community id in :attr:`community_ids` (−1 if unknown)."""
+        codes, uniques = pd.factorize(values)
+        if not len(uniques):
+            return np.full(len(values), -1, dtype=np.intp)
+        lookup = self.community_ids.get_indexer(pd.Index(pd.array(np.asarray(uniques, dtype=object), dtype="string")))
+        return np.where(codes >= 0, lookup[codes], -1).astype(np.intp)
+
+    def events(self, name: str, columns: Sequence[str] = ()) -> pd.DataFrame:
+        """Return the rows of ledger ``name`` in the years, with an int ``year`` column."""
+        key = ("events", name)
+        if key not in self.cache:
+            date = TABLES[name].date_column
+            if date is None:  # survey_responses: placed by its year column
+                df = self.table(name, ["year"])
+                year = df["year"]
+            else:
+                df = self.table(name, [date])
+                year = df[date].dt.year
+            keep = year.isin(self.years).fillna(False).to_numpy(dtype=bool)
+            self.cache[key] = df.loc[keep].assign(year=year[keep].to_numpy(dtype="int64"))
+        out = self.cache[key]
+        assert isinstance(out, pd.DataFrame)
+        self.table(name, columns)
+        return out
+
+    def active(self, name: str) -> pd.DataFrame:
+        """Return roster ``name`` crossed with the years, keeping members active at year end.
+
+        Active at the end of Y: ``start ≤ Y-12-31`` and (``end`` empty or ``end > Y-12-31``).
+        """
+        key = ("active", name)
+        if key not in self.cache:
+            spec = TABLES[name]
+            assert spec.start is not None and spec.end is not None
+            df = self.table(name, [spec.start])
+            start = df[spec.start].dt.year.to_numpy(dtype="float64", na_value=np.nan)
+            if spec.end in df.columns:
+                end = df[spec.end].dt.year.to_numpy(dtype="float64", na_value=np.nan)
+            else:
+                end = np.full(len(df), np.nan)
+            crossed = pd.DataFrame(df).assign(_start=start, _end=end).merge(
+                pd.DataFrame({"year": self.year_index.to_numpy()}), how="cross"
+            )
+            keep = (crossed["_start"] <= crossed["year"]) & (
+                crossed["_end"].isna() | (crossed["_end"] > crossed["year"])
+            )
+            self.cache[key] = crossed.loc[keep].drop(columns=["_start", "_end"])
+        out = self.cache[key]
+        assert isinstance(out, pd.DataFrame)
+        return out
+
+    def by_year(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Return ``df`` crossed with the years (an int ``year`` column)."""
+        return df.merge(pd.DataFrame({"year": self.year_index.to_numpy()}), how="cross")
+
+
+# ---------------------------------------------------------------------------- parts
+
+
+@dataclass(frozen=True, eq=False)
+class Part:
+    """An additive quantity per (community, year), in :attr:`Context.grid` order."""
+
+    value: np.ndarray  # float64; NaN where unknown
+    reason: np.ndarray  # object; why the value is unknown, None where it is known
+
+
+def positions(ctx: Context, records: pd.DataFrame) -> np.ndarray:
+    """Return the position of each record's (community, year) in :attr:`Context.grid` (−1 outside)."""
+    c = records[CODE].to_numpy() if CODE in records.columns else ctx.community_codes(records["community_id"])
+    y = ctx.year_codes(records["year"])
+    pos = c * len(ctx.years) + y
+    pos[(c < 0) | (y < 0)] = -1
+    return pos
+
+
+def _known(ctx: Context, value: np.ndarray) -> Part:
+    return Part(value.astype("float64"), np.full(len(ctx.grid), None, dtype=object))
+
+
+def count(ctx: Context, records: pd.DataFrame) -> Part:
+    """Return the part: number of ``records`` per (community_id, year) (0 when none)."""
+    pos = positions(ctx, records)
+    return _known(ctx, np.bincount(pos[pos >= 0], minlength=len(ctx.grid)))
+
+
+def total(ctx: Context, records: pd.DataFrame, column: str) -> Part:
+    """Return the part: Σ ``column`` of ``records`` per (community_id, year); empty cells skipped."""
+    pos = positions(ctx, records)
+    weights = records[column].to_numpy(dtype="float64", na_value=np.nan)
+    keep = (pos >= 0) & ~np.isnan(weights)
+    return _known(ctx, np.bincount(pos[keep], weights=weights[keep], minlength=len(ctx.grid)))
+
+
+def population(ctx: Context, column: str) -> Part:
+    """Return the part: ``population[column]`` per (community_id, year).
+
+    Missing, with a reason, where the community has no population row for the year
+    (``"no population row for 2024"``) or the cell is empty.
+    """
+    pop = ctx.table("population", ["year", column])
+    pos = positions(ctx, pop)
+    inside = pos >= 0
+    if len(np.unique(pos[inside])) < inside.sum():
+        msg = "Table 'population' has more than one row for a (community_id, year); expected one."
+        raise ContractError(msg)
+    value = np.full(len(ctx.grid), np.nan)
+    value[pos[inside]] = pop[column].to_numpy(dtype="float64", na_value=np.nan)[inside]
+    present = np.zeros(len(ctx.grid), dtype=bool)
+    present[pos[inside]] = True
+    codes = ctx.grid_year_codes
+    reason = np.where(
+        present,
+        ctx.texts(f"population.{column} empty for {{year}}")[codes],
+        ctx.texts("no population row for {year}")[codes],
+    )
+    return Part(value, np.where(np.isnan(value), reason, None))
+
+
+def closed_days(records: pd.DataFrame) -> pd.DataFrame:
+    """Return the records that have a ``closed_on``, with ``days = closed_on − received_on``.
+
+    Durations are whole days (the ``days`` of the timedelta).
+    """
+    closed = records.loc[records["closed_on"].notna().to_numpy()]
+    days = (closed["closed_on"] - closed["received_on"]).dt.days.astype("float64")
+    return closed.assign(days=days.to_numpy())
+
+
+def median_days(records: pd.DataFrame) -> pd.Series:
+    """Return the ordinary median of ``days`` per (unit_id, year) — a :func:`pooled` stat."""
+    return records.groupby(["unit", "year"])["days"].median()
+
+
+# ---------------------------------------------------------------------- unit frames
+
+
+def frame(ctx: Context, value: np.ndarray, reason: np.ndarray) -> pd.DataFrame:
+    """Return the unit frame with ``value`` and ``reason`` (None → NA)."""
+    return pd.DataFrame(
+        {"value": np.asarray(value, dtype="float64"), "reason": pd.array(reason, dtype="string")},
+        index=ctx.unit_grid,
+    )
+
+
+def missing(ctx: Context, reason: str) -> pd.DataFrame:
+    """Return an all-missing unit frame with ``reason``."""
+    n = len(ctx.unit_grid)
+    return frame(ctx, np.full(n, np.nan), np.full(n, reason, dtype=object))
+
+
+def unit_sums(ctx: Context, *parts: Part) -> tuple[list[np.ndarray], np.ndarray]:
+    """Return each part per community and summed per zone, over :attr:`Context.unit_grid`.
+
+    Returns the summed values of each part and the reasons (the first reason among
+    the parts, in the order given). A zone sum is NaN when any of its communities'
+    is; its reason is the first such community's, followed by ``(community <id>)``
+    when other communities of the zone are not missing.
+    """
+    n_c, n_y, n_z = len(ctx.community_ids), len(ctx.years), len(ctx.zone_ids)
+    zc = ctx.zone_codes
+    ok = zc >= 0
+    reason = parts[0].reason.copy()
+    for part in parts[1:]:
+        empty = pd.isna(reason)
+        reason[empty] = part.reason[empty]
+
+    values = []
+    for part in parts:
+        v = part.value.reshape(n_c, n_y)
+        zsum = np.zeros((n_z, n_y))
+        np.add.at(zsum, zc[ok], np.nan_to_num(v[ok], nan=0.0))
+        unknown = np.zeros((n_z, n_y), dtype=bool)
+        np.logical_or.at(unknown, zc[ok], np.isnan(v[ok]))
+        zsum[unknown] = np.nan
+        values.append(np.concatenate([part.value, zsum.ravel()]))
+
+    r = reason.reshape(n_c, n_y)
+    has = ~pd.isna(r)
+    first = np.full((n_z, n_y), n_c)
+    np.minimum.at(first, zc[ok], np.where(has, np.arange(n_c)[:, None], n_c)[ok])
+    n_missing = np.zeros((n_z, n_y), dtype=int)
+    np.add.at(n_missing, zc[ok], has[ok].astype(int))
+    n_total = np.bincount(zc[ok], minlength=n_z)
+    zone_reason = np.full((n_z, n_y), None, dtype=object)
+    zi, yi = np.nonzero(first < n_c)
+    if len(zi):
+        ci = first[zi, yi]
+        names = ctx.community_ids.to_numpy(dtype=object)[ci]
+        partial = n_missing[zi, yi] < n_total[zi]
+        zone_reason[zi, yi] = [
+            f"{text} (community {name})" if part else text
+            for text, name, part in zip(r[ci, yi], names, partial, strict=True)
+        ]
+    return values, np.concatenate([reason, zone_reason.ravel()])
+
+
+def amount(ctx: Context, part: Part, *, scale: float = 1.0) -> pd.DataFrame:
+    """Return ``Σ part × scale`` per community and per zone."""
+    (value,), reason = unit_sums(ctx, part)
+    return frame(ctx, value * scale, reason)
+
+
+def ratio(ctx: Context, numerator: Part, denominator: Part, *, scale: float, zero: str) -> pd.DataFrame:
+    """Return ``Σ numerator ÷ Σ denominator × scale`` per community and per zone.
+
+    Missing where either sum is, and where the denominator is 0, with the reason
+    ``"denominator is 0: " + zero.format(year=Y)``.
+    """
+    (num, den), reason = unit_sums(ctx, numerator, denominator)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(den > 0, num / den * scale, np.nan)
+    is_zero = pd.isna(reason) & (den == 0)
+    reason[is_zero] = ctx.texts(f"denominator is 0: {zero}")[ctx.unit_year_codes[is_zero]]
+    return frame(ctx, value, reason)
+
+
+def _place(ctx: Context, stat: pd.Series, offset: int, out: np.ndarray) -> None:
+    if not len(stat):
+        return
+    u = stat.index.get_level_values(0).to_numpy(dtype=np.intp)
+    y = ctx.year_codes(stat.index.get_level_values(1))
+    keep = (u >= 0) & (y >= 0)
+    out[offset + u[keep] * len(ctx.years) + y[keep]] = stat.to_numpy(dtype="float64", na_value=np.nan)[keep]
+
+
+def pooled(
+    ctx: Context,
+    records: pd.DataFrame,
+    stat: Callable[[pd.DataFrame], pd.Series],
+    *,
+    empty: str | None = None,
+    fill: float | None = None,
+) -> pd.DataFrame:
+    """Return a statistic of the records grouped by community and, pooled, by zone.
+
+    ``stat`` receives the records with an integer ``unit`` column (the community's
+    position in :attr:`Context.community_ids`, then the zone's in
+    :attr:`Context.zone_ids`) and returns a Series indexed by (unit, year). Units
+    without records get ``fill`` when given, else are missing with
+    ``empty.format(year=Y)``.
+    """
+    community = records[CODE].to_numpy() if CODE in records.columns else ctx.community_codes(records["community_id"])
+    zone = np.where(community >= 0, ctx.zone_codes[np.maximum(community, 0)], -1) if len(ctx.zone_codes) else community
+    value = np.full(len(ctx.unit_grid), np.nan)
+    for units, offset in ((community, 0), (zone, len(ctx.grid))):
+        keep = units >= 0
+        _place(ctx, stat(records.loc[keep].assign(unit=units[keep])), offset, value)
+    absent = np.isnan(value)
+    reason = np.full(len(value), None, dtype=object)
+    if fill is not None:
+        value[absent] = fill
+    elif absent.any():
+        assert empty is not None
+        reason[absent] = ctx.texts(empty)[ctx.unit_year_codes[absent]]
+    return frame(ctx, value, reason)
+
+
+# ------------------------------------------------------------------------ decorator
+
+
+class IndicatorFunction(Protocol):
+    """An indicator: ``f(tables, *, years=None) -> DataFrame`` (see :func:`indicator`)."""
+
+    __name__: str
+
+    def __call__(self, tables: Tables, *, years: Sequence[int] | None = None) -> pd.DataFrame: ...
+
+
+_SECTIONS = """
+Parameters
+----------
+tables
+    Clean tables keyed by contract table name (:mod:`linli.contract`).
+years
+    Calendar years to compute; default :func:`linli.indicators.default_years`.
+
+Returns
+-------
+pandas.DataFrame
+    One row per unit and year, indexed by ``(unit_type, unit_id, year)`` —
+    the communities, then the zones (pooled records) — with the columns
+    ``{columns}`` (float, NaN when missing) and ``reason`` (why it is missing;
+    NA when present).
+"""
+
+_SIGNATURE = inspect.Signature(
+    [
+        inspect.Parameter("tables", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation="Tables"),
+        inspect.Parameter(
+            "years", inspect.Parameter.KEYWORD_ONLY, default=None, annotation="Sequence[int] | None"
+        ),
+    ],
+    return_annotation="pd.DataFrame",
+)
+
+
+def evaluate(func: Callable[[Context], pd.DataFrame], ctx: Context) -> pd.DataFrame:
+    """Run an indicator body on ``ctx``; an :class:`Unavailable` input gives all-missing."""
+    try:
+        out = func(ctx)
+    except Unavailable as exc:
+        out = missing(ctx, exc.reason)
+        extra = getattr(func, "extra_columns", ())
+        for column in extra:
+            out.insert(len(out.columns) - 1, column, np.nan)
+    return out
+
+
+def indicator(
+    *, extra_columns: tuple[str, ...] = ()
+) -> Callable[[Callable[[Context], pd.DataFrame]], IndicatorFunction]:
+    """Turn an indicator body ``f(ctx) -> frame`` into ``f(tables, *, years=None)``.
+
+    The body returns a unit frame with ``value`` (and ``extra_columns``) and
+    ``reason``; the public function renames ``value`` to the function's name, which
+    is the catalogue id, and gets the common Parameters/Returns docstring sections.
+    The body is kept as ``.body`` for :func:`linli.indicators.compute`, which
+    shares one :class:`Context` between all indicators.
+    """
+
+    def wrap(body: Callable[[Context], pd.DataFrame]) -> IndicatorFunction:
+        name = body.__name__
+        body.extra_columns = extra_columns  # type: ignore[attr-defined]
+
+        @functools.wraps(body)
+        def public(tables: Tables, *, years: Sequence[int] | None = None) -> pd.DataFrame:
+            return evaluate(body, Context.build(tables, years)).rename(columns={"value": name})
+
+        doc = inspect.cleandoc(body.__doc__ or "")
+        sections = _SECTIONS.format(columns=", ".join([name, *extra_columns]))
+        head, sep, tail = doc.partition("\nExamples\n--------")
+        public.__doc__ = head.rstrip() + "\n" + sections + (f"\nExamples\n--------{tail}" if sep else "")
+        public.__signature__ = _SIGNATURE  # type: ignore[attr-defined]
+        public.body = body  # type: ignore[attr-defined]
+        return public  # type: ignore[return-value]
+
+    return wrap

@@ -1,0 +1,167 @@
+"""邻和 — mediation and harmony: disputes and their joint ("1+N") mediation.
+
+Cases are placed in Y by ``received_on``; every case received in Y counts, whatever
+its outcome now. Examples list ``[a, b, z]`` for 2024 of
+:func:`linli.indicators.examples.example_tables`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..contract import LIST_SEP
+from ._core import (
+    CODE,
+    Context,
+    closed_days,
+    count,
+    indicator,
+    median_days,
+    pooled,
+    population,
+    ratio,
+)
+
+__all__ = [
+    "disputes_per_1k_households",
+    "joint_mediation_pct",
+    "mediation_median_days",
+    "mediation_success_pct",
+    "repeat_dispute_compounds",
+]
+
+#: A compound with at least this many cases in a year is a repeat-dispute compound.
+REPEAT_CASES: int = 3
+
+
+@indicator()
+def disputes_per_1k_households(ctx: Context) -> pd.DataFrame:
+    """Return the mediation cases received in Y per 1,000 households.
+
+    ``mediation cases in Y ÷ pop.households × 1,000`` (per 1k).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> f = disputes_per_1k_households(example_tables(), years=[2024])
+    >>> f["disputes_per_1k_households"].tolist()  # 3/400, 3/600, 6/1000 × 1000
+    [7.5, 5.0, 6.0]
+    """
+    return ratio(
+        ctx,
+        count(ctx, ctx.events("mediation_cases")),
+        population(ctx, "households"),
+        scale=1_000.0,
+        zero="households is 0 in {year}",
+    )
+
+
+@indicator()
+def mediation_success_pct(ctx: Context) -> pd.DataFrame:
+    """Return the share of decided cases of Y that were resolved.
+
+    ``cases in Y with outcome resolved ÷ cases in Y with outcome not pending × 100``
+    (%); pending cases are left out of both.
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> f = mediation_success_pct(example_tables(), years=[2024])
+    >>> f["mediation_success_pct"].round(2).tolist()  # 1/2, 2/3, 3/5 (not the mean 58.33)
+    [50.0, 66.67, 60.0]
+    """
+    cases = ctx.events("mediation_cases", ["outcome"])
+    outcome = cases["outcome"].astype("string")
+    return ratio(
+        ctx,
+        count(ctx, cases.loc[(outcome == "resolved").fillna(False).to_numpy(dtype=bool)]),
+        count(ctx, cases.loc[(outcome != "pending").fillna(False).to_numpy(dtype=bool)]),
+        scale=100.0,
+        zero="no cases other than pending received in {year}",
+    )
+
+
+@indicator()
+def mediation_median_days(ctx: Context) -> pd.DataFrame:
+    """Return the median days to resolve the cases received in Y.
+
+    ``median(closed_on − received_on)`` in whole days over cases in Y with outcome
+    ``resolved`` and a ``closed_on``; the ordinary median; the zone takes the median
+    of the pooled cases (days).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> mediation_median_days(example_tables(), years=[2024])["mediation_median_days"].tolist()
+    [10.0, 5.0, 6.0]
+    """
+    cases = ctx.events("mediation_cases", ["outcome", "closed_on"])
+    resolved = cases.loc[(cases["outcome"].astype("string") == "resolved").fillna(False).to_numpy(dtype=bool)]
+    return pooled(
+        ctx, closed_days(resolved), median_days, empty="no resolved and closed cases received in {year}"
+    )
+
+
+def mediator_count(mediators: pd.Series) -> pd.Series:
+    """Return the number of distinct mediator codes in each ``;``-joined list.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> mediator_count(pd.Series(["police;grid_worker", "police;police", "", None])).tolist()
+    [2, 1, 0, 0]
+    """
+    codes = mediators.astype("string").str.split(LIST_SEP).explode().str.strip()
+    codes = codes[codes.notna() & (codes != "")]
+    counted = codes.groupby(level=0).nunique()
+    return counted.reindex(mediators.index, fill_value=0).astype("int64")
+
+
+@indicator()
+def joint_mediation_pct(ctx: Context) -> pd.DataFrame:
+    """Return the share of cases of Y mediated jointly by two or more forces ("1+N").
+
+    ``cases in Y with ≥ 2 distinct mediator codes ÷ cases in Y × 100`` (%).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> f = joint_mediation_pct(example_tables(), years=[2024])
+    >>> f["joint_mediation_pct"].round(2).tolist()  # 2/3, 1/3, 3/6
+    [66.67, 33.33, 50.0]
+    """
+    cases = ctx.events("mediation_cases", ["mediators"])
+    joint = mediator_count(cases["mediators"].reset_index(drop=True)).to_numpy() >= 2
+    return ratio(
+        ctx,
+        count(ctx, cases.loc[joint]),
+        count(ctx, cases),
+        scale=100.0,
+        zero="no cases received in {year}",
+    )
+
+
+def _repeat_compounds(records: pd.DataFrame) -> pd.Series:
+    per_compound = records.groupby(["unit", "year", "compound_id"]).size()
+    return (per_compound >= REPEAT_CASES).groupby(level=["unit", "year"]).sum()
+
+
+@indicator()
+def repeat_dispute_compounds(ctx: Context) -> pd.DataFrame:
+    """Return the compounds with three or more mediation cases received in Y (count).
+
+    Cases without a ``compound_id`` are not attributed to a compound. The zone
+    counts compounds over the pooled cases of its communities.
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> f = repeat_dispute_compounds(example_tables(), years=[2024])
+    >>> f["repeat_dispute_compounds"].tolist()  # ca1 (3 cases), cb1 (3 cases)
+    [1.0, 1.0, 2.0]
+    """
+    cases = ctx.events("mediation_cases", ["compound_id"])
+    compound = cases["compound_id"].astype("string").str.strip()
+    keep = (compound.notna() & (compound != "")).to_numpy(dtype=bool)
+    records = cases.loc[keep, [CODE, "year"]].assign(compound_id=compound[keep].to_numpy())
+    return pooled(ctx, records, _repeat_compounds, fill=0.0)

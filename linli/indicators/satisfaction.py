@@ -1,0 +1,218 @@
+"""满意度 — resident satisfaction, from ``survey_responses`` with ``year = Y``.
+
+For item ``q`` the indicator is the weighted share of answers 4 or 5 among the
+non-empty answers, ``p = Σ w·[q ≥ 4] ÷ Σ w × 100`` (%), with a 95 % Wilson
+interval on Kish's effective sample size ``n_eff = (Σ w)² ÷ Σ w²`` over the same
+answers (:func:`wilson_interval`). An empty weight counts as 1. The zone pools the
+answers of its communities (the three sums add up). Examples list ``[a, b, z]``
+for 2024 of :func:`linli.indicators.examples.example_tables`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ._core import CODE, Context, frame, indicator, total, unit_sums
+
+__all__ = [
+    "Z95",
+    "culture_satisfied_pct",
+    "environment_satisfied_pct",
+    "harmony_satisfied_pct",
+    "overall_satisfied_pct",
+    "participation_satisfied_pct",
+    "safety_satisfied_pct",
+    "services_satisfied_pct",
+    "wilson_interval",
+]
+
+#: The 0.975 quantile of the standard normal distribution (``scipy.stats.norm.ppf(0.975)``).
+Z95: float = 1.959963984540054
+#: An answer at or above this counts as satisfied.
+SATISFIED_FROM: int = 4
+
+_CI = ("ci_low", "ci_high")
+
+
+def wilson_interval(
+    p: float | np.ndarray | pd.Series, n: float | np.ndarray | pd.Series, *, z: float = Z95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the Wilson score interval of a proportion.
+
+    ``(p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) ÷ (1 + z²/n)`` for a proportion ``p``
+    (0–1) on ``n`` (effective) observations; the bounds are clipped to 0–1 and, to
+    guard against rounding, never exclude ``p``. NaN where ``p`` or ``n`` is NaN or
+    ``n ≤ 0``.
+
+    Parameters
+    ----------
+    p
+        Proportions, 0–1.
+    n
+        Sample sizes (may be fractional, e.g. Kish's effective size).
+    z
+        Normal quantile of the confidence level (default 95 %).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Lower and upper bounds, 0–1.
+
+    Examples
+    --------
+    >>> low, high = wilson_interval(0.5, 4)
+    >>> round(float(low), 4), round(float(high), 4)
+    (0.15, 0.85)
+    """
+    p_arr = np.asarray(p, dtype="float64")
+    n_arr = np.asarray(n, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n_ok = np.where(n_arr > 0, n_arr, np.nan)
+        z2n = z * z / n_ok
+        centre = (p_arr + z2n / 2) / (1 + z2n)
+        half = z / (1 + z2n) * np.sqrt(np.clip(p_arr * (1 - p_arr), 0, None) / n_ok + z2n / (4 * n_ok))
+    low = np.fmin(np.clip(centre - half, 0.0, 1.0), p_arr)
+    high = np.fmax(np.clip(centre + half, 0.0, 1.0), p_arr)
+    bad = np.isnan(p_arr) | np.isnan(n_ok)
+    return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
+
+
+def _satisfied_pct(ctx: Context, item: str) -> pd.DataFrame:
+    responses = ctx.events("survey_responses", [item])
+    answer = responses[item].astype("Float64")
+    answered = answer.notna().to_numpy(dtype=bool)
+    if "weight" in responses.columns:
+        weight = responses["weight"].astype("Float64").fillna(1.0)
+    else:
+        weight = pd.Series(1.0, index=responses.index, dtype="Float64")
+    w = weight.to_numpy(dtype="float64")[answered]
+    satisfied = (answer >= SATISFIED_FROM).to_numpy(dtype=bool, na_value=False)[answered]
+    records = responses.loc[answered, [CODE, "year"]].assign(
+        w=w, w_sat=w * satisfied, w2=w * w
+    )
+    (w_sum, sat_sum, w2_sum), reason = unit_sums(
+        ctx, total(ctx, records, "w"), total(ctx, records, "w_sat"), total(ctx, records, "w2")
+    )
+    has = w_sum > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(has, sat_sum / w_sum, np.nan)
+        n_eff = np.where(has, w_sum**2 / w2_sum, np.nan)
+    low, high = wilson_interval(p, n_eff)
+    empty = pd.isna(reason) & ~has
+    reason[empty] = ctx.texts(f"no answers to {item} in {{year}}")[ctx.unit_year_codes[empty]]
+    out = frame(ctx, p * 100, reason)
+    out.insert(1, "ci_low", low * 100)
+    out.insert(2, "ci_high", high * 100)
+    return out
+
+
+@indicator(extra_columns=_CI)
+def overall_satisfied_pct(ctx: Context) -> pd.DataFrame:
+    """Return the weighted share satisfied overall (q_overall ≥ 4), with a 95 % interval.
+
+    ``Σ w·[q_overall ≥ 4] ÷ Σ w × 100`` over non-empty answers (%); ``ci_low``,
+    ``ci_high``: Wilson interval on ``n_eff = (Σ w)² ÷ Σ w²`` (%).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> f = overall_satisfied_pct(example_tables(), years=[2024])
+    >>> f["overall_satisfied_pct"].tolist()  # (1+2)/4, 0/1, 3/5
+    [75.0, 0.0, 60.0]
+    >>> f[["ci_low", "ci_high"]].round(1).iloc[0].tolist()  # n_eff = 4²/6 = 2.67
+    [23.9, 96.6]
+    """
+    return _satisfied_pct(ctx, "q_overall")
+
+
+@indicator(extra_columns=_CI)
+def environment_satisfied_pct(ctx: Context) -> pd.DataFrame:
+    """Return the weighted share satisfied with the environment (q_environment ≥ 4).
+
+    As :func:`overall_satisfied_pct` for ``q_environment`` (%).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> f = environment_satisfied_pct(example_tables(), years=[2024])
+    >>> f["environment_satisfied_pct"].tolist()  # 1/2, 2/2, 3/4
+    [50.0, 100.0, 75.0]
+    """
+    return _satisfied_pct(ctx, "q_environment")
+
+
+@indicator(extra_columns=_CI)
+def safety_satisfied_pct(ctx: Context) -> pd.DataFrame:
+    """Return the weighted share satisfied with safety (q_safety ≥ 4).
+
+    As :func:`overall_satisfied_pct` for ``q_safety`` (%).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> safety_satisfied_pct(example_tables(), years=[2024])["safety_satisfied_pct"].tolist()
+    [50.0, 100.0, 75.0]
+    """
+    return _satisfied_pct(ctx, "q_safety")
+
+
+@indicator(extra_columns=_CI)
+def services_satisfied_pct(ctx: Context) -> pd.DataFrame:
+    """Return the weighted share satisfied with services (q_services ≥ 4).
+
+    As :func:`overall_satisfied_pct` for ``q_services`` (%).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> services_satisfied_pct(example_tables(), years=[2024])["services_satisfied_pct"].tolist()
+    [50.0, 100.0, 75.0]
+    """
+    return _satisfied_pct(ctx, "q_services")
+
+
+@indicator(extra_columns=_CI)
+def participation_satisfied_pct(ctx: Context) -> pd.DataFrame:
+    """Return the weighted share satisfied with participation (q_participation ≥ 4).
+
+    As :func:`overall_satisfied_pct` for ``q_participation`` (%).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> f = participation_satisfied_pct(example_tables(), years=[2024])
+    >>> f["participation_satisfied_pct"].tolist()
+    [50.0, 100.0, 75.0]
+    """
+    return _satisfied_pct(ctx, "q_participation")
+
+
+@indicator(extra_columns=_CI)
+def harmony_satisfied_pct(ctx: Context) -> pd.DataFrame:
+    """Return the weighted share satisfied with neighbourly harmony (q_harmony ≥ 4).
+
+    As :func:`overall_satisfied_pct` for ``q_harmony`` (%).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> harmony_satisfied_pct(example_tables(), years=[2024])["harmony_satisfied_pct"].tolist()
+    [50.0, 100.0, 75.0]
+    """
+    return _satisfied_pct(ctx, "q_harmony")
+
+
+@indicator(extra_columns=_CI)
+def culture_satisfied_pct(ctx: Context) -> pd.DataFrame:
+    """Return the weighted share satisfied with cultural life (q_culture ≥ 4).
+
+    As :func:`overall_satisfied_pct` for ``q_culture`` (%).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> culture_satisfied_pct(example_tables(), years=[2024])["culture_satisfied_pct"].tolist()
+    [50.0, 100.0, 75.0]
+    """
+    return _satisfied_pct(ctx, "q_culture")

@@ -1,0 +1,174 @@
+"""五社联动 — five-society linkage: community, social organisations, social workers,
+volunteers and charity resources.
+
+Rosters count members *active at the end of Y*: ``start ≤ Y-12-31`` and (``end``
+empty or ``end > Y-12-31``) — a member leaving on 31 December is not active at the
+end of that year. Examples list ``[a, b, z]`` for 2024 of
+:func:`linli.indicators.examples.example_tables`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ._core import CODE, Context, amount, count, indicator, pooled, population, ratio, total
+
+__all__ = [
+    "charity_resources",
+    "social_orgs",
+    "social_workers_per_10k",
+    "volunteer_activities",
+    "volunteer_hours_per_volunteer",
+    "volunteer_share_pct",
+    "volunteer_teams",
+    "volunteers",
+]
+
+
+@indicator()
+def social_orgs(ctx: Context) -> pd.DataFrame:
+    """Return the social organisations active at the end of Y (count).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> social_orgs(example_tables(), years=[2024])["social_orgs"].tolist()
+    [1.0, 1.0, 2.0]
+    """
+    return amount(ctx, count(ctx, ctx.active("social_organizations")))
+
+
+@indicator()
+def volunteers(ctx: Context) -> pd.DataFrame:
+    """Return the registered volunteers active at the end of Y (count).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> volunteers(example_tables(), years=[2024])["volunteers"].tolist()
+    [3.0, 2.0, 5.0]
+    """
+    return amount(ctx, count(ctx, ctx.active("volunteers")))
+
+
+@indicator()
+def charity_resources(ctx: Context) -> pd.DataFrame:
+    """Return the charity resources active at the end of Y (count).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> charity_resources(example_tables(), years=[2024])["charity_resources"].tolist()
+    [1.0, 0.0, 1.0]
+    """
+    return amount(ctx, count(ctx, ctx.active("charity_resources")))
+
+
+@indicator()
+def social_workers_per_10k(ctx: Context) -> pd.DataFrame:
+    """Return the social workers per 10,000 resident population.
+
+    ``social workers active at end of Y ÷ pop.resident_population × 10,000``
+    (per 10k).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> f = social_workers_per_10k(example_tables(), years=[2024])
+    >>> f["social_workers_per_10k"].round(2).tolist()  # 1/800, 1/2000, 2/2800 × 10k
+    [12.5, 5.0, 7.14]
+    """
+    return ratio(
+        ctx,
+        count(ctx, ctx.active("social_workers")),
+        population(ctx, "resident_population"),
+        scale=10_000.0,
+        zero="resident_population is 0 in {year}",
+    )
+
+
+@indicator()
+def volunteer_share_pct(ctx: Context) -> pd.DataFrame:
+    """Return the volunteers as a share of the resident population.
+
+    ``volunteers active at end of Y ÷ pop.resident_population × 100`` (%).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> f = volunteer_share_pct(example_tables(), years=[2024])
+    >>> f["volunteer_share_pct"].round(3).tolist()  # 3/800, 2/2000, 5/2800 × 100
+    [0.375, 0.1, 0.179]
+    """
+    return ratio(
+        ctx,
+        count(ctx, ctx.active("volunteers")),
+        population(ctx, "resident_population"),
+        scale=100.0,
+        zero="resident_population is 0 in {year}",
+    )
+
+
+def _team_pairs(records: pd.DataFrame) -> pd.Series:
+    return records.groupby(["unit", "year"])["_team"].nunique()
+
+
+@indicator()
+def volunteer_teams(ctx: Context) -> pd.DataFrame:
+    """Return the distinct volunteer teams among volunteers active at the end of Y.
+
+    A team is its (community, non-empty ``team`` name) pair — the name stripped of
+    surrounding white space; volunteers without a team are not a team. The zone
+    counts the distinct pairs of its communities (the same name in two
+    communities is two teams). Unit: count.
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> volunteer_teams(example_tables(), years=[2024])["volunteer_teams"].tolist()
+    [1.0, 2.0, 3.0]
+    """
+    ctx.table("volunteers", ["team"])  # the column must be there
+    active = ctx.active("volunteers")
+    team = active["team"].astype("string").str.strip()
+    named = (team.notna() & (team != "")).to_numpy(dtype=bool)
+    names, _ = pd.factorize(team[named])
+    # a team is its (community, name) pair: one integer per pair
+    pair = active[CODE].to_numpy()[named] * (names.max(initial=0) + 1) + names
+    records = active.loc[named, [CODE, "year"]].assign(_team=pair)
+    return pooled(ctx, records, _team_pairs, fill=0.0)
+
+
+@indicator()
+def volunteer_activities(ctx: Context) -> pd.DataFrame:
+    """Return the volunteer activities held in Y (count).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> volunteer_activities(example_tables(), years=[2024])["volunteer_activities"].tolist()
+    [2.0, 1.0, 3.0]
+    """
+    return amount(ctx, count(ctx, ctx.events("volunteer_activities")))
+
+
+@indicator()
+def volunteer_hours_per_volunteer(ctx: Context) -> pd.DataFrame:
+    """Return the volunteer-hours of Y per active volunteer.
+
+    ``Σ hours of volunteer activities in Y ÷ volunteers active at end of Y`` (hours).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> f = volunteer_hours_per_volunteer(example_tables(), years=[2024])
+    >>> f["volunteer_hours_per_volunteer"].tolist()  # 16.5/3, 4/2, 20.5/5
+    [5.5, 2.0, 4.1]
+    """
+    return ratio(
+        ctx,
+        total(ctx, ctx.events("volunteer_activities", ["hours"]), "hours"),
+        count(ctx, ctx.active("volunteers")),
+        scale=1.0,
+        zero="no volunteers active at end of {year}",
+    )
