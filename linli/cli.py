@@ -15,12 +15,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__, config
-from .privacy import redact
 from .errors import InputError, LinliError
+from .privacy import redact
 
 log = logging.getLogger("linli")
 
 EXIT_OK = 0
+EXIT_UNITS_FAILED = 1
 EXIT_INPUT = 2
 EXIT_BUG = 3
 
@@ -123,12 +124,29 @@ def save_table(frame: object, path: Path) -> Path:
     return path
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from .report import build
+
+    summary = build(
+        args.data_dir, year=args.year, units=args.units, lang=args.lang, formats=args.format,
+        jobs=args.jobs, out=args.out, as_of=args.as_of, progress=not args.quiet,
+    )
+    print(summary.describe())
+    return EXIT_OK if not summary.failed else EXIT_UNITS_FAILED
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from .synth import generate
 
     out = Path(args.out)
-    written = generate(out, communities=args.communities, seed=args.seed, progress=not args.quiet)
-    print(f"wrote {len(written)} files to {out}")
+    if args.demo:
+        from .synth import generate_demo
+
+        written = generate_demo(out, progress=not args.quiet)
+    else:
+        written = generate(out, communities=args.communities, seed=args.seed, progress=not args.quiet)
+    n_tables = len([k for k in written if k != "dataset"])
+    print(f"wrote {n_tables} tables and dataset.yaml to {out}")
     return EXIT_OK
 
 
@@ -159,7 +177,10 @@ def build_parser() -> argparse.ArgumentParser:
             "Reads the tables in the data directory (CSV in UTF-8 or GBK, XLSX, GeoJSON/GeoPackage/"
             "Shapefile; Chinese headers accepted), validates them, and computes indicators and reports."
         ),
-        epilog="Exit codes: 0 done; 2 bad input or option (one-line reason on stderr); 3 internal error.",
+        epilog=(
+            "Exit codes: 0 done; 1 some reports failed (build; the summary names them); "
+            "2 bad input or option (one-line reason on stderr); 3 internal error."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"linli {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
@@ -221,6 +242,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_claims)
 
     p = sub.add_parser(
+        "build", help="the main job: validate, compute, and write every report",
+        description=(
+            "Validate the ledgers, compute indicators, the Linli Index with its uncertainty, "
+            "progress and the claims check, then run the report notebooks (papermill, in parallel "
+            "processes) into OUT/<year>/<unit>.html (+ .pdf, + the executed .ipynb), "
+            "OUT/<year>/<unit>.json and OUT/<year>/index.html. A unit whose inputs are unchanged is "
+            "not re-run. One unit's failure does not stop the others; the exit code is then 1."
+        ),
+    )
+    data_dir(p)
+    p.add_argument("--year", type=int, default=None, metavar="Y", help="report year (default: the last in the data)")
+    p.add_argument("--units", type=lambda t: [u for u in t.split(",") if u.strip()], default=None,
+                   metavar="ID,…", help="only these communities or zones (default: all)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
+    p.add_argument("--format", default="html,pdf", metavar="html,pdf",
+                   help="output formats, comma-separated (default html,pdf)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="parallel processes (default: the number of cores)")
+    p.add_argument("--out", type=Path, default=config.REPORTS_DIR, metavar="DIR",
+                   help=f"output directory (default: {config.REPORTS_DIR})")
+    p.add_argument("--as-of", type=_date, default=None, metavar="DATE",
+                   help="data as-of date (default: dataset.yaml's as_of, else today)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=cmd_build)
+
+    p = sub.add_parser(
         "synth", help="write a synthetic dataset in the data contract",
         description=(
             "Generate a complete synthetic dataset for one zone of N communities over 2022-2024, "
@@ -230,6 +277,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--communities", type=int, default=4, metavar="N", help="number of communities (default 4)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="output directory")
+    p.add_argument("--demo", action="store_true",
+                   help="write the calibrated Renmin Street demo dataset instead (ignores --communities/--seed)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_synth)
     return parser

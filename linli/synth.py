@@ -200,6 +200,7 @@ def generate_demo(out_dir: Path | str, *, progress: bool = False) -> dict[str, P
     meta = {
         "name": "人民街道演示数据 (Renmin Street demo, synthetic)",
         "note": "Synthetic data calibrated to published counts; geometry illustrative, not surveyed.",
+        "zones": {DEMO_ZONE_ID: {"name_zh": "人民街道", "name_en": "Renmin Street"}},
     }
     return _write_dataset(Path(out_dir), iter([(plan, _rng(DEMO_SEED, 0))]), layout, years,
                           DEMO_ZONE_ID, total=4, progress=progress, meta=meta)
@@ -1100,7 +1101,7 @@ def _write_dataset(
     *,
     total: int,
     progress: bool,
-    meta: dict[str, str],
+    meta: dict[str, Any],
 ) -> dict[str, Path]:
     from tqdm import tqdm
 
@@ -1129,6 +1130,11 @@ def _write_dataset(
     ]
     if "note" in meta:
         lines.append(f"note: {json.dumps(meta['note'], ensure_ascii=False)}")
+    zones = meta.get("zones") or {zone_id: {"name_zh": zone_id, "name_en": zone_id}}
+    lines.append("zones:")
+    for zid, names in zones.items():
+        lines.append(f"  {zid}:")
+        lines.extend(f"    {k}: {json.dumps(v, ensure_ascii=False)}" for k, v in names.items())
     paths["dataset"].write_text("\n".join(lines) + "\n", encoding="utf-8")
     return paths
 

@@ -1,0 +1,346 @@
+"""linli.report: notebooks run by papermill, offline HTML, PDF with Chinese text,
+caching, parallel runs that survive a failing unit, the index page and ``build``.
+
+The fixture notebook ``tests/data/tiny_report.ipynb`` takes ``unit_id``, ``year``,
+``lang`` and ``results_dir``; it prints the unit's Chinese name, shows a 1×1 PNG,
+reads the build hand-off when given one, writes to stderr, and raises for
+``unit_id == "boom"``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import json
+import math
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from linli import report, synth
+from linli.errors import LinliError
+
+TINY = Path(__file__).parent / "data" / "tiny_report.ipynb"
+
+
+def make_job(out_dir: Path, unit_id: str, **options: Any) -> report.ReportJob:
+    settings: dict[str, Any] = {
+        "unit_id": unit_id,
+        "unit_type": "community",
+        "year": 2024,
+        "lang": "zh",
+        "template": TINY,
+        "parameters": {"unit_id": unit_id, "year": 2024, "lang": "zh"},
+        "formats": ("html", "pdf"),
+        "out_dir": out_dir,
+        "title": f"{unit_id} 2024年度评估报告",
+        "inputs": "fingerprint-1",
+    }
+    return report.ReportJob(**(settings | options))
+
+
+class InlineExecutor(cf.Executor):
+    """Runs each task at once in this process and records it — a stand-in for
+    ``dask.distributed.Client.get_executor()``."""
+
+    def __init__(self) -> None:
+        self.submitted: list[str] = []
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future[Any]:
+        self.submitted.append(args[0].unit_id)
+        future: cf.Future[Any] = cf.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+
+def fetched_urls(html: str) -> list[str]:
+    """Every remote address in a src/href attribute of any tag but <a>, or in CSS url()/@import.
+
+    Written independently of ``report.remote_resources`` on purpose.
+    """
+    found = []
+    for tag in re.finditer(r"<([a-zA-Z][\w:-]*)\b([^>]*)>", html):
+        if tag.group(1).lower() == "a":
+            continue
+        found += re.findall(r"""\b(?:src|href|srcset|poster|data)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)""", tag.group(2))
+    found += re.findall(r"""url\(\s*["']?\s*((?:https?:)?//[^"')\s]+)""", html)
+    found += re.findall(r"""@import\s+(?:url\()?\s*["']?((?:https?:)?//[^"')\s;]+)""", html)
+    return found
+
+
+# ------------------------------------------------------------ parallel build
+
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[report.ReportJob], list[report.ReportResult]]:
+    out = tmp_path_factory.mktemp("reports") / "2024"
+    jobs = [
+        make_job(out, "a", title="人民路社区 2024年度评估报告"),
+        make_job(out, "b", lang="en", parameters={"unit_id": "b", "year": 2024, "lang": "en"}),
+        make_job(out, "boom"),
+    ]
+    return jobs, report.build_reports(jobs, n_jobs=2, progress=False)
+
+
+def test_a_failing_unit_leaves_the_others_built(first_build: Any) -> None:
+    jobs, results = first_build
+    assert [(r.unit_id, r.status) for r in results] == [("a", "built"), ("b", "built"), ("boom", "failed")]
+    ok = results[0]
+    assert set(ok.outputs) == {"ipynb", "html", "pdf"} and all(p.is_file() for p in ok.outputs.values())
+    assert ok.error is None and jobs[0].key_path.is_file()
+    boom = results[2]
+    assert "\n" not in boom.error
+    assert "RuntimeError" in boom.error and "fails on purpose" in boom.error
+    # the executed notebook is kept for inspection; no export and no cache key
+    assert set(boom.outputs) == {"ipynb"}
+    assert not jobs[2].key_path.exists()
+
+
+def test_executed_notebook_has_parameters_and_no_timestamps(first_build: Any) -> None:
+    jobs, _ = first_build
+    text = (jobs[0].out_dir / "a.ipynb").read_text(encoding="utf-8")
+    nb = json.loads(text)
+    injected = next(c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
+    assert 'unit_id = "a"' in "".join(injected["source"])
+    assert injected["id"] == "injected-parameters"  # papermill's random id is replaced
+    assert nb["metadata"]["papermill"]["output_path"] == "a.ipynb"
+    stdout = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"] if o.get("name") == "stdout"]
+    assert "单位：人民路社区（2024年，zh）\n" in ["".join(o["text"]) for o in stdout]
+    for stamp in ("start_time", "end_time", "duration", "iopub.status.busy"):
+        assert stamp not in text
+
+
+def test_html_is_offline_without_code(first_build: Any) -> None:
+    jobs, _ = first_build
+    html = (jobs[0].out_dir / "a.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in html
+    assert "<title>人民路社区 2024年度评估报告</title>" in html
+    assert fetched_urls(html) == [] and report.remote_resources(html) == []
+    assert "<script" not in html  # nothing to run at all
+    # a source citation stays a plain hyperlink: navigation, never fetched
+    assert '<a href="https://www.mca.gov.cn/">' in html
+    assert "单位：人民路社区（2024年，zh）" in html
+    assert "NAMES = {" not in html and "In&nbsp;[" not in html  # no code, no prompts
+    assert "stderr is not shown" not in html
+    assert 'src="data:image/png;base64,' in html
+    assert '"Noto Sans CJK SC"' in html and "size: A4" in html
+    english = (jobs[1].out_dir / "b.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in english and fetched_urls(english) == []
+
+
+def test_pdf_keeps_chinese_text_on_a4(first_build: Any) -> None:
+    jobs, _ = first_build
+    pdf = jobs[0].out_dir / "a.pdf"
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True).stdout
+    text = text.decode("utf-8")
+    assert "邻里测试报告" in text and "人民路社区" in text
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, check=True, text=True).stdout
+    assert "(A4)" in info
+
+
+def test_second_build_runs_only_the_failed_unit(first_build: Any) -> None:
+    jobs, _ = first_build
+    executor = InlineExecutor()
+    again = report.build_reports(jobs, progress=False, executor=executor)
+    assert [(r.unit_id, r.status) for r in again] == [("a", "cached"), ("b", "cached"), ("boom", "failed")]
+    assert executor.submitted == ["boom"]  # nothing unchanged is executed again
+
+
+def test_index_page_links_every_report(first_build: Any) -> None:
+    jobs, results = first_build
+    out = jobs[0].out_dir
+    (out / "a.json").write_text("{}", encoding="utf-8")
+    page = report.write_index(
+        results, out, year=2024, lang="zh", title="2024年度邻里评估报告",
+        units_meta={"a": {"name_zh": "人民路社区", "name_en": "Renminlu"}}, banner="合成数据",
+    )
+    html = page.read_text(encoding="utf-8")
+    assert page == out / "index.html"
+    assert '<html lang="zh-CN">' in html and "<title>2024年度邻里评估报告</title>" in html
+    for href in ("a.html", "a.pdf", "a.ipynb", "a.json", "b.html", "b.pdf", "boom.ipynb"):
+        assert f'href="{href}"' in html
+    assert 'href="boom.html"' not in html
+    assert "人民路社区" in html and "失败" in html and "fails on purpose" in html
+    assert "共 3 份报告：新生成 2 份，沿用 0 份，失败 1 份。" in html
+    assert "http" not in html
+    english = report.write_index(results, out, year=2024, lang="en", title="Reports 2024")
+    text = english.read_text(encoding="utf-8")
+    assert '<html lang="en">' in text and "3 report(s): 2 built, 0 up to date, 1 failed." in text
+
+
+# ------------------------------------------------------------------- caching
+
+
+def test_cache_key_changes_with_every_input(tmp_path: Path) -> None:
+    base = make_job(tmp_path, "a")
+    edited = tmp_path / "edited.ipynb"
+    edited.write_bytes(TINY.read_bytes().replace(b"tiny parameterised", b"tiny parameterized"))
+    variants = [
+        make_job(tmp_path, "a", parameters={"unit_id": "a", "year": 2023, "lang": "zh"}),
+        make_job(tmp_path, "a", inputs="fingerprint-2"),
+        make_job(tmp_path, "a", template=edited),
+        make_job(tmp_path, "a", lang="en"),
+        make_job(tmp_path, "a", title="another title"),
+        make_job(tmp_path, "a", year=2023),
+    ]
+    keys = {report.cache_key(j) for j in variants}
+    assert report.cache_key(base) == report.cache_key(make_job(tmp_path, "a"))
+    assert report.cache_key(base) not in keys and len(keys) == len(variants)
+    # parameter order does not matter
+    shuffled = make_job(tmp_path, "a", parameters={"lang": "zh", "year": 2024, "unit_id": "a"})
+    assert report.cache_key(shuffled) == report.cache_key(base)
+
+
+def test_is_cached_needs_the_key_and_every_output(tmp_path: Path) -> None:
+    job = make_job(tmp_path, "a")
+    for path in job.paths().values():
+        path.write_text("x", encoding="utf-8")
+    assert not report.is_cached(job)  # no key yet
+    job.key_path.parent.mkdir()
+    job.key_path.write_text(report.cache_key(job) + "\n", encoding="utf-8")
+    assert report.is_cached(job)
+    assert not report.is_cached(make_job(tmp_path, "a", inputs="changed data"))
+    job.paths()["pdf"].unlink()
+    assert not report.is_cached(job)
+    assert report.is_cached(make_job(tmp_path, "a", formats=("html",)))
+
+
+# --------------------------------------------------------- errors and helpers
+
+
+def test_missing_chromium_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = tmp_path / "a.html"
+    page.write_text("<html><body>人民路</body></html>", encoding="utf-8")
+    monkeypatch.delenv(report.CHROMIUM_ENV, raising=False)
+    monkeypatch.setattr(report.shutil, "which", lambda name: None)
+    with pytest.raises(LinliError, match=r"scripts/install-system-deps\.sh or apt-get install chromium"):
+        report.export_pdf(page, tmp_path / "a.pdf")
+    assert not (tmp_path / "a.pdf").exists()
+
+
+def test_chromium_from_the_environment_must_exist(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(report.CHROMIUM_ENV, "/nonexistent/chrome")
+    with pytest.raises(LinliError, match="LINLI_CHROMIUM"):
+        report.find_chromium()
+
+
+def test_debian_chromium_is_installed() -> None:
+    # CI installs it with scripts/install-system-deps.sh; the PDF tests rely on it
+    assert report.find_chromium()
+    assert shutil.which("pdftotext") is not None
+
+
+def test_strip_remote_removes_every_cdn_resource() -> None:
+    page = """<html><head>
+<script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js"></script>
+<link rel="stylesheet" href="//fonts.googleapis.com/css?family=Noto">
+<style>@import url("https://cdn.example/x.css"); body { background: url(http://cdn.example/bg.png); }</style>
+<script type="module">const m = (await import("https://cdn.example/mermaid.esm.mjs")).default;</script>
+</head><body><img src="https://tiles.example/1/2/3.png" alt="tile">
+<p>见 <a href="https://www.mca.gov.cn/">民政部</a></p><script>var x = 1;</script></body></html>"""
+    assert len(report.remote_resources(page)) == 6
+    clean = report.strip_remote(page)
+    assert report.remote_resources(clean) == [] and fetched_urls(clean) == []
+    assert '<a href="https://www.mca.gov.cn/">民政部</a>' in clean and "var x = 1;" in clean
+
+
+def test_bad_options_name_the_valid_ones(tmp_path: Path) -> None:
+    with pytest.raises(LinliError, match=r"'docx'; valid: html, pdf"):
+        make_job(tmp_path, "a", formats=("html", "docx"))
+    with pytest.raises(LinliError, match=r"Unknown lang 'fr'; valid: zh, en"):
+        make_job(tmp_path, "a", lang="fr")
+    with pytest.raises(LinliError, match="does not exist"):
+        report.run_notebook(tmp_path / "missing.ipynb", tmp_path / "out.ipynb", {})
+    assert make_job(tmp_path, "a", formats="pdf,html").formats == ("html", "pdf")
+
+
+# --------------------------------------------------------------------- build
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, report.BuildSummary]:
+    root = tmp_path_factory.mktemp("build")
+    raw = root / "raw"
+    synth.generate(raw, communities=2, seed=3)
+    notebooks = root / "notebooks"
+    notebooks.mkdir()
+    for name in ("community.ipynb", "zone.ipynb"):
+        shutil.copy(TINY, notebooks / name)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LINLI_KEY", "report-test-key")
+        summary = report.build(
+            raw, out=root / "out", notebooks_dir=notebooks, formats=("html",), jobs=1, progress=False
+        )
+    return raw, notebooks, summary
+
+
+def test_build_writes_reports_json_and_index(built: Any) -> None:
+    _, _, summary = built
+    assert summary.year == 2024  # the last year synth.generate writes
+    assert summary.built == ["zone", "c0001", "c0002"] and summary.failed == []
+    year_dir = summary.out_dir
+    for unit in ("zone", "c0001", "c0002"):
+        assert (year_dir / f"{unit}.html").is_file() and (year_dir / f"{unit}.json").is_file()
+        assert not (year_dir / f"{unit}.pdf").exists()  # html only was asked for
+    index = summary.index.read_text(encoding="utf-8")
+    assert 'href="c0001.html"' in index and "合成数据" in index and fetched_urls(index) == []
+    # the kernel ran in OUT/<year> and read its unit's slice of the hand-off
+    executed = (year_dir / "c0001.ipynb").read_text(encoding="utf-8")
+    assert "名称：模拟0001社区" in executed
+    assert str(year_dir) not in executed  # no absolute path in the executed notebook
+
+
+def test_unit_json_numbers_equal_the_indicator_table(built: Any) -> None:
+    _, _, summary = built
+    doc = json.loads((summary.out_dir / "c0001.json").read_text(encoding="utf-8"))
+    assert doc["unit_id"] == "c0001" and doc["unit_type"] == "community" and doc["year"] == 2024
+    assert doc["name_zh"] == "模拟0001社区" and doc["synthetic"] is True
+    long = pd.read_parquet(summary.results_dir / "indicators.parquet")
+    rows = long[(long["unit_id"] == "c0001") & (long["year"] == 2024)]
+    assert len(doc["indicators"]) == len(rows) > 0
+    table = dict(zip(rows["indicator"], rows["value"], strict=True))
+    for item in doc["indicators"]:
+        expected = table[item["indicator"]]
+        if math.isnan(expected):
+            assert item["value"] is None
+        else:
+            assert item["value"] == expected  # exactly, not approximately
+    index = pd.read_parquet(summary.results_dir / "index.parquet")
+    mine = index[(index["unit_id"] == "c0001") & (index["year"] == 2024)]
+    assert [r["index"] for r in doc["index"]] == mine["index"].tolist()
+    assert {r["unit_id"] for r in doc["progress"]} <= {"c0001"}
+
+
+def test_load_unit_reads_only_its_slice(built: Any) -> None:
+    _, _, summary = built
+    zone = report.load_unit("zone", results_dir=summary.results_dir)
+    assert zone.unit_type == "zone" and zone.community_ids == ("c0001", "c0002")
+    assert set(zone.indicators["unit_id"]) == {"zone", "c0001", "c0002"}
+    one = report.load_unit("c0001", results_dir=summary.results_dir)
+    assert set(one.indicators["unit_id"]) == {"c0001", "zone"}  # itself and its zone
+    assert set(one.table("volunteers")["community_id"]) == {"c0001"}
+    compounds = one.table("compounds")
+    assert set(compounds["community_id"]) == {"c0001"} and hasattr(compounds, "geometry")
+    assert one.synthetic and one.baseline_year == 2022
+    with pytest.raises(LinliError, match=r"Unknown unit 'nowhere'; known: zone, c0001, c0002"):
+        report.load_unit("nowhere", results_dir=summary.results_dir)
+
+
+def test_unchanged_build_executes_nothing(built: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw, notebooks, summary = built
+    monkeypatch.setenv("LINLI_KEY", "report-test-key")
+    executor = InlineExecutor()
+    again = report.build(
+        raw, out=summary.out_dir.parent, notebooks_dir=notebooks, formats="html", progress=False, executor=executor
+    )
+    assert again.cached == ["zone", "c0001", "c0002"] and executor.submitted == []
+    with pytest.raises(LinliError, match=r"Unknown unit\(s\) 'nowhere'; known: zone, c0001, c0002"):
+        report.build(raw, out=summary.out_dir.parent, notebooks_dir=notebooks, units=["nowhere"], progress=False)
