@@ -21,7 +21,7 @@ the dtypes above; PII columns are absent and person ids are pseudonymised.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal["str", "int", "float", "date", "bool", "code", "list", "ref"]
