@@ -196,6 +196,15 @@ BAD_ROWS: list[tuple[str, dict[str, object], str, str]] = [
      "weight", "below_minimum"),
     ("communities", {"community_id": "Bad Code", "name_zh": "坏社区", "zone_id": ZONE},
      "community_id", "bad_pattern"),
+    ("population", {"community_id": "xiangbei", "year": 2022, "residents": 100, "resident_population": 90,
+                    "households": 40, "age_65_plus": 10, "disabled": 120},
+     "disabled", "disabled_exceeds_residents"),
+    ("social_organizations", {"org_id": "o9", "community_id": "renminlu", "name_zh": "合唱团", "kind": "culture",
+                              "registered_on": dt.date(2024, 5, 1), "dissolved_on": dt.date(2024, 1, 1)},
+     "dissolved_on", "end_before_start"),
+    ("volunteer_activities", {"activity_id": "a9", "community_id": "renminlu", "date": dt.date(2024, 4, 1),
+                              "category": "environment", "volunteers": 3, "hours": "两小时"},
+     "hours", "not_a_number"),
 ]
 # An exact copy of a good row is reported as a duplicate row.
 EXACT_DUPLICATE = ("resident_requests", 0)

@@ -153,16 +153,27 @@ def test_geometry_rules(tmp_path: Path) -> None:
              "geometry": ("raw", bowtie)},
             {"compound_id": "line", "community_id": "renminlu", "name_zh": "线", "households": 10,
              "geometry": ("raw", {"type": "LineString", "coordinates": [[112.601, 26.891], [112.602, 26.892]]})},
+            {"compound_id": "nowhere", "community_id": "renminlu", "name_zh": "无图", "households": 10,
+             "geometry": ("raw", None)},
+        ],
+        "facilities": [
+            # a culture room must give its floor area (only fitness points and markets may leave it empty)
+            {"facility_id": "f3", "community_id": "renminlu", "name_zh": "文体活动室", "category": "culture_room",
+             "floor_area_m2": None, "opened_on": "2020-01-01", "geometry": ("point", (112.606, 26.896))},
         ],
     }
     ledger.write_canonical(tmp_path)
     ledger.write_geo(tmp_path, extra=extra)
     ds = load_dataset(tmp_path, as_of=AS_OF, key=KEY)
     q = ds.quarantine[ds.quarantine["table"] == "compounds"]
-    # features 3-6 of compounds.geojson (1-based feature numbers)
+    # features 3-7 of compounds.geojson (1-based feature numbers); feature 4 ("near") is loaded
     assert set(zip(q["row"], q["rule"], strict=True)) == {
-        (3, "outside_zone"), (5, "invalid_geometry"), (6, "wrong_geometry_type"),
+        (3, "outside_zone"), (5, "invalid_geometry"), (6, "wrong_geometry_type"), (7, "missing_geometry"),
     }
+    f = ds.quarantine[ds.quarantine["table"] == "facilities"]
+    assert f[["row", "column", "rule"]].values.tolist() == [[3, "floor_area_m2", "missing_value"]]
+    # f2, a fitness point, has no floor area either and is loaded
+    assert "f2" in set(ds.tables["facilities"]["facility_id"])
     assert "near" in set(ds.tables["compounds"]["compound_id"])
 
 
@@ -185,3 +196,12 @@ def test_processed_tables_round_trip(canonical, tmp_path: Path) -> None:
     written = save_dataset(canonical, tmp_path)
     back = pd.read_parquet(written["mediation_cases"])
     pdt.assert_frame_equal(back, canonical.tables["mediation_cases"])
+
+
+def test_every_rule_is_exercised(ledgered, tmp_path: Path) -> None:
+    """Every rule of the contract is broken by some fixture row in this module."""
+    from linli.contract import RULES
+
+    by_ledger = set(ledgered.quarantine["rule"])
+    by_geometry = {"outside_zone", "invalid_geometry", "wrong_geometry_type", "missing_geometry"}
+    assert set(RULES) == by_ledger | by_geometry
