@@ -25,13 +25,13 @@ setup: system $(BIN)/.installed ## install the Python environment (.venv) and th
 system: ## install system packages (CJK fonts, Chromium, poppler) when running as root
 	@if [ -x scripts/install-system-deps.sh ]; then scripts/install-system-deps.sh; fi
 
-demo: setup ## run the main job on the demo data in data/raw
+demo: setup ## run the main job on the demo data: validate, indicators, claims, every report
 	$(BIN)/linli validate --out data/processed
-	@if $(BIN)/linli indicators --help >/dev/null 2>&1; then \
-		$(BIN)/linli indicators --out data/processed/indicators.csv && \
-		$(BIN)/linli claims --out data/processed/claims.csv; fi
+	$(BIN)/linli indicators --out data/processed/indicators.csv
+	$(BIN)/linli claims --out data/processed/claims.csv
+	$(BIN)/linli build --out $(OUT)
 
-test: setup lint unit ## run every check: lint, unit and doctests, notebooks
+test: setup lint unit notebooks ## run every check: lint, unit and doctests, notebooks
 
 lint: $(BIN)/.installed ## ruff over the package and the tests
 	$(BIN)/ruff check linli tests benchmarks
@@ -39,8 +39,12 @@ lint: $(BIN)/.installed ## ruff over the package and the tests
 unit: $(BIN)/.installed ## unit, data-contract, CLI tests and doctests
 	$(BIN)/pytest -n $(JOBS) tests linli
 
+notebooks: $(BIN)/.installed ## re-execute every notebook with nbval (default parameters, demo data)
+	$(BIN)/pytest --nbval-lax -p no:cacheprovider notebooks
+
 bench: $(BIN)/.installed ## run the benchmarks (not part of the tests)
 	$(BIN)/python benchmarks/bench_synth.py
+	$(BIN)/python benchmarks/bench_pipeline.py
 
 clean: ## remove generated files (keeps data/raw and the venv)
 	rm -rf data/processed/* reports/* .pytest_cache .ruff_cache

@@ -28,7 +28,7 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
     __version__ = "0.0.0"
 
-_LAZY = {"plots", "maps", "report", "synth", "access", "fonts", "palette"}
+_LAZY = {"plots", "maps", "report", "results", "summary", "explore", "synth", "access", "fonts", "palette"}
 
 
 def __getattr__(name: str) -> ModuleType:

@@ -29,6 +29,9 @@ from .errors import ContractError
 __all__ = [
     "FITNESS_CATEGORIES",
     "LIFE_CIRCLE_CATEGORIES",
+    "SENSITIVITY_RADII",
+    "compound_access",
+    "coverage_sensitivity",
     "covered_households",
     "first_covered_on",
     "life_circle_coverage",
@@ -41,6 +44,9 @@ __all__ = [
 LIFE_CIRCLE_CATEGORIES: tuple[str, ...] = ("service_center", "elderly_center", "day_care", "culture_room")
 #: Facility categories of the 300 m fitness circle (``fitness_300m_pct``).
 FITNESS_CATEGORIES: tuple[str, ...] = ("fitness",)
+#: Radii (m) of :func:`coverage_sensitivity` by default: the 5-minute (300 m) and
+#: 10-minute (500 m) life circles of GB 50180-2018, and two wider walks.
+SENSITIVITY_RADII: tuple[float, ...] = (300.0, 500.0, 800.0, 1000.0)
 
 
 def utm_crs(lon: float, lat: float) -> CRS:
@@ -306,3 +312,135 @@ def nearest_facility_m(
             rows = np.flatnonzero(valid)
             out[rows[found]] = distance
     return pd.Series(out, index=compounds.index, name="nearest_facility_m")
+
+
+def compound_access(
+    compounds: gpd.GeoDataFrame,
+    facilities: gpd.GeoDataFrame,
+    *,
+    radius_m: float = 500.0,
+    categories: Sequence[str] = LIFE_CIRCLE_CATEGORIES,
+    as_of_year: int | None = None,
+) -> pd.DataFrame:
+    """Return, per compound, the distance to the nearest qualifying facility and coverage.
+
+    ``nearest_m`` is :func:`nearest_facility_m`; ``covered`` is
+    :func:`life_circle_coverage` (``nearest_m ≤ radius_m``), the test the life-circle
+    indicators apply.
+
+    Parameters
+    ----------
+    compounds
+        Compounds (points or polygons) with ``compound_id``, ``community_id`` and
+        ``households``.
+    facilities
+        Facilities (points) of any community, with ``category`` and ``opened_on``.
+    radius_m, categories
+        As in :func:`first_covered_on`.
+    as_of_year
+        Count facilities opened on or before 31 December of this year; None counts all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``compound_id, community_id, [name_zh,] households, nearest_m, covered``, aligned
+        to ``compounds`` (``nearest_m`` NaN when no facility qualifies).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> t = example_tables()
+    >>> a = compound_access(t["compounds"], t["facilities"], as_of_year=2024)
+    >>> a[["compound_id", "households", "covered"]].to_numpy().tolist()
+    [['ca1', 300, True], ['ca2', 100, False], ['cb1', 600, True]]
+    >>> a["nearest_m"].round(-1).tolist()  # ≈ 99 m east of f1; ≈ 1.1 km; ≈ 388 m from f2
+    [100.0, 1110.0, 390.0]
+    """
+    for column in ("compound_id", "community_id", "households"):
+        if column not in compounds.columns:
+            msg = f"compounds has no column {column!r}; it has: {', '.join(map(str, compounds.columns))}."
+            raise ContractError(msg)
+    nearest = nearest_facility_m(compounds, facilities, categories=categories, as_of_year=as_of_year)
+    covered = life_circle_coverage(
+        compounds, facilities, radius_m=radius_m, categories=categories, as_of_year=as_of_year
+    )
+    columns = [c for c in ("compound_id", "community_id", "name_zh", "households") if c in compounds.columns]
+    out = pd.DataFrame(compounds[columns]).copy()
+    out["nearest_m"] = nearest.to_numpy()
+    out["covered"] = covered.to_numpy(dtype=bool)
+    return out
+
+
+def coverage_sensitivity(
+    compounds: gpd.GeoDataFrame,
+    facilities: gpd.GeoDataFrame,
+    *,
+    radii: Sequence[float] = SENSITIVITY_RADII,
+    categories: Sequence[str] = LIFE_CIRCLE_CATEGORIES,
+    as_of_year: int | None = None,
+    zone: str | None = "zone",
+) -> pd.DataFrame:
+    """Return the households covered per community at each radius, and pooled.
+
+    ``covered_pct(c, r) = Σ households of c's compounds covered at radius r ÷ Σ
+    households of c's compounds × 100``; at 500 m with :data:`LIFE_CIRCLE_CATEGORIES`
+    this is ``life_circle_500m_pct``. The ``zone`` rows pool every compound given
+    (``Σ covered ÷ Σ households``), never a mean of community shares.
+
+    Parameters
+    ----------
+    compounds, facilities, categories, as_of_year
+        As in :func:`compound_access`.
+    radii
+        Radii in metres (default :data:`SENSITIVITY_RADII`: 300, 500, 800, 1000).
+    zone
+        Label of the pooled rows; None leaves them out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per community (sorted), then the zone, for each radius: ``unit_id,
+        radius_m, compounds, households, covered_households, uncovered_households,
+        covered_pct``.
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> t = example_tables()
+    >>> s = coverage_sensitivity(t["compounds"], t["facilities"], radii=[500, 1200], as_of_year=2024)
+    >>> s[["unit_id", "radius_m", "covered_households", "covered_pct"]].to_numpy().tolist()
+    [['a', 500.0, 300.0, 75.0], ['b', 500.0, 600.0, 100.0], ['zone', 500.0, 900.0, 90.0], ['a', 1200.0, 400.0, 100.0], ['b', 1200.0, 600.0, 100.0], ['zone', 1200.0, 1000.0, 100.0]]
+    """
+    radii = [float(r) for r in radii]
+    if not radii:
+        msg = "Give at least one radius in metres, e.g. radii=[500]."
+        raise ContractError(msg)
+    if "community_id" not in compounds.columns or "households" not in compounds.columns:
+        msg = f"compounds needs community_id and households; it has: {', '.join(map(str, compounds.columns))}."
+        raise ContractError(msg)
+    community = compounds["community_id"].astype("string").fillna("").to_numpy(dtype=object)
+    households = compounds["households"].astype("float64").to_numpy(na_value=np.nan)
+    ids = sorted(set(community))
+    if zone is not None and zone in ids:
+        msg = f"The zone label {zone!r} is also a community id; pass another zone=."
+        raise ContractError(msg)
+    frames = []
+    for r in radii:
+        covered = life_circle_coverage(
+            compounds, facilities, radius_m=r, categories=categories, as_of_year=as_of_year
+        ).to_numpy(dtype=bool)
+        parts = pd.DataFrame({"unit_id": community, "compounds": 1, "households": households,
+                              "covered_households": np.where(covered, households, 0.0)})
+        table = parts.groupby("unit_id", sort=True)[["compounds", "households", "covered_households"]].sum()
+        table = table.reindex(ids)
+        if zone is not None:
+            table.loc[zone] = table.sum()
+        table.insert(0, "radius_m", r)
+        frames.append(table.reset_index())
+    out = pd.concat(frames, ignore_index=True)
+    out["compounds"] = out["compounds"].astype("int64")
+    out["uncovered_households"] = out["households"] - out["covered_households"]
+    den = out["households"].to_numpy(dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["covered_pct"] = np.where(den > 0, out["covered_households"].to_numpy() / den * 100.0, np.nan)
+    return out

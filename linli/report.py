@@ -16,6 +16,8 @@ written by :func:`save_results` to ``OUT/<year>/data/``:
 ``indicators.parquet``   the long table of :func:`linli.indicators.compute`, every unit
                          and year (``unit_id, unit_type, year, indicator, value, ci_low,
                          ci_high, reason``)
+``scores.parquet``       :func:`linli.index.normalise` with the default method: each
+                         scored indicator's 0–100 score
 ``index.parquet``        :func:`linli.index.linli_index` (dimension scores, index, rank)
 ``uncertainty.parquet``  :func:`linli.index.uncertainty` (index band, rank interval)
 ``sensitivity.parquet``  :func:`linli.index.sensitivity`
@@ -27,6 +29,10 @@ written by :func:`save_results` to ``OUT/<year>/data/``:
 ``quarantine.csv``,      ``provenance.csv`` — :func:`linli.dataset.save_dataset`
 ``build.json``           year, baseline year, years, as-of, synthetic, dataset name,
                          linli version, input fingerprint
+
+The directory is published whole (a private sibling directory, then renames under a
+lock; left untouched when it already holds the same bytes), so notebooks that compute
+it at the same time never read a half-written hand-off (see :mod:`linli.results`).
 
 A notebook reads only its unit's slice with :func:`load_unit`, which filters every frame
 to the unit and its comparison units (a community and its zone; a zone and its
@@ -212,6 +218,37 @@ body.jp-Notebook {{ max-width: 190mm; margin: 0 auto; padding: 8mm 0; }}
 .jp-OutputArea-output img, .jp-OutputArea-output svg {{ max-width: 100%; height: auto; }}
 .jp-RenderedHTMLCommon table {{ font-size: 0.9em; }}
 .linli-banner {{ border: 2px solid #c0392b; color: #c0392b; padding: 0.5em 1em; font-weight: bold; }}
+/* report tables and texts (linli.summary) */
+.jp-RenderedHTMLCommon table.linli-table {{
+  width: 100%; margin: 0.4em 0 0.8em; border-collapse: collapse; table-layout: auto;
+  font-size: 9.5pt; line-height: 1.35; color: #222;
+}}
+.jp-RenderedHTMLCommon table.linli-table th, .jp-RenderedHTMLCommon table.linli-table td {{
+  text-align: left; vertical-align: top; padding: 0.28em 0.5em; border: none;
+  border-bottom: 1px solid #e0e0e0; max-width: none;
+}}
+.jp-RenderedHTMLCommon table.linli-table thead th {{
+  background: #f2f2f2; border-bottom: 1.5px solid #888; font-weight: bold; white-space: nowrap;
+}}
+.jp-RenderedHTMLCommon table.linli-table td.num, .jp-RenderedHTMLCommon table.linli-table th.num {{
+  text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums;
+}}
+.jp-RenderedHTMLCommon table.linli-table td:first-child {{ min-width: 8em; }}
+.jp-RenderedHTMLCommon table.linli-table tbody tr:nth-child(odd) {{ background: #fafafa; }}
+.jp-RenderedHTMLCommon table.linli-table tbody tr:hover {{ background: inherit; }}
+.jp-RenderedHTMLCommon table.linli-table tr.hl td {{ font-weight: bold; background: #fff6da; }}
+.jp-RenderedHTMLCommon .linli-note {{ font-size: 8.5pt; color: #555; margin: 0.2em 0 1em; }}
+.jp-RenderedHTMLCommon ul.linli-list li {{ margin-bottom: 0.35em; }}
+.jp-RenderedHTMLCommon h2 {{ border-bottom: 2px solid #3b3b3b; padding-bottom: 0.15em; margin-top: 1.4em; }}
+.linli-cover h1 {{ font-size: 20pt; margin: 0.2em 0 0.6em; }}
+.linli-cover .linli-kicker {{ color: #666; font-size: 10pt; margin: 0; letter-spacing: 0.05em; }}
+.linli-chip {{ display: inline-block; border-radius: 4px; padding: 0 0.35em; font-size: 0.8em; vertical-align: 0.15em; }}
+.jp-RenderedHTMLCommon table.linli-facts {{ margin: 0 0 1em; border-collapse: collapse; font-size: 10pt; }}
+.jp-RenderedHTMLCommon table.linli-facts th, .jp-RenderedHTMLCommon table.linli-facts td {{
+  text-align: left; border: none; padding: 0.15em 1.2em 0.15em 0; background: none;
+}}
+.jp-RenderedHTMLCommon table.linli-facts th {{ color: #555; font-weight: normal; white-space: nowrap; }}
+.jp-RenderedHTMLCommon table.linli-facts tr {{ background: none; }}
 @page {{ size: A4; margin: 16mm 14mm 16mm 14mm; }}
 @media print {{
   body.jp-Notebook {{ max-width: none; padding: 0; }}
@@ -219,6 +256,9 @@ body.jp-Notebook {{ max-width: 190mm; margin: 0 auto; padding: 8mm 0; }}
   .jp-OutputArea-output img, .jp-OutputArea-output svg, .jp-RenderedHTMLCommon table, figure {{
     break-inside: avoid-page;
   }}
+  .jp-RenderedHTMLCommon table.linli-table {{ break-inside: auto; }}
+  .jp-RenderedHTMLCommon table.linli-table tr {{ break-inside: avoid-page; }}
+  .jp-RenderedHTMLCommon table.linli-table thead {{ display: table-header-group; }}
   a {{ color: inherit; text-decoration: none; }}
 }}
 """
@@ -454,8 +494,8 @@ def run_notebook(
         raise LinliError(msg)
     output.parent.mkdir(parents=True, exist_ok=True)
     engine_kwargs: dict[str, Any] = {"record_timing": False}
-    if kernel_name == "python3":  # ipykernel: keep its start-up notices out of the build's output
-        engine_kwargs["extra_arguments"] = ["--IPKernelApp.log_level=ERROR"]
+    if kernel_name == "python3":  # ipykernel: keep its start-up and shutdown notices out of the build's output
+        engine_kwargs["extra_arguments"] = ["--IPKernelApp.log_level=CRITICAL"]
     if cwd is not None:
         engine_kwargs["resources"] = {"metadata": {"path": str(Path(cwd).resolve())}}
     try:

@@ -5,9 +5,11 @@ uncertainty and sensitivity, progress from the baseline year, the claims check �
 vectorised over every unit; ``save_results`` writes it to a hand-off directory
 (``OUT/<year>/data/`` in a build):
 
-``indicators.parquet``, ``index.parquet``, ``uncertainty.parquet``,
-``sensitivity.parquet``, ``progress.parquet``, ``claims.parquet``
-    every unit and year;
+``indicators.parquet``, ``scores.parquet``, ``index.parquet``,
+``uncertainty.parquet``, ``sensitivity.parquet``, ``progress.parquet``,
+``claims.parquet``
+    every unit and year (``scores``: each scored indicator's 0–100 score with the
+    default normalisation, :func:`linli.index.normalise`);
 ``units.parquet``
     ``unit_id, unit_type, name_zh, name_en, brand, zone_id``;
 ``tables/*.parquet``, ``quarantine.csv``, ``provenance.csv``
@@ -15,6 +17,14 @@ vectorised over every unit; ``save_results`` writes it to a hand-off directory
 ``build.json``
     year, baseline year, as-of date, synthetic flag, dataset name, version and a
     fingerprint of the inputs.
+
+The directory is written whole or not at all: :func:`save_results` writes a private
+sibling directory, then publishes it under a lock on the parent directory. When the
+directory already holds exactly the same files (same inputs, same code) it is left
+untouched, so concurrent or repeated runs — two report notebooks computing the
+hand-off at once, say — never see a half-written or changing directory. Different
+content replaces the old directory by two renames (old out of the way, new in): a
+reader opening a file at that instant may find it missing, never a mixture.
 
 ``load_unit`` reads one unit's slice (the unit and its comparison units: a
 community and its zone, or a zone and its communities) — what a report notebook
@@ -24,10 +34,15 @@ Nothing here knows about notebooks.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import filecmp
 import hashlib
 import json
-from collections.abc import Mapping
+import os
+import shutil
+import uuid
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,7 +56,9 @@ from .errors import LinliError
 if TYPE_CHECKING:
     from .dataset import Dataset
 
-RESULT_FRAMES: tuple[str, ...] = ("indicators", "index", "uncertainty", "sensitivity", "progress", "claims")
+RESULT_FRAMES: tuple[str, ...] = (
+    "indicators", "scores", "index", "uncertainty", "sensitivity", "progress", "claims",
+)
 HANDOFF_DIR: str = "data"
 
 
@@ -56,8 +73,8 @@ def _update(h: Any, label: str, data: bytes) -> None:
 class Results:
     """Everything :func:`build` computes once for all units (the hand-off's content).
 
-    ``frames`` holds ``indicators``, ``index``, ``uncertainty``, ``sensitivity``,
-    ``progress`` and ``claims``; ``units`` one row per unit; ``meta`` what
+    ``frames`` holds ``indicators``, ``scores``, ``index``, ``uncertainty``,
+    ``sensitivity``, ``progress`` and ``claims``; ``units`` one row per unit; ``meta`` what
     ``build.json`` records.
     """
 
@@ -171,8 +188,10 @@ def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
         claims = claims_mod.check_claims(claims_mod.load_claims(claims_file), long)
     else:
         claims = pd.DataFrame(columns=[*claims_mod.COLUMNS, *claims_mod.EXTRA_COLUMNS], dtype="str")
+    scores = index_mod.normalise(long, spec, method=base["normalisation"])
     frames = {
         "indicators": long,
+        "scores": scores.drop(columns=["value"]),
         "index": index_mod.linli_index(long, spec, **base),
         "uncertainty": index_mod.uncertainty(long, spec, **settings),
         "sensitivity": index_mod.sensitivity(long, spec, **base),
@@ -195,6 +214,10 @@ def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
 def save_results(results: Results, ds: Dataset, out_dir: Path | str) -> Path:
     """Write the hand-off directory the report notebooks read (see the module docstring).
 
+    The files go to a private directory beside ``out_dir`` first, which then replaces
+    ``out_dir`` (or is dropped when ``out_dir`` already holds the same bytes), under
+    a lock: concurrent writers and readers never see a half-written hand-off.
+
     Returns
     -------
     pathlib.Path
@@ -203,18 +226,60 @@ def save_results(results: Results, ds: Dataset, out_dir: Path | str) -> Path:
     from .dataset import save_dataset
 
     out = Path(out_dir)
-    tables = out / "tables"
-    if tables.is_dir():  # a table dropped from the raw data must not linger
-        for stale in tables.glob("*.parquet"):
-            stale.unlink()
-    out.mkdir(parents=True, exist_ok=True)
-    save_dataset(ds, out)
-    for name, frame in results.frames.items():
-        frame.to_parquet(out / f"{name}.parquet", index=False)
-    results.units.to_parquet(out / "units.parquet", index=False)
-    text = json.dumps(results.meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    (out / "build.json").write_text(text, encoding="utf-8")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.with_name(f".{out.name}-new-{uuid.uuid4().hex[:12]}")
+    staging.mkdir()
+    try:
+        save_dataset(ds, staging)
+        for name, frame in results.frames.items():
+            frame.to_parquet(staging / f"{name}.parquet", index=False)
+        results.units.to_parquet(staging / "units.parquet", index=False)
+        text = json.dumps(results.meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        (staging / "build.json").write_text(text, encoding="utf-8")
+        _publish(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone already when it was published
     return out
+
+
+@contextlib.contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``directory`` (``flock``; no lock where there is none)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: renames alone
+        yield
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    """Whether directories ``a`` and ``b`` hold the same files with the same bytes."""
+    names = _files(a)
+    if not b.is_dir() or names != _files(b):
+        return False
+    return all(filecmp.cmp(a / n, b / n, shallow=False) for n in names)
+
+
+def _publish(staging: Path, out: Path) -> None:
+    """Make ``staging`` the directory ``out``, unless ``out`` already holds the same files."""
+    with _locked(out.parent):
+        if _same_tree(staging, out):
+            return  # same inputs, same code: leave what readers may be reading alone
+        old = out.with_name(f".{out.name}-old-{uuid.uuid4().hex[:12]}")
+        if out.exists():
+            os.replace(out, old)
+        os.replace(staging, out)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def prepare_results(
@@ -270,6 +335,7 @@ class UnitResults:
     meta: dict[str, Any]
     units: pd.DataFrame
     indicators: pd.DataFrame
+    scores: pd.DataFrame
     index: pd.DataFrame
     uncertainty: pd.DataFrame
     sensitivity: pd.DataFrame
@@ -284,9 +350,17 @@ class UnitResults:
         """Whether the data is synthetic (the report shows a banner)."""
         return bool(self.meta.get("synthetic", False))
 
-    def table(self, name: str) -> pd.DataFrame:
+    def has_table(self, name: str) -> bool:
+        """Whether clean table ``name`` is in the hand-off (an optional table may be absent)."""
+        return (self.results_dir / "tables" / f"{name}.parquet").is_file()
+
+    def table(self, name: str, *, every_community: bool = False) -> pd.DataFrame:
         """Read clean table ``name``, only the rows of :attr:`community_ids` when it has
         a ``community_id`` column (a GeoDataFrame for geometry tables).
+
+        ``every_community=True`` reads every row: neighbouring boundaries on a map, or
+        the facilities of any community that serve a compound (the life circle counts
+        them all).
 
         Raises
         ------
@@ -301,7 +375,11 @@ class UnitResults:
             msg = f"Table {name!r} is not in {self.results_dir}; there: {', '.join(have) or 'none'}."
             raise LinliError(msg)
         schema = pq.read_schema(path)
-        filters = [("community_id", "in", list(self.community_ids))] if "community_id" in schema.names else None
+        filters = (
+            [("community_id", "in", list(self.community_ids))]
+            if "community_id" in schema.names and not every_community
+            else None
+        )
         if b"geo" in (schema.metadata or {}):
             import geopandas as gpd
 

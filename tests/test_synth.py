@@ -272,7 +272,11 @@ def test_progress_bar_goes_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixtu
     paths = synth.generate(tmp_path, communities=2, seed=0, progress=True)
     captured = capsys.readouterr()
     assert captured.out == "" and "2/2" in captured.err
-    assert paths["dataset"].read_text(encoding="utf-8").splitlines()[1:] == ["synthetic: true", "as_of: 2024-12-31"]
+    lines = paths["dataset"].read_text(encoding="utf-8").splitlines()
+    # name, then the flag and the as-of date, then the zone named by its id (no names given)
+    assert lines[1:] == [
+        "synthetic: true", "as_of: 2024-12-31", "zones:", "  zone:", '    name_zh: "zone"', '    name_en: "zone"',
+    ]
 
 
 def test_rejects_bad_arguments(tmp_path: Path) -> None:

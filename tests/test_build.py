@@ -1,0 +1,188 @@
+"""``linli build`` end to end: the real report notebooks on a small synthetic dataset.
+
+One build (module scope, about a minute: two communities and their zone, HTML and PDF)
+is shared by the tests. The dataset is ``linli.synth.generate(communities=2, seed=3)``
+with one volunteer row made bad on purpose (a date nobody can read, and personal data
+in its PII columns), so that the build has something to quarantine and something it
+must never write out.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import csv
+import json
+import math
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pyarrow.parquet as pq
+import pytest
+
+from linli import report, synth
+from linli.cli import main
+from linli.dataset import load_dataset
+from linli.results import compute_results, save_results
+
+UNITS = ("zone", "c0001", "c0002")
+KINDS = ("html", "pdf", "ipynb", "json")
+PII_COLUMNS = ("name", "phone", "id_number", "address")
+BASE64 = re.compile(r"[A-Za-z0-9+/=]{400,}")
+BAD_VOLUNTEER = {
+    "volunteer_id": "c0001-V99999", "community_id": "c0001", "team": "应急志愿队", "birth_year": "1980",
+    "registered_on": "去年春天", "left_on": "",
+    "name": "泄露测试姓名", "phone": "13812345678", "id_number": "110101198001011234",
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("build")
+    raw = root / "raw"
+    synth.generate(raw, communities=2, seed=3)
+    path = raw / "volunteers.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    with path.open("a", encoding="utf-8", newline="") as f:
+        csv.DictWriter(f, fieldnames=list(rows[0])).writerow(BAD_VOLUNTEER)
+    out = root / "out"
+    code = main(["build", "--data-dir", str(raw), "--out", str(out), "--format", "html,pdf", "-q"])
+    return {"raw": raw, "out": out, "year_dir": out / "2024", "code": code, "volunteers": len(rows)}
+
+
+def pii_values(raw: Path) -> set[str]:
+    """Every non-empty value of a PII column in any raw CSV."""
+    found: set[str] = set()
+    for path in raw.glob("*.csv"):
+        with path.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                found |= {row[c].strip() for c in PII_COLUMNS if row.get(c, "").strip()}
+    return found
+
+
+def test_build_writes_every_file(built: dict[str, Any]) -> None:
+    assert built["code"] == 0
+    year_dir = built["year_dir"]
+    for unit in UNITS:
+        for kind in KINDS:
+            path = year_dir / f"{unit}.{kind}"
+            assert path.is_file() and path.stat().st_size > 0, path
+    index = (year_dir / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="{u}.html"' in index and f'href="{u}.pdf"' in index for u in UNITS)
+
+
+def test_json_numbers_equal_linli_indicators(built: dict[str, Any], tmp_path: Path) -> None:
+    table = tmp_path / "indicators.csv"
+    assert main(["indicators", "--data-dir", str(built["raw"]), "--years", "2024", "--out", str(table)]) == 0
+    expected: dict[tuple[str, str], float] = {}
+    with table.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            expected[row["unit_id"], row["indicator"]] = float(row["value"]) if row["value"] else math.nan
+    for unit in UNITS:
+        doc = json.loads((built["year_dir"] / f"{unit}.json").read_text(encoding="utf-8"))
+        got = {(unit, r["indicator"]): r["value"] for r in doc["indicators"]}
+        assert set(got) == {k for k in expected if k[0] == unit} and len(got) == 42
+        for key, value in got.items():
+            if math.isnan(expected[key]):
+                assert value is None, key
+            else:
+                assert value == expected[key], key  # exactly: both are the shortest round-trip form
+
+
+def test_html_loads_nothing_from_the_network(built: dict[str, Any]) -> None:
+    for page in built["year_dir"].glob("*.html"):
+        assert report.remote_resources(page.read_text(encoding="utf-8")) == [], page.name
+
+
+def test_no_personal_value_in_any_output(built: dict[str, Any]) -> None:
+    secrets = pii_values(built["raw"])
+    assert {"泄露测试姓名", "13812345678", "110101198001011234"} <= secrets and len(secrets) > 1000
+    for path in built["out"].rglob("*"):
+        if not path.is_file():
+            continue
+        # embedded images (long base64 runs) hold no text to leak; dropping them keeps this fast
+        texts = [BASE64.sub("", path.read_bytes().decode("utf-8", errors="ignore"))]
+        if path.suffix == ".parquet":  # compressed: look at the values too
+            texts += [str(v) for col in pq.read_table(path).to_pylist() for v in col.values()]
+        text = "\n".join(texts)
+        leaked = [s for s in secrets if s in text]
+        assert not leaked, f"{path}: {leaked[:3]}"
+
+
+def test_pdf_shows_the_chinese_name(built: dict[str, Any]) -> None:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    for unit, name in (("c0001", "模拟0001社区"), ("c0002", "模拟0002社区")):
+        text = subprocess.run(["pdftotext", str(built["year_dir"] / f"{unit}.pdf"), "-"],
+                              capture_output=True, check=True, text=True).stdout
+        assert f"{name} 2024年度评估报告" in text and "合成数据" in text
+
+
+def test_report_counts_the_quarantined_row(built: dict[str, Any]) -> None:
+    # one volunteer row appended to a file of n rows: n + 1 read, n loaded, 1 quarantined
+    n = built["volunteers"]
+    html = (built["year_dir"] / "c0001.html").read_text(encoding="utf-8")
+    row = f'<td>志愿者</td><td>volunteers.csv</td><td class="num">{n + 1}</td><td class="num">{n}</td><td class="num">1</td>'
+    assert row in html and "注册日期：日期无法识别 ×1" in html and "去年春天" not in html
+
+
+def test_executed_notebook_records_its_unit(built: dict[str, Any]) -> None:
+    nb = nbformat.read(built["year_dir"] / "c0002.ipynb", as_version=4)
+    record = nb.cells[-1].outputs[0]["data"]["text/plain"]
+    assert "'unit_id': 'c0002'" in record and "'year': 2024" in record and "'n_indicators': 42" in record
+    doc = json.loads((built["year_dir"] / "c0002.json").read_text(encoding="utf-8"))
+    assert f"'index': {doc['index'][0]['index']!r}" in record  # the same number as the unit's JSON
+
+
+def test_unchanged_build_executes_nothing(built: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    year_dir = built["year_dir"]
+    before = {p: p.stat().st_mtime_ns for p in [*year_dir.glob("*.ipynb"), *(year_dir / "data").rglob("*")]}
+    assert main(["build", "--data-dir", str(built["raw"]), "--out", str(built["out"]), "-q"]) == 0
+    assert "0 built, 3 unchanged, 0 failed" in capsys.readouterr().out
+    # neither the reports nor the hand-off (the same bytes again) were touched
+    assert {p: p.stat().st_mtime_ns for p in before} == before
+
+
+def test_handoff_written_concurrently_is_whole(built: dict[str, Any], tmp_path: Path) -> None:
+    ds = load_dataset(built["raw"])
+    results = compute_results(ds)
+    target = tmp_path / "2024" / "data"
+    with cf.ThreadPoolExecutor(4) as pool:  # four writers at once, as notebooks run side by side
+        list(pool.map(lambda _: save_results(results, ds, target), range(4)))
+    assert sorted(p.name for p in target.parent.iterdir()) == ["data"]  # no staging directory left
+    handoff = built["year_dir"] / "data"  # what the build wrote from the same inputs
+    for name in sorted(p.relative_to(handoff) for p in handoff.rglob("*") if p.is_file()):
+        assert (target / name).read_bytes() == (handoff / name).read_bytes(), name
+    # different content replaces the directory whole: a table gone from the data goes too
+    (target / "tables" / "stale.parquet").write_bytes(b"")
+    save_results(results, ds, target)
+    assert not (target / "tables" / "stale.parquet").exists()
+
+
+def test_a_failing_unit_leaves_the_others_built(
+    built: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(report.NOTEBOOKS_DIR, notebooks)
+    nb = nbformat.read(notebooks / "community.ipynb", as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    nb.cells.insert(at + 1, nbformat.v4.new_code_cell(
+        'if unit_id == "c0002":\n    raise RuntimeError("broken on purpose")', id="break"))
+    nbformat.write(nb, notebooks / "community.ipynb")
+    monkeypatch.setattr(report, "NOTEBOOKS_DIR", notebooks)
+    out = tmp_path / "out"
+    shutil.copytree(built["out"], out)  # the zone is up to date there; the communities' notebook changed
+
+    code = main(["build", "--data-dir", str(built["raw"]), "--out", str(out), "--format", "html", "-q"])
+    printed = capsys.readouterr().out
+    assert code == 1
+    assert "1 built, 1 unchanged, 1 failed" in printed
+    assert "failed c0002:" in printed and "broken on purpose" in printed
+    year_dir = out / "2024"
+    assert (year_dir / "c0001.html").stat().st_mtime_ns > (built["year_dir"] / "c0001.html").stat().st_mtime_ns
+    assert not (year_dir / "c0002.html").exists() and (year_dir / "zone.html").is_file()
+    assert "broken on purpose" in (year_dir / "index.html").read_text(encoding="utf-8")

@@ -1,0 +1,383 @@
+"""linli.summary: the tables and texts of a report, in Chinese and English.
+
+The inputs are small hand-made results: :func:`linli.summary._example_results` (community
+``jia`` 甲社区, brand 邻和, of zone ``model`` 示范街道, 2022 → 2024) and its zone
+:func:`linli.summary._example_zone` (with a second community ``yi`` 乙社区), changed here
+where a test needs it. Every expected cell is worked out by hand from those frames.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from linli import summary
+from linli.contract import RULES
+from linli.errors import LinliError
+from linli.progress import STATUSES
+from linli.results import UnitResults
+
+CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+
+@pytest.fixture
+def res() -> UnitResults:
+    return summary._example_results()
+
+
+@pytest.fixture
+def zone() -> UnitResults:
+    return summary._example_zone()
+
+
+def cells(frame: pd.DataFrame) -> list[str]:
+    return [str(v) for v in frame.to_numpy().ravel()] + [str(c) for c in frame.columns]
+
+
+# ------------------------------------------------------------------- labels
+
+
+def test_labels_cover_every_status_verdict_dimension_and_rule() -> None:
+    keys = [*STATUSES, "agrees", "disagrees", "cannot_check", "profile", *summary._SCORED]
+    for key in keys:
+        assert set(summary.LABELS[key]) == {"zh", "en"}
+        assert CJK.search(summary.LABELS[key]["zh"]) and not CJK.search(summary.LABELS[key]["en"])
+    assert set(summary._RULE_LABELS) == set(RULES)  # every quarantine rule has a short label
+    assert summary.label("deterioration") == "退步" and summary.label("deterioration", lang="en") == "Deterioration"
+    assert summary.label("lin_he") == "邻和·调解"  # the name the figures use (plots.DIMENSIONS)
+
+
+def test_unknown_language_and_label_are_errors() -> None:
+    with pytest.raises(LinliError, match=r"Unknown language 'fr'; valid: zh, en"):
+        summary.label("agrees", lang="fr")
+    with pytest.raises(LinliError, match="Unknown label 'nope'"):
+        summary.label("nope")
+
+
+def test_indicator_names_come_from_the_catalogue() -> None:
+    assert summary.indicator_name("social_workers_per_10k", unit=True) == "每万常住人口社工数（人/万人）"
+    # a percentage carries its unit in every cell, a bare count in English needs none
+    assert summary.indicator_name("request_satisfied_pct", unit=True) == "诉求办理满意率"
+    assert summary.indicator_name("volunteer_teams", lang="en", unit=True) == "Volunteer teams"
+    labels = summary.indicator_labels()
+    assert len(labels) == 42 and labels["social_orgs"] == "社区社会组织数"
+    with pytest.raises(LinliError, match="Unknown indicator 'nope'"):
+        summary.indicator_name("nope")
+
+
+# --------------------------------------------------------------- formatting
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "lang", "expected"),
+    [
+        (6339.0, "persons", "zh", "6339"),  # a count: no decimals, no separator in Chinese
+        (6339.0, "persons", "en", "6,339"),  # ... a thousands separator in English
+        (9.0, "count", "zh", "9"),
+        (25.624888, "%", "zh", "25.6%"),  # % with one decimal
+        (100.0, "%", "zh", "100.0%"),
+        (40.0, "per 1k", "zh", "40.0"),  # a rate: one decimal even when whole
+        (0.914851, "hours", "zh", "0.91"),  # below 1: two decimals
+        (-1.25, "days", "zh", "−1.2"),  # a true minus sign; half to even
+        (np.nan, "%", "zh", "—"),
+        (None, "count", "en", "—"),
+        (pd.NA, None, "zh", "—"),
+    ],
+)
+def test_format_value(value: object, unit: str | None, lang: str, expected: str) -> None:
+    assert summary.format_value(value, unit=unit, lang=lang) == expected
+
+
+def test_rank_text() -> None:
+    assert summary.rank_text(1, 2, 4) == "第1–2名（共4个社区）"
+    assert summary.rank_text(1, 2, 4, lang="en") == "rank 1–2 of 4"
+    assert summary.rank_text(3, 3, 4) == "第3名（共4个社区）"  # a single rank, not 3–3
+    assert summary.rank_text(2, 3) == "第2–3名"
+    assert summary.rank_text(pd.NA, pd.NA, 4) == "—"
+
+
+@pytest.mark.parametrize(
+    ("reason", "expected"),
+    [
+        ("no population row for 2024", "2024年无人口数据"),
+        ("table services absent", "缺少数据表“服务记录”"),
+        ("column population.age_65_plus absent", "数据表“人口”缺少“65岁以上人口”列"),
+        ("denominator is 0: no requests received in 2024", "2024年未受理居民诉求"),
+        ("denominator is 0: no register members active at end of 2023", "2023年末名册无在册人员"),
+        ("no answers to q_safety in 2024", "2024年问卷无“治安”的有效回答"),
+        ("no closed requests received in 2024 (community yi)", "2024年受理的诉求均未办结（乙社区）"),
+        ("something new", "无法计算（something new）"),
+        (None, ""),
+    ],
+)
+def test_reason_text_in_chinese(reason: str | None, expected: str) -> None:
+    assert summary.reason_text(reason, names={"yi": "乙社区"}) == expected
+
+
+def test_reason_text_in_english_is_the_reason() -> None:
+    assert summary.reason_text("no population row for 2024", lang="en") == "no population row for 2024"
+
+
+def test_every_reason_the_indicators_give_is_translated() -> None:
+    # the reason templates of linli/indicators/*.py, filled in by hand
+    reasons = [
+        "no cases other than pending received in 2024", "no resolved and closed cases received in 2024",
+        "no cases received in 2024", "no residents aged 65+ in 2024", "no compound households",
+        "no compounds", "no requests received in 2024", "no closed requests received in 2024",
+        "no rated requests received in 2024", "no register members active at end of 2024",
+        "no residents in 2024", "no volunteers active at end of 2024", "population.households empty for 2024",
+        "table compounds has no geometry",
+    ]
+    for reason in reasons:
+        text = summary.reason_text(f"denominator is 0: {reason}")
+        assert not text.startswith("无法计算") and not re.search(r"[a-z]{3}", text), text
+
+
+# ------------------------------------------------------------------ tables
+
+
+def test_scorecard_reads_the_frames(res: UnitResults) -> None:
+    card = summary.scorecard(res)
+    assert card.columns.tolist() == ["项目", "甲社区", "示范街道"]
+    rows = {r[0]: r[1:] for r in card.itertuples(index=False)}
+    assert rows["邻里指数"] == ("57.4", "66.0")  # 57.352852 and 65.962341, one decimal
+    assert rows["5%–95%区间（中位数）"] == ("40.1–60.2（55.0）", "64.9–66.6（65.8）")
+    assert rows["排名"] == ("第2名（共2个社区）", "—")  # the zone is alone among zones: no rank
+    assert rows["排名区间（5%–95%）"] == ("第1–2名", "—")
+    assert rows["五社联动"] == ("60.1", "70.1")  # 60.071125; the zone 70.071125
+    assert rows["目标达成"] == ("无适用目标", "无适用目标")  # no target_met in the frame
+    assert rows["对照基准"] == ("低于基准 1 项", "无适用基准")  # mediation success below 96
+    # statuses in linli.progress order: 2 substantial, 1 deterioration
+    assert rows["进展（2022→2024）"] == ("显著进展 2 项，退步 1 项", "—")
+
+
+def test_scorecard_counts_targets_met(res: UnitResults) -> None:
+    prog = res.progress.copy()
+    prog.loc[0, "target_met"] = True
+    prog.loc[2, "target_met"] = False
+    card = summary.scorecard(dataclasses.replace(res, progress=prog), lang="en")
+    row = card[card["Item"] == "Targets"].iloc[0].tolist()
+    assert row == ["Targets", "met: 1; not met: 1", "no target applies"]
+
+
+def test_indicator_table_shows_values_scores_targets_and_why_missing(res: UnitResults) -> None:
+    t = summary.indicator_table(res, dimension="lin_he")
+    assert t.columns.tolist() == ["指标", "甲社区", "示范街道", "得分", "目标/基准", "进展（2022→2024）", "说明"]
+    rows = {r[0]: r[1:] for r in t.itertuples(index=False)}
+    assert rows["调解成功率"] == ("95.7%", "94.0%", "95.7", "≥ 96.0%（基准）：低于基准", "显著进展", "")
+    # missing, with its reason in Chinese; lower is better (↓)
+    assert rows["调解办结天数中位数（天）\u00a0↓"] == ("—", "—", "—", "", "退步", "2024年受理的案件无调解成功并办结者")
+    # context indicator (·): shown, not scored, no progress
+    assert rows["每千户矛盾纠纷数（件/千户）\u00a0·"][2:] == ("—", "", "—", "")
+    en = summary.indicator_table(res, dimension="lin_he", lang="en")
+    assert en.iloc[2, -1] == "no resolved and closed cases received in 2024"
+    assert not any(CJK.search(c) for c in cells(en))
+
+
+def test_indicator_table_drops_empty_target_and_note_columns(res: UnitResults) -> None:
+    t = summary.indicator_table(res, dimension="wushe")  # no target, nothing missing with a reason
+    assert t.columns.tolist() == ["指标", "甲社区", "示范街道", "得分", "进展（2022→2024）"]
+    assert t.iloc[1].tolist() == ["注册志愿者数（人）", "1425", "6339", "100.0", "显著进展"]
+    assert not any("_" in c for c in t.iloc[:, 0])  # names, never ids
+
+
+def test_wushe_table_baseline_to_now(res: UnitResults) -> None:
+    t = summary.wushe_table(res)
+    # volunteers 1010 → 1425; CAGR 0.187809 → +18.8 %
+    assert t.iloc[1].tolist() == ["注册志愿者数（人）", "1010", "1425", "+18.8%", "显著进展", "6339"]
+    assert t.iloc[0].tolist() == ["社区社会组织数（个）", "—", "9", "—", "—", "—"]
+
+
+def test_satisfaction_table_with_interval(res: UnitResults) -> None:
+    t = summary.satisfaction_table(res, lang="en")
+    assert t.columns.tolist() == ["Item", "Jia", "95 % interval", "Model Street"]
+    assert t.iloc[0].tolist() == ["Satisfied overall", "82.3%", "76.1%–87.0%", "80.0%"]
+
+
+def test_profile_table_labels_ageing(res: UnitResults) -> None:
+    t = summary.profile_table(res)
+    assert t.iloc[2].tolist() == ["65岁以上人口占比", "16.9%（深度老龄化社会）", "18.0%（深度老龄化社会）"]  # ≥ 14 %
+
+
+def test_quality_table_counts_and_rules_never_values(res: UnitResults) -> None:
+    t = summary.quality_table(res)
+    assert t.iloc[1].tolist() == ["志愿者", "volunteers.csv", "1440", "1438", "2",
+                                  "注册日期：日期无法识别 ×2；电话：格式不符 ×1"]
+    assert t.iloc[2].tolist()[:2] == ["社工", "未提供（可选）"]
+    # total: 4 + 1440 read, 4 + 1438 loaded, 0 + 2 quarantined
+    assert t.iloc[-1].tolist() == ["合计", "", "1444", "1442", "2", ""]
+    everything = " ".join(cells(t))
+    assert "去年春天" not in everything and "[redacted]" not in everything
+    en = summary.quality_table(res, lang="en")
+    assert en.iloc[1, -1] == "registered_on: not a date ×2; phone: wrong format ×1"
+
+
+def test_quality_table_without_quarantine_has_no_rule_column(res: UnitResults) -> None:
+    quiet = dataclasses.replace(res, quarantine=res.quarantine.iloc[0:0])
+    assert "隔离原因（次数）" not in summary.quality_table(quiet).columns
+
+
+def test_claims_table(res: UnitResults) -> None:
+    t = summary.claims_table(res)
+    assert t.iloc[1].tolist() == ["注册志愿者人数占社区常住人口的19.7%", "2024", "19.7", "25.5", "不一致"]
+    claims = res.claims.copy()
+    claims.loc[1, ["verdict", "observed", "reason"]] = ["cannot_check", "", "no population row for 2024"]
+    t = summary.claims_table(dataclasses.replace(res, claims=claims))
+    assert t.iloc[1, 3:].tolist() == ["—", "无法核对（2024年无人口数据）"]
+
+
+def test_provenance_and_parameters(res: UnitResults) -> None:
+    t = summary.provenance_table(res)
+    assert t.iloc[0].tolist() == ["社区", "communities.csv", "5e09d7f38cb3", "4"]
+    params = dict(summary.parameters_table(res).itertuples(index=False))
+    assert params["评估年度"] == "2024" and params["合成数据"] == "是"
+    assert params["蒙特卡洛模拟"].startswith("1000次，随机种子20240101")
+    assert params["进展阈值（有目标）"] == "0.95 / 0.6 / 0"
+
+
+def test_method_text_is_plain_text_with_the_settings() -> None:
+    for lang in ("zh", "en"):
+        text = summary.method_text(lang=lang)
+        assert "20240101" in text and "25" in text and "Wilson" in text and "Kish" in text
+        assert "$" not in text and "\\" not in text  # nothing for MathJax to typeset
+    assert "1000次" in summary.method_text() and "1,000 seeded Monte Carlo draws" in summary.method_text(lang="en")
+
+
+def test_targets_table_cites_sources() -> None:
+    t = summary.targets_table()
+    assert t.iloc[1, :3].tolist() == ["每百户社区综合服务设施面积", "> 30.0 平方米/百户", "目标"]
+    assert "国家发展改革委等21部门" in t.iloc[1, 3]
+
+
+# ------------------------------------------------------------- zone tables
+
+
+def test_ranking_table_sorted_and_highlighted(zone: UnitResults) -> None:
+    t = summary.ranking_table(zone, highlight="jia")
+    assert t["社区"].tolist() == ["乙社区", "甲社区"]  # rank 1, then 2
+    assert t["_highlight"].tolist() == [False, True]
+    html = summary.to_html(t)
+    assert '<tr class="hl"><td>2</td><td>甲社区</td>' in html and "_highlight" not in html
+
+
+def test_comparison_and_sensitivity_tables(zone: UnitResults) -> None:
+    t = summary.comparison_table(zone, dimension="lin_he")
+    assert t.columns.tolist() == ["指标", "甲社区", "乙社区", "示范街道", "目标/基准"]
+    assert t.iloc[1].tolist() == ["调解成功率", "95.7%", "92.0%", "94.0%", "≥ 96.0%（基准）"]
+    s = summary.sensitivity_table(zone, lang="en")
+    # without lin_he jia rises from 2 to 1 (shift −1), yi falls from 1 to 2 (+1)
+    assert s.iloc[3].tolist() == ["Lin He · mediation", "1 (−1)", "2 (+1)"]
+    d = summary.dimension_scores_table(zone)
+    assert d.iloc[-1].tolist() == ["邻里指数", "57.4", "61.0", "66.0"]
+
+
+def test_headline_of_a_zone_orders_its_communities(zone: UnitResults) -> None:
+    text = summary.headline(zone)
+    assert text.startswith("示范街道2024年邻里指数为66.0（5%–95%区间64.9–66.6）。")
+    assert "各社区邻里指数由高到低依次为：乙社区61.0、甲社区57.4。" in text
+
+
+def test_english_tables_hold_no_chinese(res: UnitResults, zone: UnitResults) -> None:
+    frames = [
+        summary.scorecard(res, lang="en"), summary.profile_table(res, lang="en"),
+        summary.wushe_table(res, lang="en"), summary.satisfaction_table(res, lang="en"),
+        summary.quality_table(res, lang="en"), summary.provenance_table(res, lang="en"),
+        summary.ranking_table(zone, lang="en"), summary.sensitivity_table(zone, lang="en"),
+        summary.comparison_table(zone, dimension="lin_le", lang="en"),
+        summary.claims_table(res, lang="en"),
+    ] + [summary.indicator_table(res, dimension=d, lang="en") for d in summary._SCORED]
+    for frame in frames:
+        assert not [c for c in cells(frame) if CJK.search(c)]
+    texts = [summary.headline(res, lang="en"), summary.method_text(lang="en"), summary.cover_html(res, lang="en")]
+    assert not [t for t in texts if CJK.search(t.replace("示例数据", ""))]  # the dataset's own name aside
+
+
+def test_cover_banner_only_for_synthetic_data(res: UnitResults) -> None:
+    assert 'class="linli-banner"' in summary.cover_html(res)
+    real = dataclasses.replace(res, meta={**res.meta, "synthetic": False})
+    html = summary.cover_html(real, lang="en")
+    assert "linli-banner" not in html and "Jia: 2024 assessment report" in html and "Lin He" in html
+
+
+# ---------------------------------------------------------------- HTML, map
+
+
+def test_to_html_escapes_and_aligns_numbers() -> None:
+    frame = pd.DataFrame({"名称": ["<b>甲</b>", "乙"], "值": ["1.5%", "—"], "文字": ["第1名", "2"]})
+    html = summary.to_html(frame, note="**注**")
+    assert "&lt;b&gt;甲&lt;/b&gt;" in html
+    assert '<th class="num">值</th>' in html and '<td class="num">—</td>' in html  # an all-number column
+    assert "<th>文字</th>" in html and "<td>2</td>" in html  # a column with words stays left
+    assert html.endswith('<p class="linli-note"><strong>注</strong></p>')
+    assert summary.to_html(frame.iloc[0:0], note="x", empty="没有数据。") == '<p class="linli-note">没有数据。</p>'
+    assert summary.to_html("a\n\n- b\n- c") == '<p>a</p><ul class="linli-list"><li>b</li><li>c</li></ul>'
+
+
+def test_uncovered_compounds_by_distance_and_opening_year() -> None:
+    crs = 32649  # UTM 49N, metres
+    compounds = gpd.GeoDataFrame(
+        {"compound_id": ["near", "far", "other"], "community_id": ["jia", "jia", "yi"],
+         "name_zh": ["近院", "远院", "乙院"], "households": [100, 250, 80]},
+        geometry=[Point(500_000, 3_000_400), Point(500_000, 3_000_600), Point(500_000, 3_000_700)], crs=crs,
+    )
+    facilities = gpd.GeoDataFrame(
+        {"facility_id": ["f"], "community_id": ["yi"], "category": ["service_center"],
+         "opened_on": pd.to_datetime(["2023-06-01"])},
+        geometry=[Point(500_000, 3_000_000)], crs=crs,
+    )
+    # "near" is 400 m from the centre (covered from 2023), "far" 600 m and "other" 700 m (never)
+    out = summary.uncovered_compounds(compounds, facilities, year=2024, community_id="jia")
+    assert out["compound_id"].tolist() == ["far"]
+    before = summary.uncovered_compounds(compounds, facilities, year=2022)
+    assert before["compound_id"].tolist() == ["far", "near", "other"]  # by households, largest first
+
+
+def test_coverage_text(res: UnitResults) -> None:
+    none = pd.DataFrame(columns=["compound_id", "community_id", "name_zh", "households"])
+    assert summary.coverage_text(res, none) == "2024年末，甲社区所有小区都在500米生活圈内。十分钟生活圈覆盖户数比例为92.0%。"
+    two = pd.DataFrame({"compound_id": ["a", "b"], "community_id": "jia", "name_zh": ["东院", "西院"],
+                        "households": [120, 64]})
+    assert summary.coverage_text(res, two, lang="en") == (
+        "At the end of 2024, 2 compounds of Jia (184 households) lie outside the 500 m life circle "
+        "(marked × on the map): 东院, 西院. Households within a 500 m life circle: 92.0%."
+    )
+
+
+def test_trend_ledgers_and_options(res: UnitResults, tmp_path: Path) -> None:
+    (tmp_path / "tables").mkdir()
+    for name in ("mediation_cases", "volunteer_activities"):
+        (tmp_path / "tables" / f"{name}.parquet").write_bytes(b"")
+    res = dataclasses.replace(res, results_dir=tmp_path)
+    assert summary.trend_ledgers(res) == ["mediation_cases", "volunteer_activities"]  # 邻和 first
+    (tmp_path / "tables" / "mediation_cases.parquet").unlink()  # an optional table the data lacks
+    assert summary.trend_ledgers(res) == ["volunteer_activities"]
+    assert summary.map_layers(res) == {"boundaries": None, "compounds": None, "facilities": None}
+    assert summary.uncovered_compounds(None, None, year=2024) is None
+    assert summary.coverage_text(res, None) == "缺少小区或设施数据，无法判断生活圈覆盖情况。"
+    options = summary.trend_options(res, "services", lang="en")
+    assert options["date_column"] == "date" and options["start"] == "2022-01" and options["end"] == "2024-12"
+    assert options["title"] == "Jia: services, services per month"
+
+
+def test_brand_and_other_dimensions(res: UnitResults) -> None:
+    assert summary.brand_dimension(res) == "lin_he" and summary.key_indicator(res) == "mediation_success_pct"
+    assert summary.other_dimensions(res) == ["lin_zhi", "lin_zhu", "lin_le"]
+    unknown = res.indicators.copy()
+    unknown.loc[unknown["indicator"] == "mediation_success_pct", "value"] = np.nan
+    assert summary.key_indicator(dataclasses.replace(res, indicators=unknown)) is None  # no empty figure
+    plain = dataclasses.replace(res, unit={**res.unit, "brand": None})
+    assert summary.brand_html(plain) == "" and summary.key_indicator(plain) is None
+    assert summary.other_dimensions(plain) == ["lin_zhi", "lin_he", "lin_zhu", "lin_le"]
+    assert summary.reference_line("service_area_per_100hh") == {"target": 30.0, "target_label": "目标", "unit": "平方米/百户"}
+
+
+def test_record(res: UnitResults) -> None:
+    assert summary.record(res) == {"unit_id": "jia", "unit_type": "community", "year": 2024,
+                                   "index": 57.352852, "rank": 2, "n_indicators": 9}
