@@ -37,7 +37,7 @@ lint: $(BIN)/.installed ## ruff over the package and the tests
 	$(BIN)/ruff check linli tests benchmarks
 
 unit: $(BIN)/.installed ## unit, data-contract, CLI tests and doctests
-	$(BIN)/pytest -n $(JOBS) tests linli
+	$(BIN)/pytest -n $(JOBS) --dist loadfile tests linli
 
 notebooks: $(BIN)/.installed ## re-execute every notebook with nbval (default parameters, demo data)
 	$(BIN)/pytest --nbval-lax -p no:cacheprovider notebooks

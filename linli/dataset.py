@@ -16,9 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -82,6 +83,23 @@ def read_meta(data_dir: Path) -> dict[str, object]:
         msg = f"{path.name}: expected a mapping of settings, got {type(meta).__name__}."
         raise InputError(msg)
     return meta
+
+
+def zone_names(meta: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """Zone names given in ``dataset.yaml``: ``zones: {renmin: {name_zh: 人民街道, name_en: …}}``.
+
+    >>> zone_names({"zones": {"renmin": {"name_zh": "人民街道"}, "x": "某街道"}})
+    {'renmin': {'name_zh': '人民街道'}, 'x': {'name_zh': '某街道'}}
+    """
+    zones = meta.get("zones") or {}
+    out: dict[str, dict[str, str]] = {}
+    if isinstance(zones, Mapping):
+        for zid, value in zones.items():
+            if isinstance(value, Mapping):
+                out[str(zid)] = {k: str(v) for k, v in value.items() if k in ("name_zh", "name_en") and v}
+            elif value:
+                out[str(zid)] = {"name_zh": str(value)}
+    return out
 
 
 def _parse_as_of(value: object) -> dt.date:

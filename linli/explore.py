@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from . import dataset
 from .contract import DISPUTE_TYPES, MEDIATORS, OUTCOMES, TABLES
 from .errors import ContractError
 from .indicators.lin_he import REPEAT_CASES, mediator_count
@@ -208,18 +209,11 @@ def zone_names(meta: Mapping[str, object], *, lang: str = "zh") -> dict[str, str
     if lang not in ("zh", "en"):
         msg = f"Unknown language {lang!r}; known: zh, en."
         raise ContractError(msg)
-    zones = meta.get("zones") or {}
-    out: dict[str, str] = {}
-    if not isinstance(zones, Mapping):
-        return out
-    for zid, value in zones.items():
-        if isinstance(value, Mapping):
-            name = value.get(f"name_{lang}") or value.get("name_zh")
-            if name:
-                out[str(zid)] = str(name)
-        elif value:
-            out[str(zid)] = str(value)
-    return out
+    return {
+        zid: names.get(f"name_{lang}") or names["name_zh"]
+        for zid, names in dataset.zone_names(meta).items()
+        if names.get(f"name_{lang}") or names.get("name_zh")
+    }
 
 
 def _by_community(values: pd.Series, year: int | None, what: str) -> pd.Series:

@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__, config
+from .dataset import zone_names
 from .errors import LinliError
 
 if TYPE_CHECKING:
@@ -85,19 +86,6 @@ class Results:
     meta: dict[str, Any]
 
 
-def _zone_names(meta: Mapping[str, Any]) -> dict[str, dict[str, str]]:
-    """Zone names from ``dataset.yaml``: ``zones: {renmin: {name_zh: 人民街道, name_en: …}}``."""
-    zones = meta.get("zones") or {}
-    out: dict[str, dict[str, str]] = {}
-    if isinstance(zones, Mapping):
-        for zid, value in zones.items():
-            if isinstance(value, Mapping):
-                out[str(zid)] = {k: str(v) for k, v in value.items() if k in ("name_zh", "name_en") and v}
-            elif value:
-                out[str(zid)] = {"name_zh": str(value)}
-    return out
-
-
 def _units(communities: pd.DataFrame, meta: Mapping[str, Any]) -> pd.DataFrame:
     """One row per zone, then per community: ``unit_id, unit_type, name_zh, name_en, brand, zone_id``."""
     com = communities.reset_index(drop=True)
@@ -115,7 +103,7 @@ def _units(communities: pd.DataFrame, meta: Mapping[str, Any]) -> pd.DataFrame:
             "zone_id": col("zone_id"),
         }
     )
-    names = _zone_names(meta)
+    names = zone_names(meta)
     zone_ids = sorted(str(z) for z in col("zone_id").dropna().unique())
     zone_rows = pd.DataFrame(
         {

@@ -22,10 +22,14 @@ from typing import Any
 import nbformat
 import pyarrow.parquet as pq
 import pytest
+from PIL import Image
 
 from linli import report, synth
 from linli.cli import main
+from linli.contract import TABLES
 from linli.dataset import load_dataset
+from linli.indicators import catalogue
+from linli.report import find_chromium
 from linli.results import compute_results, save_results
 
 UNITS = ("zone", "c0001", "c0002")
@@ -122,12 +126,21 @@ def test_pdf_shows_the_chinese_name(built: dict[str, Any]) -> None:
         assert f"{name} 2024年度评估报告" in text and "合成数据" in text
 
 
-def test_report_counts_the_quarantined_row(built: dict[str, Any]) -> None:
+def test_report_shows_quality_and_claims(built: dict[str, Any]) -> None:
     # one volunteer row appended to a file of n rows: n + 1 read, n loaded, 1 quarantined
     n = built["volunteers"]
     html = (built["year_dir"] / "c0001.html").read_text(encoding="utf-8")
     row = f'<td>志愿者</td><td>volunteers.csv</td><td class="num">{n + 1}</td><td class="num">{n}</td><td class="num">1</td>'
     assert row in html and "注册日期：日期无法识别 ×1" in html and "去年春天" not in html
+    assert "没有可核对的公开数据。" in html  # synth writes no published_claims.yaml
+
+
+def test_chinese_report_names_indicators_never_ids(built: dict[str, Any]) -> None:
+    ids = [i for i in catalogue.load().ids if "_" in i and i not in TABLES]  # table names are file names too
+    for unit in UNITS:
+        html = (built["year_dir"] / f"{unit}.html").read_text(encoding="utf-8")
+        assert [i for i in ids if i in html] == [], unit
+    assert "社区社会组织数" in html and "调解成功率" in html
 
 
 def test_executed_notebook_records_its_unit(built: dict[str, Any]) -> None:
@@ -186,3 +199,56 @@ def test_a_failing_unit_leaves_the_others_built(
     assert (year_dir / "c0001.html").stat().st_mtime_ns > (built["year_dir"] / "c0001.html").stat().st_mtime_ns
     assert not (year_dir / "c0002.html").exists() and (year_dir / "zone.html").is_file()
     assert "broken on purpose" in (year_dir / "index.html").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------- in a browser
+
+FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def _open_in_chromium(pages: list[Path], shots: Path) -> tuple[list[str], list[str], list[Path]]:
+    """Open each page, follow nothing, screenshot it; return requests, failures, PNGs."""
+    requested: list[str] = []
+    failed: list[str] = []
+    pngs: list[Path] = []
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(), args=FLAGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.on("request", lambda r: requested.append(r.url))
+        page.on("requestfailed", lambda r: failed.append(f"{r.url} ({r.failure})"))
+        for path in pages:
+            page.goto(path.resolve().as_uri(), wait_until="networkidle")
+            png = shots / f"{path.stem}.png"
+            page.screenshot(path=str(png), full_page=False)
+            pngs.append(png)
+        browser.close()
+    return requested, failed, pngs
+
+
+def test_browser_opens_index_and_report_with_no_failed_request(built: dict[str, Any], tmp_path: Path) -> None:
+    """A person's view: headless Chromium opens the index and a report from disk.
+
+    The pages must load with no failed request (nothing from the network, no missing
+    local file) and render: the screenshot has dark text on a light page.
+    """
+    year_dir = built["year_dir"]
+    index = year_dir / "index.html"
+    unit_page = next(p for p in sorted(year_dir.glob("*.html")) if p.name != "index.html")
+    requested, failed, pngs = _open_in_chromium([index, unit_page], tmp_path)
+    assert failed == []
+    assert all(url.startswith(("file://", "data:")) for url in requested), requested
+    for png in pngs:
+        with Image.open(png) as im:
+            colours = im.convert("L").getextrema()
+        # a rendered page has both dark text and a light background
+        assert colours[0] < 80 and colours[1] > 200, png
+
+
+def test_chromium_is_installed() -> None:
+    # the report's PDF export and this test both need it; set-up installs it
+    assert shutil.which("chromium") or shutil.which("chromium-browser")
