@@ -151,6 +151,19 @@ def test_executed_notebook_records_its_unit(built: dict[str, Any]) -> None:
     assert f"'index': {doc['index'][0]['index']!r}" in record  # the same number as the unit's JSON
 
 
+def test_english_report_from_the_same_notebooks(built: dict[str, Any], tmp_path: Path) -> None:
+    out = tmp_path / "en"
+    code = main(["build", "--data-dir", str(built["raw"]), "--out", str(out), "--lang", "en",
+                 "--format", "html", "--units", "c0001", "-q"])
+    assert code == 0
+    page = (out / "2024" / "c0001.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in page
+    for heading in ("Linli Index", "Five-society linkage: baseline and now", "Data quality"):
+        assert heading in page
+    # the Chinese section headings of the default report are gone
+    assert "五社联动：基线与现状" not in page and "数据质量" not in page
+
+
 def test_unchanged_build_executes_nothing(built: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     year_dir = built["year_dir"]
     before = {p: p.stat().st_mtime_ns for p in [*year_dir.glob("*.ipynb"), *(year_dir / "data").rglob("*")]}
