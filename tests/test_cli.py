@@ -101,3 +101,42 @@ def test_console_script_runs(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "total" in done.stdout
+
+
+DEMO = Path(__file__).resolve().parent.parent / "data" / "raw"
+
+
+def test_indicators_file_is_the_public_format_and_byte_identical(tmp_path: Path, key_env: None) -> None:
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    assert main(["indicators", "--data-dir", str(DEMO), "--out", str(first)]) == 0
+    assert main(["indicators", "--data-dir", str(DEMO), "--years", "2024", "--out", str(tmp_path / "y.parquet")]) == 0
+    assert main(["indicators", "--data-dir", str(DEMO), "--out", str(second)]) == 0
+    assert first.read_bytes() == second.read_bytes()
+    with first.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["unit_id", "unit_type", "year", "indicator", "value", "ci_low", "ci_high"]
+    # 4 communities + 1 zone, 3 years, 42 catalogue indicators
+    assert len(rows) == 5 * 3 * 42
+    zone = {r["indicator"]: r["value"] for r in rows if r["unit_id"] == "renmin" and r["year"] == "2024"}
+    assert float(zone["residents"]) == 27457  # CLAIMS.md: 辖区实有人口27457人
+    import pandas as pd
+
+    only_2024 = pd.read_parquet(tmp_path / "y.parquet")
+    assert set(only_2024["year"]) == {2024}
+
+
+def test_claims_on_the_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str], key_env: None) -> None:
+    out = tmp_path / "claims.csv"
+    assert main(["claims", "--data-dir", str(DEMO), "--out", str(out)]) == 0
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = {r["id"]: r for r in csv.DictReader(fh)}
+    assert list(next(iter(rows.values()))) == ["id", "indicator", "unit_id", "year", "claimed", "observed", "verdict"]
+    assert len(rows) == 9  # the nine figures of CLAIMS.md
+    # the demo is calibrated to the counts (data/raw/README.md) ...
+    assert rows["volunteers_growth"]["observed"] == "4275 → 6339"
+    assert rows["orgs_growth"]["verdict"] == "agrees"
+    # ... but not to the 19.7 % share: 6339 volunteers / 24896 resident population = 25.46 %
+    assert rows["volunteer_share"]["verdict"] == "disagrees"
+    assert rows["volunteer_share"]["observed"] == "25.5"
+    printed = capsys.readouterr().out
+    assert "volunteer_share" in printed and "disagrees" in printed
