@@ -937,14 +937,14 @@ def run_job(job: ReportJob) -> ReportResult:
 
     Never raises for a failing unit: the error becomes one line in the result, the
     unit's key and stale exports are removed (the executed notebook, with the error,
-    is kept for inspection).
+    is kept for inspection). Exports of formats not asked for this time are removed
+    too, since they would describe the previous inputs.
     """
     start = time.perf_counter()
     paths = job.paths()
     job.key_path.unlink(missing_ok=True)
-    for kind, path in paths.items():
-        if kind != "ipynb":
-            path.unlink(missing_ok=True)
+    for ext in FORMATS:  # an export of a format not asked for this time would be stale
+        (job.out_dir / f"{job.unit_id}.{ext}").unlink(missing_ok=True)
     try:
         run_notebook(
             job.template, paths["ipynb"], job.parameters,

@@ -154,6 +154,15 @@ def test_second_build_runs_only_the_failed_unit(first_build: Any) -> None:
     assert executor.submitted == ["boom"]  # nothing unchanged is executed again
 
 
+def test_rebuild_in_fewer_formats_drops_the_stale_export(tmp_path: Path) -> None:
+    out = tmp_path / "2024"
+    (out).mkdir()
+    (out / "a.pdf").write_bytes(b"%PDF from an earlier build")
+    result = report.run_job(make_job(out, "a", formats=("html",), inputs="fingerprint-2"))
+    assert result.status == "built"
+    assert (out / "a.html").is_file() and not (out / "a.pdf").exists()
+
+
 def test_index_page_links_every_report(first_build: Any) -> None:
     jobs, results = first_build
     out = jobs[0].out_dir
