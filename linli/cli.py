@@ -13,10 +13,16 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, config
 from .errors import InputError, LinliError
 from .privacy import redact
+
+if TYPE_CHECKING:  # imported lazily at run time: `linli --help` stays fast
+    import pandas as pd
+
+    from .dataset import Dataset
 
 log = logging.getLogger("linli")
 
@@ -47,10 +53,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_summary(ds: object) -> None:
-    from .dataset import Dataset
-
-    assert isinstance(ds, Dataset)
+def _print_summary(ds: Dataset) -> None:
     print(f"data: {ds.data_dir}   as of: {ds.as_of.isoformat()}" + ("   (synthetic)" if ds.synthetic else ""))
     header = f"{'table':<22} {'file':<32} {'read':>7} {'loaded':>7} {'quarantined':>11}"
     print(header)
@@ -111,11 +114,8 @@ def cmd_claims(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def save_table(frame: object, path: Path) -> Path:
+def save_table(frame: pd.DataFrame, path: Path) -> Path:
     """Write ``frame`` as CSV, or Parquet when ``path`` ends with ``.parquet``."""
-    import pandas as pd
-
-    assert isinstance(frame, pd.DataFrame)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".parquet":
         frame.to_parquet(path, index=False)

@@ -351,7 +351,7 @@ def _check_spec(spec: pd.DataFrame) -> None:
         raise ContractError(msg)
 
 
-def _scored(spec: pd.DataFrame, *, goalposts: bool) -> pd.DataFrame:
+def scored_spec(spec: pd.DataFrame, *, goalposts: bool) -> pd.DataFrame:
     """The scored rows of ``spec`` (up/down in a scored dimension), checked."""
     _check_spec(spec)
     scored = spec[
@@ -424,7 +424,7 @@ class _Matrix:
     group: np.ndarray  # comparison group (unit_type, year) code per row
 
 
-def _check_long(long: pd.DataFrame) -> None:
+def check_long(long: pd.DataFrame) -> None:
     """Raise for a long table without the needed columns or with duplicate rows."""
     missing = [c for c in _LONG_COLUMNS if c not in long.columns]
     if missing:
@@ -457,8 +457,8 @@ def _matrix(
     goalposts: bool,
 ) -> _Matrix:
     """Pivot ``long`` to the scored-indicator matrix, rows sorted (year, type, unit)."""
-    _check_long(long)
-    scored = _scored(spec, goalposts=goalposts)
+    check_long(long)
+    scored = scored_spec(spec, goalposts=goalposts)
     years = _years(year)
     table = long.loc[:, [*_KEYS, "indicator", "value"]]
     if years is not None:

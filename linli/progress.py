@@ -82,7 +82,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ContractError
-from .index import _check_long, _scored
+from .index import check_long, scored_spec
 
 Comparison = Literal["gt", "ge", "lt", "le", "eq"]
 
@@ -260,8 +260,8 @@ def progress(
     if y <= y0:
         msg = f"year ({y}) must be after baseline_year ({y0})."
         raise ContractError(msg)
-    _check_long(long)
-    scored = _scored(spec, goalposts=False).copy()
+    check_long(long)
+    scored = scored_spec(spec, goalposts=False).copy()
     for col in ("target_value", "target_comparison", "target_kind", "target_year"):
         if col not in scored.columns:
             scored[col] = np.nan if col != "target_year" else pd.NA

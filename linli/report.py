@@ -150,11 +150,11 @@ from .results import (
     HANDOFF_DIR,
     Results,
     UnitResults,
-    _units,
     compute_results,
     load_unit,
     prepare_results,
     save_results,
+    units_table,
     write_unit_json,
 )
 
@@ -1291,7 +1291,7 @@ def build(
     fmts = _check_formats(formats)
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
     ds = load_dataset(data_dir, as_of=as_of)
-    chosen = _select_units(_units(ds.tables["communities"], ds.meta), units)  # fail before computing
+    chosen = _select_units(units_table(ds.tables["communities"], ds.meta), units)  # fail before computing
     templates = {t: nb_dir / TEMPLATES[t] for t in chosen["unit_type"].astype(str).unique()}
     missing = [str(p) for p in templates.values() if not p.is_file()]
     if missing:

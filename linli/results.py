@@ -86,7 +86,7 @@ class Results:
     meta: dict[str, Any]
 
 
-def _units(communities: pd.DataFrame, meta: Mapping[str, Any]) -> pd.DataFrame:
+def units_table(communities: pd.DataFrame, meta: Mapping[str, Any]) -> pd.DataFrame:
     """One row per zone, then per community: ``unit_id, unit_type, name_zh, name_en, brand, zone_id``."""
     com = communities.reset_index(drop=True)
 
@@ -196,7 +196,7 @@ def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
         "linli_version": __version__,
         "fingerprint": _fingerprint(ds, claims_file if claims_file.is_file() else None),
     }
-    return Results(year, baseline, _units(ds.tables["communities"], ds.meta), frames, meta)
+    return Results(year, baseline, units_table(ds.tables["communities"], ds.meta), frames, meta)
 
 
 def save_results(results: Results, ds: Dataset, out_dir: Path | str) -> Path:

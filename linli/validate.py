@@ -173,19 +173,19 @@ def validate_table(
         text[col.name] = cleaned
         if col.pii:
             continue
-        shown = cleaned  # made safe to show in _quarantine_frame
-        values = _parse_column(cleaned, col, shown, issues)
-        values = _resolve_reference(values, col, shown, issues, context, key)
+        # rule breaks carry the cleaned text; _quarantine_frame makes it safe to show
+        values = _parse_column(cleaned, col, issues)
+        values = _resolve_reference(values, col, cleaned, issues, context, key)
         if col.default is None and not col.nullable and col.nullable_when is None:
             issues.add(cleaned.isna(), col.name, "missing_value")
-        _check_range(values, col, shown, issues)
-        _check_future(values, col, shown, issues, as_of)
+        _check_range(values, col, cleaned, issues)
+        _check_future(values, col, cleaned, issues, as_of)
         parsed[col.name] = values
 
     _check_missing_conditional(table, parsed, text, issues)
-    _check_compare(table, parsed, text, issues, key)
+    _check_compare(table, parsed, text, issues)
     geometry = _check_geometry(raw, table, parsed, issues, context)
-    _check_duplicates(raw, table, text, parsed, issues, key)
+    _check_duplicates(raw, table, text, parsed, issues)
 
     found = issues.frame()
     bad = pd.Index(found["idx"].unique())
@@ -211,7 +211,7 @@ def _truncate(text: str) -> str:
     return text if len(text) <= _MAX_VALUE_CHARS else text[: _MAX_VALUE_CHARS - 1] + "…"
 
 
-def _parse_column(cleaned: pd.Series, col: Column, shown: pd.Series, issues: _Issues) -> pd.Series:
+def _parse_column(cleaned: pd.Series, col: Column, issues: _Issues) -> pd.Series:
     kind = col.kind
     if kind == "date":
         values, bad = normalise.parse_dates(cleaned)
@@ -229,17 +229,17 @@ def _parse_column(cleaned: pd.Series, col: Column, shown: pd.Series, issues: _Is
         values, bad = cleaned.astype("string"), pd.Series(False, index=cleaned.index)
     if bad.any():
         detail = ", ".join(col.codes) if col.codes else ""
-        issues.add(bad, col.name, _PARSE_RULE[kind], shown, detail)
+        issues.add(bad, col.name, _PARSE_RULE[kind], cleaned, detail)
     if col.pattern is not None:
         mismatch = values.notna() & ~values.astype("string").str.fullmatch(col.pattern).fillna(False)
-        issues.add(mismatch, col.name, "bad_pattern", shown, col.pattern)
+        issues.add(mismatch, col.name, "bad_pattern", cleaned, col.pattern)
     return values
 
 
 def _resolve_reference(
     values: pd.Series,
     col: Column,
-    shown: pd.Series,
+    text: pd.Series,
     issues: _Issues,
     context: Mapping[str, pd.DataFrame],
     key: bytes,
@@ -256,7 +256,7 @@ def _resolve_reference(
         probe = privacy.pseudonymise(values, key) if col.person_id else values
         resolved = values.where(probe.isin(set(known.dropna()))).astype("string")
     unknown = values.notna() & resolved.isna()
-    issues.add(unknown, col.name, "unknown_reference", shown)
+    issues.add(unknown, col.name, "unknown_reference", text)
     return resolved.where(~unknown, values).astype("string")
 
 
@@ -271,28 +271,28 @@ def _check_missing_conditional(
         issues.add(text[col.name].isna() & ~exempt, col.name, "missing_value")
 
 
-def _check_range(values: pd.Series, col: Column, shown: pd.Series, issues: _Issues) -> None:
+def _check_range(values: pd.Series, col: Column, text: pd.Series, issues: _Issues) -> None:
     if col.minimum is not None:
         low = values <= col.minimum if col.min_exclusive else values < col.minimum
         detail = f"{'>' if col.min_exclusive else '≥'} {_num(col.minimum)}"
-        issues.add(low.fillna(False), col.name, "below_minimum", shown, detail)
+        issues.add(low.fillna(False), col.name, "below_minimum", text, detail)
     if col.maximum is not None:
-        issues.add((values > col.maximum).fillna(False), col.name, "above_maximum", shown, _num(col.maximum))
+        issues.add((values > col.maximum).fillna(False), col.name, "above_maximum", text, _num(col.maximum))
 
 
 def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-def _check_future(values: pd.Series, col: Column, shown: pd.Series, issues: _Issues, as_of: dt.date) -> None:
+def _check_future(values: pd.Series, col: Column, text: pd.Series, issues: _Issues, as_of: dt.date) -> None:
     if col.kind != "date":
         return
     late = (values > pd.Timestamp(as_of)).fillna(False)
-    issues.add(late, col.name, "future_date", shown, as_of.isoformat())
+    issues.add(late, col.name, "future_date", text, as_of.isoformat())
 
 
 def _check_compare(
-    table: Table, parsed: dict[str, pd.Series], text: dict[str, pd.Series], issues: _Issues, key: bytes
+    table: Table, parsed: dict[str, pd.Series], text: dict[str, pd.Series], issues: _Issues
 ) -> None:
     for rule in table.compare:
         left, right = parsed[rule.left], parsed[rule.right]
@@ -374,7 +374,6 @@ def _check_duplicates(
     text: dict[str, pd.Series],
     parsed: dict[str, pd.Series],
     issues: _Issues,
-    key: bytes,
 ) -> None:
     already_bad = issues.bad_index()
     ok = raw.frame.index.difference(already_bad, sort=False)
