@@ -5,22 +5,32 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 JOBS   ?= 2
+PIP_VERSION ?= 26.3
 OUT    ?= reports
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system demo validate indicators claims test lint unit notebooks bench clean
+.PHONY: help setup system lock demo validate indicators claims test lint unit notebooks bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(BIN)/.installed: pyproject.toml
+LOCK   := requirements-lock.txt
+
+# Every package, direct and transitive, comes from the lock, checked against its hashes;
+# the project itself is then installed on top without resolving anything.
+$(BIN)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet pip==$(PIP_VERSION)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
 setup: system $(BIN)/.installed ## install the Python environment (.venv) and the system fonts/browser
+
+lock: $(BIN)/.installed ## refresh requirements-lock.txt from the pins in pyproject.toml (needs the network)
+	$(BIN)/uv pip compile pyproject.toml --all-extras --universal --generate-hashes \
+		--python-version 3.11 --no-header -o $(LOCK)
 
 system: ## install system packages (CJK fonts, Chromium, poppler) when running as root
 	@if [ -x scripts/install-system-deps.sh ]; then scripts/install-system-deps.sh; fi

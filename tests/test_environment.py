@@ -51,3 +51,39 @@ def test_python_version_agrees() -> None:
     # requires-python is ">=3.11,<3.13"; the conda pin 3.11 must satisfy it
     assert python == "python=3.11"
     assert project["requires-python"] == ">=3.11,<3.13"
+
+
+def _lock_pins() -> dict[str, set[str]]:
+    """``name → versions`` of requirements-lock.txt (a universal lock may hold one per marker)."""
+    pins: dict[str, set[str]] = {}
+    text = (ROOT / "requirements-lock.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        match = re.match(r"([A-Za-z0-9_.\-]+)==([0-9][0-9A-Za-z.\-+]*)", line)
+        if match:
+            pins.setdefault(_canonical(match.group(1)), set()).add(match.group(2))
+    return pins
+
+
+def _canonical(name: str) -> str:
+    """The PEP 503 normalised name: ``PyYAML`` and ``pyyaml``, ``jupyter_core`` and ``jupyter-core`` agree."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_lock_agrees_with_every_pin() -> None:
+    lock = _lock_pins()
+    # every direct pin (dependencies and all extras) is in the lock at exactly that version
+    wrong = {
+        name: (version, sorted(lock.get(_canonical(name), set())))
+        for name, version in _pyproject_pins().items()
+        if lock.get(_canonical(name)) != {version}
+    }
+    assert not wrong, f"requirements-lock.txt disagrees with pyproject.toml (run `make lock`): {wrong}"
+
+
+def test_every_locked_package_has_a_hash() -> None:
+    # a requirement line ends with a backslash and is followed by its --hash lines
+    text = (ROOT / "requirements-lock.txt").read_text(encoding="utf-8")
+    blocks = re.split(r"\n(?=[A-Za-z0-9])", text)
+    unhashed = [b.split()[0] for b in blocks if "==" in b.split()[0] and "--hash=sha256:" not in b]
+    assert not unhashed
+    assert len(blocks) > 100  # the whole tree (about 140 packages), not only the direct pins
