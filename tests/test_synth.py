@@ -1,14 +1,19 @@
-"""The synthetic-data generator and the committed demo dataset (data/raw).
+"""The synthetic-data generator, the demo calibration and the committed demo dataset (data/raw).
 
-Three kinds of check:
+Four kinds of check:
 
 * the generator: deterministic per seed, every table in the contract, every
-  rule of DATA.md held — checked here by hand with pandas/shapely
-  (``_rule_breaks``) and by the validator (``load_dataset`` → no quarantine);
+  rule of the data contract (``linli.contract``) held — checked here by hand
+  with pandas/shapely (``_rule_breaks``) and by the validator (``load_dataset``
+  → no quarantine);
+* the calibration (``linli/synth/demo.yaml``): read as plain YAML, its zone
+  figures equal the numbers of the newspaper article 《"邻"品牌让群众的幸福感触手
+  可及——石鼓区人民街道创建全省城乡社区治理创新实验区纪实》 (胡建军, 衡阳日报), and
+  its loader rejects a broken file with one line naming the place;
 * the demo: the zone totals computed from the committed files with the
-  active-at-end-of-year rule equal the published counts of CLAIMS.md, the named
-  places are there, each community leads in its own brand, and
-  ``generate_demo`` reproduces the files byte for byte;
+  active-at-end-of-year rule equal the article's counts, the named places are
+  there, each community leads in its own brand, and ``generate_demo``
+  reproduces the files byte for byte;
 * personal fields only ever hold the fake patterns.
 """
 
@@ -16,22 +21,26 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
+import yaml
 from shapely.geometry import shape
 
 from linli import config, contract, synth
 from linli.dataset import load_dataset
-from linli.errors import ContractError
+from linli.errors import ContractError, LinliError
+from linli.synth.demo import CalibrationError, load_calibration
 
 KEY = b"test-key"
 RAW = config.RAW_DIR
 HAND_WRITTEN = {"README.md", "published_claims.yaml"}
+DEMO_YAML = Path(synth.__file__).with_name("demo.yaml")
 GEO = {"boundaries", "compounds", "facilities"}
 PII_COLUMNS = ("name", "phone", "id_number", "address")
 
@@ -92,7 +101,7 @@ _INT = re.compile(r"^-?\d+$")
 
 
 def _rule_breaks(data_dir: Path) -> list[str]:
-    """Every break of a DATA.md rule in a canonical dataset, as readable lines."""
+    """Every break of a data-contract rule in a canonical dataset, as readable lines."""
     as_of = _as_of(data_dir)
     tables = {name: _read(data_dir, name) for name in contract.TABLES}
     ids = {
@@ -322,6 +331,174 @@ def _assert_realistic(data_dir: Path) -> None:
     assert (facilities.loc[facilities["category"].isin(["fitness", "market"]), "floor_area_m2"] == "").all()
 
 
+# ---------------------------------------------------------------- calibration
+
+
+@pytest.fixture(scope="module")
+def calibration() -> dict[str, Any]:
+    """``demo.yaml`` read as plain YAML, without the package's loader."""
+    return yaml.safe_load(DEMO_YAML.read_text(encoding="utf-8"))
+
+
+def _zone(cal: dict[str, Any], figure: str, year: int) -> int:
+    """A published figure summed over the four communities, from the per-community split."""
+    return sum(by_year[year] for by_year in cal["published"][figure]["communities"].values())
+
+
+def test_calibration_zone_totals_match_the_article(calibration: dict[str, Any]) -> None:
+    cal = calibration
+    # 社区社会组织队伍由原来的17支增至40支: 5 + 4 + 4 + 4 = 17, 11 + 9 + 9 + 11 = 40
+    assert (_zone(cal, "orgs", 2022), _zone(cal, "orgs", 2024)) == (17, 40)
+    # 社区志愿者由原来的4275人增至6339人: 1180 + 1010 + 1185 + 900 = 4275, 1690 + 1425 + 1880 + 1344 = 6339
+    assert (_zone(cal, "volunteers", 2022), _zone(cal, "volunteers", 2024)) == (4275, 6339)
+    # 社会慈善资源由原来48家增至141家: 14 + 10 + 14 + 10 = 48, 38 + 30 + 42 + 31 = 141
+    assert (_zone(cal, "charity", 2022), _zone(cal, "charity", 2024)) == (48, 141)
+    # 辖区实有人口27457人: 7312 + 6105 + 7436 + 6604 = 27457
+    assert _zone(cal, "residents", 2024) == 27457
+    # 65周岁以上老年人数量约占总人口的18%: 1243 + 1032 + 1389 + 1278 = 4942; 4942 / 27457 = 18.0 %
+    assert _zone(cal, "age_65_plus", 2024) == 4942
+    assert abs(4942 / 27457 * 100 - 18) <= 0.5
+    # 40余支志愿服务队: 12 + 11 + 12 + 10 = 45 at the end of 2024
+    assert 40 <= _zone(cal, "teams", 2024) == 45 < 50
+    # 近年来先后开展各类志愿服务活动500余次: 2022–2024, 130 + 185 + 235 = 550
+    activities = sum(_zone(cal, "activities", y) for y in (2022, 2023, 2024))
+    assert 500 <= activities == 550 < 600
+    # 调解各类矛盾纠纷千余起: 2022–2024, 296 + 350 + 392 = 1038
+    cases = sum(_zone(cal, "cases", y) for y in (2022, 2023, 2024))
+    assert 1000 <= cases == 1038
+    # the zone figures the file states are the article's, in the years it places them
+    published = cal["published"]
+    assert published["orgs"]["zone"] == {2022: 17, 2024: 40}
+    assert published["volunteers"]["zone"] == {2022: 4275, 2024: 6339}
+    assert published["charity"]["zone"] == {2022: 48, 2024: 141}
+    assert published["residents"]["zone"] == {2024: 27457}
+    assert (published["activities"]["zone_total"], published["cases"]["zone_total"]) == (550, 1038)
+    assert "17支增至40支" in published["orgs"]["quote"] and "27457" in published["residents"]["quote"]
+
+
+def test_calibration_does_not_bend_the_volunteer_share(calibration: dict[str, Any]) -> None:
+    # 注册志愿者人数占社区常住人口的19.7% is left to disagree: resident population in 2024 is
+    # 6608 + 5561 + 6712 + 6015 = 24896, and 6339 / 24896 = 25.5 %.
+    resident_population = sum(c["invented"]["resident_population"][2024] for c in calibration["communities"].values())
+    assert resident_population == 24896
+    assert round(6339 / resident_population * 100, 1) == 25.5
+    assert "19.7%" in calibration["assumptions"]["resident_population"]
+
+
+def test_calibration_has_the_article_s_places(calibration: dict[str, Any]) -> None:
+    cal = calibration
+    brands = {cid: c["brand"] for cid, c in cal["communities"].items()}
+    assert brands == {"renminlu": "lin_zhi", "xiangbei": "lin_he", "xiangyang": "lin_zhu", "zhengyang": "lin_le"}
+    compounds = {nm: cid for cid, c in cal["communities"].items() for nm in c["compounds"]}
+    named = cal["named_compounds"]
+    # 赤帝巷小区 (人民路社区): 建于二十世纪七八十年代, 180余户
+    assert compounds["赤帝巷小区"] == "renminlu"
+    assert 180 <= named["赤帝巷小区"]["households"] < 190 and 1970 <= named["赤帝巷小区"]["built_year"] < 1990
+    # 醇美平安苑小区 (湘北社区): 建成于二十世纪六十年代, 住户56户, 停车位10余个
+    assert compounds["醇美平安苑小区"] == "xiangbei" and named["醇美平安苑小区"]["households"] == 56
+    assert 1960 <= named["醇美平安苑小区"]["built_year"] < 1970 and 10 < named["醇美平安苑小区"]["parking_spaces"] < 20
+    # 蒸阳社区马王巷自治小区
+    assert compounds["马王巷自治小区"] == "zhengyang" and named["马王巷自治小区"]["self_governed"] is True
+    facilities = {f["name"]: f for f in cal["facilities"]}
+    # 红色文苑和养老服务中心占地面积共500余平方米: 320 + 210 = 530
+    area = facilities["红色文苑"]["floor_area_m2"] + facilities["养老服务中心"]["floor_area_m2"]
+    assert 500 < area < 600
+    for name, cid in (("红色文苑", "zhengyang"), ("养老服务中心", "zhengyang"), ("残疾人日间照料站", "xiangyang"),
+                      ("聆音康复中心", "xiangyang"), ("后宰门农贸市场", "xiangyang")):
+        assert facilities[name]["community"] == cid and facilities[name]["quote"], name
+    # 今年3月 … 醇美平安苑小区 … 抢占停车位 … 社区民警、网格工作人员、志愿者先后到场劝解
+    (case,) = cal["pinned_cases"]
+    assert (case["compound"], case["dispute_type"], case["received_on"].month) == ("醇美平安苑小区", "parking", 3)
+    assert case["mediators"] == ["police", "grid_worker", "volunteer"]
+
+
+def test_calibration_cites_the_article(calibration: dict[str, Any]) -> None:
+    source = calibration["source"]
+    assert "石鼓区人民街道创建全省城乡社区治理创新实验区纪实" in source["title"]
+    assert (source["publisher"], source["author"]) == ("衡阳日报", "胡建军")
+    assert all("ASSUMPTION" in text for text in calibration["assumptions"].values())
+
+
+def test_calibration_loads_as_the_demo_plan() -> None:
+    cal = load_calibration()
+    assert cal.plan.ids == ["renminlu", "xiangbei", "xiangyang", "zhengyang"]
+    # teams at the start and the end: 8 + 7 + 8 + 6 = 29 and 12 + 11 + 12 + 10 = 45
+    assert (int(cal.plan.teams_base.sum()), int(cal.plan.teams_final.sum())) == (29, 45)
+    assert cal.plan.pinned_cases[0]["mediators"] == "police;grid_worker;volunteer"
+    assert cal.layout.note == cal.plan.note == "示意位置，非测绘数据 (illustrative, not surveyed)"
+
+
+def _set(*keys: Any, value: Any) -> Callable[[dict[str, Any]], None]:
+    def edit(data: dict[str, Any]) -> None:
+        target = data
+        for k in keys[:-1]:
+            target = target[k]
+        target[keys[-1]] = value
+    return edit
+
+
+def _drop(*keys: Any) -> Callable[[dict[str, Any]], None]:
+    def edit(data: dict[str, Any]) -> None:
+        target = data
+        for k in keys[:-1]:
+            target = target[k]
+        del target[keys[-1]]
+    return edit
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    # 11 + 9 + 9 + 11 = 40 becomes 12 + 9 + 9 + 11 = 41
+    (_set("published", "orgs", "communities", "renminlu", 2024, value=12),
+     "demo.yaml, published.orgs: the communities add up to 41 in 2024, but the zone figure is 40."),
+    # 130 + 185 + 235 = 550 becomes 131 + 185 + 235 = 551
+    (_set("published", "activities", "communities", "xiangbei", 2022, value=31),
+     "demo.yaml, published.activities: the communities add up to 551 over 2022–2024, but zone_total is 550."),
+    (_set("communities", "xiangbei", "brand", value="lin_xx"),
+     "demo.yaml, communities.xiangbei.brand: unknown code 'lin_xx'; known: lin_zhi, lin_he, lin_zhu, lin_le."),
+    (_drop("communities", "renminlu", "invented", "party", 2023),
+     "demo.yaml, communities.renminlu.invented.party: expected a value for each of 2022, 2023, 2024, got 2022, 2024."),
+    (_set("communities", "zhengyang", "invented", "satisfied", 2024, value=1.2),
+     "demo.yaml, communities.zhengyang.invented.satisfied.2024: 1.2 is out of range (0.0–1.0)."),
+    (_set("communities", "renminlu", "invented", "surveys", 2022, value=150.5),
+     "demo.yaml, communities.renminlu.invented.surveys.2022: expected a whole number, got 150.5."),
+    (_set("facilities", 0, "category", value="park"), "demo.yaml, facilities[0].category: unknown code 'park'"),
+    (_set("facilities", 0, "opened_on", value="2025-01-01"),
+     "demo.yaml, facilities[0].opened_on: 2025-01-01 is after the last year, 2024."),
+    (_set("pinned_cases", 0, "compound", value="赤帝巷小区"),
+     "demo.yaml, pinned_cases[0].compound: '赤帝巷小区' is not a compound of xiangbei."),
+    (_set("named_compounds", "幸福小区", value={"quote": "…", "households": 10}),
+     "demo.yaml, named_compounds.幸福小区: not in any community's compounds."),
+    (_set("placed_compounds", "江景苑", "floors", value=6),
+     "demo.yaml, placed_compounds.江景苑: unknown key floors; known: households,"),
+    (_drop("assumptions"), "demo.yaml, the file: missing assumptions."),
+    (_set("assumptions", "splits", value="the split is invented"),
+     "demo.yaml, assumptions.splits: should say ASSUMPTION."),
+])
+def test_calibration_errors_name_the_place(
+    tmp_path: Path, edit: Callable[[dict[str, Any]], None], message: str,
+) -> None:
+    data = yaml.safe_load(DEMO_YAML.read_text(encoding="utf-8"))
+    path = tmp_path / "demo.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    load_calibration(path)  # the file as shipped, dumped again, loads
+    edit(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CalibrationError) as info:
+        load_calibration(path)
+    assert str(info.value).startswith(message)
+    assert "\n" not in str(info.value)
+
+
+def test_calibration_that_is_not_yaml_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("source: [unclosed\n", encoding="utf-8")
+    with pytest.raises(CalibrationError, match=r"^broken\.yaml: not valid YAML at line 2"):
+        load_calibration(path)
+    with pytest.raises(CalibrationError, match=r"^missing\.yaml: cannot read the calibration"):
+        load_calibration(tmp_path / "missing.yaml")
+    assert issubclass(CalibrationError, LinliError)  # the CLI prints one line and exits 2
+
+
 # ----------------------------------------------------------------------- demo
 
 
@@ -337,7 +514,7 @@ def _active(df: pd.DataFrame, start: str, end: str, year: int) -> pd.DataFrame:
 
 
 def test_demo_rosters_match_the_article(demo: dict[str, pd.DataFrame]) -> None:
-    # CLAIMS.md: 17 → 40 organisations, 4275 → 6339 volunteers, 48 → 141 charity
+    # the article: 17 → 40 organisations, 4275 → 6339 volunteers, 48 → 141 charity
     # resources, from the end of 2022 (baseline) to the end of 2024.
     orgs = demo["social_organizations"]
     assert len(_active(orgs, "registered_on", "dissolved_on", 2022)) == 17
@@ -408,7 +585,7 @@ def test_demo_has_the_named_places(demo: dict[str, pd.DataFrame]) -> None:
 
 def test_demo_communities_lead_in_their_brand(demo: dict[str, pd.DataFrame]) -> None:
     """In 2024 each community has the zone's best value of its brand's headline
-    indicators (INDICATORS.md), computed here by hand."""
+    indicators (docs/indicators.md), computed here by hand."""
     y, ye = "2024", "2024-12-31"
     cmp_ = demo["compounds"]
     party = cmp_.assign(v=(cmp_["party_branch_since"] != "") & (cmp_["party_branch_since"] <= ye))
@@ -479,7 +656,7 @@ def test_generate_demo_reproduces_data_raw(tmp_path: Path) -> None:
     assert [n for n in committed if new[n] != committed[n]] == []
 
 
-def test_published_claims_cover_claims_md() -> None:
+def test_published_claims_cover_the_article() -> None:
     import yaml
 
     claims = yaml.safe_load((RAW / "published_claims.yaml").read_text(encoding="utf-8"))
