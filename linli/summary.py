@@ -47,7 +47,7 @@ from .contract import TABLES
 from .errors import LinliError
 from .indicators import catalogue as catalogue_mod
 from .plots import DIMENSIONS, SATISFACTION_INDICATORS, WUSHE_INDICATORS
-from .progress import STATUSES, ProgressThresholds
+from .progress import STATUSES, ProgressThresholds, growth_rate
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -1001,7 +1001,9 @@ def wushe_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
     """Return the five-society linkage of the unit, baseline year → report year.
 
     Columns: indicator, baseline value, value now, annual growth (the CAGR of the
-    progress frame), progress status, and the zone's value now (a community's report).
+    value itself, :func:`linli.progress.growth_rate`, also for the counts shown as
+    context), progress status (scored indicators; "不计分" / "not scored" for
+    context), and the zone's value now (a community's report).
 
     Examples
     --------
@@ -1009,8 +1011,8 @@ def wushe_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
     >>> t = wushe_table(_example_results())
     >>> t.columns.tolist()
     ['指标', '2022年（基线）', '2024年', '年均增长', '进展', '示范街道2024年']
-    >>> t.iloc[1].tolist()
-    ['注册志愿者数（人）', '1010', '1425', '+18.8%', '显著进展', '6339']
+    >>> t.iloc[1].tolist()  # (1425 ÷ 1010)^(1/2) − 1 = 18.8 %; a count is context
+    ['注册志愿者数（人）', '1010', '1425', '+18.8%', '不计分', '6339']
     """
     _check_lang(lang)
     cat = _catalogue()
@@ -1021,16 +1023,24 @@ def wushe_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
     prog = _by_indicator(res.progress, res.unit_id)
     rows = []
     ids = list(WUSHE_INDICATORS) + [i.id for i in cat.in_dimension("wushe") if i.id not in WUSHE_INDICATORS]
+    years = res.year - res.baseline_year
     for ind_id in ids:
         ind = cat.by_id[ind_id]
         u = ind.unit.en
         p = prog.loc[ind_id].to_dict() if ind_id in prog.index else {}
+        x0 = base["value"].get(ind_id, np.nan) if len(base) else np.nan
+        x1 = now["value"].get(ind_id, np.nan) if len(now) else np.nan
+        growth = growth_rate(x0, x1, years=years)[()] if years > 0 else np.nan
+        if not ind.scored:
+            status = label("not_scored", lang=lang)
+        else:
+            status = label(str(p["status"]), lang=lang) if not _missing(p.get("status")) else DASH
         rows.append([
             indicator_name(ind_id, lang=lang, unit=True),
-            format_value(base["value"].get(ind_id, np.nan) if len(base) else np.nan, unit=u, lang=lang),
-            format_value(now["value"].get(ind_id, np.nan) if len(now) else np.nan, unit=u, lang=lang),
-            _pct(p.get("cagr"), lang),
-            label(str(p["status"]), lang=lang) if not _missing(p.get("status")) else DASH,
+            format_value(x0, unit=u, lang=lang),
+            format_value(x1, unit=u, lang=lang),
+            _pct(growth, lang),
+            status,
             format_value(zone["value"].get(ind_id, np.nan) if len(zone) else np.nan, unit=u, lang=lang),
         ])
     columns = [
@@ -1789,7 +1799,7 @@ def record(res: UnitResults) -> dict[str, Any]:
     --------
     >>> from linli.summary import _example_results
     >>> record(_example_results())
-    {'unit_id': 'jia', 'unit_type': 'community', 'year': 2024, 'index': 57.352852, 'rank': 2, 'n_indicators': 9}
+    {'unit_id': 'jia', 'unit_type': 'community', 'year': 2024, 'index': 57.352852, 'rank': 2, 'n_indicators': 10}
     """
     i = _one(res.index, res.unit_id, res.year)
     n = len(_rows(res.indicators, res.unit_id, res.year))
@@ -1823,13 +1833,13 @@ def _example_results(unit_id: str = "jia") -> UnitResults:
                         "ci_low": lo, "ci_high": hi, "reason": reason})
         return out
 
-    zone_rows = {"households": 25000.0, "age_65_plus_pct": 18.0, "volunteers": 6339.0,
+    zone_rows = {"households": 25000.0, "age_65_plus_pct": 18.0, "volunteers": 6339.0, "volunteer_share_pct": 25.5,
                  "disputes_per_1k_households": 40.0, "mediation_success_pct": 94.0,
                  "overall_satisfied_pct": 80.0, "life_circle_500m_pct": 95.0}
     indicators = pd.DataFrame(
-        ind("jia", "community", 2022, {"volunteers": 1010.0})
+        ind("jia", "community", 2022, {"volunteers": 1010.0, "volunteer_share_pct": 16.0})
         + ind("jia", "community", 2024, {
-            "households": 2402.0, "age_65_plus_pct": 16.904177, "volunteers": 1425.0,
+            "households": 2402.0, "age_65_plus_pct": 16.904177, "volunteers": 1425.0, "volunteer_share_pct": 25.0,
             "disputes_per_1k_households": 49.125729, "mediation_success_pct": 95.652174,
             "mediation_median_days": (math.nan, None, None, "no resolved and closed cases received in 2024"),
             "overall_satisfied_pct": (82.31, 76.12, 87.04), "life_circle_500m_pct": 92.0,
@@ -1839,7 +1849,8 @@ def _example_results(unit_id: str = "jia") -> UnitResults:
     indicators = indicators.astype({"unit_id": "string", "unit_type": "string", "indicator": "string",
                                     "reason": "string"})
     scores = pd.DataFrame({"unit_id": "jia", "unit_type": "community", "year": 2024,
-                           "indicator": ["mediation_success_pct", "volunteers"], "dimension": ["lin_he", "wushe"],
+                           "indicator": ["mediation_success_pct", "volunteer_share_pct"],
+                           "dimension": ["lin_he", "wushe"],
                            "score": [95.652174, 100.0]})
     dims = {"wushe": 60.071125, "lin_zhi": 65.332144, "lin_he": 65.2831, "lin_zhu": 41.69589,
             "lin_le": 47.563544, "satisfaction": 64.171311}
@@ -1857,8 +1868,8 @@ def _example_results(unit_id: str = "jia") -> UnitResults:
          "rank_p95": 1, "n_ranked": 1},
     ])
     progress = pd.DataFrame([
-        {"unit_id": "jia", "unit_type": "community", "indicator": "volunteers", "baseline": 1010.0,
-         "value": 1425.0, "cagr": 0.187809, "status": "substantial_progress", "target_met": pd.NA,
+        {"unit_id": "jia", "unit_type": "community", "indicator": "volunteer_share_pct", "baseline": 16.0,
+         "value": 25.0, "cagr": 0.25, "status": "substantial_progress", "target_met": pd.NA,
          "vs_benchmark": None},
         {"unit_id": "jia", "unit_type": "community", "indicator": "mediation_success_pct", "baseline": 90.0,
          "value": 95.652174, "cagr": 0.03, "status": "substantial_progress", "target_met": pd.NA,

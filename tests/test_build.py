@@ -89,7 +89,7 @@ def test_json_numbers_equal_linli_indicators(built: dict[str, Any], tmp_path: Pa
     for unit in UNITS:
         doc = json.loads((built["year_dir"] / f"{unit}.json").read_text(encoding="utf-8"))
         got = {(unit, r["indicator"]): r["value"] for r in doc["indicators"]}
-        assert set(got) == {k for k in expected if k[0] == unit} and len(got) == 42
+        assert set(got) == {k for k in expected if k[0] == unit} and len(got) == 49  # catalogue v2: 49 indicators
         for key, value in got.items():
             if math.isnan(expected[key]):
                 assert value is None, key
@@ -146,7 +146,7 @@ def test_chinese_report_names_indicators_never_ids(built: dict[str, Any]) -> Non
 def test_executed_notebook_records_its_unit(built: dict[str, Any]) -> None:
     nb = nbformat.read(built["year_dir"] / "c0002.ipynb", as_version=4)
     record = nb.cells[-1].outputs[0]["data"]["text/plain"]
-    assert "'unit_id': 'c0002'" in record and "'year': 2024" in record and "'n_indicators': 42" in record
+    assert "'unit_id': 'c0002'" in record and "'year': 2024" in record and "'n_indicators': 49" in record
     doc = json.loads((built["year_dir"] / "c0002.json").read_text(encoding="utf-8"))
     assert f"'index': {doc['index'][0]['index']!r}" in record  # the same number as the unit's JSON
 

@@ -115,8 +115,8 @@ def test_indicators_file_is_the_public_format_and_byte_identical(tmp_path: Path,
     with first.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == ["unit_id", "unit_type", "year", "indicator", "value", "ci_low", "ci_high"]
-    # 4 communities + 1 zone, 3 years, 42 catalogue indicators
-    assert len(rows) == 5 * 3 * 42
+    # 4 communities + 1 zone, 3 years, 49 catalogue indicators (v2)
+    assert len(rows) == 5 * 3 * 49
     zone = {r["indicator"]: r["value"] for r in rows if r["unit_id"] == "renmin" and r["year"] == "2024"}
     assert float(zone["residents"]) == 27457  # CLAIMS.md: 辖区实有人口27457人
     import pandas as pd

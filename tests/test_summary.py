@@ -67,7 +67,7 @@ def test_indicator_names_come_from_the_catalogue() -> None:
     assert summary.indicator_name("request_satisfied_pct", unit=True) == "诉求办理满意率"
     assert summary.indicator_name("volunteer_teams", lang="en", unit=True) == "Volunteer teams"
     labels = summary.indicator_labels()
-    assert len(labels) == 42 and labels["social_orgs"] == "社区社会组织数"
+    assert len(labels) == 49 and labels["social_orgs"] == "社区社会组织数"
     with pytest.raises(LinliError, match="Unknown indicator 'nope'"):
         summary.indicator_name("nope")
 
@@ -184,15 +184,21 @@ def test_indicator_table_shows_values_scores_targets_and_why_missing(res: UnitRe
 def test_indicator_table_drops_empty_target_and_note_columns(res: UnitResults) -> None:
     t = summary.indicator_table(res, dimension="wushe")  # no target, nothing missing with a reason
     assert t.columns.tolist() == ["指标", "甲社区", "示范街道", "得分", "进展（2022→2024）"]
-    assert t.iloc[1].tolist() == ["注册志愿者数（人）", "1425", "6339", "100.0", "显著进展"]
+    # v2: the count is context (no score, no progress); the share is what is scored
+    assert t.iloc[2].tolist() == ["注册志愿者数（人）\xa0·", "1425", "6339", "—", "—"]
+    assert t.iloc[6].tolist() == ["注册志愿者占常住人口比例", "25.0%", "25.5%", "100.0", "显著进展"]
     assert not any("_" in c for c in t.iloc[:, 0])  # names, never ids
 
 
 def test_wushe_table_baseline_to_now(res: UnitResults) -> None:
     t = summary.wushe_table(res)
-    # volunteers 1010 → 1425; CAGR 0.187809 → +18.8 %
-    assert t.iloc[1].tolist() == ["注册志愿者数（人）", "1010", "1425", "+18.8%", "显著进展", "6339"]
-    assert t.iloc[0].tolist() == ["社区社会组织数（个）", "—", "9", "—", "—", "—"]
+    # volunteers 1010 → 1425 over 2 years: √(1425 ÷ 1010) − 1 = √1.41089 − 1 = 0.1878 → +18.8 %;
+    # a count is context in v2, so it has a growth rate but no progress status
+    assert t.iloc[1].tolist() == ["注册志愿者数（人）", "1010", "1425", "+18.8%", "不计分", "6339"]
+    # the share is scored: 16 → 25 %, √(25 ÷ 16) − 1 = 0.25 → +25.0 %, status from the progress frame
+    share = t[t.iloc[:, 0] == "注册志愿者占常住人口比例"].iloc[0].tolist()
+    assert share == ["注册志愿者占常住人口比例", "16.0%", "25.0%", "+25.0%", "显著进展", "25.5%"]
+    assert t.iloc[0].tolist() == ["社区社会组织数（个）", "—", "9", "—", "不计分", "—"]  # no baseline: no growth
 
 
 def test_satisfaction_table_with_interval(res: UnitResults) -> None:
@@ -380,4 +386,4 @@ def test_brand_and_other_dimensions(res: UnitResults) -> None:
 
 def test_record(res: UnitResults) -> None:
     assert summary.record(res) == {"unit_id": "jia", "unit_type": "community", "year": 2024,
-                                   "index": 57.352852, "rank": 2, "n_indicators": 9}
+                                   "index": 57.352852, "rank": 2, "n_indicators": 10}

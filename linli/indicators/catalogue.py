@@ -460,7 +460,7 @@ def load(path: str | Path | None = None) -> Catalogue:
     >>> cat.by_id["mediation_success_pct"].direction, cat.by_id["mediation_success_pct"].target.kind
     ('up', 'benchmark')
     >>> len(cat.indicators), [d.id for d in cat.dimensions][:3]
-    (42, ['profile', 'wushe', 'lin_zhi'])
+    (49, ['profile', 'wushe', 'lin_zhi'])
     """
     if path is None:
         return _load_default()
@@ -567,6 +567,17 @@ def render_markdown(catalogue: Catalogue | None = None) -> str:
         "Direction: ↑ higher is better, ↓ lower is better, · context (shown, not scored). "
         "Goalposts `lo–hi` give the score `clip((x − lo) ÷ (hi − lo), 0, 1) × 100`, reversed "
         "for ↓ (where `lo` is the best end).",
+        "",
+        "**Only size-free indicators are scored.** A scored indicator is a share, a rate per "
+        "resident or household, a per-person mean or a median — never a raw count, which grows "
+        "with a community's size: a count would rank a big community above a small one for being "
+        "big, and a zone above its own communities for being their sum. Counts stay in the "
+        "catalogue as context, because the press quotes them and the published-claims check reads "
+        "them. The test of the rule: a zone made of k identical copies of one community has, for "
+        "every scored indicator, the same value as that community (to 1e-9), and so the same "
+        "dimension scores and index. Per-resident rates of the five-society linkage divide by "
+        "`resident_population` (常住人口), as the published volunteer share does; the other "
+        "per-resident rates divide by `residents`.",
         "",
     ]
     for dim in cat.dimensions:
