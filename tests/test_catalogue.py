@@ -111,6 +111,7 @@ def test_dimensions_and_index_settings() -> None:
     s = cat.index_settings
     assert dict(s.weights) == dict.fromkeys(["wushe", "lin_zhi", "lin_he", "lin_zhu", "lin_le", "satisfaction"], 1.0)
     assert (s.monte_carlo.draws, s.monte_carlo.seed, s.monte_carlo.weight_perturbation) == (1000, 20240101, 0.25)
+    assert s.monte_carlo.bootstrap == 1000  # resamples of the sensitivity indices' intervals
     assert s.normalisations == ("goalposts", "minmax", "zscore") and s.normalisation == "goalposts"
     assert s.aggregations == ("arithmetic", "geometric") and s.aggregation == "arithmetic"
 
