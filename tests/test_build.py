@@ -265,3 +265,18 @@ def test_browser_opens_index_and_report_with_no_failed_request(built: dict[str, 
 def test_chromium_is_installed() -> None:
     # the report's PDF export and this test both need it; set-up installs it
     assert shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def test_unreadable_claims_file_does_not_stop_the_build(built: dict[str, Any], tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(built["raw"], raw)
+    (raw / "published_claims.yaml").write_text("claims:\n  - {id: [\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(["build", "--data-dir", str(raw), "--out", str(out), "--format", "html", "--units", "c0001", "-q"])
+    assert code == 0
+    page = (out / "2024" / "c0001.html").read_text(encoding="utf-8")
+    # the report is built, and its claims section says the file could not be read, and why
+    assert "公开数据文件 published_claims.yaml 无法读取" in page
+    assert "not valid YAML (line 3)" in page
+    meta = json.loads((out / "2024" / "data" / "build.json").read_text(encoding="utf-8"))
+    assert meta["claims_error"].startswith("published_claims.yaml: not valid YAML (line 3)")
