@@ -181,7 +181,7 @@ LABELS: dict[str, dict[str, str]] = {
     "index": {"zh": "邻里指数", "en": "Linli Index"},
     "index_band": {"zh": "指数区间（仅权重变化，5%–95%）", "en": "Index band (weights varied, 5–95 %)"},
     "band": {"zh": "指数区间（5%–95%）", "en": "Index band (5–95 %)"},
-    "rank_kept": {"zh": "模拟中保持该排名", "en": "Draws keeping the rank"},
+    "rank_kept": {"zh": "保持该排名", "en": "Rank kept"},
     "not_ranked": {"zh": "不参与排名", "en": "not ranked"},
     "zone_mark": {"zh": "{name}（实验区）", "en": "{name} (zone)"},
     "choice": {"zh": "选择", "en": "Choice"},
@@ -258,8 +258,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "n_sensitivity": {"zh": "每列为去掉一个维度（其余权重重新归一）后的排名；括号内为名次变化，+1 表示去掉该维度后下降一位（即该维度拉高了排名）。",
                       "en": "Rank with one dimension left out (the other weights renormalised); in brackets the change, +1 meaning the unit falls one place without it (the dimension lifts it)."},
-    "n_ranking": {"zh": "圆点为按基准方法（固定阈值、算术平均、等权）计算的邻里指数；条带为各维度权重在±{jitter}%内随机变化时指数的5%–95%区间（{draws}次模拟，标准化与聚合方法不变）。右侧为排名区间：标准化方法、聚合方法和权重同时变化时排名的5%–95%区间。实验区与各社区并列展示，不参与排名。",
-                  "en": "The dot is the index on the baseline method (goalposts, arithmetic mean, equal weights); the band is its 5th–95th percentiles over {draws} draws in which each dimension weight varies within ±{jitter} % (normalisation and aggregation unchanged). At the right, the rank interval: the 5th–95th percentile ranks when the normalisation, the aggregation and the weights vary together. The zone is shown beside its communities and not ranked."},
+    "n_ranking": {"zh": "圆点为按基准方法（固定阈值、算术平均、等权）计算的邻里指数；条带为各维度权重在±{jitter}%内随机变化时指数的5%–95%区间（{draws}次模拟，标准化与聚合方法不变）。右侧为排名区间：标准化方法、聚合方法和权重同时变化时排名的5%–95%区间；“保持该排名”为这些模拟中仍为基准排名的比例。实验区与各社区并列展示，不参与排名。",
+                  "en": "The dot is the index on the baseline method (goalposts, arithmetic mean, equal weights); the band is its 5th–95th percentiles over {draws} draws in which each dimension weight varies within ±{jitter} % (normalisation and aggregation unchanged). At the right, the rank interval: the 5th–95th percentile ranks when the normalisation, the aggregation and the weights vary together; “rank kept” is the share of those draws in which a community keeps its headline rank. The zone is shown beside its communities and not ranked."},
     "n_drivers": {"zh": "方差敏感性指数（Saltelli 2010一阶效应、Jansen 1999总效应，{draws}×5次模拟，括号内为{bootstrap}次自助抽样的5%–95%区间）：总效应为该选择单独及与其他选择共同造成的排名波动所占比例，一阶效应为它单独造成的比例；接近0表示这一选择几乎不影响排名。估计有抽样误差，可能略小于0或大于1。",
                   "en": "Variance-based sensitivity indices (first-order: Saltelli 2010; total effect: Jansen 1999; {draws} × 5 runs; in brackets the 5–95 % interval over {bootstrap} bootstrap resamples). The total effect is the share of the rank's variation that involves the choice, alone or with the others; the first-order index the share it causes alone. Near 0: the choice hardly moves the rank. Estimates carry sampling error and may fall slightly below 0 or above 1."},
     "n_map": {"zh": "地图为示意图，非测绘成果。", "en": "Illustrative map, not surveyed."},
@@ -1270,7 +1270,7 @@ def ranking_table(res: UnitResults, *, lang: str = "zh", highlight: str | None =
     >>> from linli.summary import _example_zone
     >>> t = ranking_table(_example_zone(), highlight="jia")
     >>> t.columns.tolist()
-    ['排名', '社区', '邻里指数', '指数区间（5%–95%）', '排名区间（5%–95%）', '模拟中保持该排名', '_highlight']
+    ['排名', '社区', '邻里指数', '指数区间（5%–95%）', '排名区间（5%–95%）', '保持该排名', '_highlight']
     >>> t.iloc[1, :6].tolist()
     ['2', '甲社区', '57.4', '55.9–58.6', '第1–2名（中位数第2名）', '83%']
     >>> t.iloc[2, :6].tolist(), t["_highlight"].tolist()
@@ -1324,14 +1324,14 @@ def _input_label(name: str, lang: str) -> str:
 def _effect(value: Any, low: Any, high: Any, lang: str) -> str:
     """``0.62（0.55–0.70）`` / ``0.62 (0.55–0.70)``; — when missing.
 
-    An interval whose lower end is negative reads ``−0.11至0.28`` / ``−0.11 to 0.28``,
+    An interval whose lower end is negative reads ``−0.11至0.28`` / ``−0.11 – 0.28``,
     so that the minus sign and the dash are not read together.
     """
     if _missing(value):
         return DASH
     text = _number(value, lang, 2)
     if not _missing(low):
-        sep = "–" if float(low) >= 0 else ("至" if lang == "zh" else " to ")
+        sep = "–" if float(low) >= 0 else ("至" if lang == "zh" else " – ")
         interval = f"{_number(low, lang, 2)}{sep}{_number(high, lang, 2)}"
         text += f"（{interval}）" if lang == "zh" else f" ({interval})"
     return text
@@ -2001,7 +2001,7 @@ def trend_options(res: UnitResults, ledger: str, *, lang: str = "zh") -> dict[st
 # ------------------------------------------------------------------ HTML
 
 
-_NUMERIC = re.compile(r"^[\d\s.,%+\-−–—→±()（）]+$")
+_NUMERIC = re.compile(r"^[\d\s.,%+\-−–—→±()（）至]+$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 

@@ -149,12 +149,17 @@ def _teams(ctx: Context) -> Part:
     surrounding white space, so the teams of a zone are the sum of its communities'.
     """
     ctx.table("volunteers", ["team"])  # the column must be there
-    active = ctx.active("volunteers")
-    team = active["team"].astype("string").str.strip()
-    named = (team.notna() & (team != "")).to_numpy(dtype=bool)
-    names, _ = pd.factorize(team[named])
-    records = active.loc[named, [CODE, "year"]].assign(_team=names)
-    return count(ctx, records.drop_duplicates([CODE, "year", "_team"]))
+    key = ("teams",)
+    if key not in ctx.cache:
+        active = ctx.active("volunteers")
+        team = active["team"].astype("string").str.strip()
+        named = (team.notna() & (team != "")).to_numpy(dtype=bool)
+        names, _ = pd.factorize(team[named])
+        records = active.loc[named, [CODE, "year"]].assign(_team=names)
+        ctx.cache[key] = count(ctx, records.drop_duplicates([CODE, "year", "_team"]))
+    out = ctx.cache[key]
+    assert isinstance(out, Part)
+    return out
 
 
 @indicator()
