@@ -1079,14 +1079,19 @@ def index_table(
 # --------------------------------------------------------------- rank sensitivity
 
 
-def _design(rng: np.random.Generator, n: int, n_groups: int, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """The two base matrices ``A`` and ``B`` (n × width) of uniform numbers in [0, 1).
+def _design(rng: np.random.Generator, n: int) -> np.ndarray:
+    """The Monte Carlo design ``A, B, A_B^1 … A_B^d`` stacked: (d + 2) n rows × 8 uniforms.
 
-    ``width`` columns hold ``n_groups`` inputs: one column each, except the last
-    input (the weights) which takes the remaining columns as one group.
+    Columns: 0 the normalisation, 1 the aggregation, 2–7 the six weight factors —
+    the weights are one group input, so ``A_B^weights`` takes all six from ``B``.
     """
-    del n_groups  # the grouping is applied by _runs_of
-    return rng.random((n, width)), rng.random((n, width))
+    a, b = rng.random((n, 2 + len(SCORED_DIMENSIONS))), rng.random((n, 2 + len(SCORED_DIMENSIONS)))
+    matrices = [a, b]
+    for cols in (slice(0, 1), slice(1, 2), slice(2, None)):  # INPUTS, in order
+        ab = a.copy()
+        ab[:, cols] = b[:, cols]
+        matrices.append(ab)
+    return np.concatenate(matrices)
 
 
 def _runs_of(
@@ -1250,14 +1255,7 @@ def rank_sensitivity(
     m = _matrix(long, spec, year=year, goalposts="goalposts" in normalisations)
     dims = {name: _dimension_scores(_NORMALISERS[name](m), m.dims) for name in normalisations}
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), 1])))
-    a, b = _design(rng, n, len(INPUTS), 2 + len(SCORED_DIMENSIONS))
-    groups = (slice(0, 1), slice(1, 2), slice(2, None))  # input -> its columns
-    matrices = [a, b]
-    for cols in groups:
-        ab = a.copy()
-        ab[:, cols] = b[:, cols]
-        matrices.append(ab)
-    x = np.concatenate(matrices)  # (d + 2) N × 8: A, B, A_B^1 … A_B^d
+    x = _design(rng, n)  # (d + 2) N × 8: A, B, A_B^1 … A_B^d
     runs = _runs_of(x, n_norm=len(normalisations), n_agg=len(aggregations), w=w,
                     weight_jitter=float(weight_jitter))
     base = _aggregate(dims[normalisations[0]], w, "arithmetic", min_dimensions)

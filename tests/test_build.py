@@ -280,3 +280,13 @@ def test_unreadable_claims_file_does_not_stop_the_build(built: dict[str, Any], t
     assert "not valid YAML (line 3)" in page
     meta = json.loads((out / "2024" / "data" / "build.json").read_text(encoding="utf-8"))
     assert meta["claims_error"].startswith("published_claims.yaml: not valid YAML (line 3)")
+
+
+def test_unit_json_carries_the_band_the_rank_interval_and_what_drives_it(built: dict[str, Any]) -> None:
+    doc = json.loads((built["year_dir"] / "c0001.json").read_text(encoding="utf-8"))
+    (unc,) = doc["uncertainty"]
+    assert unc["index_low"] <= unc["index"] <= unc["index_high"]  # the band varies the weights only
+    assert unc["rank"] in (1, 2) and 0 <= unc["rank_kept_pct"] <= 100
+    assert [r["input"] for r in doc["rank_sensitivity"]] == ["normalisation", "aggregation", "weights"]
+    zone = json.loads((built["year_dir"] / "zone.json").read_text(encoding="utf-8"))
+    assert zone["uncertainty"][0]["rank"] is None and zone["rank_sensitivity"] == []  # the zone is not ranked

@@ -118,7 +118,7 @@ def test_indicators_file_is_the_public_format_and_byte_identical(tmp_path: Path,
     # 4 communities + 1 zone, 3 years, 49 catalogue indicators (v2)
     assert len(rows) == 5 * 3 * 49
     zone = {r["indicator"]: r["value"] for r in rows if r["unit_id"] == "renmin" and r["year"] == "2024"}
-    assert float(zone["residents"]) == 27457  # CLAIMS.md: 辖区实有人口27457人
+    assert float(zone["residents"]) == 27457  # the article: 辖区实有人口27457人
     import pandas as pd
 
     only_2024 = pd.read_parquet(tmp_path / "y.parquet")
@@ -131,7 +131,7 @@ def test_claims_on_the_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str], 
     with out.open(encoding="utf-8", newline="") as fh:
         rows = {r["id"]: r for r in csv.DictReader(fh)}
     assert list(next(iter(rows.values()))) == ["id", "indicator", "unit_id", "year", "claimed", "observed", "verdict"]
-    assert len(rows) == 9  # the nine figures of CLAIMS.md
+    assert len(rows) == 9  # the nine figures of published_claims.yaml
     # the demo is calibrated to the counts (data/raw/README.md) ...
     assert rows["volunteers_growth"]["observed"] == "4275 → 6339"
     assert rows["orgs_growth"]["verdict"] == "agrees"
