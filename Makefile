@@ -35,9 +35,10 @@ lock: $(BIN)/.installed ## refresh requirements-lock.txt from the pins in pyproj
 system: ## install system packages (CJK fonts, Chromium, poppler) when running as root
 	@if [ -x scripts/install-system-deps.sh ]; then scripts/install-system-deps.sh; fi
 
-demo: setup ## run the main job on the demo data: validate, indicators, claims, every report
+demo: setup ## run the main job on the demo data: validate, indicators, index, claims, every report
 	$(BIN)/linli validate --out data/processed
 	$(BIN)/linli indicators --out data/processed/indicators.csv
+	$(BIN)/linli index --out data/processed/index.csv
 	$(BIN)/linli claims --out data/processed/claims.csv
 	$(BIN)/linli build --out $(OUT)
 

@@ -5,7 +5,9 @@ generates a synthetic dataset, then times, in one process:
 
 - ``load``:        :func:`linli.dataset.load_dataset` (read, validate, pseudonymise);
 - ``indicators``:  :func:`linli.indicators.compute` (every indicator, unit and year);
-- ``uncertainty``: :func:`linli.index.uncertainty` (1,000 Monte Carlo draws).
+- ``uncertainty``: :func:`linli.index.uncertainty` (1,000 Monte Carlo draws);
+- ``rank_sensitivity``: :func:`linli.index.rank_sensitivity` (1,000 × 5 runs and
+  1,000 bootstrap resamples).
 
 It reports seconds per community and, between consecutive sizes, the time ratio
 against the size ratio: a ratio near the size ratio (10 for 20 → 200) means the
@@ -32,7 +34,7 @@ from linli.dataset import load_dataset
 from linli.indicators import catalogue
 from linli.synth import generate
 
-STEPS = ("load", "indicators", "uncertainty")
+STEPS = ("load", "indicators", "uncertainty", "rank_sensitivity")
 
 
 def _time_one(n: int, root: Path) -> dict[str, float]:
@@ -47,10 +49,13 @@ def _time_one(n: int, root: Path) -> dict[str, float]:
     times["indicators"] = time.perf_counter() - t0
     cat = catalogue.load()
     spec = index.spec_from_catalogue(cat)
-    settings = dataclasses.asdict(index.settings_from_catalogue(cat))
+    settings = index.settings_from_catalogue(cat)
     t0 = time.perf_counter()
-    index.uncertainty(long, spec, **settings)
+    index.uncertainty(long, spec, **settings.for_uncertainty())
     times["uncertainty"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    index.rank_sensitivity(long, spec, **dataclasses.asdict(settings))
+    times["rank_sensitivity"] = time.perf_counter() - t0
     shutil.rmtree(data)
     return times
 

@@ -1,7 +1,7 @@
 """Published claims about the zone, checked against the indicator table.
 
 ``published_claims.yaml`` lists figures that an official or press source states
-(``shared/spec/CLAIMS.md``); :func:`load_claims` reads and checks the file and
+about the zone; :func:`load_claims` reads and checks the file and
 :func:`check_claims` gives each claim a verdict with both numbers.
 
 File
@@ -13,7 +13,10 @@ referenced with a YAML anchor). Each claim has:
 ``indicator``      an indicator id (required)
 ``scope``          ``zone`` or ``community`` (required): which row of the table —
                    ``unit_type`` zone or community — the claim is about
-``unit_id``        the zone_id or community_id (required)
+``unit_id``        the zone_id or community_id; it may be left out of a
+                   ``scope: zone`` claim when the data has exactly one zone
+                   (:func:`check_claims` then uses that zone, and otherwise
+                   raises an error that lists the zone ids)
 ``comparison``     ``eq``, ``at_least`` or ``approx`` (required)
 ``value``          the claimed number (required)
 one of             ``year`` — a value in that year (a *point* claim);
@@ -54,6 +57,7 @@ pair and an empty string on its own.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -78,12 +82,13 @@ APPROX_RELATIVE: float = 0.05
 COLUMNS: tuple[str, ...] = ("id", "indicator", "unit_id", "year", "claimed", "observed", "verdict")
 EXTRA_COLUMNS: tuple[str, ...] = ("scope", "comparison", "text_zh", "reason")
 
-_REQUIRED: tuple[str, ...] = ("indicator", "scope", "unit_id", "comparison", "value")
+_REQUIRED: tuple[str, ...] = ("indicator", "scope", "comparison", "value")
 _FREE_TEXT: tuple[str, ...] = ("text_zh", "text_en", "source", "note", "quote")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
         *_REQUIRED,
+        "unit_id",
         *_FREE_TEXT,
         "year",
         "years",
@@ -102,7 +107,7 @@ class Claim:
     id: str
     indicator: str
     scope: Scope
-    unit_id: str
+    unit_id: str | None  # None: the data's one zone (scope zone only)
     comparison: ClaimComparison
     value: float
     year: int | None = None
@@ -154,11 +159,15 @@ def _claim(raw: Any, n: int, path: Path) -> Claim:
     for name in _REQUIRED:
         if raw.get(name) is None:
             raise _fail(path, where, name, "is required")
-    for name in ("indicator", "unit_id"):
-        if not isinstance(raw[name], str) or not raw[name].strip():
-            raise _fail(path, where, name, f"must be a non-empty text; got {raw[name]!r}")
     if raw["scope"] not in SCOPES:
         raise _fail(path, where, "scope", f"must be one of {list(SCOPES)}; got {raw['scope']!r}")
+    if raw.get("unit_id") is None and raw["scope"] != "zone":
+        raise _fail(path, where, "unit_id", "is required for a community claim (the community_id)")
+    for name in ("indicator", "unit_id"):
+        if name == "unit_id" and raw.get(name) is None:
+            continue  # a zone claim: the data's one zone
+        if not isinstance(raw[name], str) or not raw[name].strip():
+            raise _fail(path, where, name, f"must be a non-empty text; got {raw[name]!r}")
     if raw["comparison"] not in COMPARISONS:
         raise _fail(
             path,
@@ -217,7 +226,7 @@ def _claim(raw: Any, n: int, path: Path) -> Claim:
         id=cid,
         indicator=raw["indicator"],
         scope=raw["scope"],
-        unit_id=raw["unit_id"],
+        unit_id=raw.get("unit_id"),
         comparison=raw["comparison"],
         value=raw["value"],
         year=year if not years else None,
@@ -335,6 +344,45 @@ def _year_label(claim: Claim) -> str:
     return str(claim.year)
 
 
+def resolve_units(claims: Sequence[Claim], zone_ids: Sequence[str]) -> list[Claim]:
+    """Give each zone claim without a ``unit_id`` the data's one zone.
+
+    Parameters
+    ----------
+    claims
+        From :func:`load_claims`.
+    zone_ids
+        The zone ids of the data.
+
+    Raises
+    ------
+    ContractError
+        When a claim leaves ``unit_id`` out and the data has no zone or more
+        than one; the message lists the zone ids.
+
+    Examples
+    --------
+    >>> c = Claim(id="residents", indicator="residents", scope="zone", unit_id=None,
+    ...           comparison="eq", value=27457, year=2024)
+    >>> resolve_units([c], ["renmin"])[0].unit_id
+    'renmin'
+    """
+    zones = sorted(dict.fromkeys(str(z) for z in zone_ids))
+    out = []
+    for claim in claims:
+        if claim.unit_id is None:
+            if len(zones) != 1:
+                have = f"{len(zones)} zones: {', '.join(zones)}" if zones else "no zone"
+                msg = (
+                    f"claim {claim.id!r}, field 'unit_id': left out, which names the zone only when "
+                    f"the data has exactly one; the data has {have}. Give the zone_id."
+                )
+                raise ContractError(msg)
+            claim = dataclasses.replace(claim, unit_id=zones[0])
+        out.append(claim)
+    return out
+
+
 def _lookup(
     long: pd.DataFrame, claims: Sequence[Claim]
 ) -> dict[tuple[str, str, str, int], tuple[float, str]]:
@@ -377,6 +425,9 @@ def check_claims(claims: Sequence[Claim], long: pd.DataFrame) -> pd.DataFrame:
         The long indicator table (``unit_id, unit_type, year, indicator, value``
         and optionally ``reason``).
 
+    A zone claim without ``unit_id`` is about the table's one zone
+    (:func:`resolve_units`).
+
     Returns
     -------
     pandas.DataFrame
@@ -400,6 +451,8 @@ def check_claims(claims: Sequence[Claim], long: pd.DataFrame) -> pd.DataFrame:
     if missing:
         msg = f"The indicator table lacks column(s) {missing}."
         raise ContractError(msg)
+    zone_rows = long["unit_type"].astype(str) == "zone"
+    claims = resolve_units(claims, long.loc[zone_rows, "unit_id"].astype(str).unique())
     table = _lookup(long, claims)
     indicators = set(long["indicator"].astype(str).unique())
     units = set(zip(long["unit_type"].astype(str), long["unit_id"].astype(str), strict=True))

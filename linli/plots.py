@@ -20,8 +20,8 @@ Inputs
 ------
 The long indicator table (``linli.indicators.compute``) has the columns ``unit_id,
 unit_type, year, indicator, value, ci_low, ci_high`` (``reason`` optional). The index
-frame has ``unit_id, year, index, index_low, index_high, rank_median, rank_low,
-rank_high`` (or the ``index_median, index_p05 …`` names of ``linli.index.uncertainty``).
+frame is the output of ``linli.index.uncertainty``: ``unit_id, year, index, index_low,
+index_high, rank_low, rank_high`` (``unit_type``, ``rank_median`` optional).
 Dimension scores come long (``unit_id, dimension, score``) or wide (one
 column per dimension), with ``year`` and ``unit_type`` optional in both.
 """
@@ -93,10 +93,7 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
 _LANGS = ("zh", "en")
 _LONG_COLUMNS = ("unit_id", "year", "indicator", "value")
 _INDEX_COLUMNS = ("unit_id", "index", "index_low", "index_high", "rank_low", "rank_high")
-#: short name -> column of :func:`linli.index.uncertainty`
-_UNCERTAINTY_COLUMNS = {"index": "index_median", "index_low": "index_p05",
-                        "index_high": "index_p95", "rank_low": "rank_p05",
-                        "rank_high": "rank_p95"}
+_ZONE_COLOR = "#6B6B6B"
 _OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
               "#000000")
 _LINESTYLES = ("-", "--", ":", "-.")
@@ -506,50 +503,39 @@ def plot_dimension_scores(
     return fig, ax
 
 
-def _index_columns(index_frame: pd.DataFrame) -> pd.DataFrame:
-    """Return the index frame with the columns ``index`` (the median), ``index_low``,
-    ``index_high``, ``rank_low`` and ``rank_high``.
-
-    Accepts the names of :func:`linli.index.uncertainty` (``index_median``, ``index_p05``,
-    ``index_p95``, ``rank_p05``, ``rank_p95``; its ``index`` column, the baseline, is then
-    not drawn) as well as the short names.
-    """
-    if "index_median" in index_frame.columns:
-        _require(index_frame, _UNCERTAINTY_COLUMNS.values(), "index table")
-        frame = index_frame.drop(columns=[c for c in _INDEX_COLUMNS[1:] if c in index_frame])
-        return frame.rename(columns={v: k for k, v in _UNCERTAINTY_COLUMNS.items()})
-    _require(index_frame, _INDEX_COLUMNS, "index table")
-    return index_frame
-
-
 def plot_index_uncertainty(
     index_frame: pd.DataFrame,
     *,
     year: int | None = None,
     highlight: str | None = None,
+    show_zone: bool = False,
     communities: pd.DataFrame | None = None,
     names: Mapping[str, str] | None = None,
     lang: str = "zh",
     title: str | None = None,
     ax: Axes | None = None,
 ) -> tuple[Figure, Axes]:
-    """Draw the Linli Index of each community: median, 5–95 % band and rank interval.
+    """Draw the Linli Index of each community: the headline index, its band and rank interval.
 
-    Communities are sorted by median index, best at the top; the band is the 5th–95th
-    percentile of the Monte Carlo index and the rank interval (``rank_low``–``rank_high``)
-    is written at the right.
+    Communities are sorted by index, best at the top. The dot is the headline index;
+    the band is the 5th–95th percentile of the index when only the weights vary
+    (``index_low``–``index_high``); the rank interval (``rank_low``–``rank_high``, when
+    normalisation, aggregation and weights vary) is written at the right.
+    With ``show_zone`` the zone is drawn below its communities, in grey, with its
+    band and "not ranked" instead of a rank.
 
     Parameters
     ----------
     index_frame
-        ``unit_id, index, index_low, index_high, rank_low, rank_high`` (``index`` the
-        median; ``year``, ``unit_type`` and ``rank_median`` optional), or the output of
-        :func:`linli.index.uncertainty` (``index_median, index_p05, index_p95, rank_p05,
-        rank_p95``). Zone rows and units without an index are left out.
+        The output of :func:`linli.index.uncertainty`: ``unit_id, index, index_low,
+        index_high, rank_low, rank_high`` (``year``, ``unit_type`` optional). Units
+        without an index are left out; zone rows unless ``show_zone``.
     year
         The year drawn; default the latest.
     highlight
         A community drawn in bold with a shaded row (the report's own unit).
+    show_zone
+        Draw the zone (rows with ``unit_type`` zone) beside its communities, unranked.
     communities, names, lang, title, ax
         See the module docstring.
 
@@ -566,50 +552,68 @@ def plot_index_uncertainty(
     >>> plt.close(fig)
     """
     _check_lang(lang)
-    frame = _select_year(_index_columns(index_frame), year, "index")
+    _require(index_frame, _INDEX_COLUMNS, "index table")
+    frame = _select_year(index_frame, year, "index")
     ids = _community_ids(frame, communities)
+    zone_rows = (frame[frame["unit_type"] == "zone"] if show_zone and "unit_type" in frame.columns
+                 else frame.iloc[0:0])
     frame = frame[frame["unit_id"].astype(str).isin(ids)].drop_duplicates("unit_id", keep="last")
     if highlight is not None and highlight not in ids:
         msg = f"Unknown unit to highlight {highlight!r}; known: {', '.join(ids)}."
         raise ContractError(msg)
     frame = frame[frame["index"].notna()]  # units without an index are not ranked
     frame = frame.sort_values(["index", "unit_id"], ascending=[False, True])
-    n = len(frame)
+    zone_rows = zone_rows[zone_rows["index"].notna()].sort_values("unit_id")
+    n_com, n = len(frame), len(frame) + len(zone_rows)
     fig, ax = _figure(ax, (FIGSIZE[0], max(FIGSIZE[1], 0.42 * n + 1.4)))
     styles = _unit_styles([str(u) for u in frame["unit_id"]], communities)
     unit_names = _unit_names(communities, names, lang)
     y = np.arange(n)
-    for yi, row in zip(y, frame.itertuples(index=False), strict=True):
+    rows = list(frame.itertuples(index=False)) + list(zone_rows.itertuples(index=False))
+    for k, (yi, row) in enumerate(zip(y, rows, strict=True)):
         uid = str(row.unit_id)
-        color = styles[uid][0]
+        is_zone = k >= n_com
+        color = _ZONE_COLOR if is_zone else styles[uid][0]
         if uid == highlight:
             ax.axhspan(yi - 0.45, yi + 0.45, color=color, alpha=0.10, linewidth=0)
         ax.plot([row.index_low, row.index_high], [yi, yi], color=color, alpha=0.45,
                 linewidth=7, solid_capstyle="butt")
-        ax.plot([row.index], [yi], marker="o", markersize=7, color=color,
+        ax.plot([row.index], [yi], marker="D" if is_zone else "o", markersize=7, color=color,
                 markeredgecolor="white", markeredgewidth=1.0, linestyle="none")
         ax.annotate(_fmt(float(row.index)), (row.index, yi), xytext=(0, 6),
                     textcoords="offset points", ha="center", va="bottom", fontsize=7.5)
-        if pd.isna(row.rank_low) or pd.isna(row.rank_high):
+        if is_zone:
+            rank = _t("不参与排名", "not ranked", lang)
+        elif pd.isna(row.rank_low) or pd.isna(row.rank_high):
             continue
-        lo, hi = int(round(float(row.rank_low))), int(round(float(row.rank_high)))
-        rank = f"{lo}" if lo == hi else f"{lo}–{hi}"
-        ax.annotate(_t(f"第{rank}名", f"rank {rank}", lang), xy=(1.0, yi),
-                    xycoords=("axes fraction", "data"), xytext=(6, 0),
+        else:
+            lo, hi = int(round(float(row.rank_low))), int(round(float(row.rank_high)))
+            span = f"{lo}" if lo == hi else f"{lo}–{hi}"
+            rank = _t(f"第{span}名", f"rank {span}", lang)
+        ax.annotate(rank, xy=(1.0, yi), xycoords=("axes fraction", "data"), xytext=(6, 0),
                     textcoords="offset points", ha="left", va="center", fontsize=8,
+                    color=_ZONE_COLOR if is_zone else "black",
                     fontweight="bold" if uid == highlight else "normal")
-    ax.set_yticks(y, [unit_names.get(str(u), str(u)) for u in frame["unit_id"]])
-    for tick, uid in zip(ax.get_yticklabels(), frame["unit_id"], strict=True):
-        if str(uid) == highlight:
+    if len(zone_rows) and n_com:
+        ax.axhline(n_com - 0.5, color="#BBBBBB", linewidth=0.8, linestyle="--")
+    labels = [unit_names.get(str(u), str(u)) for u in frame["unit_id"]]
+    labels += [_t(f"{unit_names.get(str(u), str(u))}（实验区）", f"{unit_names.get(str(u), str(u))} (zone)", lang)
+               for u in zone_rows["unit_id"]]
+    ax.set_yticks(y, labels)
+    for tick, row in zip(ax.get_yticklabels(), rows, strict=True):
+        if str(row.unit_id) == highlight:
             tick.set_fontweight("bold")
     ax.set_ylim(n - 0.5, -0.7)
-    lows, highs = frame["index_low"].to_numpy(float), frame["index_high"].to_numpy(float)
+    shown = pd.concat([frame, zone_rows]) if len(zone_rows) else frame
+    lows, highs = shown["index_low"].to_numpy(float), shown["index_high"].to_numpy(float)
+    points = shown["index"].to_numpy(float)
     if n and np.isfinite(lows).any():
-        left = max(0.0, math.floor((np.nanmin(lows) - 3) / 10) * 10)
-        right = min(100.0, math.ceil((np.nanmax(highs) + 3) / 10) * 10)
+        left = max(0.0, math.floor((min(np.nanmin(lows), np.nanmin(points)) - 3) / 10) * 10)
+        right = min(100.0, math.ceil((max(np.nanmax(highs), np.nanmax(points)) + 3) / 10) * 10)
         ax.set_xlim(left, max(right, left + 10))
-    ax.set_xlabel(_t("邻里指数（圆点为中位数，条带为5%–95%区间）",
-                     "Linli Index (dot: median; band: 5th–95th percentile)", lang), fontsize=8)
+    ax.set_xlabel(_t("邻里指数（圆点为基准指数，条带为权重变化时的5%–95%区间；右侧为排名区间）",
+                     "Linli Index (dot: headline; band: 5th–95th percentile as the weights vary; "
+                     "right: rank interval)", lang), fontsize=8)
     _tidy(ax)
     _title(ax, title, _t("邻里指数及其不确定性", "Linli Index with uncertainty", lang))
     return fig, ax

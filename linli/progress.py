@@ -80,6 +80,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .errors import ContractError
 from .index import check_long, scored_spec
@@ -203,6 +204,30 @@ def _status(rate: np.ndarray, hi: float, mid: float, lo: float) -> np.ndarray:
     )
 
 
+def growth_rate(baseline: ArrayLike, value: ArrayLike, *, years: int) -> np.ndarray:
+    """Compound annual growth rate from ``baseline`` to ``value`` over ``years`` years.
+
+    ``CAGR = (value ÷ baseline)^(1 ÷ years) − 1`` (a fraction: 0.1 = 10 % a year),
+    element-wise; NaN where either value is missing or negative, or the baseline
+    is 0 (a growth rate from 0 is undefined). No direction is applied: this is
+    the growth of the number itself, also for context indicators.
+
+    Examples
+    --------
+    >>> growth_rate([100.0, 0.0, 50.0], [121.0, 5.0, float("nan")], years=2).round(6).tolist()  # √1.21 − 1
+    [0.1, nan, nan]
+    """
+    if int(years) < 1:
+        msg = f"years must be at least 1; got {years!r}."
+        raise ContractError(msg)
+    x0 = np.asarray(baseline, dtype=float)
+    x1 = np.asarray(value, dtype=float)
+    ok = (x0 > 0) & (x1 >= 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.power(x1 / np.where(ok, x0, 1.0), 1.0 / int(years)) - 1.0
+    return np.where(ok, rate, np.nan)
+
+
 def progress(
     long: pd.DataFrame,
     spec: pd.DataFrame,
@@ -308,7 +333,7 @@ def progress(
     negative = ~missing & ((x0 < 0) | (xy < 0))
     available = ~(missing | zero | negative)
     with np.errstate(divide="ignore", invalid="ignore"):
-        cagr = d * (np.power(xy / x0, 1.0 / (y - y0)) - 1.0)
+        cagr = d * growth_rate(x0, xy, years=y - y0)
         required = d * (np.power(target / x0, 1.0 / (t_year - y0)) - 1.0)
         required = np.where(has_target & available & (target >= 0), required, np.nan)
         usable = np.isfinite(required) & (np.abs(required) > 0)

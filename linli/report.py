@@ -20,10 +20,13 @@ written by :func:`save_results` to ``OUT/<year>/data/``:
                          scored indicator's 0–100 score
 ``index.parquet``        :func:`linli.index.linli_index` (dimension scores, index, rank)
 ``uncertainty.parquet``  :func:`linli.index.uncertainty` (index band, rank interval)
+``rank_sensitivity.parquet`` :func:`linli.index.rank_sensitivity` (which choice drives
+                         each community's rank)
 ``sensitivity.parquet``  :func:`linli.index.sensitivity`
 ``progress.parquet``     :func:`linli.progress.progress`, first year → report year
 ``claims.parquet``       :func:`linli.claims.check_claims` of the data directory's
-                         ``published_claims.yaml`` (empty without one)
+                         ``published_claims.yaml`` (empty without one, or when it cannot
+                         be read: ``build.json``'s ``claims_error`` says why)
 ``units.parquet``        ``unit_id, unit_type, name_zh, name_en, brand, zone_id``
 ``tables/*.parquet``     the clean, pseudonymised tables (GeoParquet for geometry),
 ``quarantine.csv``,      ``provenance.csv`` — :func:`linli.dataset.save_dataset`

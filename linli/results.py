@@ -6,17 +6,23 @@ vectorised over every unit; ``save_results`` writes it to a hand-off directory
 (``OUT/<year>/data/`` in a build):
 
 ``indicators.parquet``, ``scores.parquet``, ``index.parquet``,
-``uncertainty.parquet``, ``sensitivity.parquet``, ``progress.parquet``,
-``claims.parquet``
+``uncertainty.parquet``, ``rank_sensitivity.parquet``, ``sensitivity.parquet``,
+``progress.parquet``, ``claims.parquet``
     every unit and year (``scores``: each scored indicator's 0–100 score with the
-    default normalisation, :func:`linli.index.normalise`);
+    default normalisation, :func:`linli.index.normalise`; ``uncertainty``: the
+    index band and the rank interval, :func:`linli.index.uncertainty`;
+    ``rank_sensitivity``: which choice drives each community's rank,
+    :func:`linli.index.rank_sensitivity`; ``sensitivity``: ranks with one
+    dimension left out);
 ``units.parquet``
     ``unit_id, unit_type, name_zh, name_en, brand, zone_id``;
 ``tables/*.parquet``, ``quarantine.csv``, ``provenance.csv``
     the clean dataset (:func:`linli.dataset.save_dataset`);
 ``build.json``
-    year, baseline year, as-of date, synthetic flag, dataset name, version and a
-    fingerprint of the inputs.
+    year, baseline year, as-of date, synthetic flag, dataset name, version, a
+    fingerprint of the inputs, and ``claims_error``: why the published-claims
+    file could not be read or checked (null when it could, or when there is none
+    — the reports are built either way and say so).
 
 The directory is written whole or not at all: :func:`save_results` writes a private
 sibling directory, then publishes it under a lock on the parent directory. When the
@@ -39,6 +45,7 @@ import dataclasses
 import filecmp
 import hashlib
 import json
+import logging
 import os
 import shutil
 import uuid
@@ -53,12 +60,15 @@ import pandas as pd
 from . import __version__, config
 from .dataset import zone_names
 from .errors import LinliError
+from .privacy import redact
 
 if TYPE_CHECKING:
     from .dataset import Dataset
 
+logger = logging.getLogger(__name__)
+
 RESULT_FRAMES: tuple[str, ...] = (
-    "indicators", "scores", "index", "uncertainty", "sensitivity", "progress", "claims",
+    "indicators", "scores", "index", "uncertainty", "rank_sensitivity", "sensitivity", "progress", "claims",
 )
 HANDOFF_DIR: str = "data"
 
@@ -75,8 +85,8 @@ class Results:
     """Everything :func:`build` computes once for all units (the hand-off's content).
 
     ``frames`` holds ``indicators``, ``scores``, ``index``, ``uncertainty``,
-    ``sensitivity``, ``progress`` and ``claims``; ``units`` one row per unit; ``meta`` what
-    ``build.json`` records.
+    ``rank_sensitivity``, ``sensitivity``, ``progress`` and ``claims``; ``units`` one row
+    per unit; ``meta`` what ``build.json`` records.
     """
 
     year: int
@@ -126,8 +136,31 @@ def _fingerprint(ds: Dataset, claims_file: Path | None) -> str:
     _update(h, "provenance", prov.to_csv(index=False, lineterminator="\n").encode("utf-8"))
     _update(h, "meta", json.dumps(ds.meta, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
     _update(h, "as_of", ds.as_of.isoformat().encode("ascii"))
-    _update(h, "claims", claims_file.read_bytes() if claims_file is not None else b"")
+    try:
+        claims = claims_file.read_bytes() if claims_file is not None else b""
+    except OSError as exc:  # unreadable: the reports say so; its reason is the input
+        claims = f"unreadable: {exc.strerror}".encode()
+    _update(h, "claims", claims)
     return h.hexdigest()
+
+
+def _check_published_claims(claims_file: Path, long: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    """The claims check of ``claims_file``, or an empty table and why it could not be done.
+
+    A claims file that cannot be read, parsed or checked does not stop a build: the
+    reports are built and their claims section gives this reason.
+    """
+    from . import claims as claims_mod
+
+    empty = pd.DataFrame(columns=[*claims_mod.COLUMNS, *claims_mod.EXTRA_COLUMNS], dtype="str")
+    if not claims_file.exists():
+        return empty, None
+    try:
+        return claims_mod.check_claims(claims_mod.load_claims(claims_file), long), None
+    except LinliError as exc:
+        reason = redact(str(exc))
+        logger.warning("published claims not checked: %s", reason)
+        return empty, reason
 
 
 def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
@@ -146,7 +179,6 @@ def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
     LinliError
         When ``year`` has no data.
     """
-    from . import claims as claims_mod
     from . import index as index_mod
     from . import indicators
     from . import progress as progress_mod
@@ -165,23 +197,22 @@ def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
 
     cat = catalogue.load()
     spec = index_mod.spec_from_catalogue(cat)
-    settings = dataclasses.asdict(index_mod.settings_from_catalogue(cat))
+    index_settings = index_mod.settings_from_catalogue(cat)
+    settings = dataclasses.asdict(index_settings)
     base = {k: settings[k] for k in ("weights", "normalisation", "aggregation", "min_dimensions")}
     if baseline < year:
         prog = progress_mod.progress(long, spec, baseline_year=baseline, year=year)
     else:
         prog = pd.DataFrame(columns=["unit_id", "unit_type", "indicator", "baseline_year", "year", "status"])
     claims_file = ds.data_dir / "published_claims.yaml"
-    if claims_file.is_file():
-        claims = claims_mod.check_claims(claims_mod.load_claims(claims_file), long)
-    else:
-        claims = pd.DataFrame(columns=[*claims_mod.COLUMNS, *claims_mod.EXTRA_COLUMNS], dtype="str")
+    claims, claims_error = _check_published_claims(claims_file, long)
     scores = index_mod.normalise(long, spec, method=base["normalisation"])
     frames = {
         "indicators": long,
         "scores": scores.drop(columns=["value"]),
         "index": index_mod.linli_index(long, spec, **base),
-        "uncertainty": index_mod.uncertainty(long, spec, **settings),
+        "uncertainty": index_mod.uncertainty(long, spec, **index_settings.for_uncertainty()),
+        "rank_sensitivity": index_mod.rank_sensitivity(long, spec, **settings),
         "sensitivity": index_mod.sensitivity(long, spec, **base),
         "progress": prog,
         "claims": claims,
@@ -194,7 +225,8 @@ def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
         "synthetic": ds.synthetic,
         "dataset": ds.name,
         "linli_version": __version__,
-        "fingerprint": _fingerprint(ds, claims_file if claims_file.is_file() else None),
+        "fingerprint": _fingerprint(ds, claims_file if claims_file.exists() else None),
+        "claims_error": claims_error,
     }
     return Results(year, baseline, units_table(ds.tables["communities"], ds.meta), frames, meta)
 
@@ -326,6 +358,7 @@ class UnitResults:
     scores: pd.DataFrame
     index: pd.DataFrame
     uncertainty: pd.DataFrame
+    rank_sensitivity: pd.DataFrame
     sensitivity: pd.DataFrame
     progress: pd.DataFrame
     claims: pd.DataFrame

@@ -47,7 +47,7 @@ from .contract import TABLES
 from .errors import LinliError
 from .indicators import catalogue as catalogue_mod
 from .plots import DIMENSIONS, SATISFACTION_INDICATORS, WUSHE_INDICATORS
-from .progress import STATUSES, ProgressThresholds
+from .progress import STATUSES, ProgressThresholds, growth_rate
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -62,6 +62,7 @@ __all__ = [
     "TREND_LEDGERS",
     "brand_dimension",
     "brand_html",
+    "claims_html",
     "claims_table",
     "comparison_table",
     "comparisons_html",
@@ -69,6 +70,9 @@ __all__ = [
     "coverage_text",
     "dimension_scores_table",
     "dimensions_html",
+    "drivers_note",
+    "drivers_table",
+    "drivers_text",
     "format_value",
     "headline",
     "heading",
@@ -85,7 +89,9 @@ __all__ = [
     "profile_table",
     "provenance_table",
     "quality_table",
+    "rank_sentence",
     "rank_text",
+    "ranking_note",
     "ranking_table",
     "reason_text",
     "record",
@@ -125,6 +131,8 @@ TREND_LEDGERS: dict[str, tuple[str, ...]] = {
 _DEFAULT_LEDGERS: tuple[str, ...] = ("volunteer_activities", "mediation_cases")
 
 _SCORED: tuple[str, ...] = ("wushe", "lin_zhi", "lin_he", "lin_zhu", "lin_le", "satisfaction")
+#: The uncertain inputs of the rank sensitivity analysis (linli.index.INPUTS), in report order.
+_INPUTS: tuple[str, ...] = ("normalisation", "aggregation", "weights")
 
 #: key -> {"zh": …, "en": …}: every fixed label a report shows.
 LABELS: dict[str, dict[str, str]] = {
@@ -171,8 +179,17 @@ LABELS: dict[str, dict[str, str]] = {
     "cagr": {"zh": "年均增长", "en": "Annual growth"},
     "interval95": {"zh": "95%置信区间", "en": "95 % interval"},
     "index": {"zh": "邻里指数", "en": "Linli Index"},
-    "index_band": {"zh": "5%–95%区间（中位数）", "en": "5–95 % band (median)"},
-    "band": {"zh": "5%–95%区间", "en": "5–95 % band"},
+    "index_band": {"zh": "指数区间（仅权重变化，5%–95%）", "en": "Index band (weights varied, 5–95 %)"},
+    "band": {"zh": "指数区间（5%–95%）", "en": "Index band (5–95 %)"},
+    "rank_kept": {"zh": "保持该排名", "en": "Rank kept"},
+    "not_ranked": {"zh": "不参与排名", "en": "not ranked"},
+    "zone_mark": {"zh": "{name}（实验区）", "en": "{name} (zone)"},
+    "choice": {"zh": "选择", "en": "Choice"},
+    "first_order": {"zh": "一阶效应（5%–95%）", "en": "First-order (5–95 %)"},
+    "total_effect": {"zh": "总效应（5%–95%）", "en": "Total effect (5–95 %)"},
+    "input_normalisation": {"zh": "标准化方法", "en": "normalisation"},
+    "input_aggregation": {"zh": "聚合方法", "en": "aggregation"},
+    "input_weights": {"zh": "维度权重", "en": "dimension weights"},
     "median": {"zh": "中位数", "en": "Median"},
     "rank": {"zh": "排名", "en": "Rank"},
     "rank_interval": {"zh": "排名区间（5%–95%）", "en": "Rank interval (5–95 %)"},
@@ -217,6 +234,8 @@ LABELS: dict[str, dict[str, str]] = {
     "h_ranking": {"zh": "排名及其不确定性", "en": "Ranking with uncertainty"},
     "h_dimension_scores": {"zh": "各维度得分", "en": "Dimension scores"},
     "h_sensitivity": {"zh": "敏感性分析", "en": "Sensitivity"},
+    "h_drivers": {"zh": "哪种选择影响排名", "en": "Which choice drives the ranks"},
+    "h_leave_out": {"zh": "去掉一个维度后的排名", "en": "Ranks with one dimension left out"},
     "h_targets": {"zh": "目标与基准的来源", "en": "Sources of targets and benchmarks"},
     "h_parameters": {"zh": "计算参数", "en": "Parameters"},
     # notes under tables and figures
@@ -232,10 +251,17 @@ LABELS: dict[str, dict[str, str]] = {
     "n_claims": {"zh": "将报道中的数字与本数据核对；“一致”按公布值的精度比较。",
                  "en": "Figures published in the press, checked against these data; “agrees” compares at the precision of the published figure."},
     "n_claims_none": {"zh": "没有可核对的公开数据。", "en": "No published figure to check."},
+    "n_claims_unreadable": {
+        "zh": "公开数据文件 published_claims.yaml 无法读取，未作核对（报告其余部分不受影响）。原因：{reason}",
+        "en": "The published-figures file published_claims.yaml could not be read, so no figure was checked "
+              "(the rest of the report is unaffected). Why: {reason}",
+    },
     "n_sensitivity": {"zh": "每列为去掉一个维度（其余权重重新归一）后的排名；括号内为名次变化，+1 表示去掉该维度后下降一位（即该维度拉高了排名）。",
                       "en": "Rank with one dimension left out (the other weights renormalised); in brackets the change, +1 meaning the unit falls one place without it (the dimension lifts it)."},
-    "n_ranking": {"zh": "图中圆点为1000次蒙特卡洛模拟（标准化方法、聚合方法和权重随机变化）的指数中位数，条带为5%–95%区间，右侧为排名区间；综合评价表中的邻里指数和排名按基准方法（固定阈值、算术平均、等权）计算。",
-                  "en": "The dot is the median index over 1,000 Monte Carlo draws (normalisation, aggregation and weights varied), the band its 5th–95th percentiles, and the rank interval is at the right; the index and rank in the tables use the baseline method (goalposts, arithmetic mean, equal weights)."},
+    "n_ranking": {"zh": "圆点为按基准方法（固定阈值、算术平均、等权）计算的邻里指数；条带为各维度权重在±{jitter}%内随机变化时指数的5%–95%区间（{draws}次模拟，标准化与聚合方法不变）。右侧为排名区间：标准化方法、聚合方法和权重同时变化时排名的5%–95%区间；“保持该排名”为这些模拟中仍为基准排名的比例。实验区与各社区并列展示，不参与排名。",
+                  "en": "The dot is the index on the baseline method (goalposts, arithmetic mean, equal weights); the band is its 5th–95th percentiles over {draws} draws in which each dimension weight varies within ±{jitter} % (normalisation and aggregation unchanged). At the right, the rank interval: the 5th–95th percentile ranks when the normalisation, the aggregation and the weights vary together; “rank kept” is the share of those draws in which a community keeps its headline rank. The zone is shown beside its communities and not ranked."},
+    "n_drivers": {"zh": "方差敏感性指数（Saltelli 2010一阶效应、Jansen 1999总效应，{draws}×5次模拟，括号内为{bootstrap}次自助抽样的5%–95%区间）：总效应为该选择单独及与其他选择共同造成的排名波动所占比例，一阶效应为它单独造成的比例；接近0表示这一选择几乎不影响排名。估计有抽样误差，可能略小于0或大于1。",
+                  "en": "Variance-based sensitivity indices (first-order: Saltelli 2010; total effect: Jansen 1999; {draws} × 5 runs; in brackets the 5–95 % interval over {bootstrap} bootstrap resamples). The total effect is the share of the rank's variation that involves the choice, alone or with the others; the first-order index the share it causes alone. Near 0: the choice hardly moves the rank. Estimates carry sampling error and may fall slightly below 0 or above 1."},
     "n_map": {"zh": "地图为示意图，非测绘成果。", "en": "Illustrative map, not surveyed."},
     "synthetic_banner": {
         "zh": "合成数据：本报告所用数据由程序生成，仅供演示，不反映任何真实社区的情况。",
@@ -521,6 +547,73 @@ def rank_text(low: Any, high: Any = None, n: Any = None, *, lang: str = "zh") ->
     return f"rank {span}" + ("" if _missing(n) else f" of {int(n)}")
 
 
+def _ordinal(n: int) -> str:
+    """``1st``, ``2nd``, ``3rd``, ``4th`` … ``11th``, ``21st``."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _kept(pct: float) -> str:
+    """A share of draws in whole percent, with one decimal where rounding would say 0 or 100 falsely."""
+    whole = round(float(pct))
+    if (whole == 100 and pct < 100) or (whole == 0 and pct > 0):
+        return f"{float(pct):.1f}"
+    return str(int(whole))
+
+
+def _monte_carlo() -> catalogue_mod.MonteCarlo:
+    return _catalogue().index_settings.monte_carlo
+
+
+def rank_sentence(rank: Any, kept_pct: Any, *, draws: int | None = None, n: Any = None, lang: str = "zh") -> str:
+    """Return a rank with the share of Monte Carlo draws that keep it, in words.
+
+    ``draws`` defaults to the catalogue's number of draws; ``n`` is the number of
+    communities ranked (left out when unknown).
+
+    Examples
+    --------
+    >>> rank_sentence(4, 83.0, draws=1000)
+    '第4名，1000次模拟中有83%仍为第4名'
+    >>> rank_sentence(2, 99.6, draws=1000, n=4, lang="en")
+    'rank 2 of 4; 99.6 % of 1,000 simulations keep it 2nd'
+    >>> rank_sentence(None, None)
+    '—'
+    """
+    _check_lang(lang)
+    if _missing(rank):
+        return DASH
+    r = int(rank)
+    total = _monte_carlo().draws if draws is None else int(draws)
+    if lang == "zh":
+        text = f"第{r}名" + ("" if _missing(n) else f"（共{int(n)}个社区）")
+        return text + ("" if _missing(kept_pct) else f"，{total}次模拟中有{_kept(kept_pct)}%仍为第{r}名")
+    text = f"rank {r}" + ("" if _missing(n) else f" of {int(n)}")
+    return text + ("" if _missing(kept_pct) else f"; {_kept(kept_pct)} % of {total:,} simulations keep it {_ordinal(r)}")
+
+
+def _interval_text(row: Mapping[str, Any], lang: str) -> str:
+    """``第1–3名（中位数第2名）`` / ``rank 1–3 (median 2)`` from an uncertainty row."""
+    if _missing(row.get("rank_low")):
+        return DASH
+    text = rank_text(row["rank_low"], row["rank_high"], lang=lang)
+    median = row.get("rank_median")
+    if _missing(median) or int(row["rank_low"]) == int(row["rank_high"]):
+        return text
+    return text + (f"（中位数第{int(median)}名）" if lang == "zh" else f" (median {int(median)})")
+
+
+def _band_text(row: Mapping[str, Any], lang: str, *, median: bool = True) -> str:
+    """``55.6–59.1（中位数57.4）`` / ``55.6–59.1 (median 57.4)`` from an uncertainty row."""
+    if not row or _missing(row.get("index_low")):
+        return DASH
+    text = f"{_score(row['index_low'], lang)}–{_score(row['index_high'], lang)}"
+    if median and not _missing(row.get("index_median")):
+        m = _score(row["index_median"], lang)
+        text += f"（中位数{m}）" if lang == "zh" else f" (median {m})"
+    return text
+
+
 _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(rf"^{pattern}$"), zh)
     for pattern, zh in (
@@ -759,10 +852,12 @@ def scorecard(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
     """Return the scorecard: index, its band and rank interval, dimension scores, targets
     met and progress statuses — for the unit and (for a community) its zone.
 
-    Rows: the Linli Index (baseline method); its Monte Carlo 5–95 % band with the
-    median; the rank and the rank interval among the units of the same type (shown
-    only where more than one unit is ranked); the six dimension scores; targets met /
-    not met; benchmarks; progress statuses counted.
+    Rows: the Linli Index (headline method); its band — the 5–95 % range (and median)
+    of the index when only the weights vary; the rank among the communities with the
+    share of Monte Carlo draws that keep it (a zone is not ranked); the rank interval
+    (5–95 %, and the median rank) when normalisation, aggregation and weights all vary;
+    the six dimension scores; targets met / not met; benchmarks; progress statuses
+    counted.
 
     Examples
     --------
@@ -770,8 +865,12 @@ def scorecard(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
     >>> card = scorecard(_example_results())
     >>> card.columns.tolist()
     ['项目', '甲社区', '示范街道']
-    >>> card.iloc[0].tolist(), card.iloc[2].tolist()
-    (['邻里指数', '57.4', '66.0'], ['排名', '第2名（共2个社区）', '—'])
+    >>> card.iloc[0].tolist(), card.iloc[1].tolist()
+    (['邻里指数', '57.4', '66.0'], ['指数区间（仅权重变化，5%–95%）', '55.9–58.6（中位数57.3）', '64.9–66.6（中位数65.8）'])
+    >>> card.iloc[2].tolist()
+    ['排名', '第2名（共2个社区），1000次模拟中有83%仍为第2名', '不参与排名']
+    >>> card.iloc[3].tolist()
+    ['排名区间（5%–95%）', '第1–2名（中位数第2名）', '—']
     """
     _check_lang(lang)
     zid = _zone_id(res)
@@ -779,25 +878,21 @@ def scorecard(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
     idx = {u: _one(res.index, u, res.year) for u in units}
     unc = {u: _one(res.uncertainty, u, res.year) for u in units}
 
-    def band(u: str) -> str:
-        r = unc[u]
-        if not r or _missing(r.get("index_p05")):
-            return DASH
-        return f"{_score(r['index_p05'], lang)}–{_score(r['index_p95'], lang)}（{_score(r['index_median'], lang)}）" \
-            if lang == "zh" else \
-            f"{_score(r['index_p05'], lang)}–{_score(r['index_p95'], lang)} ({_score(r['index_median'], lang)})"
-
     def ranked(u: str) -> bool:
+        return not _missing(unc[u].get("rank"))
+
+    def rank_cell(u: str) -> str:
+        if not ranked(u):
+            return label("not_ranked", lang=lang) if unc[u].get("unit_type") == "zone" else DASH
         n = unc[u].get("n_ranked")
-        return not _missing(n) and int(n) > 1
+        return rank_sentence(unc[u]["rank"], unc[u].get("rank_kept_pct"),
+                             n=n if not _missing(n) and int(n) > 1 else None, lang=lang)
 
     rows: list[list[str]] = [
         [label("index", lang=lang), *(_score(idx[u].get("index"), lang) for u in units)],
-        [label("index_band", lang=lang), *(band(u) for u in units)],
-        [label("rank", lang=lang), *(rank_text(unc[u].get("rank"), None, unc[u].get("n_ranked"), lang=lang)
-                                      if ranked(u) else DASH for u in units)],
-        [label("rank_interval", lang=lang), *(rank_text(unc[u].get("rank_p05"), unc[u].get("rank_p95"), lang=lang)
-                                               if ranked(u) else DASH for u in units)],
+        [label("index_band", lang=lang), *(_band_text(unc[u], lang) for u in units)],
+        [label("rank", lang=lang), *(rank_cell(u) for u in units)],
+        [label("rank_interval", lang=lang), *(_interval_text(unc[u], lang) if ranked(u) else DASH for u in units)],
     ]
     for d in _SCORED:
         rows.append([label(d, lang=lang), *(_score(idx[u].get(d), lang) for u in units)])
@@ -817,29 +912,44 @@ def headline(res: UnitResults, *, lang: str = "zh") -> str:
     --------
     >>> from linli.summary import _example_results
     >>> headline(_example_results())
-    '甲社区2024年邻里指数为57.4（5%–95%区间40.1–60.2），在2个社区中排第2名（排名区间：第1–2名）。2022年以来，3项计分指标中显著进展 2 项，退步 1 项。'
+    '甲社区2024年邻里指数为57.4（权重变化时的5%–95%区间为55.9–58.6），在2个社区中排第2名，1000次模拟中有83%仍为第2名（排名区间：第1–2名）。2022年以来，3项计分指标中显著进展 2 项，退步 1 项。'
+    >>> headline(_example_results(), lang="en").split(". ")[0]
+    'In 2024 the Linli Index of Jia is 57.4 (5–95 % band when the weights vary: 55.9–58.6), rank 2 of 2 communities; 83 % of 1,000 simulations keep it 2nd (rank interval 1–2)'
     """
     _check_lang(lang)
     name = _name(res, res.unit_id, lang)
     i = _one(res.index, res.unit_id, res.year)
     u = _one(res.uncertainty, res.unit_id, res.year)
+    draws = _monte_carlo().draws
     if not i or _missing(i.get("index")):
         text = (f"{name}{res.year}年的数据不足以计算邻里指数。" if lang == "zh"
                 else f"The data for {name} in {res.year} do not suffice for a Linli Index.")
     else:
-        value, lo, hi = _score(i["index"], lang), _score(u.get("index_p05"), lang), _score(u.get("index_p95"), lang)
+        value, lo, hi = _score(i["index"], lang), _score(u.get("index_low"), lang), _score(u.get("index_high"), lang)
         n = u.get("n_ranked")
+        ranked = not _missing(u.get("rank")) and not _missing(n) and int(n) > 1
         if lang == "zh":
-            text = f"{name}{res.year}年邻里指数为{value}（5%–95%区间{lo}–{hi}）"
-            if not _missing(n) and int(n) > 1:
-                text += (f"，在{int(n)}个社区中排第{int(u['rank'])}名"
-                         f"（排名区间：{rank_text(u['rank_p05'], u['rank_p95'], lang='zh')}）")
+            text = f"{name}{res.year}年邻里指数为{value}（权重变化时的5%–95%区间为{lo}–{hi}）"
+            if ranked:
+                r = int(u["rank"])
+                text += f"，在{int(n)}个社区中排第{r}名"
+                if not _missing(u.get("rank_kept_pct")):
+                    text += f"，{draws}次模拟中有{_kept(u['rank_kept_pct'])}%仍为第{r}名"
+                text += f"（排名区间：{rank_text(u['rank_low'], u['rank_high'], lang='zh')}）"
+            elif res.unit_type == "zone":
+                text += "；实验区与各社区并列展示，不参与排名"
             text += "。"
         else:
-            text = f"In {res.year} the Linli Index of {name} is {value} (5–95 % band {lo}–{hi})"
-            if not _missing(n) and int(n) > 1:
-                text += (f", rank {int(u['rank'])} of {int(n)} communities (rank interval "
-                         f"{rank_text(u['rank_p05'], u['rank_p95'], lang='en').removeprefix('rank ')})")
+            text = f"In {res.year} the Linli Index of {name} is {value} (5–95 % band when the weights vary: {lo}–{hi})"
+            if ranked:
+                r = int(u["rank"])
+                text += f", rank {r} of {int(n)} communities"
+                if not _missing(u.get("rank_kept_pct")):
+                    text += f"; {_kept(u['rank_kept_pct'])} % of {draws:,} simulations keep it {_ordinal(r)}"
+                text += (f" (rank interval "
+                         f"{rank_text(u['rank_low'], u['rank_high'], lang='en').removeprefix('rank ')})")
+            elif res.unit_type == "zone":
+                text += "; the zone is shown beside its communities, not ranked among them"
             text += "."
     if res.unit_type == "zone":
         text += _order_text(res, lang)
@@ -1001,7 +1111,9 @@ def wushe_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
     """Return the five-society linkage of the unit, baseline year → report year.
 
     Columns: indicator, baseline value, value now, annual growth (the CAGR of the
-    progress frame), progress status, and the zone's value now (a community's report).
+    value itself, :func:`linli.progress.growth_rate`, also for the counts shown as
+    context), progress status (scored indicators; "不计分" / "not scored" for
+    context), and the zone's value now (a community's report).
 
     Examples
     --------
@@ -1009,8 +1121,8 @@ def wushe_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
     >>> t = wushe_table(_example_results())
     >>> t.columns.tolist()
     ['指标', '2022年（基线）', '2024年', '年均增长', '进展', '示范街道2024年']
-    >>> t.iloc[1].tolist()
-    ['注册志愿者数（人）', '1010', '1425', '+18.8%', '显著进展', '6339']
+    >>> t.iloc[1].tolist()  # (1425 ÷ 1010)^(1/2) − 1 = 18.8 %; a count is context
+    ['注册志愿者数（人）', '1010', '1425', '+18.8%', '不计分', '6339']
     """
     _check_lang(lang)
     cat = _catalogue()
@@ -1021,16 +1133,24 @@ def wushe_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
     prog = _by_indicator(res.progress, res.unit_id)
     rows = []
     ids = list(WUSHE_INDICATORS) + [i.id for i in cat.in_dimension("wushe") if i.id not in WUSHE_INDICATORS]
+    years = res.year - res.baseline_year
     for ind_id in ids:
         ind = cat.by_id[ind_id]
         u = ind.unit.en
         p = prog.loc[ind_id].to_dict() if ind_id in prog.index else {}
+        x0 = base["value"].get(ind_id, np.nan) if len(base) else np.nan
+        x1 = now["value"].get(ind_id, np.nan) if len(now) else np.nan
+        growth = growth_rate(x0, x1, years=years)[()] if years > 0 else np.nan
+        if not ind.scored:
+            status = label("not_scored", lang=lang)
+        else:
+            status = label(str(p["status"]), lang=lang) if not _missing(p.get("status")) else DASH
         rows.append([
             indicator_name(ind_id, lang=lang, unit=True),
-            format_value(base["value"].get(ind_id, np.nan) if len(base) else np.nan, unit=u, lang=lang),
-            format_value(now["value"].get(ind_id, np.nan) if len(now) else np.nan, unit=u, lang=lang),
-            _pct(p.get("cagr"), lang),
-            label(str(p["status"]), lang=lang) if not _missing(p.get("status")) else DASH,
+            format_value(x0, unit=u, lang=lang),
+            format_value(x1, unit=u, lang=lang),
+            _pct(growth, lang),
+            status,
             format_value(zone["value"].get(ind_id, np.nan) if len(zone) else np.nan, unit=u, lang=lang),
         ])
     columns = [
@@ -1138,38 +1258,193 @@ def dimension_scores_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFram
 
 
 def ranking_table(res: UnitResults, *, lang: str = "zh", highlight: str | None = None) -> pd.DataFrame:
-    """Return the communities ranked by the Linli Index, with band and rank interval.
+    """Return the communities ranked by the Linli Index, with band and rank interval, and
+    the zone beside them, not ranked.
 
-    Sorted by the baseline rank (ties by id); ``highlight`` marks a community's row
-    (the ``_highlight`` display hint).
+    Communities are sorted by the headline rank (ties by id); the zone (of a zone's
+    results) comes last, marked as the zone, with its index and band and no rank.
+    ``highlight`` marks a community's row (the ``_highlight`` display hint).
 
     Examples
     --------
     >>> from linli.summary import _example_zone
     >>> t = ranking_table(_example_zone(), highlight="jia")
     >>> t.columns.tolist()
-    ['排名', '社区', '邻里指数', '5%–95%区间', '中位数', '排名区间（5%–95%）', '_highlight']
-    >>> t.iloc[1, :6].tolist(), t["_highlight"].tolist()
-    (['2', '甲社区', '57.4', '40.1–60.2', '55.0', '第1–2名'], [False, True])
+    ['排名', '社区', '邻里指数', '指数区间（5%–95%）', '排名区间（5%–95%）', '保持该排名', '_highlight']
+    >>> t.iloc[1, :6].tolist()
+    ['2', '甲社区', '57.4', '55.9–58.6', '第1–2名（中位数第2名）', '83%']
+    >>> t.iloc[2, :6].tolist(), t["_highlight"].tolist()
+    (['—', '示范街道（实验区）', '66.0', '64.9–66.6', '不参与排名', '—'], [False, True, False])
     """
     _check_lang(lang)
     ids = set(_communities(res))
     unc = res.uncertainty
-    rows = unc[(unc["year"] == res.year) & unc["unit_id"].astype(str).isin(ids)].copy()
+    now = unc[unc["year"] == res.year]
+    rows = now[now["unit_id"].astype(str).isin(ids)].copy()
     rows["_rank"] = pd.to_numeric(rows["rank"], errors="coerce")
     rows = rows.sort_values(["_rank", "unit_id"], na_position="last")
+    if res.unit_type == "zone":
+        rows = pd.concat([rows, now[now["unit_id"].astype(str) == res.unit_id]], ignore_index=True)
     names = unit_names(res.units, lang=lang)
-    out = pd.DataFrame({
-        label("rank", lang=lang): [DASH if _missing(r) else str(int(r)) for r in rows["rank"]],
-        label("community", lang=lang): [names.get(str(u), str(u)) for u in rows["unit_id"]],
-        label("index", lang=lang): [_score(v, lang) for v in rows["index"]],
-        label("band", lang=lang): [DASH if _missing(a) else f"{_score(a, lang)}–{_score(b, lang)}"
-                                   for a, b in zip(rows["index_p05"], rows["index_p95"], strict=True)],
-        label("median", lang=lang): [_score(v, lang) for v in rows["index_median"]],
-        label("rank_interval", lang=lang): [rank_text(a, b, lang=lang)
-                                            for a, b in zip(rows["rank_p05"], rows["rank_p95"], strict=True)],
-    })
+    records = []
+    for r in rows.to_dict(orient="records"):
+        uid = str(r["unit_id"])
+        is_zone = str(r.get("unit_type")) == "zone"
+        records.append({
+            label("rank", lang=lang): DASH if _missing(r["rank"]) else str(int(r["rank"])),
+            label("community", lang=lang): label("zone_mark", lang=lang, name=names.get(uid, uid)) if is_zone
+            else names.get(uid, uid),
+            label("index", lang=lang): _score(r["index"], lang),
+            label("band", lang=lang): _band_text(r, lang, median=False),
+            label("rank_interval", lang=lang): label("not_ranked", lang=lang) if is_zone else _interval_text(r, lang),
+            label("rank_kept", lang=lang): DASH if _missing(r.get("rank_kept_pct")) else f"{_kept(r['rank_kept_pct'])}%",
+        })
+    columns = [label(k, lang=lang) for k in ("rank", "community", "index", "band", "rank_interval", "rank_kept")]
+    out = pd.DataFrame(records, columns=columns)
     return _with_highlight(out, [str(u) == highlight for u in rows["unit_id"]])
+
+
+def ranking_note(*, lang: str = "zh") -> str:
+    """Return the note under the index figure and the ranking table (the Monte Carlo settings filled in).
+
+    Examples
+    --------
+    >>> "±25%" in ranking_note() and "1000次模拟" in ranking_note()
+    True
+    """
+    mc = _monte_carlo()
+    draws = str(mc.draws) if lang == "zh" else f"{mc.draws:,}"
+    return label("n_ranking", lang=lang, draws=draws, jitter=f"{mc.weight_perturbation * 100:g}")
+
+
+def _input_label(name: str, lang: str) -> str:
+    return label(f"input_{name}", lang=lang)
+
+
+def _effect(value: Any, low: Any, high: Any, lang: str) -> str:
+    """``0.62（0.55–0.70）`` / ``0.62 (0.55–0.70)``; — when missing.
+
+    An interval whose lower end is negative reads ``−0.11至0.28`` / ``−0.11 – 0.28``,
+    so that the minus sign and the dash are not read together.
+    """
+    if _missing(value):
+        return DASH
+    text = _number(value, lang, 2)
+    if not _missing(low):
+        sep = "–" if float(low) >= 0 else ("至" if lang == "zh" else " – ")
+        interval = f"{_number(low, lang, 2)}{sep}{_number(high, lang, 2)}"
+        text += f"（{interval}）" if lang == "zh" else f" ({interval})"
+    return text
+
+
+def _drivers(res: UnitResults) -> pd.DataFrame:
+    """The rank sensitivity rows of the report year's communities, in report order."""
+    sens = res.rank_sensitivity
+    if sens is None or sens.empty:
+        return pd.DataFrame(columns=["unit_id", "input"])
+    order = {u: k for k, u in enumerate(_communities(res))}
+    rows = sens[(sens["year"] == res.year) & sens["unit_id"].astype(str).isin(order)].copy()
+    rows["_unit"] = rows["unit_id"].astype(str).map(order)
+    rows["_input"] = rows["input"].astype(str).map({n: k for k, n in enumerate(_INPUTS)})
+    return rows.sort_values(["_unit", "_input"])
+
+
+def drivers_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
+    """Return which choice drives each community's rank: the sensitivity indices.
+
+    One row per community and choice (normalisation, aggregation, dimension weights):
+    the first-order and the total-effect index with their bootstrap 5–95 % intervals
+    (:func:`linli.index.rank_sensitivity`). A community whose rank never moves has
+    one row that says so.
+
+    Examples
+    --------
+    >>> from linli.summary import _example_zone
+    >>> t = drivers_table(_example_zone())
+    >>> t.columns.tolist()
+    ['社区', '选择', '一阶效应（5%–95%）', '总效应（5%–95%）']
+    >>> t.iloc[0].tolist()
+    ['甲社区', '标准化方法', '0.70（0.55–0.85）', '0.90（0.80–1.00）']
+    >>> t.iloc[2].tolist()  # the community's name on its first row only
+    ['', '维度权重', '0.00（−0.02至0.02）', '0.02（0.01–0.03）']
+    """
+    _check_lang(lang)
+    names = unit_names(res.units, lang=lang)
+    rows = []
+    for _, group in _drivers(res).groupby("_unit", sort=True):
+        unit = str(group["unit_id"].iloc[0])
+        name = names.get(unit, unit)
+        if not (group["rank_variance"] > 0).any():
+            same = "在所有模拟中均为同一名次" if lang == "zh" else "the same rank in every run"
+            rows.append([name, same, DASH, DASH])
+            continue
+        for k, r in enumerate(group.to_dict(orient="records")):
+            rows.append([
+                name if k == 0 else "",
+                _input_label(str(r["input"]), lang),
+                _effect(r["first_order"], r["first_order_low"], r["first_order_high"], lang),
+                _effect(r["total_effect"], r["total_effect_low"], r["total_effect_high"], lang),
+            ])
+    columns = [label(k, lang=lang) for k in ("community", "choice", "first_order", "total_effect")]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def drivers_text(res: UnitResults, *, lang: str = "zh") -> str:
+    """Return, per community, the rank interval and the choice that drives it most, in words.
+
+    The main driver is the choice with the largest total effect.
+
+    Examples
+    --------
+    >>> from linli.summary import _example_zone
+    >>> print(drivers_text(_example_zone()))
+    - **甲社区**：排名在第1–2名之间变化，主要取决于标准化方法（总效应0.90）。
+    - **乙社区**：排名在第1–2名之间变化，主要取决于标准化方法（总效应0.90）。
+    """
+    _check_lang(lang)
+    names = unit_names(res.units, lang=lang)
+    lines = []
+    for _, group in _drivers(res).groupby("_unit", sort=True):
+        unit = str(group["unit_id"].iloc[0])
+        name = names.get(unit, unit)
+        u = _one(res.uncertainty, unit, res.year)
+        moves = (group["rank_variance"] > 0).any()
+        if not moves:
+            r = u.get("rank")
+            rank = "" if _missing(r) else (f"第{int(r)}名" if lang == "zh" else f"rank {int(r)}")
+            lines.append(f"- **{name}**：在所有模拟中均为{rank}，这些选择不改变它的排名。" if lang == "zh"
+                         else f"- **{name}**: {rank} in every run; these choices do not move it.")
+            continue
+        top = group.loc[group["total_effect"].astype(float).idxmax()]
+        driver = _input_label(str(top["input"]), lang)
+        effect = _number(top["total_effect"], lang, 2)
+        lo, hi = u.get("rank_low"), u.get("rank_high")
+        if _missing(lo):
+            span = ""
+        elif int(lo) == int(hi):
+            span = (f"排名多为第{int(lo)}名，偶有变化" if lang == "zh" else f"rank {int(lo)} in most runs; what moves it")
+        else:
+            span = (f"排名在第{int(lo)}–{int(hi)}名之间变化" if lang == "zh"
+                    else f"rank moves between {int(lo)} and {int(hi)}")
+        if lang == "zh":
+            lines.append(f"- **{name}**：{span}，主要取决于{driver}（总效应{effect}）。")
+        else:
+            lines.append(f"- **{name}**: {span}, driven mainly by the {driver} (total effect {effect}).")
+    return "\n".join(lines)
+
+
+def drivers_note(*, lang: str = "zh") -> str:
+    """Return the note under :func:`drivers_table` (how to read the indices, the settings filled in).
+
+    Examples
+    --------
+    >>> "Jansen 1999" in drivers_note(lang="en")
+    True
+    """
+    mc = _monte_carlo()
+    draws = str(mc.draws) if lang == "zh" else f"{mc.draws:,}"
+    return label("n_drivers", lang=lang, draws=draws, bootstrap=str(mc.bootstrap) if lang == "zh"
+                 else f"{mc.bootstrap:,}")
 
 
 def sensitivity_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
@@ -1311,6 +1586,28 @@ def claims_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def claims_html(res: UnitResults, *, lang: str = "zh") -> str:
+    """Return the claims section's body: the checked figures with their note, a note that
+    there is nothing to check, or — when the claims file could not be read — why.
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> from linli.summary import _example_results
+    >>> res = _example_results()
+    >>> bad = dataclasses.replace(res, meta={**res.meta, "claims_error": "published_claims.yaml: not valid YAML (line 3)"},
+    ...                           claims=res.claims.iloc[0:0])
+    >>> claims_html(bad, lang="en")
+    '<p class="linli-note">The published-figures file published_claims.yaml could not be read, so no figure was checked (the rest of the report is unaffected). Why: published_claims.yaml: not valid YAML (line 3)</p>'
+    """
+    _check_lang(lang)
+    reason = res.meta.get("claims_error")
+    if not _missing(reason) and str(reason):
+        return note("n_claims_unreadable", lang=lang, reason=str(reason))
+    return to_html(claims_table(res, lang=lang), note=label("n_claims", lang=lang),
+                   empty=label("n_claims_none", lang=lang))
+
+
 # -------------------------------------------------------- method, provenance
 
 
@@ -1443,13 +1740,23 @@ def method_text(*, lang: str = "zh") -> str:
             f"**指标**：{len(cat.indicators)}项指标，分为概况（仅作参考）和六个计分维度，共{n_scored}项计分指标，"
             "定义见指标目录。实验区的数值由各社区的原始记录汇总计算（分子、分母分别相加），不是社区百分比的平均。"
             "缺少数据或分母为0时记为缺失并说明原因，不按0处理。",
+            "**只对与规模无关的指标计分**：计分指标都是比例、每千人或每万人的比率、人均量或中位数，"
+            "从不使用原始计数——计数随社区规模增长，会让大社区仅因规模大而排在小社区前面，也会让实验区"
+            "仅因是各社区之和而高于它的每一个社区。社会组织数、志愿者数等计数仍作为参考指标列出，并用于"
+            "核对公开报道。检验标准：由k个完全相同的社区组成的实验区，每项计分指标、各维度得分和邻里指数"
+            "都与其中一个社区相同。五社联动的人均比率以常住人口为分母（与公开的志愿者占比一致），其余以实有人口为分母。",
             "**标准化**：每项计分指标按固定阈值换算为0–100分：得分 = (数值 − 下限) ÷ (上限 − 下限) × 100，"
             "并截断在0–100之间；“越低越好”的指标反向计算。阈值及其依据见指标目录，各年份可比。",
             "**维度得分与邻里指数**：维度得分为该维度可用指标得分的算术平均；邻里指数为六个维度得分的"
-            "加权平均（默认等权）。少于4个维度有得分时不计算指数。",
-            f"**不确定性**：蒙特卡洛模拟{mc.draws}次（随机种子{mc.seed}，结果可重复）。每次随机选择标准化方法"
-            "（固定阈值、最小–最大值、z分数）和聚合方法（算术平均、几何平均），并将各维度权重在"
-            f"±{jitter}%范围内随机扰动后重新归一。报告指数的中位数、5%–95%区间以及排名区间。",
+            "加权平均（默认等权）。少于4个维度有得分时不计算指数。实验区的指数由其汇总数值按同样方法计算，"
+            "与各社区并列展示，但不参与排名。",
+            f"**不确定性**：蒙特卡洛模拟{mc.draws}次（随机种子{mc.seed}，结果可重复），回答三个问题。"
+            f"指数有多确定？只让各维度权重在±{jitter}%内随机变化并重新归一（标准化与聚合方法不变），"
+            "指数的5%–95%区间即“指数区间”；其他标准化方法和几何平均会把指数放到另一种尺度上，不混入这一区间。"
+            "排名有多确定？同时随机选择标准化方法（固定阈值、最小–最大值、z分数）、聚合方法（算术平均、几何平均）"
+            "并扰动权重，给出排名的中位数、5%–95%区间，以及仍保持基准排名的模拟所占比例。"
+            "哪种选择影响排名？用方差敏感性指数衡量三种选择对每个社区排名波动的贡献：一阶效应（Saltelli 2010）"
+            f"为单独造成的比例，总效应（Jansen 1999）为单独及与其他选择共同造成的比例，{mc.bootstrap}次自助抽样给出区间。",
             "**敏感性**：依次去掉一个维度（其余权重重新归一），观察排名的变化。",
             "**进展状态**：比较基线年与评估年之间的年均复合增长率（CAGR）。有目标时，计算实际增速与按期达标"
             f"所需增速之比：≥{th.ratio_substantial:g}为显著进展，{th.ratio_moderate:g}–{th.ratio_substantial:g}为中等进展，"
@@ -1469,16 +1776,33 @@ def method_text(*, lang: str = "zh") -> str:
             f"dimensions, {n_scored} of them scored, as the indicator catalogue defines them. Zone values "
             "pool the communities' records (numerators and denominators summed), never averaging community "
             "percentages. A value whose data are absent or whose denominator is 0 is missing, with the reason, never 0.",
+            "**Only size-free indicators are scored**: every scored indicator is a share, a rate per 1,000 or "
+            "10,000 residents, a per-person mean or a median — never a raw count, which grows with a community's "
+            "size and would rank a big community above a small one for being big, and a zone above every one of "
+            "its communities for being their sum. Counts (organisations, volunteers …) are still shown as context "
+            "and checked against published figures. The test: a zone made of k identical communities has the same "
+            "value on every scored indicator, the same dimension scores and the same index as one of them. "
+            "Per-resident rates of the five-society linkage divide by the resident population (those living "
+            "there), as the published volunteer share does; the others by registered residents.",
             "**Normalisation**: each scored indicator becomes a 0–100 score on fixed goalposts: "
             "score = (value − lower) ÷ (upper − lower) × 100, clipped to 0–100, reversed where lower is "
             "better. The goalposts and their rationale are in the catalogue; scores compare across years.",
             "**Dimension scores and the Linli Index**: a dimension's score is the arithmetic mean of its "
             "available indicator scores; the index is the weighted mean of the six dimension scores (equal "
-            "weights by default). With fewer than 4 dimensions scored there is no index.",
-            f"**Uncertainty**: {mc.draws:,} seeded Monte Carlo draws (seed {mc.seed}, so repeatable). Each draw "
-            "picks a normalisation (goalposts, min–max, z-score) and an aggregation (arithmetic, geometric "
-            f"mean), and varies every dimension weight within ±{jitter} % before renormalising. The report "
-            "gives the median index, its 5th–95th percentile band and the rank interval.",
+            "weights by default). With fewer than 4 dimensions scored there is no index. The zone's index is "
+            "computed from its pooled values in the same way; the zone is shown beside its communities, not "
+            "ranked among them.",
+            f"**Uncertainty**: {mc.draws:,} seeded Monte Carlo draws (seed {mc.seed}, so repeatable) answer three "
+            "questions. How sure is the score? Only the dimension weights vary, each within "
+            f"±{jitter} % and renormalised, with the normalisation and aggregation unchanged: the 5th–95th "
+            "percentiles of the index are its band. Other normalisations and the geometric mean put the index "
+            "on other scales, so they never enter the band. How sure is the rank? The normalisation (goalposts, "
+            "min–max, z-score), the aggregation (arithmetic, geometric mean) and the weights vary together: the "
+            "median rank, its 5th–95th percentile interval and the share of draws that keep the headline rank. "
+            "Which choice drives the ranks? Variance-based sensitivity indices of each community's rank to the "
+            "three choices: the first-order index (Saltelli 2010) is the share of the rank's variation a choice "
+            "causes alone, the total effect (Jansen 1999) the share it is involved in, with intervals from "
+            f"{mc.bootstrap:,} bootstrap resamples.",
             "**Sensitivity**: each dimension left out in turn (the other weights renormalised), and the change in rank.",
             "**Progress**: the compound annual growth rate (CAGR) from the baseline year to the assessment "
             "year. With a target, the ratio of the observed rate to the rate needed to reach the target in "
@@ -1677,7 +2001,7 @@ def trend_options(res: UnitResults, ledger: str, *, lang: str = "zh") -> dict[st
 # ------------------------------------------------------------------ HTML
 
 
-_NUMERIC = re.compile(r"^[\d\s.,%+\-−–—→±()（）]+$")
+_NUMERIC = re.compile(r"^[\d\s.,%+\-−–—→±()（）至]+$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
@@ -1789,7 +2113,7 @@ def record(res: UnitResults) -> dict[str, Any]:
     --------
     >>> from linli.summary import _example_results
     >>> record(_example_results())
-    {'unit_id': 'jia', 'unit_type': 'community', 'year': 2024, 'index': 57.352852, 'rank': 2, 'n_indicators': 9}
+    {'unit_id': 'jia', 'unit_type': 'community', 'year': 2024, 'index': 57.352852, 'rank': 2, 'n_indicators': 10}
     """
     i = _one(res.index, res.unit_id, res.year)
     n = len(_rows(res.indicators, res.unit_id, res.year))
@@ -1823,13 +2147,13 @@ def _example_results(unit_id: str = "jia") -> UnitResults:
                         "ci_low": lo, "ci_high": hi, "reason": reason})
         return out
 
-    zone_rows = {"households": 25000.0, "age_65_plus_pct": 18.0, "volunteers": 6339.0,
+    zone_rows = {"households": 25000.0, "age_65_plus_pct": 18.0, "volunteers": 6339.0, "volunteer_share_pct": 25.5,
                  "disputes_per_1k_households": 40.0, "mediation_success_pct": 94.0,
                  "overall_satisfied_pct": 80.0, "life_circle_500m_pct": 95.0}
     indicators = pd.DataFrame(
-        ind("jia", "community", 2022, {"volunteers": 1010.0})
+        ind("jia", "community", 2022, {"volunteers": 1010.0, "volunteer_share_pct": 16.0})
         + ind("jia", "community", 2024, {
-            "households": 2402.0, "age_65_plus_pct": 16.904177, "volunteers": 1425.0,
+            "households": 2402.0, "age_65_plus_pct": 16.904177, "volunteers": 1425.0, "volunteer_share_pct": 25.0,
             "disputes_per_1k_households": 49.125729, "mediation_success_pct": 95.652174,
             "mediation_median_days": (math.nan, None, None, "no resolved and closed cases received in 2024"),
             "overall_satisfied_pct": (82.31, 76.12, 87.04), "life_circle_500m_pct": 92.0,
@@ -1839,26 +2163,27 @@ def _example_results(unit_id: str = "jia") -> UnitResults:
     indicators = indicators.astype({"unit_id": "string", "unit_type": "string", "indicator": "string",
                                     "reason": "string"})
     scores = pd.DataFrame({"unit_id": "jia", "unit_type": "community", "year": 2024,
-                           "indicator": ["mediation_success_pct", "volunteers"], "dimension": ["lin_he", "wushe"],
+                           "indicator": ["mediation_success_pct", "volunteer_share_pct"],
+                           "dimension": ["lin_he", "wushe"],
                            "score": [95.652174, 100.0]})
     dims = {"wushe": 60.071125, "lin_zhi": 65.332144, "lin_he": 65.2831, "lin_zhu": 41.69589,
             "lin_le": 47.563544, "satisfaction": 64.171311}
     index = pd.DataFrame([
         {"unit_id": "jia", "unit_type": "community", "year": 2024, **dims, "index": 57.352852, "rank": 2},
         {"unit_id": "model", "unit_type": "zone", "year": 2024, **{k: v + 10 for k, v in dims.items()},
-         "index": 65.962341, "rank": 1},
-    ])
+         "index": 65.962341, "rank": pd.NA},
+    ]).astype({"rank": "Int64"})
     uncertainty = pd.DataFrame([
-        {"unit_id": "jia", "unit_type": "community", "year": 2024, "index": 57.352852, "rank": 2,
-         "index_median": 55.0, "index_p05": 40.1, "index_p95": 60.2, "rank_median": 2, "rank_p05": 1,
-         "rank_p95": 2, "n_ranked": 2},
-        {"unit_id": "model", "unit_type": "zone", "year": 2024, "index": 65.962341, "rank": 1,
-         "index_median": 65.8, "index_p05": 64.9, "index_p95": 66.6, "rank_median": 1, "rank_p05": 1,
-         "rank_p95": 1, "n_ranked": 1},
-    ])
+        {"unit_id": "jia", "unit_type": "community", "year": 2024, "index": 57.352852, "index_low": 55.9,
+         "index_median": 57.3, "index_high": 58.6, "rank": 2, "rank_median": 2, "rank_low": 1, "rank_high": 2,
+         "rank_kept_pct": 83.0, "n_ranked": 2},
+        {"unit_id": "model", "unit_type": "zone", "year": 2024, "index": 65.962341, "index_low": 64.9,
+         "index_median": 65.8, "index_high": 66.6, "rank": pd.NA, "rank_median": pd.NA, "rank_low": pd.NA,
+         "rank_high": pd.NA, "rank_kept_pct": np.nan, "n_ranked": 0},
+    ]).astype({c: "Int64" for c in ("rank", "rank_median", "rank_low", "rank_high")})
     progress = pd.DataFrame([
-        {"unit_id": "jia", "unit_type": "community", "indicator": "volunteers", "baseline": 1010.0,
-         "value": 1425.0, "cagr": 0.187809, "status": "substantial_progress", "target_met": pd.NA,
+        {"unit_id": "jia", "unit_type": "community", "indicator": "volunteer_share_pct", "baseline": 16.0,
+         "value": 25.0, "cagr": 0.25, "status": "substantial_progress", "target_met": pd.NA,
          "vs_benchmark": None},
         {"unit_id": "jia", "unit_type": "community", "indicator": "mediation_success_pct", "baseline": 90.0,
          "value": 95.652174, "cagr": 0.03, "status": "substantial_progress", "target_met": pd.NA,
@@ -1899,7 +2224,8 @@ def _example_results(unit_id: str = "jia") -> UnitResults:
         unit={"unit_id": "jia", "unit_type": "community", "name_zh": "甲社区", "name_en": "Jia",
               "brand": "lin_he", "zone_id": "model"},
         community_ids=("jia",), meta=meta, units=units, indicators=indicators, scores=scores, index=index,
-        uncertainty=uncertainty, sensitivity=pd.DataFrame(columns=["unit_id", "year", "dimension"]),
+        uncertainty=uncertainty, rank_sensitivity=pd.DataFrame(columns=["unit_id", "unit_type", "year", "input"]),
+        sensitivity=pd.DataFrame(columns=["unit_id", "year", "dimension"]),
         progress=progress, claims=claims, provenance=provenance, quarantine=quarantine, results_dir=Path("."),
     )
 
@@ -1920,9 +2246,20 @@ def _example_zone() -> UnitResults:
                                                  "lin_le": 60.0, "satisfaction": 61.0, "index": 61.0,
                                                  "rank": 1}])], ignore_index=True)
     uncertainty = pd.concat([one.uncertainty, pd.DataFrame([{
-        "unit_id": "yi", "unit_type": "community", "year": 2024, "index": 61.0, "rank": 1, "index_median": 60.0,
-        "index_p05": 52.5, "index_p95": 64.0, "rank_median": 1, "rank_p05": 1, "rank_p95": 2, "n_ranked": 2}])],
+        "unit_id": "yi", "unit_type": "community", "year": 2024, "index": 61.0, "index_low": 59.5,
+        "index_median": 61.0, "index_high": 62.4, "rank": 1, "rank_median": 1, "rank_low": 1, "rank_high": 2,
+        "rank_kept_pct": 83.0, "n_ranked": 2}]).astype({c: "Int64" for c in ("rank", "rank_median", "rank_low",
+                                                                              "rank_high")})],
         ignore_index=True)
+    # two communities swap places in the same runs, so their indices are alike
+    effects = {"normalisation": (0.7, 0.55, 0.85, 0.9, 0.8, 1.0), "aggregation": (0.05, 0.0, 0.1, 0.1, 0.05, 0.15),
+               "weights": (0.0, -0.02, 0.02, 0.02, 0.01, 0.03)}
+    rank_sensitivity = pd.DataFrame(
+        [{"unit_id": u, "unit_type": "community", "year": 2024, "input": name,
+          **dict(zip(("first_order", "first_order_low", "first_order_high", "total_effect", "total_effect_low",
+                      "total_effect_high"), values, strict=True)), "rank_variance": 0.14}
+         for u in ("jia", "yi") for name, values in effects.items()]
+    )
     sensitivity = pd.DataFrame(
         [{"unit_id": u, "unit_type": "community", "year": 2024, "dimension": d, "rank": r,
           "rank_without": r + s, "rank_shift": s}
@@ -1934,5 +2271,5 @@ def _example_zone() -> UnitResults:
         unit={"unit_id": "model", "unit_type": "zone", "name_zh": "示范街道", "name_en": "Model Street",
               "brand": None, "zone_id": "model"},
         units=units, indicators=pd.concat([one.indicators, yi], ignore_index=True), index=index,
-        uncertainty=uncertainty, sensitivity=sensitivity,
+        uncertainty=uncertainty, rank_sensitivity=rank_sensitivity, sensitivity=sensitivity,
     )

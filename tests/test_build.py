@@ -89,7 +89,7 @@ def test_json_numbers_equal_linli_indicators(built: dict[str, Any], tmp_path: Pa
     for unit in UNITS:
         doc = json.loads((built["year_dir"] / f"{unit}.json").read_text(encoding="utf-8"))
         got = {(unit, r["indicator"]): r["value"] for r in doc["indicators"]}
-        assert set(got) == {k for k in expected if k[0] == unit} and len(got) == 42
+        assert set(got) == {k for k in expected if k[0] == unit} and len(got) == 49  # catalogue v2: 49 indicators
         for key, value in got.items():
             if math.isnan(expected[key]):
                 assert value is None, key
@@ -146,7 +146,7 @@ def test_chinese_report_names_indicators_never_ids(built: dict[str, Any]) -> Non
 def test_executed_notebook_records_its_unit(built: dict[str, Any]) -> None:
     nb = nbformat.read(built["year_dir"] / "c0002.ipynb", as_version=4)
     record = nb.cells[-1].outputs[0]["data"]["text/plain"]
-    assert "'unit_id': 'c0002'" in record and "'year': 2024" in record and "'n_indicators': 42" in record
+    assert "'unit_id': 'c0002'" in record and "'year': 2024" in record and "'n_indicators': 49" in record
     doc = json.loads((built["year_dir"] / "c0002.json").read_text(encoding="utf-8"))
     assert f"'index': {doc['index'][0]['index']!r}" in record  # the same number as the unit's JSON
 
@@ -265,3 +265,28 @@ def test_browser_opens_index_and_report_with_no_failed_request(built: dict[str, 
 def test_chromium_is_installed() -> None:
     # the report's PDF export and this test both need it; set-up installs it
     assert shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def test_unreadable_claims_file_does_not_stop_the_build(built: dict[str, Any], tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(built["raw"], raw)
+    (raw / "published_claims.yaml").write_text("claims:\n  - {id: [\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(["build", "--data-dir", str(raw), "--out", str(out), "--format", "html", "--units", "c0001", "-q"])
+    assert code == 0
+    page = (out / "2024" / "c0001.html").read_text(encoding="utf-8")
+    # the report is built, and its claims section says the file could not be read, and why
+    assert "公开数据文件 published_claims.yaml 无法读取" in page
+    assert "not valid YAML (line 3)" in page
+    meta = json.loads((out / "2024" / "data" / "build.json").read_text(encoding="utf-8"))
+    assert meta["claims_error"].startswith("published_claims.yaml: not valid YAML (line 3)")
+
+
+def test_unit_json_carries_the_band_the_rank_interval_and_what_drives_it(built: dict[str, Any]) -> None:
+    doc = json.loads((built["year_dir"] / "c0001.json").read_text(encoding="utf-8"))
+    (unc,) = doc["uncertainty"]
+    assert unc["index_low"] <= unc["index"] <= unc["index_high"]  # the band varies the weights only
+    assert unc["rank"] in (1, 2) and 0 <= unc["rank_kept_pct"] <= 100
+    assert [r["input"] for r in doc["rank_sensitivity"]] == ["normalisation", "aggregation", "weights"]
+    zone = json.loads((built["year_dir"] / "zone.json").read_text(encoding="utf-8"))
+    assert zone["uncertainty"][0]["rank"] is None and zone["rank_sensitivity"] == []  # the zone is not ranked

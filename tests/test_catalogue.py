@@ -1,4 +1,4 @@
-"""Tests of the indicator catalogue: content against INDICATORS.md, validation, docs."""
+"""Tests of the indicator catalogue: content (v2), validation, docs."""
 
 from __future__ import annotations
 
@@ -15,14 +15,18 @@ from linli.indicators.catalogue import CatalogueError
 ROOT = Path(__file__).resolve().parents[1]
 YAML = ROOT / "linli" / "indicators" / "catalogue.yaml"
 
-#: The indicators of INDICATORS.md (v1), in its order, with their directions.
+#: The indicators of the v2 catalogue, in order, with their directions: raw counts are
+#: context, and the seven v2 rates are scored in their place.
 EXPECTED = [
     ("residents", "profile", "context"), ("households", "profile", "context"),
     ("age_65_plus_pct", "profile", "context"), ("mediation_cases", "profile", "context"),
     ("culture_events", "profile", "context"),
-    ("social_orgs", "wushe", "up"), ("volunteers", "wushe", "up"), ("charity_resources", "wushe", "up"),
+    ("social_orgs", "wushe", "context"), ("social_orgs_per_10k", "wushe", "up"),
+    ("volunteers", "wushe", "context"),
+    ("charity_resources", "wushe", "context"), ("charity_resources_per_10k", "wushe", "up"),
     ("social_workers_per_10k", "wushe", "up"), ("volunteer_share_pct", "wushe", "up"),
-    ("volunteer_teams", "wushe", "up"), ("volunteer_activities", "wushe", "up"),
+    ("volunteer_teams", "wushe", "context"), ("volunteer_teams_per_10k", "wushe", "up"),
+    ("volunteer_activities", "wushe", "context"), ("volunteer_activities_per_1k", "wushe", "up"),
     ("volunteer_hours_per_volunteer", "wushe", "up"),
     ("party_branch_compounds_pct", "lin_zhi", "up"), ("owners_committee_compounds_pct", "lin_zhi", "up"),
     ("renovated_households_pct", "lin_zhi", "up"), ("requests_per_1k_households", "lin_zhi", "context"),
@@ -30,11 +34,12 @@ EXPECTED = [
     ("request_satisfied_pct", "lin_zhi", "up"),
     ("disputes_per_1k_households", "lin_he", "context"), ("mediation_success_pct", "lin_he", "up"),
     ("mediation_median_days", "lin_he", "down"), ("joint_mediation_pct", "lin_he", "up"),
-    ("repeat_dispute_compounds", "lin_he", "down"),
+    ("repeat_dispute_compounds", "lin_he", "context"), ("repeat_dispute_compounds_pct", "lin_he", "down"),
     ("vulnerable_reached_pct", "lin_zhu", "up"), ("vulnerable_regular_pct", "lin_zhu", "up"),
-    ("service_hours_per_vulnerable", "lin_zhu", "up"), ("volunteers_per_1k_residents", "lin_zhu", "up"),
-    ("aid_activities_per_month", "lin_zhu", "up"),
-    ("culture_events_per_month", "lin_le", "up"), ("elder_participation_rate", "lin_le", "up"),
+    ("service_hours_per_vulnerable", "lin_zhu", "up"), ("volunteers_per_1k_residents", "lin_zhu", "context"),
+    ("aid_activities_per_month", "lin_zhu", "context"), ("aid_activities_per_100_vulnerable", "lin_zhu", "up"),
+    ("culture_events_per_month", "lin_le", "context"), ("culture_events_per_1k_residents", "lin_le", "up"),
+    ("elder_participation_rate", "lin_le", "up"),
     ("service_area_per_100hh", "lin_le", "up"), ("life_circle_500m_pct", "lin_le", "up"),
     ("fitness_300m_pct", "lin_le", "up"),
     ("overall_satisfied_pct", "satisfaction", "up"), ("environment_satisfied_pct", "satisfaction", "up"),
@@ -43,11 +48,16 @@ EXPECTED = [
     ("culture_satisfied_pct", "satisfaction", "up"),
 ]
 
+#: Units of the indicators that may be scored: shares, rates and per-person means or
+#: medians. A raw count ("count", "persons", "count per month") never is.
+SIZE_FREE_UNITS = {"%", "per 10k", "per 1k", "per 100", "hours", "days", "per person",
+                   "m² per 100 households"}
+
 
 def test_indicators_follow_the_spec() -> None:
     cat = catalogue.load()
     assert [(i.id, i.dimension, i.direction) for i in cat.indicators] == EXPECTED
-    assert cat.by_id["mediation_success_pct"] is cat.indicators[21]
+    assert cat.by_id["mediation_success_pct"] is cat.indicators[25]
     for ind in cat.indicators:
         assert ind.name_zh and ind.name_en and ind.unit.zh and ind.unit.en and ind.definition
         if ind.scored:
@@ -55,8 +65,40 @@ def test_indicators_follow_the_spec() -> None:
             assert ind.goalposts.rationale
         else:
             assert ind.goalposts is None
-        if ind.unit.en == "%" and ind.id != "volunteer_share_pct":  # 0–20 %, see its rationale
+        # 0–20 % and 0–50 %: see their rationales
+        if ind.unit.en == "%" and ind.id not in ("volunteer_share_pct", "repeat_dispute_compounds_pct"):
             assert ind.goalposts is None or (ind.goalposts.lo, ind.goalposts.hi) == (0, 100)
+
+
+def test_only_size_free_indicators_are_scored() -> None:
+    cat = catalogue.load()
+    assert {i.unit.en for i in cat.scored} <= SIZE_FREE_UNITS
+    # v1 scored 35 (42 less 7 context); v2: 35 − 8 counts − volunteers_per_1k_residents + 7 rates = 33
+    assert len(cat.scored) == 33
+    # the eight v1 counts and the second volunteer rate are context now
+    for ident in ("social_orgs", "volunteers", "charity_resources", "volunteer_teams", "volunteer_activities",
+                  "repeat_dispute_compounds", "aid_activities_per_month", "culture_events_per_month",
+                  "volunteers_per_1k_residents"):
+        assert cat.by_id[ident].direction == "context"
+
+
+@pytest.mark.parametrize(
+    ("ident", "lo", "hi", "text"),
+    [
+        # v1 goalpost count per 7,000 residents, scaled to the rate's base, two significant figures
+        ("social_orgs_per_10k", 0, 29, "20 ÷ 7,000 × 10,000 = 28.6"),  # 28.57 -> 29
+        ("charity_resources_per_10k", 0, 43, "30 ÷ 7,000 × 10,000 = 42.9"),  # 42.86 -> 43
+        ("volunteer_teams_per_10k", 0, 21, "15 ÷ 7,000 × 10,000 = 21.4"),  # 21.43 -> 21
+        ("volunteer_activities_per_1k", 0, 52, "365 ÷ 7,000 × 1,000 = 52.1"),  # 52.14 -> 52
+        ("culture_events_per_1k_residents", 0, 51, "360 ÷ 7,000 × 1,000 = 51.4"),  # 30 × 12 = 360; 51.43 -> 51
+        ("repeat_dispute_compounds_pct", 0, 50, "half the compounds"),
+        ("aid_activities_per_100_vulnerable", 0, 100, "one aid activity a year per register member"),
+    ],
+)
+def test_v2_goalposts_and_their_rationale(ident: str, lo: float, hi: float, text: str) -> None:
+    g = catalogue.load().by_id[ident].goalposts
+    assert (g.lo, g.hi) == (lo, hi)
+    assert text in g.rationale and "project team" in g.rationale
 
 
 def test_dimensions_and_index_settings() -> None:
@@ -69,6 +111,7 @@ def test_dimensions_and_index_settings() -> None:
     s = cat.index_settings
     assert dict(s.weights) == dict.fromkeys(["wushe", "lin_zhi", "lin_he", "lin_zhu", "lin_le", "satisfaction"], 1.0)
     assert (s.monte_carlo.draws, s.monte_carlo.seed, s.monte_carlo.weight_perturbation) == (1000, 20240101, 0.25)
+    assert s.monte_carlo.bootstrap == 1000  # resamples of the sensitivity indices' intervals
     assert s.normalisations == ("goalposts", "minmax", "zscore") and s.normalisation == "goalposts"
     assert s.aggregations == ("arithmetic", "geometric") and s.aggregation == "arithmetic"
 
@@ -157,10 +200,10 @@ def _ind(data: dict, ident: str) -> dict:
          "indicator 'volunteers': unknown direction 'sideways'; valid: up, down, context"),
         (lambda d: _ind(d, "volunteers").update(dimension="lin_qu"),
          "unknown dimension 'lin_qu'; valid: profile, wushe"),
-        (lambda d: _ind(d, "volunteers").pop("goalposts"), "needs goalposts"),
+        (lambda d: _ind(d, "volunteer_share_pct").pop("goalposts"), "needs goalposts"),
         (lambda d: _ind(d, "residents").update(goalposts={"lo": 0, "hi": 1, "rationale": "x"}),
          "takes no goalposts"),
-        (lambda d: _ind(d, "volunteers")["goalposts"].update(lo=5, hi=5), "lo < hi"),
+        (lambda d: _ind(d, "volunteer_share_pct")["goalposts"].update(lo=5, hi=5), "lo < hi"),
         (lambda d: _ind(d, "service_area_per_100hh")["target"].update(comparison="gte"),
          "unknown comparison 'gte'; valid: gt, ge, lt, le, eq"),
         (lambda d: _ind(d, "mediation_success_pct")["target"].update(kind="goal"),

@@ -382,3 +382,35 @@ def test_unreadable_files(tmp_path: Path) -> None:
         cl.load_claims(_write(tmp_path, "claims:\n  - {id: [\n"))
     with pytest.raises(LinliError):
         cl.load_claims(_write(tmp_path, "claims:\n  - {id: [\n"))
+
+
+# ------------------------------------------------------- unit_id of the one zone
+
+NO_UNIT = "  - {id: x, indicator: residents, scope: zone, year: 2024, value: 27457, comparison: eq}\n"
+
+
+def test_zone_claim_without_unit_id_is_the_one_zone(tmp_path: Path) -> None:
+    claims = cl.load_claims(_write(tmp_path, "claims:\n" + NO_UNIT))
+    assert claims[0].unit_id is None  # resolved against the data, not the file
+    out = cl.check_claims(claims, _table(ZONE_ROWS)).set_index("id")
+    # the table's one zone is renmin: its 2024 residents 27457 = 27457 → agrees
+    assert out.loc["x", ["unit_id", "observed", "verdict"]].tolist() == ["renmin", "27457", "agrees"]
+
+
+def test_zone_claim_without_unit_id_needs_exactly_one_zone(tmp_path: Path) -> None:
+    claims = cl.load_claims(_write(tmp_path, "claims:\n" + NO_UNIT))
+    two = _table([*ZONE_ROWS, ("hengbei", "zone", 2024, "residents", 1000.0)])
+    with pytest.raises(ContractError) as info:
+        cl.check_claims(claims, two)
+    message = str(info.value)
+    assert "claim 'x', field 'unit_id'" in message and "2 zones: hengbei, renmin" in message
+    assert "\n" not in message
+    communities_only = _table([("a", "community", 2024, "residents", 1.0)])
+    with pytest.raises(ContractError, match="the data has no zone"):
+        cl.check_claims(claims, communities_only)
+
+
+def test_community_claim_still_needs_unit_id(tmp_path: Path) -> None:
+    body = "claims:\n" + NO_UNIT.replace("scope: zone", "scope: community")
+    with pytest.raises(ContractError, match="field 'unit_id': is required for a community claim"):
+        cl.load_claims(_write(tmp_path, body))

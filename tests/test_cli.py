@@ -115,10 +115,10 @@ def test_indicators_file_is_the_public_format_and_byte_identical(tmp_path: Path,
     with first.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == ["unit_id", "unit_type", "year", "indicator", "value", "ci_low", "ci_high"]
-    # 4 communities + 1 zone, 3 years, 42 catalogue indicators
-    assert len(rows) == 5 * 3 * 42
+    # 4 communities + 1 zone, 3 years, 49 catalogue indicators (v2)
+    assert len(rows) == 5 * 3 * 49
     zone = {r["indicator"]: r["value"] for r in rows if r["unit_id"] == "renmin" and r["year"] == "2024"}
-    assert float(zone["residents"]) == 27457  # CLAIMS.md: 辖区实有人口27457人
+    assert float(zone["residents"]) == 27457  # the article: 辖区实有人口27457人
     import pandas as pd
 
     only_2024 = pd.read_parquet(tmp_path / "y.parquet")
@@ -131,7 +131,7 @@ def test_claims_on_the_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str], 
     with out.open(encoding="utf-8", newline="") as fh:
         rows = {r["id"]: r for r in csv.DictReader(fh)}
     assert list(next(iter(rows.values()))) == ["id", "indicator", "unit_id", "year", "claimed", "observed", "verdict"]
-    assert len(rows) == 9  # the nine figures of CLAIMS.md
+    assert len(rows) == 9  # the nine figures of published_claims.yaml
     # the demo is calibrated to the counts (data/raw/README.md) ...
     assert rows["volunteers_growth"]["observed"] == "4275 → 6339"
     assert rows["orgs_growth"]["verdict"] == "agrees"
@@ -140,3 +140,92 @@ def test_claims_on_the_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str], 
     assert rows["volunteer_share"]["observed"] == "25.5"
     printed = capsys.readouterr().out
     assert "volunteer_share" in printed and "disagrees" in printed
+
+
+# ------------------------------------------------------------------ linli index
+
+INDEX_COLUMNS = ["unit_id", "unit_type", "year", "wushe", "lin_zhi", "lin_he", "lin_zhu", "lin_le",
+                 "satisfaction", "index", "index_low", "index_median", "index_high", "rank", "rank_median",
+                 "rank_low", "rank_high", "rank_kept_pct"]
+
+
+def _run_index(data: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """``linli index`` in a process of its own."""
+    env = {"LINLI_KEY": "cli-test-key", "PATH": str(Path(sys.executable).parent)}
+    return subprocess.run(
+        [sys.executable, "-m", "linli.cli", "index", "--data-dir", str(data), "--out", str(out), *extra],
+        capture_output=True, text=True, env=env, check=False,
+    )
+
+
+def test_index_help_explains_every_column(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["index", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for column in INDEX_COLUMNS:
+        assert column in out, column
+    assert "not ranked" in out and "only the dimension weights vary" in out
+
+
+def test_index_file_is_byte_identical_between_processes(tmp_path: Path) -> None:
+    for suffix in ("csv", "parquet"):
+        first, second = tmp_path / f"a.{suffix}", tmp_path / f"b.{suffix}"
+        for out in (first, second):
+            done = _run_index(DEMO, out)
+            assert done.returncode == 0, done.stderr
+        assert first.read_bytes() == second.read_bytes(), suffix
+    import pandas as pd
+
+    table = pd.read_csv(tmp_path / "a.csv", keep_default_na=False, dtype=str)
+    assert table.columns.tolist() == INDEX_COLUMNS
+    assert pd.read_parquet(tmp_path / "a.parquet").columns.tolist() == INDEX_COLUMNS
+    # one row per unit of the last year: 4 communities, then the zone
+    assert table["unit_id"].tolist() == ["renminlu", "xiangbei", "xiangyang", "zhengyang", "renmin"]
+    assert set(table["year"]) == {"2024"}
+    zone = table[table["unit_type"] == "zone"].iloc[0]
+    assert [zone[c] for c in INDEX_COLUMNS[13:]] == ["", "", "", "", ""]  # the zone is not ranked
+    communities = table[table["unit_type"] == "community"]
+    assert sorted(communities["rank"].astype(int)) == [1, 2, 3, 4]
+
+
+def test_index_year_option_and_bad_year(tmp_path: Path, capsys: pytest.CaptureFixture[str], key_env: None) -> None:
+    out = tmp_path / "i.csv"
+    assert main(["index", "--data-dir", str(DEMO), "--year", "2022", "--out", str(out)]) == 0
+    assert {line.split(",")[2] for line in out.read_text(encoding="utf-8").splitlines()[1:]} == {"2022"}
+    capsys.readouterr()
+    assert main(["index", "--data-dir", str(DEMO), "--year", "2019", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "--year 2019" in err and "2022, 2023, 2024" in err and "Traceback" not in err
+
+
+def test_index_of_a_zone_of_two_identical_communities(tmp_path: Path) -> None:
+    from .copies import ZONE, write_copies
+
+    ids = write_copies(DEMO, tmp_path / "raw", "zhengyang", 2)
+    done = _run_index(tmp_path / "raw", tmp_path / "index.csv")
+    assert done.returncode == 0, done.stderr
+    with (tmp_path / "index.csv").open(encoding="utf-8", newline="") as fh:
+        rows = {r["unit_id"]: r for r in csv.DictReader(fh)}
+    assert set(rows) == {ZONE, *ids}
+    zone = float(rows[ZONE]["index"])
+    for cid in ids:
+        # the same index, the same dimension scores (to 1e-9): the zone is the community twice
+        assert float(rows[cid]["index"]) == pytest.approx(zone, abs=1e-9)
+        for dim in INDEX_COLUMNS[3:9]:
+            assert float(rows[cid][dim]) == pytest.approx(float(rows[ZONE][dim]), abs=1e-9)
+        # two identical communities tie for first place in every draw
+        assert (rows[cid]["rank"], rows[cid]["rank_low"], rows[cid]["rank_high"]) == ("1", "1", "1")
+        assert rows[cid]["rank_kept_pct"] == "100.0"
+    assert rows[ZONE]["rank"] == ""
+
+
+def test_claims_on_an_unreadable_file_exits_2_with_the_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], key_env: None
+) -> None:
+    (tmp_path / "published_claims.yaml").write_text("claims:\n  - {id: [\n", encoding="utf-8")
+    assert main(["claims", "--data-dir", str(tmp_path), "--out", str(tmp_path / "c.csv")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "published_claims.yaml: not valid YAML (line 3)" in err

@@ -227,8 +227,9 @@ def test_ranks_per_unit_type_with_ties() -> None:
     rows.append(("z", "zone", 2024, "vols", 10.0))
     out = ix.linli_index(_long(rows), SPEC, min_dimensions=1).set_index("unit_id")
     # communities: a = c = 50 share rank 1, b (20) is 3rd, d (10) 4th ("1 1 3 4");
-    # the zone is ranked among zones only → 1
-    assert out["rank"].to_dict() == {"a": 1, "b": 3, "c": 1, "d": 4, "z": 1}
+    # the zone is shown beside its communities but never ranked (v2) → NA
+    assert out["rank"].drop("z").to_dict() == {"a": 1, "b": 3, "c": 1, "d": 4}
+    assert pd.isna(out.loc["z", "rank"]) and out.loc["z", "index"] == pytest.approx(5.0)  # 10 ÷ 200
 
 
 def test_year_filter(three_dims: pd.DataFrame) -> None:
@@ -346,9 +347,12 @@ def test_spec_from_catalogue_dicts_and_objects() -> None:
 
 
 def test_settings_feed_uncertainty(three_dims: pd.DataFrame) -> None:
-    settings = dataclasses.replace(ix.IndexSettings(), draws=20, min_dimensions=1)
-    out = ix.uncertainty(three_dims, SPEC, **dataclasses.asdict(settings))
+    settings = dataclasses.replace(ix.IndexSettings(), draws=20, min_dimensions=1, bootstrap=10)
+    out = ix.uncertainty(three_dims, SPEC, **settings.for_uncertainty())
     assert len(out) == 1
+    # every field, bootstrap included, is a keyword of rank_sensitivity (one community: no rank variance)
+    sens = ix.rank_sensitivity(three_dims, SPEC, **dataclasses.asdict(settings))
+    assert sens["input"].tolist() == list(ix.INPUTS) and (sens["rank_variance"] == 0).all()
 
 
 # ----------------------------------------------------------------------------- uncertainty
@@ -379,13 +383,17 @@ def test_uncertainty_degenerate_equals_baseline() -> None:
         weight_jitter=0.0,
         normalisations=("goalposts",),
         aggregations=("arithmetic",),
+        min_dimensions=3,  # the grid fills three dimensions
     )
-    base = ix.linli_index(long, SPEC)
+    base = ix.linli_index(long, SPEC, min_dimensions=3)
+    assert base["index"].notna().all()
     np.testing.assert_allclose(u["index_median"], base["index"])
-    np.testing.assert_allclose(u["index_p05"], base["index"])
-    np.testing.assert_allclose(u["index_p95"], base["index"])
+    np.testing.assert_allclose(u["index_low"], base["index"])
+    np.testing.assert_allclose(u["index_high"], base["index"])
     assert u["rank_median"].tolist() == base["rank"].tolist()
-    assert u["rank_p05"].tolist() == base["rank"].tolist()
+    assert u["rank_low"].tolist() == base["rank"].tolist()
+    assert u["rank_high"].tolist() == base["rank"].tolist()
+    assert (u["rank_kept_pct"] == 100.0).all()  # every draw is the headline: rank kept in all
     np.testing.assert_allclose(u["index"], base["index"])
 
 
@@ -405,8 +413,9 @@ def test_uncertainty_dominant_unit_always_first() -> None:
             (unit, "community", 2024, "branch", b),
         ]
     u = ix.uncertainty(_long(rows), SPEC, draws=200, min_dimensions=3).set_index("unit_id")
-    assert u.loc["top", ["rank_p05", "rank_median", "rank_p95"]].tolist() == [1, 1, 1]
-    assert u.loc["low", ["rank_p05", "rank_median", "rank_p95"]].tolist() == [3, 3, 3]
+    assert u.loc["top", ["rank_low", "rank_median", "rank_high"]].tolist() == [1, 1, 1]
+    assert u.loc["low", ["rank_low", "rank_median", "rank_high"]].tolist() == [3, 3, 3]
+    assert (u["rank_kept_pct"] == 100.0).all()
     assert (u["n_ranked"] == 3).all()
 
 
@@ -415,9 +424,9 @@ def test_uncertainty_same_seed_same_output() -> None:
     a = ix.uncertainty(long, SPEC, draws=100, seed=5, min_dimensions=3)
     b = ix.uncertainty(long, SPEC, draws=100, seed=5, min_dimensions=3)
     pdt.assert_frame_equal(a, b)
-    assert a["index_p95"].notna().all()
+    assert a["index_high"].notna().all()
     c = ix.uncertainty(long, SPEC, draws=100, seed=6, min_dimensions=3)
-    assert not a["index_p95"].equals(c["index_p95"])
+    assert not a["index_high"].equals(c["index_high"])
 
 
 def test_uncertainty_rejects_bad_options() -> None:
@@ -446,7 +455,103 @@ def test_uncertainty_scale_4000_units_1000_draws() -> None:
         time.perf_counter() - start < 60
     )  # vectorised: ~1 s here; a per-draw pandas loop takes minutes
     assert len(u) == n
-    assert u["rank_p95"].max() <= n
+    assert u["rank_high"].max() <= n
+
+
+def _two_dims(vols: float, success: float, unit: str = "a") -> list[tuple[str, str, int, str, float]]:
+    return [(unit, "community", 2024, "vols", vols), (unit, "community", 2024, "success", success)]
+
+
+def test_index_band_varies_the_weights_only() -> None:
+    # a: wushe 200 ÷ 200 = 100, lin_he (50 − 50) ÷ 50 = 0 → headline (100 + 0) ÷ 2 = 50.
+    # A draw weighs them f1, f2 ∈ [0.75, 1.25]: index = 100 · f1 ÷ (f1 + f2), which lies in
+    # [100 · 0.75 ÷ 2.0, 100 · 1.25 ÷ 2.0] = [37.5, 62.5]; f1 and f2 are alike, so the
+    # headline 50 is the centre of the band.
+    long = _long(_two_dims(200.0, 50.0) + _two_dims(100.0, 75.0, "b"))
+    u = ix.uncertainty(long, SPEC, draws=400, min_dimensions=1).set_index("unit_id")
+    lo, mid, hi = u.loc["a", ["index_low", "index_median", "index_high"]]
+    assert 37.5 <= lo < 50.0 < hi <= 62.5
+    assert mid == pytest.approx(50.0, abs=1.5)
+    assert u.loc["a", "index"] == pytest.approx(50.0)
+    # b: wushe 50, lin_he 50 → every weighting gives 50: the band is the point 50
+    assert u.loc["b", ["index_low", "index_median", "index_high"]].tolist() == pytest.approx([50.0] * 3)
+    # the methods sampled for the rank interval never enter the band
+    other = ix.uncertainty(long, SPEC, draws=400, min_dimensions=1, normalisations=("zscore",),
+                           aggregations=("geometric",)).set_index("unit_id")
+    pdt.assert_frame_equal(u[["index", "index_low", "index_median", "index_high"]],
+                           other[["index", "index_low", "index_median", "index_high"]])
+
+
+def test_rank_interval_and_the_share_of_draws_keeping_the_rank() -> None:
+    # one dimension (wushe, three indicators), so weights and aggregation change nothing.
+    # goalposts: a (90 + 10 + 10) ÷ 3 = 36.7 beats b (20 + 60 + 20) ÷ 3 = 33.3;
+    # min–max: a (100 + 0 + 0) ÷ 3 = 33.3 loses to b (0 + 100 + 100) ÷ 3 = 66.7.
+    spec = pd.DataFrame({"indicator": ["x1", "x2", "x3"], "dimension": "wushe", "direction": "up",
+                         "lo": 0.0, "hi": 100.0})
+    rows = [(u, "community", 2024, x, v) for u, vals in (("a", (90, 10, 10)), ("b", (20, 60, 20)))
+            for x, v in zip(("x1", "x2", "x3"), vals, strict=True)]
+    rows.append(("z", "zone", 2024, "x1", 50.0))
+    u = ix.uncertainty(_long(rows), spec, draws=1000, min_dimensions=1,
+                       normalisations=("goalposts", "minmax")).set_index("unit_id")
+    # headline (goalposts): a 1st, b 2nd; each keeps that rank exactly in the goalpost draws,
+    # about half of 1,000 (binomial sd √(1000 · ¼) ≈ 16 draws, 1.6 points)
+    assert u.loc[["a", "b"], "rank"].tolist() == [1, 2]
+    kept = u.loc["a", "rank_kept_pct"]
+    assert kept == u.loc["b", "rank_kept_pct"] and 45.0 < kept < 55.0
+    assert u.loc["a", ["rank_low", "rank_high"]].tolist() == [1, 2]
+    assert u.loc["b", ["rank_low", "rank_high"]].tolist() == [1, 2]
+    # the zone is not ranked: no rank, no interval, no share
+    assert u.loc["z", ["rank", "rank_median", "rank_low", "rank_high"]].isna().all()
+    assert math.isnan(u.loc["z", "rank_kept_pct"]) and u.loc["z", "n_ranked"] == 0
+    assert u.loc["z", "index"] == pytest.approx(50.0)  # x1 only: 50 ÷ 100
+
+
+def test_sensitivity_estimators_by_hand() -> None:
+    # one unit, N = 2 runs; input 0 changes the output, input 1 does not (f(A_B^1) = f(A))
+    y_a, y_b = np.array([[1.0, 2.0]]), np.array([[2.0, 1.0]])
+    y_ab = np.array([[[2.0, 1.0]], [[1.0, 2.0]]])
+    out = ix._sensitivity_indices(y_a, y_b, y_ab, bootstrap=0, rng=np.random.default_rng(0))
+    # V = var(1, 2, 2, 1; ddof 1) = (4 × 0.25) ÷ 3 = 1/3
+    # S_0  = mean(2 · (2 − 1), 1 · (1 − 2)) ÷ V = 0.5 ÷ (1/3) = 1.5   (Saltelli 2010)
+    # S_T0 = ((1 − 2)² + (2 − 1)²) ÷ (2 · 2 · V) = 2 ÷ (4/3) = 1.5     (Jansen 1999)
+    assert out[0, 0, 0] == pytest.approx(1.5) and out[0, 0, 3] == pytest.approx(1.5)
+    assert out[0, 1, 0] == 0.0 and out[0, 1, 3] == 0.0
+    assert out[0, 0, 6] == pytest.approx(1 / 3)
+    # a rank that never moves has V = 0: nothing to attribute
+    flat = ix._sensitivity_indices(np.ones((1, 2)), np.ones((1, 2)), np.ones((2, 1, 2)), bootstrap=5,
+                                   rng=np.random.default_rng(0))
+    assert np.isnan(flat[0, :, :6]).all() and (flat[0, :, 6] == 0).all()
+
+
+def _flip_grid() -> pd.DataFrame:
+    """Six communities whose order depends on the weights and the normalisation."""
+    return _grid(6, seed=4)
+
+
+def test_rank_sensitivity_attributes_the_rank_variance() -> None:
+    long = pd.concat([_flip_grid(), _long([("z", "zone", 2024, "vols", 100.0)])], ignore_index=True)
+    s = ix.rank_sensitivity(long, SPEC, draws=300, bootstrap=100, min_dimensions=3)
+    assert set(s["unit_id"]) == {f"c{i:03d}" for i in range(6)}  # the zone is not ranked
+    assert all(tuple(g) == ix.INPUTS for _, g in s.groupby("unit_id")["input"])
+    moved = s[s["rank_variance"] > 0]
+    assert len(moved)  # some ranks move in this grid
+    assert (moved["first_order_low"] <= moved["first_order_high"]).all()
+    assert (moved["total_effect_low"] <= moved["total_effect_high"]).all()
+    # Jansen's total effect is a mean of squares: never negative
+    assert (moved["total_effect"] >= 0).all()
+    # same seed, same numbers; another seed, another sample
+    pdt.assert_frame_equal(s, ix.rank_sensitivity(long, SPEC, draws=300, bootstrap=100, min_dimensions=3))
+    other = ix.rank_sensitivity(long, SPEC, draws=300, bootstrap=100, min_dimensions=3, seed=7)
+    assert not np.allclose(moved["total_effect"], other.loc[moved.index, "total_effect"])
+
+
+def test_rank_sensitivity_without_weight_jitter_gives_the_weights_nothing() -> None:
+    s = ix.rank_sensitivity(_flip_grid(), SPEC, draws=200, bootstrap=0, weight_jitter=0.0, min_dimensions=3)
+    weights = s[(s["input"] == "weights") & (s["rank_variance"] > 0)]
+    # f(A_B^weights) = f(A) in every run when the weights never vary: both estimators are 0
+    assert len(weights) and (weights["first_order"] == 0).all() and (weights["total_effect"] == 0).all()
+    with pytest.raises(ContractError, match="bootstrap"):
+        ix.rank_sensitivity(_flip_grid(), SPEC, bootstrap=-1)
 
 
 # ----------------------------------------------------------------------------- sensitivity
@@ -565,9 +670,37 @@ def test_uncertainty_bands_and_rank_intervals(long: pd.DataFrame, seed: int) -> 
     b = ix.uncertainty(long, SPEC, draws=60, seed=seed, min_dimensions=1)
     pdt.assert_frame_equal(a, b)  # same seed → identical output
     ok = a.dropna(subset=["index_median"])
-    assert (ok["index_p05"] <= ok["index_median"] + 1e-9).all()
-    assert (ok["index_median"] <= ok["index_p95"] + 1e-9).all()
-    for col in ("rank_p05", "rank_median", "rank_p95"):
+    assert (ok["index_low"] <= ok["index_median"] + 1e-9).all()
+    assert (ok["index_median"] <= ok["index_high"] + 1e-9).all()
+    # the band varies the headline's weights only, so it holds the headline index
+    assert (ok["index_low"] <= ok["index"] + 1e-9).all() and (ok["index"] <= ok["index_high"] + 1e-9).all()
+    for col in ("rank_low", "rank_median", "rank_high"):
         assert ((ok[col] >= 1) & (ok[col] <= ok["n_ranked"])).all()
-    assert (ok["rank_p05"] <= ok["rank_median"]).all()
-    assert (ok["rank_median"] <= ok["rank_p95"]).all()
+    assert (ok["rank_low"] <= ok["rank_median"]).all()
+    assert (ok["rank_median"] <= ok["rank_high"]).all()
+    assert ((ok["rank_kept_pct"] >= 0) & (ok["rank_kept_pct"] <= 100)).all()
+
+
+# ----------------------------------------------------------------------------- the demo
+
+
+def test_demo_headline_index_inside_its_band() -> None:
+    from pathlib import Path
+
+    import linli
+    from linli import indicators
+    from linli.indicators import catalogue
+
+    ds = linli.load_dataset(Path(__file__).resolve().parents[1] / "data" / "raw")
+    long = indicators.compute(ds.tables)
+    cat = catalogue.load()
+    settings = ix.settings_from_catalogue(cat)
+    u = ix.uncertainty(long, ix.spec_from_catalogue(cat), **settings.for_uncertainty())
+    assert len(u) == 5 * 3  # 4 communities and the zone, 2022–2024
+    # the band varies the headline's weights only: the headline lies inside it, for every unit and year
+    assert (u["index_low"] <= u["index"]).all() and (u["index"] <= u["index_high"]).all()
+    assert (u["index_high"] - u["index_low"] > 0).all()  # and the weights do move it
+    communities = u[u["unit_type"] == "community"]
+    assert communities["rank"].notna().all() and u.loc[u["unit_type"] == "zone", "rank"].isna().all()
+    s = ix.rank_sensitivity(long, ix.spec_from_catalogue(cat), **dataclasses.asdict(settings), year=2024)
+    assert len(s) == 4 * 3  # 4 communities × 3 inputs

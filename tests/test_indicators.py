@@ -167,6 +167,30 @@ def test_social_orgs_active_at_end_of_year() -> None:
     assert val(f, "z", 2024) == 2
 
 
+def test_social_orgs_per_10k_divides_by_resident_population() -> None:
+    orgs = [
+        {"org_id": "o1", "community_id": "a", "name_zh": "甲", "kind": "culture", "registered_on": "2024-12-31"},
+        {"org_id": "o2", "community_id": "a", "name_zh": "乙", "kind": "culture", "registered_on": "2020-01-01"},
+        {"org_id": "o3", "community_id": "a", "name_zh": "丙", "kind": "culture", "registered_on": "2020-01-01",
+         "dissolved_on": "2024-12-31"},  # dissolved on 31 Dec: not active
+        {"org_id": "o4", "community_id": "b", "name_zh": "丁", "kind": "culture", "registered_on": "2020-01-01"},
+    ]
+    # residents differ from resident_population: the rate must use the latter
+    t = make(social_organizations=orgs, population=[pop("a", residents=9000, resident_population=4000),
+                                                    pop("b", residents=9000, resident_population=1000)])
+    f = wushe.social_orgs_per_10k(t, years=[2024])
+    # a 2/4000 × 10,000 = 5; b 1/1000 × 10,000 = 10; zone 3/5000 × 10,000 = 6 (mean 7.5)
+    assert val(f, "a") == approx(5.0)
+    assert val(f, "b") == approx(10.0)
+    assert val(f, "z") == approx(6.0)
+    t0 = make(social_organizations=orgs, population=[pop("a", resident_population=0), pop("b")])
+    f0 = wushe.social_orgs_per_10k(t0, years=[2024])
+    assert math.isnan(val(f0, "a"))
+    assert why(f0, "a") == "denominator is 0: resident_population is 0 in 2024"
+    # zone: 3/(0 + 1000) × 10,000 = 30 — the zone's denominator is not 0
+    assert val(f0, "z") == approx(30.0)
+
+
 def test_volunteers_member_leaving_on_31_december() -> None:
     t = make(volunteers=[
         {"volunteer_id": "v1", "community_id": "a", "registered_on": "2023-06-01", "left_on": "2024-12-31"},
@@ -190,6 +214,27 @@ def test_charity_resources() -> None:
     f = wushe.charity_resources(t, years=[2024])
     # r1 active, r2 left mid-2024 -> a 1; b 0; zone 1
     assert (val(f, "a"), val(f, "b"), val(f, "z")) == (1, 0, 1)
+
+
+def test_charity_resources_per_10k() -> None:
+    t = make(
+        charity_resources=[
+            {"resource_id": "r1", "community_id": "a", "name_zh": "企业", "kind": "enterprise",
+             "joined_on": "2024-01-01"},
+            {"resource_id": "r2", "community_id": "a", "name_zh": "商户", "kind": "merchant",
+             "joined_on": "2022-01-01", "left_on": "2024-06-30"},  # left: not active
+            {"resource_id": "r3", "community_id": "b", "name_zh": "基金会", "kind": "foundation",
+             "joined_on": "2023-01-01"},
+            {"resource_id": "r4", "community_id": "b", "name_zh": "个人", "kind": "individual",
+             "joined_on": "2025-01-01"},  # not yet
+        ],
+        population=[pop("a", resident_population=2000), pop("b", resident_population=500)],
+    )
+    f = wushe.charity_resources_per_10k(t, years=[2024])
+    # a 1/2000 × 10,000 = 5; b 1/500 × 10,000 = 20; zone 2/2500 × 10,000 = 8 (mean 12.5)
+    assert val(f, "a") == approx(5.0)
+    assert val(f, "b") == approx(20.0)
+    assert val(f, "z") == approx(8.0)
 
 
 def test_social_workers_per_10k_pools_and_zero_denominator() -> None:
@@ -243,6 +288,25 @@ def test_volunteer_teams_distinct_pairs_without_team_ignored() -> None:
     assert val(f, "z", 2023) == 0 and pd.isna(why(f, "z", 2023))
 
 
+def test_volunteer_teams_per_10k() -> None:
+    t = make(
+        volunteers=[
+            {"volunteer_id": "v1", "community_id": "a", "team": "巡逻队", "registered_on": "2024-01-01"},
+            {"volunteer_id": "v2", "community_id": "a", "team": " 巡逻队 ", "registered_on": "2024-01-01"},
+            {"volunteer_id": "v3", "community_id": "a", "team": "文艺队", "registered_on": "2024-01-01"},
+            {"volunteer_id": "v4", "community_id": "a", "registered_on": "2024-01-01"},  # no team
+            {"volunteer_id": "v5", "community_id": "b", "team": "巡逻队", "registered_on": "2024-01-01"},
+        ],
+        population=[pop("a", resident_population=1000), pop("b", resident_population=2000)],
+    )
+    f = wushe.volunteer_teams_per_10k(t, years=[2024])
+    # a {巡逻队, 文艺队} = 2 teams, 2/1000 × 10,000 = 20; b {巡逻队} = 1, 1/2000 × 10,000 = 5;
+    # zone: (a, 巡逻队), (a, 文艺队), (b, 巡逻队) = 3 teams, 3/3000 × 10,000 = 10 (mean 12.5)
+    assert val(f, "a") == approx(20.0)
+    assert val(f, "b") == approx(5.0)
+    assert val(f, "z") == approx(10.0)
+
+
 def _activity(i: int, cid: str, date: str, category: str = "patrol", hours: float = 1.0) -> dict[str, object]:
     return {"activity_id": f"act{i}", "community_id": cid, "date": date, "category": category,
             "volunteers": 1, "hours": hours}
@@ -256,6 +320,23 @@ def test_volunteer_activities() -> None:
     f = wushe.volunteer_activities(t, years=[2024])
     # a: 01-01 and 12-31 -> 2 (2023-12-31 is in 2023); b 1; zone 3
     assert (val(f, "a"), val(f, "b"), val(f, "z")) == (2, 1, 3)
+
+
+def test_volunteer_activities_per_1k() -> None:
+    t = make(
+        volunteer_activities=[
+            _activity(1, "a", "2024-01-01"), _activity(2, "a", "2024-06-01"), _activity(3, "a", "2024-12-31"),
+            _activity(4, "a", "2023-12-31"),  # 2023
+            _activity(5, "b", "2024-02-01"), _activity(6, "b", "2024-03-01"), _activity(7, "b", "2024-04-01"),
+        ],
+        population=[pop("a", residents=500, resident_population=1500),
+                    pop("b", residents=5000, resident_population=500)],
+    )
+    f = wushe.volunteer_activities_per_1k(t, years=[2024])
+    # a 3/1500 × 1,000 = 2; b 3/500 × 1,000 = 6; zone 6/2000 × 1,000 = 3 (mean 4)
+    assert val(f, "a") == approx(2.0)
+    assert val(f, "b") == approx(6.0)
+    assert val(f, "z") == approx(3.0)
 
 
 def test_volunteer_hours_per_volunteer_zone_pools_a_zero_denominator() -> None:
@@ -478,6 +559,34 @@ def test_repeat_dispute_compounds() -> None:
     assert (val(f, "a"), val(f, "b"), val(f, "z")) == (1.0, 0.0, 1.0)
 
 
+def test_repeat_dispute_compounds_pct_counts_the_compounds_own_cases() -> None:
+    t = make(
+        compounds=[_compound("a", c) for c in ("c1", "c2", "c3", "c4")] + [_compound("b", c) for c in ("c5", "c6")],
+        mediation_cases=_ids([
+            _case("a", "2024-01-01", compound_id="c1"), _case("a", "2024-02-01", compound_id="c1"),
+            _case("a", "2024-12-31", "pending", compound_id="c1"),  # pending cases count too
+            _case("a", "2023-12-31", compound_id="c2"),  # 2023
+            _case("a", "2024-03-01", compound_id="c2"), _case("a", "2024-04-01", compound_id="c2"),
+            _case("a", "2024-05-01"), _case("a", "2024-05-02"), _case("a", "2024-05-03"),  # no compound
+            _case("b", "2024-01-01", compound_id="c5"), _case("b", "2024-01-02", compound_id="c5"),
+            _case("a", "2024-07-01", compound_id="c5"),  # recorded by a, a compound of b
+        ], "case_id"),
+    )
+    f = lin_he.repeat_dispute_compounds_pct(t, years=[2024])
+    # a: c1 has 3 cases in 2024, c2 has 2 -> 1 of its 4 compounds = 25 %
+    # b: c5 has 3 cases (two of b's, one recorded by a) -> 1 of 2 = 50 %
+    # zone: 2 of 6 compounds = 33.33 % (the mean would be 37.5 %)
+    assert val(f, "a") == approx(25.0)
+    assert val(f, "b") == approx(50.0)
+    assert val(f, "z") == approx(100 / 3)
+    f0 = lin_he.repeat_dispute_compounds_pct(make(compounds=[_compound("a", "c1")], mediation_cases=[]),
+                                             years=[2024])
+    # an empty ledger: 0 of a's 1 compound = 0 %; b has no compound -> missing
+    assert val(f0, "a") == 0.0
+    assert math.isnan(val(f0, "b"))
+    assert why(f0, "b") == "denominator is 0: no compounds"
+
+
 # ======================================================================= lin_zhu
 
 
@@ -573,6 +682,30 @@ def test_aid_activities_per_month() -> None:
     assert (val(f, "a"), val(f, "b"), val(f, "z")) == (approx(0.25), 0.0, approx(0.25))
 
 
+def test_aid_activities_per_100_vulnerable() -> None:
+    t = make(
+        vulnerable_residents=[_resident("p1", "a", "2020-01-01"), _resident("p2", "a", "2024-12-31"),
+                              _resident("p3", "a", "2020-01-01", "2024-12-31"),  # left on 31 Dec
+                              _resident("p5", "b", "2020-01-01")],
+        volunteer_activities=[
+            _activity(1, "a", "2024-01-01", "elderly_aid"), _activity(2, "a", "2024-02-01", "elderly_aid"),
+            _activity(3, "a", "2024-03-01", "disability_aid"), _activity(4, "a", "2024-04-01", "patrol"),
+            _activity(5, "a", "2025-01-01", "elderly_aid"),  # 2025
+        ],
+    )
+    f = lin_zhu.aid_activities_per_100_vulnerable(t, years=[2024])
+    # a: 3 aid activities ÷ register {p1, p2} of 2 × 100 = 150; b: 0 ÷ 1 × 100 = 0;
+    # zone: 3 ÷ 3 × 100 = 100 (the mean would be 75)
+    assert val(f, "a") == approx(150.0)
+    assert val(f, "b") == 0.0
+    assert val(f, "z") == approx(100.0)
+    f0 = lin_zhu.aid_activities_per_100_vulnerable(
+        make(vulnerable_residents=[_resident("p5", "b", "2020-01-01")],
+             volunteer_activities=[_activity(1, "a", "2024-01-01", "elderly_aid")]), years=[2024])
+    assert math.isnan(val(f0, "a"))
+    assert why(f0, "a") == "denominator is 0: no register members active at end of 2024"
+
+
 # ======================================================================== lin_le
 
 
@@ -588,6 +721,22 @@ def test_culture_events_per_month() -> None:
     f = lin_le.culture_events_per_month(t, years=[2024])
     # a 6/12 = 0.5; b 3/12 = 0.25; zone 9/12 = 0.75
     assert (val(f, "a"), val(f, "b"), val(f, "z")) == (approx(0.5), approx(0.25), approx(0.75))
+
+
+def test_culture_events_per_1k_residents() -> None:
+    events = [_event(i, "a", f"2024-{i:02d}-01") for i in range(1, 7)]
+    events += [_event(10 + i, "b", f"2024-{i:02d}-01") for i in range(1, 4)]
+    events += [_event(20, "b", "2025-01-01")]  # 2025
+    t = make(culture_events=events, population=[pop("a", residents=1500, resident_population=100),
+                                                pop("b", residents=500, resident_population=100)])
+    f = lin_le.culture_events_per_1k_residents(t, years=[2024])
+    # a 6/1500 × 1,000 = 4; b 3/500 × 1,000 = 6; zone 9/2000 × 1,000 = 4.5 (mean 5)
+    assert val(f, "a") == approx(4.0)
+    assert val(f, "b") == approx(6.0)
+    assert val(f, "z") == approx(4.5)
+    f0 = lin_le.culture_events_per_1k_residents(
+        make(culture_events=events, population=[pop("a", residents=0), pop("b", residents=500)]), years=[2024])
+    assert why(f0, "a") == "denominator is 0: no residents in 2024"
 
 
 def test_elder_participation_rate() -> None:
@@ -830,14 +979,14 @@ CATALOGUE_IDS = li.catalogue.load().ids
 def test_compute_shape_order_and_dtypes() -> None:
     long = li.compute(example_tables(), years=[2024, 2023])
     assert tuple(long.columns) == li.COLUMNS
-    # 2 communities + 1 zone, 2 years, 42 indicators
-    assert len(long) == 3 * 2 * 42
+    # 2 communities + 1 zone, 2 years, 49 indicators
+    assert len(long) == 3 * 2 * 49
     assert [str(d) for d in long.dtypes] == [
         "string", "string", "int64", "string", "float64", "float64", "float64", "string"]
     units = list(dict.fromkeys(zip(long["unit_type"], long["unit_id"], long["year"], strict=True)))
     assert units == [("community", "a", 2023), ("community", "a", 2024), ("community", "b", 2023),
                      ("community", "b", 2024), ("zone", "z", 2023), ("zone", "z", 2024)]
-    assert list(long["indicator"][:42]) == list(CATALOGUE_IDS)
+    assert list(long["indicator"][:49]) == list(CATALOGUE_IDS)
     # the reason is NA exactly where the value is present
     assert (long["value"].isna() == long["reason"].notna()).all()
     # intervals only for satisfaction
@@ -867,7 +1016,7 @@ def test_compute_default_years() -> None:
 
 def test_compute_with_only_communities() -> None:
     long = li.compute(make(), years=[2024])
-    assert len(long) == 3 * 42
+    assert len(long) == 3 * 49
     assert long["value"].isna().all()
     assert (long.loc[long["indicator"] == "services_satisfied_pct", "reason"]
             == "table survey_responses absent").all()

@@ -285,7 +285,7 @@ def test_brand_colour_is_the_same_in_every_plot() -> None:
     assert to_hex(ax.patches[0].get_facecolor()) == HE
     _, ax = plots.plot_dimension_scores(scores_wide(), unit_id="xiangbei", communities=c)
     assert to_hex(ax.patches[0].get_facecolor()) == HE
-    # index: the median dot of xiangbei
+    # index: the headline dot of xiangbei
     _, ax = plots.plot_index_uncertainty(index_frame(), communities=c)
     dots = [ln for ln in ax.get_lines() if ln.get_marker() == "o"]
     assert to_hex(dots[0].get_color()) == HE  # xiangbei has the highest median (66.8)
@@ -326,7 +326,7 @@ def test_index_uncertainty_sorted_with_rank_intervals() -> None:
     _, ax = plots.plot_index_uncertainty(index_frame(), highlight="xiangbei",
                                          communities=communities())
     ticks = [t.get_text() for t in ax.get_yticklabels()]
-    # medians 66.8 > 61.2 > 60.4 > 58.1; the zone row is left out
+    # headline index 66.8 > 61.2 > 60.4 > 58.1; the zone row is left out
     assert ticks == ["湘北社区", "人民路社区", "蒸阳社区", "向阳社区"]
     texts = [t.get_text() for t in ax.texts]
     assert "第1–2名" in texts and "第2–4名" in texts
@@ -334,19 +334,21 @@ def test_index_uncertainty_sorted_with_rank_intervals() -> None:
     assert list(bands[0].get_xdata()) == [60.1, 72.4]
 
 
-def test_index_uncertainty_reads_the_index_module_columns() -> None:
-    short = index_frame()
-    # the names linli.index.uncertainty writes; its "index" is the baseline, not drawn
-    long_names = short.rename(columns={"index": "index_median", "index_low": "index_p05",
-                                       "index_high": "index_p95", "rank_low": "rank_p05",
-                                       "rank_high": "rank_p95"})
-    long_names["index"] = 0.0
-    long_names.loc[2, ["index_median", "index_p05", "index_p95"]] = np.nan  # xiangyang: none
-    _, ax = plots.plot_index_uncertainty(long_names, communities=communities())
+def test_index_uncertainty_shows_the_zone_unranked() -> None:
+    frame = index_frame()  # the columns linli.index.uncertainty writes
+    frame.loc[2, ["index", "index_low", "index_high"]] = np.nan  # xiangyang: no index
+    _, ax = plots.plot_index_uncertainty(frame, communities=communities(), show_zone=True,
+                                         names={"renmin": "人民街道"})
     ticks = [t.get_text() for t in ax.get_yticklabels()]
-    assert ticks == ["湘北社区", "人民路社区", "蒸阳社区"]  # xiangyang left out
-    dots = [ln for ln in ax.get_lines() if ln.get_marker() == "o"]
-    assert [d.get_xdata()[0] for d in dots] == [66.8, 61.2, 60.4]
+    # communities by index (66.8 > 61.2 > 60.4; xiangyang left out), then the zone below them
+    assert ticks == ["湘北社区", "人民路社区", "蒸阳社区", "人民街道（实验区）"]
+    texts = [t.get_text() for t in ax.texts]
+    assert "不参与排名" in texts and "第1–2名" in texts
+    zone_dot = [ln for ln in ax.get_lines() if ln.get_marker() == "D"]
+    assert len(zone_dot) == 1 and zone_dot[0].get_xdata()[0] == 61.0
+    # without show_zone the zone is left out, as before
+    _, ax = plots.plot_index_uncertainty(frame, communities=communities())
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["湘北社区", "人民路社区", "蒸阳社区"]
 
 
 def test_monthly_trend_counts_and_sums() -> None:

@@ -67,7 +67,7 @@ def test_indicator_names_come_from_the_catalogue() -> None:
     assert summary.indicator_name("request_satisfied_pct", unit=True) == "诉求办理满意率"
     assert summary.indicator_name("volunteer_teams", lang="en", unit=True) == "Volunteer teams"
     labels = summary.indicator_labels()
-    assert len(labels) == 42 and labels["social_orgs"] == "社区社会组织数"
+    assert len(labels) == 49 and labels["social_orgs"] == "社区社会组织数"
     with pytest.raises(LinliError, match="Unknown indicator 'nope'"):
         summary.indicator_name("nope")
 
@@ -148,9 +148,11 @@ def test_scorecard_reads_the_frames(res: UnitResults) -> None:
     assert card.columns.tolist() == ["项目", "甲社区", "示范街道"]
     rows = {r[0]: r[1:] for r in card.itertuples(index=False)}
     assert rows["邻里指数"] == ("57.4", "66.0")  # 57.352852 and 65.962341, one decimal
-    assert rows["5%–95%区间（中位数）"] == ("40.1–60.2（55.0）", "64.9–66.6（65.8）")
-    assert rows["排名"] == ("第2名（共2个社区）", "—")  # the zone is alone among zones: no rank
-    assert rows["排名区间（5%–95%）"] == ("第1–2名", "—")
+    # the band (weights varied only): index_low–index_high and the median of the frame
+    assert rows["指数区间（仅权重变化，5%–95%）"] == ("55.9–58.6（中位数57.3）", "64.9–66.6（中位数65.8）")
+    # rank 2 of n_ranked 2, kept in rank_kept_pct 83 % of the catalogue's 1000 draws; the zone is not ranked
+    assert rows["排名"] == ("第2名（共2个社区），1000次模拟中有83%仍为第2名", "不参与排名")
+    assert rows["排名区间（5%–95%）"] == ("第1–2名（中位数第2名）", "—")
     assert rows["五社联动"] == ("60.1", "70.1")  # 60.071125; the zone 70.071125
     assert rows["目标达成"] == ("无适用目标", "无适用目标")  # no target_met in the frame
     assert rows["对照基准"] == ("低于基准 1 项", "无适用基准")  # mediation success below 96
@@ -184,15 +186,21 @@ def test_indicator_table_shows_values_scores_targets_and_why_missing(res: UnitRe
 def test_indicator_table_drops_empty_target_and_note_columns(res: UnitResults) -> None:
     t = summary.indicator_table(res, dimension="wushe")  # no target, nothing missing with a reason
     assert t.columns.tolist() == ["指标", "甲社区", "示范街道", "得分", "进展（2022→2024）"]
-    assert t.iloc[1].tolist() == ["注册志愿者数（人）", "1425", "6339", "100.0", "显著进展"]
+    # v2: the count is context (no score, no progress); the share is what is scored
+    assert t.iloc[2].tolist() == ["注册志愿者数（人）\xa0·", "1425", "6339", "—", "—"]
+    assert t.iloc[6].tolist() == ["注册志愿者占常住人口比例", "25.0%", "25.5%", "100.0", "显著进展"]
     assert not any("_" in c for c in t.iloc[:, 0])  # names, never ids
 
 
 def test_wushe_table_baseline_to_now(res: UnitResults) -> None:
     t = summary.wushe_table(res)
-    # volunteers 1010 → 1425; CAGR 0.187809 → +18.8 %
-    assert t.iloc[1].tolist() == ["注册志愿者数（人）", "1010", "1425", "+18.8%", "显著进展", "6339"]
-    assert t.iloc[0].tolist() == ["社区社会组织数（个）", "—", "9", "—", "—", "—"]
+    # volunteers 1010 → 1425 over 2 years: √(1425 ÷ 1010) − 1 = √1.41089 − 1 = 0.1878 → +18.8 %;
+    # a count is context in v2, so it has a growth rate but no progress status
+    assert t.iloc[1].tolist() == ["注册志愿者数（人）", "1010", "1425", "+18.8%", "不计分", "6339"]
+    # the share is scored: 16 → 25 %, √(25 ÷ 16) − 1 = 0.25 → +25.0 %, status from the progress frame
+    share = t[t.iloc[:, 0] == "注册志愿者占常住人口比例"].iloc[0].tolist()
+    assert share == ["注册志愿者占常住人口比例", "16.0%", "25.0%", "+25.0%", "显著进展", "25.5%"]
+    assert t.iloc[0].tolist() == ["社区社会组织数（个）", "—", "9", "—", "不计分", "—"]  # no baseline: no growth
 
 
 def test_satisfaction_table_with_interval(res: UnitResults) -> None:
@@ -261,8 +269,11 @@ def test_targets_table_cites_sources() -> None:
 
 def test_ranking_table_sorted_and_highlighted(zone: UnitResults) -> None:
     t = summary.ranking_table(zone, highlight="jia")
-    assert t["社区"].tolist() == ["乙社区", "甲社区"]  # rank 1, then 2
-    assert t["_highlight"].tolist() == [False, True]
+    # rank 1, then 2; the zone last, beside them and not ranked
+    assert t["社区"].tolist() == ["乙社区", "甲社区", "示范街道（实验区）"]
+    assert t["排名"].tolist() == ["1", "2", "—"]
+    assert t["排名区间（5%–95%）"].tolist() == ["第1–2名（中位数第1名）", "第1–2名（中位数第2名）", "不参与排名"]
+    assert t["_highlight"].tolist() == [False, True, False]
     html = summary.to_html(t)
     assert '<tr class="hl"><td>2</td><td>甲社区</td>' in html and "_highlight" not in html
 
@@ -280,7 +291,8 @@ def test_comparison_and_sensitivity_tables(zone: UnitResults) -> None:
 
 def test_headline_of_a_zone_orders_its_communities(zone: UnitResults) -> None:
     text = summary.headline(zone)
-    assert text.startswith("示范街道2024年邻里指数为66.0（5%–95%区间64.9–66.6）。")
+    assert text.startswith("示范街道2024年邻里指数为66.0（权重变化时的5%–95%区间为64.9–66.6）；"
+                           "实验区与各社区并列展示，不参与排名。")
     assert "各社区邻里指数由高到低依次为：乙社区61.0、甲社区57.4。" in text
 
 
@@ -291,12 +303,50 @@ def test_english_tables_hold_no_chinese(res: UnitResults, zone: UnitResults) -> 
         summary.quality_table(res, lang="en"), summary.provenance_table(res, lang="en"),
         summary.ranking_table(zone, lang="en"), summary.sensitivity_table(zone, lang="en"),
         summary.comparison_table(zone, dimension="lin_le", lang="en"),
-        summary.claims_table(res, lang="en"),
+        summary.claims_table(res, lang="en"), summary.drivers_table(zone, lang="en"),
     ] + [summary.indicator_table(res, dimension=d, lang="en") for d in summary._SCORED]
     for frame in frames:
         assert not [c for c in cells(frame) if CJK.search(c)]
-    texts = [summary.headline(res, lang="en"), summary.method_text(lang="en"), summary.cover_html(res, lang="en")]
+    texts = [summary.headline(res, lang="en"), summary.method_text(lang="en"), summary.cover_html(res, lang="en"),
+             summary.headline(zone, lang="en"), summary.drivers_text(zone, lang="en"), summary.ranking_note(lang="en"),
+             summary.drivers_note(lang="en"), summary.claims_html(res, lang="en")]
     assert not [t for t in texts if CJK.search(t.replace("示例数据", ""))]  # the dataset's own name aside
+
+
+def test_rank_sentence_keeps_what_rounding_would_hide() -> None:
+    assert summary.rank_sentence(4, 83.0, draws=1000) == "第4名，1000次模拟中有83%仍为第4名"
+    assert summary.rank_sentence(1, 100.0, draws=1000, n=4) == "第1名（共4个社区），1000次模拟中有100%仍为第1名"
+    # 99.96 % would round to 100 and 0.04 % to 0: one decimal shows that not every draw agrees
+    assert summary.rank_sentence(3, 99.96, draws=5000, lang="en") == "rank 3; 100.0 % of 5,000 simulations keep it 3rd"
+    assert summary.rank_sentence(11, 0.04, draws=5000, lang="en") == "rank 11; 0.0 % of 5,000 simulations keep it 11th"
+    assert summary.rank_sentence(22, 7.2, draws=1000, lang="en") == "rank 22; 7 % of 1,000 simulations keep it 22nd"
+
+
+def test_drivers_when_a_rank_never_moves(zone: UnitResults) -> None:
+    sens = zone.rank_sensitivity.copy()
+    yi = sens["unit_id"] == "yi"
+    cols = [c for c in sens.columns if c.startswith(("first_order", "total_effect"))]
+    sens.loc[yi, cols] = np.nan  # V = 0: nothing to attribute
+    sens.loc[yi, "rank_variance"] = 0.0
+    unc = zone.uncertainty.copy()
+    unc.loc[unc["unit_id"] == "yi", ["rank_low", "rank_high"]] = 1
+    still = dataclasses.replace(zone, rank_sensitivity=sens, uncertainty=unc)
+    t = summary.drivers_table(still)
+    assert t.iloc[-1].tolist() == ["乙社区", "在所有模拟中均为同一名次", "—", "—"]
+    text = summary.drivers_text(still, lang="en")
+    assert text.splitlines()[1] == "- **Yi**: rank 1 in every run; these choices do not move it."
+    # the main driver is the choice with the largest total effect (0.9, normalisation)
+    assert text.splitlines()[0] == "- **Jia**: rank moves between 1 and 2, driven mainly by the normalisation (total effect 0.90)."
+
+
+def test_claims_section_says_why_the_file_could_not_be_read(res: UnitResults) -> None:
+    reason = "published_claims.yaml: not valid YAML (line 3): expected the node content"
+    bad = dataclasses.replace(res, meta={**res.meta, "claims_error": reason}, claims=res.claims.iloc[0:0])
+    html = summary.claims_html(bad)
+    assert "无法读取" in html and reason in html and "<table" not in html
+    assert "<table" in summary.claims_html(res)  # read and checked: the table
+    empty = dataclasses.replace(res, claims=res.claims.iloc[0:0])
+    assert "没有可核对的公开数据。" in summary.claims_html(empty)
 
 
 def test_cover_banner_only_for_synthetic_data(res: UnitResults) -> None:
@@ -380,4 +430,4 @@ def test_brand_and_other_dimensions(res: UnitResults) -> None:
 
 def test_record(res: UnitResults) -> None:
     assert summary.record(res) == {"unit_id": "jia", "unit_type": "community", "year": 2024,
-                                   "index": 57.352852, "rank": 2, "n_indicators": 9}
+                                   "index": 57.352852, "rank": 2, "n_indicators": 10}

@@ -8,8 +8,8 @@ indicator is also a function of its dimension's module — :mod:`.profile`,
 ``lin_he.mediation_success_pct(tables, years=[2024])``, which returns a frame
 indexed by ``(unit_type, unit_id, year)``.
 
-Rules (INDICATORS.md; the choices it leaves open are stated here)
------------------------------------------------------------------
+Rules (the choices the catalogue's definitions leave open are stated here)
+--------------------------------------------------------------------------
 * Units: every community of ``communities`` and every zone (the communities sharing
   a ``zone_id``; ``unit_type`` "zone", ``unit_id`` = ``zone_id``).
 * Zone values **pool the records** of the zone's communities: the numerator and the
@@ -123,8 +123,8 @@ def compute(tables: Tables, *, years: Sequence[int] | None = None) -> pd.DataFra
     --------
     >>> from linli.indicators.examples import example_tables
     >>> long = compute(example_tables(), years=[2024])
-    >>> len(long)  # 3 units × 1 year × 42 indicators
-    126
+    >>> len(long)  # 3 units × 1 year × 49 indicators
+    147
     >>> row = long.query("unit_id == 'z' and indicator == 'mediation_success_pct'")
     >>> float(row["value"].iloc[0])  # pooled: 3 resolved of 5 decided cases
     60.0

@@ -12,7 +12,8 @@ The catalogue ships as ``linli/indicators/catalogue.yaml`` and is read with
                 radius_source, labels``
 ``Dimension``   ``id, name_zh, name_en, scored``
 ``IndexSettings`` ``weights, normalisation, normalisations, aggregation,
-                aggregations, monte_carlo.{draws, seed, weight_perturbation}``
+                aggregations, monte_carlo.{draws, seed, weight_perturbation,
+                bootstrap}``
 
 Goalposts always have ``lo < hi``; for a ``down`` indicator ``lo`` is the best end
 (the score is reversed). Only targets from checked sources are shipped.
@@ -192,6 +193,7 @@ class MonteCarlo:
     draws: int
     seed: int
     weight_perturbation: float
+    bootstrap: int = 1000
 
 
 @dataclass(frozen=True)
@@ -389,6 +391,9 @@ def _index_settings(data: object, scored: Sequence[str]) -> IndexSettings:
     draws = _get(mc, "draws", "index monte_carlo", int)
     if draws < 1:
         raise _fail("index monte_carlo", f"draws must be ≥ 1, got {draws!r}")
+    bootstrap = mc.get("bootstrap", 1000)
+    if isinstance(bootstrap, bool) or not isinstance(bootstrap, int) or bootstrap < 0:
+        raise _fail("index monte_carlo", f"bootstrap must be a whole number ≥ 0, got {bootstrap!r}")
     return IndexSettings(
         weights=MappingProxyType({k: float(weights[k]) for k in scored}),
         normalisation=_choice(d.get("normalisation"), normalisations, "index", "normalisation"),
@@ -399,6 +404,7 @@ def _index_settings(data: object, scored: Sequence[str]) -> IndexSettings:
             draws=draws,
             seed=_get(mc, "seed", "index monte_carlo", int),
             weight_perturbation=float(perturbation),
+            bootstrap=bootstrap,
         ),
     )
 
@@ -460,7 +466,7 @@ def load(path: str | Path | None = None) -> Catalogue:
     >>> cat.by_id["mediation_success_pct"].direction, cat.by_id["mediation_success_pct"].target.kind
     ('up', 'benchmark')
     >>> len(cat.indicators), [d.id for d in cat.dimensions][:3]
-    (42, ['profile', 'wushe', 'lin_zhi'])
+    (49, ['profile', 'wushe', 'lin_zhi'])
     """
     if path is None:
         return _load_default()
@@ -568,6 +574,17 @@ def render_markdown(catalogue: Catalogue | None = None) -> str:
         "Goalposts `lo–hi` give the score `clip((x − lo) ÷ (hi − lo), 0, 1) × 100`, reversed "
         "for ↓ (where `lo` is the best end).",
         "",
+        "**Only size-free indicators are scored.** A scored indicator is a share, a rate per "
+        "resident or household, a per-person mean or a median — never a raw count, which grows "
+        "with a community's size: a count would rank a big community above a small one for being "
+        "big, and a zone above its own communities for being their sum. Counts stay in the "
+        "catalogue as context, because the press quotes them and the published-claims check reads "
+        "them. The test of the rule: a zone made of k identical copies of one community has, for "
+        "every scored indicator, the same value as that community (to 1e-9), and so the same "
+        "dimension scores and index. Per-resident rates of the five-society linkage divide by "
+        "`resident_population` (常住人口), as the published volunteer share does; the other "
+        "per-resident rates divide by `residents`.",
+        "",
     ]
     for dim in cat.dimensions:
         scored = "scored" if dim.scored else "context only, not scored"
@@ -632,6 +649,20 @@ def render_markdown(catalogue: Catalogue | None = None) -> str:
         f"- Monte Carlo: {s.monte_carlo.draws} draws, seed {s.monte_carlo.seed}, "
         f"each dimension weight perturbed by ±{_number(s.monte_carlo.weight_perturbation * 100)} % "
         "and renormalised.",
+        "- The zone's index is computed from its pooled values exactly like a community's; the "
+        "zone is shown beside its communities but not ranked among them.",
+        "- Index band (how sure is the score?): the 5th–95th percentiles and the median of the "
+        "index when only the weights vary, with the headline normalisation and aggregation — "
+        "other normalisations and the geometric mean put the index on other scales, so their "
+        "levels are never mixed into the band.",
+        "- Rank interval (how sure is the rank?): over draws that vary the normalisation, the "
+        "aggregation and the weights together, the median rank, the 5th–95th percentile ranks and "
+        "the share of draws in which a community keeps its headline rank.",
+        f"- Which choice drives the ranks: first-order (Saltelli 2010) and total-effect (Jansen "
+        f"1999) variance-based sensitivity indices of each community's rank to the normalisation, "
+        f"the aggregation and the weights, from {s.monte_carlo.draws} × 5 runs, with "
+        f"{s.monte_carlo.bootstrap} bootstrap resamples for their 5–95 % intervals.",
+        "- Sensitivity: each community's rank with one dimension left out.",
         "",
     ]
     return "\n".join(out)

@@ -28,6 +28,7 @@ __all__ = [
     "mediation_median_days",
     "mediation_success_pct",
     "repeat_dispute_compounds",
+    "repeat_dispute_compounds_pct",
 ]
 
 #: A compound with at least this many cases in a year is a repeat-dispute compound.
@@ -165,3 +166,37 @@ def repeat_dispute_compounds(ctx: Context) -> pd.DataFrame:
     keep = (compound.notna() & (compound != "")).to_numpy(dtype=bool)
     records = cases.loc[keep, [CODE, "year"]].assign(compound_id=compound[keep].to_numpy())
     return pooled(ctx, records, _repeat_compounds, fill=0.0)
+
+
+@indicator()
+def repeat_dispute_compounds_pct(ctx: Context) -> pd.DataFrame:
+    """Return the share of the unit's compounds with three or more cases received in Y.
+
+    ``compounds with ≥ 3 cases in Y ÷ compounds × 100`` (%), over the compounds of
+    the compounds table. A compound counts for the community it belongs to (its
+    row in the compounds table), its cases matched on ``compound_id`` whichever
+    community recorded them — as services are matched on ``resident_id`` — so the
+    share stays within 0–100 % and the zone's count is the sum of its
+    communities'. Cases without a ``compound_id`` are not attributed.
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> f = repeat_dispute_compounds_pct(example_tables(), years=[2024])
+    >>> f["repeat_dispute_compounds_pct"].round(2).tolist()  # ca1 of {ca1, ca2}; cb1 of {cb1}; 2/3
+    [50.0, 100.0, 66.67]
+    """
+    compounds = ctx.table("compounds")
+    cases = ctx.events("mediation_cases", ["compound_id"])
+    compound = cases["compound_id"].astype("string").str.strip()
+    keep = (compound.notna() & (compound != "")).to_numpy(dtype=bool)
+    per_compound = pd.DataFrame(
+        {"compound_id": compound[keep].to_numpy(), "year": cases.loc[keep, "year"].to_numpy()}
+    ).value_counts()
+    repeated = per_compound[per_compound >= REPEAT_CASES].reset_index()[["compound_id", "year"]]
+    crossed = ctx.by_year(
+        pd.DataFrame({CODE: compounds[CODE].to_numpy(),
+                      "compound_id": compounds["compound_id"].astype("string").str.strip().to_numpy()})
+    )
+    hit = crossed.merge(repeated.astype({"compound_id": "string"}), on=["compound_id", "year"], how="inner")
+    return ratio(ctx, count(ctx, hit), count(ctx, crossed), scale=100.0, zero="no compounds")

@@ -19,6 +19,7 @@ from ..access import FITNESS_CATEGORIES, LIFE_CIRCLE_CATEGORIES, first_covered_o
 from ._core import CODE, Context, Unavailable, amount, count, indicator, population, ratio, total
 
 __all__ = [
+    "culture_events_per_1k_residents",
     "culture_events_per_month",
     "elder_participation_rate",
     "fitness_300m_pct",
@@ -52,6 +53,28 @@ def culture_events_per_month(ctx: Context) -> pd.DataFrame:
     [0.1667, 0.0833, 0.25]
     """
     return amount(ctx, count(ctx, ctx.events("culture_events")), scale=1 / 12)
+
+
+@indicator()
+def culture_events_per_1k_residents(ctx: Context) -> pd.DataFrame:
+    """Return the culture events held in Y per 1,000 residents.
+
+    ``culture events in Y ÷ pop.residents × 1,000`` (per 1k).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> f = culture_events_per_1k_residents(example_tables(), years=[2024])
+    >>> f["culture_events_per_1k_residents"].round(3).tolist()  # 2/1000, 1/3000, 3/4000 × 1000
+    [2.0, 0.333, 0.75]
+    """
+    return ratio(
+        ctx,
+        count(ctx, ctx.events("culture_events")),
+        population(ctx, "residents"),
+        scale=1_000.0,
+        zero="no residents in {year}",
+    )
 
 
 @indicator()

@@ -25,6 +25,7 @@ import pandas as pd
 from ._core import CODE, Context, amount, count, indicator, population, ratio, total
 
 __all__ = [
+    "aid_activities_per_100_vulnerable",
     "aid_activities_per_month",
     "service_hours_per_vulnerable",
     "volunteers_per_1k_residents",
@@ -156,6 +157,13 @@ def volunteers_per_1k_residents(ctx: Context) -> pd.DataFrame:
     )
 
 
+def _aid_activities(ctx: Context) -> pd.DataFrame:
+    """Return the volunteer activities of the years with category elderly_aid or disability_aid."""
+    activities = ctx.events("volunteer_activities", ["category"])
+    aid = activities["category"].astype("string").isin(AID_CATEGORIES).fillna(False)
+    return activities.loc[aid.to_numpy(dtype=bool)]
+
+
 @indicator()
 def aid_activities_per_month(ctx: Context) -> pd.DataFrame:
     """Return the elderly- and disability-aid volunteer activities of Y per month.
@@ -170,6 +178,23 @@ def aid_activities_per_month(ctx: Context) -> pd.DataFrame:
     >>> f["aid_activities_per_month"].round(4).tolist()  # 1/12, 1/12, 2/12
     [0.0833, 0.0833, 0.1667]
     """
-    activities = ctx.events("volunteer_activities", ["category"])
-    aid = activities["category"].astype("string").isin(AID_CATEGORIES).fillna(False)
-    return amount(ctx, count(ctx, activities.loc[aid.to_numpy(dtype=bool)]), scale=1 / 12)
+    return amount(ctx, count(ctx, _aid_activities(ctx)), scale=1 / 12)
+
+
+@indicator()
+def aid_activities_per_100_vulnerable(ctx: Context) -> pd.DataFrame:
+    """Return the elderly- and disability-aid volunteer activities of Y per 100 register members.
+
+    ``volunteer activities in Y with category elderly_aid or disability_aid ÷
+    register size at the end of Y × 100`` (per 100).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> f = aid_activities_per_100_vulnerable(example_tables(), years=[2024])
+    >>> f["aid_activities_per_100_vulnerable"].round(2).tolist()  # 1/2, 1/1, 2/3 × 100
+    [50.0, 100.0, 66.67]
+    """
+    return ratio(
+        ctx, count(ctx, _aid_activities(ctx)), count(ctx, _register(ctx)), scale=100.0, zero=_ZERO_REGISTER
+    )

@@ -11,18 +11,31 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._core import CODE, Context, amount, count, indicator, pooled, population, ratio, total
+from ._core import CODE, Context, Part, amount, count, indicator, population, ratio, total
 
 __all__ = [
     "charity_resources",
+    "charity_resources_per_10k",
     "social_orgs",
+    "social_orgs_per_10k",
     "social_workers_per_10k",
     "volunteer_activities",
+    "volunteer_activities_per_1k",
     "volunteer_hours_per_volunteer",
     "volunteer_share_pct",
     "volunteer_teams",
+    "volunteer_teams_per_10k",
     "volunteers",
 ]
+
+_ZERO_RESIDENT_POPULATION = "resident_population is 0 in {year}"
+
+
+def _per_resident(ctx: Context, part: Part, *, scale: float) -> pd.DataFrame:
+    """Return ``Σ part ÷ Σ pop.resident_population × scale`` per community and zone."""
+    return ratio(
+        ctx, part, population(ctx, "resident_population"), scale=scale, zero=_ZERO_RESIDENT_POPULATION
+    )
 
 
 @indicator()
@@ -36,6 +49,22 @@ def social_orgs(ctx: Context) -> pd.DataFrame:
     [1.0, 1.0, 2.0]
     """
     return amount(ctx, count(ctx, ctx.active("social_organizations")))
+
+
+@indicator()
+def social_orgs_per_10k(ctx: Context) -> pd.DataFrame:
+    """Return the social organisations active at the end of Y per 10,000 resident population.
+
+    ``social_orgs ÷ pop.resident_population × 10,000`` (per 10k).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> f = social_orgs_per_10k(example_tables(), years=[2024])
+    >>> f["social_orgs_per_10k"].round(2).tolist()  # 1/800, 1/2000, 2/2800 × 10k
+    [12.5, 5.0, 7.14]
+    """
+    return _per_resident(ctx, count(ctx, ctx.active("social_organizations")), scale=10_000.0)
 
 
 @indicator()
@@ -65,6 +94,22 @@ def charity_resources(ctx: Context) -> pd.DataFrame:
 
 
 @indicator()
+def charity_resources_per_10k(ctx: Context) -> pd.DataFrame:
+    """Return the charity resources active at the end of Y per 10,000 resident population.
+
+    ``charity_resources ÷ pop.resident_population × 10,000`` (per 10k).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> f = charity_resources_per_10k(example_tables(), years=[2024])
+    >>> f["charity_resources_per_10k"].round(2).tolist()  # 1/800, 0/2000, 1/2800 × 10k
+    [12.5, 0.0, 3.57]
+    """
+    return _per_resident(ctx, count(ctx, ctx.active("charity_resources")), scale=10_000.0)
+
+
+@indicator()
 def social_workers_per_10k(ctx: Context) -> pd.DataFrame:
     """Return the social workers per 10,000 resident population.
 
@@ -78,13 +123,7 @@ def social_workers_per_10k(ctx: Context) -> pd.DataFrame:
     >>> f["social_workers_per_10k"].round(2).tolist()  # 1/800, 1/2000, 2/2800 × 10k
     [12.5, 5.0, 7.14]
     """
-    return ratio(
-        ctx,
-        count(ctx, ctx.active("social_workers")),
-        population(ctx, "resident_population"),
-        scale=10_000.0,
-        zero="resident_population is 0 in {year}",
-    )
+    return _per_resident(ctx, count(ctx, ctx.active("social_workers")), scale=10_000.0)
 
 
 @indicator()
@@ -100,17 +139,27 @@ def volunteer_share_pct(ctx: Context) -> pd.DataFrame:
     >>> f["volunteer_share_pct"].round(3).tolist()  # 3/800, 2/2000, 5/2800 × 100
     [0.375, 0.1, 0.179]
     """
-    return ratio(
-        ctx,
-        count(ctx, ctx.active("volunteers")),
-        population(ctx, "resident_population"),
-        scale=100.0,
-        zero="resident_population is 0 in {year}",
-    )
+    return _per_resident(ctx, count(ctx, ctx.active("volunteers")), scale=100.0)
 
 
-def _team_pairs(records: pd.DataFrame) -> pd.Series:
-    return records.groupby(["unit", "year"])["_team"].nunique()
+def _teams(ctx: Context) -> Part:
+    """Return the part: distinct teams among volunteers active at the end of Y.
+
+    A team is its (community, non-empty ``team`` name) pair, the name stripped of
+    surrounding white space, so the teams of a zone are the sum of its communities'.
+    """
+    ctx.table("volunteers", ["team"])  # the column must be there
+    key = ("teams",)
+    if key not in ctx.cache:
+        active = ctx.active("volunteers")
+        team = active["team"].astype("string").str.strip()
+        named = (team.notna() & (team != "")).to_numpy(dtype=bool)
+        names, _ = pd.factorize(team[named])
+        records = active.loc[named, [CODE, "year"]].assign(_team=names)
+        ctx.cache[key] = count(ctx, records.drop_duplicates([CODE, "year", "_team"]))
+    out = ctx.cache[key]
+    assert isinstance(out, Part)
+    return out
 
 
 @indicator()
@@ -128,15 +177,24 @@ def volunteer_teams(ctx: Context) -> pd.DataFrame:
     >>> volunteer_teams(example_tables(), years=[2024])["volunteer_teams"].tolist()
     [1.0, 2.0, 3.0]
     """
-    ctx.table("volunteers", ["team"])  # the column must be there
-    active = ctx.active("volunteers")
-    team = active["team"].astype("string").str.strip()
-    named = (team.notna() & (team != "")).to_numpy(dtype=bool)
-    names, _ = pd.factorize(team[named])
-    # a team is its (community, name) pair: one integer per pair
-    pair = active[CODE].to_numpy()[named] * (names.max(initial=0) + 1) + names
-    records = active.loc[named, [CODE, "year"]].assign(_team=pair)
-    return pooled(ctx, records, _team_pairs, fill=0.0)
+    return amount(ctx, _teams(ctx))
+
+
+@indicator()
+def volunteer_teams_per_10k(ctx: Context) -> pd.DataFrame:
+    """Return the volunteer teams per 10,000 resident population.
+
+    ``volunteer_teams ÷ pop.resident_population × 10,000`` (per 10k); a team is its
+    (community, team name) pair, as in :func:`volunteer_teams`.
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> f = volunteer_teams_per_10k(example_tables(), years=[2024])
+    >>> f["volunteer_teams_per_10k"].round(2).tolist()  # 1/800, 2/2000, 3/2800 × 10k
+    [12.5, 10.0, 10.71]
+    """
+    return _per_resident(ctx, _teams(ctx), scale=10_000.0)
 
 
 @indicator()
@@ -150,6 +208,22 @@ def volunteer_activities(ctx: Context) -> pd.DataFrame:
     [2.0, 1.0, 3.0]
     """
     return amount(ctx, count(ctx, ctx.events("volunteer_activities")))
+
+
+@indicator()
+def volunteer_activities_per_1k(ctx: Context) -> pd.DataFrame:
+    """Return the volunteer activities held in Y per 1,000 resident population.
+
+    ``volunteer_activities ÷ pop.resident_population × 1,000`` (per 1k).
+
+    Examples
+    --------
+    >>> from linli.indicators.examples import example_tables
+    >>> f = volunteer_activities_per_1k(example_tables(), years=[2024])
+    >>> f["volunteer_activities_per_1k"].round(3).tolist()  # 2/800, 1/2000, 3/2800 × 1000
+    [2.5, 0.5, 1.071]
+    """
+    return _per_resident(ctx, count(ctx, ctx.events("volunteer_activities")), scale=1_000.0)
 
 
 @indicator()
