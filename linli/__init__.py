@@ -1,8 +1,8 @@
 """linli (邻里): assess community-governance innovation zones, offline and reproducibly.
 
 The package reads as its data flows: ``io`` → ``validate`` → ``dataset`` →
-``indicators`` → ``index`` / ``progress`` / ``claims`` → ``plots`` / ``maps`` →
-``report`` → ``cli``. ``plots``, ``maps`` and ``report`` are imported on first use
+``indicators`` → ``spec`` → ``index`` → ``uncertainty`` / ``progress`` / ``claims`` →
+``plots`` / ``maps`` → ``report`` → ``cli``. ``plots``, ``maps`` and ``report`` are imported on first use
 (they load matplotlib and Jupyter).
 """
 
@@ -20,6 +20,8 @@ from . import index as index
 from . import indicators as indicators
 from . import privacy as privacy
 from . import progress as progress
+from . import spec as spec
+from . import uncertainty as uncertainty
 from .dataset import load_dataset as load_dataset
 from .errors import LinliError as LinliError
 

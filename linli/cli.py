@@ -94,7 +94,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 def cmd_index(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from . import index, indicators
+    from . import indicators, spec, uncertainty
     from .dataset import load_dataset
     from .indicators import catalogue
 
@@ -109,8 +109,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         msg = f"--year {year}: no data for that year; years in the data: {', '.join(map(str, years))}."
         raise InputError(msg)
     cat = catalogue.load()
-    table = index.index_table(
-        long, index.spec_from_catalogue(cat), year=year, settings=index.settings_from_catalogue(cat)
+    table = uncertainty.index_table(
+        long, spec.spec_from_catalogue(cat), year=year, settings=spec.settings_from_catalogue(cat)
     )
     out = Path(args.out)
     save_table(table, out)

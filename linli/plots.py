@@ -20,7 +20,7 @@ Inputs
 ------
 The long indicator table (``linli.indicators.compute``) has the columns ``unit_id,
 unit_type, year, indicator, value, ci_low, ci_high`` (``reason`` optional). The index
-frame is the output of ``linli.index.uncertainty``: ``unit_id, year, index, index_low,
+frame is the output of ``linli.uncertainty.uncertainty``: ``unit_id, year, index, index_low,
 index_high, rank_low, rank_high`` (``unit_type``, ``rank_median`` optional).
 Dimension scores come long (``unit_id, dimension, score``) or wide (one
 column per dimension), with ``year`` and ``unit_type`` optional in both.
@@ -527,7 +527,7 @@ def plot_index_uncertainty(
     Parameters
     ----------
     index_frame
-        The output of :func:`linli.index.uncertainty`: ``unit_id, index, index_low,
+        The output of :func:`linli.uncertainty.uncertainty`: ``unit_id, index, index_low,
         index_high, rank_low, rank_high`` (``year``, ``unit_type`` optional). Units
         without an index are left out; zone rows unless ``show_zone``.
     year

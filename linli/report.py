@@ -19,8 +19,8 @@ written by :func:`save_results` to ``OUT/<year>/data/``:
 ``scores.parquet``       :func:`linli.index.normalise` with the default method: each
                          scored indicator's 0–100 score
 ``index.parquet``        :func:`linli.index.linli_index` (dimension scores, index, rank)
-``uncertainty.parquet``  :func:`linli.index.uncertainty` (index band, rank interval)
-``rank_sensitivity.parquet`` :func:`linli.index.rank_sensitivity` (which choice drives
+``uncertainty.parquet``  :func:`linli.uncertainty.uncertainty` (index band, rank interval)
+``rank_sensitivity.parquet`` :func:`linli.uncertainty.rank_sensitivity` (which choice drives
                          each community's rank)
 ``sensitivity.parquet``  :func:`linli.index.sensitivity`
 ``progress.parquet``     :func:`linli.progress.progress`, first year → report year

@@ -10,9 +10,9 @@ vectorised over every unit; ``save_results`` writes it to a hand-off directory
 ``progress.parquet``, ``claims.parquet``
     every unit and year (``scores``: each scored indicator's 0–100 score with the
     default normalisation, :func:`linli.index.normalise`; ``uncertainty``: the
-    index band and the rank interval, :func:`linli.index.uncertainty`;
+    index band and the rank interval, :func:`linli.uncertainty.uncertainty`;
     ``rank_sensitivity``: which choice drives each community's rank,
-    :func:`linli.index.rank_sensitivity`; ``sensitivity``: ranks with one
+    :func:`linli.uncertainty.rank_sensitivity`; ``sensitivity``: ranks with one
     dimension left out);
 ``units.parquet``
     ``unit_id, unit_type, name_zh, name_en, brand, zone_id``;
@@ -182,6 +182,8 @@ def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
     from . import index as index_mod
     from . import indicators
     from . import progress as progress_mod
+    from . import spec as spec_mod
+    from . import uncertainty as uncertainty_mod
     from .indicators import catalogue
 
     long = indicators.compute(ds.tables)
@@ -196,8 +198,8 @@ def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
     baseline = years[0]
 
     cat = catalogue.load()
-    spec = index_mod.spec_from_catalogue(cat)
-    index_settings = index_mod.settings_from_catalogue(cat)
+    spec = spec_mod.spec_from_catalogue(cat)
+    index_settings = spec_mod.settings_from_catalogue(cat)
     settings = dataclasses.asdict(index_settings)
     base = {k: settings[k] for k in ("weights", "normalisation", "aggregation", "min_dimensions")}
     if baseline < year:
@@ -211,8 +213,8 @@ def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
         "indicators": long,
         "scores": scores.drop(columns=["value"]),
         "index": index_mod.linli_index(long, spec, **base),
-        "uncertainty": index_mod.uncertainty(long, spec, **index_settings.for_uncertainty()),
-        "rank_sensitivity": index_mod.rank_sensitivity(long, spec, **settings),
+        "uncertainty": uncertainty_mod.uncertainty(long, spec, **index_settings.for_uncertainty()),
+        "rank_sensitivity": uncertainty_mod.rank_sensitivity(long, spec, **settings),
         "sensitivity": index_mod.sensitivity(long, spec, **base),
         "progress": prog,
         "claims": claims,

@@ -131,7 +131,7 @@ TREND_LEDGERS: dict[str, tuple[str, ...]] = {
 _DEFAULT_LEDGERS: tuple[str, ...] = ("volunteer_activities", "mediation_cases")
 
 _SCORED: tuple[str, ...] = ("wushe", "lin_zhi", "lin_he", "lin_zhu", "lin_le", "satisfaction")
-#: The uncertain inputs of the rank sensitivity analysis (linli.index.INPUTS), in report order.
+#: The uncertain inputs of the rank sensitivity analysis (linli.uncertainty.INPUTS), in report order.
 _INPUTS: tuple[str, ...] = ("normalisation", "aggregation", "weights")
 
 #: key -> {"zh": …, "en": …}: every fixed label a report shows.
@@ -1354,7 +1354,7 @@ def drivers_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
 
     One row per community and choice (normalisation, aggregation, dimension weights):
     the first-order and the total-effect index with their bootstrap 5–95 % intervals
-    (:func:`linli.index.rank_sensitivity`). A community whose rank never moves has
+    (:func:`linli.uncertainty.rank_sensitivity`). A community whose rank never moves has
     one row that says so.
 
     Examples

@@ -335,7 +335,7 @@ def test_index_uncertainty_sorted_with_rank_intervals() -> None:
 
 
 def test_index_uncertainty_shows_the_zone_unranked() -> None:
-    frame = index_frame()  # the columns linli.index.uncertainty writes
+    frame = index_frame()  # the columns linli.uncertainty.uncertainty writes
     frame.loc[2, ["index", "index_low", "index_high"]] = np.nan  # xiangyang: no index
     _, ax = plots.plot_index_uncertainty(frame, communities=communities(), show_zone=True,
                                          names={"renmin": "人民街道"})

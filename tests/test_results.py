@@ -8,8 +8,8 @@ import pytest
 
 from linli import synth
 from linli.dataset import load_dataset
-from linli.index import INPUTS
 from linli.results import RESULT_FRAMES, compute_results
+from linli.uncertainty import INPUTS
 
 
 @pytest.fixture(scope="module")
