@@ -2,8 +2,8 @@
 
 The package reads as its data flows: ``io`` → ``validate`` → ``dataset`` →
 ``indicators`` → ``spec`` → ``index`` → ``uncertainty`` / ``progress`` / ``claims`` →
-``plots`` / ``maps`` → ``report`` → ``cli``. ``plots``, ``maps`` and ``report`` are imported on first use
-(they load matplotlib and Jupyter).
+``figures`` → ``report`` → ``cli``. ``figures``, ``report`` and the others in ``_LAZY`` are
+imported on first use (they load matplotlib and Jupyter).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
     __version__ = "0.0.0"
 
-_LAZY = {"plots", "maps", "report", "results", "summary", "explore", "synth", "access", "fonts", "palette"}
+_LAZY = {"figures", "report", "results", "summary", "explore", "synth", "access"}
 
 
 def __getattr__(name: str) -> ModuleType:

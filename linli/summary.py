@@ -42,11 +42,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import palette
 from .contract import TABLES
 from .errors import LinliError
+from .figures import palette
+from .figures.plots import DIMENSIONS, SATISFACTION_INDICATORS, WUSHE_INDICATORS
 from .indicators import catalogue as catalogue_mod
-from .plots import DIMENSIONS, SATISFACTION_INDICATORS, WUSHE_INDICATORS
 from .progress import STATUSES, ProgressThresholds, growth_rate
 
 if TYPE_CHECKING:
@@ -158,7 +158,7 @@ LABELS: dict[str, dict[str, str]] = {
     "no_target": {"zh": "无适用目标", "en": "no target applies"},
     "no_benchmark": {"zh": "无适用基准", "en": "no benchmark applies"},
     "not_scored": {"zh": "不计分", "en": "not scored"},
-    # dimensions (names as the figures show them, linli.plots.DIMENSIONS)
+    # dimensions (names as the figures show them, linli.figures.plots.DIMENSIONS)
     "profile": {"zh": "概况", "en": "Profile"},
     **{d: {"zh": zh, "en": en} for d, (zh, en) in DIMENSIONS.items()},
     # brands: name and what the brand stands for
@@ -1852,7 +1852,7 @@ def other_dimensions(res: UnitResults) -> list[str]:
 
 
 def reference_line(indicator: str, *, lang: str = "zh") -> dict[str, Any]:
-    """Return ``target``, ``target_label`` and ``unit`` for :func:`linli.plots.plot_indicator_comparison`.
+    """Return ``target``, ``target_label`` and ``unit`` for :func:`linli.figures.plots.plot_indicator_comparison`.
 
     Examples
     --------
@@ -1967,7 +1967,7 @@ def map_layers(res: UnitResults, *, every_community: bool = True) -> dict[str, A
 
 
 def trend_options(res: UnitResults, ledger: str, *, lang: str = "zh") -> dict[str, Any]:
-    """Return the options of :func:`linli.plots.plot_monthly_trend` for one ledger:
+    """Return the options of :func:`linli.figures.plots.plot_monthly_trend` for one ledger:
     date column, months from the baseline year to the report year, title and axis label.
 
     Examples

@@ -1,4 +1,4 @@
-"""Tests of linli.maps.
+"""Tests of linli.figures.maps.
 
 The layers are laid out by hand in UTM zone 49N (EPSG:32649, metres) around Hengyang and
 converted to WGS84, as the clean tables hold them; the map converts them back, so every
@@ -27,8 +27,8 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from shapely.geometry import Point, box
 
-from linli import maps, palette
 from linli.errors import ContractError
+from linli.figures import maps, palette
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 X0, Y0 = 660_000.0, 2_976_000.0  # UTM 49N, about 112.6°E 26.9°N

@@ -1,4 +1,4 @@
-"""Tests of linli.fonts, linli.palette and linli.plots.
+"""Tests of linli.figures: fonts, palette and the report figures (plots).
 
 Fixtures are built by hand here; every expected number is worked out in a comment.
 """
@@ -26,9 +26,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from linli import fonts, palette, plots
 from linli.contract import BRANDS, FACILITY_CATEGORIES
 from linli.errors import ContractError, LinliError
+from linli.figures import fonts, palette, plots
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 HE = palette.BRAND_COLORS["lin_he"].lower()  # 湘北 邻和

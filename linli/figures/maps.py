@@ -35,9 +35,10 @@ from pyproj import CRS
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
+from ..contract import FACILITY_CATEGORIES
+from ..errors import ContractError
 from . import palette
-from .contract import FACILITY_CATEGORIES
-from .errors import ContractError
+from ._style import DPI, check_lang, display_names, tr
 from .fonts import use_cjk_font
 
 #: Radius (m) -> facility categories whose circles are drawn (INDICATORS.md, 邻乐).
@@ -46,27 +47,15 @@ LIFE_CIRCLE_CATEGORIES: dict[float, tuple[str, ...]] = {
     300: ("fitness",),
 }
 MAP_FIGSIZE: tuple[float, float] = (7.0, 5.2)  # width used; height follows the map
-DPI: int = 150
 
 _NICE = (1.0, 2.0, 2.5, 5.0)
 _LEGEND_WIDTH_IN = 2.3
 _MARGIN_IN = 0.08
 _TITLE_IN = 0.32
 _MAX_MAP_HEIGHT_IN = 8.5
-_LANGS = ("zh", "en")
 
 
 # ------------------------------------------------------------------------- helpers
-
-
-def _t(zh: str, en: str, lang: str) -> str:
-    return zh if lang == "zh" else en
-
-
-def _check_lang(lang: str) -> None:
-    if lang not in _LANGS:
-        msg = f"Unknown language {lang!r}; known: {', '.join(_LANGS)}."
-        raise ContractError(msg)
 
 
 def _check_layer(layer: gpd.GeoDataFrame, name: str, columns: Sequence[str]) -> None:
@@ -164,20 +153,6 @@ def _figure(ax: Axes | None, limits: tuple[float, float, float, float]) -> tuple
     return ax.get_figure(root=True), ax  # type: ignore[return-value]
 
 
-def _names(communities: pd.DataFrame | None, names: Mapping[str, str] | None,
-           lang: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    if communities is not None and "community_id" in communities:
-        column = "name_zh" if lang == "zh" or "name_en" not in communities else "name_en"
-        if column in communities:
-            for cid, name in zip(communities["community_id"], communities[column], strict=True):
-                if not palette._missing(name):
-                    out[str(cid)] = str(name)
-    if names:
-        out.update({str(k): str(v) for k, v in names.items()})
-    return out
-
-
 def _uncovered_ids(uncovered: Iterable[str] | pd.Series | None,
                    compounds: gpd.GeoDataFrame | None) -> set[str]:
     if uncovered is None:
@@ -265,7 +240,7 @@ def add_scale_bar(ax: Axes, *, lang: str = "zh", fraction: float = 0.22) -> floa
 
 def add_north_arrow(ax: Axes, *, lang: str = "zh") -> None:
     """Draw a north arrow at the upper right of a map (``gid="north_arrow"``)."""
-    ax.annotate(_t("北", "N", lang), xy=(0.96, 0.98), xytext=(0.96, 0.875),
+    ax.annotate(tr("北", "N", lang), xy=(0.96, 0.98), xytext=(0.96, 0.875),
                 xycoords="axes fraction", textcoords="axes fraction", ha="center", va="top",
                 fontsize=9, fontweight="bold", gid="north_arrow", zorder=22,
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.0},
@@ -276,7 +251,7 @@ def add_north_arrow(ax: Axes, *, lang: str = "zh") -> None:
 def _add_note(ax: Axes, note: bool | str, lang: str) -> None:
     if note is False:
         return
-    text = note if isinstance(note, str) else _t("示意图，非测绘成果",
+    text = note if isinstance(note, str) else tr("示意图，非测绘成果",
                                                  "Illustrative, not surveyed", lang)
     ax.text(0.99, 0.01, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
             color="#555555", zorder=22, gid="map_note",
@@ -382,11 +357,11 @@ def _draw_circles(ax: Axes, facilities: gpd.GeoDataFrame, radius_m: Sequence[flo
         _add_polygons(ax, circles, facecolor="none", edgecolor=color, linestyle=style,
                       linewidth=0.9, zorder=2)
         if cats is None:
-            label = _t(f"设施周边 {r:g} 米", f"{r:g} m around facilities", lang)
+            label = tr(f"设施周边 {r:g} 米", f"{r:g} m around facilities", lang)
         elif cats == ("fitness",):
-            label = _t(f"健身点 {r:g} 米", f"{r:g} m of a fitness point", lang)
+            label = tr(f"健身点 {r:g} 米", f"{r:g} m of a fitness point", lang)
         else:
-            label = _t(f"{r:g} 米生活圈", f"{r:g} m life circle", lang)
+            label = tr(f"{r:g} 米生活圈", f"{r:g} m life circle", lang)
         handles.append(Line2D([], [], color=color, linestyle=style, linewidth=1.0, label=label))
     return handles
 
@@ -475,7 +450,7 @@ def map_community(
     >>> fig, ax = map_community(b, c, f, community_id="a")
     >>> plt.close(fig)
     """
-    _check_lang(lang)
+    check_lang(lang)
     _check_layer(boundaries, "boundaries", ("community_id",))
     if compounds is not None:
         _check_layer(compounds, "compounds", ("compound_id", "community_id", "households"))
@@ -495,7 +470,7 @@ def map_community(
     limits = _limits(selected.total_bounds, pad=0.08)
     fig, ax = _figure(ax, limits)
     brands = palette.community_brands(communities)
-    unit_names = _names(communities, names, lang)
+    unit_names = display_names(communities, names, lang)
     others = bnd.iloc[0:0] if community_id is None else bnd[bnd["community_id"] != community_id]
     color = (palette.brand_color(brands.get(community_id)) if community_id is not None
              else palette.ZONE_COLOR)
@@ -505,15 +480,15 @@ def map_community(
         _add_polygons(ax, others.geometry, facecolor="#F4F4F4", edgecolor="#9E9E9E",
                       linewidth=0.9, zorder=0.5)
         handles.append(Patch(facecolor="#F4F4F4", edgecolor="#9E9E9E",
-                             label=_t("相邻社区", "Neighbouring communities", lang)))
+                             label=tr("相邻社区", "Neighbouring communities", lang)))
     _add_polygons(ax, selected.geometry, facecolor=color, alpha=0.08, edgecolor="none",
                   zorder=0.6)
     _add_polygons(ax, selected.geometry, facecolor="none", edgecolor=color, linewidth=2.0,
                   zorder=7)
     sel_name = (unit_names.get(community_id, community_id) if community_id is not None
-                else _t("实验区", "Zone", lang))
+                else tr("实验区", "Zone", lang))
     handles.append(Patch(facecolor="none", edgecolor=color, linewidth=2.0,
-                         label=_t(f"{sel_name}边界", f"{sel_name} boundary", lang)))
+                         label=tr(f"{sel_name}边界", f"{sel_name} boundary", lang)))
     view = box(limits[0], limits[2], limits[1], limits[3])
     for row in others.itertuples(index=False):
         visible = row.geometry.intersection(view)  # name the part of a neighbour on the map
@@ -540,7 +515,7 @@ def map_community(
                                   markeredgecolor="white", alpha=0.75,
                                   markersize=math.sqrt(float(_marker_sizes(pd.Series([h]),
                                                                            reference)[0])),
-                                  label=_t(f"小区 {h:g} 户", f"Compound, {h:g} households",
+                                  label=tr(f"小区 {h:g} 户", f"Compound, {h:g} households",
                                            lang)))
         if bad:
             pts = _points(cmp_[cmp_["compound_id"].astype(str).isin(bad)])
@@ -548,7 +523,7 @@ def map_community(
                        zorder=8)
             handles.append(Line2D([], [], linestyle="none", marker="x", markersize=8,
                                   markeredgewidth=2.2, color=palette.ALERT_COLOR,
-                                  label=_t("未覆盖小区", "Compound not covered", lang)))
+                                  label=tr("未覆盖小区", "Compound not covered", lang)))
     if fac is not None and len(fac):
         handles += _draw_facilities(ax, fac, lang, limits)
 
@@ -557,7 +532,7 @@ def map_community(
     add_north_arrow(ax, lang=lang)
     _add_note(ax, note, lang)
     _legend(ax, handles)
-    default = _t(f"{sel_name}：小区与服务设施", f"{sel_name}: compounds and facilities", lang)
+    default = tr(f"{sel_name}：小区与服务设施", f"{sel_name}: compounds and facilities", lang)
     text = default if title is None else title
     if text:
         ax.set_title(text, fontsize=11, loc="left")
@@ -608,7 +583,7 @@ def map_zone(
     ...                    "name_zh": ["甲", "乙"], "brand": ["lin_zhi", "lin_he"]}))
     >>> plt.close(fig)
     """
-    _check_lang(lang)
+    check_lang(lang)
     _check_layer(boundaries, "boundaries", ("community_id",))
     if compounds is not None:
         _check_layer(compounds, "compounds", ("compound_id", "community_id", "households"))
@@ -619,7 +594,7 @@ def map_zone(
     limits = _limits(bnd.total_bounds, pad=0.05)
     fig, ax = _figure(ax, limits)
     brands = palette.community_brands(communities)
-    unit_names = _names(communities, names, lang)
+    unit_names = display_names(communities, names, lang)
     order = list(brands) if brands else []
     ids = sorted(map(str, bnd["community_id"]),
                  key=lambda c: (order.index(c) if c in order else len(order), c))
@@ -651,7 +626,7 @@ def map_zone(
                                   alpha=0.75,
                                   markersize=math.sqrt(float(_marker_sizes(pd.Series([h]),
                                                                            reference)[0])),
-                                  label=_t(f"小区 {h:g} 户", f"Compound, {h:g} households",
+                                  label=tr(f"小区 {h:g} 户", f"Compound, {h:g} households",
                                            lang)))
     if facilities is not None and len(facilities):
         handles += _draw_facilities(ax, _opened_by(facilities, year).to_crs(crs), lang, limits)
@@ -660,7 +635,7 @@ def map_zone(
     add_north_arrow(ax, lang=lang)
     _add_note(ax, note, lang)
     _legend(ax, handles)
-    default = _t("实验区各社区", "Communities of the zone", lang)
+    default = tr("实验区各社区", "Communities of the zone", lang)
     text = default if title is None else title
     if text:
         ax.set_title(text, fontsize=11, loc="left")

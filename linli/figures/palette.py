@@ -10,6 +10,7 @@ Constants
 ``BRAND_COLORS``     brand code -> colour (邻治 blue, 邻和 bluish green, 邻助 reddish
                      purple, 邻乐 orange)
 ``ZONE_COLOR``       the zone as a whole (near-black grey)
+``ZONE_ROW_COLOR``   the zone's row beside the communities in the index figure (mid grey)
 ``NO_BRAND_COLOR``   a community without a brand
 ``BASELINE_COLOR``   a baseline-year value drawn beside the current one
 ``NEIGHBOUR_COLOR``  neighbouring communities on a map
@@ -32,8 +33,8 @@ from collections.abc import Mapping
 import pandas as pd
 from matplotlib.colors import to_rgb
 
-from .contract import BRANDS
-from .errors import ContractError
+from ..contract import BRANDS
+from ..errors import ContractError
 
 #: Brand code -> colour (Okabe–Ito).
 BRAND_COLORS: dict[str, str] = {
@@ -43,6 +44,7 @@ BRAND_COLORS: dict[str, str] = {
     "lin_le": "#E69F00",  # orange — 邻乐, culture and recreation
 }
 ZONE_COLOR: str = "#3B3B3B"
+ZONE_ROW_COLOR: str = "#6B6B6B"
 NO_BRAND_COLOR: str = "#7F7F7F"
 BASELINE_COLOR: str = "#BDBDBD"
 NEIGHBOUR_COLOR: str = "#D9D9D9"
