@@ -176,7 +176,7 @@ def first_covered_on(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> t = example_tables()
     >>> first_covered_on(t["compounds"], t["facilities"]).dt.strftime("%Y-%m-%d").tolist()
     ['2020-01-01', nan, '2024-12-31']
@@ -227,7 +227,7 @@ def life_circle_coverage(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> t = example_tables()
     >>> life_circle_coverage(t["compounds"], t["facilities"], as_of_year=2023).tolist()
     [True, False, False]
@@ -261,7 +261,7 @@ def covered_households(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> t = example_tables()
     >>> covered_households(t["compounds"], t["facilities"], as_of_year=2024).tolist()
     [300.0, 0.0, 600.0]
@@ -292,7 +292,7 @@ def nearest_facility_m(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> t = example_tables()
     >>> nearest_facility_m(t["compounds"], t["facilities"], categories=["fitness"]).round(-1).tolist()
     [940.0, 170.0, 1370.0]
@@ -348,7 +348,7 @@ def compound_access(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> t = example_tables()
     >>> a = compound_access(t["compounds"], t["facilities"], as_of_year=2024)
     >>> a[["compound_id", "households", "covered"]].to_numpy().tolist()
@@ -405,7 +405,7 @@ def coverage_sensitivity(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> t = example_tables()
     >>> s = coverage_sensitivity(t["compounds"], t["facilities"], radii=[500, 1200], as_of_year=2024)
     >>> s[["unit_id", "radius_m", "covered_households", "covered_pct"]].to_numpy().tolist()

@@ -15,7 +15,7 @@ DataFrame out; nothing is read, written or drawn. The rules are those of INDICAT
 * a case is *in Y* when its ``received_on`` falls in Y;
 * durations are whole days, ``closed_on − received_on``.
 
-Examples use the worked dataset of :func:`linli.indicators.examples.example_tables`.
+Examples use the worked dataset of :func:`linli.testing.example_tables`.
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ def indicator_table(
     Examples
     --------
     >>> from linli.indicators import compute
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> long = compute(example_tables(), years=[2024])
     >>> indicator_table(long, indicators=["volunteers", "social_orgs"])  # doctest: +NORMALIZE_WHITESPACE
                   volunteers  social_orgs
@@ -358,7 +358,7 @@ def monthly_counts(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> cases = example_tables()["mediation_cases"]
     >>> monthly_counts(cases, date_column="received_on", start="2024-01", end="2024-03")  # doctest: +NORMALIZE_WHITESPACE
              a  b
@@ -420,7 +420,7 @@ def case_outcomes(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> cases = example_tables()["mediation_cases"]
     >>> t = case_outcomes(cases, by="community_id", year=2024)
     >>> t[["resolved", "failed", "referred", "pending", "decided", "success_pct"]].round(2)
@@ -477,7 +477,7 @@ def mediator_kinds(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> cases = example_tables()["mediation_cases"]
     >>> mediator_kinds(cases, year=2024).round(2)
            0  1  2  3  4+  cases  joint  joint_pct
@@ -537,7 +537,7 @@ def mediator_involvement(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> cases = example_tables()["mediation_cases"]
     >>> mediator_involvement(cases, year=2024)[["police", "grid_worker", "cases"]]
            police  grid_worker  cases
@@ -596,7 +596,7 @@ def case_durations(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> cases = example_tables()["mediation_cases"]
     >>> case_durations(cases, year=2024)[["case_id", "community_id", "days"]]
       case_id community_id  days
@@ -650,7 +650,7 @@ def repeat_compounds(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> t = example_tables()
     >>> repeat_compounds(t["mediation_cases"], year=2024, compounds=t["compounds"])
       community_id compound_id name_zh  households  cases main_dispute_type
@@ -709,7 +709,7 @@ def pending_cases(cases: pd.DataFrame, *, as_of: str | dt.date | pd.Timestamp) -
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> cases = example_tables()["mediation_cases"]
     >>> pending_cases(cases, as_of="2024-12-31")[["case_id", "outcome", "days_open"]]
       case_id  outcome  days_open
@@ -773,7 +773,7 @@ def roster_flows(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> vols = example_tables()["volunteers"]
     >>> roster_flows(vols, start="registered_on", end="left_on", years=[2023, 2024])  # doctest: +NORMALIZE_WHITESPACE
                        active_start  joined  left  active_end
@@ -832,7 +832,7 @@ def team_sizes(volunteers: pd.DataFrame, *, year: int) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> team_sizes(example_tables()["volunteers"], year=2024)
       community_id    team  members
     0            a  patrol        2

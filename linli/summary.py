@@ -34,7 +34,6 @@ A column whose name starts with ``_`` is a display hint, not shown: ``_highlight
 from __future__ import annotations
 
 import html as html_lib
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -770,8 +769,8 @@ def cover_html(res: UnitResults, *, lang: str = "zh") -> str:
 
     Examples
     --------
-    >>> from linli.summary import _example_results
-    >>> html = cover_html(_example_results())
+    >>> from linli.testing import example_unit
+    >>> html = cover_html(example_unit())
     >>> "甲社区 2024年度评估报告" in html and "linli-banner" in html
     True
     """
@@ -861,8 +860,8 @@ def scorecard(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.summary import _example_results
-    >>> card = scorecard(_example_results())
+    >>> from linli.testing import example_unit
+    >>> card = scorecard(example_unit())
     >>> card.columns.tolist()
     ['项目', '甲社区', '示范街道']
     >>> card.iloc[0].tolist(), card.iloc[1].tolist()
@@ -910,10 +909,10 @@ def headline(res: UnitResults, *, lang: str = "zh") -> str:
 
     Examples
     --------
-    >>> from linli.summary import _example_results
-    >>> headline(_example_results())
+    >>> from linli.testing import example_unit
+    >>> headline(example_unit())
     '甲社区2024年邻里指数为57.4（权重变化时的5%–95%区间为55.9–58.6），在2个社区中排第2名，1000次模拟中有83%仍为第2名（排名区间：第1–2名）。2022年以来，3项计分指标中显著进展 2 项，退步 1 项。'
-    >>> headline(_example_results(), lang="en").split(". ")[0]
+    >>> headline(example_unit(), lang="en").split(". ")[0]
     'In 2024 the Linli Index of Jia is 57.4 (5–95 % band when the weights vary: 55.9–58.6), rank 2 of 2 communities; 83 % of 1,000 simulations keep it 2nd (rank interval 1–2)'
     """
     _check_lang(lang)
@@ -1014,8 +1013,8 @@ def indicator_table(res: UnitResults, *, dimension: str, lang: str = "zh") -> pd
 
     Examples
     --------
-    >>> from linli.summary import _example_results
-    >>> t = indicator_table(_example_results(), dimension="lin_he")
+    >>> from linli.testing import example_unit
+    >>> t = indicator_table(example_unit(), dimension="lin_he")
     >>> t.columns.tolist()
     ['指标', '甲社区', '示范街道', '得分', '目标/基准', '进展（2022→2024）', '说明']
     >>> t.iloc[0].tolist()
@@ -1083,8 +1082,8 @@ def profile_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.summary import _example_results
-    >>> t = profile_table(_example_results(), lang="en")
+    >>> from linli.testing import example_unit
+    >>> t = profile_table(example_unit(), lang="en")
     >>> t.iloc[2].tolist()
     ['Residents aged 65+', '16.9% (aged society)', '18.0% (aged society)']
     """
@@ -1117,8 +1116,8 @@ def wushe_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.summary import _example_results
-    >>> t = wushe_table(_example_results())
+    >>> from linli.testing import example_unit
+    >>> t = wushe_table(example_unit())
     >>> t.columns.tolist()
     ['指标', '2022年（基线）', '2024年', '年均增长', '进展', '示范街道2024年']
     >>> t.iloc[1].tolist()  # (1425 ÷ 1010)^(1/2) − 1 = 18.8 %; a count is context
@@ -1171,8 +1170,8 @@ def satisfaction_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.summary import _example_results
-    >>> satisfaction_table(_example_results()).iloc[0].tolist()
+    >>> from linli.testing import example_unit
+    >>> satisfaction_table(example_unit()).iloc[0].tolist()
     ['总体满意率', '82.3%', '76.1%–87.0%', '80.0%']
     """
     _check_lang(lang)
@@ -1211,8 +1210,8 @@ def comparison_table(res: UnitResults, *, dimension: str, lang: str = "zh") -> p
 
     Examples
     --------
-    >>> from linli.summary import _example_zone
-    >>> t = comparison_table(_example_zone(), dimension="lin_he", lang="en")
+    >>> from linli.testing import example_zone
+    >>> t = comparison_table(example_zone(), dimension="lin_he", lang="en")
     >>> t.columns.tolist()
     ['Indicator', 'Jia', 'Yi', 'Model Street', 'Target / benchmark']
     >>> t.iloc[1].tolist()
@@ -1243,8 +1242,8 @@ def dimension_scores_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFram
 
     Examples
     --------
-    >>> from linli.summary import _example_zone
-    >>> t = dimension_scores_table(_example_zone())
+    >>> from linli.testing import example_zone
+    >>> t = dimension_scores_table(example_zone())
     >>> t.iloc[-1].tolist()
     ['邻里指数', '57.4', '61.0', '66.0']
     """
@@ -1267,8 +1266,8 @@ def ranking_table(res: UnitResults, *, lang: str = "zh", highlight: str | None =
 
     Examples
     --------
-    >>> from linli.summary import _example_zone
-    >>> t = ranking_table(_example_zone(), highlight="jia")
+    >>> from linli.testing import example_zone
+    >>> t = ranking_table(example_zone(), highlight="jia")
     >>> t.columns.tolist()
     ['排名', '社区', '邻里指数', '指数区间（5%–95%）', '排名区间（5%–95%）', '保持该排名', '_highlight']
     >>> t.iloc[1, :6].tolist()
@@ -1359,8 +1358,8 @@ def drivers_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.summary import _example_zone
-    >>> t = drivers_table(_example_zone())
+    >>> from linli.testing import example_zone
+    >>> t = drivers_table(example_zone())
     >>> t.columns.tolist()
     ['社区', '选择', '一阶效应（5%–95%）', '总效应（5%–95%）']
     >>> t.iloc[0].tolist()
@@ -1396,8 +1395,8 @@ def drivers_text(res: UnitResults, *, lang: str = "zh") -> str:
 
     Examples
     --------
-    >>> from linli.summary import _example_zone
-    >>> print(drivers_text(_example_zone()))
+    >>> from linli.testing import example_zone
+    >>> print(drivers_text(example_zone()))
     - **甲社区**：排名在第1–2名之间变化，主要取决于标准化方法（总效应0.90）。
     - **乙社区**：排名在第1–2名之间变化，主要取决于标准化方法（总效应0.90）。
     """
@@ -1455,8 +1454,8 @@ def sensitivity_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.summary import _example_zone
-    >>> t = sensitivity_table(_example_zone())
+    >>> from linli.testing import example_zone
+    >>> t = sensitivity_table(example_zone())
     >>> t.iloc[0].tolist(), t.iloc[3].tolist()
     (['全部维度（基准排名）', '2', '1'], ['邻和·调解', '1（−1）', '2（+1）'])
     """
@@ -1495,8 +1494,8 @@ def quality_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.summary import _example_results
-    >>> t = quality_table(_example_results())
+    >>> from linli.testing import example_unit
+    >>> t = quality_table(example_unit())
     >>> t.columns.tolist()
     ['数据表', '文件', '读入行数', '载入', '隔离', '隔离原因（次数）']
     >>> t.iloc[1].tolist()
@@ -1552,11 +1551,11 @@ def claims_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.summary import _example_results
-    >>> t = claims_table(_example_results())
+    >>> from linli.testing import example_unit
+    >>> t = claims_table(example_unit())
     >>> t.iloc[0].tolist()
     ['社区志愿者由原来的4275人增至6339人', '2022 → 2024', '4275 → 6339', '4275 → 6339', '一致']
-    >>> claims_table(_example_results(), lang="en").iloc[1].tolist()
+    >>> claims_table(example_unit(), lang="en").iloc[1].tolist()
     ['Volunteers as a share of the resident population, Model Street', '2024', '19.7', '25.5', 'Disagrees']
     """
     _check_lang(lang)
@@ -1593,8 +1592,8 @@ def claims_html(res: UnitResults, *, lang: str = "zh") -> str:
     Examples
     --------
     >>> import dataclasses
-    >>> from linli.summary import _example_results
-    >>> res = _example_results()
+    >>> from linli.testing import example_unit
+    >>> res = example_unit()
     >>> bad = dataclasses.replace(res, meta={**res.meta, "claims_error": "published_claims.yaml: not valid YAML (line 3)"},
     ...                           claims=res.claims.iloc[0:0])
     >>> claims_html(bad, lang="en")
@@ -1616,8 +1615,8 @@ def provenance_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.summary import _example_results
-    >>> provenance_table(_example_results()).iloc[0].tolist()
+    >>> from linli.testing import example_unit
+    >>> provenance_table(example_unit()).iloc[0].tolist()
     ['社区', 'communities.csv', '5e09d7f38cb3', '4']
     """
     _check_lang(lang)
@@ -1640,8 +1639,8 @@ def parameters_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.summary import _example_results
-    >>> t = parameters_table(_example_results(), lang="en")
+    >>> from linli.testing import example_unit
+    >>> t = parameters_table(example_unit(), lang="en")
     >>> t.iloc[6].tolist()
     ['Input fingerprint (SHA-256)', '1a37845619e09ca0…']
     """
@@ -1914,9 +1913,9 @@ def coverage_text(res: UnitResults, uncovered: pd.DataFrame | None, *, lang: str
 
     Examples
     --------
-    >>> from linli.summary import _example_results
+    >>> from linli.testing import example_unit
     >>> un = pd.DataFrame({"compound_id": ["c1"], "community_id": ["jia"], "name_zh": ["东院"], "households": [120]})
-    >>> coverage_text(_example_results(), un)
+    >>> coverage_text(example_unit(), un)
     '2024年末，甲社区有1个小区（共120户）不在500米生活圈内（图中以 × 标记）：东院。十分钟生活圈覆盖户数比例为92.0%。'
     """
     _check_lang(lang)
@@ -1972,8 +1971,8 @@ def trend_options(res: UnitResults, ledger: str, *, lang: str = "zh") -> dict[st
 
     Examples
     --------
-    >>> from linli.summary import _example_results
-    >>> trend_options(_example_results(), "mediation_cases")
+    >>> from linli.testing import example_unit
+    >>> trend_options(example_unit(), "mediation_cases")
     {'date_column': 'received_on', 'start': '2022-01', 'end': '2024-12', 'title': '甲社区 矛盾纠纷调解：每月受理数', 'ylabel': '件/月'}
     """
     _check_lang(lang)
@@ -2077,8 +2076,8 @@ def brand_html(res: UnitResults, *, lang: str = "zh") -> str:
 
     Examples
     --------
-    >>> from linli.summary import _example_results
-    >>> brand_html(_example_results()).startswith("<h2>品牌专题：邻和·调解</h2>")
+    >>> from linli.testing import example_unit
+    >>> brand_html(example_unit()).startswith("<h2>品牌专题：邻和·调解</h2>")
     True
     """
     d = brand_dimension(res)
@@ -2111,8 +2110,8 @@ def record(res: UnitResults) -> dict[str, Any]:
 
     Examples
     --------
-    >>> from linli.summary import _example_results
-    >>> record(_example_results())
+    >>> from linli.testing import example_unit
+    >>> record(example_unit())
     {'unit_id': 'jia', 'unit_type': 'community', 'year': 2024, 'index': 57.352852, 'rank': 2, 'n_indicators': 10}
     """
     i = _one(res.index, res.unit_id, res.year)
@@ -2127,149 +2126,3 @@ def record(res: UnitResults) -> dict[str, Any]:
         "rank": None if _missing(rank) else int(rank),
         "n_indicators": int(n),
     }
-
-
-# ---------------------------------------------------------------- examples
-
-
-def _example_results(unit_id: str = "jia") -> UnitResults:
-    """A tiny, hand-made :class:`~linli.results.UnitResults` for the doctests: community
-    ``jia`` (甲社区, brand 邻和) of zone ``model`` (示范街道), 2022 → 2024."""
-    from pathlib import Path
-
-    from .results import UnitResults
-
-    def ind(unit: str, utype: str, year: int, values: Mapping[str, Any]) -> list[dict[str, Any]]:
-        out = []
-        for k, v in values.items():
-            value, lo, hi, reason = (v + (None,) * 3)[:4] if isinstance(v, tuple) else (v, None, None, None)
-            out.append({"unit_id": unit, "unit_type": utype, "year": year, "indicator": k, "value": value,
-                        "ci_low": lo, "ci_high": hi, "reason": reason})
-        return out
-
-    zone_rows = {"households": 25000.0, "age_65_plus_pct": 18.0, "volunteers": 6339.0, "volunteer_share_pct": 25.5,
-                 "disputes_per_1k_households": 40.0, "mediation_success_pct": 94.0,
-                 "overall_satisfied_pct": 80.0, "life_circle_500m_pct": 95.0}
-    indicators = pd.DataFrame(
-        ind("jia", "community", 2022, {"volunteers": 1010.0, "volunteer_share_pct": 16.0})
-        + ind("jia", "community", 2024, {
-            "households": 2402.0, "age_65_plus_pct": 16.904177, "volunteers": 1425.0, "volunteer_share_pct": 25.0,
-            "disputes_per_1k_households": 49.125729, "mediation_success_pct": 95.652174,
-            "mediation_median_days": (math.nan, None, None, "no resolved and closed cases received in 2024"),
-            "overall_satisfied_pct": (82.31, 76.12, 87.04), "life_circle_500m_pct": 92.0,
-            "social_orgs": 9.0})
-        + ind("model", "zone", 2024, zone_rows)
-    )
-    indicators = indicators.astype({"unit_id": "string", "unit_type": "string", "indicator": "string",
-                                    "reason": "string"})
-    scores = pd.DataFrame({"unit_id": "jia", "unit_type": "community", "year": 2024,
-                           "indicator": ["mediation_success_pct", "volunteer_share_pct"],
-                           "dimension": ["lin_he", "wushe"],
-                           "score": [95.652174, 100.0]})
-    dims = {"wushe": 60.071125, "lin_zhi": 65.332144, "lin_he": 65.2831, "lin_zhu": 41.69589,
-            "lin_le": 47.563544, "satisfaction": 64.171311}
-    index = pd.DataFrame([
-        {"unit_id": "jia", "unit_type": "community", "year": 2024, **dims, "index": 57.352852, "rank": 2},
-        {"unit_id": "model", "unit_type": "zone", "year": 2024, **{k: v + 10 for k, v in dims.items()},
-         "index": 65.962341, "rank": pd.NA},
-    ]).astype({"rank": "Int64"})
-    uncertainty = pd.DataFrame([
-        {"unit_id": "jia", "unit_type": "community", "year": 2024, "index": 57.352852, "index_low": 55.9,
-         "index_median": 57.3, "index_high": 58.6, "rank": 2, "rank_median": 2, "rank_low": 1, "rank_high": 2,
-         "rank_kept_pct": 83.0, "n_ranked": 2},
-        {"unit_id": "model", "unit_type": "zone", "year": 2024, "index": 65.962341, "index_low": 64.9,
-         "index_median": 65.8, "index_high": 66.6, "rank": pd.NA, "rank_median": pd.NA, "rank_low": pd.NA,
-         "rank_high": pd.NA, "rank_kept_pct": np.nan, "n_ranked": 0},
-    ]).astype({c: "Int64" for c in ("rank", "rank_median", "rank_low", "rank_high")})
-    progress = pd.DataFrame([
-        {"unit_id": "jia", "unit_type": "community", "indicator": "volunteer_share_pct", "baseline": 16.0,
-         "value": 25.0, "cagr": 0.25, "status": "substantial_progress", "target_met": pd.NA,
-         "vs_benchmark": None},
-        {"unit_id": "jia", "unit_type": "community", "indicator": "mediation_success_pct", "baseline": 90.0,
-         "value": 95.652174, "cagr": 0.03, "status": "substantial_progress", "target_met": pd.NA,
-         "vs_benchmark": "below"},
-        {"unit_id": "jia", "unit_type": "community", "indicator": "mediation_median_days", "baseline": 10.0,
-         "value": 12.0, "cagr": -0.095, "status": "deterioration", "target_met": pd.NA, "vs_benchmark": None},
-    ]).astype({"target_met": "boolean"})
-    claims = pd.DataFrame([
-        {"id": "volunteers_growth", "indicator": "volunteers", "unit_id": "model", "year": "2022 → 2024",
-         "claimed": "4275 → 6339", "observed": "4275 → 6339", "verdict": "agrees", "scope": "zone",
-         "comparison": "eq", "text_zh": "社区志愿者由原来的4275人增至6339人", "reason": ""},
-        {"id": "volunteer_share", "indicator": "volunteer_share_pct", "unit_id": "model", "year": "2024",
-         "claimed": "19.7", "observed": "25.5", "verdict": "disagrees", "scope": "zone",
-         "comparison": "approx", "text_zh": "注册志愿者人数占社区常住人口的19.7%", "reason": "observed 25.5, claimed 19.7"},
-    ])
-    provenance = pd.DataFrame([
-        ["communities", "communities.csv", "loaded", "5e09d7f38cb3d6abc69f0189a529121b", "utf-8", "4", "4", "0", ""],
-        ["volunteers", "volunteers.csv", "loaded", "1e9b1184d334e70a9a23fe962a3fad3a", "utf-8", "1440", "1438", "2", ""],
-        ["social_workers", "", "absent", "", "", "", "", "", ""],
-    ], columns=["table", "file", "status", "sha256", "encoding", "rows_read", "rows_loaded", "rows_quarantined",
-                "unknown_columns"])
-    quarantine = pd.DataFrame([
-        ["volunteers", "volunteers.csv", "12", "registered_on", "not_a_date", "去年春天", "", ""],
-        ["volunteers", "volunteers.csv", "40", "registered_on", "not_a_date", "?", "", ""],
-        ["volunteers", "volunteers.csv", "40", "phone", "bad_pattern", "[redacted]", "", ""],
-    ], columns=["table", "file", "row", "column", "rule", "value", "message_zh", "message_en"])
-    units = pd.DataFrame([
-        {"unit_id": "model", "unit_type": "zone", "name_zh": "示范街道", "name_en": "Model Street",
-         "brand": None, "zone_id": "model"},
-        {"unit_id": "jia", "unit_type": "community", "name_zh": "甲社区", "name_en": "Jia", "brand": "lin_he",
-         "zone_id": "model"},
-    ])
-    meta = {"year": 2024, "baseline_year": 2022, "as_of": "2024-12-31", "synthetic": True,
-            "dataset": "示例数据", "linli_version": "0.1.0",
-            "fingerprint": "1a37845619e09ca04fa27c9191c6c9e72ea0781e2d2753caaa8de896b81bbebf"}
-    return UnitResults(
-        unit_id=unit_id, unit_type="community", year=2024, baseline_year=2022,
-        unit={"unit_id": "jia", "unit_type": "community", "name_zh": "甲社区", "name_en": "Jia",
-              "brand": "lin_he", "zone_id": "model"},
-        community_ids=("jia",), meta=meta, units=units, indicators=indicators, scores=scores, index=index,
-        uncertainty=uncertainty, rank_sensitivity=pd.DataFrame(columns=["unit_id", "unit_type", "year", "input"]),
-        sensitivity=pd.DataFrame(columns=["unit_id", "year", "dimension"]),
-        progress=progress, claims=claims, provenance=provenance, quarantine=quarantine, results_dir=Path("."),
-    )
-
-
-def _example_zone() -> UnitResults:
-    """The zone of :func:`_example_results` with a second community ``yi`` (乙社区)."""
-    import dataclasses
-
-    one = _example_results()
-    units = pd.concat([one.units, pd.DataFrame([{"unit_id": "yi", "unit_type": "community", "name_zh": "乙社区",
-                                                   "name_en": "Yi", "brand": "lin_zhi", "zone_id": "model"}])],
-                      ignore_index=True)
-    yi = pd.DataFrame({"unit_id": "yi", "unit_type": "community", "year": 2024,
-                       "indicator": ["mediation_success_pct", "disputes_per_1k_households"], "value": [92.0, 30.0],
-                       "ci_low": np.nan, "ci_high": np.nan, "reason": pd.NA})
-    index = pd.concat([one.index, pd.DataFrame([{"unit_id": "yi", "unit_type": "community", "year": 2024,
-                                                 "wushe": 70.0, "lin_zhi": 80.0, "lin_he": 50.0, "lin_zhu": 45.0,
-                                                 "lin_le": 60.0, "satisfaction": 61.0, "index": 61.0,
-                                                 "rank": 1}])], ignore_index=True)
-    uncertainty = pd.concat([one.uncertainty, pd.DataFrame([{
-        "unit_id": "yi", "unit_type": "community", "year": 2024, "index": 61.0, "index_low": 59.5,
-        "index_median": 61.0, "index_high": 62.4, "rank": 1, "rank_median": 1, "rank_low": 1, "rank_high": 2,
-        "rank_kept_pct": 83.0, "n_ranked": 2}]).astype({c: "Int64" for c in ("rank", "rank_median", "rank_low",
-                                                                              "rank_high")})],
-        ignore_index=True)
-    # two communities swap places in the same runs, so their indices are alike
-    effects = {"normalisation": (0.7, 0.55, 0.85, 0.9, 0.8, 1.0), "aggregation": (0.05, 0.0, 0.1, 0.1, 0.05, 0.15),
-               "weights": (0.0, -0.02, 0.02, 0.02, 0.01, 0.03)}
-    rank_sensitivity = pd.DataFrame(
-        [{"unit_id": u, "unit_type": "community", "year": 2024, "input": name,
-          **dict(zip(("first_order", "first_order_low", "first_order_high", "total_effect", "total_effect_low",
-                      "total_effect_high"), values, strict=True)), "rank_variance": 0.14}
-         for u in ("jia", "yi") for name, values in effects.items()]
-    )
-    sensitivity = pd.DataFrame(
-        [{"unit_id": u, "unit_type": "community", "year": 2024, "dimension": d, "rank": r,
-          "rank_without": r + s, "rank_shift": s}
-         for u, r in (("jia", 2), ("yi", 1))
-         for d, s in zip(_SCORED, ((0, 0, -1, 0, 0, 0) if u == "jia" else (0, 0, 1, 0, 0, 0)), strict=True)]
-    )
-    return dataclasses.replace(
-        one, unit_id="model", unit_type="zone", community_ids=("jia", "yi"),
-        unit={"unit_id": "model", "unit_type": "zone", "name_zh": "示范街道", "name_en": "Model Street",
-              "brand": None, "zone_id": "model"},
-        units=units, indicators=pd.concat([one.indicators, yi], ignore_index=True), index=index,
-        uncertainty=uncertainty, rank_sensitivity=rank_sensitivity, sensitivity=sensitivity,
-    )

@@ -1,7 +1,7 @@
 """Tests of linli.explore and of the helpers the explore notebooks added to linli.access
 and linli.figures.exploration.
 
-Most fixtures are the worked dataset of :func:`linli.indicators.examples.example_tables`
+Most fixtures are the worked dataset of :func:`linli.testing.example_tables`
 (its module docstring works out every figure); the rest are built here by hand with
 ``clean_table``. Every expected number is worked out in a comment beside it.
 """
@@ -22,7 +22,7 @@ from linli.contract import DISPUTE_TYPES, OUTCOMES
 from linli.errors import ContractError
 from linli.figures import exploration
 from linli.indicators import compute, lin_he, lin_le, wushe
-from linli.indicators.examples import clean_table, example_tables, offset_point
+from linli.testing import clean_table, example_tables, offset_point
 
 
 @pytest.fixture(autouse=True)

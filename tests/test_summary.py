@@ -1,8 +1,8 @@
 """linli.summary: the tables and texts of a report, in Chinese and English.
 
-The inputs are small hand-made results: :func:`linli.summary._example_results` (community
+The inputs are small hand-made results: :func:`linli.testing.example_unit` (community
 ``jia`` 甲社区, brand 邻和, of zone ``model`` 示范街道, 2022 → 2024) and its zone
-:func:`linli.summary._example_zone` (with a second community ``yi`` 乙社区), changed here
+:func:`linli.testing.example_zone` (with a second community ``yi`` 乙社区), changed here
 where a test needs it. Every expected cell is worked out by hand from those frames.
 """
 
@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from linli import summary
+from linli import summary, testing
 from linli.contract import RULES
 from linli.errors import LinliError
 from linli.progress import STATUSES
@@ -29,12 +29,12 @@ CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 
 @pytest.fixture
 def res() -> UnitResults:
-    return summary._example_results()
+    return testing.example_unit()
 
 
 @pytest.fixture
 def zone() -> UnitResults:
-    return summary._example_zone()
+    return testing.example_zone()
 
 
 def cells(frame: pd.DataFrame) -> list[str]:

@@ -5,7 +5,7 @@ non-empty answers, ``p = Σ w·[q ≥ 4] ÷ Σ w × 100`` (%), with a 95 % Wilso
 interval on Kish's effective sample size ``n_eff = (Σ w)² ÷ Σ w²`` over the same
 answers (:func:`wilson_interval`). An empty weight counts as 1. The zone pools the
 answers of its communities (the three sums add up). Examples list ``[a, b, z]``
-for 2024 of :func:`linli.indicators.examples.example_tables`.
+for 2024 of :func:`linli.testing.example_tables`.
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ def overall_satisfied_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = overall_satisfied_pct(example_tables(), years=[2024])
     >>> f["overall_satisfied_pct"].tolist()  # (1+2)/4, 0/1, 3/5
     [75.0, 0.0, 60.0]
@@ -134,7 +134,7 @@ def environment_satisfied_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = environment_satisfied_pct(example_tables(), years=[2024])
     >>> f["environment_satisfied_pct"].tolist()  # 1/2, 2/2, 3/4
     [50.0, 100.0, 75.0]
@@ -150,7 +150,7 @@ def safety_satisfied_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> safety_satisfied_pct(example_tables(), years=[2024])["safety_satisfied_pct"].tolist()
     [50.0, 100.0, 75.0]
     """
@@ -165,7 +165,7 @@ def services_satisfied_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> services_satisfied_pct(example_tables(), years=[2024])["services_satisfied_pct"].tolist()
     [50.0, 100.0, 75.0]
     """
@@ -180,7 +180,7 @@ def participation_satisfied_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = participation_satisfied_pct(example_tables(), years=[2024])
     >>> f["participation_satisfied_pct"].tolist()
     [50.0, 100.0, 75.0]
@@ -196,7 +196,7 @@ def harmony_satisfied_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> harmony_satisfied_pct(example_tables(), years=[2024])["harmony_satisfied_pct"].tolist()
     [50.0, 100.0, 75.0]
     """
@@ -211,7 +211,7 @@ def culture_satisfied_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> culture_satisfied_pct(example_tables(), years=[2024])["culture_satisfied_pct"].tolist()
     [50.0, 100.0, 75.0]
     """
