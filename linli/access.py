@@ -16,17 +16,20 @@ Functions return a named Series aligned to the compounds' index.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from pyproj import CRS
+from shapely.geometry import Point
 
 from .contract import FACILITY_CATEGORIES
 from .errors import ContractError
 
 __all__ = [
+    "CIRCLES",
     "FITNESS_CATEGORIES",
     "LIFE_CIRCLE_CATEGORIES",
     "SENSITIVITY_RADII",
@@ -44,16 +47,21 @@ __all__ = [
 LIFE_CIRCLE_CATEGORIES: tuple[str, ...] = ("service_center", "elderly_center", "day_care", "culture_room")
 #: Facility categories of the 300 m fitness circle (``fitness_300m_pct``).
 FITNESS_CATEGORIES: tuple[str, ...] = ("fitness",)
+#: Radius (m) -> the facility categories of each circle an indicator counts (maps draw them).
+CIRCLES: dict[float, tuple[str, ...]] = {500.0: LIFE_CIRCLE_CATEGORIES, 300.0: FITNESS_CATEGORIES}
 #: Radii (m) of :func:`coverage_sensitivity` by default: the 5-minute (300 m) and
 #: 10-minute (500 m) life circles of GB 50180-2018, and two wider walks.
 SENSITIVITY_RADII: tuple[float, ...] = (300.0, 500.0, 800.0, 1000.0)
 
 
+@functools.lru_cache(maxsize=64)
 def utm_crs(lon: float, lat: float) -> CRS:
     """Return the WGS84 / UTM CRS of the zone containing (``lon``, ``lat``).
 
     ``zone = ⌊(lon + 180) ÷ 6⌋ mod 60 + 1``; EPSG ``32600 + zone`` north of the
-    equator, ``32700 + zone`` south of it.
+    equator, ``32700 + zone`` south of it — as pyproj's database has them, through
+    :meth:`geopandas.GeoSeries.estimate_utm_crs` (remembered: a look-up costs tens of
+    milliseconds).
 
     Examples
     --------
@@ -65,8 +73,7 @@ def utm_crs(lon: float, lat: float) -> CRS:
     if not (np.isfinite(lon) and np.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
         msg = f"Not a longitude/latitude: ({lon!r}, {lat!r}); expected -180..180, -90..90."
         raise ContractError(msg)
-    zone = int((lon + 180) // 6) % 60 + 1
-    return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
+    return gpd.GeoSeries([Point(float(lon), float(lat))], crs=4326).estimate_utm_crs()
 
 
 def _is_metric(crs: CRS) -> bool:

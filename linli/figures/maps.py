@@ -1,8 +1,9 @@
 """Maps of a community and of the zone, drawn offline with matplotlib.
 
 Layers come as the clean GeoDataFrames (``boundaries``, ``compounds``, ``facilities``,
-WGS84 or CGCS2000). A map is drawn in a metric CRS — the UTM zone of the data's centre —
-so that distances on it are true: the 300/500 m circles are buffers in metres and the
+WGS84 or CGCS2000). A map is drawn in a metric CRS — the UTM zone of the data's centre
+(:func:`linli.access.metric_crs`, as the life-circle indicators measure) — so that
+distances on it are true: the 300/500 m circles are buffers in metres and the
 scale bar's length in data units is its label in metres. No web tiles, nothing fetched.
 
 Every map carries a scale bar, a north arrow (grid north of the UTM zone, within a couple
@@ -11,8 +12,6 @@ of degrees of true north at these latitudes) and, by default, the note
 
 Constants
 ---------
-``LIFE_CIRCLE_CATEGORIES``  radius (m) -> facility categories whose circles are drawn, as
-                            ``life_circle_500m_pct`` and ``fitness_300m_pct`` define them
 ``MAP_FIGSIZE``             default figure size (inches)
 """
 
@@ -31,21 +30,16 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path
-from pyproj import CRS
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
+from ..access import CIRCLES, metric_crs
 from ..contract import FACILITY_CATEGORIES
 from ..errors import ContractError
 from . import palette
 from ._style import DPI, check_lang, display_names, tr
 from .fonts import use_cjk_font
 
-#: Radius (m) -> facility categories whose circles are drawn (INDICATORS.md, 邻乐).
-LIFE_CIRCLE_CATEGORIES: dict[float, tuple[str, ...]] = {
-    500: ("service_center", "elderly_center", "day_care", "culture_room"),
-    300: ("fitness",),
-}
 MAP_FIGSIZE: tuple[float, float] = (7.0, 5.2)  # width used; height follows the map
 
 _NICE = (1.0, 2.0, 2.5, 5.0)
@@ -70,35 +64,6 @@ def _check_layer(layer: gpd.GeoDataFrame, name: str, columns: Sequence[str]) -> 
         msg = (f"{name} lacks the column(s) {', '.join(missing)}; "
                f"it has: {', '.join(map(str, layer.columns))}.")
         raise ContractError(msg)
-
-
-def utm_crs(layer: gpd.GeoDataFrame) -> CRS:
-    """Return the WGS84 UTM CRS of the zone that holds the layer's centre.
-
-    The centre is the middle of the layer's bounding box in longitude/latitude; the zone
-    number is ``floor((lon + 180) / 6) + 1``, north (EPSG:326xx) or south (EPSG:327xx).
-
-    Parameters
-    ----------
-    layer
-        Any layer with a CRS.
-
-    Returns
-    -------
-    pyproj.CRS
-
-    Examples
-    --------
-    >>> from shapely.geometry import Point
-    >>> pts = gpd.GeoDataFrame(geometry=[Point(112.61, 26.90)], crs=4326)  # Hengyang
-    >>> utm_crs(pts).to_epsg()  # floor((112.61 + 180) / 6) + 1 = 49, north
-    32649
-    """
-    minx, miny, maxx, maxy = layer.to_crs(4326).total_bounds
-    lon, lat = (minx + maxx) / 2, (miny + maxy) / 2
-    zone = int(math.floor((lon + 180) / 6) + 1)
-    zone = min(max(zone, 1), 60)
-    return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
 
 
 def nice_length(span_m: float) -> float:
@@ -343,7 +308,7 @@ def _draw_circles(ax: Axes, facilities: gpd.GeoDataFrame, radius_m: Sequence[flo
                   lang: str) -> list[Line2D]:
     handles: list[Line2D] = []
     for r in sorted(radius_m, reverse=True):
-        cats = LIFE_CIRCLE_CATEGORIES.get(float(r), LIFE_CIRCLE_CATEGORIES.get(int(r)))
+        cats = CIRCLES.get(float(r))
         sub = facilities if cats is None else facilities[facilities["category"].isin(cats)]
         if sub.empty:
             continue
@@ -397,7 +362,7 @@ def map_community(
     too, with the circle at their representative point); facilities have one marker per
     category; the 500 m circles surround service centres, elderly centres, day-care
     stations and culture rooms and the 300 m circles fitness points
-    (``LIFE_CIRCLE_CATEGORIES``), as the life-circle indicators count them; compounds in
+    (:data:`linli.access.CIRCLES`), as the life-circle indicators count them; compounds in
     ``uncovered`` are crossed out. The map is drawn in the UTM zone of the data, with a
     scale bar, a north arrow and a legend outside the map on the right.
 
@@ -414,7 +379,7 @@ def map_community(
         The community to map; None maps the whole zone the same way.
     radius_m
         Radii of the circles drawn (default 300 and 500 m); a radius missing from
-        ``LIFE_CIRCLE_CATEGORIES`` is drawn around every facility.
+        :data:`linli.access.CIRCLES` is drawn around every facility.
     uncovered
         Compound ids to cross out (or a boolean Series indexed by compound id).
     year
@@ -460,7 +425,7 @@ def map_community(
     if community_id is not None and community_id not in known:
         msg = f"Unknown community {community_id!r}; known: {', '.join(known)}."
         raise ContractError(msg)
-    crs = utm_crs(boundaries)
+    crs = metric_crs(boundaries)
     bnd = boundaries.to_crs(crs)
     cmp_ = compounds.to_crs(crs) if compounds is not None else None
     fac = _opened_by(facilities, year).to_crs(crs) if facilities is not None else None
@@ -589,7 +554,7 @@ def map_zone(
         _check_layer(compounds, "compounds", ("compound_id", "community_id", "households"))
     if facilities is not None:
         _check_layer(facilities, "facilities", ("facility_id", "community_id", "category"))
-    crs = utm_crs(boundaries)
+    crs = metric_crs(boundaries)
     bnd = boundaries.to_crs(crs)
     limits = _limits(bnd.total_bounds, pad=0.05)
     fig, ax = _figure(ax, limits)
@@ -643,11 +608,9 @@ def map_zone(
 
 
 __all__ = [
-    "LIFE_CIRCLE_CATEGORIES",
     "add_north_arrow",
     "add_scale_bar",
     "map_community",
     "map_zone",
     "nice_length",
-    "utm_crs",
 ]
