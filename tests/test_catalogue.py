@@ -228,3 +228,24 @@ def test_load_errors(tmp_path: Path) -> None:
     with pytest.raises(CatalogueError, match="not valid YAML"):
         catalogue.load(bad)
     assert catalogue.load(_variant(tmp_path, lambda d: None)).ids == catalogue.load().ids
+
+
+def test_brand_dimensions_are_the_contract_brands() -> None:
+    from linli.contract import BRANDS, TABLES
+
+    cat = catalogue.load()
+    # a community's brand code is the id of its dimension, and its Chinese name the code's label
+    assert {d.id: d.brand.zh for d in cat.dimensions if d.brand} == BRANDS
+    assert cat.dimension("lin_he").key_indicator == "mediation_success_pct"
+    for d in cat.dimensions:
+        assert set(d.trend_ledgers) <= set(TABLES)
+        assert set(d.lead_indicators) <= set(cat.ids)
+    assert cat.dimension("lin_he").label.zh == "邻和·调解"  # the short name the reports show
+
+
+def test_a_dimension_naming_an_unknown_indicator_is_refused(tmp_path: Path) -> None:
+    def change(d: dict) -> None:
+        next(x for x in d["dimensions"] if x["id"] == "lin_he")["key_indicator"] = "nope"
+
+    with pytest.raises(CatalogueError, match="dimension 'lin_he': unknown indicator\\(s\\) 'nope'"):
+        catalogue.load(_variant(tmp_path, change))

@@ -1,0 +1,121 @@
+"""Checks shared by the readers of linli's own inputs: YAML against a JSON Schema, columns present.
+
+:func:`schema_problem` checks a parsed YAML document (the indicator catalogue, the
+published claims) against a JSON Schema with :mod:`jsonschema` and returns the first
+problem in document order as ``(path, message)``, the message written as linli writes
+its own: ``missing field 'name_zh'``, ``unknown direction 'sideways'; valid: up, down,
+context``, ``unknown fields ['goalpost']; valid: …``. The caller names the place from
+the path (``indicator 'volunteers'``, ``claim 'x'``), so every reader keeps its own
+one-line message.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from typing import Any
+
+import jsonschema
+import yaml
+
+__all__ = ["Place", "load_schema", "schema_problem"]
+
+#: A place in a parsed document: mapping keys and list positions, outermost first.
+Place = tuple[str | int, ...]
+
+_TYPES = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+          "array": "a list", "object": "a mapping", "null": "null"}
+
+
+@functools.cache
+def load_schema(package: str, name: str) -> dict[str, Any]:
+    """Return the JSON Schema ``name`` shipped in ``package`` (a YAML file), checked once.
+
+    Examples
+    --------
+    >>> load_schema("linli.indicators", "catalogue.schema.yaml")["title"]
+    'linli indicator catalogue'
+    """
+    schema = yaml.safe_load(resources.files(package).joinpath(name).read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return schema
+
+
+def _order(error: jsonschema.ValidationError) -> tuple[tuple[int, int | str], ...]:
+    return tuple((0, p) if isinstance(p, int) else (1, p) for p in error.absolute_path)
+
+
+def _typename(expected: str | Sequence[str]) -> str:
+    names = [expected] if isinstance(expected, str) else list(expected)
+    return " or ".join(_TYPES.get(n, n) for n in names)
+
+
+def _singular(key: str | int | None) -> str:
+    text = str(key) if key is not None else "value"
+    return text[:-1] if text.endswith("s") and not text.endswith("ss") else text
+
+
+def _describe(error: jsonschema.ValidationError) -> tuple[Place, str]:
+    """``(path of the place, message)`` for one schema error."""
+    path: Place = tuple(error.absolute_path)
+    kind, value, instance = error.validator, error.validator_value, error.instance
+    if kind in ("anyOf", "oneOf") and error.context:
+        return _describe(jsonschema.exceptions.best_match(error.context))
+    if kind == "required":
+        missing = next(k for k in value if k not in instance)
+        return path, f"missing field {missing!r}"
+    if kind == "additionalProperties":
+        known = sorted(error.schema.get("properties", {}))
+        extra = sorted(k for k in instance if k not in known)
+        return path, f"unknown fields {extra}; valid: {', '.join(known)}"
+    field = path[-1] if path else None
+    if isinstance(field, int):  # an item of a list: name it after the list
+        field = path[-2] if len(path) > 1 else None
+        place = path[:-2] if len(path) > 1 else ()
+    else:
+        place = path[:-1]
+    if kind == "enum":
+        return place, f"unknown {_singular(field)} {instance!r}; valid: {', '.join(map(str, value))}"
+    if kind == "type":
+        if "object" in ([value] if isinstance(value, str) else value) and not path:
+            return path, f"expected a mapping, got {type(instance).__name__}"
+        if value == "object":
+            return path, f"expected a mapping, got {type(instance).__name__}"
+        return place, f"field {field!r} must be {_typename(value)}, got {instance!r}"
+    bounds = {"minimum": "≥", "exclusiveMinimum": ">", "maximum": "≤", "exclusiveMaximum": "<"}
+    if kind in bounds:
+        return place, f"field {field!r} must be {bounds[kind]} {value}, got {instance!r}"
+    if kind == "minItems":
+        return place, f"field {field!r} needs at least {value} item(s)"
+    return place, f"field {field!r}: {error.message}"
+
+
+def schema_problem(document: object, schema: Mapping[str, Any]) -> tuple[Place, str] | None:
+    """Return the first place in ``document`` that breaks ``schema``, and what is wrong; None if none.
+
+    Errors are taken in document order (list positions in order, then keys), so the
+    problem reported is the one a reader meets first.
+
+    Examples
+    --------
+    >>> schema = {"type": "object", "required": ["id"], "additionalProperties": False,
+    ...           "properties": {"id": {"type": "string"}, "kind": {"enum": ["a", "b"]}}}
+    >>> schema_problem({"id": "x", "kind": "c"}, schema)
+    ((), "unknown kind 'c'; valid: a, b")
+    >>> schema_problem({"kind": "a"}, schema)
+    ((), "missing field 'id'")
+    >>> schema_problem({"id": 3, "colour": 1}, schema)
+    ((), "unknown fields ['colour']; valid: id, kind")
+    >>> schema_problem({"id": "x"}, schema) is None
+    True
+    """
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(document), key=_order)
+    if not errors:
+        return None
+    # at one place, report a missing or unknown field before the type of another
+    first = errors[0]
+    same = [e for e in errors if tuple(e.absolute_path) == tuple(first.absolute_path)]
+    rank = {"additionalProperties": 0, "required": 1}
+    return _describe(min(same, key=lambda e: rank.get(str(e.validator), 2)))
