@@ -2,24 +2,25 @@
 
 :func:`schema_problem` checks a parsed YAML document (the indicator catalogue, the
 published claims) against a JSON Schema with :mod:`jsonschema` and returns the first
-problem in document order as ``(path, message)``, the message written as linli writes
-its own: ``missing field 'name_zh'``, ``unknown direction 'sideways'; valid: up, down,
-context``, ``unknown fields ['goalpost']; valid: …``. The caller names the place from
-the path (``indicator 'volunteers'``, ``claim 'x'``), so every reader keeps its own
-one-line message.
+problem in document order as a :class:`Problem` — where, which field, what is wrong —
+worded as linli words its own: ``missing field 'name_zh'``, ``unknown direction
+'sideways'; valid: up, down, context``, ``unknown fields ['goalpost']; valid: …``. The
+caller names the place (``indicator 'volunteers'``, ``claim 'x'``), so every reader keeps
+its own one-line message.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 import jsonschema
 import yaml
 
-__all__ = ["Place", "load_schema", "schema_problem"]
+__all__ = ["Place", "Problem", "load_schema", "schema_problem"]
 
 #: A place in a parsed document: mapping keys and list positions, outermost first.
 Place = tuple[str | int, ...]
@@ -56,43 +57,68 @@ def _singular(key: str | int | None) -> str:
     return text[:-1] if text.endswith("s") and not text.endswith("ss") else text
 
 
-def _describe(error: jsonschema.ValidationError) -> tuple[Place, str]:
-    """``(path of the place, message)`` for one schema error."""
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong where: ``field`` of the mapping at ``place`` (the mapping itself when None).
+
+    ``text`` says what is wrong without naming the field (``is required``, ``unknown value
+    'c'; valid: a, b``, ``must be a number, got 'many'``); :meth:`describe` says it with the
+    field, as the catalogue does.
+    """
+
+    place: Place
+    field: str | None
+    rule: str  # required | unknown_fields | choice | type | bound | other
+    text: str
+
+    def describe(self) -> str:
+        """The problem in one phrase: ``missing field 'id'``, ``unknown kind 'c'; valid: a, b`` …"""
+        if self.rule == "required":
+            return f"missing field {self.field!r}"
+        if self.rule in ("unknown_fields", "choice") or self.field is None:
+            return self.text
+        return f"field {self.field!r} {self.text}"
+
+
+def _describe(error: jsonschema.ValidationError) -> Problem:
+    """The :class:`Problem` of one schema error."""
     path: Place = tuple(error.absolute_path)
     kind, value, instance = error.validator, error.validator_value, error.instance
     if kind in ("anyOf", "oneOf") and error.context:
         return _describe(jsonschema.exceptions.best_match(error.context))
     if kind == "required":
         missing = next(k for k in value if k not in instance)
-        return path, f"missing field {missing!r}"
+        return Problem(path, str(missing), "required", "is required")
     if kind == "additionalProperties":
         known = sorted(error.schema.get("properties", {}))
-        extra = sorted(k for k in instance if k not in known)
-        return path, f"unknown fields {extra}; valid: {', '.join(known)}"
+        extra = sorted(str(k) for k in instance if k not in known)
+        return Problem(path, extra[0], "unknown_fields", f"unknown fields {extra}; valid: {', '.join(known)}")
+    if kind == "type" and (value == "object" or not path):
+        return Problem(path, None, "type", f"expected a mapping, got {type(instance).__name__}")
     field = path[-1] if path else None
+    place = path[:-1]
     if isinstance(field, int):  # an item of a list: name it after the list
-        field = path[-2] if len(path) > 1 else None
-        place = path[:-2] if len(path) > 1 else ()
-    else:
-        place = path[:-1]
+        field, place = (path[-2] if len(path) > 1 else None), path[:-2]
+    name = None if field is None else str(field)
     if kind == "enum":
-        return place, f"unknown {_singular(field)} {instance!r}; valid: {', '.join(map(str, value))}"
+        valid = ", ".join(map(str, value))
+        return Problem(place, name, "choice", f"unknown {_singular(field)} {instance!r}; valid: {valid}")
     if kind == "type":
-        if "object" in ([value] if isinstance(value, str) else value) and not path:
-            return path, f"expected a mapping, got {type(instance).__name__}"
-        if value == "object":
-            return path, f"expected a mapping, got {type(instance).__name__}"
-        return place, f"field {field!r} must be {_typename(value)}, got {instance!r}"
+        return Problem(place, name, "type", f"must be {_typename(value)}, got {instance!r}")
     bounds = {"minimum": "≥", "exclusiveMinimum": ">", "maximum": "≤", "exclusiveMaximum": "<"}
     if kind in bounds:
-        return place, f"field {field!r} must be {bounds[kind]} {value}, got {instance!r}"
+        return Problem(place, name, "bound", f"must be {bounds[kind]} {value}, got {instance!r}")
     if kind == "minItems":
-        return place, f"field {field!r} needs at least {value} item(s)"
-    return place, f"field {field!r}: {error.message}"
+        return Problem(place, name, "bound", f"needs at least {value} item(s), got {instance!r}")
+    if kind == "minLength":
+        return Problem(place, name, "bound", f"must not be empty, got {instance!r}")
+    if kind == "uniqueItems":
+        return Problem(place, name, "other", f"must not repeat an item, got {instance!r}")
+    return Problem(place, name, "other", error.message)
 
 
-def schema_problem(document: object, schema: Mapping[str, Any]) -> tuple[Place, str] | None:
-    """Return the first place in ``document`` that breaks ``schema``, and what is wrong; None if none.
+def schema_problem(document: object, schema: Mapping[str, Any]) -> Problem | None:
+    """Return the first :class:`Problem` of ``document`` against ``schema``; None if there is none.
 
     Errors are taken in document order (list positions in order, then keys), so the
     problem reported is the one a reader meets first.
@@ -101,12 +127,15 @@ def schema_problem(document: object, schema: Mapping[str, Any]) -> tuple[Place, 
     --------
     >>> schema = {"type": "object", "required": ["id"], "additionalProperties": False,
     ...           "properties": {"id": {"type": "string"}, "kind": {"enum": ["a", "b"]}}}
-    >>> schema_problem({"id": "x", "kind": "c"}, schema)
-    ((), "unknown kind 'c'; valid: a, b")
-    >>> schema_problem({"kind": "a"}, schema)
-    ((), "missing field 'id'")
-    >>> schema_problem({"id": 3, "colour": 1}, schema)
-    ((), "unknown fields ['colour']; valid: id, kind")
+    >>> schema_problem({"id": "x", "kind": "c"}, schema).describe()
+    "unknown kind 'c'; valid: a, b"
+    >>> problem = schema_problem({"kind": "a"}, schema)
+    >>> problem.describe(), problem.field, problem.text
+    ("missing field 'id'", 'id', 'is required')
+    >>> schema_problem({"id": 3, "colour": 1}, schema).describe()
+    "unknown fields ['colour']; valid: id, kind"
+    >>> schema_problem({"id": 3}, schema).describe()
+    "field 'id' must be text, got 3"
     >>> schema_problem({"id": "x"}, schema) is None
     True
     """

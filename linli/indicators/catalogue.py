@@ -409,8 +409,7 @@ def parse(data: object) -> Catalogue:
     """
     problem = schema_problem(data, _SCHEMA)
     if problem is not None:
-        place, message = problem
-        raise _fail(_where(data if isinstance(data, Mapping) else {}, place), message)
+        raise _fail(_where(data if isinstance(data, Mapping) else {}, problem.place), problem.describe())
     assert isinstance(data, Mapping)  # the schema says so
     dim_ids = [x["id"] for x in data["dimensions"]]
     ids = [i["id"] for i in data["indicators"]]
