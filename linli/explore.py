@@ -30,6 +30,7 @@ from . import dataset
 from .contract import DISPUTE_TYPES, MEDIATORS, OUTCOMES, TABLES
 from .errors import ContractError
 from .indicators.lin_he import REPEAT_CASES, mediator_count
+from .labels import unit_names
 
 __all__ = [
     "FLOW_COLUMNS",
@@ -187,7 +188,8 @@ def zone_names(meta: Mapping[str, object], *, lang: str = "zh") -> dict[str, str
     """Return zone id -> display name from a dataset's description (``Dataset.meta``).
 
     ``dataset.yaml`` may name its zones: ``zones: {renmin: {name_zh: 人民街道, name_en:
-    Renmin Street}}``; a zone without the name in ``lang`` falls back to ``name_zh``.
+    Renmin Street}}``; a zone without the name in ``lang`` falls back to ``name_zh``
+    (:func:`linli.labels.unit_names`).
     Pass the result as ``names=`` to a plot so the zone is named rather than shown by id.
 
     Parameters
@@ -206,14 +208,7 @@ def zone_names(meta: Mapping[str, object], *, lang: str = "zh") -> dict[str, str
     >>> zone_names({})
     {}
     """
-    if lang not in ("zh", "en"):
-        msg = f"Unknown language {lang!r}; known: zh, en."
-        raise ContractError(msg)
-    return {
-        zid: names.get(f"name_{lang}") or names["name_zh"]
-        for zid, names in dataset.zone_names(meta).items()
-        if names.get(f"name_{lang}") or names.get("name_zh")
-    }
+    return unit_names(dataset.zone_names(meta), lang=lang)
 
 
 def _by_community(values: pd.Series, year: int | None, what: str) -> pd.Series:

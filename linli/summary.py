@@ -41,11 +41,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from . import labels
 from .contract import TABLES
 from .errors import LinliError
 from .figures import palette
-from .figures.plots import DIMENSIONS, SATISFACTION_INDICATORS, WUSHE_INDICATORS
 from .indicators import catalogue as catalogue_mod
+from .indicators.satisfaction import ITEMS as SATISFACTION_ITEMS
 from .progress import STATUSES, ProgressThresholds, growth_rate
 
 if TYPE_CHECKING:
@@ -157,9 +158,9 @@ LABELS: dict[str, dict[str, str]] = {
     "no_target": {"zh": "无适用目标", "en": "no target applies"},
     "no_benchmark": {"zh": "无适用基准", "en": "no benchmark applies"},
     "not_scored": {"zh": "不计分", "en": "not scored"},
-    # dimensions (names as the figures show them, linli.figures.plots.DIMENSIONS)
+    # dimensions (the short names of the catalogue, as the figures show them)
     "profile": {"zh": "概况", "en": "Profile"},
-    **{d: {"zh": zh, "en": en} for d, (zh, en) in DIMENSIONS.items()},
+    **{d.id: {"zh": d.label.zh, "en": d.label.en} for d in catalogue_mod.load().dimensions if d.scored},
     # brands: name and what the brand stands for
     "brand_lin_zhi": {"zh": "邻治 · 居民参与小区治理", "en": "Lin Zhi · residents take part in running their compounds"},
     "brand_lin_he": {"zh": "邻和 · 多方联动化解矛盾纠纷（“1+N”）", "en": "Lin He · disputes mediated by joint forces (“1+N”)"},
@@ -788,7 +789,7 @@ def cover_html(res: UnitResults, *, lang: str = "zh") -> str:
     if not _missing(brand) and f"brand_{brand}" in LABELS:
         color = palette.brand_color(str(brand))
         chip = (f'<span class="linli-chip" style="background:{color};color:{palette.text_color_on(color)}">'
-                f"{esc(palette.brand_label(str(brand), lang=lang))}</span> ")
+                f"{esc(labels.brand_label(str(brand), lang=lang))}</span> ")
         rows.append((label("cover_brand", lang=lang), label(f"brand_{brand}", lang=lang)))
     if res.unit_type == "zone":
         names = unit_names(res.units, lang=lang)
@@ -1131,7 +1132,8 @@ def wushe_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
     zone = _by_indicator(res.indicators, zid, res.year)
     prog = _by_indicator(res.progress, res.unit_id)
     rows = []
-    ids = list(WUSHE_INDICATORS) + [i.id for i in cat.in_dimension("wushe") if i.id not in WUSHE_INDICATORS]
+    lead = cat.dimension("wushe").lead_indicators
+    ids = list(lead) + [i.id for i in cat.in_dimension("wushe") if i.id not in lead]
     years = res.year - res.baseline_year
     for ind_id in ids:
         ind = cat.by_id[ind_id]
@@ -1180,7 +1182,7 @@ def satisfaction_table(res: UnitResults, *, lang: str = "zh") -> pd.DataFrame:
     zone = _by_indicator(res.indicators, zid, res.year)
     names = unit_names(res.units, lang=lang)
     rows = []
-    for ind_id in SATISFACTION_INDICATORS:
+    for ind_id in SATISFACTION_ITEMS:
         r = mine.loc[ind_id].to_dict() if ind_id in mine.index else {}
         value = r.get("value", np.nan)
         interval = DASH

@@ -51,7 +51,7 @@ def test_labels_cover_every_status_verdict_dimension_and_rule() -> None:
         assert CJK.search(summary.LABELS[key]["zh"]) and not CJK.search(summary.LABELS[key]["en"])
     assert set(summary._RULE_LABELS) == set(RULES)  # every quarantine rule has a short label
     assert summary.label("deterioration") == "退步" and summary.label("deterioration", lang="en") == "Deterioration"
-    assert summary.label("lin_he") == "邻和·调解"  # the name the figures use (plots.DIMENSIONS)
+    assert summary.label("lin_he") == "邻和·调解"  # the name the figures use (the catalogue's label)
 
 
 def test_unknown_language_and_label_are_errors() -> None:

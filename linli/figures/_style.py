@@ -1,8 +1,10 @@
-"""The style every figure shares: fonts, figure creation, unit names and colours.
+"""The style every figure shares: fonts, figure creation, axes, labels and colours.
 
 :mod:`linli.figures.plots` (the reports' figures), :mod:`linli.figures.exploration`
 (the exploration notebooks') and :mod:`linli.figures.maps` draw through these helpers, so
-that a figure is made, titled, labelled and coloured the same way everywhere.
+that a figure is made, titled, labelled and coloured the same way everywhere. Its words
+come from :mod:`linli.labels` (:func:`word`, :func:`check_lang`), unit names from
+:func:`linli.labels.unit_names`.
 
 Constants
 ---------
@@ -14,7 +16,7 @@ Constants
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -23,6 +25,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..errors import ContractError
+from ..labels import check_lang as check_lang
+from ..labels import word as word
 from . import palette
 from .fonts import use_cjk_font
 
@@ -30,22 +34,11 @@ from .fonts import use_cjk_font
 FIGSIZE: tuple[float, float] = (7.0, 3.5)
 DPI: int = 150
 
-LANGS = ("zh", "en")
 #: Columns every long indicator table passed to a figure needs.
 LONG_COLUMNS = ("unit_id", "year", "indicator", "value")
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
              "#000000")
 LINESTYLES = ("-", "--", ":", "-.")
-
-
-def check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        msg = f"Unknown language {lang!r}; known: {', '.join(LANGS)}."
-        raise ContractError(msg)
-
-
-def tr(zh: str, en: str, lang: str) -> str:
-    return zh if lang == "zh" else en
 
 
 def new_figure(ax: Axes | None, figsize: tuple[float, float] = FIGSIZE) -> tuple[Figure, Axes]:
@@ -63,22 +56,6 @@ def require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
         msg = (f"The {what} lacks the column(s) {', '.join(missing)}; "
                f"it has: {', '.join(map(str, frame.columns))}.")
         raise ContractError(msg)
-
-
-def display_names(communities: pd.DataFrame | None, names: Mapping[str, str] | None,
-                lang: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    if communities is not None and "community_id" in communities:
-        column = "name_zh" if lang == "zh" else "name_en"
-        if column not in communities and "name_zh" in communities:
-            column = "name_zh"
-        if column in communities:
-            for cid, name in zip(communities["community_id"], communities[column], strict=True):
-                if not palette._missing(name):
-                    out[str(cid)] = str(name)
-    if names:
-        out.update({str(k): str(v) for k, v in names.items()})
-    return out
 
 
 def unit_styles(unit_ids: Sequence[str], communities: pd.DataFrame | None,
@@ -106,10 +83,6 @@ def fmt(value: float) -> str:
     if abs(value) >= 1000 or float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:,.1f}"
-
-
-def no_data(lang: str) -> str:
-    return tr("无数据", "no data", lang)
 
 
 def select_year(frame: pd.DataFrame, year: int | None, what: str) -> pd.DataFrame:

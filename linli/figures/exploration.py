@@ -19,6 +19,7 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from .. import labels as vocab
 from ..errors import ContractError
 from . import palette
 from ._style import (
@@ -27,16 +28,14 @@ from ._style import (
     OKABE_ITO,
     check_lang,
     community_ids,
-    display_names,
     fmt,
     legend_outside,
     new_figure,
-    no_data,
     require,
     set_title,
     tidy,
-    tr,
     unit_styles,
+    word,
     zone_of,
 )
 
@@ -64,42 +63,18 @@ OUTCOME_COLORS: dict[str, str] = {
 }
 
 
-def _catalogue_labels(lang: str) -> dict[str, str]:
-    """Indicator id -> the catalogue's name in ``lang`` (the default axis labels of the
-    exploration plots; :func:`linli.summary.indicator_labels` gives the same for ``labels=``).
-
-    >>> _catalogue_labels("zh")["volunteers"]
-    '注册志愿者数'
-    """
-    from ..indicators import catalogue  # the catalogue is data; imported on use
-
-    check_lang(lang)
-    return {i.id: (i.name_zh if lang == "zh" else i.name_en) for i in catalogue.load().indicators}
-
-
 def _default_label(indicator: str, labels: Mapping[str, str] | None, lang: str) -> str:
     """The caller's label, else the catalogue's name, else the id."""
     if labels and indicator in labels:
         return str(labels[indicator])
-    return _catalogue_labels(lang).get(indicator, indicator)
+    return vocab.indicator_names(lang=lang).get(indicator, indicator)
 
 
 def _catalogue_unit(indicator: str | None, lang: str) -> str | None:
     """The catalogue's unit of ``indicator`` (``"%"``, ``"人/万人"`` …); None when unknown."""
-    if indicator is None:
+    if indicator is None or indicator not in vocab.indicator_names(lang=lang):
         return None
-    from ..indicators import catalogue
-
-    found = catalogue.load().by_id.get(indicator)
-    if found is None:
-        return None
-    return found.unit.zh if lang == "zh" else found.unit.en
-
-
-def _axis_label(label: str, unit: str | None, lang: str) -> str:
-    if not unit:
-        return label
-    return f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
+    return vocab.unit_label(indicator, lang=lang)
 
 
 def _end_labels(ax: Axes, ends: Sequence[tuple[float, float, str, str]], *, gap_pt: float = 9.0) -> None:
@@ -188,7 +163,7 @@ def plot_indicator_trend(
     ids = community_ids(rows, communities)
     zone_id = zone_of(rows, ids[0] if ids else None, communities) if zone else None
     styles = unit_styles(ids, communities)
-    unit_names = display_names(communities, names, lang)
+    unit_names = vocab.unit_names(communities, lang=lang, names=names)
     fig, ax = new_figure(ax)
     by_unit = rows.drop_duplicates(["unit_id", "year"], keep="last").set_index(["unit_id", "year"])["value"]
     if unit is None:
@@ -197,7 +172,7 @@ def plot_indicator_trend(
     drawn = [(u, styles[u][0], styles[u][1], unit_names.get(u, u)) for u in ids]
     if zone_id is not None:
         drawn.append((zone_id, palette.ZONE_COLOR, "--",
-                      unit_names.get(zone_id, tr("实验区", "zone", lang))))
+                      unit_names.get(zone_id, word("zone", lang=lang))))
     ends: list[tuple[float, float, str, str]] = []  # (x, y, text, colour) of each line's end
     n_lines = len(drawn)
     for k, (uid, color, style, name) in enumerate(drawn):
@@ -210,17 +185,17 @@ def plot_indicator_trend(
         if len(ok):
             last = ok[-1]
             ends.append((float(x[last]), float(values[last]), f"{fmt(values[last])}{suffix}", color))
-    ax.set_xticks(years, [tr(f"{y}年", str(y), lang) for y in years])
+    ax.set_xticks(years, [word("year", lang=lang, year=y) for y in years])
     if len(years) > 1:
         span = years[-1] - years[0]
         ax.set_xlim(years[0] - 0.15 * span, years[-1] + 0.25 * span)
     ax.set_ylim(bottom=0)
     _end_labels(ax, ends)
     label = _default_label(indicator, labels, lang)
-    ax.set_ylabel(_axis_label(label, unit, lang), fontsize=8)
+    ax.set_ylabel(vocab.with_unit(label, unit, lang=lang), fontsize=8)
     tidy(ax, grid_axis="y")
     legend_outside(ax)
-    set_title(ax, title, tr(f"{label}：逐年变化", f"{label} over the years", lang))
+    set_title(ax, title, word("fig.trend_title", lang=lang, label=label))
     return fig, ax
 
 
@@ -275,7 +250,7 @@ def plot_roster_flows(
     groups = community_ids(pd.DataFrame({"unit_id": frame[group_col]}), communities)
     years = sorted(int(y) for y in pd.unique(frame[year_col]))
     styles = unit_styles(groups, communities)
-    unit_names = display_names(communities, names, lang)
+    unit_names = vocab.unit_names(communities, lang=lang, names=names)
     table = frame.set_index([group_col, year_col])
     fig, ax = new_figure(ax)
     width = 0.8 / max(len(groups), 1)
@@ -297,18 +272,18 @@ def plot_roster_flows(
             top = max(top, joined)
             bottom = max(bottom, left)
     ax.axhline(0, color="#444444", linewidth=0.8)
-    ax.set_xticks(range(len(years)), [tr(f"{y}年", str(y), lang) for y in years])
+    ax.set_xticks(range(len(years)), [word("year", lang=lang, year=y) for y in years])
     span = max(top, bottom, 1.0)
     ax.set_ylim(-(bottom + 0.18 * span), top + 0.18 * span)
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{abs(v):,.0f}"))
-    ax.set_ylabel(ylabel if ylabel is not None else tr("人数", "members", lang), fontsize=8)
-    ax.text(0.005, 0.99, tr("↑ 当年加入", "↑ joined in the year", lang), transform=ax.transAxes,
+    ax.set_ylabel(ylabel if ylabel is not None else word("fig.members", lang=lang), fontsize=8)
+    ax.text(0.005, 0.99, word("fig.joined", lang=lang), transform=ax.transAxes,
             ha="left", va="top", fontsize=7.5, color="#444444")
-    ax.text(0.005, 0.01, tr("↓ 当年退出（斜线）", "↓ left in the year (hatched)", lang),
+    ax.text(0.005, 0.01, word("fig.left", lang=lang),
             transform=ax.transAxes, ha="left", va="bottom", fontsize=7.5, color="#444444")
     tidy(ax, grid_axis="y")
     legend_outside(ax)
-    set_title(ax, title, tr("加入与退出（数字为净变化）", "Joined and left (numbers: net change)", lang))
+    set_title(ax, title, word("fig.flows_title", lang=lang))
     return fig, ax
 
 
@@ -374,7 +349,7 @@ def plot_group_distribution(
     else:
         groups = sorted({str(g) for g in group[keep]})
         colors = {g: OKABE_ITO[i % len(OKABE_ITO)] for i, g in enumerate(groups)}
-    unit_names = display_names(communities, names, lang)
+    unit_names = vocab.unit_names(communities, lang=lang, names=names)
     height = max(FIGSIZE[1], 0.55 * len(groups) + 1.2)
     fig, ax = new_figure(ax, (FIGSIZE[0], height))
     rng = np.random.default_rng(0)
@@ -398,8 +373,8 @@ def plot_group_distribution(
     if reference is not None:
         right = max(right, float(reference))
     for yi, d in zip(y, data, strict=True):
-        text = (f"n={len(d)}  " + tr("中位数", "median", lang) + f" {fmt(float(np.median(d)))}"
-                if len(d) else no_data(lang))
+        text = (f"n={len(d)}  " + word("median_word", lang=lang) + f" {fmt(float(np.median(d)))}"
+                if len(d) else word("no_data", lang=lang))
         ax.annotate(text, (1.01, yi), xycoords=("axes fraction", "data"), va="center",
                     ha="left", fontsize=7.5, color="#333333")
     handles: list[object] = []
@@ -417,7 +392,7 @@ def plot_group_distribution(
     if handles:
         ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False,
                   fontsize=7.5, borderaxespad=0.2)
-    set_title(ax, title, tr(f"{value} 的分布", f"Distribution of {value}", lang))
+    set_title(ax, title, word("fig.distribution_title", lang=lang, value=value))
     return fig, ax
 
 
@@ -485,7 +460,7 @@ def plot_pooled_vs_mean(
         value_label = _default_label(indicator, None, lang)
     ids = [str(u) for u in parts.index]
     styles = unit_styles(ids, communities)
-    unit_names = display_names(communities, names, lang)
+    unit_names = vocab.unit_names(communities, lang=lang, names=names)
     widths = parts["denominator"].to_numpy(dtype="float64")
     heights = parts["value"].to_numpy(dtype="float64")
     fig, ax = new_figure(ax)
@@ -510,15 +485,13 @@ def plot_pooled_vs_mean(
         ax.axhline(zone_value, color=palette.ZONE_COLOR, linestyle="--", linewidth=1.4)
         zone_name = unit_names.get(zone_id, zone_id)
         handles.append(Line2D([], [], color=palette.ZONE_COLOR, linestyle="--", linewidth=1.4,
-                              label=tr(f"{zone_name}：合并计算 {zone_value:,.{digits}f}{suffix}",
-                                       f"{zone_name}: pooled {zone_value:,.{digits}f}{suffix}",
-                                       lang)))
+                              label=word("fig.pooled", lang=lang, zone=zone_name,
+                                         value=f"{zone_value:,.{digits}f}{suffix}")))
     if np.isfinite(mean_value):
         ax.axhline(mean_value, color=palette.ALERT_COLOR, linestyle=":", linewidth=1.8)
         handles.append(Line2D([], [], color=palette.ALERT_COLOR, linestyle=":", linewidth=1.8,
-                              label=tr(f"各社区简单平均 {mean_value:,.{digits}f}{suffix}",
-                                       f"mean of communities {mean_value:,.{digits}f}{suffix}",
-                                       lang)))
+                              label=word("fig.mean_of_communities", lang=lang,
+                                         value=f"{mean_value:,.{digits}f}{suffix}")))
     ax.set_xlim(0, total if total > 0 else 1.0)
     finite = heights[np.isfinite(heights)]
     top = max([*finite.tolist(), zone_value if np.isfinite(zone_value) else 0.0,
@@ -526,13 +499,12 @@ def plot_pooled_vs_mean(
     ax.set_ylim(0, top * 1.12 if top > 0 else 1.0)
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_xlabel(denominator_label if denominator_label is not None
-                  else tr("分母（柱宽）", "denominator (bar width)", lang), fontsize=8)
-    vlabel = value_label if value_label is not None else tr("比率", "ratio", lang)
-    ax.set_ylabel(_axis_label(vlabel, unit, lang), fontsize=8)
+                  else word("fig.denominator", lang=lang), fontsize=8)
+    vlabel = value_label if value_label is not None else word("fig.ratio", lang=lang)
+    ax.set_ylabel(vocab.with_unit(vlabel, unit, lang=lang), fontsize=8)
     tidy(ax, grid_axis="y")
     legend_outside(ax, handles=handles)
-    set_title(ax, title, tr(f"{vlabel}：实验区值按分母加权，不是社区值的简单平均",
-                         f"{vlabel}: the zone weights communities by their denominators", lang))
+    set_title(ax, title, word("fig.pooled_title", lang=lang, label=vlabel))
     return fig, ax
 
 
@@ -606,7 +578,7 @@ def plot_crosstab(
     elif colors is None:
         colors = (OUTCOME_COLORS if set(cols) <= set(OUTCOME_COLORS)
                   else {c: OKABE_ITO[i % len(OKABE_ITO)] for i, c in enumerate(cols)})
-    unit_names = display_names(communities, names, lang)
+    unit_names = vocab.unit_names(communities, lang=lang, names=names)
     row_names = {**unit_names, **(dict(row_labels) if row_labels else {})}
     fig, ax = new_figure(ax, (FIGSIZE[0], max(FIGSIZE[1], 0.34 * len(rows) + 1.4)))
     y = np.arange(len(rows))
@@ -622,17 +594,17 @@ def plot_crosstab(
                         va="center", fontsize=7, color=palette.text_color_on(color))
         left += shares[:, j]
     for yi, n in zip(y, totals, strict=True):
-        ax.text(101.5, yi, f"n={n:,.0f}" if n > 0 else no_data(lang), va="center", ha="left",
+        ax.text(101.5, yi, f"n={n:,.0f}" if n > 0 else word("no_data", lang=lang), va="center", ha="left",
                 fontsize=7.5, color="#333333")
     ax.set_yticks(y, [row_names.get(r, r) for r in rows])
     ax.invert_yaxis()
     ax.set_xlim(0, 112)
     ax.set_xticks(range(0, 101, 20))
     ax.spines["bottom"].set_bounds(0, 100)
-    ax.set_xlabel(xlabel if xlabel is not None else tr("占比（%）", "share (%)", lang), fontsize=8)
+    ax.set_xlabel(xlabel if xlabel is not None else word("fig.share", lang=lang), fontsize=8)
     tidy(ax)
     legend_outside(ax)
-    set_title(ax, title, tr("构成（每行合计100%）", "Composition (each row 100 %)", lang))
+    set_title(ax, title, word("fig.composition_title", lang=lang))
     return fig, ax
 
 
@@ -691,7 +663,7 @@ def plot_coverage_sensitivity(
     others = [u for u in units if u not in ids]
     ids = community_ids(pd.DataFrame({"unit_id": ids}), communities)
     styles = unit_styles(ids, communities)
-    unit_names = display_names(communities, names, lang)
+    unit_names = vocab.unit_names(communities, lang=lang, names=names)
     fig, ax = new_figure(ax)
     drawn = [(u, styles[u][0], styles[u][1], 1.6) for u in ids]
     drawn += [(u, palette.ZONE_COLOR, "--", 2.0) for u in others]
@@ -706,13 +678,13 @@ def plot_coverage_sensitivity(
                 linewidth=width, marker="o", markersize=4.5, label=unit_names.get(uid, uid))
     if reference is not None:
         ax.axvline(reference, color=palette.TARGET_COLOR, linestyle=":", linewidth=1.8,
-                   label=reference_label if reference_label is not None else tr(
-                       f"{reference:g} 米", f"{reference:g} m", lang))
+                   label=reference_label if reference_label is not None else word(
+                       "fig.metres", lang=lang, radius=f"{reference:g}"))
     ax.set_xticks(radii, [f"{r:g}" for r in radii])
     ax.set_ylim(0, 105)
-    ax.set_xlabel(tr("半径（米，直线距离）", "Radius (m, straight line)", lang), fontsize=8)
-    ax.set_ylabel(tr("覆盖户数占比（%）", "Households covered (%)", lang), fontsize=8)
+    ax.set_xlabel(word("fig.radius_axis", lang=lang), fontsize=8)
+    ax.set_ylabel(word("fig.covered_axis", lang=lang), fontsize=8)
     tidy(ax, grid_axis="y")
     legend_outside(ax)
-    set_title(ax, title, tr("覆盖率对半径的敏感性", "Coverage against the radius", lang))
+    set_title(ax, title, word("fig.coverage_title", lang=lang))
     return fig, ax

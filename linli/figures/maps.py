@@ -33,11 +33,12 @@ from matplotlib.path import Path
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
+from .. import labels as vocab
 from ..access import CIRCLES, metric_crs
 from ..contract import FACILITY_CATEGORIES
 from ..errors import ContractError
 from . import palette
-from ._style import DPI, check_lang, display_names, tr
+from ._style import DPI, check_lang, word
 from .fonts import use_cjk_font
 
 MAP_FIGSIZE: tuple[float, float] = (7.0, 5.2)  # width used; height follows the map
@@ -205,7 +206,7 @@ def add_scale_bar(ax: Axes, *, lang: str = "zh", fraction: float = 0.22) -> floa
 
 def add_north_arrow(ax: Axes, *, lang: str = "zh") -> None:
     """Draw a north arrow at the upper right of a map (``gid="north_arrow"``)."""
-    ax.annotate(tr("北", "N", lang), xy=(0.96, 0.98), xytext=(0.96, 0.875),
+    ax.annotate(word("map.north", lang=lang), xy=(0.96, 0.98), xytext=(0.96, 0.875),
                 xycoords="axes fraction", textcoords="axes fraction", ha="center", va="top",
                 fontsize=9, fontweight="bold", gid="north_arrow", zorder=22,
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.0},
@@ -216,8 +217,7 @@ def add_north_arrow(ax: Axes, *, lang: str = "zh") -> None:
 def _add_note(ax: Axes, note: bool | str, lang: str) -> None:
     if note is False:
         return
-    text = note if isinstance(note, str) else tr("示意图，非测绘成果",
-                                                 "Illustrative, not surveyed", lang)
+    text = note if isinstance(note, str) else word("map.not_surveyed", lang=lang)
     ax.text(0.99, 0.01, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
             color="#555555", zorder=22, gid="map_note",
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 1.0})
@@ -297,7 +297,7 @@ def _draw_facilities(ax: Axes, facilities: gpd.GeoDataFrame, lang: str,
         size = 110 if marker == "*" else 48
         ax.scatter(sub.geometry.x, sub.geometry.y, marker=marker, s=size, c=color,
                    edgecolors="white", linewidths=0.7, zorder=6)
-        label = FACILITY_CATEGORIES[cat] if lang == "zh" else palette.FACILITY_NAMES_EN[cat]
+        label = vocab.code_label(FACILITY_CATEGORIES, cat, lang=lang, kind="facility")
         handles.append(Line2D([], [], linestyle="none", marker=marker, markersize=7 if
                               marker != "*" else 10, markerfacecolor=color,
                               markeredgecolor="white", label=label))
@@ -322,11 +322,11 @@ def _draw_circles(ax: Axes, facilities: gpd.GeoDataFrame, radius_m: Sequence[flo
         _add_polygons(ax, circles, facecolor="none", edgecolor=color, linestyle=style,
                       linewidth=0.9, zorder=2)
         if cats is None:
-            label = tr(f"设施周边 {r:g} 米", f"{r:g} m around facilities", lang)
+            label = word("map.around_facilities", lang=lang, radius=f"{r:g}")
         elif cats == ("fitness",):
-            label = tr(f"健身点 {r:g} 米", f"{r:g} m of a fitness point", lang)
+            label = word("map.fitness_circle", lang=lang, radius=f"{r:g}")
         else:
-            label = tr(f"{r:g} 米生活圈", f"{r:g} m life circle", lang)
+            label = word("map.life_circle", lang=lang, radius=f"{r:g}")
         handles.append(Line2D([], [], color=color, linestyle=style, linewidth=1.0, label=label))
     return handles
 
@@ -435,7 +435,7 @@ def map_community(
     limits = _limits(selected.total_bounds, pad=0.08)
     fig, ax = _figure(ax, limits)
     brands = palette.community_brands(communities)
-    unit_names = display_names(communities, names, lang)
+    unit_names = vocab.unit_names(communities, lang=lang, names=names)
     others = bnd.iloc[0:0] if community_id is None else bnd[bnd["community_id"] != community_id]
     color = (palette.brand_color(brands.get(community_id)) if community_id is not None
              else palette.ZONE_COLOR)
@@ -445,15 +445,15 @@ def map_community(
         _add_polygons(ax, others.geometry, facecolor="#F4F4F4", edgecolor="#9E9E9E",
                       linewidth=0.9, zorder=0.5)
         handles.append(Patch(facecolor="#F4F4F4", edgecolor="#9E9E9E",
-                             label=tr("相邻社区", "Neighbouring communities", lang)))
+                             label=word("map.neighbours", lang=lang)))
     _add_polygons(ax, selected.geometry, facecolor=color, alpha=0.08, edgecolor="none",
                   zorder=0.6)
     _add_polygons(ax, selected.geometry, facecolor="none", edgecolor=color, linewidth=2.0,
                   zorder=7)
     sel_name = (unit_names.get(community_id, community_id) if community_id is not None
-                else tr("实验区", "Zone", lang))
+                else word("map.zone", lang=lang))
     handles.append(Patch(facecolor="none", edgecolor=color, linewidth=2.0,
-                         label=tr(f"{sel_name}边界", f"{sel_name} boundary", lang)))
+                         label=word("map.boundary", lang=lang, name=sel_name)))
     view = box(limits[0], limits[2], limits[1], limits[3])
     for row in others.itertuples(index=False):
         visible = row.geometry.intersection(view)  # name the part of a neighbour on the map
@@ -480,15 +480,14 @@ def map_community(
                                   markeredgecolor="white", alpha=0.75,
                                   markersize=math.sqrt(float(_marker_sizes(pd.Series([h]),
                                                                            reference)[0])),
-                                  label=tr(f"小区 {h:g} 户", f"Compound, {h:g} households",
-                                           lang)))
+                                  label=word("map.compound", lang=lang, households=f"{h:g}")))
         if bad:
             pts = _points(cmp_[cmp_["compound_id"].astype(str).isin(bad)])
             ax.scatter(pts.x, pts.y, marker="x", s=70, c=palette.ALERT_COLOR, linewidths=2.2,
                        zorder=8)
             handles.append(Line2D([], [], linestyle="none", marker="x", markersize=8,
                                   markeredgewidth=2.2, color=palette.ALERT_COLOR,
-                                  label=tr("未覆盖小区", "Compound not covered", lang)))
+                                  label=word("map.not_covered", lang=lang)))
     if fac is not None and len(fac):
         handles += _draw_facilities(ax, fac, lang, limits)
 
@@ -497,7 +496,7 @@ def map_community(
     add_north_arrow(ax, lang=lang)
     _add_note(ax, note, lang)
     _legend(ax, handles)
-    default = tr(f"{sel_name}：小区与服务设施", f"{sel_name}: compounds and facilities", lang)
+    default = word("map.community_title", lang=lang, name=sel_name)
     text = default if title is None else title
     if text:
         ax.set_title(text, fontsize=11, loc="left")
@@ -559,7 +558,7 @@ def map_zone(
     limits = _limits(bnd.total_bounds, pad=0.05)
     fig, ax = _figure(ax, limits)
     brands = palette.community_brands(communities)
-    unit_names = display_names(communities, names, lang)
+    unit_names = vocab.unit_names(communities, lang=lang, names=names)
     order = list(brands) if brands else []
     ids = sorted(map(str, bnd["community_id"]),
                  key=lambda c: (order.index(c) if c in order else len(order), c))
@@ -573,7 +572,7 @@ def map_zone(
         _add_polygons(ax, shape.geometry, facecolor="none", edgecolor=color, linewidth=1.8,
                       zorder=7)
         name = unit_names.get(cid, cid)
-        brand_text = palette.brand_label(brand, lang=lang) if brand else ""
+        brand_text = vocab.brand_label(brand, lang=lang) if brand else ""
         p = shape.geometry.union_all().representative_point()
         ax.text(p.x, p.y, f"{name}\n{brand_text}" if brand_text else name, ha="center",
                 va="center", fontsize=9, zorder=9, fontweight="bold",
@@ -591,8 +590,7 @@ def map_zone(
                                   alpha=0.75,
                                   markersize=math.sqrt(float(_marker_sizes(pd.Series([h]),
                                                                            reference)[0])),
-                                  label=tr(f"小区 {h:g} 户", f"Compound, {h:g} households",
-                                           lang)))
+                                  label=word("map.compound", lang=lang, households=f"{h:g}")))
     if facilities is not None and len(facilities):
         handles += _draw_facilities(ax, _opened_by(facilities, year).to_crs(crs), lang, limits)
     _finish_axes(ax, limits)
@@ -600,7 +598,7 @@ def map_zone(
     add_north_arrow(ax, lang=lang)
     _add_note(ax, note, lang)
     _legend(ax, handles)
-    default = tr("实验区各社区", "Communities of the zone", lang)
+    default = word("map.zone_title", lang=lang)
     text = default if title is None else title
     if text:
         ax.set_title(text, fontsize=11, loc="left")

@@ -33,7 +33,6 @@ from collections.abc import Mapping
 import pandas as pd
 from matplotlib.colors import to_rgb
 
-from ..contract import BRANDS
 from ..errors import ContractError
 
 #: Brand code -> colour (Okabe–Ito).
@@ -66,30 +65,6 @@ FACILITY_STYLES: dict[str, tuple[str, str]] = {
     "clinic": ("P", "#CC6677"),
     "other": ("o", "#555555"),
 }
-
-#: Brand code -> display name in English.
-BRAND_NAMES_EN: dict[str, str] = {
-    "lin_zhi": "Lin Zhi",
-    "lin_he": "Lin He",
-    "lin_zhu": "Lin Zhu",
-    "lin_le": "Lin Le",
-}
-
-#: Facility category -> display name in English.
-FACILITY_NAMES_EN: dict[str, str] = {
-    "service_center": "Service centre",
-    "elderly_center": "Elderly-care centre",
-    "day_care": "Day-care station",
-    "culture_room": "Culture room",
-    "library": "Reading room",
-    "rehab_center": "Rehabilitation centre",
-    "fitness": "Fitness point",
-    "mediation_room": "Mediation room",
-    "market": "Market",
-    "clinic": "Clinic",
-    "other": "Other",
-}
-
 
 def _missing(value: object) -> bool:
     """Return True for None, NA, NaN and the empty string."""
@@ -126,18 +101,6 @@ def brand_color(brand: str | None) -> str:
         known = ", ".join(BRAND_COLORS)
         msg = f"Unknown brand {brand!r}; known: {known}."
         raise ContractError(msg) from None
-
-
-def brand_label(brand: str, *, lang: str = "zh") -> str:
-    """Return a brand's display name (``邻治`` / ``Lin Zhi``).
-
-    Examples
-    --------
-    >>> brand_label("lin_le", lang="en")
-    'Lin Le'
-    """
-    names = BRANDS if lang == "zh" else BRAND_NAMES_EN
-    return names.get(brand, brand)
 
 
 def text_color_on(background: str) -> str:

@@ -40,8 +40,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ..contract import TABLES
+from .. import labels as vocab
 from ..errors import ContractError
+from ..indicators import catalogue
+from ..indicators.satisfaction import ITEMS
 from . import palette
 from ._style import (
     FIGSIZE,
@@ -50,24 +52,19 @@ from ._style import (
     OKABE_ITO,
     check_lang,
     community_ids,
-    display_names,
     fmt,
     legend_outside,
     new_figure,
-    no_data,
     require,
     select_year,
     set_title,
     tidy,
-    tr,
     unit_styles,
+    word,
     zone_of,
 )
 
 __all__ = [
-    "DIMENSIONS",
-    "SATISFACTION_INDICATORS",
-    "WUSHE_INDICATORS",
     "plot_dimension_scores",
     "plot_index_uncertainty",
     "plot_indicator_comparison",
@@ -75,45 +72,6 @@ __all__ = [
     "plot_satisfaction",
     "plot_wushe_change",
 ]
-
-#: The five-society linkage indicators drawn by :func:`plot_wushe_change`.
-WUSHE_INDICATORS: tuple[str, ...] = (
-    "social_orgs",
-    "volunteers",
-    "charity_resources",
-    "social_workers_per_10k",
-    "volunteer_teams",
-)
-
-#: Satisfaction indicators, in display order, with the survey item each one reads.
-SATISFACTION_INDICATORS: dict[str, str] = {
-    "overall_satisfied_pct": "q_overall",
-    "environment_satisfied_pct": "q_environment",
-    "safety_satisfied_pct": "q_safety",
-    "services_satisfied_pct": "q_services",
-    "participation_satisfied_pct": "q_participation",
-    "harmony_satisfied_pct": "q_harmony",
-    "culture_satisfied_pct": "q_culture",
-}
-_SATISFACTION_EN: dict[str, str] = {
-    "q_overall": "Overall",
-    "q_environment": "Environment",
-    "q_safety": "Safety",
-    "q_services": "Services",
-    "q_participation": "Participation",
-    "q_harmony": "Neighbourly harmony",
-    "q_culture": "Cultural life",
-}
-
-#: Index dimensions in display order, with their names.
-DIMENSIONS: dict[str, tuple[str, str]] = {
-    "wushe": ("五社联动", "Five-society linkage"),
-    "lin_zhi": ("邻治·参与", "Lin Zhi · participation"),
-    "lin_he": ("邻和·调解", "Lin He · mediation"),
-    "lin_zhu": ("邻助·助老助残", "Lin Zhu · aid"),
-    "lin_le": ("邻乐·文化", "Lin Le · culture"),
-    "satisfaction": ("满意度", "Satisfaction"),
-}
 
 _INDEX_COLUMNS = ("unit_id", "index", "index_low", "index_high", "rank_low", "rank_high")
 
@@ -124,12 +82,13 @@ _INDEX_COLUMNS = ("unit_id", "index", "index_low", "index_high", "rank_low", "ra
 def _indicator_label(indicator: str, labels: Mapping[str, str] | None, lang: str) -> str:
     if labels and indicator in labels:
         return str(labels[indicator])
-    item = SATISFACTION_INDICATORS.get(indicator)
-    if item is not None:
-        if lang == "zh":
-            return TABLES["survey_responses"].column(item).label_zh
-        return _SATISFACTION_EN[item]
-    return indicator
+    item = ITEMS.get(indicator)
+    return indicator if item is None else vocab.survey_item_label(item, lang=lang)
+
+
+def _dimensions() -> tuple[str, ...]:
+    """The scored dimensions, in the catalogue's (the reports') order."""
+    return tuple(d.id for d in catalogue.load().dimensions if d.scored)
 
 
 def _long_slice(long: pd.DataFrame, unit_id: str, year: int) -> pd.DataFrame:
@@ -156,7 +115,7 @@ def plot_wushe_change(
     unit_id: str,
     baseline_year: int,
     year: int,
-    indicators: Sequence[str] = WUSHE_INDICATORS,
+    indicators: Sequence[str] | None = None,
     labels: Mapping[str, str] | None = None,
     communities: pd.DataFrame | None = None,
     names: Mapping[str, str] | None = None,
@@ -180,7 +139,7 @@ def plot_wushe_change(
     baseline_year, year
         The two years compared.
     indicators
-        Indicator ids, top to bottom (default ``WUSHE_INDICATORS``).
+        Indicator ids, top to bottom (default: the linkage's lead indicators in the catalogue).
     labels, communities, names, lang, title, ax
         See the module docstring.
 
@@ -199,11 +158,13 @@ def plot_wushe_change(
     >>> plt.close(fig)
     """
     check_lang(lang)
+    if indicators is None:
+        indicators = catalogue.load().dimension("wushe").lead_indicators
     base = _long_slice(long, unit_id, baseline_year)["value"]
     now = _long_slice(long, unit_id, year)["value"]
     fig, ax = new_figure(ax)
     color = unit_styles([unit_id], communities)[unit_id][0]
-    name = display_names(communities, names, lang).get(unit_id, unit_id)
+    name = vocab.unit_names(communities, lang=lang, names=names).get(unit_id, unit_id)
 
     n = len(indicators)
     height = 0.36
@@ -221,13 +182,13 @@ def plot_wushe_change(
                 ax.text(value / scale + 0.015, y[i] + offset, fmt(value), va="center",
                         ha="left", fontsize=8)
             else:
-                ax.text(0.015, y[i] + offset, no_data(lang), va="center", ha="left",
+                ax.text(0.015, y[i] + offset, word("no_data", lang=lang), va="center", ha="left",
                         fontsize=8, color="#777777")
         if np.isfinite(b) and np.isfinite(v):
             if b > 0:
                 change = f"{(v - b) / b * 100:+.0f}%"
             else:
-                change = tr("新增", "new", lang) if v > 0 else "±0"
+                change = word("fig.new", lang=lang) if v > 0 else "±0"
             ax.text(1.32, y[i], change, va="center", ha="right", fontsize=9,
                     color=color if v >= b else palette.ALERT_COLOR, fontweight="bold")
     ax.set_yticks(y, [_indicator_label(i, labels, lang) for i in indicators])
@@ -237,19 +198,17 @@ def plot_wushe_change(
     for side in ("top", "right", "bottom"):
         ax.spines[side].set_visible(False)
     ax.tick_params(labelsize=8, length=0)
-    handles = [Patch(color=palette.BASELINE_COLOR, label=tr(f"{baseline_year}年（基线）",
-                                                            f"{baseline_year} (baseline)", lang)),
-               Patch(color=color, label=tr(f"{year}年", str(year), lang))]
+    handles = [Patch(color=palette.BASELINE_COLOR, label=word("baseline_year_of", lang=lang,
+                                                              year=baseline_year)),
+               Patch(color=color, label=word("year", lang=lang, year=year))]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.02), ncol=2,
               frameon=False, fontsize=8)
-    ax.text(1.32, -0.75, tr("变化", "change", lang), ha="right", va="bottom", fontsize=8,
+    ax.text(1.32, -0.75, word("fig.change", lang=lang), ha="right", va="bottom", fontsize=8,
             color="#555555")
-    ax.annotate(tr("各行按本行较大值缩放，行间长度不可比", "each row scaled to its larger value; "
-                   "compare within a row", lang), xy=(1.0, 0.0), xycoords="axes fraction",
+    ax.annotate(word("fig.row_scaled", lang=lang), xy=(1.0, 0.0), xycoords="axes fraction",
                 xytext=(0, -14), textcoords="offset points", ha="right", va="top",
                 fontsize=7, color="#777777")
-    set_title(ax, title, tr(f"{name} 五社联动：{baseline_year}年 → {year}年",
-                         f"Five-society linkage, {name}: {baseline_year} → {year}", lang))
+    set_title(ax, title, word("fig.wushe_title", lang=lang, name=name, baseline=baseline_year, year=year))
     return fig, ax
 
 
@@ -259,10 +218,10 @@ def _scores_long(scores: pd.DataFrame) -> pd.DataFrame:
     if "dimension" in scores.columns:
         require(scores, ("score",), "dimension-score table")
         return scores
-    dims = [d for d in DIMENSIONS if d in scores.columns]
+    dims = [d for d in _dimensions() if d in scores.columns]
     if not dims:
         msg = ("The dimension-score table needs a 'dimension' and a 'score' column, or one "
-               f"column per dimension ({', '.join(DIMENSIONS)}); it has: "
+               f"column per dimension ({', '.join(_dimensions())}); it has: "
                f"{', '.join(map(str, scores.columns))}.")
         raise ContractError(msg)
     keys = [c for c in ("unit_id", "unit_type", "year") if c in scores.columns]
@@ -328,13 +287,13 @@ def plot_dimension_scores(
             msg = f"Unknown unit to compare with {compare_to!r}; known: {', '.join(sorted(units))}."
             raise ContractError(msg)
         other = compare_to
-    dims = [d for d in DIMENSIONS if d in set(frame["dimension"])]
+    dims = [d for d in _dimensions() if d in set(frame["dimension"])]
     dims += sorted(set(map(str, frame["dimension"])) - set(dims))
     table = frame.pivot_table(index="dimension", columns="unit_id", values="score",
                               aggfunc="last", dropna=False).reindex(dims)
 
     fig, ax = new_figure(ax)
-    unit_names = display_names(communities, names, lang)
+    unit_names = vocab.unit_names(communities, lang=lang, names=names)
     is_zone = "unit_type" in frame.columns and set(
         frame.loc[frame["unit_id"] == other, "unit_type"]) == {"zone"}
     series: list[tuple[str, str]] = [(unit_id, unit_styles([unit_id], communities)[unit_id][0])]
@@ -351,15 +310,14 @@ def plot_dimension_scores(
     for k, (uid, color) in enumerate(series):
         values = table[uid].to_numpy(dtype=float) if uid in table else np.full(len(dims), np.nan)
         offset = (k - (n - 1) / 2) * height
-        default_name = tr("实验区", "zone", lang) if uid == other and is_zone else uid
+        default_name = word("zone", lang=lang) if uid == other and is_zone else uid
         ax.barh(y + offset, np.nan_to_num(values), height=height * 0.92, color=color,
                 label=unit_names.get(uid, default_name))
         for yi, v in zip(y + offset, values, strict=True):
-            text = fmt(v) if np.isfinite(v) else no_data(lang)
+            text = fmt(v) if np.isfinite(v) else word("no_data", lang=lang)
             ax.text((v if np.isfinite(v) else 0) + 1, yi, text, va="center", ha="left",
                     fontsize=7.5, color="#333333" if np.isfinite(v) else "#777777")
-    lang_i = 0 if lang == "zh" else 1
-    ax.set_yticks(y, [DIMENSIONS[d][lang_i] if d in DIMENSIONS else d for d in dims])
+    ax.set_yticks(y, [vocab.dimension_label(d, lang=lang) for d in dims])
     brands = palette.community_brands(communities)
     own = brands.get(unit_id)
     for tick, d in zip(ax.get_yticklabels(), dims, strict=True):
@@ -368,11 +326,11 @@ def plot_dimension_scores(
     ax.invert_yaxis()
     ax.set_xlim(0, 108)
     ax.set_xticks(range(0, 101, 20))
-    ax.set_xlabel(tr("维度得分（0–100）", "Dimension score (0–100)", lang), fontsize=8)
+    ax.set_xlabel(word("fig.dimension_axis", lang=lang), fontsize=8)
     tidy(ax)
     legend_outside(ax)
     name = unit_names.get(unit_id, unit_id)
-    set_title(ax, title, tr(f"{name} 各维度得分", f"Dimension scores, {name}", lang))
+    set_title(ax, title, word("fig.dimension_title", lang=lang, name=name))
     return fig, ax
 
 
@@ -441,7 +399,7 @@ def plot_index_uncertainty(
     n_com, n = len(frame), len(frame) + len(zone_rows)
     fig, ax = new_figure(ax, (FIGSIZE[0], max(FIGSIZE[1], 0.42 * n + 1.4)))
     styles = unit_styles([str(u) for u in frame["unit_id"]], communities)
-    unit_names = display_names(communities, names, lang)
+    unit_names = vocab.unit_names(communities, lang=lang, names=names)
     y = np.arange(n)
     rows = list(frame.itertuples(index=False)) + list(zone_rows.itertuples(index=False))
     for k, (yi, row) in enumerate(zip(y, rows, strict=True)):
@@ -457,13 +415,13 @@ def plot_index_uncertainty(
         ax.annotate(fmt(float(row.index)), (row.index, yi), xytext=(0, 6),
                     textcoords="offset points", ha="center", va="bottom", fontsize=7.5)
         if is_zone:
-            rank = tr("不参与排名", "not ranked", lang)
+            rank = word("fig.not_ranked", lang=lang)
         elif pd.isna(row.rank_low) or pd.isna(row.rank_high):
             continue
         else:
             lo, hi = int(round(float(row.rank_low))), int(round(float(row.rank_high)))
             span = f"{lo}" if lo == hi else f"{lo}–{hi}"
-            rank = tr(f"第{span}名", f"rank {span}", lang)
+            rank = word("fig.rank_span", lang=lang, span=span)
         ax.annotate(rank, xy=(1.0, yi), xycoords=("axes fraction", "data"), xytext=(6, 0),
                     textcoords="offset points", ha="left", va="center", fontsize=8,
                     color=palette.ZONE_ROW_COLOR if is_zone else "black",
@@ -471,8 +429,7 @@ def plot_index_uncertainty(
     if len(zone_rows) and n_com:
         ax.axhline(n_com - 0.5, color="#BBBBBB", linewidth=0.8, linestyle="--")
     labels = [unit_names.get(str(u), str(u)) for u in frame["unit_id"]]
-    labels += [tr(f"{unit_names.get(str(u), str(u))}（实验区）", f"{unit_names.get(str(u), str(u))} (zone)", lang)
-               for u in zone_rows["unit_id"]]
+    labels += [word("zone_mark", lang=lang, name=unit_names.get(str(u), str(u))) for u in zone_rows["unit_id"]]
     ax.set_yticks(y, labels)
     for tick, row in zip(ax.get_yticklabels(), rows, strict=True):
         if str(row.unit_id) == highlight:
@@ -485,11 +442,9 @@ def plot_index_uncertainty(
         left = max(0.0, math.floor((min(np.nanmin(lows), np.nanmin(points)) - 3) / 10) * 10)
         right = min(100.0, math.ceil((max(np.nanmax(highs), np.nanmax(points)) + 3) / 10) * 10)
         ax.set_xlim(left, max(right, left + 10))
-    ax.set_xlabel(tr("邻里指数（圆点为基准指数，条带为权重变化时的5%–95%区间；右侧为排名区间）",
-                     "Linli Index (dot: headline; band: 5th–95th percentile as the weights vary; "
-                     "right: rank interval)", lang), fontsize=8)
+    ax.set_xlabel(word("fig.index_axis", lang=lang), fontsize=8)
     tidy(ax)
-    set_title(ax, title, tr("邻里指数及其不确定性", "Linli Index with uncertainty", lang))
+    set_title(ax, title, word("fig.index_title", lang=lang))
     return fig, ax
 
 
@@ -567,8 +522,8 @@ def plot_monthly_trend(
         frame["month"].max() if len(frame) else None)
     fig, ax = new_figure(ax)
     if first is None or last is None:
-        ax.text(0.5, 0.5, no_data(lang), transform=ax.transAxes, ha="center", va="center")
-        set_title(ax, title, tr("月度趋势", "Monthly trend", lang))
+        ax.text(0.5, 0.5, word("no_data", lang=lang), transform=ax.transAxes, ha="center", va="center")
+        set_title(ax, title, word("fig.monthly_title", lang=lang))
         return fig, ax
     months = pd.period_range(first, last, freq="M")
     table = (frame.groupby(["month", "group"])["v"].sum().unstack("group")
@@ -577,7 +532,7 @@ def plot_monthly_trend(
     if by is None:
         groups = ["total"]
         styles = {"total": (palette.ZONE_COLOR, "-")}
-        unit_names = {"total": tr("合计", "Total", lang)}
+        unit_names = {"total": word("total_row", lang=lang)}
     else:
         is_community = by == "community_id"
         if is_community:
@@ -588,7 +543,7 @@ def plot_monthly_trend(
             styles = {g: (OKABE_ITO[i % len(OKABE_ITO)],
                           LINESTYLES[(i // len(OKABE_ITO)) % len(LINESTYLES)])
                       for i, g in enumerate(groups)}
-        unit_names = display_names(communities, names, lang)
+        unit_names = vocab.unit_names(communities, lang=lang, names=names)
     x = months.to_timestamp()
     for g in groups:
         color, style = styles[g]
@@ -597,21 +552,21 @@ def plot_monthly_trend(
                 label=unit_names.get(g, g))
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     formatter = mdates.ConciseDateFormatter(locator)
-    if lang == "zh":
-        formatter.formats = ["%Y年", "%m月", "%d日", "%H:%M", "%H:%M", "%S.%f"]
-        formatter.zero_formats = ["", "%Y年", "%m月", "%m-%d", "%H:%M", "%H:%M"]
-        formatter.offset_formats = ["", "%Y年", "%Y年%m月", "%Y-%m-%d", "%Y-%m-%d", "%Y-%m-%d"]
+    if lang in vocab.DATE_FORMATS:
+        formats, zero_formats, offset_formats = vocab.DATE_FORMATS[lang]
+        formatter.formats, formatter.zero_formats = list(formats), list(zero_formats)
+        formatter.offset_formats = list(offset_formats)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(formatter)
     ax.set_ylim(bottom=0)
     if ylabel is None:
-        ylabel = (tr("记录数（条/月）", "Records per month", lang) if value is None
-                  else tr(f"{value}（月合计）", f"{value} per month", lang))
+        ylabel = (word("fig.records_per_month", lang=lang) if value is None
+                  else word("fig.value_per_month", lang=lang, value=value))
     ax.set_ylabel(ylabel, fontsize=8)
     tidy(ax, grid_axis="y")
     if len(groups) > 1:
         legend_outside(ax, ncol=1 if len(groups) <= 12 else 2)
-    set_title(ax, title, tr("月度趋势", "Monthly trend", lang))
+    set_title(ax, title, word("fig.monthly_title", lang=lang))
     return fig, ax
 
 
@@ -621,7 +576,7 @@ def plot_satisfaction(
     unit_id: str,
     year: int,
     compare_to: str | None = None,
-    indicators: Sequence[str] = tuple(SATISFACTION_INDICATORS),
+    indicators: Sequence[str] = tuple(ITEMS),
     labels: Mapping[str, str] | None = None,
     communities: pd.DataFrame | None = None,
     names: Mapping[str, str] | None = None,
@@ -670,7 +625,7 @@ def plot_satisfaction(
         other_rows = _long_slice(long, other, year).reindex(list(indicators))
     fig, ax = new_figure(ax, (FIGSIZE[0], max(FIGSIZE[1], 0.36 * len(indicators) + 1.3)))
     color = unit_styles([unit_id], communities)[unit_id][0]
-    unit_names = display_names(communities, names, lang)
+    unit_names = vocab.unit_names(communities, lang=lang, names=names)
     y = np.arange(len(indicators))
     values = rows["value"].to_numpy(float)
     lo = rows["ci_low"].to_numpy(float) if "ci_low" in rows else np.full_like(values, np.nan)
@@ -683,18 +638,18 @@ def plot_satisfaction(
         whiskers = ax.errorbar(values[has_ci], y[has_ci],
                     xerr=np.vstack([values[has_ci] - lo[has_ci], hi[has_ci] - values[has_ci]]),
                     fmt="none", ecolor="#222222", elinewidth=1.0, capsize=3,
-                    label=tr("95%置信区间（Wilson）", "95 % interval (Wilson)", lang))
+                    label=word("fig.wilson95", lang=lang))
         handles.append(whiskers)
     for yi, v in zip(y, values, strict=True):
         if np.isfinite(v):  # a column right of 100 %, clear of the bars, whiskers and markers
             ax.text(101.5, yi, f"{v:.1f}%", va="center", ha="left", fontsize=8)
         else:
-            ax.text(1.5, yi, no_data(lang), va="center", ha="left", fontsize=8, color="#777777")
+            ax.text(1.5, yi, word("no_data", lang=lang), va="center", ha="left", fontsize=8, color="#777777")
     if other_rows is not None and other is not None:
         ov = other_rows["value"].to_numpy(float)
         ok = np.isfinite(ov)
         is_zone = other != unit_id and other == zone_of(long, unit_id, communities)
-        default_name = tr("实验区", "zone", lang) if is_zone else other
+        default_name = word("zone", lang=lang) if is_zone else other
         (marks,) = ax.plot(ov[ok], y[ok], linestyle="none", marker="D", markersize=5,
                            markerfacecolor="white", markeredgecolor=palette.ZONE_COLOR,
                            markeredgewidth=1.4, label=unit_names.get(other, default_name))
@@ -707,12 +662,11 @@ def plot_satisfaction(
     ax.set_xlim(0, 113)
     ax.set_xticks(range(0, 101, 20))
     ax.spines["bottom"].set_bounds(0, 100)
-    ax.set_xlabel(tr("满意比例（%，评分≥4）", "Satisfied (%, rating ≥ 4)", lang), fontsize=8)
+    ax.set_xlabel(word("fig.satisfied_axis", lang=lang), fontsize=8)
     tidy(ax)
     legend_outside(ax, handles=handles)
     name = unit_names.get(unit_id, unit_id)
-    set_title(ax, title, tr(f"{name} 居民满意度（{year}年）",
-                         f"Resident satisfaction, {name} ({year})", lang))
+    set_title(ax, title, word("fig.satisfaction_title", lang=lang, name=name, year=year))
     return fig, ax
 
 
@@ -786,7 +740,7 @@ def plot_indicator_comparison(
     by_unit = rows.set_index(rows["unit_id"].astype(str))
     fig, ax = new_figure(ax)
     styles = unit_styles(ids, communities)
-    unit_names = display_names(communities, names, lang)
+    unit_names = vocab.unit_names(communities, lang=lang, names=names)
     x = np.arange(len(ids))
     values = by_unit["value"].reindex(ids).to_numpy(float)
     lo = (by_unit["ci_low"].reindex(ids).to_numpy(float) if "ci_low" in by_unit
@@ -802,7 +756,7 @@ def plot_indicator_comparison(
                     yerr=np.vstack([values[has_ci] - lo[has_ci], hi[has_ci] - values[has_ci]]),
                     fmt="none", ecolor="#222222", elinewidth=1.0, capsize=3)
         handles.append(Line2D([], [], color="#222222", marker="|", markersize=8, linewidth=1.0,
-                              label=tr("95%置信区间", "95 % interval", lang)))
+                              label=word("fig.interval95", lang=lang)))
     tops = np.where(np.isfinite(hi), hi, values)
     suffix = "%" if unit == "%" else ""
     ceiling = [np.nanmax(tops) if np.isfinite(tops).any() else 0.0]
@@ -810,13 +764,13 @@ def plot_indicator_comparison(
         zv = float(by_unit.loc[zone, "value"])
         if np.isfinite(zv):
             ax.axhline(zv, color=palette.ZONE_COLOR, linestyle="--", linewidth=1.2)
-            zone_name = unit_names.get(zone, tr("实验区", "zone", lang))
+            zone_name = unit_names.get(zone, word("zone", lang=lang))
             handles.append(Line2D([], [], color=palette.ZONE_COLOR, linestyle="--",
                                   label=f"{zone_name} {fmt(zv)}{suffix}"))
             ceiling.append(zv)
     if target is not None:
         ax.axhline(target, color=palette.TARGET_COLOR, linestyle=":", linewidth=1.8)
-        text = target_label if target_label is not None else tr("目标", "target", lang)
+        text = target_label if target_label is not None else word("fig.target", lang=lang)
         handles.append(Line2D([], [], color=palette.TARGET_COLOR, linestyle=":", linewidth=1.8,
                               label=f"{text} {fmt(float(target))}{suffix}"))
         ceiling.append(float(target))
@@ -832,7 +786,7 @@ def plot_indicator_comparison(
     # tops) when a bar is tall enough, else just above its whisker.
     for xi, v, t in zip(x, values, tops, strict=True):
         if not np.isfinite(v):
-            ax.annotate(no_data(lang), (xi, 0), xytext=(0, 3), textcoords="offset points",
+            ax.annotate(word("no_data", lang=lang), (xi, 0), xytext=(0, 3), textcoords="offset points",
                         ha="center", va="bottom", fontsize=8, color="#777777")
         elif v >= 0.18 * ymax:
             ax.text(xi, v / 2, f"{fmt(v)}{suffix}", ha="center", va="center", fontsize=8.5,
@@ -841,13 +795,11 @@ def plot_indicator_comparison(
             ax.annotate(f"{fmt(v)}{suffix}", (xi, t), xytext=(0, 3), textcoords="offset points",
                         ha="center", va="bottom", fontsize=8)
     label = _indicator_label(indicator, labels, lang)
-    ax.set_ylabel(f"{label}（{unit}）" if unit and lang == "zh" else
-                  (f"{label} ({unit})" if unit else label), fontsize=8)
+    ax.set_ylabel(vocab.with_unit(label, unit, lang=lang), fontsize=8)
     tidy(ax, grid_axis="y")
     if handles:
         legend_outside(ax, handles=handles)
-    set_title(ax, title, tr(f"{label}：各社区对比（{year}年）",
-                         f"{label}: communities compared ({year})", lang))
+    set_title(ax, title, word("fig.comparison_title", lang=lang, label=label, year=year))
     return fig, ax
 
 

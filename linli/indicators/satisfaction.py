@@ -16,6 +16,7 @@ import pandas as pd
 from ._core import CODE, Context, frame, indicator, total, unit_sums
 
 __all__ = [
+    "ITEMS",
     "Z95",
     "culture_satisfied_pct",
     "environment_satisfied_pct",
@@ -31,6 +32,17 @@ __all__ = [
 Z95: float = 1.959963984540054
 #: An answer at or above this counts as satisfied.
 SATISFIED_FROM: int = 4
+
+#: Satisfaction indicator -> the survey item it reads, in the catalogue's order.
+ITEMS: dict[str, str] = {
+    "overall_satisfied_pct": "q_overall",
+    "environment_satisfied_pct": "q_environment",
+    "safety_satisfied_pct": "q_safety",
+    "services_satisfied_pct": "q_services",
+    "participation_satisfied_pct": "q_participation",
+    "harmony_satisfied_pct": "q_harmony",
+    "culture_satisfied_pct": "q_culture",
+}
 
 _CI = ("ci_low", "ci_high")
 
@@ -123,7 +135,7 @@ def overall_satisfied_pct(ctx: Context) -> pd.DataFrame:
     >>> f[["ci_low", "ci_high"]].round(1).iloc[0].tolist()  # n_eff = 4²/6 = 2.67
     [23.9, 96.6]
     """
-    return _satisfied_pct(ctx, "q_overall")
+    return _satisfied_pct(ctx, ITEMS["overall_satisfied_pct"])
 
 
 @indicator(extra_columns=_CI)
@@ -139,7 +151,7 @@ def environment_satisfied_pct(ctx: Context) -> pd.DataFrame:
     >>> f["environment_satisfied_pct"].tolist()  # 1/2, 2/2, 3/4
     [50.0, 100.0, 75.0]
     """
-    return _satisfied_pct(ctx, "q_environment")
+    return _satisfied_pct(ctx, ITEMS["environment_satisfied_pct"])
 
 
 @indicator(extra_columns=_CI)
@@ -154,7 +166,7 @@ def safety_satisfied_pct(ctx: Context) -> pd.DataFrame:
     >>> safety_satisfied_pct(example_tables(), years=[2024])["safety_satisfied_pct"].tolist()
     [50.0, 100.0, 75.0]
     """
-    return _satisfied_pct(ctx, "q_safety")
+    return _satisfied_pct(ctx, ITEMS["safety_satisfied_pct"])
 
 
 @indicator(extra_columns=_CI)
@@ -169,7 +181,7 @@ def services_satisfied_pct(ctx: Context) -> pd.DataFrame:
     >>> services_satisfied_pct(example_tables(), years=[2024])["services_satisfied_pct"].tolist()
     [50.0, 100.0, 75.0]
     """
-    return _satisfied_pct(ctx, "q_services")
+    return _satisfied_pct(ctx, ITEMS["services_satisfied_pct"])
 
 
 @indicator(extra_columns=_CI)
@@ -185,7 +197,7 @@ def participation_satisfied_pct(ctx: Context) -> pd.DataFrame:
     >>> f["participation_satisfied_pct"].tolist()
     [50.0, 100.0, 75.0]
     """
-    return _satisfied_pct(ctx, "q_participation")
+    return _satisfied_pct(ctx, ITEMS["participation_satisfied_pct"])
 
 
 @indicator(extra_columns=_CI)
@@ -200,7 +212,7 @@ def harmony_satisfied_pct(ctx: Context) -> pd.DataFrame:
     >>> harmony_satisfied_pct(example_tables(), years=[2024])["harmony_satisfied_pct"].tolist()
     [50.0, 100.0, 75.0]
     """
-    return _satisfied_pct(ctx, "q_harmony")
+    return _satisfied_pct(ctx, ITEMS["harmony_satisfied_pct"])
 
 
 @indicator(extra_columns=_CI)
@@ -215,4 +227,4 @@ def culture_satisfied_pct(ctx: Context) -> pd.DataFrame:
     >>> culture_satisfied_pct(example_tables(), years=[2024])["culture_satisfied_pct"].tolist()
     [50.0, 100.0, 75.0]
     """
-    return _satisfied_pct(ctx, "q_culture")
+    return _satisfied_pct(ctx, ITEMS["culture_satisfied_pct"])
