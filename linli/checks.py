@@ -1,4 +1,4 @@
-"""Checks shared by the readers of linli's own inputs: YAML against a JSON Schema, columns present.
+"""Checks shared across linli: a YAML document against its JSON Schema, a table's columns present.
 
 :func:`schema_problem` checks a parsed YAML document (the indicator catalogue, the
 published claims) against a JSON Schema with :mod:`jsonschema` and returns the first
@@ -7,20 +7,26 @@ worded as linli words its own: ``missing field 'name_zh'``, ``unknown direction
 'sideways'; valid: up, down, context``, ``unknown fields ['goalpost']; valid: …``. The
 caller names the place (``indicator 'volunteers'``, ``claim 'x'``), so every reader keeps
 its own one-line message.
+
+:func:`require_columns` is the one check that a table handed to a function has the
+columns it needs; its message names the table, what is missing and what is there.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 import jsonschema
+import pandas as pd
 import yaml
 
-__all__ = ["Place", "Problem", "load_schema", "schema_problem"]
+from .errors import ContractError
+
+__all__ = ["Place", "Problem", "load_schema", "require_columns", "schema_problem"]
 
 #: A place in a parsed document: mapping keys and list positions, outermost first.
 Place = tuple[str | int, ...]
@@ -148,3 +154,21 @@ def schema_problem(document: object, schema: Mapping[str, Any]) -> Problem | Non
     same = [e for e in errors if tuple(e.absolute_path) == tuple(first.absolute_path)]
     rank = {"additionalProperties": 0, "required": 1}
     return _describe(min(same, key=lambda e: rank.get(str(e.validator), 2)))
+
+
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], *, what: str) -> None:
+    """Raise :class:`~linli.errors.ContractError` unless ``frame`` has every one of ``columns``.
+
+    Examples
+    --------
+    >>> require_columns(pd.DataFrame({"a": [1]}), ["a"], what="table")
+    >>> require_columns(pd.DataFrame({"a": [1]}), ["a", "b", "c"], what="indicator table")
+    Traceback (most recent call last):
+    ...
+    linli.errors.ContractError: The indicator table lacks the column(s) b, c; it has: a.
+    """
+    missing = [str(c) for c in columns if c not in frame.columns]
+    if missing:
+        msg = (f"The {what} lacks the column(s) {', '.join(missing)}; "
+               f"it has: {', '.join(map(str, frame.columns)) or 'none'}.")
+        raise ContractError(msg)

@@ -69,7 +69,7 @@ from typing import Any, Literal
 import pandas as pd
 import yaml
 
-from .checks import load_schema, schema_problem
+from .checks import load_schema, require_columns, schema_problem
 from .errors import ContractError, InputError
 
 Scope = Literal["zone", "community"]
@@ -393,12 +393,7 @@ def check_claims(claims: Sequence[Claim], long: pd.DataFrame) -> pd.DataFrame:
     >>> check_claims([c], long).loc[0, ["year", "claimed", "observed", "verdict"]].tolist()
     ['2022 → 2024', '17 → 40', '17 → 38', 'disagrees']
     """
-    missing = [
-        c for c in ("unit_id", "unit_type", "year", "indicator", "value") if c not in long.columns
-    ]
-    if missing:
-        msg = f"The indicator table lacks column(s) {missing}."
-        raise ContractError(msg)
+    require_columns(long, ("unit_id", "unit_type", "year", "indicator", "value"), what="indicator table")
     zone_rows = long["unit_type"].astype(str) == "zone"
     claims = resolve_units(claims, long.loc[zone_rows, "unit_id"].astype(str).unique())
     table = _lookup(long, claims)

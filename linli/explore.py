@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from . import dataset
+from .checks import require_columns
 from .contract import DISPUTE_TYPES, MEDIATORS, OUTCOMES, TABLES
 from .errors import ContractError
 from .indicators.lin_he import REPEAT_CASES, mediator_count
@@ -58,14 +59,6 @@ KIND_COLUMNS: tuple[str, ...] = ("0", "1", "2", "3", "4+")
 # ------------------------------------------------------------------------- helpers
 
 
-def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        msg = (f"The {what} lacks the column(s) {', '.join(missing)}; "
-               f"it has: {', '.join(map(str, frame.columns))}.")
-        raise ContractError(msg)
-
-
 def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
     values = frame[column]
     if pd.api.types.is_datetime64_any_dtype(values):
@@ -84,7 +77,7 @@ def _year_of(frame: pd.DataFrame, column: str) -> np.ndarray:
 
 def _in_year(cases: pd.DataFrame, year: int | None) -> pd.DataFrame:
     """Cases received in ``year`` (all cases when None)."""
-    _require(cases, ("received_on",), "case ledger")
+    require_columns(cases, ("received_on",), what="case ledger")
     if year is None:
         return cases
     keep = _year_of(cases, "received_on") == int(year)
@@ -158,7 +151,7 @@ def indicator_table(
     b       2024         2.0          1.0
     z       2024         5.0          2.0
     """
-    _require(long, ("unit_id", "unit_type", "year", "indicator", "value"), "indicator table")
+    require_columns(long, ("unit_id", "unit_type", "year", "indicator", "value"), what="indicator table")
     known = set(map(str, pd.unique(long["indicator"])))
     unknown = [i for i in indicators if i not in known]
     if unknown:
@@ -362,7 +355,7 @@ def monthly_counts(
     2024-02  0  0
     2024-03  1  0
     """
-    _require(ledger, [date_column] + ([by] if by else []), "ledger")
+    require_columns(ledger, [date_column] + ([by] if by else []), what="ledger")
     dates = _dates(ledger, date_column)
     keep = dates.notna().to_numpy()
     month = dates[keep].dt.to_period("M")
@@ -424,7 +417,7 @@ def case_outcomes(
     b             2       0         1        0        3        66.67
     total         3       1         1        1        5        60.00
     """
-    _require(cases, (by, "outcome"), "case ledger")
+    require_columns(cases, (by, "outcome"), what="case ledger")
     rows = _in_year(cases, year)
     groups = _groups(rows[by], list(DISPUTE_TYPES) if by == "dispute_type" else None)
     outcomes = _groups(rows["outcome"], list(OUTCOMES))
@@ -480,7 +473,7 @@ def mediator_kinds(
     b      1  1  0  1   0      3      1      33.33
     total  1  2  2  1   0      6      3      50.00
     """
-    _require(cases, (by, "mediators"), "case ledger")
+    require_columns(cases, (by, "mediators"), what="case ledger")
     rows = _in_year(cases, year)
     rows = rows.loc[rows[by].notna().to_numpy()]
     kinds = mediator_count(rows["mediators"].reset_index(drop=True)).to_numpy()
@@ -540,7 +533,7 @@ def mediator_involvement(
     b           2            1      3
     total       4            3      6
     """
-    _require(cases, (by, "mediators"), "case ledger")
+    require_columns(cases, (by, "mediators"), what="case ledger")
     rows = _in_year(cases, year)
     rows = rows.loc[rows[by].notna().to_numpy()].reset_index(drop=True)
     codes = rows["mediators"].astype("string").str.split(";").explode().str.strip()
@@ -599,7 +592,7 @@ def case_durations(
     1      m5            b     4
     2      m6            b     6
     """
-    _require(cases, ("case_id", "community_id", "received_on", "closed_on", "outcome"), "case ledger")
+    require_columns(cases, ("case_id", "community_id", "received_on", "closed_on", "outcome"), what="case ledger")
     rows = _in_year(cases, year)
     keep = rows["closed_on"].notna().to_numpy()
     if outcomes is not None:
@@ -652,7 +645,7 @@ def repeat_compounds(
     0            a         ca1      甲一         300      3           parking
     1            b         cb1      乙一         600      3          property
     """
-    _require(cases, ("community_id", "compound_id", "dispute_type"), "case ledger")
+    require_columns(cases, ("community_id", "compound_id", "dispute_type"), what="case ledger")
     if int(min_cases) < 1:
         msg = f"min_cases must be at least 1, got {min_cases!r}."
         raise ContractError(msg)
@@ -675,7 +668,7 @@ def repeat_compounds(
     out = pd.concat([counts, main], axis=1).reset_index()
     out = out[out["cases"] >= int(min_cases)]
     if compounds is not None:
-        _require(compounds, ("compound_id", "name_zh", "households"), "compounds table")
+        require_columns(compounds, ("compound_id", "name_zh", "households"), what="compounds table")
         info = pd.DataFrame(compounds[["compound_id", "name_zh", "households"]]).astype(
             {"compound_id": str})
         out = out.merge(info, on="compound_id", how="left")
@@ -710,7 +703,7 @@ def pending_cases(cases: pd.DataFrame, *, as_of: str | dt.date | pd.Timestamp) -
       case_id  outcome  days_open
     0      m3  pending         11
     """
-    _require(cases, ("case_id", "community_id", "received_on", "closed_on", "outcome"), "case ledger")
+    require_columns(cases, ("case_id", "community_id", "received_on", "closed_on", "outcome"), what="case ledger")
     when = pd.Timestamp(as_of)
     open_ = (cases["outcome"].astype("string") == "pending").fillna(False).to_numpy(dtype=bool)
     open_ = open_ | cases["closed_on"].isna().to_numpy()
@@ -778,7 +771,7 @@ def roster_flows(
     b            2023             0       0     0           0
                  2024             0       2     0           2
     """
-    _require(roster, (by, start), "roster")
+    require_columns(roster, (by, start), what="roster")
     ys = np.array(sorted({int(y) for y in years}), dtype="float64")
     if not len(ys):
         msg = "Give at least one year, e.g. years=[2024]."
@@ -836,7 +829,7 @@ def team_sizes(volunteers: pd.DataFrame, *, year: int) -> pd.DataFrame:
     """
     spec = TABLES["volunteers"]
     assert spec.start is not None and spec.end is not None
-    _require(volunteers, ("community_id", "team", spec.start), "volunteers roster")
+    require_columns(volunteers, ("community_id", "team", spec.start), what="volunteers roster")
     s = _year_of(volunteers, spec.start)
     e = _year_of(volunteers, spec.end) if spec.end in volunteers.columns else np.full(len(volunteers), np.nan)
     team = volunteers["team"].astype("string").str.strip()

@@ -44,6 +44,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .checks import require_columns
 from .errors import ContractError
 from .indicators import catalogue as _catalogue
 from .indicators.catalogue import AGGREGATIONS, DIRECTIONS, NORMALISATIONS
@@ -293,10 +294,7 @@ def settings_from_catalogue(catalogue: Any) -> IndexSettings:
 
 def check_spec(spec: pd.DataFrame) -> None:
     """Raise :class:`ContractError` for a spec frame that cannot be used."""
-    missing = [c for c in ("indicator", "dimension", "direction") if c not in spec.columns]
-    if missing:
-        msg = f"The indicator spec lacks column(s) {missing}; needs {list(SPEC_COLUMNS[:5])}."
-        raise ContractError(msg)
+    require_columns(spec, ("indicator", "dimension", "direction"), what="indicator spec")
     dup = spec["indicator"][spec["indicator"].duplicated()].tolist()
     if dup:
         msg = f"Indicator(s) {dup} appear more than once in the spec."
@@ -321,10 +319,7 @@ def scored_spec(spec: pd.DataFrame, *, goalposts: bool) -> pd.DataFrame:
     ]
     scored = scored.reset_index(drop=True)
     if goalposts:
-        for col in ("lo", "hi"):
-            if col not in scored.columns:
-                msg = f"The indicator spec lacks column {col!r}, needed by goalpost normalisation."
-                raise ContractError(msg)
+        require_columns(scored, ("lo", "hi"), what="indicator spec (goalpost normalisation)")
         lo = pd.to_numeric(scored["lo"], errors="coerce").to_numpy(dtype=float)
         hi = pd.to_numeric(scored["hi"], errors="coerce").to_numpy(dtype=float)
         bad = ~(np.isfinite(lo) & np.isfinite(hi) & (hi > lo))
@@ -371,10 +366,7 @@ def weight_vector(weights: Mapping[str, float] | None) -> np.ndarray:
 
 def check_long(long: pd.DataFrame) -> None:
     """Raise for a long table without the needed columns or with duplicate rows."""
-    missing = [c for c in _LONG_COLUMNS if c not in long.columns]
-    if missing:
-        msg = f"The indicator table lacks column(s) {missing}; needs {list(_LONG_COLUMNS)}."
-        raise ContractError(msg)
+    require_columns(long, _LONG_COLUMNS, what="indicator table")
     dup = long.duplicated([*KEYS, "indicator"])
     if dup.any():
         row = long.loc[dup].iloc[0]

@@ -16,7 +16,7 @@ Constants
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -24,6 +24,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..checks import require_columns as require_columns
 from ..errors import ContractError
 from ..labels import check_lang as check_lang
 from ..labels import word as word
@@ -48,14 +49,6 @@ def new_figure(ax: Axes | None, figsize: tuple[float, float] = FIGSIZE) -> tuple
         fig, ax = plt.subplots(figsize=figsize, dpi=DPI, layout="constrained")
         return fig, ax
     return ax.get_figure(root=True), ax  # type: ignore[return-value]
-
-
-def require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        msg = (f"The {what} lacks the column(s) {', '.join(missing)}; "
-               f"it has: {', '.join(map(str, frame.columns))}.")
-        raise ContractError(msg)
 
 
 def unit_styles(unit_ids: Sequence[str], communities: pd.DataFrame | None,

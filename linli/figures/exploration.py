@@ -31,7 +31,7 @@ from ._style import (
     fmt,
     legend_outside,
     new_figure,
-    require,
+    require_columns,
     set_title,
     tidy,
     unit_styles,
@@ -153,7 +153,7 @@ def plot_indicator_trend(
     >>> plt.close(fig)
     """
     check_lang(lang)
-    require(long, LONG_COLUMNS, "indicator table")
+    require_columns(long, LONG_COLUMNS, what="indicator table")
     rows = long[long["indicator"] == indicator]
     if rows.empty:
         known = sorted(map(str, pd.unique(long["indicator"])))
@@ -240,7 +240,7 @@ def plot_roster_flows(
     >>> plt.close(fig)
     """
     check_lang(lang)
-    require(flows, ("joined", "left"), "roster flows")
+    require_columns(flows, ("joined", "left"), what="roster flows")
     if not isinstance(flows.index, pd.MultiIndex) or flows.index.nlevels != 2:
         msg = "The roster flows must be indexed by (group, year), as linli.explore.roster_flows returns."
         raise ContractError(msg)
@@ -338,7 +338,7 @@ def plot_group_distribution(
     >>> plt.close(fig)
     """
     check_lang(lang)
-    require(frame, (value, by), "table")
+    require_columns(frame, (value, by), what="table")
     values = pd.to_numeric(frame[value], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     group = frame[by].astype("string").fillna("").to_numpy(dtype=object)
     keep = np.isfinite(values)
@@ -446,7 +446,7 @@ def plot_pooled_vs_mean(
     >>> plt.close(fig)
     """
     check_lang(lang)
-    require(table, ("denominator", "value"), "pooled-versus-mean table")
+    require_columns(table, ("denominator", "value"), what="pooled-versus-mean table")
     if len(table) < 3:
         msg = "The table needs the community rows, then the mean row, then the zone row."
         raise ContractError(msg)
@@ -566,7 +566,7 @@ def plot_crosstab(
     """
     check_lang(lang)
     cols = list(columns) if columns is not None else [str(c) for c in table.columns]
-    require(table, cols, "table")
+    require_columns(table, cols, what="table")
     counts = table[cols].apply(pd.to_numeric, errors="coerce").fillna(0.0).to_numpy(dtype="float64")
     totals = counts.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -652,7 +652,7 @@ def plot_coverage_sensitivity(
     >>> plt.close(fig)
     """
     check_lang(lang)
-    require(table, ("unit_id", "radius_m", "covered_pct"), "coverage table")
+    require_columns(table, ("unit_id", "radius_m", "covered_pct"), what="coverage table")
     frame = table.assign(unit_id=table["unit_id"].astype(str))
     known = (set(map(str, communities["community_id"])) if communities is not None
              and "community_id" in communities else None)

@@ -35,6 +35,7 @@ from shapely.geometry.base import BaseGeometry
 
 from .. import labels as vocab
 from ..access import CIRCLES, metric_crs
+from ..checks import require_columns
 from ..contract import FACILITY_CATEGORIES
 from ..errors import ContractError
 from . import palette
@@ -60,11 +61,7 @@ def _check_layer(layer: gpd.GeoDataFrame, name: str, columns: Sequence[str]) -> 
     if layer.crs is None:
         msg = f"{name} has no CRS; set it (WGS84 EPSG:4326 or CGCS2000 EPSG:4490) first."
         raise ContractError(msg)
-    missing = [c for c in columns if c not in layer.columns]
-    if missing:
-        msg = (f"{name} lacks the column(s) {', '.join(missing)}; "
-               f"it has: {', '.join(map(str, layer.columns))}.")
-        raise ContractError(msg)
+    require_columns(layer, columns, what=f"{name} layer")
 
 
 def nice_length(span_m: float) -> float:

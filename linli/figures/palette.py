@@ -33,6 +33,7 @@ from collections.abc import Mapping
 import pandas as pd
 from matplotlib.colors import to_rgb
 
+from ..checks import require_columns
 from ..errors import ContractError
 
 #: Brand code -> colour (Okabe–Ito).
@@ -157,10 +158,7 @@ def community_brands(communities: pd.DataFrame | Mapping[str, str | None] | None
     if communities is None:
         return {}
     if isinstance(communities, pd.DataFrame):
-        if "community_id" not in communities or "brand" not in communities:
-            msg = ("The communities table needs the columns 'community_id' and 'brand'; "
-                   f"got: {', '.join(map(str, communities.columns))}.")
-            raise ContractError(msg)
+        require_columns(communities, ("community_id", "brand"), what="communities table")
         pairs = zip(communities["community_id"], communities["brand"], strict=True)
     else:
         pairs = communities.items()

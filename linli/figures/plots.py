@@ -55,7 +55,7 @@ from ._style import (
     fmt,
     legend_outside,
     new_figure,
-    require,
+    require_columns,
     select_year,
     set_title,
     tidy,
@@ -92,7 +92,7 @@ def _dimensions() -> tuple[str, ...]:
 
 
 def _long_slice(long: pd.DataFrame, unit_id: str, year: int) -> pd.DataFrame:
-    require(long, LONG_COLUMNS, "indicator table")
+    require_columns(long, LONG_COLUMNS, what="indicator table")
     units = pd.unique(long["unit_id"])
     if unit_id not in set(units):
         known = ", ".join(sorted(map(str, units)))
@@ -214,9 +214,9 @@ def plot_wushe_change(
 
 def _scores_long(scores: pd.DataFrame) -> pd.DataFrame:
     """Return dimension scores as long ``unit_id, [year,] [unit_type,] dimension, score``."""
-    require(scores, ("unit_id",), "dimension-score table")
+    require_columns(scores, ("unit_id",), what="dimension-score table")
     if "dimension" in scores.columns:
-        require(scores, ("score",), "dimension-score table")
+        require_columns(scores, ("score",), what="dimension-score table")
         return scores
     dims = [d for d in _dimensions() if d in scores.columns]
     if not dims:
@@ -384,7 +384,7 @@ def plot_index_uncertainty(
     >>> plt.close(fig)
     """
     check_lang(lang)
-    require(index_frame, _INDEX_COLUMNS, "index table")
+    require_columns(index_frame, _INDEX_COLUMNS, what="index table")
     frame = select_year(index_frame, year, "index")
     ids = community_ids(frame, communities)
     zone_rows = (frame[frame["unit_type"] == "zone"] if show_zone and "unit_type" in frame.columns
@@ -500,7 +500,7 @@ def plot_monthly_trend(
     """
     check_lang(lang)
     needed = [date_column] + ([value] if value else []) + ([by] if by else [])
-    require(events, needed, "event table")
+    require_columns(events, needed, what="event table")
     dates = events[date_column]
     if not pd.api.types.is_datetime64_any_dtype(dates):
         try:
@@ -724,7 +724,7 @@ def plot_indicator_comparison(
     >>> plt.close(fig)
     """
     check_lang(lang)
-    require(long, LONG_COLUMNS, "indicator table")
+    require_columns(long, LONG_COLUMNS, what="indicator table")
     rows = long[(long["indicator"] == indicator) & (long["year"] == year)]
     if rows.empty:
         known = sorted(map(str, pd.unique(long["indicator"])))
