@@ -163,9 +163,9 @@ def save_table(frame: pd.DataFrame, path: Path) -> Path:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .report import build
+    from .build import run
 
-    summary = build(
+    summary = run(
         args.data_dir, year=args.year, units=args.units, lang=args.lang, formats=args.format,
         jobs=args.jobs, out=args.out, as_of=args.as_of, progress=not args.quiet,
     )

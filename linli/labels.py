@@ -9,7 +9,7 @@ the words appear (report labels and headings, notes, figure text, map legends, t
 index page, the method …); a prefix names the group (``fig.``, ``map.``, ``page.``).
 **Adding a language is adding its column**: its code in :data:`LANGS` and a value under
 that code for every key (:func:`missing_words` lists what is left to translate), plus
-its entries in :data:`DATE_FORMATS`.
+its entries in :data:`DATE_FORMATS` and :data:`HTML_LANG`.
 
 Names of the domain are not repeated here; they come from where they are defined:
 
@@ -38,6 +38,7 @@ from .indicators import catalogue as _catalogue
 
 __all__ = [
     "DATE_FORMATS",
+    "HTML_LANG",
     "LANGS",
     "WORDS",
     "brand_label",
@@ -154,6 +155,29 @@ WORDS: dict[str, dict[str, str]] = {
     "map.not_covered": {"zh": "未覆盖小区", "en": "Compound not covered"},
     "map.community_title": {"zh": "{name}：小区与服务设施", "en": "{name}: compounds and facilities"},
     "map.zone_title": {"zh": "实验区各社区", "en": "Communities of the zone"},
+    # ------------------------------------------------- a build's index page
+    "page.unit": {"zh": "单位", "en": "Unit"},
+    "page.id": {"zh": "编号", "en": "ID"},
+    "page.type": {"zh": "类型", "en": "Type"},
+    "page.status": {"zh": "状态", "en": "Status"},
+    "page.files": {"zh": "文件", "en": "Files"},
+    "page.community": {"zh": "社区", "en": "community"},
+    "page.zone": {"zh": "街道（试验区）", "en": "zone"},
+    "page.built": {"zh": "已生成", "en": "built"},
+    "page.cached": {"zh": "已是最新", "en": "up to date"},
+    "page.failed": {"zh": "失败", "en": "failed"},
+    "page.html": {"zh": "网页", "en": "HTML"},
+    "page.pdf": {"zh": "PDF", "en": "PDF"},
+    "page.ipynb": {"zh": "笔记本", "en": "notebook"},
+    "page.json": {"zh": "数据（JSON）", "en": "data (JSON)"},
+    "page.summary": {"zh": "共 {n} 份报告：新生成 {built} 份，沿用 {cached} 份，失败 {failed} 份。",
+                     "en": "{n} report(s): {built} built, {cached} up to date, {failed} failed."},
+    "page.footer": {"zh": "由 linli {version} 生成。所有文件均可离线打开。", "en": "Made by linli {version}. Every file opens offline."},
+    "page.title": {"zh": "{year}年度邻里评估报告", "en": "Linli assessment reports, {year}"},
+    "page.subtitle": {"zh": "数据：{dataset}；截至 {as_of}", "en": "Data: {dataset}; as of {as_of}"},
+    "page.banner": {"zh": "本批报告使用合成数据，仅供演示，不反映任何真实社区。",
+                    "en": "These reports use synthetic data, for demonstration only."},
+    "page.report_title": {"zh": "{name} {year}年度评估报告", "en": "{name}: {year} assessment report"},
     # --------------------------------------- ledger words in the other languages
     # (their Chinese is the data contract's: the table title or the code's label)
     "table.communities": {"en": "Communities"},
@@ -191,6 +215,9 @@ WORDS: dict[str, dict[str, str]] = {
     "survey.q_harmony": {"en": "Neighbourly harmony"},
     "survey.q_culture": {"en": "Cultural life"},
 }
+
+#: The ``lang`` attribute of an HTML page in each language.
+HTML_LANG: dict[str, str] = {"zh": "zh-CN", "en": "en"}
 
 #: Date tick formats of a monthly axis per language (matplotlib's ConciseDateFormatter
 #: ``formats``, ``zero_formats`` and ``offset_formats``); a language without an entry

@@ -52,7 +52,7 @@ from .progress import STATUSES, ProgressThresholds, growth_rate
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from .results import UnitResults
+    from .handoff import UnitSlice as UnitResults
 
 __all__ = [
     "COUNT_UNITS",

@@ -4,7 +4,7 @@ As geopandas ships ``geopandas.testing``, linli ships these so that the docstrin
 examples run anywhere: a worked dataset of clean tables for the indicators, and a
 community's and a zone's results for the report tables.
 
-:func:`example_unit` and :func:`example_zone` are tiny :class:`linli.results.UnitResults`
+:func:`example_unit` and :func:`example_zone` are tiny :class:`linli.handoff.UnitSlice`
 (community ``jia`` 甲社区, brand 邻和, of zone ``model`` 示范街道, 2022 → 2024; the zone
 adds community ``yi`` 乙社区); their numbers are set by hand, not computed.
 
@@ -79,7 +79,7 @@ from .errors import ContractError
 from .spec import SCORED_DIMENSIONS
 
 if TYPE_CHECKING:
-    from .results import UnitResults
+    from .handoff import UnitSlice
 
 __all__ = ["clean_table", "example_tables", "example_unit", "example_zone", "offset_point"]
 
@@ -308,12 +308,12 @@ def example_tables() -> dict[str, pd.DataFrame]:
     return t
 
 
-def example_unit(unit_id: str = "jia") -> UnitResults:
-    """A tiny, hand-made :class:`~linli.results.UnitResults` for the doctests: community
+def example_unit(unit_id: str = "jia") -> UnitSlice:
+    """A tiny, hand-made :class:`~linli.handoff.UnitSlice` for the doctests: community
     ``jia`` (甲社区, brand 邻和) of zone ``model`` (示范街道), 2022 → 2024."""
     from pathlib import Path
 
-    from .results import UnitResults
+    from .handoff import UnitSlice
 
     def ind(unit: str, utype: str, year: int, values: Mapping[str, Any]) -> list[dict[str, Any]]:
         out = []
@@ -395,18 +395,18 @@ def example_unit(unit_id: str = "jia") -> UnitResults:
     meta = {"year": 2024, "baseline_year": 2022, "as_of": "2024-12-31", "synthetic": True,
             "dataset": "示例数据", "linli_version": "0.1.0",
             "fingerprint": "1a37845619e09ca04fa27c9191c6c9e72ea0781e2d2753caaa8de896b81bbebf"}
-    return UnitResults(
+    return UnitSlice(
         unit_id=unit_id, unit_type="community", year=2024, baseline_year=2022,
         unit={"unit_id": "jia", "unit_type": "community", "name_zh": "甲社区", "name_en": "Jia",
               "brand": "lin_he", "zone_id": "model"},
         community_ids=("jia",), meta=meta, units=units, indicators=indicators, scores=scores, index=index,
         uncertainty=uncertainty, rank_sensitivity=pd.DataFrame(columns=["unit_id", "unit_type", "year", "input"]),
         sensitivity=pd.DataFrame(columns=["unit_id", "year", "dimension"]),
-        progress=progress, claims=claims, provenance=provenance, quarantine=quarantine, results_dir=Path("."),
+        progress=progress, claims=claims, provenance=provenance, quarantine=quarantine, handoff_dir=Path("."),
     )
 
 
-def example_zone() -> UnitResults:
+def example_zone() -> UnitSlice:
     """The zone of :func:`example_unit` with a second community ``yi`` (乙社区)."""
     import dataclasses
 

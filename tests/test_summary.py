@@ -21,19 +21,19 @@ from shapely.geometry import Point
 from linli import summary, testing
 from linli.contract import RULES
 from linli.errors import LinliError
+from linli.handoff import UnitSlice
 from linli.progress import STATUSES
-from linli.results import UnitResults
 
 CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 
 
 @pytest.fixture
-def res() -> UnitResults:
+def res() -> UnitSlice:
     return testing.example_unit()
 
 
 @pytest.fixture
-def zone() -> UnitResults:
+def zone() -> UnitSlice:
     return testing.example_zone()
 
 
@@ -143,7 +143,7 @@ def test_every_reason_the_indicators_give_is_translated() -> None:
 # ------------------------------------------------------------------ tables
 
 
-def test_scorecard_reads_the_frames(res: UnitResults) -> None:
+def test_scorecard_reads_the_frames(res: UnitSlice) -> None:
     card = summary.scorecard(res)
     assert card.columns.tolist() == ["项目", "甲社区", "示范街道"]
     rows = {r[0]: r[1:] for r in card.itertuples(index=False)}
@@ -160,7 +160,7 @@ def test_scorecard_reads_the_frames(res: UnitResults) -> None:
     assert rows["进展（2022→2024）"] == ("显著进展 2 项，退步 1 项", "—")
 
 
-def test_scorecard_counts_targets_met(res: UnitResults) -> None:
+def test_scorecard_counts_targets_met(res: UnitSlice) -> None:
     prog = res.progress.copy()
     prog.loc[0, "target_met"] = True
     prog.loc[2, "target_met"] = False
@@ -169,7 +169,7 @@ def test_scorecard_counts_targets_met(res: UnitResults) -> None:
     assert row == ["Targets", "met: 1; not met: 1", "no target applies"]
 
 
-def test_indicator_table_shows_values_scores_targets_and_why_missing(res: UnitResults) -> None:
+def test_indicator_table_shows_values_scores_targets_and_why_missing(res: UnitSlice) -> None:
     t = summary.indicator_table(res, dimension="lin_he")
     assert t.columns.tolist() == ["指标", "甲社区", "示范街道", "得分", "目标/基准", "进展（2022→2024）", "说明"]
     rows = {r[0]: r[1:] for r in t.itertuples(index=False)}
@@ -183,7 +183,7 @@ def test_indicator_table_shows_values_scores_targets_and_why_missing(res: UnitRe
     assert not any(CJK.search(c) for c in cells(en))
 
 
-def test_indicator_table_drops_empty_target_and_note_columns(res: UnitResults) -> None:
+def test_indicator_table_drops_empty_target_and_note_columns(res: UnitSlice) -> None:
     t = summary.indicator_table(res, dimension="wushe")  # no target, nothing missing with a reason
     assert t.columns.tolist() == ["指标", "甲社区", "示范街道", "得分", "进展（2022→2024）"]
     # v2: the count is context (no score, no progress); the share is what is scored
@@ -192,7 +192,7 @@ def test_indicator_table_drops_empty_target_and_note_columns(res: UnitResults) -
     assert not any("_" in c for c in t.iloc[:, 0])  # names, never ids
 
 
-def test_wushe_table_baseline_to_now(res: UnitResults) -> None:
+def test_wushe_table_baseline_to_now(res: UnitSlice) -> None:
     t = summary.wushe_table(res)
     # volunteers 1010 → 1425 over 2 years: √(1425 ÷ 1010) − 1 = √1.41089 − 1 = 0.1878 → +18.8 %;
     # a count is context in v2, so it has a growth rate but no progress status
@@ -203,18 +203,18 @@ def test_wushe_table_baseline_to_now(res: UnitResults) -> None:
     assert t.iloc[0].tolist() == ["社区社会组织数（个）", "—", "9", "—", "不计分", "—"]  # no baseline: no growth
 
 
-def test_satisfaction_table_with_interval(res: UnitResults) -> None:
+def test_satisfaction_table_with_interval(res: UnitSlice) -> None:
     t = summary.satisfaction_table(res, lang="en")
     assert t.columns.tolist() == ["Item", "Jia", "95 % interval", "Model Street"]
     assert t.iloc[0].tolist() == ["Satisfied overall", "82.3%", "76.1%–87.0%", "80.0%"]
 
 
-def test_profile_table_labels_ageing(res: UnitResults) -> None:
+def test_profile_table_labels_ageing(res: UnitSlice) -> None:
     t = summary.profile_table(res)
     assert t.iloc[2].tolist() == ["65岁以上人口占比", "16.9%（深度老龄化社会）", "18.0%（深度老龄化社会）"]  # ≥ 14 %
 
 
-def test_quality_table_counts_and_rules_never_values(res: UnitResults) -> None:
+def test_quality_table_counts_and_rules_never_values(res: UnitSlice) -> None:
     t = summary.quality_table(res)
     assert t.iloc[1].tolist() == ["志愿者", "volunteers.csv", "1440", "1438", "2",
                                   "注册日期：日期无法识别 ×2；电话：格式不符 ×1"]
@@ -227,12 +227,12 @@ def test_quality_table_counts_and_rules_never_values(res: UnitResults) -> None:
     assert en.iloc[1, -1] == "registered_on: not a date ×2; phone: wrong format ×1"
 
 
-def test_quality_table_without_quarantine_has_no_rule_column(res: UnitResults) -> None:
+def test_quality_table_without_quarantine_has_no_rule_column(res: UnitSlice) -> None:
     quiet = dataclasses.replace(res, quarantine=res.quarantine.iloc[0:0])
     assert "隔离原因（次数）" not in summary.quality_table(quiet).columns
 
 
-def test_claims_table(res: UnitResults) -> None:
+def test_claims_table(res: UnitSlice) -> None:
     t = summary.claims_table(res)
     assert t.iloc[1].tolist() == ["注册志愿者人数占社区常住人口的19.7%", "2024", "19.7", "25.5", "不一致"]
     claims = res.claims.copy()
@@ -241,7 +241,7 @@ def test_claims_table(res: UnitResults) -> None:
     assert t.iloc[1, 3:].tolist() == ["—", "无法核对（2024年无人口数据）"]
 
 
-def test_provenance_and_parameters(res: UnitResults) -> None:
+def test_provenance_and_parameters(res: UnitSlice) -> None:
     t = summary.provenance_table(res)
     assert t.iloc[0].tolist() == ["社区", "communities.csv", "5e09d7f38cb3", "4"]
     params = dict(summary.parameters_table(res).itertuples(index=False))
@@ -267,7 +267,7 @@ def test_targets_table_cites_sources() -> None:
 # ------------------------------------------------------------- zone tables
 
 
-def test_ranking_table_sorted_and_highlighted(zone: UnitResults) -> None:
+def test_ranking_table_sorted_and_highlighted(zone: UnitSlice) -> None:
     t = summary.ranking_table(zone, highlight="jia")
     # rank 1, then 2; the zone last, beside them and not ranked
     assert t["社区"].tolist() == ["乙社区", "甲社区", "示范街道（实验区）"]
@@ -278,7 +278,7 @@ def test_ranking_table_sorted_and_highlighted(zone: UnitResults) -> None:
     assert '<tr class="hl"><td>2</td><td>甲社区</td>' in html and "_highlight" not in html
 
 
-def test_comparison_and_sensitivity_tables(zone: UnitResults) -> None:
+def test_comparison_and_sensitivity_tables(zone: UnitSlice) -> None:
     t = summary.comparison_table(zone, dimension="lin_he")
     assert t.columns.tolist() == ["指标", "甲社区", "乙社区", "示范街道", "目标/基准"]
     assert t.iloc[1].tolist() == ["调解成功率", "95.7%", "92.0%", "94.0%", "≥ 96.0%（基准）"]
@@ -289,14 +289,14 @@ def test_comparison_and_sensitivity_tables(zone: UnitResults) -> None:
     assert d.iloc[-1].tolist() == ["邻里指数", "57.4", "61.0", "66.0"]
 
 
-def test_headline_of_a_zone_orders_its_communities(zone: UnitResults) -> None:
+def test_headline_of_a_zone_orders_its_communities(zone: UnitSlice) -> None:
     text = summary.headline(zone)
     assert text.startswith("示范街道2024年邻里指数为66.0（权重变化时的5%–95%区间为64.9–66.6）；"
                            "实验区与各社区并列展示，不参与排名。")
     assert "各社区邻里指数由高到低依次为：乙社区61.0、甲社区57.4。" in text
 
 
-def test_english_tables_hold_no_chinese(res: UnitResults, zone: UnitResults) -> None:
+def test_english_tables_hold_no_chinese(res: UnitSlice, zone: UnitSlice) -> None:
     frames = [
         summary.scorecard(res, lang="en"), summary.profile_table(res, lang="en"),
         summary.wushe_table(res, lang="en"), summary.satisfaction_table(res, lang="en"),
@@ -322,7 +322,7 @@ def test_rank_sentence_keeps_what_rounding_would_hide() -> None:
     assert summary.rank_sentence(22, 7.2, draws=1000, lang="en") == "rank 22; 7 % of 1,000 simulations keep it 22nd"
 
 
-def test_drivers_when_a_rank_never_moves(zone: UnitResults) -> None:
+def test_drivers_when_a_rank_never_moves(zone: UnitSlice) -> None:
     sens = zone.rank_sensitivity.copy()
     yi = sens["unit_id"] == "yi"
     cols = [c for c in sens.columns if c.startswith(("first_order", "total_effect"))]
@@ -339,7 +339,7 @@ def test_drivers_when_a_rank_never_moves(zone: UnitResults) -> None:
     assert text.splitlines()[0] == "- **Jia**: rank moves between 1 and 2, driven mainly by the normalisation (total effect 0.90)."
 
 
-def test_claims_section_says_why_the_file_could_not_be_read(res: UnitResults) -> None:
+def test_claims_section_says_why_the_file_could_not_be_read(res: UnitSlice) -> None:
     reason = "published_claims.yaml: not valid YAML (line 3): expected the node content"
     bad = dataclasses.replace(res, meta={**res.meta, "claims_error": reason}, claims=res.claims.iloc[0:0])
     html = summary.claims_html(bad)
@@ -349,7 +349,7 @@ def test_claims_section_says_why_the_file_could_not_be_read(res: UnitResults) ->
     assert "没有可核对的公开数据。" in summary.claims_html(empty)
 
 
-def test_cover_banner_only_for_synthetic_data(res: UnitResults) -> None:
+def test_cover_banner_only_for_synthetic_data(res: UnitSlice) -> None:
     assert 'class="linli-banner"' in summary.cover_html(res)
     real = dataclasses.replace(res, meta={**res.meta, "synthetic": False})
     html = summary.cover_html(real, lang="en")
@@ -389,7 +389,7 @@ def test_uncovered_compounds_by_distance_and_opening_year() -> None:
     assert before["compound_id"].tolist() == ["far", "near", "other"]  # by households, largest first
 
 
-def test_coverage_text(res: UnitResults) -> None:
+def test_coverage_text(res: UnitSlice) -> None:
     none = pd.DataFrame(columns=["compound_id", "community_id", "name_zh", "households"])
     assert summary.coverage_text(res, none) == "2024年末，甲社区所有小区都在500米生活圈内。十分钟生活圈覆盖户数比例为92.0%。"
     two = pd.DataFrame({"compound_id": ["a", "b"], "community_id": "jia", "name_zh": ["东院", "西院"],
@@ -400,11 +400,11 @@ def test_coverage_text(res: UnitResults) -> None:
     )
 
 
-def test_trend_ledgers_and_options(res: UnitResults, tmp_path: Path) -> None:
+def test_trend_ledgers_and_options(res: UnitSlice, tmp_path: Path) -> None:
     (tmp_path / "tables").mkdir()
     for name in ("mediation_cases", "volunteer_activities"):
         (tmp_path / "tables" / f"{name}.parquet").write_bytes(b"")
-    res = dataclasses.replace(res, results_dir=tmp_path)
+    res = dataclasses.replace(res, handoff_dir=tmp_path)
     assert summary.trend_ledgers(res) == ["mediation_cases", "volunteer_activities"]  # 邻和 first
     (tmp_path / "tables" / "mediation_cases.parquet").unlink()  # an optional table the data lacks
     assert summary.trend_ledgers(res) == ["volunteer_activities"]
@@ -416,7 +416,7 @@ def test_trend_ledgers_and_options(res: UnitResults, tmp_path: Path) -> None:
     assert options["title"] == "Jia: services, services per month"
 
 
-def test_brand_and_other_dimensions(res: UnitResults) -> None:
+def test_brand_and_other_dimensions(res: UnitSlice) -> None:
     assert summary.brand_dimension(res) == "lin_he" and summary.key_indicator(res) == "mediation_success_pct"
     assert summary.other_dimensions(res) == ["lin_zhi", "lin_zhu", "lin_le"]
     unknown = res.indicators.copy()
@@ -428,6 +428,6 @@ def test_brand_and_other_dimensions(res: UnitResults) -> None:
     assert summary.reference_line("service_area_per_100hh") == {"target": 30.0, "target_label": "目标", "unit": "平方米/百户"}
 
 
-def test_record(res: UnitResults) -> None:
+def test_record(res: UnitSlice) -> None:
     assert summary.record(res) == {"unit_id": "jia", "unit_type": "community", "year": 2024,
                                    "index": 57.352852, "rank": 2, "n_indicators": 10}
