@@ -264,7 +264,7 @@ def make_workbook(path: Path) -> Path:
     book = openpyxl.Workbook()
     first = book.active
     first.title = "汇总"
-    first["A1"] = "说明"  # a stray note: not a table, first sheet is read by default
+    first["A1"] = "说明"  # a stray note: not a table
     ws = book.create_sheet("人口")
     ws.append([])                                        # row 1: blank
     ws.append(["社区", "年份", "实有人口", "常住人口", "户数", "65岁以上人口", "备注"])  # row 2
@@ -304,11 +304,15 @@ def test_xlsx_date_cells_are_iso(tmp_path: Path) -> None:
     assert raw.frame.loc[0, "left_on"] == "2025-01-02"  # midnight: the date alone
 
 
-def test_xlsx_first_sheet_by_default(tmp_path: Path) -> None:
+def test_xlsx_every_matching_sheet_by_default(tmp_path: Path) -> None:
     path = make_workbook(tmp_path / "population.xlsx")
-    # the first sheet holds a note, not the table: its header lacks the columns
-    with pytest.raises(InputError, match="missing required column"):
-        read_table(path, POPULATION)
+    # the first sheet holds a note, not the table: it is skipped, with the reason
+    raw = read_table(path, POPULATION)
+    assert raw.sheets == ["人口"]
+    assert raw.skipped_sheets == ["汇总: no header naming the table's columns"]
+    assert raw.rows.tolist() == [3, 5]
+    # the workbook has two sheets: each row names its sheet
+    assert raw.row_files.tolist() == ["population.xlsx [人口]"] * 2
 
 
 def test_xlsx_unknown_sheet(tmp_path: Path) -> None:
