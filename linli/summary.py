@@ -289,6 +289,12 @@ _RULE_LABELS: dict[str, tuple[str, str]] = {
     "wrong_geometry_type": ("几何类型不符", "wrong geometry type"),
     "invalid_geometry": ("几何图形无效", "invalid geometry"),
     "outside_zone": ("位置超出实验区范围", "outside the zone"),
+    "swapped_coordinates": ("经纬度颠倒", "longitude and latitude swapped"),
+    "non_finite_coordinates": ("坐标非有限数值", "coordinates not finite"),
+    "polygon_as_point": ("以面代点（已取代表点）", "polygon used as a point"),
+    "mixed_encoding": ("编码混杂", "mixed encodings"),
+    "uncomputed_formula": ("公式未计算", "formula not computed"),
+    "personal_data_masked": ("个人信息已遮盖", "personal data masked"),
 }
 _NORMALISATION_LABELS = {
     "goalposts": ("固定阈值（goalposts）", "fixed goalposts"),
