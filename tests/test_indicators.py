@@ -378,7 +378,8 @@ def test_request_median_days_even_count_and_pooled_zone() -> None:
     assert val(f, "b") == 2.5
     assert val(f, "z") == 3.0
     assert math.isnan(val(f, "a", 2025))
-    assert why(f, "a", 2025) == "no closed requests received in 2025"
+    # no request at all was received in 2025: the ledger does not cover that year
+    assert why(f, "a", 2025) == "no records for 2025 in resident_requests"
 
 
 def test_request_satisfied_pct_ignores_unrated() -> None:
@@ -915,3 +916,56 @@ def test_reordering_rows_and_units_changes_nothing(seed: int) -> None:
     expected = li.compute(tables, years=[2023, 2024])
     got = li.compute(_shuffle(tables, seed), years=[2024, 2023])
     pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12)
+
+
+# ======================================================================= years covered
+
+
+def test_a_year_without_records_is_missing_not_zero() -> None:
+    # cases in 2024 only; population rows for 2024 and 2025
+    t = make(
+        population=[pop("a", 2024), pop("b", 2024), pop("a", 2025), pop("b", 2025)],
+        mediation_cases=[_case("a", "2024-03-01"), _case("a", "2024-04-01")],
+    )
+    long = li.compute(t)
+    cases = long[long["indicator"] == "mediation_cases"].set_index(["unit_id", "year"])
+    # 2024 is covered: a has 2 cases, b none (a real 0), the zone 2 + 0 = 2
+    assert cases.loc[("a", 2024), "value"] == 2
+    assert cases.loc[("b", 2024), "value"] == 0
+    assert cases.loc[("z", 2024), "value"] == 2
+    # 2025 is not: missing for every unit, with the reason
+    for unit in ("a", "b", "z"):
+        assert math.isnan(cases.loc[(unit, 2025), "value"])
+        assert cases.loc[(unit, 2025), "reason"] == "no records for 2025 in mediation_cases"
+    # an indicator from population alone is there for 2025: 1000 + 1000 residents in the zone
+    residents = long[long["indicator"] == "residents"].set_index(["unit_id", "year"])
+    assert residents.loc[("z", 2025), "value"] == 2000
+
+
+def test_a_declared_year_counts_zero() -> None:
+    t = make(
+        population=[pop("a", 2024), pop("b", 2024), pop("a", 2025), pop("b", 2025)],
+        mediation_cases=[_case("a", "2024-03-01")],
+    )
+    long = li.compute(t, covers={"mediation_cases": [2025]})
+    cases = long[long["indicator"] == "mediation_cases"].set_index(["unit_id", "year"])
+    # the office says its 2025 ledger is complete: no case is 0 cases
+    assert cases.loc[("a", 2025), "value"] == 0
+    assert cases.loc[("z", 2025), "value"] == 0
+
+
+def test_no_year_after_as_of() -> None:
+    import datetime as dt
+
+    t = make(population=[pop("a", 2024), pop("b", 2024), pop("a", 2025), pop("b", 2025)])
+    long = li.compute(t, as_of=dt.date(2024, 12, 31))
+    assert set(long["year"]) == {2024}  # 2025 comes after the as-of date
+    with pytest.raises(ContractError, match=r"2025 come after the data's as-of date 2024-12-31"):
+        li.compute(t, years=[2025], as_of=dt.date(2024, 12, 31))
+
+
+def test_years_in_the_data() -> None:
+    t = make(population=[pop("a", 2024)], mediation_cases=[_case("a", "2022-03-01")])
+    # population speaks of 2024, the cases ledger of 2022; a declared year counts too
+    assert li.data_years(t) == (2022, 2024)
+    assert li.data_years(t, covers={"mediation_cases": [2023]}) == (2022, 2023, 2024)
