@@ -152,7 +152,7 @@ def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
     from . import index as index_mod
     from . import indicators
     from . import progress as progress_mod
-    from .indicators import catalogue
+    from .indicators import catalogue, last_year
 
     long = indicators.compute(ds.tables, as_of=ds.as_of, covers=ds.covers)
     years = sorted(int(y) for y in long["year"].unique())
@@ -162,7 +162,7 @@ def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
         raise LinliError(msg)
     year = default_year(ds, years) if year is None else int(year)
     if year not in years:
-        after = f" (after the as-of date {ds.as_of.isoformat()})" if year > ds.as_of.year else ""
+        after = f" (it does not end by the as-of date {ds.as_of.isoformat()})" if year > last_year(ds.as_of) else ""
         msg = f"No data for year {year}{after}; years in the data: {', '.join(map(str, years))}."
         raise LinliError(msg)
     baseline = years[0]

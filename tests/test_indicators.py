@@ -960,8 +960,10 @@ def test_no_year_after_as_of() -> None:
     t = make(population=[pop("a", 2024), pop("b", 2024), pop("a", 2025), pop("b", 2025)])
     long = li.compute(t, as_of=dt.date(2024, 12, 31))
     assert set(long["year"]) == {2024}  # 2025 comes after the as-of date
-    with pytest.raises(ContractError, match=r"2025 come after the data's as-of date 2024-12-31"):
+    with pytest.raises(ContractError, match=r"2025 do not end by the data's as-of date 2024-12-31"):
         li.compute(t, years=[2025], as_of=dt.date(2024, 12, 31))
+    # 2025 is not over on 2025-06-30: it is not assessed either
+    assert set(li.compute(t, as_of=dt.date(2025, 6, 30))["year"]) == {2024}
 
 
 def test_years_in_the_data() -> None:
@@ -969,3 +971,20 @@ def test_years_in_the_data() -> None:
     # population speaks of 2024, the cases ledger of 2022; a declared year counts too
     assert li.data_years(t) == (2022, 2024)
     assert li.data_years(t, covers={"mediation_cases": [2023]}) == (2022, 2023, 2024)
+
+
+def test_tiny_survey_weights_give_the_interval_of_their_ratios() -> None:
+    def responses(w1: float, w2: float) -> dict[str, pd.DataFrame]:
+        return make(survey_responses=[
+            {"response_id": "r1", "community_id": "a", "year": 2024, "weight": w1, "q_overall": 5},
+            {"response_id": "r2", "community_id": "a", "year": 2024, "weight": w2, "q_overall": 2},
+        ])
+
+    tiny = satisfaction.overall_satisfied_pct(responses(1e-300, 2e-300), years=[2024])
+    # weights 1 : 2, one satisfied (weight 1): p = 1/3; n_eff = (1 + 2)² / (1² + 2²) = 9/5 = 1.8.
+    # Wilson, z² = 3.8415: z²/n = 2.1342; centre = (0.3333 + 1.0671) / 3.1342 = 0.4468;
+    # half = 1.96 / 3.1342 × √(0.2222/1.8 + 3.8415/(4 × 3.24)) = 0.6254 × 0.6480 = 0.4052
+    # → [4.16 %, 85.20 %] (the squares of 1e-300 underflow to 0 unless the weights are scaled)
+    row = tiny.loc[("community", "a", 2024)]
+    assert row["overall_satisfied_pct"] == approx(100 / 3)
+    assert round(row["ci_low"], 1) == 4.2 and round(row["ci_high"], 1) == 85.2

@@ -59,9 +59,10 @@ from ._core import Context, IndicatorFunction, Tables, evaluate
 from ._core import covered_years as covered_years
 from ._core import data_years as data_years
 from ._core import default_years as default_years
+from ._core import last_year as last_year
 
 __all__ = ["COLUMNS", "OUTPUT_COLUMNS", "compute", "covered_years", "data_years", "default_years",
-           "function", "functions"]
+           "function", "functions", "last_year"]
 
 #: Columns of the long table returned by :func:`compute`.
 COLUMNS: tuple[str, ...] = ("unit_id", "unit_type", "year", "indicator", "value", "ci_low", "ci_high", "reason")

@@ -33,8 +33,8 @@ from a ledger that does not cover Y is missing for Y, for every unit, with the
 reason ``"no records for Y in <ledger>"`` — a year the office kept no ledger for
 is not a year of zero cases. (Within a covered year a community without records
 has a count of 0.) Rosters and registers describe a state, not events, and are
-not subject to this rule. No year after the data's as-of date is computed by
-default.
+not subject to this rule. A year is assessed once it is over: none that ends
+after the data's as-of date is computed by default, nor accepted when asked for.
 
 Dates
 -----
@@ -157,20 +157,31 @@ def data_years(tables: Tables, *, covers: Mapping[str, Sequence[int]] | None = N
     return tuple(sorted(years))
 
 
+def last_year(as_of: dt.date) -> int:
+    """The last year that has ended by ``as_of``: a year is assessed once it is over.
+
+    >>> import datetime as dt
+    >>> last_year(dt.date(2024, 12, 31)), last_year(dt.date(2025, 6, 30))
+    (2024, 2024)
+    """
+    return as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
+
+
 def _years(years: Sequence[int] | None, tables: Tables, as_of: dt.date | None = None) -> tuple[int, ...]:
     if years is None:
         found = default_years(tables)
-        return tuple(y for y in found if as_of is None or y <= as_of.year)
+        return tuple(y for y in found if as_of is None or y <= last_year(as_of))
     out = []
     for y in years:
         if isinstance(y, bool) or int(y) != y:
             msg = f"Year {y!r} is not a whole number; give years like 2024."
             raise ContractError(msg)
         out.append(int(y))
-    late = sorted({y for y in out if as_of is not None and y > as_of.year})
+    late = sorted({y for y in out if as_of is not None and y > last_year(as_of)})
     if late:
         listed = ", ".join(map(str, late))
-        msg = f"Year(s) {listed} come after the data's as-of date {as_of}; no year after it is assessed."
+        msg = (f"Year(s) {listed} do not end by the data's as-of date {as_of}; "
+               "a year is assessed once it is over.")
         raise ContractError(msg)
     return tuple(sorted(set(out)))
 
