@@ -57,8 +57,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             kept = "  (rows loaded)" if row.outcome == "loaded" else ""
             print(f"  {row.table:<22} {row.rule:<32} {row.n:>6}{kept}")
     for row in ds.provenance.itertuples(index=False):
-        if row.skipped_sheets:
-            print(f"{row.file}: sheets read: {row.sheets}; not read: {row.skipped_sheets}")
+        if row.skipped_sheets or ";" in row.sheets:
+            skipped = f"; not read: {row.skipped_sheets}" if row.skipped_sheets else ""
+            print(f"{row.file}: sheets read: {row.sheets}{skipped}")
     return EXIT_OK
 
 

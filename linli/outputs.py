@@ -159,10 +159,15 @@ def check_out_dir(path: Path | str) -> Path:
     if path.exists() and not path.is_dir():
         msg = f"--out {path}: is an existing file, not a folder; give a folder."
         raise OutputError(msg)
+    blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        msg = f"--out {path}: {blocker} is a file, so nothing can be written under it."
+        raise OutputError(msg)
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise _cannot_write(path, exc) from None
+        msg = f"--out {path}: cannot create or write this folder ({exc.strerror or type(exc).__name__})."
+        raise OutputError(msg) from None
     if not os.access(path, os.W_OK | os.X_OK):
         msg = f"--out {path}: no permission to write in this folder."
         raise OutputError(msg)
@@ -181,6 +186,10 @@ def check_out_file(path: Path | str) -> Path:
     path = Path(path)
     if path.is_dir():
         msg = f"--out {path}: is an existing folder; give a file name."
+        raise OutputError(msg)
+    blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        msg = f"--out {path}: {blocker} is a file, so nothing can be written under it."
         raise OutputError(msg)
     check_out_dir(path.parent)
     return path

@@ -84,7 +84,7 @@ def test_messages_in_both_languages(ledgered) -> None:
     msg = q[(q["table"] == "mediation_cases") & (q["rule"] == "not_a_date")]
     # free text that is not a date may be personal: shown as kind, length (4 characters)
     # and the first 8 hex digits of its keyed hash (HMAC-SHA256 under the test key)
-    digest = hmac.new(KEY, "去年春天".encode("utf-8"), hashlib.sha256).hexdigest()[:8]
+    digest = hmac.new(KEY, "去年春天".encode(), hashlib.sha256).hexdigest()[:8]
     shown = f"‹text, 4 chars› #{digest}"
     assert msg["value"].iloc[0] == shown
     assert msg["message_zh"].iloc[0] == f"第4行 “受理日期”: 无法识别的日期 “{shown}”"
