@@ -1,8 +1,8 @@
 """The corpus of broken and hostile inputs (tests/corpus): ``linli validate`` on every case.
 
 What is checked on every run is listed in :mod:`tests.corpus.harness`; what each
-case plants and expects, in :mod:`tests.corpus.cases`. ``indicators`` and
-``claims`` run in ``test_corpus_compute.py``, ``build`` in ``test_corpus_build.py``.
+case plants and expects, in :mod:`tests.corpus.cases`. The other commands run in
+``test_corpus_indicators.py``, ``test_corpus_claims.py`` and ``test_corpus_build.py``.
 """
 
 from __future__ import annotations

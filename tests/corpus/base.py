@@ -97,8 +97,9 @@ class Case:
     args
         Extra arguments per command.
     build
-        Units to build (``--units``, HTML only) when the build must run the
-        notebooks; None runs ``build`` only when it is expected to stop early.
+        Units to build (``--units``, HTML only; ``*`` for every unit) when the
+        build must run the notebooks; None runs ``build`` only when it is
+        expected to stop early.
     check
         Further checks on the outputs: ``check(command, out, stdout)``.
     """

@@ -77,7 +77,7 @@ def argv(case: Case, command: str, data: Path, root: Path) -> tuple[list[str], P
         args += ["--out", str(out)]
     if command == "build":
         args += ["--format", "html", "--jobs", "1", "-q"]
-        if "--units" not in extra:
+        if "--units" not in extra and case.build != "*":
             args += ["--units", case.build or "renminlu"]
     return args + extra, out
 
