@@ -220,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Read every table of the data contract, print rows read / loaded / quarantined per "
             "table, and write OUT/quarantine.csv (table,file,row,column,rule,value,message_zh,"
-            "message_en), OUT/provenance.csv (file hashes and counts) and the clean tables as "
+            "message_en,outcome), OUT/provenance.csv (file hashes and counts) and the clean tables as "
             "Parquet under OUT/tables/. Quarantined rows are a finding, not a failure: the exit "
             "code is 0 whenever every file could be read, 2 when a file is unreadable or lacks a "
             "required column."
@@ -245,7 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     data_dir(p)
     p.add_argument("--years", type=_years, default=None, metavar="Y1,Y2",
-                   help="years to compute (default: the years of population.csv)")
+                   help="years to compute (default: the years of population.csv that end by the as-of date)")
     p.add_argument("--out", type=Path, default=config.PROCESSED_DIR / "indicators.csv", metavar="FILE",
                    help=f"output file (default: {config.PROCESSED_DIR / 'indicators.csv'})")
     p.set_defaults(handler=cmd_indicators)
@@ -274,7 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     data_dir(p)
-    p.add_argument("--year", type=int, default=None, metavar="Y", help="report year (default: the last in the data)")
+    p.add_argument("--year", type=int, default=None, metavar="Y", help="report year (default: the latest year the ledgers cover, ended by the as-of date)")
     p.add_argument("--units", type=lambda t: [u for u in t.split(",") if u.strip()], default=None,
                    metavar="ID,…", help="only these communities or zones (default: all)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
