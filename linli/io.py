@@ -460,16 +460,22 @@ def _check_long_cells(grid: pd.DataFrame, text: str, delimiter: str, *, shown: s
     than :data:`MAX_CELL_CHARS`, is rows swallowed by a stray quote: the message
     names the physical line where the quote opens.
     """
-    if not grid.size:
+    lines = (text.count("\n") or text.count("\r")) + (0 if text.endswith(("\n", "\r")) else 1)
+    if len(grid) >= lines:
+        return  # one record per line: no cell spans lines
+    suspects: list[int] = []
+    for column in grid.columns:  # a few columns, each searched at once
+        cells = grid[column].astype("string")
+        spans_lines = (cells.str.contains("\n", regex=False) | cells.str.contains("\r", regex=False)).fillna(False)
+        if not spans_lines.any():
+            continue
+        multi = cells[spans_lines.to_numpy(dtype=bool)]
+        bad = (multi.str.contains(delimiter, regex=False) | (multi.str.len() > MAX_CELL_CHARS)).fillna(False)
+        if bad.any():
+            suspects.append(int(multi.index[bad.to_numpy(dtype=bool)].min()))
+    if not suspects:
         return
-    cells = grid.stack()
-    cells = cells[cells.map(lambda v: isinstance(v, str) and ("\n" in v or "\r" in v))]
-    if cells.empty:
-        return
-    bad = cells[cells.map(lambda v: delimiter in v or len(v) > MAX_CELL_CHARS)]
-    if bad.empty:
-        return
-    record = int(bad.index.get_level_values(0).min())
+    record = min(suspects)
     spans = _record_lines(text, delimiter)
     start, end = spans[record - 1] if record <= len(spans) else (record, record)
     msg = (f"{shown}: line {start}: a quote (\") opened in this line is not closed until line {end}, "

@@ -230,7 +230,7 @@ def validate_table(
     clean = _clean_frame(table, parsed, ok, key)
     if geometry is not None:
         clean = gpd.GeoDataFrame(clean, geometry=geometry.loc[ok].to_numpy(), crs="EPSG:4326")
-    shapes = _id_shapes(table, parsed, ok, context)
+    shapes = _id_shapes(table, parsed, ok, context, columns=set(found["column"]))
     quarantine = _quarantine_frame(found, raw, table, key, bad=bad, shapes=shapes)
     return ValidatedTable(table.name, raw.file, clean, quarantine, len(frame))
 
@@ -304,7 +304,11 @@ def _safe_to_show(values: pd.Series, col: Column, shapes: set[str]) -> list[bool
 
 
 def _shape(value: str) -> str:
-    """An id's shape: runs of letters as ``a``, runs of digits as ``9`` (``cp404`` → ``a9``)."""
+    """An id's shape: runs of letters as ``a``, runs of digits as ``9`` (``cp404`` → ``a9``).
+
+    >>> _shape("cp404"), _shape("RM-01"), _shape("m2024-17")
+    ('a9', 'a-9', 'a9-9')
+    """
     out: list[str] = []
     for ch in value:
         kind = "a" if ch.isalpha() else "9" if ch.isdigit() else ch
@@ -314,18 +318,29 @@ def _shape(value: str) -> str:
 
 
 def _id_shapes(
-    table: Table, parsed: dict[str, pd.Series], ok: pd.Index, context: Mapping[str, pd.DataFrame]
+    table: Table,
+    parsed: dict[str, pd.Series],
+    ok: pd.Index,
+    context: Mapping[str, pd.DataFrame],
+    *,
+    columns: set[str],
 ) -> dict[str, set[str]]:
-    """The shapes of the ids a value of each id or reference column may show as."""
+    """The shapes (:func:`_shape`) of the ids a value of each id or reference column
+    among ``columns`` may show as: those of the loaded ids of its own table."""
     shapes: dict[str, set[str]] = {}
     for col in table.columns:
+        if col.name not in columns:
+            continue
         if col.ref is not None and col.ref in context:
             ids = context[col.ref][TABLES[col.ref].id_column]
         elif col.unique or col.pattern:
             ids = parsed[col.name].loc[ok]
         else:
             continue
-        shapes[col.name] = {_shape(v) for v in ids.dropna().astype(str).unique() if v.isascii()}
+        text = ids.dropna().astype("string").drop_duplicates()
+        text = text[~text.str.contains(r"[^\x00-\x7f]", regex=True).fillna(True)]
+        runs = text.str.replace(r"[A-Za-z]+", "a", regex=True).str.replace(r"[0-9]+", "9", regex=True)
+        shapes[col.name] = set(runs.dropna().unique())
     return shapes
 
 
