@@ -559,6 +559,8 @@ _RE_COMMUNITY = re.compile(r"^(?P<rest>.*) \(community (?P<cid>[^)]+)\)$")
 
 
 def _column_label(table: str, column: str) -> str:
+    if column == "geometry":
+        return "几何"
     try:
         return TABLES[table].column(column).label_zh or column
     except KeyError:
