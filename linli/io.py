@@ -461,8 +461,8 @@ def _check_long_cells(grid: pd.DataFrame, text: str, delimiter: str, *, shown: s
     names the physical line where the quote opens.
     """
     lines = (text.count("\n") or text.count("\r")) + (0 if text.endswith(("\n", "\r")) else 1)
-    if len(grid) >= lines:
-        return  # one record per line: no cell spans lines
+    if len(grid) >= lines and text.count('"') % 2 == 0:
+        return  # one record per line and every quote closed: no cell spans lines
     suspects: list[int] = []
     for column in grid.columns:  # a few columns, each searched at once
         cells = grid[column].astype("string")

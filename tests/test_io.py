@@ -667,3 +667,11 @@ def test_read_yaml_names_the_field_of_an_impossible_date(tmp_path: Path) -> None
         read_yaml(path)
     assert str(info.value) == ("published_claims.yaml: line 3, field 'claims[1].source.date': "
                                "2024-02-30 is not a valid date (day is out of range for month).")
+
+
+def test_a_stray_quote_on_the_last_line_is_refused_too(tmp_path: Path) -> None:
+    text = 'volunteer_id,community_id,registered_on,team\nv1,renmin,2024-03-05,a\nv2,renmin,"2024-03-06,b\n'
+    path = write(tmp_path / "volunteers.csv", text)
+    # the quote opens on line 3 and is never closed: the rest of the line, commas and all, is one cell
+    with pytest.raises(InputError, match=r"^volunteers\.csv: line 3: a quote"):
+        read_table(path, VOLUNTEERS)
