@@ -146,8 +146,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import __version__, config
-from .errors import LinliError
+from . import __version__, config, contract
+from .errors import LinliError, OutputError
+from .outputs import check_out_dir, output_path
 from .privacy import redact
 from .results import (
     HANDOFF_DIR,
@@ -333,6 +334,10 @@ class ReportJob:
     kernel_name: str = "python3"
 
     def __post_init__(self) -> None:
+        if not re.fullmatch(contract.ID_PATTERN, str(self.unit_id)):
+            msg = (f"Unit id {self.unit_id!r} cannot name a report file: use letters, digits, _ and -, "
+                   "at most 64 characters.")
+            raise OutputError(msg)
         _check_choice(self.unit_type, UNIT_TYPES, "unit_type")
         _check_choice(self.lang, LANGS, "lang")
         object.__setattr__(self, "formats", _check_formats(self.formats))
@@ -341,13 +346,13 @@ class ReportJob:
         object.__setattr__(self, "year", int(self.year))
 
     def paths(self) -> dict[str, Path]:
-        """Return the output files, by kind: ``ipynb`` always, then each format."""
-        return {kind: self.out_dir / f"{self.unit_id}.{kind}" for kind in ("ipynb", *self.formats)}
+        """Return the output files, by kind: ``ipynb`` always, then each format (all inside ``out_dir``)."""
+        return {kind: output_path(self.out_dir, f"{self.unit_id}.{kind}") for kind in ("ipynb", *self.formats)}
 
     @property
     def key_path(self) -> Path:
         """The file that holds the cache key of the last successful build."""
-        return self.out_dir / CACHE_DIR / f"{self.unit_id}.key"
+        return output_path(self.out_dir, CACHE_DIR, f"{self.unit_id}.key")
 
 
 @dataclass(frozen=True)
@@ -947,7 +952,7 @@ def run_job(job: ReportJob) -> ReportResult:
     paths = job.paths()
     job.key_path.unlink(missing_ok=True)
     for ext in FORMATS:  # an export of a format not asked for this time would be stale
-        (job.out_dir / f"{job.unit_id}.{ext}").unlink(missing_ok=True)
+        output_path(job.out_dir, f"{job.unit_id}.{ext}").unlink(missing_ok=True)
     try:
         run_notebook(
             job.template, paths["ipynb"], job.parameters,
@@ -1293,6 +1298,7 @@ def build(
     _check_choice(lang, LANGS, "lang")
     fmts = _check_formats(formats)
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
+    root = check_out_dir(out if out is not None else config.REPORTS_DIR)
     ds = load_dataset(data_dir, as_of=as_of)
     chosen = _select_units(units_table(ds.tables["communities"], ds.meta), units)  # fail before computing
     templates = {t: nb_dir / TEMPLATES[t] for t in chosen["unit_type"].astype(str).unique()}
@@ -1302,8 +1308,8 @@ def build(
         raise LinliError(msg)
     results = compute_results(ds, year=year)
 
-    year_dir = Path(out if out is not None else config.REPORTS_DIR) / str(results.year)
-    handoff = save_results(results, ds, year_dir / HANDOFF_DIR)
+    year_dir = output_path(root, str(results.year))
+    handoff = save_results(results, ds, output_path(year_dir, HANDOFF_DIR))
     about_common = {k: results.meta[k] for k in ("as_of", "synthetic", "dataset", "baseline_year", "linli_version")}
     report_jobs: list[ReportJob] = []
     json_paths: dict[str, Path] = {}
@@ -1315,7 +1321,8 @@ def build(
         about = {"name_zh": name_zh, "name_en": name_en, "brand": row.brand, "zone_id": row.zone_id, **about_common}
         meta_by_unit[uid] = about
         json_paths[uid] = write_unit_json(
-            year_dir / f"{uid}.json", uid, unit_type=utype, year=results.year, frames=results.frames, about=about
+            output_path(year_dir, f"{uid}.json"), uid, unit_type=utype, year=results.year,
+            frames=results.frames, about=about,
         )
         report_jobs.append(
             ReportJob(
