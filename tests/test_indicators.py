@@ -582,10 +582,17 @@ def test_repeat_dispute_compounds_pct_counts_the_compounds_own_cases() -> None:
     assert val(f, "z") == approx(100 / 3)
     f0 = lin_he.repeat_dispute_compounds_pct(make(compounds=[_compound("a", "c1")], mediation_cases=[]),
                                              years=[2024])
-    # an empty ledger: 0 of a's 1 compound = 0 %; b has no compound -> missing
-    assert val(f0, "a") == 0.0
-    assert math.isnan(val(f0, "b"))
-    assert why(f0, "b") == "denominator is 0: no compounds"
+    # an empty ledger covers no year: missing (never 0 %) with that reason, for every unit
+    assert math.isnan(val(f0, "a")) and math.isnan(val(f0, "b"))
+    assert why(f0, "a") == "no records for 2024 in mediation_cases"
+    # a ledger that covers 2024 but has no case in a's compounds: 0 of a's 1 compound = 0 %;
+    # b has no compound -> missing
+    f1 = lin_he.repeat_dispute_compounds_pct(
+        make(compounds=[_compound("a", "c1")], mediation_cases=_ids([_case("b", "2024-06-01")], "case_id")),
+        years=[2024])
+    assert val(f1, "a") == 0.0
+    assert math.isnan(val(f1, "b"))
+    assert why(f1, "b") == "denominator is 0: no compounds"
 
 
 # ======================================================================= lin_zhu
