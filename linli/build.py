@@ -40,6 +40,7 @@ import pandas as pd
 from . import __version__, config, handoff, pipeline, reporting
 from .dataset import load_dataset
 from .labels import check_lang
+from .outputs import check_out_dir, output_path
 from .reporting.jobs import BuildSummary, check_formats
 from .reporting.notebook import CELL_TIMEOUT
 
@@ -107,20 +108,21 @@ def run(
     """
     check_lang(lang)
     fmts = check_formats(formats)
+    root = check_out_dir(out if out is not None else config.REPORTS_DIR)
     ds = load_dataset(data_dir, as_of=as_of)
     units_all = pipeline.units_table(ds.tables["communities"], ds.meta)
     chosen = reporting.select_units(units_all, units)  # fail before computing
     reporting.check_notebooks(chosen["unit_type"].astype(str).tolist(), notebooks_dir)
     results = pipeline.compute_results(ds, year=year)
 
-    year_dir = Path(out if out is not None else config.REPORTS_DIR) / str(results.year)
-    handoff.save(results, ds, year_dir / handoff.HANDOFF_DIR)
+    year_dir = output_path(root, str(results.year))
+    handoff.save(results, ds, output_path(year_dir, handoff.HANDOFF_DIR))
     about_common = {k: results.meta[k] for k in ("as_of", "synthetic", "dataset", "baseline_year", "linli_version")}
     for row in chosen.itertuples(index=False):
         uid, utype = str(row.unit_id), str(row.unit_type)
         about = {"name_zh": _text(row.name_zh, uid), "name_en": _text(row.name_en, uid), "brand": row.brand,
                  "zone_id": row.zone_id, **about_common}
-        handoff.write_unit_json(year_dir / f"{uid}.json", uid, unit_type=utype, year=results.year,
+        handoff.write_unit_json(output_path(year_dir, f"{uid}.json"), uid, unit_type=utype, year=results.year,
                                 frames=results.frames, about=about)
     return reporting.build(
         year_dir, units=chosen["unit_id"].astype(str).tolist(), lang=lang, formats=fmts, jobs=jobs,

@@ -1,8 +1,9 @@
 """Published claims about the zone, checked against the indicator table.
 
-``published_claims.yaml`` lists figures that an official or press source states
-about the zone; :func:`load_claims` reads and checks the file and
-:func:`check_claims` gives each claim a verdict with both numbers.
+``published_claims.yaml`` lists figures that an official or press source states;
+:func:`load_claims` reads and checks the file (plain YAML read by
+:func:`linli.io.read_yaml`: size and alias caps, every bad value named by line
+and field) and :func:`check_claims` gives each claim a verdict with both numbers.
 
 File
 ----
@@ -67,10 +68,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-import yaml
 
 from .checks import load_schema, require_columns, schema_problem
-from .errors import ContractError, InputError
+from .errors import ContractError
+from .io import read_yaml
 
 Scope = Literal["zone", "community"]
 ClaimComparison = Literal["eq", "at_least", "approx"]
@@ -194,7 +195,8 @@ def load_claims(path: str | Path) -> list[Claim]:
     Raises
     ------
     InputError
-        The file cannot be read or is not valid YAML.
+        The file cannot be read, is not plain YAML, is too large, expands too far
+        through its aliases, or holds an impossible value (``2024-02-30``).
     ContractError
         A claim is malformed; the one-line message names the file, the claim id
         and the field.
@@ -211,19 +213,7 @@ def load_claims(path: str | Path) -> list[Claim]:
     ['point']
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        msg = f"{path}: cannot read the claims file: {exc}"
-        raise InputError(msg) from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" (line {mark.line + 1})" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        msg = f"{path.name}: not valid YAML{at}: {problem}"
-        raise InputError(msg) from exc
+    data = read_yaml(path)
     if not isinstance(data, Mapping) or not isinstance(data.get("claims"), list):
         msg = f"{path.name}: expected a mapping with a 'claims' list."
         raise ContractError(msg)

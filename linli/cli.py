@@ -1,8 +1,10 @@
 """The ``linli`` command.
 
 Every sub-command turns a :class:`linli.errors.LinliError` (bad input, bad
-option) into one line on stderr and exit code 2; an unexpected error is also one
-line (exit 3) unless ``--debug`` asks for the traceback.
+option, an output that cannot be written) into one line on stderr and exit code
+2; so is a file the system will not let it read or write. An unexpected error is
+also one line (exit 3) unless ``--debug`` asks for the traceback. Output
+locations are checked before any work is done.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, config
-from .errors import InputError, LinliError
+from . import __version__, config, outputs
+from .errors import ContractError, InputError, LinliError, OutputError
 from .privacy import redact
 
 if TYPE_CHECKING:  # imported lazily at run time: `linli --help` stays fast
@@ -40,16 +42,24 @@ Handler = Callable[[argparse.Namespace], int]
 def cmd_validate(args: argparse.Namespace) -> int:
     from .dataset import load_dataset, save_dataset
 
+    out = outputs.check_out_dir(args.out)
     ds = load_dataset(args.data_dir, as_of=args.as_of)
-    out = Path(args.out)
     written = save_dataset(ds, out)
     _print_summary(ds)
     n_rows = int(ds.provenance["rows_quarantined"].sum())
-    print(f"\nquarantine: {n_rows} row(s), {len(ds.quarantine)} rule break(s) -> {written['quarantine']}")
-    if len(ds.quarantine):
-        rules = ds.quarantine.groupby(["table", "rule"]).size().rename("n").reset_index()
+    q = ds.quarantine
+    n_kept = int((q["outcome"] == "loaded").sum()) if len(q) else 0
+    print(f"\nquarantine: {n_rows} row(s) left out, {len(q) - n_kept} rule break(s); "
+          f"{n_kept} finding(s) on rows that load -> {written['quarantine']}")
+    if len(q):
+        rules = q.groupby(["table", "rule", "outcome"]).size().rename("n").reset_index()
         for row in rules.itertuples(index=False):
-            print(f"  {row.table:<22} {row.rule:<32} {row.n:>6}")
+            kept = "  (rows loaded)" if row.outcome == "loaded" else ""
+            print(f"  {row.table:<22} {row.rule:<32} {row.n:>6}{kept}")
+    for row in ds.provenance.itertuples(index=False):
+        if row.skipped_sheets or ";" in row.sheets:
+            skipped = f"; not read: {row.skipped_sheets}" if row.skipped_sheets else ""
+            print(f"{row.file}: sheets read: {row.sheets}{skipped}")
     return EXIT_OK
 
 
@@ -72,9 +82,17 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     from . import indicators
     from .dataset import load_dataset
 
+    out = outputs.check_out_file(args.out)
     ds = load_dataset(args.data_dir)
-    long = indicators.compute(ds.tables, years=args.years)
-    out = Path(args.out)
+    if args.years:
+        known = indicators.data_years(ds.tables, covers=ds.covers)
+        absent = [y for y in args.years if y not in known]
+        if absent:
+            listed = ", ".join(map(str, known)) or "none"
+            msg = (f"--years {','.join(map(str, absent))}: not in the data (no population row and no "
+                   f"ledger record); years in the data: {listed}.")
+            raise ContractError(msg)
+    long = indicators.compute(ds.tables, years=args.years, as_of=ds.as_of, covers=ds.covers)
     save_table(long[list(indicators.OUTPUT_COLUMNS)], out)
     units = long[["unit_type", "unit_id"]].drop_duplicates()
     n_missing = int(long["value"].isna().sum())
@@ -134,15 +152,16 @@ def cmd_claims(args: argparse.Namespace) -> int:
     from .dataset import load_dataset
 
     path = Path(args.data_dir) / "published_claims.yaml"
+    out = outputs.check_out_file(args.out)
     if not path.exists():
         msg = f"no published_claims.yaml in {args.data_dir}"
         raise InputError(msg)
     listed = claims.load_claims(path)
     ds = load_dataset(args.data_dir)
-    long = indicators.compute(ds.tables)
+    long = indicators.compute(ds.tables, as_of=ds.as_of, covers=ds.covers)
     checked = claims.check_claims(listed, long)
     table = checked[list(claims.COLUMNS)]
-    save_table(table, Path(args.out))
+    save_table(table, out)
     widths = {c: max(len(c), *(len(str(v)) for v in table[c])) for c in table.columns}
     print("  ".join(c.ljust(widths[c]) for c in table.columns))
     for row in table.itertuples(index=False):
@@ -153,12 +172,15 @@ def cmd_claims(args: argparse.Namespace) -> int:
 
 
 def save_table(frame: pd.DataFrame, path: Path) -> Path:
-    """Write ``frame`` as CSV, or Parquet when ``path`` ends with ``.parquet``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() == ".parquet":
+    """Write ``frame`` as CSV (formulas neutralised), or Parquet when ``path`` ends with ``.parquet``."""
+    if path.suffix.lower() != ".parquet":
+        return outputs.save_csv(frame, path)
+    outputs.check_out_file(path)
+    try:
         frame.to_parquet(path, index=False)
-    else:
-        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    except OSError as exc:
+        msg = f"cannot write {path}: {exc.strerror or type(exc).__name__}."
+        raise OutputError(msg) from None
     return path
 
 
@@ -236,7 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Read every table of the data contract, print rows read / loaded / quarantined per "
             "table, and write OUT/quarantine.csv (table,file,row,column,rule,value,message_zh,"
-            "message_en), OUT/provenance.csv (file hashes and counts) and the clean tables as "
+            "message_en,outcome), OUT/provenance.csv (file hashes and counts) and the clean tables as "
             "Parquet under OUT/tables/. Quarantined rows are a finding, not a failure: the exit "
             "code is 0 whenever every file could be read, 2 when a file is unreadable or lacks a "
             "required column."
@@ -261,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     data_dir(p)
     p.add_argument("--years", type=_years, default=None, metavar="Y1,Y2",
-                   help="years to compute (default: the years of population.csv)")
+                   help="years to compute (default: the years of population.csv that end by the as-of date)")
     p.add_argument("--out", type=Path, default=config.PROCESSED_DIR / "indicators.csv", metavar="FILE",
                    help=f"output file (default: {config.PROCESSED_DIR / 'indicators.csv'})")
     p.set_defaults(handler=cmd_indicators)
@@ -328,7 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     data_dir(p)
-    p.add_argument("--year", type=int, default=None, metavar="Y", help="report year (default: the last in the data)")
+    p.add_argument("--year", type=int, default=None, metavar="Y", help="report year (default: the latest year the ledgers cover, ended by the as-of date)")
     p.add_argument("--units", type=lambda t: [u for u in t.split(",") if u.strip()], default=None,
                    metavar="ID,…", help="only these communities or zones (default: all)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
@@ -375,7 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except LinliError as exc:
-        print(f"linli {args.command}: {redact(str(exc))}", file=sys.stderr)
+        print(f"linli {args.command}: {_one_line(exc)}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print(f"linli {args.command}: interrupted", file=sys.stderr)
@@ -383,12 +405,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if args.debug:
             raise
+        if isinstance(exc, OSError) and exc.filename is not None:
+            # the system refused a file (permissions, a full disk, a file where a folder should be)
+            print(f"linli {args.command}: cannot use {exc.filename}: {exc.strerror or type(exc).__name__}.",
+                  file=sys.stderr)
+            return EXIT_INPUT
         print(
-            f"linli {args.command}: internal error ({type(exc).__name__}: {redact(str(exc))}); "
+            f"linli {args.command}: internal error ({type(exc).__name__}: {_one_line(exc)}); "
             "please report it, with --debug for the details",
             file=sys.stderr,
         )
         return EXIT_BUG
+
+
+def _one_line(exc: BaseException) -> str:
+    """The message of ``exc`` on one line, anything shaped like a phone or ID number masked."""
+    return " ".join(redact(str(exc)).split())
 
 
 if __name__ == "__main__":  # pragma: no cover

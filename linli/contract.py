@@ -1,4 +1,4 @@
-"""The data contract (``shared/spec/DATA.md``) as data.
+"""The data contract as data.
 
 One place that the readers, the validator, the generator and the docs all use:
 every input table, its columns, their Chinese header aliases, types, codes with
@@ -9,7 +9,7 @@ Column kinds
 ``str``      free text (whitespace stripped)
 ``int``      whole number (full-width digits accepted) -> pandas ``Int64``
 ``float``    number -> ``float64``
-``date``     ``YYYY-MM-DD`` and the other forms in DATA.md -> ``datetime64[ns]``
+``date``     ``YYYY-MM-DD``, ``YYYY/MM/DD``, ``YYYY.MM.DD``, ``YYYY年M月D日`` -> ``datetime64[ns]``
 ``bool``     true/false, 1/0, yes/no, 是/否, Y/N -> pandas ``boolean``
 ``code``     one of ``Column.codes`` (code or its Chinese label) -> the code, as str
 ``list``     codes separated by ; ； , ， or 、 -> the codes joined by ``;``
@@ -17,6 +17,11 @@ Column kinds
 
 Clean tables keep the canonical English column names, in contract order, with
 the dtypes above; PII columns are absent and person ids are pseudonymised.
+
+Unit ids become file names: ``community_id`` and ``zone_id`` must match
+:data:`ID_PATTERN` (letters, digits, ``_`` and ``-``, at most 64 characters),
+anything else is quarantined. Free-text columns (:attr:`Column.free_text`) are
+scanned for phone and identity numbers; they must not hold names of people.
 """
 
 from __future__ import annotations
@@ -73,6 +78,11 @@ class Column:
     @property
     def dtype(self) -> str:
         return DTYPES[self.kind]
+
+    @property
+    def free_text(self) -> bool:
+        """Text kept as typed (a team, a provider, a name of a place): not an id, code or PII."""
+        return self.kind == "str" and not (self.pii or self.unique or self.person_id or self.pattern)
 
 
 @dataclass(frozen=True)
@@ -247,7 +257,9 @@ CODE_LISTS: dict[str, dict[str, str]] = {
 
 # ------------------------------------------------------------------ shared columns
 
-ID_PATTERN = r"[a-z][a-z0-9_]*"
+#: Unit ids (``community_id``, ``zone_id``) become file names: letters, digits, ``_``
+#: and ``-``, starting with a letter or digit, at most 64 characters.
+ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}"
 
 
 def _community(**kw: object) -> Column:
@@ -292,7 +304,7 @@ _add(Table(
         Column("name_zh", "str", ("社区名称",), "社区名称"),
         Column("name_en", "str", ("英文名称",), "英文名称", required=False, nullable=True),
         Column("brand", "code", ("品牌",), "品牌", nullable=True, codes=BRANDS, required=False),
-        Column("zone_id", "str", ("街道", "街道编码", "实验区"), "街道"),
+        Column("zone_id", "str", ("街道", "街道编码", "实验区"), "街道", pattern=ID_PATTERN),
     ),
 ))
 
@@ -599,7 +611,22 @@ RULES: dict[str, tuple[str, str]] = {
                             "geometry type {value!r} is not allowed (expected {detail})"),
     "invalid_geometry": ("几何图形无效: {detail}", "invalid geometry: {detail}"),
     "outside_zone": ("位置超出实验区范围（容差1公里）", "location is outside the zone's bounding box (1 km tolerance)"),
+    "swapped_coordinates": ("经纬度颠倒（交换后位于实验区内）；请改正", "longitude and latitude are swapped (swapped back, the point lies in the zone); fix them"),
+    "non_finite_coordinates": ("坐标不是有限数值（NaN 或无穷大）", "coordinates are not finite numbers (NaN or Infinity)"),
+    "polygon_as_point": ("应为点，给出的是面：已取面内代表点", "a polygon where a point is expected: its representative point is used"),
+    "mixed_encoding": ("本行编码为 {detail}，与文件其余部分不同；请将整个文件另存为同一编码",
+                       "this line is encoded in {detail}, unlike the rest of the file; save the whole file in one encoding"),
+    "uncomputed_formula": ("“{column}”: 公式未计算: 请在Excel中打开并保存", "{column}: formula never computed: open the file in Excel and save it"),
+    "personal_data_masked": ("“{column}”: 含手机号或证件号，已遮盖（自由文本栏不得填写个人信息）",
+                             "{column}: a phone or identity number was masked (free-text columns must not hold personal data)"),
 }
+
+#: Rules about a record's geometry: for a table with ids (compounds, facilities) the
+#: record still loads, without its geometry, so that references to it stay valid.
+GEOMETRY_RULES: frozenset[str] = frozenset({
+    "missing_geometry", "wrong_geometry_type", "invalid_geometry", "outside_zone",
+    "swapped_coordinates", "non_finite_coordinates",
+})
 
 
 def table(name: str) -> Table:

@@ -7,8 +7,18 @@ tables already checked. ``save_dataset`` writes the clean tables as Parquet
 (GeoParquet for geometry), the quarantine and the provenance.
 
 An optional ``dataset.yaml`` in the data directory describes the dataset:
-``name``, ``synthetic`` (true puts a banner on every report) and ``as_of`` (the
-default data as-of date; otherwise today).
+
+``name``       a title for the reports
+``synthetic``  ``true`` puts a banner on every report
+``as_of``      the data's as-of date (``YYYY-MM-DD``; otherwise today): no date
+               may be later, and no year after it is assessed
+``zones``      zone names, ``{renmin: {name_zh: 人民街道, name_en: Renmin Street}}``
+``covers``     the years a dated ledger covers although it has no record in them,
+               ``{volunteer_activities: [2022, 2023, 2024]}`` (a ledger otherwise
+               covers the years it has records in; see :func:`coverage`)
+
+It is read with :func:`linli.io.read_yaml` (plain YAML, size and alias caps);
+a value of the wrong kind is one line naming the file and the field.
 """
 
 from __future__ import annotations
@@ -22,19 +32,22 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from . import config, io, privacy
+from . import config, io, outputs, privacy
 from .contract import TABLES, Table
-from .errors import InputError
+from .errors import InputError, OutputError
 from .validate import QUARANTINE_COLUMNS, ValidatedTable, validate_table
 
 log = logging.getLogger(__name__)
 
 PROVENANCE_COLUMNS = [
     "table", "file", "status", "sha256", "encoding", "rows_read", "rows_loaded",
-    "rows_quarantined", "unknown_columns",
+    "rows_quarantined", "unknown_columns", "sheets", "skipped_sheets",
 ]
+#: Ledgers whose records are placed in a year: by a date, or (the survey) by ``year``.
+DATED_TABLES: tuple[str, ...] = tuple(
+    name for name, t in TABLES.items() if t.date_column is not None
+) + ("survey_responses",)
 
 
 @dataclass
@@ -56,6 +69,12 @@ class Dataset:
     def name(self) -> str:
         return str(self.meta.get("name", self.data_dir.name))
 
+    @property
+    def covers(self) -> dict[str, tuple[int, ...]]:
+        """Years ``dataset.yaml`` declares each dated ledger to cover (``covers``)."""
+        declared = self.meta.get("covers") or {}
+        return {str(k): tuple(int(y) for y in v) for k, v in declared.items()}  # type: ignore[union-attr]
+
     def __getitem__(self, name: str) -> pd.DataFrame:
         try:
             return self.tables[name]
@@ -70,19 +89,56 @@ class Dataset:
 
 
 def read_meta(data_dir: Path) -> dict[str, object]:
-    """Read ``dataset.yaml`` from ``data_dir`` (empty when absent)."""
-    path = data_dir / "dataset.yaml"
+    """Read and check ``dataset.yaml`` from ``data_dir`` (empty when absent).
+
+    Raises
+    ------
+    InputError
+        The file is not plain YAML, is too large, or a setting has the wrong kind
+        (the message names the file and the field).
+    """
+    path = Path(data_dir) / "dataset.yaml"
     if not path.exists():
         return {}
-    try:
-        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        msg = f"{path.name}: not valid YAML ({type(exc).__name__})."
-        raise InputError(msg) from None
+    meta = io.read_yaml(path)
+    if meta is None:
+        return {}
     if not isinstance(meta, dict):
         msg = f"{path.name}: expected a mapping of settings, got {type(meta).__name__}."
         raise InputError(msg)
+    _check_meta(meta, path.name)
     return meta
+
+
+def _check_meta(meta: Mapping[str, Any], shown: str) -> None:
+    """Check the kind of every setting of ``dataset.yaml`` linli uses."""
+
+    def fail(field_name: str, problem: str) -> InputError:
+        return InputError(f"{shown}: field {field_name!r}: {problem}.")
+
+    if "synthetic" in meta and not isinstance(meta["synthetic"], bool):
+        raise fail("synthetic", f"must be true or false; got {meta['synthetic']!r}")
+    if meta.get("as_of") is not None:
+        _parse_as_of(meta["as_of"], shown=shown)
+    for name in ("name", "note"):
+        if meta.get(name) is not None and not isinstance(meta[name], str | int | float):
+            raise fail(name, f"must be text; got {type(meta[name]).__name__}")
+    zones = meta.get("zones")
+    if zones is not None and not isinstance(zones, Mapping):
+        raise fail("zones", f"must map zone ids to names; got {type(zones).__name__}")
+    covers = meta.get("covers")
+    if covers is None:
+        return
+    if not isinstance(covers, Mapping):
+        raise fail("covers", f"must map ledgers to lists of years, e.g. {{volunteer_activities: [2023, 2024]}}; "
+                             f"got {type(covers).__name__}")
+    for table, years in covers.items():
+        if table not in DATED_TABLES:
+            raise fail(f"covers.{table}", f"not a dated ledger; valid: {', '.join(DATED_TABLES)}")
+        if not isinstance(years, list) or not all(
+            isinstance(y, int) and not isinstance(y, bool) and 1949 <= y <= 2100 for y in years
+        ):
+            raise fail(f"covers.{table}", f"must be a list of years such as [2023, 2024]; got {years!r}")
 
 
 def zone_names(meta: Mapping[str, Any]) -> dict[str, dict[str, str]]:
@@ -102,13 +158,17 @@ def zone_names(meta: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     return out
 
 
-def _parse_as_of(value: object) -> dt.date:
+def _parse_as_of(value: object, *, shown: str = "dataset.yaml") -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value))
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError
+        return dt.date.fromisoformat(value.strip())
     except ValueError:
-        msg = f"as_of {value!r} is not a date; use YYYY-MM-DD."
+        msg = f"{shown}: field 'as_of': {value!r} is not a date; use YYYY-MM-DD."
         raise InputError(msg) from None
 
 
@@ -157,7 +217,10 @@ def load_dataset(
         msg = f"Data directory {str(root)!r} does not exist."
         raise InputError(msg)
     meta = read_meta(root)
-    when = _parse_as_of(as_of if as_of is not None else meta.get("as_of", dt.date.today()))
+    if as_of is not None:
+        when = _parse_as_of(as_of, shown="the as-of option")
+    else:
+        when = _parse_as_of(meta.get("as_of") or dt.date.today())
     secret = key if key is not None else privacy.load_key()
     wanted = list(TABLES) if tables is None else ["communities", *[t for t in tables if t != "communities"]]
 
@@ -194,7 +257,8 @@ def load_dataset(
     prov = pd.DataFrame(provenance, columns=PROVENANCE_COLUMNS)
     for col in ("rows_read", "rows_loaded", "rows_quarantined"):
         prov[col] = prov[col].fillna(0).astype(int)
-    prov = prov.fillna({"file": "", "sha256": "", "encoding": "", "unknown_columns": ""})
+    prov = prov.fillna({"file": "", "sha256": "", "encoding": "", "unknown_columns": "", "sheets": "",
+                        "skipped_sheets": ""})
     return Dataset(root, when, clean, quarantine, prov, meta)
 
 
@@ -207,6 +271,8 @@ def _candidates(spec: Table) -> str:
 
 def _provenance(result: ValidatedTable, raw: io.RawTable, path: Path) -> dict[str, object]:
     return {
+        "sheets": ";".join(raw.sheets),
+        "skipped_sheets": "; ".join(raw.skipped_sheets),
         "table": result.table,
         "file": result.file,
         "status": "loaded",
@@ -222,23 +288,30 @@ def _provenance(result: ValidatedTable, raw: io.RawTable, path: Path) -> dict[st
 def save_dataset(ds: Dataset, out_dir: Path | str) -> dict[str, Path]:
     """Write the clean tables (Parquet), ``quarantine.csv`` and ``provenance.csv``.
 
-    Returns the paths written, by name.
+    The CSV files are written with :func:`linli.outputs.save_csv`: no cell runs as
+    a spreadsheet formula. Returns the paths written, by name.
+
+    Raises
+    ------
+    OutputError
+        When ``out_dir`` cannot be written.
     """
-    out = Path(out_dir)
-    (out / "tables").mkdir(parents=True, exist_ok=True)
+    out = outputs.check_out_dir(out_dir)
     written: dict[str, Path] = {}
-    for name, frame in ds.tables.items():
-        path = out / "tables" / f"{name}.parquet"
-        frame.to_parquet(path, index=False)
-        written[name] = path
+    try:
+        (out / "tables").mkdir(parents=True, exist_ok=True)
+        for name, frame in ds.tables.items():
+            path = out / "tables" / f"{name}.parquet"
+            frame.to_parquet(path, index=False)
+            written[name] = path
+    except OSError as exc:
+        msg = f"cannot write {out / 'tables'}: {exc.strerror or type(exc).__name__}."
+        raise OutputError(msg) from None
     written["quarantine"] = save_quarantine(ds.quarantine, out / "quarantine.csv")
-    written["provenance"] = out / "provenance.csv"
-    ds.provenance.to_csv(written["provenance"], index=False, lineterminator="\n")
+    written["provenance"] = outputs.save_csv(ds.provenance, out / "provenance.csv")
     return written
 
 
 def save_quarantine(quarantine: pd.DataFrame, path: Path) -> Path:
-    """Write the quarantine as UTF-8 CSV (``table,file,row,column,rule,value`` + messages)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    quarantine[QUARANTINE_COLUMNS].to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-    return path
+    """Write the quarantine as UTF-8 CSV (``table,file,row,column,rule,value``, messages, outcome)."""
+    return outputs.save_csv(quarantine[QUARANTINE_COLUMNS], path)

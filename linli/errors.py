@@ -13,3 +13,7 @@ class InputError(LinliError, ValueError):
 
 class ContractError(LinliError, ValueError):
     """A value or option is outside the data contract."""
+
+
+class OutputError(LinliError, OSError):
+    """An output cannot be written where it was asked for, or would land outside it."""

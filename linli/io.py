@@ -7,9 +7,17 @@ cell (``None`` when blank), with the spreadsheet row number of every row. Parsin
 and rule checks are the validator's job; this module only reads.
 
 Anything that makes a file unusable (cannot be opened or decoded, empty, a
-required column missing, two headers for one column, no CRS) raises
-:class:`linli.errors.InputError` with one line naming the file; cell values never
-appear in these messages.
+required column missing, two headers for one column, no CRS, coordinates in the
+wrong unit, a quote that swallows rows) raises :class:`linli.errors.InputError`
+with one line naming the file (and the line or sheet); cell values never appear
+in these messages. Problems that concern single rows (a line in another encoding,
+a formula cell Excel never computed) are handed to the validator as
+:attr:`RawTable.row_issues`, to be quarantined with the row.
+
+:func:`read_yaml` is the one reader of the YAML files a user writes
+(``dataset.yaml``, ``published_claims.yaml``): safe tags only, a size cap, a cap on
+what aliases may expand to, and every bad value reported with its file, line and
+field.
 """
 
 from __future__ import annotations
@@ -25,10 +33,11 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from . import contract
 from .errors import InputError
@@ -38,7 +47,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from pyproj import CRS
 
-__all__ = ["RawTable", "find_table_file", "read_table"]
+__all__ = ["MAX_CELL_CHARS", "MAX_YAML_BYTES", "MAX_YAML_NODES", "RawTable", "find_table_file",
+           "read_table", "read_yaml"]
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +56,15 @@ _SHAPEFILE_FIELD_BYTES = 10  # dBASE limits field names to 10 bytes
 _SHOWN_HEADERS = 20  # headers listed in a missing-column message
 _TITLE_ROWS = 9  # title rows that may stand above a header
 _LONG_NUMBER = re.compile(r"[0-9]{7,}")  # a phone or ID number where a header should be
+_DELIMITERS = (",", "\t", ";")  # comma first: it wins a tie
+_DELIMITER_NAMES = {",": "commas", "\t": "tabs", ";": "semicolons"}
+_UTF8_BOM = b"\xef\xbb\xbf"
+#: A cell that spans lines, or is longer than this, points to an unclosed quote.
+MAX_CELL_CHARS: int = 4096
+#: The largest YAML file read (1 MiB).
+MAX_YAML_BYTES: int = 1 << 20
+#: The most nodes a YAML document may hold once its aliases are expanded.
+MAX_YAML_NODES: int = 100_000
 
 
 @dataclass
@@ -77,7 +96,21 @@ class RawTable:
         Geo only: the CRS of the file as read (``"EPSG:4490"``).
     header_row
         CSV and XLSX only: the row number of the header (1 unless blank or title
-        rows stand above it).
+        rows stand above it); of the first sheet read in a workbook.
+    row_files
+        XLSX with more than one sheet read: the file and sheet of each row
+        (``mediation_cases.xlsx [2023]``), aligned to ``frame.index``; else None.
+    sheets
+        XLSX only: the worksheets read, in workbook order.
+    skipped_sheets
+        XLSX only: the worksheets not read, each with the reason.
+    row_issues
+        Problems of single cells found while reading, one row each: ``idx`` (the
+        label in ``frame.index``), ``column`` (a column name), ``rule`` (a rule of
+        :data:`linli.contract.RULES`) and ``detail``. The validator quarantines
+        these rows.
+    delimiter
+        CSV only: the cell separator found (comma, tab or semicolon).
     """
 
     table: str
@@ -89,6 +122,16 @@ class RawTable:
     encoding: str | None = None
     crs: str | None = None
     header_row: int | None = None
+    row_files: pd.Series | None = None
+    sheets: list[str] = field(default_factory=list)
+    skipped_sheets: list[str] = field(default_factory=list)
+    row_issues: pd.DataFrame = field(default_factory=lambda: _no_issues())
+    delimiter: str | None = None
+
+
+def _no_issues() -> pd.DataFrame:
+    return pd.DataFrame({"idx": pd.Series([], dtype="int64"), "column": pd.Series([], dtype=object),
+                         "rule": pd.Series([], dtype=object), "detail": pd.Series([], dtype=object)})
 
 
 # ----------------------------------------------------------------- finding files
@@ -155,19 +198,29 @@ def read_table(
 ) -> RawTable:
     """Read ``path`` as ``table``, keeping every value as the raw text of its cell.
 
-    The format follows the extension: ``.csv`` (comma- or tab-separated; encoding
-    detected from the bytes: UTF-8 with or without BOM, UTF-16 with BOM, else
-    GB18030, a superset of GBK), ``.xlsx`` (the first worksheet, or ``sheet``),
-    ``.geojson``, ``.gpkg`` (the layer named after the table, else the first, or
-    ``sheet``) and ``.shp``.
+    The format follows the extension: ``.csv`` (cells separated by commas, tabs or
+    semicolons, whichever makes the header name the most columns; encoding detected
+    from the bytes: UTF-8 with or without BOM, UTF-16 with BOM, else GB18030, a
+    superset of GBK — line by line when the file mixes the two, the lines in the
+    minority encoding becoming ``mixed_encoding`` row issues), ``.xlsx`` (every
+    worksheet whose header names the table's columns, or only ``sheet``; the others
+    are listed in :attr:`RawTable.skipped_sheets` and logged), ``.geojson``,
+    ``.gpkg`` (the layer named after the table, else the first, or ``sheet``) and
+    ``.shp``.
+
+    A CSV cell that spans lines and holds the separator (or more than
+    :data:`MAX_CELL_CHARS` characters) is rows swallowed by a quote left open: the
+    file is refused, naming the line where the quote opens. An XLSX formula cell
+    without a computed value is blank in the frame and an ``uncomputed_formula``
+    row issue.
 
     Headers are matched to contract columns case-insensitively and ignoring
     spaces, by English name or Chinese alias (``table.header_map()``); full-width
     letters and brackets count as their ASCII forms. In a Shapefile, a header
-    truncated to 10 bytes (a dBASE limit) also matches. The header is the first
-    non-blank row, unless none of its cells names a column: then title rows above
-    the header (``2024年志愿者名册``) are passed over, up to the first row, among
-    the first ten non-blank ones, that names a column. Rows whose every cell is
+    truncated to 10 bytes (a dBASE limit) also matches. The header is the row,
+    among the first ten non-blank ones, whose cells name the most columns: title
+    rows above it (``2024年志愿者名册``, or a lone ``年份``) are passed over, and
+    without any row naming a column the first non-blank row is the header. Rows whose every cell is
     blank are skipped, without changing the row numbers of the others. A header
     with no data rows is a valid empty table.
 
@@ -223,12 +276,12 @@ def read_table(
     if table.is_geo:
         return _read_geo(path, table, layer=sheet, shown=shown)
     if suffix == ".xlsx":
-        grid, encoding = _read_xlsx_grid(path, sheet=sheet, shown=shown), None
-    else:
-        grid, encoding = _read_csv_grid(path, shown=shown)
-    frame, rows, unknown, header_row = _frame_from_grid(grid, table, shown=shown)
-    return RawTable(table=table.name, file=shown, frame=frame, rows=rows,
-                    unknown_columns=unknown, encoding=encoding, header_row=header_row)
+        return _read_xlsx(path, table, sheet=sheet, shown=shown)
+    return _read_csv(path, table, shown=shown)
+
+
+class _NoHeader(InputError):
+    """A sheet whose rows name none of the table's columns (a workbook may skip it)."""
 
 
 # ------------------------------------------------------------------ CSV
@@ -248,34 +301,131 @@ def _read_bytes(path: Path, shown: str, *, size: int = -1) -> bytes:
     return data
 
 
-def _decode(data: bytes, shown: str) -> tuple[str, str]:
-    """Return ``(text, encoding)``, the encoding detected from the bytes."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        candidates = ("utf-8-sig",)
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        candidates = ("utf-16",)
+def _read_csv(path: Path, table: contract.Table, *, shown: str) -> RawTable:
+    """Read a CSV file: decode, find the separator, parse, check for swallowed rows."""
+    text, encoding, foreign = _decode(_read_bytes(path, shown), shown)
+    delimiter = _sniff_delimiter(text, _header_lookup(table))
+    grid = _parse_csv(text, delimiter, shown=shown)
+    _check_long_cells(grid, text, delimiter, shown=shown)
+    frame, rows, unknown, header_row, _ = _frame_from_grid(grid, table, shown=shown)
+    issues = _foreign_line_issues(text, delimiter, rows, foreign) if foreign else _no_issues()
+    return RawTable(table=table.name, file=shown, frame=frame, rows=rows, unknown_columns=unknown,
+                    encoding=encoding, header_row=header_row, row_issues=issues, delimiter=delimiter)
+
+
+_ENCODING_NAMES = {"utf-8": "UTF-8", "gb18030": "GBK/GB18030"}
+
+
+def _line_encoding(line: bytes) -> str | None:
+    """``ascii``, ``utf-8`` or ``gb18030``: the encoding one line decodes in (None: neither)."""
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     else:
-        candidates = ("utf-8", "gb18030")
-    for encoding in candidates:
+        return "ascii" if line.isascii() else "utf-8"
+    try:
+        line.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    return "gb18030"
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """Whether ``data`` looks like UTF-16 text without a byte-order mark (zero bytes at one parity)."""
+    sample = data[:4000]
+    zeros = [i % 2 for i, b in enumerate(sample) if b == 0]
+    if len(zeros) < max(4, len(sample) // 20):
+        return False
+    return max(zeros.count(0), zeros.count(1)) >= 0.9 * len(zeros)
+
+
+def _decode(data: bytes, shown: str) -> tuple[str, str, dict[int, str]]:
+    """Return ``(text, encoding, foreign lines)``, the encoding detected from the bytes.
+
+    A file that is not UTF-8 throughout is decoded line by line: a file in GBK with
+    lines appended in UTF-8 (or the other way round) keeps the encoding of most of
+    its lines, and the others are returned as ``{physical line: encoding name}`` so
+    that their rows can be quarantined.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode(encoding), encoding
+            return data.decode("utf-16"), "utf-16", {}
         except UnicodeDecodeError:
-            continue
-    msg = f"{shown}: cannot decode the file as UTF-8 or GBK/GB18030; save it as UTF-8 CSV."
-    raise InputError(msg)
+            msg = f"{shown}: starts with a UTF-16 byte-order mark but is not valid UTF-16; save it as UTF-8 CSV."
+            raise InputError(msg) from None
+    if _looks_utf16(data):
+        msg = (f"{shown}: looks like UTF-16 text without a byte-order mark (every other byte is zero); "
+               "save it as UTF-8 CSV (in Excel: “CSV UTF-8”).")
+        raise InputError(msg)
+    bom = data.startswith(_UTF8_BOM)
+    body = data[len(_UTF8_BOM):] if bom else data
+    try:
+        return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8", {}
+    except UnicodeDecodeError:
+        pass
+    lines = body.splitlines(keepends=True)
+    kinds = [_line_encoding(line) for line in lines]
+    if None in kinds:
+        msg = (f"{shown}: cannot decode line {kinds.index(None) + 1} as UTF-8 or GBK/GB18030; "
+               "save the file as UTF-8 CSV.")
+        raise InputError(msg)
+    n_utf8, n_gbk = kinds.count("utf-8"), kinds.count("gb18030")
+    if n_utf8 == 0:
+        if bom:
+            msg = (f"{shown}: starts with a UTF-8 byte-order mark (BOM), but its text is GBK; save it "
+                   "again as UTF-8 (in Excel: “CSV UTF-8”), or as GBK without the mark.")
+            raise InputError(msg)
+        return body.decode("gb18030"), "gb18030", {}
+    first = next(k for k in kinds if k != "ascii")
+    if bom or n_utf8 > n_gbk or (n_utf8 == n_gbk and first == "utf-8"):
+        main, other = "utf-8", "gb18030"
+    else:
+        main, other = "gb18030", "utf-8"
+    text = "".join(line.decode("utf-8" if kind == "ascii" else str(kind)) for line, kind in zip(lines, kinds, strict=True))
+    foreign = {i + 1: _ENCODING_NAMES[other] for i, kind in enumerate(kinds) if kind == other}
+    log.warning("%s: %d line(s) are in %s, the rest in %s; their rows are quarantined",
+                shown, len(foreign), _ENCODING_NAMES[other], _ENCODING_NAMES[main])
+    return text, f"{main}+{other}", foreign
 
 
-def _read_csv_grid(path: Path, *, shown: str) -> tuple[pd.DataFrame, str]:
-    """Return a CSV file's cells by position, indexed by record number, and its encoding."""
-    text, encoding = _decode(_read_bytes(path, shown), shown)
-    delimiter = _sniff_delimiter(text)
+def _sniff_delimiter(text: str, lookup: dict[str, str]) -> str:
+    """The separator (comma, tab or semicolon) whose cells name the most columns in a header.
+
+    The first ten non-blank lines are tried; without any column named, tab when the
+    first line holding a comma or a tab has tabs and no comma, else comma.
+    """
+    lines: list[str] = []
+    for line in io.StringIO(text, newline=""):
+        if line.strip():
+            lines.append(line.rstrip("\r\n"))
+        if len(lines) > _TITLE_ROWS:
+            break
+    best, best_hits = ",", 0
+    for delimiter in _DELIMITERS:
+        hits = max((sum(_fold(cell.strip().strip('"')) in lookup for cell in line.split(delimiter))
+                    for line in lines), default=0)
+        if hits > best_hits:
+            best, best_hits = delimiter, hits
+    if best_hits:
+        if best != ",":
+            log.info("cells are separated by %s", _DELIMITER_NAMES[best])
+        return best
+    for line in lines:
+        if "," in line or "\t" in line:
+            return "\t" if "," not in line else ","
+    return ","
+
+
+def _parse_csv(text: str, delimiter: str, *, shown: str) -> pd.DataFrame:
+    """Return a CSV text's cells by position, indexed by record number (1-based)."""
     try:
         # fast path: the C parser, when the first line is the widest
         grid = pd.read_csv(io.StringIO(text, newline=""), sep=delimiter, header=None,
                            dtype=object, keep_default_na=False, skip_blank_lines=False,
                            engine="c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError):
-        # a row longer than the first, or a blank first line: the general path
+        # a row longer than the first, a blank first line or a quote left open: the general path
         try:
             records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
         except csv.Error as exc:
@@ -286,15 +436,64 @@ def _read_csv_grid(path: Path, *, shown: str) -> tuple[pd.DataFrame, str]:
     grid = grid.where(grid.notna(), None)
     grid.columns = range(grid.shape[1])
     grid.index = pd.RangeIndex(1, len(grid) + 1)
-    return grid, encoding
+    return grid
 
 
-def _sniff_delimiter(text: str) -> str:
-    """Tab when the first line holding a comma or a tab has tabs and no comma, else comma."""
-    for line in io.StringIO(text, newline=""):
-        if "," in line or "\t" in line:
-            return "\t" if "," not in line else ","
-    return ","
+def _record_lines(text: str, delimiter: str) -> list[tuple[int, int]]:
+    """The first and last physical line (1-based) of each CSV record."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    spans: list[tuple[int, int]] = []
+    last = 0
+    try:
+        for _ in reader:
+            spans.append((last + 1, reader.line_num))
+            last = reader.line_num
+    except csv.Error:
+        pass
+    return spans
+
+
+def _check_long_cells(grid: pd.DataFrame, text: str, delimiter: str, *, shown: str) -> None:
+    """Refuse a file in which a quote left open made one cell of many lines.
+
+    A cell that spans lines and holds the separator, or spans lines and is longer
+    than :data:`MAX_CELL_CHARS`, is rows swallowed by a stray quote: the message
+    names the physical line where the quote opens.
+    """
+    lines = (text.count("\n") or text.count("\r")) + (0 if text.endswith(("\n", "\r")) else 1)
+    if len(grid) >= lines and text.count('"') % 2 == 0:
+        return  # one record per line and every quote closed: no cell spans lines
+    suspects: list[int] = []
+    for column in grid.columns:  # a few columns, each searched at once
+        cells = grid[column].astype("string")
+        spans_lines = (cells.str.contains("\n", regex=False) | cells.str.contains("\r", regex=False)).fillna(False)
+        if not spans_lines.any():
+            continue
+        multi = cells[spans_lines.to_numpy(dtype=bool)]
+        bad = (multi.str.contains(delimiter, regex=False) | (multi.str.len() > MAX_CELL_CHARS)).fillna(False)
+        if bad.any():
+            suspects.append(int(multi.index[bad.to_numpy(dtype=bool)].min()))
+    if not suspects:
+        return
+    record = min(suspects)
+    spans = _record_lines(text, delimiter)
+    start, end = spans[record - 1] if record <= len(spans) else (record, record)
+    msg = (f"{shown}: line {start}: a quote (\") opened in this line is not closed until line {end}, "
+           f"so {end - start + 1} lines were read as one cell; remove or close the stray quote.")
+    raise InputError(msg)
+
+
+def _foreign_line_issues(text: str, delimiter: str, rows: pd.Series, foreign: dict[int, str]) -> pd.DataFrame:
+    """A ``mixed_encoding`` issue for each row that holds a line in the file's other encoding."""
+    spans = _record_lines(text, delimiter)
+    flagged: dict[int, str] = {}
+    for record, (start, end) in enumerate(spans, start=1):
+        hit = next((foreign[line] for line in range(start, end + 1) if line in foreign), None)
+        if hit is not None:
+            flagged[record] = hit
+    which = rows[rows.isin(list(flagged))]
+    return pd.DataFrame({"idx": which.index.to_numpy(dtype="int64"), "column": "", "rule": "mixed_encoding",
+                         "detail": [flagged[int(r)] for r in which]})
 
 
 def _grid_from_records(records: Sequence[Sequence[str | None]],
@@ -310,9 +509,106 @@ def _grid_from_records(records: Sequence[Sequence[str | None]],
 
 # ------------------------------------------------------------------ XLSX
 
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 
-def _read_xlsx_grid(path: Path, *, sheet: str | None, shown: str) -> pd.DataFrame:
-    """Return a worksheet's non-blank rows as text by position, indexed by row number."""
+
+def _read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: str) -> RawTable:
+    """Read every worksheet whose header names the table's columns (or only ``sheet``)."""
+    sheets = _read_xlsx_grids(path, sheet=sheet, shown=shown)
+    several = len(sheets) > 1
+    parts: list[tuple[str, pd.DataFrame, pd.Series, list[str], int, pd.DataFrame]] = []
+    skipped: list[str] = []
+    first_refusal: InputError | None = None
+    for name, grid, formulas in sheets:
+        label = f"{shown} [{name}]" if several else shown
+        try:
+            frame, rows, unknown, header_row, mapping = _frame_from_grid(grid, table, shown=label)
+        except _NoHeader as exc:
+            first_refusal = first_refusal or exc
+            reason = "empty" if not grid.size else "no header naming the table's columns"
+            skipped.append(f"{name}: {reason}")
+            continue
+        frame, issues = _uncomputed_formulas(frame, rows, mapping, formulas)
+        parts.append((name, frame, rows, unknown, header_row, issues))
+    if not parts:
+        if not several and first_refusal is not None:
+            raise first_refusal
+        listed = "; ".join(skipped)
+        msg = f"{shown}: no worksheet has a header naming the table's columns ({listed})."
+        raise InputError(msg)
+    for reason in skipped:
+        log.warning("%s: worksheet %s — not read", shown, reason)
+    return _combine_sheets(table, shown, parts, skipped, several=several)
+
+
+def _combine_sheets(
+    table: contract.Table,
+    shown: str,
+    parts: list[tuple[str, pd.DataFrame, pd.Series, list[str], int, pd.DataFrame]],
+    skipped: list[str],
+    *,
+    several: bool,
+) -> RawTable:
+    """One table from the sheets read, rows numbered within their sheet."""
+    frames, rows, files, issues, unknown = [], [], [], [], []
+    offset = 0
+    for name, frame, numbers, names, _, found in parts:
+        frames.append(frame.reset_index(drop=True))
+        rows.append(numbers.reset_index(drop=True))
+        files.append(pd.Series(f"{shown} [{name}]", index=range(len(frame)), dtype=object))
+        issues.append(found.assign(idx=found["idx"] + offset))
+        unknown += [u for u in names if u not in unknown]
+        offset += len(frame)
+    order = [c.name for c in table.columns]
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    frame = frame[[c for c in order if c in frame.columns]].astype(object)
+    frame = frame.where(frame.notna(), None)
+    row_numbers = pd.Series(pd.concat(rows, ignore_index=True).to_numpy(dtype="int64"), index=frame.index,
+                            dtype="int64", name="row")
+    row_files = pd.Series(pd.concat(files, ignore_index=True).to_numpy(), index=frame.index) if several else None
+    return RawTable(table=table.name, file=shown, frame=frame, rows=row_numbers, unknown_columns=unknown,
+                    header_row=parts[0][4], row_files=row_files, sheets=[p[0] for p in parts],
+                    skipped_sheets=skipped, row_issues=pd.concat(issues, ignore_index=True))
+
+
+def _uncomputed_formulas(
+    frame: pd.DataFrame, rows: pd.Series, mapping: dict[int, str], formulas: set[tuple[int, int]]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Blank the formula cells Excel never computed, and return an issue for each."""
+    if not formulas:
+        return frame, _no_issues()
+    where = {int(r): i for i, r in zip(rows.index, rows, strict=True)}
+    found = [(where[r], mapping[p]) for r, p in sorted(formulas) if r in where and p in mapping]
+    frame = frame.copy()
+    for idx, column in found:
+        frame.at[idx, column] = None
+    issues = pd.DataFrame({"idx": pd.Series([i for i, _ in found], dtype="int64"),
+                           "column": [c for _, c in found], "rule": "uncomputed_formula", "detail": ""})
+    return frame, issues
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (a quick look at its XML)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            return any(_FORMULA_TAG.search(book.read(n)) for n in book.namelist()
+                       if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return False
+
+
+def _read_xlsx_grids(
+    path: Path, *, sheet: str | None, shown: str
+) -> list[tuple[str, pd.DataFrame, set[tuple[int, int]]]]:
+    """Each worksheet's non-blank rows as text by position, indexed by row number.
+
+    With each sheet comes the set of ``(row, position)`` of formula cells that hold
+    no computed value (the file was written by a program, never opened and saved
+    in Excel); such a cell holds its formula text in the grid, so that its row is
+    not taken for blank.
+    """
     import openpyxl
 
     _read_bytes(path, shown, size=1)  # permissions and emptiness, with a clear message
@@ -321,37 +617,68 @@ def _read_xlsx_grid(path: Path, *, sheet: str | None, shown: str) -> pd.DataFram
             # openpyxl warns about workbook features it ignores (styles, validation)
             warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            formula_book = (openpyxl.load_workbook(path, read_only=True, data_only=False)
+                            if _has_formulas(path) else None)
     except Exception as exc:  # zipfile, XML and openpyxl errors alike
         msg = f"{shown}: not a readable .xlsx workbook ({_reason(exc)})."
         raise InputError(msg) from None
     try:
-        if sheet is None:
-            if not book.worksheets:
-                msg = f"{shown}: the workbook has no worksheet."
+        names = [ws.title for ws in book.worksheets]
+        if sheet is not None:
+            if sheet not in book.sheetnames or not hasattr(book[sheet], "iter_rows"):
+                msg = f"{shown}: no worksheet {sheet!r}; sheets: {', '.join(book.sheetnames)}."
                 raise InputError(msg)
-            ws = book.worksheets[0]
-        elif sheet in book.sheetnames and hasattr(book[sheet], "iter_rows"):
-            ws = book[sheet]
-        else:
-            names = ", ".join(book.sheetnames)
-            msg = f"{shown}: no worksheet {sheet!r}; sheets: {names}."
+            names = [sheet]
+        if not names:
+            msg = f"{shown}: the workbook has no worksheet."
             raise InputError(msg)
-        ws.reset_dimensions()  # recorded dimensions may be wrong; read what is there
-        cells: list[list[str | None]] = []
-        row_numbers: list[int] = []
-        try:
-            for row in ws.iter_rows():
-                values = [_value_text(cell.value) for cell in row]
-                if not any(v is not None and v.strip() for v in values):
-                    continue
-                cells.append(values)
-                row_numbers.append(next(c.row for c in row if getattr(c, "row", None)))
-        except Exception as exc:  # a broken sheet part shows only while rows are read
-            msg = f"{shown}: not a readable .xlsx workbook ({_reason(exc)})."
-            raise InputError(msg) from None
+        out = []
+        for name in names:
+            formulas = _formula_cells(formula_book[name]) if formula_book is not None else set()
+            grid, uncomputed = _sheet_grid(book[name], formulas, shown=shown)
+            out.append((name, grid, uncomputed))
+        return out
     finally:
         book.close()
-    return _grid_from_records(cells, row_numbers)
+        if formula_book is not None:
+            formula_book.close()
+
+
+def _formula_cells(ws: object) -> dict[tuple[int, int], str]:
+    """``(row, position) → formula text`` of every formula cell of a worksheet."""
+    ws.reset_dimensions()  # type: ignore[attr-defined]
+    found: dict[tuple[int, int], str] = {}
+    for row in ws.iter_rows():  # type: ignore[attr-defined]
+        for pos, cell in enumerate(row):
+            if getattr(cell, "data_type", None) == "f":
+                found[(int(cell.row), pos)] = str(cell.value)
+    return found
+
+
+def _sheet_grid(
+    ws: object, formulas: dict[tuple[int, int], str], *, shown: str
+) -> tuple[pd.DataFrame, set[tuple[int, int]]]:
+    ws.reset_dimensions()  # type: ignore[attr-defined]  # recorded dimensions may be wrong
+    cells: list[list[str | None]] = []
+    row_numbers: list[int] = []
+    uncomputed: set[tuple[int, int]] = set()
+    try:
+        for row in ws.iter_rows():  # type: ignore[attr-defined]
+            number = next((c.row for c in row if getattr(c, "row", None)), None)
+            values = [_value_text(cell.value) for cell in row]
+            if number is not None and formulas:
+                for pos, value in enumerate(values):
+                    if value is None and (number, pos) in formulas:
+                        values[pos] = formulas[(number, pos)]
+                        uncomputed.add((number, pos))
+            if number is None or not any(v is not None and v.strip() for v in values):
+                continue
+            cells.append(values)
+            row_numbers.append(number)
+    except Exception as exc:  # a broken sheet part shows only while rows are read
+        msg = f"{shown}: not a readable .xlsx workbook ({_reason(exc)})."
+        raise InputError(msg) from None
+    return _grid_from_records(cells, row_numbers), uncomputed
 
 
 # ------------------------------------------------------------------ geo
@@ -396,8 +723,16 @@ def _read_geo(path: Path, table: contract.Table, *, layer: str | None, shown: st
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf.columns:
         msg = f"{shown}: no geometry column."
         raise InputError(msg)
+    metres = _metre_example(gdf.geometry)
     if gdf.crs is None:
-        msg = f"{shown}: no CRS; expected WGS84 (EPSG:4326) or CGCS2000 (EPSG:4490)."
+        hint = (f"; coordinates such as {metres} look like metres in Web Mercator (EPSG:3857)"
+                if metres else "")
+        msg = f"{shown}: no CRS; expected WGS84 (EPSG:4326) or CGCS2000 (EPSG:4490){hint}."
+        raise InputError(msg)
+    if metres and gdf.crs.is_geographic:
+        msg = (f"{shown}: coordinates such as {metres} are metres, not degrees: this looks like Web "
+               "Mercator (EPSG:3857) written without its CRS; declare EPSG:3857 in the file or save "
+               "it in WGS84 (EPSG:4326).")
         raise InputError(msg)
 
     crs_read = _crs_name(gdf.crs)
@@ -414,12 +749,27 @@ def _read_geo(path: Path, table: contract.Table, *, layer: str | None, shown: st
         data = pd.DataFrame({i: _column_text(attributes.iloc[:, i]) for i in range(len(header))},
                             index=pd.RangeIndex(n), dtype=object)
         data = data.mask(data.apply(is_blank), None)
-        frame, unknown = _build_frame(header, data, table, shown=shown,
-                                      shapefile=suffix == ".shp")
+        frame, unknown, _ = _build_frame(header, data, table, shown=shown,
+                                         shapefile=suffix == ".shp")
     geometry.index = frame.index
     return RawTable(table=table.name, file=shown, frame=frame,
                     rows=pd.Series(range(1, n + 1), index=frame.index, dtype="int64", name="row"),
                     unknown_columns=unknown, geometry=geometry, crs=crs_read)
+
+
+def _metre_example(geometry: gpd.GeoSeries) -> str | None:
+    """A coordinate pair, as text, when most points lie beyond ±1000: metres, not degrees."""
+    import shapely
+
+    coords = shapely.get_coordinates(geometry.to_numpy())
+    coords = coords[np.isfinite(coords).all(axis=1)]
+    if not len(coords):
+        return None
+    large = np.abs(coords).max(axis=1) >= 1000
+    if large.mean() <= 0.5:
+        return None
+    x, y = coords[large][0]
+    return f"({x:.0f}, {y:.0f})"
 
 
 def _crs_name(crs: CRS) -> str:
@@ -507,38 +857,39 @@ def _float_text(value: float | np.floating) -> str | None:
 
 def _frame_from_grid(
     grid: pd.DataFrame, table: contract.Table, *, shown: str
-) -> tuple[pd.DataFrame, pd.Series, list[str], int]:
+) -> tuple[pd.DataFrame, pd.Series, list[str], int, dict[int, str]]:
     """Turn a sheet's cells (by position, indexed by row number) into the table.
 
-    The header is the first non-blank row that names a column (title rows above
-    it are passed over), else the first non-blank row; blank rows are dropped.
-    Returns the frame, the row numbers of its rows, the unknown headers and the
-    header's row number.
+    The header is the row, among the first ten non-blank ones, whose cells name
+    the most columns (title rows above it are passed over; a title that happens to
+    equal one column's name loses to the real header), else the first non-blank
+    row; blank rows are dropped. Returns the frame, the row numbers of its rows,
+    the unknown headers, the header's row number and ``{position: column name}``.
     """
     if grid.shape[1] == 0:
         msg = f"{shown}: empty file (no header row)."
-        raise InputError(msg)
+        raise _NoHeader(msg)
     blank = grid.apply(is_blank)
     filled = ~blank.all(axis=1)
     grid, blank = grid[filled], blank[filled]
     if grid.empty:
         msg = f"{shown}: empty file (no header row)."
-        raise InputError(msg)
+        raise _NoHeader(msg)
     lookup = _header_lookup(table)
-    first = 0
+    first, best = 0, 0
     for i in range(min(_TITLE_ROWS + 1, len(grid))):
-        if any(_fold(str(v)) in lookup for v in grid.iloc[i] if v is not None):
-            first = i
-            break
+        hits = sum(_fold(str(v)) in lookup for v in grid.iloc[i] if v is not None)
+        if hits > best:
+            first, best = i, hits
     grid, blank = grid.iloc[first:], blank.iloc[first:]
     header_row = int(grid.index[0])
     numbers = grid.index[1:].to_numpy(dtype="int64")
 
     header = [None if b else str(v) for v, b in zip(grid.iloc[0], blank.iloc[0], strict=True)]
     data = grid.iloc[1:].mask(blank.iloc[1:], None).reset_index(drop=True)
-    frame, unknown = _build_frame(header, data, table, shown=shown)
+    frame, unknown, mapping = _build_frame(header, data, table, shown=shown)
     rows = pd.Series(numbers, index=frame.index, dtype="int64", name="row")
-    return frame, rows, unknown, header_row
+    return frame, rows, unknown, header_row, mapping
 
 
 def _build_frame(
@@ -548,16 +899,17 @@ def _build_frame(
     *,
     shown: str,
     shapefile: bool = False,
-) -> tuple[pd.DataFrame, list[str]]:
+) -> tuple[pd.DataFrame, list[str], dict[int, str]]:
     """Keep the columns of ``data`` (by position) whose header names a contract column.
 
-    Returns the frame in contract order with canonical names, and the unknown headers.
+    Returns the frame in contract order with canonical names, the unknown headers
+    and ``{position: column name}``.
     """
     mapping, unknown = _map_headers(header, data, table, shown=shown, shapefile=shapefile)
     frame = pd.DataFrame({name: data[i] for i, name in mapping.items()},
                          index=data.index, dtype=object)
     order = [c.name for c in table.columns if c.name in frame.columns]
-    return frame[order], unknown
+    return frame[order], unknown, mapping
 
 
 def _fold(header: str) -> str:
@@ -615,7 +967,7 @@ def _map_headers(
         key = _fold(text)
         name = lookup.get(key) or truncated.get(key)
         if name is None:
-            unknown.append(text.strip())
+            unknown.append(_shown_header(text))
             continue
         if name in seen:
             msg = (f"{shown}: columns {seen[name]!r} and {text.strip()!r} both map to "
@@ -632,7 +984,7 @@ def _map_headers(
             # one may hold personal data, so it is not echoed.
             msg = (f"{shown}: no header row naming the table's columns; "
                    f"missing required column(s) {wanted}.")
-            raise InputError(msg)
+            raise _NoHeader(msg)
         found = [_shown_header(h) for h in header if h is not None and h.strip()]
         listed = ", ".join(found[:_SHOWN_HEADERS]) + (", …" if len(found) > _SHOWN_HEADERS else "")
         msg = f"{shown}: missing required column(s) {wanted}; found: {listed}."
@@ -661,3 +1013,140 @@ def _reason(exc: BaseException) -> str:
     if len(text) > 160:
         text = text[:157] + "..."
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+# ------------------------------------------------------------------ YAML
+
+
+class _YamlProblem(Exception):
+    """A value of a YAML file that cannot be used (raised while constructing it)."""
+
+    def __init__(self, node: yaml.Node, problem: str) -> None:
+        super().__init__(problem)
+        self.node = node
+        self.problem = problem
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader; an impossible date names its line instead of crashing."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError) as exc:
+            raise _YamlProblem(node, f"{node.value} is not a valid date ({exc})") from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+def _expanded_size(node: yaml.Node, fields: dict[int, str], path: str, memo: dict[int, int]) -> int:
+    """Number of values ``node`` stands for once every alias is expanded; names each value's field."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = 1  # a recursive alias counts once
+    total = 1
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            name = k.value if isinstance(k, yaml.ScalarNode) else "?"
+            child = f"{path}.{name}" if path else str(name)
+            fields.setdefault(id(k), child)
+            fields.setdefault(id(v), child)
+            total += _expanded_size(k, fields, child, memo) + _expanded_size(v, fields, child, memo)
+            if total > MAX_YAML_NODES:
+                break
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value, start=1):
+            child = f"{path}[{i}]"
+            fields.setdefault(id(v), child)
+            total += _expanded_size(v, fields, child, memo)
+            if total > MAX_YAML_NODES:
+                break
+    memo[key] = total
+    return total
+
+
+def _yaml_error(shown: str, exc: yaml.YAMLError) -> InputError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    at = f" (line {mark.line + 1})" if mark is not None else ""
+    problem = getattr(exc, "problem", None) or type(exc).__name__
+    return InputError(f"{shown}: not valid YAML{at}: {problem}.")
+
+
+def read_yaml(path: Path | str, *, shown: str | None = None) -> Any:
+    """Read a YAML file a user wrote, safely.
+
+    Only plain YAML is understood (PyYAML's safe loader: no Python objects). The
+    file may hold at most :data:`MAX_YAML_BYTES` bytes, and its anchors and
+    aliases may expand to at most :data:`MAX_YAML_NODES` values — aliases are
+    fine for sharing a value (``source: *article``), not for a "billion laughs".
+    Every problem, including an impossible date (``2024-02-30``), is one line that
+    names the file, the line and the field.
+
+    Parameters
+    ----------
+    path
+        The file (UTF-8).
+    shown
+        How the file is named in messages (default its name).
+
+    Returns
+    -------
+    object
+        The document (None for an empty file).
+
+    Raises
+    ------
+    InputError
+        The file cannot be read, is too large, is not valid YAML, expands too far
+        or holds an impossible value.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     p = Path(tmp) / "dataset.yaml"
+    ...     _ = p.write_text("src: &a {t: 1}\\nuse: *a\\nas_of: 2024-02-30\\n", encoding="utf-8")
+    ...     read_yaml(p)
+    Traceback (most recent call last):
+    ...
+    linli.errors.InputError: dataset.yaml: line 3, field 'as_of': 2024-02-30 is not a valid date (day is out of range for month).
+    """
+    path = Path(path)
+    shown = shown or path.name
+    try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            msg = f"{shown}: {size:,} bytes; a settings file may hold at most {MAX_YAML_BYTES:,} bytes."
+            raise InputError(msg)
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        msg = f"{shown}: cannot read the file ({exc.strerror or type(exc).__name__})."
+        raise InputError(msg) from None
+    except UnicodeDecodeError:
+        msg = f"{shown}: not UTF-8 text; save it as UTF-8."
+        raise InputError(msg) from None
+    loader = _Loader(text)
+    fields: dict[int, str] = {}
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node, fields, "", {}) > MAX_YAML_NODES:
+            msg = (f"{shown}: its aliases expand to more than {MAX_YAML_NODES:,} values; "
+                   "write the values out instead of nesting aliases.")
+            raise InputError(msg)
+        return loader.construct_document(node)
+    except _YamlProblem as exc:
+        line = exc.node.start_mark.line + 1
+        field_name = fields.get(id(exc.node), "?")
+        msg = f"{shown}: line {line}, field {field_name!r}: {exc.problem}."
+        raise InputError(msg) from None
+    except yaml.YAMLError as exc:
+        raise _yaml_error(shown, exc) from None
+    except RecursionError:
+        msg = f"{shown}: nested too deeply to be a settings file."
+        raise InputError(msg) from None
+    finally:
+        loader.dispose()

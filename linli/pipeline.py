@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["FRAMES", "Results", "code_fingerprint", "compute_results", "fingerprint", "units_table"]
+__all__ = ["FRAMES", "Results", "code_fingerprint", "compute_results", "default_year", "fingerprint", "units_table"]
 
 #: The frames of :class:`Results`, in the order of a unit's JSON.
 FRAMES: tuple[str, ...] = (
@@ -156,29 +156,33 @@ def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
     ds
         From :func:`linli.dataset.load_dataset`.
     year
-        The report year (default the last year with indicators). Progress runs from
-        the first year of the data (the baseline) to this year.
+        The report year: default the latest year that a dated ledger covers (has
+        records in, or ``dataset.yaml`` declares) and that is not after the as-of
+        date — else the latest year with indicators. Progress runs from the first
+        year of the data (the baseline) to this year.
 
     Raises
     ------
     LinliError
-        When ``year`` has no data.
+        When ``year`` has no data or comes after the as-of date.
     """
     from . import index as index_mod
     from . import indicators
     from . import progress as progress_mod
     from . import spec as spec_mod
     from . import uncertainty as uncertainty_mod
-    from .indicators import catalogue
+    from .indicators import catalogue, last_year
 
-    long = indicators.compute(ds.tables)
+    long = indicators.compute(ds.tables, as_of=ds.as_of, covers=ds.covers)
     years = sorted(int(y) for y in long["year"].unique())
     if not years:
-        msg = f"{ds.data_dir}: no year has indicator data (no population rows or events)."
+        msg = (f"{ds.data_dir}: no year has indicator data (no population rows or events "
+               f"up to the as-of date {ds.as_of.isoformat()}).")
         raise LinliError(msg)
-    year = years[-1] if year is None else int(year)
+    year = default_year(ds, years) if year is None else int(year)
     if year not in years:
-        msg = f"No data for year {year}; years in the data: {', '.join(map(str, years))}."
+        after = f" (it does not end by the as-of date {ds.as_of.isoformat()})" if year > last_year(ds.as_of) else ""
+        msg = f"No data for year {year}{after}; years in the data: {', '.join(map(str, years))}."
         raise LinliError(msg)
     baseline = years[0]
 
@@ -216,3 +220,17 @@ def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
         "claims_error": claims_error,
     }
     return Results(year, baseline, units_table(ds.tables["communities"], ds.meta), frames, meta)
+
+
+def default_year(ds: Dataset, years: list[int]) -> int:
+    """The latest of ``years`` that some dated ledger covers; the latest of ``years`` when none does.
+
+    ``years`` are the years computed (none after the as-of date). A year with
+    population rows but no ledger records is not the default: its ledger
+    indicators would all be missing.
+    """
+    from .indicators import covered_years
+
+    covered = set().union(*covered_years(ds.tables, covers=ds.covers).values())
+    candidates = [y for y in years if y in covered]
+    return max(candidates) if candidates else max(years)

@@ -3,9 +3,15 @@
 Person identifiers (volunteer, social-worker and resident ids) are replaced on load
 by a keyed hash (HMAC-SHA256, truncated to 16 hex digits, prefixed ``p``); PII
 columns (names, phones, ID-card numbers, addresses) are dropped; free text that
-reaches a message is scrubbed of anything shaped like a phone or ID-card number;
-counts of fewer than ``config.SMALL_CELL`` persons are suppressed where a table
-shows people by compound.
+reaches a message or a clean table is scrubbed of anything shaped like a phone,
+ID-card or other identity number (:func:`redact`, :func:`has_personal_data`);
+a value that must be mentioned but may be personal is shown as its kind, length
+and a keyed hash (:func:`mask`); counts of fewer than ``config.SMALL_CELL``
+persons are suppressed where a table shows people by compound.
+
+Names cannot be recognised reliably, so free-text columns (``team``,
+``provider``, ``category``, names of organisations and places) must not hold
+names of people: linli masks phone and identity numbers in them, not names.
 
 The key comes from the ``LINLI_KEY`` environment variable or, failing that, from
 ``data/.linli_key`` — created once with a random value and git-ignored. The same
@@ -30,6 +36,9 @@ from . import config
 _PHONE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
 _ID_NUMBER = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])|(?<!\d)\d{15}(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-\d{7,8}(?!\d)")
+# other identity-like numbers: passports (E/G + 8 digits), bank cards and any long digit run
+_OTHER_ID = re.compile(r"(?<![\dA-Za-z])[EeGg]\d{8}(?![\dA-Za-z])|(?<!\d)\d{11,}(?!\d)")
+_PATTERNS = (_ID_NUMBER, _PHONE, _LANDLINE, _OTHER_ID)
 REDACTED = "***"
 
 
@@ -75,14 +84,47 @@ def pseudonymise(ids: pd.Series, key: bytes) -> pd.Series:
 
 
 def redact(text: str) -> str:
-    """Mask anything in ``text`` shaped like a phone or an ID-card number.
+    """Mask anything in ``text`` shaped like a phone, an ID-card or another identity number.
+
+    Mobile phones (with or without +86 and separators), landlines with an area
+    code, 18- and 15-character ID-card numbers, passport numbers (E or G and 8
+    digits) and any run of 11 or more digits (bank cards) become ``***``.
 
     >>> redact("call 13912345678 or 0734-8123456, id 430403199001011234")
     'call *** or ***, id ***'
+    >>> redact("护照 E12345678, 卡号 6222021234567890123, 2024年3月")
+    '护照 ***, 卡号 ***, 2024年3月'
     """
-    for pattern in (_ID_NUMBER, _PHONE, _LANDLINE):
+    for pattern in _PATTERNS:
         text = pattern.sub(REDACTED, text)
     return text
+
+
+def has_personal_data(text: str) -> bool:
+    """Whether ``text`` holds anything :func:`redact` would mask.
+
+    >>> has_personal_data("巡逻队 13955556666"), has_personal_data("巡逻队 12人")
+    (True, False)
+    """
+    return any(pattern.search(text) for pattern in _PATTERNS)
+
+
+def mask(text: str, key: bytes) -> str:
+    """Stand-in for a value that may be personal: its kind, its length and a keyed hash.
+
+    The kind is ``digits`` when the value holds only digits (with spaces, ``+``
+    or ``-``), else ``text``. The hash (8 hex digits of the HMAC of
+    :func:`pseudonym`) tells equal values apart without revealing them; the row
+    number beside it lets a clerk find the cell.
+
+    >>> m = mask("张小明", b"k")
+    >>> m.startswith("‹text, 3 chars› #") and len(m) == len("‹text, 3 chars› #") + 8
+    True
+    >>> mask("13912345678", b"k").startswith("‹digits, 11 chars›")
+    True
+    """
+    kind = "digits" if re.fullmatch(r"[0-9 +\-]+", text) and any(c.isdigit() for c in text) else "text"
+    return f"‹{kind}, {len(text)} chars› #{pseudonym(text, key)[1:9]}"
 
 
 def suppress_small(counts: pd.Series, *, threshold: int | None = None) -> pd.Series:

@@ -2,20 +2,41 @@
 
 ``validate_table`` checks one table read by :func:`linli.io.read_table` against
 its contract (:mod:`linli.contract`): each cell is normalised and parsed, then
-every row rule and every cross-table rule of DATA.md is applied at once, and
-every break is collected — never the first error alone. A row that breaks any
-rule goes to the quarantine (one line per broken rule, naming file, spreadsheet
-row, column, rule and value, with a message in Chinese and English); the other
-rows make the clean table. ``rows read = rows loaded + rows quarantined`` holds
-per table.
+every row rule and every cross-table rule of the contract is applied at once,
+and every break is collected — never the first error alone. A row that breaks
+any rule goes to the quarantine (one line per broken rule, naming file,
+spreadsheet row, column, rule and value, with a message in Chinese and English);
+the other rows make the clean table. ``rows read = rows loaded + rows
+quarantined`` holds per table.
+
+Findings
+--------
+Some quarantine lines are findings about a row that still loads (``outcome`` is
+``loaded``; a quarantined row's lines say ``quarantined``):
+
+* ``personal_data_masked`` — a phone or identity number in a free-text column,
+  masked (``***``) in the clean table;
+* a geometry rule of a record that has an id (compounds, facilities):
+  the record loads without its geometry, so that references to it stay valid,
+  and only the spatial analysis leaves it out (boundaries with a bad geometry are
+  quarantined);
+* ``polygon_as_point`` — a polygon where a point is expected: its
+  representative point is used.
+
+A finding is not a quarantined row: ``rows_quarantined`` counts the distinct
+rows whose outcome is ``quarantined``.
 
 Order of the checks and what "first kept" means: exact duplicate rows and
 repeated ids are judged among the rows that pass every other rule, so the first
 *valid* occurrence is kept and later ones are quarantined.
 
-Values shown in the quarantine never carry personal data: PII columns are never
-echoed, person ids are shown as their pseudonyms, and any phone- or ID-card-shaped
-text is masked (:func:`linli.privacy.redact`).
+Values shown in the quarantine never carry personal data. A value is shown only
+when it cannot be personal: a date or a number that parses (and is not shaped
+like a phone or identity number), a code of the contract, or an id shaped like
+the ids of its own table (``m12`` where ids read ``m1``, ``m2`` …). Person ids
+are shown as their pseudonyms; any other value is masked as its kind, length
+and a keyed hash (:func:`linli.privacy.mask`), e.g. ``‹text, 3 chars› #1a2b3c4d``
+— the row number finds the cell.
 """
 
 from __future__ import annotations
@@ -30,10 +51,12 @@ import pandas as pd
 import shapely
 
 from . import config, normalise, privacy
-from .contract import RULES, TABLES, Column, Table
+from .contract import GEOMETRY_RULES, RULES, TABLES, Column, Table
 from .io import RawTable
 
-QUARANTINE_COLUMNS = ["table", "file", "row", "column", "rule", "value", "message_zh", "message_en"]
+QUARANTINE_COLUMNS = ["table", "file", "row", "column", "rule", "value", "message_zh", "message_en", "outcome"]
+#: ``outcome`` of a quarantine line: the row is left out, or loads with a finding.
+OUTCOMES: tuple[str, ...] = ("quarantined", "loaded")
 
 _PARSE_RULE = {
     "date": "not_a_date",
@@ -69,11 +92,15 @@ class ValidatedTable:
 
     @property
     def rows_quarantined(self) -> int:
-        return int(self.quarantine["row"].nunique()) if len(self.quarantine) else 0
+        """Distinct rows left out (a finding about a row that loads does not count)."""
+        if not len(self.quarantine):
+            return 0
+        q = self.quarantine
+        return int(q.loc[q["outcome"] == "quarantined", ["file", "row"]].drop_duplicates().shape[0])
 
 
 class _Issues:
-    """Collects rule breaks as frames of (index label, column, rule, value, detail)."""
+    """Collects rule breaks as frames of (index label, column, rule, value, detail, kept)."""
 
     def __init__(self) -> None:
         self._parts: list[pd.DataFrame] = []
@@ -85,7 +112,10 @@ class _Issues:
         rule: str,
         values: pd.Series | str = "",
         detail: pd.Series | str = "",
+        *,
+        kept: bool = False,
     ) -> None:
+        """Record ``rule`` for the rows where ``mask``; ``kept`` makes it a finding (the row loads)."""
         mask = mask.fillna(False).astype(bool)
         if not mask.any():
             return
@@ -93,15 +123,18 @@ class _Issues:
         part = pd.DataFrame({"idx": idx, "column": column, "rule": rule})
         part["value"] = _pick(values, idx)
         part["detail"] = _pick(detail, idx)
+        part["kept"] = kept
         self._parts.append(part)
 
     def frame(self) -> pd.DataFrame:
         if not self._parts:
-            return pd.DataFrame(columns=["idx", "column", "rule", "value", "detail"])
+            return pd.DataFrame(columns=["idx", "column", "rule", "value", "detail", "kept"])
         return pd.concat(self._parts, ignore_index=True)
 
     def bad_index(self) -> pd.Index:
-        return pd.Index(self.frame()["idx"].unique())
+        """Rows that break a rule which leaves them out."""
+        found = self.frame()
+        return pd.Index(found.loc[~found["kept"].astype(bool), "idx"].unique())
 
 
 def _pick(values: pd.Series | str, idx: pd.Index) -> list[str]:
@@ -164,6 +197,7 @@ def validate_table(
     issues = _Issues()
     parsed: dict[str, pd.Series] = {}
     text: dict[str, pd.Series] = {}
+    excused = _reader_issues(raw, issues)
 
     for col in table.columns:
         if col.name not in frame.columns:
@@ -177,9 +211,12 @@ def validate_table(
         values = _parse_column(cleaned, col, issues)
         values = _resolve_reference(values, col, cleaned, issues, context, key)
         if col.default is None and not col.nullable and col.nullable_when is None:
-            issues.add(cleaned.isna(), col.name, "missing_value")
+            empty = cleaned.isna() & ~cleaned.index.isin(excused.get(col.name, []))
+            issues.add(empty, col.name, "missing_value")
         _check_range(values, col, cleaned, issues)
         _check_future(values, col, cleaned, issues, as_of)
+        if col.free_text:
+            values = _mask_personal_data(values, col, cleaned, issues)
         parsed[col.name] = values
 
     _check_missing_conditional(table, parsed, text, issues)
@@ -188,23 +225,123 @@ def validate_table(
     _check_duplicates(raw, table, text, parsed, issues)
 
     found = issues.frame()
-    bad = pd.Index(found["idx"].unique())
+    bad = issues.bad_index()
     ok = frame.index.difference(bad, sort=False)
     clean = _clean_frame(table, parsed, ok, key)
     if geometry is not None:
         clean = gpd.GeoDataFrame(clean, geometry=geometry.loc[ok].to_numpy(), crs="EPSG:4326")
-    quarantine = _quarantine_frame(found, raw, table, key)
+    shapes = _id_shapes(table, parsed, ok, context, columns=set(found["column"]))
+    quarantine = _quarantine_frame(found, raw, table, key, bad=bad, shapes=shapes)
     return ValidatedTable(table.name, raw.file, clean, quarantine, len(frame))
+
+
+def _reader_issues(raw: RawTable, issues: _Issues) -> dict[str, list[object]]:
+    """Add the problems the reader found (a line in another encoding, a formula never
+    computed); return, per column, the rows whose cell they blanked."""
+    excused: dict[str, list[object]] = {}
+    found = raw.row_issues
+    for (column, rule), part in found.groupby(["column", "rule"], sort=False):
+        mask = pd.Series(raw.frame.index.isin(part["idx"]), index=raw.frame.index)
+        detail = pd.Series(part["detail"].to_numpy(), index=part["idx"].to_numpy()).reindex(raw.frame.index)
+        issues.add(mask, str(column), str(rule), "", detail.fillna(""))
+        if column:
+            excused.setdefault(str(column), []).extend(part["idx"].tolist())
+    return excused
+
+
+def _mask_personal_data(values: pd.Series, col: Column, text: pd.Series, issues: _Issues) -> pd.Series:
+    """Mask phone and identity numbers in a free-text column; each one is a finding."""
+    distinct = text.dropna().unique()
+    hits = {v for v in distinct if privacy.has_personal_data(str(v))}
+    if not hits:
+        return values
+    found = text.isin(hits).fillna(False).astype(bool)
+    issues.add(found, col.name, "personal_data_masked", text, kept=True)
+    masked = values.astype(object).where(~found, values.astype(object).map(
+        lambda v: privacy.redact(str(v)) if isinstance(v, str) else v))
+    return masked.astype(col.dtype)
 
 
 # ------------------------------------------------------------------ value checks
 
 
-def _shown(values: pd.Series, col: Column | None, key: bytes) -> pd.Series:
-    """The values as they may appear in the quarantine (pseudonymised or redacted)."""
-    if col is not None and col.person_id:
+def _shown(values: pd.Series, col: Column | None, key: bytes, shapes: set[str]) -> pd.Series:
+    """The values as they may appear in the quarantine: shown only when they cannot be personal.
+
+    ``col`` is None for values linli composed itself from parsed cells (a duplicate
+    key, a geometry type); those are shown, scrubbed of anything shaped like a phone.
+    """
+    if col is None:
+        return values.map(lambda v: v if v == "" else _truncate(privacy.redact(str(v))))
+    if col.person_id:
         return values.where(values == "", privacy.pseudonymise(values, key))
-    return values.map(lambda v: v if v == "" else _truncate(privacy.redact(str(v))))
+    safe = _safe_to_show(values, col, shapes)
+    return pd.Series(
+        [v if v == "" or ok else privacy.mask(str(v), key) for v, ok in zip(values, safe, strict=True)],
+        index=values.index, dtype=object,
+    ).map(_truncate)
+
+
+def _safe_to_show(values: pd.Series, col: Column, shapes: set[str]) -> list[bool]:
+    """Whether each value cannot be personal data (see the module docstring)."""
+    text = pd.Series(values.to_numpy(dtype=object), index=values.index).where(values != "", None)
+    if col.kind == "date":
+        _, bad = normalise.parse_dates(text)
+    elif col.kind in ("int", "float"):
+        _, bad = normalise.parse_floats(text)
+    elif col.kind == "bool":
+        _, bad = normalise.parse_bools(text)
+    elif col.kind == "code":
+        _, bad = normalise.parse_codes(text, col.codes or {})
+    elif col.kind == "list":
+        _, bad = normalise.parse_lists(text, col.codes or {})
+    elif col.kind == "ref" or col.unique or col.pattern:
+        bad = ~text.map(lambda v: isinstance(v, str) and v.isascii() and len(v) <= 64 and _shape(v) in shapes)
+    else:
+        return [False] * len(values)  # free text: never shown
+    personal = text.map(lambda v: isinstance(v, str) and privacy.has_personal_data(v))
+    return (~bad.astype(bool) & ~personal.astype(bool)).tolist()
+
+
+def _shape(value: str) -> str:
+    """An id's shape: runs of letters as ``a``, runs of digits as ``9`` (``cp404`` → ``a9``).
+
+    >>> _shape("cp404"), _shape("RM-01"), _shape("m2024-17")
+    ('a9', 'a-9', 'a9-9')
+    """
+    out: list[str] = []
+    for ch in value:
+        kind = "a" if ch.isalpha() else "9" if ch.isdigit() else ch
+        if not out or out[-1] != kind or kind not in "a9":
+            out.append(kind)
+    return "".join(out)
+
+
+def _id_shapes(
+    table: Table,
+    parsed: dict[str, pd.Series],
+    ok: pd.Index,
+    context: Mapping[str, pd.DataFrame],
+    *,
+    columns: set[str],
+) -> dict[str, set[str]]:
+    """The shapes (:func:`_shape`) of the ids a value of each id or reference column
+    among ``columns`` may show as: those of the loaded ids of its own table."""
+    shapes: dict[str, set[str]] = {}
+    for col in table.columns:
+        if col.name not in columns:
+            continue
+        if col.ref is not None and col.ref in context:
+            ids = context[col.ref][TABLES[col.ref].id_column]
+        elif col.unique or col.pattern:
+            ids = parsed[col.name].loc[ok]
+        else:
+            continue
+        text = ids.dropna().astype("string").drop_duplicates()
+        text = text[~text.str.contains(r"[^\x00-\x7f]", regex=True).fillna(True)]
+        runs = text.str.replace(r"[A-Za-z]+", "a", regex=True).str.replace(r"[0-9]+", "9", regex=True)
+        shapes[col.name] = set(runs.dropna().unique())
+    return shapes
 
 
 def _truncate(text: str) -> str:
@@ -311,40 +448,67 @@ def _check_geometry(
     issues: _Issues,
     context: Mapping[str, pd.DataFrame],
 ) -> gpd.GeoSeries | None:
+    """Check every geometry; return the geometries the clean table keeps.
+
+    For a table with ids (compounds, facilities) a geometry problem is a finding:
+    the record loads without its geometry. A polygon where a point is expected
+    becomes its representative point, with a note.
+    """
     if table.geometry is None:
         return None
     geoms = raw.geometry
     if geoms is None:
         geoms = gpd.GeoSeries([None] * len(raw.frame), index=raw.frame.index, crs="EPSG:4326")
+    keep = table.id_column is not None
     missing = geoms.isna() | geoms.is_empty
-    issues.add(missing, "geometry", "missing_geometry")
-    present = ~missing
-    allowed = _GEOM_TYPES[table.geometry]
+    issues.add(missing, "geometry", "missing_geometry", kept=keep)
+    bounds = np.asarray(shapely.bounds(geoms.to_numpy()), dtype="float64").reshape(len(geoms), 4)
+    finite = pd.Series(np.isfinite(bounds).all(axis=1), index=geoms.index)
+    non_finite = ~missing & ~finite
+    issues.add(non_finite, "geometry", "non_finite_coordinates", kept=keep)
+    usable = ~missing & finite
     types = geoms.geom_type.fillna("")
-    wrong = present & ~types.isin(allowed)
-    issues.add(wrong, "geometry", "wrong_geometry_type", types, " / ".join(allowed))
+    if table.geometry == "point":
+        polygons = usable & types.isin(("Polygon", "MultiPolygon"))
+        if polygons.any():
+            issues.add(polygons, "geometry", "polygon_as_point", types, kept=True)
+            geoms = geoms.copy()
+            shapes = shapely.make_valid(geoms[polygons].to_numpy())
+            geoms[polygons] = shapely.point_on_surface(shapes)
+            types = geoms.geom_type.fillna("")
+    allowed = _GEOM_TYPES[table.geometry]
+    wrong = usable & ~types.isin(allowed)
+    issues.add(wrong, "geometry", "wrong_geometry_type", types, " / ".join(allowed), kept=keep)
     valid = pd.Series(shapely.is_valid(geoms.to_numpy()), index=geoms.index)
-    invalid = present & ~wrong & ~valid
+    invalid = usable & ~wrong & ~valid
     if invalid.any():
         reasons = pd.Series(shapely.is_valid_reason(geoms.to_numpy()), index=geoms.index)
-        issues.add(invalid, "geometry", "invalid_geometry", "", reasons)
+        issues.add(invalid, "geometry", "invalid_geometry", "", reasons, kept=keep)
+    bad = missing | non_finite | wrong | invalid
     if table.name != "boundaries":
-        outside = _outside_zone(geoms, parsed.get("community_id"), context)
-        issues.add(present & ~wrong & outside, "geometry", "outside_zone")
+        outside, swapped = _outside_zone(geoms, parsed.get("community_id"), context)
+        checked = usable & ~wrong & ~invalid
+        issues.add(checked & swapped, "geometry", "swapped_coordinates", kept=keep)
+        issues.add(checked & outside & ~swapped, "geometry", "outside_zone", kept=keep)
+        bad |= checked & outside
+    if keep and bad.any():
+        geoms = geoms.where(~bad, None)  # the record stays; the spatial analysis leaves it out
     return geoms
 
 
 def _outside_zone(
     geoms: gpd.GeoSeries, community: pd.Series | None, context: Mapping[str, pd.DataFrame]
-) -> pd.Series:
-    """True where a geometry lies outside its zone's bounding box plus the tolerance."""
+) -> tuple[pd.Series, pd.Series]:
+    """Where a geometry lies outside its zone's bounding box plus the tolerance, and
+    where it would lie inside with longitude and latitude swapped."""
     result = pd.Series(False, index=geoms.index)
+    swapped = pd.Series(False, index=geoms.index)
     if community is None or "boundaries" not in context or "communities" not in context:
-        return result
+        return result, swapped
     boundaries = context["boundaries"]
     zones = context["communities"].set_index("community_id")["zone_id"]
     if len(boundaries) == 0:
-        return result
+        return result, swapped
     b = boundaries.assign(zone_id=boundaries["community_id"].map(zones))
     boxes = b.dissolve("zone_id").bounds  # minx, miny, maxx, maxy per zone
     zone_of = community.map(zones)
@@ -357,12 +521,20 @@ def _outside_zone(
     })
     checked = zone_of.notna() & zone_of.isin(box.index) & geoms.notna()
     if not checked.any():
-        return result
-    gb = geoms[checked].bounds
-    zb = box.loc[zone_of[checked].to_numpy()].set_axis(gb.index)
-    out = (gb["minx"] < zb["minx"]) | (gb["maxx"] > zb["maxx"]) | (gb["miny"] < zb["miny"]) | (gb["maxy"] > zb["maxy"])
+        return result, swapped
+    zb = box.loc[zone_of[checked].to_numpy()]
+
+    def beyond(gb: pd.DataFrame) -> pd.Series:
+        z = zb.set_axis(gb.index)
+        return (gb["minx"] < z["minx"]) | (gb["maxx"] > z["maxx"]) | (gb["miny"] < z["miny"]) | (gb["maxy"] > z["maxy"])
+
+    out = beyond(geoms[checked].bounds)
     result.loc[out.index] = out.to_numpy()
-    return result
+    flipped = gpd.GeoSeries(shapely.transform(geoms[checked].to_numpy(), lambda xy: xy[:, ::-1]),
+                            index=out.index)
+    inside_flipped = ~beyond(flipped.bounds)
+    swapped.loc[out.index] = (out & inside_flipped).to_numpy()
+    return result, swapped
 
 
 # -------------------------------------------------------------------- duplicates
@@ -375,7 +547,7 @@ def _check_duplicates(
     parsed: dict[str, pd.Series],
     issues: _Issues,
 ) -> None:
-    already_bad = issues.bad_index()
+    already_bad = issues.bad_index()  # findings do not count: those rows load
     ok = raw.frame.index.difference(already_bad, sort=False)
     rows = raw.rows
     if len(ok) == 0:
@@ -435,28 +607,42 @@ def _clean_frame(table: Table, parsed: dict[str, pd.Series], ok: pd.Index, key: 
     return clean.reset_index(drop=True)
 
 
-def _quarantine_frame(found: pd.DataFrame, raw: RawTable, table: Table, key: bytes) -> pd.DataFrame:
+_KEPT_NOTE = ("（记录已载入，空间分析不含此项）", " (record loaded; left out of the spatial analysis)")
+
+
+def _quarantine_frame(
+    found: pd.DataFrame,
+    raw: RawTable,
+    table: Table,
+    key: bytes,
+    *,
+    bad: pd.Index,
+    shapes: Mapping[str, set[str]],
+) -> pd.DataFrame:
     if found.empty:
         return pd.DataFrame(columns=QUARANTINE_COLUMNS)
     q = found.copy()
     columns = {c.name: c for c in table.columns}
     for name, part in q.groupby("column", sort=False):
-        q.loc[part.index, "value"] = _shown(part["value"], columns.get(str(name)), key).to_numpy()
+        col = columns.get(str(name))
+        q.loc[part.index, "value"] = _shown(part["value"], col, key, set(shapes.get(str(name), ()))).to_numpy()
     q["row"] = raw.rows.loc[q["idx"]].to_numpy().astype(int)
     q["table"] = table.name
-    q["file"] = raw.file
+    q["file"] = raw.row_files.loc[q["idx"]].to_numpy() if raw.row_files is not None else raw.file
+    q["outcome"] = np.where(q["idx"].isin(bad), "quarantined", "loaded")
     labels = {c.name: c.label_zh or c.name for c in table.columns}
     labels["geometry"] = "几何"
+    note = (q["outcome"] == "loaded") & q["rule"].isin(GEOMETRY_RULES)
     q["message_zh"] = [
-        f"第{r}行 " + RULES[rule][0].format(column=labels.get(c, c), value=v, detail=d)
-        for r, c, rule, v, d in zip(q["row"], q["column"], q["rule"], q["value"], q["detail"], strict=True)
+        f"第{r}行 " + RULES[rule][0].format(column=labels.get(c, c), value=v, detail=d) + (_KEPT_NOTE[0] if n else "")
+        for r, c, rule, v, d, n in zip(q["row"], q["column"], q["rule"], q["value"], q["detail"], note, strict=True)
     ]
     q["message_en"] = [
-        f"row {r}, " + RULES[rule][1].format(column=c or "row", value=v, detail=d)
-        for r, c, rule, v, d in zip(q["row"], q["column"], q["rule"], q["value"], q["detail"], strict=True)
+        f"row {r}, " + RULES[rule][1].format(column=c or "row", value=v, detail=d) + (_KEPT_NOTE[1] if n else "")
+        for r, c, rule, v, d, n in zip(q["row"], q["column"], q["rule"], q["value"], q["detail"], note, strict=True)
     ]
-    q = q.sort_values(["row", "column", "rule"], kind="stable")
+    q = q.sort_values(["file", "row", "column", "rule"], kind="stable")
     return q[QUARANTINE_COLUMNS].reset_index(drop=True)
 
 
-__all__ = ["QUARANTINE_COLUMNS", "ValidatedTable", "community_lookup", "validate_table"]
+__all__ = ["OUTCOMES", "QUARANTINE_COLUMNS", "ValidatedTable", "community_lookup", "validate_table"]

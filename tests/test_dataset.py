@@ -8,6 +8,8 @@ labels and community names — and the ledger forms add one broken row per rule.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from pathlib import Path
 
 import pandas as pd
@@ -80,8 +82,16 @@ def test_quarantine_rows_are_spreadsheet_rows(ledgered) -> None:
 def test_messages_in_both_languages(ledgered) -> None:
     q = ledgered.quarantine
     msg = q[(q["table"] == "mediation_cases") & (q["rule"] == "not_a_date")]
-    assert msg["message_zh"].iloc[0] == "第4行 “受理日期”: 无法识别的日期 “去年春天”"
-    assert msg["message_en"].iloc[0] == "row 4, received_on: not a date: '去年春天'"
+    # free text that is not a date may be personal: shown as kind, length (4 characters)
+    # and the first 8 hex digits of its keyed hash (HMAC-SHA256 under the test key)
+    digest = hmac.new(KEY, "去年春天".encode(), hashlib.sha256).hexdigest()[:8]
+    shown = f"‹text, 4 chars› #{digest}"
+    assert msg["value"].iloc[0] == shown
+    assert msg["message_zh"].iloc[0] == f"第4行 “受理日期”: 无法识别的日期 “{shown}”"
+    assert msg["message_en"].iloc[0] == f"row 4, received_on: not a date: '{shown}'"
+    # a value that parses as the column's kind cannot be personal and is shown as it is
+    late = q[(q["table"] == "mediation_cases") & (q["rule"] == "future_date")]
+    assert late["value"].iloc[0] in ("2031-01-01", "2031年1月1日")  # as the ledger wrote it
 
 
 def test_pii_dropped_and_ids_pseudonymised(canonical) -> None:
@@ -167,14 +177,21 @@ def test_geometry_rules(tmp_path: Path) -> None:
     ds = load_dataset(tmp_path, as_of=AS_OF, key=KEY)
     q = ds.quarantine[ds.quarantine["table"] == "compounds"]
     # features 3-7 of compounds.geojson (1-based feature numbers); feature 4 ("near") is loaded
-    assert set(zip(q["row"], q["rule"], strict=True)) == {
-        (3, "outside_zone"), (5, "invalid_geometry"), (6, "wrong_geometry_type"), (7, "missing_geometry"),
+    assert set(zip(q["row"], q["rule"], q["outcome"], strict=True)) == {
+        (3, "outside_zone", "loaded"), (5, "invalid_geometry", "loaded"),
+        (6, "wrong_geometry_type", "loaded"), (7, "missing_geometry", "loaded"),
     }
+    # a compound with a bad geometry is still a known id: it loads, without its geometry
+    compounds = ds.tables["compounds"].set_index("compound_id")
+    assert set(compounds.index) == {"cp1", "cp3", "far", "near", "bow", "line", "nowhere"}
+    assert compounds.geometry.isna().to_dict() == {
+        "cp1": False, "cp3": False, "far": True, "near": False, "bow": True, "line": True, "nowhere": True}
+    assert ds.provenance.set_index("table").loc["compounds", "rows_quarantined"] == 0
     f = ds.quarantine[ds.quarantine["table"] == "facilities"]
-    assert f[["row", "column", "rule"]].values.tolist() == [[3, "floor_area_m2", "missing_value"]]
+    assert f[["row", "column", "rule", "outcome"]].values.tolist() == [
+        [3, "floor_area_m2", "missing_value", "quarantined"]]
     # f2, a fitness point, has no floor area either and is loaded
     assert "f2" in set(ds.tables["facilities"]["facility_id"])
-    assert "near" in set(ds.tables["compounds"]["compound_id"])
 
 
 def test_as_of_from_dataset_yaml(tmp_path: Path) -> None:
@@ -204,4 +221,7 @@ def test_every_rule_is_exercised(ledgered, tmp_path: Path) -> None:
 
     by_ledger = set(ledgered.quarantine["rule"])
     by_geometry = {"outside_zone", "invalid_geometry", "wrong_geometry_type", "missing_geometry"}
-    assert set(RULES) == by_ledger | by_geometry
+    # planted by the corpus of broken inputs (tests/corpus), which checks each one
+    by_corpus = {"swapped_coordinates", "non_finite_coordinates", "polygon_as_point", "mixed_encoding",
+                 "uncomputed_formula", "personal_data_masked"}
+    assert set(RULES) == by_ledger | by_geometry | by_corpus

@@ -459,7 +459,8 @@ def test_request_median_days_even_count_and_pooled_zone() -> None:
     assert val(f, "b") == 2.5
     assert val(f, "z") == 3.0
     assert math.isnan(val(f, "a", 2025))
-    assert why(f, "a", 2025) == "no closed requests received in 2025"
+    # no request at all was received in 2025: the ledger does not cover that year
+    assert why(f, "a", 2025) == "no records for 2025 in resident_requests"
 
 
 def test_request_satisfied_pct_ignores_unrated() -> None:
@@ -581,10 +582,17 @@ def test_repeat_dispute_compounds_pct_counts_the_compounds_own_cases() -> None:
     assert val(f, "z") == approx(100 / 3)
     f0 = lin_he.repeat_dispute_compounds_pct(make(compounds=[_compound("a", "c1")], mediation_cases=[]),
                                              years=[2024])
-    # an empty ledger: 0 of a's 1 compound = 0 %; b has no compound -> missing
-    assert val(f0, "a") == 0.0
-    assert math.isnan(val(f0, "b"))
-    assert why(f0, "b") == "denominator is 0: no compounds"
+    # an empty ledger covers no year: missing (never 0 %) with that reason, for every unit
+    assert math.isnan(val(f0, "a")) and math.isnan(val(f0, "b"))
+    assert why(f0, "a") == "no records for 2024 in mediation_cases"
+    # a ledger that covers 2024 but has no case in a's compounds: 0 of a's 1 compound = 0 %;
+    # b has no compound -> missing
+    f1 = lin_he.repeat_dispute_compounds_pct(
+        make(compounds=[_compound("a", "c1")], mediation_cases=_ids([_case("b", "2024-06-01")], "case_id")),
+        years=[2024])
+    assert val(f1, "a") == 0.0
+    assert math.isnan(val(f1, "b"))
+    assert why(f1, "b") == "denominator is 0: no compounds"
 
 
 # ======================================================================= lin_zhu
@@ -1064,3 +1072,75 @@ def test_reordering_rows_and_units_changes_nothing(seed: int) -> None:
     expected = li.compute(tables, years=[2023, 2024])
     got = li.compute(_shuffle(tables, seed), years=[2024, 2023])
     pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12)
+
+
+# ======================================================================= years covered
+
+
+def test_a_year_without_records_is_missing_not_zero() -> None:
+    # cases in 2024 only; population rows for 2024 and 2025
+    t = make(
+        population=[pop("a", 2024), pop("b", 2024), pop("a", 2025), pop("b", 2025)],
+        mediation_cases=[_case("a", "2024-03-01"), _case("a", "2024-04-01")],
+    )
+    long = li.compute(t)
+    cases = long[long["indicator"] == "mediation_cases"].set_index(["unit_id", "year"])
+    # 2024 is covered: a has 2 cases, b none (a real 0), the zone 2 + 0 = 2
+    assert cases.loc[("a", 2024), "value"] == 2
+    assert cases.loc[("b", 2024), "value"] == 0
+    assert cases.loc[("z", 2024), "value"] == 2
+    # 2025 is not: missing for every unit, with the reason
+    for unit in ("a", "b", "z"):
+        assert math.isnan(cases.loc[(unit, 2025), "value"])
+        assert cases.loc[(unit, 2025), "reason"] == "no records for 2025 in mediation_cases"
+    # an indicator from population alone is there for 2025: 1000 + 1000 residents in the zone
+    residents = long[long["indicator"] == "residents"].set_index(["unit_id", "year"])
+    assert residents.loc[("z", 2025), "value"] == 2000
+
+
+def test_a_declared_year_counts_zero() -> None:
+    t = make(
+        population=[pop("a", 2024), pop("b", 2024), pop("a", 2025), pop("b", 2025)],
+        mediation_cases=[_case("a", "2024-03-01")],
+    )
+    long = li.compute(t, covers={"mediation_cases": [2025]})
+    cases = long[long["indicator"] == "mediation_cases"].set_index(["unit_id", "year"])
+    # the office says its 2025 ledger is complete: no case is 0 cases
+    assert cases.loc[("a", 2025), "value"] == 0
+    assert cases.loc[("z", 2025), "value"] == 0
+
+
+def test_no_year_after_as_of() -> None:
+    import datetime as dt
+
+    t = make(population=[pop("a", 2024), pop("b", 2024), pop("a", 2025), pop("b", 2025)])
+    long = li.compute(t, as_of=dt.date(2024, 12, 31))
+    assert set(long["year"]) == {2024}  # 2025 comes after the as-of date
+    with pytest.raises(ContractError, match=r"2025 do not end by the data's as-of date 2024-12-31"):
+        li.compute(t, years=[2025], as_of=dt.date(2024, 12, 31))
+    # 2025 is not over on 2025-06-30: it is not assessed either
+    assert set(li.compute(t, as_of=dt.date(2025, 6, 30))["year"]) == {2024}
+
+
+def test_years_in_the_data() -> None:
+    t = make(population=[pop("a", 2024)], mediation_cases=[_case("a", "2022-03-01")])
+    # population speaks of 2024, the cases ledger of 2022; a declared year counts too
+    assert li.data_years(t) == (2022, 2024)
+    assert li.data_years(t, covers={"mediation_cases": [2023]}) == (2022, 2023, 2024)
+
+
+def test_tiny_survey_weights_give_the_interval_of_their_ratios() -> None:
+    def responses(w1: float, w2: float) -> dict[str, pd.DataFrame]:
+        return make(survey_responses=[
+            {"response_id": "r1", "community_id": "a", "year": 2024, "weight": w1, "q_overall": 5},
+            {"response_id": "r2", "community_id": "a", "year": 2024, "weight": w2, "q_overall": 2},
+        ])
+
+    tiny = satisfaction.overall_satisfied_pct(responses(1e-300, 2e-300), years=[2024])
+    # weights 1 : 2, one satisfied (weight 1): p = 1/3; n_eff = (1 + 2)² / (1² + 2²) = 9/5 = 1.8.
+    # Wilson, z² = 3.8415: z²/n = 2.1342; centre = (0.3333 + 1.0671) / 3.1342 = 0.4468;
+    # half = 1.96 / 3.1342 × √(0.2222/1.8 + 3.8415/(4 × 3.24)) = 0.6254 × 0.6480 = 0.4052
+    # → [4.16 %, 85.20 %] (the squares of 1e-300 underflow to 0 unless the weights are scaled)
+    row = tiny.loc[("community", "a", 2024)]
+    assert row["overall_satisfied_pct"] == approx(100 / 3)
+    assert round(row["ci_low"], 1) == 4.2 and round(row["ci_high"], 1) == 85.2

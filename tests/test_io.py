@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -15,7 +17,7 @@ from shapely.geometry import Point, Polygon
 
 from linli import contract
 from linli.errors import InputError
-from linli.io import RawTable, find_table_file, read_table
+from linli.io import RawTable, find_table_file, read_table, read_yaml
 
 VOLUNTEERS = contract.table("volunteers")
 POPULATION = contract.table("population")
@@ -264,7 +266,7 @@ def make_workbook(path: Path) -> Path:
     book = openpyxl.Workbook()
     first = book.active
     first.title = "汇总"
-    first["A1"] = "说明"  # a stray note: not a table, first sheet is read by default
+    first["A1"] = "说明"  # a stray note: not a table
     ws = book.create_sheet("人口")
     ws.append([])                                        # row 1: blank
     ws.append(["社区", "年份", "实有人口", "常住人口", "户数", "65岁以上人口", "备注"])  # row 2
@@ -304,11 +306,15 @@ def test_xlsx_date_cells_are_iso(tmp_path: Path) -> None:
     assert raw.frame.loc[0, "left_on"] == "2025-01-02"  # midnight: the date alone
 
 
-def test_xlsx_first_sheet_by_default(tmp_path: Path) -> None:
+def test_xlsx_every_matching_sheet_by_default(tmp_path: Path) -> None:
     path = make_workbook(tmp_path / "population.xlsx")
-    # the first sheet holds a note, not the table: its header lacks the columns
-    with pytest.raises(InputError, match="missing required column"):
-        read_table(path, POPULATION)
+    # the first sheet holds a note, not the table: it is skipped, with the reason
+    raw = read_table(path, POPULATION)
+    assert raw.sheets == ["人口"]
+    assert raw.skipped_sheets == ["汇总: no header naming the table's columns"]
+    assert raw.rows.tolist() == [3, 5]
+    # the workbook has two sheets: each row names its sheet
+    assert raw.row_files.tolist() == ["population.xlsx [人口]"] * 2
 
 
 def test_xlsx_unknown_sheet(tmp_path: Path) -> None:
@@ -548,3 +554,124 @@ def test_geo_missing_required_column(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"^facilities\.geojson: missing required column\(s\) "
                                          r"category \(类别\)"):
         read_table(path, FACILITIES)
+
+
+# ------------------------------------------------------------ broken and hostile files
+
+
+def test_a_stray_quote_is_refused_at_its_line(tmp_path: Path) -> None:
+    rows = "".join(f"v{i},renmin,2024-03-05\n" for i in range(1, 10))
+    text = "volunteer_id,community_id,registered_on\n" + rows.replace("v4,renmin,", 'v4,"renmin,')
+    path = write(tmp_path / "volunteers.csv", text)
+    # header line 1, v1 on line 2, so v4 on line 5; the quote runs to the end (line 10)
+    with pytest.raises(InputError) as info:
+        read_table(path, VOLUNTEERS)
+    assert str(info.value) == (
+        'volunteers.csv: line 5: a quote (") opened in this line is not closed until line 10, '
+        "so 6 lines were read as one cell; remove or close the stray quote.")
+
+
+def test_gbk_file_with_utf8_lines_flags_those_rows(tmp_path: Path) -> None:
+    head = "志愿者编号,社区,注册日期,所属队伍\nv1,renmin,2024-03-05,巡逻队\nv2,renmin,2024-03-06,助老队\n"
+    tail = "v3,renmin,2024-03-07,文明队\n"
+    path = tmp_path / "volunteers.csv"
+    path.write_bytes(head.encode("gbk") + tail.encode("utf-8"))
+    raw = read_table(path, VOLUNTEERS)
+    # three GBK lines (the header and two rows) against one UTF-8 line: GBK wins
+    assert raw.encoding == "gb18030+utf-8"
+    assert raw.frame["team"].tolist() == ["巡逻队", "助老队", "文明队"]  # each line decoded its own way
+    assert raw.row_issues[["idx", "rule", "detail"]].values.tolist() == [[2, "mixed_encoding", "UTF-8"]]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xef\xbb\xbf" + "志愿者编号,社区,注册日期\nv1,人民路,2024-03-05\n".encode("gbk"),
+         "starts with a UTF-8 byte-order mark (BOM), but its text is GBK"),
+        ("volunteer_id,community_id,registered_on\nv1,renmin,2024-03-05\n".encode("utf-16-le"),
+         "looks like UTF-16 text without a byte-order mark"),
+    ],
+)
+def test_encodings_that_lie_are_named(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "volunteers.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=re.escape(message)):
+        read_table(path, VOLUNTEERS)
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", ","])
+def test_the_separator_is_the_one_that_names_columns(tmp_path: Path, delimiter: str) -> None:
+    lines = [["volunteer_id", "community_id", "registered_on"], ["v1", "renmin", "2024-03-05"]]
+    path = write(tmp_path / "volunteers.csv", "".join(delimiter.join(r) + "\n" for r in lines))
+    raw = read_table(path, VOLUNTEERS)
+    assert raw.delimiter == delimiter
+    assert records(raw) == [{"volunteer_id": "v1", "community_id": "renmin", "registered_on": "2024-03-05"}]
+
+
+def test_a_title_that_equals_one_column_name_is_not_the_header(tmp_path: Path) -> None:
+    # the title 年份 names one column; the header below it names six
+    path = write(tmp_path / "population.csv",
+                 "年份\n社区,年份,实有人口,常住人口,户数,65岁以上人口\nrenmin,2024,5200,4800,1800,700\n", "gbk")
+    raw = read_table(path, POPULATION)
+    assert raw.header_row == 2 and raw.rows.tolist() == [3]
+
+
+def test_xlsx_sheets_per_year_and_formulas_never_computed(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for year in (2023, 2024):
+        ws = book.create_sheet(str(year))
+        ws.append(["志愿者编号", "社区", "注册日期", "出生年份"])
+        ws.append([f"v{year}", "renmin", f"{year}-03-05", "=1950+10"])  # written by a program: no cached value
+        ws.append([f"w{year}", "renmin", f"{year}-04-05", 1960])
+    book.create_sheet("说明").append(["本表由社区填报"])
+    book.save(tmp_path / "volunteers.xlsx")
+    raw = read_table(tmp_path / "volunteers.xlsx", VOLUNTEERS)
+    assert raw.sheets == ["2023", "2024"]
+    assert raw.skipped_sheets == ["说明: no header naming the table's columns"]
+    assert raw.frame["volunteer_id"].tolist() == ["v2023", "w2023", "v2024", "w2024"]
+    assert raw.rows.tolist() == [2, 3, 2, 3]  # row numbers within each sheet
+    assert raw.row_files.tolist() == ["volunteers.xlsx [2023]"] * 2 + ["volunteers.xlsx [2024]"] * 2
+    # the formula cells are blank and flagged, the typed ones kept
+    assert raw.frame["birth_year"].tolist() == [None, "1960", None, "1960"]
+    assert raw.row_issues[["idx", "column", "rule"]].values.tolist() == [
+        [0, "birth_year", "uncomputed_formula"], [2, "birth_year", "uncomputed_formula"]]
+
+
+def test_web_mercator_metres_without_a_crs_are_refused(tmp_path: Path) -> None:
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"facility_id": f"f{i}", "community_id": "renmin", "name_zh": "站",
+                                           "category": "other", "opened_on": "2020-01-01"},
+         "geometry": {"type": "Point", "coordinates": [12_534_920.0 + i, 3_108_230.0]}} for i in range(3)]}
+    path = tmp_path / "facilities.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InputError, match=r"\(12534920, 3108230\) are metres, not degrees.*EPSG:3857"):
+        read_table(path, FACILITIES)
+
+
+def test_read_yaml_allows_sharing_aliases_and_refuses_laughs(tmp_path: Path) -> None:
+    shared = tmp_path / "shared.yaml"
+    shared.write_text("src: &a {title: 报道}\nclaims: [{source: *a}, {source: *a}]\n", encoding="utf-8")
+    assert read_yaml(shared)["claims"][1]["source"] == {"title": "报道"}
+    # nine levels of nine aliases: 9⁹ ≈ 387 million values once expanded
+    laughs = "a0: &a0 [x]\n" + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 10))
+    (tmp_path / "laughs.yaml").write_text(laughs, encoding="utf-8")
+    with pytest.raises(InputError, match="its aliases expand to more than 100,000 values"):
+        read_yaml(tmp_path / "laughs.yaml")
+
+
+def test_read_yaml_names_the_field_of_an_impossible_date(tmp_path: Path) -> None:
+    path = tmp_path / "published_claims.yaml"
+    path.write_text("claims:\n  - id: a\n    source: {date: 2024-02-30}\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_yaml(path)
+    assert str(info.value) == ("published_claims.yaml: line 3, field 'claims[1].source.date': "
+                               "2024-02-30 is not a valid date (day is out of range for month).")
+
+
+def test_a_stray_quote_on_the_last_line_is_refused_too(tmp_path: Path) -> None:
+    text = 'volunteer_id,community_id,registered_on,team\nv1,renmin,2024-03-05,a\nv2,renmin,"2024-03-06,b\n'
+    path = write(tmp_path / "volunteers.csv", text)
+    # the quote opens on line 3 and is never closed: the rest of the line, commas and all, is one cell
+    with pytest.raises(InputError, match=r"^volunteers\.csv: line 3: a quote"):
+        read_table(path, VOLUNTEERS)

@@ -1,4 +1,4 @@
-"""linli.report: notebooks run by papermill, offline HTML, PDF with Chinese text,
+"""linli.reporting: notebooks run by papermill, offline HTML, PDF with Chinese text,
 caching, parallel runs that survive a failing unit, the index page and ``build``.
 
 The fixture notebook ``tests/data/tiny_report.ipynb`` takes ``unit_id``, ``year``,
@@ -22,8 +22,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from linli import build, handoff, reporting, synth
-from linli.errors import LinliError
+from linli import build, handoff, pipeline, reporting, synth
+from linli.errors import LinliError, OutputError
 from linli.reporting import export
 
 TINY = Path(__file__).parent / "data" / "tiny_report.ipynb"
@@ -355,3 +355,37 @@ def test_unchanged_build_executes_nothing(built: Any, monkeypatch: pytest.Monkey
     assert again.cached == ["zone", "c0001", "c0002"] and executor.submitted == []
     with pytest.raises(LinliError, match=r"Unknown unit\(s\) 'nowhere'; known: zone, c0001, c0002"):
         build.run(raw, out=summary.out_dir.parent, notebooks_dir=notebooks, units=["nowhere"], progress=False)
+
+
+# ------------------------------------------------------------ hostile unit ids
+
+
+@pytest.mark.parametrize("unit_id", ["../../x", "/tmp/x", "a/b", "..", "x" * 65, "人民路", ""])
+def test_a_unit_id_that_is_not_a_safe_file_name_is_refused(tmp_path: Path, unit_id: str) -> None:
+    with pytest.raises(OutputError, match="cannot name a report file"):
+        make_job(tmp_path, unit_id)
+
+
+def test_report_paths_stay_inside_the_output_folder(tmp_path: Path) -> None:
+    job = make_job(tmp_path / "out" / "2024", "RM-01")  # capitals and a hyphen: a real code
+    inside = (tmp_path / "out" / "2024").resolve()
+    assert all(p.parent == inside for p in job.paths().values())
+    assert job.key_path.parent == inside / ".cache"
+
+
+def test_a_report_notebook_given_the_wrong_unit_type_names_the_right_one(tmp_path: Path) -> None:
+    from linli.dataset import load_dataset
+
+    from . import ledger
+
+    ledger.write_canonical(tmp_path / "raw")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LINLI_KEY", "report-test-key")
+        ds = load_dataset(tmp_path / "raw", as_of="2025-01-31")
+        made = handoff.save(pipeline.compute_results(ds), ds, tmp_path / "data")
+        params = {"unit_id": ledger.ZONE, "year": 2024, "lang": "zh", "results_dir": str(made)}
+        with pytest.raises(reporting.NotebookError) as info:
+            reporting.run_notebook(reporting.notebooks_dir() / "community.ipynb", tmp_path / "x.ipynb", params)
+    message = str(info.value)
+    assert "LinliError" in message and "AssertionError" not in message
+    assert f"'{ledger.ZONE}' is a zone: report it with notebooks/reports/zone.ipynb" in message

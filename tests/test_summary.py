@@ -410,7 +410,8 @@ def test_trend_ledgers_and_options(res: UnitSlice, tmp_path: Path) -> None:
     assert summary.trend_ledgers(res) == ["volunteer_activities"]
     assert summary.map_layers(res) == {"boundaries": None, "compounds": None, "facilities": None}
     assert summary.uncovered_compounds(None, None, year=2024) is None
-    assert summary.coverage_text(res, None) == "缺少小区或设施数据，无法判断生活圈覆盖情况。"
+    # coverage unknown: the text names the community (its compounds may all have been left out)
+    assert summary.coverage_text(res, None) == "缺少甲社区的小区或设施位置数据（或均未载入），无法判断生活圈覆盖情况。"
     options = summary.trend_options(res, "services", lang="en")
     assert options["date_column"] == "date" and options["start"] == "2022-01" and options["end"] == "2024-12"
     assert options["title"] == "Jia: services, services per month"
@@ -431,3 +432,61 @@ def test_brand_and_other_dimensions(res: UnitSlice) -> None:
 def test_record(res: UnitSlice) -> None:
     assert summary.record(res) == {"unit_id": "jia", "unit_type": "community", "year": 2024,
                                    "index": 57.352852, "rank": 2, "n_indicators": 10}
+
+
+def test_a_report_without_a_usable_boundary_says_why() -> None:
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    res = testing.example_unit()
+    other = gpd.GeoDataFrame({"community_id": ["yi"]}, geometry=[box(0, 0, 1, 1)], crs=4326)
+    mine = gpd.GeoDataFrame({"community_id": ["jia"]}, geometry=[box(0, 0, 1, 1)], crs=4326)
+    # jia's boundary is absent from the file (or was quarantined): a note, no map
+    assert "甲社区没有可用的边界" in summary.map_missing(res, {"boundaries": other})
+    assert "甲社区没有可用的边界" in summary.map_missing(res, {"boundaries": None})
+    assert summary.map_missing(res, {"boundaries": mine}) is None
+
+
+def test_compounds_without_a_location_are_left_out_and_said() -> None:
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    compounds = gpd.GeoDataFrame(
+        {"compound_id": ["c1", "c2"], "community_id": ["jia", "jia"], "name_zh": ["东院", "西院"],
+         "households": [100, 300]},
+        geometry=[Point(112.600, 26.890), None], crs=4326)
+    facilities = gpd.GeoDataFrame(
+        {"facility_id": ["f1"], "community_id": ["jia"], "category": ["service_center"],
+         "opened_on": pd.to_datetime(["2020-01-01"])},
+        geometry=[Point(112.601, 26.890)], crs=4326)
+    # c1 is ≈ 100 m from f1: covered; c2 has no location: neither covered nor uncovered
+    un = summary.uncovered_compounds(compounds, facilities, year=2024, community_id="jia")
+    assert un is not None and un.empty
+    assert summary.map_left_out({"compounds": compounds, "facilities": facilities}, lang="en") == (
+        '<p class="linli-note">1 compound(s) or facilities without a usable location are left off the map '
+        'and out of the life circle (see data quality).</p>')
+    # a community with no located compound: coverage unknown, not 100 %
+    assert summary.uncovered_compounds(compounds[1:], facilities, year=2024, community_id="jia") is None
+    # qualifying facilities, none with a location: unknown too
+    assert summary.uncovered_compounds(compounds, facilities.set_geometry([None], crs=4326), year=2024) is None
+
+
+def test_check_report_names_the_notebook_to_use() -> None:
+    with pytest.raises(LinliError, match=r"'model' is a zone: report it with notebooks/reports/zone.ipynb"):
+        summary.check_report(testing.example_zone(), notebook="community.ipynb", year=2024, lang="zh")
+    with pytest.raises(LinliError, match=r"'jia' is a community: report it with notebooks/reports/community.ipynb"):
+        summary.check_report(testing.example_unit(), notebook="zone.ipynb", year=2024, lang="zh")
+
+
+def test_check_coverage_compares_the_map_with_the_indicator() -> None:
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    res = testing.example_unit()  # life_circle_500m_pct of jia in 2024: 92.0
+    compounds = gpd.GeoDataFrame({"community_id": ["jia", "jia"], "households": [920, 80]},
+                                 geometry=[Point(0, 0), Point(1, 1)], crs=4326)
+    # 80 of 1000 households uncovered: 100 − 8 = 92 %, as the indicator says
+    summary.check_coverage(res, pd.DataFrame({"households": [80]}), compounds)
+    # 100 uncovered would be 90 %: a disagreement, named
+    with pytest.raises(LinliError, match="90.0 % covered, but life_circle_500m_pct is 92.0"):
+        summary.check_coverage(res, pd.DataFrame({"households": [100]}), compounds)

@@ -28,7 +28,10 @@ Rules (the choices the catalogue's definitions leave open are stated here)
   present but holds no record for the unit and year; empty values inside a summed
   column (e.g. ``participants_65_plus``) are skipped.
 * Default years: the years of ``population``; without it, the years found in the
-  event ledgers.
+  event ledgers — none after the data's as-of date.
+* A dated ledger covers year Y when it has records in Y (or ``dataset.yaml``
+  declares it, ``covers``); an indicator drawn from a ledger that does not cover Y
+  is missing for Y with the reason ``"no records for Y in <ledger>"``, never 0.
 * Services of residents not on the register at the end of Y do not count towards
   ``vulnerable_reached_pct`` / ``vulnerable_regular_pct`` (numerators are register
   members); ``service_hours_per_vulnerable`` counts all services of Y (see
@@ -37,7 +40,8 @@ Rules (the choices the catalogue's definitions leave open are stated here)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from types import ModuleType
 
 import numpy as np
@@ -52,9 +56,13 @@ from . import profile as profile
 from . import satisfaction as satisfaction
 from . import wushe as wushe
 from ._core import Context, IndicatorFunction, Tables, evaluate
+from ._core import covered_years as covered_years
+from ._core import data_years as data_years
 from ._core import default_years as default_years
+from ._core import last_year as last_year
 
-__all__ = ["COLUMNS", "OUTPUT_COLUMNS", "compute", "default_years", "function", "functions"]
+__all__ = ["COLUMNS", "OUTPUT_COLUMNS", "compute", "covered_years", "data_years", "default_years",
+           "function", "functions", "last_year"]
 
 #: Columns of the long table returned by :func:`compute`.
 COLUMNS: tuple[str, ...] = ("unit_id", "unit_type", "year", "indicator", "value", "ci_low", "ci_high", "reason")
@@ -96,7 +104,13 @@ def functions() -> dict[str, IndicatorFunction]:
     return {i: function(i) for i in catalogue.load().ids}
 
 
-def compute(tables: Tables, *, years: Sequence[int] | None = None) -> pd.DataFrame:
+def compute(
+    tables: Tables,
+    *,
+    years: Sequence[int] | None = None,
+    as_of: dt.date | None = None,
+    covers: Mapping[str, Sequence[int]] | None = None,
+) -> pd.DataFrame:
     """Return every catalogue indicator for every unit and year, as a long table.
 
     Parameters
@@ -107,7 +121,13 @@ def compute(tables: Tables, *, years: Sequence[int] | None = None) -> pd.DataFra
         ``"table <name> absent"``).
     years
         Calendar years; default :func:`default_years` (the population years, else
-        the years of the event ledgers).
+        the years of the event ledgers) up to the year of ``as_of``.
+    as_of
+        The data's as-of date: no year after it is computed (a year after it in
+        ``years`` is refused).
+    covers
+        Years a dated ledger covers without records (``dataset.yaml``'s
+        ``covers``); a ledger also covers every year it has records in.
 
     Returns
     -------
@@ -115,7 +135,8 @@ def compute(tables: Tables, *, years: Sequence[int] | None = None) -> pd.DataFra
         Columns :data:`COLUMNS`: ``unit_id``, ``unit_type`` (``community`` or
         ``zone``), ``year`` (int64), ``indicator`` (catalogue id), ``value``,
         ``ci_low``, ``ci_high`` (float64; the interval only for the satisfaction
-        indicators) and ``reason`` (why ``value`` is missing, else NA). One row per
+        indicators) and ``reason`` (why ``value`` is missing, else NA; for a
+        satisfaction indicator also why its interval is, when only that is). One row per
         unit, year and indicator, sorted by unit type (communities first), unit id,
         year and catalogue order.
 
@@ -129,7 +150,7 @@ def compute(tables: Tables, *, years: Sequence[int] | None = None) -> pd.DataFra
     >>> float(row["value"].iloc[0])  # pooled: 3 resolved of 5 decided cases
     60.0
     """
-    ctx = Context.build(tables, years)
+    ctx = Context.build(tables, years, as_of=as_of, covers=covers)
     ids = catalogue.load().ids
     grid = ctx.unit_grid
     n_units, n_ind = len(grid), len(ids)

@@ -25,6 +25,17 @@ xiangbei)"``); when every community of the zone is missing for the same cause th
 reason is given as is. A ratio whose denominator is 0 is missing with
 ``"denominator is 0: <what>"``.
 
+Years a ledger covers
+---------------------
+A dated ledger (:data:`EVENT_TABLES`) *covers* year Y when it holds a loaded record
+in Y, or when ``dataset.yaml`` declares it does (``covers``). An indicator drawn
+from a ledger that does not cover Y is missing for Y, for every unit, with the
+reason ``"no records for Y in <ledger>"`` — a year the office kept no ledger for
+is not a year of zero cases. (Within a covered year a community without records
+has a count of 0.) Rosters and registers describe a state, not events, and are
+not subject to this rule. A year is assessed once it is over: none that ends
+after the data's as-of date is computed by default, nor accepted when asked for.
+
 Dates
 -----
 A date *in Y* has calendar year Y. A roster member is *active at the end of Y*
@@ -35,6 +46,7 @@ computed, so a time of day can never move a 31 December date across the boundary
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import inspect
 from collections.abc import Callable, Mapping, Sequence
@@ -102,15 +114,75 @@ def default_years(tables: Tables) -> tuple[int, ...]:
     return tuple(sorted({int(y) for y in found.unique()}))
 
 
-def _years(years: Sequence[int] | None, tables: Tables) -> tuple[int, ...]:
+def covered_years(tables: Tables, *, covers: Mapping[str, Sequence[int]] | None = None) -> dict[str, tuple[int, ...]]:
+    """Return, per dated ledger present in ``tables``, the years it covers.
+
+    A ledger covers the years it has records in, and those ``covers`` declares
+    (``dataset.yaml``).
+
+    >>> import pandas as pd
+    >>> cases = pd.DataFrame({"received_on": pd.to_datetime(["2023-05-01", "2024-02-01"])})
+    >>> covered_years({"mediation_cases": cases}, covers={"mediation_cases": [2022]})
+    {'mediation_cases': (2022, 2023, 2024)}
+    """
+    declared = covers or {}
+    out: dict[str, tuple[int, ...]] = {}
+    for name in EVENT_TABLES:
+        df = tables.get(name)
+        if df is None:
+            continue
+        column = TABLES[name].date_column or "year"
+        found: set[int] = set()
+        if column in df.columns and len(df):
+            values = df[column].dt.year if column != "year" else df[column]
+            found = {int(y) for y in values.dropna().unique()}
+        out[name] = tuple(sorted(found | {int(y) for y in declared.get(name, ())}))
+    return out
+
+
+def data_years(tables: Tables, *, covers: Mapping[str, Sequence[int]] | None = None) -> tuple[int, ...]:
+    """Return every year the data speaks of: population years and years a ledger covers.
+
+    >>> import pandas as pd
+    >>> data_years({"population": pd.DataFrame({"year": [2024]}),
+    ...             "mediation_cases": pd.DataFrame({"received_on": pd.to_datetime(["2023-05-01"])})})
+    (2023, 2024)
+    """
+    years: set[int] = set()
+    pop = tables.get("population")
+    if pop is not None and "year" in pop.columns:
+        years |= {int(y) for y in pop["year"].dropna().unique()}
+    for found in covered_years(tables, covers=covers).values():
+        years |= set(found)
+    return tuple(sorted(years))
+
+
+def last_year(as_of: dt.date) -> int:
+    """The last year that has ended by ``as_of``: a year is assessed once it is over.
+
+    >>> import datetime as dt
+    >>> last_year(dt.date(2024, 12, 31)), last_year(dt.date(2025, 6, 30))
+    (2024, 2024)
+    """
+    return as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
+
+
+def _years(years: Sequence[int] | None, tables: Tables, as_of: dt.date | None = None) -> tuple[int, ...]:
     if years is None:
-        return default_years(tables)
+        found = default_years(tables)
+        return tuple(y for y in found if as_of is None or y <= last_year(as_of))
     out = []
     for y in years:
         if isinstance(y, bool) or int(y) != y:
             msg = f"Year {y!r} is not a whole number; give years like 2024."
             raise ContractError(msg)
         out.append(int(y))
+    late = sorted({y for y in out if as_of is not None and y > last_year(as_of)})
+    if late:
+        listed = ", ".join(map(str, late))
+        msg = (f"Year(s) {listed} do not end by the data's as-of date {as_of}; "
+               "a year is assessed once it is over.")
+        raise ContractError(msg)
     return tuple(sorted(set(out)))
 
 
@@ -126,11 +198,26 @@ class Context:
     tables: Tables
     years: tuple[int, ...]
     zones: pd.Series  # zone_id, indexed by community_id (sorted)
+    covers: Mapping[str, Sequence[int]] = field(default_factory=dict)
     cache: dict[object, object] = field(default_factory=dict, repr=False)
+    #: Dated ledgers the indicator being evaluated drew records from (in order).
+    used: dict[str, None] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def build(cls, tables: Tables, years: Sequence[int] | None = None) -> Context:
-        """Return the context of ``tables`` for ``years`` (default: :func:`default_years`)."""
+    def build(
+        cls,
+        tables: Tables,
+        years: Sequence[int] | None = None,
+        *,
+        as_of: dt.date | None = None,
+        covers: Mapping[str, Sequence[int]] | None = None,
+    ) -> Context:
+        """Return the context of ``tables`` for ``years``.
+
+        ``years`` defaults to :func:`default_years` up to the year of ``as_of``;
+        a year after ``as_of`` is refused. ``covers`` declares years a ledger
+        covers without records (see the module docstring).
+        """
         communities = tables.get("communities")
         if communities is None:
             known = ", ".join(sorted(tables)) or "none"
@@ -149,7 +236,7 @@ class Context:
             index=pd.Index(ids.to_numpy(), dtype="string", name="community_id"),
             name="zone_id",
         ).sort_index()
-        return cls(tables=tables, years=_years(years, tables), zones=zones)
+        return cls(tables=tables, years=_years(years, tables, as_of), zones=zones, covers=dict(covers or {}))
 
     # ---------------------------------------------------------------- units
     @functools.cached_property
@@ -250,8 +337,17 @@ class Context:
         lookup = self.community_ids.get_indexer(pd.Index(pd.array(np.asarray(uniques, dtype=object), dtype="string")))
         return np.where(codes >= 0, lookup[codes], -1).astype(np.intp)
 
+    @functools.cached_property
+    def coverage(self) -> dict[str, tuple[int, ...]]:
+        """Years each dated ledger covers (:func:`covered_years`)."""
+        return covered_years(self.tables, covers=self.covers)
+
     def events(self, name: str, columns: Sequence[str] = ()) -> pd.DataFrame:
-        """Return the rows of ledger ``name`` in the years, with an int ``year`` column."""
+        """Return the rows of ledger ``name`` in the years, with an int ``year`` column.
+
+        The ledger is noted in :attr:`used`: years it does not cover make the
+        indicator missing (:func:`evaluate`).
+        """
         key = ("events", name)
         if key not in self.cache:
             date = TABLES[name].date_column
@@ -266,6 +362,7 @@ class Context:
         out = self.cache[key]
         assert isinstance(out, pd.DataFrame)
         self.table(name, columns)
+        self.used[name] = None
         return out
 
     def active(self, name: str) -> pd.DataFrame:
@@ -541,7 +638,12 @@ _SIGNATURE = inspect.Signature(
 
 
 def evaluate(func: Callable[[Context], pd.DataFrame], ctx: Context) -> pd.DataFrame:
-    """Run an indicator body on ``ctx``; an :class:`Unavailable` input gives all-missing."""
+    """Run an indicator body on ``ctx``; an :class:`Unavailable` input gives all-missing.
+
+    For each year that a ledger the body drew records from does not cover, every
+    unit's value is missing with the reason ``"no records for Y in <ledger>"``.
+    """
+    ctx.used.clear()
     try:
         out = func(ctx)
     except Unavailable as exc:
@@ -549,6 +651,26 @@ def evaluate(func: Callable[[Context], pd.DataFrame], ctx: Context) -> pd.DataFr
         extra = getattr(func, "extra_columns", ())
         for column in extra:
             out.insert(len(out.columns) - 1, column, np.nan)
+        return out
+    return _uncovered_missing(out, ctx)
+
+
+def _uncovered_missing(out: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    """Blank the years the ledgers in ``ctx.used`` do not cover (first ledger's reason wins)."""
+    reason = np.full(len(ctx.years), None, dtype=object)
+    for name in reversed(list(ctx.used)):
+        covered = set(ctx.coverage.get(name, ()))
+        for i, year in enumerate(ctx.years):
+            if year not in covered:
+                reason[i] = f"no records for {year} in {name}"
+    if all(r is None for r in reason):
+        return out
+    rows = pd.notna(reason[ctx.unit_year_codes])
+    out = out.copy()
+    for column in out.columns:
+        if column != "reason":
+            out.loc[rows, column] = np.nan
+    out.loc[rows, "reason"] = reason[ctx.unit_year_codes][rows]
     return out
 
 

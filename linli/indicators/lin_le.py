@@ -13,6 +13,7 @@ an empty area is skipped. The life circles count facilities of **any** community
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from ..access import FITNESS_CATEGORIES, LIFE_CIRCLE_CATEGORIES, first_covered_on
@@ -135,17 +136,21 @@ def _covered_pct(ctx: Context, radius_m: float, categories: tuple[str, ...]) -> 
     for name, frame in (("compounds", compounds), ("facilities", facilities)):
         if not isinstance(frame, gpd.GeoDataFrame):
             raise Unavailable(f"table {name} has no geometry")
+    qualifying = facilities["category"].isin(categories).fillna(False).to_numpy(dtype=bool)
+    if qualifying.any() and not (qualifying & _located(facilities)).any():
+        raise Unavailable(f"no facility with a usable location ({', '.join(categories)})")
     key = ("first_covered_on", radius_m, categories)
     if key not in ctx.cache:
         ctx.cache[key] = first_covered_on(compounds, facilities, radius_m=radius_m, categories=categories)
     first = ctx.cache[key]
     assert isinstance(first, pd.Series)
+    located = _located(compounds)  # a compound without a usable location is left out of both sums
     crossed = ctx.by_year(
         pd.DataFrame(
             {
-                CODE: compounds[CODE].to_numpy(),
-                "households": compounds["households"].astype("float64").to_numpy(),
-                "first_year": first.dt.year.to_numpy(dtype="float64", na_value=float("nan")),
+                CODE: compounds[CODE].to_numpy()[located],
+                "households": compounds["households"].astype("float64").to_numpy()[located],
+                "first_year": first.dt.year.to_numpy(dtype="float64", na_value=float("nan"))[located],
             }
         )
     )
@@ -155,8 +160,13 @@ def _covered_pct(ctx: Context, radius_m: float, categories: tuple[str, ...]) -> 
         total(ctx, crossed.loc[covered], "households"),
         total(ctx, crossed, "households"),
         scale=100.0,
-        zero="no compound households",
+        zero="no compound households with a usable location",
     )
+
+
+def _located(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """Whether each record has a geometry the spatial analysis can use."""
+    return (frame.geometry.notna() & ~frame.geometry.is_empty).to_numpy(dtype=bool)
 
 
 @indicator()
@@ -167,7 +177,10 @@ def life_circle_500m_pct(ctx: Context) -> pd.DataFrame:
     (planar, metric CRS) of a service_center, elderly_center, day_care or
     culture_room facility of any community opened ≤ Y-12-31 ÷ Σ households of the
     community's compounds × 100`` (%). The 500 m radius is the 10-minute life
-    circle of GB 50180-2018 (十分钟生活圈, 步行约500米).
+    circle of GB 50180-2018 (十分钟生活圈, 步行约500米). Compounds and facilities
+    without a usable location (their geometry was missing or bad, see the
+    quarantine) are left out; when qualifying facilities exist but none has a
+    usable location the value is missing, not 0.
 
     Examples
     --------

@@ -6,6 +6,13 @@ interval on Kish's effective sample size ``n_eff = (Σ w)² ÷ Σ w²`` over the
 answers (:func:`wilson_interval`). An empty weight counts as 1. The zone pools the
 answers of its communities (the three sums add up). Examples list ``[a, b, z]``
 for 2024 of :func:`linli.testing.example_tables`.
+
+Both ``p`` and ``n_eff`` are unchanged when every weight is multiplied by the same
+number, so the weights of a unit and year are divided by their largest before
+they are summed and squared: tiny weights (``1e-300``, whose squares underflow to
+0) give the same share and interval as their ratios do. Should ``n_eff`` still
+not be a positive finite number, the value and its interval are missing, with
+the reason.
 """
 
 from __future__ import annotations
@@ -100,19 +107,31 @@ def _satisfied_pct(ctx: Context, item: str) -> pd.DataFrame:
         weight = pd.Series(1.0, index=responses.index, dtype="Float64")
     w = weight.to_numpy(dtype="float64")[answered]
     satisfied = (answer >= SATISFIED_FROM).to_numpy(dtype=bool, na_value=False)[answered]
-    records = responses.loc[answered, [CODE, "year"]].assign(
-        w=w, w_sat=w * satisfied, w2=w * w
-    )
-    (w_sum, sat_sum, w2_sum), reason = unit_sums(
-        ctx, total(ctx, records, "w"), total(ctx, records, "w_sat"), total(ctx, records, "w2")
+    records = responses.loc[answered, [CODE, "year"]].assign(w=w)
+    community = records[CODE].to_numpy()
+    zone = np.where(community >= 0, ctx.zone_codes[np.maximum(community, 0)], -1) if len(ctx.zone_codes) else community
+    n_c = len(ctx.grid)
+    sums = []
+    # weights scaled by the largest of the community (then of the zone) and year: no underflow
+    for unit in (community, zone):
+        largest = records.assign(unit=unit).groupby(["unit", "year"])["w"].transform("max").to_numpy()
+        scaled = w / largest
+        parts = records.assign(w=scaled, w_sat=scaled * satisfied, w2=scaled * scaled)
+        sums.append(unit_sums(ctx, *(total(ctx, parts, c) for c in ("w", "w_sat", "w2"))))
+    (w_sum, sat_sum, w2_sum), reason = (
+        [np.concatenate([c[:n_c], z[n_c:]]) for c, z in zip(sums[0][0], sums[1][0], strict=True)],
+        sums[0][1],
     )
     has = w_sum > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         p = np.where(has, sat_sum / w_sum, np.nan)
         n_eff = np.where(has, w_sum**2 / w2_sum, np.nan)
+    unusable = has & ~(np.isfinite(n_eff) & (n_eff > 0))
+    p[unusable] = np.nan
     low, high = wilson_interval(p, n_eff)
     empty = pd.isna(reason) & ~has
     reason[empty] = ctx.texts(f"no answers to {item} in {{year}}")[ctx.unit_year_codes[empty]]
+    reason[unusable & pd.isna(reason)] = "survey weights too unequal for an effective sample size"
     out = frame(ctx, p * 100, reason)
     out.insert(1, "ci_low", low * 100)
     out.insert(2, "ci_high", high * 100)

@@ -18,6 +18,7 @@ import pandas as pd
 from .. import handoff
 from ..errors import LinliError
 from ..labels import check_lang, unit_names, word
+from ..outputs import output_path
 from .index_page import write_index
 from .jobs import BuildSummary, ReportJob, build_reports, check_formats
 from .notebook import CELL_TIMEOUT, TEMPLATES, notebooks_dir
@@ -141,6 +142,6 @@ def build(
         subtitle=word("page.subtitle", lang=lang, dataset=meta.get("dataset"), as_of=meta.get("as_of")),
         banner=word("page.banner", lang=lang) if meta.get("synthetic") else None,
     )
-    json_paths = {j.unit_id: year_dir / f"{j.unit_id}.json" for j in report_jobs
-                  if (year_dir / f"{j.unit_id}.json").is_file()}
+    json_paths = {j.unit_id: output_path(year_dir, f"{j.unit_id}.json") for j in report_jobs
+                  if output_path(year_dir, f"{j.unit_id}.json").is_file()}
     return BuildSummary(year, year_dir, handoff_dir, index_path, tuple(outcomes), json_paths)

@@ -39,6 +39,7 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import sys
 import tempfile
 import time
@@ -47,9 +48,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .. import __version__
-from ..errors import LinliError
+from .. import __version__, contract
+from ..errors import LinliError, OutputError
 from ..labels import check_lang
+from ..outputs import output_path
 from ..pipeline import code_fingerprint
 from ..privacy import redact
 from .export import export_html, export_pdf
@@ -126,6 +128,10 @@ class ReportJob:
     kernel_name: str = "python3"
 
     def __post_init__(self) -> None:
+        if not re.fullmatch(contract.ID_PATTERN, str(self.unit_id)):
+            msg = (f"Unit id {self.unit_id!r} cannot name a report file: use letters, digits, _ and -, "
+                   "at most 64 characters.")
+            raise OutputError(msg)
         _check_choice(self.unit_type, UNIT_TYPES, "unit_type")
         check_lang(self.lang)
         object.__setattr__(self, "formats", check_formats(self.formats))
@@ -134,13 +140,13 @@ class ReportJob:
         object.__setattr__(self, "year", int(self.year))
 
     def paths(self) -> dict[str, Path]:
-        """Return the output files, by kind: ``ipynb`` always, then each format."""
-        return {kind: self.out_dir / f"{self.unit_id}.{kind}" for kind in ("ipynb", *self.formats)}
+        """Return the output files, by kind: ``ipynb`` always, then each format (all inside ``out_dir``)."""
+        return {kind: output_path(self.out_dir, f"{self.unit_id}.{kind}") for kind in ("ipynb", *self.formats)}
 
     @property
     def key_path(self) -> Path:
         """The file that holds the cache key of the last successful build."""
-        return self.out_dir / CACHE_DIR / f"{self.unit_id}.key"
+        return output_path(self.out_dir, CACHE_DIR, f"{self.unit_id}.key")
 
 
 @dataclass(frozen=True)
@@ -276,7 +282,7 @@ def run_job(job: ReportJob) -> ReportOutcome:
     paths = job.paths()
     job.key_path.unlink(missing_ok=True)
     for ext in FORMATS:  # an export of a format not asked for this time would be stale
-        (job.out_dir / f"{job.unit_id}.{ext}").unlink(missing_ok=True)
+        output_path(job.out_dir, f"{job.unit_id}.{ext}").unlink(missing_ok=True)
     try:
         run_notebook(
             job.template, paths["ipynb"], job.parameters,

@@ -1,0 +1,1009 @@
+"""The cases of the corpus: one kind of broken or hostile input each.
+
+Each function plants its input in a data folder that already holds the base
+dataset (:func:`tests.corpus.base.write_base`) and returns the rows the tables it
+changed must read. The :func:`case` decorator records what every command must do.
+Sections follow the issue that asked for them: paths, personal data, formulas,
+YAML, CSV files, workbooks, years, geometry, reports and small things.
+"""
+
+from __future__ import annotations
+
+import csv
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from .. import ledger
+from .base import (
+    AS_OF,
+    CLAIMS_YAML,
+    DATASET_YAML,
+    ESCAPE,
+    Case,
+    Rows,
+    add_rows,
+    columns,
+    csv_text,
+    drop_features,
+    edit_rows,
+    features,
+    materialise,
+    point,
+    read_rows,
+    save_features,
+    set_geometry,
+    square,
+    write_rows,
+)
+
+CASES: list[Case] = []
+
+ZONE = ledger.ZONE
+FAIL = {"validate": 2, "indicators": 2, "claims": 2, "build": 2}  # input no command can use
+
+
+def case(name: str, plants: str, **expect: Any) -> Callable[[Callable[[Path], Rows]], Callable[[Path], Rows]]:
+    """Register a case; ``expect`` holds the other fields of :class:`Case`."""
+
+    def register(make: Callable[[Path], Rows]) -> Callable[[Path], Rows]:
+        CASES.append(Case(name=name, plants=plants, make=make, **expect))
+        return make
+
+    return register
+
+
+def _community(cid: str, zone: str = ZONE, name: str = "新社区") -> dict[str, object]:
+    return {"community_id": cid, "name_zh": name, "zone_id": zone}
+
+
+def _case_row(case_id: str, **kw: object) -> dict[str, object]:
+    row: dict[str, object] = {"case_id": case_id, "community_id": "xiangbei", "received_on": "2024-05-09",
+                              "dispute_type": "noise", "mediators": "police", "outcome": "resolved"}
+    row.update(kw)
+    return row
+
+
+# =========================================================================== paths
+
+
+@case("community_id_climbs_out", "a community id of ../ that would climb out of --out",
+      rules=(("communities", "bad_pattern"),), build="renminlu")
+def _(data: Path) -> Rows:
+    return {"communities": add_rows(data, "communities", _community("../" * 8 + ESCAPE))}
+
+
+@case("community_id_absolute_path", "a community id that is an absolute path",
+      rules=(("communities", "bad_pattern"),))
+def _(data: Path) -> Rows:
+    return {"communities": add_rows(data, "communities", _community(f"/tmp/{ESCAPE}"))}
+
+
+@case("zone_id_climbs_out", "a zone id of ../ that would climb out of --out; every unit is built",
+      rules=(("communities", "bad_pattern"),), build="*")
+def _(data: Path) -> Rows:
+    return {"communities": add_rows(data, "communities", _community("c3", zone="../" * 8 + ESCAPE))}
+
+
+@case("zone_id_absolute_path", "a zone id that is an absolute path",
+      rules=(("communities", "bad_pattern"),))
+def _(data: Path) -> Rows:
+    return {"communities": add_rows(data, "communities", _community("c3", zone=f"/tmp/{ESCAPE}-zone"))}
+
+
+@case("community_id_too_long", "a community id of 65 characters (64 at most)",
+      rules=(("communities", "bad_pattern"),))
+def _(data: Path) -> Rows:
+    return {"communities": add_rows(data, "communities", _community("c" * 65))}
+
+
+@case("community_id_with_spaces", "a community id with a space and Chinese characters",
+      rules=(("communities", "bad_pattern"),))
+def _(data: Path) -> Rows:
+    return {"communities": add_rows(data, "communities", _community("人民 路"))}
+
+
+@case("relaxed_unit_ids", "real codes with capitals and hyphens (RM-01, zone ZONE_2) load and build",
+      build="RM-01", absent_rules=(("communities", "bad_pattern"),))
+def _(data: Path) -> Rows:
+    add_rows(data, "communities", _community("RM-01", zone="ZONE_2", name="东风社区"))
+    pop = {"community_id": "RM-01", "year": 2024, "residents": 900, "resident_population": 800,
+           "households": 300, "age_65_plus": 100, "disabled": 9}
+    return {"communities": 3, "population": add_rows(data, "population", pop)}
+
+
+@case("units_option_climbs_out", "--units ../../x on the command line",
+      exits={"build": 2}, messages={"build": "unknown unit"}, args={"build": ("--units", "../../x")})
+def _(data: Path) -> Rows:
+    return {}
+
+
+# =================================================================== personal data
+
+
+@case("row_missing_a_field", "a row one cell short: a name lands in a date column, a phone in the name column",
+      rules=(("volunteers", "not_a_date"), ("volunteers", "unknown_reference")),
+      pii=("张小明", "13911112222", "430403196001011111"))
+def _(data: Path) -> Rows:
+    path = data / "volunteers.csv"
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        # community_id left out: every cell after it moves one column to the left
+        fh.write("V009,平安巡逻队,1960,2022-03-05,,张小明,13911112222,430403196001011111\n")
+    return {"volunteers": 3}
+
+
+@case("headers_swapped", "the 住址 and 登记日期 headers swapped: addresses in the date column",
+      rules=(("vulnerable_residents", "not_a_date"),))
+def _(data: Path) -> Rows:
+    rows = read_rows(data, "vulnerable_residents")
+    header = columns("vulnerable_residents")
+    i, j = header.index("registered_on"), header.index("address")
+    header[i], header[j] = header[j], header[i]
+    write_rows(data, "vulnerable_residents", rows, header=header)
+    return {"vulnerable_residents": 2}
+
+
+@case("name_in_code_column", "a name typed into the outcome column",
+      rules=(("mediation_cases", "unknown_code"),), pii=("王小二",))
+def _(data: Path) -> Rows:
+    return {"mediation_cases": add_rows(data, "mediation_cases", _case_row("m9", outcome="王小二"))}
+
+
+@case("address_in_reference", "an address typed into a compound reference",
+      rules=(("vulnerable_residents", "unknown_reference"),), pii=("解放路88号2栋", "钱八爷", "13677778888"))
+def _(data: Path) -> Rows:
+    row = {"resident_id": "R03", "community_id": "xiangbei", "compound_id": "解放路88号2栋", "group": "elderly",
+           "birth_year": 1938, "registered_on": "2022-01-05", "name": "钱八爷", "phone": "13677778888"}
+    return {"vulnerable_residents": add_rows(data, "vulnerable_residents", row)}
+
+
+@case("name_in_community_reference", "a person's name where the community should be",
+      rules=(("mediation_cases", "unknown_reference"),), pii=("张三丰家",))
+def _(data: Path) -> Rows:
+    return {"mediation_cases": add_rows(data, "mediation_cases", _case_row("m9", community_id="张三丰家"))}
+
+
+@case("phone_in_free_text", "a phone number in a volunteer team's name",
+      rules=(("volunteers", "personal_data_masked"),), pii=("13955556666",))
+def _(data: Path) -> Rows:
+    edit_rows(data, "volunteers", "volunteer_id", "V001", team="平安巡逻队 联系人13955556666")
+    return {}
+
+
+@case("id_number_in_free_text", "an ID-card number in a service provider",
+      rules=(("services", "personal_data_masked"),), pii=("430403198805051234",))
+def _(data: Path) -> Rows:
+    edit_rows(data, "services", "service_id", "s1", provider="护工430403198805051234")
+    return {}
+
+
+@case("old_id_number_in_free_text", "a 15-digit ID-card number in a request category",
+      rules=(("resident_requests", "personal_data_masked"),), pii=("430403880505123",))
+def _(data: Path) -> Rows:
+    edit_rows(data, "resident_requests", "request_id", "q1", category="身份证430403880505123")
+    return {}
+
+
+@case("landline_in_free_text", "a landline in a charity's name",
+      rules=(("charity_resources", "personal_data_masked"),), pii=("0734-8123456",))
+def _(data: Path) -> Rows:
+    edit_rows(data, "charity_resources", "resource_id", "c1", name_zh="爱心超市0734-8123456")
+    return {}
+
+
+@case("phone_with_country_code_in_free_text", "+86 139-5555-7777 in an organisation's name",
+      rules=(("social_organizations", "personal_data_masked"),), pii=("139-5555-7777",))
+def _(data: Path) -> Rows:
+    edit_rows(data, "social_organizations", "org_id", "o1", name_zh="书画协会+86 139-5555-7777")
+    return {}
+
+
+@case("bank_card_in_free_text", "a bank card number in an activity's team",
+      rules=(("volunteer_activities", "personal_data_masked"),), pii=("6222021234567890123",))
+def _(data: Path) -> Rows:
+    edit_rows(data, "volunteer_activities", "activity_id", "a1", team="队长卡号6222021234567890123")
+    return {}
+
+
+@case("phone_as_a_header", "an extra column whose header is a phone number",
+      pii=("13911119999",))
+def _(data: Path) -> Rows:
+    rows = read_rows(data, "volunteers")
+    text = csv_text("volunteers", rows, header=[*columns("volunteers"), "13911119999"])
+    (data / "volunteers.csv").write_text(text, encoding="utf-8")
+    return {}
+
+
+# ======================================================================== formulas
+
+
+@case("formula_in_code_column", "=HYPERLINK(...) in a code column",
+      rules=(("mediation_cases", "unknown_code"),))
+def _(data: Path) -> Rows:
+    row = _case_row("m9", dispute_type='=HYPERLINK("http://evil.example","点我")')
+    return {"mediation_cases": add_rows(data, "mediation_cases", row)}
+
+
+@case("formula_in_free_text", "=1+2 and @SUM(1) in free-text cells")
+def _(data: Path) -> Rows:
+    edit_rows(data, "volunteers", "volunteer_id", "V001", team="=1+2")
+    edit_rows(data, "services", "service_id", "s1", provider="@SUM(1)")
+    return {}
+
+
+@case("formula_in_header", "an extra column whose header is a formula (it reaches provenance.csv)")
+def _(data: Path) -> Rows:
+    rows = read_rows(data, "volunteers")
+    text = csv_text("volunteers", rows, header=[*columns("volunteers"), "=cmd|' /C calc'!A0"])
+    (data / "volunteers.csv").write_text(text, encoding="utf-8")
+    return {}
+
+
+@case("formula_in_claims", "claims whose ids start with =, +, - and @ (they reach claims.csv)")
+def _(data: Path) -> Rows:
+    extra = "".join(
+        f"""  - id: "{cid}"
+    indicator: residents
+    scope: zone
+    unit_id: {ZONE}
+    year: 2024
+    value: 13000
+    comparison: eq
+""" for cid in ("=1+1", "+cmd", "-2+3", "@SUM(A1)", "\tx"))
+    (data / "published_claims.yaml").write_text(CLAIMS_YAML + extra, encoding="utf-8")
+    return {}
+
+
+@case("formula_as_sheet_name", "a workbook sheet named =1+1 (it reaches provenance.csv)",
+      rules=(("mediation_cases", "unknown_code"),))
+def _(data: Path) -> Rows:
+    rows = [*read_rows(data, "mediation_cases"), _case_row("m9", outcome="不知道")]
+    book = openpyxl.Workbook()
+    book.active.title = "=1+1"
+    book.active.append(columns("mediation_cases"))
+    for r in rows:
+        book.active.append([r.get(c) or None for c in columns("mediation_cases")])
+    book.create_sheet("=SUM(A1)").append(["说明"])
+    book.save(data / "mediation_cases.xlsx")
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 3}
+
+
+# ============================================================================ YAML
+
+_LAUGHS = "lol0: &l0 [lol]\n" + "".join(
+    f"lol{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 10))
+
+
+@case("claims_billion_laughs", "a billion laughs in published_claims.yaml",
+      exits={"claims": 2, "build": 0}, file="published_claims.yaml",
+      messages={"claims": "aliases expand", "build": "claims not checked: published_claims.yaml"})
+def _(data: Path) -> Rows:
+    (data / "published_claims.yaml").write_text(_LAUGHS + "claims: *l9\n", encoding="utf-8")
+    return {}
+
+
+@case("dataset_yaml_billion_laughs", "a billion laughs in dataset.yaml",
+      exits=FAIL, file="dataset.yaml", messages=dict.fromkeys(FAIL, "aliases expand"))
+def _(data: Path) -> Rows:
+    (data / "dataset.yaml").write_text(DATASET_YAML + _LAUGHS, encoding="utf-8")
+    return {}
+
+
+@case("dataset_yaml_impossible_as_of", "as_of: 2024-02-30 in dataset.yaml",
+      exits=FAIL, file="dataset.yaml", messages=dict.fromkeys(FAIL, "'as_of': 2024-02-30 is not a valid date"))
+def _(data: Path) -> Rows:
+    (data / "dataset.yaml").write_text(DATASET_YAML.replace(AS_OF, "2024-02-30"), encoding="utf-8")
+    return {}
+
+
+@case("claims_impossible_source_date", "a source dated 2024-02-30 in published_claims.yaml",
+      exits={"claims": 2, "build": 0}, file="published_claims.yaml",
+      messages={"claims": "'source.date': 2024-02-30 is not a valid date", "build": "'source.date': 2024-02-30 is not a valid date"})
+def _(data: Path) -> Rows:
+    (data / "published_claims.yaml").write_text(CLAIMS_YAML.replace("2024-06-01", "2024-02-30"), encoding="utf-8")
+    return {}
+
+
+@case("claims_year_is_an_impossible_date", "a claim whose year is 2024-02-30",
+      exits={"claims": 2, "build": 0}, file="published_claims.yaml",
+      messages={"claims": "'claims[1].year': 2024-02-30 is not a valid date", "build": "'claims[1].year': 2024-02-30 is not a valid date"})
+def _(data: Path) -> Rows:
+    text = CLAIMS_YAML.replace("    year: 2024\n", "    year: 2024-02-30\n", 1)
+    (data / "published_claims.yaml").write_text(text, encoding="utf-8")
+    return {}
+
+
+@case("dataset_yaml_too_large", "a dataset.yaml of more than 1 MiB",
+      exits=FAIL, file="dataset.yaml", messages=dict.fromkeys(FAIL, "at most 1,048,576 bytes"))
+def _(data: Path) -> Rows:
+    (data / "dataset.yaml").write_text(DATASET_YAML + "# padding\n" * 120_000, encoding="utf-8")
+    return {}
+
+
+@case("claims_too_large", "a published_claims.yaml of more than 1 MiB",
+      exits={"claims": 2, "build": 0}, file="published_claims.yaml",
+      messages={"claims": "at most 1,048,576 bytes", "build": "at most 1,048,576 bytes"})
+def _(data: Path) -> Rows:
+    (data / "published_claims.yaml").write_text(CLAIMS_YAML + "# padding\n" * 120_000, encoding="utf-8")
+    return {}
+
+
+@case("dataset_yaml_is_a_list", "dataset.yaml holding a list, not settings",
+      exits=FAIL, file="dataset.yaml", messages=dict.fromkeys(FAIL, "expected a mapping"))
+def _(data: Path) -> Rows:
+    (data / "dataset.yaml").write_text("- as_of\n- 2024-12-31\n", encoding="utf-8")
+    return {}
+
+
+@case("dataset_yaml_syntax_error", "dataset.yaml that is not YAML",
+      exits=FAIL, file="dataset.yaml", messages=dict.fromkeys(FAIL, "not valid YAML (line"))
+def _(data: Path) -> Rows:
+    (data / "dataset.yaml").write_text("name: x\nas_of: [2024-12-31\nsynthetic: true\n", encoding="utf-8")
+    return {}
+
+
+@case("dataset_yaml_python_object", "a !!python/object tag in dataset.yaml",
+      exits=FAIL, file="dataset.yaml", messages=dict.fromkeys(FAIL, "could not determine a constructor"))
+def _(data: Path) -> Rows:
+    (data / "dataset.yaml").write_text(DATASET_YAML + "x: !!python/object/apply:os.system ['true']\n",
+                                       encoding="utf-8")
+    return {}
+
+
+@case("dataset_yaml_covers_unknown_table", "covers naming a table that is not a dated ledger",
+      exits=FAIL, file="dataset.yaml", messages=dict.fromkeys(FAIL, "'covers.population': not a dated ledger"))
+def _(data: Path) -> Rows:
+    (data / "dataset.yaml").write_text(DATASET_YAML + "covers:\n  population: [2024]\n", encoding="utf-8")
+    return {}
+
+
+@case("dataset_yaml_covers_not_years", "covers giving text instead of a list of years",
+      exits=FAIL, file="dataset.yaml", messages=dict.fromkeys(FAIL, "must be a list of years"))
+def _(data: Path) -> Rows:
+    (data / "dataset.yaml").write_text(DATASET_YAML + "covers:\n  mediation_cases: 今年\n", encoding="utf-8")
+    return {}
+
+
+@case("dataset_yaml_not_utf8", "dataset.yaml saved in GBK",
+      exits=FAIL, file="dataset.yaml", messages=dict.fromkeys(FAIL, "not UTF-8"))
+def _(data: Path) -> Rows:
+    (data / "dataset.yaml").write_bytes(DATASET_YAML.encode("gbk"))
+    return {}
+
+
+@case("dataset_yaml_synthetic_as_text", "synthetic: maybe",
+      exits=FAIL, file="dataset.yaml", messages=dict.fromkeys(FAIL, "'synthetic': must be true or false"))
+def _(data: Path) -> Rows:
+    (data / "dataset.yaml").write_text(DATASET_YAML.replace("synthetic: true", "synthetic: maybe"),
+                                       encoding="utf-8")
+    return {}
+
+
+@case("dataset_yaml_as_of_as_text", "as_of: 去年年底",
+      exits=FAIL, file="dataset.yaml", messages=dict.fromkeys(FAIL, "'as_of'"))
+def _(data: Path) -> Rows:
+    (data / "dataset.yaml").write_text(DATASET_YAML.replace(AS_OF, "去年年底"), encoding="utf-8")
+    return {}
+
+
+# ======================================================================= CSV files
+
+
+def _many_cases(n: int, year: int = 2024, start: int = 1) -> list[dict[str, object]]:
+    return [_case_row(f"m{year}-{i}", community_id=("xiangbei", "renminlu")[i % 2],
+                      received_on=f"{year}-{(i % 12) + 1:02d}-{(i % 28) + 1:02d}")
+            for i in range(start, start + n)]
+
+
+@case("unclosed_quote_swallows_rows", "a stray quote on line 91 of mediation_cases.csv, 140 rows after it",
+      exits=FAIL, file="mediation_cases.csv", messages=dict.fromkeys(FAIL, "line 91: a quote"))
+def _(data: Path) -> Rows:
+    rows = _many_cases(229)
+    rows[89]["dispute_type"] = '"noise'  # record 90 of the data = line 91 of the file
+    lines = csv_text("mediation_cases", rows).replace('"""noise"', '"noise')
+    (data / "mediation_cases.csv").write_text(lines, encoding="utf-8")
+    return {}
+
+
+@case("unclosed_quote_on_the_last_line", "a stray quote on the last line",
+      exits=FAIL, file="mediation_cases.csv", messages=dict.fromkeys(FAIL, "line 4: a quote"))
+def _(data: Path) -> Rows:
+    with (data / "mediation_cases.csv").open("a", encoding="utf-8") as fh:
+        fh.write('m9,xiangbei,,"2024-05-01,,noise,police,resolved\n')
+    return {}
+
+
+@case("huge_cell_over_lines", "a quoted cell of 6,000 characters over many lines, no comma in it",
+      exits=FAIL, file="volunteers.csv", messages=dict.fromkeys(FAIL, "line 2: a quote"))
+def _(data: Path) -> Rows:
+    edit_rows(data, "volunteers", "volunteer_id", "V001", team="巡逻队\n" * 1500)
+    return {}
+
+
+@case("line_break_inside_a_cell", "a team name with a line break in a quoted cell (Alt+Enter in Excel)")
+def _(data: Path) -> Rows:
+    edit_rows(data, "volunteers", "volunteer_id", "V001", team="平安\n巡逻队")
+    return {}
+
+
+def _gbk_volunteers(data: Path) -> bytes:
+    return (data / "volunteers.csv").read_text(encoding="utf-8").encode("gbk")
+
+
+@case("gbk_file_with_utf8_rows_appended", "a GBK file with two rows appended in UTF-8",
+      rules=(("volunteers", "mixed_encoding"),), messages={"validate": "encoded in UTF-8"},
+      pii=("周九妹", "吴十哥"))
+def _(data: Path) -> Rows:
+    rows = [{"volunteer_id": "V010", "community_id": "renminlu", "team": "文明劝导队", "registered_on": "2024-03-01",
+             "name": "周九妹"},
+            {"volunteer_id": "V011", "community_id": "xiangbei", "team": "文明劝导队", "registered_on": "2024-04-01",
+             "name": "吴十哥"}]
+    appended = "".join(csv_text("volunteers", rows).splitlines(keepends=True)[1:])
+    (data / "volunteers.csv").write_bytes(_gbk_volunteers(data) + appended.encode("utf-8"))
+    return {"volunteers": 4}
+
+
+@case("utf8_file_with_a_gbk_row_appended", "a UTF-8 file with one row appended in GBK",
+      rules=(("social_organizations", "mixed_encoding"),), messages={"validate": "encoded in GBK"})
+def _(data: Path) -> Rows:
+    row = {"org_id": "o3", "community_id": "renminlu", "name_zh": "太极拳队", "kind": "culture",
+           "registered_on": "2023-03-01"}
+    materialise(data, "social_organizations")
+    text = (data / "social_organizations.csv").read_bytes()
+    line = "".join(csv_text("social_organizations", [row]).splitlines(keepends=True)[1:])
+    extra = {"org_id": "o4", "community_id": "xiangbei", "name_zh": "读书会", "kind": "culture",
+             "registered_on": "2023-05-01"}
+    more = "".join(csv_text("social_organizations", [extra]).splitlines(keepends=True)[1:])
+    (data / "social_organizations.csv").write_bytes(text + line.encode("gbk") + more.encode("utf-8"))
+    return {"social_organizations": 4}
+
+
+@case("bom_then_gbk", "a UTF-8 byte-order mark before GBK text",
+      exits=FAIL, file="volunteers.csv", messages=dict.fromkeys(FAIL, "byte-order mark (BOM), but its text is GBK"))
+def _(data: Path) -> Rows:
+    (data / "volunteers.csv").write_bytes(b"\xef\xbb\xbf" + _gbk_volunteers(data))
+    return {}
+
+
+@case("utf16_without_bom", "UTF-16 text without a byte-order mark",
+      exits=FAIL, file="volunteers.csv", messages=dict.fromkeys(FAIL, "UTF-16 text without a byte-order mark"))
+def _(data: Path) -> Rows:
+    text = (data / "volunteers.csv").read_text(encoding="utf-8")
+    (data / "volunteers.csv").write_bytes(text.encode("utf-16-le"))
+    return {}
+
+
+@case("utf16_with_bom", "UTF-16 text with its byte-order mark (Excel's Unicode text)")
+def _(data: Path) -> Rows:
+    text = (data / "volunteers.csv").read_text(encoding="utf-8")
+    (data / "volunteers.csv").write_bytes(text.encode("utf-16"))
+    return {}
+
+
+@case("semicolon_separated", "population.csv separated by semicolons")
+def _(data: Path) -> Rows:
+    write_rows(data, "population", read_rows(data, "population"), delimiter=";")
+    return {}
+
+
+@case("tab_separated_with_commas_in_a_title", "a tab-separated file whose title line holds a comma",
+      )
+def _(data: Path) -> Rows:
+    text = csv_text("mediation_cases", read_rows(data, "mediation_cases"), delimiter="\t")
+    (data / "mediation_cases.csv").write_text("调解台账, 2024年\n" + text, encoding="utf-8")
+    return {}
+
+
+@case("title_row_equal_to_an_alias", "a title row whose only cell is 年份, above the real header")
+def _(data: Path) -> Rows:
+    header = ["社区", "年份", "实有人口", "常住人口", "户数", "65岁以上人口", "残疾人数"]
+    text = csv_text("population", read_rows(data, "population"), header=header)
+    (data / "population.csv").write_bytes(("年份\n" + text).encode("gbk"))
+    return {}
+
+
+@case("two_title_rows", "two title rows above the header, GBK with Chinese headers")
+def _(data: Path) -> Rows:
+    header = ["社区", "年份", "实有人口", "常住人口", "户数", "65岁以上人口", "残疾人数"]
+    text = csv_text("population", read_rows(data, "population"), header=header)
+    (data / "population.csv").write_bytes(("2024年人口统计表\n单位：人\n" + text).encode("gbk"))
+    return {}
+
+
+@case("nul_and_control_characters", "NUL and BEL characters inside free-text cells")
+def _(data: Path) -> Rows:
+    edit_rows(data, "volunteers", "volunteer_id", "V001", team="平安\x00巡逻队")
+    edit_rows(data, "services", "service_id", "s1", provider="社工\x07站")
+    return {}
+
+
+@case("old_mac_line_endings", "population.csv with CR-only line endings")
+def _(data: Path) -> Rows:
+    text = (data / "population.csv").read_text(encoding="utf-8")
+    (data / "population.csv").write_bytes(text.replace("\n", "\r").encode("utf-8"))
+    return {}
+
+
+@case("blank_lines_between_rows", "blank and white-space-only lines between the rows")
+def _(data: Path) -> Rows:
+    lines = (data / "population.csv").read_text(encoding="utf-8").splitlines()
+    (data / "population.csv").write_text("\n\n".join(lines) + "\n \u3000\n", encoding="utf-8")
+    return {}
+
+
+@case("extra_cells_in_a_row", "a row with two cells more than the header")
+def _(data: Path) -> Rows:
+    with (data / "population.csv").open("a", encoding="utf-8") as fh:
+        fh.write("renminlu,2023,6900,6400,2450,1200,140,多余,cells\n")
+    return {"population": 3}
+
+
+@case("short_row", "a row with three cells of seven",
+      rules=(("population", "missing_value"),))
+def _(data: Path) -> Rows:
+    with (data / "population.csv").open("a", encoding="utf-8") as fh:
+        fh.write("xiangbei,2023,5900\n")
+    return {"population": 3}
+
+
+@case("empty_file", "an empty services.csv",
+      exits=FAIL, file="services.csv", messages=dict.fromkeys(FAIL, "empty file"))
+def _(data: Path) -> Rows:
+    (data / "services.csv").write_bytes(b"")
+    return {}
+
+
+@case("header_only", "culture_events.csv with its header and no row",
+      messages={"indicators": "no records for Y in culture_events"})
+def _(data: Path) -> Rows:
+    write_rows(data, "culture_events", [])
+    return {"culture_events": 0}
+
+
+@case("missing_required_column", "population.csv without the 户数 column",
+      exits=FAIL, file="population.csv", messages=dict.fromkeys(FAIL, "missing required column(s) households"))
+def _(data: Path) -> Rows:
+    header = [c for c in columns("population") if c != "households"]
+    rows = [[r[c] for c in header] for r in read_rows(data, "population")]
+    text = "\n".join(",".join(line) for line in [header, *rows]) + "\n"
+    (data / "population.csv").write_text(text, encoding="utf-8")
+    return {}
+
+
+@case("two_headers_for_one_column", "both 社区 and community_id as headers",
+      exits=FAIL, file="population.csv", messages=dict.fromkeys(FAIL, "both map to community_id"))
+def _(data: Path) -> Rows:
+    text = (data / "population.csv").read_text(encoding="utf-8").splitlines()
+    out = [text[0] + ",社区"] + [line + ",x" for line in text[1:]]
+    (data / "population.csv").write_text("\n".join(out) + "\n", encoding="utf-8")
+    return {}
+
+
+@case("not_a_workbook", "volunteers.xlsx that is not a workbook",
+      exits=FAIL, file="volunteers.xlsx", messages=dict.fromkeys(FAIL, "not a readable .xlsx workbook"))
+def _(data: Path) -> Rows:
+    (data / "volunteers.csv").unlink()
+    (data / "volunteers.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    return {}
+
+
+@case("two_files_for_one_table", "both volunteers.csv and 志愿者名册.csv",
+      exits=FAIL, file="volunteers.csv", messages=dict.fromkeys(FAIL, "keep only one"))
+def _(data: Path) -> Rows:
+    (data / "志愿者名册.csv").write_bytes((data / "volunteers.csv").read_bytes())
+    return {}
+
+
+# ======================================================================= workbooks
+
+
+def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> None:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        ws = book.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    book.save(path)
+
+
+def _case_cells(rows: list[dict[str, object]]) -> list[list[object]]:
+    return [[r.get(c) for c in columns("mediation_cases")] for r in rows]
+
+
+def _count_2024_cases(command: str, out: Path, stdout: str) -> None:
+    if command != "indicators":
+        return
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = {(r["unit_id"], r["indicator"], r["year"]): r["value"] for r in csv.DictReader(fh)}
+    # 140 cases dated 2024 in the 2024 sheet: i = 1..140, even i in xiangbei, odd in renminlu → 70 each
+    assert float(rows[(ZONE, "mediation_cases", "2024")]) == 140
+    assert float(rows[("xiangbei", "mediation_cases", "2024")]) == 70
+
+
+@case("workbook_one_sheet_per_year", "mediation_cases.xlsx kept one sheet per year, 140 rows each",
+      messages={"validate": "2022;2023;2024"}, check=_count_2024_cases)
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    sheets = {str(y): [header, *_case_cells(_many_cases(140, y))] for y in (2022, 2023, 2024)}
+    _workbook(data / "mediation_cases.xlsx", sheets)
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 420}
+
+
+@case("workbook_with_a_notes_sheet", "a 填表说明 sheet before the data sheet",
+      messages={"validate": "填表说明: no header naming the table's columns"})
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    _workbook(data / "mediation_cases.xlsx", {
+        "填表说明": [["本表按月填报"], ["联系人请勿填写手机号"]],
+        "台账": [header, *_case_cells(read_rows(data, "mediation_cases"))],
+    })
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 2}
+
+
+@case("workbook_formulas_never_computed", "service hours written as formulas no program computed",
+      rules=(("volunteer_activities", "uncomputed_formula"),), messages={"validate": "公式未计算"})
+def _(data: Path) -> Rows:
+    header = columns("volunteer_activities")
+    rows = [[r.get(c) or None for c in header] for r in read_rows(data, "volunteer_activities")]
+    hours = header.index("hours")
+    for i, row in enumerate(rows, start=2):
+        row[hours] = f"=F{i}*2"  # volunteers × 2 hours, never computed
+    _workbook(data / "volunteer_activities.xlsx", {"活动": [header, *rows]})
+    (data / "volunteer_activities.csv").unlink()
+    return {"volunteer_activities": 2}
+
+
+@case("workbook_empty_first_sheet", "an empty first sheet, the data on the second")
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    _workbook(data / "mediation_cases.xlsx", {"Sheet1": [], "2024": [header, *_case_cells(read_rows(data, "mediation_cases"))]})
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 2}
+
+
+@case("workbook_sheet_missing_a_column", "a second sheet that names columns but lacks 受理日期",
+      exits=FAIL, file="mediation_cases.xlsx [2023]", messages=dict.fromkeys(FAIL, "missing required column"))
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    short = [c for c in header if c != "received_on"]
+    _workbook(data / "mediation_cases.xlsx", {
+        "2024": [header, *_case_cells(read_rows(data, "mediation_cases"))],
+        "2023": [short, ["m7", "xiangbei", None, None, "noise", "police", "resolved"]],
+    })
+    (data / "mediation_cases.csv").unlink()
+    return {}
+
+
+@case("workbook_same_id_on_two_sheets", "the same case id on two sheets",
+      rules=(("mediation_cases", "duplicate_id"),))
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    rows = _case_cells(read_rows(data, "mediation_cases"))
+    first = [*rows[0]]
+    first[header.index("dispute_type")] = "family"  # not an exact copy: the same id for another case
+    _workbook(data / "mediation_cases.xlsx", {"2024上": [header, first], "2024下": [header, *rows]})
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 3}
+
+
+@case("workbook_error_cells", "#DIV/0! and #VALUE! in number cells",
+      rules=(("volunteer_activities", "not_a_number"),))
+def _(data: Path) -> Rows:
+    header = columns("volunteer_activities")
+    rows = [[r.get(c) or None for c in header] for r in read_rows(data, "volunteer_activities")]
+    rows[0][header.index("hours")] = "#DIV/0!"
+    _workbook(data / "volunteer_activities.xlsx", {"活动": [header, *rows]})
+    (data / "volunteer_activities.csv").unlink()
+    return {"volunteer_activities": 2}
+
+
+# =========================================================================== years
+
+
+def _population_2025(data: Path) -> int:
+    rows = read_rows(data, "population")
+    later = [{**r, "year": "2025"} for r in rows]
+    return add_rows(data, "population", *later)
+
+
+def _years_are(expected: set[str]) -> Callable[[str, Path, str], None]:
+    def check(command: str, out: Path, stdout: str) -> None:
+        if command == "indicators":
+            with out.open(encoding="utf-8", newline="") as fh:
+                assert {r["year"] for r in csv.DictReader(fh)} == expected
+        if command == "build":
+            assert (out / "2024" / "index.html").is_file() and not (out / "2025").exists()
+    return check
+
+
+@case("population_year_without_ledger_records", "population rows for 2025, as_of 2025-12-31, no ledger row in 2025",
+      messages={"indicators": "no records for Y in"}, build="renminlu",
+      check=_years_are({"2024", "2025"}))
+def _(data: Path) -> Rows:
+    (data / "dataset.yaml").write_text(DATASET_YAML.replace(AS_OF, "2025-12-31"), encoding="utf-8")
+    return {"population": _population_2025(data)}
+
+
+@case("population_after_as_of", "population rows for 2025 while as_of is 2025-01-31",
+      check=_years_are({"2024"}))
+def _(data: Path) -> Rows:
+    return {"population": _population_2025(data)}
+
+
+def _declared_zero(command: str, out: Path, stdout: str) -> None:
+    if command == "indicators":
+        with out.open(encoding="utf-8", newline="") as fh:
+            rows = {(r["unit_id"], r["indicator"], r["year"]): r["value"] for r in csv.DictReader(fh)}
+        assert float(rows[(ZONE, "volunteer_activities", "2025")]) == 0  # declared covered, no activity
+        assert rows[(ZONE, "mediation_cases", "2025")] == ""  # not declared: missing
+
+
+@case("covers_declared", "dataset.yaml declares the 2025 activities ledger complete, with no row in it",
+      check=_declared_zero)
+def _(data: Path) -> Rows:
+    text = DATASET_YAML.replace(AS_OF, "2025-12-31") + "covers:\n  volunteer_activities: [2025]\n"
+    (data / "dataset.yaml").write_text(text, encoding="utf-8")
+    materialise(data, "volunteer_activities")
+    return {"population": _population_2025(data)}
+
+
+@case("years_option_not_in_the_data", "indicators --years 1800",
+      exits={"indicators": 2}, messages={"indicators": "--years 1800: not in the data"},
+      args={"indicators": ("--years", "1800")})
+def _(data: Path) -> Rows:
+    return {}
+
+
+@case("years_option_after_as_of", "indicators --years 2025 with population rows for 2025 and as_of 2025-01-31",
+      exits={"indicators": 2}, messages={"indicators": "do not end by the data's as-of date 2025-01-31"},
+      args={"indicators": ("--years", "2025")})
+def _(data: Path) -> Rows:
+    return {"population": _population_2025(data)}
+
+
+@case("build_year_after_as_of", "build --year 2025 while as_of is 2025-01-31",
+      exits={"build": 2}, messages={"build": "does not end by the as-of date 2025-01-31"},
+      args={"build": ("--year", "2025")})
+def _(data: Path) -> Rows:
+    return {"population": _population_2025(data)}
+
+
+# ======================================================================== geometry
+
+
+@case("compounds_without_geometry", "every compound without geometry, still referenced by cases and residents",
+      rules=(("compounds", "missing_geometry"),),
+      absent_rules=(("mediation_cases", "unknown_reference"), ("vulnerable_residents", "unknown_reference")))
+def _(data: Path) -> Rows:
+    for cid in ("cp1", "cp3"):
+        set_geometry(data, "compounds", "compound_id", cid, None)
+    return {}
+
+
+@case("facilities_without_geometry", "no facility with a usable location",
+      rules=(("facilities", "missing_geometry"),),
+      messages={"indicators": "no facility with a usable location"})
+def _(data: Path) -> Rows:
+    for fid in ("f1", "f2"):
+        set_geometry(data, "facilities", "facility_id", fid, None)
+    return {}
+
+
+@case("web_mercator_without_crs", "compounds in Web Mercator metres in a GeoJSON without a CRS",
+      exits=FAIL, file="compounds.geojson", messages=dict.fromkeys(FAIL, "EPSG:3857"))
+def _(data: Path) -> Rows:
+    set_geometry(data, "compounds", "compound_id", "cp1", point(12_534_920.0, 3_108_230.0))
+    set_geometry(data, "compounds", "compound_id", "cp3", point(12_536_050.0, 3_108_350.0))
+    return {}
+
+
+@case("swapped_latitude_longitude", "a facility with latitude and longitude swapped",
+      rules=(("facilities", "swapped_coordinates"),), messages={"validate": "swapped"})
+def _(data: Path) -> Rows:
+    set_geometry(data, "facilities", "facility_id", "f1", point(26.895, 112.605))
+    return {}
+
+
+@case("polygon_where_a_point_is_expected", "a facility drawn as a polygon",
+      rules=(("facilities", "polygon_as_point"),), messages={"validate": "representative point"})
+def _(data: Path) -> Rows:
+    set_geometry(data, "facilities", "facility_id", "f1", square(112.605, 26.895))
+    return {}
+
+
+@case("nan_coordinates", "a compound at (NaN, 26.893)",
+      rules=(("compounds", "non_finite_coordinates"),))
+def _(data: Path) -> Rows:
+    set_geometry(data, "compounds", "compound_id", "cp1", point(float("nan"), 26.893))
+    return {}
+
+
+@case("infinite_coordinates", "a facility at (Infinity, 26.896)",
+      rules=(("facilities", "non_finite_coordinates"),))
+def _(data: Path) -> Rows:
+    set_geometry(data, "facilities", "facility_id", "f2", point(float("inf"), 26.896))
+    return {}
+
+
+@case("facility_far_outside_the_zone", "a facility 10 km east of the zone, referenced by an event",
+      rules=(("facilities", "outside_zone"),), absent_rules=(("culture_events", "unknown_reference"),))
+def _(data: Path) -> Rows:
+    set_geometry(data, "facilities", "facility_id", "f1", point(112.72, 26.895))
+    return {}
+
+
+_BOWTIE = {"type": "Polygon", "coordinates": [[[112.600, 26.890], [112.610, 26.900], [112.610, 26.890],
+                                               [112.600, 26.900], [112.600, 26.890]]]}
+
+
+@case("boundary_self_intersecting", "renminlu's boundary is a bow-tie",
+      rules=(("boundaries", "invalid_geometry"),), build="renminlu")
+def _(data: Path) -> Rows:
+    set_geometry(data, "boundaries", "community_id", "renminlu", _BOWTIE)
+    return {}
+
+
+@case("boundary_missing", "no boundary for xiangbei", build="xiangbei")
+def _(data: Path) -> Rows:
+    return {"boundaries": drop_features(data, "boundaries", "community_id", "xiangbei")}
+
+
+@case("boundary_as_a_point", "a boundary given as a point",
+      rules=(("boundaries", "wrong_geometry_type"),))
+def _(data: Path) -> Rows:
+    set_geometry(data, "boundaries", "community_id", "xiangbei", point(112.615, 26.895))
+    return {}
+
+
+@case("community_without_compounds", "xiangbei has no compound (its references cleared)", build="xiangbei")
+def _(data: Path) -> Rows:
+    edit_rows(data, "mediation_cases", "case_id", "m1", compound_id=None)
+    edit_rows(data, "vulnerable_residents", "resident_id", "R01", compound_id=None)
+    return {"compounds": drop_features(data, "compounds", "compound_id", "cp3")}
+
+
+@case("shapefile_without_crs", "compounds as a Shapefile without its .prj",
+      exits=FAIL, file="compounds.shp", messages=dict.fromkeys(FAIL, "no CRS"))
+def _(data: Path) -> Rows:
+    import geopandas as gpd
+
+    frame = gpd.read_file(data / "compounds.geojson")
+    frame = frame.set_geometry(frame.representative_point())  # a Shapefile holds one geometry type
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # field names cut to 10 characters: what a Shapefile does
+        frame.set_crs(None, allow_override=True).to_file(data / "compounds.shp", engine="pyogrio")
+    (data / "compounds.geojson").unlink()
+    return {}
+
+
+@case("geojson_not_json", "facilities.geojson that is not JSON",
+      exits=FAIL, file="facilities.geojson", messages=dict.fromkeys(FAIL, "not a readable .geojson"))
+def _(data: Path) -> Rows:
+    (data / "facilities.geojson").write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    return {}
+
+
+@case("geojson_feature_without_properties", "a facility feature with no properties at all",
+      rules=(("facilities", "missing_value"),))
+def _(data: Path) -> Rows:
+    doc = features(data, "facilities")
+    doc["features"].append({"type": "Feature", "properties": {}, "geometry": point(112.606, 26.896)})  # type: ignore[union-attr]
+    save_features(data, "facilities", doc)
+    return {"facilities": 3}
+
+
+# ========================================================================= values
+
+
+@case("dates_after_as_of", "a case received in 2031, after the as-of date",
+      rules=(("mediation_cases", "future_date"),))
+def _(data: Path) -> Rows:
+    return {"mediation_cases": add_rows(data, "mediation_cases", _case_row("m9", received_on="2031-01-01"))}
+
+
+@case("dates_before_1678", "a date in 1600 (datetime64 cannot hold it)",
+      rules=(("social_organizations", "not_a_date"),))
+def _(data: Path) -> Rows:
+    edit_rows(data, "social_organizations", "org_id", "o1", registered_on="1600-01-01")
+    return {}
+
+
+@case("impossible_dates", "2024-02-30 and 2024-13-01 in date columns",
+      rules=(("mediation_cases", "not_a_date"),))
+def _(data: Path) -> Rows:
+    return {"mediation_cases": add_rows(data, "mediation_cases", _case_row("m9", received_on="2024-02-30"),
+                                        _case_row("m10", received_on="2024-13-01"))}
+
+
+@case("excel_serial_as_text", "a date written as Excel's serial number 45366",
+      rules=(("mediation_cases", "not_a_date"),))
+def _(data: Path) -> Rows:
+    return {"mediation_cases": add_rows(data, "mediation_cases", _case_row("m9", received_on="45366"))}
+
+
+@case("number_too_large", "23 digits in a minutes column",
+      rules=(("services", "not_an_integer"),))
+def _(data: Path) -> Rows:
+    edit_rows(data, "services", "service_id", "s2", minutes="99999999999999999999999")
+    return {}
+
+
+@case("fullwidth_digits_and_padding", "full-width digits and padded cells (a clerk's typing)")
+def _(data: Path) -> Rows:
+    edit_rows(data, "population", "community_id", "renminlu", residents="\u3000７０００ ", households=" 2500 ")
+    return {}
+
+
+@case("community_names_instead_of_ids", "湘北社区 and 人民路 where community ids are expected",
+      absent_rules=(("mediation_cases", "unknown_reference"),))
+def _(data: Path) -> Rows:
+    edit_rows(data, "mediation_cases", "case_id", "m1", community_id="湘北社区")
+    edit_rows(data, "mediation_cases", "case_id", "m2", community_id="人民路")
+    return {}
+
+
+@case("zero_width_space_in_an_id", "m1 followed by a zero-width space: the same id as m1",
+      rules=(("mediation_cases", "duplicate_id"),))
+def _(data: Path) -> Rows:
+    return {"mediation_cases": add_rows(data, "mediation_cases", _case_row("m1\u200b", received_on="2024-06-01"))}
+
+
+@case("survey_weight_zero", "a survey weight of 0",
+      rules=(("survey_responses", "below_minimum"),))
+def _(data: Path) -> Rows:
+    edit_rows(data, "survey_responses", "response_id", "r1", weight="0")
+    return {}
+
+
+def _interval_is_wide(command: str, out: Path, stdout: str) -> None:
+    if command != "indicators":
+        return
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = {(r["unit_id"], r["indicator"]): r for r in csv.DictReader(fh) if r["year"] == "2024"}
+    row = rows[("renminlu", "overall_satisfied_pct")]
+    # one answer (4, satisfied): p = 100 %, n_eff = 1 whatever the weight; the Wilson interval
+    # for p = 1, n = 1 is [1/(1 + z²), 1] = [1/4.8415, 1] = [20.65 %, 100 %], never the point itself
+    assert float(row["value"]) == 100
+    assert abs(float(row["ci_low"]) - 100 / (1 + 1.959963984540054**2)) < 1e-6
+    assert float(row["ci_high"]) == 100
+
+
+@case("tiny_survey_weights", "survey weights of 1e-300 and 1e-320 (their squares underflow)",
+      check=_interval_is_wide)
+def _(data: Path) -> Rows:
+    edit_rows(data, "survey_responses", "response_id", "r1", weight="1e-300")
+    edit_rows(data, "survey_responses", "response_id", "r2", weight="1e-320")
+    return {}
+
+
+# ========================================================================== outputs
+
+
+@case("out_is_an_existing_file", "--out names an existing file (a folder is wanted) or folder (a file is wanted)",
+      exits=FAIL, messages={"validate": "is an existing file", "build": "is an existing file",
+                            "indicators": "is an existing folder", "claims": "is an existing folder"},
+      args={c: ("--out", "{existing}") for c in FAIL})
+def _(data: Path) -> Rows:
+    return {}
+
+
+@case("out_inside_a_file", "--out under an existing file",
+      exits=FAIL, messages=dict.fromkeys(FAIL, "is a file, so nothing can be written under it"),
+      args={c: ("--out", "{under_file}") for c in FAIL})
+def _(data: Path) -> Rows:
+    return {}
+
+
+@case("out_unwritable", "--out in a folder nobody may write to",
+      exits=FAIL, messages=dict.fromkeys(FAIL, "cannot create or write this folder"),
+      args={c: ("--out", "{unwritable}") for c in FAIL})
+def _(data: Path) -> Rows:
+    return {}
+

@@ -1,0 +1,82 @@
+"""linli.outputs: no spreadsheet formula in what linli writes, nothing outside --out."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from linli import outputs
+from linli.errors import OutputError
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+cmd", "'+cmd"),
+        ("-2+3", "'-2+3"),  # an expression, not a number: Excel would compute it
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("-3", "-3"),  # a plain number reads as that number, never as a formula
+        ("+1.5e3", "+1.5e3"),
+        ("2024-03-05", "2024-03-05"),
+        ("人民路=", "人民路="),  # only the first character matters
+        ("", ""),
+    ],
+)
+def test_neutralise(cell: str, written: str) -> None:
+    assert outputs.neutralise(cell) == written
+
+
+def test_save_csv_neutralises_text_and_leaves_numbers(tmp_path: Path) -> None:
+    frame = pd.DataFrame({
+        "id": ["=HYPERLINK(\"http://x\")", "ok"],
+        "note": pd.array(["@x", None], dtype="string"),
+        "value": [-1.5, 2.0],
+        "n": pd.array([-3, None], dtype="Int64"),
+    })
+    path = outputs.save_csv(frame, tmp_path / "sub" / "t.csv")
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows == [
+        ["id", "note", "value", "n"],
+        ["'=HYPERLINK(\"http://x\")", "'@x", "-1.5", "-3"],
+        ["ok", "", "2.0", ""],
+    ]
+    assert frame.loc[0, "id"].startswith("=")  # the caller's frame is left as it was
+
+
+def test_save_csv_with_a_bom(tmp_path: Path) -> None:
+    path = outputs.save_csv(pd.DataFrame({"表": ["甲"]}), tmp_path / "t.csv", bom=True)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_output_path_refuses_to_leave_the_root(tmp_path: Path) -> None:
+    root = tmp_path / "out"
+    root.mkdir()
+    assert outputs.output_path(root, "2024", "a.html") == root.resolve() / "2024" / "a.html"
+    for parts in (("..", "x"), ("/tmp/x",), ("2024", "../../x")):
+        with pytest.raises(OutputError, match="outside the output directory"):
+            outputs.output_path(root, *parts)
+    # a symbolic link inside the root that points elsewhere is followed, and refused
+    (root / "link").symlink_to(tmp_path)
+    with pytest.raises(OutputError, match="outside the output directory"):
+        outputs.output_path(root, "link", "x.html")
+
+
+def test_check_out_dir_and_file_say_what_is_wrong(tmp_path: Path) -> None:
+    existing = tmp_path / "f.txt"
+    existing.write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"is an existing file, not a folder"):
+        outputs.check_out_dir(existing)
+    with pytest.raises(OutputError, match=r"f.txt is a file, so nothing can be written under it"):
+        outputs.check_out_dir(existing / "sub")
+    with pytest.raises(OutputError, match=r"is an existing folder; give a file name"):
+        outputs.check_out_file(tmp_path)
+    with pytest.raises(OutputError, match=r"f.txt is a file, so nothing can be written under it"):
+        outputs.check_out_file(existing / "x.csv")
+    assert outputs.check_out_dir(tmp_path / "new" / "dir").is_dir()
