@@ -2066,7 +2066,7 @@ def check_report(res: UnitResults, *, notebook: str, year: int, lang: str,
                f"not {notebook}.")
         raise LinliError(msg)
     if res.year != year:
-        msg = f"The hand-off in {res.results_dir} is for {res.year}, not {year}; build it for {year}."
+        msg = f"The hand-off in {res.handoff_dir} is for {res.year}, not {year}; build it for {year}."
         raise LinliError(msg)
     units = [res.unit_id, *res.community_ids] if res.unit_type == "zone" else [res.unit_id]
     ids = sorted(catalogue_mod.load().ids)
