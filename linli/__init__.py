@@ -30,7 +30,7 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
     __version__ = "0.0.0"
 
-_LAZY = {"access", "build", "explore", "figures", "handoff", "labels", "pipeline", "reporting", "summary", "synth", "testing"}
+_LAZY = {"access", "build", "explore", "figures", "handoff", "labels", "pipeline", "reporting", "synth", "testing"}
 
 
 def __getattr__(name: str) -> ModuleType:

@@ -38,8 +38,10 @@ __all__ = [
     "covered_households",
     "first_covered_on",
     "life_circle_coverage",
+    "located",
     "metric_crs",
     "nearest_facility_m",
+    "uncovered_compounds",
     "utm_crs",
 ]
 
@@ -451,3 +453,51 @@ def coverage_sensitivity(
     with np.errstate(divide="ignore", invalid="ignore"):
         out["covered_pct"] = np.where(den > 0, out["covered_households"].to_numpy() / den * 100.0, np.nan)
     return out
+
+
+def located(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> np.ndarray:
+    """Whether each record of a layer has a geometry to draw and measure (not missing, not empty)."""
+    return (frame.geometry.notna() & ~frame.geometry.is_empty).to_numpy(dtype=bool)
+
+
+def uncovered_compounds(
+    compounds: gpd.GeoDataFrame | None,
+    facilities: gpd.GeoDataFrame | None,
+    *,
+    year: int,
+    community_id: str | None = None,
+    radius_m: float = 500.0,
+) -> pd.DataFrame | None:
+    """Return the compounds outside the life circle at the end of ``year``.
+
+    A compound is covered when a service centre, elderly centre, day-care station or
+    culture room of any community, opened by 31 December of ``year``, lies within
+    ``radius_m`` of it (:func:`linli.access.life_circle_coverage`, as
+    ``life_circle_500m_pct`` counts). Pass every community's facilities.
+
+    Compounds without a usable location (their geometry was missing or bad) are left
+    out, as the indicator leaves them out.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        ``compound_id, community_id, name_zh, households`` of the uncovered compounds
+        (of ``community_id`` only, when given), largest first; None without compounds
+        or facilities with a usable location, or when ``community_id`` has no such
+        compound (coverage is then unknown, not zero).
+    """
+    if compounds is None or facilities is None:
+        return None
+    compounds = compounds[located(compounds)]
+    sites = facilities[facilities["category"].isin(LIFE_CIRCLE_CATEGORIES).fillna(False).to_numpy(dtype=bool)]
+    if not located(sites).any() and len(sites):
+        return None
+    if community_id is not None and not (compounds["community_id"].astype(str) == community_id).any():
+        return None
+    covered = life_circle_coverage(compounds, facilities, radius_m=radius_m, as_of_year=year)
+    out = compounds.loc[~covered.to_numpy()]
+    if community_id is not None:
+        out = out[out["community_id"].astype(str) == community_id]
+    cols = [c for c in ("compound_id", "community_id", "name_zh", "households") if c in out.columns]
+    frame = pd.DataFrame(out[cols]).reset_index(drop=True)
+    return frame.sort_values(["households", "compound_id"], ascending=[False, True], kind="stable", ignore_index=True)

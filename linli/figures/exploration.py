@@ -185,7 +185,7 @@ def plot_indicator_trend(
         if len(ok):
             last = ok[-1]
             ends.append((float(x[last]), float(values[last]), f"{fmt(values[last])}{suffix}", color))
-    ax.set_xticks(years, [word("year", lang=lang, year=y) for y in years])
+    ax.set_xticks(years, [word("year_col", lang=lang, year=y) for y in years])
     if len(years) > 1:
         span = years[-1] - years[0]
         ax.set_xlim(years[0] - 0.15 * span, years[-1] + 0.25 * span)
@@ -272,7 +272,7 @@ def plot_roster_flows(
             top = max(top, joined)
             bottom = max(bottom, left)
     ax.axhline(0, color="#444444", linewidth=0.8)
-    ax.set_xticks(range(len(years)), [word("year", lang=lang, year=y) for y in years])
+    ax.set_xticks(range(len(years)), [word("year_col", lang=lang, year=y) for y in years])
     span = max(top, bottom, 1.0)
     ax.set_ylim(-(bottom + 0.18 * span), top + 0.18 * span)
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{abs(v):,.0f}"))

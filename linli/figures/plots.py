@@ -198,9 +198,9 @@ def plot_wushe_change(
     for side in ("top", "right", "bottom"):
         ax.spines[side].set_visible(False)
     ax.tick_params(labelsize=8, length=0)
-    handles = [Patch(color=palette.BASELINE_COLOR, label=word("baseline_year_of", lang=lang,
+    handles = [Patch(color=palette.BASELINE_COLOR, label=word("baseline_year", lang=lang,
                                                               year=baseline_year)),
-               Patch(color=color, label=word("year", lang=lang, year=year))]
+               Patch(color=color, label=word("year_col", lang=lang, year=year))]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.02), ncol=2,
               frameon=False, fontsize=8)
     ax.text(1.32, -0.75, word("fig.change", lang=lang), ha="right", va="bottom", fontsize=8,
@@ -421,7 +421,7 @@ def plot_index_uncertainty(
         else:
             lo, hi = int(round(float(row.rank_low))), int(round(float(row.rank_high)))
             span = f"{lo}" if lo == hi else f"{lo}–{hi}"
-            rank = word("fig.rank_span", lang=lang, span=span)
+            rank = word("rank_span", lang=lang, span=span)
         ax.annotate(rank, xy=(1.0, yi), xycoords=("axes fraction", "data"), xytext=(6, 0),
                     textcoords="offset points", ha="left", va="center", fontsize=8,
                     color=palette.ZONE_ROW_COLOR if is_zone else "black",

@@ -128,7 +128,7 @@ def build(
             parameters={"unit_id": uid, "year": year, "lang": lang, "results_dir": handoff.HANDOFF_DIR},
             formats=fmts,
             out_dir=year_dir,
-            title=word("page.report_title", lang=lang, name=names[uid], year=year),
+            title=word("title_community", lang=lang, name=names[uid], year=year),
             inputs=str(meta["fingerprint"]),
             timeout=timeout,
         )
