@@ -51,8 +51,9 @@ import pandas as pd
 import shapely
 
 from . import config, normalise, privacy
-from .contract import GEOMETRY_RULES, RULES, TABLES, Column, Table
+from .contract import GEOMETRY_RULES, TABLES, Column, Table
 from .io import RawTable
+from .labels import column_label, word
 
 QUARANTINE_COLUMNS = ["table", "file", "row", "column", "rule", "value", "message_zh", "message_en", "outcome"]
 #: ``outcome`` of a quarantine line: the row is left out, or loads with a finding.
@@ -607,7 +608,6 @@ def _clean_frame(table: Table, parsed: dict[str, pd.Series], ok: pd.Index, key: 
     return clean.reset_index(drop=True)
 
 
-_KEPT_NOTE = ("（记录已载入，空间分析不含此项）", " (record loaded; left out of the spatial analysis)")
 
 
 def _quarantine_frame(
@@ -630,17 +630,15 @@ def _quarantine_frame(
     q["table"] = table.name
     q["file"] = raw.row_files.loc[q["idx"]].to_numpy() if raw.row_files is not None else raw.file
     q["outcome"] = np.where(q["idx"].isin(bad), "quarantined", "loaded")
-    labels = {c.name: c.label_zh or c.name for c in table.columns}
-    labels["geometry"] = "几何"
     note = (q["outcome"] == "loaded") & q["rule"].isin(GEOMETRY_RULES)
-    q["message_zh"] = [
-        f"第{r}行 " + RULES[rule][0].format(column=labels.get(c, c), value=v, detail=d) + (_KEPT_NOTE[0] if n else "")
-        for r, c, rule, v, d, n in zip(q["row"], q["column"], q["rule"], q["value"], q["detail"], note, strict=True)
-    ]
-    q["message_en"] = [
-        f"row {r}, " + RULES[rule][1].format(column=c or "row", value=v, detail=d) + (_KEPT_NOTE[1] if n else "")
-        for r, c, rule, v, d, n in zip(q["row"], q["column"], q["rule"], q["value"], q["detail"], note, strict=True)
-    ]
+    for lang in ("zh", "en"):  # the two message columns of quarantine.csv
+        q[f"message_{lang}"] = [
+            word("message.row", lang=lang, row=r)
+            + word(f"message.{rule}", lang=lang, detail=d, value=v,
+                   column=column_label(table.name, c, lang=lang) if c else word("message.no_column", lang=lang))
+            + (word("message.kept", lang=lang) if n else "")
+            for r, c, rule, v, d, n in zip(q["row"], q["column"], q["rule"], q["value"], q["detail"], note, strict=True)
+        ]
     q = q.sort_values(["file", "row", "column", "rule"], kind="stable")
     return q[QUARANTINE_COLUMNS].reset_index(drop=True)
 
