@@ -44,6 +44,7 @@ __all__ = [
     "THOUSANDS",
     "LANGS",
     "WORDS",
+    "ageing_label",
     "brand_label",
     "brand_line",
     "check_lang",
@@ -946,6 +947,21 @@ def brand_line(brand: str, *, lang: str = "zh") -> str | None:
     if found is None:
         return None
     return f"{_pick(found.zh, found.en, lang)} · {_pick(found.motto_zh, found.motto_en, lang)}"
+
+
+def ageing_label(pct: float | None, *, lang: str = "zh", super_aged_pct: float | None = None) -> str | None:
+    """Return the ageing-society label of a share of residents aged 65+ (the catalogue's bands).
+
+    Examples
+    --------
+    >>> ageing_label(20.5, lang="en"), ageing_label(20.5, super_aged_pct=21, lang="en"), ageing_label(20.5)
+    ('super-aged society', 'aged society', '超老龄化社会')
+    >>> ageing_label(5.0) is None
+    True
+    """
+    check_lang(lang)
+    band = _catalogue.ageing_band(pct, super_aged_pct=super_aged_pct)
+    return None if band is None else _pick(band.label_zh, band.label_en, lang)
 
 
 def _indicator(indicator: str) -> _catalogue.Indicator:

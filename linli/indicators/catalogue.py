@@ -59,7 +59,7 @@ __all__ = [
     "Source",
     "Target",
     "Unit",
-    "ageing_label",
+    "ageing_band",
     "load",
     "render_markdown",
     "write_markdown",
@@ -465,29 +465,24 @@ def load(path: str | Path | None = None) -> Catalogue:
 # ------------------------------------------------------------------------ labels
 
 
-def ageing_label(
+def ageing_band(
     pct: float | None,
     *,
     super_aged_pct: float | None = None,
-    lang: str = "en",
     catalogue: Catalogue | None = None,
-) -> str | None:
-    """Return the ageing-society label of a share of residents aged 65+.
+) -> Label | None:
+    """Return the ageing-society band of a share of residents aged 65+ (its words in both languages).
 
     Bands from the catalogue (``age_65_plus_pct.labels``): ≥ 7 % ageing, ≥ 14 %
     aged, ≥ 20 % super-aged; ``super_aged_pct`` overrides the last threshold (some
     sources use 21 %). None below the first band or when ``pct`` is missing.
+    :func:`linli.labels.ageing_label` says it in a language.
 
     Examples
     --------
-    >>> ageing_label(20.5), ageing_label(20.5, super_aged_pct=21), ageing_label(20.5, lang="zh")
-    ('super-aged society', 'aged society', '超老龄化社会')
-    >>> ageing_label(5.0) is None
-    True
+    >>> ageing_band(20.5).key, ageing_band(20.5, super_aged_pct=21).key, ageing_band(5.0) is None
+    ('super_aged', 'aged', True)
     """
-    if lang not in ("zh", "en"):
-        msg = f"Unknown language {lang!r}; valid: zh, en."
-        raise ValueError(msg)
     if pct is None or math.isnan(pct):
         return None
     labels = (catalogue or load()).by_id["age_65_plus_pct"].labels
@@ -496,7 +491,7 @@ def ageing_label(
     for band in labels.thresholds:
         threshold = super_aged_pct if band.key == "super_aged" and super_aged_pct is not None else band.min
         if pct >= threshold:
-            found = band.label_zh if lang == "zh" else band.label_en
+            found = band
     return found
 
 

@@ -19,7 +19,16 @@ import pandas as pd
 from ..handoff import UnitSlice
 from ..indicators import catalogue as catalogue_mod
 from ..indicators.satisfaction import ITEMS
-from ..labels import check_lang, dimension_label, indicator_name, ordinal, unit_names, whole, word
+from ..labels import (
+    ageing_label,
+    check_lang,
+    dimension_label,
+    indicator_name,
+    ordinal,
+    unit_names,
+    whole,
+    word,
+)
 from ..progress import STATUSES, growth_rate
 from ..spec import SCORED_DIMENSIONS
 from . import _slice as sl
@@ -319,7 +328,7 @@ def profile_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
             v = values[u]["value"].get(ind.id, np.nan) if len(values[u]) else np.nan
             text = format_value(v, unit=ind.unit.en, lang=lang)
             if ind.labels is not None and not is_missing(v):
-                band = catalogue_mod.ageing_label(float(v), lang=lang)
+                band = ageing_label(float(v), lang=lang)
                 if band:
                     text += word("in_brackets", lang=lang, text=band)
             cells.append(text)
