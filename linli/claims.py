@@ -81,6 +81,8 @@ _SCHEMA = load_schema(__package__ or "linli", "claims.schema.yaml")
 _CLAIM = _SCHEMA["$defs"]["claim"]["properties"]
 SCOPES: tuple[str, ...] = tuple(_CLAIM["scope"]["enum"])
 COMPARISONS: tuple[str, ...] = tuple(_CLAIM["comparison"]["enum"])
+#: The file of published claims in a data directory.
+CLAIMS_FILE: str = "published_claims.yaml"
 #: Relative tolerance of ``approx`` when a claim gives none (5 %).
 APPROX_RELATIVE: float = 0.05
 #: The columns the CLI writes, in order.
@@ -213,7 +215,21 @@ def load_claims(path: str | Path) -> list[Claim]:
     ['point']
     """
     path = Path(path)
-    data = read_yaml(path)
+    return parse_claims(read_yaml(path), path=path)
+
+
+def parse_claims(data: object, *, path: Path) -> list[Claim]:
+    """Check the parsed YAML of a claims file (:func:`load_claims`) and build its claims.
+
+    ``path`` names the file in messages. :func:`linli.dataset.load_dataset` reads the
+    file once and parses it with this.
+
+    Raises
+    ------
+    ContractError
+        A claim is malformed; the one-line message names the file, the claim id and
+        the field.
+    """
     if not isinstance(data, Mapping) or not isinstance(data.get("claims"), list):
         msg = f"{path.name}: expected a mapping with a 'claims' list."
         raise ContractError(msg)

@@ -1120,10 +1120,31 @@ def read_yaml(path: Path | str, *, shown: str | None = None) -> Any:
         if size > MAX_YAML_BYTES:
             msg = f"{shown}: {size:,} bytes; a settings file may hold at most {MAX_YAML_BYTES:,} bytes."
             raise InputError(msg)
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
     except OSError as exc:
         msg = f"{shown}: cannot read the file ({exc.strerror or type(exc).__name__})."
         raise InputError(msg) from None
+    return yaml_from_bytes(data, shown=shown)
+
+
+def yaml_from_bytes(data: bytes, *, shown: str) -> Any:
+    """Parse the bytes of a YAML file a user wrote, safely, as :func:`read_yaml` does.
+
+    For a file already read (its bytes are also hashed, as ``published_claims.yaml``'s
+    are): the same size and alias caps and the same one-line messages, naming the file
+    as ``shown``.
+
+    Raises
+    ------
+    InputError
+        The bytes are too many, not UTF-8, not valid YAML, expand too far or hold an
+        impossible value.
+    """
+    if len(data) > MAX_YAML_BYTES:
+        msg = f"{shown}: {len(data):,} bytes; a settings file may hold at most {MAX_YAML_BYTES:,} bytes."
+        raise InputError(msg)
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         msg = f"{shown}: not UTF-8 text; save it as UTF-8."
         raise InputError(msg) from None

@@ -114,23 +114,19 @@ def units_table(communities: pd.DataFrame, meta: Mapping[str, Any]) -> pd.DataFr
     return units.astype({c: "string" for c in units.columns})
 
 
-def fingerprint(ds: Dataset, claims_file: Path | None) -> str:
+def fingerprint(ds: Dataset) -> str:
     """SHA-256 of what the notebooks' data depends on: raw file hashes, dataset.yaml, as-of, claims."""
     h = hashlib.sha256()
     prov = ds.provenance[["table", "file", "status", "sha256"]].astype(str)
     _update(h, "provenance", prov.to_csv(index=False, lineterminator="\n").encode("utf-8"))
     _update(h, "meta", json.dumps(ds.meta, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
     _update(h, "as_of", ds.as_of.isoformat().encode("ascii"))
-    try:
-        claims = claims_file.read_bytes() if claims_file is not None else b""
-    except OSError as exc:  # unreadable: the reports say so; its reason is the input
-        claims = f"unreadable: {exc.strerror}".encode()
-    _update(h, "claims", claims)
+    _update(h, "claims", ds.claims_source)
     return h.hexdigest()
 
 
-def _check_published_claims(claims_file: Path, long: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
-    """The claims check of ``claims_file``, or an empty table and why it could not be done.
+def _check_published_claims(ds: Dataset, long: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    """The check of the dataset's published claims, or an empty table and why it could not be done.
 
     A claims file that cannot be read, parsed or checked does not stop a build: the
     reports are built and their claims section gives this reason.
@@ -138,10 +134,10 @@ def _check_published_claims(claims_file: Path, long: pd.DataFrame) -> tuple[pd.D
     from . import claims as claims_mod
 
     empty = pd.DataFrame(columns=[*claims_mod.COLUMNS, *claims_mod.EXTRA_COLUMNS], dtype="str")
-    if not claims_file.exists():
-        return empty, None
+    if ds.claims is None:
+        return empty, ds.claims_error
     try:
-        return claims_mod.check_claims(claims_mod.load_claims(claims_file), long), None
+        return claims_mod.check_claims(list(ds.claims), long), None
     except LinliError as exc:
         reason = redact(str(exc))
         logger.warning("published claims not checked: %s", reason)
@@ -195,8 +191,7 @@ def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
         prog = progress_mod.progress(long, spec, baseline_year=baseline, year=year)
     else:
         prog = pd.DataFrame(columns=["unit_id", "unit_type", "indicator", "baseline_year", "year", "status"])
-    claims_file = ds.data_dir / "published_claims.yaml"
-    claims, claims_error = _check_published_claims(claims_file, long)
+    claims, claims_error = _check_published_claims(ds, long)
     scores = index_mod.normalise(long, spec, method=base["normalisation"])
     frames = {
         "indicators": long,
@@ -216,7 +211,7 @@ def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
         "synthetic": ds.synthetic,
         "dataset": ds.name,
         "linli_version": __version__,
-        "fingerprint": fingerprint(ds, claims_file if claims_file.exists() else None),
+        "fingerprint": fingerprint(ds),
         "claims_error": claims_error,
     }
     return Results(year, baseline, units_table(ds.tables["communities"], ds.meta), frames, meta)
