@@ -21,7 +21,7 @@ For a province's worth of communities, run the reports on a Dask cluster::
 
     from dask.distributed import Client
     client = Client("tcp://scheduler:8786")
-    linli.build.run("data/raw", out="/shared/reports", executor=client.get_executor())
+    linli.build.run("data/raw", out="/mnt/cluster/reports", executor=client.get_executor())
 
 (see :mod:`linli.reporting.jobs` for what the workers need).
 """

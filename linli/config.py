@@ -15,7 +15,7 @@ Paths
 Tunables
 --------
 ``SALT_ENV``             environment variable that may hold the pseudonymisation key
-``ZONE_TOLERANCE_M``     tolerance of the zone bounding-box check (1 km, DATA.md)
+``ZONE_TOLERANCE_M``     tolerance of the zone bounding-box check (1 km, the data contract)
 ``SMALL_CELL``           counts of persons under this are suppressed by compound (5)
 ``ACCEPTED_EPSG``        CRSs accepted for geometry inputs: WGS84 and CGCS2000
 """

@@ -8,7 +8,7 @@ mediators, durations, repeat-dispute compounds, open cases — and the compariso
 why a zone value is not the mean of its communities' values.
 
 Every function is pure: tables in (the clean tables of :func:`linli.load_dataset`), a
-DataFrame out; nothing is read, written or drawn. The rules are those of INDICATORS.md:
+DataFrame out; nothing is read, written or drawn. The rules are the indicators' (docs/indicators.md):
 
 * a roster member is *active at the end of Y* when ``year(start) ≤ Y`` and (``end`` is
   empty or ``year(end) > Y``);

@@ -41,7 +41,7 @@ import yaml
 
 from . import contract
 from .errors import InputError
-from .normalise import is_blank
+from .parse import is_blank
 
 if TYPE_CHECKING:
     import geopandas as gpd

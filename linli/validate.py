@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import config, normalise, privacy
+from . import config, parse, privacy
 from .contract import GEOMETRY_RULES, TABLES, Column, Table
 from .io import RawTable
 from .labels import column_label, word
@@ -204,7 +204,7 @@ def validate_table(
         if col.name not in frame.columns:
             parsed[col.name] = pd.Series(pd.NA, index=frame.index, dtype=col.dtype)
             continue
-        cleaned = normalise.clean_text(frame[col.name])
+        cleaned = parse.clean_text(frame[col.name])
         text[col.name] = cleaned
         if col.pii:
             continue
@@ -287,15 +287,15 @@ def _safe_to_show(values: pd.Series, col: Column, shapes: set[str]) -> list[bool
     """Whether each value cannot be personal data (see the module docstring)."""
     text = pd.Series(values.to_numpy(dtype=object), index=values.index).where(values != "", None)
     if col.kind == "date":
-        _, bad = normalise.parse_dates(text)
+        _, bad = parse.parse_dates(text)
     elif col.kind in ("int", "float"):
-        _, bad = normalise.parse_floats(text)
+        _, bad = parse.parse_floats(text)
     elif col.kind == "bool":
-        _, bad = normalise.parse_bools(text)
+        _, bad = parse.parse_bools(text)
     elif col.kind == "code":
-        _, bad = normalise.parse_codes(text, col.codes or {})
+        _, bad = parse.parse_codes(text, col.codes or {})
     elif col.kind == "list":
-        _, bad = normalise.parse_lists(text, col.codes or {})
+        _, bad = parse.parse_lists(text, col.codes or {})
     elif col.kind == "ref" or col.unique or col.pattern:
         bad = ~text.map(lambda v: isinstance(v, str) and v.isascii() and len(v) <= 64 and _shape(v) in shapes)
     else:
@@ -352,17 +352,17 @@ def _truncate(text: str) -> str:
 def _parse_column(cleaned: pd.Series, col: Column, issues: _Issues) -> pd.Series:
     kind = col.kind
     if kind == "date":
-        values, bad = normalise.parse_dates(cleaned)
+        values, bad = parse.parse_dates(cleaned)
     elif kind == "int":
-        values, bad = normalise.parse_ints(cleaned)
+        values, bad = parse.parse_ints(cleaned)
     elif kind == "float":
-        values, bad = normalise.parse_floats(cleaned)
+        values, bad = parse.parse_floats(cleaned)
     elif kind == "bool":
-        values, bad = normalise.parse_bools(cleaned)
+        values, bad = parse.parse_bools(cleaned)
     elif kind == "code":
-        values, bad = normalise.parse_codes(cleaned, col.codes or {})
+        values, bad = parse.parse_codes(cleaned, col.codes or {})
     elif kind == "list":
-        values, bad = normalise.parse_lists(cleaned, col.codes or {})
+        values, bad = parse.parse_lists(cleaned, col.codes or {})
     else:
         values, bad = cleaned.astype("string"), pd.Series(False, index=cleaned.index)
     if bad.any():
