@@ -60,7 +60,7 @@ def run(
     out: Path | str | None = None,
     notebooks_dir: Path | str | None = None,
     as_of: Any = None,
-    progress: bool = True,
+    progress_bar: bool = True,
     executor: cf.Executor | None = None,
     timeout: int = CELL_TIMEOUT,
 ) -> BuildSummary:
@@ -92,7 +92,7 @@ def run(
         ``notebooks/reports``, else the copy the installed package carries).
     as_of
         As-of date for :func:`linli.dataset.load_dataset`.
-    progress
+    progress_bar
         Show a progress bar.
     executor
         Run the reports on this executor (e.g. Dask's) instead of local processes.
@@ -126,7 +126,7 @@ def run(
                                 frames=results.frames, about=about)
     return reporting.build(
         year_dir, units=chosen["unit_id"].astype(str).tolist(), lang=lang, formats=fmts, jobs=jobs,
-        notebooks_dir=notebooks_dir, progress=progress, executor=executor, timeout=timeout,
+        notebooks_dir=notebooks_dir, progress_bar=progress_bar, executor=executor, timeout=timeout,
     )
 
 

@@ -184,7 +184,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     summary = run(
         args.data_dir, year=args.year, units=args.units, lang=args.lang, formats=args.format,
-        jobs=args.jobs, out=args.out, as_of=args.as_of, progress=not args.quiet,
+        jobs=args.jobs, out=args.out, as_of=args.as_of, progress_bar=not args.quiet,
     )
     print(summary.describe())
     return EXIT_OK if not summary.failed else EXIT_UNITS_FAILED
@@ -197,9 +197,9 @@ def cmd_synth(args: argparse.Namespace) -> int:
     if args.demo:
         from .synth import generate_demo
 
-        written = generate_demo(out, progress=not args.quiet)
+        written = generate_demo(out, progress_bar=not args.quiet)
     else:
-        written = generate(out, communities=args.communities, seed=args.seed, progress=not args.quiet)
+        written = generate(out, communities=args.communities, seed=args.seed, progress_bar=not args.quiet)
     n_tables = len([k for k in written if k != "dataset"])
     print(f"wrote {n_tables} tables and dataset.yaml to {out}")
     return EXIT_OK

@@ -88,7 +88,7 @@ def first_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[reportin
         make_job(out, "b", lang="en", parameters={"unit_id": "b", "year": 2024, "lang": "en"}),
         make_job(out, "boom"),
     ]
-    return jobs, reporting.build_reports(jobs, n_jobs=2, progress=False)
+    return jobs, reporting.build_reports(jobs, n_jobs=2, progress_bar=False)
 
 
 def test_a_failing_unit_leaves_the_others_built(first_build: Any) -> None:
@@ -150,7 +150,7 @@ def test_pdf_keeps_chinese_text_on_a4(first_build: Any) -> None:
 def test_second_build_runs_only_the_failed_unit(first_build: Any) -> None:
     jobs, _ = first_build
     executor = InlineExecutor()
-    again = reporting.build_reports(jobs, progress=False, executor=executor)
+    again = reporting.build_reports(jobs, progress_bar=False, executor=executor)
     assert [(r.unit_id, r.status) for r in again] == [("a", "cached"), ("b", "cached"), ("boom", "failed")]
     assert executor.submitted == ["boom"]  # nothing unchanged is executed again
 
@@ -288,7 +288,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, reporti
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LINLI_KEY", "report-test-key")
         summary = build.run(
-            raw, out=root / "out", notebooks_dir=notebooks, formats=("html",), jobs=1, progress=False
+            raw, out=root / "out", notebooks_dir=notebooks, formats=("html",), jobs=1, progress_bar=False
         )
     return raw, notebooks, summary
 
@@ -350,11 +350,11 @@ def test_unchanged_build_executes_nothing(built: Any, monkeypatch: pytest.Monkey
     monkeypatch.setenv("LINLI_KEY", "report-test-key")
     executor = InlineExecutor()
     again = build.run(
-        raw, out=summary.out_dir.parent, notebooks_dir=notebooks, formats="html", progress=False, executor=executor
+        raw, out=summary.out_dir.parent, notebooks_dir=notebooks, formats="html", progress_bar=False, executor=executor
     )
     assert again.cached == ["zone", "c0001", "c0002"] and executor.submitted == []
     with pytest.raises(LinliError, match=r"Unknown unit\(s\) 'nowhere'; known: zone, c0001, c0002"):
-        build.run(raw, out=summary.out_dir.parent, notebooks_dir=notebooks, units=["nowhere"], progress=False)
+        build.run(raw, out=summary.out_dir.parent, notebooks_dir=notebooks, units=["nowhere"], progress_bar=False)
 
 
 # ------------------------------------------------------------ hostile unit ids

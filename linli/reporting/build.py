@@ -71,7 +71,7 @@ def build(
     formats: Sequence[str] | str = ("html", "pdf"),
     jobs: int | None = None,
     notebooks_dir: Path | str | None = None,
-    progress: bool = True,
+    progress_bar: bool = True,
     executor: cf.Executor | None = None,
     timeout: int = CELL_TIMEOUT,
 ) -> BuildSummary:
@@ -95,7 +95,7 @@ def build(
     notebooks_dir
         Where ``community.ipynb`` and ``zone.ipynb`` are (default
         :func:`linli.reporting.notebook.notebooks_dir`).
-    progress
+    progress_bar
         Show a progress bar.
     executor
         Run the reports on this executor (e.g. Dask's) instead of local processes.
@@ -134,7 +134,7 @@ def build(
         )
         for uid, utype in zip(chosen["unit_id"].astype(str), chosen["unit_type"].astype(str), strict=True)
     ]
-    outcomes = build_reports(report_jobs, n_jobs=jobs, progress=progress, executor=executor)
+    outcomes = build_reports(report_jobs, n_jobs=jobs, progress_bar=progress_bar, executor=executor)
     index_path = write_index(
         outcomes, year_dir, year=year, lang=lang,
         title=word("page.title", lang=lang, year=year),

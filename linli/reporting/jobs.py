@@ -312,7 +312,7 @@ def build_reports(
     jobs: Sequence[ReportJob],
     *,
     n_jobs: int | None = None,
-    progress: bool = True,
+    progress_bar: bool = True,
     executor: cf.Executor | None = None,
 ) -> list[ReportOutcome]:
     """Build many reports in parallel; skip those whose inputs did not change.
@@ -323,7 +323,7 @@ def build_reports(
         One job per report; unit ids must be unique per output directory.
     n_jobs
         Worker processes (default ``os.cpu_count()``); 1 runs in this process.
-    progress
+    progress_bar
         Show a progress bar over the units on stderr.
     executor
         Any ``concurrent.futures.Executor`` (e.g. ``dask.distributed.Client.get_executor()``)
@@ -360,7 +360,7 @@ def build_reports(
 
     with tqdm(
         total=len(jobs), initial=len(results), desc="reports", unit="unit",
-        file=sys.stderr, disable=not progress, dynamic_ncols=True,
+        file=sys.stderr, disable=not progress_bar, dynamic_ncols=True,
     ) as bar:
 
         def done(i: int, result: ReportOutcome) -> None:
