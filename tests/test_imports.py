@@ -64,7 +64,7 @@ def test_only_reporting_knows_notebooks_and_chromium(path: Path) -> None:
 
 
 #: Modules below the figures: they compute, store and check, and never draw or report.
-CORE = ("io", "validate", "privacy", "dataset", "contract", "checks", "labels", "indicators", "access",
+CORE = ("io", "_read", "validate", "privacy", "dataset", "contract", "checks", "labels", "indicators", "access",
         "spec", "index", "uncertainty", "progress", "claims", "pipeline", "handoff", "outputs", "parse")
 
 
