@@ -58,7 +58,7 @@ def test_the_wheel_carries_the_notebooks_templates_and_data_files(wheel: Path) -
                     "linli/reporting/templates/report.html.j2", "linli/reporting/templates/report.css",
                     "linli/reporting/templates/index.html.j2", "linli/reporting/templates/index.css",
                     "linli/indicators/catalogue.yaml", "linli/indicators/catalogue.schema.yaml",
-                    "linli/claims.schema.yaml", "linli/synth/demo.yaml"):
+                    "linli/claims.schema.yaml", "linli/labels.yaml", "linli/synth/demo.yaml"):
         assert shipped in names, shipped
 
 
