@@ -64,6 +64,16 @@ def _check_layer(layer: gpd.GeoDataFrame, name: str, columns: Sequence[str]) -> 
     require_columns(layer, columns, what=f"{name} layer")
 
 
+def _check_layers(boundaries: gpd.GeoDataFrame, compounds: gpd.GeoDataFrame | None,
+                  facilities: gpd.GeoDataFrame | None) -> None:
+    """Check the three layers of a map (compounds and facilities are optional)."""
+    _check_layer(boundaries, "boundaries", ("community_id",))
+    if compounds is not None:
+        _check_layer(compounds, "compounds", ("compound_id", "community_id", "households"))
+    if facilities is not None:
+        _check_layer(facilities, "facilities", ("facility_id", "community_id", "category"))
+
+
 def nice_length(span_m: float) -> float:
     """Return the largest round length (1, 2, 2.5 or 5 × 10ᵏ m) not above ``span_m``.
 
@@ -413,11 +423,7 @@ def map_community(
     >>> plt.close(fig)
     """
     check_lang(lang)
-    _check_layer(boundaries, "boundaries", ("community_id",))
-    if compounds is not None:
-        _check_layer(compounds, "compounds", ("compound_id", "community_id", "households"))
-    if facilities is not None:
-        _check_layer(facilities, "facilities", ("facility_id", "community_id", "category"))
+    _check_layers(boundaries, compounds, facilities)
     known = sorted(map(str, boundaries["community_id"]))
     if community_id is not None and community_id not in known:
         msg = f"Unknown community {community_id!r}; known: {', '.join(known)}."
@@ -545,11 +551,7 @@ def map_zone(
     >>> plt.close(fig)
     """
     check_lang(lang)
-    _check_layer(boundaries, "boundaries", ("community_id",))
-    if compounds is not None:
-        _check_layer(compounds, "compounds", ("compound_id", "community_id", "households"))
-    if facilities is not None:
-        _check_layer(facilities, "facilities", ("facility_id", "community_id", "category"))
+    _check_layers(boundaries, compounds, facilities)
     crs = metric_crs(boundaries)
     bnd = boundaries.to_crs(crs)
     limits = _limits(bnd.total_bounds, pad=0.05)
