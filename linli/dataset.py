@@ -153,10 +153,10 @@ def _check_meta(meta: Mapping[str, Any], shown: str) -> None:
             raise fail(f"covers.{table}", f"must be a list of years such as [2023, 2024]; got {years!r}")
 
 
-def zone_names(meta: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+def declared_zones(meta: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     """Zone names given in ``dataset.yaml``: ``zones: {renmin: {name_zh: 人民街道, name_en: …}}``.
 
-    >>> zone_names({"zones": {"renmin": {"name_zh": "人民街道"}, "x": "某街道"}})
+    >>> declared_zones({"zones": {"renmin": {"name_zh": "人民街道"}, "x": "某街道"}})
     {'renmin': {'name_zh': '人民街道'}, 'x': {'name_zh': '某街道'}}
     """
     zones = meta.get("zones") or {}

@@ -38,7 +38,7 @@ __all__ = [
     "KIND_COLUMNS",
     "case_durations",
     "case_outcomes",
-    "indicator_table",
+    "indicator_values",
     "mediator_involvement",
     "mediator_kinds",
     "monthly_counts",
@@ -113,7 +113,7 @@ def _pct(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------- indicators
 
 
-def indicator_table(
+def indicator_values(
     long: pd.DataFrame,
     *,
     indicators: Sequence[str],
@@ -144,7 +144,7 @@ def indicator_table(
     >>> from linli.indicators import compute
     >>> from linli.testing import example_tables
     >>> long = compute(example_tables(), years=[2024])
-    >>> indicator_table(long, indicators=["volunteers", "social_orgs"])  # doctest: +NORMALIZE_WHITESPACE
+    >>> indicator_values(long, indicators=["volunteers", "social_orgs"])  # doctest: +NORMALIZE_WHITESPACE
                   volunteers  social_orgs
     unit_id year
     a       2024         3.0          1.0
@@ -201,7 +201,7 @@ def zone_names(meta: Mapping[str, object], *, lang: str = "zh") -> dict[str, str
     >>> zone_names({})
     {}
     """
-    return unit_names(dataset.zone_names(meta), lang=lang)
+    return unit_names(dataset.declared_zones(meta), lang=lang)
 
 
 def _by_community(values: pd.Series, year: int | None, what: str) -> pd.Series:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import __version__
-from .dataset import zone_names
+from .dataset import declared_zones
 from .errors import LinliError
 from .privacy import redact
 
@@ -98,7 +98,7 @@ def units_table(communities: pd.DataFrame, meta: Mapping[str, Any]) -> pd.DataFr
             "zone_id": col("zone_id"),
         }
     )
-    names = zone_names(meta)
+    names = declared_zones(meta)
     zone_ids = sorted(str(z) for z in col("zone_id").dropna().unique())
     zone_rows = pd.DataFrame(
         {

@@ -255,18 +255,18 @@ def test_pending_cases(tables) -> None:
 # --------------------------------------------------------- indicators and pooling
 
 
-def test_indicator_table(tables) -> None:
+def test_indicator_values(tables) -> None:
     long = compute(tables, years=[2024])
-    wide = explore.indicator_table(long, indicators=["social_orgs", "mediation_success_pct"])
+    wide = explore.indicator_values(long, indicators=["social_orgs", "mediation_success_pct"])
     assert list(wide.columns) == ["social_orgs", "mediation_success_pct"]
     assert list(wide.index) == [("a", 2024), ("b", 2024), ("z", 2024)]
     # organisations a 1, b 1, z 2; success 50, 66.67, 60
     assert wide["social_orgs"].tolist() == [1.0, 1.0, 2.0]
     assert wide["mediation_success_pct"].tolist() == pytest.approx([50.0, 200 / 3, 60.0])
-    zone = explore.indicator_table(long, indicators=["social_orgs"], unit_type="zone")
+    zone = explore.indicator_values(long, indicators=["social_orgs"], unit_type="zone")
     assert list(zone.index) == [("z", 2024)]
     with pytest.raises(ContractError, match="Unknown indicator"):
-        explore.indicator_table(long, indicators=["no_such"])
+        explore.indicator_values(long, indicators=["no_such"])
 
 
 def test_zone_names() -> None:

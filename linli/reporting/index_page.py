@@ -19,7 +19,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..labels import HTML_LANG, check_lang, word
 from .export import template_text
-from .jobs import STATUSES, ReportOutcome
+from .jobs import REPORT_STATUSES, ReportOutcome
 
 __all__ = ["write_index"]
 
@@ -81,12 +81,12 @@ def write_index(
             "unit_id": r.unit_id,
             "type": word(f"page.{r.unit_type}", lang=lang) if r.unit_type in ("community", "zone") else r.unit_type,
             "status": r.status,
-            "status_text": word(f"page.{r.status}", lang=lang) if r.status in STATUSES else r.status,
+            "status_text": word(f"page.{r.status}", lang=lang) if r.status in REPORT_STATUSES else r.status,
             "error": r.error,
             "links": [{"href": _relative(files[k], out), "text": word(f"page.{k}", lang=lang)}
                       for k in _LINKS if k in files],
         })
-    counts = {s: sum(r.status == s for r in outcomes) for s in STATUSES}
+    counts = {s: sum(r.status == s for r in outcomes) for s in REPORT_STATUSES}
     env = jinja2.Environment(autoescape=True, keep_trailing_newline=True)
     page = env.from_string(template_text("index.html.j2")).render(
         html_lang=HTML_LANG[lang],

@@ -62,7 +62,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "CACHE_DIR",
     "FORMATS",
-    "STATUSES",
+    "REPORT_STATUSES",
     "UNIT_TYPES",
     "BuildSummary",
     "ReportJob",
@@ -78,7 +78,7 @@ Status = Literal["built", "cached", "failed"]
 
 FORMATS: tuple[str, ...] = ("html", "pdf")
 UNIT_TYPES: tuple[str, ...] = ("community", "zone")
-STATUSES: tuple[str, ...] = ("built", "cached", "failed")
+REPORT_STATUSES: tuple[str, ...] = ("built", "cached", "failed")
 CACHE_DIR: str = ".cache"
 
 
