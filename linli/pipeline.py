@@ -41,7 +41,8 @@ FRAMES: tuple[str, ...] = (
 )
 
 
-def _update(h: Any, label: str, data: bytes) -> None:
+def hash_part(h: Any, label: str, data: bytes) -> None:
+    """Feed ``label`` and ``data`` to the hash ``h`` so that no two (label, data) sequences collide."""
     h.update(label.encode("utf-8") + b"\0" + len(data).to_bytes(8, "big") + data)
 
 
@@ -60,7 +61,7 @@ def code_fingerprint() -> str:
         if p.suffix in (".py", ".yaml", ".j2", ".css") and "__pycache__" not in p.parts and p.is_file()
     )
     for path in files:
-        _update(h, path.relative_to(root).as_posix(), path.read_bytes())
+        hash_part(h, path.relative_to(root).as_posix(), path.read_bytes())
     return h.hexdigest()
 
 
@@ -118,10 +119,10 @@ def fingerprint(ds: Dataset) -> str:
     """SHA-256 of what the notebooks' data depends on: raw file hashes, dataset.yaml, as-of, claims."""
     h = hashlib.sha256()
     prov = ds.provenance[["table", "file", "status", "sha256"]].astype(str)
-    _update(h, "provenance", prov.to_csv(index=False, lineterminator="\n").encode("utf-8"))
-    _update(h, "meta", json.dumps(ds.meta, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
-    _update(h, "as_of", ds.as_of.isoformat().encode("ascii"))
-    _update(h, "claims", ds.claims_source)
+    hash_part(h, "provenance", prov.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    hash_part(h, "meta", json.dumps(ds.meta, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+    hash_part(h, "as_of", ds.as_of.isoformat().encode("ascii"))
+    hash_part(h, "claims", ds.claims_source)
     return h.hexdigest()
 
 

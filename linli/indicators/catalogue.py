@@ -43,6 +43,7 @@ from ..errors import LinliError
 __all__ = [
     "AGGREGATIONS",
     "COMPARISONS",
+    "COMPARISON_SYMBOLS",
     "DIRECTIONS",
     "NORMALISATIONS",
     "TARGET_KINDS",
@@ -74,7 +75,8 @@ TARGET_KINDS: tuple[str, ...] = tuple(_DEFS["indicator"]["properties"]["target"]
 NORMALISATIONS: tuple[str, ...] = tuple(_DEFS["index"]["properties"]["normalisations"]["items"]["enum"])
 AGGREGATIONS: tuple[str, ...] = tuple(_DEFS["index"]["properties"]["aggregations"]["items"]["enum"])
 
-_SYMBOLS = {"gt": ">", "ge": "≥", "lt": "<", "le": "≤", "eq": "="}
+#: How each ``target.comparison`` is written (``ge`` → ``≥``), in the docs and the reports.
+COMPARISON_SYMBOLS: dict[str, str] = {"gt": ">", "ge": "≥", "lt": "<", "le": "≤", "eq": "="}
 _ARROWS = {"up": "↑", "down": "↓", "context": "·"}
 
 
@@ -585,7 +587,7 @@ def render_markdown(catalogue: Catalogue | None = None) -> str:
         year = "" if t.year is None else str(t.year)
         note = f" {t.source.note}" if t.source.note else ""
         out.append(
-            f"| `{ind.id}` | {t.kind} | {_SYMBOLS[t.comparison]} {_number(t.value)} {_cell(ind.unit.en)} | "
+            f"| `{ind.id}` | {t.kind} | {COMPARISON_SYMBOLS[t.comparison]} {_number(t.value)} {_cell(ind.unit.en)} | "
             f"{year} | {_cell(_cite(t.source))}.{_cell(note)} |"
         )
     out.append("")

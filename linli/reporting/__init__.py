@@ -10,7 +10,15 @@ walks the package's imports to keep it so).
                  and PDF (headless Chromium)
 ``offline``      find and strip what would make a page use the network
 ``index_page``   ``OUT/<year>/index.html`` (``templates/index.html.j2`` and ``index.css``)
-``tables``, ``sections``, ``method``, ``format``, ``html``  what a report shows
+
+What a report shows (the notebooks call these; each takes a unit's slice of the hand-off):
+
+``tables``       one unit: headline, scorecard, profile, indicators
+``comparison``   the zone's communities side by side, ranks and what drives them
+``sections``     cover, brand, map, trends, checks
+``appendix``     data quality, the published figures checked, method, provenance
+``format``       how a number, rank, band or reason is written
+``render``       tables, notes and headings as HTML
 """
 
 from __future__ import annotations

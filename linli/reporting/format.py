@@ -44,8 +44,8 @@ __all__ = [
 ]
 
 DASH: str = "—"
-#: How a target's comparison is written.
-SYMBOLS: dict[str, str] = {"gt": ">", "ge": "≥", "lt": "<", "le": "≤", "eq": "="}
+#: How a target's comparison is written (the catalogue's own table).
+SYMBOLS: dict[str, str] = catalogue_mod.COMPARISON_SYMBOLS
 #: Units (the catalogue's English unit) whose values are whole counts.
 COUNT_UNITS: frozenset[str] = frozenset({"count", "persons", "households"})
 

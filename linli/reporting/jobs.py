@@ -52,7 +52,7 @@ from .. import __version__, contract
 from ..errors import LinliError, OutputError
 from ..labels import check_lang
 from ..outputs import output_path
-from ..pipeline import code_fingerprint
+from ..pipeline import code_fingerprint, hash_part
 from ..privacy import redact
 from .export import export_html, export_pdf
 from .notebook import CELL_TIMEOUT, as_parameter, run_notebook
@@ -235,10 +235,6 @@ def _one_line(exc: BaseException) -> str:
 # -------------------------------------------------------------------- caching
 
 
-def _update(h: Any, label: str, data: bytes) -> None:
-    h.update(label.encode("utf-8") + b"\0" + len(data).to_bytes(8, "big") + data)
-
-
 def cache_key(job: ReportJob) -> str:
     """Return the SHA-256 that decides whether ``job`` must run again.
 
@@ -247,14 +243,14 @@ def cache_key(job: ReportJob) -> str:
     ``linli.__version__`` and the package's own source files.
     """
     h = hashlib.sha256()
-    _update(h, "template", job.template.read_bytes())
+    hash_part(h, "template", job.template.read_bytes())
     params = {str(k): as_parameter(v) for k, v in job.parameters.items()}
-    _update(h, "parameters", json.dumps(params, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+    hash_part(h, "parameters", json.dumps(params, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
     unit = [job.unit_type, job.unit_id, job.year, job.lang, job.title, job.kernel_name]
-    _update(h, "unit", json.dumps(unit, ensure_ascii=False).encode("utf-8"))
-    _update(h, "inputs", job.inputs.encode("utf-8"))
-    _update(h, "version", __version__.encode("utf-8"))
-    _update(h, "package", code_fingerprint().encode("ascii"))
+    hash_part(h, "unit", json.dumps(unit, ensure_ascii=False).encode("utf-8"))
+    hash_part(h, "inputs", job.inputs.encode("utf-8"))
+    hash_part(h, "version", __version__.encode("utf-8"))
+    hash_part(h, "package", code_fingerprint().encode("ascii"))
     return h.hexdigest()
 
 
