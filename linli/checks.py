@@ -15,16 +15,20 @@ columns it needs; its message names the table, what is missing and what is there
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import pandas as pd
 import yaml
 
 from .errors import ContractError
+
+if TYPE_CHECKING:
+    import jsonschema
 
 __all__ = ["Place", "Problem", "load_schema", "require_columns", "schema_problem"]
 
@@ -36,6 +40,28 @@ _TYPES = {"string": "text", "integer": "a whole number", "number": "a number", "
 
 
 @functools.cache
+def _jsonschema() -> ModuleType:
+    """Import :mod:`jsonschema`, without its optional check of the ``iri`` format.
+
+    When ``rfc3987-syntax`` is installed (Jupyter's event library brings it), importing
+    jsonschema builds that package's grammar: a second on every start of linli and of
+    every report's kernel. linli's schemas use no ``format``, so unless jsonschema or
+    that package is already loaded, jsonschema is imported with it hidden, and the
+    interpreter is then left as it was.
+    """
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        import jsonschema
+
+        return jsonschema
+    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import it: ImportError
+    try:
+        import jsonschema
+    finally:
+        del sys.modules["rfc3987_syntax"]
+    return jsonschema
+
+
+@functools.cache
 def load_schema(package: str, name: str) -> dict[str, Any]:
     """Return the JSON Schema ``name`` shipped in ``package`` (a YAML file), checked once.
 
@@ -44,8 +70,9 @@ def load_schema(package: str, name: str) -> dict[str, Any]:
     >>> load_schema("linli.indicators", "catalogue.schema.yaml")["title"]
     'linli indicator catalogue'
     """
-    schema = yaml.safe_load(resources.files(package).joinpath(name).read_text(encoding="utf-8"))
-    jsonschema.Draft202012Validator.check_schema(schema)
+    text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
+    schema = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # a safe loader
+    _jsonschema().Draft202012Validator.check_schema(schema)
     return schema
 
 
@@ -91,7 +118,7 @@ def _describe(error: jsonschema.ValidationError) -> Problem:
     path: Place = tuple(error.absolute_path)
     kind, value, instance = error.validator, error.validator_value, error.instance
     if kind in ("anyOf", "oneOf") and error.context:
-        return _describe(jsonschema.exceptions.best_match(error.context))
+        return _describe(_jsonschema().exceptions.best_match(error.context))
     if kind == "required":
         missing = next(k for k in value if k not in instance)
         return Problem(path, str(missing), "required", "is required")
@@ -145,7 +172,7 @@ def schema_problem(document: object, schema: Mapping[str, Any]) -> Problem | Non
     >>> schema_problem({"id": "x"}, schema) is None
     True
     """
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = _jsonschema().Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(document), key=_order)
     if not errors:
         return None

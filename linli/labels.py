@@ -76,8 +76,9 @@ __all__ = [
 LANGS: tuple[str, ...] = ("zh", "en")
 
 #: key -> {lang: text}: every fixed word a report, figure, map or page shows (``labels.yaml``).
-WORDS: dict[str, dict[str, str]] = yaml.safe_load(
-    resources.files(__package__ or "linli").joinpath("labels.yaml").read_text(encoding="utf-8")
+WORDS: dict[str, dict[str, str]] = yaml.load(  # a safe loader, libyaml's when there
+    resources.files(__package__ or "linli").joinpath("labels.yaml").read_text(encoding="utf-8"),
+    Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
 )
 
 #: Thousands separator of numbers in each language (``1425`` / ``1,425``).

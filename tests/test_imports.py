@@ -9,6 +9,8 @@ Imports inside functions count as much as those at the top.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -82,3 +84,15 @@ def test_the_core_knows_neither_figures_nor_reports(name: str) -> None:
 def test_the_figures_know_nothing_of_the_reports(path: Path) -> None:
     for module, _ in _imports(path):
         assert not module.startswith(("linli.reporting", "linli.build", "linli.handoff", "linli.pipeline")), module
+
+
+def test_checking_a_schema_leaves_the_interpreter_as_it_was() -> None:
+    # linli hides jsonschema's optional IRI plug-in while importing jsonschema (building its
+    # grammar costs a second per process); afterwards the plug-in must be importable as before.
+    code = (
+        "import sys; import linli.checks as c; "
+        "c.schema_problem({'id': 1}, {'properties': {'id': {'type': 'string'}}}); "
+        "print('jsonschema' in sys.modules, 'rfc3987_syntax' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "False"]
