@@ -30,7 +30,7 @@ from .errors import ContractError
 if TYPE_CHECKING:
     import jsonschema
 
-__all__ = ["Place", "Problem", "load_schema", "require_columns", "schema_problem"]
+__all__ = ["Place", "Problem", "load_schema", "package_yaml", "require_columns", "schema_problem"]
 
 #: A place in a parsed document: mapping keys and list positions, outermost first.
 Place = tuple[str | int, ...]
@@ -61,6 +61,21 @@ def _jsonschema() -> ModuleType:
     return jsonschema
 
 
+def package_yaml(package: str, name: str) -> Any:
+    """Return the YAML file ``name`` shipped in ``package``, parsed safely (by libyaml when there).
+
+    For linli's own files (schemas, catalogue, labels); data files go through
+    :mod:`linli.io`, which says where a file is wrong.
+
+    Examples
+    --------
+    >>> package_yaml("linli.indicators", "catalogue.schema.yaml")["title"]
+    'linli indicator catalogue'
+    """
+    text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # a safe loader
+
+
 @functools.cache
 def load_schema(package: str, name: str) -> dict[str, Any]:
     """Return the JSON Schema ``name`` shipped in ``package`` (a YAML file), checked once.
@@ -70,8 +85,7 @@ def load_schema(package: str, name: str) -> dict[str, Any]:
     >>> load_schema("linli.indicators", "catalogue.schema.yaml")["title"]
     'linli indicator catalogue'
     """
-    text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
-    schema = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # a safe loader
+    schema = package_yaml(package, name)
     _jsonschema().Draft202012Validator.check_schema(schema)
     return schema
 

@@ -32,12 +32,11 @@ Names of the domain are not repeated here; they come from where they are defined
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from importlib import resources
 from typing import Any
 
 import pandas as pd
-import yaml
 
+from .checks import package_yaml
 from .contract import TABLES
 from .errors import ContractError
 from .indicators import catalogue as _catalogue
@@ -76,10 +75,7 @@ __all__ = [
 LANGS: tuple[str, ...] = ("zh", "en")
 
 #: key -> {lang: text}: every fixed word a report, figure, map or page shows (``labels.yaml``).
-WORDS: dict[str, dict[str, str]] = yaml.load(  # a safe loader, libyaml's when there
-    resources.files(__package__ or "linli").joinpath("labels.yaml").read_text(encoding="utf-8"),
-    Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
-)
+WORDS: dict[str, dict[str, str]] = package_yaml("linli", "labels.yaml")
 
 #: Thousands separator of numbers in each language (``1425`` / ``1,425``).
 THOUSANDS: dict[str, str] = {"zh": "", "en": ","}

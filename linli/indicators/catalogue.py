@@ -30,14 +30,13 @@ import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import yaml
 
-from ..checks import Place, load_schema, schema_problem
+from ..checks import Place, load_schema, package_yaml, schema_problem
 from ..errors import LinliError
 
 __all__ = [
@@ -434,8 +433,7 @@ def parse(data: object) -> Catalogue:
 
 @functools.cache
 def _load_default() -> Catalogue:
-    text = resources.files("linli.indicators").joinpath("catalogue.yaml").read_text(encoding="utf-8")
-    return parse(yaml.safe_load(text))
+    return parse(package_yaml("linli.indicators", "catalogue.yaml"))
 
 
 def load(path: str | Path | None = None) -> Catalogue:
