@@ -56,6 +56,7 @@ notebooks: $(BIN)/.installed ## re-execute every notebook with nbval (default pa
 bench: $(BIN)/.installed ## run the benchmarks (not part of the tests)
 	$(BIN)/python benchmarks/bench_synth.py
 	$(BIN)/python benchmarks/bench_pipeline.py
+	$(BIN)/python benchmarks/bench_uncertainty.py
 
 clean: ## remove generated files (keeps data/raw and the venv)
 	rm -rf data/processed/* reports/* .pytest_cache .ruff_cache

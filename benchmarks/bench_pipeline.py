@@ -5,8 +5,8 @@ generates a synthetic dataset, then times, in one process:
 
 - ``load``:        :func:`linli.dataset.load_dataset` (read, validate, pseudonymise);
 - ``indicators``:  :func:`linli.indicators.compute` (every indicator, unit and year);
-- ``uncertainty``: :func:`linli.index.uncertainty` (1,000 Monte Carlo draws);
-- ``rank_sensitivity``: :func:`linli.index.rank_sensitivity` (1,000 × 5 runs and
+- ``uncertainty``: :func:`linli.uncertainty.uncertainty` (1,000 Monte Carlo draws);
+- ``rank_sensitivity``: :func:`linli.uncertainty.rank_sensitivity` (1,000 × 5 runs and
   1,000 bootstrap resamples).
 
 It reports seconds per community and, between consecutive sizes, the time ratio
@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from linli import index, indicators
+from linli import indicators, spec, uncertainty
 from linli.dataset import load_dataset
 from linli.indicators import catalogue
 from linli.synth import generate
@@ -48,13 +48,13 @@ def _time_one(n: int, root: Path) -> dict[str, float]:
     long = indicators.compute(ds.tables)
     times["indicators"] = time.perf_counter() - t0
     cat = catalogue.load()
-    spec = index.spec_from_catalogue(cat)
-    settings = index.settings_from_catalogue(cat)
+    ind_spec = spec.spec_from_catalogue(cat)
+    settings = spec.settings_from_catalogue(cat)
     t0 = time.perf_counter()
-    index.uncertainty(long, spec, **settings.for_uncertainty())
+    uncertainty.uncertainty(long, ind_spec, **settings.for_uncertainty())
     times["uncertainty"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    index.rank_sensitivity(long, spec, **dataclasses.asdict(settings))
+    uncertainty.rank_sensitivity(long, ind_spec, **dataclasses.asdict(settings))
     times["rank_sensitivity"] = time.perf_counter() - t0
     shutil.rmtree(data)
     return times

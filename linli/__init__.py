@@ -1,9 +1,9 @@
 """linli (邻里): assess community-governance innovation zones, offline and reproducibly.
 
 The package reads as its data flows: ``io`` → ``validate`` → ``dataset`` →
-``indicators`` → ``index`` / ``progress`` / ``claims`` → ``plots`` / ``maps`` →
-``report`` → ``cli``. ``plots``, ``maps`` and ``report`` are imported on first use
-(they load matplotlib and Jupyter).
+``indicators`` → ``spec`` → ``index`` → ``uncertainty`` / ``progress`` / ``claims`` →
+``figures`` → ``report`` → ``cli``. ``figures``, ``report`` and the others in ``_LAZY`` are
+imported on first use (they load matplotlib and Jupyter).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from . import index as index
 from . import indicators as indicators
 from . import privacy as privacy
 from . import progress as progress
+from . import spec as spec
+from . import uncertainty as uncertainty
 from .dataset import load_dataset as load_dataset
 from .errors import LinliError as LinliError
 
@@ -28,7 +30,7 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
     __version__ = "0.0.0"
 
-_LAZY = {"plots", "maps", "report", "results", "summary", "explore", "synth", "access", "fonts", "palette"}
+_LAZY = {"access", "build", "explore", "figures", "handoff", "labels", "pipeline", "reporting", "synth", "testing"}
 
 
 def __getattr__(name: str) -> ModuleType:

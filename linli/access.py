@@ -16,17 +16,20 @@ Functions return a named Series aligned to the compounds' index.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from pyproj import CRS
+from shapely.geometry import Point
 
 from .contract import FACILITY_CATEGORIES
 from .errors import ContractError
 
 __all__ = [
+    "CIRCLES",
     "FITNESS_CATEGORIES",
     "LIFE_CIRCLE_CATEGORIES",
     "SENSITIVITY_RADII",
@@ -35,8 +38,10 @@ __all__ = [
     "covered_households",
     "first_covered_on",
     "life_circle_coverage",
+    "located",
     "metric_crs",
     "nearest_facility_m",
+    "uncovered_compounds",
     "utm_crs",
 ]
 
@@ -44,16 +49,21 @@ __all__ = [
 LIFE_CIRCLE_CATEGORIES: tuple[str, ...] = ("service_center", "elderly_center", "day_care", "culture_room")
 #: Facility categories of the 300 m fitness circle (``fitness_300m_pct``).
 FITNESS_CATEGORIES: tuple[str, ...] = ("fitness",)
+#: Radius (m) -> the facility categories of each circle an indicator counts (maps draw them).
+CIRCLES: dict[float, tuple[str, ...]] = {500.0: LIFE_CIRCLE_CATEGORIES, 300.0: FITNESS_CATEGORIES}
 #: Radii (m) of :func:`coverage_sensitivity` by default: the 5-minute (300 m) and
 #: 10-minute (500 m) life circles of GB 50180-2018, and two wider walks.
 SENSITIVITY_RADII: tuple[float, ...] = (300.0, 500.0, 800.0, 1000.0)
 
 
+@functools.lru_cache(maxsize=64)
 def utm_crs(lon: float, lat: float) -> CRS:
     """Return the WGS84 / UTM CRS of the zone containing (``lon``, ``lat``).
 
     ``zone = ⌊(lon + 180) ÷ 6⌋ mod 60 + 1``; EPSG ``32600 + zone`` north of the
-    equator, ``32700 + zone`` south of it.
+    equator, ``32700 + zone`` south of it — as pyproj's database has them, through
+    :meth:`geopandas.GeoSeries.estimate_utm_crs` (remembered: a look-up costs tens of
+    milliseconds).
 
     Examples
     --------
@@ -65,8 +75,7 @@ def utm_crs(lon: float, lat: float) -> CRS:
     if not (np.isfinite(lon) and np.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
         msg = f"Not a longitude/latitude: ({lon!r}, {lat!r}); expected -180..180, -90..90."
         raise ContractError(msg)
-    zone = int((lon + 180) // 6) % 60 + 1
-    return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
+    return gpd.GeoSeries([Point(float(lon), float(lat))], crs=4326).estimate_utm_crs()
 
 
 def _is_metric(crs: CRS) -> bool:
@@ -176,7 +185,7 @@ def first_covered_on(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> t = example_tables()
     >>> first_covered_on(t["compounds"], t["facilities"]).dt.strftime("%Y-%m-%d").tolist()
     ['2020-01-01', nan, '2024-12-31']
@@ -227,7 +236,7 @@ def life_circle_coverage(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> t = example_tables()
     >>> life_circle_coverage(t["compounds"], t["facilities"], as_of_year=2023).tolist()
     [True, False, False]
@@ -261,7 +270,7 @@ def covered_households(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> t = example_tables()
     >>> covered_households(t["compounds"], t["facilities"], as_of_year=2024).tolist()
     [300.0, 0.0, 600.0]
@@ -292,7 +301,7 @@ def nearest_facility_m(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> t = example_tables()
     >>> nearest_facility_m(t["compounds"], t["facilities"], categories=["fitness"]).round(-1).tolist()
     [940.0, 170.0, 1370.0]
@@ -348,7 +357,7 @@ def compound_access(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> t = example_tables()
     >>> a = compound_access(t["compounds"], t["facilities"], as_of_year=2024)
     >>> a[["compound_id", "households", "covered"]].to_numpy().tolist()
@@ -405,7 +414,7 @@ def coverage_sensitivity(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> t = example_tables()
     >>> s = coverage_sensitivity(t["compounds"], t["facilities"], radii=[500, 1200], as_of_year=2024)
     >>> s[["unit_id", "radius_m", "covered_households", "covered_pct"]].to_numpy().tolist()
@@ -444,3 +453,51 @@ def coverage_sensitivity(
     with np.errstate(divide="ignore", invalid="ignore"):
         out["covered_pct"] = np.where(den > 0, out["covered_households"].to_numpy() / den * 100.0, np.nan)
     return out
+
+
+def located(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> np.ndarray:
+    """Whether each record of a layer has a geometry to draw and measure (not missing, not empty)."""
+    return (frame.geometry.notna() & ~frame.geometry.is_empty).to_numpy(dtype=bool)
+
+
+def uncovered_compounds(
+    compounds: gpd.GeoDataFrame | None,
+    facilities: gpd.GeoDataFrame | None,
+    *,
+    year: int,
+    community_id: str | None = None,
+    radius_m: float = 500.0,
+) -> pd.DataFrame | None:
+    """Return the compounds outside the life circle at the end of ``year``.
+
+    A compound is covered when a service centre, elderly centre, day-care station or
+    culture room of any community, opened by 31 December of ``year``, lies within
+    ``radius_m`` of it (:func:`linli.access.life_circle_coverage`, as
+    ``life_circle_500m_pct`` counts). Pass every community's facilities.
+
+    Compounds without a usable location (their geometry was missing or bad) are left
+    out, as the indicator leaves them out.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        ``compound_id, community_id, name_zh, households`` of the uncovered compounds
+        (of ``community_id`` only, when given), largest first; None without compounds
+        or facilities with a usable location, or when ``community_id`` has no such
+        compound (coverage is then unknown, not zero).
+    """
+    if compounds is None or facilities is None:
+        return None
+    compounds = compounds[located(compounds)]
+    sites = facilities[facilities["category"].isin(LIFE_CIRCLE_CATEGORIES).fillna(False).to_numpy(dtype=bool)]
+    if not located(sites).any() and len(sites):
+        return None
+    if community_id is not None and not (compounds["community_id"].astype(str) == community_id).any():
+        return None
+    covered = life_circle_coverage(compounds, facilities, radius_m=radius_m, as_of_year=year)
+    out = compounds.loc[~covered.to_numpy()]
+    if community_id is not None:
+        out = out[out["community_id"].astype(str) == community_id]
+    cols = [c for c in ("compound_id", "community_id", "name_zh", "households") if c in out.columns]
+    frame = pd.DataFrame(out[cols]).reset_index(drop=True)
+    return frame.sort_values(["households", "compound_id"], ascending=[False, True], kind="stable", ignore_index=True)

@@ -7,7 +7,8 @@ and field) and :func:`check_claims` gives each claim a verdict with both numbers
 
 File
 ----
-A mapping with a ``claims`` list (a top-level ``source`` may be defined once and
+Checked against the JSON Schema ``claims.schema.yaml`` (fields, types, choices), then
+for the rules between fields. A mapping with a ``claims`` list (a top-level ``source`` may be defined once and
 referenced with a YAML anchor). Each claim has:
 
 ``id``             unique name (required)
@@ -68,6 +69,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from .checks import load_schema, require_columns, schema_problem
 from .errors import ContractError
 from .io import read_yaml
 
@@ -75,29 +77,20 @@ Scope = Literal["zone", "community"]
 ClaimComparison = Literal["eq", "at_least", "approx"]
 Verdict = Literal["agrees", "disagrees", "cannot_check"]
 
-SCOPES: tuple[str, ...] = ("zone", "community")
-COMPARISONS: tuple[str, ...] = ("eq", "at_least", "approx")
+_SCHEMA = load_schema(__package__ or "linli", "claims.schema.yaml")
+_CLAIM = _SCHEMA["$defs"]["claim"]["properties"]
+SCOPES: tuple[str, ...] = tuple(_CLAIM["scope"]["enum"])
+COMPARISONS: tuple[str, ...] = tuple(_CLAIM["comparison"]["enum"])
+#: The file of published claims in a data directory.
+CLAIMS_FILE: str = "published_claims.yaml"
 #: Relative tolerance of ``approx`` when a claim gives none (5 %).
 APPROX_RELATIVE: float = 0.05
 #: The columns the CLI writes, in order.
 COLUMNS: tuple[str, ...] = ("id", "indicator", "unit_id", "year", "claimed", "observed", "verdict")
 EXTRA_COLUMNS: tuple[str, ...] = ("scope", "comparison", "text_zh", "reason")
 
-_REQUIRED: tuple[str, ...] = ("indicator", "scope", "comparison", "value")
-_FREE_TEXT: tuple[str, ...] = ("text_zh", "text_en", "source", "note", "quote")
-_KNOWN: frozenset[str] = frozenset(
-    {
-        "id",
-        *_REQUIRED,
-        "unit_id",
-        *_FREE_TEXT,
-        "year",
-        "years",
-        "baseline_year",
-        "baseline",
-        "tolerance",
-    }
-)
+#: The fields a claim may have (``claims.schema.yaml``).
+_FIELDS: frozenset[str] = frozenset(_CLAIM)
 _EPS: float = 1e-9
 
 
@@ -135,106 +128,54 @@ def _fail(path: Path, where: str, field_name: str, problem: str) -> ContractErro
     return ContractError(f"{path.name}: {where}, field {field_name!r}: {problem}")
 
 
-def _is_number(value: Any) -> bool:
-    """A finite int or float (not a bool)."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+def _where(raw: Any, n: int) -> str:
+    """``claim 'x'``, or ``claim #3 (no id)``."""
+    cid = raw.get("id") if isinstance(raw, Mapping) else None
+    return f"claim {cid!r}" if isinstance(cid, str) and cid.strip() else f"claim #{n} (no id)"
 
 
-def _is_year(value: Any) -> bool:
-    """A whole-number year (not a bool)."""
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _claim(raw: Any, n: int, path: Path) -> Claim:
-    """Check one raw claim mapping and build the :class:`Claim`."""
-    where = f"claim #{n}"
-    if not isinstance(raw, Mapping):
-        raise _fail(path, where, "-", f"expected a mapping of fields, got {type(raw).__name__}")
-    cid = raw.get("id")
-    if not isinstance(cid, str) or not cid.strip():
-        raise _fail(path, f"{where} (no id)", "id", f"a non-empty text id is required; got {cid!r}")
-    where = f"claim {cid!r}"
-    unknown = sorted(str(k) for k in raw if k not in _KNOWN)
-    if unknown:
-        raise _fail(path, where, unknown[0], f"unknown field; known: {sorted(_KNOWN)}")
-    for name in _REQUIRED:
-        if raw.get(name) is None:
-            raise _fail(path, where, name, "is required")
-    if raw["scope"] not in SCOPES:
-        raise _fail(path, where, "scope", f"must be one of {list(SCOPES)}; got {raw['scope']!r}")
+def _check_rules(raw: Mapping[str, Any], where: str, path: Path) -> None:
+    """The rules between fields (the schema has checked each field)."""
     if raw.get("unit_id") is None and raw["scope"] != "zone":
         raise _fail(path, where, "unit_id", "is required for a community claim (the community_id)")
-    for name in ("indicator", "unit_id"):
-        if name == "unit_id" and raw.get(name) is None:
-            continue  # a zone claim: the data's one zone
-        if not isinstance(raw[name], str) or not raw[name].strip():
-            raise _fail(path, where, name, f"must be a non-empty text; got {raw[name]!r}")
-    if raw["comparison"] not in COMPARISONS:
-        raise _fail(
-            path,
-            where,
-            "comparison",
-            f"must be one of {list(COMPARISONS)}; got {raw['comparison']!r}",
-        )
-    if not _is_number(raw["value"]):
-        raise _fail(path, where, "value", f"must be a number; got {raw['value']!r}")
-
-    years: tuple[int, ...] = ()
-    year = raw.get("year")
+    year, years = raw.get("year"), raw.get("years")
     baseline_year, baseline = raw.get("baseline_year"), raw.get("baseline")
-    if raw.get("years") is not None:
+    if years is not None:
         if year is not None or baseline_year is not None or baseline is not None:
-            raise _fail(
-                path, where, "years", "give either 'years' or 'year' (with a baseline), not both"
-            )
-        listed = raw["years"]
-        if (
-            not isinstance(listed, list)
-            or not listed
-            or not all(_is_year(y) for y in listed)
-            or len(set(listed)) != len(listed)
-        ):
-            raise _fail(path, where, "years", f"must be a list of distinct years; got {listed!r}")
-        years = tuple(sorted(listed))
+            raise _fail(path, where, "years", "give either 'years' or 'year' (with a baseline), not both")
     else:
-        if not _is_year(year):
+        if year is None:
             raise _fail(path, where, "year", f"a year is required (or 'years'); got {year!r}")
         if (baseline_year is None) != (baseline is None):
             missing = "baseline" if baseline is None else "baseline_year"
-            raise _fail(
-                path, where, missing, "a growth claim needs both baseline_year and baseline"
-            )
-        if baseline_year is not None:
-            if not _is_year(baseline_year) or baseline_year >= year:
-                raise _fail(
-                    path,
-                    where,
-                    "baseline_year",
-                    f"must be a year before {year}; got {baseline_year!r}",
-                )
-            if not _is_number(baseline):
-                raise _fail(path, where, "baseline", f"must be a number; got {baseline!r}")
+            raise _fail(path, where, missing, "a growth claim needs both baseline_year and baseline")
+        if baseline_year is not None and baseline_year >= year:
+            raise _fail(path, where, "baseline_year", f"must be a year before {year}; got {baseline_year!r}")
+    for name in ("value", "baseline", "tolerance"):
+        if raw.get(name) is not None and not math.isfinite(raw[name]):
+            raise _fail(path, where, name, f"must be a finite number; got {raw[name]!r}")
+    if raw.get("tolerance") is not None and raw["comparison"] != "approx":
+        raise _fail(path, where, "tolerance", "only applies to comparison 'approx'")
 
-    tolerance = raw.get("tolerance")
-    if tolerance is not None:
-        if raw["comparison"] != "approx":
-            raise _fail(path, where, "tolerance", "only applies to comparison 'approx'")
-        if not _is_number(tolerance) or tolerance < 0:
-            raise _fail(path, where, "tolerance", f"must be a number ≥ 0; got {tolerance!r}")
+
+def _claim(raw: Mapping[str, Any], where: str, path: Path) -> Claim:
+    """Check the rules between the fields of one claim and build the :class:`Claim`."""
+    _check_rules(raw, where, path)
+    years = tuple(sorted(raw["years"])) if raw.get("years") is not None else ()
     text = raw.get("text_zh")
     source = raw.get("source")
     return Claim(
-        id=cid,
+        id=raw["id"],
         indicator=raw["indicator"],
         scope=raw["scope"],
         unit_id=raw.get("unit_id"),
         comparison=raw["comparison"],
         value=raw["value"],
-        year=year if not years else None,
-        baseline_year=baseline_year,
-        baseline=baseline,
+        year=raw.get("year") if not years else None,
+        baseline_year=raw.get("baseline_year"),
+        baseline=raw.get("baseline"),
         years=years,
-        tolerance=tolerance,
+        tolerance=raw.get("tolerance"),
         text_zh="" if text is None else str(text),
         source=source if isinstance(source, Mapping) else None,
     )
@@ -274,11 +215,34 @@ def load_claims(path: str | Path) -> list[Claim]:
     ['point']
     """
     path = Path(path)
-    data = read_yaml(path)
+    return parse_claims(read_yaml(path), path=path)
+
+
+def parse_claims(data: object, *, path: Path) -> list[Claim]:
+    """Check the parsed YAML of a claims file (:func:`load_claims`) and build its claims.
+
+    ``path`` names the file in messages. :func:`linli.dataset.load_dataset` reads the
+    file once and parses it with this.
+
+    Raises
+    ------
+    ContractError
+        A claim is malformed; the one-line message names the file, the claim id and
+        the field.
+    """
     if not isinstance(data, Mapping) or not isinstance(data.get("claims"), list):
         msg = f"{path.name}: expected a mapping with a 'claims' list."
         raise ContractError(msg)
-    claims = [_claim(raw, n, path) for n, raw in enumerate(data["claims"], start=1)]
+    problem = schema_problem(data, _SCHEMA)
+    if problem is not None:
+        n = int(problem.place[1]) + 1 if len(problem.place) > 1 else 0
+        where = _where(data["claims"][n - 1], n) if n else "claims"
+        field_name = problem.field or "-"
+        text = problem.text if problem.rule != "unknown_fields" else f"unknown field; known: {sorted(_FIELDS)}"
+        if problem.rule == "type" and problem.field is None:
+            text = f"expected a mapping of fields, {problem.text.removeprefix('expected a mapping, ')}"
+        raise _fail(path, where, field_name, text)
+    claims = [_claim(raw, _where(raw, n), path) for n, raw in enumerate(data["claims"], start=1)]
     seen: set[str] = set()
     for claim in claims:
         if claim.id in seen:
@@ -435,12 +399,7 @@ def check_claims(claims: Sequence[Claim], long: pd.DataFrame) -> pd.DataFrame:
     >>> check_claims([c], long).loc[0, ["year", "claimed", "observed", "verdict"]].tolist()
     ['2022 → 2024', '17 → 40', '17 → 38', 'disagrees']
     """
-    missing = [
-        c for c in ("unit_id", "unit_type", "year", "indicator", "value") if c not in long.columns
-    ]
-    if missing:
-        msg = f"The indicator table lacks column(s) {missing}."
-        raise ContractError(msg)
+    require_columns(long, ("unit_id", "unit_type", "year", "indicator", "value"), what="indicator table")
     zone_rows = long["unit_type"].astype(str) == "zone"
     claims = resolve_units(claims, long.loc[zone_rows, "unit_id"].astype(str).unique())
     table = _lookup(long, claims)

@@ -112,7 +112,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 def cmd_index(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from . import index, indicators
+    from . import indicators, spec, uncertainty
     from .dataset import load_dataset
     from .indicators import catalogue
 
@@ -127,8 +127,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         msg = f"--year {year}: no data for that year; years in the data: {', '.join(map(str, years))}."
         raise InputError(msg)
     cat = catalogue.load()
-    table = index.index_table(
-        long, index.spec_from_catalogue(cat), year=year, settings=index.settings_from_catalogue(cat)
+    table = uncertainty.index_table(
+        long, spec.spec_from_catalogue(cat), year=year, settings=spec.settings_from_catalogue(cat)
     )
     out = Path(args.out)
     save_table(table, out)
@@ -151,15 +151,10 @@ def cmd_claims(args: argparse.Namespace) -> int:
     from . import claims, indicators
     from .dataset import load_dataset
 
-    path = Path(args.data_dir) / "published_claims.yaml"
     out = outputs.check_out_file(args.out)
-    if not path.exists():
-        msg = f"no published_claims.yaml in {args.data_dir}"
-        raise InputError(msg)
-    listed = claims.load_claims(path)
-    ds = load_dataset(args.data_dir)
+    ds = load_dataset(args.data_dir, claims_required=True)  # the claims file first, read once
     long = indicators.compute(ds.tables, as_of=ds.as_of, covers=ds.covers)
-    checked = claims.check_claims(listed, long)
+    checked = claims.check_claims(list(ds.claims or ()), long)
     table = checked[list(claims.COLUMNS)]
     save_table(table, out)
     widths = {c: max(len(c), *(len(str(v)) for v in table[c])) for c in table.columns}
@@ -185,11 +180,11 @@ def save_table(frame: pd.DataFrame, path: Path) -> Path:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .report import build
+    from .build import run
 
-    summary = build(
+    summary = run(
         args.data_dir, year=args.year, units=args.units, lang=args.lang, formats=args.format,
-        jobs=args.jobs, out=args.out, as_of=args.as_of, progress=not args.quiet,
+        jobs=args.jobs, out=args.out, as_of=args.as_of, progress_bar=not args.quiet,
     )
     print(summary.describe())
     return EXIT_OK if not summary.failed else EXIT_UNITS_FAILED
@@ -202,9 +197,9 @@ def cmd_synth(args: argparse.Namespace) -> int:
     if args.demo:
         from .synth import generate_demo
 
-        written = generate_demo(out, progress=not args.quiet)
+        written = generate_demo(out, progress_bar=not args.quiet)
     else:
-        written = generate(out, communities=args.communities, seed=args.seed, progress=not args.quiet)
+        written = generate(out, communities=args.communities, seed=args.seed, progress_bar=not args.quiet)
     n_tables = len([k for k in written if k != "dataset"])
     print(f"wrote {n_tables} tables and dataset.yaml to {out}")
     return EXIT_OK

@@ -573,53 +573,38 @@ TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
 
 # --------------------------------------------------------------------- rule names
 
-#: Every rule a quarantined row can break, with its Chinese and English message
-#: templates (``{column}`` and ``{value}`` are filled in; ``{detail}`` adds context).
-RULES: dict[str, tuple[str, str]] = {
-    "missing_value": ("“{column}”: 必填项为空", "{column}: required value is empty"),
-    "not_a_date": ("“{column}”: 无法识别的日期 “{value}”", "{column}: not a date: {value!r}"),
-    "not_an_integer": ("“{column}”: 不是整数 “{value}”", "{column}: not a whole number: {value!r}"),
-    "not_a_number": ("“{column}”: 不是数字 “{value}”", "{column}: not a number: {value!r}"),
-    "not_a_boolean": ("“{column}”: 无法识别的是/否 “{value}”", "{column}: not a yes/no value: {value!r}"),
-    "unknown_code": ("“{column}”: 不在代码表中 “{value}”（可用: {detail}）",
-                     "{column}: unknown code {value!r} (valid: {detail})"),
-    "bad_pattern": ("“{column}”: 格式不符 “{value}”（应为 {detail}）",
-                    "{column}: {value!r} does not match {detail}"),
-    "below_minimum": ("“{column}”: 数值 “{value}” 过小（应 {detail}）",
-                      "{column}: {value!r} is too small (must be {detail})"),
-    "above_maximum": ("“{column}”: 数值 “{value}” 过大（应 ≤ {detail}）",
-                      "{column}: {value!r} is too large (must be ≤ {detail})"),
-    "duplicate_id": ("“{column}”: 编号重复 “{value}”（保留第 {detail} 行）",
-                     "{column}: duplicate id {value!r} (row {detail} kept)"),
-    "duplicate_row": ("与第 {detail} 行完全相同", "exact duplicate of row {detail}"),
-    "duplicate_key": ("“{column}”: 组合重复 “{value}”（保留第 {detail} 行）",
-                      "{column}: duplicate key {value!r} (row {detail} kept)"),
-    "unknown_reference": ("“{column}”: 找不到引用 “{value}”", "{column}: unknown reference {value!r}"),
-    "future_date": ("“{column}”: 日期 “{value}” 晚于数据截止日 {detail}",
-                    "{column}: date {value!r} is after the as-of date {detail}"),
-    "end_before_start": ("“{column}”: 结束日期 “{value}” 早于开始日期", "{column}: end date {value!r} is before the start"),
-    "closed_before_received": ("“{column}”: 办结日期 “{value}” 早于受理日期",
-                               "{column}: closed date {value!r} is before the received date"),
-    "age_65_plus_exceeds_residents": ("“{column}”: 65岁以上人口 “{value}” 超过实有人口",
-                                      "{column}: {value!r} aged 65+ exceeds residents"),
-    "disabled_exceeds_residents": ("“{column}”: 残疾人数 “{value}” 超过实有人口",
-                                   "{column}: {value!r} disabled exceeds residents"),
-    "elders_exceed_participants": ("“{column}”: 65岁以上参与人数 “{value}” 超过参与人数",
-                                   "{column}: {value!r} aged 65+ exceeds participants"),
-    "missing_geometry": ("缺少几何图形", "geometry is missing"),
-    "wrong_geometry_type": ("几何类型 “{value}” 不符（应为 {detail}）",
-                            "geometry type {value!r} is not allowed (expected {detail})"),
-    "invalid_geometry": ("几何图形无效: {detail}", "invalid geometry: {detail}"),
-    "outside_zone": ("位置超出实验区范围（容差1公里）", "location is outside the zone's bounding box (1 km tolerance)"),
-    "swapped_coordinates": ("经纬度颠倒（交换后位于实验区内）；请改正", "longitude and latitude are swapped (swapped back, the point lies in the zone); fix them"),
-    "non_finite_coordinates": ("坐标不是有限数值（NaN 或无穷大）", "coordinates are not finite numbers (NaN or Infinity)"),
-    "polygon_as_point": ("应为点，给出的是面：已取面内代表点", "a polygon where a point is expected: its representative point is used"),
-    "mixed_encoding": ("本行编码为 {detail}，与文件其余部分不同；请将整个文件另存为同一编码",
-                       "this line is encoded in {detail}, unlike the rest of the file; save the whole file in one encoding"),
-    "uncomputed_formula": ("“{column}”: 公式未计算: 请在Excel中打开并保存", "{column}: formula never computed: open the file in Excel and save it"),
-    "personal_data_masked": ("“{column}”: 含手机号或证件号，已遮盖（自由文本栏不得填写个人信息）",
-                             "{column}: a phone or identity number was masked (free-text columns must not hold personal data)"),
-}
+#: Every rule a quarantined row can break (its messages: ``message.<rule>`` of :mod:`linli.labels`).
+RULES: tuple[str, ...] = (
+    "missing_value",
+    "not_a_date",
+    "not_an_integer",
+    "not_a_number",
+    "not_a_boolean",
+    "unknown_code",
+    "bad_pattern",
+    "below_minimum",
+    "above_maximum",
+    "duplicate_id",
+    "duplicate_row",
+    "duplicate_key",
+    "unknown_reference",
+    "future_date",
+    "end_before_start",
+    "closed_before_received",
+    "age_65_plus_exceeds_residents",
+    "disabled_exceeds_residents",
+    "elders_exceed_participants",
+    "missing_geometry",
+    "wrong_geometry_type",
+    "invalid_geometry",
+    "outside_zone",
+    "swapped_coordinates",
+    "non_finite_coordinates",
+    "polygon_as_point",
+    "mixed_encoding",
+    "uncomputed_formula",
+    "personal_data_masked",
+)
 
 #: Rules about a record's geometry: for a table with ids (compounds, facilities) the
 #: record still loads, without its geometry, so that references to it stay valid.
@@ -641,8 +626,3 @@ def table(name: str) -> Table:
         known = ", ".join(TABLES)
         msg = f"Unknown table {name!r}; known: {known}."
         raise KeyError(msg) from None
-
-
-def code_label(codes: dict[str, str], code: str, lang: str = "zh") -> str:
-    """Return the label of ``code`` in ``lang`` (the code itself in English)."""
-    return codes.get(code, code) if lang == "zh" else code

@@ -19,6 +19,10 @@ An optional ``dataset.yaml`` in the data directory describes the dataset:
 
 It is read with :func:`linli.io.read_yaml` (plain YAML, size and alias caps);
 a value of the wrong kind is one line naming the file and the field.
+
+The published claims (``published_claims.yaml``, :mod:`linli.claims`) are read once,
+with the dataset: :attr:`Dataset.claims`, or :attr:`Dataset.claims_error` saying why
+they cannot be had, and the file's bytes for the inputs' fingerprint.
 """
 
 from __future__ import annotations
@@ -34,8 +38,10 @@ from typing import Any
 import pandas as pd
 
 from . import config, io, outputs, privacy
+from .claims import CLAIMS_FILE, Claim, parse_claims
 from .contract import TABLES, Table
-from .errors import InputError, OutputError
+from .errors import InputError, LinliError, OutputError
+from .privacy import redact
 from .validate import QUARANTINE_COLUMNS, ValidatedTable, validate_table
 
 log = logging.getLogger(__name__)
@@ -60,6 +66,12 @@ class Dataset:
     quarantine: pd.DataFrame
     provenance: pd.DataFrame
     meta: dict[str, object] = field(default_factory=dict)
+    #: The published claims of ``published_claims.yaml``; None without the file, or when it
+    #: cannot be read or checked (:attr:`claims_error` says why).
+    claims: tuple[Claim, ...] | None = None
+    claims_error: str | None = None
+    #: The bytes of ``published_claims.yaml`` as read (empty without it): part of the inputs' fingerprint.
+    claims_source: bytes = b""
 
     @property
     def synthetic(self) -> bool:
@@ -141,10 +153,10 @@ def _check_meta(meta: Mapping[str, Any], shown: str) -> None:
             raise fail(f"covers.{table}", f"must be a list of years such as [2023, 2024]; got {years!r}")
 
 
-def zone_names(meta: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+def declared_zones(meta: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     """Zone names given in ``dataset.yaml``: ``zones: {renmin: {name_zh: 人民街道, name_en: …}}``.
 
-    >>> zone_names({"zones": {"renmin": {"name_zh": "人民街道"}, "x": "某街道"}})
+    >>> declared_zones({"zones": {"renmin": {"name_zh": "人民街道"}, "x": "某街道"}})
     {'renmin': {'name_zh': '人民街道'}, 'x': {'name_zh': '某街道'}}
     """
     zones = meta.get("zones") or {}
@@ -191,6 +203,7 @@ def load_dataset(
     as_of: dt.date | str | None = None,
     key: bytes | None = None,
     tables: Sequence[str] | None = None,
+    claims_required: bool = False,
 ) -> Dataset:
     """Read, validate and pseudonymise every table in ``data_dir``.
 
@@ -205,6 +218,10 @@ def load_dataset(
         Pseudonymisation key (default :func:`linli.privacy.load_key`).
     tables
         Restrict to these tables (``communities`` is always read).
+    claims_required
+        Stop, before any table is read, when ``published_claims.yaml`` is absent or
+        cannot be read or checked (``linli claims``); otherwise its reason travels in
+        :attr:`Dataset.claims_error`.
 
     Raises
     ------
@@ -216,6 +233,9 @@ def load_dataset(
     if not root.is_dir():
         msg = f"Data directory {str(root)!r} does not exist."
         raise InputError(msg)
+    claims, claims_error, claims_source = read_claims(root)
+    if claims_required and claims is None:
+        raise InputError(claims_error or f"no {CLAIMS_FILE} in {data_dir if data_dir is not None else root}")
     meta = read_meta(root)
     if as_of is not None:
         when = _parse_as_of(as_of, shown="the as-of option")
@@ -259,7 +279,31 @@ def load_dataset(
         prov[col] = prov[col].fillna(0).astype(int)
     prov = prov.fillna({"file": "", "sha256": "", "encoding": "", "unknown_columns": "", "sheets": "",
                         "skipped_sheets": ""})
-    return Dataset(root, when, clean, quarantine, prov, meta)
+    return Dataset(root, when, clean, quarantine, prov, meta, claims, claims_error, claims_source)
+
+
+def read_claims(root: Path) -> tuple[tuple[Claim, ...] | None, str | None, bytes]:
+    """Read ``published_claims.yaml`` of ``root`` once: its claims, why they cannot be had, its bytes.
+
+    A claims file that cannot be read or checked does not stop the dataset: the reason
+    (one line, personal data masked) travels with it, for ``linli claims`` to stop on
+    and for the reports to print.
+    """
+    path = root / CLAIMS_FILE
+    if not path.exists():
+        return None, None, b""
+    try:
+        source = path.read_bytes()
+    except OSError as exc:  # unreadable: the reports say so; its reason is the input
+        reason = redact(f"{path.name}: cannot read the file ({exc.strerror or type(exc).__name__}).")
+        log.warning("published claims not read: %s", reason)
+        return None, reason, f"unreadable: {exc.strerror}".encode()
+    try:
+        return tuple(parse_claims(io.yaml_from_bytes(source, shown=path.name), path=path)), None, source
+    except LinliError as exc:
+        reason = redact(str(exc))
+        log.warning("published claims not checked: %s", reason)
+        return None, reason, source
 
 
 def _candidates(spec: Table) -> str:

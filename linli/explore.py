@@ -8,14 +8,14 @@ mediators, durations, repeat-dispute compounds, open cases — and the compariso
 why a zone value is not the mean of its communities' values.
 
 Every function is pure: tables in (the clean tables of :func:`linli.load_dataset`), a
-DataFrame out; nothing is read, written or drawn. The rules are those of INDICATORS.md:
+DataFrame out; nothing is read, written or drawn. The rules are the indicators' (docs/indicators.md):
 
 * a roster member is *active at the end of Y* when ``year(start) ≤ Y`` and (``end`` is
   empty or ``year(end) > Y``);
 * a case is *in Y* when its ``received_on`` falls in Y;
 * durations are whole days, ``closed_on − received_on``.
 
-Examples use the worked dataset of :func:`linli.indicators.examples.example_tables`.
+Examples use the worked dataset of :func:`linli.testing.example_tables`.
 """
 
 from __future__ import annotations
@@ -27,16 +27,18 @@ import numpy as np
 import pandas as pd
 
 from . import dataset
+from .checks import require_columns
 from .contract import DISPUTE_TYPES, MEDIATORS, OUTCOMES, TABLES
 from .errors import ContractError
 from .indicators.lin_he import REPEAT_CASES, mediator_count
+from .labels import unit_names
 
 __all__ = [
     "FLOW_COLUMNS",
     "KIND_COLUMNS",
     "case_durations",
     "case_outcomes",
-    "indicator_table",
+    "indicator_values",
     "mediator_involvement",
     "mediator_kinds",
     "monthly_counts",
@@ -57,14 +59,6 @@ KIND_COLUMNS: tuple[str, ...] = ("0", "1", "2", "3", "4+")
 # ------------------------------------------------------------------------- helpers
 
 
-def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        msg = (f"The {what} lacks the column(s) {', '.join(missing)}; "
-               f"it has: {', '.join(map(str, frame.columns))}.")
-        raise ContractError(msg)
-
-
 def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
     values = frame[column]
     if pd.api.types.is_datetime64_any_dtype(values):
@@ -83,7 +77,7 @@ def _year_of(frame: pd.DataFrame, column: str) -> np.ndarray:
 
 def _in_year(cases: pd.DataFrame, year: int | None) -> pd.DataFrame:
     """Cases received in ``year`` (all cases when None)."""
-    _require(cases, ("received_on",), "case ledger")
+    require_columns(cases, ("received_on",), what="case ledger")
     if year is None:
         return cases
     keep = _year_of(cases, "received_on") == int(year)
@@ -119,7 +113,7 @@ def _pct(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------- indicators
 
 
-def indicator_table(
+def indicator_values(
     long: pd.DataFrame,
     *,
     indicators: Sequence[str],
@@ -148,16 +142,16 @@ def indicator_table(
     Examples
     --------
     >>> from linli.indicators import compute
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> long = compute(example_tables(), years=[2024])
-    >>> indicator_table(long, indicators=["volunteers", "social_orgs"])  # doctest: +NORMALIZE_WHITESPACE
+    >>> indicator_values(long, indicators=["volunteers", "social_orgs"])  # doctest: +NORMALIZE_WHITESPACE
                   volunteers  social_orgs
     unit_id year
     a       2024         3.0          1.0
     b       2024         2.0          1.0
     z       2024         5.0          2.0
     """
-    _require(long, ("unit_id", "unit_type", "year", "indicator", "value"), "indicator table")
+    require_columns(long, ("unit_id", "unit_type", "year", "indicator", "value"), what="indicator table")
     known = set(map(str, pd.unique(long["indicator"])))
     unknown = [i for i in indicators if i not in known]
     if unknown:
@@ -187,7 +181,8 @@ def zone_names(meta: Mapping[str, object], *, lang: str = "zh") -> dict[str, str
     """Return zone id -> display name from a dataset's description (``Dataset.meta``).
 
     ``dataset.yaml`` may name its zones: ``zones: {renmin: {name_zh: 人民街道, name_en:
-    Renmin Street}}``; a zone without the name in ``lang`` falls back to ``name_zh``.
+    Renmin Street}}``; a zone without the name in ``lang`` falls back to ``name_zh``
+    (:func:`linli.labels.unit_names`).
     Pass the result as ``names=`` to a plot so the zone is named rather than shown by id.
 
     Parameters
@@ -206,14 +201,7 @@ def zone_names(meta: Mapping[str, object], *, lang: str = "zh") -> dict[str, str
     >>> zone_names({})
     {}
     """
-    if lang not in ("zh", "en"):
-        msg = f"Unknown language {lang!r}; known: zh, en."
-        raise ContractError(msg)
-    return {
-        zid: names.get(f"name_{lang}") or names["name_zh"]
-        for zid, names in dataset.zone_names(meta).items()
-        if names.get(f"name_{lang}") or names.get("name_zh")
-    }
+    return unit_names(dataset.declared_zones(meta), lang=lang)
 
 
 def _by_community(values: pd.Series, year: int | None, what: str) -> pd.Series:
@@ -358,7 +346,7 @@ def monthly_counts(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> cases = example_tables()["mediation_cases"]
     >>> monthly_counts(cases, date_column="received_on", start="2024-01", end="2024-03")  # doctest: +NORMALIZE_WHITESPACE
              a  b
@@ -367,7 +355,7 @@ def monthly_counts(
     2024-02  0  0
     2024-03  1  0
     """
-    _require(ledger, [date_column] + ([by] if by else []), "ledger")
+    require_columns(ledger, [date_column] + ([by] if by else []), what="ledger")
     dates = _dates(ledger, date_column)
     keep = dates.notna().to_numpy()
     month = dates[keep].dt.to_period("M")
@@ -420,7 +408,7 @@ def case_outcomes(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> cases = example_tables()["mediation_cases"]
     >>> t = case_outcomes(cases, by="community_id", year=2024)
     >>> t[["resolved", "failed", "referred", "pending", "decided", "success_pct"]].round(2)
@@ -429,7 +417,7 @@ def case_outcomes(
     b             2       0         1        0        3        66.67
     total         3       1         1        1        5        60.00
     """
-    _require(cases, (by, "outcome"), "case ledger")
+    require_columns(cases, (by, "outcome"), what="case ledger")
     rows = _in_year(cases, year)
     groups = _groups(rows[by], list(DISPUTE_TYPES) if by == "dispute_type" else None)
     outcomes = _groups(rows["outcome"], list(OUTCOMES))
@@ -477,7 +465,7 @@ def mediator_kinds(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> cases = example_tables()["mediation_cases"]
     >>> mediator_kinds(cases, year=2024).round(2)
            0  1  2  3  4+  cases  joint  joint_pct
@@ -485,7 +473,7 @@ def mediator_kinds(
     b      1  1  0  1   0      3      1      33.33
     total  1  2  2  1   0      6      3      50.00
     """
-    _require(cases, (by, "mediators"), "case ledger")
+    require_columns(cases, (by, "mediators"), what="case ledger")
     rows = _in_year(cases, year)
     rows = rows.loc[rows[by].notna().to_numpy()]
     kinds = mediator_count(rows["mediators"].reset_index(drop=True)).to_numpy()
@@ -537,7 +525,7 @@ def mediator_involvement(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> cases = example_tables()["mediation_cases"]
     >>> mediator_involvement(cases, year=2024)[["police", "grid_worker", "cases"]]
            police  grid_worker  cases
@@ -545,7 +533,7 @@ def mediator_involvement(
     b           2            1      3
     total       4            3      6
     """
-    _require(cases, (by, "mediators"), "case ledger")
+    require_columns(cases, (by, "mediators"), what="case ledger")
     rows = _in_year(cases, year)
     rows = rows.loc[rows[by].notna().to_numpy()].reset_index(drop=True)
     codes = rows["mediators"].astype("string").str.split(";").explode().str.strip()
@@ -596,7 +584,7 @@ def case_durations(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> cases = example_tables()["mediation_cases"]
     >>> case_durations(cases, year=2024)[["case_id", "community_id", "days"]]
       case_id community_id  days
@@ -604,7 +592,7 @@ def case_durations(
     1      m5            b     4
     2      m6            b     6
     """
-    _require(cases, ("case_id", "community_id", "received_on", "closed_on", "outcome"), "case ledger")
+    require_columns(cases, ("case_id", "community_id", "received_on", "closed_on", "outcome"), what="case ledger")
     rows = _in_year(cases, year)
     keep = rows["closed_on"].notna().to_numpy()
     if outcomes is not None:
@@ -650,14 +638,14 @@ def repeat_compounds(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> t = example_tables()
     >>> repeat_compounds(t["mediation_cases"], year=2024, compounds=t["compounds"])
       community_id compound_id name_zh  households  cases main_dispute_type
     0            a         ca1      甲一         300      3           parking
     1            b         cb1      乙一         600      3          property
     """
-    _require(cases, ("community_id", "compound_id", "dispute_type"), "case ledger")
+    require_columns(cases, ("community_id", "compound_id", "dispute_type"), what="case ledger")
     if int(min_cases) < 1:
         msg = f"min_cases must be at least 1, got {min_cases!r}."
         raise ContractError(msg)
@@ -680,7 +668,7 @@ def repeat_compounds(
     out = pd.concat([counts, main], axis=1).reset_index()
     out = out[out["cases"] >= int(min_cases)]
     if compounds is not None:
-        _require(compounds, ("compound_id", "name_zh", "households"), "compounds table")
+        require_columns(compounds, ("compound_id", "name_zh", "households"), what="compounds table")
         info = pd.DataFrame(compounds[["compound_id", "name_zh", "households"]]).astype(
             {"compound_id": str})
         out = out.merge(info, on="compound_id", how="left")
@@ -709,13 +697,13 @@ def pending_cases(cases: pd.DataFrame, *, as_of: str | dt.date | pd.Timestamp) -
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> cases = example_tables()["mediation_cases"]
     >>> pending_cases(cases, as_of="2024-12-31")[["case_id", "outcome", "days_open"]]
       case_id  outcome  days_open
     0      m3  pending         11
     """
-    _require(cases, ("case_id", "community_id", "received_on", "closed_on", "outcome"), "case ledger")
+    require_columns(cases, ("case_id", "community_id", "received_on", "closed_on", "outcome"), what="case ledger")
     when = pd.Timestamp(as_of)
     open_ = (cases["outcome"].astype("string") == "pending").fillna(False).to_numpy(dtype=bool)
     open_ = open_ | cases["closed_on"].isna().to_numpy()
@@ -773,7 +761,7 @@ def roster_flows(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> vols = example_tables()["volunteers"]
     >>> roster_flows(vols, start="registered_on", end="left_on", years=[2023, 2024])  # doctest: +NORMALIZE_WHITESPACE
                        active_start  joined  left  active_end
@@ -783,7 +771,7 @@ def roster_flows(
     b            2023             0       0     0           0
                  2024             0       2     0           2
     """
-    _require(roster, (by, start), "roster")
+    require_columns(roster, (by, start), what="roster")
     ys = np.array(sorted({int(y) for y in years}), dtype="float64")
     if not len(ys):
         msg = "Give at least one year, e.g. years=[2024]."
@@ -832,7 +820,7 @@ def team_sizes(volunteers: pd.DataFrame, *, year: int) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> team_sizes(example_tables()["volunteers"], year=2024)
       community_id    team  members
     0            a  patrol        2
@@ -841,7 +829,7 @@ def team_sizes(volunteers: pd.DataFrame, *, year: int) -> pd.DataFrame:
     """
     spec = TABLES["volunteers"]
     assert spec.start is not None and spec.end is not None
-    _require(volunteers, ("community_id", "team", spec.start), "volunteers roster")
+    require_columns(volunteers, ("community_id", "team", spec.start), what="volunteers roster")
     s = _year_of(volunteers, spec.start)
     e = _year_of(volunteers, spec.end) if spec.end in volunteers.columns else np.full(len(volunteers), np.nan)
     team = volunteers["team"].astype("string").str.strip()

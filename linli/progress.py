@@ -83,7 +83,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from .errors import ContractError
-from .index import check_long, scored_spec
+from .spec import check_long, scored_spec
 
 Comparison = Literal["gt", "ge", "lt", "le", "eq"]
 
@@ -249,7 +249,7 @@ def progress(
     spec
         One row per indicator: ``indicator, dimension, direction`` and, for
         targets, ``target_value, target_comparison, target_kind, target_year``
-        (:func:`linli.index.spec_from_catalogue`).
+        (:func:`linli.spec.spec_from_catalogue`).
     baseline_year
         ``Y0``.
     year

@@ -50,9 +50,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import config, normalise, privacy
-from .contract import GEOMETRY_RULES, RULES, TABLES, Column, Table
+from . import config, parse, privacy
+from .contract import GEOMETRY_RULES, TABLES, Column, Table
 from .io import RawTable
+from .labels import column_label, word
 
 QUARANTINE_COLUMNS = ["table", "file", "row", "column", "rule", "value", "message_zh", "message_en", "outcome"]
 #: ``outcome`` of a quarantine line: the row is left out, or loads with a finding.
@@ -203,7 +204,7 @@ def validate_table(
         if col.name not in frame.columns:
             parsed[col.name] = pd.Series(pd.NA, index=frame.index, dtype=col.dtype)
             continue
-        cleaned = normalise.clean_text(frame[col.name])
+        cleaned = parse.clean_text(frame[col.name])
         text[col.name] = cleaned
         if col.pii:
             continue
@@ -286,15 +287,15 @@ def _safe_to_show(values: pd.Series, col: Column, shapes: set[str]) -> list[bool
     """Whether each value cannot be personal data (see the module docstring)."""
     text = pd.Series(values.to_numpy(dtype=object), index=values.index).where(values != "", None)
     if col.kind == "date":
-        _, bad = normalise.parse_dates(text)
+        _, bad = parse.parse_dates(text)
     elif col.kind in ("int", "float"):
-        _, bad = normalise.parse_floats(text)
+        _, bad = parse.parse_floats(text)
     elif col.kind == "bool":
-        _, bad = normalise.parse_bools(text)
+        _, bad = parse.parse_bools(text)
     elif col.kind == "code":
-        _, bad = normalise.parse_codes(text, col.codes or {})
+        _, bad = parse.parse_codes(text, col.codes or {})
     elif col.kind == "list":
-        _, bad = normalise.parse_lists(text, col.codes or {})
+        _, bad = parse.parse_lists(text, col.codes or {})
     elif col.kind == "ref" or col.unique or col.pattern:
         bad = ~text.map(lambda v: isinstance(v, str) and v.isascii() and len(v) <= 64 and _shape(v) in shapes)
     else:
@@ -351,17 +352,17 @@ def _truncate(text: str) -> str:
 def _parse_column(cleaned: pd.Series, col: Column, issues: _Issues) -> pd.Series:
     kind = col.kind
     if kind == "date":
-        values, bad = normalise.parse_dates(cleaned)
+        values, bad = parse.parse_dates(cleaned)
     elif kind == "int":
-        values, bad = normalise.parse_ints(cleaned)
+        values, bad = parse.parse_ints(cleaned)
     elif kind == "float":
-        values, bad = normalise.parse_floats(cleaned)
+        values, bad = parse.parse_floats(cleaned)
     elif kind == "bool":
-        values, bad = normalise.parse_bools(cleaned)
+        values, bad = parse.parse_bools(cleaned)
     elif kind == "code":
-        values, bad = normalise.parse_codes(cleaned, col.codes or {})
+        values, bad = parse.parse_codes(cleaned, col.codes or {})
     elif kind == "list":
-        values, bad = normalise.parse_lists(cleaned, col.codes or {})
+        values, bad = parse.parse_lists(cleaned, col.codes or {})
     else:
         values, bad = cleaned.astype("string"), pd.Series(False, index=cleaned.index)
     if bad.any():
@@ -607,7 +608,6 @@ def _clean_frame(table: Table, parsed: dict[str, pd.Series], ok: pd.Index, key: 
     return clean.reset_index(drop=True)
 
 
-_KEPT_NOTE = ("（记录已载入，空间分析不含此项）", " (record loaded; left out of the spatial analysis)")
 
 
 def _quarantine_frame(
@@ -630,17 +630,15 @@ def _quarantine_frame(
     q["table"] = table.name
     q["file"] = raw.row_files.loc[q["idx"]].to_numpy() if raw.row_files is not None else raw.file
     q["outcome"] = np.where(q["idx"].isin(bad), "quarantined", "loaded")
-    labels = {c.name: c.label_zh or c.name for c in table.columns}
-    labels["geometry"] = "几何"
     note = (q["outcome"] == "loaded") & q["rule"].isin(GEOMETRY_RULES)
-    q["message_zh"] = [
-        f"第{r}行 " + RULES[rule][0].format(column=labels.get(c, c), value=v, detail=d) + (_KEPT_NOTE[0] if n else "")
-        for r, c, rule, v, d, n in zip(q["row"], q["column"], q["rule"], q["value"], q["detail"], note, strict=True)
-    ]
-    q["message_en"] = [
-        f"row {r}, " + RULES[rule][1].format(column=c or "row", value=v, detail=d) + (_KEPT_NOTE[1] if n else "")
-        for r, c, rule, v, d, n in zip(q["row"], q["column"], q["rule"], q["value"], q["detail"], note, strict=True)
-    ]
+    for lang in ("zh", "en"):  # the two message columns of quarantine.csv
+        q[f"message_{lang}"] = [
+            word("message.row", lang=lang, row=r)
+            + word(f"message.{rule}", lang=lang, detail=d, value=v,
+                   column=column_label(table.name, c, lang=lang) if c else word("message.no_column", lang=lang))
+            + (word("message.kept", lang=lang) if n else "")
+            for r, c, rule, v, d, n in zip(q["row"], q["column"], q["rule"], q["value"], q["detail"], note, strict=True)
+        ]
     q = q.sort_values(["file", "row", "column", "rule"], kind="stable")
     return q[QUARANTINE_COLUMNS].reset_index(drop=True)
 

@@ -15,7 +15,7 @@ from shapely.geometry import Polygon
 
 from linli import access
 from linli.errors import ContractError
-from linli.indicators.examples import clean_table, offset_point
+from linli.testing import clean_table, offset_point
 
 
 def compounds(*offsets: tuple[float, float], households: int = 100, index: list[str] | None = None) -> gpd.GeoDataFrame:

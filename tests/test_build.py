@@ -24,13 +24,14 @@ import pyarrow.parquet as pq
 import pytest
 from PIL import Image
 
-from linli import report, synth
+from linli import reporting, synth
 from linli.cli import main
 from linli.contract import TABLES
 from linli.dataset import load_dataset
+from linli.handoff import save as save_handoff
 from linli.indicators import catalogue
-from linli.report import find_chromium
-from linli.results import compute_results, save_results
+from linli.pipeline import compute_results
+from linli.reporting import find_chromium
 
 UNITS = ("zone", "c0001", "c0002")
 KINDS = ("html", "pdf", "ipynb", "json")
@@ -99,7 +100,7 @@ def test_json_numbers_equal_linli_indicators(built: dict[str, Any], tmp_path: Pa
 
 def test_html_loads_nothing_from_the_network(built: dict[str, Any]) -> None:
     for page in built["year_dir"].glob("*.html"):
-        assert report.remote_resources(page.read_text(encoding="utf-8")) == [], page.name
+        assert reporting.remote_resources(page.read_text(encoding="utf-8")) == [], page.name
 
 
 def test_no_personal_value_in_any_output(built: dict[str, Any]) -> None:
@@ -178,14 +179,14 @@ def test_handoff_written_concurrently_is_whole(built: dict[str, Any], tmp_path: 
     results = compute_results(ds)
     target = tmp_path / "2024" / "data"
     with cf.ThreadPoolExecutor(4) as pool:  # four writers at once, as notebooks run side by side
-        list(pool.map(lambda _: save_results(results, ds, target), range(4)))
+        list(pool.map(lambda _: save_handoff(results, ds, target), range(4)))
     assert sorted(p.name for p in target.parent.iterdir()) == ["data"]  # no staging directory left
     handoff = built["year_dir"] / "data"  # what the build wrote from the same inputs
     for name in sorted(p.relative_to(handoff) for p in handoff.rglob("*") if p.is_file()):
         assert (target / name).read_bytes() == (handoff / name).read_bytes(), name
     # different content replaces the directory whole: a table gone from the data goes too
     (target / "tables" / "stale.parquet").write_bytes(b"")
-    save_results(results, ds, target)
+    save_handoff(results, ds, target)
     assert not (target / "tables" / "stale.parquet").exists()
 
 
@@ -193,13 +194,13 @@ def test_a_failing_unit_leaves_the_others_built(
     built: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     notebooks = tmp_path / "notebooks"
-    shutil.copytree(report.NOTEBOOKS_DIR, notebooks)
+    shutil.copytree(reporting.notebooks_dir(), notebooks)
     nb = nbformat.read(notebooks / "community.ipynb", as_version=4)
     at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
     nb.cells.insert(at + 1, nbformat.v4.new_code_cell(
         'if unit_id == "c0002":\n    raise RuntimeError("broken on purpose")', id="break"))
     nbformat.write(nb, notebooks / "community.ipynb")
-    monkeypatch.setattr(report, "NOTEBOOKS_DIR", notebooks)
+    monkeypatch.setattr(reporting.notebook, "NOTEBOOKS_DIR", notebooks)
     out = tmp_path / "out"
     shutil.copytree(built["out"], out)  # the zone is up to date there; the communities' notebook changed
 

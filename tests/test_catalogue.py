@@ -11,6 +11,7 @@ import yaml
 import linli.indicators as li
 from linli.indicators import catalogue
 from linli.indicators.catalogue import CatalogueError
+from linli.labels import ageing_label
 
 ROOT = Path(__file__).resolve().parents[1]
 YAML = ROOT / "linli" / "indicators" / "catalogue.yaml"
@@ -143,12 +144,13 @@ def test_target_met() -> None:
 
 
 def test_ageing_label() -> None:
-    assert catalogue.ageing_label(6.9) is None
-    assert catalogue.ageing_label(7.0) == "ageing society"
-    assert catalogue.ageing_label(14.0, lang="zh") == "深度老龄化社会"
-    assert catalogue.ageing_label(20.0) == "super-aged society"
-    assert catalogue.ageing_label(20.0, super_aged_pct=21) == "aged society"
-    assert catalogue.ageing_label(math.nan) is None
+    # the bands are the catalogue's; linli.labels says them in a language
+    assert ageing_label(6.9, lang="en") is None
+    assert ageing_label(7.0, lang="en") == "ageing society"
+    assert ageing_label(14.0, lang="zh") == "深度老龄化社会"
+    assert ageing_label(20.0, lang="en") == "super-aged society"
+    assert ageing_label(20.0, super_aged_pct=21, lang="en") == "aged society"
+    assert ageing_label(math.nan, lang="en") is None
 
 
 def test_every_indicator_has_its_function() -> None:
@@ -228,3 +230,24 @@ def test_load_errors(tmp_path: Path) -> None:
     with pytest.raises(CatalogueError, match="not valid YAML"):
         catalogue.load(bad)
     assert catalogue.load(_variant(tmp_path, lambda d: None)).ids == catalogue.load().ids
+
+
+def test_brand_dimensions_are_the_contract_brands() -> None:
+    from linli.contract import BRANDS, TABLES
+
+    cat = catalogue.load()
+    # a community's brand code is the id of its dimension, and its Chinese name the code's label
+    assert {d.id: d.brand.zh for d in cat.dimensions if d.brand} == BRANDS
+    assert cat.dimension("lin_he").key_indicator == "mediation_success_pct"
+    for d in cat.dimensions:
+        assert set(d.trend_ledgers) <= set(TABLES)
+        assert set(d.lead_indicators) <= set(cat.ids)
+    assert cat.dimension("lin_he").label.zh == "邻和·调解"  # the short name the reports show
+
+
+def test_a_dimension_naming_an_unknown_indicator_is_refused(tmp_path: Path) -> None:
+    def change(d: dict) -> None:
+        next(x for x in d["dimensions"] if x["id"] == "lin_he")["key_indicator"] = "nope"
+
+    with pytest.raises(CatalogueError, match="dimension 'lin_he': unknown indicator\\(s\\) 'nope'"):
+        catalogue.load(_variant(tmp_path, change))

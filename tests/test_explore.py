@@ -1,7 +1,7 @@
 """Tests of linli.explore and of the helpers the explore notebooks added to linli.access
-and linli.plots.
+and linli.figures.exploration.
 
-Most fixtures are the worked dataset of :func:`linli.indicators.examples.example_tables`
+Most fixtures are the worked dataset of :func:`linli.testing.example_tables`
 (its module docstring works out every figure); the rest are built here by hand with
 ``clean_table``. Every expected number is worked out in a comment beside it.
 """
@@ -17,11 +17,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from linli import access, explore, plots
+from linli import access, explore
 from linli.contract import DISPUTE_TYPES, OUTCOMES
 from linli.errors import ContractError
+from linli.figures import exploration
 from linli.indicators import compute, lin_he, lin_le, wushe
-from linli.indicators.examples import clean_table, example_tables, offset_point
+from linli.testing import clean_table, example_tables, offset_point
 
 
 @pytest.fixture(autouse=True)
@@ -254,18 +255,18 @@ def test_pending_cases(tables) -> None:
 # --------------------------------------------------------- indicators and pooling
 
 
-def test_indicator_table(tables) -> None:
+def test_indicator_values(tables) -> None:
     long = compute(tables, years=[2024])
-    wide = explore.indicator_table(long, indicators=["social_orgs", "mediation_success_pct"])
+    wide = explore.indicator_values(long, indicators=["social_orgs", "mediation_success_pct"])
     assert list(wide.columns) == ["social_orgs", "mediation_success_pct"]
     assert list(wide.index) == [("a", 2024), ("b", 2024), ("z", 2024)]
     # organisations a 1, b 1, z 2; success 50, 66.67, 60
     assert wide["social_orgs"].tolist() == [1.0, 1.0, 2.0]
     assert wide["mediation_success_pct"].tolist() == pytest.approx([50.0, 200 / 3, 60.0])
-    zone = explore.indicator_table(long, indicators=["social_orgs"], unit_type="zone")
+    zone = explore.indicator_values(long, indicators=["social_orgs"], unit_type="zone")
     assert list(zone.index) == [("z", 2024)]
     with pytest.raises(ContractError, match="Unknown indicator"):
-        explore.indicator_table(long, indicators=["no_such"])
+        explore.indicator_values(long, indicators=["no_such"])
 
 
 def test_zone_names() -> None:
@@ -389,7 +390,7 @@ def communities() -> pd.DataFrame:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_plot_indicator_trend(tables, lang: str) -> None:
     long = compute(tables, years=[2023, 2024])
-    fig, ax = plots.plot_indicator_trend(long, indicator="volunteers", communities=communities(),
+    fig, ax = exploration.plot_indicator_trend(long, indicator="volunteers", communities=communities(),
                                          names={"z": "实验区"}, lang=lang)
     labels = [line.get_label() for line in ax.get_lines()]
     a, b = ("甲社区", "乙社区") if lang == "zh" else ("A", "B")
@@ -401,16 +402,16 @@ def test_plot_indicator_trend(tables, lang: str) -> None:
     assert ax.get_lines()[2].get_xdata().tolist() == pytest.approx([2023.04, 2024.04])
     # name and unit from the catalogue
     assert ax.get_ylabel() == ("注册志愿者数（人）" if lang == "zh" else "Registered volunteers (persons)")
-    fig, ax = plots.plot_indicator_trend(long, indicator="volunteers", zone=False, unit="")
+    fig, ax = exploration.plot_indicator_trend(long, indicator="volunteers", zone=False, unit="")
     assert len(ax.get_lines()) == 2 and ax.get_ylabel() == "注册志愿者数"
     with pytest.raises(ContractError, match="Unknown indicator"):
-        plots.plot_indicator_trend(long, indicator="no_such")
+        exploration.plot_indicator_trend(long, indicator="no_such")
 
 
 def test_plot_roster_flows(tables) -> None:
     flows = explore.roster_flows(tables["volunteers"], start="registered_on", end="left_on",
                                  years=[2023, 2024])
-    fig, ax = plots.plot_roster_flows(flows, communities=communities())
+    fig, ax = exploration.plot_roster_flows(flows, communities=communities())
     # 2 communities × 2 years × (joined, left)
     assert len(ax.patches) == 8
     heights = sorted(p.get_height() for p in ax.patches)
@@ -418,12 +419,12 @@ def test_plot_roster_flows(tables) -> None:
     assert heights[0] == -1.0 and heights[-1] == 2.0
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["甲社区", "乙社区"]
     with pytest.raises(ContractError, match="indexed by"):
-        plots.plot_roster_flows(flows.reset_index())
+        exploration.plot_roster_flows(flows.reset_index())
 
 
 def test_plot_group_distribution(tables) -> None:
     d = explore.case_durations(tables["mediation_cases"], year=2024)
-    fig, ax = plots.plot_group_distribution(d, value="days", reference=7, reference_label="7天",
+    fig, ax = exploration.plot_group_distribution(d, value="days", reference=7, reference_label="7天",
                                             communities=communities(), xlabel="天数")
     assert [t.get_text() for t in ax.get_yticklabels()] == ["甲社区", "乙社区"]
     notes = [t.get_text() for t in ax.texts]
@@ -435,24 +436,24 @@ def test_plot_group_distribution(tables) -> None:
 def test_plot_pooled_vs_mean() -> None:
     t = explore.pooled_vs_mean(pd.Series({"a": 1, "b": 2}), pd.Series({"a": 2, "b": 3}),
                                scale=100, zone="z")
-    fig, ax = plots.plot_pooled_vs_mean(t, unit="%", communities=communities(), names={"z": "实验区"})
+    fig, ax = exploration.plot_pooled_vs_mean(t, unit="%", communities=communities(), names={"z": "实验区"})
     widths = [p.get_width() for p in ax.patches]
     assert widths == [2.0, 3.0]  # bar widths are the denominators
     texts = [x.get_text() for x in ax.get_legend().get_texts()]
     assert texts == ["实验区：合并计算 60.0%", "各社区简单平均 58.3%"]
-    fig, ax = plots.plot_pooled_vs_mean(t, indicator="mediation_success_pct", lang="en")
+    fig, ax = exploration.plot_pooled_vs_mean(t, indicator="mediation_success_pct", lang="en")
     assert ax.get_ylabel() == "Mediation success rate (%)"
     # close values get more decimals: 9.2384 vs 9.2032 -> 9.24 vs 9.20
     close = pd.DataFrame({"numerator": [1.0, 1.0, np.nan, 2.0], "denominator": [1.0, 1.0, np.nan, 2.0],
                           "weight": [0.5, 0.5, np.nan, 1.0], "value": [9.0, 9.4, 9.2032, 9.2384]},
                          index=["a", "b", "mean", "z"])
-    fig, ax = plots.plot_pooled_vs_mean(close)
+    fig, ax = exploration.plot_pooled_vs_mean(close)
     assert [x.get_text() for x in ax.get_legend().get_texts()] == ["z：合并计算 9.24", "各社区简单平均 9.20"]
 
 
 def test_plot_crosstab(tables) -> None:
     t = explore.case_outcomes(tables["mediation_cases"], year=2024)
-    fig, ax = plots.plot_crosstab(t, columns=list(OUTCOMES), row_labels=DISPUTE_TYPES,
+    fig, ax = exploration.plot_crosstab(t, columns=list(OUTCOMES), row_labels=DISPUTE_TYPES,
                                   column_labels=OUTCOMES)
     assert [x.get_text() for x in ax.get_yticklabels()][:2] == ["停车", "噪音"]
     assert [x.get_text() for x in ax.get_legend().get_texts()] == list(OUTCOMES.values())
@@ -461,7 +462,7 @@ def test_plot_crosstab(tables) -> None:
     assert resolved[0].get_width() == pytest.approx(50.0)
     assert "无数据" in [x.get_text() for x in ax.texts]  # sanitation has no case
     kinds = explore.mediator_kinds(tables["mediation_cases"], year=2024)
-    fig, ax = plots.plot_crosstab(kinds, columns=list(explore.KIND_COLUMNS), ordered=True,
+    fig, ax = exploration.plot_crosstab(kinds, columns=list(explore.KIND_COLUMNS), ordered=True,
                                   communities=communities())
     assert [x.get_text() for x in ax.get_yticklabels()] == ["甲社区", "乙社区", "total"]
     # an ordered scale is shaded light to dark: "0" lighter than "4+"
@@ -472,7 +473,7 @@ def test_plot_crosstab(tables) -> None:
 def test_plot_coverage_sensitivity(tables) -> None:
     s = access.coverage_sensitivity(tables["compounds"], tables["facilities"], radii=[300, 500, 1200],
                                     as_of_year=2024, zone="z")
-    fig, ax = plots.plot_coverage_sensitivity(s, communities=communities(), names={"z": "实验区"})
+    fig, ax = exploration.plot_coverage_sensitivity(s, communities=communities(), names={"z": "实验区"})
     lines = {line.get_label(): line for line in ax.get_lines()}
     assert list(lines)[:3] == ["甲社区", "乙社区", "实验区"]
     # a: 300 m 75 % (ca1 ≈ 99 m from f1), 500 m 75 %, 1200 m 100 % (ca2 ≈ 1.1 km)

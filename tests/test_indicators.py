@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import linli.indicators as li
 from linli.errors import ContractError
 from linli.indicators import lin_he, lin_le, lin_zhi, lin_zhu, profile, satisfaction, wushe
-from linli.indicators.examples import clean_table, example_tables, offset_point
+from linli.testing import clean_table, example_tables, offset_point
 
 COMMUNITIES = [
     {"community_id": "a", "name_zh": "甲社区", "zone_id": "z"},

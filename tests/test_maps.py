@@ -1,4 +1,4 @@
-"""Tests of linli.maps.
+"""Tests of linli.figures.maps.
 
 The layers are laid out by hand in UTM zone 49N (EPSG:32649, metres) around Hengyang and
 converted to WGS84, as the clean tables hold them; the map converts them back, so every
@@ -27,8 +27,9 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from shapely.geometry import Point, box
 
-from linli import maps, palette
+from linli.access import metric_crs
 from linli.errors import ContractError
+from linli.figures import maps, palette
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 X0, Y0 = 660_000.0, 2_976_000.0  # UTM 49N, about 112.6°E 26.9°N
@@ -111,10 +112,10 @@ def _label_metres(text: str) -> float:
 
 
 def test_utm_crs() -> None:
-    bnd, _, _ = layers()
-    assert maps.utm_crs(bnd).to_epsg() == 32649  # floor((112.6 + 180) / 6) + 1 = 49, north
+    bnd, _, _ = layers()  # the maps draw in access.metric_crs: the UTM zone, or a metric CRS kept
+    assert metric_crs(bnd).to_epsg() == 32649  # floor((112.6 + 180) / 6) + 1 = 49, north
     sydney = gpd.GeoDataFrame(geometry=[Point(151.2, -33.9)], crs=4326)
-    assert maps.utm_crs(sydney).to_epsg() == 32756  # floor(331.2 / 6) + 1 = 56, south
+    assert metric_crs(sydney).to_epsg() == 32756  # floor(331.2 / 6) + 1 = 56, south
 
 
 @pytest.mark.parametrize(("span", "expected"), [

@@ -1,4 +1,4 @@
-"""Tests of linli.fonts, linli.palette and linli.plots.
+"""Tests of linli.figures: fonts, palette and the report figures (plots).
 
 Fixtures are built by hand here; every expected number is worked out in a comment.
 """
@@ -26,9 +26,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from linli import fonts, palette, plots
 from linli.contract import BRANDS, FACILITY_CATEGORIES
 from linli.errors import ContractError, LinliError
+from linli.figures import fonts, palette, plots
+from linli.indicators.satisfaction import ITEMS
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 HE = palette.BRAND_COLORS["lin_he"].lower()  # 湘北 邻和
@@ -67,7 +68,7 @@ def long_table() -> pd.DataFrame:
             rows.append((uid, utype, 2021, ind, float(v), np.nan, np.nan))
         for ind, v in wushe_2024.items():
             rows.append((uid, utype, 2024, ind, float(v), np.nan, np.nan))
-        for k, ind in enumerate(plots.SATISFACTION_INDICATORS):
+        for k, ind in enumerate(ITEMS):
             v = 70.0 + k  # overall 70, environment 71, … culture 76
             rows.append((uid, utype, 2024, ind, v, v - 7.5, v + 6.0))
     success = {"renminlu": 90.0, "xiangbei": 97.5, "xiangyang": 88.0, "zhengyang": 93.0,
@@ -258,7 +259,8 @@ def test_english_labels(name: str) -> None:
 
 
 def test_unknown_language() -> None:
-    with pytest.raises(ContractError, match="known: zh, en"):
+    # one check_lang for every module (linli.labels): "valid", as the reports have always said
+    with pytest.raises(ContractError, match="Unknown language .fr.; valid: zh, en"):
         plots.plot_satisfaction(long_table(), unit_id="xiangbei", year=2024, lang="fr")
 
 
@@ -335,7 +337,7 @@ def test_index_uncertainty_sorted_with_rank_intervals() -> None:
 
 
 def test_index_uncertainty_shows_the_zone_unranked() -> None:
-    frame = index_frame()  # the columns linli.index.uncertainty writes
+    frame = index_frame()  # the columns linli.uncertainty.uncertainty writes
     frame.loc[2, ["index", "index_low", "index_high"]] = np.nan  # xiangyang: no index
     _, ax = plots.plot_index_uncertainty(frame, communities=communities(), show_zone=True,
                                          names={"renmin": "人民街道"})

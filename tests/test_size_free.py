@@ -20,6 +20,7 @@ import pytest
 import linli
 from linli import index, indicators, synth
 from linli.indicators import catalogue
+from linli.spec import SCORED_DIMENSIONS, spec_from_catalogue
 
 from .copies import ZONE, write_copies
 
@@ -69,9 +70,9 @@ def test_every_scored_indicator_of_the_zone_equals_the_community(copies: tuple[p
 
 def test_the_zone_has_the_community_scores_and_index(copies: tuple[pd.DataFrame, list[str]]) -> None:
     long, ids = copies
-    spec = index.spec_from_catalogue(catalogue.load())
+    spec = spec_from_catalogue(catalogue.load())
     idx = index.linli_index(long, spec).set_index(["unit_id", "year"])
-    columns = [*index.SCORED_DIMENSIONS, "index"]
+    columns = [*SCORED_DIMENSIONS, "index"]
     for year in (2022, 2023, 2024):
         zone = idx.loc[(ZONE, year), columns].to_numpy(dtype=float)
         assert np.isfinite(zone).all()

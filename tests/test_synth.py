@@ -278,7 +278,7 @@ def test_pii_is_fake(small: Path) -> None:
 
 
 def test_progress_bar_goes_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    paths = synth.generate(tmp_path, communities=2, seed=0, progress=True)
+    paths = synth.generate(tmp_path, communities=2, seed=0, progress_bar=True)
     captured = capsys.readouterr()
     assert captured.out == "" and "2/2" in captured.err
     lines = paths["dataset"].read_text(encoding="utf-8").splitlines()

@@ -142,7 +142,7 @@ def compute(
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> long = compute(example_tables(), years=[2024])
     >>> len(long)  # 3 units × 1 year × 49 indicators
     147

@@ -1,7 +1,8 @@
 """The indicator catalogue: ids, names, units, directions, goalposts and targets.
 
 The catalogue ships as ``linli/indicators/catalogue.yaml`` and is read with
-:func:`load`, which validates it and returns typed, immutable records:
+:func:`load`, which validates it — against the JSON Schema ``catalogue.schema.yaml``,
+then the rules between fields — and returns typed, immutable records:
 
 ``Catalogue``   ``.indicators`` (in catalogue order), ``.by_id``, ``.dimensions``,
                 ``.index_settings``, ``.ids``, ``.scored``
@@ -10,7 +11,8 @@ The catalogue ships as ``linli/indicators/catalogue.yaml`` and is read with
                 target.{value, comparison (gt|ge|lt|le|eq), kind (target|benchmark),
                 source.{title, issuer, year, quote, publisher, note}, year, note},
                 radius_source, labels``
-``Dimension``   ``id, name_zh, name_en, scored``
+``Dimension``   ``id, name_zh, name_en, scored, label.{zh,en}, brand.{zh, en, motto_zh,
+                motto_en}, lead_indicators, key_indicator, trend_ledgers``
 ``IndexSettings`` ``weights, normalisation, normalisations, aggregation,
                 aggregations, monte_carlo.{draws, seed, weight_perturbation,
                 bootstrap}``
@@ -28,21 +30,23 @@ import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import yaml
 
+from ..checks import Place, load_schema, package_yaml, schema_problem
 from ..errors import LinliError
 
 __all__ = [
     "AGGREGATIONS",
     "COMPARISONS",
+    "COMPARISON_SYMBOLS",
     "DIRECTIONS",
     "NORMALISATIONS",
     "TARGET_KINDS",
+    "Brand",
     "Catalogue",
     "CatalogueError",
     "Dimension",
@@ -55,19 +59,23 @@ __all__ = [
     "Source",
     "Target",
     "Unit",
-    "ageing_label",
+    "ageing_band",
     "load",
     "render_markdown",
     "write_markdown",
 ]
 
-DIRECTIONS: tuple[str, ...] = ("up", "down", "context")
-COMPARISONS: tuple[str, ...] = ("gt", "ge", "lt", "le", "eq")
-TARGET_KINDS: tuple[str, ...] = ("target", "benchmark")
-NORMALISATIONS: tuple[str, ...] = ("goalposts", "minmax", "zscore")
-AGGREGATIONS: tuple[str, ...] = ("arithmetic", "geometric")
+_SCHEMA = load_schema(__package__ or "linli.indicators", "catalogue.schema.yaml")
+_DEFS = _SCHEMA["$defs"]
+#: The valid choices, as the schema lists them.
+DIRECTIONS: tuple[str, ...] = tuple(_DEFS["indicator"]["properties"]["direction"]["enum"])
+COMPARISONS: tuple[str, ...] = tuple(_DEFS["indicator"]["properties"]["target"]["properties"]["comparison"]["enum"])
+TARGET_KINDS: tuple[str, ...] = tuple(_DEFS["indicator"]["properties"]["target"]["properties"]["kind"]["enum"])
+NORMALISATIONS: tuple[str, ...] = tuple(_DEFS["index"]["properties"]["normalisations"]["items"]["enum"])
+AGGREGATIONS: tuple[str, ...] = tuple(_DEFS["index"]["properties"]["aggregations"]["items"]["enum"])
 
-_SYMBOLS = {"gt": ">", "ge": "≥", "lt": "<", "le": "≤", "eq": "="}
+#: How each ``target.comparison`` is written (``ge`` → ``≥``), in the docs and the reports.
+COMPARISON_SYMBOLS: dict[str, str] = {"gt": ">", "ge": "≥", "lt": "<", "le": "≤", "eq": "="}
 _ARROWS = {"up": "↑", "down": "↓", "context": "·"}
 
 
@@ -177,13 +185,35 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class Brand:
+    """A community brand (its code is the dimension id): its name and what it stands for."""
+
+    zh: str
+    en: str
+    motto_zh: str
+    motto_en: str
+
+
+@dataclass(frozen=True)
 class Dimension:
-    """A dimension of the catalogue; ``scored`` is False for the profile."""
+    """A dimension of the catalogue; ``scored`` is False for the profile.
+
+    ``label`` is the short name figures and report tables show; ``brand`` the community
+    brand of the dimension (None for the profile, the linkage and satisfaction);
+    ``lead_indicators`` are drawn first, ``key_indicator`` is compared across the
+    communities in the brand's section, ``trend_ledgers`` are the event ledgers whose
+    monthly trend a community of the brand shows.
+    """
 
     id: str
     name_zh: str
     name_en: str
     scored: bool
+    label: Unit = field(default_factory=lambda: Unit("", ""))
+    brand: Brand | None = None
+    lead_indicators: tuple[str, ...] = ()
+    key_indicator: str | None = None
+    trend_ledgers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -253,158 +283,115 @@ def _fail(where: str, message: str) -> CatalogueError:
     return CatalogueError(f"Catalogue {where}: {message}")
 
 
-def _mapping(value: object, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _fail(where, f"expected a mapping, got {type(value).__name__}")
-    return value
+def _where(data: Mapping[str, Any], place: Place) -> str:
+    """Name a place in the catalogue: ``indicator 'volunteers' target``, ``dimension #2``, ``index weights``."""
+    if not place:
+        return "file"
+    head, rest = place[0], list(place[1:])
+    words: list[str] = []
+    if head in ("indicators", "dimensions") and rest and isinstance(rest[0], int):
+        k = rest.pop(0)
+        entry = (data.get(head) or [None] * (k + 1))[k]
+        ident = entry.get("id") if isinstance(entry, Mapping) else None
+        noun = head[:-1]
+        words.append(f"{noun} {ident!r}" if head == "indicators" and isinstance(ident, str) else f"{noun} #{k + 1}")
+    else:
+        words.append(str(head))
+    for part in rest:
+        words.append(f"#{part + 1}" if isinstance(part, int) else str(part))
+    return " ".join(words).replace("labels thresholds #", "labels #")
 
 
-def _get(data: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...]) -> Any:
-    if key not in data or data[key] is None:
-        raise _fail(where, f"missing field {key!r}")
-    value = data[key]
-    if kind in (float, (int, float)) and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise _fail(where, f"field {key!r} must be {getattr(kind, '__name__', kind)}, got {value!r}")
-    return value
-
-
-def _choice(value: object, valid: Sequence[str], where: str, what: str) -> str:
-    if value not in valid:
-        raise _fail(where, f"unknown {what} {value!r}; valid: {', '.join(valid)}")
-    return str(value)
-
-
-def _optional_int(data: dict[str, Any], key: str, where: str) -> int | None:
-    value = data.get(key)
-    if value is None:
+def _source(d: Mapping[str, Any] | None) -> Source | None:
+    if d is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _fail(where, f"field {key!r} must be a whole number or null, got {value!r}")
-    return value
+    return Source(d["title"], d.get("issuer"), d.get("year"), d.get("quote"), d.get("publisher"), d.get("note"))
 
 
-def _source(data: object, where: str) -> Source:
-    d = _mapping(data, where)
-    return Source(
-        title=_get(d, "title", where, str),
-        issuer=d.get("issuer"),
-        year=_optional_int(d, "year", where),
-        quote=d.get("quote"),
-        publisher=d.get("publisher"),
-        note=d.get("note"),
+def _dimension(d: Mapping[str, Any], ids: Sequence[str]) -> Dimension:
+    where = f"dimension {d['id']!r}"
+    named = [*d.get("lead_indicators", ()), *([d["key_indicator"]] if "key_indicator" in d else [])]
+    unknown = [i for i in named if i not in ids]
+    if unknown:
+        raise _fail(where, f"unknown indicator(s) {', '.join(map(repr, unknown))}")
+    brand = d.get("brand")
+    return Dimension(
+        id=d["id"],
+        name_zh=d["name_zh"],
+        name_en=d["name_en"],
+        scored=bool(d.get("scored", True)),
+        label=Unit(d["label"]["zh"], d["label"]["en"]),
+        brand=Brand(brand["zh"], brand["en"], brand["motto_zh"], brand["motto_en"]) if brand else None,
+        lead_indicators=tuple(d.get("lead_indicators", ())),
+        key_indicator=d.get("key_indicator"),
+        trend_ledgers=tuple(d.get("trend_ledgers", ())),
     )
 
 
-_INDICATOR_FIELDS = frozenset(
-    {"id", "name_zh", "name_en", "dimension", "unit", "direction", "definition",
-     "goalposts", "target", "radius_source", "labels"}
-)
-
-
-def _indicator(data: object, dimensions: Sequence[str], position: int) -> Indicator:
-    d = _mapping(data, f"indicator #{position + 1}")
-    ident = _get(d, "id", f"indicator #{position + 1}", str)
-    where = f"indicator {ident!r}"
-    unknown = sorted(set(d) - _INDICATOR_FIELDS)
-    if unknown:
-        raise _fail(where, f"unknown fields {unknown}; valid: {', '.join(sorted(_INDICATOR_FIELDS))}")
-    unit = _mapping(d.get("unit"), f"{where} unit")
-    direction = _choice(d.get("direction"), DIRECTIONS, where, "direction")
+def _indicator(d: Mapping[str, Any], dimensions: Sequence[str]) -> Indicator:
+    where = f"indicator {d['id']!r}"
+    direction = d["direction"]
+    if d["dimension"] not in dimensions:
+        raise _fail(where, f"unknown dimension {d['dimension']!r}; valid: {', '.join(dimensions)}")
     goalposts = None
     if d.get("goalposts") is not None:
-        g = _mapping(d["goalposts"], f"{where} goalposts")
-        lo = _get(g, "lo", f"{where} goalposts", (int, float))
-        hi = _get(g, "hi", f"{where} goalposts", (int, float))
-        if not lo < hi:
-            raise _fail(where, f"goalposts need lo < hi, got lo={lo!r}, hi={hi!r}")
-        goalposts = Goalposts(float(lo), float(hi), _get(g, "rationale", f"{where} goalposts", str))
+        g = d["goalposts"]
+        if not g["lo"] < g["hi"]:
+            raise _fail(where, f"goalposts need lo < hi, got lo={g['lo']!r}, hi={g['hi']!r}")
+        goalposts = Goalposts(float(g["lo"]), float(g["hi"]), g["rationale"])
     if direction in ("up", "down") and goalposts is None:
         raise _fail(where, f"a scored indicator (direction {direction!r}) needs goalposts")
     if direction == "context" and goalposts is not None:
         raise _fail(where, "a context indicator is not scored and takes no goalposts")
     target = None
     if d.get("target") is not None:
-        t = _mapping(d["target"], f"{where} target")
-        target = Target(
-            value=float(_get(t, "value", f"{where} target", (int, float))),
-            comparison=_choice(t.get("comparison"), COMPARISONS, f"{where} target", "comparison"),
-            kind=_choice(t.get("kind"), TARGET_KINDS, f"{where} target", "kind"),
-            source=_source(t.get("source"), f"{where} target source"),
-            year=_optional_int(t, "year", f"{where} target"),
-            note=t.get("note"),
-        )
+        t = d["target"]
+        target = Target(float(t["value"]), t["comparison"], t["kind"], _source(t["source"]),  # type: ignore[arg-type]
+                        t.get("year"), t.get("note"))
     labels = None
     if d.get("labels") is not None:
-        lab = _mapping(d["labels"], f"{where} labels")
-        bands = []
-        for k, band in enumerate(lab.get("thresholds") or ()):
-            b = _mapping(band, f"{where} labels #{k + 1}")
-            bands.append(
-                Label(
-                    key=_get(b, "key", f"{where} labels #{k + 1}", str),
-                    min=float(_get(b, "min", f"{where} labels #{k + 1}", (int, float))),
-                    label_zh=_get(b, "label_zh", f"{where} labels #{k + 1}", str),
-                    label_en=_get(b, "label_en", f"{where} labels #{k + 1}", str),
-                )
-            )
+        lab = d["labels"]
+        bands = tuple(Label(b["key"], float(b["min"]), b["label_zh"], b["label_en"]) for b in lab.get("thresholds") or ())
         mins = [b.min for b in bands]
         if mins != sorted(mins) or len(set(mins)) != len(mins):
             raise _fail(where, f"label thresholds must increase, got {mins}")
-        source = _source(lab["source"], f"{where} labels source") if lab.get("source") else None
-        labels = Labels(tuple(bands), source)
-    radius = d.get("radius_source")
+        labels = Labels(bands, _source(lab.get("source")))
     return Indicator(
-        id=ident,
-        name_zh=_get(d, "name_zh", where, str),
-        name_en=_get(d, "name_en", where, str),
-        dimension=_choice(d.get("dimension"), dimensions, where, "dimension"),
-        unit=Unit(_get(unit, "zh", f"{where} unit", str), _get(unit, "en", f"{where} unit", str)),
+        id=d["id"],
+        name_zh=d["name_zh"],
+        name_en=d["name_en"],
+        dimension=d["dimension"],
+        unit=Unit(d["unit"]["zh"], d["unit"]["en"]),
         direction=direction,
-        definition=_get(d, "definition", where, str),
+        definition=d["definition"],
         goalposts=goalposts,
         target=target,
-        radius_source=_source(radius, f"{where} radius_source") if radius is not None else None,
+        radius_source=_source(d.get("radius_source")),
         labels=labels,
     )
 
 
-def _index_settings(data: object, scored: Sequence[str]) -> IndexSettings:
-    d = _mapping(data, "index")
-    weights = _mapping(d.get("weights"), "index weights")
+def _index_settings(d: Mapping[str, Any], scored: Sequence[str]) -> IndexSettings:
+    weights = d["weights"]
     if sorted(weights) != sorted(scored):
         raise _fail("index weights", f"need one weight per scored dimension ({', '.join(scored)}), got {', '.join(weights)}")
-    for k, w in weights.items():
-        if isinstance(w, bool) or not isinstance(w, int | float) or w < 0:
-            raise _fail("index weights", f"weight of {k!r} must be a number ≥ 0, got {w!r}")
-    normalisations = tuple(
-        _choice(n, NORMALISATIONS, "index normalisations", "normalisation") for n in d.get("normalisations") or ()
-    )
-    aggregations = tuple(
-        _choice(a, AGGREGATIONS, "index aggregations", "aggregation") for a in d.get("aggregations") or ()
-    )
-    mc = _mapping(d.get("monte_carlo"), "index monte_carlo")
-    perturbation = _get(mc, "weight_perturbation", "index monte_carlo", (int, float))
-    if not 0 <= perturbation < 1:
-        raise _fail("index monte_carlo", f"weight_perturbation must be in [0, 1), got {perturbation!r}")
-    draws = _get(mc, "draws", "index monte_carlo", int)
-    if draws < 1:
-        raise _fail("index monte_carlo", f"draws must be ≥ 1, got {draws!r}")
-    bootstrap = mc.get("bootstrap", 1000)
-    if isinstance(bootstrap, bool) or not isinstance(bootstrap, int) or bootstrap < 0:
-        raise _fail("index monte_carlo", f"bootstrap must be a whole number ≥ 0, got {bootstrap!r}")
+    normalisations, aggregations = tuple(d["normalisations"]), tuple(d["aggregations"])
+    if d["normalisation"] not in normalisations:
+        raise _fail("index", f"unknown normalisation {d['normalisation']!r}; valid: {', '.join(normalisations)}")
+    if d["aggregation"] not in aggregations:
+        raise _fail("index", f"unknown aggregation {d['aggregation']!r}; valid: {', '.join(aggregations)}")
+    mc = d["monte_carlo"]
     return IndexSettings(
         weights=MappingProxyType({k: float(weights[k]) for k in scored}),
-        normalisation=_choice(d.get("normalisation"), normalisations, "index", "normalisation"),
+        normalisation=d["normalisation"],
         normalisations=normalisations,
-        aggregation=_choice(d.get("aggregation"), aggregations, "index", "aggregation"),
+        aggregation=d["aggregation"],
         aggregations=aggregations,
         monte_carlo=MonteCarlo(
-            draws=draws,
-            seed=_get(mc, "seed", "index monte_carlo", int),
-            weight_perturbation=float(perturbation),
-            bootstrap=bootstrap,
+            draws=mc["draws"],
+            seed=mc["seed"],
+            weight_perturbation=float(mc["weight_perturbation"]),
+            bootstrap=mc.get("bootstrap", 1000),
         ),
     )
 
@@ -412,49 +399,41 @@ def _index_settings(data: object, scored: Sequence[str]) -> IndexSettings:
 def parse(data: object) -> Catalogue:
     """Return the catalogue from its parsed YAML ``data``, validated.
 
+    The structure — fields, types, the valid directions, comparisons, kinds and
+    methods — is checked against ``catalogue.schema.yaml`` (JSON Schema); the rules
+    between fields here.
+
     Raises
     ------
     CatalogueError
         Naming the bad entry and, for a choice, the valid values.
     """
-    d = _mapping(data, "file")
-    dimensions = []
-    for k, item in enumerate(d.get("dimensions") or ()):
-        dim = _mapping(item, f"dimension #{k + 1}")
-        dimensions.append(
-            Dimension(
-                id=_get(dim, "id", f"dimension #{k + 1}", str),
-                name_zh=_get(dim, "name_zh", f"dimension #{k + 1}", str),
-                name_en=_get(dim, "name_en", f"dimension #{k + 1}", str),
-                scored=bool(dim.get("scored", True)),
-            )
-        )
-    if not dimensions:
-        raise _fail("file", "no dimensions")
-    dim_ids = [x.id for x in dimensions]
-    indicators = tuple(_indicator(item, dim_ids, k) for k, item in enumerate(d.get("indicators") or ()))
-    if not indicators:
-        raise _fail("file", "no indicators")
-    ids = [i.id for i in indicators]
+    problem = schema_problem(data, _SCHEMA)
+    if problem is not None:
+        raise _fail(_where(data if isinstance(data, Mapping) else {}, problem.place), problem.describe())
+    assert isinstance(data, Mapping)  # the schema says so
+    dim_ids = [x["id"] for x in data["dimensions"]]
+    ids = [i["id"] for i in data["indicators"]]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
         raise _fail("file", f"repeated indicator ids: {', '.join(repeated)}")
+    dimensions = tuple(_dimension(x, ids) for x in data["dimensions"])
+    indicators = tuple(_indicator(item, dim_ids) for item in data["indicators"])
     for ind in indicators:
         if ind.scored and not next(x for x in dimensions if x.id == ind.dimension).scored:
             raise _fail(f"indicator {ind.id!r}", f"dimension {ind.dimension!r} is not scored; use direction 'context'")
     scored = [x.id for x in dimensions if x.scored]
     return Catalogue(
-        version=int(d.get("version", 1)),
+        version=int(data.get("version", 1)),
         indicators=indicators,
-        dimensions=tuple(dimensions),
-        index_settings=_index_settings(d.get("index"), scored),
+        dimensions=dimensions,
+        index_settings=_index_settings(data["index"], scored),
     )
 
 
 @functools.cache
 def _load_default() -> Catalogue:
-    text = resources.files("linli.indicators").joinpath("catalogue.yaml").read_text(encoding="utf-8")
-    return parse(yaml.safe_load(text))
+    return parse(package_yaml("linli.indicators", "catalogue.yaml"))
 
 
 def load(path: str | Path | None = None) -> Catalogue:
@@ -486,29 +465,24 @@ def load(path: str | Path | None = None) -> Catalogue:
 # ------------------------------------------------------------------------ labels
 
 
-def ageing_label(
+def ageing_band(
     pct: float | None,
     *,
     super_aged_pct: float | None = None,
-    lang: str = "en",
     catalogue: Catalogue | None = None,
-) -> str | None:
-    """Return the ageing-society label of a share of residents aged 65+.
+) -> Label | None:
+    """Return the ageing-society band of a share of residents aged 65+ (its words in both languages).
 
     Bands from the catalogue (``age_65_plus_pct.labels``): ≥ 7 % ageing, ≥ 14 %
     aged, ≥ 20 % super-aged; ``super_aged_pct`` overrides the last threshold (some
     sources use 21 %). None below the first band or when ``pct`` is missing.
+    :func:`linli.labels.ageing_label` says it in a language.
 
     Examples
     --------
-    >>> ageing_label(20.5), ageing_label(20.5, super_aged_pct=21), ageing_label(20.5, lang="zh")
-    ('super-aged society', 'aged society', '超老龄化社会')
-    >>> ageing_label(5.0) is None
-    True
+    >>> ageing_band(20.5).key, ageing_band(20.5, super_aged_pct=21).key, ageing_band(5.0) is None
+    ('super_aged', 'aged', True)
     """
-    if lang not in ("zh", "en"):
-        msg = f"Unknown language {lang!r}; valid: zh, en."
-        raise ValueError(msg)
     if pct is None or math.isnan(pct):
         return None
     labels = (catalogue or load()).by_id["age_65_plus_pct"].labels
@@ -517,7 +491,7 @@ def ageing_label(
     for band in labels.thresholds:
         threshold = super_aged_pct if band.key == "super_aged" and super_aged_pct is not None else band.min
         if pct >= threshold:
-            found = band.label_zh if lang == "zh" else band.label_en
+            found = band
     return found
 
 
@@ -611,7 +585,7 @@ def render_markdown(catalogue: Catalogue | None = None) -> str:
         year = "" if t.year is None else str(t.year)
         note = f" {t.source.note}" if t.source.note else ""
         out.append(
-            f"| `{ind.id}` | {t.kind} | {_SYMBOLS[t.comparison]} {_number(t.value)} {_cell(ind.unit.en)} | "
+            f"| `{ind.id}` | {t.kind} | {COMPARISON_SYMBOLS[t.comparison]} {_number(t.value)} {_cell(ind.unit.en)} | "
             f"{year} | {_cell(_cite(t.source))}.{_cell(note)} |"
         )
     out.append("")

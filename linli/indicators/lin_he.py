@@ -2,7 +2,7 @@
 
 Cases are placed in Y by ``received_on``; every case received in Y counts, whatever
 its outcome now. Examples list ``[a, b, z]`` for 2024 of
-:func:`linli.indicators.examples.example_tables`.
+:func:`linli.testing.example_tables`.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def disputes_per_1k_households(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = disputes_per_1k_households(example_tables(), years=[2024])
     >>> f["disputes_per_1k_households"].tolist()  # 3/400, 3/600, 6/1000 × 1000
     [7.5, 5.0, 6.0]
@@ -66,7 +66,7 @@ def mediation_success_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = mediation_success_pct(example_tables(), years=[2024])
     >>> f["mediation_success_pct"].round(2).tolist()  # 1/2, 2/3, 3/5 (not the mean 58.33)
     [50.0, 66.67, 60.0]
@@ -92,7 +92,7 @@ def mediation_median_days(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> mediation_median_days(example_tables(), years=[2024])["mediation_median_days"].tolist()
     [10.0, 5.0, 6.0]
     """
@@ -126,7 +126,7 @@ def joint_mediation_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = joint_mediation_pct(example_tables(), years=[2024])
     >>> f["joint_mediation_pct"].round(2).tolist()  # 2/3, 1/3, 3/6
     [66.67, 33.33, 50.0]
@@ -156,7 +156,7 @@ def repeat_dispute_compounds(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = repeat_dispute_compounds(example_tables(), years=[2024])
     >>> f["repeat_dispute_compounds"].tolist()  # ca1 (3 cases), cb1 (3 cases)
     [1.0, 1.0, 2.0]
@@ -181,7 +181,7 @@ def repeat_dispute_compounds_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = repeat_dispute_compounds_pct(example_tables(), years=[2024])
     >>> f["repeat_dispute_compounds_pct"].round(2).tolist()  # ca1 of {ca1, ca2}; cb1 of {cb1}; 2/3
     [50.0, 100.0, 66.67]

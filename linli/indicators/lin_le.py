@@ -7,7 +7,7 @@ counts from that year). Floor area counts the community's own service facilities
 an empty area is skipped. The life circles count facilities of **any** community
 (a compound near the boundary may be served from next door); see
 :mod:`linli.access`. Examples list ``[a, b, z]`` for 2024 of
-:func:`linli.indicators.examples.example_tables`.
+:func:`linli.testing.example_tables`.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def culture_events_per_month(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = culture_events_per_month(example_tables(), years=[2024])
     >>> f["culture_events_per_month"].round(4).tolist()  # 2/12, 1/12, 3/12
     [0.1667, 0.0833, 0.25]
@@ -64,7 +64,7 @@ def culture_events_per_1k_residents(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = culture_events_per_1k_residents(example_tables(), years=[2024])
     >>> f["culture_events_per_1k_residents"].round(3).tolist()  # 2/1000, 1/3000, 3/4000 × 1000
     [2.0, 0.333, 0.75]
@@ -87,7 +87,7 @@ def elder_participation_rate(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = elder_participation_rate(example_tables(), years=[2024])
     >>> f["elder_participation_rate"].tolist()  # 30/200, 30/300, 60/500
     [0.15, 0.1, 0.12]
@@ -110,7 +110,7 @@ def service_area_per_100hh(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = service_area_per_100hh(example_tables(), years=[2024])
     >>> f["service_area_per_100hh"].round(2).tolist()  # 400/400, 200/600, 600/1000 × 100
     [100.0, 33.33, 60.0]
@@ -184,7 +184,7 @@ def life_circle_500m_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = life_circle_500m_pct(example_tables(), years=[2024])
     >>> f["life_circle_500m_pct"].tolist()  # 300/400, 600/600, 900/1000
     [75.0, 100.0, 90.0]
@@ -200,7 +200,7 @@ def fitness_300m_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = fitness_300m_pct(example_tables(), years=[2024])
     >>> f["fitness_300m_pct"].tolist()  # 100/400, 0/600, 100/1000
     [25.0, 0.0, 10.0]

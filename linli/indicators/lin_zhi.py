@@ -4,7 +4,7 @@ Compound indicators count every compound of the community (the compounds table h
 no start date); a compound qualifies at the end of Y when its date is on or before
 Y-12-31. Requests are placed in Y by ``received_on``; a request "with a
 ``closed_on``" counts whenever it was closed (also after Y). Examples list
-``[a, b, z]`` for 2024 of :func:`linli.indicators.examples.example_tables`.
+``[a, b, z]`` for 2024 of :func:`linli.testing.example_tables`.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def party_branch_compounds_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = party_branch_compounds_pct(example_tables(), years=[2024])
     >>> f["party_branch_compounds_pct"].round(2).tolist()  # 1/2, 1/1, 2/3
     [50.0, 100.0, 66.67]
@@ -78,7 +78,7 @@ def owners_committee_compounds_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = owners_committee_compounds_pct(example_tables(), years=[2024])
     >>> f["owners_committee_compounds_pct"].round(2).tolist()  # 1/2, 0/1, 1/3
     [50.0, 0.0, 33.33]
@@ -95,7 +95,7 @@ def renovated_households_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = renovated_households_pct(example_tables(), years=[2024])
     >>> f["renovated_households_pct"].tolist()  # 300/400, 600/600, 900/1000
     [75.0, 100.0, 90.0]
@@ -118,7 +118,7 @@ def requests_per_1k_households(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = requests_per_1k_households(example_tables(), years=[2024])
     >>> f["requests_per_1k_households"].round(2).tolist()  # 3/400, 1/600, 4/1000 × 1000
     [7.5, 1.67, 4.0]
@@ -140,7 +140,7 @@ def requests_closed_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = requests_closed_pct(example_tables(), years=[2024])
     >>> f["requests_closed_pct"].round(2).tolist()  # 2/3, 1/1, 3/4
     [66.67, 100.0, 75.0]
@@ -165,7 +165,7 @@ def request_median_days(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> request_median_days(example_tables(), years=[2024])["request_median_days"].tolist()
     [6.5, 1.0, 3.0]
     """
@@ -183,7 +183,7 @@ def request_satisfied_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = request_satisfied_pct(example_tables(), years=[2024])
     >>> f["request_satisfied_pct"].round(2).tolist()  # 1/2, 1/1, 2/3
     [50.0, 100.0, 66.67]

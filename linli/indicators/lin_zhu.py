@@ -14,7 +14,7 @@ literally: **all** minutes of services delivered in Y by the community (the
 service row's ``community_id``), including those to residents who left the
 register during Y, divided by the register size at the end of Y.
 
-Examples list ``[a, b, z]`` for 2024 of :func:`linli.indicators.examples.example_tables`.
+Examples list ``[a, b, z]`` for 2024 of :func:`linli.testing.example_tables`.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def vulnerable_reached_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = vulnerable_reached_pct(example_tables(), years=[2024])
     >>> f["vulnerable_reached_pct"].round(2).tolist()  # 2/2, 0/1, 2/3
     [100.0, 0.0, 66.67]
@@ -100,7 +100,7 @@ def vulnerable_regular_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = vulnerable_regular_pct(example_tables(), years=[2024])
     >>> f["vulnerable_regular_pct"].round(2).tolist()  # 1/2, 0/1, 1/3
     [50.0, 0.0, 33.33]
@@ -121,7 +121,7 @@ def service_hours_per_vulnerable(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = service_hours_per_vulnerable(example_tables(), years=[2024])
     >>> f["service_hours_per_vulnerable"].tolist()  # 720/60/2, 0/60/1, 720/60/3
     [6.0, 0.0, 4.0]
@@ -143,7 +143,7 @@ def volunteers_per_1k_residents(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = volunteers_per_1k_residents(example_tables(), years=[2024])
     >>> f["volunteers_per_1k_residents"].round(2).tolist()  # 3/1000, 2/3000, 5/4000 × 1000
     [3.0, 0.67, 1.25]
@@ -173,7 +173,7 @@ def aid_activities_per_month(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = aid_activities_per_month(example_tables(), years=[2024])
     >>> f["aid_activities_per_month"].round(4).tolist()  # 1/12, 1/12, 2/12
     [0.0833, 0.0833, 0.1667]
@@ -190,7 +190,7 @@ def aid_activities_per_100_vulnerable(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = aid_activities_per_100_vulnerable(example_tables(), years=[2024])
     >>> f["aid_activities_per_100_vulnerable"].round(2).tolist()  # 1/2, 1/1, 2/3 × 100
     [50.0, 100.0, 66.67]

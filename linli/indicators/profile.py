@@ -2,7 +2,7 @@
 
 Each function takes the clean tables and the years and returns a frame indexed by
 ``(unit_type, unit_id, year)``; zone values pool the zone's communities (see
-:mod:`linli.indicators`). Examples use :func:`linli.indicators.examples.example_tables`
+:mod:`linli.indicators`). Examples use :func:`linli.testing.example_tables`
 and list the values of ``[a, b, z]`` for 2024.
 """
 
@@ -24,7 +24,7 @@ def residents(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> residents(example_tables(), years=[2024])["residents"].tolist()
     [1000.0, 3000.0, 4000.0]
     """
@@ -37,7 +37,7 @@ def households(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> households(example_tables(), years=[2024])["households"].tolist()
     [400.0, 600.0, 1000.0]
     """
@@ -52,7 +52,7 @@ def age_65_plus_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> age_65_plus_pct(example_tables(), years=[2024])["age_65_plus_pct"].tolist()
     [20.0, 10.0, 12.5]
     """
@@ -71,7 +71,7 @@ def mediation_cases(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> mediation_cases(example_tables(), years=[2024])["mediation_cases"].tolist()
     [3.0, 3.0, 6.0]
     """
@@ -84,7 +84,7 @@ def culture_events(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> culture_events(example_tables(), years=[2024])["culture_events"].tolist()
     [2.0, 1.0, 3.0]
     """

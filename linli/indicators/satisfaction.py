@@ -5,7 +5,7 @@ non-empty answers, ``p = Σ w·[q ≥ 4] ÷ Σ w × 100`` (%), with a 95 % Wilso
 interval on Kish's effective sample size ``n_eff = (Σ w)² ÷ Σ w²`` over the same
 answers (:func:`wilson_interval`). An empty weight counts as 1. The zone pools the
 answers of its communities (the three sums add up). Examples list ``[a, b, z]``
-for 2024 of :func:`linli.indicators.examples.example_tables`.
+for 2024 of :func:`linli.testing.example_tables`.
 
 Both ``p`` and ``n_eff`` are unchanged when every weight is multiplied by the same
 number, so the weights of a unit and year are divided by their largest before
@@ -23,6 +23,7 @@ import pandas as pd
 from ._core import CODE, Context, frame, indicator, total, unit_sums
 
 __all__ = [
+    "ITEMS",
     "Z95",
     "culture_satisfied_pct",
     "environment_satisfied_pct",
@@ -38,6 +39,17 @@ __all__ = [
 Z95: float = 1.959963984540054
 #: An answer at or above this counts as satisfied.
 SATISFIED_FROM: int = 4
+
+#: Satisfaction indicator -> the survey item it reads, in the catalogue's order.
+ITEMS: dict[str, str] = {
+    "overall_satisfied_pct": "q_overall",
+    "environment_satisfied_pct": "q_environment",
+    "safety_satisfied_pct": "q_safety",
+    "services_satisfied_pct": "q_services",
+    "participation_satisfied_pct": "q_participation",
+    "harmony_satisfied_pct": "q_harmony",
+    "culture_satisfied_pct": "q_culture",
+}
 
 _CI = ("ci_low", "ci_high")
 
@@ -135,14 +147,14 @@ def overall_satisfied_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = overall_satisfied_pct(example_tables(), years=[2024])
     >>> f["overall_satisfied_pct"].tolist()  # (1+2)/4, 0/1, 3/5
     [75.0, 0.0, 60.0]
     >>> f[["ci_low", "ci_high"]].round(1).iloc[0].tolist()  # n_eff = 4²/6 = 2.67
     [23.9, 96.6]
     """
-    return _satisfied_pct(ctx, "q_overall")
+    return _satisfied_pct(ctx, ITEMS["overall_satisfied_pct"])
 
 
 @indicator(extra_columns=_CI)
@@ -153,12 +165,12 @@ def environment_satisfied_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = environment_satisfied_pct(example_tables(), years=[2024])
     >>> f["environment_satisfied_pct"].tolist()  # 1/2, 2/2, 3/4
     [50.0, 100.0, 75.0]
     """
-    return _satisfied_pct(ctx, "q_environment")
+    return _satisfied_pct(ctx, ITEMS["environment_satisfied_pct"])
 
 
 @indicator(extra_columns=_CI)
@@ -169,11 +181,11 @@ def safety_satisfied_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> safety_satisfied_pct(example_tables(), years=[2024])["safety_satisfied_pct"].tolist()
     [50.0, 100.0, 75.0]
     """
-    return _satisfied_pct(ctx, "q_safety")
+    return _satisfied_pct(ctx, ITEMS["safety_satisfied_pct"])
 
 
 @indicator(extra_columns=_CI)
@@ -184,11 +196,11 @@ def services_satisfied_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> services_satisfied_pct(example_tables(), years=[2024])["services_satisfied_pct"].tolist()
     [50.0, 100.0, 75.0]
     """
-    return _satisfied_pct(ctx, "q_services")
+    return _satisfied_pct(ctx, ITEMS["services_satisfied_pct"])
 
 
 @indicator(extra_columns=_CI)
@@ -199,12 +211,12 @@ def participation_satisfied_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = participation_satisfied_pct(example_tables(), years=[2024])
     >>> f["participation_satisfied_pct"].tolist()
     [50.0, 100.0, 75.0]
     """
-    return _satisfied_pct(ctx, "q_participation")
+    return _satisfied_pct(ctx, ITEMS["participation_satisfied_pct"])
 
 
 @indicator(extra_columns=_CI)
@@ -215,11 +227,11 @@ def harmony_satisfied_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> harmony_satisfied_pct(example_tables(), years=[2024])["harmony_satisfied_pct"].tolist()
     [50.0, 100.0, 75.0]
     """
-    return _satisfied_pct(ctx, "q_harmony")
+    return _satisfied_pct(ctx, ITEMS["harmony_satisfied_pct"])
 
 
 @indicator(extra_columns=_CI)
@@ -230,8 +242,8 @@ def culture_satisfied_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> culture_satisfied_pct(example_tables(), years=[2024])["culture_satisfied_pct"].tolist()
     [50.0, 100.0, 75.0]
     """
-    return _satisfied_pct(ctx, "q_culture")
+    return _satisfied_pct(ctx, ITEMS["culture_satisfied_pct"])

@@ -4,7 +4,7 @@ volunteers and charity resources.
 Rosters count members *active at the end of Y*: ``start ≤ Y-12-31`` and (``end``
 empty or ``end > Y-12-31``) — a member leaving on 31 December is not active at the
 end of that year. Examples list ``[a, b, z]`` for 2024 of
-:func:`linli.indicators.examples.example_tables`.
+:func:`linli.testing.example_tables`.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def social_orgs(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> social_orgs(example_tables(), years=[2024])["social_orgs"].tolist()
     [1.0, 1.0, 2.0]
     """
@@ -59,7 +59,7 @@ def social_orgs_per_10k(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = social_orgs_per_10k(example_tables(), years=[2024])
     >>> f["social_orgs_per_10k"].round(2).tolist()  # 1/800, 1/2000, 2/2800 × 10k
     [12.5, 5.0, 7.14]
@@ -73,7 +73,7 @@ def volunteers(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> volunteers(example_tables(), years=[2024])["volunteers"].tolist()
     [3.0, 2.0, 5.0]
     """
@@ -86,7 +86,7 @@ def charity_resources(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> charity_resources(example_tables(), years=[2024])["charity_resources"].tolist()
     [1.0, 0.0, 1.0]
     """
@@ -101,7 +101,7 @@ def charity_resources_per_10k(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = charity_resources_per_10k(example_tables(), years=[2024])
     >>> f["charity_resources_per_10k"].round(2).tolist()  # 1/800, 0/2000, 1/2800 × 10k
     [12.5, 0.0, 3.57]
@@ -118,7 +118,7 @@ def social_workers_per_10k(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = social_workers_per_10k(example_tables(), years=[2024])
     >>> f["social_workers_per_10k"].round(2).tolist()  # 1/800, 1/2000, 2/2800 × 10k
     [12.5, 5.0, 7.14]
@@ -134,7 +134,7 @@ def volunteer_share_pct(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = volunteer_share_pct(example_tables(), years=[2024])
     >>> f["volunteer_share_pct"].round(3).tolist()  # 3/800, 2/2000, 5/2800 × 100
     [0.375, 0.1, 0.179]
@@ -173,7 +173,7 @@ def volunteer_teams(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> volunteer_teams(example_tables(), years=[2024])["volunteer_teams"].tolist()
     [1.0, 2.0, 3.0]
     """
@@ -189,7 +189,7 @@ def volunteer_teams_per_10k(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = volunteer_teams_per_10k(example_tables(), years=[2024])
     >>> f["volunteer_teams_per_10k"].round(2).tolist()  # 1/800, 2/2000, 3/2800 × 10k
     [12.5, 10.0, 10.71]
@@ -203,7 +203,7 @@ def volunteer_activities(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> volunteer_activities(example_tables(), years=[2024])["volunteer_activities"].tolist()
     [2.0, 1.0, 3.0]
     """
@@ -218,7 +218,7 @@ def volunteer_activities_per_1k(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = volunteer_activities_per_1k(example_tables(), years=[2024])
     >>> f["volunteer_activities_per_1k"].round(3).tolist()  # 2/800, 1/2000, 3/2800 × 1000
     [2.5, 0.5, 1.071]
@@ -234,7 +234,7 @@ def volunteer_hours_per_volunteer(ctx: Context) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from linli.indicators.examples import example_tables
+    >>> from linli.testing import example_tables
     >>> f = volunteer_hours_per_volunteer(example_tables(), years=[2024])
     >>> f["volunteer_hours_per_volunteer"].tolist()  # 16.5/3, 4/2, 20.5/5
     [5.5, 2.0, 4.1]

@@ -76,7 +76,7 @@ def generate(
     seed: int = 0,
     years: Sequence[int] = (2022, 2023, 2024),
     zone_id: str = "zone",
-    progress: bool = False,
+    progress_bar: bool = False,
 ) -> dict[str, Path]:
     """Write a synthetic dataset of one zone in the data contract.
 
@@ -96,7 +96,7 @@ def generate(
         last year.
     zone_id
         The zone's id (``[a-z][a-z0-9_]*``).
-    progress
+    progress_bar
         Show a progress bar (tqdm) over the communities.
 
     Returns
@@ -136,11 +136,11 @@ def generate(
             yield random_plan(rng, index, yrs, width), rng
 
     meta = {"name": f"synthetic zone {zone_id} ({n} communities, seed {seed})"}
-    return write_dataset(Path(out_dir), plans(), layout, yrs, zone_id, total=n, progress=progress,
+    return write_dataset(Path(out_dir), plans(), layout, yrs, zone_id, total=n, progress_bar=progress_bar,
                          meta=meta)
 
 
-def generate_demo(out_dir: Path | str, *, progress: bool = False) -> dict[str, Path]:
+def generate_demo(out_dir: Path | str, *, progress_bar: bool = False) -> dict[str, Path]:
     """Write the demo dataset of the Renmin Street zone (人民街道), 2022–2024.
 
     Four communities with their brands — 人民路 邻治, 湘北 邻和, 向阳 邻助,
@@ -161,7 +161,7 @@ def generate_demo(out_dir: Path | str, *, progress: bool = False) -> dict[str, P
     ----------
     out_dir
         Directory to write to, usually ``config.RAW_DIR``.
-    progress
+    progress_bar
         Show a progress bar.
 
     Returns
@@ -175,7 +175,7 @@ def generate_demo(out_dir: Path | str, *, progress: bool = False) -> dict[str, P
                          cell_m=spec.cell_m, jitter=spec.jitter, ncols=spec.ncols)
     meta = {**cal.dataset, "zones": {DEMO_ZONE_ID: dict(cal.zone)}}
     return write_dataset(Path(out_dir), iter([(cal.plan, stream(DEMO_SEED, 0))]), layout, DEMO_YEARS,
-                         DEMO_ZONE_ID, total=cal.plan.n, progress=progress, meta=meta)
+                         DEMO_ZONE_ID, total=cal.plan.n, progress_bar=progress_bar, meta=meta)
 
 
 def _check_years(years: Sequence[int]) -> tuple[int, ...]:

@@ -99,7 +99,7 @@ def write_dataset(
     zone_id: str,
     *,
     total: int,
-    progress: bool,
+    progress_bar: bool,
     meta: dict[str, Any],
 ) -> dict[str, Path]:
     """Generate every chunk of ``plans`` and append its tables to the files in ``out``.
@@ -118,7 +118,7 @@ def write_dataset(
         The zone every community belongs to.
     total
         Number of communities in all (for the progress bar).
-    progress
+    progress_bar
         Show a progress bar (tqdm, on stderr).
     meta
         ``name``, optional ``note`` and ``zones`` (``{zone_id: {name_zh, name_en}}``)
@@ -142,7 +142,7 @@ def write_dataset(
                 writers[name] = _CsvWriter(out / f"{name}.csv", spec)
             stack.callback(writers[name].close)
             paths[name] = writers[name].path
-        bar = stack.enter_context(tqdm(total=total, unit="community", disable=not progress, desc="synth"))
+        bar = stack.enter_context(tqdm(total=total, unit="community", disable=not progress_bar, desc="synth"))
         for plan, rng in plans:
             for name, payload in chunk_tables(plan, rng, layout, years, zone_id):
                 writers[name].write(payload)

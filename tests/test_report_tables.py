@@ -1,8 +1,8 @@
-"""linli.summary: the tables and texts of a report, in Chinese and English.
+"""linli.reporting: the tables and texts of a report (tables, comparison, appendix, sections), in Chinese and English.
 
-The inputs are small hand-made results: :func:`linli.summary._example_results` (community
+The inputs are small hand-made results: :func:`linli.testing.example_unit` (community
 ``jia`` 甲社区, brand 邻和, of zone ``model`` 示范街道, 2022 → 2024) and its zone
-:func:`linli.summary._example_zone` (with a second community ``yi`` 乙社区), changed here
+:func:`linli.testing.example_zone` (with a second community ``yi`` 乙社区), changed here
 where a test needs it. Every expected cell is worked out by hand from those frames.
 """
 
@@ -18,23 +18,26 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from linli import summary
+from linli import access, labels, testing
 from linli.contract import RULES
 from linli.errors import LinliError
+from linli.handoff import UnitSlice
 from linli.progress import STATUSES
-from linli.results import UnitResults
+from linli.reporting import appendix, comparison, render, sections, tables
+from linli.reporting import format as fmt
+from linli.spec import SCORED_DIMENSIONS
 
 CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 
 
 @pytest.fixture
-def res() -> UnitResults:
-    return summary._example_results()
+def res() -> UnitSlice:
+    return testing.example_unit()
 
 
 @pytest.fixture
-def zone() -> UnitResults:
-    return summary._example_zone()
+def zone() -> UnitSlice:
+    return testing.example_zone()
 
 
 def cells(frame: pd.DataFrame) -> list[str]:
@@ -45,31 +48,35 @@ def cells(frame: pd.DataFrame) -> list[str]:
 
 
 def test_labels_cover_every_status_verdict_dimension_and_rule() -> None:
-    keys = [*STATUSES, "agrees", "disagrees", "cannot_check", "profile", *summary._SCORED]
+    keys = [*STATUSES, "agrees", "disagrees", "cannot_check"]
     for key in keys:
-        assert set(summary.LABELS[key]) == {"zh", "en"}
-        assert CJK.search(summary.LABELS[key]["zh"]) and not CJK.search(summary.LABELS[key]["en"])
-    assert set(summary._RULE_LABELS) == set(RULES)  # every quarantine rule has a short label
-    assert summary.label("deterioration") == "退步" and summary.label("deterioration", lang="en") == "Deterioration"
-    assert summary.label("lin_he") == "邻和·调解"  # the name the figures use (plots.DIMENSIONS)
+        assert set(labels.WORDS[key]) == {"zh", "en"}
+        assert CJK.search(labels.WORDS[key]["zh"]) and not CJK.search(labels.WORDS[key]["en"])
+    for d in ["profile", *SCORED_DIMENSIONS]:  # dimension names: the catalogue's labels
+        zh, en = labels.dimension_label(d), labels.dimension_label(d, lang="en")
+        assert CJK.search(zh) and not CJK.search(en)
+    # every quarantine rule has a short label
+    assert {k.removeprefix("rule.") for k in labels.WORDS if k.startswith("rule.")} == set(RULES)
+    assert labels.word("deterioration") == "退步" and labels.word("deterioration", lang="en") == "Deterioration"
+    assert labels.dimension_label("lin_he") == "邻和·调解"  # the name the figures use (the catalogue's label)
 
 
 def test_unknown_language_and_label_are_errors() -> None:
     with pytest.raises(LinliError, match=r"Unknown language 'fr'; valid: zh, en"):
-        summary.label("agrees", lang="fr")
+        labels.word("agrees", lang="fr")
     with pytest.raises(LinliError, match="Unknown label 'nope'"):
-        summary.label("nope")
+        labels.word("nope")
 
 
 def test_indicator_names_come_from_the_catalogue() -> None:
-    assert summary.indicator_name("social_workers_per_10k", unit=True) == "每万常住人口社工数（人/万人）"
+    assert labels.indicator_name("social_workers_per_10k", unit=True) == "每万常住人口社工数（人/万人）"
     # a percentage carries its unit in every cell, a bare count in English needs none
-    assert summary.indicator_name("request_satisfied_pct", unit=True) == "诉求办理满意率"
-    assert summary.indicator_name("volunteer_teams", lang="en", unit=True) == "Volunteer teams"
-    labels = summary.indicator_labels()
-    assert len(labels) == 49 and labels["social_orgs"] == "社区社会组织数"
+    assert labels.indicator_name("request_satisfied_pct", unit=True) == "诉求办理满意率"
+    assert labels.indicator_name("volunteer_teams", lang="en", unit=True) == "Volunteer teams"
+    names = labels.indicator_names()
+    assert len(names) == 49 and names["social_orgs"] == "社区社会组织数"
     with pytest.raises(LinliError, match="Unknown indicator 'nope'"):
-        summary.indicator_name("nope")
+        labels.indicator_name("nope")
 
 
 # --------------------------------------------------------------- formatting
@@ -92,15 +99,15 @@ def test_indicator_names_come_from_the_catalogue() -> None:
     ],
 )
 def test_format_value(value: object, unit: str | None, lang: str, expected: str) -> None:
-    assert summary.format_value(value, unit=unit, lang=lang) == expected
+    assert fmt.format_value(value, unit=unit, lang=lang) == expected
 
 
 def test_rank_text() -> None:
-    assert summary.rank_text(1, 2, 4) == "第1–2名（共4个社区）"
-    assert summary.rank_text(1, 2, 4, lang="en") == "rank 1–2 of 4"
-    assert summary.rank_text(3, 3, 4) == "第3名（共4个社区）"  # a single rank, not 3–3
-    assert summary.rank_text(2, 3) == "第2–3名"
-    assert summary.rank_text(pd.NA, pd.NA, 4) == "—"
+    assert fmt.rank_text(1, 2, 4) == "第1–2名（共4个社区）"
+    assert fmt.rank_text(1, 2, 4, lang="en") == "rank 1–2 of 4"
+    assert fmt.rank_text(3, 3, 4) == "第3名（共4个社区）"  # a single rank, not 3–3
+    assert fmt.rank_text(2, 3) == "第2–3名"
+    assert fmt.rank_text(pd.NA, pd.NA, 4) == "—"
 
 
 @pytest.mark.parametrize(
@@ -118,11 +125,11 @@ def test_rank_text() -> None:
     ],
 )
 def test_reason_text_in_chinese(reason: str | None, expected: str) -> None:
-    assert summary.reason_text(reason, names={"yi": "乙社区"}) == expected
+    assert fmt.reason_text(reason, names={"yi": "乙社区"}) == expected
 
 
 def test_reason_text_in_english_is_the_reason() -> None:
-    assert summary.reason_text("no population row for 2024", lang="en") == "no population row for 2024"
+    assert fmt.reason_text("no population row for 2024", lang="en") == "no population row for 2024"
 
 
 def test_every_reason_the_indicators_give_is_translated() -> None:
@@ -136,15 +143,15 @@ def test_every_reason_the_indicators_give_is_translated() -> None:
         "table compounds has no geometry",
     ]
     for reason in reasons:
-        text = summary.reason_text(f"denominator is 0: {reason}")
+        text = fmt.reason_text(f"denominator is 0: {reason}")
         assert not text.startswith("无法计算") and not re.search(r"[a-z]{3}", text), text
 
 
 # ------------------------------------------------------------------ tables
 
 
-def test_scorecard_reads_the_frames(res: UnitResults) -> None:
-    card = summary.scorecard(res)
+def test_scorecard_reads_the_frames(res: UnitSlice) -> None:
+    card = tables.scorecard(res)
     assert card.columns.tolist() == ["项目", "甲社区", "示范街道"]
     rows = {r[0]: r[1:] for r in card.itertuples(index=False)}
     assert rows["邻里指数"] == ("57.4", "66.0")  # 57.352852 and 65.962341, one decimal
@@ -160,17 +167,17 @@ def test_scorecard_reads_the_frames(res: UnitResults) -> None:
     assert rows["进展（2022→2024）"] == ("显著进展 2 项，退步 1 项", "—")
 
 
-def test_scorecard_counts_targets_met(res: UnitResults) -> None:
+def test_scorecard_counts_targets_met(res: UnitSlice) -> None:
     prog = res.progress.copy()
     prog.loc[0, "target_met"] = True
     prog.loc[2, "target_met"] = False
-    card = summary.scorecard(dataclasses.replace(res, progress=prog), lang="en")
+    card = tables.scorecard(dataclasses.replace(res, progress=prog), lang="en")
     row = card[card["Item"] == "Targets"].iloc[0].tolist()
     assert row == ["Targets", "met: 1; not met: 1", "no target applies"]
 
 
-def test_indicator_table_shows_values_scores_targets_and_why_missing(res: UnitResults) -> None:
-    t = summary.indicator_table(res, dimension="lin_he")
+def test_indicator_table_shows_values_scores_targets_and_why_missing(res: UnitSlice) -> None:
+    t = tables.indicator_table(res, dimension="lin_he")
     assert t.columns.tolist() == ["指标", "甲社区", "示范街道", "得分", "目标/基准", "进展（2022→2024）", "说明"]
     rows = {r[0]: r[1:] for r in t.itertuples(index=False)}
     assert rows["调解成功率"] == ("95.7%", "94.0%", "95.7", "≥ 96.0%（基准）：低于基准", "显著进展", "")
@@ -178,13 +185,13 @@ def test_indicator_table_shows_values_scores_targets_and_why_missing(res: UnitRe
     assert rows["调解办结天数中位数（天）\u00a0↓"] == ("—", "—", "—", "", "退步", "2024年受理的案件无调解成功并办结者")
     # context indicator (·): shown, not scored, no progress
     assert rows["每千户矛盾纠纷数（件/千户）\u00a0·"][2:] == ("—", "", "—", "")
-    en = summary.indicator_table(res, dimension="lin_he", lang="en")
+    en = tables.indicator_table(res, dimension="lin_he", lang="en")
     assert en.iloc[2, -1] == "no resolved and closed cases received in 2024"
     assert not any(CJK.search(c) for c in cells(en))
 
 
-def test_indicator_table_drops_empty_target_and_note_columns(res: UnitResults) -> None:
-    t = summary.indicator_table(res, dimension="wushe")  # no target, nothing missing with a reason
+def test_indicator_table_drops_empty_target_and_note_columns(res: UnitSlice) -> None:
+    t = tables.indicator_table(res, dimension="wushe")  # no target, nothing missing with a reason
     assert t.columns.tolist() == ["指标", "甲社区", "示范街道", "得分", "进展（2022→2024）"]
     # v2: the count is context (no score, no progress); the share is what is scored
     assert t.iloc[2].tolist() == ["注册志愿者数（人）\xa0·", "1425", "6339", "—", "—"]
@@ -192,8 +199,8 @@ def test_indicator_table_drops_empty_target_and_note_columns(res: UnitResults) -
     assert not any("_" in c for c in t.iloc[:, 0])  # names, never ids
 
 
-def test_wushe_table_baseline_to_now(res: UnitResults) -> None:
-    t = summary.wushe_table(res)
+def test_wushe_table_baseline_to_now(res: UnitSlice) -> None:
+    t = tables.wushe_table(res)
     # volunteers 1010 → 1425 over 2 years: √(1425 ÷ 1010) − 1 = √1.41089 − 1 = 0.1878 → +18.8 %;
     # a count is context in v2, so it has a growth rate but no progress status
     assert t.iloc[1].tolist() == ["注册志愿者数（人）", "1010", "1425", "+18.8%", "不计分", "6339"]
@@ -203,19 +210,19 @@ def test_wushe_table_baseline_to_now(res: UnitResults) -> None:
     assert t.iloc[0].tolist() == ["社区社会组织数（个）", "—", "9", "—", "不计分", "—"]  # no baseline: no growth
 
 
-def test_satisfaction_table_with_interval(res: UnitResults) -> None:
-    t = summary.satisfaction_table(res, lang="en")
+def test_satisfaction_table_with_interval(res: UnitSlice) -> None:
+    t = tables.satisfaction_table(res, lang="en")
     assert t.columns.tolist() == ["Item", "Jia", "95 % interval", "Model Street"]
     assert t.iloc[0].tolist() == ["Satisfied overall", "82.3%", "76.1%–87.0%", "80.0%"]
 
 
-def test_profile_table_labels_ageing(res: UnitResults) -> None:
-    t = summary.profile_table(res)
+def test_profile_table_labels_ageing(res: UnitSlice) -> None:
+    t = tables.profile_table(res)
     assert t.iloc[2].tolist() == ["65岁以上人口占比", "16.9%（深度老龄化社会）", "18.0%（深度老龄化社会）"]  # ≥ 14 %
 
 
-def test_quality_table_counts_and_rules_never_values(res: UnitResults) -> None:
-    t = summary.quality_table(res)
+def test_quality_table_counts_and_rules_never_values(res: UnitSlice) -> None:
+    t = appendix.quality_table(res)
     assert t.iloc[1].tolist() == ["志愿者", "volunteers.csv", "1440", "1438", "2",
                                   "注册日期：日期无法识别 ×2；电话：格式不符 ×1"]
     assert t.iloc[2].tolist()[:2] == ["社工", "未提供（可选）"]
@@ -223,28 +230,28 @@ def test_quality_table_counts_and_rules_never_values(res: UnitResults) -> None:
     assert t.iloc[-1].tolist() == ["合计", "", "1444", "1442", "2", ""]
     everything = " ".join(cells(t))
     assert "去年春天" not in everything and "[redacted]" not in everything
-    en = summary.quality_table(res, lang="en")
+    en = appendix.quality_table(res, lang="en")
     assert en.iloc[1, -1] == "registered_on: not a date ×2; phone: wrong format ×1"
 
 
-def test_quality_table_without_quarantine_has_no_rule_column(res: UnitResults) -> None:
+def test_quality_table_without_quarantine_has_no_rule_column(res: UnitSlice) -> None:
     quiet = dataclasses.replace(res, quarantine=res.quarantine.iloc[0:0])
-    assert "隔离原因（次数）" not in summary.quality_table(quiet).columns
+    assert "隔离原因（次数）" not in appendix.quality_table(quiet).columns
 
 
-def test_claims_table(res: UnitResults) -> None:
-    t = summary.claims_table(res)
+def test_claims_table(res: UnitSlice) -> None:
+    t = appendix.claims_table(res)
     assert t.iloc[1].tolist() == ["注册志愿者人数占社区常住人口的19.7%", "2024", "19.7", "25.5", "不一致"]
     claims = res.claims.copy()
     claims.loc[1, ["verdict", "observed", "reason"]] = ["cannot_check", "", "no population row for 2024"]
-    t = summary.claims_table(dataclasses.replace(res, claims=claims))
+    t = appendix.claims_table(dataclasses.replace(res, claims=claims))
     assert t.iloc[1, 3:].tolist() == ["—", "无法核对（2024年无人口数据）"]
 
 
-def test_provenance_and_parameters(res: UnitResults) -> None:
-    t = summary.provenance_table(res)
+def test_provenance_and_parameters(res: UnitSlice) -> None:
+    t = appendix.provenance_table(res)
     assert t.iloc[0].tolist() == ["社区", "communities.csv", "5e09d7f38cb3", "4"]
-    params = dict(summary.parameters_table(res).itertuples(index=False))
+    params = dict(appendix.parameters_table(res).itertuples(index=False))
     assert params["评估年度"] == "2024" and params["合成数据"] == "是"
     assert params["蒙特卡洛模拟"].startswith("1000次，随机种子20240101")
     assert params["进展阈值（有目标）"] == "0.95 / 0.6 / 0"
@@ -252,14 +259,14 @@ def test_provenance_and_parameters(res: UnitResults) -> None:
 
 def test_method_text_is_plain_text_with_the_settings() -> None:
     for lang in ("zh", "en"):
-        text = summary.method_text(lang=lang)
+        text = appendix.method_text(lang=lang)
         assert "20240101" in text and "25" in text and "Wilson" in text and "Kish" in text
         assert "$" not in text and "\\" not in text  # nothing for MathJax to typeset
-    assert "1000次" in summary.method_text() and "1,000 seeded Monte Carlo draws" in summary.method_text(lang="en")
+    assert "1000次" in appendix.method_text() and "1,000 seeded Monte Carlo draws" in appendix.method_text(lang="en")
 
 
 def test_targets_table_cites_sources() -> None:
-    t = summary.targets_table()
+    t = appendix.targets_table()
     assert t.iloc[1, :3].tolist() == ["每百户社区综合服务设施面积", "> 30.0 平方米/百户", "目标"]
     assert "国家发展改革委等21部门" in t.iloc[1, 3]
 
@@ -267,62 +274,62 @@ def test_targets_table_cites_sources() -> None:
 # ------------------------------------------------------------- zone tables
 
 
-def test_ranking_table_sorted_and_highlighted(zone: UnitResults) -> None:
-    t = summary.ranking_table(zone, highlight="jia")
+def test_ranking_table_sorted_and_highlighted(zone: UnitSlice) -> None:
+    t = comparison.ranking_table(zone, highlight="jia")
     # rank 1, then 2; the zone last, beside them and not ranked
     assert t["社区"].tolist() == ["乙社区", "甲社区", "示范街道（实验区）"]
     assert t["排名"].tolist() == ["1", "2", "—"]
     assert t["排名区间（5%–95%）"].tolist() == ["第1–2名（中位数第1名）", "第1–2名（中位数第2名）", "不参与排名"]
     assert t["_highlight"].tolist() == [False, True, False]
-    html = summary.to_html(t)
+    html = render.to_html(t)
     assert '<tr class="hl"><td>2</td><td>甲社区</td>' in html and "_highlight" not in html
 
 
-def test_comparison_and_sensitivity_tables(zone: UnitResults) -> None:
-    t = summary.comparison_table(zone, dimension="lin_he")
+def test_comparison_and_sensitivity_tables(zone: UnitSlice) -> None:
+    t = comparison.comparison_table(zone, dimension="lin_he")
     assert t.columns.tolist() == ["指标", "甲社区", "乙社区", "示范街道", "目标/基准"]
     assert t.iloc[1].tolist() == ["调解成功率", "95.7%", "92.0%", "94.0%", "≥ 96.0%（基准）"]
-    s = summary.sensitivity_table(zone, lang="en")
+    s = comparison.sensitivity_table(zone, lang="en")
     # without lin_he jia rises from 2 to 1 (shift −1), yi falls from 1 to 2 (+1)
     assert s.iloc[3].tolist() == ["Lin He · mediation", "1 (−1)", "2 (+1)"]
-    d = summary.dimension_scores_table(zone)
+    d = comparison.dimension_scores_table(zone)
     assert d.iloc[-1].tolist() == ["邻里指数", "57.4", "61.0", "66.0"]
 
 
-def test_headline_of_a_zone_orders_its_communities(zone: UnitResults) -> None:
-    text = summary.headline(zone)
+def test_headline_of_a_zone_orders_its_communities(zone: UnitSlice) -> None:
+    text = tables.headline(zone)
     assert text.startswith("示范街道2024年邻里指数为66.0（权重变化时的5%–95%区间为64.9–66.6）；"
                            "实验区与各社区并列展示，不参与排名。")
     assert "各社区邻里指数由高到低依次为：乙社区61.0、甲社区57.4。" in text
 
 
-def test_english_tables_hold_no_chinese(res: UnitResults, zone: UnitResults) -> None:
+def test_english_tables_hold_no_chinese(res: UnitSlice, zone: UnitSlice) -> None:
     frames = [
-        summary.scorecard(res, lang="en"), summary.profile_table(res, lang="en"),
-        summary.wushe_table(res, lang="en"), summary.satisfaction_table(res, lang="en"),
-        summary.quality_table(res, lang="en"), summary.provenance_table(res, lang="en"),
-        summary.ranking_table(zone, lang="en"), summary.sensitivity_table(zone, lang="en"),
-        summary.comparison_table(zone, dimension="lin_le", lang="en"),
-        summary.claims_table(res, lang="en"), summary.drivers_table(zone, lang="en"),
-    ] + [summary.indicator_table(res, dimension=d, lang="en") for d in summary._SCORED]
+        tables.scorecard(res, lang="en"), tables.profile_table(res, lang="en"),
+        tables.wushe_table(res, lang="en"), tables.satisfaction_table(res, lang="en"),
+        appendix.quality_table(res, lang="en"), appendix.provenance_table(res, lang="en"),
+        comparison.ranking_table(zone, lang="en"), comparison.sensitivity_table(zone, lang="en"),
+        comparison.comparison_table(zone, dimension="lin_le", lang="en"),
+        appendix.claims_table(res, lang="en"), comparison.drivers_table(zone, lang="en"),
+    ] + [tables.indicator_table(res, dimension=d, lang="en") for d in SCORED_DIMENSIONS]
     for frame in frames:
         assert not [c for c in cells(frame) if CJK.search(c)]
-    texts = [summary.headline(res, lang="en"), summary.method_text(lang="en"), summary.cover_html(res, lang="en"),
-             summary.headline(zone, lang="en"), summary.drivers_text(zone, lang="en"), summary.ranking_note(lang="en"),
-             summary.drivers_note(lang="en"), summary.claims_html(res, lang="en")]
+    texts = [tables.headline(res, lang="en"), appendix.method_text(lang="en"), sections.cover_html(res, lang="en"),
+             tables.headline(zone, lang="en"), comparison.drivers_text(zone, lang="en"), comparison.ranking_note(lang="en"),
+             comparison.drivers_note(lang="en"), appendix.claims_html(res, lang="en")]
     assert not [t for t in texts if CJK.search(t.replace("示例数据", ""))]  # the dataset's own name aside
 
 
 def test_rank_sentence_keeps_what_rounding_would_hide() -> None:
-    assert summary.rank_sentence(4, 83.0, draws=1000) == "第4名，1000次模拟中有83%仍为第4名"
-    assert summary.rank_sentence(1, 100.0, draws=1000, n=4) == "第1名（共4个社区），1000次模拟中有100%仍为第1名"
+    assert fmt.rank_sentence(4, 83.0, draws=1000) == "第4名，1000次模拟中有83%仍为第4名"
+    assert fmt.rank_sentence(1, 100.0, draws=1000, n=4) == "第1名（共4个社区），1000次模拟中有100%仍为第1名"
     # 99.96 % would round to 100 and 0.04 % to 0: one decimal shows that not every draw agrees
-    assert summary.rank_sentence(3, 99.96, draws=5000, lang="en") == "rank 3; 100.0 % of 5,000 simulations keep it 3rd"
-    assert summary.rank_sentence(11, 0.04, draws=5000, lang="en") == "rank 11; 0.0 % of 5,000 simulations keep it 11th"
-    assert summary.rank_sentence(22, 7.2, draws=1000, lang="en") == "rank 22; 7 % of 1,000 simulations keep it 22nd"
+    assert fmt.rank_sentence(3, 99.96, draws=5000, lang="en") == "rank 3; 100.0 % of 5,000 simulations keep it 3rd"
+    assert fmt.rank_sentence(11, 0.04, draws=5000, lang="en") == "rank 11; 0.0 % of 5,000 simulations keep it 11th"
+    assert fmt.rank_sentence(22, 7.2, draws=1000, lang="en") == "rank 22; 7 % of 1,000 simulations keep it 22nd"
 
 
-def test_drivers_when_a_rank_never_moves(zone: UnitResults) -> None:
+def test_drivers_when_a_rank_never_moves(zone: UnitSlice) -> None:
     sens = zone.rank_sensitivity.copy()
     yi = sens["unit_id"] == "yi"
     cols = [c for c in sens.columns if c.startswith(("first_order", "total_effect"))]
@@ -331,28 +338,28 @@ def test_drivers_when_a_rank_never_moves(zone: UnitResults) -> None:
     unc = zone.uncertainty.copy()
     unc.loc[unc["unit_id"] == "yi", ["rank_low", "rank_high"]] = 1
     still = dataclasses.replace(zone, rank_sensitivity=sens, uncertainty=unc)
-    t = summary.drivers_table(still)
+    t = comparison.drivers_table(still)
     assert t.iloc[-1].tolist() == ["乙社区", "在所有模拟中均为同一名次", "—", "—"]
-    text = summary.drivers_text(still, lang="en")
+    text = comparison.drivers_text(still, lang="en")
     assert text.splitlines()[1] == "- **Yi**: rank 1 in every run; these choices do not move it."
     # the main driver is the choice with the largest total effect (0.9, normalisation)
     assert text.splitlines()[0] == "- **Jia**: rank moves between 1 and 2, driven mainly by the normalisation (total effect 0.90)."
 
 
-def test_claims_section_says_why_the_file_could_not_be_read(res: UnitResults) -> None:
+def test_claims_section_says_why_the_file_could_not_be_read(res: UnitSlice) -> None:
     reason = "published_claims.yaml: not valid YAML (line 3): expected the node content"
     bad = dataclasses.replace(res, meta={**res.meta, "claims_error": reason}, claims=res.claims.iloc[0:0])
-    html = summary.claims_html(bad)
+    html = appendix.claims_html(bad)
     assert "无法读取" in html and reason in html and "<table" not in html
-    assert "<table" in summary.claims_html(res)  # read and checked: the table
+    assert "<table" in appendix.claims_html(res)  # read and checked: the table
     empty = dataclasses.replace(res, claims=res.claims.iloc[0:0])
-    assert "没有可核对的公开数据。" in summary.claims_html(empty)
+    assert "没有可核对的公开数据。" in appendix.claims_html(empty)
 
 
-def test_cover_banner_only_for_synthetic_data(res: UnitResults) -> None:
-    assert 'class="linli-banner"' in summary.cover_html(res)
+def test_cover_banner_only_for_synthetic_data(res: UnitSlice) -> None:
+    assert 'class="linli-banner"' in sections.cover_html(res)
     real = dataclasses.replace(res, meta={**res.meta, "synthetic": False})
-    html = summary.cover_html(real, lang="en")
+    html = sections.cover_html(real, lang="en")
     assert "linli-banner" not in html and "Jia: 2024 assessment report" in html and "Lin He" in html
 
 
@@ -361,13 +368,13 @@ def test_cover_banner_only_for_synthetic_data(res: UnitResults) -> None:
 
 def test_to_html_escapes_and_aligns_numbers() -> None:
     frame = pd.DataFrame({"名称": ["<b>甲</b>", "乙"], "值": ["1.5%", "—"], "文字": ["第1名", "2"]})
-    html = summary.to_html(frame, note="**注**")
+    html = render.to_html(frame, note="**注**")
     assert "&lt;b&gt;甲&lt;/b&gt;" in html
     assert '<th class="num">值</th>' in html and '<td class="num">—</td>' in html  # an all-number column
     assert "<th>文字</th>" in html and "<td>2</td>" in html  # a column with words stays left
     assert html.endswith('<p class="linli-note"><strong>注</strong></p>')
-    assert summary.to_html(frame.iloc[0:0], note="x", empty="没有数据。") == '<p class="linli-note">没有数据。</p>'
-    assert summary.to_html("a\n\n- b\n- c") == '<p>a</p><ul class="linli-list"><li>b</li><li>c</li></ul>'
+    assert render.to_html(frame.iloc[0:0], note="x", empty="没有数据。") == '<p class="linli-note">没有数据。</p>'
+    assert render.to_html("a\n\n- b\n- c") == '<p>a</p><ul class="linli-list"><li>b</li><li>c</li></ul>'
 
 
 def test_uncovered_compounds_by_distance_and_opening_year() -> None:
@@ -383,54 +390,54 @@ def test_uncovered_compounds_by_distance_and_opening_year() -> None:
         geometry=[Point(500_000, 3_000_000)], crs=crs,
     )
     # "near" is 400 m from the centre (covered from 2023), "far" 600 m and "other" 700 m (never)
-    out = summary.uncovered_compounds(compounds, facilities, year=2024, community_id="jia")
+    out = access.uncovered_compounds(compounds, facilities, year=2024, community_id="jia")
     assert out["compound_id"].tolist() == ["far"]
-    before = summary.uncovered_compounds(compounds, facilities, year=2022)
+    before = access.uncovered_compounds(compounds, facilities, year=2022)
     assert before["compound_id"].tolist() == ["far", "near", "other"]  # by households, largest first
 
 
-def test_coverage_text(res: UnitResults) -> None:
+def test_coverage_text(res: UnitSlice) -> None:
     none = pd.DataFrame(columns=["compound_id", "community_id", "name_zh", "households"])
-    assert summary.coverage_text(res, none) == "2024年末，甲社区所有小区都在500米生活圈内。十分钟生活圈覆盖户数比例为92.0%。"
+    assert sections.coverage_text(res, none) == "2024年末，甲社区所有小区都在500米生活圈内。十分钟生活圈覆盖户数比例为92.0%。"
     two = pd.DataFrame({"compound_id": ["a", "b"], "community_id": "jia", "name_zh": ["东院", "西院"],
                         "households": [120, 64]})
-    assert summary.coverage_text(res, two, lang="en") == (
+    assert sections.coverage_text(res, two, lang="en") == (
         "At the end of 2024, 2 compounds of Jia (184 households) lie outside the 500 m life circle "
         "(marked × on the map): 东院, 西院. Households within a 500 m life circle: 92.0%."
     )
 
 
-def test_trend_ledgers_and_options(res: UnitResults, tmp_path: Path) -> None:
+def test_trend_ledgers_and_options(res: UnitSlice, tmp_path: Path) -> None:
     (tmp_path / "tables").mkdir()
     for name in ("mediation_cases", "volunteer_activities"):
         (tmp_path / "tables" / f"{name}.parquet").write_bytes(b"")
-    res = dataclasses.replace(res, results_dir=tmp_path)
-    assert summary.trend_ledgers(res) == ["mediation_cases", "volunteer_activities"]  # 邻和 first
+    res = dataclasses.replace(res, handoff_dir=tmp_path)
+    assert sections.trend_ledgers(res) == ["mediation_cases", "volunteer_activities"]  # 邻和 first
     (tmp_path / "tables" / "mediation_cases.parquet").unlink()  # an optional table the data lacks
-    assert summary.trend_ledgers(res) == ["volunteer_activities"]
-    assert summary.map_layers(res) == {"boundaries": None, "compounds": None, "facilities": None}
-    assert summary.uncovered_compounds(None, None, year=2024) is None
+    assert sections.trend_ledgers(res) == ["volunteer_activities"]
+    assert sections.map_layers(res) == {"boundaries": None, "compounds": None, "facilities": None}
+    assert access.uncovered_compounds(None, None, year=2024) is None
     # coverage unknown: the text names the community (its compounds may all have been left out)
-    assert summary.coverage_text(res, None) == "缺少甲社区的小区或设施位置数据（或均未载入），无法判断生活圈覆盖情况。"
-    options = summary.trend_options(res, "services", lang="en")
+    assert sections.coverage_text(res, None) == "缺少甲社区的小区或设施位置数据（或均未载入），无法判断生活圈覆盖情况。"
+    options = sections.trend_options(res, "services", lang="en")
     assert options["date_column"] == "date" and options["start"] == "2022-01" and options["end"] == "2024-12"
     assert options["title"] == "Jia: services, services per month"
 
 
-def test_brand_and_other_dimensions(res: UnitResults) -> None:
-    assert summary.brand_dimension(res) == "lin_he" and summary.key_indicator(res) == "mediation_success_pct"
-    assert summary.other_dimensions(res) == ["lin_zhi", "lin_zhu", "lin_le"]
+def test_brand_and_other_dimensions(res: UnitSlice) -> None:
+    assert sections.brand_dimension(res) == "lin_he" and sections.key_indicator(res) == "mediation_success_pct"
+    assert sections.other_dimensions(res) == ["lin_zhi", "lin_zhu", "lin_le"]
     unknown = res.indicators.copy()
     unknown.loc[unknown["indicator"] == "mediation_success_pct", "value"] = np.nan
-    assert summary.key_indicator(dataclasses.replace(res, indicators=unknown)) is None  # no empty figure
+    assert sections.key_indicator(dataclasses.replace(res, indicators=unknown)) is None  # no empty figure
     plain = dataclasses.replace(res, unit={**res.unit, "brand": None})
-    assert summary.brand_html(plain) == "" and summary.key_indicator(plain) is None
-    assert summary.other_dimensions(plain) == ["lin_zhi", "lin_he", "lin_zhu", "lin_le"]
-    assert summary.reference_line("service_area_per_100hh") == {"target": 30.0, "target_label": "目标", "unit": "平方米/百户"}
+    assert sections.brand_html(plain) == "" and sections.key_indicator(plain) is None
+    assert sections.other_dimensions(plain) == ["lin_zhi", "lin_he", "lin_zhu", "lin_le"]
+    assert sections.reference_line("service_area_per_100hh") == {"target": 30.0, "target_label": "目标", "unit": "平方米/百户"}
 
 
-def test_record(res: UnitResults) -> None:
-    assert summary.record(res) == {"unit_id": "jia", "unit_type": "community", "year": 2024,
+def test_record(res: UnitSlice) -> None:
+    assert sections.record(res) == {"unit_id": "jia", "unit_type": "community", "year": 2024,
                                    "index": 57.352852, "rank": 2, "n_indicators": 10}
 
 
@@ -438,13 +445,13 @@ def test_a_report_without_a_usable_boundary_says_why() -> None:
     import geopandas as gpd
     from shapely.geometry import box
 
-    res = summary._example_results()
+    res = testing.example_unit()
     other = gpd.GeoDataFrame({"community_id": ["yi"]}, geometry=[box(0, 0, 1, 1)], crs=4326)
     mine = gpd.GeoDataFrame({"community_id": ["jia"]}, geometry=[box(0, 0, 1, 1)], crs=4326)
     # jia's boundary is absent from the file (or was quarantined): a note, no map
-    assert "甲社区没有可用的边界" in summary.map_missing(res, {"boundaries": other})
-    assert "甲社区没有可用的边界" in summary.map_missing(res, {"boundaries": None})
-    assert summary.map_missing(res, {"boundaries": mine}) is None
+    assert "甲社区没有可用的边界" in sections.map_missing(res, {"boundaries": other})
+    assert "甲社区没有可用的边界" in sections.map_missing(res, {"boundaries": None})
+    assert sections.map_missing(res, {"boundaries": mine}) is None
 
 
 def test_compounds_without_a_location_are_left_out_and_said() -> None:
@@ -460,33 +467,33 @@ def test_compounds_without_a_location_are_left_out_and_said() -> None:
          "opened_on": pd.to_datetime(["2020-01-01"])},
         geometry=[Point(112.601, 26.890)], crs=4326)
     # c1 is ≈ 100 m from f1: covered; c2 has no location: neither covered nor uncovered
-    un = summary.uncovered_compounds(compounds, facilities, year=2024, community_id="jia")
+    un = access.uncovered_compounds(compounds, facilities, year=2024, community_id="jia")
     assert un is not None and un.empty
-    assert summary.map_left_out({"compounds": compounds, "facilities": facilities}, lang="en") == (
+    assert sections.map_left_out({"compounds": compounds, "facilities": facilities}, lang="en") == (
         '<p class="linli-note">1 compound(s) or facilities without a usable location are left off the map '
         'and out of the life circle (see data quality).</p>')
     # a community with no located compound: coverage unknown, not 100 %
-    assert summary.uncovered_compounds(compounds[1:], facilities, year=2024, community_id="jia") is None
+    assert access.uncovered_compounds(compounds[1:], facilities, year=2024, community_id="jia") is None
     # qualifying facilities, none with a location: unknown too
-    assert summary.uncovered_compounds(compounds, facilities.set_geometry([None], crs=4326), year=2024) is None
+    assert access.uncovered_compounds(compounds, facilities.set_geometry([None], crs=4326), year=2024) is None
 
 
 def test_check_report_names_the_notebook_to_use() -> None:
     with pytest.raises(LinliError, match=r"'model' is a zone: report it with notebooks/reports/zone.ipynb"):
-        summary.check_report(summary._example_zone(), notebook="community.ipynb", year=2024, lang="zh")
+        sections.check_report(testing.example_zone(), notebook="community.ipynb", year=2024, lang="zh")
     with pytest.raises(LinliError, match=r"'jia' is a community: report it with notebooks/reports/community.ipynb"):
-        summary.check_report(summary._example_results(), notebook="zone.ipynb", year=2024, lang="zh")
+        sections.check_report(testing.example_unit(), notebook="zone.ipynb", year=2024, lang="zh")
 
 
 def test_check_coverage_compares_the_map_with_the_indicator() -> None:
     import geopandas as gpd
     from shapely.geometry import Point
 
-    res = summary._example_results()  # life_circle_500m_pct of jia in 2024: 92.0
+    res = testing.example_unit()  # life_circle_500m_pct of jia in 2024: 92.0
     compounds = gpd.GeoDataFrame({"community_id": ["jia", "jia"], "households": [920, 80]},
                                  geometry=[Point(0, 0), Point(1, 1)], crs=4326)
     # 80 of 1000 households uncovered: 100 − 8 = 92 %, as the indicator says
-    summary.check_coverage(res, pd.DataFrame({"households": [80]}), compounds)
+    sections.check_coverage(res, pd.DataFrame({"households": [80]}), compounds)
     # 100 uncovered would be 90 %: a disagreement, named
     with pytest.raises(LinliError, match="90.0 % covered, but life_circle_500m_pct is 92.0"):
-        summary.check_coverage(res, pd.DataFrame({"households": [100]}), compounds)
+        sections.check_coverage(res, pd.DataFrame({"households": [100]}), compounds)

@@ -8,7 +8,7 @@ cell) and returns ``(parsed, bad)`` aligned to the input's index:
 ``bad``     ``True`` where a non-empty cell could not be parsed.
 
 An empty cell is never bad here: whether it may be empty is the validator's call.
-Following ``DATA.md``, surrounding white space (including the full-width space
+As the data contract has it (:mod:`linli.contract`), surrounding white space (including the full-width space
 U+3000, the no-break space and zero-width marks) and full-width digits are
 normalised; anything else odd is left for the validator to report, never guessed.
 

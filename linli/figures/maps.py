@@ -1,8 +1,9 @@
 """Maps of a community and of the zone, drawn offline with matplotlib.
 
 Layers come as the clean GeoDataFrames (``boundaries``, ``compounds``, ``facilities``,
-WGS84 or CGCS2000). A map is drawn in a metric CRS — the UTM zone of the data's centre —
-so that distances on it are true: the 300/500 m circles are buffers in metres and the
+WGS84 or CGCS2000). A map is drawn in a metric CRS — the UTM zone of the data's centre
+(:func:`linli.access.metric_crs`, as the life-circle indicators measure) — so that
+distances on it are true: the 300/500 m circles are buffers in metres and the
 scale bar's length in data units is its label in metres. No web tiles, nothing fetched.
 
 Every map carries a scale bar, a north arrow (grid north of the UTM zone, within a couple
@@ -11,8 +12,6 @@ of degrees of true north at these latitudes) and, by default, the note
 
 Constants
 ---------
-``LIFE_CIRCLE_CATEGORIES``  radius (m) -> facility categories whose circles are drawn, as
-                            ``life_circle_500m_pct`` and ``fitness_300m_pct`` define them
 ``MAP_FIGSIZE``             default figure size (inches)
 """
 
@@ -31,42 +30,28 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path
-from pyproj import CRS
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
+from .. import labels as vocab
+from ..access import CIRCLES, metric_crs
+from ..checks import require_columns
+from ..contract import FACILITY_CATEGORIES
+from ..errors import ContractError
 from . import palette
-from .contract import FACILITY_CATEGORIES
-from .errors import ContractError
+from ._style import DPI, check_lang, word
 from .fonts import use_cjk_font
 
-#: Radius (m) -> facility categories whose circles are drawn (INDICATORS.md, 邻乐).
-LIFE_CIRCLE_CATEGORIES: dict[float, tuple[str, ...]] = {
-    500: ("service_center", "elderly_center", "day_care", "culture_room"),
-    300: ("fitness",),
-}
 MAP_FIGSIZE: tuple[float, float] = (7.0, 5.2)  # width used; height follows the map
-DPI: int = 150
 
 _NICE = (1.0, 2.0, 2.5, 5.0)
 _LEGEND_WIDTH_IN = 2.3
 _MARGIN_IN = 0.08
 _TITLE_IN = 0.32
 _MAX_MAP_HEIGHT_IN = 8.5
-_LANGS = ("zh", "en")
 
 
 # ------------------------------------------------------------------------- helpers
-
-
-def _t(zh: str, en: str, lang: str) -> str:
-    return zh if lang == "zh" else en
-
-
-def _check_lang(lang: str) -> None:
-    if lang not in _LANGS:
-        msg = f"Unknown language {lang!r}; known: {', '.join(_LANGS)}."
-        raise ContractError(msg)
 
 
 def _check_layer(layer: gpd.GeoDataFrame, name: str, columns: Sequence[str]) -> None:
@@ -76,40 +61,17 @@ def _check_layer(layer: gpd.GeoDataFrame, name: str, columns: Sequence[str]) -> 
     if layer.crs is None:
         msg = f"{name} has no CRS; set it (WGS84 EPSG:4326 or CGCS2000 EPSG:4490) first."
         raise ContractError(msg)
-    missing = [c for c in columns if c not in layer.columns]
-    if missing:
-        msg = (f"{name} lacks the column(s) {', '.join(missing)}; "
-               f"it has: {', '.join(map(str, layer.columns))}.")
-        raise ContractError(msg)
+    require_columns(layer, columns, what=f"{name} layer")
 
 
-def utm_crs(layer: gpd.GeoDataFrame) -> CRS:
-    """Return the WGS84 UTM CRS of the zone that holds the layer's centre.
-
-    The centre is the middle of the layer's bounding box in longitude/latitude; the zone
-    number is ``floor((lon + 180) / 6) + 1``, north (EPSG:326xx) or south (EPSG:327xx).
-
-    Parameters
-    ----------
-    layer
-        Any layer with a CRS.
-
-    Returns
-    -------
-    pyproj.CRS
-
-    Examples
-    --------
-    >>> from shapely.geometry import Point
-    >>> pts = gpd.GeoDataFrame(geometry=[Point(112.61, 26.90)], crs=4326)  # Hengyang
-    >>> utm_crs(pts).to_epsg()  # floor((112.61 + 180) / 6) + 1 = 49, north
-    32649
-    """
-    minx, miny, maxx, maxy = layer.to_crs(4326).total_bounds
-    lon, lat = (minx + maxx) / 2, (miny + maxy) / 2
-    zone = int(math.floor((lon + 180) / 6) + 1)
-    zone = min(max(zone, 1), 60)
-    return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
+def _check_layers(boundaries: gpd.GeoDataFrame, compounds: gpd.GeoDataFrame | None,
+                  facilities: gpd.GeoDataFrame | None) -> None:
+    """Check the three layers of a map (compounds and facilities are optional)."""
+    _check_layer(boundaries, "boundaries", ("community_id",))
+    if compounds is not None:
+        _check_layer(compounds, "compounds", ("compound_id", "community_id", "households"))
+    if facilities is not None:
+        _check_layer(facilities, "facilities", ("facility_id", "community_id", "category"))
 
 
 def nice_length(span_m: float) -> float:
@@ -162,20 +124,6 @@ def _figure(ax: Axes | None, limits: tuple[float, float, float, float]) -> tuple
         ax.set_anchor("NW")
         return fig, ax
     return ax.get_figure(root=True), ax  # type: ignore[return-value]
-
-
-def _names(communities: pd.DataFrame | None, names: Mapping[str, str] | None,
-           lang: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    if communities is not None and "community_id" in communities:
-        column = "name_zh" if lang == "zh" or "name_en" not in communities else "name_en"
-        if column in communities:
-            for cid, name in zip(communities["community_id"], communities[column], strict=True):
-                if not palette._missing(name):
-                    out[str(cid)] = str(name)
-    if names:
-        out.update({str(k): str(v) for k, v in names.items()})
-    return out
 
 
 def _uncovered_ids(uncovered: Iterable[str] | pd.Series | None,
@@ -265,7 +213,7 @@ def add_scale_bar(ax: Axes, *, lang: str = "zh", fraction: float = 0.22) -> floa
 
 def add_north_arrow(ax: Axes, *, lang: str = "zh") -> None:
     """Draw a north arrow at the upper right of a map (``gid="north_arrow"``)."""
-    ax.annotate(_t("北", "N", lang), xy=(0.96, 0.98), xytext=(0.96, 0.875),
+    ax.annotate(word("map.north", lang=lang), xy=(0.96, 0.98), xytext=(0.96, 0.875),
                 xycoords="axes fraction", textcoords="axes fraction", ha="center", va="top",
                 fontsize=9, fontweight="bold", gid="north_arrow", zorder=22,
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.0},
@@ -276,8 +224,7 @@ def add_north_arrow(ax: Axes, *, lang: str = "zh") -> None:
 def _add_note(ax: Axes, note: bool | str, lang: str) -> None:
     if note is False:
         return
-    text = note if isinstance(note, str) else _t("示意图，非测绘成果",
-                                                 "Illustrative, not surveyed", lang)
+    text = note if isinstance(note, str) else word("map.not_surveyed", lang=lang)
     ax.text(0.99, 0.01, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
             color="#555555", zorder=22, gid="map_note",
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 1.0})
@@ -357,7 +304,7 @@ def _draw_facilities(ax: Axes, facilities: gpd.GeoDataFrame, lang: str,
         size = 110 if marker == "*" else 48
         ax.scatter(sub.geometry.x, sub.geometry.y, marker=marker, s=size, c=color,
                    edgecolors="white", linewidths=0.7, zorder=6)
-        label = FACILITY_CATEGORIES[cat] if lang == "zh" else palette.FACILITY_NAMES_EN[cat]
+        label = vocab.code_label(FACILITY_CATEGORIES, cat, lang=lang, kind="facility")
         handles.append(Line2D([], [], linestyle="none", marker=marker, markersize=7 if
                               marker != "*" else 10, markerfacecolor=color,
                               markeredgecolor="white", label=label))
@@ -368,7 +315,7 @@ def _draw_circles(ax: Axes, facilities: gpd.GeoDataFrame, radius_m: Sequence[flo
                   lang: str) -> list[Line2D]:
     handles: list[Line2D] = []
     for r in sorted(radius_m, reverse=True):
-        cats = LIFE_CIRCLE_CATEGORIES.get(float(r), LIFE_CIRCLE_CATEGORIES.get(int(r)))
+        cats = CIRCLES.get(float(r))
         sub = facilities if cats is None else facilities[facilities["category"].isin(cats)]
         if sub.empty:
             continue
@@ -382,11 +329,11 @@ def _draw_circles(ax: Axes, facilities: gpd.GeoDataFrame, radius_m: Sequence[flo
         _add_polygons(ax, circles, facecolor="none", edgecolor=color, linestyle=style,
                       linewidth=0.9, zorder=2)
         if cats is None:
-            label = _t(f"设施周边 {r:g} 米", f"{r:g} m around facilities", lang)
+            label = word("map.around_facilities", lang=lang, radius=f"{r:g}")
         elif cats == ("fitness",):
-            label = _t(f"健身点 {r:g} 米", f"{r:g} m of a fitness point", lang)
+            label = word("map.fitness_circle", lang=lang, radius=f"{r:g}")
         else:
-            label = _t(f"{r:g} 米生活圈", f"{r:g} m life circle", lang)
+            label = word("map.life_circle", lang=lang, radius=f"{r:g}")
         handles.append(Line2D([], [], color=color, linestyle=style, linewidth=1.0, label=label))
     return handles
 
@@ -422,7 +369,7 @@ def map_community(
     too, with the circle at their representative point); facilities have one marker per
     category; the 500 m circles surround service centres, elderly centres, day-care
     stations and culture rooms and the 300 m circles fitness points
-    (``LIFE_CIRCLE_CATEGORIES``), as the life-circle indicators count them; compounds in
+    (:data:`linli.access.CIRCLES`), as the life-circle indicators count them; compounds in
     ``uncovered`` are crossed out. The map is drawn in the UTM zone of the data, with a
     scale bar, a north arrow and a legend outside the map on the right.
 
@@ -439,7 +386,7 @@ def map_community(
         The community to map; None maps the whole zone the same way.
     radius_m
         Radii of the circles drawn (default 300 and 500 m); a radius missing from
-        ``LIFE_CIRCLE_CATEGORIES`` is drawn around every facility.
+        :data:`linli.access.CIRCLES` is drawn around every facility.
     uncovered
         Compound ids to cross out (or a boolean Series indexed by compound id).
     year
@@ -475,17 +422,13 @@ def map_community(
     >>> fig, ax = map_community(b, c, f, community_id="a")
     >>> plt.close(fig)
     """
-    _check_lang(lang)
-    _check_layer(boundaries, "boundaries", ("community_id",))
-    if compounds is not None:
-        _check_layer(compounds, "compounds", ("compound_id", "community_id", "households"))
-    if facilities is not None:
-        _check_layer(facilities, "facilities", ("facility_id", "community_id", "category"))
+    check_lang(lang)
+    _check_layers(boundaries, compounds, facilities)
     known = sorted(map(str, boundaries["community_id"]))
     if community_id is not None and community_id not in known:
         msg = f"Unknown community {community_id!r}; known: {', '.join(known)}."
         raise ContractError(msg)
-    crs = utm_crs(boundaries)
+    crs = metric_crs(boundaries)
     bnd = boundaries.to_crs(crs)
     cmp_ = compounds.to_crs(crs) if compounds is not None else None
     fac = _opened_by(facilities, year).to_crs(crs) if facilities is not None else None
@@ -495,7 +438,7 @@ def map_community(
     limits = _limits(selected.total_bounds, pad=0.08)
     fig, ax = _figure(ax, limits)
     brands = palette.community_brands(communities)
-    unit_names = _names(communities, names, lang)
+    unit_names = vocab.unit_names(communities, lang=lang, names=names)
     others = bnd.iloc[0:0] if community_id is None else bnd[bnd["community_id"] != community_id]
     color = (palette.brand_color(brands.get(community_id)) if community_id is not None
              else palette.ZONE_COLOR)
@@ -505,15 +448,15 @@ def map_community(
         _add_polygons(ax, others.geometry, facecolor="#F4F4F4", edgecolor="#9E9E9E",
                       linewidth=0.9, zorder=0.5)
         handles.append(Patch(facecolor="#F4F4F4", edgecolor="#9E9E9E",
-                             label=_t("相邻社区", "Neighbouring communities", lang)))
+                             label=word("map.neighbours", lang=lang)))
     _add_polygons(ax, selected.geometry, facecolor=color, alpha=0.08, edgecolor="none",
                   zorder=0.6)
     _add_polygons(ax, selected.geometry, facecolor="none", edgecolor=color, linewidth=2.0,
                   zorder=7)
     sel_name = (unit_names.get(community_id, community_id) if community_id is not None
-                else _t("实验区", "Zone", lang))
+                else word("map.zone", lang=lang))
     handles.append(Patch(facecolor="none", edgecolor=color, linewidth=2.0,
-                         label=_t(f"{sel_name}边界", f"{sel_name} boundary", lang)))
+                         label=word("map.boundary", lang=lang, name=sel_name)))
     view = box(limits[0], limits[2], limits[1], limits[3])
     for row in others.itertuples(index=False):
         visible = row.geometry.intersection(view)  # name the part of a neighbour on the map
@@ -540,15 +483,14 @@ def map_community(
                                   markeredgecolor="white", alpha=0.75,
                                   markersize=math.sqrt(float(_marker_sizes(pd.Series([h]),
                                                                            reference)[0])),
-                                  label=_t(f"小区 {h:g} 户", f"Compound, {h:g} households",
-                                           lang)))
+                                  label=word("map.compound", lang=lang, households=f"{h:g}")))
         if bad:
             pts = _points(cmp_[cmp_["compound_id"].astype(str).isin(bad)])
             ax.scatter(pts.x, pts.y, marker="x", s=70, c=palette.ALERT_COLOR, linewidths=2.2,
                        zorder=8)
             handles.append(Line2D([], [], linestyle="none", marker="x", markersize=8,
                                   markeredgewidth=2.2, color=palette.ALERT_COLOR,
-                                  label=_t("未覆盖小区", "Compound not covered", lang)))
+                                  label=word("map.not_covered", lang=lang)))
     if fac is not None and len(fac):
         handles += _draw_facilities(ax, fac, lang, limits)
 
@@ -557,7 +499,7 @@ def map_community(
     add_north_arrow(ax, lang=lang)
     _add_note(ax, note, lang)
     _legend(ax, handles)
-    default = _t(f"{sel_name}：小区与服务设施", f"{sel_name}: compounds and facilities", lang)
+    default = word("map.community_title", lang=lang, name=sel_name)
     text = default if title is None else title
     if text:
         ax.set_title(text, fontsize=11, loc="left")
@@ -608,18 +550,14 @@ def map_zone(
     ...                    "name_zh": ["甲", "乙"], "brand": ["lin_zhi", "lin_he"]}))
     >>> plt.close(fig)
     """
-    _check_lang(lang)
-    _check_layer(boundaries, "boundaries", ("community_id",))
-    if compounds is not None:
-        _check_layer(compounds, "compounds", ("compound_id", "community_id", "households"))
-    if facilities is not None:
-        _check_layer(facilities, "facilities", ("facility_id", "community_id", "category"))
-    crs = utm_crs(boundaries)
+    check_lang(lang)
+    _check_layers(boundaries, compounds, facilities)
+    crs = metric_crs(boundaries)
     bnd = boundaries.to_crs(crs)
     limits = _limits(bnd.total_bounds, pad=0.05)
     fig, ax = _figure(ax, limits)
     brands = palette.community_brands(communities)
-    unit_names = _names(communities, names, lang)
+    unit_names = vocab.unit_names(communities, lang=lang, names=names)
     order = list(brands) if brands else []
     ids = sorted(map(str, bnd["community_id"]),
                  key=lambda c: (order.index(c) if c in order else len(order), c))
@@ -633,7 +571,7 @@ def map_zone(
         _add_polygons(ax, shape.geometry, facecolor="none", edgecolor=color, linewidth=1.8,
                       zorder=7)
         name = unit_names.get(cid, cid)
-        brand_text = palette.brand_label(brand, lang=lang) if brand else ""
+        brand_text = vocab.brand_label(brand, lang=lang) if brand else ""
         p = shape.geometry.union_all().representative_point()
         ax.text(p.x, p.y, f"{name}\n{brand_text}" if brand_text else name, ha="center",
                 va="center", fontsize=9, zorder=9, fontweight="bold",
@@ -651,8 +589,7 @@ def map_zone(
                                   alpha=0.75,
                                   markersize=math.sqrt(float(_marker_sizes(pd.Series([h]),
                                                                            reference)[0])),
-                                  label=_t(f"小区 {h:g} 户", f"Compound, {h:g} households",
-                                           lang)))
+                                  label=word("map.compound", lang=lang, households=f"{h:g}")))
     if facilities is not None and len(facilities):
         handles += _draw_facilities(ax, _opened_by(facilities, year).to_crs(crs), lang, limits)
     _finish_axes(ax, limits)
@@ -660,7 +597,7 @@ def map_zone(
     add_north_arrow(ax, lang=lang)
     _add_note(ax, note, lang)
     _legend(ax, handles)
-    default = _t("实验区各社区", "Communities of the zone", lang)
+    default = word("map.zone_title", lang=lang)
     text = default if title is None else title
     if text:
         ax.set_title(text, fontsize=11, loc="left")
@@ -668,11 +605,9 @@ def map_zone(
 
 
 __all__ = [
-    "LIFE_CIRCLE_CATEGORIES",
     "add_north_arrow",
     "add_scale_bar",
     "map_community",
     "map_zone",
     "nice_length",
-    "utm_crs",
 ]

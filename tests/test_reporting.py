@@ -1,4 +1,4 @@
-"""linli.report: notebooks run by papermill, offline HTML, PDF with Chinese text,
+"""linli.reporting: notebooks run by papermill, offline HTML, PDF with Chinese text,
 caching, parallel runs that survive a failing unit, the index page and ``build``.
 
 The fixture notebook ``tests/data/tiny_report.ipynb`` takes ``unit_id``, ``year``,
@@ -22,13 +22,14 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from linli import report, synth
+from linli import build, handoff, pipeline, reporting, synth
 from linli.errors import LinliError, OutputError
+from linli.reporting import export
 
 TINY = Path(__file__).parent / "data" / "tiny_report.ipynb"
 
 
-def make_job(out_dir: Path, unit_id: str, **options: Any) -> report.ReportJob:
+def make_job(out_dir: Path, unit_id: str, **options: Any) -> reporting.ReportJob:
     settings: dict[str, Any] = {
         "unit_id": unit_id,
         "unit_type": "community",
@@ -41,7 +42,7 @@ def make_job(out_dir: Path, unit_id: str, **options: Any) -> report.ReportJob:
         "title": f"{unit_id} 2024年度评估报告",
         "inputs": "fingerprint-1",
     }
-    return report.ReportJob(**(settings | options))
+    return reporting.ReportJob(**(settings | options))
 
 
 class InlineExecutor(cf.Executor):
@@ -64,7 +65,7 @@ class InlineExecutor(cf.Executor):
 def fetched_urls(html: str) -> list[str]:
     """Every remote address in a src/href attribute of any tag but <a>, or in CSS url()/@import.
 
-    Written independently of ``report.remote_resources`` on purpose.
+    Written independently of ``reporting.remote_resources`` on purpose.
     """
     found = []
     for tag in re.finditer(r"<([a-zA-Z][\w:-]*)\b([^>]*)>", html):
@@ -80,14 +81,14 @@ def fetched_urls(html: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def first_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[report.ReportJob], list[report.ReportResult]]:
+def first_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[reporting.ReportJob], list[reporting.ReportOutcome]]:
     out = tmp_path_factory.mktemp("reports") / "2024"
     jobs = [
         make_job(out, "a", title="人民路社区 2024年度评估报告"),
         make_job(out, "b", lang="en", parameters={"unit_id": "b", "year": 2024, "lang": "en"}),
         make_job(out, "boom"),
     ]
-    return jobs, report.build_reports(jobs, n_jobs=2, progress=False)
+    return jobs, reporting.build_reports(jobs, n_jobs=2, progress_bar=False)
 
 
 def test_a_failing_unit_leaves_the_others_built(first_build: Any) -> None:
@@ -123,7 +124,7 @@ def test_html_is_offline_without_code(first_build: Any) -> None:
     html = (jobs[0].out_dir / "a.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in html
     assert "<title>人民路社区 2024年度评估报告</title>" in html
-    assert fetched_urls(html) == [] and report.remote_resources(html) == []
+    assert fetched_urls(html) == [] and reporting.remote_resources(html) == []
     assert "<script" not in html  # nothing to run at all
     # a source citation stays a plain hyperlink: navigation, never fetched
     assert '<a href="https://www.mca.gov.cn/">' in html
@@ -149,7 +150,7 @@ def test_pdf_keeps_chinese_text_on_a4(first_build: Any) -> None:
 def test_second_build_runs_only_the_failed_unit(first_build: Any) -> None:
     jobs, _ = first_build
     executor = InlineExecutor()
-    again = report.build_reports(jobs, progress=False, executor=executor)
+    again = reporting.build_reports(jobs, progress_bar=False, executor=executor)
     assert [(r.unit_id, r.status) for r in again] == [("a", "cached"), ("b", "cached"), ("boom", "failed")]
     assert executor.submitted == ["boom"]  # nothing unchanged is executed again
 
@@ -158,7 +159,7 @@ def test_rebuild_in_fewer_formats_drops_the_stale_export(tmp_path: Path) -> None
     out = tmp_path / "2024"
     (out).mkdir()
     (out / "a.pdf").write_bytes(b"%PDF from an earlier build")
-    result = report.run_job(make_job(out, "a", formats=("html",), inputs="fingerprint-2"))
+    result = reporting.run_job(make_job(out, "a", formats=("html",), inputs="fingerprint-2"))
     assert result.status == "built"
     assert (out / "a.html").is_file() and not (out / "a.pdf").exists()
 
@@ -167,9 +168,9 @@ def test_index_page_links_every_report(first_build: Any) -> None:
     jobs, results = first_build
     out = jobs[0].out_dir
     (out / "a.json").write_text("{}", encoding="utf-8")
-    page = report.write_index(
+    page = reporting.write_index(
         results, out, year=2024, lang="zh", title="2024年度邻里评估报告",
-        units_meta={"a": {"name_zh": "人民路社区", "name_en": "Renminlu"}}, banner="合成数据",
+        names={"a": "人民路社区"}, banner="合成数据",
     )
     html = page.read_text(encoding="utf-8")
     assert page == out / "index.html"
@@ -180,7 +181,7 @@ def test_index_page_links_every_report(first_build: Any) -> None:
     assert "人民路社区" in html and "失败" in html and "fails on purpose" in html
     assert "共 3 份报告：新生成 2 份，沿用 0 份，失败 1 份。" in html
     assert "http" not in html
-    english = report.write_index(results, out, year=2024, lang="en", title="Reports 2024")
+    english = reporting.write_index(results, out, year=2024, lang="en", title="Reports 2024")
     text = english.read_text(encoding="utf-8")
     assert '<html lang="en">' in text and "3 report(s): 2 built, 0 up to date, 1 failed." in text
 
@@ -200,26 +201,26 @@ def test_cache_key_changes_with_every_input(tmp_path: Path) -> None:
         make_job(tmp_path, "a", title="another title"),
         make_job(tmp_path, "a", year=2023),
     ]
-    keys = {report.cache_key(j) for j in variants}
-    assert report.cache_key(base) == report.cache_key(make_job(tmp_path, "a"))
-    assert report.cache_key(base) not in keys and len(keys) == len(variants)
+    keys = {reporting.cache_key(j) for j in variants}
+    assert reporting.cache_key(base) == reporting.cache_key(make_job(tmp_path, "a"))
+    assert reporting.cache_key(base) not in keys and len(keys) == len(variants)
     # parameter order does not matter
     shuffled = make_job(tmp_path, "a", parameters={"lang": "zh", "year": 2024, "unit_id": "a"})
-    assert report.cache_key(shuffled) == report.cache_key(base)
+    assert reporting.cache_key(shuffled) == reporting.cache_key(base)
 
 
 def test_is_cached_needs_the_key_and_every_output(tmp_path: Path) -> None:
     job = make_job(tmp_path, "a")
     for path in job.paths().values():
         path.write_text("x", encoding="utf-8")
-    assert not report.is_cached(job)  # no key yet
+    assert not reporting.is_cached(job)  # no key yet
     job.key_path.parent.mkdir()
-    job.key_path.write_text(report.cache_key(job) + "\n", encoding="utf-8")
-    assert report.is_cached(job)
-    assert not report.is_cached(make_job(tmp_path, "a", inputs="changed data"))
+    job.key_path.write_text(reporting.cache_key(job) + "\n", encoding="utf-8")
+    assert reporting.is_cached(job)
+    assert not reporting.is_cached(make_job(tmp_path, "a", inputs="changed data"))
     job.paths()["pdf"].unlink()
-    assert not report.is_cached(job)
-    assert report.is_cached(make_job(tmp_path, "a", formats=("html",)))
+    assert not reporting.is_cached(job)
+    assert reporting.is_cached(make_job(tmp_path, "a", formats=("html",)))
 
 
 # --------------------------------------------------------- errors and helpers
@@ -228,22 +229,22 @@ def test_is_cached_needs_the_key_and_every_output(tmp_path: Path) -> None:
 def test_missing_chromium_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     page = tmp_path / "a.html"
     page.write_text("<html><body>人民路</body></html>", encoding="utf-8")
-    monkeypatch.delenv(report.CHROMIUM_ENV, raising=False)
-    monkeypatch.setattr(report.shutil, "which", lambda name: None)
+    monkeypatch.delenv(reporting.CHROMIUM_ENV, raising=False)
+    monkeypatch.setattr(export.shutil, "which", lambda name: None)
     with pytest.raises(LinliError, match=r"scripts/install-system-deps\.sh or apt-get install chromium"):
-        report.export_pdf(page, tmp_path / "a.pdf")
+        reporting.export_pdf(page, tmp_path / "a.pdf")
     assert not (tmp_path / "a.pdf").exists()
 
 
 def test_chromium_from_the_environment_must_exist(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(report.CHROMIUM_ENV, "/nonexistent/chrome")
+    monkeypatch.setenv(reporting.CHROMIUM_ENV, "/nonexistent/chrome")
     with pytest.raises(LinliError, match="LINLI_CHROMIUM"):
-        report.find_chromium()
+        reporting.find_chromium()
 
 
 def test_debian_chromium_is_installed() -> None:
     # CI installs it with scripts/install-system-deps.sh; the PDF tests rely on it
-    assert report.find_chromium()
+    assert reporting.find_chromium()
     assert shutil.which("pdftotext") is not None
 
 
@@ -255,19 +256,20 @@ def test_strip_remote_removes_every_cdn_resource() -> None:
 <script type="module">const m = (await import("https://cdn.example/mermaid.esm.mjs")).default;</script>
 </head><body><img src="https://tiles.example/1/2/3.png" alt="tile">
 <p>见 <a href="https://www.mca.gov.cn/">民政部</a></p><script>var x = 1;</script></body></html>"""
-    assert len(report.remote_resources(page)) == 6
-    clean = report.strip_remote(page)
-    assert report.remote_resources(clean) == [] and fetched_urls(clean) == []
+    assert len(reporting.remote_resources(page)) == 6
+    clean = reporting.strip_remote(page)
+    assert reporting.remote_resources(clean) == [] and fetched_urls(clean) == []
     assert '<a href="https://www.mca.gov.cn/">民政部</a>' in clean and "var x = 1;" in clean
 
 
 def test_bad_options_name_the_valid_ones(tmp_path: Path) -> None:
     with pytest.raises(LinliError, match=r"'docx'; valid: html, pdf"):
         make_job(tmp_path, "a", formats=("html", "docx"))
-    with pytest.raises(LinliError, match=r"Unknown lang 'fr'; valid: zh, en"):
+    # one language check for every module (linli.labels.check_lang)
+    with pytest.raises(LinliError, match=r"Unknown language 'fr'; valid: zh, en"):
         make_job(tmp_path, "a", lang="fr")
     with pytest.raises(LinliError, match="does not exist"):
-        report.run_notebook(tmp_path / "missing.ipynb", tmp_path / "out.ipynb", {})
+        reporting.run_notebook(tmp_path / "missing.ipynb", tmp_path / "out.ipynb", {})
     assert make_job(tmp_path, "a", formats="pdf,html").formats == ("html", "pdf")
 
 
@@ -275,7 +277,7 @@ def test_bad_options_name_the_valid_ones(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, report.BuildSummary]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, reporting.BuildSummary]:
     root = tmp_path_factory.mktemp("build")
     raw = root / "raw"
     synth.generate(raw, communities=2, seed=3)
@@ -285,8 +287,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, report.
         shutil.copy(TINY, notebooks / name)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LINLI_KEY", "report-test-key")
-        summary = report.build(
-            raw, out=root / "out", notebooks_dir=notebooks, formats=("html",), jobs=1, progress=False
+        summary = build.run(
+            raw, out=root / "out", notebooks_dir=notebooks, formats=("html",), jobs=1, progress_bar=False
         )
     return raw, notebooks, summary
 
@@ -312,7 +314,7 @@ def test_unit_json_numbers_equal_the_indicator_table(built: Any) -> None:
     doc = json.loads((summary.out_dir / "c0001.json").read_text(encoding="utf-8"))
     assert doc["unit_id"] == "c0001" and doc["unit_type"] == "community" and doc["year"] == 2024
     assert doc["name_zh"] == "模拟0001社区" and doc["synthetic"] is True
-    long = pd.read_parquet(summary.results_dir / "indicators.parquet")
+    long = pd.read_parquet(summary.handoff_dir / "indicators.parquet")
     rows = long[(long["unit_id"] == "c0001") & (long["year"] == 2024)]
     assert len(doc["indicators"]) == len(rows) > 0
     table = dict(zip(rows["indicator"], rows["value"], strict=True))
@@ -322,7 +324,7 @@ def test_unit_json_numbers_equal_the_indicator_table(built: Any) -> None:
             assert item["value"] is None
         else:
             assert item["value"] == expected  # exactly, not approximately
-    index = pd.read_parquet(summary.results_dir / "index.parquet")
+    index = pd.read_parquet(summary.handoff_dir / "index.parquet")
     mine = index[(index["unit_id"] == "c0001") & (index["year"] == 2024)]
     assert [r["index"] for r in doc["index"]] == mine["index"].tolist()
     assert {r["unit_id"] for r in doc["progress"]} <= {"c0001"}
@@ -330,29 +332,29 @@ def test_unit_json_numbers_equal_the_indicator_table(built: Any) -> None:
 
 def test_load_unit_reads_only_its_slice(built: Any) -> None:
     _, _, summary = built
-    zone = report.load_unit("zone", results_dir=summary.results_dir)
+    zone = handoff.load_unit("zone", summary.handoff_dir)
     assert zone.unit_type == "zone" and zone.community_ids == ("c0001", "c0002")
     assert set(zone.indicators["unit_id"]) == {"zone", "c0001", "c0002"}
-    one = report.load_unit("c0001", results_dir=summary.results_dir)
+    one = handoff.load_unit("c0001", summary.handoff_dir)
     assert set(one.indicators["unit_id"]) == {"c0001", "zone"}  # itself and its zone
     assert set(one.table("volunteers")["community_id"]) == {"c0001"}
     compounds = one.table("compounds")
     assert set(compounds["community_id"]) == {"c0001"} and hasattr(compounds, "geometry")
     assert one.synthetic and one.baseline_year == 2022
     with pytest.raises(LinliError, match=r"Unknown unit 'nowhere'; known: zone, c0001, c0002"):
-        report.load_unit("nowhere", results_dir=summary.results_dir)
+        handoff.load_unit("nowhere", summary.handoff_dir)
 
 
 def test_unchanged_build_executes_nothing(built: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     raw, notebooks, summary = built
     monkeypatch.setenv("LINLI_KEY", "report-test-key")
     executor = InlineExecutor()
-    again = report.build(
-        raw, out=summary.out_dir.parent, notebooks_dir=notebooks, formats="html", progress=False, executor=executor
+    again = build.run(
+        raw, out=summary.out_dir.parent, notebooks_dir=notebooks, formats="html", progress_bar=False, executor=executor
     )
     assert again.cached == ["zone", "c0001", "c0002"] and executor.submitted == []
     with pytest.raises(LinliError, match=r"Unknown unit\(s\) 'nowhere'; known: zone, c0001, c0002"):
-        report.build(raw, out=summary.out_dir.parent, notebooks_dir=notebooks, units=["nowhere"], progress=False)
+        build.run(raw, out=summary.out_dir.parent, notebooks_dir=notebooks, units=["nowhere"], progress_bar=False)
 
 
 # ------------------------------------------------------------ hostile unit ids
@@ -372,17 +374,18 @@ def test_report_paths_stay_inside_the_output_folder(tmp_path: Path) -> None:
 
 
 def test_a_report_notebook_given_the_wrong_unit_type_names_the_right_one(tmp_path: Path) -> None:
-    from linli.results import prepare_results
+    from linli.dataset import load_dataset
 
     from . import ledger
 
     ledger.write_canonical(tmp_path / "raw")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LINLI_KEY", "report-test-key")
-        handoff = prepare_results(tmp_path / "raw", out_dir=tmp_path / "data", as_of="2025-01-31")
-        params = {"unit_id": ledger.ZONE, "year": 2024, "lang": "zh", "results_dir": str(handoff)}
-        with pytest.raises(report.NotebookError) as info:
-            report.run_notebook(report.NOTEBOOKS_DIR / "community.ipynb", tmp_path / "x.ipynb", params)
+        ds = load_dataset(tmp_path / "raw", as_of="2025-01-31")
+        made = handoff.save(pipeline.compute_results(ds), ds, tmp_path / "data")
+        params = {"unit_id": ledger.ZONE, "year": 2024, "lang": "zh", "results_dir": str(made)}
+        with pytest.raises(reporting.NotebookError) as info:
+            reporting.run_notebook(reporting.notebooks_dir() / "community.ipynb", tmp_path / "x.ipynb", params)
     message = str(info.value)
     assert "LinliError" in message and "AssertionError" not in message
     assert f"'{ledger.ZONE}' is a zone: report it with notebooks/reports/zone.ipynb" in message

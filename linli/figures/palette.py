@@ -10,6 +10,7 @@ Constants
 ``BRAND_COLORS``     brand code -> colour (邻治 blue, 邻和 bluish green, 邻助 reddish
                      purple, 邻乐 orange)
 ``ZONE_COLOR``       the zone as a whole (near-black grey)
+``ZONE_ROW_COLOR``   the zone's row beside the communities in the index figure (mid grey)
 ``NO_BRAND_COLOR``   a community without a brand
 ``BASELINE_COLOR``   a baseline-year value drawn beside the current one
 ``NEIGHBOUR_COLOR``  neighbouring communities on a map
@@ -32,8 +33,8 @@ from collections.abc import Mapping
 import pandas as pd
 from matplotlib.colors import to_rgb
 
-from .contract import BRANDS
-from .errors import ContractError
+from ..checks import require_columns
+from ..errors import ContractError
 
 #: Brand code -> colour (Okabe–Ito).
 BRAND_COLORS: dict[str, str] = {
@@ -43,6 +44,7 @@ BRAND_COLORS: dict[str, str] = {
     "lin_le": "#E69F00",  # orange — 邻乐, culture and recreation
 }
 ZONE_COLOR: str = "#3B3B3B"
+ZONE_ROW_COLOR: str = "#6B6B6B"
 NO_BRAND_COLOR: str = "#7F7F7F"
 BASELINE_COLOR: str = "#BDBDBD"
 NEIGHBOUR_COLOR: str = "#D9D9D9"
@@ -64,30 +66,6 @@ FACILITY_STYLES: dict[str, tuple[str, str]] = {
     "clinic": ("P", "#CC6677"),
     "other": ("o", "#555555"),
 }
-
-#: Brand code -> display name in English.
-BRAND_NAMES_EN: dict[str, str] = {
-    "lin_zhi": "Lin Zhi",
-    "lin_he": "Lin He",
-    "lin_zhu": "Lin Zhu",
-    "lin_le": "Lin Le",
-}
-
-#: Facility category -> display name in English.
-FACILITY_NAMES_EN: dict[str, str] = {
-    "service_center": "Service centre",
-    "elderly_center": "Elderly-care centre",
-    "day_care": "Day-care station",
-    "culture_room": "Culture room",
-    "library": "Reading room",
-    "rehab_center": "Rehabilitation centre",
-    "fitness": "Fitness point",
-    "mediation_room": "Mediation room",
-    "market": "Market",
-    "clinic": "Clinic",
-    "other": "Other",
-}
-
 
 def _missing(value: object) -> bool:
     """Return True for None, NA, NaN and the empty string."""
@@ -124,18 +102,6 @@ def brand_color(brand: str | None) -> str:
         known = ", ".join(BRAND_COLORS)
         msg = f"Unknown brand {brand!r}; known: {known}."
         raise ContractError(msg) from None
-
-
-def brand_label(brand: str, *, lang: str = "zh") -> str:
-    """Return a brand's display name (``邻治`` / ``Lin Zhi``).
-
-    Examples
-    --------
-    >>> brand_label("lin_le", lang="en")
-    'Lin Le'
-    """
-    names = BRANDS if lang == "zh" else BRAND_NAMES_EN
-    return names.get(brand, brand)
 
 
 def text_color_on(background: str) -> str:
@@ -192,10 +158,7 @@ def community_brands(communities: pd.DataFrame | Mapping[str, str | None] | None
     if communities is None:
         return {}
     if isinstance(communities, pd.DataFrame):
-        if "community_id" not in communities or "brand" not in communities:
-            msg = ("The communities table needs the columns 'community_id' and 'brand'; "
-                   f"got: {', '.join(map(str, communities.columns))}.")
-            raise ContractError(msg)
+        require_columns(communities, ("community_id", "brand"), what="communities table")
         pairs = zip(communities["community_id"], communities["brand"], strict=True)
     else:
         pairs = communities.items()

@@ -1,4 +1,14 @@
-"""A tiny worked dataset for the indicator docstrings, and a clean-table builder.
+"""Small hand-made inputs for the doctests and the tests, kept out of the library proper.
+
+As geopandas ships ``geopandas.testing``, linli ships these so that the docstrings'
+examples run anywhere: a worked dataset of clean tables for the indicators, and a
+community's and a zone's results for the report tables.
+
+:func:`example_unit` and :func:`example_zone` are tiny :class:`linli.handoff.UnitSlice`
+(community ``jia`` 甲社区, brand 邻和, of zone ``model`` 示范街道, 2022 → 2024; the zone
+adds community ``yi`` 乙社区); their numbers are set by hand, not computed.
+
+The worked dataset and the clean-table builder:
 
 :func:`clean_table` builds a table exactly as the dataset loader hands it to the
 indicators (contract column order and dtypes; geo tables as GeoDataFrames in
@@ -53,7 +63,9 @@ q_overall = 4; b: r4 q_overall 2 and the rest 4, r5 q_overall empty and the rest
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -61,11 +73,15 @@ import pandas as pd
 from pyproj import Transformer
 from shapely.geometry import Point
 
-from ..access import utm_crs
-from ..contract import TABLES, Column
-from ..errors import ContractError
+from .access import utm_crs
+from .contract import TABLES, Column
+from .errors import ContractError
+from .spec import SCORED_DIMENSIONS
 
-__all__ = ["clean_table", "example_tables", "offset_point"]
+if TYPE_CHECKING:
+    from .handoff import UnitSlice
+
+__all__ = ["clean_table", "example_tables", "example_unit", "example_zone", "offset_point"]
 
 
 def _coerce(values: list[object], column: Column) -> pd.Series:
@@ -290,3 +306,146 @@ def example_tables() -> dict[str, pd.DataFrame]:
          **dict.fromkeys(items, 5)},
     ])
     return t
+
+
+def example_unit(unit_id: str = "jia") -> UnitSlice:
+    """A tiny, hand-made :class:`~linli.handoff.UnitSlice` for the doctests: community
+    ``jia`` (甲社区, brand 邻和) of zone ``model`` (示范街道), 2022 → 2024."""
+    from pathlib import Path
+
+    from .handoff import UnitSlice
+
+    def ind(unit: str, utype: str, year: int, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+        out = []
+        for k, v in values.items():
+            value, lo, hi, reason = (v + (None,) * 3)[:4] if isinstance(v, tuple) else (v, None, None, None)
+            out.append({"unit_id": unit, "unit_type": utype, "year": year, "indicator": k, "value": value,
+                        "ci_low": lo, "ci_high": hi, "reason": reason})
+        return out
+
+    zone_rows = {"households": 25000.0, "age_65_plus_pct": 18.0, "volunteers": 6339.0, "volunteer_share_pct": 25.5,
+                 "disputes_per_1k_households": 40.0, "mediation_success_pct": 94.0,
+                 "overall_satisfied_pct": 80.0, "life_circle_500m_pct": 95.0}
+    indicators = pd.DataFrame(
+        ind("jia", "community", 2022, {"volunteers": 1010.0, "volunteer_share_pct": 16.0})
+        + ind("jia", "community", 2024, {
+            "households": 2402.0, "age_65_plus_pct": 16.904177, "volunteers": 1425.0, "volunteer_share_pct": 25.0,
+            "disputes_per_1k_households": 49.125729, "mediation_success_pct": 95.652174,
+            "mediation_median_days": (math.nan, None, None, "no resolved and closed cases received in 2024"),
+            "overall_satisfied_pct": (82.31, 76.12, 87.04), "life_circle_500m_pct": 92.0,
+            "social_orgs": 9.0})
+        + ind("model", "zone", 2024, zone_rows)
+    )
+    indicators = indicators.astype({"unit_id": "string", "unit_type": "string", "indicator": "string",
+                                    "reason": "string"})
+    scores = pd.DataFrame({"unit_id": "jia", "unit_type": "community", "year": 2024,
+                           "indicator": ["mediation_success_pct", "volunteer_share_pct"],
+                           "dimension": ["lin_he", "wushe"],
+                           "score": [95.652174, 100.0]})
+    dims = {"wushe": 60.071125, "lin_zhi": 65.332144, "lin_he": 65.2831, "lin_zhu": 41.69589,
+            "lin_le": 47.563544, "satisfaction": 64.171311}
+    index = pd.DataFrame([
+        {"unit_id": "jia", "unit_type": "community", "year": 2024, **dims, "index": 57.352852, "rank": 2},
+        {"unit_id": "model", "unit_type": "zone", "year": 2024, **{k: v + 10 for k, v in dims.items()},
+         "index": 65.962341, "rank": pd.NA},
+    ]).astype({"rank": "Int64"})
+    uncertainty = pd.DataFrame([
+        {"unit_id": "jia", "unit_type": "community", "year": 2024, "index": 57.352852, "index_low": 55.9,
+         "index_median": 57.3, "index_high": 58.6, "rank": 2, "rank_median": 2, "rank_low": 1, "rank_high": 2,
+         "rank_kept_pct": 83.0, "n_ranked": 2},
+        {"unit_id": "model", "unit_type": "zone", "year": 2024, "index": 65.962341, "index_low": 64.9,
+         "index_median": 65.8, "index_high": 66.6, "rank": pd.NA, "rank_median": pd.NA, "rank_low": pd.NA,
+         "rank_high": pd.NA, "rank_kept_pct": np.nan, "n_ranked": 0},
+    ]).astype({c: "Int64" for c in ("rank", "rank_median", "rank_low", "rank_high")})
+    progress = pd.DataFrame([
+        {"unit_id": "jia", "unit_type": "community", "indicator": "volunteer_share_pct", "baseline": 16.0,
+         "value": 25.0, "cagr": 0.25, "status": "substantial_progress", "target_met": pd.NA,
+         "vs_benchmark": None},
+        {"unit_id": "jia", "unit_type": "community", "indicator": "mediation_success_pct", "baseline": 90.0,
+         "value": 95.652174, "cagr": 0.03, "status": "substantial_progress", "target_met": pd.NA,
+         "vs_benchmark": "below"},
+        {"unit_id": "jia", "unit_type": "community", "indicator": "mediation_median_days", "baseline": 10.0,
+         "value": 12.0, "cagr": -0.095, "status": "deterioration", "target_met": pd.NA, "vs_benchmark": None},
+    ]).astype({"target_met": "boolean"})
+    claims = pd.DataFrame([
+        {"id": "volunteers_growth", "indicator": "volunteers", "unit_id": "model", "year": "2022 → 2024",
+         "claimed": "4275 → 6339", "observed": "4275 → 6339", "verdict": "agrees", "scope": "zone",
+         "comparison": "eq", "text_zh": "社区志愿者由原来的4275人增至6339人", "reason": ""},
+        {"id": "volunteer_share", "indicator": "volunteer_share_pct", "unit_id": "model", "year": "2024",
+         "claimed": "19.7", "observed": "25.5", "verdict": "disagrees", "scope": "zone",
+         "comparison": "approx", "text_zh": "注册志愿者人数占社区常住人口的19.7%", "reason": "observed 25.5, claimed 19.7"},
+    ])
+    provenance = pd.DataFrame([
+        ["communities", "communities.csv", "loaded", "5e09d7f38cb3d6abc69f0189a529121b", "utf-8", "4", "4", "0", ""],
+        ["volunteers", "volunteers.csv", "loaded", "1e9b1184d334e70a9a23fe962a3fad3a", "utf-8", "1440", "1438", "2", ""],
+        ["social_workers", "", "absent", "", "", "", "", "", ""],
+    ], columns=["table", "file", "status", "sha256", "encoding", "rows_read", "rows_loaded", "rows_quarantined",
+                "unknown_columns"])
+    quarantine = pd.DataFrame([
+        ["volunteers", "volunteers.csv", "12", "registered_on", "not_a_date", "去年春天", "", ""],
+        ["volunteers", "volunteers.csv", "40", "registered_on", "not_a_date", "?", "", ""],
+        ["volunteers", "volunteers.csv", "40", "phone", "bad_pattern", "[redacted]", "", ""],
+    ], columns=["table", "file", "row", "column", "rule", "value", "message_zh", "message_en"])
+    units = pd.DataFrame([
+        {"unit_id": "model", "unit_type": "zone", "name_zh": "示范街道", "name_en": "Model Street",
+         "brand": None, "zone_id": "model"},
+        {"unit_id": "jia", "unit_type": "community", "name_zh": "甲社区", "name_en": "Jia", "brand": "lin_he",
+         "zone_id": "model"},
+    ])
+    meta = {"year": 2024, "baseline_year": 2022, "as_of": "2024-12-31", "synthetic": True,
+            "dataset": "示例数据", "linli_version": "0.1.0",
+            "fingerprint": "1a37845619e09ca04fa27c9191c6c9e72ea0781e2d2753caaa8de896b81bbebf"}
+    return UnitSlice(
+        unit_id=unit_id, unit_type="community", year=2024, baseline_year=2022,
+        unit={"unit_id": "jia", "unit_type": "community", "name_zh": "甲社区", "name_en": "Jia",
+              "brand": "lin_he", "zone_id": "model"},
+        community_ids=("jia",), meta=meta, units=units, indicators=indicators, scores=scores, index=index,
+        uncertainty=uncertainty, rank_sensitivity=pd.DataFrame(columns=["unit_id", "unit_type", "year", "input"]),
+        sensitivity=pd.DataFrame(columns=["unit_id", "year", "dimension"]),
+        progress=progress, claims=claims, provenance=provenance, quarantine=quarantine, handoff_dir=Path("."),
+    )
+
+
+def example_zone() -> UnitSlice:
+    """The zone of :func:`example_unit` with a second community ``yi`` (乙社区)."""
+    import dataclasses
+
+    one = example_unit()
+    units = pd.concat([one.units, pd.DataFrame([{"unit_id": "yi", "unit_type": "community", "name_zh": "乙社区",
+                                                   "name_en": "Yi", "brand": "lin_zhi", "zone_id": "model"}])],
+                      ignore_index=True)
+    yi = pd.DataFrame({"unit_id": "yi", "unit_type": "community", "year": 2024,
+                       "indicator": ["mediation_success_pct", "disputes_per_1k_households"], "value": [92.0, 30.0],
+                       "ci_low": np.nan, "ci_high": np.nan, "reason": pd.NA})
+    index = pd.concat([one.index, pd.DataFrame([{"unit_id": "yi", "unit_type": "community", "year": 2024,
+                                                 "wushe": 70.0, "lin_zhi": 80.0, "lin_he": 50.0, "lin_zhu": 45.0,
+                                                 "lin_le": 60.0, "satisfaction": 61.0, "index": 61.0,
+                                                 "rank": 1}])], ignore_index=True)
+    uncertainty = pd.concat([one.uncertainty, pd.DataFrame([{
+        "unit_id": "yi", "unit_type": "community", "year": 2024, "index": 61.0, "index_low": 59.5,
+        "index_median": 61.0, "index_high": 62.4, "rank": 1, "rank_median": 1, "rank_low": 1, "rank_high": 2,
+        "rank_kept_pct": 83.0, "n_ranked": 2}]).astype({c: "Int64" for c in ("rank", "rank_median", "rank_low",
+                                                                              "rank_high")})],
+        ignore_index=True)
+    # two communities swap places in the same runs, so their indices are alike
+    effects = {"normalisation": (0.7, 0.55, 0.85, 0.9, 0.8, 1.0), "aggregation": (0.05, 0.0, 0.1, 0.1, 0.05, 0.15),
+               "weights": (0.0, -0.02, 0.02, 0.02, 0.01, 0.03)}
+    rank_sensitivity = pd.DataFrame(
+        [{"unit_id": u, "unit_type": "community", "year": 2024, "input": name,
+          **dict(zip(("first_order", "first_order_low", "first_order_high", "total_effect", "total_effect_low",
+                      "total_effect_high"), values, strict=True)), "rank_variance": 0.14}
+         for u in ("jia", "yi") for name, values in effects.items()]
+    )
+    sensitivity = pd.DataFrame(
+        [{"unit_id": u, "unit_type": "community", "year": 2024, "dimension": d, "rank": r,
+          "rank_without": r + s, "rank_shift": s}
+         for u, r in (("jia", 2), ("yi", 1))
+         for d, s in zip(SCORED_DIMENSIONS, ((0, 0, -1, 0, 0, 0) if u == "jia" else (0, 0, 1, 0, 0, 0)), strict=True)]
+    )
+    return dataclasses.replace(
+        one, unit_id="model", unit_type="zone", community_ids=("jia", "yi"),
+        unit={"unit_id": "model", "unit_type": "zone", "name_zh": "示范街道", "name_en": "Model Street",
+              "brand": None, "zone_id": "model"},
+        units=units, indicators=pd.concat([one.indicators, yi], ignore_index=True), index=index,
+        uncertainty=uncertainty, rank_sensitivity=rank_sensitivity, sensitivity=sensitivity,
+    )

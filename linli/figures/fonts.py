@@ -34,7 +34,7 @@ from pathlib import Path
 import matplotlib as mpl
 from matplotlib import font_manager
 
-from .errors import LinliError
+from ..errors import LinliError
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Tests of linli.normalise: the value parsers, by example and by property."""
+"""Tests of linli.parse: the value parsers, by example and by property."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linli import contract
-from linli.normalise import (
+from linli.parse import (
     clean_text,
     is_blank,
     parse_bools,

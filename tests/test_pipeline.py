@@ -1,4 +1,4 @@
-"""Tests of linli.results: what the hand-off holds, and a build that a bad claims file cannot stop."""
+"""Tests of linli.pipeline: what the results hold, and a bad claims file that cannot stop them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 
 from linli import synth
 from linli.dataset import load_dataset
-from linli.index import INPUTS
-from linli.results import RESULT_FRAMES, compute_results
+from linli.pipeline import FRAMES, compute_results
+from linli.uncertainty import INPUTS
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def _results(raw: Path, claims: str | None, monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_hand_off_holds_the_uncertainty_and_the_rank_sensitivity(raw: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     res = _results(raw, None, monkeypatch)
-    assert tuple(res.frames) == RESULT_FRAMES  # type: ignore[attr-defined]
+    assert tuple(res.frames) == FRAMES  # type: ignore[attr-defined]
     unc = res.frames["uncertainty"]  # type: ignore[attr-defined]
     assert {"index_low", "index_median", "index_high", "rank_kept_pct"} <= set(unc.columns)
     sens = res.frames["rank_sensitivity"]  # type: ignore[attr-defined]

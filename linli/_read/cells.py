@@ -1,0 +1,318 @@
+"""The raw table every reader returns, and the step they share: cells → a frame of contract columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .. import contract
+from ..errors import InputError
+from ..parse import is_blank
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+_SHAPEFILE_FIELD_BYTES = 10  # dBASE limits field names to 10 bytes
+_SHOWN_HEADERS = 20  # headers listed in a missing-column message
+TITLE_ROWS = 9  # title rows that may stand above a header
+_LONG_NUMBER = re.compile(r"[0-9]{7,}")  # a phone or ID number where a header should be
+#: A cell that spans lines, or is longer than this, points to an unclosed quote.
+MAX_CELL_CHARS: int = 4096
+
+
+@dataclass
+class RawTable:
+    """One table as read from its file, before any parsing.
+
+    Attributes
+    ----------
+    table
+        Contract name of the table (``"volunteers"``).
+    file
+        The file, relative to the ``root`` given to :func:`read_table`, else its name.
+    frame
+        One column per recognised contract column, in contract order, named by the
+        canonical English name; values are the raw cell text (object dtype) or
+        ``None`` for a blank cell.
+    rows
+        Row number of each row of ``frame`` as a spreadsheet shows it (header = 1,
+        first data row = 2, blank rows counted); for geo files the 1-based feature
+        number. Aligned to ``frame.index``.
+    unknown_columns
+        Headers that map to no contract column (dropped from ``frame``); a column
+        with a blank header that holds data is listed as ``(column N)``.
+    geometry
+        Geo tables only: the geometries in EPSG:4326, aligned to ``frame.index``.
+    encoding
+        CSV only: the encoding detected from the bytes.
+    crs
+        Geo only: the CRS of the file as read (``"EPSG:4490"``).
+    header_row
+        CSV and XLSX only: the row number of the header (1 unless blank or title
+        rows stand above it); of the first sheet read in a workbook.
+    row_files
+        XLSX with more than one sheet read: the file and sheet of each row
+        (``mediation_cases.xlsx [2023]``), aligned to ``frame.index``; else None.
+    sheets
+        XLSX only: the worksheets read, in workbook order.
+    skipped_sheets
+        XLSX only: the worksheets not read, each with the reason.
+    row_issues
+        Problems of single cells found while reading, one row each: ``idx`` (the
+        label in ``frame.index``), ``column`` (a column name), ``rule`` (a rule of
+        :data:`linli.contract.RULES`) and ``detail``. The validator quarantines
+        these rows.
+    delimiter
+        CSV only: the cell separator found (comma, tab or semicolon).
+    """
+
+    table: str
+    file: str
+    frame: pd.DataFrame
+    rows: pd.Series
+    unknown_columns: list[str] = field(default_factory=list)
+    geometry: gpd.GeoSeries | None = None
+    encoding: str | None = None
+    crs: str | None = None
+    header_row: int | None = None
+    row_files: pd.Series | None = None
+    sheets: list[str] = field(default_factory=list)
+    skipped_sheets: list[str] = field(default_factory=list)
+    row_issues: pd.DataFrame = field(default_factory=lambda: no_issues())
+    delimiter: str | None = None
+
+
+def no_issues() -> pd.DataFrame:
+    return pd.DataFrame({"idx": pd.Series([], dtype="int64"), "column": pd.Series([], dtype=object),
+                         "rule": pd.Series([], dtype=object), "detail": pd.Series([], dtype=object)})
+
+
+class NoHeader(InputError):
+    """A sheet whose rows name none of the table's columns (a workbook may skip it)."""
+
+
+def read_bytes(path: Path, shown: str, *, size: int = -1) -> bytes:
+    """Return the file's bytes (the first ``size`` only, when given); refuse an empty file."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(size)
+    except OSError as exc:
+        msg = f"{shown}: cannot read the file ({exc.strerror or type(exc).__name__})."
+        raise InputError(msg) from None
+    if not data:
+        msg = f"{shown}: empty file."
+        raise InputError(msg)
+    return data
+
+
+def value_text(value: object) -> str | None:
+    """Return one cell's value as the text a ledger would show, None when empty."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        return float_text(value)
+    if isinstance(value, dt.datetime):  # includes pandas.Timestamp
+        if value.time() == dt.time(0) and value.tzinfo is None:
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, np.datetime64):
+        return value_text(pd.Timestamp(value)) if not np.isnat(value) else None
+    return str(value)
+
+
+def float_text(value: float | np.floating) -> str | None:
+    """Write a float as a ledger shows it, without binary noise; NaN gives None.
+
+    Whole numbers lose their ``.0``; others keep 15 significant digits (as many as
+    Excel stores), or the shortest exact form for single precision (Shapefile).
+
+    >>> [float_text(v) for v in (12.0, 0.1 + 0.2, 1.5e-11, np.float32(35.1), float("nan"))]
+    ['12', '0.3', '0.000000000015', '35.1', None]
+    """
+    if math.isnan(value):
+        return None
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    if float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, np.floating) and value.dtype.itemsize < 8:
+        return np.format_float_positional(value, unique=True, trim="-")
+    return np.format_float_positional(float(value), precision=15, unique=False,
+                                      fractional=False, trim="-")
+
+
+def frame_from_grid(
+    grid: pd.DataFrame, table: contract.Table, *, shown: str
+) -> tuple[pd.DataFrame, pd.Series, list[str], int, dict[int, str]]:
+    """Turn a sheet's cells (by position, indexed by row number) into the table.
+
+    The header is the row, among the first ten non-blank ones, whose cells name
+    the most columns (title rows above it are passed over; a title that happens to
+    equal one column's name loses to the real header), else the first non-blank
+    row; blank rows are dropped. Returns the frame, the row numbers of its rows,
+    the unknown headers, the header's row number and ``{position: column name}``.
+    """
+    if grid.shape[1] == 0:
+        msg = f"{shown}: empty file (no header row)."
+        raise NoHeader(msg)
+    blank = grid.apply(is_blank)
+    filled = ~blank.all(axis=1)
+    grid, blank = grid[filled], blank[filled]
+    if grid.empty:
+        msg = f"{shown}: empty file (no header row)."
+        raise NoHeader(msg)
+    lookup = header_lookup(table)
+    first, best = 0, 0
+    for i in range(min(TITLE_ROWS + 1, len(grid))):
+        hits = sum(fold(str(v)) in lookup for v in grid.iloc[i] if v is not None)
+        if hits > best:
+            first, best = i, hits
+    grid, blank = grid.iloc[first:], blank.iloc[first:]
+    header_row = int(grid.index[0])
+    numbers = grid.index[1:].to_numpy(dtype="int64")
+
+    header = [None if b else str(v) for v, b in zip(grid.iloc[0], blank.iloc[0], strict=True)]
+    data = grid.iloc[1:].mask(blank.iloc[1:], None).reset_index(drop=True)
+    frame, unknown, mapping = build_frame(header, data, table, shown=shown)
+    rows = pd.Series(numbers, index=frame.index, dtype="int64", name="row")
+    return frame, rows, unknown, header_row, mapping
+
+
+def build_frame(
+    header: Sequence[str | None],
+    data: pd.DataFrame,
+    table: contract.Table,
+    *,
+    shown: str,
+    shapefile: bool = False,
+) -> tuple[pd.DataFrame, list[str], dict[int, str]]:
+    """Keep the columns of ``data`` (by position) whose header names a contract column.
+
+    Returns the frame in contract order with canonical names, the unknown headers
+    and ``{position: column name}``.
+    """
+    mapping, unknown = map_headers(header, data, table, shown=shown, shapefile=shapefile)
+    frame = pd.DataFrame({name: data[i] for i, name in mapping.items()},
+                         index=data.index, dtype=object)
+    order = [c.name for c in table.columns if c.name in frame.columns]
+    return frame[order], unknown, mapping
+
+
+def fold(header: str) -> str:
+    """Fold a header for matching: NFKC, case-folded, without white space."""
+    text = unicodedata.normalize("NFKC", header).replace("\u200b", "").replace("\ufeff", "")
+    return "".join(text.split()).casefold()
+
+
+def header_lookup(table: contract.Table) -> dict[str, str]:
+    """Folded header spelling → canonical column name (``table.header_map()``, refolded)."""
+    return {fold(k): v for k, v in table.header_map().items()}
+
+
+def shapefile_spellings(table: contract.Table) -> dict[str, str]:
+    """Header spellings as a dBASE file truncates them (10 bytes in UTF-8 or GBK)."""
+    out: dict[str, str | None] = {}
+    for col in table.columns:
+        for spelling in (col.name, *col.aliases):
+            for encoding in ("utf-8", "gbk"):
+                try:
+                    raw = spelling.encode(encoding)
+                except UnicodeEncodeError:
+                    continue
+                cut = fold(raw[:_SHAPEFILE_FIELD_BYTES].decode(encoding, errors="ignore"))
+                if out.get(cut, col.name) != col.name:
+                    out[cut] = None  # ambiguous after truncation: no match
+                else:
+                    out[cut] = col.name
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def map_headers(
+    header: Sequence[str | None],
+    data: pd.DataFrame,
+    table: contract.Table,
+    *,
+    shown: str,
+    shapefile: bool = False,
+) -> tuple[dict[int, str], list[str]]:
+    """Map header positions to contract columns; check required and duplicate columns.
+
+    Returns ``({position: column name}, unknown headers)``. ``data`` (columns by
+    position, blanks as None) tells an unnamed column with data from an empty one.
+    """
+    lookup = header_lookup(table)
+    truncated = shapefile_spellings(table) if shapefile else {}
+    mapping: dict[int, str] = {}
+    seen: dict[str, str] = {}
+    unknown: list[str] = []
+    for i, text in enumerate(header):
+        if text is None or not text.strip():
+            if data[i].notna().any():
+                unknown.append(f"(column {i + 1})")
+            continue
+        key = fold(text)
+        name = lookup.get(key) or truncated.get(key)
+        if name is None:
+            unknown.append(shown_header(text))
+            continue
+        if name in seen:
+            msg = (f"{shown}: columns {seen[name]!r} and {text.strip()!r} both map to "
+                   f"{name}; keep one.")
+            raise InputError(msg)
+        seen[name] = text.strip()
+        mapping[i] = name
+
+    missing = [c for c in table.columns if c.required and c.name not in seen]
+    if missing:
+        wanted = ", ".join(f"{c.name} ({c.label_zh})" if c.label_zh else c.name for c in missing)
+        if not mapping:
+            # Nothing names a column: likely no header row at all, and the row read as
+            # one may hold personal data, so it is not echoed.
+            msg = (f"{shown}: no header row naming the table's columns; "
+                   f"missing required column(s) {wanted}.")
+            raise NoHeader(msg)
+        found = [shown_header(h) for h in header if h is not None and h.strip()]
+        listed = ", ".join(found[:_SHOWN_HEADERS]) + (", …" if len(found) > _SHOWN_HEADERS else "")
+        msg = f"{shown}: missing required column(s) {wanted}; found: {listed}."
+        raise InputError(msg)
+    return mapping, unknown
+
+
+def shown_header(header: str) -> str:
+    """A header as it may appear in a message: a long number (a phone, an ID) is hidden."""
+    text = header.strip()
+    return "(a number)" if _LONG_NUMBER.search(text) else text
+
+
+def display_name(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.name
+
+
+def reason(exc: BaseException) -> str:
+    """One short line describing ``exc``."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if len(text) > 160:
+        text = text[:157] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -1,0 +1,236 @@
+"""Read a delimited text file (CSV): the encoding detected line by line, the separator found."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from .. import contract
+from ..errors import InputError
+from .cells import (
+    MAX_CELL_CHARS,
+    TITLE_ROWS,
+    RawTable,
+    fold,
+    frame_from_grid,
+    header_lookup,
+    no_issues,
+    read_bytes,
+)
+
+log = logging.getLogger(__name__)
+
+_DELIMITERS = (",", "\t", ";")  # comma first: it wins a tie
+_DELIMITER_NAMES = {",": "commas", "\t": "tabs", ";": "semicolons"}
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def read_csv(path: Path, table: contract.Table, *, shown: str) -> RawTable:
+    """Read a CSV file: decode, find the separator, parse, check for swallowed rows."""
+    text, encoding, foreign = _decode(read_bytes(path, shown), shown)
+    delimiter = _sniff_delimiter(text, header_lookup(table))
+    grid = _parse_csv(text, delimiter, shown=shown)
+    _check_long_cells(grid, text, delimiter, shown=shown)
+    frame, rows, unknown, header_row, _ = frame_from_grid(grid, table, shown=shown)
+    issues = _foreign_line_issues(text, delimiter, rows, foreign) if foreign else no_issues()
+    return RawTable(table=table.name, file=shown, frame=frame, rows=rows, unknown_columns=unknown,
+                    encoding=encoding, header_row=header_row, row_issues=issues, delimiter=delimiter)
+
+
+_ENCODING_NAMES = {"utf-8": "UTF-8", "gb18030": "GBK/GB18030"}
+
+
+def _line_encoding(line: bytes) -> str | None:
+    """``ascii``, ``utf-8`` or ``gb18030``: the encoding one line decodes in (None: neither)."""
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "ascii" if line.isascii() else "utf-8"
+    try:
+        line.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    return "gb18030"
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """Whether ``data`` looks like UTF-16 text without a byte-order mark (zero bytes at one parity)."""
+    sample = data[:4000]
+    zeros = [i % 2 for i, b in enumerate(sample) if b == 0]
+    if len(zeros) < max(4, len(sample) // 20):
+        return False
+    return max(zeros.count(0), zeros.count(1)) >= 0.9 * len(zeros)
+
+
+def _decode(data: bytes, shown: str) -> tuple[str, str, dict[int, str]]:
+    """Return ``(text, encoding, foreign lines)``, the encoding detected from the bytes.
+
+    A file that is not UTF-8 throughout is decoded line by line: a file in GBK with
+    lines appended in UTF-8 (or the other way round) keeps the encoding of most of
+    its lines, and the others are returned as ``{physical line: encoding name}`` so
+    that their rows can be quarantined.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16", {}
+        except UnicodeDecodeError:
+            msg = f"{shown}: starts with a UTF-16 byte-order mark but is not valid UTF-16; save it as UTF-8 CSV."
+            raise InputError(msg) from None
+    if _looks_utf16(data):
+        msg = (f"{shown}: looks like UTF-16 text without a byte-order mark (every other byte is zero); "
+               "save it as UTF-8 CSV (in Excel: “CSV UTF-8”).")
+        raise InputError(msg)
+    bom = data.startswith(_UTF8_BOM)
+    body = data[len(_UTF8_BOM):] if bom else data
+    try:
+        return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8", {}
+    except UnicodeDecodeError:
+        pass
+    lines = body.splitlines(keepends=True)
+    kinds = [_line_encoding(line) for line in lines]
+    if None in kinds:
+        msg = (f"{shown}: cannot decode line {kinds.index(None) + 1} as UTF-8 or GBK/GB18030; "
+               "save the file as UTF-8 CSV.")
+        raise InputError(msg)
+    n_utf8, n_gbk = kinds.count("utf-8"), kinds.count("gb18030")
+    if n_utf8 == 0:
+        if bom:
+            msg = (f"{shown}: starts with a UTF-8 byte-order mark (BOM), but its text is GBK; save it "
+                   "again as UTF-8 (in Excel: “CSV UTF-8”), or as GBK without the mark.")
+            raise InputError(msg)
+        return body.decode("gb18030"), "gb18030", {}
+    first = next(k for k in kinds if k != "ascii")
+    if bom or n_utf8 > n_gbk or (n_utf8 == n_gbk and first == "utf-8"):
+        main, other = "utf-8", "gb18030"
+    else:
+        main, other = "gb18030", "utf-8"
+    text = "".join(line.decode("utf-8" if kind == "ascii" else str(kind)) for line, kind in zip(lines, kinds, strict=True))
+    foreign = {i + 1: _ENCODING_NAMES[other] for i, kind in enumerate(kinds) if kind == other}
+    log.warning("%s: %d line(s) are in %s, the rest in %s; their rows are quarantined",
+                shown, len(foreign), _ENCODING_NAMES[other], _ENCODING_NAMES[main])
+    return text, f"{main}+{other}", foreign
+
+
+def _sniff_delimiter(text: str, lookup: dict[str, str]) -> str:
+    """The separator (comma, tab or semicolon) whose cells name the most columns in a header.
+
+    The first ten non-blank lines are tried; without any column named, tab when the
+    first line holding a comma or a tab has tabs and no comma, else comma.
+    """
+    lines: list[str] = []
+    for line in io.StringIO(text, newline=""):
+        if line.strip():
+            lines.append(line.rstrip("\r\n"))
+        if len(lines) > TITLE_ROWS:
+            break
+    best, best_hits = ",", 0
+    for delimiter in _DELIMITERS:
+        hits = max((sum(fold(cell.strip().strip('"')) in lookup for cell in line.split(delimiter))
+                    for line in lines), default=0)
+        if hits > best_hits:
+            best, best_hits = delimiter, hits
+    if best_hits:
+        if best != ",":
+            log.info("cells are separated by %s", _DELIMITER_NAMES[best])
+        return best
+    for line in lines:
+        if "," in line or "\t" in line:
+            return "\t" if "," not in line else ","
+    return ","
+
+
+def _parse_csv(text: str, delimiter: str, *, shown: str) -> pd.DataFrame:
+    """Return a CSV text's cells by position, indexed by record number (1-based)."""
+    try:
+        # fast path: the C parser, when the first line is the widest
+        grid = pd.read_csv(io.StringIO(text, newline=""), sep=delimiter, header=None,
+                           dtype=object, keep_default_na=False, skip_blank_lines=False,
+                           engine="c")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
+        # a row longer than the first, a blank first line or a quote left open: the general path
+        try:
+            records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except csv.Error as exc:
+            msg = f"{shown}: not a readable CSV file ({exc})."
+            raise InputError(msg) from None
+        grid = grid_from_records(records)
+    grid = grid.astype(object)
+    grid = grid.where(grid.notna(), None)
+    grid.columns = range(grid.shape[1])
+    grid.index = pd.RangeIndex(1, len(grid) + 1)
+    return grid
+
+
+def _record_lines(text: str, delimiter: str) -> list[tuple[int, int]]:
+    """The first and last physical line (1-based) of each CSV record."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    spans: list[tuple[int, int]] = []
+    last = 0
+    try:
+        for _ in reader:
+            spans.append((last + 1, reader.line_num))
+            last = reader.line_num
+    except csv.Error:
+        pass
+    return spans
+
+
+def _check_long_cells(grid: pd.DataFrame, text: str, delimiter: str, *, shown: str) -> None:
+    """Refuse a file in which a quote left open made one cell of many lines.
+
+    A cell that spans lines and holds the separator, or spans lines and is longer
+    than :data:`MAX_CELL_CHARS`, is rows swallowed by a stray quote: the message
+    names the physical line where the quote opens.
+    """
+    lines = (text.count("\n") or text.count("\r")) + (0 if text.endswith(("\n", "\r")) else 1)
+    if len(grid) >= lines and text.count('"') % 2 == 0:
+        return  # one record per line and every quote closed: no cell spans lines
+    suspects: list[int] = []
+    for column in grid.columns:  # a few columns, each searched at once
+        cells = grid[column].astype("string")
+        spans_lines = (cells.str.contains("\n", regex=False) | cells.str.contains("\r", regex=False)).fillna(False)
+        if not spans_lines.any():
+            continue
+        multi = cells[spans_lines.to_numpy(dtype=bool)]
+        bad = (multi.str.contains(delimiter, regex=False) | (multi.str.len() > MAX_CELL_CHARS)).fillna(False)
+        if bad.any():
+            suspects.append(int(multi.index[bad.to_numpy(dtype=bool)].min()))
+    if not suspects:
+        return
+    record = min(suspects)
+    spans = _record_lines(text, delimiter)
+    start, end = spans[record - 1] if record <= len(spans) else (record, record)
+    msg = (f"{shown}: line {start}: a quote (\") opened in this line is not closed until line {end}, "
+           f"so {end - start + 1} lines were read as one cell; remove or close the stray quote.")
+    raise InputError(msg)
+
+
+def _foreign_line_issues(text: str, delimiter: str, rows: pd.Series, foreign: dict[int, str]) -> pd.DataFrame:
+    """A ``mixed_encoding`` issue for each row that holds a line in the file's other encoding."""
+    spans = _record_lines(text, delimiter)
+    flagged: dict[int, str] = {}
+    for record, (start, end) in enumerate(spans, start=1):
+        hit = next((foreign[line] for line in range(start, end + 1) if line in foreign), None)
+        if hit is not None:
+            flagged[record] = hit
+    which = rows[rows.isin(list(flagged))]
+    return pd.DataFrame({"idx": which.index.to_numpy(dtype="int64"), "column": "", "rule": "mixed_encoding",
+                         "detail": [flagged[int(r)] for r in which]})
+
+
+def grid_from_records(records: Sequence[Sequence[str | None]],
+                       row_numbers: Sequence[int] | None = None) -> pd.DataFrame:
+    """Cells by position from ragged records (short rows padded with None)."""
+    width = max((len(r) for r in records), default=0)
+    grid = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in records],
+                        columns=range(width), dtype=object)
+    if row_numbers is not None:
+        grid.index = pd.Index(row_numbers, dtype="int64")
+    return grid

@@ -1,0 +1,189 @@
+"""Read an Excel workbook: every sheet whose header names the table, formula cells never computed flagged."""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from .. import contract
+from ..errors import InputError
+from .cells import NoHeader, RawTable, frame_from_grid, no_issues, read_bytes, reason, value_text
+from .delimited import grid_from_records
+
+log = logging.getLogger(__name__)
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: str) -> RawTable:
+    """Read every worksheet whose header names the table's columns (or only ``sheet``)."""
+    sheets = _read_xlsx_grids(path, sheet=sheet, shown=shown)
+    several = len(sheets) > 1
+    parts: list[tuple[str, pd.DataFrame, pd.Series, list[str], int, pd.DataFrame]] = []
+    skipped: list[str] = []
+    first_refusal: InputError | None = None
+    for name, grid, formulas in sheets:
+        label = f"{shown} [{name}]" if several else shown
+        try:
+            frame, rows, unknown, header_row, mapping = frame_from_grid(grid, table, shown=label)
+        except NoHeader as exc:
+            first_refusal = first_refusal or exc
+            reason = "empty" if not grid.size else "no header naming the table's columns"
+            skipped.append(f"{name}: {reason}")
+            continue
+        frame, issues = _uncomputed_formulas(frame, rows, mapping, formulas)
+        parts.append((name, frame, rows, unknown, header_row, issues))
+    if not parts:
+        if not several and first_refusal is not None:
+            raise first_refusal
+        listed = "; ".join(skipped)
+        msg = f"{shown}: no worksheet has a header naming the table's columns ({listed})."
+        raise InputError(msg)
+    for reason in skipped:
+        log.warning("%s: worksheet %s — not read", shown, reason)
+    return _combine_sheets(table, shown, parts, skipped, several=several)
+
+
+def _combine_sheets(
+    table: contract.Table,
+    shown: str,
+    parts: list[tuple[str, pd.DataFrame, pd.Series, list[str], int, pd.DataFrame]],
+    skipped: list[str],
+    *,
+    several: bool,
+) -> RawTable:
+    """One table from the sheets read, rows numbered within their sheet."""
+    frames, rows, files, issues, unknown = [], [], [], [], []
+    offset = 0
+    for name, frame, numbers, names, _, found in parts:
+        frames.append(frame.reset_index(drop=True))
+        rows.append(numbers.reset_index(drop=True))
+        files.append(pd.Series(f"{shown} [{name}]", index=range(len(frame)), dtype=object))
+        issues.append(found.assign(idx=found["idx"] + offset))
+        unknown += [u for u in names if u not in unknown]
+        offset += len(frame)
+    order = [c.name for c in table.columns]
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    frame = frame[[c for c in order if c in frame.columns]].astype(object)
+    frame = frame.where(frame.notna(), None)
+    row_numbers = pd.Series(pd.concat(rows, ignore_index=True).to_numpy(dtype="int64"), index=frame.index,
+                            dtype="int64", name="row")
+    row_files = pd.Series(pd.concat(files, ignore_index=True).to_numpy(), index=frame.index) if several else None
+    return RawTable(table=table.name, file=shown, frame=frame, rows=row_numbers, unknown_columns=unknown,
+                    header_row=parts[0][4], row_files=row_files, sheets=[p[0] for p in parts],
+                    skipped_sheets=skipped, row_issues=pd.concat(issues, ignore_index=True))
+
+
+def _uncomputed_formulas(
+    frame: pd.DataFrame, rows: pd.Series, mapping: dict[int, str], formulas: set[tuple[int, int]]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Blank the formula cells Excel never computed, and return an issue for each."""
+    if not formulas:
+        return frame, no_issues()
+    where = {int(r): i for i, r in zip(rows.index, rows, strict=True)}
+    found = [(where[r], mapping[p]) for r, p in sorted(formulas) if r in where and p in mapping]
+    frame = frame.copy()
+    for idx, column in found:
+        frame.at[idx, column] = None
+    issues = pd.DataFrame({"idx": pd.Series([i for i, _ in found], dtype="int64"),
+                           "column": [c for _, c in found], "rule": "uncomputed_formula", "detail": ""})
+    return frame, issues
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (a quick look at its XML)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            return any(_FORMULA_TAG.search(book.read(n)) for n in book.namelist()
+                       if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return False
+
+
+def _read_xlsx_grids(
+    path: Path, *, sheet: str | None, shown: str
+) -> list[tuple[str, pd.DataFrame, set[tuple[int, int]]]]:
+    """Each worksheet's non-blank rows as text by position, indexed by row number.
+
+    With each sheet comes the set of ``(row, position)`` of formula cells that hold
+    no computed value (the file was written by a program, never opened and saved
+    in Excel); such a cell holds its formula text in the grid, so that its row is
+    not taken for blank.
+    """
+    import openpyxl
+
+    read_bytes(path, shown, size=1)  # permissions and emptiness, with a clear message
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about workbook features it ignores (styles, validation)
+            warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            formula_book = (openpyxl.load_workbook(path, read_only=True, data_only=False)
+                            if _has_formulas(path) else None)
+    except Exception as exc:  # zipfile, XML and openpyxl errors alike
+        msg = f"{shown}: not a readable .xlsx workbook ({reason(exc)})."
+        raise InputError(msg) from None
+    try:
+        names = [ws.title for ws in book.worksheets]
+        if sheet is not None:
+            if sheet not in book.sheetnames or not hasattr(book[sheet], "iter_rows"):
+                msg = f"{shown}: no worksheet {sheet!r}; sheets: {', '.join(book.sheetnames)}."
+                raise InputError(msg)
+            names = [sheet]
+        if not names:
+            msg = f"{shown}: the workbook has no worksheet."
+            raise InputError(msg)
+        out = []
+        for name in names:
+            formulas = _formula_cells(formula_book[name]) if formula_book is not None else set()
+            grid, uncomputed = _sheet_grid(book[name], formulas, shown=shown)
+            out.append((name, grid, uncomputed))
+        return out
+    finally:
+        book.close()
+        if formula_book is not None:
+            formula_book.close()
+
+
+def _formula_cells(ws: object) -> dict[tuple[int, int], str]:
+    """``(row, position) → formula text`` of every formula cell of a worksheet."""
+    ws.reset_dimensions()  # type: ignore[attr-defined]
+    found: dict[tuple[int, int], str] = {}
+    for row in ws.iter_rows():  # type: ignore[attr-defined]
+        for pos, cell in enumerate(row):
+            if getattr(cell, "data_type", None) == "f":
+                found[(int(cell.row), pos)] = str(cell.value)
+    return found
+
+
+def _sheet_grid(
+    ws: object, formulas: dict[tuple[int, int], str], *, shown: str
+) -> tuple[pd.DataFrame, set[tuple[int, int]]]:
+    ws.reset_dimensions()  # type: ignore[attr-defined]  # recorded dimensions may be wrong
+    cells: list[list[str | None]] = []
+    row_numbers: list[int] = []
+    uncomputed: set[tuple[int, int]] = set()
+    try:
+        for row in ws.iter_rows():  # type: ignore[attr-defined]
+            number = next((c.row for c in row if getattr(c, "row", None)), None)
+            values = [value_text(cell.value) for cell in row]
+            if number is not None and formulas:
+                for pos, value in enumerate(values):
+                    if value is None and (number, pos) in formulas:
+                        values[pos] = formulas[(number, pos)]
+                        uncomputed.add((number, pos))
+            if number is None or not any(v is not None and v.strip() for v in values):
+                continue
+            cells.append(values)
+            row_numbers.append(number)
+    except Exception as exc:  # a broken sheet part shows only while rows are read
+        msg = f"{shown}: not a readable .xlsx workbook ({reason(exc)})."
+        raise InputError(msg) from None
+    return grid_from_records(cells, row_numbers), uncomputed

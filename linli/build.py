@@ -1,0 +1,190 @@
+"""``linli build`` as a function: compute, store, report — in that order, each step once.
+
+:func:`run` is ``linli build``::
+
+    raw ledgers ─ dataset.load_dataset ─ pipeline.compute_results ─┐
+                                                                     ├─ handoff.save ─► OUT/<year>/data/  (the hand-off)
+                                                                     └─ handoff.write_unit_json ─► OUT/<year>/<unit>.json
+    reporting.build(OUT/<year>) ─► OUT/<year>/<unit>.ipynb/.html/.pdf, OUT/<year>/index.html
+
+Each step is its own module and goes one way: the pipeline reads nothing but the
+dataset and writes nothing; the hand-off stores and loads; reporting only runs
+notebooks over a hand-off.
+
+A report notebook run on its own (papermill without ``results_dir``, or JupyterLab)
+asks :func:`cached_handoff` for a hand-off of its ``data_dir``: made once in the user
+cache folder (:data:`linli.config.CACHE_DIR`, ``$LINLI_CACHE`` overrides it), keyed by
+the inputs, and logged — never written inside the repository. Every notebook run on the
+same inputs and code shares it.
+
+For a province's worth of communities, run the reports on a Dask cluster::
+
+    from dask.distributed import Client
+    client = Client("tcp://scheduler:8786")
+    linli.build.run("data/raw", out="/mnt/cluster/reports", executor=client.get_executor())
+
+(see :mod:`linli.reporting.jobs` for what the workers need).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__, config, handoff, pipeline, reporting
+from .dataset import load_dataset
+from .labels import check_lang
+from .outputs import check_out_dir, output_path
+from .reporting.jobs import BuildSummary, check_formats
+from .reporting.notebook import CELL_TIMEOUT
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["cached_handoff", "run"]
+
+
+def run(
+    data_dir: Path | str | None = None,
+    *,
+    year: int | None = None,
+    units: Sequence[str] | str | None = None,
+    lang: str = "zh",
+    formats: Sequence[str] | str = ("html", "pdf"),
+    jobs: int | None = None,
+    out: Path | str | None = None,
+    notebooks_dir: Path | str | None = None,
+    as_of: Any = None,
+    progress_bar: bool = True,
+    executor: cf.Executor | None = None,
+    timeout: int = CELL_TIMEOUT,
+) -> BuildSummary:
+    """Validate, compute, store and build every unit's report: ``linli build``.
+
+    Writes ``OUT/<year>/data/`` (the hand-off), ``OUT/<year>/<unit>.json``, the reports
+    ``OUT/<year>/<unit>.ipynb/.html/.pdf`` and ``OUT/<year>/index.html``. Units whose
+    inputs did not change are not run again; a failing unit is reported and the others
+    go on.
+
+    Parameters
+    ----------
+    data_dir
+        Raw ledgers (default ``config.RAW_DIR``).
+    year
+        Report year (default the last year in the data).
+    units
+        Unit ids (communities and/or zones) to build; all when None.
+    lang
+        A language of :data:`linli.labels.LANGS`.
+    formats
+        Exports: ``html``, ``pdf`` or both (the executed notebook is always kept).
+    jobs
+        Worker processes (default ``os.cpu_count()``).
+    out
+        Output root (default ``config.REPORTS_DIR``).
+    notebooks_dir
+        Where ``community.ipynb`` and ``zone.ipynb`` are (default: the checkout's
+        ``notebooks/reports``, else the copy the installed package carries).
+    as_of
+        As-of date for :func:`linli.dataset.load_dataset`.
+    progress_bar
+        Show a progress bar.
+    executor
+        Run the reports on this executor (e.g. Dask's) instead of local processes.
+    timeout
+        Seconds a notebook cell may run.
+
+    Raises
+    ------
+    LinliError
+        For bad input or options (unknown unit, year, format or language; a missing
+        notebook; unreadable data). A failing report is not an exception: see
+        :attr:`BuildSummary.failed`.
+    """
+    check_lang(lang)
+    fmts = check_formats(formats)
+    root = check_out_dir(out if out is not None else config.REPORTS_DIR)
+    ds = load_dataset(data_dir, as_of=as_of)
+    units_all = pipeline.units_table(ds.tables["communities"], ds.meta)
+    chosen = reporting.select_units(units_all, units)  # fail before computing
+    reporting.check_notebooks(chosen["unit_type"].astype(str).tolist(), notebooks_dir)
+    results = pipeline.compute_results(ds, year=year)
+
+    year_dir = output_path(root, str(results.year))
+    handoff.save(results, ds, output_path(year_dir, handoff.HANDOFF_DIR))
+    about_common = {k: results.meta[k] for k in ("as_of", "synthetic", "dataset", "baseline_year", "linli_version")}
+    for row in chosen.itertuples(index=False):
+        uid, utype = str(row.unit_id), str(row.unit_type)
+        about = {"name_zh": _text(row.name_zh, uid), "name_en": _text(row.name_en, uid), "brand": row.brand,
+                 "zone_id": row.zone_id, **about_common}
+        handoff.write_unit_json(output_path(year_dir, f"{uid}.json"), uid, unit_type=utype, year=results.year,
+                                frames=results.frames, about=about)
+    return reporting.build(
+        year_dir, units=chosen["unit_id"].astype(str).tolist(), lang=lang, formats=fmts, jobs=jobs,
+        notebooks_dir=notebooks_dir, progress_bar=progress_bar, executor=executor, timeout=timeout,
+    )
+
+
+def _text(value: Any, default: str) -> str:
+    """``value`` as text; ``default`` when it is missing."""
+    return default if pd.isna(value) else str(value)
+
+
+def _inputs_key(data_dir: Path, year: int | None, as_of: Any) -> str:
+    """SHA-256 of what a hand-off depends on: every file of ``data_dir`` (names and bytes),
+    the year and as-of asked for, and linli's version and code."""
+    h = hashlib.sha256()
+    files = sorted(p for p in data_dir.rglob("*") if p.is_file())
+    for path in files:
+        name = path.relative_to(data_dir).as_posix().encode("utf-8")
+        h.update(len(name).to_bytes(8, "big") + name)
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    h.update(f"year={year}; as_of={as_of}; linli={__version__}; code={pipeline.code_fingerprint()}".encode())
+    return h.hexdigest()
+
+
+def cached_handoff(
+    data_dir: Path | str | None = None,
+    *,
+    year: int | None = None,
+    as_of: Any = None,
+    cache_dir: Path | str | None = None,
+) -> Path:
+    """Return a hand-off of ``data_dir`` for a notebook run on its own, made once and kept.
+
+    The hand-off lives in ``cache_dir`` (default :data:`linli.config.CACHE_DIR`) under
+    a name keyed by every raw file's bytes, ``year``, ``as_of`` and linli's code: the
+    same inputs reuse it, changed inputs make a new one. Where it is made is logged.
+
+    Parameters
+    ----------
+    data_dir
+        Raw ledgers (default ``config.RAW_DIR``).
+    year
+        Report year (default the last in the data).
+    as_of
+        As-of date for :func:`linli.dataset.load_dataset`.
+    cache_dir
+        Where hand-offs are kept.
+
+    Returns
+    -------
+    pathlib.Path
+        The hand-off directory, for :func:`linli.handoff.load_unit`.
+    """
+    raw = Path(data_dir) if data_dir is not None else config.RAW_DIR
+    root = Path(cache_dir) if cache_dir is not None else config.CACHE_DIR
+    target = root / "handoff" / _inputs_key(raw, year, as_of)[:20]
+    if (target / handoff.META_FILE).is_file():
+        logger.info("hand-off of %s: %s (made earlier)", raw, target)
+        return target
+    ds = load_dataset(raw, as_of=as_of)
+    handoff.save(pipeline.compute_results(ds, year=year), ds, target)
+    logger.warning("made a hand-off of %s in %s (a notebook run on its own; `linli build` writes one "
+                   "beside the reports)", raw, target)
+    return target

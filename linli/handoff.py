@@ -1,0 +1,352 @@
+"""The hand-off: the results stored for the reports, and one unit's slice of them.
+
+:func:`save` writes :class:`linli.pipeline.Results` and the clean dataset to a
+hand-off directory (``OUT/<year>/data/`` in a build); :func:`load_unit` reads one
+unit's slice (:class:`UnitSlice`) — what a report notebook or a researcher starts
+from. Loading never computes: a directory without a hand-off is an error that says
+how to make one. :func:`write_unit_json` writes ``<unit>.json``. Nothing here
+computes results or knows about notebooks.
+
+Files
+-----
+``indicators.parquet``, ``scores.parquet``, ``index.parquet``,
+``uncertainty.parquet``, ``rank_sensitivity.parquet``, ``sensitivity.parquet``,
+``progress.parquet``, ``claims.parquet``
+    every unit and year (``scores``: each scored indicator's 0–100 score with the
+    default normalisation, :func:`linli.index.normalise`; ``uncertainty``: the
+    index band and the rank interval, :func:`linli.uncertainty.uncertainty`;
+    ``rank_sensitivity``: which choice drives each community's rank,
+    :func:`linli.uncertainty.rank_sensitivity`; ``sensitivity``: ranks with one
+    dimension left out);
+``units.parquet``
+    ``unit_id, unit_type, name_zh, name_en, brand, zone_id``;
+``tables/*.parquet``, ``quarantine.csv``, ``provenance.csv``
+    the clean dataset (:func:`linli.dataset.save_dataset`);
+``build.json``
+    year, baseline year, as-of date, synthetic flag, dataset name, version, a
+    fingerprint of the inputs, and ``claims_error``: why the published-claims
+    file could not be read or checked (null when it could, or when there is none
+    — the reports are built either way and say so).
+
+The directory is written whole or not at all: :func:`save` writes a private
+sibling directory, then publishes it under a lock on the parent directory. When the
+directory already holds exactly the same files (same inputs, same code) it is left
+untouched, so concurrent or repeated runs never see a half-written or changing
+directory. Different content replaces the old directory by two renames (old out of
+the way, new in): a reader opening a file at that instant may find it missing,
+never a mixture.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import filecmp
+import json
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import LinliError
+from .pipeline import FRAMES
+
+if TYPE_CHECKING:
+    from .dataset import Dataset
+    from .pipeline import Results
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["HANDOFF_DIR", "META_FILE", "UnitSlice", "load_meta", "load_units", "load_unit", "save",
+           "write_unit_json"]
+
+#: Name of the hand-off directory under ``OUT/<year>``.
+HANDOFF_DIR: str = "data"
+#: The file that marks a directory as a hand-off (and records how it was made).
+META_FILE: str = "build.json"
+
+
+def save(results: Results, ds: Dataset, out_dir: Path | str) -> Path:
+    """Write the hand-off directory the report notebooks read (see the module docstring).
+
+    The files go to a private directory beside ``out_dir`` first, which then replaces
+    ``out_dir`` (or is dropped when ``out_dir`` already holds the same bytes), under
+    a lock: concurrent writers and readers never see a half-written hand-off.
+
+    Returns
+    -------
+    pathlib.Path
+        ``out_dir``.
+    """
+    from .dataset import save_dataset
+
+    out = Path(out_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.with_name(f".{out.name}-new-{uuid.uuid4().hex[:12]}")
+    staging.mkdir()
+    try:
+        save_dataset(ds, staging)
+        for name, frame in results.frames.items():
+            frame.to_parquet(staging / f"{name}.parquet", index=False)
+        results.units.to_parquet(staging / "units.parquet", index=False)
+        text = json.dumps(results.meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        (staging / META_FILE).write_text(text, encoding="utf-8")
+        _publish(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone already when it was published
+    return out
+
+
+@contextlib.contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``directory`` (``flock``; no lock where there is none)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: renames alone
+        yield
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    """Whether directories ``a`` and ``b`` hold the same files with the same bytes."""
+    names = _files(a)
+    if not b.is_dir() or names != _files(b):
+        return False
+    return all(filecmp.cmp(a / n, b / n, shallow=False) for n in names)
+
+
+def _publish(staging: Path, out: Path) -> None:
+    """Make ``staging`` the directory ``out``, unless ``out`` already holds the same files."""
+    with _locked(out.parent):
+        if _same_tree(staging, out):
+            return  # same inputs, same code: leave what readers may be reading alone
+        old = out.with_name(f".{out.name}-old-{uuid.uuid4().hex[:12]}")
+        if out.exists():
+            os.replace(out, old)
+        os.replace(staging, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _check(root: Path) -> Path:
+    """``root`` when it holds a hand-off; else an error that says how to make one."""
+    if not (root / META_FILE).is_file():
+        msg = (f"{str(root)!r} holds no hand-off (no {META_FILE}); make one with `linli build`, or in Python "
+               "with linli.build.cached_handoff(data_dir).")
+        raise LinliError(msg)
+    return root
+
+
+def load_meta(handoff_dir: Path | str) -> dict[str, Any]:
+    """Return what ``build.json`` records (year, baseline year, fingerprint …)."""
+    root = _check(Path(handoff_dir))
+    return json.loads((root / META_FILE).read_text(encoding="utf-8"))
+
+
+def load_units(handoff_dir: Path | str) -> pd.DataFrame:
+    """Return the units of a hand-off: ``unit_id, unit_type, name_zh, name_en, brand, zone_id``."""
+    return pd.read_parquet(_check(Path(handoff_dir)) / "units.parquet")
+
+
+@dataclass
+class UnitSlice:
+    """One unit's slice of the hand-off, as a report notebook reads it.
+
+    Every frame holds the rows of the unit and of its comparison units: a community
+    and its zone, or a zone and its communities (``units``). ``provenance`` and
+    ``quarantine`` cover the whole dataset.
+    """
+
+    unit_id: str
+    unit_type: str
+    year: int
+    baseline_year: int
+    unit: dict[str, Any]
+    community_ids: tuple[str, ...]
+    meta: dict[str, Any]
+    units: pd.DataFrame
+    indicators: pd.DataFrame
+    scores: pd.DataFrame
+    index: pd.DataFrame
+    uncertainty: pd.DataFrame
+    rank_sensitivity: pd.DataFrame
+    sensitivity: pd.DataFrame
+    progress: pd.DataFrame
+    claims: pd.DataFrame
+    provenance: pd.DataFrame
+    quarantine: pd.DataFrame
+    handoff_dir: Path
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether the data is synthetic (the report shows a banner)."""
+        return bool(self.meta.get("synthetic", False))
+
+    def has_table(self, name: str) -> bool:
+        """Whether clean table ``name`` is in the hand-off (an optional table may be absent)."""
+        return (self.handoff_dir / "tables" / f"{name}.parquet").is_file()
+
+    def table(self, name: str, *, every_community: bool = False) -> pd.DataFrame:
+        """Read clean table ``name``, only the rows of :attr:`community_ids` when it has
+        a ``community_id`` column (a GeoDataFrame for geometry tables).
+
+        ``every_community=True`` reads every row: neighbouring boundaries on a map, or
+        the facilities of any community that serve a compound (the life circle counts
+        them all).
+
+        Raises
+        ------
+        LinliError
+            When the table is not in the hand-off.
+        """
+        import pyarrow.parquet as pq
+
+        path = self.handoff_dir / "tables" / f"{name}.parquet"
+        if not path.is_file():
+            have = sorted(p.stem for p in (self.handoff_dir / "tables").glob("*.parquet"))
+            msg = f"Table {name!r} is not in {self.handoff_dir}; there: {', '.join(have) or 'none'}."
+            raise LinliError(msg)
+        schema = pq.read_schema(path)
+        filters = (
+            [("community_id", "in", list(self.community_ids))]
+            if "community_id" in schema.names and not every_community
+            else None
+        )
+        if b"geo" in (schema.metadata or {}):
+            import geopandas as gpd
+
+            return gpd.read_parquet(path, filters=filters)
+        return pd.read_parquet(path, filters=filters)
+
+
+def load_unit(unit_id: str, handoff_dir: Path | str) -> UnitSlice:
+    """Read one unit's slice of a hand-off.
+
+    Parameters
+    ----------
+    unit_id
+        A community_id or zone_id.
+    handoff_dir
+        The hand-off directory (``OUT/<year>/data``).
+
+    Raises
+    ------
+    LinliError
+        When the directory holds no hand-off (the message says how to make one) or
+        the unit is unknown.
+    """
+    root = Path(handoff_dir)
+    meta = load_meta(root)
+    units = load_units(root)
+    match = units[units["unit_id"] == unit_id]
+    if match.empty:
+        known = units["unit_id"].astype(str).tolist()
+        shown = ", ".join(known[:20]) + (f", … ({len(known)} in all)" if len(known) > 20 else "")
+        msg = f"Unknown unit {unit_id!r}; known: {shown}."
+        raise LinliError(msg)
+    unit = {k: (None if pd.isna(v) else v) for k, v in match.iloc[0].to_dict().items()}
+    communities = units[units["unit_type"] == "community"]
+    if unit["unit_type"] == "zone":
+        members = communities.loc[communities["zone_id"] == unit_id, "unit_id"].astype(str).tolist()
+        scope = [unit_id, *members]
+    else:
+        members = [unit_id]
+        scope = [unit_id] + ([str(unit["zone_id"])] if unit["zone_id"] else [])
+
+    def read(name: str) -> pd.DataFrame:
+        frame = pd.read_parquet(root / f"{name}.parquet")
+        return frame[frame["unit_id"].astype(str).isin(scope)].reset_index(drop=True)
+
+    return UnitSlice(
+        unit_id=unit_id,
+        unit_type=str(unit["unit_type"]),
+        year=int(meta["year"]),
+        baseline_year=int(meta["baseline_year"]),
+        unit=unit,
+        community_ids=tuple(members),
+        meta=meta,
+        units=units[units["unit_id"].isin(scope)].reset_index(drop=True),
+        **{name: read(name) for name in FRAMES},
+        provenance=pd.read_csv(root / "provenance.csv", dtype=str, keep_default_na=False),
+        quarantine=pd.read_csv(root / "quarantine.csv", dtype=str, keep_default_na=False),
+        handoff_dir=root,
+    )
+
+
+# ------------------------------------------------------------------ unit JSON
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (pd.Timestamp,)):
+        return value.isoformat()
+    return str(value)
+
+
+def _unit_rows(frame: pd.DataFrame, unit_id: str, unit_type: str, year: int) -> pd.DataFrame:
+    mask = frame["unit_id"].astype(str) == unit_id
+    if "unit_type" in frame.columns:
+        mask &= frame["unit_type"].astype(str) == unit_type
+    elif "scope" in frame.columns:
+        mask &= frame["scope"].astype(str) == unit_type
+    if "year" in frame.columns and pd.api.types.is_integer_dtype(frame["year"]):
+        mask &= frame["year"] == year
+    return frame[mask]
+
+
+def write_unit_json(
+    path: Path | str,
+    unit_id: str,
+    *,
+    unit_type: str,
+    year: int,
+    frames: Mapping[str, pd.DataFrame],
+    about: Mapping[str, Any] | None = None,
+) -> Path:
+    """Write one unit's results as JSON: ``about`` fields, then one list per frame.
+
+    Each frame (any that are passed; those without a ``unit_id`` column are skipped)
+    contributes its rows of this unit — matched on ``unit_type`` (or a claim's
+    ``scope``) and, where ``year`` is an integer column, on ``year``. Numbers are
+    written exactly as in the frames (shortest round-trip form); NaN and NA become
+    ``null``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    doc: dict[str, Any] = {"unit_id": unit_id, "unit_type": unit_type, "year": int(year)}
+    doc |= {k: _json_value(v) for k, v in (about or {}).items() if k not in doc}
+    for name, frame in frames.items():
+        if "unit_id" not in frame.columns:
+            continue
+        rows = _unit_rows(frame, unit_id, unit_type, int(year))
+        doc[name] = [{k: _json_value(v) for k, v in rec.items()} for rec in rows.to_dict(orient="records")]
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path

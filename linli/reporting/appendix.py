@@ -1,0 +1,294 @@
+"""The end of a report: data quality, the published figures checked, the method and the provenance.
+
+Data quality (:func:`quality_table`) is counted over the whole dataset; the claims
+check (:func:`claims_table`, :func:`claims_html`) shows the published figures with
+both numbers; :func:`method_text`, :func:`targets_table`, :func:`provenance_table` and
+:func:`parameters_table` say how every figure was made and from what. Every word comes
+from :mod:`linli.labels`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..errors import LinliError
+from ..handoff import UnitSlice
+from ..indicators import catalogue as catalogue_mod
+from ..labels import (
+    WORDS,
+    check_lang,
+    column_label,
+    dimension_label,
+    indicator_name,
+    rule_label,
+    table_label,
+    unit_label,
+    unit_names,
+    whole,
+    word,
+)
+from ..progress import ProgressThresholds
+from .format import DASH, SYMBOLS, count_text, format_value, is_missing, reason_text
+from .render import note, to_html
+
+__all__ = [
+    "claims_html",
+    "claims_table",
+    "method_text",
+    "parameters_table",
+    "provenance_table",
+    "quality_table",
+    "targets_table",
+]
+
+
+def quality_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
+    """Return rows read, loaded and quarantined per table, and the rules broken.
+
+    Read from ``provenance`` (counts) and ``quarantine`` (rules, counted per table,
+    column and rule, most frequent first, at most three per table; a finding on rows
+    that still load, such as a masked phone number, says so). Only rule and column
+    labels are shown, never a quarantined value.
+
+    Examples
+    --------
+    >>> from linli.testing import example_unit
+    >>> t = quality_table(example_unit())
+    >>> t.columns.tolist()
+    ['数据表', '文件', '读入行数', '载入', '隔离', '隔离原因（次数）']
+    >>> t.iloc[1].tolist()
+    ['志愿者', 'volunteers.csv', '1440', '1438', '2', '注册日期：日期无法识别 ×2；电话：格式不符 ×1']
+    >>> t.iloc[2, 1:].tolist()
+    ['未提供（可选）', '—', '—', '—', '']
+    """
+    check_lang(lang)
+    q = res.quarantine
+    why: dict[str, str] = {}
+    if len(q):
+        q = q.assign(kept=q["outcome"].eq("loaded") if "outcome" in q.columns else False)
+        counts = q.groupby(["table", "column", "rule", "kept"], sort=False).size().rename("n").reset_index()
+        counts = counts.sort_values(["table", "n"], ascending=[True, False], kind="stable")
+        sep = word("sep.items", lang=lang)
+        for table, group in counts.groupby("table", sort=False):
+            parts = []
+            for row in group.head(3).itertuples(index=False):
+                rule_text = rule_label(str(row.rule), lang=lang)
+                if row.kept:
+                    rule_text += word("quality.rows_loaded", lang=lang)
+                col_label = column_label(str(table), str(row.column), lang=lang)
+                shown = word("colon_pair", lang=lang, a=col_label, b=rule_text) if col_label else rule_text
+                parts.append(shown + f" ×{row.n}")
+            if len(group) > 3:
+                rest = int(group["n"].iloc[3:].sum())
+                parts.append(word("quality.other", lang=lang, n=rest))
+            why[str(table)] = sep.join(parts)
+    rows = []
+    for r in res.provenance.itertuples(index=False):
+        table = str(r.table)
+        if str(r.status) == "absent":
+            rows.append([table_label(table, lang=lang), word("absent", lang=lang), DASH, DASH, DASH, ""])
+            continue
+        rows.append([
+            table_label(table, lang=lang), str(r.file),
+            count_text(r.rows_read, lang), count_text(r.rows_loaded, lang), count_text(r.rows_quarantined, lang),
+            why.get(table, ""),
+        ])
+    present = res.provenance[res.provenance["status"].astype(str) != "absent"]
+    totals = [pd.to_numeric(present[c], errors="coerce").sum() for c in ("rows_read", "rows_loaded", "rows_quarantined")]
+    rows.append([word("total", lang=lang), "", *(format_value(t, unit="count", lang=lang) for t in totals), ""])
+    columns = [word(k, lang=lang) for k in ("table", "file", "rows_read", "rows_loaded", "rows_quarantined", "why")]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame if frame.iloc[:, -1].astype(bool).any() else frame.iloc[:, :-1]
+
+
+def claims_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
+    """Return the published claims checked: the figure, year, both numbers, the verdict.
+
+    In Chinese the first column quotes the published text; in English it names the
+    indicator and the unit. A claim that cannot be checked says why.
+
+    Examples
+    --------
+    >>> from linli.testing import example_unit
+    >>> t = claims_table(example_unit())
+    >>> t.iloc[0].tolist()
+    ['社区志愿者由原来的4275人增至6339人', '2022 → 2024', '4275 → 6339', '4275 → 6339', '一致']
+    >>> claims_table(example_unit(), lang="en").iloc[1].tolist()
+    ['Volunteers as a share of the resident population, Model Street', '2024', '19.7', '25.5', 'Disagrees']
+    """
+    check_lang(lang)
+    c = res.claims
+    names = unit_names(res.units, lang=lang)
+    rows = []
+    for r in c.itertuples(index=False):
+        rd = r._asdict()
+        published = rd.get(f"text_{lang}")  # the claim's own words, when given in this language
+        if not is_missing(published) and str(published).strip():
+            what = str(published)
+        else:
+            try:
+                what = indicator_name(str(rd["indicator"]), lang=lang)
+            except LinliError:
+                what = str(rd["indicator"])
+            what += word("sep.comma", lang=lang) + names.get(str(rd["unit_id"]), str(rd["unit_id"]))
+        verdict = str(rd["verdict"])
+        text = word(verdict, lang=lang) if verdict in WORDS else verdict
+        if verdict == "cannot_check":
+            why = reason_text(rd.get("reason"), lang=lang, names=names)
+            if why:
+                text += word("in_brackets", lang=lang, text=why)
+        observed = str(rd.get("observed") or "") or DASH
+        rows.append([what, str(rd["year"]), str(rd["claimed"]), observed, text])
+    columns = [word(k, lang=lang) for k in ("statement", "year", "claimed", "observed", "verdict")]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def claims_html(res: UnitSlice, *, lang: str = "zh") -> str:
+    """Return the claims section's body: the checked figures with their note, a note that
+    there is nothing to check, or — when the claims file could not be read — why.
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> from linli.testing import example_unit
+    >>> res = example_unit()
+    >>> bad = dataclasses.replace(res, meta={**res.meta, "claims_error": "published_claims.yaml: not valid YAML (line 3)"},
+    ...                           claims=res.claims.iloc[0:0])
+    >>> claims_html(bad, lang="en")
+    '<p class="linli-note">The published-figures file published_claims.yaml could not be read, so no figure was checked (the rest of the report is unaffected). Why: published_claims.yaml: not valid YAML (line 3)</p>'
+    """
+    check_lang(lang)
+    reason = res.meta.get("claims_error")
+    if not is_missing(reason) and str(reason):
+        return note("n_claims_unreadable", lang=lang, reason=str(reason))
+    return to_html(claims_table(res, lang=lang), note=word("n_claims", lang=lang),
+                   empty=word("n_claims_none", lang=lang))
+
+
+def provenance_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
+    """Return every input file with its table, SHA-256 (first 12 hex digits) and rows loaded.
+
+    Examples
+    --------
+    >>> from linli.testing import example_unit
+    >>> provenance_table(example_unit()).iloc[0].tolist()
+    ['社区', 'communities.csv', '5e09d7f38cb3', '4']
+    """
+    check_lang(lang)
+    rows = []
+    for r in res.provenance.itertuples(index=False):
+        if str(r.status) == "absent":
+            rows.append([table_label(str(r.table), lang=lang), word("absent", lang=lang), DASH, DASH])
+            continue
+        rows.append([table_label(str(r.table), lang=lang), str(r.file), str(r.sha256)[:12],
+                     count_text(r.rows_loaded, lang)])
+    return pd.DataFrame(rows, columns=[word(k, lang=lang) for k in ("table", "file", "sha256", "rows")])
+
+
+def parameters_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
+    """Return the parameters a reader needs to reproduce the report.
+
+    Year, baseline, as-of date, dataset, synthetic flag, linli version, input
+    fingerprint, catalogue version, the index's normalisation, aggregation, weights
+    and Monte Carlo settings, and the progress thresholds.
+
+    Examples
+    --------
+    >>> from linli.testing import example_unit
+    >>> t = parameters_table(example_unit(), lang="en")
+    >>> t.iloc[6].tolist()
+    ['Input fingerprint (SHA-256)', '1a37845619e09ca0…']
+    """
+    check_lang(lang)
+    meta = res.meta
+    cat = catalogue_mod.load()
+    s = cat.index_settings
+    mc = s.monte_carlo
+    th = ProgressThresholds()
+    listed = word("sep.list", lang=lang).join
+    equal = len(set(s.weights.values())) == 1
+    weight_text = word("param.equal", lang=lang) if equal else listed(
+        f"{dimension_label(d, lang=lang)} {w:g}" for d, w in s.weights.items())
+    fingerprint = str(meta.get("fingerprint", ""))
+    items = [
+        ("year", str(res.year)),
+        ("baseline", str(res.baseline_year)),
+        ("as_of", str(meta.get("as_of", DASH))),
+        ("dataset", str(meta.get("dataset", DASH))),
+        ("synthetic", word("yes" if res.synthetic else "no", lang=lang)),
+        ("version", str(meta.get("linli_version", DASH))),
+        ("fingerprint", f"{fingerprint[:16]}…" if fingerprint else DASH),
+        ("catalogue", word("param.catalogue_value", lang=lang, version=cat.version, n=len(cat.indicators))),
+        ("normalisation", word(f"method.{s.normalisation}", lang=lang)),
+        ("aggregation", word(f"method.{s.aggregation}", lang=lang)),
+        ("weights", weight_text),
+        ("monte_carlo", word("param.monte_carlo_value", lang=lang, draws=whole(mc.draws, lang=lang), seed=mc.seed,
+                             normalisations=listed(word(f"method.{n}", lang=lang) for n in s.normalisations),
+                             aggregations=listed(word(f"method.{a}", lang=lang) for a in s.aggregations),
+                             jitter=f"{mc.weight_perturbation * 100:g}")),
+        ("thresholds_target", f"{th.ratio_substantial:g} / {th.ratio_moderate:g} / {th.ratio_limited:g}"),
+        ("thresholds_cagr", f"{th.cagr_substantial * 100:g}% / {th.cagr_moderate * 100:g}% / {th.cagr_limited * 100:g}%"),
+    ]
+    return pd.DataFrame([[word(f"param.{k}", lang=lang), v] for k, v in items],
+                        columns=[word("parameter", lang=lang), word("value", lang=lang)])
+
+
+def targets_table(*, lang: str = "zh") -> pd.DataFrame:
+    """Return the catalogue's targets and benchmarks with their checked sources.
+
+    Examples
+    --------
+    >>> t = targets_table(lang="en")
+    >>> t.iloc[0, :3].tolist()
+    ['Mediation success rate', '≥ 96.0%', 'benchmark']
+    """
+    check_lang(lang)
+    rows = []
+    for ind in catalogue_mod.load().indicators:
+        t = ind.target
+        if t is None:
+            continue
+        src = t.source
+        cite = src.title
+        if src.issuer and src.issuer not in cite:
+            cite += word("sep.comma", lang=lang) + src.issuer
+        if src.year and str(src.year) not in cite:
+            cite += word("in_brackets", lang=lang, text=src.year)
+        if src.quote:
+            cite += word("quote", lang=lang, text=src.quote)
+        rows.append([indicator_name(ind.id, lang=lang),
+                     f"{SYMBOLS[t.comparison]} {format_value(t.value, unit=ind.unit.en, lang=lang)}"
+                     + (f" {unit_label(ind.id, lang=lang)}" if ind.unit.en != "%" else ""),
+                     word(t.kind, lang=lang), cite])
+    return pd.DataFrame(rows, columns=[word(k, lang=lang) for k in ("indicator", "target_col", "kind", "source")])
+
+
+def method_text(*, lang: str = "zh") -> str:
+    """Return how the figures are made, as plain-text bullet points (no formulas to typeset).
+
+    Goalposts, equal weights, the Monte Carlo settings (from the catalogue), the
+    progress thresholds (:class:`linli.progress.ProgressThresholds`) and the
+    satisfaction intervals.
+
+    Examples
+    --------
+    >>> "1000次" in method_text() and "Wilson" in method_text(lang="en")
+    True
+    """
+    check_lang(lang)
+    cat = catalogue_mod.load()
+    s = cat.index_settings
+    mc = s.monte_carlo
+    th = ProgressThresholds()
+    n_scored = len(cat.scored)
+    jitter = f"{mc.weight_perturbation * 100:g}"
+    numbers = {
+        "n_indicators": len(cat.indicators), "n_scored": n_scored, "draws": whole(mc.draws, lang=lang), "seed": mc.seed,
+        "jitter": jitter, "bootstrap": whole(mc.bootstrap, lang=lang),
+        "ratio_substantial": f"{th.ratio_substantial:g}", "ratio_moderate": f"{th.ratio_moderate:g}",
+        "ratio_limited": f"{th.ratio_limited:g}", "cagr_substantial": f"{th.cagr_substantial * 100:g}",
+        "cagr_moderate": f"{th.cagr_moderate * 100:g}",
+    }
+    keys = ("indicators", "size_free", "normalisation", "index", "uncertainty", "sensitivity", "progress",
+            "satisfaction", "claims", "privacy")
+    return "\n".join(f"- {word(f'method.{key}', lang=lang, **numbers)}" for key in keys)

@@ -1,0 +1,147 @@
+"""Run the report notebooks over a hand-off: one report per unit, then the index page.
+
+:func:`build` is the reporting step of ``linli build``: it reads the hand-off in
+``OUT/<year>/data`` (:mod:`linli.handoff`) — never the raw data, and it computes
+nothing — makes a :class:`~linli.reporting.jobs.ReportJob` per unit, runs them
+(:func:`~linli.reporting.jobs.build_reports`) into ``OUT/<year>/<unit>.ipynb/.html/.pdf``
+and writes ``OUT/<year>/index.html``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from .. import handoff
+from ..errors import LinliError
+from ..labels import check_lang, unit_names, word
+from ..outputs import output_path
+from .index_page import write_index
+from .jobs import BuildSummary, ReportJob, build_reports, check_formats
+from .notebook import CELL_TIMEOUT, TEMPLATES, notebooks_dir
+
+__all__ = ["build", "check_notebooks", "select_units"]
+
+
+def select_units(units: pd.DataFrame, wanted: Sequence[str] | str | None) -> pd.DataFrame:
+    """Return the rows of ``units`` (a hand-off's units) named in ``wanted`` (all when None).
+
+    Raises
+    ------
+    LinliError
+        Naming the unknown ids and the known ones.
+    """
+    if wanted is None:
+        return units
+    ids = [u.strip() for u in (wanted.split(",") if isinstance(wanted, str) else wanted) if u and u.strip()]
+    known = units["unit_id"].astype(str).tolist()
+    bad = [u for u in ids if u not in known]
+    if bad:
+        shown = ", ".join(known[:20]) + (f", … ({len(known)} in all)" if len(known) > 20 else "")
+        msg = f"Unknown unit(s) {', '.join(map(repr, bad))}; known: {shown}."
+        raise LinliError(msg)
+    return units[units["unit_id"].isin(ids)]
+
+
+def check_notebooks(unit_types: Sequence[str], folder: Path | str | None = None) -> dict[str, Path]:
+    """Return the report notebook of each unit type in ``folder`` (default :func:`notebooks_dir`).
+
+    Raises
+    ------
+    LinliError
+        When a notebook is missing.
+    """
+    nb_dir = Path(folder) if folder is not None else notebooks_dir()
+    templates = {t: nb_dir / TEMPLATES[t] for t in dict.fromkeys(unit_types)}
+    missing = [str(p) for p in templates.values() if not p.is_file()]
+    if missing:
+        msg = f"Report notebook(s) not found: {', '.join(missing)}."
+        raise LinliError(msg)
+    return templates
+
+
+def build(
+    year_dir: Path | str,
+    *,
+    units: Sequence[str] | str | None = None,
+    lang: str = "zh",
+    formats: Sequence[str] | str = ("html", "pdf"),
+    jobs: int | None = None,
+    notebooks_dir: Path | str | None = None,
+    progress_bar: bool = True,
+    executor: cf.Executor | None = None,
+    timeout: int = CELL_TIMEOUT,
+) -> BuildSummary:
+    """Build every unit's report from the hand-off in ``year_dir/data``, then the index page.
+
+    Units whose inputs did not change are not run again; a failing unit is reported
+    and the others go on.
+
+    Parameters
+    ----------
+    year_dir
+        ``OUT/<year>``: the reports go here; the hand-off is its ``data`` folder.
+    units
+        Unit ids (communities and/or zones) to build; all when None.
+    lang
+        A language of :data:`linli.labels.LANGS`.
+    formats
+        Exports: ``html``, ``pdf`` or both (the executed notebook is always kept).
+    jobs
+        Worker processes (default ``os.cpu_count()``).
+    notebooks_dir
+        Where ``community.ipynb`` and ``zone.ipynb`` are (default
+        :func:`linli.reporting.notebook.notebooks_dir`).
+    progress_bar
+        Show a progress bar.
+    executor
+        Run the reports on this executor (e.g. Dask's) instead of local processes.
+    timeout
+        Seconds a notebook cell may run.
+
+    Raises
+    ------
+    LinliError
+        For bad options (unknown unit, format or language; a missing notebook) or a
+        folder without a hand-off. A failing report is not an exception: see
+        :attr:`BuildSummary.failed`.
+    """
+    check_lang(lang)
+    fmts = check_formats(formats)
+    year_dir = Path(year_dir)
+    handoff_dir = year_dir / handoff.HANDOFF_DIR
+    meta = handoff.load_meta(handoff_dir)
+    chosen = select_units(handoff.load_units(handoff_dir), units)
+    templates = check_notebooks(chosen["unit_type"].astype(str).tolist(), notebooks_dir)
+    year = int(meta["year"])
+    names = unit_names(chosen, lang=lang)
+    report_jobs = [
+        ReportJob(
+            unit_id=uid,
+            unit_type=utype,
+            year=year,
+            lang=lang,
+            template=templates[utype],
+            parameters={"unit_id": uid, "year": year, "lang": lang, "results_dir": handoff.HANDOFF_DIR},
+            formats=fmts,
+            out_dir=year_dir,
+            title=word("title_community", lang=lang, name=names[uid], year=year),
+            inputs=str(meta["fingerprint"]),
+            timeout=timeout,
+        )
+        for uid, utype in zip(chosen["unit_id"].astype(str), chosen["unit_type"].astype(str), strict=True)
+    ]
+    outcomes = build_reports(report_jobs, n_jobs=jobs, progress_bar=progress_bar, executor=executor)
+    index_path = write_index(
+        outcomes, year_dir, year=year, lang=lang,
+        title=word("page.title", lang=lang, year=year),
+        names=names,
+        subtitle=word("page.subtitle", lang=lang, dataset=meta.get("dataset"), as_of=meta.get("as_of")),
+        banner=word("page.banner", lang=lang) if meta.get("synthetic") else None,
+    )
+    json_paths = {j.unit_id: output_path(year_dir, f"{j.unit_id}.json") for j in report_jobs
+                  if output_path(year_dir, f"{j.unit_id}.json").is_file()}
+    return BuildSummary(year, year_dir, handoff_dir, index_path, tuple(outcomes), json_paths)

@@ -1,0 +1,294 @@
+"""How a report writes a number, a rank, a band or a reason, in any language of :mod:`linli.labels`.
+
+Formatting rules (:func:`format_value`)
+---------------------------------------
+- missing: ``—`` (the reason, where the table has a column for it, says why);
+- percentages (unit ``%``): one decimal and the sign, ``25.6%``;
+- whole numbers (counts): no decimals, ``1425`` (``1,425`` in English);
+- other numbers: one decimal, two below 1 (``3.2``, ``0.91``);
+- scores and the index (0–100): one decimal.
+
+Units other than ``%`` are written once, in the indicator's name (``注册志愿者数（人）``),
+not in every cell. Rank intervals read ``第1–2名（共4个社区）`` / ``rank 1–2 of 4``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..indicators import catalogue as catalogue_mod
+from ..labels import THOUSANDS, check_lang, column_label, ordinal, table_label, whole, word
+
+__all__ = [
+    "COUNT_UNITS",
+    "DASH",
+    "SYMBOLS",
+    "band_text",
+    "count_text",
+    "format_value",
+    "growth_text",
+    "interval_text",
+    "is_missing",
+    "kept_text",
+    "monte_carlo",
+    "number",
+    "rank_sentence",
+    "rank_text",
+    "reason_text",
+    "score_text",
+]
+
+DASH: str = "—"
+#: How a target's comparison is written (the catalogue's own table).
+SYMBOLS: dict[str, str] = catalogue_mod.COMPARISON_SYMBOLS
+#: Units (the catalogue's English unit) whose values are whole counts.
+COUNT_UNITS: frozenset[str] = frozenset({"count", "persons", "households"})
+
+
+def is_missing(value: Any) -> bool:
+    """Whether ``value`` is None, NA or NaN."""
+    if value is None or value is pd.NA:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def number(value: float, lang: str, decimals: int | None = None) -> str:
+    """``value`` with ``decimals`` places (whole numbers bare, else one, two below 1) and ``−`` for minus."""
+    v = float(value)
+    if decimals is None:
+        if abs(v - round(v)) < 1e-9:
+            decimals = 0
+        else:
+            decimals = 2 if abs(v) < 1 else 1
+    if decimals == 0:
+        v = round(v)
+    text = f"{v:{THOUSANDS[lang]}.{decimals}f}"
+    return "0" if text in ("-0", "-0.0") and decimals == 0 else text.replace("-", "−")
+
+
+def format_value(value: Any, *, unit: str | None = None, lang: str = "zh", decimals: int | None = None) -> str:
+    """Format a number for a table (see the module docstring).
+
+    Parameters
+    ----------
+    value
+        The number; None/NaN/NA give ``—``.
+    unit
+        The catalogue's English unit: ``"%"`` gives one decimal and the sign; a count
+        (:data:`COUNT_UNITS`) no decimals; any other unit one decimal (two below 1).
+        Units other than ``%`` are not written. ``None``: no decimals for a whole
+        number, else as any other unit.
+    lang
+        A language of :data:`linli.labels.LANGS` (``1425`` in Chinese, ``1,425`` in English).
+    decimals
+        Force this many decimals.
+
+    Examples
+    --------
+    >>> format_value(1425.0, unit="persons"), format_value(1425.0, lang="en"), format_value(25.624888, unit="%")
+    ('1425', '1,425', '25.6%')
+    >>> format_value(3.2046, unit="per person"), format_value(40.0, unit="per 1k"), format_value(0.914851)
+    ('3.2', '40.0', '0.91')
+    >>> format_value(100.0, unit="%"), format_value(-2.25, decimals=1), format_value(float("nan"))
+    ('100.0%', '−2.2', '—')
+    """
+    check_lang(lang)
+    if is_missing(value):
+        return DASH
+    if unit == "%":
+        return f"{number(value, lang, 1)}%"
+    if decimals is None and unit is not None:
+        v = abs(float(value))
+        decimals = 0 if unit in COUNT_UNITS else (2 if 0 < v < 1 else 1)
+    return number(value, lang, decimals)
+
+
+def count_text(text: Any, lang: str) -> str:
+    """A row count from the provenance (text; empty when unknown)."""
+    value = pd.to_numeric(pd.Series([text]), errors="coerce").iloc[0]
+    return format_value(value, unit="count", lang=lang)
+
+
+def score_text(value: Any, lang: str) -> str:
+    """A score or the index, one decimal; ``—`` when missing."""
+    return DASH if is_missing(value) else number(value, lang, 1)
+
+
+def growth_text(fraction: Any, lang: str) -> str:
+    """A growth rate given as a fraction, as a signed percentage with one decimal."""
+    if is_missing(fraction) or not np.isfinite(float(fraction)):
+        return DASH
+    v = float(fraction) * 100
+    return ("+" if v >= 0.05 else "") + f"{number(v, lang, 1)}%"
+
+
+def rank_text(low: Any, high: Any = None, n: Any = None, *, lang: str = "zh") -> str:
+    """Return a rank or rank interval, with the number of units ranked when known.
+
+    Examples
+    --------
+    >>> rank_text(1, 2, 4), rank_text(1, 2, 4, lang="en")
+    ('第1–2名（共4个社区）', 'rank 1–2 of 4')
+    >>> rank_text(3, 3, 4), rank_text(3, lang="en"), rank_text(None, None, 4)
+    ('第3名（共4个社区）', 'rank 3', '—')
+    """
+    check_lang(lang)
+    if is_missing(low):
+        return DASH
+    lo = int(low)
+    hi = lo if is_missing(high) else int(high)
+    span = f"{lo}" if lo == hi else f"{lo}–{hi}"
+    return word("rank_span", lang=lang, span=span) + ("" if is_missing(n) else word("of_communities", lang=lang, n=int(n)))
+
+
+def kept_text(pct: float) -> str:
+    """A share of draws in whole percent, with one decimal where rounding would say 0 or 100 falsely."""
+    whole_pct = round(float(pct))
+    if (whole_pct == 100 and pct < 100) or (whole_pct == 0 and pct > 0):
+        return f"{float(pct):.1f}"
+    return str(int(whole_pct))
+
+
+def monte_carlo() -> catalogue_mod.MonteCarlo:
+    """The catalogue's Monte Carlo settings (draws, seed, weight perturbation, bootstrap)."""
+    return catalogue_mod.load().index_settings.monte_carlo
+
+
+def rank_sentence(rank: Any, kept_pct: Any, *, draws: int | None = None, n: Any = None, lang: str = "zh") -> str:
+    """Return a rank with the share of Monte Carlo draws that keep it, in words.
+
+    ``draws`` defaults to the catalogue's number of draws; ``n`` is the number of
+    communities ranked (left out when unknown).
+
+    Examples
+    --------
+    >>> rank_sentence(4, 83.0, draws=1000)
+    '第4名，1000次模拟中有83%仍为第4名'
+    >>> rank_sentence(2, 99.6, draws=1000, n=4, lang="en")
+    'rank 2 of 4; 99.6 % of 1,000 simulations keep it 2nd'
+    >>> rank_sentence(None, None)
+    '—'
+    """
+    check_lang(lang)
+    if is_missing(rank):
+        return DASH
+    r = int(rank)
+    total = monte_carlo().draws if draws is None else int(draws)
+    text = rank_text(r, lang=lang) + ("" if is_missing(n) else word("of_communities", lang=lang, n=int(n)))
+    if is_missing(kept_pct):
+        return text
+    return text + word("rank_kept_sentence", lang=lang, draws=whole(total, lang=lang), pct=kept_text(kept_pct),
+                       rank=r, ordinal=ordinal(r, lang=lang))
+
+
+def interval_text(row: Mapping[str, Any], lang: str) -> str:
+    """``第1–3名（中位数第2名）`` / ``rank 1–3 (median 2)`` from an uncertainty row."""
+    if is_missing(row.get("rank_low")):
+        return DASH
+    text = rank_text(row["rank_low"], row["rank_high"], lang=lang)
+    median = row.get("rank_median")
+    if is_missing(median) or int(row["rank_low"]) == int(row["rank_high"]):
+        return text
+    return text + word("median_rank", lang=lang, median=int(median))
+
+
+def band_text(row: Mapping[str, Any], lang: str, *, median: bool = True) -> str:
+    """``55.6–59.1（中位数57.4）`` / ``55.6–59.1 (median 57.4)`` from an uncertainty row."""
+    if not row or is_missing(row.get("index_low")):
+        return DASH
+    text = f"{score_text(row['index_low'], lang)}–{score_text(row['index_high'], lang)}"
+    if median and not is_missing(row.get("index_median")):
+        text += word("median_value", lang=lang, value=score_text(row["index_median"], lang))
+    return text
+
+
+#: The reasons :mod:`linli.indicators` gives (English), with the key of their words in other languages.
+_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"^{pattern}$"), key)
+    for pattern, key in (
+        (r"table (?P<table>\w+) absent", "table_absent"),
+        (r"table (?P<table>\w+) has no geometry", "table_no_geometry"),
+        (r"column (?P<table>\w+)\.(?P<column>\w+) absent", "column_absent"),
+        (r"no population row for (?P<year>\d{4})", "no_population_row"),
+        (r"population\.(?P<column>\w+) empty for (?P<year>\d{4})", "population_empty"),
+        (r"no answers to (?P<item>\w+) in (?P<year>\d{4})", "no_answers"),
+        (r"no closed requests received in (?P<year>\d{4})", "no_closed_requests"),
+        (r"no resolved and closed cases received in (?P<year>\d{4})", "no_resolved_cases"),
+        (r"no cases other than pending received in (?P<year>\d{4})", "only_pending_cases"),
+        (r"no cases received in (?P<year>\d{4})", "no_cases"),
+        (r"no residents aged 65\+ in (?P<year>\d{4})", "no_elders"),
+        (r"no compound households", "no_compound_households"),
+        (r"no compounds", "no_compounds"),
+        (r"no requests received in (?P<year>\d{4})", "no_requests"),
+        (r"no rated requests received in (?P<year>\d{4})", "no_rated_requests"),
+        (r"no register members active at end of (?P<year>\d{4})", "no_register_members"),
+        (r"no residents in (?P<year>\d{4})", "no_residents"),
+        (r"no volunteers active at end of (?P<year>\d{4})", "no_volunteers"),
+    )
+)
+_RE_DENOMINATOR = re.compile(r"^denominator is 0: (?P<rest>.*)$")
+_RE_COMMUNITY = re.compile(r"^(?P<rest>.*) \(community (?P<cid>[^)]+)\)$")
+#: The language :mod:`linli.indicators` writes its reasons in.
+_REASON_LANG = "en"
+
+
+def reason_text(reason: Any, *, lang: str = "zh", names: Mapping[str, str] | None = None) -> str:
+    """Say in ``lang`` why an indicator is missing, from the indicator table's ``reason``.
+
+    The reasons of :mod:`linli.indicators` are English and kept so in English; in
+    another language they are translated (``reason.*`` of :mod:`linli.labels`), and one
+    the translation does not know is shown as it is.
+
+    Parameters
+    ----------
+    reason
+        The ``reason`` cell (None/NA gives ``""``).
+    names
+        Community id -> name, for a zone value missing because of one community.
+
+    Examples
+    --------
+    >>> reason_text("no population row for 2024")
+    '2024年无人口数据'
+    >>> reason_text("denominator is 0: no requests received in 2024 (community b)", names={"b": "乙社区"})
+    '2024年未受理居民诉求（乙社区）'
+    >>> reason_text("table services absent"), reason_text("table services absent", lang="en")
+    ('缺少数据表“服务记录”', 'table services absent')
+    """
+    check_lang(lang)
+    if is_missing(reason) or not str(reason).strip():
+        return ""
+    text = str(reason).strip()
+    if lang == _REASON_LANG:
+        return text
+    where = ""
+    m = _RE_COMMUNITY.match(text)
+    if m:
+        cid = m.group("cid")
+        where = word("reason.in_community", lang=lang, name=(names or {}).get(cid, cid))
+        text = m.group("rest")
+    m = _RE_DENOMINATOR.match(text)
+    if m:
+        text = m.group("rest")
+    for pattern, key in _REASONS:
+        m = pattern.match(text)
+        if m:
+            fields = m.groupdict()
+            if "table" in fields:
+                if "column" in fields:
+                    fields["column"] = column_label(fields["table"], fields["column"], lang=lang)
+                fields["table"] = table_label(fields["table"], lang=lang)
+            elif "column" in fields:
+                fields["column"] = column_label("population", fields["column"], lang=lang)
+            if "item" in fields:
+                fields["item"] = column_label("survey_responses", fields["item"], lang=lang)
+            return word(f"reason.{key}", lang=lang, **fields) + where
+    return word("reason.other", lang=lang, text=text) + where

@@ -1,0 +1,402 @@
+"""Report jobs: one per unit — run its notebook, export it — in parallel processes, cached.
+
+A :class:`ReportJob` names the notebook, its parameters, the formats and the folder;
+:func:`run_job` builds one report and never raises for a failing unit;
+:func:`build_reports` runs many, skipping those whose inputs did not change.
+
+Caching
+-------
+A unit is skipped (status ``cached``) when its key file ``OUT/<year>/.cache/<unit>.key``
+holds :func:`cache_key` of the job and every requested output exists. The key is a
+SHA-256 over the notebook template's bytes, the parameters (sorted JSON), the unit, title
+and language, the input fingerprint (every raw file's SHA-256 from the provenance,
+``dataset.yaml``, the as-of date and ``published_claims.yaml``), ``linli.__version__``
+and the bytes of the package's own files (``.py``, ``.yaml``, templates), so editing
+the code rebuilds. A unit that fails loses its key and outputs, so the next build
+retries it.
+
+Parallelism and Dask
+--------------------
+:func:`build_reports` runs units in separate processes (``ProcessPoolExecutor`` with the
+``spawn`` start method; default ``os.cpu_count()`` workers; ``n_jobs=1`` runs in this
+process). A unit's failure is caught and recorded in one line; the others go on. As
+with any ``multiprocessing`` code, a script that builds with more than one job must
+guard its entry point with ``if __name__ == "__main__":``.
+
+When a province's worth of communities outgrows one machine, pass any
+``concurrent.futures.Executor`` as ``executor=``, e.g. a Dask cluster's (Dask is not a
+dependency of linli). The workers need linli, the notebook kernel, Chromium and fonts
+installed, and the output folder and the notebooks on a file system every worker sees.
+Start them with one thread each (``dask worker --nthreads 1 --nworkers N``): every
+unit already runs its own kernel process.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .. import __version__, contract
+from ..errors import LinliError, OutputError
+from ..labels import check_lang
+from ..outputs import output_path
+from ..pipeline import code_fingerprint, hash_part
+from ..privacy import redact
+from .export import export_html, export_pdf
+from .notebook import CELL_TIMEOUT, as_parameter, run_notebook
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "CACHE_DIR",
+    "FORMATS",
+    "REPORT_STATUSES",
+    "UNIT_TYPES",
+    "BuildSummary",
+    "ReportJob",
+    "ReportOutcome",
+    "build_reports",
+    "cache_key",
+    "check_formats",
+    "is_cached",
+    "run_job",
+]
+
+Status = Literal["built", "cached", "failed"]
+
+FORMATS: tuple[str, ...] = ("html", "pdf")
+UNIT_TYPES: tuple[str, ...] = ("community", "zone")
+REPORT_STATUSES: tuple[str, ...] = ("built", "cached", "failed")
+CACHE_DIR: str = ".cache"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportJob:
+    """One report to build: a notebook run for one unit, then its exports.
+
+    Parameters
+    ----------
+    unit_id
+        The community_id or zone_id.
+    unit_type
+        ``community`` or ``zone``.
+    year
+        Assessment year.
+    lang
+        ``zh`` or ``en``.
+    template
+        The parameterised notebook.
+    parameters
+        Papermill parameters (JSON-compatible values; paths become strings).
+    formats
+        Exports besides the executed notebook: any of ``html``, ``pdf``.
+    out_dir
+        Where ``<unit_id>.ipynb/.html/.pdf`` go (``OUT/<year>``); the kernel runs here.
+    title
+        Title of the HTML page (default the unit id).
+    inputs
+        Fingerprint of the data the notebook reads (part of the cache key).
+    timeout
+        Seconds a cell may run.
+    kernel_name
+        Jupyter kernel.
+    """
+
+    unit_id: str
+    unit_type: str
+    year: int
+    lang: str
+    template: Path
+    parameters: Mapping[str, Any]
+    formats: tuple[str, ...]
+    out_dir: Path
+    title: str = ""
+    inputs: str = ""
+    timeout: int = CELL_TIMEOUT
+    kernel_name: str = "python3"
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(contract.ID_PATTERN, str(self.unit_id)):
+            msg = (f"Unit id {self.unit_id!r} cannot name a report file: use letters, digits, _ and -, "
+                   "at most 64 characters.")
+            raise OutputError(msg)
+        _check_choice(self.unit_type, UNIT_TYPES, "unit_type")
+        check_lang(self.lang)
+        object.__setattr__(self, "formats", check_formats(self.formats))
+        object.__setattr__(self, "template", Path(self.template))
+        object.__setattr__(self, "out_dir", Path(self.out_dir))
+        object.__setattr__(self, "year", int(self.year))
+
+    def paths(self) -> dict[str, Path]:
+        """Return the output files, by kind: ``ipynb`` always, then each format (all inside ``out_dir``)."""
+        return {kind: output_path(self.out_dir, f"{self.unit_id}.{kind}") for kind in ("ipynb", *self.formats)}
+
+    @property
+    def key_path(self) -> Path:
+        """The file that holds the cache key of the last successful build."""
+        return output_path(self.out_dir, CACHE_DIR, f"{self.unit_id}.key")
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    """What became of one :class:`ReportJob`."""
+
+    unit_id: str
+    unit_type: str
+    status: Status
+    outputs: dict[str, Path] = field(default_factory=dict)
+    error: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """The outcome of :func:`build`."""
+
+    year: int
+    out_dir: Path
+    handoff_dir: Path
+    index: Path
+    reports: tuple[ReportOutcome, ...]
+    json: dict[str, Path]
+
+    @property
+    def built(self) -> list[str]:
+        """Units whose report was (re)built."""
+        return [r.unit_id for r in self.reports if r.status == "built"]
+
+    @property
+    def cached(self) -> list[str]:
+        """Units whose report was up to date."""
+        return [r.unit_id for r in self.reports if r.status == "cached"]
+
+    @property
+    def failed(self) -> list[str]:
+        """Units whose report failed."""
+        return [r.unit_id for r in self.reports if r.status == "failed"]
+
+    def describe(self) -> str:
+        """One paragraph for the terminal: counts, then one line per failed unit."""
+        lines = [
+            f"{len(self.reports)} report(s) for {self.year} in {self.out_dir}: "
+            f"{len(self.built)} built, {len(self.cached)} unchanged, {len(self.failed)} failed; "
+            f"index: {self.index}"
+        ]
+        lines += [f"  failed {r.unit_id}: {r.error}" for r in self.reports if r.status == "failed"]
+        return "\n".join(lines)
+
+
+# -------------------------------------------------------------------- checks
+
+
+def _check_choice(value: str, valid: Sequence[str], what: str) -> str:
+    if value not in valid:
+        msg = f"Unknown {what} {value!r}; valid: {', '.join(valid)}."
+        raise LinliError(msg)
+    return value
+
+
+def check_formats(formats: Iterable[str] | str) -> tuple[str, ...]:
+    items = [formats] if isinstance(formats, str) else list(formats)
+    wanted = [f.strip().lower() for item in items for f in str(item).split(",") if f.strip()]
+    bad = [f for f in wanted if f not in FORMATS]
+    if bad:
+        msg = f"Unknown report format(s) {', '.join(map(repr, bad))}; valid: {', '.join(FORMATS)}."
+        raise LinliError(msg)
+    return tuple(f for f in FORMATS if f in wanted)
+
+
+def _one_line(exc: BaseException) -> str:
+    """Return ``exc`` as one redacted line of at most 300 characters."""
+    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
+    if ename is not None and evalue is not None:  # papermill's execution error
+        text = f"{ename}: {evalue}"
+    else:
+        text = str(exc).strip() or type(exc).__name__
+        if not isinstance(exc, LinliError):
+            text = f"{type(exc).__name__}: {text}"
+    first = next((line.strip() for line in text.splitlines() if line.strip()), type(exc).__name__)
+    first = redact(first)
+    return first if len(first) <= 300 else first[:299] + "…"
+
+
+# -------------------------------------------------------------------- caching
+
+
+def cache_key(job: ReportJob) -> str:
+    """Return the SHA-256 that decides whether ``job`` must run again.
+
+    Over: the template's bytes, the parameters as sorted JSON, unit, type, year,
+    language, title and kernel, ``job.inputs`` (the data fingerprint),
+    ``linli.__version__`` and the package's own source files.
+    """
+    h = hashlib.sha256()
+    hash_part(h, "template", job.template.read_bytes())
+    params = {str(k): as_parameter(v) for k, v in job.parameters.items()}
+    hash_part(h, "parameters", json.dumps(params, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+    unit = [job.unit_type, job.unit_id, job.year, job.lang, job.title, job.kernel_name]
+    hash_part(h, "unit", json.dumps(unit, ensure_ascii=False).encode("utf-8"))
+    hash_part(h, "inputs", job.inputs.encode("utf-8"))
+    hash_part(h, "version", __version__.encode("utf-8"))
+    hash_part(h, "package", code_fingerprint().encode("ascii"))
+    return h.hexdigest()
+
+
+def is_cached(job: ReportJob) -> bool:
+    """Whether ``job``'s outputs are all there and were built from the same inputs."""
+    try:
+        stored = job.key_path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return False
+    return all(p.is_file() for p in job.paths().values()) and stored == cache_key(job)
+
+
+# ----------------------------------------------------------------- execution
+
+
+def run_job(job: ReportJob) -> ReportOutcome:
+    """Build one report: run the notebook, export HTML, print the PDF, store the key.
+
+    Never raises for a failing unit: the error becomes one line in the result, the
+    unit's key and stale exports are removed (the executed notebook, with the error,
+    is kept for inspection). Exports of formats not asked for this time are removed
+    too, since they would describe the previous inputs.
+    """
+    start = time.perf_counter()
+    paths = job.paths()
+    job.key_path.unlink(missing_ok=True)
+    for ext in FORMATS:  # an export of a format not asked for this time would be stale
+        output_path(job.out_dir, f"{job.unit_id}.{ext}").unlink(missing_ok=True)
+    try:
+        run_notebook(
+            job.template, paths["ipynb"], job.parameters,
+            kernel_name=job.kernel_name, cwd=job.out_dir, timeout=job.timeout,
+        )
+        if "html" in paths or "pdf" in paths:
+            with tempfile.TemporaryDirectory(prefix="linli-html-") as tmp:
+                page = paths.get("html", Path(tmp) / f"{job.unit_id}.html")
+                export_html(paths["ipynb"], page, title=job.title or job.unit_id, lang=job.lang)
+                if "pdf" in paths:
+                    export_pdf(page, paths["pdf"])
+        job.key_path.parent.mkdir(parents=True, exist_ok=True)
+        job.key_path.write_text(cache_key(job) + "\n", encoding="utf-8")
+        status: Status = "built"
+        error = None
+    except Exception as exc:  # one unit's failure must not stop the others
+        log.debug("report %s failed", job.unit_id, exc_info=True)
+        status, error = "failed", _one_line(exc)
+        for kind, path in paths.items():
+            if kind != "ipynb":
+                path.unlink(missing_ok=True)
+    outputs = {k: p for k, p in paths.items() if p.is_file()}
+    return ReportOutcome(job.unit_id, job.unit_type, status, outputs, error, round(time.perf_counter() - start, 3))
+
+
+def build_reports(
+    jobs: Sequence[ReportJob],
+    *,
+    n_jobs: int | None = None,
+    progress_bar: bool = True,
+    executor: cf.Executor | None = None,
+) -> list[ReportOutcome]:
+    """Build many reports in parallel; skip those whose inputs did not change.
+
+    Parameters
+    ----------
+    jobs
+        One job per report; unit ids must be unique per output directory.
+    n_jobs
+        Worker processes (default ``os.cpu_count()``); 1 runs in this process.
+    progress_bar
+        Show a progress bar over the units on stderr.
+    executor
+        Any ``concurrent.futures.Executor`` (e.g. ``dask.distributed.Client.get_executor()``)
+        to run the jobs instead of a local process pool; ``n_jobs`` is then ignored.
+
+    Returns
+    -------
+    list of ReportOutcome
+        One per job, in the order of ``jobs``: ``built``, ``cached`` or ``failed`` with
+        a one-line error.
+    """
+    from tqdm import tqdm
+
+    jobs = list(jobs)
+    seen: set[tuple[Path, str]] = set()
+    for job in jobs:
+        where = (job.out_dir.resolve(), job.unit_id)
+        if where in seen:
+            msg = f"Unit {job.unit_id!r} appears twice in {job.out_dir}."
+            raise LinliError(msg)
+        seen.add(where)
+    if n_jobs is not None and n_jobs < 1:
+        msg = f"n_jobs must be at least 1, got {n_jobs}."
+        raise LinliError(msg)
+
+    results: dict[int, ReportOutcome] = {}
+    pending: list[int] = []
+    for i, job in enumerate(jobs):
+        if is_cached(job):
+            results[i] = ReportOutcome(job.unit_id, job.unit_type, "cached", job.paths())
+        else:
+            pending.append(i)
+    log.info("%d report(s): %d unchanged, %d to build", len(jobs), len(results), len(pending))
+
+    with tqdm(
+        total=len(jobs), initial=len(results), desc="reports", unit="unit",
+        file=sys.stderr, disable=not progress_bar, dynamic_ncols=True,
+    ) as bar:
+
+        def done(i: int, result: ReportOutcome) -> None:
+            results[i] = result
+            if result.status == "failed":
+                log.warning("report %s failed: %s", result.unit_id, result.error)
+            bar.set_postfix_str(f"{result.unit_id} {result.status}", refresh=False)
+            bar.update(1)
+
+        workers = min(n_jobs or os.cpu_count() or 1, len(pending))
+        if not pending:
+            pass
+        elif executor is not None:
+            _collect(executor, jobs, pending, done)
+        elif workers == 1:
+            for i in pending:
+                done(i, run_job(jobs[i]))
+        else:
+            pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+            try:
+                _collect(pool, jobs, pending, done)
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+    return [results[i] for i in range(len(jobs))]
+
+
+def _collect(
+    executor: cf.Executor, jobs: Sequence[ReportJob], pending: Sequence[int], done: Any
+) -> None:
+    futures = {executor.submit(run_job, jobs[i]): i for i in pending}
+    try:
+        for future in cf.as_completed(futures):
+            i = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # the worker died, or the executor failed the task
+                job = jobs[i]
+                result = ReportOutcome(job.unit_id, job.unit_type, "failed", {}, _one_line(exc))
+            done(i, result)
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise

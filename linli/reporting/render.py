@@ -1,0 +1,105 @@
+"""The HTML of what a report shows: tables, short texts, notes and headings.
+
+:func:`to_html` renders a table from :mod:`linli.reporting.tables` (and the other table
+modules) or a short text; :func:`note` a small note under a table or figure;
+:func:`heading` a section heading — every word from :mod:`linli.labels`.
+
+Display hints
+-------------
+A column whose name starts with ``_`` is a display hint, not shown: ``_highlight``
+(bool) makes :func:`to_html` set that row in bold (the report's own community).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+import pandas as pd
+
+from ..labels import WORDS, word
+from .format import is_missing
+
+__all__ = ["heading", "note", "to_html"]
+
+
+def heading(key: str, *, lang: str = "zh", level: int = 2, **fields: object) -> str:
+    """Return an HTML heading with the words ``h_<key>`` (or ``key`` when there are none).
+
+    Examples
+    --------
+    >>> heading("scorecard"), heading("scorecard", lang="en", level=3)
+    ('<h2>综合评价</h2>', '<h3>Scorecard</h3>')
+    """
+    name = f"h_{key}" if f"h_{key}" in WORDS else key
+    return f"<h{level}>{html_lib.escape(word(name, lang=lang, **fields))}</h{level}>"
+
+
+_NUMERIC = re.compile(r"^[\d\s.,%+\-−–—→±()（）至]+$")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def _inline(text: str) -> str:
+    return _BOLD.sub(r"<strong>\1</strong>", html_lib.escape(text))
+
+
+def to_html(obj: pd.DataFrame | str, *, note: str | None = None, empty: str | None = None) -> str:
+    """Return the HTML of a table from this module, or of a short text.
+
+    A DataFrame becomes ``<table class="linli-table">`` without its index, cells
+    escaped, columns whose every cell is number-like (digits, %, ranges, arrows, dashes)
+    right-aligned (``class="num"``) with their header, rows with a true
+    ``_highlight`` in bold. A string becomes paragraphs (blank-line separated) and
+    bullet lists (lines starting ``- ``), with ``**bold**``. ``note`` adds a small
+    paragraph under it; ``empty`` replaces a table without rows (and its note).
+
+    Examples
+    --------
+    >>> to_html(pd.DataFrame({"指标": ["甲"], "值": ["1.5%"]}))
+    '<table class="linli-table"><thead><tr><th>指标</th><th class="num">值</th></tr></thead><tbody><tr><td>甲</td><td class="num">1.5%</td></tr></tbody></table>'
+    >>> to_html("- **a**: b\\n- c")
+    '<ul class="linli-list"><li><strong>a</strong>: b</li><li>c</li></ul>'
+    """
+    esc = html_lib.escape
+    if isinstance(obj, str):
+        out: list[str] = []
+        for block in re.split(r"\n\s*\n", obj.strip()):
+            lines = block.splitlines()
+            if lines and all(ln.startswith("- ") for ln in lines):
+                out.append('<ul class="linli-list">' + "".join(f"<li>{_inline(ln[2:])}</li>" for ln in lines) + "</ul>")
+            elif block.strip():
+                out.append(f"<p>{_inline(' '.join(lines))}</p>")
+        body = "".join(out)
+    elif len(obj) == 0 and empty is not None:
+        return f'<p class="linli-note">{_inline(empty)}</p>'
+    else:
+        frame = obj
+        flags = frame["_highlight"].fillna(False).astype(bool).tolist() if "_highlight" in frame else [False] * len(frame)
+        shown = [c for c in frame.columns if not str(c).startswith("_")]
+        cells = [["" if is_missing(v) else str(v) for v in values] for values in frame[shown].itertuples(index=False)]
+        # a column is right-aligned when every cell in it is a number (or a range, a change, a dash)
+        numeric = [k > 0 and all(not c[k] or _NUMERIC.match(c[k]) for c in cells) and any(c[k] for c in cells)
+                   for k in range(len(shown))]
+        attr = [' class="num"' if n else "" for n in numeric]
+        head = "".join(f"<th{attr[k]}>{esc(str(c))}</th>" for k, c in enumerate(shown))
+        rows = []
+        for flag, values in zip(flags, cells, strict=True):
+            tds = "".join(f"<td{attr[k]}>{esc(v)}</td>" for k, v in enumerate(values))
+            row_class = ' class="hl"' if flag else ""
+            rows.append(f"<tr{row_class}>{tds}</tr>")
+        body = (f'<table class="linli-table"><thead><tr>{head}</tr></thead>'
+                f"<tbody>{''.join(rows)}</tbody></table>")
+    if note:
+        body += f'<p class="linli-note">{_inline(note)}</p>'
+    return body
+
+
+def note(key: str, *, lang: str = "zh", **fields: object) -> str:
+    """Return the words ``key`` as a small note under a table or figure (HTML).
+
+    Examples
+    --------
+    >>> note("n_map", lang="en")
+    '<p class="linli-note">Illustrative map, not surveyed.</p>'
+    """
+    return f'<p class="linli-note">{_inline(word(key, lang=lang, **fields))}</p>'
