@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, config, outputs
+from . import __version__, config, outputs, versions
 from .errors import ContractError, InputError, LinliError, OutputError
 from .privacy import redact
 
@@ -237,7 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
             "2 bad input or option (one-line reason on stderr); 3 internal error."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"linli {__version__}")
+    parser.add_argument("--version", action="store_true",
+                        help="print the version and exit; with --verbose, also the versions of the packages "
+                        "that shape the numbers and the reports")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -385,6 +387,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if args.version:
+        print(f"linli {__version__}")
+        if args.verbose:
+            _print_versions()
+        return 0
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()
@@ -411,6 +418,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_BUG
+
+
+def _print_versions() -> None:
+    """Print the versions of the packages that shape the numbers and the reports."""
+    found = versions.package_versions()
+    width = max(map(len, found))
+    groups = (("", ("python", "linli")), ("numbers", versions.NUMBERS), ("reports", versions.RENDERING))
+    for title, names in groups:
+        if title:
+            print(f"{title}:")
+        for name in names:
+            if name in found:
+                print(f"  {name:<{width}}  {found[name]}")
 
 
 def _one_line(exc: BaseException) -> str:

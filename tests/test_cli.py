@@ -229,3 +229,18 @@ def test_claims_on_an_unreadable_file_exits_2_with_the_reason(
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert "published_claims.yaml: not valid YAML (line 3)" in err
+
+
+def test_version_and_the_versions_that_shape_the_results(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"linli {version('linli')}\n"
+    assert main(["--version", "--verbose"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"linli {version('linli')}"
+    # one line per package, name then version, grouped by what it shapes
+    found = dict(line.split() for line in lines[1:] if line.startswith("  "))
+    assert found["numpy"] == version("numpy") and found["nbconvert"] == version("nbconvert")
+    pandas_line = next(i for i, line in enumerate(lines) if line.split()[:1] == ["pandas"])
+    assert lines.index("numbers:") < pandas_line < lines.index("reports:")
