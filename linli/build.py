@@ -6,6 +6,7 @@
                                                                      ├─ handoff.save ─► OUT/<year>/data/  (the hand-off)
                                                                      └─ handoff.write_unit_json ─► OUT/<year>/<unit>.json
     reporting.build(OUT/<year>) ─► OUT/<year>/<unit>.ipynb/.html/.pdf, OUT/<year>/index.html
+    manifest.write_manifest ─► OUT/<year>/manifest.json  (what ``linli verify`` checks)
 
 Each step is its own module and goes one way: the pipeline reads nothing but the
 dataset and writes nothing; the hand-off stores and loads; reporting only runs
@@ -40,6 +41,7 @@ import pandas as pd
 from . import __version__, config, handoff, pipeline, reporting
 from .dataset import load_dataset
 from .labels import check_lang
+from .manifest import write_manifest
 from .outputs import check_out_dir, output_path
 from .reporting.jobs import BuildSummary, check_formats
 from .reporting.notebook import CELL_TIMEOUT
@@ -117,17 +119,28 @@ def run(
 
     year_dir = output_path(root, str(results.year))
     handoff.save(results, ds, output_path(year_dir, handoff.HANDOFF_DIR))
-    about_common = {k: results.meta[k] for k in ("as_of", "synthetic", "dataset", "baseline_year", "linli_version")}
     for row in chosen.itertuples(index=False):
-        uid, utype = str(row.unit_id), str(row.unit_type)
-        about = {"name_zh": _text(row.name_zh, uid), "name_en": _text(row.name_en, uid), "brand": row.brand,
-                 "zone_id": row.zone_id, **about_common}
-        handoff.write_unit_json(output_path(year_dir, f"{uid}.json"), uid, unit_type=utype, year=results.year,
-                                frames=results.frames, about=about)
-    return reporting.build(
+        uid = str(row.unit_id)
+        handoff.write_unit_json(output_path(year_dir, f"{uid}.json"), uid, **unit_json_parts(row, results))
+    summary = reporting.build(
         year_dir, units=chosen["unit_id"].astype(str).tolist(), lang=lang, formats=fmts, jobs=jobs,
         notebooks_dir=notebooks_dir, progress_bar=progress_bar, executor=executor, timeout=timeout,
     )
+    write_manifest(year_dir, data_dir=ds.data_dir, meta=results.meta, failed=summary.failed)
+    return summary
+
+
+def unit_json_parts(row: Any, results: pipeline.Results) -> dict[str, Any]:
+    """The keyword arguments of :func:`linli.handoff.write_unit_json` for one unit.
+
+    ``row`` is a row of :func:`linli.pipeline.units_table` (``unit_id, unit_type,
+    name_zh, name_en, brand, zone_id``); ``linli verify`` recomputes the same document.
+    """
+    uid = str(row.unit_id)
+    about = {"name_zh": _text(row.name_zh, uid), "name_en": _text(row.name_en, uid), "brand": row.brand,
+             "zone_id": row.zone_id}
+    about |= {k: results.meta[k] for k in ("as_of", "synthetic", "dataset", "baseline_year", "linli_version")}
+    return {"unit_type": str(row.unit_type), "year": results.year, "frames": results.frames, "about": about}
 
 
 def _text(value: Any, default: str) -> str:

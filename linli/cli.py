@@ -190,6 +190,22 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK if not summary.failed else EXIT_UNITS_FAILED
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .verify import verify
+
+    print(f"recomputing {args.year_dir} from {args.data_dir} …", file=sys.stderr)
+    findings = verify(args.year_dir, data_dir=args.data_dir)
+    width = max(len(f.subject) for f in findings)
+    for finding in findings:
+        print(finding.line(width))
+    n_bad = sum(not f.ok for f in findings)
+    if n_bad:
+        print(f"\n{n_bad} of {len(findings)} check(s) differ: these reports do not match these ledgers.")
+        return EXIT_UNITS_FAILED
+    print(f"\nall {len(findings)} check(s) match: the reports come from these ledgers.")
+    return EXIT_OK
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from .synth import generate
 
@@ -233,7 +249,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Shapefile; Chinese headers accepted), validates them, and computes indicators and reports."
         ),
         epilog=(
-            "Exit codes: 0 done; 1 some reports failed (build; the summary names them); "
+            "Exit codes: 0 done; 1 some reports failed (build; the summary names them) or differ "
+            "(verify); "
             "2 bad input or option (one-line reason on stderr); 3 internal error."
         ),
     )
@@ -361,6 +378,26 @@ def build_parser() -> argparse.ArgumentParser:
                    help="data as-of date (default: dataset.yaml's as_of, else today)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_build)
+
+    p = sub.add_parser(
+        "verify", help="check that a year of reports comes from the ledgers it names",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "For an auditor: check OUT/<year> (as written by `linli build`) against the raw ledgers.\n"
+            "  1. every file of the data folder against the SHA-256 the build recorded in\n"
+            "     OUT/<year>/manifest.json (a changed, missing or added ledger is named);\n"
+            "  2. every number of each <unit>.json against a recomputation from the ledgers\n"
+            "     (the manifest's year and as-of date; numbers agree to 1e-9, relative);\n"
+            "  3. every report file against the SHA-256 recorded at build time (a report edited\n"
+            "     after the build, or one the build did not write, is named).\n"
+            "Prints one line per check: the inputs, each unit, then the files shared by the year."
+        ),
+        epilog="Exit codes: 0 everything matches; 1 something differs (the lines say what); "
+               "2 no manifest in YEAR_DIR or no data folder.",
+    )
+    p.add_argument("year_dir", type=Path, metavar="YEAR_DIR", help="a year folder of a build: OUT/<year>")
+    data_dir(p)
+    p.set_defaults(handler=cmd_verify)
 
     p = sub.add_parser(
         "synth", help="write a synthetic dataset in the data contract",

@@ -64,7 +64,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 __all__ = ["HANDOFF_DIR", "META_FILE", "UnitSlice", "load_meta", "load_units", "load_unit", "save",
-           "write_unit_json"]
+           "unit_document", "write_unit_json"]
 
 #: Name of the hand-off directory under ``OUT/<year>``.
 HANDOFF_DIR: str = "data"
@@ -103,13 +103,22 @@ def save(results: Results, ds: Dataset, out_dir: Path | str) -> Path:
     return out
 
 
+#: The lock file of a folder hand-offs are published in, where folders cannot be locked (Windows).
+LOCK_FILE: str = ".handoff.lock"
+
+
 @contextlib.contextmanager
 def _locked(directory: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``directory`` (``flock``; no lock where there is none)."""
+    """Hold an exclusive lock on ``directory`` while a hand-off is published in it.
+
+    POSIX: ``flock`` on the folder itself. Windows, which has no ``fcntl`` and cannot
+    open a folder: ``msvcrt.locking`` on the first byte of :data:`LOCK_FILE` in it.
+    """
     try:
         import fcntl
-    except ImportError:  # pragma: no cover - Windows: renames alone
-        yield
+    except ImportError:
+        with _locked_msvcrt(directory):
+            yield
         return
     fd = os.open(directory, os.O_RDONLY)
     try:
@@ -117,6 +126,29 @@ def _locked(directory: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+@contextlib.contextmanager
+def _locked_msvcrt(directory: Path) -> Iterator[None]:
+    """The Windows lock of :func:`_locked`: wait for the lock file's first byte, hold it, let it go."""
+    import msvcrt
+
+    fd = os.open(directory / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        while True:
+            os.lseek(fd, 0, os.SEEK_SET)
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]  # waits up to 10 s
+                break
+            except OSError:  # still held by another build after 10 s: wait again
+                continue
+        try:
+            yield
+        finally:
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+    finally:
+        os.close(fd)
 
 
 def _files(root: Path) -> list[str]:
@@ -316,6 +348,31 @@ def _unit_rows(frame: pd.DataFrame, unit_id: str, unit_type: str, year: int) -> 
     return frame[mask]
 
 
+def unit_document(
+    unit_id: str,
+    *,
+    unit_type: str,
+    year: int,
+    frames: Mapping[str, pd.DataFrame],
+    about: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Return one unit's results as the JSON document :func:`write_unit_json` writes.
+
+    ``about`` fields come first, then one list per frame: each frame (those without a
+    ``unit_id`` column are skipped) contributes its rows of this unit — matched on
+    ``unit_type`` (or a claim's ``scope``) and, where ``year`` is an integer column, on
+    ``year``. NaN and NA become ``None``.
+    """
+    doc: dict[str, Any] = {"unit_id": unit_id, "unit_type": unit_type, "year": int(year)}
+    doc |= {k: _json_value(v) for k, v in (about or {}).items() if k not in doc}
+    for name, frame in frames.items():
+        if "unit_id" not in frame.columns:
+            continue
+        rows = _unit_rows(frame, unit_id, unit_type, int(year))
+        doc[name] = [{k: _json_value(v) for k, v in rec.items()} for rec in rows.to_dict(orient="records")]
+    return doc
+
+
 def write_unit_json(
     path: Path | str,
     unit_id: str,
@@ -325,26 +382,17 @@ def write_unit_json(
     frames: Mapping[str, pd.DataFrame],
     about: Mapping[str, Any] | None = None,
 ) -> Path:
-    """Write one unit's results as JSON: ``about`` fields, then one list per frame.
+    """Write one unit's results as JSON (:func:`unit_document`).
 
-    Each frame (any that are passed; those without a ``unit_id`` column are skipped)
-    contributes its rows of this unit — matched on ``unit_type`` (or a claim's
-    ``scope``) and, where ``year`` is an integer column, on ``year``. Numbers are
-    written exactly as in the frames (shortest round-trip form); NaN and NA become
-    ``null``.
+    Numbers are written exactly as in the frames (shortest round-trip form); NaN and
+    NA become ``null``.
 
     Returns
     -------
     pathlib.Path
         ``path``.
     """
-    doc: dict[str, Any] = {"unit_id": unit_id, "unit_type": unit_type, "year": int(year)}
-    doc |= {k: _json_value(v) for k, v in (about or {}).items() if k not in doc}
-    for name, frame in frames.items():
-        if "unit_id" not in frame.columns:
-            continue
-        rows = _unit_rows(frame, unit_id, unit_type, int(year))
-        doc[name] = [{k: _json_value(v) for k, v in rec.items()} for rec in rows.to_dict(orient="records")]
+    doc = unit_document(unit_id, unit_type=unit_type, year=year, frames=frames, about=about)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import __version__
+from . import __version__, versions
 from .dataset import declared_zones
 from .errors import LinliError
 from .privacy import redact
@@ -213,6 +213,7 @@ def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
         "dataset": ds.name,
         "linli_version": __version__,
         "fingerprint": fingerprint(ds),
+        "versions": versions.numbers_versions(),
         "claims_error": claims_error,
     }
     return Results(year, baseline, units_table(ds.tables["communities"], ds.meta), frames, meta)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import platform
 from importlib.metadata import PackageNotFoundError, version
 
-__all__ = ["NUMBERS", "RENDERING", "package_versions"]
+__all__ = ["NUMBERS", "RENDERING", "numbers_versions", "package_versions", "rendering_versions"]
 
 NUMBERS: tuple[str, ...] = (
     "numpy", "pandas", "pyarrow", "scipy", "geopandas", "shapely", "pyproj", "pyogrio", "openpyxl",
@@ -51,3 +51,15 @@ def package_versions() -> dict[str, str]:
         if found is not None:
             out[name] = found
     return out
+
+
+def numbers_versions() -> dict[str, str]:
+    """Python, linli and the :data:`NUMBERS` packages: what a build records beside its results."""
+    found = package_versions()
+    return {k: v for k, v in found.items() if k in ("python", "linli", *NUMBERS)}
+
+
+def rendering_versions() -> dict[str, str]:
+    """The :data:`RENDERING` packages that are installed: what drew and printed a report."""
+    found = package_versions()
+    return {k: v for k, v in found.items() if k in RENDERING}

@@ -255,6 +255,18 @@ def test_provenance_and_parameters(res: UnitSlice) -> None:
     assert params["评估年度"] == "2024" and params["合成数据"] == "是"
     assert params["蒙特卡洛模拟"].startswith("1000次，随机种子20240101")
     assert params["进展阈值（有目标）"] == "0.95 / 0.6 / 0"
+    assert params["计算所用软件版本"] == "—"  # this hand-made slice records no versions
+
+
+def test_parameters_list_the_software_versions(res: UnitSlice) -> None:
+    from importlib.metadata import version
+
+    recorded = dataclasses.replace(res, meta={**res.meta, "versions": {"python": "3.11.9", "numpy": "2.0.1"}})
+    params = dict(appendix.parameters_table(recorded, lang="en").itertuples(index=False))
+    # the numbers' software is what the build recorded, the rendering's is this process's
+    assert params["Software that computed the numbers"] == "python 3.11.9, numpy 2.0.1"
+    assert f"matplotlib {version('matplotlib')}" in params["Software that drew and printed the report"]
+    assert f"nbconvert {version('nbconvert')}" in params["Software that drew and printed the report"]
 
 
 def test_method_text_is_plain_text_with_the_settings() -> None:

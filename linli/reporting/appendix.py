@@ -9,8 +9,11 @@ from :mod:`linli.labels`.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
+from .. import versions
 from ..errors import LinliError
 from ..handoff import UnitSlice
 from ..indicators import catalogue as catalogue_mod
@@ -190,7 +193,9 @@ def parameters_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
 
     Year, baseline, as-of date, dataset, synthetic flag, linli version, input
     fingerprint, catalogue version, the index's normalisation, aggregation, weights
-    and Monte Carlo settings, and the progress thresholds.
+    and Monte Carlo settings, the progress thresholds, and the versions of the
+    software that computed the numbers (recorded by the build) and drew and printed
+    the report (this process's).
 
     Examples
     --------
@@ -228,9 +233,18 @@ def parameters_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
                              jitter=f"{mc.weight_perturbation * 100:g}")),
         ("thresholds_target", f"{th.ratio_substantial:g} / {th.ratio_moderate:g} / {th.ratio_limited:g}"),
         ("thresholds_cagr", f"{th.cagr_substantial * 100:g}% / {th.cagr_moderate * 100:g}% / {th.cagr_limited * 100:g}%"),
+        ("software_numbers", _versions_text(meta.get("versions"))),
+        ("software_rendering", _versions_text(versions.rendering_versions())),
     ]
     return pd.DataFrame([[word(f"param.{k}", lang=lang), v] for k, v in items],
                         columns=[word("parameter", lang=lang), word("value", lang=lang)])
+
+
+def _versions_text(found: Any) -> str:
+    """``numpy 2.3.4, pandas 2.3.3, …``; a dash when the hand-off recorded none."""
+    if not isinstance(found, dict) or not found:
+        return DASH
+    return ", ".join(f"{name} {version}" for name, version in found.items())
 
 
 def targets_table(*, lang: str = "zh") -> pd.DataFrame:

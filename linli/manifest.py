@@ -1,0 +1,143 @@
+"""``OUT/<year>/manifest.json``: the SHA-256 of every input and every output of a build.
+
+``linli build`` writes it last, once every report of the year is on disk;
+``linli verify`` (:mod:`linli.verify`) reads it back. It records:
+
+``inputs``
+    every file of the data folder the build read (its path relative to that folder,
+    ``/``-separated) with its SHA-256 — the ledgers, ``dataset.yaml``, the published
+    claims, the evaluator's notes;
+``outputs``
+    every file under ``OUT/<year>/`` with its SHA-256 — the reports in each language and
+    format, ``<unit>.json``, the index page, the hand-off under ``data/``;
+``failed``
+    the units whose report failed in the last build (their files on disk, if any, are
+    from an earlier build);
+
+and the year, as-of date and linli version (not the data folder's path: an auditor
+keeps the ledgers somewhere else, and a path can name a person). Hidden files and folders
+(names starting with ``.``: the build cache, a hand-off being published) are left out
+of both lists, and so is the manifest itself. The file has no time stamp: the same
+inputs and outputs give the same bytes.
+
+Examples
+--------
+>>> import tempfile
+>>> from pathlib import Path
+>>> root = Path(tempfile.mkdtemp())
+>>> _ = (root / "a.txt").write_text("abc")
+>>> file_hashes(root)["a.txt"][:12]  # sha256(b"abc")
+'ba7816bf8f01'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .outputs import output_path
+
+__all__ = ["FORMAT", "MANIFEST_FILE", "file_hashes", "read_manifest", "write_manifest"]
+
+#: The manifest's name under ``OUT/<year>/``.
+MANIFEST_FILE: str = "manifest.json"
+#: Written as the manifest's ``format``; a manifest of another format is refused.
+FORMAT: str = "linli-manifest/1"
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def file_hashes(root: Path | str, *, skip: Iterable[str] = ()) -> dict[str, str]:
+    """Return ``{relative path: SHA-256}`` of every file under ``root``, sorted by path.
+
+    Paths are relative to ``root`` and ``/``-separated on every system. Anything whose
+    path has a part starting with ``.`` is left out, and so are the relative paths in
+    ``skip``.
+    """
+    base = Path(root)
+    left_out = set(skip)
+    found: dict[str, str] = {}
+    for path in base.rglob("*"):
+        rel = path.relative_to(base)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue
+        key = rel.as_posix()
+        if key not in left_out:
+            found[key] = _sha256(path)
+    return dict(sorted(found.items()))
+
+
+def write_manifest(
+    year_dir: Path | str,
+    *,
+    data_dir: Path | str,
+    meta: Mapping[str, Any],
+    failed: Iterable[str] = (),
+) -> Path:
+    """Write ``year_dir/manifest.json`` from what is on disk now (see the module docstring).
+
+    Parameters
+    ----------
+    year_dir
+        ``OUT/<year>``, after every report has been written.
+    data_dir
+        The raw ledgers the build read.
+    meta
+        The build's ``year``, ``as_of`` and ``linli_version`` (other keys are ignored).
+    failed
+        Units whose report failed.
+    """
+    year_dir = Path(year_dir)
+    data = Path(data_dir)
+    doc = {
+        "format": FORMAT,
+        "year": int(meta["year"]),
+        "as_of": str(meta["as_of"]),
+        "linli_version": str(meta["linli_version"]),
+        "failed": sorted(set(failed)),
+        "inputs": file_hashes(data),
+        "outputs": file_hashes(year_dir, skip=[MANIFEST_FILE]),
+    }
+    text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    path = output_path(year_dir, MANIFEST_FILE)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def read_manifest(year_dir: Path | str) -> dict[str, Any]:
+    """Read ``year_dir/manifest.json``.
+
+    Raises
+    ------
+    InputError
+        When there is none, or it is not a linli manifest.
+    """
+    path = Path(year_dir) / MANIFEST_FILE
+    if not path.is_file():
+        msg = (f"{path}: no such file; point linli verify at a year folder written by `linli build` "
+               f"(OUT/<year>, which holds {MANIFEST_FILE}).")
+        raise InputError(msg)
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        msg = f"{path}: not a linli manifest ({type(exc).__name__}: {exc})."
+        raise InputError(msg) from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        found = doc.get("format") if isinstance(doc, dict) else type(doc).__name__
+        msg = f"{path}: not a linli manifest (format {found!r}; expected {FORMAT!r})."
+        raise InputError(msg)
+    for key in ("year", "as_of", "inputs", "outputs"):
+        if key not in doc:
+            msg = f"{path}: the manifest lacks {key!r}; it is damaged — rebuild with `linli build`."
+            raise InputError(msg)
+    return doc

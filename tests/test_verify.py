@@ -1,0 +1,179 @@
+"""Reproducible to the byte, and verifiable by an auditor: ``manifest.json`` and ``linli verify``.
+
+Two builds of the same ledgers run in two separate processes into two different
+``--out`` folders (module scope; two communities and their zone, HTML). Their year
+folders must hold the same files with the same bytes. ``linli verify`` must then
+confirm the build, and name what differs after each kind of tampering an auditor
+should catch: a number changed in ``<unit>.json``, a report edited after the build, a
+report the build did not write, a ledger changed after the build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from linli import synth
+from linli.cli import main
+from linli.manifest import MANIFEST_FILE, read_manifest
+from linli.verify import verify
+
+UNITS = ("zone", "c0001", "c0002")
+LINLI = [sys.executable, "-c", "import sys; from linli.cli import main; sys.exit(main())"]
+
+
+def run_build(raw: Path, out: Path) -> None:
+    """``linli build`` in a fresh Python process."""
+    cmd = [*LINLI, "build", "--data-dir", str(raw), "--out", str(out), "--format", "html", "--jobs", "1", "-q"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("verify")
+    raw = root / "台账 raw"
+    synth.generate(raw, communities=2, seed=5)
+    run_build(raw, root / "out a")
+    run_build(raw, root / "out b")
+    return {"raw": raw, "a": root / "out a" / "2024", "b": root / "out b" / "2024", "root": root}
+
+
+def tree(year_dir: Path) -> dict[str, bytes]:
+    """Every file under ``year_dir`` (the build cache included) with its bytes."""
+    return {p.relative_to(year_dir).as_posix(): p.read_bytes() for p in sorted(year_dir.rglob("*")) if p.is_file()}
+
+
+def tampered(builds: dict[str, Any], name: str) -> Path:
+    """A copy of build a's year folder to tamper with."""
+    target = builds["root"] / name
+    shutil.copytree(builds["a"], target)
+    return target
+
+
+def lines(capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
+    """``linli verify``'s lines by subject."""
+    out = capsys.readouterr().out
+    return {line.split()[0]: line for line in out.splitlines() if ": " in line and not line.startswith(("all", " "))}
+
+
+def test_two_processes_two_folders_same_bytes(builds: dict[str, Any]) -> None:
+    a, b = tree(builds["a"]), tree(builds["b"])
+    assert sorted(a) == sorted(b)
+    # the year holds every kind of output the issue lists: HTML, executed notebook, JSON,
+    # CSV (quarantine, provenance), Parquet (the hand-off) and the manifest
+    suffixes = {Path(name).suffix for name in a}
+    assert {".html", ".ipynb", ".json", ".csv", ".parquet", ".key"} <= suffixes
+    assert {f"{u}.html" for u in UNITS} <= set(a)
+    differing = [name for name in a if a[name] != b[name]]
+    assert differing == []
+
+
+def test_manifest_records_every_input_and_output(builds: dict[str, Any]) -> None:
+    manifest = read_manifest(builds["a"])
+    raw = builds["raw"]
+    # the inputs are every file of the data folder, hashed here independently
+    expected_inputs = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in raw.iterdir() if p.is_file()}
+    assert manifest["inputs"] == expected_inputs
+    year = builds["a"]
+    report = year / "c0001.html"
+    assert manifest["outputs"]["c0001.html"] == hashlib.sha256(report.read_bytes()).hexdigest()
+    assert manifest["outputs"]["data/indicators.parquet"] == hashlib.sha256(
+        (year / "data" / "indicators.parquet").read_bytes()).hexdigest()
+    assert MANIFEST_FILE not in manifest["outputs"]
+    assert not any(name.startswith(".") for name in manifest["outputs"])  # the build cache is not an output
+    assert manifest["year"] == 2024 and manifest["failed"] == []
+    # the build records the versions of the numerical packages beside its results, and the
+    # report's parameters table shows them
+    recorded = json.loads((year / "data" / "build.json").read_text(encoding="utf-8"))["versions"]
+    assert recorded["numpy"] == version("numpy") and recorded["pandas"] == version("pandas")
+    assert f"numpy {version('numpy')}" in (year / "c0001.html").read_text(encoding="utf-8")
+    # no path of the build machine (it may name a person) is recorded
+    assert str(builds["root"]) not in (year / MANIFEST_FILE).read_text(encoding="utf-8")
+
+
+def test_verify_confirms_an_untouched_build(builds: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["verify", str(builds["b"]), "--data-dir", str(builds["raw"])])
+    found = lines(capsys)
+    assert code == 0
+    assert sorted(found) == sorted(["inputs", *UNITS, "shared"])
+    assert all("verified" in line for line in found.values())
+
+
+def test_verify_names_a_changed_number(builds: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    year = tampered(builds, "number")
+    path = year / "c0002.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    true_index = doc["index"][0]["index"]
+    doc["index"][0]["index"] = round(true_index + 7.5, 1)
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+    code = main(["verify", str(year), "--data-dir", str(builds["raw"])])
+    found = lines(capsys)
+    assert code == 1
+    # the number first (which one, the file's value and the recomputed one), then the file's hash
+    assert "c0002.json index.index:" in found["c0002"]
+    assert f"{round(true_index + 7.5, 1)} in the file" in found["c0002"]
+    assert found["c0002"].index("index.index") < found["c0002"].index("changed since the build")
+    assert "DIFFERS" in found["c0002"]
+    assert "verified" in found["c0001"] and "verified" in found["zone"] and "verified" in found["inputs"]
+
+
+def test_verify_names_an_edited_and_a_forged_report(builds: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    year = tampered(builds, "reports")
+    with (year / "zone.html").open("a", encoding="utf-8") as f:
+        f.write("<p>edited after the build</p>")
+    (year / "c0001.pdf").write_bytes(b"%PDF-1.4 not from the build")
+    (year / "index.html").unlink()
+
+    code = main(["verify", str(year), "--data-dir", str(builds["raw"])])
+    found = lines(capsys)
+    assert code == 1
+    assert "zone.html changed since the build" in found["zone"]
+    assert "c0001.pdf not written by the build" in found["c0001"]
+    assert "index.html missing" in found["shared"]
+    assert "verified" in found["c0002"]
+
+
+def test_verify_names_a_changed_ledger_and_the_numbers_it_moves(
+    builds: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(builds["raw"], raw)
+    path = raw / "population.csv"
+    rows = path.read_text(encoding="utf-8").splitlines()
+    header = rows[0].split(",")
+    col, year_col, comm = header.index("residents"), header.index("year"), header.index("community_id")
+    for i, row in enumerate(rows[1:], start=1):
+        cells = row.split(",")
+        if cells[comm] == "c0001" and cells[year_col] == "2024":
+            cells[col] = str(int(cells[col]) * 2)  # twice the residents: every per-resident rate halves
+            rows[i] = ",".join(cells)
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+    code = main(["verify", str(builds["b"]), "--data-dir", str(raw)])
+    found = lines(capsys)
+    assert code == 1
+    assert "population.csv changed since the build" in found["inputs"]
+    assert "c0001.json indicators[indicator=" in found["c0001"]
+
+
+def test_verify_refuses_a_folder_without_manifest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["verify", str(tmp_path), "--data-dir", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "manifest.json" in err and "Traceback" not in err
+
+
+def test_verify_as_a_function_returns_one_finding_per_subject(builds: dict[str, Any]) -> None:
+    findings = verify(builds["a"], data_dir=builds["raw"])
+    assert [f.subject for f in findings][0] == "inputs" and findings[-1].subject == "shared"
+    assert all(f.ok for f in findings)
