@@ -41,6 +41,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .dataset import load_dataset, save_dataset
+    from .quarantine import summary_line
 
     out = outputs.check_out_dir(args.out)
     ds = load_dataset(args.data_dir, as_of=args.as_of)
@@ -60,6 +61,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if row.skipped_sheets or ";" in row.sheets:
             skipped = f"; not read: {row.skipped_sheets}" if row.skipped_sheets else ""
             print(f"{row.file}: sheets read: {row.sheets}{skipped}")
+    print(summary_line(ds.provenance, q, written["quarantine_xlsx"]))
     return EXIT_OK
 
 
@@ -187,7 +189,19 @@ def cmd_build(args: argparse.Namespace) -> int:
         jobs=args.jobs, out=args.out, as_of=args.as_of, progress_bar=not args.quiet,
     )
     print(summary.describe())
+    print(_build_quarantine_line(summary.handoff_dir))
     return EXIT_OK if not summary.failed else EXIT_UNITS_FAILED
+
+
+def _build_quarantine_line(handoff_dir: Path) -> str:
+    """The line a build ends with: rows quarantined, and the path of the hand-off's ``quarantine.xlsx``."""
+    import pandas as pd
+
+    from .quarantine import CSV_NAME, XLSX_NAME, summary_line
+
+    provenance = pd.read_csv(handoff_dir / "provenance.csv", usecols=["rows_quarantined"])
+    quarantine = pd.read_csv(handoff_dir / CSV_NAME, usecols=["outcome"], dtype=str, keep_default_na=False)
+    return summary_line(provenance, quarantine, handoff_dir / XLSX_NAME)
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
@@ -251,10 +265,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "validate", help="read and check every table; write the quarantine",
         description=(
-            "Read every table of the data contract, print rows read / loaded / quarantined per "
-            "table, and write OUT/quarantine.csv (table,file,row,column,rule,value,message_zh,"
-            "message_en,outcome), OUT/provenance.csv (file hashes and counts) and the clean tables as "
-            "Parquet under OUT/tables/. Quarantined rows are a finding, not a failure: the exit "
+            "Read every table of the data contract (what to fill in: docs/data-contract.md; blank "
+            "forms: linli template), print rows read / loaded / quarantined per "
+            "table, and write OUT/quarantine.xlsx (Chinese headers, what to fix on each row), "
+            "OUT/quarantine.csv (UTF-8 with a BOM: table,file,row,column,rule,value,message_zh,"
+            "message_en,outcome,community,record_id), OUT/provenance.csv (file hashes and counts) and "
+            "the clean tables as Parquet under OUT/tables/. Ends with one line: rows quarantined and "
+            "the path of quarantine.xlsx. Quarantined rows are a finding, not a failure: the exit "
             "code is 0 whenever every file could be read, 2 when a file is unreadable or lacks a "
             "required column."
         ),
