@@ -204,6 +204,14 @@ def _build_quarantine_line(handoff_dir: Path) -> str:
     return summary_line(provenance, quarantine, handoff_dir / XLSX_NAME)
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    from .template import write_templates
+
+    written = write_templates(args.out, lang=args.lang)
+    print(f"wrote {len(written)} forms to {args.out} (每张表一份模板; what to fill in: docs/data-contract.md)")
+    return EXIT_OK
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from .synth import generate
 
@@ -391,6 +399,23 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write the calibrated Renmin Street demo dataset instead (ignores --communities/--seed)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_synth)
+
+    p = sub.add_parser(
+        "template", help="write a blank Excel form per table, for the clerks",
+        description=(
+            "Write one .xlsx form per table of the data contract (compounds and facilities as "
+            "spreadsheets of points with 经度/纬度; boundaries stay GeoJSON, GeoPackage or Shapefile): "
+            "the contract's Chinese headers (English column names with --lang en), drop-down lists "
+            "of the Chinese labels, date columns formatted as dates, a frozen header and a 填写说明 "
+            "sheet giving each column, whether it is required, its rule and an example. The whole "
+            "contract, in Chinese and English: docs/data-contract.md. Fill the forms in, put them in "
+            "a folder and run `linli validate --data-dir` on it."
+        ),
+    )
+    p.add_argument("--out", type=Path, default=Path("templates"), metavar="DIR",
+                   help="where to write the forms (default: ./templates)")
+    p.add_argument("--lang", default="zh", choices=("zh", "en"), help="headers in Chinese (default) or English")
+    p.set_defaults(handler=cmd_template)
     return parser
 
 

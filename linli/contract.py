@@ -205,6 +205,10 @@ def _fold(header: str) -> str:
     return str(header).strip().casefold().replace(" ", "")
 
 
+#: The sheets of a blank form (``linli template``) that hold no records: the instructions and
+#: the hidden lists of choices. A reader passes over them without a word.
+TEMPLATE_SHEETS: tuple[str, ...] = ("填写说明", "选项")
+
 #: Extensions of files that hold geometries, and of spreadsheets.
 GEO_EXTENSIONS: tuple[str, ...] = (".geojson", ".gpkg", ".shp")
 SHEET_EXTENSIONS: tuple[str, ...] = (".csv", ".xlsx")

@@ -23,9 +23,10 @@ from __future__ import annotations
 import io
 import os
 import re
+import unicodedata
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -43,6 +44,8 @@ __all__ = [
     "output_path",
     "save_csv",
     "save_workbook",
+    "set_print_layout",
+    "text_width",
 ]
 
 #: First characters that make a spreadsheet read a cell as a formula.
@@ -123,6 +126,27 @@ def save_csv(frame: pd.DataFrame, path: Path | str, *, bom: bool = False) -> Pat
 
 #: The date stamped in a workbook's properties and zip entries: a workbook's bytes depend on its content alone.
 _FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def text_width(text: str) -> int:
+    """The width of ``text`` in a spreadsheet column, in characters: a CJK (wide) character counts two.
+
+    >>> text_width("人民路-C001")
+    11
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def set_print_layout(sheet: Any, *, header_rows: int = 1) -> None:
+    """Make a worksheet print as a clerk expects: landscape, one page wide, gridlines, header repeated."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_options.gridLines = True
+    if header_rows:
+        sheet.print_title_rows = f"1:{header_rows}"
 
 
 def save_workbook(workbook: openpyxl.Workbook, path: Path | str) -> Path:

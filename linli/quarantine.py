@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import numbers
 import re
-import unicodedata
 from pathlib import Path
 
 import openpyxl
@@ -134,11 +133,6 @@ def _sheet_title(file: str, *, taken: set[str]) -> str:
     return title
 
 
-def _width(text: str) -> int:
-    """Display width of ``text``: a CJK (wide) character counts two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _sheet(workbook: openpyxl.Workbook, title: str, frame: pd.DataFrame) -> None:
     ws = workbook.create_sheet(title)
     ws.append(list(frame.columns))
@@ -150,10 +144,11 @@ def _sheet(workbook: openpyxl.Workbook, title: str, frame: pd.DataFrame) -> None
     wrap = Alignment(wrap_text=True, vertical="top")
     for i, (header, cap) in enumerate(XLSX_HEADERS.items(), start=1):
         letter = openpyxl.utils.get_column_letter(i)
-        longest = max([_width(header), *(_width(str(v)) for v in frame[header].dropna())])
+        longest = max([outputs.text_width(header), *(outputs.text_width(str(v)) for v in frame[header].dropna())])
         ws.column_dimensions[letter].width = min(max(longest, 4) + 2, cap)
         if header in ("说明", "原值"):
             for cell in ws[letter][1:]:
                 cell.alignment = wrap
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
+    outputs.set_print_layout(ws)
