@@ -187,9 +187,11 @@ def read_table(
     a warning explains the risk); a coordinate that is not a number is a
     ``not_a_coordinate`` row issue.
 
-    A CSV cell that spans lines and holds the separator (or more than
-    :data:`MAX_CELL_CHARS` characters) is rows swallowed by a quote left open: the
-    file is refused, naming the line where the quote opens. An XLSX formula cell
+    A CSV cell that spans lines may hold the separator (an address typed with
+    Alt+Enter); one whose later lines look like records (as many separators as a
+    record has, nearly), or that is longer than :data:`MAX_CELL_CHARS` characters,
+    is rows swallowed by a quote left open: the file is refused, naming the line
+    where the quote opens. An XLSX formula cell
     without a computed value is blank in the frame and an ``uncomputed_formula``
     row issue.
 

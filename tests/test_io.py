@@ -768,3 +768,21 @@ def test_dataset_yaml_names_a_known_coordinate_system(tmp_path: Path) -> None:
     write(tmp_path / "dataset.yaml", "coordinates: 高德\n")
     with pytest.raises(InputError, match=r"dataset.yaml: field 'coordinates': '高德' .*valid: wgs84, gcj02, bd09"):
         read_meta(tmp_path)
+
+
+def test_a_quoted_cell_over_two_lines_with_a_comma_is_a_cell(tmp_path: Path) -> None:
+    # issue 11: a legitimate multi-line cell holding the separator is not a stray quote
+    text = ('志愿者编号,社区,所属队伍,注册日期\n'
+            'V001,renminlu,"平安巡逻队,\n第二分队",2022-03-05\n'
+            'V002,xiangbei,青年队,2023-01-09\n')
+    raw = read_table(write(tmp_path / "volunteers.csv", text), VOLUNTEERS)
+    assert raw.frame["team"].tolist() == ["平安巡逻队,\n第二分队", "青年队"]
+    assert raw.rows.tolist() == [2, 3]  # spreadsheet rows, as Excel shows them: the cell of two lines is one row
+
+
+def test_a_stray_quote_that_swallows_records_is_still_refused(tmp_path: Path) -> None:
+    lines = ["志愿者编号,社区,所属队伍,注册日期", 'V001,renminlu,"平安巡逻队,2022-03-05']
+    lines += [f"V{i:03d},xiangbei,青年队,2023-01-09" for i in range(2, 6)]
+    lines += ['V006,xiangbei,青年队",2023-01-09']
+    with pytest.raises(InputError, match=r"line 2: a quote .* not closed until line 7"):
+        read_table(write(tmp_path / "volunteers.csv", "\n".join(lines) + "\n"), VOLUNTEERS)

@@ -432,6 +432,13 @@ def _(data: Path) -> Rows:
     return {}
 
 
+@case("line_break_and_comma_inside_a_cell", "a correctly quoted cell of two lines holding a comma (Alt+Enter)",
+      absent_rules=(("volunteers", "missing_value"),))
+def _(data: Path) -> Rows:
+    edit_rows(data, "volunteers", "volunteer_id", "V001", team="平安巡逻队,\n第二分队")
+    return {}
+
+
 def _gbk_volunteers(data: Path) -> bytes:
     return (data / "volunteers.csv").read_text(encoding="utf-8").encode("gbk")
 
