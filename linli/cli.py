@@ -219,11 +219,13 @@ def cmd_synth(args: argparse.Namespace) -> int:
     if args.demo:
         from .synth import generate_demo
 
-        written = generate_demo(out, progress_bar=not args.quiet)
+        written = generate_demo(out, progress_bar=not args.quiet, style=args.style)
     else:
-        written = generate(out, communities=args.communities, seed=args.seed, progress_bar=not args.quiet)
+        written = generate(out, communities=args.communities, seed=args.seed, progress_bar=not args.quiet,
+                           style=args.style)
     n_tables = len([k for k in written if k != "dataset"])
-    print(f"wrote {n_tables} tables and dataset.yaml to {out}")
+    print(f"wrote {n_tables} tables and dataset.yaml to {out}" + (" as a street office keeps them"
+                                                                  if args.style == "ledger" else ""))
     return EXIT_OK
 
 
@@ -397,6 +399,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="output directory")
     p.add_argument("--demo", action="store_true",
                    help="write the calibrated Renmin Street demo dataset instead (ignores --communities/--seed)")
+    p.add_argument("--style", default="canonical", choices=("canonical", "ledger"),
+                   help="canonical (the contract's own files, default) or ledger: the same records as a street "
+                        "office keeps them (Chinese file names, headers and labels, dates in several spellings, "
+                        "XLSX and GBK CSV, facilities as 经度/纬度 in GCJ-02 declared in dataset.yaml)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_synth)
 

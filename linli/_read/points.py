@@ -18,6 +18,8 @@ from .xlsx import read_xlsx
 log = logging.getLogger(__name__)
 
 _COORDINATES = tuple(c.name for c in contract.POINT_COLUMNS)
+#: Decimals (of a degree) kept of a converted coordinate: 1e-7° is about 1 cm.
+_CONVERTED_DECIMALS = 7
 
 
 def read_points(
@@ -27,7 +29,8 @@ def read_points(
 
     The coordinates are decimal degrees in ``coordinates`` (a key of
     :data:`linli.coords.SYSTEMS`), converted to WGS-84; without a declared system they
-    are taken as WGS-84, with a warning. A cell that is not a number is a
+    are taken as WGS-84, with a warning. Converted coordinates are rounded to
+    :data:`_CONVERTED_DECIMALS` decimals (about 1 cm; the conversion is good to 1e-8°). A cell that is not a number is a
     ``not_a_coordinate`` issue of its row, whose record then has no point; a row
     with both cells empty has no point either (the validator says so).
     """
@@ -56,6 +59,8 @@ def read_points(
             "已按WGS-84读入；取自高德、腾讯或百度地图的坐标会偏移数百米，请在 dataset.yaml 中写明 coordinates。",
             shown)
     x, y = coords.to_wgs84(lon, lat, system)
+    if system != "wgs84":  # the conversion is good to 1e-8°: keep 1e-7° (about 1 cm), as typed coordinates are
+        x, y = np.round(x, _CONVERTED_DECIMALS), np.round(y, _CONVERTED_DECIMALS)
     located = np.isfinite(x) & np.isfinite(y)
     points = gpd.points_from_xy(np.where(located, x, 0.0), np.where(located, y, 0.0), crs="EPSG:4326")
     geometry = gpd.GeoSeries(points, index=frame.index, crs="EPSG:4326").where(located, None)
