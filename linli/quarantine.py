@@ -33,12 +33,13 @@ XLSX_NAME = "quarantine.xlsx"
 
 #: The headers of ``quarantine.xlsx``, and the width (in characters) each column is given at most.
 XLSX_HEADERS: dict[str, int] = {
-    "数据表": 20, "文件": 30, "行号": 6, "列": 20, "问题": 24, "原值": 30, "说明": 70, "社区": 14,
+    "数据表": 20, "文件": 30, "行号": 6, "列": 20, "问题": 24, "原值": 30, "说明": 56, "社区": 14,
     "记录编号": 20, "处理结果": 16,
 }
 _OUTCOME_ZH = {"quarantined": "未载入", "loaded": "已载入（有提示）"}
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_WRAPPED = ("说明", "原值")
 
 
 def summary_line(provenance: pd.DataFrame, quarantine: pd.DataFrame, path: Path) -> str:
@@ -53,7 +54,8 @@ def summary_line(provenance: pd.DataFrame, quarantine: pd.DataFrame, path: Path)
     findings = int((quarantine["outcome"] == "loaded").sum()) if len(quarantine) else 0
     if rows == 0 and findings == 0:
         return f"没有被隔离的行 / quarantine: no row left out -> {path}"
-    return (f"隔离 {rows} 行（另有 {findings} 条提示，记录已载入），请按 {path} 修改台账 / "
+    noted = f"（另有 {findings} 条提示，记录已载入）" if findings else ""
+    return (f"隔离 {rows} 行{noted}，请按 {path} 修改台账 / "
             f"quarantine: {rows} row(s) left out, {findings} finding(s) on rows that load -> {path}")
 
 
@@ -142,13 +144,20 @@ def _sheet(workbook: openpyxl.Workbook, title: str, frame: pd.DataFrame) -> None
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
     wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    lines = [1] * len(frame)
     for i, (header, cap) in enumerate(XLSX_HEADERS.items(), start=1):
         letter = openpyxl.utils.get_column_letter(i)
-        longest = max([outputs.text_width(header), *(outputs.text_width(str(v)) for v in frame[header].dropna())])
-        ws.column_dimensions[letter].width = min(max(longest, 4) + 2, cap)
-        if header in ("说明", "原值"):
-            for cell in ws[letter][1:]:
-                cell.alignment = wrap
+        widths = [outputs.text_width(str(v)) if not pd.isna(v) else 0 for v in frame[header]]
+        width = min(max([outputs.text_width(header), *widths, 4]) + 2, cap)
+        ws.column_dimensions[letter].width = width
+        for cell in ws[letter][1:]:
+            cell.alignment = wrap if header in _WRAPPED else top
+        if header in _WRAPPED:  # rows as tall as their wrapped text: spreadsheets do not grow them on opening
+            lines = [max(n, -(-w // max(width - 6, 1))) for n, w in zip(lines, widths, strict=True)]
+    for row, n in enumerate(lines, start=2):
+        if n > 1:
+            ws.row_dimensions[row].height = 16 * n
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     outputs.set_print_layout(ws)
