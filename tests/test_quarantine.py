@@ -83,3 +83,13 @@ def test_same_content_same_bytes(written, tmp_path: Path) -> None:
 
     again = save_quarantine(q, tmp_path, communities=communities)
     assert again["quarantine_xlsx"].read_bytes() == (out / "quarantine.xlsx").read_bytes()
+
+
+def test_index_page_links_the_quarantine_with_its_count(tmp_path: Path) -> None:
+    from linli.reporting.index_page import write_index
+
+    book = tmp_path / "data" / "quarantine.xlsx"
+    page = write_index([], tmp_path, year=2024, lang="zh", title="t", quarantine=(book, 13)).read_text(encoding="utf-8")
+    assert '<a href="data/quarantine.xlsx">' in page and "13 行台账记录未载入" in page
+    page = write_index([], tmp_path, year=2024, lang="en", title="t", quarantine=(book, 13)).read_text(encoding="utf-8")
+    assert "13 ledger row(s) left out" in page
