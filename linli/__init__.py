@@ -1,6 +1,6 @@
 """linli (邻里): assess community-governance innovation zones, offline and reproducibly.
 
-The package reads as its data flows: ``io`` → ``validate`` → ``dataset`` →
+The package reads as its data flows: ``io`` → ``validate`` → ``quarantine`` → ``dataset`` →
 ``indicators`` → ``spec`` → ``index`` → ``uncertainty`` / ``progress`` / ``claims`` →
 ``figures`` → ``report`` → ``cli``. ``figures``, ``report`` and the others in ``_LAZY`` are
 imported on first use (they load matplotlib and Jupyter).

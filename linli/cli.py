@@ -41,6 +41,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .dataset import load_dataset, save_dataset
+    from .quarantine import summary_line
 
     out = outputs.check_out_dir(args.out)
     ds = load_dataset(args.data_dir, as_of=args.as_of)
@@ -60,6 +61,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if row.skipped_sheets or ";" in row.sheets:
             skipped = f"; not read: {row.skipped_sheets}" if row.skipped_sheets else ""
             print(f"{row.file}: sheets read: {row.sheets}{skipped}")
+    print(summary_line(ds.provenance, q, written["quarantine_xlsx"]))
     return EXIT_OK
 
 
@@ -187,6 +189,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         jobs=args.jobs, out=args.out, as_of=args.as_of, progress_bar=not args.quiet,
     )
     print(summary.describe())
+    print(_build_quarantine_line(summary.handoff_dir))
     return EXIT_OK if not summary.failed else EXIT_UNITS_FAILED
 
 
@@ -206,6 +209,25 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _build_quarantine_line(handoff_dir: Path) -> str:
+    """The line a build ends with: rows quarantined, and the path of the hand-off's ``quarantine.xlsx``."""
+    import pandas as pd
+
+    from .quarantine import CSV_NAME, XLSX_NAME, summary_line
+
+    provenance = pd.read_csv(handoff_dir / "provenance.csv", usecols=["rows_quarantined"])
+    quarantine = pd.read_csv(handoff_dir / CSV_NAME, usecols=["outcome"], dtype=str, keep_default_na=False)
+    return summary_line(provenance, quarantine, handoff_dir / XLSX_NAME)
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from .template import write_templates
+
+    written = write_templates(args.out, lang=args.lang)
+    print(f"wrote {len(written)} forms to {args.out} (每张表一份模板; what to fill in: docs/data-contract.md)")
+    return EXIT_OK
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from .synth import generate
 
@@ -213,11 +235,13 @@ def cmd_synth(args: argparse.Namespace) -> int:
     if args.demo:
         from .synth import generate_demo
 
-        written = generate_demo(out, progress_bar=not args.quiet)
+        written = generate_demo(out, progress_bar=not args.quiet, style=args.style)
     else:
-        written = generate(out, communities=args.communities, seed=args.seed, progress_bar=not args.quiet)
+        written = generate(out, communities=args.communities, seed=args.seed, progress_bar=not args.quiet,
+                           style=args.style)
     n_tables = len([k for k in written if k != "dataset"])
-    print(f"wrote {n_tables} tables and dataset.yaml to {out}")
+    print(f"wrote {n_tables} tables and dataset.yaml to {out}" + (" as a street office keeps them"
+                                                                  if args.style == "ledger" else ""))
     return EXIT_OK
 
 
@@ -270,10 +294,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "validate", help="read and check every table; write the quarantine",
         description=(
-            "Read every table of the data contract, print rows read / loaded / quarantined per "
-            "table, and write OUT/quarantine.csv (table,file,row,column,rule,value,message_zh,"
-            "message_en,outcome), OUT/provenance.csv (file hashes and counts) and the clean tables as "
-            "Parquet under OUT/tables/. Quarantined rows are a finding, not a failure: the exit "
+            "Read every table of the data contract (what to fill in: docs/data-contract.md; blank "
+            "forms: linli template), print rows read / loaded / quarantined per "
+            "table, and write OUT/quarantine.xlsx (Chinese headers, what to fix on each row), "
+            "OUT/quarantine.csv (UTF-8 with a BOM: table,file,row,column,rule,value,message_zh,"
+            "message_en,outcome,community,record_id), OUT/provenance.csv (file hashes and counts) and "
+            "the clean tables as Parquet under OUT/tables/. Ends with one line: rows quarantined and "
+            "the path of quarantine.xlsx. Quarantined rows are a finding, not a failure: the exit "
             "code is 0 whenever every file could be read, 2 when a file is unreadable or lacks a "
             "required column."
         ),
@@ -411,8 +438,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="output directory")
     p.add_argument("--demo", action="store_true",
                    help="write the calibrated Renmin Street demo dataset instead (ignores --communities/--seed)")
+    p.add_argument("--style", default="canonical", choices=("canonical", "ledger"),
+                   help="canonical (the contract's own files, default) or ledger: the same records as a street "
+                        "office keeps them (Chinese file names, headers and labels, dates in several spellings, "
+                        "XLSX and GBK CSV, facilities as 经度/纬度 in GCJ-02 declared in dataset.yaml)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_synth)
+
+    p = sub.add_parser(
+        "template", help="write a blank Excel form per table, for the clerks",
+        description=(
+            "Write one .xlsx form per table of the data contract (compounds and facilities as "
+            "spreadsheets of points with 经度/纬度; boundaries stay GeoJSON, GeoPackage or Shapefile): "
+            "the contract's Chinese headers (English column names with --lang en), drop-down lists "
+            "of the Chinese labels, date columns formatted as dates, a frozen header and a 填写说明 "
+            "sheet giving each column, whether it is required, its rule and an example. The whole "
+            "contract, in Chinese and English: docs/data-contract.md. Fill the forms in, put them in "
+            "a folder and run `linli validate --data-dir` on it."
+        ),
+    )
+    p.add_argument("--out", type=Path, default=Path("templates"), metavar="DIR",
+                   help="where to write the forms (default: ./templates)")
+    p.add_argument("--lang", default="zh", choices=("zh", "en"), help="headers in Chinese (default) or English")
+    p.set_defaults(handler=cmd_template)
     return parser
 
 

@@ -16,6 +16,9 @@ An optional ``dataset.yaml`` in the data directory describes the dataset:
 ``covers``     the years a dated ledger covers although it has no record in them,
                ``{volunteer_activities: [2022, 2023, 2024]}`` (a ledger otherwise
                covers the years it has records in; see :func:`coverage`)
+``coordinates`` the coordinate system of the ``经度``/``纬度`` columns of spreadsheets of
+               points (compounds, facilities): ``wgs84``, ``gcj02`` (高德, 腾讯) or
+               ``bd09`` (百度); see :mod:`linli.coords`
 
 It is read with :func:`linli.io.read_yaml` (plain YAML, size and alias caps);
 a value of the wrong kind is one line naming the file and the field.
@@ -37,11 +40,12 @@ from typing import Any
 
 import pandas as pd
 
-from . import config, io, outputs, privacy
+from . import config, coords, io, outputs, privacy
 from .claims import CLAIMS_FILE, Claim, parse_claims
 from .contract import TABLES, Table
 from .errors import InputError, LinliError, OutputError
 from .privacy import redact
+from .quarantine import save_quarantine
 from .validate import QUARANTINE_COLUMNS, ValidatedTable, validate_table
 
 log = logging.getLogger(__name__)
@@ -135,6 +139,10 @@ def _check_meta(meta: Mapping[str, Any], shown: str) -> None:
     for name in ("name", "note"):
         if meta.get(name) is not None and not isinstance(meta[name], str | int | float):
             raise fail(name, f"must be text; got {type(meta[name]).__name__}")
+    system = meta.get("coordinates")
+    if system is not None and (not isinstance(system, str) or system.strip().casefold() not in coords.SYSTEMS):
+        raise fail("coordinates", f"{system!r} is not a coordinate system; valid: {', '.join(coords.SYSTEMS)} "
+                                  "(gcj02 for 高德 or 腾讯 maps, bd09 for 百度 maps, wgs84 for GPS)")
     zones = meta.get("zones")
     if zones is not None and not isinstance(zones, Mapping):
         raise fail("zones", f"must map zone ids to names; got {type(zones).__name__}")
@@ -243,6 +251,9 @@ def load_dataset(
         when = _parse_as_of(meta.get("as_of") or dt.date.today())
     secret = key if key is not None else privacy.load_key()
     wanted = list(TABLES) if tables is None else ["communities", *[t for t in tables if t != "communities"]]
+    system = str(meta["coordinates"]).strip().casefold() if meta.get("coordinates") else None
+    for unknown in io.unknown_files(root):
+        log.warning("%s", unknown.message())
 
     clean: dict[str, pd.DataFrame] = {}
     quarantines: list[pd.DataFrame] = []
@@ -259,7 +270,7 @@ def load_dataset(
             log.warning("table %s absent (looked for %s)", name, _candidates(spec))
             provenance.append({"table": name, "file": "", "status": "absent"})
             continue
-        raw = io.read_table(path, spec, root=root)
+        raw = io.read_table(path, spec, root=root, coordinates=system)
         result = validate_table(raw, spec, context=clean, as_of=when, key=secret)
         clean[name] = result.clean
         quarantines.append(result.quarantine)
@@ -307,9 +318,9 @@ def read_claims(root: Path) -> tuple[tuple[Claim, ...] | None, str | None, bytes
 
 
 def _candidates(spec: Table) -> str:
-    stems = (spec.name, *spec.file_aliases)
+    stems = spec.file_names
     return ", ".join(f"{stems[0]}{ext}" for ext in spec.extensions) + (
-        f" or the Chinese file names {', '.join(stems[1:])}" if len(stems) > 1 else ""
+        f" or the Chinese file names {', '.join(stems[1:])} (a year in the name is allowed)" if len(stems) > 1 else ""
     )
 
 
@@ -330,7 +341,7 @@ def _provenance(result: ValidatedTable, raw: io.RawTable, path: Path) -> dict[st
 
 
 def save_dataset(ds: Dataset, out_dir: Path | str) -> dict[str, Path]:
-    """Write the clean tables (Parquet), ``quarantine.csv`` and ``provenance.csv``.
+    """Write the clean tables (Parquet), ``quarantine.csv`` (UTF-8 with a BOM), ``quarantine.xlsx`` and ``provenance.csv``.
 
     The CSV files are written with :func:`linli.outputs.save_csv`: no cell runs as
     a spreadsheet formula. Returns the paths written, by name.
@@ -351,11 +362,6 @@ def save_dataset(ds: Dataset, out_dir: Path | str) -> dict[str, Path]:
     except OSError as exc:
         msg = f"cannot write {out / 'tables'}: {exc.strerror or type(exc).__name__}."
         raise OutputError(msg) from None
-    written["quarantine"] = save_quarantine(ds.quarantine, out / "quarantine.csv")
+    written |= save_quarantine(ds.quarantine, out, communities=ds.tables.get("communities"))
     written["provenance"] = outputs.save_csv(ds.provenance, out / "provenance.csv")
     return written
-
-
-def save_quarantine(quarantine: pd.DataFrame, path: Path) -> Path:
-    """Write the quarantine as UTF-8 CSV (``table,file,row,column,rule,value``, messages, outcome)."""
-    return outputs.save_csv(quarantine[QUARANTINE_COLUMNS], path)

@@ -22,28 +22,70 @@ field.
 
 from __future__ import annotations
 
+import difflib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from . import contract
 from ._read.cells import MAX_CELL_CHARS, RawTable, display_name
 from ._read.delimited import read_csv
 from ._read.geo import read_geo
+from ._read.points import read_points
 from ._read.xlsx import read_xlsx
 from ._read.yamlfile import MAX_YAML_BYTES, MAX_YAML_NODES, read_yaml, yaml_from_bytes
 from .errors import InputError
 
-__all__ = ["MAX_CELL_CHARS", "MAX_YAML_BYTES", "MAX_YAML_NODES", "RawTable", "find_table_file",
-           "read_table", "read_yaml", "yaml_from_bytes"]
+__all__ = ["DATA_EXTENSIONS", "MAX_CELL_CHARS", "MAX_YAML_BYTES", "MAX_YAML_NODES", "RawTable", "UnknownFile",
+           "find_table_file", "read_table", "read_yaml", "unknown_files", "yaml_from_bytes"]
 
 
 # ----------------------------------------------------------------- finding files
+
+#: Extensions of files that look like data: one of them that no table claims is named in a warning.
+DATA_EXTENSIONS: tuple[str, ...] = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".et", ".ods",
+                                    ".geojson", ".json", ".gpkg", ".shp", ".kml", ".kmz")
+
+
+@dataclass(frozen=True)
+class UnknownFile:
+    """A file of the data directory that no table reads, and the table it is closest to.
+
+    ``reason`` is ``name`` (its name is no table's) or ``format`` (its name is
+    ``table``'s, its extension is not one the table can be read from).
+    """
+
+    path: Path
+    table: str | None
+    reason: Literal["name", "format"]
+
+    def message(self) -> str:
+        """One line, in Chinese then English, naming the file and what to do."""
+        name = self.path.name
+        if self.table is None:
+            return f"未识别的文件 “{name}”，未读入：文件名对应不到任何数据表 / file {name!r} not read: its name is no table's."
+        spec = contract.table(self.table)
+        if self.reason == "format":
+            exts = "、".join(spec.extensions)
+            return (f"文件 “{name}” 的格式无法读取，未读入：{spec.title_zh}（{spec.name}）须为 {exts} / "
+                    f"file {name!r} not read: table {spec.name} is read from {', '.join(spec.extensions)}.")
+        return (f"未识别的文件 “{name}”，未读入；最接近的数据表是“{spec.title_zh}”，可改名为 "
+                f"{spec.file_names[-1]}{self.path.suffix} / file {name!r} not read: its name is no table's; "
+                f"the closest is {spec.name} (name it {spec.name}{self.path.suffix}).")
+
+
+def _data_files(data_dir: Path) -> list[Path]:
+    """The files of ``data_dir`` in name order, without hidden files and Excel's lock files (``~$…``)."""
+    return sorted(p for p in data_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
 
 
 def find_table_file(data_dir: Path, table: contract.Table) -> Path | None:
     """Return the file that holds ``table`` in ``data_dir``, or None when there is none.
 
-    Looks for ``<table.name><ext>`` for each extension in ``table.extensions``, then
-    ``<alias><ext>`` for each of ``table.file_aliases``; extensions match in any case.
+    A file holds the table when its extension is one of ``table.extensions`` (in
+    any case) and its name, with years, digits, punctuation and spaces stripped
+    (:func:`linli.contract.file_key`), is one of ``table.file_names``:
+    ``2024年 调解台账.xlsx`` holds ``mediation_cases``.
 
     Parameters
     ----------
@@ -60,32 +102,61 @@ def find_table_file(data_dir: Path, table: contract.Table) -> Path | None:
     ------
     InputError
         When ``data_dir`` is not a directory, or two files could hold the table
-        (``volunteers.csv`` and ``volunteers.xlsx``).
+        (``volunteers.csv`` and ``志愿者名册.xlsx``, or a ledger kept in a file per year).
 
     Examples
     --------
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     _ = (Path(tmp) / "人口.CSV").write_text("社区,年份\\n", encoding="utf-8")
+    ...     _ = (Path(tmp) / "2024年人口.CSV").write_text("社区,年份\\n", encoding="utf-8")
     ...     find_table_file(Path(tmp), contract.table("population")).name
-    '人口.CSV'
+    '2024年人口.CSV'
     """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         msg = f"{data_dir}: data directory not found."
         raise InputError(msg)
-    present = {p.name.casefold(): p for p in data_dir.iterdir() if p.is_file()}
-    found: list[Path] = []
-    for stem in (table.name, *table.file_aliases):
-        for ext in table.extensions:
-            path = present.get(f"{stem}{ext}".casefold())
-            if path is not None and path not in found:
-                found.append(path)
+    names = {contract.file_key(n) for n in table.file_names}
+    found = [p for p in _data_files(data_dir)
+             if p.suffix.casefold() in table.extensions and contract.file_key(p.stem) in names]
     if len(found) > 1:
-        names = " and ".join(p.name for p in found)
-        msg = f"{data_dir}: both {names} could hold table {table.name}; keep only one."
+        listed = " and ".join(p.name for p in found)
+        msg = (f"{data_dir}: both {listed} could hold table {table.name}; keep only one "
+               "(a ledger kept year by year goes in one workbook, a sheet per year).")
         raise InputError(msg)
     return found[0] if found else None
+
+
+def unknown_files(data_dir: Path) -> list[UnknownFile]:
+    """Return the files of ``data_dir`` that look like data but that no table reads.
+
+    A file whose name is a table's but whose format is not one the table is read
+    from (``调解台账.xls``) says so; any other is given the table whose names are
+    closest to its own (:func:`difflib.get_close_matches`), when one is close.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     for name in ("2024年调解纪录.csv", "调解台账.xls", "volunteers.csv", "README.md"):
+    ...         _ = (Path(tmp) / name).write_text("", encoding="utf-8")
+    ...     [(f.path.name, f.table, f.reason) for f in unknown_files(Path(tmp))]
+    [('2024年调解纪录.csv', 'mediation_cases', 'name'), ('调解台账.xls', 'mediation_cases', 'format')]
+    """
+    owners = {contract.file_key(n): t for t in contract.TABLES.values() for n in t.file_names}
+    out: list[UnknownFile] = []
+    for path in _data_files(Path(data_dir)):
+        suffix = path.suffix.casefold()
+        if suffix not in DATA_EXTENSIONS:
+            continue
+        owner = owners.get(contract.file_key(path.stem))
+        if owner is not None:
+            if suffix not in owner.extensions:
+                out.append(UnknownFile(path, owner.name, "format"))
+            continue
+        close = difflib.get_close_matches(contract.file_key(path.stem), list(owners), n=1, cutoff=0.5)
+        out.append(UnknownFile(path, owners[close[0]].name if close else None, "name"))
+    return out
 
 
 # ------------------------------------------------------------------ reading
@@ -97,6 +168,7 @@ def read_table(
     *,
     sheet: str | None = None,
     root: Path | None = None,
+    coordinates: str | None = None,
 ) -> RawTable:
     """Read ``path`` as ``table``, keeping every value as the raw text of its cell.
 
@@ -108,11 +180,18 @@ def read_table(
     worksheet whose header names the table's columns, or only ``sheet``; the others
     are listed in :attr:`RawTable.skipped_sheets` and logged), ``.geojson``,
     ``.gpkg`` (the layer named after the table, else the first, or ``sheet``) and
-    ``.shp``.
+    ``.shp``. The tables of points (compounds, facilities) may also be a ``.csv`` or
+    ``.xlsx`` with ``经度``/``纬度`` (``lon``/``lat``) columns in decimal degrees, in the
+    system ``coordinates`` names (``wgs84``, ``gcj02`` or ``bd09``, converted to
+    WGS-84 by :func:`linli.coords.to_wgs84`; undeclared, they are read as WGS-84 and
+    a warning explains the risk); a coordinate that is not a number is a
+    ``not_a_coordinate`` row issue.
 
-    A CSV cell that spans lines and holds the separator (or more than
-    :data:`MAX_CELL_CHARS` characters) is rows swallowed by a quote left open: the
-    file is refused, naming the line where the quote opens. An XLSX formula cell
+    A CSV cell that spans lines may hold the separator (an address typed with
+    Alt+Enter); one whose later lines look like records (as many separators as a
+    record has, nearly), or that is longer than :data:`MAX_CELL_CHARS` characters,
+    is rows swallowed by a quote left open: the file is refused, naming the line
+    where the quote opens. An XLSX formula cell
     without a computed value is blank in the frame and an ``uncomputed_formula``
     row issue.
 
@@ -145,6 +224,8 @@ def read_table(
         XLSX: the worksheet to read; GeoPackage: the layer to read.
     root
         When given, :attr:`RawTable.file` is ``path`` relative to it.
+    coordinates
+        The coordinate system of a spreadsheet of points (``dataset.yaml``'s ``coordinates``).
 
     Returns
     -------
@@ -175,6 +256,8 @@ def read_table(
         valid = ", ".join(table.extensions)
         msg = f"{shown}: unsupported file type {path.suffix!r} for table {table.name}; valid: {valid}."
         raise InputError(msg)
+    if table.is_geo and suffix in contract.SHEET_EXTENSIONS:
+        return read_points(path, table, sheet=sheet, shown=shown, coordinates=coordinates)
     if table.is_geo:
         return read_geo(path, table, layer=sheet, shown=shown)
     if suffix == ".xlsx":

@@ -8,7 +8,9 @@ Two guarantees live here, in one place that every writer uses:
   a cell with an apostrophe, as OWASP recommends, so that it shows as text. Numbers
   stay numbers: numeric columns are never touched, and a text cell that is exactly
   a number (``-3``, ``+1.5e3``) is left alone, since a spreadsheet reads it as that
-  number, not as a formula. Every CSV linli writes goes through :func:`save_csv`.
+  number, not as a formula. Every CSV linli writes goes through :func:`save_csv`,
+  every workbook through :func:`save_workbook` (which also makes its bytes the same
+  from run to run).
 * **Nothing outside the output directory.** :func:`output_path` resolves a path
   made of an output root and parts that may come from the data (a unit id becomes
   a file name) and refuses any that would land outside the root;
@@ -18,11 +20,18 @@ Two guarantees live here, in one place that every writer uses:
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import unicodedata
+import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    import openpyxl
 
 from .errors import OutputError
 
@@ -34,6 +43,9 @@ __all__ = [
     "neutralise_frame",
     "output_path",
     "save_csv",
+    "save_workbook",
+    "set_print_layout",
+    "text_width",
 ]
 
 #: First characters that make a spreadsheet read a cell as a formula.
@@ -107,6 +119,84 @@ def save_csv(frame: pd.DataFrame, path: Path | str, *, bom: bool = False) -> Pat
         neutralise_frame(frame).to_csv(
             path, index=False, encoding="utf-8-sig" if bom else "utf-8", lineterminator="\n"
         )
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    return path
+
+
+#: The date stamped in a workbook's properties and zip entries: a workbook's bytes depend on its content alone.
+_FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def text_width(text: str) -> int:
+    """The width of ``text`` in a spreadsheet column, in characters: a CJK (wide) character counts two.
+
+    >>> text_width("人民路-C001")
+    11
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def set_print_layout(sheet: Any, *, header_rows: int = 1) -> None:
+    """Make a worksheet print as a clerk expects: landscape, one page wide, gridlines, header repeated."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_options.gridLines = True
+    if header_rows:
+        sheet.print_title_rows = f"1:{header_rows}"
+
+
+def save_workbook(workbook: openpyxl.Workbook, path: Path | str) -> Path:
+    """Write ``workbook`` as ``.xlsx``: no formula cell, the same bytes for the same content.
+
+    Every text cell goes through :func:`neutralise` (openpyxl would store a text that
+    starts with ``=`` as a formula); the workbook's creation and modification dates and
+    its zip entries' dates are fixed.
+
+    Raises
+    ------
+    OutputError
+        When the file cannot be written.
+
+    Examples
+    --------
+    >>> import openpyxl, tempfile
+    >>> wb = openpyxl.Workbook()
+    >>> wb.active.append(["=1+1", "人民路", -3])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     a = save_workbook(wb, Path(tmp) / "a.xlsx").read_bytes()
+    ...     b = save_workbook(wb, Path(tmp) / "b.xlsx").read_bytes()
+    ...     cells = [c.value for c in openpyxl.load_workbook(Path(tmp) / "a.xlsx").active[1]]
+    >>> cells, a == b
+    (["'=1+1", '人民路', -3], True)
+    """
+    import datetime as dt
+
+    path = Path(path)
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = neutralise(cell.value)
+    stamp = dt.datetime(*_FIXED_TIME)
+    workbook.properties.created = stamp
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME), data,
+                         compress_type=zipfile.ZIP_DEFLATED)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(fixed.getvalue())
     except OSError as exc:
         raise _cannot_write(path, exc) from None
     return path

@@ -31,6 +31,7 @@ from .contract import LIST_SEP
 __all__ = [
     "clean_text",
     "is_blank",
+    "list_items",
     "parse_bools",
     "parse_codes",
     "parse_dates",
@@ -370,6 +371,20 @@ def parse_lists(s: pd.Series, codes: dict[str, str]) -> tuple[pd.Series, pd.Seri
     (['police;grid_worker', <NA>, <NA>], [False, True, False])
     """
     return _by_distinct(s, lambda distinct: _lists(distinct, codes))
+
+
+def list_items(cell: str, codes: dict[str, str]) -> list[str | None]:
+    """Return each item of a list cell as its canonical code, None for an item that is no code.
+
+    Items are split as :func:`parse_lists` splits them; empty items are dropped. This
+    says *which* item of a bad cell is wrong.
+
+    >>> list_items("民警、居委会主任", {"police": "民警", "grid_worker": "网格员"})
+    ['police', None]
+    """
+    by_code, by_label = _code_lookup(codes)
+    items = [item.strip(_SPACES) for item in _LIST_SPLIT.split(str(cell).translate(_FULLWIDTH_DIGITS))]
+    return [_lookup_code(item, by_code, by_label) for item in items if item]
 
 
 # ---------------------------------------------------------------- parsers of distinct values

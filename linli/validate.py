@@ -51,11 +51,12 @@ import pandas as pd
 import shapely
 
 from . import config, parse, privacy
-from .contract import GEOMETRY_RULES, TABLES, Column, Table
+from .contract import GEOMETRY_RULES, ID_PATTERN, TABLES, Column, Table
 from .io import RawTable
-from .labels import column_label, word
+from .labels import column_label, table_label, word
 
-QUARANTINE_COLUMNS = ["table", "file", "row", "column", "rule", "value", "message_zh", "message_en", "outcome"]
+QUARANTINE_COLUMNS = ["table", "file", "row", "column", "rule", "value", "message_zh", "message_en", "outcome",
+                      "community", "record_id"]
 #: ``outcome`` of a quarantine line: the row is left out, or loads with a finding.
 OUTCOMES: tuple[str, ...] = ("quarantined", "loaded")
 
@@ -198,7 +199,7 @@ def validate_table(
     issues = _Issues()
     parsed: dict[str, pd.Series] = {}
     text: dict[str, pd.Series] = {}
-    excused = _reader_issues(raw, issues)
+    excused = _reader_issues(raw, table, issues)
 
     for col in table.columns:
         if col.name not in frame.columns:
@@ -231,20 +232,40 @@ def validate_table(
     clean = _clean_frame(table, parsed, ok, key)
     if geometry is not None:
         clean = gpd.GeoDataFrame(clean, geometry=geometry.loc[ok].to_numpy(), crs="EPSG:4326")
-    shapes = _id_shapes(table, parsed, ok, context, columns=set(found["column"]))
-    quarantine = _quarantine_frame(found, raw, table, key, bad=bad, shapes=shapes)
+    shown_columns = set(found["column"]) | ({table.id_column} if table.id_column else set())
+    shapes = _id_shapes(table, parsed, ok, context, columns=shown_columns)
+    quarantine = _quarantine_frame(found, raw, table, key, bad=bad, shapes=shapes, text=text,
+                                   community=_row_community(table, parsed, context), context=context)
     return ValidatedTable(table.name, raw.file, clean, quarantine, len(frame))
 
 
-def _reader_issues(raw: RawTable, issues: _Issues) -> dict[str, list[object]]:
+def _row_community(
+    table: Table, parsed: Mapping[str, pd.Series], context: Mapping[str, pd.DataFrame]
+) -> pd.Series | None:
+    """The community of each row, as a known community id ("" when the row names none that is known)."""
+    if "community_id" not in parsed:
+        return None
+    ids = parsed["community_id"].astype("string")
+    if table.name == "communities" or "communities" not in context:
+        known = ids.str.fullmatch(ID_PATTERN).fillna(False)
+    else:
+        known = ids.isin(set(context["communities"]["community_id"].astype(str))).fillna(False)
+    return ids.where(known.astype(bool), "").fillna("")
+
+
+def _reader_issues(raw: RawTable, table: Table, issues: _Issues) -> dict[str, list[object]]:
     """Add the problems the reader found (a line in another encoding, a formula never
-    computed); return, per column, the rows whose cell they blanked."""
+    computed, a coordinate that is not a number); return, per column, the rows whose
+    cell they blanked. A geometry rule of a table with ids is a finding (the record loads)."""
     excused: dict[str, list[object]] = {}
     found = raw.row_issues
     for (column, rule), part in found.groupby(["column", "rule"], sort=False):
         mask = pd.Series(raw.frame.index.isin(part["idx"]), index=raw.frame.index)
         detail = pd.Series(part["detail"].to_numpy(), index=part["idx"].to_numpy()).reindex(raw.frame.index)
-        issues.add(mask, str(column), str(rule), "", detail.fillna(""))
+        value = (pd.Series(part["value"].to_numpy(), index=part["idx"].to_numpy()).reindex(raw.frame.index)
+                 if "value" in part else pd.Series("", index=raw.frame.index))
+        kept = str(rule) in GEOMETRY_RULES and table.id_column is not None
+        issues.add(mask, str(column), str(rule), value.fillna(""), detail.fillna(""), kept=kept)
         if column:
             excused.setdefault(str(column), []).extend(part["idx"].tolist())
     return excused
@@ -618,10 +639,14 @@ def _quarantine_frame(
     *,
     bad: pd.Index,
     shapes: Mapping[str, set[str]],
+    text: Mapping[str, pd.Series],
+    community: pd.Series | None,
+    context: Mapping[str, pd.DataFrame],
 ) -> pd.DataFrame:
     if found.empty:
         return pd.DataFrame(columns=QUARANTINE_COLUMNS)
     q = found.copy()
+    q["typed"] = q["value"]  # the cell as typed: which item of a list is wrong is read from it, never shown
     columns = {c.name: c for c in table.columns}
     for name, part in q.groupby("column", sort=False):
         col = columns.get(str(name))
@@ -630,17 +655,80 @@ def _quarantine_frame(
     q["table"] = table.name
     q["file"] = raw.row_files.loc[q["idx"]].to_numpy() if raw.row_files is not None else raw.file
     q["outcome"] = np.where(q["idx"].isin(bad), "quarantined", "loaded")
+    q["community"] = community.loc[q["idx"]].to_numpy() if community is not None else ""
+    q["record_id"] = _record_ids(q["idx"], table, text, key, shapes)
     note = (q["outcome"] == "loaded") & q["rule"].isin(GEOMETRY_RULES)
+    places = _community_names(context)
     for lang in ("zh", "en"):  # the two message columns of quarantine.csv
         q[f"message_{lang}"] = [
             word("message.row", lang=lang, row=r)
-            + word(f"message.{rule}", lang=lang, detail=d, value=v,
-                   column=column_label(table.name, c, lang=lang) if c else word("message.no_column", lang=lang))
+            + _message(rule, columns.get(c), c, v, d, typed, table=table, lang=lang, places=places)
             + (word("message.kept", lang=lang) if n else "")
-            for r, c, rule, v, d, n in zip(q["row"], q["column"], q["rule"], q["value"], q["detail"], note, strict=True)
+            for r, c, rule, v, d, typed, n in zip(q["row"], q["column"], q["rule"], q["value"], q["detail"],
+                                                  q["typed"], note, strict=True)
         ]
     q = q.sort_values(["file", "row", "column", "rule"], kind="stable")
     return q[QUARANTINE_COLUMNS].reset_index(drop=True)
+
+
+def _record_ids(
+    idx: pd.Series, table: Table, text: Mapping[str, pd.Series], key: bytes, shapes: Mapping[str, set[str]]
+) -> np.ndarray:
+    """The row's own id (its id column), shown under the same rule as any value."""
+    if table.id_column is None or table.id_column not in text:
+        return np.full(len(idx), "", dtype=object)
+    ids = text[table.id_column].loc[idx.to_numpy()].fillna("").astype(str)
+    col = table.column(table.id_column)
+    return _shown(ids.reset_index(drop=True), col, key, set(shapes.get(col.name, ()))).to_numpy()
+
+
+def _community_names(context: Mapping[str, pd.DataFrame]) -> str:
+    """The communities a clerk may name (Chinese names, else ids), for a message about an unknown one."""
+    if "communities" not in context or not len(context["communities"]):
+        return ""
+    c = context["communities"]
+    names = c["name_zh"].astype("string").fillna(c["community_id"].astype("string")) if "name_zh" in c else c["community_id"]
+    listed = list(dict.fromkeys(names.astype(str)))
+    return "、".join(listed[:12]) + ("…" if len(listed) > 12 else "")
+
+
+def _message(
+    rule: str,
+    col: Column | None,
+    column: str,
+    value: str,
+    detail: str,
+    typed: str,
+    *,
+    table: Table,
+    lang: str,
+    places: str,
+) -> str:
+    """One quarantine message: what is wrong and, where the rule allows, what to type instead.
+
+    A wrong code lists the accepted Chinese labels; a wrong item of a list says which
+    item (the items that are codes are shown, the others as ``？``); an unknown
+    reference names the table it was looked for in, in plain words.
+    """
+    label = column_label(table.name, column, lang=lang) if column else word("message.no_column", lang=lang)
+    fields = {"column": label, "value": value, "detail": detail}
+    if rule == "unknown_code" and col is not None and col.codes:
+        labels = list(col.codes.values())
+        fields["detail"] = "、".join(labels) if lang == "zh" else ", ".join(
+            f"{zh} ({code})" for code, zh in col.codes.items())
+        if col.kind == "list":
+            items = parse.list_items(typed, col.codes)
+            wrong = [i + 1 for i, code in enumerate(items) if code is None]
+            fields["items"] = "、".join(map(str, wrong)) if lang == "zh" else ", ".join(map(str, wrong))
+            fields["read"] = "、".join(col.codes[c] if c is not None else "？" for c in items)
+            return word("message.unknown_item", lang=lang, **fields)
+        return word("message.unknown_code", lang=lang, **fields)
+    if rule == "unknown_reference" and col is not None and col.ref is not None:
+        if col.ref == "communities":
+            return word("message.unknown_community", lang=lang, **fields, places=places)
+        fields["ref"] = table_label(col.ref, lang=lang)
+        return word("message.unknown_reference", lang=lang, **fields)
+    return word(f"message.{rule}", lang=lang, **fields)
 
 
 __all__ = ["OUTCOMES", "QUARANTINE_COLUMNS", "ValidatedTable", "community_lookup", "validate_table"]

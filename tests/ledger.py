@@ -3,7 +3,7 @@
 ``RECORDS`` holds the good records of a two-community zone in canonical values.
 ``write_canonical`` writes them as the contract's UTF-8 CSV/GeoJSON files;
 ``write_ledger`` writes the *same* records the way a street office keeps them —
-Chinese headers, Chinese dates (2024年3月5日) or real Excel date cells, Chinese
+Chinese file names (``2024年 纠纷调解台账.xlsx``), Chinese headers, Chinese dates (2024年3月5日) or real Excel date cells, Chinese
 code labels, community names instead of codes, mediator lists joined with 、,
 是/否 booleans, full-width digits and padded cells — as an XLSX workbook or a GBK
 CSV, plus ``BAD_ROWS``: one broken row per rule, each with the rule it must land
@@ -301,6 +301,12 @@ def ledger_rows(name: str) -> tuple[list[str], list[list[object]]]:
     return header, [[r.get(c.name) for c in table.columns] for r in rows_out]
 
 
+def ledger_file(name: str, ext: str) -> str:
+    """The file name a street office gives table ``name``: a year, then its last Chinese name
+    (``2024年矛盾纠纷调解台账.xlsx``)."""
+    return f"2024年 {contract.TABLES[name].file_names[-1]}.{ext}"
+
+
 def write_ledger(out: Path, *, fmt: str) -> None:
     """Write the records (and the bad rows) as street-office ledgers: ``fmt`` is 'xlsx' or 'gbk'."""
     write_geo(out)
@@ -318,13 +324,13 @@ def write_ledger(out: Path, *, fmt: str) -> None:
             ws.append(header)
             for row in cells:
                 ws.append(row)
-            wb.save(out / f"{name}.xlsx")
+            wb.save(out / ledger_file(name, "xlsx"))
         else:
             text = pd.DataFrame(
                 [["" if v is None else (v.isoformat() if isinstance(v, dt.date) else str(v)) for v in r] for r in cells],
                 columns=header,
             )
-            (out / f"{name}.csv").write_bytes(text.to_csv(index=False, lineterminator="\r\n").encode("gbk"))
+            (out / ledger_file(name, "csv")).write_bytes(text.to_csv(index=False, lineterminator="\r\n").encode("gbk"))
 
 
 def expected_quarantine() -> set[tuple[str, str, str]]:

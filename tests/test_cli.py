@@ -37,12 +37,17 @@ def test_validate_writes_quarantine_and_summary(
     assert code == 0
     out = capsys.readouterr().out
     assert "mediation_cases" in out and "quarantined" in out
-    with (tmp_path / "out" / "quarantine.csv").open(encoding="utf-8", newline="") as fh:
+    # issue 11: quarantine.csv starts with a BOM (Excel then reads its Chinese as UTF-8)
+    assert (tmp_path / "out" / "quarantine.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    with (tmp_path / "out" / "quarantine.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0][:6] == ["table", "file", "row", "column", "rule", "value"]
-    # one line per broken rule: the 20 bad rows and the exact duplicate break one rule each
+    # one line per broken rule: the bad rows and the exact duplicate break one rule each
     assert len(rows) - 1 == len(ledger.BAD_ROWS) + 1
     assert (tmp_path / "out" / "tables" / "communities.parquet").exists()
+    # it ends with one line: the rows quarantined (each bad row and the duplicate is one row) and the workbook
+    last = out.strip().splitlines()[-1]
+    assert f"隔离 {len(ledger.BAD_ROWS) + 1} 行" in last and str(tmp_path / "out" / "quarantine.xlsx") in last
 
 
 def test_unreadable_file_is_one_line_and_exit_2(

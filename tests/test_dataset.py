@@ -87,11 +87,41 @@ def test_messages_in_both_languages(ledgered) -> None:
     digest = hmac.new(KEY, "去年春天".encode(), hashlib.sha256).hexdigest()[:8]
     shown = f"‹text, 4 chars› #{digest}"
     assert msg["value"].iloc[0] == shown
-    assert msg["message_zh"].iloc[0] == f"第4行 “受理日期”: 无法识别的日期 “{shown}”"
-    assert msg["message_en"].iloc[0] == f"row 4, received_on: not a date: '{shown}'"
+    # issue 11: the message also says how to type a date
+    assert msg["message_zh"].iloc[0] == f"第4行 “受理日期”: 无法识别的日期 “{shown}”，请写成 2024-03-05 或 2024年3月5日"
+    assert msg["message_en"].iloc[0] == (f"row 4, received_on: not a date: '{shown}'; "
+                                         "type it as 2024-03-05 or 2024年3月5日")
     # a value that parses as the column's kind cannot be personal and is shown as it is
     late = q[(q["table"] == "mediation_cases") & (q["rule"] == "future_date")]
     assert late["value"].iloc[0] in ("2031-01-01", "2031年1月1日")  # as the ledger wrote it
+
+
+def test_every_code_message_names_the_accepted_labels(ledgered) -> None:
+    q = ledgered.quarantine
+    coded = q[q["rule"] == "unknown_code"]
+    assert len(coded)  # the ledger plants "律师、巫师" in mediators
+    for row in coded.itertuples(index=False):
+        labels = contract.TABLES[row.table].column(row.column).codes.values()
+        assert all(label in row.message_zh for label in labels), row.message_zh
+        assert all(label in row.message_en for label in labels), row.message_en
+
+
+def test_messages_say_which_item_and_where(ledgered) -> None:
+    q = ledgered.quarantine.set_index(["table", "record_id", "rule"])
+    # m14's mediators are typed "律师、巫师": the second item is no code; the first reads as 律师
+    item = q.loc[("mediation_cases", "m14", "unknown_code")]
+    assert "第 2 项不是可选的值（读到: 律师、？）" in item["message_zh"]
+    assert "item 2 is not an accepted value (read: 律师、？)" in item["message_en"]
+    assert item["community"] == "xiangbei"
+    # e10 names facility f404, which the facilities table does not hold: plain words, not "unknown reference"
+    ref = q.loc[("culture_events", "e10", "unknown_reference")]
+    assert "“场所”: 在设施台账中找不到编号 “f404”" in ref["message_zh"]
+    assert ref["community"] == "renminlu"
+    # a community that is not in the communities table: the message lists those that are
+    unknown = ledgered.quarantine
+    unknown = unknown[(unknown["table"] == "mediation_cases") & (unknown["rule"] == "unknown_reference")]
+    assert "请填写以下社区的名称或编码: 人民路社区、湘北社区" in unknown["message_zh"].iloc[0]
+    assert unknown["community"].iloc[0] == ""  # the row names no known community
 
 
 def test_pii_dropped_and_ids_pseudonymised(canonical) -> None:
@@ -223,5 +253,5 @@ def test_every_rule_is_exercised(ledgered, tmp_path: Path) -> None:
     by_geometry = {"outside_zone", "invalid_geometry", "wrong_geometry_type", "missing_geometry"}
     # planted by the corpus of broken inputs (tests/corpus), which checks each one
     by_corpus = {"swapped_coordinates", "non_finite_coordinates", "polygon_as_point", "mixed_encoding",
-                 "uncomputed_formula", "personal_data_masked"}
+                 "uncomputed_formula", "personal_data_masked", "not_a_coordinate"}
     assert set(RULES) == by_ledger | by_geometry | by_corpus

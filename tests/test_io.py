@@ -379,9 +379,12 @@ def test_find_table_file_two_candidates(tmp_path: Path) -> None:
 
 
 def test_find_table_file_geo(tmp_path: Path) -> None:
-    write(tmp_path / "facilities.csv", "")  # not a geo format: ignored
+    write(tmp_path / "facilities.txt", "")  # not a format facilities are read from: ignored
     write(tmp_path / "服务设施.gpkg", "")
     assert find_table_file(tmp_path, FACILITIES) == tmp_path / "服务设施.gpkg"
+    write(tmp_path / "设施.csv", "")  # a spreadsheet of points (issue 11) is a second candidate
+    with pytest.raises(InputError, match="设施.csv"):
+        find_table_file(tmp_path, FACILITIES)
 
 
 # ---------------------------------------------------------------------- geo
@@ -675,3 +678,111 @@ def test_a_stray_quote_on_the_last_line_is_refused_too(tmp_path: Path) -> None:
     # the quote opens on line 3 and is never closed: the rest of the line, commas and all, is one cell
     with pytest.raises(InputError, match=r"^volunteers\.csv: line 3: a quote"):
         read_table(path, VOLUNTEERS)
+
+
+# ------------------------------------------------------- Chinese file names (issue 11)
+
+
+def test_chinese_file_names_match_after_years_and_punctuation(tmp_path: Path) -> None:
+    from linli.io import unknown_files
+
+    write(tmp_path / "2024年度 调解台账（1-12月）.csv", "")
+    write(tmp_path / "志愿者名册_2024.xlsx", "")
+    assert find_table_file(tmp_path, contract.table("mediation_cases")).name == "2024年度 调解台账（1-12月）.csv"
+    assert find_table_file(tmp_path, VOLUNTEERS).name == "志愿者名册_2024.xlsx"
+    assert unknown_files(tmp_path) == []
+
+
+def test_an_unrecognised_file_is_named_with_the_closest_table(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from linli.dataset import load_dataset
+
+    from . import ledger
+
+    ledger.write_canonical(tmp_path)
+    write(tmp_path / "2024年调解纪录.csv", "社区,受理日期\n")  # 纪录, not 台账: no table's name
+    with caplog.at_level("WARNING", logger="linli"):
+        load_dataset(tmp_path, as_of="2025-01-31", key=b"k")
+    named = [r.getMessage() for r in caplog.records if "2024年调解纪录.csv" in r.getMessage()]
+    assert len(named) == 1
+    # bilingual, one line, and it suggests the closest table by its Chinese and English names
+    assert "未识别的文件" in named[0] and "not read" in named[0] and "\n" not in named[0]
+    assert "矛盾纠纷调解" in named[0] and "mediation_cases" in named[0]
+
+
+# ---------------------------------------------------- points from spreadsheets (issue 11)
+
+WGS = [(112.6050, 26.8950), (112.6150, 26.8920)]
+
+
+def _facility_sheet(path: Path, lonlat: list[tuple[float, float]]) -> Path:
+    lines = ["设施编码,社区,设施名称,类别,建筑面积,启用日期,经度,纬度"]
+    lines += [f"f{i},renminlu,站{i},日间照料站,100,2020-01-01,{x:.8f},{y:.8f}" for i, (x, y) in enumerate(lonlat)]
+    return write(path, "\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("system", ["gcj02", "bd09"])
+def test_points_from_a_spreadsheet_come_back_to_wgs84(tmp_path: Path, system: str) -> None:
+    from linli import coords
+
+    x, y = [p[0] for p in WGS], [p[1] for p in WGS]
+    gx, gy = coords.gcj02_from_wgs84(x, y)
+    if system == "bd09":
+        gx, gy = coords.bd09_from_gcj02(gx, gy)
+    path = _facility_sheet(tmp_path / "服务设施.csv", list(zip(gx.tolist(), gy.tolist(), strict=True)))
+    raw = read_table(path, FACILITIES, coordinates=system)
+    assert "lon" not in raw.frame.columns and raw.crs.startswith(system)
+    # back within 1e-6 degrees (about 0.1 m), far inside the 300 m life circle; the shift itself is ~500 m
+    assert raw.geometry.x.tolist() == pytest.approx(x, abs=1e-6)
+    assert raw.geometry.y.tolist() == pytest.approx(y, abs=1e-6)
+    assert abs(float(gx[0]) - x[0]) > 1e-3
+
+
+def test_points_outside_china_are_never_shifted(tmp_path: Path) -> None:
+    path = _facility_sheet(tmp_path / "facilities.csv", [(2.3522, 48.8566)])  # Paris
+    raw = read_table(path, FACILITIES, coordinates="gcj02")
+    assert (raw.geometry.x.iloc[0], raw.geometry.y.iloc[0]) == (2.3522, 48.8566)
+
+
+def test_undeclared_spreadsheet_coordinates_warn_of_the_risk(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = _facility_sheet(tmp_path / "facilities.csv", WGS)
+    with caplog.at_level("WARNING"):
+        raw = read_table(path, FACILITIES)
+    assert raw.geometry.x.tolist() == pytest.approx([p[0] for p in WGS], abs=1e-12)  # read as WGS-84
+    text = " ".join(r.getMessage() for r in caplog.records)
+    assert "GCJ-02" in text and "BD-09" in text and "coordinates" in text and "facilities.csv" in text
+
+
+def test_a_coordinate_that_is_not_a_number_is_a_row_issue(tmp_path: Path) -> None:
+    path = write(tmp_path / "facilities.csv", "设施编码,社区,设施名称,类别,建筑面积,启用日期,经度,纬度\n"
+                                              "f1,renminlu,站,日间照料站,100,2020-01-01,见地图,26.9\n")
+    raw = read_table(path, FACILITIES, coordinates="wgs84")
+    assert raw.row_issues[["column", "rule", "value"]].values.tolist() == [["lon", "not_a_coordinate", "见地图"]]
+    assert raw.geometry.isna().tolist() == [True]
+
+
+def test_dataset_yaml_names_a_known_coordinate_system(tmp_path: Path) -> None:
+    from linli.dataset import read_meta
+
+    write(tmp_path / "dataset.yaml", "coordinates: 高德\n")
+    with pytest.raises(InputError, match=r"dataset.yaml: field 'coordinates': '高德' .*valid: wgs84, gcj02, bd09"):
+        read_meta(tmp_path)
+
+
+def test_a_quoted_cell_over_two_lines_with_a_comma_is_a_cell(tmp_path: Path) -> None:
+    # issue 11: a legitimate multi-line cell holding the separator is not a stray quote
+    text = ('志愿者编号,社区,所属队伍,注册日期\n'
+            'V001,renminlu,"平安巡逻队,\n第二分队",2022-03-05\n'
+            'V002,xiangbei,青年队,2023-01-09\n')
+    raw = read_table(write(tmp_path / "volunteers.csv", text), VOLUNTEERS)
+    assert raw.frame["team"].tolist() == ["平安巡逻队,\n第二分队", "青年队"]
+    assert raw.rows.tolist() == [2, 3]  # spreadsheet rows, as Excel shows them: the cell of two lines is one row
+
+
+def test_a_stray_quote_that_swallows_records_is_still_refused(tmp_path: Path) -> None:
+    lines = ["志愿者编号,社区,所属队伍,注册日期", 'V001,renminlu,"平安巡逻队,2022-03-05']
+    lines += [f"V{i:03d},xiangbei,青年队,2023-01-09" for i in range(2, 6)]
+    lines += ['V006,xiangbei,青年队",2023-01-09']
+    with pytest.raises(InputError, match=r"line 2: a quote .* not closed until line 7"):
+        read_table(write(tmp_path / "volunteers.csv", "\n".join(lines) + "\n"), VOLUNTEERS)

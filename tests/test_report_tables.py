@@ -234,6 +234,21 @@ def test_quality_table_counts_and_rules_never_values(res: UnitSlice) -> None:
     assert en.iloc[1, -1] == "registered_on: not a date ×2; phone: wrong format ×1"
 
 
+def test_quality_table_names_every_reason(res: UnitSlice) -> None:
+    # five different (column, rule) reasons on volunteers: each is named, none folded into "其他"
+    extra = pd.DataFrame([
+        ["volunteers", "volunteers.csv", str(50 + i), column, rule, "", "", "", "quarantined"]
+        for i, (column, rule) in enumerate([("team", "missing_value"), ("birth_year", "not_an_integer"),
+                                            ("left_on", "future_date")])
+    ], columns=[*res.quarantine.columns[:8], "outcome"])
+    more = dataclasses.replace(res, quarantine=pd.concat([res.quarantine.assign(outcome="quarantined"), extra]))
+    why = appendix.quality_table(more).iloc[1, -1]
+    # 2 + 1 + 1 + 1 + 1 = 6 lines in 5 reasons, most frequent first; headers are the contract's (所属队伍, 退出日期)
+    assert why == ("注册日期：日期无法识别 ×2；电话：格式不符 ×1；所属队伍：必填项为空 ×1；"
+                   "出生年份：不是整数 ×1；退出日期：日期晚于截止日 ×1")
+    assert "其他" not in why
+
+
 def test_quality_table_without_quarantine_has_no_rule_column(res: UnitSlice) -> None:
     quiet = dataclasses.replace(res, quarantine=res.quarantine.iloc[0:0])
     assert "隔离原因（次数）" not in appendix.quality_table(quiet).columns

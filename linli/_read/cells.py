@@ -55,7 +55,8 @@ class RawTable:
     encoding
         CSV only: the encoding detected from the bytes.
     crs
-        Geo only: the CRS of the file as read (``"EPSG:4490"``).
+        Geo only: the CRS of the file as read (``"EPSG:4490"``), or of a
+        spreadsheet's coordinates (``"gcj02 (…)"``).
     header_row
         CSV and XLSX only: the row number of the header (1 unless blank or title
         rows stand above it); of the first sheet read in a workbook.
@@ -69,8 +70,9 @@ class RawTable:
     row_issues
         Problems of single cells found while reading, one row each: ``idx`` (the
         label in ``frame.index``), ``column`` (a column name), ``rule`` (a rule of
-        :data:`linli.contract.RULES`) and ``detail``. The validator quarantines
-        these rows.
+        :data:`linli.contract.RULES`), ``detail`` and, when the cell is worth
+        showing, ``value``. The validator quarantines these rows (or, for a
+        geometry rule of a table with ids, loads them without their geometry).
     delimiter
         CSV only: the cell separator found (comma, tab or semicolon).
     """

@@ -185,13 +185,20 @@ def _record_lines(text: str, delimiter: str) -> list[tuple[int, int]]:
 def _check_long_cells(grid: pd.DataFrame, text: str, delimiter: str, *, shown: str) -> None:
     """Refuse a file in which a quote left open made one cell of many lines.
 
-    A cell that spans lines and holds the separator, or spans lines and is longer
-    than :data:`MAX_CELL_CHARS`, is rows swallowed by a stray quote: the message
-    names the physical line where the quote opens.
+    A cell may legitimately span lines and hold the separator (an address typed with
+    Alt+Enter in Excel: ``"人民路12号,\n3栋"``). What a stray quote does instead is
+    swallow whole records, so a cell that spans lines is taken for rows swallowed
+    when one of its later lines looks like a record — it holds at least
+    ``width - 2`` separators, ``width`` being the file's number of columns — or when
+    it is longer than :data:`MAX_CELL_CHARS`, or when the file's quotes do not pair
+    up and the cell holds the separator (a quote left open to the end of the file).
+    The message names the physical line where the quote opens.
     """
     lines = (text.count("\n") or text.count("\r")) + (0 if text.endswith(("\n", "\r")) else 1)
-    if len(grid) >= lines and text.count('"') % 2 == 0:
+    unpaired = text.count('"') % 2 == 1
+    if len(grid) >= lines and not unpaired:
         return  # one record per line and every quote closed: no cell spans lines
+    record_like = max(1, grid.shape[1] - 2)
     suspects: list[int] = []
     for column in grid.columns:  # a few columns, each searched at once
         cells = grid[column].astype("string")
@@ -199,7 +206,12 @@ def _check_long_cells(grid: pd.DataFrame, text: str, delimiter: str, *, shown: s
         if not spans_lines.any():
             continue
         multi = cells[spans_lines.to_numpy(dtype=bool)]
-        bad = (multi.str.contains(delimiter, regex=False) | (multi.str.len() > MAX_CELL_CHARS)).fillna(False)
+        later = multi.str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False) \
+            .str.split("\n", n=1).str[1].fillna("")
+        rows_inside = later.map(lambda rest: any(line.count(delimiter) >= record_like for line in rest.split("\n")))
+        bad = (rows_inside.astype(bool) | (multi.str.len() > MAX_CELL_CHARS)).fillna(False)
+        if unpaired:
+            bad |= multi.str.contains(delimiter, regex=False).fillna(False)
         if bad.any():
             suspects.append(int(multi.index[bad.to_numpy(dtype=bool)].min()))
     if not suspects:

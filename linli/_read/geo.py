@@ -38,7 +38,7 @@ def read_geo(path: Path, table: contract.Table, *, layer: str | None, shown: str
         msg = f"{shown}: no layer {layer!r}; layers: {', '.join(layers)}."
         raise InputError(msg)
     if layer is None and layers:
-        named = [n for n in (table.name, *table.file_aliases) if n in layers]
+        named = [n for n in table.file_names if n in layers]
         layer = named[0] if named else layers[0]
 
     options: dict[str, object] = {}

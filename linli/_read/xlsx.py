@@ -23,6 +23,8 @@ _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: str) -> RawTable:
     """Read every worksheet whose header names the table's columns (or only ``sheet``)."""
     sheets = _read_xlsx_grids(path, sheet=sheet, shown=shown)
+    records = [s for s in sheets if s[0] not in contract.TEMPLATE_SHEETS]  # a form's instructions and choices
+    sheets = records or sheets
     several = len(sheets) > 1
     parts: list[tuple[str, pd.DataFrame, pd.Series, list[str], int, pd.DataFrame]] = []
     skipped: list[str] = []

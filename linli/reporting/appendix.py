@@ -49,7 +49,7 @@ def quality_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
     """Return rows read, loaded and quarantined per table, and the rules broken.
 
     Read from ``provenance`` (counts) and ``quarantine`` (rules, counted per table,
-    column and rule, most frequent first, at most three per table; a finding on rows
+    column and rule, most frequent first, every reason named — never "other ×5"; a finding on rows
     that still load, such as a masked phone number, says so). Only rule and column
     labels are shown, never a quarantined value.
 
@@ -74,16 +74,13 @@ def quality_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
         sep = word("sep.items", lang=lang)
         for table, group in counts.groupby("table", sort=False):
             parts = []
-            for row in group.head(3).itertuples(index=False):
+            for row in group.itertuples(index=False):
                 rule_text = rule_label(str(row.rule), lang=lang)
                 if row.kept:
                     rule_text += word("quality.rows_loaded", lang=lang)
                 col_label = column_label(str(table), str(row.column), lang=lang)
                 shown = word("colon_pair", lang=lang, a=col_label, b=rule_text) if col_label else rule_text
                 parts.append(shown + f" ×{row.n}")
-            if len(group) > 3:
-                rest = int(group["n"].iloc[3:].sum())
-                parts.append(word("quality.other", lang=lang, n=rest))
             why[str(table)] = sep.join(parts)
     rows = []
     for r in res.provenance.itertuples(index=False):

@@ -25,6 +25,17 @@ from .notebook import CELL_TIMEOUT, TEMPLATES, notebooks_dir
 
 __all__ = ["build", "check_notebooks", "select_units"]
 
+_QUARANTINE_XLSX = "quarantine.xlsx"  # written beside the hand-off's quarantine.csv (linli.quarantine)
+
+
+def _quarantine(handoff_dir: Path) -> tuple[Path, int] | None:
+    """The hand-off's quarantine workbook and the rows it left out (None without the workbook)."""
+    path = handoff_dir / _QUARANTINE_XLSX
+    if not path.is_file():
+        return None
+    provenance = pd.read_csv(handoff_dir / "provenance.csv", usecols=["rows_quarantined"])
+    return path, int(pd.to_numeric(provenance["rows_quarantined"], errors="coerce").fillna(0).sum())
+
 
 def select_units(units: pd.DataFrame, wanted: Sequence[str] | str | None) -> pd.DataFrame:
     """Return the rows of ``units`` (a hand-off's units) named in ``wanted`` (all when None).
@@ -141,6 +152,7 @@ def build(
         names=names,
         subtitle=word("page.subtitle", lang=lang, dataset=meta.get("dataset"), as_of=meta.get("as_of")),
         banner=word("page.banner", lang=lang) if meta.get("synthetic") else None,
+        quarantine=_quarantine(handoff_dir),
     )
     json_paths = {j.unit_id: output_path(year_dir, f"{j.unit_id}.json") for j in report_jobs
                   if output_path(year_dir, f"{j.unit_id}.json").is_file()}

@@ -3,7 +3,7 @@
 ``OUT/<year>/index.html`` is rendered from ``templates/index.html.j2`` with
 ``templates/index.css`` inlined and every word from :mod:`linli.labels`. It links each
 unit's HTML, PDF, executed notebook and JSON by relative address, shows the one-line
-error of a failed unit, loads nothing from the network and carries no timestamp.
+error of a failed unit, links the quarantine workbook with the count of rows it left out, loads nothing from the network and carries no timestamp.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ def write_index(
     names: Mapping[str, str] | None = None,
     subtitle: str | None = None,
     banner: str | None = None,
+    quarantine: tuple[Path, int] | None = None,
 ) -> Path:
     """Write ``out_dir/index.html``: every report of the build, its status and files.
 
@@ -61,6 +62,8 @@ def write_index(
         A line under the heading (e.g. dataset and as-of date).
     banner
         A warning box (e.g. that the data is synthetic).
+    quarantine
+        The quarantine workbook and how many rows it left out: linked, with the count.
 
     Returns
     -------
@@ -95,6 +98,11 @@ def write_index(
         subtitle=subtitle,
         banner=banner,
         summary=word("page.summary", lang=lang, n=len(outcomes), **counts),
+        quarantine=None if quarantine is None else {
+            "href": _relative(quarantine[0], out),
+            "text": word("page.quarantine", lang=lang, n=quarantine[1]),
+            "link": word("page.quarantine_link", lang=lang),
+        },
         heads=[word(f"page.{k}", lang=lang) for k in ("unit", "id", "type", "status", "files")],
         rows=rows,
         footer=word("page.footer", lang=lang, version=__version__),

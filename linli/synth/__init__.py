@@ -50,12 +50,13 @@ Tunables
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from .. import contract
+from .. import contract, outputs
 from ..errors import ContractError
 from .demo import DEMO_SEED, DEMO_YEARS, DEMO_ZONE_ID, load_calibration
 from .draws import stream
@@ -63,7 +64,7 @@ from .plan import Layout, Plan, random_plan
 from .strings import FAKE_PATTERNS
 from .writers import write_dataset
 
-__all__ = ["DEMO_SEED", "DEMO_YEARS", "DEMO_ZONE_ID", "FAKE_PATTERNS", "generate", "generate_demo"]
+__all__ = ["DEMO_SEED", "DEMO_YEARS", "DEMO_ZONE_ID", "FAKE_PATTERNS", "STYLES", "generate", "generate_demo"]
 
 _CHUNK = 100
 _GEOMETRY_STREAM = 1 << 30  # spawn key of the layout's random stream
@@ -77,6 +78,7 @@ def generate(
     years: Sequence[int] = (2022, 2023, 2024),
     zone_id: str = "zone",
     progress_bar: bool = False,
+    style: str = "canonical",
 ) -> dict[str, Path]:
     """Write a synthetic dataset of one zone in the data contract.
 
@@ -98,6 +100,9 @@ def generate(
         The zone's id (``[a-z][a-z0-9_]*``).
     progress_bar
         Show a progress bar (tqdm) over the communities.
+    style
+        ``canonical`` (the contract's own files) or ``ledger``: the same records as a
+        street office keeps them (:func:`linli.synth.ledger_style.as_ledgers`).
 
     Returns
     -------
@@ -136,11 +141,30 @@ def generate(
             yield random_plan(rng, index, yrs, width), rng
 
     meta = {"name": f"synthetic zone {zone_id} ({n} communities, seed {seed})"}
-    return write_dataset(Path(out_dir), plans(), layout, yrs, zone_id, total=n, progress_bar=progress_bar,
-                         meta=meta)
+    return _styled(style, Path(out_dir), lambda out: write_dataset(
+        out, plans(), layout, yrs, zone_id, total=n, progress_bar=progress_bar, meta=meta))
 
 
-def generate_demo(out_dir: Path | str, *, progress_bar: bool = False) -> dict[str, Path]:
+#: How a synthetic dataset may be written: the contract's canonical files, or as clerks keep ledgers.
+STYLES: tuple[str, ...] = ("canonical", "ledger")
+
+
+def _styled(style: str, out: Path, write: Callable[[Path], dict[str, Path]]) -> dict[str, Path]:
+    """Write with ``write`` in the canonical style, or through it into the ledger style."""
+    if style not in STYLES:
+        msg = f"style {style!r}: valid: {', '.join(STYLES)}."
+        raise ContractError(msg)
+    if style == "canonical":
+        return write(out)
+    from .ledger_style import as_ledgers
+
+    outputs.check_out_dir(out)
+    with tempfile.TemporaryDirectory(dir=out, prefix=".canonical-") as tmp:
+        write(Path(tmp))
+        return as_ledgers(Path(tmp), out)
+
+
+def generate_demo(out_dir: Path | str, *, progress_bar: bool = False, style: str = "canonical") -> dict[str, Path]:
     """Write the demo dataset of the Renmin Street zone (人民街道), 2022–2024.
 
     Four communities with their brands — 人民路 邻治, 湘北 邻和, 向阳 邻助,
@@ -174,8 +198,9 @@ def generate_demo(out_dir: Path | str, *, progress_bar: bool = False) -> dict[st
     layout = Layout.grid(cal.plan.n, stream(DEMO_SEED, _GEOMETRY_STREAM), lon0=spec.lon0, lat0=spec.lat0,
                          cell_m=spec.cell_m, jitter=spec.jitter, ncols=spec.ncols)
     meta = {**cal.dataset, "zones": {DEMO_ZONE_ID: dict(cal.zone)}}
-    return write_dataset(Path(out_dir), iter([(cal.plan, stream(DEMO_SEED, 0))]), layout, DEMO_YEARS,
-                         DEMO_ZONE_ID, total=cal.plan.n, progress_bar=progress_bar, meta=meta)
+    return _styled(style, Path(out_dir), lambda out: write_dataset(
+        out, iter([(cal.plan, stream(DEMO_SEED, 0))]), layout, DEMO_YEARS, DEMO_ZONE_ID, total=cal.plan.n,
+        progress_bar=progress_bar, meta=meta))
 
 
 def _check_years(years: Sequence[int]) -> tuple[int, ...]:

@@ -17,6 +17,8 @@ from typing import Any
 
 import openpyxl
 
+from linli import contract, coords
+
 from .. import ledger
 from .base import (
     AS_OF,
@@ -430,6 +432,13 @@ def _(data: Path) -> Rows:
     return {}
 
 
+@case("line_break_and_comma_inside_a_cell", "a correctly quoted cell of two lines holding a comma (Alt+Enter)",
+      absent_rules=(("volunteers", "missing_value"),))
+def _(data: Path) -> Rows:
+    edit_rows(data, "volunteers", "volunteer_id", "V001", team="平安巡逻队,\n第二分队")
+    return {}
+
+
 def _gbk_volunteers(data: Path) -> bytes:
     return (data / "volunteers.csv").read_text(encoding="utf-8").encode("gbk")
 
@@ -830,6 +839,31 @@ def _(data: Path) -> Rows:
 def _(data: Path) -> Rows:
     set_geometry(data, "facilities", "facility_id", "f2", point(float("inf"), 26.896))
     return {}
+
+
+def _facilities_as_sheet(data: Path, lon_of_f1: str) -> int:
+    """Rewrite facilities.geojson as 服务设施.csv with 经度/纬度 in GCJ-02, as a clerk copies them from 高德."""
+    doc = features(data, "facilities")
+    names = [c.name for c in contract.TABLES["facilities"].columns]
+    header = [contract.TABLES["facilities"].column(n).label_zh for n in names] + ["经度", "纬度"]
+    lines = [header]
+    for f in doc["features"]:  # type: ignore[index]
+        x, y = f["geometry"]["coordinates"]
+        gx, gy = coords.gcj02_from_wgs84(x, y)
+        lon = lon_of_f1 if f["properties"]["facility_id"] == "f1" else f"{float(gx):.6f}"
+        lines.append([f["properties"].get(n) or "" for n in names] + [lon, f"{float(gy):.6f}"])
+    with (data / "服务设施.csv").open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(lines)
+    (data / "facilities.geojson").unlink()
+    (data / "dataset.yaml").write_text(DATASET_YAML + "coordinates: gcj02\n", encoding="utf-8")
+    return len(lines) - 1
+
+
+@case("facility_coordinate_not_a_number", "facilities as a GCJ-02 spreadsheet, one 经度 typed as words",
+      rules=(("facilities", "not_a_coordinate"),), messages={"validate": "不是经纬度数值"},
+      absent_rules=(("facilities", "outside_zone"),))
+def _(data: Path) -> Rows:
+    return {"facilities": _facilities_as_sheet(data, "见高德地图")}
 
 
 @case("facility_far_outside_the_zone", "a facility 10 km east of the zone, referenced by an event",

@@ -1,0 +1,163 @@
+"""The quarantine as a clerk opens it: ``quarantine.csv`` (UTF-8 with a BOM) and ``quarantine.xlsx``.
+
+``quarantine.csv`` keeps the columns of :data:`linli.validate.QUARANTINE_COLUMNS`
+(``table,file,row,column,rule,value,message_zh,message_en,outcome,community,record_id``)
+and starts with a byte-order mark, so that Excel and WPS read its Chinese as UTF-8.
+``quarantine.xlsx`` holds the same lines under Chinese headers (:data:`XLSX_HEADERS`):
+the table, the file, the spreadsheet row, the column, the problem, the value as
+shown, what to do, the community and the record's own id, and whether the row was
+left out. When the lines come from several files each file has its own sheet, in
+file order. The header row is frozen and the columns are wide enough to read.
+
+:func:`summary_line` is the one line ``linli validate`` and ``linli build`` end with.
+"""
+
+from __future__ import annotations
+
+import numbers
+import re
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from . import outputs
+from .labels import column_label, rule_label, table_label
+from .validate import QUARANTINE_COLUMNS
+
+__all__ = ["CSV_NAME", "XLSX_HEADERS", "XLSX_NAME", "quarantine_sheets", "save_quarantine", "summary_line"]
+
+CSV_NAME = "quarantine.csv"
+XLSX_NAME = "quarantine.xlsx"
+
+#: The headers of ``quarantine.xlsx``, and the width (in characters) each column is given at most.
+XLSX_HEADERS: dict[str, int] = {
+    "数据表": 20, "文件": 30, "行号": 6, "列": 20, "问题": 24, "原值": 30, "说明": 56, "社区": 14,
+    "记录编号": 20, "处理结果": 16,
+}
+_OUTCOME_ZH = {"quarantined": "未载入", "loaded": "已载入（有提示）"}
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_WRAPPED = ("说明", "原值")
+
+
+def summary_line(provenance: pd.DataFrame, quarantine: pd.DataFrame, path: Path) -> str:
+    """The one line that ends ``linli validate`` and ``linli build``: rows left out, and where the file is.
+
+    >>> prov = pd.DataFrame({"rows_quarantined": [2, 1]})
+    >>> q = pd.DataFrame({"outcome": ["quarantined", "quarantined", "quarantined", "loaded"]})
+    >>> summary_line(prov, q, Path("out/quarantine.xlsx"))
+    '隔离 3 行（另有 1 条提示，记录已载入），请按 out/quarantine.xlsx 修改台账 / quarantine: 3 row(s) left out, 1 finding(s) on rows that load -> out/quarantine.xlsx'
+    """
+    rows = int(pd.to_numeric(provenance["rows_quarantined"], errors="coerce").fillna(0).sum())
+    findings = int((quarantine["outcome"] == "loaded").sum()) if len(quarantine) else 0
+    if rows == 0 and findings == 0:
+        return f"没有被隔离的行 / quarantine: no row left out -> {path}"
+    noted = f"（另有 {findings} 条提示，记录已载入）" if findings else ""
+    return (f"隔离 {rows} 行{noted}，请按 {path} 修改台账 / "
+            f"quarantine: {rows} row(s) left out, {findings} finding(s) on rows that load -> {path}")
+
+
+def save_quarantine(
+    quarantine: pd.DataFrame, out_dir: Path, *, communities: pd.DataFrame | None = None
+) -> dict[str, Path]:
+    """Write ``quarantine.csv`` (UTF-8 with a BOM) and ``quarantine.xlsx`` into ``out_dir``.
+
+    ``communities`` (the clean communities table) gives the 社区 column its Chinese names.
+
+    Raises
+    ------
+    OutputError
+        When a file cannot be written.
+    """
+    csv_path = outputs.save_csv(quarantine[QUARANTINE_COLUMNS], Path(out_dir) / CSV_NAME, bom=True)
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, frame in quarantine_sheets(quarantine, communities=communities).items():
+        _sheet(workbook, title, frame)
+    xlsx_path = outputs.save_workbook(workbook, Path(out_dir) / XLSX_NAME)
+    return {"quarantine": csv_path, "quarantine_xlsx": xlsx_path}
+
+
+def quarantine_sheets(
+    quarantine: pd.DataFrame, *, communities: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
+    """The sheets of ``quarantine.xlsx``: title -> lines under :data:`XLSX_HEADERS`.
+
+    One sheet, 隔离记录, when the lines come from one file (or none); else one per file.
+
+    >>> q = pd.DataFrame([["mediation_cases", "2024年调解台账.xlsx", 4, "outcome", "unknown_code", "成功了",
+    ...                    "第4行 …", "row 4, …", "quarantined", "xiangbei", "m4"]],
+    ...                  columns=QUARANTINE_COLUMNS)
+    >>> sheets = quarantine_sheets(q, communities=pd.DataFrame({"community_id": ["xiangbei"], "name_zh": ["湘北社区"]}))
+    >>> list(sheets), [str(v) for v in sheets["隔离记录"].iloc[0]]
+    (['隔离记录'], ['矛盾纠纷调解', '2024年调解台账.xlsx', '4', '调解结果', '不是可选的值', '成功了', '第4行 …', '湘北社区', 'm4', '未载入'])
+    """
+    names: dict[str, str] = {}
+    if communities is not None and len(communities) and "name_zh" in communities:
+        names = dict(zip(communities["community_id"].astype(str), communities["name_zh"].astype(str), strict=True))
+    q = quarantine.reset_index(drop=True)
+    lines = pd.DataFrame({
+        "数据表": [table_label(t) for t in q["table"]],
+        "文件": q["file"].astype(str),
+        "行号": pd.to_numeric(q["row"], errors="coerce").astype("Int64"),
+        "列": [_columns_label(t, c) for t, c in zip(q["table"], q["column"], strict=True)],
+        "问题": [rule_label(str(r)) for r in q["rule"]],
+        "原值": q["value"].astype(str),
+        "说明": q["message_zh"].astype(str),
+        "社区": [names.get(str(c), str(c)) for c in q["community"].fillna("")],
+        "记录编号": q["record_id"].fillna("").astype(str),
+        "处理结果": [_OUTCOME_ZH.get(str(o), str(o)) for o in q["outcome"]],
+    }, columns=list(XLSX_HEADERS))
+    files = list(dict.fromkeys(q["file"].astype(str)))
+    if len(files) <= 1:
+        return {"隔离记录": lines}
+    sheets: dict[str, pd.DataFrame] = {}
+    for name in sorted(files):
+        sheets[_sheet_title(name, taken=set(sheets))] = lines[q["file"].astype(str) == name].reset_index(drop=True)
+    return sheets
+
+
+def _columns_label(table: str, column: str) -> str:
+    """The Chinese header of a column, of each part of a ``a+b`` key, or 整行 for the whole row."""
+    if not column:
+        return "整行"
+    return "+".join(column_label(str(table), part) for part in str(column).split("+"))
+
+
+def _sheet_title(file: str, *, taken: set[str]) -> str:
+    """A worksheet title made of a file name: at most 31 characters, none of ``[]:*?/\\``, unique."""
+    base = _SHEET_FORBIDDEN.sub("_", Path(file).stem or file)[:28] or "文件"
+    title, n = base, 2
+    while title in taken:
+        title, n = f"{base[:27]}({n})", n + 1
+    return title
+
+
+def _sheet(workbook: openpyxl.Workbook, title: str, frame: pd.DataFrame) -> None:
+    ws = workbook.create_sheet(title)
+    ws.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        ws.append([None if pd.isna(v) else (int(v) if isinstance(v, numbers.Number) else str(v)) for v in row])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    lines = [1] * len(frame)
+    for i, (header, cap) in enumerate(XLSX_HEADERS.items(), start=1):
+        letter = openpyxl.utils.get_column_letter(i)
+        widths = [outputs.text_width(str(v)) if not pd.isna(v) else 0 for v in frame[header]]
+        width = min(max([outputs.text_width(header), *widths, 4]) + 2, cap)
+        ws.column_dimensions[letter].width = width
+        for cell in ws[letter][1:]:
+            cell.alignment = wrap if header in _WRAPPED else top
+        if header in _WRAPPED:  # rows as tall as their wrapped text: spreadsheets do not grow them on opening
+            lines = [max(n, -(-w // max(width - 6, 1))) for n, w in zip(lines, widths, strict=True)]
+    for row, n in enumerate(lines, start=2):
+        if n > 1:
+            ws.row_dimensions[row].height = 16 * n
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    outputs.set_print_layout(ws)

@@ -1,0 +1,95 @@
+"""Tests of linli.quarantine: the quarantine a clerk opens (BOM CSV, quarantine.xlsx) and its one-line summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from linli.dataset import load_dataset, save_dataset
+from linli.quarantine import XLSX_HEADERS, quarantine_sheets
+from linli.validate import QUARANTINE_COLUMNS
+
+from . import ledger
+
+AS_OF = "2025-01-31"
+KEY = b"test-key-quarantine"
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, Path, pd.DataFrame]:
+    data = tmp_path_factory.mktemp("ledger")
+    ledger.write_ledger(data, fmt="xlsx")
+    ds = load_dataset(data, as_of=AS_OF, key=KEY)
+    out = tmp_path_factory.mktemp("out")
+    save_dataset(ds, out)
+    return ds.quarantine, out, ds.tables["communities"]
+
+
+def test_csv_has_a_bom_and_today_columns_first(written) -> None:
+    q, out, _ = written
+    raw = (out / "quarantine.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the UTF-8 byte-order mark
+    header = raw[3:].split(b"\n", 1)[0].decode("utf-8").split(",")
+    assert header == QUARANTINE_COLUMNS
+    assert header[:9] == ["table", "file", "row", "column", "rule", "value", "message_zh", "message_en", "outcome"]
+    assert "2024年 纠纷调解台账.xlsx".encode() in raw  # a Chinese file name reads back as itself
+
+
+def test_xlsx_one_sheet_per_file_with_chinese_headers(written) -> None:
+    q, out, _ = written
+    wb = openpyxl.load_workbook(out / "quarantine.xlsx")
+    files = sorted(set(q["file"]))
+    assert len(files) > 1 and len(wb.sheetnames) == len(files)  # one sheet per source file
+    for name in wb.sheetnames:
+        ws = wb[name]
+        assert [c.value for c in ws[1]] == list(XLSX_HEADERS)
+        assert ws.freeze_panes == "A2"
+        assert all(ws.column_dimensions[c].width >= 6 for c in "ABCDEFGHIJ")
+    # every quarantine line is a row of the workbook, on its file's sheet, with its row number
+    rows = [(ws.title, r[1], r[2]) for ws in wb.worksheets for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert len(rows) == len(q)
+    assert sorted((f, int(r)) for _, f, r in rows) == sorted(zip(q["file"], q["row"].astype(int), strict=True))
+    assert all(Path(f).stem.startswith(t[:20]) for t, f, _ in rows)
+
+
+def test_xlsx_row_of_a_wrong_code(written) -> None:
+    _, out, _ = written
+    wb = openpyxl.load_workbook(out / "quarantine.xlsx")
+    found = [r for ws in wb.worksheets for r in ws.iter_rows(min_row=2, values_only=True) if r[8] == "m14"]
+    assert len(found) == 1
+    table, _file, row, column, problem, _value, message, community, record, outcome = found[0]
+    # the contract's headers: mediation_cases is 矛盾纠纷调解, its mediators column 参与调解力量
+    assert (table, column, problem, community, outcome) == ("矛盾纠纷调解", "参与调解力量", "不是可选的值", "湘北社区",
+                                                            "未载入")
+    assert isinstance(row, int) and message.startswith(f"第{row}行 “参与调解力量”: 第 2 项不是可选的值")
+
+
+def test_one_file_one_sheet_and_titles_are_safe() -> None:
+    line = ["population", "人口[2024]:统计?.xlsx", 3, "households", "below_minimum", "0", "…", "…", "quarantined",
+            "renminlu", ""]
+    q = pd.DataFrame([line], columns=QUARANTINE_COLUMNS)
+    assert list(quarantine_sheets(q)) == ["隔离记录"]
+    two = pd.DataFrame([line, [*line[:1], "b.csv", *line[2:]]], columns=QUARANTINE_COLUMNS)
+    # the characters []:*? may not stand in a sheet title; the sheets come in file order
+    assert list(quarantine_sheets(two)) == ["b", "人口_2024__统计_"]
+
+
+def test_same_content_same_bytes(written, tmp_path: Path) -> None:
+    q, out, communities = written
+    from linli.quarantine import save_quarantine
+
+    again = save_quarantine(q, tmp_path, communities=communities)
+    assert again["quarantine_xlsx"].read_bytes() == (out / "quarantine.xlsx").read_bytes()
+
+
+def test_index_page_links_the_quarantine_with_its_count(tmp_path: Path) -> None:
+    from linli.reporting.index_page import write_index
+
+    book = tmp_path / "data" / "quarantine.xlsx"
+    page = write_index([], tmp_path, year=2024, lang="zh", title="t", quarantine=(book, 13)).read_text(encoding="utf-8")
+    assert '<a href="data/quarantine.xlsx">' in page and "13 行台账记录未载入" in page
+    page = write_index([], tmp_path, year=2024, lang="en", title="t", quarantine=(book, 13)).read_text(encoding="utf-8")
+    assert "13 ledger row(s) left out" in page

@@ -1,0 +1,70 @@
+"""``linli synth --style ledger``: the same records as a street office keeps them give the same indicators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandas.testing as pdt
+import pytest
+
+from linli import indicators
+from linli.dataset import load_dataset
+from linli.synth import generate
+
+KEY = b"test-key-ledger-style"
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    canonical, ledger = tmp_path_factory.mktemp("canonical"), tmp_path_factory.mktemp("ledger")
+    generate(canonical, communities=3, seed=11)
+    generate(ledger, communities=3, seed=11, style="ledger")
+    return canonical, ledger
+
+
+def test_written_as_a_street_office_keeps_it(both) -> None:
+    _, ledger = both
+    names = sorted(p.name for p in ledger.iterdir())
+    assert "设施台账.xlsx" in names and "facilities.geojson" not in names  # points as a spreadsheet
+    assert any(n.endswith(".csv") for n in names) and any(n.endswith(".xlsx") for n in names)
+    assert not any(n.startswith(("mediation", "volunteers")) for n in names)  # Chinese file names
+    gbk = next(p for p in ledger.iterdir() if p.suffix == ".csv")
+    header = gbk.read_bytes().split(b"\r\n", 1)[0]
+    with pytest.raises(UnicodeDecodeError):
+        header.decode("utf-8")  # GBK bytes, not UTF-8
+    assert "社区" in header.decode("gbk")
+    assert "coordinates: gcj02" in (ledger / "dataset.yaml").read_text(encoding="utf-8")
+
+
+def test_ledger_style_gives_exactly_the_canonical_indicators(both) -> None:
+    canonical, ledger = both
+    a, b = load_dataset(canonical, key=KEY), load_dataset(ledger, key=KEY)
+    assert len(a.quarantine) == len(b.quarantine) == 0
+    for name, frame in a.tables.items():
+        pdt.assert_frame_equal(b.tables[name], frame, obj=name)
+    long_a = indicators.compute(a.tables, as_of=a.as_of, covers=a.covers)
+    long_b = indicators.compute(b.tables, as_of=b.as_of, covers=b.covers)
+    pdt.assert_frame_equal(long_b, long_a)
+    # the GCJ-02 round trip is accurate enough that the life-circle coverage is identical
+    coverage = long_a["indicator"].isin(["life_circle_500m_pct", "fitness_300m_pct"])
+    assert set(long_a.loc[coverage, "indicator"]) == {"life_circle_500m_pct", "fitness_300m_pct"}
+    pdt.assert_series_equal(long_b.loc[coverage, "value"], long_a.loc[coverage, "value"])
+
+
+def test_unknown_style_is_a_clear_error(tmp_path: Path) -> None:
+    from linli.errors import ContractError
+
+    with pytest.raises(ContractError, match="style 'office': valid: canonical, ledger"):
+        generate(tmp_path, communities=1, style="office")
+    assert not list(tmp_path.iterdir())
+
+
+def test_facilities_moved_by_gcj02_in_the_file(both) -> None:
+    import json
+
+    canonical, ledger = both
+    doc = json.loads((canonical / "facilities.geojson").read_text(encoding="utf-8"))
+    sheet = pd.read_excel(ledger / "设施台账.xlsx")
+    # the file holds GCJ-02: several hundred metres (> 0.002°) east of the WGS-84 point near Hengyang
+    assert float(sheet["经度"].iloc[0]) - doc["features"][0]["geometry"]["coordinates"][0] > 0.002
