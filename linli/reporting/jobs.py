@@ -108,6 +108,9 @@ class ReportJob:
         Title of the HTML page (default the unit id).
     inputs
         Fingerprint of the data the notebook reads (part of the cache key).
+    as_of
+        The data's as-of date (``YYYY-MM-DD``), stamped on the PDF and Word files unless
+        ``$SOURCE_DATE_EPOCH`` is set, so that the same inputs give the same bytes.
     timeout
         Seconds a cell may run.
     kernel_name
@@ -124,6 +127,7 @@ class ReportJob:
     out_dir: Path
     title: str = ""
     inputs: str = ""
+    as_of: str = ""
     timeout: int = CELL_TIMEOUT
     kernel_name: str = "python3"
 
@@ -289,7 +293,7 @@ def run_job(job: ReportJob) -> ReportOutcome:
                 page = paths.get("html", Path(tmp) / f"{job.unit_id}.html")
                 export_html(paths["ipynb"], page, title=job.title or job.unit_id, lang=job.lang)
                 if "pdf" in paths:
-                    export_pdf(page, paths["pdf"])
+                    export_pdf(page, paths["pdf"], lang=job.lang, as_of=job.as_of or None)
         job.key_path.parent.mkdir(parents=True, exist_ok=True)
         job.key_path.write_text(cache_key(job) + "\n", encoding="utf-8")
         status: Status = "built"
