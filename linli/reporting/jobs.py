@@ -54,6 +54,7 @@ from ..labels import check_lang
 from ..outputs import output_path
 from ..pipeline import code_fingerprint, hash_part
 from ..privacy import redact
+from .docx_report import export_docx
 from .export import export_html, export_pdf
 from .notebook import CELL_TIMEOUT, as_parameter, run_notebook
 
@@ -76,7 +77,7 @@ __all__ = [
 
 Status = Literal["built", "cached", "failed"]
 
-FORMATS: tuple[str, ...] = ("html", "pdf")
+FORMATS: tuple[str, ...] = ("html", "pdf", "docx")
 UNIT_TYPES: tuple[str, ...] = ("community", "zone")
 REPORT_STATUSES: tuple[str, ...] = ("built", "cached", "failed")
 CACHE_DIR: str = ".cache"
@@ -101,7 +102,7 @@ class ReportJob:
     parameters
         Papermill parameters (JSON-compatible values; paths become strings).
     formats
-        Exports besides the executed notebook: any of ``html``, ``pdf``.
+        Exports besides the executed notebook: any of ``html``, ``pdf``, ``docx``.
     out_dir
         Where ``<unit_id>.ipynb/.html/.pdf`` go (``OUT/<year>``); the kernel runs here.
     title
@@ -271,7 +272,7 @@ def is_cached(job: ReportJob) -> bool:
 
 
 def run_job(job: ReportJob) -> ReportOutcome:
-    """Build one report: run the notebook, export HTML, print the PDF, store the key.
+    """Build one report: run the notebook, export HTML, print the PDF, write the Word file, store the key.
 
     Never raises for a failing unit: the error becomes one line in the result, the
     unit's key and stale exports are removed (the executed notebook, with the error,
@@ -294,6 +295,9 @@ def run_job(job: ReportJob) -> ReportOutcome:
                 export_html(paths["ipynb"], page, title=job.title or job.unit_id, lang=job.lang)
                 if "pdf" in paths:
                     export_pdf(page, paths["pdf"], lang=job.lang, as_of=job.as_of or None)
+        if "docx" in paths:
+            export_docx(paths["ipynb"], paths["docx"], title=job.title or job.unit_id, lang=job.lang,
+                        as_of=job.as_of or None)
         job.key_path.parent.mkdir(parents=True, exist_ok=True)
         job.key_path.write_text(cache_key(job) + "\n", encoding="utf-8")
         status: Status = "built"
