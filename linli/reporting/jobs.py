@@ -81,6 +81,7 @@ FORMATS: tuple[str, ...] = ("html", "pdf", "docx")
 UNIT_TYPES: tuple[str, ...] = ("community", "zone")
 REPORT_STATUSES: tuple[str, ...] = ("built", "cached", "failed")
 CACHE_DIR: str = ".cache"
+FIGURES_DIR: str = "figures"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -147,6 +148,17 @@ class ReportJob:
     def paths(self) -> dict[str, Path]:
         """Return the output files, by kind: ``ipynb`` always, then each format (all inside ``out_dir``)."""
         return {kind: output_path(self.out_dir, f"{self.unit_id}.{kind}") for kind in ("ipynb", *self.formats)}
+
+    @property
+    def figures_dir(self) -> Path:
+        """Where the report's figure files go: ``OUT/<year>/figures/<stem of the notebook>/``."""
+        return output_path(self.out_dir, FIGURES_DIR, self.paths()["ipynb"].stem)
+
+    def startup(self) -> list[str]:
+        """What the kernel runs first: show figures with their alt text and write their files
+        (:mod:`linli.reporting.figure_output`), into a folder relative to the kernel's (``out_dir``)."""
+        folder = self.figures_dir.relative_to(self.out_dir.resolve()).as_posix()
+        return [f"from linli.reporting import figure_output; figure_output.install({folder!r})"]
 
     @property
     def key_path(self) -> Path:
@@ -287,7 +299,7 @@ def run_job(job: ReportJob) -> ReportOutcome:
     try:
         run_notebook(
             job.template, paths["ipynb"], job.parameters,
-            kernel_name=job.kernel_name, cwd=job.out_dir, timeout=job.timeout,
+            kernel_name=job.kernel_name, cwd=job.out_dir, timeout=job.timeout, startup=job.startup(),
         )
         if "html" in paths or "pdf" in paths:
             with tempfile.TemporaryDirectory(prefix="linli-html-") as tmp:
