@@ -43,6 +43,7 @@ from .labels import check_lang
 from .outputs import check_out_dir, output_path
 from .reporting.jobs import BuildSummary, check_formats
 from .reporting.notebook import CELL_TIMEOUT
+from .workbook import WORKBOOK_NAME, write_indicators_workbook
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +118,8 @@ def run(
 
     year_dir = output_path(root, str(results.year))
     handoff.save(results, ds, output_path(year_dir, handoff.HANDOFF_DIR))
+    write_indicators_workbook(results.frames["indicators"], results.frames["progress"], results.units,
+                              output_path(year_dir, WORKBOOK_NAME), year=results.year, as_of=results.meta["as_of"])
     about_common = {k: results.meta[k] for k in ("as_of", "synthetic", "dataset", "baseline_year", "linli_version")}
     for row in chosen.itertuples(index=False):
         uid, utype = str(row.unit_id), str(row.unit_type)

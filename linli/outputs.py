@@ -18,8 +18,12 @@ Two guarantees live here, in one place that every writer uses:
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import zipfile
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -30,10 +34,12 @@ __all__ = [
     "FORMULA_START",
     "check_out_dir",
     "check_out_file",
+    "fixed_zip",
     "neutralise",
     "neutralise_frame",
     "output_path",
     "save_csv",
+    "source_date",
 ]
 
 #: First characters that make a spreadsheet read a cell as a formula.
@@ -199,3 +205,66 @@ def _cannot_write(path: Path, exc: OSError) -> OutputError:
     reason = exc.strerror or type(exc).__name__
     where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(path) else ""
     return OutputError(f"cannot write {path}: {reason}{where}.")
+
+
+def source_date(as_of: date | str | None = None, *, environ: Mapping[str, str] | None = None) -> datetime | None:
+    """Return the date a PDF, Word or Excel file is stamped with: ``$SOURCE_DATE_EPOCH`` (seconds
+    since 1970, UTC) when set, else midnight UTC of ``as_of``, else None.
+
+    ``environ`` stands for ``os.environ`` (default).
+
+    Raises
+    ------
+    OutputError
+        When ``$SOURCE_DATE_EPOCH`` is not a whole number or ``as_of`` is not a date.
+
+    Examples
+    --------
+    >>> source_date("2024-12-31", environ={}).isoformat()
+    '2024-12-31T00:00:00+00:00'
+    >>> source_date("2024-12-31", environ={"SOURCE_DATE_EPOCH": "86400"}).isoformat()  # one day after 1970-01-01
+    '1970-01-02T00:00:00+00:00'
+    """
+    epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isdigit():
+            msg = f"$SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970."
+            raise OutputError(msg)
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    if as_of is None or str(as_of).strip() == "":
+        return None
+    try:
+        day = as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of).strip()[:10])
+    except ValueError:
+        msg = f"as_of date {as_of!r} is not a date (YYYY-MM-DD)."
+        raise OutputError(msg) from None
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+#: The earliest date a zip entry can carry.
+ZIP_EPOCH: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)
+
+
+def fixed_zip(data: bytes, when: datetime | None) -> bytes:
+    """Return the zip ``data`` (a ``.docx`` or ``.xlsx``) rewritten with every entry dated ``when``
+    (1980-01-01 when None), deflated, in the same order: no clock left in the bytes.
+
+    Examples
+    --------
+    >>> buf = io.BytesIO()
+    >>> with zipfile.ZipFile(buf, "w") as z:
+    ...     z.writestr("a.xml", "<a/>")
+    >>> fixed = fixed_zip(buf.getvalue(), datetime(2024, 12, 31, tzinfo=UTC))
+    >>> [(i.filename, i.date_time) for i in zipfile.ZipFile(io.BytesIO(fixed)).infolist()]
+    [('a.xml', (2024, 12, 31, 0, 0, 0))]
+    """
+    stamp = ZIP_EPOCH if when is None else max(
+        (when.year, when.month, when.day, when.hour, when.minute, when.second), ZIP_EPOCH)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()

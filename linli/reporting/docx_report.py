@@ -31,7 +31,6 @@ import base64
 import io
 import logging
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -40,6 +39,7 @@ from typing import Any
 
 from ..errors import LinliError
 from ..labels import HTML_LANG, check_lang, word
+from ..outputs import ZIP_EPOCH, fixed_zip
 from .export import pdf_date
 
 log = logging.getLogger(__name__)
@@ -63,8 +63,6 @@ HEADING_FONTS: tuple[str, str] = ("Arial", "Noto Sans CJK SC")
 HEADING_SIZES: dict[int, float] = {1: 18, 2: 15, 3: 13, 4: 12}
 #: Width of the text block on A4 with the margins below (210 − 28 − 26 mm).
 TEXT_WIDTH_MM: float = 156.0
-#: The zip date of a document without an as-of date (the earliest a zip can hold).
-ZIP_EPOCH: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)
 
 # ----------------------------------------------------------------- the blocks
 
@@ -395,20 +393,7 @@ def document_bytes(blocks: list[Block], *, title: str, lang: str, stamp: datetim
     props.comments = props.keywords = props.subject = props.category = ""
     buf = io.BytesIO()
     doc.save(buf)
-    return _fixed_zip(buf.getvalue(), when)
-
-
-def _fixed_zip(data: bytes, when: datetime) -> bytes:
-    """Rewrite a zip with every entry dated ``when`` (no clock in the bytes)."""
-    stamp = max((when.year, when.month, when.day, when.hour, when.minute, when.second), ZIP_EPOCH)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename))
-    return out.getvalue()
+    return fixed_zip(buf.getvalue(), when)
 
 
 def _fonts(element: Any, fonts: tuple[str, str], lang: str) -> None:
@@ -564,7 +549,9 @@ def _table(doc: Any, block: Table) -> None:
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = column_widths(block.rows, TEXT_WIDTH_MM)
+    widths = column_widths(block.rows, TEXT_WIDTH_MM, header=block.header)
+    for j, column in enumerate(table.columns):  # the grid (LibreOffice reads it) and each cell (Word)
+        column.width = Mm(widths[j])
     for i, values in enumerate(block.rows):
         row = table.rows[i]
         head = i < block.header
@@ -602,19 +589,28 @@ def _text_width(text: str) -> int:
     return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
 
 
-def column_widths(rows: tuple[tuple[str, ...], ...], total: float) -> list[float]:
-    """Share ``total`` (mm) among the columns by their longest line (CJK counts double), each
-    column's share held between 6 and 40 half-ems so that no column is squeezed or sprawls.
+def column_widths(rows: tuple[tuple[str, ...], ...], total: float, *, header: int = 1) -> list[float]:
+    """Share ``total`` (mm) among the columns by their longest line: a body cell's width, or half
+    a header cell's (headers may wrap), CJK counting double; each column's weight is held
+    between 11 and 40 half-ems, so that a number or a short status never wraps and a long name does not sprawl.
 
     Examples
     --------
-    >>> column_widths((("指标", "值"), ("邻里指数", "55.0")), 150.0)  # weights 8 and 6 (the floor): 150·8/14, 150·6/14
-    [85.71428571428571, 64.28571428571429]
+    >>> # weights: col 0 max(8 "邻里指数", 4/2 "指标") → floor 11; col 1 max(4 "55.0", 2/2 "值") → 11
+    >>> column_widths((("指标", "值"), ("邻里指数", "55.0")), 150.0)
+    [75.0, 75.0]
+    >>> # col 0: 11 CJK characters = 22 half-ems; col 1: max(3 "9.0", 1) → floor 11; 150·22/33, 150·11/33
+    >>> column_widths((("指标", "值"), ("每万常住人口社会工作者", "9.0")), 150.0)
+    [100.0, 50.0]
     """
-    weights = [
-        min(max(max((_text_width(line) for row in rows for line in row[j].split("\n")), default=0), 6), 40)
-        for j in range(len(rows[0]))
-    ]
+    def longest(cells: list[str]) -> int:
+        return max((_text_width(line) for cell in cells for line in cell.split("\n")), default=0)
+
+    weights = []
+    for j in range(len(rows[0])):
+        body = longest([row[j] for row in rows[header:]])
+        head = longest([row[j] for row in rows[:header]])
+        weights.append(min(max(body, head // 2, 11), 40))
     return [total * w / sum(weights) for w in weights]
 
 

@@ -46,6 +46,7 @@ from pathlib import Path
 
 from ..errors import LinliError
 from ..labels import HTML_LANG, check_lang, word
+from ..outputs import source_date
 from .browser import print_pdf
 from .offline import remote_resources, strip_remote
 
@@ -301,37 +302,9 @@ def export_pdf(
 
 
 def pdf_date(as_of: date | str | None = None, *, environ: Mapping[str, str] | None = None) -> datetime | None:
-    """Return the date a PDF (or Word file) is stamped with: ``$SOURCE_DATE_EPOCH`` (seconds
-    since 1970, UTC) when set, else midnight UTC of ``as_of``, else None.
-
-    ``environ`` stands for ``os.environ`` (default).
-
-    Raises
-    ------
-    LinliError
-        When ``$SOURCE_DATE_EPOCH`` is not a whole number or ``as_of`` is not a date.
-
-    Examples
-    --------
-    >>> pdf_date("2024-12-31", environ={}).isoformat()
-    '2024-12-31T00:00:00+00:00'
-    >>> pdf_date("2024-12-31", environ={"SOURCE_DATE_EPOCH": "86400"}).isoformat()  # one day after 1970-01-01
-    '1970-01-02T00:00:00+00:00'
-    """
-    epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        if not epoch.isdigit():
-            msg = f"$SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970."
-            raise LinliError(msg)
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
-    if as_of is None or str(as_of).strip() == "":
-        return None
-    try:
-        day = as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of).strip()[:10])
-    except ValueError:
-        msg = f"as_of date {as_of!r} is not a date (YYYY-MM-DD)."
-        raise LinliError(msg) from None
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+    """Return the date a PDF is stamped with: :func:`linli.outputs.source_date` (``$SOURCE_DATE_EPOCH``
+    when set, else midnight UTC of ``as_of``, else None)."""
+    return source_date(as_of, environ=environ)
 
 
 #: Chromium's (Skia's) PDF dates: ``/CreationDate (D:20261130085324+00'00')``, ``/ModDate (…)``.
