@@ -133,7 +133,7 @@ class _Reader(HTMLParser):
         self._skip = 0
         self._rows: list[tuple[list[_Cell], bool]] | None = None
         self._cell: _Cell | None = None
-        self._in_head = False
+        self._head_rows = 0  # rows of the current table's <thead>
 
     # paragraphs ---------------------------------------------------------
     def _open(self, kind: str) -> None:
@@ -171,10 +171,8 @@ class _Reader(HTMLParser):
         elif tag == "table":
             self._flush()
             self._rows = []
-        elif tag == "thead":
-            self._in_head = True
         elif tag == "tr" and self._rows is not None:
-            self._rows.append(([], self._bold_row(classes)))
+            self._rows.append(([], "hl" in classes))  # render.to_html's highlighted row
         elif tag in ("td", "th") and self._rows is not None:
             if not self._rows:
                 self._rows.append(([], False))
@@ -183,10 +181,6 @@ class _Reader(HTMLParser):
             self._bold += 1
         elif tag == "br" and self._runs is not None:
             self._runs.append(("\n", self._bold > 0))
-
-    @staticmethod
-    def _bold_row(classes: list[str]) -> bool:
-        return "hl" in classes
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("style", "script"):
@@ -197,7 +191,6 @@ class _Reader(HTMLParser):
             self._rows[-1][0].append(self._cell)
             self._cell = None
         elif tag == "thead":
-            self._in_head = False
             self._head_rows = len(self._rows or [])
         elif tag == "table" and self._rows is not None:
             self._table()
@@ -219,7 +212,7 @@ class _Reader(HTMLParser):
 
     def _table(self) -> None:
         rows = [r for r in (self._rows or []) if r[0]]
-        head = getattr(self, "_head_rows", 0)
+        head = self._head_rows
         self._rows, self._head_rows = None, 0
         if not rows:
             return
@@ -363,7 +356,7 @@ def document_bytes(blocks: list[Block], *, title: str, lang: str, stamp: datetim
     from docx import Document
 
     doc = Document()
-    _page_setup(doc, lang)
+    _page_setup(doc)
     _styles(doc, lang)
     _footer(doc, lang)
     figure_no = 0
@@ -396,8 +389,8 @@ def document_bytes(blocks: list[Block], *, title: str, lang: str, stamp: datetim
     return fixed_zip(buf.getvalue(), when)
 
 
-def _fonts(element: Any, fonts: tuple[str, str], lang: str) -> None:
-    """Set the Latin and East Asian fonts (and the language) of a style's or run's ``rPr``."""
+def _fonts(element: Any, fonts: tuple[str, str]) -> None:
+    """Set the Latin and East Asian fonts (and the languages) of a style's ``rPr``."""
     from docx.oxml.ns import qn
 
     rpr = element.get_or_add_rPr()
@@ -418,7 +411,7 @@ def _fonts(element: Any, fonts: tuple[str, str], lang: str) -> None:
     lang_el.set(qn("w:eastAsia"), "zh-CN")
 
 
-def _page_setup(doc: Any, lang: str) -> None:
+def _page_setup(doc: Any) -> None:
     from docx.shared import Mm
 
     for section in doc.sections:
@@ -429,13 +422,14 @@ def _page_setup(doc: Any, lang: str) -> None:
 
 
 def _styles(doc: Any, lang: str) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_LINE_SPACING
     from docx.shared import Pt, RGBColor
 
     styles = doc.styles
     normal = styles["Normal"]
     normal.font.size = Pt(11 if lang == "en" else 12)
-    _fonts(normal.element, BODY_FONTS, lang)
+    _fonts(normal.element, BODY_FONTS)
     fmt = normal.paragraph_format
     fmt.space_after = Pt(6)
     fmt.line_spacing_rule = WD_LINE_SPACING.MULTIPLE
@@ -446,7 +440,7 @@ def _styles(doc: Any, lang: str) -> None:
         style.font.bold = True
         style.font.italic = False
         style.font.color.rgb = RGBColor(0, 0, 0)
-        _fonts(style.element, HEADING_FONTS, lang)
+        _fonts(style.element, HEADING_FONTS)
         style.paragraph_format.space_before = Pt(18 if level <= 2 else 12)
         style.paragraph_format.space_after = Pt(8)
         style.paragraph_format.keep_with_next = True
@@ -455,8 +449,7 @@ def _styles(doc: Any, lang: str) -> None:
     caption.font.bold = False
     caption.font.italic = False
     caption.font.color.rgb = RGBColor(0x33, 0x33, 0x33)
-    _fonts(caption.element, HEADING_FONTS, lang)
-    from docx.enum.style import WD_STYLE_TYPE
+    _fonts(caption.element, HEADING_FONTS)
 
     note = styles.add_style("Linli Note", WD_STYLE_TYPE.PARAGRAPH)
     note.base_style = normal
@@ -521,8 +514,7 @@ def _toc(doc: Any, lang: str) -> None:
     """A table of contents field over heading levels 1–3, with a heading of its own."""
     from docx.enum.text import WD_BREAK
 
-    head = doc.add_paragraph(word("docx.contents", lang=lang), style="TOC Heading"
-                             if "TOC Heading" in [s.name for s in doc.styles] else "Heading 1")
+    head = doc.add_paragraph(word("docx.contents", lang=lang), style="TOC Heading")  # not itself in the contents
     head.paragraph_format.keep_with_next = True
     _field(doc.add_paragraph(), r'TOC \o "1-3" \h \z \u', word("docx.contents_hint", lang=lang))
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
