@@ -100,10 +100,11 @@ def indicators_sheets(indicators: pd.DataFrame, progress: pd.DataFrame, units: p
                            aggfunc="last", dropna=False)
     wide.columns = wide.columns.swaplevel(0, 1)
     statuses = progress[progress["year"] == year] if "year" in progress else progress
-    status = (statuses.assign(status=statuses["status"].map(_status))
+    status = (statuses.assign(status=statuses["status"].map(_status).replace("", pd.NA))
               .pivot_table(index="indicator", columns="unit_id", values="status", aggfunc="last"))
-    status.columns = pd.MultiIndex.from_tuples([(u, "status") for u in status.columns])
-    wide = wide.join(status, how="left")
+    if len(status.columns):  # none (no progress, or no status): the status columns stay empty
+        status.columns = pd.MultiIndex.from_tuples([(u, "status") for u in status.columns])
+        wide = wide.join(status, how="left")
     columns = pd.MultiIndex.from_tuples([(u, key) for u, _ in order for key, _, _ in UNIT_COLUMNS])
     wide = wide.reindex(columns=columns)
     sheets: dict[str, pd.DataFrame] = {}

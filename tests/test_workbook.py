@@ -94,6 +94,16 @@ def test_same_results_give_the_same_bytes_dated_as_of(workbook: Path, tmp_path: 
     assert openpyxl.load_workbook(again).properties.created.isoformat() == "2024-12-31T00:00:00"
 
 
+def test_without_progress_the_status_columns_are_empty(tmp_path: Path) -> None:
+    indicators, progress, units = frames()
+    path = write_indicators_workbook(indicators, progress.iloc[0:0], units, tmp_path / "x.xlsx", year=2024)
+    sat = row_of(openpyxl.load_workbook(path)["满意度 Satisfaction"], "overall_satisfied_pct")
+    assert sat[5:9] == [82.25, 76.1, 86.7, None] and sat[8::4] == [None, None, None]
+    no_status = progress.assign(status=pd.NA)  # rows without a status: the same empty columns
+    path = write_indicators_workbook(indicators, no_status, units, tmp_path / "y.xlsx", year=2024)
+    assert row_of(openpyxl.load_workbook(path)["满意度 Satisfaction"], "overall_satisfied_pct")[8::4] == [None] * 3
+
+
 def test_a_year_without_values_is_named(tmp_path: Path) -> None:
     with pytest.raises(LinliError, match=r"No indicator values for 2030 .* years present: 2023, 2024"):
         write_indicators_workbook(*frames(), tmp_path / "x.xlsx", year=2030)
