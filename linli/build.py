@@ -45,6 +45,7 @@ from .manifest import write_manifest
 from .outputs import check_out_dir, output_path
 from .reporting.jobs import BuildSummary, check_formats
 from .reporting.notebook import CELL_TIMEOUT
+from .workbook import WORKBOOK_NAME, write_indicators_workbook
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +120,8 @@ def run(
 
     year_dir = output_path(root, str(results.year))
     handoff.save(results, ds, output_path(year_dir, handoff.HANDOFF_DIR))
+    write_indicators_workbook(results.frames["indicators"], results.frames["progress"], results.units,
+                              output_path(year_dir, WORKBOOK_NAME), year=results.year, as_of=results.meta["as_of"])
     for row in chosen.itertuples(index=False):
         uid = str(row.unit_id)
         handoff.write_unit_json(output_path(year_dir, f"{uid}.json"), uid, **unit_json_parts(row, results))

@@ -395,8 +395,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--units", type=lambda t: [u for u in t.split(",") if u.strip()], default=None,
                    metavar="ID,…", help="only these communities or zones (default: all)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
-    p.add_argument("--format", default="html,pdf", metavar="html,pdf",
-                   help="output formats, comma-separated (default html,pdf)")
+    p.add_argument("--format", default="html,pdf", metavar="html,pdf,docx",
+                   help="output formats, comma-separated: html, pdf, docx (default html,pdf)")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="parallel processes (default: the number of cores)")
     p.add_argument("--out", type=Path, default=config.REPORTS_DIR, metavar="DIR",
@@ -516,6 +516,9 @@ def _print_versions() -> None:
         for name in names:
             if name in found:
                 print(f"  {name:<{width}}  {found[name]}")
+    from .reporting import browser_version
+
+    print(f"browser (PDF):\n  {browser_version() or 'none found: set $LINLI_CHROMIUM, or install Chromium, Chrome or Edge'}")
 
 
 def _one_line(exc: BaseException) -> str:

@@ -25,6 +25,8 @@ import os
 import re
 import unicodedata
 import zipfile
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +41,7 @@ __all__ = [
     "FORMULA_START",
     "check_out_dir",
     "check_out_file",
+    "fixed_zip",
     "neutralise",
     "neutralise_frame",
     "output_path",
@@ -46,6 +49,7 @@ __all__ = [
     "save_workbook",
     "set_print_layout",
     "text_width",
+    "source_date",
 ]
 
 #: First characters that make a spreadsheet read a cell as a formula.
@@ -124,10 +128,6 @@ def save_csv(frame: pd.DataFrame, path: Path | str, *, bom: bool = False) -> Pat
     return path
 
 
-#: The date stamped in a workbook's properties and zip entries: a workbook's bytes depend on its content alone.
-_FIXED_TIME = (2000, 1, 1, 0, 0, 0)
-
-
 def text_width(text: str) -> int:
     """The width of ``text`` in a spreadsheet column, in characters: a CJK (wide) character counts two.
 
@@ -149,12 +149,13 @@ def set_print_layout(sheet: Any, *, header_rows: int = 1) -> None:
         sheet.print_title_rows = f"1:{header_rows}"
 
 
-def save_workbook(workbook: openpyxl.Workbook, path: Path | str) -> Path:
+def save_workbook(workbook: openpyxl.Workbook, path: Path | str, *, when: datetime | None = None) -> Path:
     """Write ``workbook`` as ``.xlsx``: no formula cell, the same bytes for the same content.
 
     Every text cell goes through :func:`neutralise` (openpyxl would store a text that
     starts with ``=`` as a formula); the workbook's creation and modification dates and
-    its zip entries' dates are fixed.
+    its zip entries' dates are ``when`` (:func:`source_date`; 1980-01-01 when None). The
+    file is written beside ``path`` and renamed into place.
 
     Raises
     ------
@@ -173,7 +174,7 @@ def save_workbook(workbook: openpyxl.Workbook, path: Path | str) -> Path:
     >>> cells, a == b
     (["'=1+1", '人民路', -3], True)
     """
-    import datetime as dt
+    from openpyxl.writer.excel import ExcelWriter
 
     path = Path(path)
     for sheet in workbook.worksheets:
@@ -181,22 +182,16 @@ def save_workbook(workbook: openpyxl.Workbook, path: Path | str) -> Path:
             for cell in row:
                 if isinstance(cell.value, str):
                     cell.value = neutralise(cell.value)
-    stamp = dt.datetime(*_FIXED_TIME)
-    workbook.properties.created = stamp
+    stamp = when if when is not None else datetime(*ZIP_EPOCH, tzinfo=UTC)
+    workbook.properties.created = workbook.properties.modified = stamp.replace(tzinfo=None)
     buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    fixed = io.BytesIO()
-    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
-            dst.writestr(zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME), data,
-                         compress_type=zipfile.ZIP_DEFLATED)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:  # Workbook.save would stamp "modified" now
+        ExcelWriter(workbook, archive).save()
+    part = path.with_name(f".{path.name}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(fixed.getvalue())
+        part.write_bytes(fixed_zip(buffer.getvalue(), stamp))
+        part.replace(path)
     except OSError as exc:
         raise _cannot_write(path, exc) from None
     return path
@@ -289,3 +284,66 @@ def _cannot_write(path: Path, exc: OSError) -> OutputError:
     reason = exc.strerror or type(exc).__name__
     where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(path) else ""
     return OutputError(f"cannot write {path}: {reason}{where}.")
+
+
+def source_date(as_of: date | str | None = None, *, environ: Mapping[str, str] | None = None) -> datetime | None:
+    """Return the date a PDF, Word or Excel file is stamped with: ``$SOURCE_DATE_EPOCH`` (seconds
+    since 1970, UTC) when set, else midnight UTC of ``as_of``, else None.
+
+    ``environ`` stands for ``os.environ`` (default).
+
+    Raises
+    ------
+    OutputError
+        When ``$SOURCE_DATE_EPOCH`` is not a whole number or ``as_of`` is not a date.
+
+    Examples
+    --------
+    >>> source_date("2024-12-31", environ={}).isoformat()
+    '2024-12-31T00:00:00+00:00'
+    >>> source_date("2024-12-31", environ={"SOURCE_DATE_EPOCH": "86400"}).isoformat()  # one day after 1970-01-01
+    '1970-01-02T00:00:00+00:00'
+    """
+    epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isdigit():
+            msg = f"$SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970."
+            raise OutputError(msg)
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    if as_of is None or str(as_of).strip() == "":
+        return None
+    try:
+        day = as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of).strip()[:10])
+    except ValueError:
+        msg = f"as_of date {as_of!r} is not a date (YYYY-MM-DD)."
+        raise OutputError(msg) from None
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+#: The earliest date a zip entry can carry.
+ZIP_EPOCH: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)
+
+
+def fixed_zip(data: bytes, when: datetime | None) -> bytes:
+    """Return the zip ``data`` (a ``.docx`` or ``.xlsx``) rewritten with every entry dated ``when``
+    (1980-01-01 when None), deflated, in the same order: no clock left in the bytes.
+
+    Examples
+    --------
+    >>> buf = io.BytesIO()
+    >>> with zipfile.ZipFile(buf, "w") as z:
+    ...     z.writestr("a.xml", "<a/>")
+    >>> fixed = fixed_zip(buf.getvalue(), datetime(2024, 12, 31, tzinfo=UTC))
+    >>> [(i.filename, i.date_time) for i in zipfile.ZipFile(io.BytesIO(fixed)).infolist()]
+    [('a.xml', (2024, 12, 31, 0, 0, 0))]
+    """
+    stamp = ZIP_EPOCH if when is None else max(
+        (when.year, when.month, when.day, when.hour, when.minute, when.second), ZIP_EPOCH)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()

@@ -6,17 +6,20 @@
 #   fontconfig       fc-cache / fc-list
 #   chromium         headless HTML -> PDF export and screenshots
 #   poppler-utils    pdftoppm / pdftotext, to check the PDFs
+#   libreoffice-writer-nogui, libreoffice-calc-nogui
+#                    headless LibreOffice: the tests open the Word reports and the
+#                    indicators workbook with it (linli itself does not need it)
 #
 # Idempotent and non-interactive: packages already installed are skipped, and
 # `apt-get update` runs only when something is missing. Run as root (or with sudo).
 #
 # Usage: scripts/install-system-deps.sh [--fonts-only] [--check] [--help]
-#   --fonts-only  only the fonts (enough for figures and tests; no Chromium)
+#   --fonts-only  only the fonts (enough for figures; no Chromium, no LibreOffice)
 #   --check       install nothing; list what is missing and exit 1 if anything is
 set -euo pipefail
 
 FONTS=(fonts-noto-cjk fontconfig)
-BROWSER=(chromium poppler-utils)
+BROWSER=(chromium poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui)
 
 fonts_only=0
 check=0

@@ -291,3 +291,20 @@ def test_unit_json_carries_the_band_the_rank_interval_and_what_drives_it(built: 
     assert [r["input"] for r in doc["rank_sensitivity"]] == ["normalisation", "aggregation", "weights"]
     zone = json.loads((built["year_dir"] / "zone.json").read_text(encoding="utf-8"))
     assert zone["uncertainty"][0]["rank"] is None and zone["rank_sensitivity"] == []  # the zone is not ranked
+
+
+def test_build_writes_the_indicators_workbook(built: dict[str, Any]) -> None:
+    import openpyxl
+    import pandas as pd
+
+    year_dir = built["year_dir"]
+    data = year_dir / "data"
+    long = pd.read_parquet(data / "indicators.parquet")
+    units = pd.read_parquet(data / "units.parquet").set_index("unit_id")
+    ws = openpyxl.load_workbook(year_dir / "indicators.xlsx")["概况 Profile"]
+    heads = {ws.cell(1, j).value: j for j in range(6, ws.max_column + 1) if ws.cell(1, j).value}
+    row = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value == "residents")
+    for uid in UNITS:
+        col = next(j for head, j in heads.items() if str(head).startswith(units.loc[uid, "name_zh"]))
+        expected = long.query("unit_id == @uid and year == 2024 and indicator == 'residents'")["value"].item()
+        assert ws.cell(row, col).value == expected, uid

@@ -245,7 +245,16 @@ def test_version_and_the_versions_that_shape_the_results(capsys: pytest.CaptureF
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"linli {version('linli')}"
     # one line per package, name then version, grouped by what it shapes
-    found = dict(line.split() for line in lines[1:] if line.startswith("  "))
+    browser = lines.index("browser (PDF):")
+    found = dict(line.split() for line in lines[1:browser] if line.startswith("  "))
     assert found["numpy"] == version("numpy") and found["nbconvert"] == version("nbconvert")
     pandas_line = next(i for i, line in enumerate(lines) if line.split()[:1] == ["pandas"])
     assert lines.index("numbers:") < pandas_line < lines.index("reports:")
+    # the browser that prints the PDFs, as it states its own version
+    import shutil
+    import subprocess
+
+    chromium = shutil.which("chromium")
+    if chromium is not None:
+        said = subprocess.run([chromium, "--version"], capture_output=True, text=True, check=True).stdout
+        assert lines[browser + 1].strip() == said.strip()

@@ -263,14 +263,15 @@ def test_strip_remote_removes_every_cdn_resource() -> None:
 
 
 def test_bad_options_name_the_valid_ones(tmp_path: Path) -> None:
-    with pytest.raises(LinliError, match=r"'docx'; valid: html, pdf"):
-        make_job(tmp_path, "a", formats=("html", "docx"))
+    with pytest.raises(LinliError, match=r"'odt'; valid: html, pdf, docx"):
+        make_job(tmp_path, "a", formats=("html", "odt"))
     # one language check for every module (linli.labels.check_lang)
     with pytest.raises(LinliError, match=r"Unknown language 'fr'; valid: zh, en"):
         make_job(tmp_path, "a", lang="fr")
     with pytest.raises(LinliError, match="does not exist"):
         reporting.run_notebook(tmp_path / "missing.ipynb", tmp_path / "out.ipynb", {})
     assert make_job(tmp_path, "a", formats="pdf,html").formats == ("html", "pdf")
+    assert make_job(tmp_path, "a", formats="docx,html").formats == ("html", "docx")
 
 
 # --------------------------------------------------------------------- build

@@ -1,7 +1,7 @@
 """Reproducible to the byte, and verifiable by an auditor: ``manifest.json`` and ``linli verify``.
 
 Two builds of the same ledgers run in two separate processes into two different
-``--out`` folders (module scope; two communities and their zone, HTML). Their year
+``--out`` folders (module scope; two communities and their zone, HTML, PDF and Word). Their year
 folders must hold the same files with the same bytes. ``linli verify`` must then
 confirm the build, and name what differs after each kind of tampering an auditor
 should catch: a number changed in ``<unit>.json``, a report edited after the build, a
@@ -32,7 +32,7 @@ LINLI = [sys.executable, "-c", "import sys; from linli.cli import main; sys.exit
 
 def run_build(raw: Path, out: Path) -> None:
     """``linli build`` in a fresh Python process."""
-    cmd = [*LINLI, "build", "--data-dir", str(raw), "--out", str(out), "--format", "html", "--jobs", "1", "-q"]
+    cmd = [*LINLI, "build", "--data-dir", str(raw), "--out", str(out), "--format", "html,pdf,docx", "--jobs", "1", "-q"]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=900, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
 
@@ -68,11 +68,13 @@ def lines(capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
 def test_two_processes_two_folders_same_bytes(builds: dict[str, Any]) -> None:
     a, b = tree(builds["a"]), tree(builds["b"])
     assert sorted(a) == sorted(b)
-    # the year holds every kind of output the issue lists: HTML, executed notebook, JSON,
-    # CSV (quarantine, provenance), Parquet (the hand-off) and the manifest
+    # the year holds every kind of output: HTML, PDF, Word, executed notebook, JSON, CSV
+    # (quarantine, provenance), XLSX (quarantine, indicators), Parquet (the hand-off),
+    # figure files (PNG, SVG) and the manifest; the PDF's dates come from the data's as-of
     suffixes = {Path(name).suffix for name in a}
-    assert {".html", ".ipynb", ".json", ".csv", ".parquet", ".key"} <= suffixes
-    assert {f"{u}.html" for u in UNITS} <= set(a)
+    assert {".html", ".pdf", ".docx", ".ipynb", ".json", ".csv", ".xlsx", ".parquet", ".png", ".svg",
+            ".key"} <= suffixes
+    assert {f"{u}.{kind}" for u in UNITS for kind in ("html", "pdf", "docx")} <= set(a)
     differing = [name for name in a if a[name] != b[name]]
     assert differing == []
 

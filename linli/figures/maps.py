@@ -40,6 +40,7 @@ from ..contract import FACILITY_CATEGORIES
 from ..errors import ContractError
 from . import palette
 from ._style import DPI, check_lang, word
+from .about import describe
 from .fonts import use_cjk_font
 
 MAP_FIGSIZE: tuple[float, float] = (7.0, 5.2)  # width used; height follows the map
@@ -52,6 +53,15 @@ _MAX_MAP_HEIGHT_IN = 8.5
 
 
 # ------------------------------------------------------------------------- helpers
+
+
+def _count(layer: pd.DataFrame | None, community_id: str | None = None) -> int:
+    """Rows of ``layer`` (of ``community_id`` only, when given and the layer says whose each row is)."""
+    if layer is None:
+        return 0
+    if community_id is None or "community_id" not in layer:
+        return len(layer)
+    return int((layer["community_id"].astype(str) == community_id).sum())
 
 
 def _check_layer(layer: gpd.GeoDataFrame, name: str, columns: Sequence[str]) -> None:
@@ -503,6 +513,9 @@ def map_community(
     text = default if title is None else title
     if text:
         ax.set_title(text, fontsize=11, loc="left")
+    describe(fig, name=f"map-{community_id or 'communities'}", alt=word(
+        "alt.map_community", lang=lang, title="{title}", compounds=_count(cmp_, community_id),
+        facilities=_count(fac, community_id), uncovered=len(bad)))
     return fig, ax
 
 
@@ -601,6 +614,9 @@ def map_zone(
     text = default if title is None else title
     if text:
         ax.set_title(text, fontsize=11, loc="left")
+    shown = None if facilities is None else _opened_by(facilities, year)
+    describe(fig, name="map-zone", alt=word("alt.map_zone", lang=lang, title="{title}", communities=len(ids),
+                                            compounds=_count(compounds), facilities=_count(shown)))
     return fig, ax
 
 

@@ -63,6 +63,7 @@ from ._style import (
     word,
     zone_of,
 )
+from .about import describe
 
 __all__ = [
     "plot_dimension_scores",
@@ -89,6 +90,11 @@ def _indicator_label(indicator: str, labels: Mapping[str, str] | None, lang: str
 def _dimensions() -> tuple[str, ...]:
     """The scored dimensions, in the catalogue's (the reports') order."""
     return tuple(d.id for d in catalogue.load().dimensions if d.scored)
+
+
+def _compared(names: Sequence[str], lang: str) -> str:
+    """``甲与乙对比`` (``A compared with B``) for two names, the name alone for one."""
+    return word("alt.compared", lang=lang, a=names[0], b=names[1]) if len(names) > 1 else names[0]
 
 
 def _long_slice(long: pd.DataFrame, unit_id: str, year: int) -> pd.DataFrame:
@@ -209,6 +215,7 @@ def plot_wushe_change(
                 xytext=(0, -14), textcoords="offset points", ha="right", va="top",
                 fontsize=7, color="#777777")
     set_title(ax, title, word("fig.wushe_title", lang=lang, name=name, baseline=baseline_year, year=year))
+    describe(fig, name="wushe-change", alt=word("alt.wushe", lang=lang, title="{title}", n=n))
     return fig, ax
 
 
@@ -331,6 +338,9 @@ def plot_dimension_scores(
     legend_outside(ax)
     name = unit_names.get(unit_id, unit_id)
     set_title(ax, title, word("fig.dimension_title", lang=lang, name=name))
+    describe(fig, name="dimension-scores",
+             alt=word("alt.dimensions", lang=lang, title="{title}", n=len(dims),
+                      units=_compared([unit_names.get(u, u) for u, _ in series], lang)))
     return fig, ax
 
 
@@ -445,6 +455,7 @@ def plot_index_uncertainty(
     ax.set_xlabel(word("fig.index_axis", lang=lang), fontsize=8)
     tidy(ax)
     set_title(ax, title, word("fig.index_title", lang=lang))
+    describe(fig, name="index-uncertainty", alt=word("alt.index", lang=lang, title="{title}", n=n))
     return fig, ax
 
 
@@ -524,6 +535,7 @@ def plot_monthly_trend(
     if first is None or last is None:
         ax.text(0.5, 0.5, word("no_data", lang=lang), transform=ax.transAxes, ha="center", va="center")
         set_title(ax, title, word("fig.monthly_title", lang=lang))
+        describe(fig, name="monthly-trend", alt=word("alt.monthly_empty", lang=lang, title="{title}"))
         return fig, ax
     months = pd.period_range(first, last, freq="M")
     table = (frame.groupby(["month", "group"])["v"].sum().unstack("group")
@@ -567,6 +579,9 @@ def plot_monthly_trend(
     if len(groups) > 1:
         legend_outside(ax, ncol=1 if len(groups) <= 12 else 2)
     set_title(ax, title, word("fig.monthly_title", lang=lang))
+    what = word("alt.records", lang=lang) if value is None else ylabel
+    describe(fig, name="monthly-trend", alt=word("alt.monthly", lang=lang, title="{title}", what=what,
+                                                 first=str(first), last=str(last), n=len(groups)))
     return fig, ax
 
 
@@ -667,6 +682,9 @@ def plot_satisfaction(
     legend_outside(ax, handles=handles)
     name = unit_names.get(unit_id, unit_id)
     set_title(ax, title, word("fig.satisfaction_title", lang=lang, name=name, year=year))
+    shown = [name] + ([unit_names.get(other, other)] if other is not None else [])
+    describe(fig, name="satisfaction", alt=word("alt.satisfaction", lang=lang, title="{title}", n=len(indicators),
+                                                units=_compared(shown, lang)))
     return fig, ax
 
 
@@ -800,6 +818,9 @@ def plot_indicator_comparison(
     if handles:
         legend_outside(ax, handles=handles)
     set_title(ax, title, word("fig.comparison_title", lang=lang, label=label, year=year))
+    extra = word("alt.with_ci", lang=lang) if has_ci.any() else ""
+    describe(fig, name=f"comparison-{indicator}",
+             alt=word("alt.comparison", lang=lang, title="{title}", n=len(ids), label=label, extra=extra))
     return fig, ax
 
 

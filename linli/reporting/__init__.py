@@ -7,7 +7,10 @@ walks the package's imports to keep it so).
 ``jobs``         one :class:`ReportJob` per unit, run in parallel processes, cached
 ``notebook``     run a parameterised notebook with papermill; where the notebooks are
 ``export``       offline HTML (nbconvert, ``templates/report.html.j2`` and ``report.css``)
-                 and PDF (headless Chromium)
+                 and PDF (headless Chromium: page numbers, outline, tags); ``browser_version``
+``browser``      one long-lived headless Chromium per process, driven by Playwright
+``docx_report``  the Word report, from the executed notebook's outputs (python-docx)
+``figure_output`` how the report kernel shows a figure (alt text) and writes its files
 ``offline``      find and strip what would make a page use the network
 ``index_page``   ``OUT/<year>/index.html`` (``templates/index.html.j2`` and ``index.css``)
 
@@ -26,7 +29,9 @@ from __future__ import annotations
 from .build import build as build
 from .build import check_notebooks as check_notebooks
 from .build import select_units as select_units
+from .docx_report import export_docx as export_docx
 from .export import CHROMIUM_ENV as CHROMIUM_ENV
+from .export import browser_version as browser_version
 from .export import export_html as export_html
 from .export import export_pdf as export_pdf
 from .export import find_chromium as find_chromium

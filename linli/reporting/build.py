@@ -141,6 +141,7 @@ def build(
             out_dir=year_dir,
             title=word("title_community", lang=lang, name=names[uid], year=year),
             inputs=str(meta["fingerprint"]),
+            as_of=str(meta.get("as_of") or ""),
             timeout=timeout,
         )
         for uid, utype in zip(chosen["unit_id"].astype(str), chosen["unit_type"].astype(str), strict=True)

@@ -23,7 +23,7 @@ from .jobs import REPORT_STATUSES, ReportOutcome
 
 __all__ = ["write_index"]
 
-_LINKS: tuple[str, ...] = ("html", "pdf", "ipynb", "json")
+_LINKS: tuple[str, ...] = ("html", "pdf", "docx", "ipynb", "json")
 
 
 def _relative(path: Path, base: Path) -> str:

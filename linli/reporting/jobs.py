@@ -54,6 +54,7 @@ from ..labels import check_lang
 from ..outputs import output_path
 from ..pipeline import code_fingerprint, hash_part
 from ..privacy import redact
+from .docx_report import export_docx
 from .export import export_html, export_pdf
 from .notebook import CELL_TIMEOUT, as_parameter, run_notebook
 
@@ -76,10 +77,11 @@ __all__ = [
 
 Status = Literal["built", "cached", "failed"]
 
-FORMATS: tuple[str, ...] = ("html", "pdf")
+FORMATS: tuple[str, ...] = ("html", "pdf", "docx")
 UNIT_TYPES: tuple[str, ...] = ("community", "zone")
 REPORT_STATUSES: tuple[str, ...] = ("built", "cached", "failed")
 CACHE_DIR: str = ".cache"
+FIGURES_DIR: str = "figures"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,13 +103,16 @@ class ReportJob:
     parameters
         Papermill parameters (JSON-compatible values; paths become strings).
     formats
-        Exports besides the executed notebook: any of ``html``, ``pdf``.
+        Exports besides the executed notebook: any of ``html``, ``pdf``, ``docx``.
     out_dir
         Where ``<unit_id>.ipynb/.html/.pdf`` go (``OUT/<year>``); the kernel runs here.
     title
         Title of the HTML page (default the unit id).
     inputs
         Fingerprint of the data the notebook reads (part of the cache key).
+    as_of
+        The data's as-of date (``YYYY-MM-DD``), stamped on the PDF and Word files unless
+        ``$SOURCE_DATE_EPOCH`` is set, so that the same inputs give the same bytes.
     timeout
         Seconds a cell may run.
     kernel_name
@@ -124,6 +129,7 @@ class ReportJob:
     out_dir: Path
     title: str = ""
     inputs: str = ""
+    as_of: str = ""
     timeout: int = CELL_TIMEOUT
     kernel_name: str = "python3"
 
@@ -142,6 +148,17 @@ class ReportJob:
     def paths(self) -> dict[str, Path]:
         """Return the output files, by kind: ``ipynb`` always, then each format (all inside ``out_dir``)."""
         return {kind: output_path(self.out_dir, f"{self.unit_id}.{kind}") for kind in ("ipynb", *self.formats)}
+
+    @property
+    def figures_dir(self) -> Path:
+        """Where the report's figure files go: ``OUT/<year>/figures/<stem of the notebook>/``."""
+        return output_path(self.out_dir, FIGURES_DIR, self.paths()["ipynb"].stem)
+
+    def startup(self) -> list[str]:
+        """What the kernel runs first: show figures with their alt text and write their files
+        (:mod:`linli.reporting.figure_output`), into a folder relative to the kernel's (``out_dir``)."""
+        folder = self.figures_dir.relative_to(self.out_dir.resolve()).as_posix()
+        return [f"from linli.reporting import figure_output; figure_output.install({folder!r})"]
 
     @property
     def key_path(self) -> Path:
@@ -267,7 +284,7 @@ def is_cached(job: ReportJob) -> bool:
 
 
 def run_job(job: ReportJob) -> ReportOutcome:
-    """Build one report: run the notebook, export HTML, print the PDF, store the key.
+    """Build one report: run the notebook, export HTML, print the PDF, write the Word file, store the key.
 
     Never raises for a failing unit: the error becomes one line in the result, the
     unit's key and stale exports are removed (the executed notebook, with the error,
@@ -282,14 +299,17 @@ def run_job(job: ReportJob) -> ReportOutcome:
     try:
         run_notebook(
             job.template, paths["ipynb"], job.parameters,
-            kernel_name=job.kernel_name, cwd=job.out_dir, timeout=job.timeout,
+            kernel_name=job.kernel_name, cwd=job.out_dir, timeout=job.timeout, startup=job.startup(),
         )
         if "html" in paths or "pdf" in paths:
             with tempfile.TemporaryDirectory(prefix="linli-html-") as tmp:
                 page = paths.get("html", Path(tmp) / f"{job.unit_id}.html")
                 export_html(paths["ipynb"], page, title=job.title or job.unit_id, lang=job.lang)
                 if "pdf" in paths:
-                    export_pdf(page, paths["pdf"])
+                    export_pdf(page, paths["pdf"], lang=job.lang, as_of=job.as_of or None)
+        if "docx" in paths:
+            export_docx(paths["ipynb"], paths["docx"], title=job.title or job.unit_id, lang=job.lang,
+                        as_of=job.as_of or None)
         job.key_path.parent.mkdir(parents=True, exist_ok=True)
         job.key_path.write_text(cache_key(job) + "\n", encoding="utf-8")
         status: Status = "built"

@@ -29,7 +29,7 @@ Tunables
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -91,6 +91,7 @@ def run_notebook(
     kernel_name: str = "python3",
     cwd: Path | str | None = None,
     timeout: int = CELL_TIMEOUT,
+    startup: Sequence[str] = (),
 ) -> Path:
     """Execute a parameterised notebook with papermill and write the executed copy.
 
@@ -114,6 +115,10 @@ def run_notebook(
         Working directory of the kernel (default: the current one).
     timeout
         Seconds any one cell may run.
+    startup
+        Lines of Python the kernel runs before the first cell (IPython's ``exec_lines``;
+        the ``python3`` kernel only), e.g. how it shows figures
+        (:func:`linli.reporting.figure_output.install`). They leave no cell in the notebook.
 
     Returns
     -------
@@ -137,7 +142,8 @@ def run_notebook(
     output.parent.mkdir(parents=True, exist_ok=True)
     engine_kwargs: dict[str, Any] = {"record_timing": False}
     if kernel_name == "python3":  # ipykernel: keep its start-up and shutdown notices out of the build's output
-        engine_kwargs["extra_arguments"] = ["--IPKernelApp.log_level=CRITICAL"]
+        engine_kwargs["extra_arguments"] = ["--IPKernelApp.log_level=CRITICAL",
+                                            *(f"--IPKernelApp.exec_lines={line}" for line in startup)]
     if cwd is not None:
         engine_kwargs["resources"] = {"metadata": {"path": str(Path(cwd).resolve())}}
     try:

@@ -1,0 +1,634 @@
+"""Export an executed report notebook to an editable Word document (``.docx``).
+
+The document is built from the same executed notebook as the HTML, so every section a
+report shows reaches Word without extra work: :func:`report_blocks` walks the notebook's
+outputs in order (the cells the HTML leaves out are left out here too) and reads each
+one as blocks — the report's own HTML (:mod:`linli.reporting.render` and the section
+helpers write headings ``<h1>``–``<h4>``, paragraphs, notes ``<p class="linli-note">``,
+lists and ``<table>``) and its figures (``image/png``, with the name, title and alt
+text a report figure carries in its output metadata). :func:`export_docx` writes them
+with python-docx, offline:
+
+* A4, margins of a Chinese official document (top 37 mm, bottom 35 mm, left 28 mm,
+  right 26 mm); a serif body (:data:`BODY_FONTS`: a Latin serif, then Noto Serif CJK
+  SC for Chinese), sans-serif headings (:data:`HEADING_FONTS`) in Word's own heading
+  styles, so that they show in the navigation pane and the table of contents;
+* a table of contents field after the cover (Word fills it when the file is opened);
+* tables as Word tables: header rows repeated on each page, numbers right-aligned;
+* figures as pictures with their alt text and a numbered caption (``图1 …`` /
+  ``Figure 1 …``, a ``SEQ`` field);
+* page numbers in the footer: ``第 X 页 / 共 Y 页`` (``Page X of Y``), ``PAGE`` and
+  ``NUMPAGES`` fields.
+
+The same notebook gives the same bytes: the document's created and modified dates are
+the data's as-of date (or ``$SOURCE_DATE_EPOCH``), and every zip entry carries that
+date too.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from ..errors import LinliError
+from ..labels import HTML_LANG, check_lang, word
+from ..outputs import ZIP_EPOCH, fixed_zip
+from .export import pdf_date
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "BODY_FONTS",
+    "HEADING_FONTS",
+    "Figure",
+    "Heading",
+    "Paragraph",
+    "Table",
+    "export_docx",
+    "report_blocks",
+]
+
+#: Body text: (Latin, East Asian) fonts.
+BODY_FONTS: tuple[str, str] = ("Times New Roman", "Noto Serif CJK SC")
+#: Headings: (Latin, East Asian) fonts.
+HEADING_FONTS: tuple[str, str] = ("Arial", "Noto Sans CJK SC")
+#: Heading sizes in points, by level (1–4).
+HEADING_SIZES: dict[int, float] = {1: 18, 2: 15, 3: 13, 4: 12}
+#: Width of the text block on A4 with the margins below (210 − 28 − 26 mm).
+TEXT_WIDTH_MM: float = 156.0
+
+# ----------------------------------------------------------------- the blocks
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading, level 1 (the title) to 4."""
+
+    text: str
+    level: int
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph as runs of ``(text, bold)``; ``kind`` is ``body``, ``note``, ``banner``,
+    ``kicker`` or ``item`` (a bullet)."""
+
+    runs: tuple[tuple[str, bool], ...]
+    kind: str = "body"
+
+    @property
+    def text(self) -> str:
+        """The paragraph's text."""
+        return "".join(t for t, _ in self.runs)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: ``rows`` of cell texts, the first ``header`` of them headings; ``numeric``
+    marks right-aligned columns, ``bold`` rows set in bold (the report's own unit)."""
+
+    rows: tuple[tuple[str, ...], ...]
+    header: int = 1
+    numeric: tuple[bool, ...] = ()
+    bold: tuple[bool, ...] = ()
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure: its PNG, alt text, title (the caption) and file name stem."""
+
+    png: bytes
+    alt: str
+    title: str
+    name: str = ""
+
+
+Block = Heading | Paragraph | Table | Figure
+
+
+@dataclass
+class _Cell:
+    text: list[str] = field(default_factory=list)
+    numeric: bool = False
+    header: bool = False
+
+
+class _Reader(HTMLParser):
+    """Read the report's HTML into blocks (headings, paragraphs, list items, tables)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[Block] = []
+        self._runs: list[tuple[str, bool]] | None = None
+        self._kind = "body"
+        self._heading: int | None = None
+        self._bold = 0
+        self._skip = 0
+        self._rows: list[tuple[list[_Cell], bool]] | None = None
+        self._cell: _Cell | None = None
+        self._head_rows = 0  # rows of the current table's <thead>
+
+    # paragraphs ---------------------------------------------------------
+    def _open(self, kind: str) -> None:
+        self._flush()
+        self._runs, self._kind = [], kind
+
+    def _flush(self) -> None:
+        if self._runs is None:
+            return
+        runs = _merge(self._runs)
+        if runs:
+            if self._heading is not None:
+                self.blocks.append(Heading("".join(t for t, _ in runs), self._heading))
+            else:
+                self.blocks.append(Paragraph(runs, self._kind))
+        self._runs, self._heading = None, None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag in ("style", "script"):
+            self._skip += 1
+        elif self._cell is not None:
+            if tag in ("strong", "b"):
+                self._bold += 1
+            elif tag == "br":
+                self._cell.text.append("\n")
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self._open("body")
+            self._heading = min(int(tag[1]), 4)
+        elif tag == "p":
+            kind = next((k for k in ("note", "banner", "kicker") if f"linli-{k}" in classes), "body")
+            self._open(kind)
+        elif tag == "li":
+            self._open("item")
+        elif tag == "table":
+            self._flush()
+            self._rows = []
+        elif tag == "tr" and self._rows is not None:
+            self._rows.append(([], "hl" in classes))  # render.to_html's highlighted row
+        elif tag in ("td", "th") and self._rows is not None:
+            if not self._rows:
+                self._rows.append(([], False))
+            self._cell = _Cell(numeric="num" in classes, header=tag == "th")
+        elif tag in ("strong", "b"):
+            self._bold += 1
+        elif tag == "br" and self._runs is not None:
+            self._runs.append(("\n", self._bold > 0))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script"):
+            self._skip = max(0, self._skip - 1)
+        elif tag in ("strong", "b"):
+            self._bold = max(0, self._bold - 1)
+        elif tag in ("td", "th") and self._cell is not None and self._rows is not None:
+            self._rows[-1][0].append(self._cell)
+            self._cell = None
+        elif tag == "thead":
+            self._head_rows = len(self._rows or [])
+        elif tag == "table" and self._rows is not None:
+            self._table()
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "div", "ul"):
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._cell is not None:
+            self._cell.text.append(data)
+            return
+        if self._runs is None:
+            if not data.strip():
+                return
+            self._open("body")  # loose text (a div's) makes its own paragraph
+        assert self._runs is not None
+        self._runs.append((data, self._bold > 0))
+
+    def _table(self) -> None:
+        rows = [r for r in (self._rows or []) if r[0]]
+        head = self._head_rows
+        self._rows, self._head_rows = None, 0
+        if not rows:
+            return
+        width = max(len(cells) for cells, _ in rows)
+        texts = tuple(
+            tuple(_squash("".join(c.text)) for c in cells) + ("",) * (width - len(cells)) for cells, _ in rows
+        )
+        body = [cells for cells, _ in rows[head:]]
+        numeric = tuple(
+            bool(body) and all(len(cells) > j and cells[j].numeric for cells in body) for j in range(width)
+        )
+        bold = tuple(flag for _, flag in rows)
+        self.blocks.append(Table(texts, header=head, numeric=numeric, bold=bold))
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def _squash(text: str) -> str:
+    return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
+
+
+def _merge(runs: list[tuple[str, bool]]) -> tuple[tuple[str, bool], ...]:
+    """Join runs of the same weight, collapse white space, trim the ends."""
+    out: list[list[Any]] = []
+    for text, bold in runs:
+        text = re.sub(r"[ \t\r\n]+", " ", text) if text != "\n" else text
+        if out and out[-1][1] == bold:
+            out[-1][0] += text
+        else:
+            out.append([text, bold])
+    if out:
+        out[0][0] = out[0][0].lstrip()
+        out[-1][0] = out[-1][0].rstrip()
+    return tuple((t, b) for t, b in out if t)
+
+
+def html_blocks(html: str) -> list[Block]:
+    """Return the blocks of a piece of report HTML.
+
+    Examples
+    --------
+    >>> html_blocks('<h2>综合评价</h2><p class="linli-note">注：<strong>样本</strong>较少</p>')
+    [Heading(text='综合评价', level=2), Paragraph(runs=(('注：', False), ('样本', True), ('较少', False)), kind='note')]
+    >>> html_blocks('<table><thead><tr><th>指标</th><th class="num">值</th></tr></thead>'
+    ...             '<tbody><tr><td>甲</td><td class="num">1.5%</td></tr></tbody></table>')
+    [Table(rows=(('指标', '值'), ('甲', '1.5%')), header=1, numeric=(False, True), bold=(False, False))]
+    """
+    reader = _Reader()
+    reader.feed(html)
+    reader.close()
+    return reader.blocks
+
+
+def _text(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def report_blocks(nb: Any) -> list[Block]:
+    """Return the blocks of an executed report notebook, in order.
+
+    Code cells only; those tagged ``remove_cell`` are left out, as are the outputs of
+    cells tagged ``remove_output``, stderr, and errors (as in the HTML). An output with
+    ``text/html`` gives its blocks; one with ``image/png`` a :class:`Figure`, whose alt
+    text, title and name come from the output's ``image/png`` metadata (``alt``,
+    ``linli.title``, ``linli.name``); stdout gives paragraphs.
+    """
+    blocks: list[Block] = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if cell.cell_type != "code" or tags & {"remove_cell", "remove_output"}:
+            continue
+        for out in cell.get("outputs", []):
+            kind = out.get("output_type")
+            if kind == "stream" and out.get("name") == "stdout":
+                blocks += [Paragraph(((line, False),)) for line in _text(out.get("text", "")).splitlines()
+                           if line.strip()]
+            elif kind in ("display_data", "execute_result"):
+                data = out.get("data", {})
+                if "text/html" in data:
+                    blocks += html_blocks(_text(data["text/html"]))
+                elif "image/png" in data:
+                    meta = out.get("metadata", {}).get("image/png", {}) or {}
+                    extra = meta.get("linli", {}) or {}
+                    blocks.append(Figure(base64.b64decode(_text(data["image/png"])), alt=str(meta.get("alt") or ""),
+                                         title=str(extra.get("title") or ""), name=str(extra.get("name") or "")))
+    return blocks
+
+
+# ---------------------------------------------------------------- the writer
+
+
+def export_docx(executed: Path | str, docx: Path | str, *, title: str, lang: str,
+                as_of: str | None = None) -> Path:
+    """Write an executed report notebook as an editable Word document.
+
+    Parameters
+    ----------
+    executed
+        The executed notebook.
+    docx
+        Where the document goes.
+    title
+        The document's title (its properties).
+    lang
+        ``zh`` or ``en``: the language of the captions, the footer and the table of contents.
+    as_of
+        The data's as-of date: the document's dates unless ``$SOURCE_DATE_EPOCH`` is set.
+
+    Returns
+    -------
+    pathlib.Path
+        ``docx``.
+
+    Raises
+    ------
+    LinliError
+        When ``lang`` is unknown or the notebook cannot be read.
+    """
+    import nbformat
+
+    check_lang(lang)
+    executed, docx = Path(executed), Path(docx)
+    try:
+        nb = nbformat.read(executed, as_version=4)
+    except (OSError, ValueError) as exc:
+        msg = f"Cannot read the executed notebook {executed.name}: {exc}"
+        raise LinliError(msg) from None
+    stamp = pdf_date(as_of)
+    data = document_bytes(report_blocks(nb), title=title, lang=lang, stamp=stamp)
+    docx.parent.mkdir(parents=True, exist_ok=True)
+    part = docx.with_name(f".{docx.name}.part")
+    part.write_bytes(data)
+    part.replace(docx)
+    return docx
+
+
+def document_bytes(blocks: list[Block], *, title: str, lang: str, stamp: datetime | None) -> bytes:
+    """Return the ``.docx`` bytes of ``blocks`` (see the module's description)."""
+    from docx import Document
+
+    doc = Document()
+    _page_setup(doc)
+    _styles(doc, lang)
+    _footer(doc, lang)
+    figure_no = 0
+    toc_done = False
+    for block in blocks:
+        if isinstance(block, Heading):
+            if block.level > 1 and not toc_done:
+                _toc(doc, lang)
+                toc_done = True
+            doc.add_heading(block.text, level=block.level)
+        elif isinstance(block, Paragraph):
+            _paragraph(doc, block)
+        elif isinstance(block, Table):
+            _table(doc, block)
+        else:
+            figure_no += 1
+            _figure(doc, block, figure_no, lang)
+    if not toc_done:
+        _toc(doc, lang)
+    when = stamp or datetime(*ZIP_EPOCH, tzinfo=UTC)
+    props = doc.core_properties
+    props.title, props.author, props.last_modified_by = title, "linli", "linli"
+    props.language = HTML_LANG[lang]
+    props.created = props.modified = when.replace(tzinfo=None)
+    props.last_printed = when.replace(tzinfo=None)
+    props.revision = 1
+    props.comments = props.keywords = props.subject = props.category = ""
+    buf = io.BytesIO()
+    doc.save(buf)
+    return fixed_zip(buf.getvalue(), when)
+
+
+def _fonts(element: Any, fonts: tuple[str, str]) -> None:
+    """Set the Latin and East Asian fonts (and the languages) of a style's ``rPr``."""
+    from docx.oxml.ns import qn
+
+    rpr = element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, rfonts)
+    for key in ("w:ascii", "w:hAnsi", "w:cs"):
+        rfonts.set(qn(key), fonts[0])
+    rfonts.set(qn("w:eastAsia"), fonts[1])
+    for key in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(key), None)
+    lang_el = rpr.find(qn("w:lang"))
+    if lang_el is None:
+        lang_el = rpr.makeelement(qn("w:lang"), {})
+        rpr.append(lang_el)
+    lang_el.set(qn("w:val"), "en-US")
+    lang_el.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _page_setup(doc: Any) -> None:
+    from docx.shared import Mm
+
+    for section in doc.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+        section.footer_distance = Mm(20)
+
+
+def _styles(doc: Any, lang: str) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt, RGBColor
+
+    styles = doc.styles
+    normal = styles["Normal"]
+    normal.font.size = Pt(11 if lang == "en" else 12)
+    _fonts(normal.element, BODY_FONTS)
+    fmt = normal.paragraph_format
+    fmt.space_after = Pt(6)
+    fmt.line_spacing_rule = WD_LINE_SPACING.MULTIPLE
+    fmt.line_spacing = 1.3
+    for level, size in HEADING_SIZES.items():
+        style = styles[f"Heading {level}"]
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.italic = False
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        _fonts(style.element, HEADING_FONTS)
+        style.paragraph_format.space_before = Pt(18 if level <= 2 else 12)
+        style.paragraph_format.space_after = Pt(8)
+        style.paragraph_format.keep_with_next = True
+    caption = styles["Caption"]
+    caption.font.size = Pt(10)
+    caption.font.bold = False
+    caption.font.italic = False
+    caption.font.color.rgb = RGBColor(0x33, 0x33, 0x33)
+    _fonts(caption.element, HEADING_FONTS)
+
+    note = styles.add_style("Linli Note", WD_STYLE_TYPE.PARAGRAPH)
+    note.base_style = normal
+    note.font.size = Pt(9)
+    note.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+    banner = styles.add_style("Linli Banner", WD_STYLE_TYPE.PARAGRAPH)
+    banner.base_style = normal
+    banner.font.bold = True
+    banner.font.color.rgb = RGBColor(0x9A, 0x34, 0x12)
+    cell = styles.add_style("Linli Table Text", WD_STYLE_TYPE.PARAGRAPH)
+    cell.base_style = normal
+    cell.font.size = Pt(9.5)
+    cell.paragraph_format.space_after = Pt(0)
+    cell.paragraph_format.line_spacing = 1.1
+
+
+def _field(paragraph: Any, instruction: str, shown: str) -> None:
+    """Append a field (``PAGE``, ``NUMPAGES``, ``TOC …``, ``SEQ …``) showing ``shown`` until updated."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def run_with(child: Any) -> None:
+        run = paragraph.add_run()
+        run._r.append(child)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    begin.set(qn("w:dirty"), "true")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    run_with(sep)
+    paragraph.add_run(shown)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def _footer(doc: Any, lang: str) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    paragraph = doc.sections[0].footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    text = word("pdf.footer", lang=lang, page="\0", pages="\1")
+    for piece in re.split(r"([\0\1])", text):
+        if piece == "\0":
+            _field(paragraph, "PAGE", "1")
+        elif piece == "\1":
+            _field(paragraph, "NUMPAGES", "1")
+        elif piece:
+            paragraph.add_run(piece)
+    for run in paragraph.runs:
+        run.font.size = Pt(9)
+
+
+def _toc(doc: Any, lang: str) -> None:
+    """A table of contents field over heading levels 1–3, with a heading of its own."""
+    from docx.enum.text import WD_BREAK
+
+    head = doc.add_paragraph(word("docx.contents", lang=lang), style="TOC Heading")  # not itself in the contents
+    head.paragraph_format.keep_with_next = True
+    _field(doc.add_paragraph(), r'TOC \o "1-3" \h \z \u', word("docx.contents_hint", lang=lang))
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _paragraph(doc: Any, block: Paragraph) -> None:
+    style = {"note": "Linli Note", "banner": "Linli Banner", "item": "List Bullet", "kicker": "Linli Note"}
+    paragraph = doc.add_paragraph(style=style.get(block.kind, "Normal"))
+    for text, bold in block.runs:
+        run = paragraph.add_run(text)
+        if bold:
+            run.bold = True
+
+
+def _table(doc: Any, block: Table) -> None:
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    width = len(block.rows[0])
+    table = doc.add_table(rows=len(block.rows), cols=width)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = column_widths(block.rows, TEXT_WIDTH_MM, header=block.header)
+    for j, column in enumerate(table.columns):  # the grid (LibreOffice reads it) and each cell (Word)
+        column.width = Mm(widths[j])
+    for i, values in enumerate(block.rows):
+        row = table.rows[i]
+        head = i < block.header
+        if head:
+            props = row._tr.get_or_add_trPr()
+            mark = OxmlElement("w:tblHeader")
+            mark.set(qn("w:val"), "true")
+            props.append(mark)
+        for j, value in enumerate(values):
+            cell = row.cells[j]
+            cell.width = Mm(widths[j])
+            paragraph = cell.paragraphs[0]
+            paragraph.style = doc.styles["Linli Table Text"]
+            lines = value.split("\n")
+            run = paragraph.add_run(lines[0])
+            for line in lines[1:]:
+                run.add_break()
+                run = paragraph.add_run(line)
+            bold = head or (i < len(block.bold) and block.bold[i]) or (block.header == 0 and j == 0)
+            for r in paragraph.runs:
+                r.bold = bold or None
+            if j < len(block.numeric) and block.numeric[j]:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if head:
+                shade = OxmlElement("w:shd")
+                shade.set(qn("w:val"), "clear")
+                shade.set(qn("w:color"), "auto")
+                shade.set(qn("w:fill"), "E8EEF4")
+                cell._tc.get_or_add_tcPr().append(shade)
+    doc.add_paragraph()  # space after the table
+
+
+def _text_width(text: str) -> int:
+    """Width of a line in half-em units: a CJK character counts 2, any other 1."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+def column_widths(rows: tuple[tuple[str, ...], ...], total: float, *, header: int = 1) -> list[float]:
+    """Share ``total`` (mm) among the columns by their longest line: a body cell's width, or half
+    a header cell's (headers may wrap), CJK counting double; each column's weight is held
+    between 11 and 40 half-ems, so that a number or a short status never wraps and a long name does not sprawl.
+
+    Examples
+    --------
+    >>> # weights: col 0 max(8 "邻里指数", 4/2 "指标") → floor 11; col 1 max(4 "55.0", 2/2 "值") → 11
+    >>> column_widths((("指标", "值"), ("邻里指数", "55.0")), 150.0)
+    [75.0, 75.0]
+    >>> # col 0: 11 CJK characters = 22 half-ems; col 1: max(3 "9.0", 1) → floor 11; 150·22/33, 150·11/33
+    >>> column_widths((("指标", "值"), ("每万常住人口社会工作者", "9.0")), 150.0)
+    [100.0, 50.0]
+    """
+    def longest(cells: list[str]) -> int:
+        return max((_text_width(line) for cell in cells for line in cell.split("\n")), default=0)
+
+    weights = []
+    for j in range(len(rows[0])):
+        body = longest([row[j] for row in rows[header:]])
+        head = longest([row[j] for row in rows[:header]])
+        weights.append(min(max(body, head // 2, 11), 40))
+    return [total * w / sum(weights) for w in weights]
+
+
+def _figure(doc: Any, block: Figure, number: int, lang: str) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    paragraph = doc.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.keep_with_next = True
+    run = paragraph.add_run()
+    try:
+        shape = run.add_picture(io.BytesIO(block.png), width=Mm(150))
+    except Exception as exc:  # an image python-docx cannot read: say which, keep the rest
+        msg = f"Figure {number} ({block.title or block.name or 'untitled'}) is not a readable PNG: {exc}"
+        raise LinliError(msg) from None
+    label = word("docx.figure", lang=lang)
+    doc_pr = shape._inline.find(qn("wp:docPr"))
+    if doc_pr is not None:
+        doc_pr.set("descr", block.alt or block.title or f"{label}{number}")
+        doc_pr.set("title", block.title or block.name)
+        doc_pr.set("name", block.name or f"figure-{number}")
+    caption = doc.add_paragraph(style="Caption")
+    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption.add_run(label + (" " if lang == "en" else ""))
+    _field(caption, f"SEQ {label} \\* ARABIC", str(number))
+    if block.title:
+        caption.add_run(("  " if lang == "zh" else ". ") + block.title)

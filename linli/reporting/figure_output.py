@@ -1,0 +1,100 @@
+"""How a report's kernel shows a figure: a PNG with its alt text, and the figure's own files.
+
+:func:`install` is run by the report kernel at start-up (a build passes it to the kernel,
+see :func:`linli.reporting.notebook.run_notebook`'s ``startup``). From then on, showing a
+matplotlib figure (``display(fig)``) gives:
+
+* the PNG the notebook shows, with the figure's alt text
+  (:func:`linli.figures.about.figure_info`) in the output's ``image/png`` metadata —
+  nbconvert writes it as ``<img alt>`` in the HTML, Chromium carries it into the tagged
+  PDF, the Word export onto the picture — and the figure's name and title
+  (``metadata["image/png"]["linli"]``) for the Word caption;
+* when ``figures_dir`` is given, the figure's files ``<figures_dir>/<name>.png`` (300 dpi)
+  and ``<name>.svg`` (text drawn as paths, so that Chinese shows without its font; no
+  date, a fixed hash salt), for slides and documents. A name shown twice in one report
+  gets ``-2``, ``-3`` … in the order shown.
+
+The same figure gives the same bytes in every file.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from ..figures.about import figure_info
+
+log = logging.getLogger(__name__)
+
+__all__ = ["FIGURE_DPI", "figure_bundle", "install", "save_figure_files"]
+
+#: Resolution of the PNG files.
+FIGURE_DPI: int = 300
+#: ``svg.hashsalt``: the ids inside an SVG, fixed.
+SVG_SALT: str = "linli"
+
+
+def save_figure_files(fig: Figure, folder: Path | str, name: str) -> tuple[Path, Path]:
+    """Write ``fig`` as ``<folder>/<name>.png`` (300 dpi) and ``<name>.svg`` (text as paths) and
+    return both paths; the same figure gives the same bytes."""
+    import matplotlib as mpl
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    png, svg = folder / f"{name}.png", folder / f"{name}.svg"
+    fig.savefig(png, format="png", dpi=FIGURE_DPI, bbox_inches="tight", metadata={"Software": None})
+    with mpl.rc_context({"svg.fonttype": "path", "svg.hashsalt": SVG_SALT}):
+        fig.savefig(svg, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    return png, svg
+
+
+def figure_bundle(fig: Figure, *, dpi: float | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return the ``(data, metadata)`` a notebook output of ``fig`` carries: a PNG (base64,
+    as matplotlib's inline backend draws it) and, as its metadata, the alt text, name and title."""
+    info = figure_info(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi or fig.dpi, bbox_inches="tight", metadata={"Software": None})
+    data = {"image/png": base64.b64encode(buf.getvalue()).decode("ascii"), "text/plain": f"<{info.title or 'Figure'}>"}
+    return data, {"image/png": {"alt": info.alt, "linli": {"name": info.name, "title": info.title}}}
+
+
+def _formatter(figures_dir: str) -> Callable[..., tuple[dict[str, Any], dict[str, Any]]]:
+    shown: dict[str, int] = {}
+
+    def mimebundle(fig: Figure, include: Any = None, exclude: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        data, meta = figure_bundle(fig)
+        if figures_dir:
+            name = meta["image/png"]["linli"]["name"]
+            shown[name] = shown.get(name, 0) + 1
+            stem = name if shown[name] == 1 else f"{name}-{shown[name]}"
+            try:
+                save_figure_files(fig, figures_dir, stem)
+            except OSError as exc:  # the figure still shows; its files say why they are missing
+                log.warning("cannot write the files of figure %s into %s: %s", stem, figures_dir, exc)
+            meta["image/png"]["linli"]["name"] = stem
+        return data, meta
+
+    return mimebundle
+
+
+def install(figures_dir: str = "", *, shell: Any = None) -> None:
+    """Make the running IPython show figures with their alt text (and write their files to
+    ``figures_dir``, when given; relative to the kernel's folder). Outside IPython: nothing."""
+    if shell is None:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    if shell is None:
+        return
+    if figures_dir:
+        folder = Path(figures_dir)
+        if folder.is_dir():  # files of an earlier run of this report would go stale
+            for old in [*folder.glob("*.png"), *folder.glob("*.svg")]:
+                old.unlink()
+    shell.display_formatter.mimebundle_formatter.for_type(Figure, _formatter(figures_dir))

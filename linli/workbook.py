@@ -1,0 +1,196 @@
+"""The indicators workbook of a year: ``OUT/<year>/indicators.xlsx``.
+
+One sheet per dimension of the catalogue (profile, the five-society linkage, the four
+brands, satisfaction), named in Chinese and English. A row per indicator: its id,
+Chinese and English names, unit (both languages) and direction; then, for every unit
+(the communities, then the zone), four columns: the value in the year, the low and
+high ends of its 95 % interval, and its progress status since the baseline
+(``显著进展 / Substantial progress``; empty for an indicator that has none). Two
+header rows (the unit's name over its four columns, then the column names) and the
+indicator's columns stay in view while scrolling (frozen panes). Whole numbers show
+as ``#,##0``, others with one decimal (``#,##0.0``); nothing is rounded in the cell.
+
+Every text cell goes through :func:`linli.outputs.neutralise` (no formula runs when the
+workbook is opened), and the same results give the same bytes: the workbook's dates
+are the data's as-of date (or ``$SOURCE_DATE_EPOCH``) and so are its zip entries'.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import LinliError
+from .indicators import catalogue as catalogue_mod
+from .labels import word
+from .outputs import neutralise, save_workbook, source_date
+
+__all__ = ["UNIT_COLUMNS", "WORKBOOK_NAME", "indicators_sheets", "write_indicators_workbook"]
+
+WORKBOOK_NAME: str = "indicators.xlsx"
+#: The columns of each unit: (key, Chinese, English).
+UNIT_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("value", "值", "Value"),
+    ("ci_low", "95%下限", "95% low"),
+    ("ci_high", "95%上限", "95% high"),
+    ("status", "进展", "Progress"),
+)
+#: The indicator's own columns: (Chinese, English).
+INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("指标代码", "Id"),
+    ("指标名称", "Name (Chinese)"),
+    ("英文名称", "Name (English)"),
+    ("单位", "Unit"),
+    ("方向", "Direction"),
+)
+WHOLE_FORMAT: str = "#,##0"
+DECIMAL_FORMAT: str = "#,##0.0"
+
+
+def _order(units: pd.DataFrame) -> list[tuple[str, str]]:
+    """``(unit_id, name)`` of the communities (in the table's order), then the zones."""
+    rank = units["unit_type"].astype(str).map({"community": 0}).fillna(1)
+    ordered = units.assign(_rank=rank.to_numpy()).sort_values("_rank", kind="stable")
+    names = []
+    for row in ordered.itertuples(index=False):
+        zh, en = getattr(row, "name_zh", None), getattr(row, "name_en", None)
+        zh = str(row.unit_id) if pd.isna(zh) else str(zh)
+        names.append((str(row.unit_id), zh if pd.isna(en) or not str(en) else f"{zh} {en}"))
+    return names
+
+
+def _status(code: Any) -> str:
+    if pd.isna(code) or not str(code):
+        return ""
+    try:
+        return f"{word(str(code), lang='zh')} / {word(str(code), lang='en')}"
+    except LinliError:
+        return str(code)
+
+
+def indicators_sheets(indicators: pd.DataFrame, progress: pd.DataFrame, units: pd.DataFrame, *,
+                      year: int) -> dict[str, pd.DataFrame]:
+    """Return the workbook's sheets, by sheet name: one wide frame per dimension.
+
+    Columns: the indicator's (:data:`INDICATOR_COLUMNS`, Chinese names), then per unit
+    ``(unit_id, key)`` for each key of :data:`UNIT_COLUMNS`, in a two-level column index.
+    One pivot over all units at once.
+
+    Examples
+    --------
+    >>> ind = pd.DataFrame({"unit_id": ["a", "z"], "unit_type": ["community", "zone"], "year": 2024,
+    ...     "indicator": "volunteers", "value": [120.0, 300.0], "ci_low": float("nan"), "ci_high": float("nan")})
+    >>> units = pd.DataFrame({"unit_id": ["z", "a"], "unit_type": ["zone", "community"],
+    ...     "name_zh": ["街道", "甲社区"], "name_en": ["Zone", "A"]})
+    >>> prog = pd.DataFrame({"unit_id": ["a"], "indicator": ["volunteers"], "year": [2024], "status": ["deterioration"]})
+    >>> sheet = indicators_sheets(ind, prog, units, year=2024)["五社联动 Five-society linkage"]
+    >>> sheet.loc[sheet["指标代码"] == "volunteers", [("a", "value"), ("a", "status"), ("z", "value")]].values.tolist()
+    [[120.0, '退步 / Deterioration', 300.0]]
+    """
+    cat = catalogue_mod.load()
+    order = _order(units)
+    now = indicators[indicators["year"] == year]
+    wide = now.pivot_table(index="indicator", columns="unit_id", values=["value", "ci_low", "ci_high"],
+                           aggfunc="last", dropna=False)
+    wide.columns = wide.columns.swaplevel(0, 1)
+    statuses = progress[progress["year"] == year] if "year" in progress else progress
+    status = (statuses.assign(status=statuses["status"].map(_status).replace("", pd.NA))
+              .pivot_table(index="indicator", columns="unit_id", values="status", aggfunc="last"))
+    if len(status.columns):  # none (no progress, or no status): the status columns stay empty
+        status.columns = pd.MultiIndex.from_tuples([(u, "status") for u in status.columns])
+        wide = wide.join(status, how="left")
+    columns = pd.MultiIndex.from_tuples([(u, key) for u, _ in order for key, _, _ in UNIT_COLUMNS])
+    wide = wide.reindex(columns=columns)
+    sheets: dict[str, pd.DataFrame] = {}
+    for dim in cat.dimensions:
+        members = cat.in_dimension(dim.id)
+        meta = pd.DataFrame({
+            "指标代码": [i.id for i in members],
+            "指标名称": [i.name_zh for i in members],
+            "英文名称": [i.name_en for i in members],
+            "单位": [i.unit.zh if i.unit.zh == i.unit.en else f"{i.unit.zh} / {i.unit.en}" for i in members],
+            "方向": [i.direction for i in members],
+        })
+        values = wide.reindex([i.id for i in members]).reset_index(drop=True)
+        meta.columns = pd.MultiIndex.from_tuples([(c, "") for c in meta.columns])
+        frame = pd.concat([meta, values], axis=1)
+        sheets[_sheet_name(dim.name_zh, dim.label.en)] = frame
+    return sheets
+
+
+def _sheet_name(zh: str, en: str) -> str:
+    """A sheet name: Chinese then English, at most 31 characters, without ``[]:*?/\\``."""
+    text = f"{zh} {en.split(' · ')[-1].strip().capitalize()}" if en else zh
+    for ch in "[]:*?/\\":
+        text = text.replace(ch, " ")
+    return text[:31]
+
+
+def write_indicators_workbook(indicators: pd.DataFrame, progress: pd.DataFrame, units: pd.DataFrame,
+                              path: Path | str, *, year: int, as_of: date | str | None = None) -> Path:
+    """Write ``indicators.xlsx`` for ``year`` (see the module's description) and return its path.
+
+    Raises
+    ------
+    LinliError
+        When the year has no indicator values.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    if not (indicators["year"] == year).any():
+        years = ", ".join(map(str, sorted(pd.unique(indicators["year"]))))
+        msg = f"No indicator values for {year} to put in {WORKBOOK_NAME}; years present: {years}."
+        raise LinliError(msg)
+    names = dict(_order(units))
+    sheets = indicators_sheets(indicators, progress, units, year=year)
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="E8EEF4")
+    head_cols = len(INDICATOR_COLUMNS)
+    for sheet_name, frame in sheets.items():
+        ws = wb.create_sheet(sheet_name)
+        # header row 1: the indicator's columns, then each unit's name over its columns
+        for j, (zh, en) in enumerate(INDICATOR_COLUMNS, start=1):
+            ws.cell(row=1, column=j, value=neutralise(zh))
+            ws.cell(row=2, column=j, value=neutralise(en))
+        unit_cols = list(frame.columns[head_cols:])
+        for k, (uid, key) in enumerate(unit_cols):
+            col = head_cols + 1 + k
+            zh, en = next((z, e) for c, z, e in UNIT_COLUMNS if c == key)
+            if key == UNIT_COLUMNS[0][0]:
+                ws.cell(row=1, column=col, value=neutralise(names.get(uid, uid)))
+                ws.merge_cells(start_row=1, start_column=col, end_row=1, end_column=col + len(UNIT_COLUMNS) - 1)
+            ws.cell(row=2, column=col, value=neutralise(f"{zh} {en}"))
+        for row in ws.iter_rows(min_row=1, max_row=2):
+            for cell in row:
+                cell.font, cell.fill = bold, fill
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        for i, values in enumerate(frame.itertuples(index=False), start=3):
+            for j, value in enumerate(values, start=1):
+                cell = ws.cell(row=i, column=j, value=_cell(value))
+                if isinstance(cell.value, float):
+                    cell.number_format = WHOLE_FORMAT if float(cell.value).is_integer() else DECIMAL_FORMAT
+        widths = [14, 26, 30, 14, 9] + [11 if key != "status" else 24 for _, key in unit_cols]
+        for j, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(j)].width = width
+        ws.freeze_panes = ws.cell(row=3, column=head_cols + 1)
+    wb.properties.creator = wb.properties.lastModifiedBy = "linli"
+    wb.properties.title = f"邻里评估指标 Linli indicators {year}"
+    save_workbook(wb, path, when=source_date(as_of))
+    return path
+
+
+def _cell(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, str):
+        return neutralise(value) if value else None
+    if isinstance(value, int | float):
+        return float(value)
+    return neutralise(str(value))

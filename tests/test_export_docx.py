@@ -1,0 +1,191 @@
+"""The Word report: built from the executed notebook's outputs, with Word's own heading
+styles, Word tables, figures with alt text and numbered captions, page numbers, a table
+of contents, A4, the same bytes for the same notebook — and LibreOffice opens it.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from docx import Document
+from PIL import Image
+
+from linli import reporting
+from linli.reporting import docx_report, render
+
+TINY = Path(__file__).parent / "data" / "tiny_report.ipynb"
+ALT = "图：湘北社区各维度得分（条形图），与实验区对比"
+NOTES = "建议加强调解员培训，并按季度公开调解台账。"
+
+
+def png(width: int = 60, height: int = 30) -> str:
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), (0, 120, 90)).save(buf, format="PNG")
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def html_cell(html: str, **metadata: object) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell("", metadata=metadata)
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html, "text/plain": "<HTML>"})]
+    return cell
+
+
+def executed_report(path: Path) -> Path:
+    """An executed notebook as a report's: cover, headings, a table, a figure, notes, streams."""
+    table = render.to_html(pd.DataFrame({"项目": ["邻里指数", "排名"], "湘北社区": ["55.0", "4"]}),
+                           note="注：指数区间为5%–95%。")
+    figure = nbformat.v4.new_code_cell("")
+    figure.outputs = [nbformat.v4.new_output(
+        "display_data", data={"image/png": png(), "text/plain": "<Figure>"},
+        metadata={"image/png": {"alt": ALT, "linli": {"title": "湘北社区 各维度得分", "name": "dimension-scores"}}},
+    )]
+    streams = nbformat.v4.new_code_cell("")
+    streams.outputs = [nbformat.v4.new_output("stream", name="stdout", text="单位：湘北社区\n"),
+                       nbformat.v4.new_output("stream", name="stderr", text="a warning nobody reads\n")]
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# not shown"),
+        html_cell("<h2>检查（不显示）</h2>", tags=["remove_cell"]),
+        html_cell('<div class="linli-cover"><p class="linli-kicker">邻里评估</p><h1>湘北社区 2024年度评估报告</h1>'
+                  '<table class="linli-facts"><tr><th>评估年度</th><td>2024</td></tr></table>'
+                  '<p class="linli-banner">合成数据，仅供演示。</p></div>'),
+        html_cell(render.heading("scorecard")),
+        html_cell(table),
+        figure,
+        streams,
+        html_cell(f"<h2>评估意见与建议</h2><p>{NOTES}</p><ul><li>要点<strong>一</strong></li></ul>"),
+    ])
+    nbformat.write(nb, path)
+    return path
+
+
+def test_blocks_follow_the_outputs_in_order(tmp_path: Path) -> None:
+    nb = nbformat.read(executed_report(tmp_path / "r.ipynb"), as_version=4)
+    blocks = docx_report.report_blocks(nb)
+    kinds = [(type(b).__name__, getattr(b, "text", getattr(b, "title", ""))) for b in blocks]
+    assert kinds == [
+        ("Paragraph", "邻里评估"), ("Heading", "湘北社区 2024年度评估报告"), ("Table", ""), ("Paragraph", "合成数据，仅供演示。"),
+        ("Heading", "综合评价"), ("Table", ""), ("Paragraph", "注：指数区间为5%–95%。"),
+        ("Figure", "湘北社区 各维度得分"), ("Paragraph", "单位：湘北社区"),  # stdout kept, stderr left out
+        ("Heading", "评估意见与建议"), ("Paragraph", NOTES), ("Paragraph", "要点一"),
+    ]
+    facts, scores = blocks[2], blocks[5]
+    assert isinstance(facts, docx_report.Table) and facts.header == 0 and facts.rows == (("评估年度", "2024"),)
+    assert isinstance(scores, docx_report.Table) and scores.header == 1
+    assert scores.rows == (("项目", "湘北社区"), ("邻里指数", "55.0"), ("排名", "4"))
+    assert scores.numeric == (False, True)  # to_html marks a column of numbers right-aligned
+    assert blocks[-1] == docx_report.Paragraph((("要点", False), ("一", True)), "item")
+
+
+@pytest.fixture(scope="module")
+def word_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("docx")
+    return docx_report.export_docx(executed_report(tmp / "r.ipynb"), tmp / "r.docx", title="湘北社区 2024年度评估报告",
+                                   lang="zh", as_of="2024-12-31")
+
+
+def test_word_has_heading_styles_tables_and_a_captioned_figure(word_file: Path) -> None:
+    doc = Document(str(word_file))
+    headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings == [("Heading 1", "湘北社区 2024年度评估报告"), ("Heading 2", "综合评价"), ("Heading 2", "评估意见与建议")]
+    assert len(doc.tables) == 2
+    assert [c.text for c in doc.tables[1].rows[2].cells] == ["排名", "4"]
+    xml = doc.tables[1]._tbl.xml
+    assert "w:tblHeader" in xml  # the header row repeats on every page
+    pictures = doc.inline_shapes
+    assert len(pictures) == 1 and pictures[0]._inline.docPr.get("descr") == ALT
+    captions = [p for p in doc.paragraphs if p.style.name == "Caption"]
+    assert [p.text for p in captions] == ["图1  湘北社区 各维度得分"]
+    assert "SEQ 图" in captions[0]._p.xml
+    assert any(p.style.name == "List Bullet" and p.text == "要点一" for p in doc.paragraphs)
+
+
+def test_word_is_a4_with_page_numbers_and_a_table_of_contents(word_file: Path) -> None:
+    doc = Document(str(word_file))
+    section = doc.sections[0]
+    # A4: Word keeps twips, 210 mm = 210 / 25.4 × 1440 = 11905.5 → 11906 twips, 297 mm → 16837.8 → 16838
+    assert (section.page_width.twips, section.page_height.twips) == (11906, 16838)
+    footer = section.footer.paragraphs[0]._p.xml
+    assert " PAGE " in footer and " NUMPAGES " in footer
+    assert footer.index(" PAGE ") < footer.index(" NUMPAGES ")
+    body = doc.element.body.xml
+    assert 'TOC \\o "1-3"' in body
+    assert body.index("TOC") < body.index("综合评价")  # the contents come before the first section
+    normal = doc.styles["Normal"].element.xml
+    assert 'w:eastAsia="Noto Serif CJK SC"' in normal and 'w:ascii="Times New Roman"' in normal
+
+
+def test_same_notebook_gives_the_same_word_bytes_dated_as_of(word_file: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    again = docx_report.export_docx(executed_report(tmp_path / "r.ipynb"), tmp_path / "again.docx",
+                                    title="湘北社区 2024年度评估报告", lang="zh", as_of="2024-12-31")
+    assert again.read_bytes() == word_file.read_bytes()
+    with zipfile.ZipFile(again) as z:
+        assert {i.date_time for i in z.infolist()} == {(2024, 12, 31, 0, 0, 0)}
+    props = Document(str(again)).core_properties
+    assert props.created.isoformat() == props.modified.isoformat() == "2024-12-31T00:00:00+00:00"  # W3CDTF, UTC
+    assert props.title == "湘北社区 2024年度评估报告" and props.language == "zh-CN"
+
+
+def test_english_captions_and_footer(tmp_path: Path) -> None:
+    doc = Document(str(docx_report.export_docx(executed_report(tmp_path / "r.ipynb"), tmp_path / "r.en.docx",
+                                               title="t", lang="en")))
+    assert [p.text for p in doc.paragraphs if p.style.name == "Caption"] == ["Figure 1. 湘北社区 各维度得分"]
+    assert "".join(r.text for r in doc.sections[0].footer.paragraphs[0].runs) == "Page 1 of 1"  # fields' cached text
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+needs_libreoffice = pytest.mark.skipif(
+    SOFFICE is None and not os.environ.get("CI"),
+    reason="LibreOffice is not installed (scripts/install-system-deps.sh installs libreoffice-writer-nogui)",
+)
+
+
+def convert(path: Path, to: str, tmp: Path) -> Path:
+    """Convert with headless LibreOffice, with a profile of its own (parallel runs do not collide)."""
+    assert SOFFICE is not None, "LibreOffice is not installed: run scripts/install-system-deps.sh"
+    done = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={(tmp / 'lo-profile').as_uri()}", "--headless", "--norestore",
+         "--convert-to", to, "--outdir", str(tmp), str(path)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    out = tmp / f"{path.stem}.{to.split(':')[0]}"
+    assert done.returncode == 0 and out.is_file(), done.stderr[-500:]
+    return out
+
+
+@needs_libreoffice
+def test_libreoffice_converts_the_word_file_with_its_headings_tables_and_notes(word_file: Path,
+                                                                              tmp_path: Path) -> None:
+    pdf = convert(word_file, "pdf", tmp_path)
+    text = "".join(subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+                                  capture_output=True, check=True, text=True).stdout.split())
+    for shown in ("湘北社区2024年度评估报告", "综合评价", "邻里指数", "55.0", "评估意见与建议", "".join(NOTES.split()), "图1"):
+        assert shown in text, shown
+    assert "第1页/共" in text  # the footer's fields, filled in by LibreOffice
+    assert "检查（不显示）" not in text
+
+
+@needs_libreoffice
+def test_a_build_job_writes_the_word_report(tmp_path: Path) -> None:
+    out = tmp_path / "2024"
+    job = reporting.ReportJob(unit_id="a", unit_type="community", year=2024, lang="zh", template=TINY,
+                              parameters={"unit_id": "a", "year": 2024, "lang": "zh"}, formats=("docx",),
+                              out_dir=out, title="人民路社区 2024年度评估报告", as_of="2024-12-31")
+    outcome = reporting.run_job(job)
+    assert outcome.status == "built", outcome.error
+    assert set(outcome.outputs) == {"ipynb", "docx"} and not (out / "a.html").exists()
+    doc = Document(str(out / "a.docx"))
+    assert any("单位：人民路社区（2024年，zh）" in p.text for p in doc.paragraphs)
+    assert len(doc.inline_shapes) == 1  # the notebook's one image
+    pdf = convert(out / "a.docx", "pdf", tmp_path)
+    assert "人民路社区" in subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout

@@ -1,0 +1,149 @@
+"""Figures: alt text in the report's language (HTML ``<img alt>``, tagged PDF, Word), and each
+figure's own files ``OUT/<year>/figures/<unit>/<name>.png`` (300 dpi) and ``.svg``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib.pyplot as plt
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+from docx import Document
+from PIL import Image
+from shapely.geometry import Point, box
+
+from linli import reporting
+from linli.figures import about, maps, plots
+from tests.test_export_pdf import alt_texts, needs_chromium
+
+CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]")
+
+
+def long_frame() -> pd.DataFrame:
+    return pd.DataFrame({"unit_id": "a", "unit_type": "community", "year": [2021, 2024], "indicator": "volunteers",
+                         "value": [120.0, 310.0], "ci_low": np.nan, "ci_high": np.nan})
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("zh", "条形图，a 五社联动：2021年 → 2024年：1项五社联动指标，基线年与评估年并排，右侧为变化幅度。"),
+    ("en", "Bar chart, Five-society linkage, a: 2021 → 2024: 1 five-society indicator(s), "
+           "the baseline year beside the assessment year, with the change on the right."),
+])
+def test_a_figures_alt_text_is_its_title_and_what_it_shows(lang: str, expected: str) -> None:
+    fig, _ = plots.plot_wushe_change(long_frame(), unit_id="a", baseline_year=2021, year=2024,
+                                     indicators=["volunteers"], lang=lang)
+    info = about.figure_info(fig)
+    plt.close(fig)
+    assert info.alt == expected and info.name == "wushe-change"
+    assert info.alt.startswith(("条形图，", "Bar chart, ") ) and info.title in info.alt
+
+
+def test_a_maps_alt_text_counts_what_it_draws() -> None:
+    bounds = gpd.GeoDataFrame({"community_id": ["a"]}, geometry=[box(112.600, 26.890, 112.610, 26.898)], crs=4326)
+    compounds = gpd.GeoDataFrame({"compound_id": ["c1", "c2"], "community_id": ["a", "a"], "households": [300, 200]},
+                                 geometry=[Point(112.605, 26.894), Point(112.6095, 26.8975)], crs=4326)
+    facilities = gpd.GeoDataFrame({"facility_id": ["f1"], "community_id": ["a"], "category": ["service_center"]},
+                                  geometry=[Point(112.603, 26.893)], crs=4326)
+    fig, _ = maps.map_community(bounds, compounds, facilities, community_id="a", uncovered=["c2"], lang="en")
+    info = about.figure_info(fig)
+    plt.close(fig)
+    assert info.name == "map-a"
+    # 2 compounds, 1 facility, 1 compound (c2) outside the circles, as drawn
+    assert ": the community's boundary, 2 residential compound(s) (dot size: households), 1 facility(ies) " in info.alt
+    assert "1 compound(s) outside every circle" in info.alt and not CJK.search(info.alt)
+
+
+def test_a_figure_drawn_elsewhere_takes_its_title_as_alt_text() -> None:
+    fig, ax = plt.subplots()
+    ax.set_title("Volunteers by year")
+    info = about.figure_info(fig)
+    plt.close(fig)
+    assert info == about.FigureInfo("volunteers-by-year", "Volunteers by year", "Volunteers by year")
+
+
+def report_notebook(path: Path) -> Path:
+    """A report notebook that shows the same kind of figure twice, in the language ``lang``."""
+    setup = nbformat.v4.new_code_cell('unit_id = "a"\nlang = "zh"', metadata={"tags": ["parameters"]})
+    draw = nbformat.v4.new_code_cell(
+        "import numpy as np, pandas as pd, matplotlib.pyplot as plt\n"
+        "from IPython.display import display\n"
+        "from linli.figures import plots\n"
+        "long = pd.DataFrame({'unit_id': 'a', 'unit_type': 'community', 'year': [2021, 2024],\n"
+        "                     'indicator': 'volunteers', 'value': [120.0, 310.0], 'ci_low': np.nan, 'ci_high': np.nan})\n"
+        "for _ in range(2):\n"
+        "    fig, ax = plots.plot_wushe_change(long, unit_id='a', baseline_year=2021, year=2024,\n"
+        "                                      indicators=['volunteers'], lang=lang)\n"
+        "    display(fig)\n"
+        "    plt.close(fig)\n")
+    nb = nbformat.v4.new_notebook(cells=[setup, draw], metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"}})
+    nbformat.write(nb, path)
+    return path
+
+
+def build_one(tmp: Path, out: Path, lang: str, formats: tuple[str, ...]) -> reporting.ReportOutcome:
+    job = reporting.ReportJob(unit_id="a", unit_type="community", year=2024, lang=lang,
+                              template=report_notebook(tmp / "fig.ipynb"), parameters={"unit_id": "a", "lang": lang},
+                              formats=formats, out_dir=out, title="a", as_of="2024-12-31")
+    outcome = reporting.run_job(job)
+    assert outcome.status == "built", outcome.error
+    return outcome
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    tmp = tmp_path_factory.mktemp("figures")
+    first, second = tmp / "one" / "2024", tmp / "two" / "2024"
+    build_one(tmp, first, "en", ("html", "docx"))
+    build_one(tmp, second, "en", ("html", "docx"))
+    return first, second
+
+
+EN_ALT = ("Bar chart, Five-society linkage, a: 2021 → 2024: 1 five-society indicator(s), "
+          "the baseline year beside the assessment year, with the change on the right.")
+
+
+def test_every_figure_is_written_as_png_at_300_dpi_and_svg(two_builds: tuple[Path, Path]) -> None:
+    first, _ = two_builds
+    folder = first / "figures" / "a"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "wushe-change-2.png", "wushe-change-2.svg", "wushe-change.png", "wushe-change.svg"]  # shown twice
+    with Image.open(folder / "wushe-change.png") as png:
+        assert [round(d) for d in png.info["dpi"]] == [300, 300]
+        assert png.width >= 7 * 300 * 0.8  # the figure is 7 in wide; "tight" trims the margins only
+    svg = (folder / "wushe-change.svg").read_text(encoding="utf-8")
+    assert "<text" not in svg and "<dc:date>" not in svg  # text as paths, no date
+
+
+def test_the_same_report_gives_the_same_figure_and_word_bytes(two_builds: tuple[Path, Path]) -> None:
+    first, second = two_builds
+    for rel in ("figures/a/wushe-change.png", "figures/a/wushe-change.svg", "a.docx"):
+        assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+
+
+def test_alt_text_reaches_html_and_word_in_the_reports_language(two_builds: tuple[Path, Path]) -> None:
+    first, _ = two_builds
+    html = (first / "a.html").read_text(encoding="utf-8")
+    alts = re.findall(r'<img[^>]*\balt="([^"]*)"', html)
+    assert alts == [EN_ALT.replace("&", "&amp;")] * 2
+    assert "No description has been provided" not in html
+    doc = Document(str(first / "a.docx"))
+    assert [s._inline.docPr.get("descr") for s in doc.inline_shapes] == [EN_ALT, EN_ALT]
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    assert captions == ["Figure 1. Five-society linkage, a: 2021 → 2024", "Figure 2. Five-society linkage, a: 2021 → 2024"]
+    nb = nbformat.read(first / "a.ipynb", as_version=4)
+    assert all("figure_output" not in "".join(c.source) for c in nb.cells)  # the start-up leaves no cell
+
+
+@needs_chromium
+def test_alt_text_reaches_the_tagged_pdf_in_chinese(tmp_path: Path) -> None:
+    out = tmp_path / "2024"
+    build_one(tmp_path, out, "zh", ("pdf",))
+    alt = "条形图，a 五社联动：2021年 → 2024年：1项五社联动指标，基线年与评估年并排，右侧为变化幅度。"
+    assert alt_texts(out / "a.pdf") == [alt, alt]

@@ -1,0 +1,110 @@
+"""``OUT/<year>/indicators.xlsx``: a sheet per dimension, names in both languages, units,
+every unit's value, interval and status, frozen headers, number formats, no formulas, and
+the same bytes for the same results.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from linli.errors import LinliError
+from linli.workbook import write_indicators_workbook
+
+NAN = np.nan
+
+
+def frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    indicators = pd.DataFrame({
+        "unit_id": ["a", "b", "z", "a", "b", "z", "a"],
+        "unit_type": ["community", "community", "zone"] * 2 + ["community"],
+        "year": [2024] * 6 + [2023],
+        "indicator": ["volunteers"] * 3 + ["overall_satisfied_pct"] * 3 + ["volunteers"],
+        "value": [120.0, 80.0, 200.0, 82.25, 90.0, 86.0, 99.0],
+        "ci_low": [NAN, NAN, NAN, 76.1, 85.5, 83.0, NAN],
+        "ci_high": [NAN, NAN, NAN, 86.7, 93.2, 88.9, NAN],
+    })
+    progress = pd.DataFrame({"unit_id": ["a", "b"], "indicator": ["overall_satisfied_pct"] * 2, "year": [2024, 2024],
+                             "status": ["substantial_progress", "deterioration"]})
+    units = pd.DataFrame({"unit_id": ["z", "a", "b"], "unit_type": ["zone", "community", "community"],
+                          "name_zh": ["人民街道", "甲社区", "=乙社区"], "name_en": ["Renmin Street", "A", pd.NA]})
+    return indicators, progress, units
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_indicators_workbook(*frames(), tmp_path_factory.mktemp("xlsx") / "indicators.xlsx", year=2024,
+                                     as_of="2024-12-31")
+
+
+def row_of(ws: openpyxl.worksheet.worksheet.Worksheet, indicator: str) -> list[object]:
+    return next([c.value for c in row] for row in ws.iter_rows(min_row=3) if row[0].value == indicator)
+
+
+def test_one_sheet_per_dimension_named_in_both_languages(workbook: Path) -> None:
+    wb = openpyxl.load_workbook(workbook)
+    assert wb.sheetnames == ["概况 Profile", "五社联动 Five-society linkage", "邻治 Participation", "邻和 Mediation",
+                             "邻助 Aid", "邻乐 Culture", "满意度 Satisfaction"]
+
+
+def test_headers_are_two_frozen_rows_with_each_units_columns(workbook: Path) -> None:
+    ws = openpyxl.load_workbook(workbook)["满意度 Satisfaction"]
+    assert ws.freeze_panes == "F3"  # two header rows and the five columns of the indicator stay in view
+    assert [ws.cell(1, j).value for j in range(1, 6)] == ["指标代码", "指标名称", "英文名称", "单位", "方向"]
+    # communities first in the table's order (a, b), then the zone; 4 columns each from F (6)
+    assert [ws.cell(1, j).value for j in (6, 10, 14)] == ["甲社区 A", "'=乙社区", "人民街道 Renmin Street"]
+    assert "F1:I1" in {str(r) for r in ws.merged_cells.ranges}
+    assert [ws.cell(2, j).value for j in range(6, 10)] == ["值 Value", "95%下限 95% low", "95%上限 95% high", "进展 Progress"]
+
+
+def test_values_intervals_statuses_and_number_formats(workbook: Path) -> None:
+    wb = openpyxl.load_workbook(workbook)
+    sat = row_of(wb["满意度 Satisfaction"], "overall_satisfied_pct")
+    assert sat[1:5] == ["总体满意率", "Satisfied overall", "%", "up"]  # the catalogue's names and unit
+    assert sat[5:9] == [82.25, 76.1, 86.7, "显著进展 / Substantial progress"]
+    assert sat[9:13] == [90.0, 85.5, 93.2, "退步 / Deterioration"]
+    assert sat[13:17] == [86.0, 83.0, 88.9, None]  # the zone has no status here
+    ws = wb["五社联动 Five-society linkage"]
+    vol = row_of(ws, "volunteers")
+    assert vol[5:17] == [120.0, None, None, None, 80.0, None, None, None, 200.0, None, None, None]  # 2024, not 2023
+    cells = next(r for r in ws.iter_rows(min_row=3) if r[0].value == "volunteers")
+    assert cells[5].number_format == "#,##0"  # 120: a whole number
+    assert next(r for r in wb["满意度 Satisfaction"].iter_rows(min_row=3)
+                if r[0].value == "overall_satisfied_pct")[5].number_format == "#,##0.0"  # 82.25
+    assert row_of(ws, "social_orgs")[5] is None  # an indicator without values keeps its row, empty
+
+
+def test_no_cell_is_a_formula(workbook: Path) -> None:
+    wb = openpyxl.load_workbook(workbook)
+    assert not [c.coordinate for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "f"]
+
+
+def test_same_results_give_the_same_bytes_dated_as_of(workbook: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    again = write_indicators_workbook(*frames(), tmp_path / "again.xlsx", year=2024, as_of="2024-12-31")
+    assert again.read_bytes() == workbook.read_bytes()
+    with zipfile.ZipFile(again) as z:
+        assert {i.date_time for i in z.infolist()} == {(2024, 12, 31, 0, 0, 0)}
+    assert openpyxl.load_workbook(again).properties.created.isoformat() == "2024-12-31T00:00:00"
+
+
+def test_without_progress_the_status_columns_are_empty(tmp_path: Path) -> None:
+    indicators, progress, units = frames()
+    path = write_indicators_workbook(indicators, progress.iloc[0:0], units, tmp_path / "x.xlsx", year=2024)
+    sat = row_of(openpyxl.load_workbook(path)["满意度 Satisfaction"], "overall_satisfied_pct")
+    assert sat[5:9] == [82.25, 76.1, 86.7, None] and sat[8::4] == [None, None, None]
+    no_status = progress.assign(status=pd.NA)  # rows without a status: the same empty columns
+    path = write_indicators_workbook(indicators, no_status, units, tmp_path / "y.xlsx", year=2024)
+    assert row_of(openpyxl.load_workbook(path)["满意度 Satisfaction"], "overall_satisfied_pct")[8::4] == [None] * 3
+
+
+def test_a_year_without_values_is_named(tmp_path: Path) -> None:
+    with pytest.raises(LinliError, match=r"No indicator values for 2030 .* years present: 2023, 2024"):
+        write_indicators_workbook(*frames(), tmp_path / "x.xlsx", year=2030)
+    assert not (tmp_path / "x.xlsx").exists()
