@@ -133,14 +133,14 @@ def test_verify_names_an_edited_and_a_forged_report(builds: dict[str, Any], caps
     year = tampered(builds, "reports")
     with (year / "zone.html").open("a", encoding="utf-8") as f:
         f.write("<p>edited after the build</p>")
-    (year / "c0001.pdf").write_bytes(b"%PDF-1.4 not from the build")
+    (year / "c0001.en.html").write_text("<p>a report the build did not write</p>", encoding="utf-8")
     (year / "index.html").unlink()
 
     code = main(["verify", str(year), "--data-dir", str(builds["raw"])])
     found = lines(capsys)
     assert code == 1
     assert "zone.html changed since the build" in found["zone"]
-    assert "c0001.pdf not written by the build" in found["c0001"]
+    assert "c0001.en.html not written by the build" in found["c0001"]
     assert "index.html missing" in found["shared"]
     assert "verified" in found["c0002"]
 
