@@ -349,12 +349,40 @@ def test_unchanged_build_executes_nothing(built: Any, monkeypatch: pytest.Monkey
     raw, notebooks, summary = built
     monkeypatch.setenv("LINLI_KEY", "report-test-key")
     executor = InlineExecutor()
+    loaded: list[Path] = []
+    real_load = build.load_dataset
+    monkeypatch.setattr(build, "load_dataset", lambda d, **kw: loaded.append(Path(d)) or real_load(d, **kw))
     again = build.run(
         raw, out=summary.out_dir.parent, notebooks_dir=notebooks, formats="html", progress_bar=False, executor=executor
     )
     assert again.cached == ["zone", "c0001", "c0002"] and executor.submitted == []
+    assert loaded == []  # the inputs' fingerprint matched the last build's: nothing was loaded
     with pytest.raises(LinliError, match=r"Unknown unit\(s\) 'nowhere'; known: zone, c0001, c0002"):
         build.run(raw, out=summary.out_dir.parent, notebooks_dir=notebooks, units=["nowhere"], progress_bar=False)
+
+
+def test_a_changed_input_is_loaded_again(built: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw, notebooks, summary = built
+    monkeypatch.setenv("LINLI_KEY", "report-test-key")
+    out = tmp_path / "out"
+    shutil.copytree(summary.out_dir.parent, out)  # the record and the reports of the last build
+    copy = tmp_path / "raw"
+    shutil.copytree(raw, copy)
+    loaded: list[Path] = []
+    real_load = build.load_dataset
+    monkeypatch.setattr(build, "load_dataset", lambda d, **kw: loaded.append(Path(d)) or real_load(d, **kw))
+    options: dict[str, Any] = {"out": out, "notebooks_dir": notebooks, "formats": "html", "progress_bar": False,
+                               "jobs": 1}
+    first = build.run(copy, **options)  # another data folder: another record, so loaded once
+    assert loaded == [copy] and first.cached == ["zone", "c0001", "c0002"]
+    again = build.run(copy, **options)
+    assert loaded == [copy] and again.cached == ["zone", "c0001", "c0002"]  # nothing changed: not loaded
+    with (copy / "volunteers.csv").open("a", encoding="utf-8") as fh:
+        fh.write("\n")  # a blank line: other bytes, the same rows
+    third = build.run(copy, **options)
+    assert loaded == [copy, copy]
+    # the reports show each file's SHA-256 (provenance): the hand-off changed, so they run again
+    assert third.built == ["zone", "c0001", "c0002"]
 
 
 # ------------------------------------------------------------ hostile unit ids
