@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from linli import build, handoff, pipeline, reporting, synth
@@ -343,6 +344,27 @@ def test_load_unit_reads_only_its_slice(built: Any) -> None:
     assert one.synthetic and one.baseline_year == 2022
     with pytest.raises(LinliError, match=r"Unknown unit 'nowhere'; known: zone, c0001, c0002"):
         handoff.load_unit("nowhere", summary.handoff_dir)
+
+
+def test_a_slice_read_with_filters_equals_the_whole_file_filtered(built: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw, _, summary = built
+    root = summary.handoff_dir
+    for unit, scope in (("c0001", ["c0001", "zone"]), ("zone", ["zone", "c0001", "c0002"])):
+        got = handoff.load_unit(unit, root)
+        for name in pipeline.FRAMES:
+            whole = pd.read_parquet(root / f"{name}.parquet")
+            expected = whole[whole["unit_id"].astype(str).isin(scope)].reset_index(drop=True)
+            pd.testing.assert_frame_equal(getattr(got, name), expected, obj=f"{unit} {name}")
+    # a ledger is stored by community, stably: one community's rows keep the order they were loaded in
+    monkeypatch.setenv("LINLI_KEY", "report-test-key")
+    ds = build.load_dataset(raw)
+    loaded = ds.tables["services"]
+    expected = loaded[loaded["community_id"] == "c0001"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(handoff.load_unit("c0001", root).table("services"), expected)
+    meta = pq.ParquetFile(root / "tables" / "services.parquet").metadata
+    ids = pq.read_table(root / "tables" / "services.parquet", columns=["community_id"]).column(0).to_pylist()
+    assert ids == sorted(ids) and meta.num_rows == len(loaded)
+    assert meta.row_group(0).num_rows == min(len(loaded), handoff.ROW_GROUP_ROWS)
 
 
 def test_unchanged_build_executes_nothing(built: Any, monkeypatch: pytest.MonkeyPatch) -> None:
