@@ -196,6 +196,7 @@ def dask_executor(address: DaskAddress | str, *, max_workers: int | None = None)
     import dask
 
     with contextlib.ExitStack() as stack:
+        stack.enter_context(_quiet_dask())
         if where.is_local:
             n = min(where.workers or 1, max_workers or where.workers or 1)
             stack.enter_context(dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}))
@@ -213,6 +214,18 @@ def dask_executor(address: DaskAddress | str, *, max_workers: int | None = None)
         _check_workers(client, where)
         log.info("reports on Dask at %s: %d worker(s)", where, len(client.scheduler_info(n_workers=-1)["workers"]))
         yield client.get_executor(pure=False, retries=1)
+
+
+@contextlib.contextmanager
+def _quiet_dask() -> Iterator[None]:
+    """Keep Dask's own INFO messages (scheduler started, worker registered …) off the terminal."""
+    logger = logging.getLogger("distributed")
+    before = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
 
 
 def worker_died(exc: BaseException) -> str | None:
