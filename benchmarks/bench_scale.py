@@ -13,6 +13,9 @@ measure             what                                         floor
 ``reports``         the report of ``--sample`` units (the zone   one kernel start + the report's imports
                     and the first communities), HTML, on         per unit (the ``imports`` cell of
                     ``--jobs`` local processes                   ``community.ipynb``), divided by the jobs
+``compute +         :func:`linli.pipeline.compute_results` (the    (absolute: the serial part of a build)
+hand-off``          index, its uncertainty …) and writing the
+                    hand-off
 ``no-op rebuild``   ``linli build`` of the same units again:     (absolute; target ≤ 1 s)
                     nothing changed, so nothing is loaded
 ``kernel memory``   peak RSS of the kernel that runs one         (absolute; target < 500 MB)
@@ -161,9 +164,11 @@ def measure(
 
     # the build's compute and store, as linli build does them, then the reports of a sample
     stamp = inputs.fingerprint(raw, year=None, as_of=None, key=load_key())
+    t0 = time.perf_counter()
     results = pipeline.compute_results(ds)
     year_dir = output_path(out, str(results.year))
     handoff.save(results, ds, year_dir / handoff.HANDOFF_DIR)
+    got["compute + hand-off"] = (time.perf_counter() - t0, None)
     chosen = results.units.iloc[:sample]  # the zone first, then the first communities
     for row in chosen.itertuples(index=False):
         handoff.write_unit_json(year_dir / f"{row.unit_id}.json", str(row.unit_id), unit_type=str(row.unit_type),
