@@ -159,6 +159,18 @@ def test_local_cluster_isolates_failures_and_retries_a_killed_worker_once(killer
     assert second == {"a": "cached", "boom": "failed", "die-once": "cached", "die-always": "built"}
 
 
+def test_a_unit_run_again_after_its_worker_died_keeps_its_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a unit that finished on a worker that then died is run again by the scheduler to
+    # recover its result: that second run must leave the finished reports alone
+    job = make_job(tmp_path / "2024", "a")
+    assert reporting.jobs.run_job_once(job).status == "built"
+    before = {p: p.stat().st_mtime_ns for p in [*job.paths().values(), job.key_path]}
+    monkeypatch.setattr(reporting.jobs, "run_notebook", _must_not_start)
+    again = reporting.jobs.run_job_once(job)
+    assert again.status == "built" and again.outputs == job.paths()
+    assert {p: p.stat().st_mtime_ns for p in before} == before
+
+
 def test_demo_units_on_dask_local_2_then_a_rebuild_starts_no_cluster(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

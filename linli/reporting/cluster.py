@@ -20,7 +20,10 @@ out of memory) is restarted by its nanny, and the scheduler runs the unit once m
 on a worker; when that one dies too the unit is recorded as failed
 (:data:`ALLOWED_FAILURES`; for a scheduler started by hand, give it the same setting:
 ``DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=1 dask scheduler``). Only a unit
-that finished stores its cache key, so the next build redoes only what failed.
+that finished stores its cache key, so the next build redoes only what failed. A unit
+that finished on a worker that died afterwards is run again by the scheduler to recover
+its result; that run finds the unit's reports in place and leaves them alone
+(:func:`linli.reporting.jobs.run_job_once`).
 
 Tunables
 --------

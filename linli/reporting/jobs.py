@@ -79,6 +79,7 @@ __all__ = [
     "check_formats",
     "is_cached",
     "run_job",
+    "run_job_once",
 ]
 
 Status = Literal["built", "cached", "failed"]
@@ -389,7 +390,7 @@ def build_reports(
             _collect(executor, jobs, pending, done)
         elif address is not None:
             with dask_executor(address, max_workers=len(pending)) as cluster:
-                _collect(cluster, jobs, pending, done)
+                _collect(cluster, jobs, pending, done, run=run_job_once)
         elif workers == 1:
             for i in pending:
                 done(i, run_job(jobs[i]))
@@ -402,10 +403,23 @@ def build_reports(
     return [results[i] for i in range(len(jobs))]
 
 
+def run_job_once(job: ReportJob) -> ReportOutcome:
+    """:func:`run_job`, unless an earlier attempt in this build already finished ``job``.
+
+    On a Dask cluster, a unit that finished on a worker that then died is run again
+    (the scheduler recovers the lost result): that second run must find the reports
+    in place, not delete and rebuild them. A job is only sent when it is not cached,
+    so finding it cached here means this build built it.
+    """
+    if is_cached(job):
+        return ReportOutcome(job.unit_id, job.unit_type, "built", job.paths())
+    return run_job(job)
+
+
 def _collect(
-    executor: cf.Executor, jobs: Sequence[ReportJob], pending: Sequence[int], done: Any
+    executor: cf.Executor, jobs: Sequence[ReportJob], pending: Sequence[int], done: Any, *, run: Any = None
 ) -> None:
-    futures = {executor.submit(run_job, jobs[i]): i for i in pending}
+    futures = {executor.submit(run or run_job, jobs[i]): i for i in pending}
     try:
         for future in cf.as_completed(futures):
             i = futures[future]
