@@ -3,7 +3,8 @@
 The package reads as its data flows: ``io`` → ``validate`` → ``quarantine`` → ``dataset`` →
 ``indicators`` → ``spec`` → ``index`` → ``uncertainty`` / ``progress`` / ``claims`` →
 ``figures`` → ``report`` → ``cli``. ``figures``, ``report`` and the others in ``_LAZY`` are
-imported on first use (they load matplotlib and Jupyter).
+imported on first use (they load matplotlib, Jupyter and SciPy: a build that changes
+nothing needs none of them).
 """
 
 from __future__ import annotations
@@ -16,12 +17,8 @@ from . import claims as claims
 from . import config as config
 from . import contract as contract
 from . import dataset as dataset
-from . import index as index
 from . import indicators as indicators
 from . import privacy as privacy
-from . import progress as progress
-from . import spec as spec
-from . import uncertainty as uncertainty
 from .dataset import load_dataset as load_dataset
 from .errors import LinliError as LinliError
 
@@ -30,7 +27,8 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
     __version__ = "0.0.0"
 
-_LAZY = {"access", "build", "explore", "figures", "handoff", "labels", "pipeline", "reporting", "synth", "testing"}
+_LAZY = {"access", "build", "explore", "figures", "handoff", "index", "labels", "pipeline", "progress", "reporting", "spec",
+         "synth", "testing", "uncertainty"}
 
 
 def __getattr__(name: str) -> ModuleType:

@@ -12,19 +12,25 @@ Each step is its own module and goes one way: the pipeline reads nothing but the
 dataset and writes nothing; the hand-off stores and loads; reporting only runs
 notebooks over a hand-off.
 
+Before it loads anything, :func:`run` takes the fingerprint of its inputs
+(:mod:`linli.inputs`: the data files by size and modification time, hashed again
+only when those change; the options; the key; the code). When the last build of the
+same data and options recorded the same fingerprint and its hand-off is still in
+place, nothing is loaded or computed: the reports are checked against their cache,
+and only those that failed or are missing run again.
+
 A report notebook run on its own (papermill without ``results_dir``, or JupyterLab)
 asks :func:`cached_handoff` for a hand-off of its ``data_dir``: made once in the user
 cache folder (:data:`linli.config.CACHE_DIR`, ``$LINLI_CACHE`` overrides it), keyed by
 the inputs, and logged — never written inside the repository. Every notebook run on the
 same inputs and code shares it.
 
-For a province's worth of communities, run the reports on a Dask cluster::
+For a province's worth of communities, run the reports on a Dask cluster
+(``linli build --dask tcp://scheduler:8786``)::
 
-    from dask.distributed import Client
-    client = Client("tcp://scheduler:8786")
-    linli.build.run("data/raw", out="/mnt/cluster/reports", executor=client.get_executor())
+    linli.build.run("data/raw", out="/mnt/cluster/reports", dask="tcp://scheduler:8786")
 
-(see :mod:`linli.reporting.jobs` for what the workers need).
+(see :mod:`linli.reporting.cluster` for what the workers need).
 """
 
 from __future__ import annotations
@@ -38,11 +44,14 @@ from typing import Any
 
 import pandas as pd
 
-from . import __version__, config, handoff, pipeline, reporting
+from . import __version__, config, handoff, inputs, pipeline, reporting
 from .dataset import load_dataset
+from .errors import LinliError
 from .labels import check_lang
-from .manifest import write_manifest
+from .manifest import MANIFEST_FILE, write_manifest
 from .outputs import check_out_dir, output_path
+from .privacy import load_key
+from .reporting.cluster import check_address
 from .reporting.jobs import BuildSummary, check_formats
 from .reporting.notebook import CELL_TIMEOUT
 from .workbook import WORKBOOK_NAME, write_indicators_workbook
@@ -65,6 +74,7 @@ def run(
     as_of: Any = None,
     progress_bar: bool = True,
     executor: cf.Executor | None = None,
+    dask: str | None = None,
     timeout: int = CELL_TIMEOUT,
 ) -> BuildSummary:
     """Validate, compute, store and build every unit's report: ``linli build``.
@@ -72,7 +82,8 @@ def run(
     Writes ``OUT/<year>/data/`` (the hand-off), ``OUT/<year>/<unit>.json``, the reports
     ``OUT/<year>/<unit>.ipynb/.html/.pdf`` and ``OUT/<year>/index.html``. Units whose
     inputs did not change are not run again; a failing unit is reported and the others
-    go on.
+    go on. When nothing changed since the last build (same data files, options, key
+    and code, the hand-off in place), nothing is loaded (see the module docstring).
 
     Parameters
     ----------
@@ -98,7 +109,10 @@ def run(
     progress_bar
         Show a progress bar.
     executor
-        Run the reports on this executor (e.g. Dask's) instead of local processes.
+        Run the reports on this executor instead of local processes.
+    dask
+        Run the reports on a Dask cluster: ``tcp://host:port`` (a running scheduler)
+        or ``local[:N]`` (:mod:`linli.reporting.cluster`); not with ``jobs``.
     timeout
         Seconds a notebook cell may run.
 
@@ -106,12 +120,28 @@ def run(
     ------
     LinliError
         For bad input or options (unknown unit, year, format or language; a missing
-        notebook; unreadable data). A failing report is not an exception: see
-        :attr:`BuildSummary.failed`.
+        notebook; unreadable data; a Dask address that cannot be used). A failing
+        report is not an exception: see :attr:`BuildSummary.failed`.
     """
     check_lang(lang)
     fmts = check_formats(formats)
     root = check_out_dir(out if out is not None else config.REPORTS_DIR)
+    if dask is not None:
+        if jobs is not None or executor is not None:
+            msg = "--jobs and --dask cannot be used together: run the reports in local processes or on a Dask cluster."
+            raise LinliError(msg)
+        check_address(dask)  # before anything is loaded
+    options = {"lang": lang, "formats": fmts, "jobs": jobs, "notebooks_dir": notebooks_dir,
+               "progress_bar": progress_bar, "executor": executor, "dask": dask, "timeout": timeout}
+    raw = Path(data_dir) if data_dir is not None else config.RAW_DIR
+    stamp = None
+    if raw.is_dir():
+        last = inputs.load_record(root, raw, year=year, as_of=as_of)
+        stamp = inputs.fingerprint(raw, year=year, as_of=as_of, key=load_key(), known=last[0] if last else None)
+        if last is not None and last[0].fingerprint == stamp.fingerprint:
+            unchanged = _unchanged_build(root, raw, last[1], units, options)
+            if unchanged is not None:
+                return unchanged
     ds = load_dataset(data_dir, as_of=as_of)
     units_all = pipeline.units_table(ds.tables["communities"], ds.meta)
     chosen = reporting.select_units(units_all, units)  # fail before computing
@@ -125,10 +155,10 @@ def run(
     for row in chosen.itertuples(index=False):
         uid = str(row.unit_id)
         handoff.write_unit_json(output_path(year_dir, f"{uid}.json"), uid, **unit_json_parts(row, results))
-    summary = reporting.build(
-        year_dir, units=chosen["unit_id"].astype(str).tolist(), lang=lang, formats=fmts, jobs=jobs,
-        notebooks_dir=notebooks_dir, progress_bar=progress_bar, executor=executor, timeout=timeout,
-    )
+    if stamp is not None:
+        inputs.save_record(root, raw, stamp, year=year, as_of=as_of, built_year=results.year,
+                           handoff=str(results.meta["fingerprint"]))
+    summary = reporting.build(year_dir, units=chosen["unit_id"].astype(str).tolist(), **options)
     write_manifest(year_dir, data_dir=ds.data_dir, meta=results.meta, failed=summary.failed)
     return summary
 
@@ -144,6 +174,30 @@ def unit_json_parts(row: Any, results: pipeline.Results) -> dict[str, Any]:
              "zone_id": row.zone_id}
     about |= {k: results.meta[k] for k in ("as_of", "synthetic", "dataset", "baseline_year", "linli_version")}
     return {"unit_type": str(row.unit_type), "year": results.year, "frames": results.frames, "about": about}
+
+
+def _unchanged_build(
+    root: Path, raw: Path, last: dict[str, Any], units: Sequence[str] | str | None, options: dict[str, Any]
+) -> BuildSummary | None:
+    """The reports of a build whose inputs did not change since the last one, from its
+    hand-off — or None when that hand-off or a unit's JSON is gone (then build in full).
+    The year's manifest is written again only when a report was (re)built."""
+    year_dir = output_path(root, str(int(last["year"])))
+    handoff_dir = year_dir / handoff.HANDOFF_DIR
+    try:
+        meta = handoff.load_meta(handoff_dir)
+        if str(meta.get("fingerprint")) != str(last["handoff"]):
+            return None
+        chosen = reporting.select_units(handoff.load_units(handoff_dir), units)
+    except LinliError:  # no hand-off there any more
+        return None
+    if not all(output_path(year_dir, f"{uid}.json").is_file() for uid in chosen["unit_id"].astype(str)):
+        return None
+    logger.info("inputs unchanged since the last build: nothing loaded; the hand-off in %s is reused", handoff_dir)
+    summary = reporting.build(year_dir, units=chosen["unit_id"].astype(str).tolist(), **options)
+    if summary.built or summary.failed or not (year_dir / MANIFEST_FILE).is_file():
+        write_manifest(year_dir, data_dir=raw, meta=meta, failed=summary.failed)
+    return summary
 
 
 def _text(value: Any, default: str) -> str:

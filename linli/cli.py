@@ -186,7 +186,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     summary = run(
         args.data_dir, year=args.year, units=args.units, lang=args.lang, formats=args.format,
-        jobs=args.jobs, out=args.out, as_of=args.as_of, progress_bar=not args.quiet,
+        jobs=args.jobs, dask=args.dask, out=args.out, as_of=args.as_of, progress_bar=not args.quiet,
     )
     print(summary.describe())
     print(_build_quarantine_line(summary.handoff_dir))
@@ -385,9 +385,10 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Validate the ledgers, compute indicators, the Linli Index with its uncertainty, "
             "progress and the claims check, then run the report notebooks (papermill, in parallel "
-            "processes) into OUT/<year>/<unit>.html (+ .pdf, + the executed .ipynb), "
+            "processes, or on a Dask cluster) into OUT/<year>/<unit>.html (+ .pdf, + the executed .ipynb), "
             "OUT/<year>/<unit>.json and OUT/<year>/index.html. A unit whose inputs are unchanged is "
-            "not re-run. One unit's failure does not stop the others; the exit code is then 1."
+            "not re-run, and a build whose inputs are all unchanged loads nothing. One unit's failure "
+            "does not stop the others; the exit code is then 1."
         ),
     )
     data_dir(p)
@@ -397,8 +398,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
     p.add_argument("--format", default="html,pdf", metavar="html,pdf,docx",
                    help="output formats, comma-separated: html, pdf, docx (default html,pdf)")
-    p.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="parallel processes (default: the number of cores)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="parallel processes (default: the number of cores)")
+    where.add_argument("--dask", default=None, metavar="ADDRESS",
+                       help="run the reports on a Dask cluster instead: tcp://HOST:PORT (a running `dask scheduler` "
+                            "whose workers see --out and the data at the same paths) or local[:N] (N worker "
+                            "processes here, default one per core); needs pip install \"linli[dask]\"")
     p.add_argument("--out", type=Path, default=config.REPORTS_DIR, metavar="DIR",
                    help=f"output directory (default: {config.REPORTS_DIR})")
     p.add_argument("--as-of", type=_date, default=None, metavar="DATE",

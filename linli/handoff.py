@@ -21,7 +21,11 @@ Files
 ``units.parquet``
     ``unit_id, unit_type, name_zh, name_en, brand, zone_id``;
 ``tables/*.parquet``, ``quarantine.csv``, ``provenance.csv``
-    the clean dataset (:func:`linli.dataset.save_dataset`);
+    the clean dataset (as :func:`linli.dataset.save_dataset` writes it, but every
+    table with a ``community_id`` — except ``communities`` and the geometry tables,
+    which a map reads whole — sorted by it, stably, in row groups of
+    :data:`ROW_GROUP_ROWS`: a kernel reading one community's rows reads only the row
+    groups that hold them, so its memory does not grow with the province);
 ``build.json``
     year, baseline year, as-of date, synthetic flag, dataset name, version, a
     fingerprint of the inputs, and ``claims_error``: why the published-claims
@@ -35,6 +39,10 @@ untouched, so concurrent or repeated runs never see a half-written or changing
 directory. Different content replaces the old directory by two renames (old out of
 the way, new in): a reader opening a file at that instant may find it missing,
 never a mixture.
+
+Tunables
+--------
+``ROW_GROUP_ROWS``  rows per Parquet row group of a sorted clean table (65,536)
 """
 
 from __future__ import annotations
@@ -70,6 +78,10 @@ __all__ = ["HANDOFF_DIR", "META_FILE", "UnitSlice", "load_meta", "load_units", "
 HANDOFF_DIR: str = "data"
 #: The file that marks a directory as a hand-off (and records how it was made).
 META_FILE: str = "build.json"
+#: Rows per row group of a clean table sorted by community (see the module docstring).
+ROW_GROUP_ROWS: int = 65_536
+#: Clean tables kept in their own order: read whole (the map's layers, the communities).
+_WHOLE_TABLES: frozenset[str] = frozenset({"communities", "boundaries", "compounds", "facilities"})
 
 
 def save(results: Results, ds: Dataset, out_dir: Path | str) -> Path:
@@ -84,14 +96,12 @@ def save(results: Results, ds: Dataset, out_dir: Path | str) -> Path:
     pathlib.Path
         ``out_dir``.
     """
-    from .dataset import save_dataset
-
     out = Path(out_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.with_name(f".{out.name}-new-{uuid.uuid4().hex[:12]}")
     staging.mkdir()
     try:
-        save_dataset(ds, staging)
+        _save_tables(ds, staging)
         for name, frame in results.frames.items():
             frame.to_parquet(staging / f"{name}.parquet", index=False)
         results.units.to_parquet(staging / "units.parquet", index=False)
@@ -101,6 +111,21 @@ def save(results: Results, ds: Dataset, out_dir: Path | str) -> Path:
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # gone already when it was published
     return out
+
+
+def _save_tables(ds: Dataset, out: Path) -> None:
+    """Write the clean dataset: the tables by community (see the module docstring), the quarantine, the provenance."""
+    from .outputs import save_csv
+    from .quarantine import save_quarantine
+
+    (out / "tables").mkdir()
+    for name, frame in ds.tables.items():
+        path = out / "tables" / f"{name}.parquet"
+        if "community_id" in frame.columns and name not in _WHOLE_TABLES and "geometry" not in frame.columns:
+            frame = frame.sort_values("community_id", kind="stable", ignore_index=True)
+        frame.to_parquet(path, index=False, row_group_size=ROW_GROUP_ROWS)
+    save_quarantine(ds.quarantine, out, communities=ds.tables.get("communities"))
+    save_csv(ds.provenance, out / "provenance.csv")
 
 
 #: The lock file of a folder hand-offs are published in, where folders cannot be locked (Windows).
@@ -301,8 +326,7 @@ def load_unit(unit_id: str, handoff_dir: Path | str) -> UnitSlice:
         scope = [unit_id] + ([str(unit["zone_id"])] if unit["zone_id"] else [])
 
     def read(name: str) -> pd.DataFrame:
-        frame = pd.read_parquet(root / f"{name}.parquet")
-        return frame[frame["unit_id"].astype(str).isin(scope)].reset_index(drop=True)
+        return _read_units(root / f"{name}.parquet", scope)
 
     return UnitSlice(
         unit_id=unit_id,
@@ -318,6 +342,20 @@ def load_unit(unit_id: str, handoff_dir: Path | str) -> UnitSlice:
         quarantine=pd.read_csv(root / "quarantine.csv", dtype=str, keep_default_na=False),
         handoff_dir=root,
     )
+
+
+def _read_units(path: Path, scope: list[str]) -> pd.DataFrame:
+    """The rows of ``path`` whose ``unit_id`` is in ``scope``, in file order; the filter is
+    applied while reading, so the other units' rows are never all in memory at once."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(path)
+    kind = schema.field("unit_id").type if "unit_id" in schema.names else None
+    if kind is not None and (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        return pd.read_parquet(path, filters=[("unit_id", "in", scope)])
+    frame = pd.read_parquet(path)  # an empty frame has no typed unit_id column
+    return frame[frame["unit_id"].astype(str).isin(scope)].reset_index(drop=True)
 
 
 # ------------------------------------------------------------------ unit JSON

@@ -16,7 +16,7 @@ def _pyproject_pins() -> dict[str, str]:
     specs = list(project["dependencies"]) + [d for group in project["optional-dependencies"].values() for d in group]
     pins: dict[str, str] = {}
     for spec in specs:
-        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([0-9][0-9A-Za-z.\-]*)", spec)
+        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)(?:\[[a-z,]+\])?==([0-9][0-9A-Za-z.\-]*)", spec)
         assert match, f"{spec!r} is not pinned with =="
         pins[match.group(1).lower()] = match.group(2)
     return pins

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from linli import build, handoff, pipeline, reporting, synth
@@ -346,16 +347,65 @@ def test_load_unit_reads_only_its_slice(built: Any) -> None:
         handoff.load_unit("nowhere", summary.handoff_dir)
 
 
+def test_a_slice_read_with_filters_equals_the_whole_file_filtered(built: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw, _, summary = built
+    root = summary.handoff_dir
+    for unit, scope in (("c0001", ["c0001", "zone"]), ("zone", ["zone", "c0001", "c0002"])):
+        got = handoff.load_unit(unit, root)
+        for name in pipeline.FRAMES:
+            whole = pd.read_parquet(root / f"{name}.parquet")
+            expected = whole[whole["unit_id"].astype(str).isin(scope)].reset_index(drop=True)
+            pd.testing.assert_frame_equal(getattr(got, name), expected, obj=f"{unit} {name}")
+    # a ledger is stored by community, stably: one community's rows keep the order they were loaded in
+    monkeypatch.setenv("LINLI_KEY", "report-test-key")
+    ds = build.load_dataset(raw)
+    loaded = ds.tables["services"]
+    expected = loaded[loaded["community_id"] == "c0001"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(handoff.load_unit("c0001", root).table("services"), expected)
+    meta = pq.ParquetFile(root / "tables" / "services.parquet").metadata
+    ids = pq.read_table(root / "tables" / "services.parquet", columns=["community_id"]).column(0).to_pylist()
+    assert ids == sorted(ids) and meta.num_rows == len(loaded)
+    assert meta.row_group(0).num_rows == min(len(loaded), handoff.ROW_GROUP_ROWS)
+
+
 def test_unchanged_build_executes_nothing(built: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     raw, notebooks, summary = built
     monkeypatch.setenv("LINLI_KEY", "report-test-key")
     executor = InlineExecutor()
+    loaded: list[Path] = []
+    real_load = build.load_dataset
+    monkeypatch.setattr(build, "load_dataset", lambda d, **kw: loaded.append(Path(d)) or real_load(d, **kw))
     again = build.run(
         raw, out=summary.out_dir.parent, notebooks_dir=notebooks, formats="html", progress_bar=False, executor=executor
     )
     assert again.cached == ["zone", "c0001", "c0002"] and executor.submitted == []
+    assert loaded == []  # the inputs' fingerprint matched the last build's: nothing was loaded
     with pytest.raises(LinliError, match=r"Unknown unit\(s\) 'nowhere'; known: zone, c0001, c0002"):
         build.run(raw, out=summary.out_dir.parent, notebooks_dir=notebooks, units=["nowhere"], progress_bar=False)
+
+
+def test_a_changed_input_is_loaded_again(built: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw, notebooks, summary = built
+    monkeypatch.setenv("LINLI_KEY", "report-test-key")
+    out = tmp_path / "out"
+    shutil.copytree(summary.out_dir.parent, out)  # the record and the reports of the last build
+    copy = tmp_path / "raw"
+    shutil.copytree(raw, copy)
+    loaded: list[Path] = []
+    real_load = build.load_dataset
+    monkeypatch.setattr(build, "load_dataset", lambda d, **kw: loaded.append(Path(d)) or real_load(d, **kw))
+    options: dict[str, Any] = {"out": out, "notebooks_dir": notebooks, "formats": "html", "progress_bar": False,
+                               "jobs": 1}
+    first = build.run(copy, **options)  # another data folder: another record, so loaded once
+    assert loaded == [copy] and first.cached == ["zone", "c0001", "c0002"]
+    again = build.run(copy, **options)
+    assert loaded == [copy] and again.cached == ["zone", "c0001", "c0002"]  # nothing changed: not loaded
+    with (copy / "volunteers.csv").open("a", encoding="utf-8") as fh:
+        fh.write("\n")  # a blank line: other bytes, the same rows
+    third = build.run(copy, **options)
+    assert loaded == [copy, copy]
+    # the reports show each file's SHA-256 (provenance): the hand-off changed, so they run again
+    assert third.built == ["zone", "c0001", "c0002"]
 
 
 # ------------------------------------------------------------ hostile unit ids

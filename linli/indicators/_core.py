@@ -358,7 +358,8 @@ class Context:
                 df = self.table(name, [date])
                 year = df[date].dt.year
             keep = year.isin(self.years).fillna(False).to_numpy(dtype=bool)
-            self.cache[key] = df.loc[keep].assign(year=year[keep].to_numpy(dtype="int64"))
+            kept = df if keep.all() else df.loc[keep]  # the usual case, every record in the years: no copy
+            self.cache[key] = kept.assign(year=year[keep].to_numpy(dtype="int64"))
         out = self.cache[key]
         assert isinstance(out, pd.DataFrame)
         self.table(name, columns)
@@ -380,13 +381,24 @@ class Context:
                 end = df[spec.end].dt.year.to_numpy(dtype="float64", na_value=np.nan)
             else:
                 end = np.full(len(df), np.nan)
-            crossed = pd.DataFrame(df).assign(_start=start, _end=end).merge(
-                pd.DataFrame({"year": self.year_index.to_numpy()}), how="cross"
-            )
-            keep = (crossed["_start"] <= crossed["year"]) & (
-                crossed["_end"].isna() | (crossed["_end"] > crossed["year"])
-            )
-            self.cache[key] = crossed.loc[keep].drop(columns=["_start", "_end"])
+            years = self.year_index.to_numpy()
+            if "year" in df.columns:  # a roster with its own year column: let merge name them apart
+                crossed = pd.DataFrame(df).assign(_start=start, _end=end).merge(
+                    pd.DataFrame({"year": years}), how="cross"
+                )
+                keep = (crossed["_start"] <= crossed["year"]) & (
+                    crossed["_end"].isna() | (crossed["_end"] > crossed["year"])
+                )
+                self.cache[key] = crossed.loc[keep].drop(columns=["_start", "_end"])
+            else:
+                # the rows of df crossed with the years (row-major, labelled row × n_years + year),
+                # built from the (member, year) pairs that are active: one take, not the whole cross
+                with np.errstate(invalid="ignore"):
+                    active = (start[:, None] <= years[None, :]) & (np.isnan(end)[:, None] | (end[:, None] > years[None, :]))
+                rows, cols = np.nonzero(active)
+                out = pd.DataFrame(df).take(rows).assign(year=years[cols])
+                out.index = pd.RangeIndex(len(df) * len(years))[rows * len(years) + cols]
+                self.cache[key] = out
         out = self.cache[key]
         assert isinstance(out, pd.DataFrame)
         return out

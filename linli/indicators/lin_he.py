@@ -7,6 +7,7 @@ its outcome now. Examples list ``[a, b, z]`` for 2024 of
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..contract import LIST_SEP
@@ -112,10 +113,19 @@ def mediator_count(mediators: pd.Series) -> pd.Series:
     >>> mediator_count(pd.Series(["police;grid_worker", "police;police", "", None])).tolist()
     [2, 1, 0, 0]
     """
-    codes = mediators.astype("string").str.split(LIST_SEP).explode().str.strip()
-    codes = codes[codes.notna() & (codes != "")]
-    counted = codes.groupby(level=0).nunique()
-    return counted.reindex(mediators.index, fill_value=0).astype("int64")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(mediators.astype("string").to_numpy(dtype=object, na_value=None), type=pa.string())
+    lists = pc.split_pattern(text, LIST_SEP)
+    row = pc.list_parent_indices(lists).to_numpy()
+    code = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+    keep = pc.fill_null(pc.not_equal(code, ""), False).to_numpy(zero_copy_only=False)
+    found, uniques = pd.factorize(code.filter(pa.array(keep)).to_numpy(zero_copy_only=False))
+    n_codes = max(len(uniques), 1)
+    distinct = pd.unique(row[keep] * n_codes + found)  # one per (row, distinct code)
+    counted = np.bincount(distinct // n_codes, minlength=len(mediators))
+    return pd.Series(counted.astype("int64"), index=mediators.index)
 
 
 @indicator()

@@ -73,6 +73,15 @@ def _served_months(ctx: Context) -> pd.DataFrame:
     return out
 
 
+def _listed(ctx: Context, register: pd.DataFrame, pairs: pd.DataFrame) -> np.ndarray:
+    """Whether each register row's (resident_id, year) is among ``pairs`` (an inner join's rows, as a mask)."""
+    ids, _ = pd.factorize(pd.concat([register["resident_id"], pairs["resident_id"]], ignore_index=True).astype("string"))
+    n, n_years = len(register), len(ctx.years)
+    mine = ids[:n] * n_years + ctx.year_codes(register["year"])
+    theirs = ids[n:] * n_years + ctx.year_codes(pairs["year"])
+    return (ids[:n] >= 0) & np.isin(mine, theirs[ids[n:] >= 0])
+
+
 @indicator()
 def vulnerable_reached_pct(ctx: Context) -> pd.DataFrame:
     """Return the share of register members served at least once in Y.
@@ -87,7 +96,7 @@ def vulnerable_reached_pct(ctx: Context) -> pd.DataFrame:
     [100.0, 0.0, 66.67]
     """
     register = _register(ctx)
-    served = register.merge(_served_months(ctx), on=["resident_id", "year"], how="inner")
+    served = register.loc[_listed(ctx, register, _served_months(ctx)), [CODE, "year"]]
     return ratio(ctx, count(ctx, served), count(ctx, register), scale=100.0, zero=_ZERO_REGISTER)
 
 
@@ -108,7 +117,7 @@ def vulnerable_regular_pct(ctx: Context) -> pd.DataFrame:
     register = _register(ctx)
     months = _served_months(ctx)
     regular = months.loc[(months["months"] >= REGULAR_MONTHS).to_numpy()]
-    served = register.merge(regular, on=["resident_id", "year"], how="inner")
+    served = register.loc[_listed(ctx, register, regular), [CODE, "year"]]
     return ratio(ctx, count(ctx, served), count(ctx, register), scale=100.0, zero=_ZERO_REGISTER)
 
 

@@ -84,6 +84,7 @@ def build(
     notebooks_dir: Path | str | None = None,
     progress_bar: bool = True,
     executor: cf.Executor | None = None,
+    dask: str | None = None,
     timeout: int = CELL_TIMEOUT,
 ) -> BuildSummary:
     """Build every unit's report from the hand-off in ``year_dir/data``, then the index page.
@@ -109,7 +110,10 @@ def build(
     progress_bar
         Show a progress bar.
     executor
-        Run the reports on this executor (e.g. Dask's) instead of local processes.
+        Run the reports on this executor instead of local processes.
+    dask
+        Run the reports on a Dask cluster, ``tcp://host:port`` or ``local[:N]``
+        (:mod:`linli.reporting.cluster`).
     timeout
         Seconds a notebook cell may run.
 
@@ -146,7 +150,7 @@ def build(
         )
         for uid, utype in zip(chosen["unit_id"].astype(str), chosen["unit_type"].astype(str), strict=True)
     ]
-    outcomes = build_reports(report_jobs, n_jobs=jobs, progress_bar=progress_bar, executor=executor)
+    outcomes = build_reports(report_jobs, n_jobs=jobs, progress_bar=progress_bar, executor=executor, dask=dask)
     index_path = write_index(
         outcomes, year_dir, year=year, lang=lang,
         title=word("page.title", lang=lang, year=year),

@@ -23,12 +23,18 @@ process). A unit's failure is caught and recorded in one line; the others go on.
 with any ``multiprocessing`` code, a script that builds with more than one job must
 guard its entry point with ``if __name__ == "__main__":``.
 
-When a province's worth of communities outgrows one machine, pass any
-``concurrent.futures.Executor`` as ``executor=``, e.g. a Dask cluster's (Dask is not a
-dependency of linli). The workers need linli, the notebook kernel, Chromium and fonts
-installed, and the output folder and the notebooks on a file system every worker sees.
-Start them with one thread each (``dask worker --nthreads 1 --nworkers N``): every
-unit already runs its own kernel process.
+When a province's worth of communities outgrows one machine, pass ``dask=ADDRESS``
+(``linli build --dask``): a running Dask scheduler or ``local:N``
+(:mod:`linli.reporting.cluster`, with the optional extra ``linli[dask]``); or any
+``concurrent.futures.Executor`` as ``executor=``. The workers need linli, the notebook
+kernel, Chromium and fonts installed, and the output folder and the notebooks on a
+file system every worker sees at the same path. Start them with one thread each
+(``dask worker --nthreads 1 --nworkers N``): every unit already runs its own kernel
+process.
+
+Units run in long-lived worker processes (the pool's, or Dask's workers), many units
+per process: what a worker caches at module level — a browser, an exporter — is made
+once per worker process and serves all its units.
 """
 
 from __future__ import annotations
@@ -55,6 +61,7 @@ from ..outputs import output_path
 from ..pipeline import code_fingerprint, hash_part
 from ..privacy import redact
 from .docx_report import export_docx
+from .cluster import check_address, dask_executor, worker_died
 from .export import export_html, export_pdf
 from .notebook import CELL_TIMEOUT, as_parameter, run_notebook
 
@@ -73,6 +80,7 @@ __all__ = [
     "check_formats",
     "is_cached",
     "run_job",
+    "run_job_once",
 ]
 
 Status = Literal["built", "cached", "failed"]
@@ -330,6 +338,7 @@ def build_reports(
     n_jobs: int | None = None,
     progress_bar: bool = True,
     executor: cf.Executor | None = None,
+    dask: str | None = None,
 ) -> list[ReportOutcome]:
     """Build many reports in parallel; skip those whose inputs did not change.
 
@@ -344,6 +353,10 @@ def build_reports(
     executor
         Any ``concurrent.futures.Executor`` (e.g. ``dask.distributed.Client.get_executor()``)
         to run the jobs instead of a local process pool; ``n_jobs`` is then ignored.
+    dask
+        Run the jobs on this Dask cluster (:mod:`linli.reporting.cluster`:
+        ``tcp://host:port`` or ``local:N``), connected or started only when some job
+        must run; not with ``n_jobs`` or ``executor``.
 
     Returns
     -------
@@ -364,6 +377,10 @@ def build_reports(
     if n_jobs is not None and n_jobs < 1:
         msg = f"n_jobs must be at least 1, got {n_jobs}."
         raise LinliError(msg)
+    if dask is not None and (n_jobs is not None or executor is not None):
+        msg = "--jobs and --dask cannot be used together: run the reports in local processes or on a Dask cluster."
+        raise LinliError(msg)
+    address = check_address(dask) if dask is not None else None
 
     results: dict[int, ReportOutcome] = {}
     pending: list[int] = []
@@ -391,6 +408,9 @@ def build_reports(
             pass
         elif executor is not None:
             _collect(executor, jobs, pending, done)
+        elif address is not None:
+            with dask_executor(address, max_workers=len(pending)) as cluster:
+                _collect(cluster, jobs, pending, done, run=run_job_once)
         elif workers == 1:
             for i in pending:
                 done(i, run_job(jobs[i]))
@@ -403,10 +423,23 @@ def build_reports(
     return [results[i] for i in range(len(jobs))]
 
 
+def run_job_once(job: ReportJob) -> ReportOutcome:
+    """:func:`run_job`, unless an earlier attempt in this build already finished ``job``.
+
+    On a Dask cluster, a unit that finished on a worker that then died is run again
+    (the scheduler recovers the lost result): that second run must find the reports
+    in place, not delete and rebuild them. A job is only sent when it is not cached,
+    so finding it cached here means this build built it.
+    """
+    if is_cached(job):
+        return ReportOutcome(job.unit_id, job.unit_type, "built", job.paths())
+    return run_job(job)
+
+
 def _collect(
-    executor: cf.Executor, jobs: Sequence[ReportJob], pending: Sequence[int], done: Any
+    executor: cf.Executor, jobs: Sequence[ReportJob], pending: Sequence[int], done: Any, *, run: Any = None
 ) -> None:
-    futures = {executor.submit(run_job, jobs[i]): i for i in pending}
+    futures = {executor.submit(run or run_job, jobs[i]): i for i in pending}
     try:
         for future in cf.as_completed(futures):
             i = futures[future]
@@ -414,7 +447,7 @@ def _collect(
                 result = future.result()
             except Exception as exc:  # the worker died, or the executor failed the task
                 job = jobs[i]
-                result = ReportOutcome(job.unit_id, job.unit_type, "failed", {}, _one_line(exc))
+                result = ReportOutcome(job.unit_id, job.unit_type, "failed", {}, worker_died(exc) or _one_line(exc))
             done(i, result)
     except BaseException:
         for future in futures:
