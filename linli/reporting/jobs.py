@@ -60,8 +60,8 @@ from ..labels import check_lang
 from ..outputs import output_path
 from ..pipeline import code_fingerprint, hash_part
 from ..privacy import redact
-from .docx_report import export_docx
 from .cluster import check_address, dask_executor, worker_died
+from .docx_report import export_docx
 from .export import export_html, export_pdf
 from .notebook import CELL_TIMEOUT, as_parameter, run_notebook
 
