@@ -63,7 +63,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["HANDOFF_DIR", "META_FILE", "UnitSlice", "load_meta", "load_units", "load_unit", "save",
+__all__ = ["HANDOFF_DIR", "META_FILE", "UnitSlice", "load_frame", "load_meta", "load_units", "load_unit", "save",
            "write_unit_json"]
 
 #: Name of the hand-off directory under ``OUT/<year>``.
@@ -156,6 +156,20 @@ def load_meta(handoff_dir: Path | str) -> dict[str, Any]:
     """Return what ``build.json`` records (year, baseline year, fingerprint …)."""
     root = _check(Path(handoff_dir))
     return json.loads((root / META_FILE).read_text(encoding="utf-8"))
+
+
+def load_frame(handoff_dir: Path | str, name: str) -> pd.DataFrame:
+    """Return one of the frames of :data:`linli.pipeline.FRAMES`, every unit and year.
+
+    Raises
+    ------
+    LinliError
+        When ``name`` is not a frame of the hand-off.
+    """
+    if name not in FRAMES:
+        msg = f"Unknown hand-off frame {name!r}; valid: {', '.join(FRAMES)}."
+        raise LinliError(msg)
+    return pd.read_parquet(_check(Path(handoff_dir)) / f"{name}.parquet")
 
 
 def load_units(handoff_dir: Path | str) -> pd.DataFrame:

@@ -165,6 +165,49 @@ def test_english_report_from_the_same_notebooks(built: dict[str, Any], tmp_path:
     assert "五社联动：基线与现状" not in page and "数据质量" not in page
 
 
+def test_chinese_then_english_into_one_folder_leaves_both_whole(built: dict[str, Any], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(built["out"], out)  # a complete Chinese build, HTML and PDF
+    before = {p.name: p.read_bytes() for p in (out / "2024").iterdir() if p.is_file() and p.name != "index.html"}
+    assert main(["build", "--data-dir", str(built["raw"]), "--out", str(out), "--lang", "en",
+                 "--format", "html", "-q"]) == 0
+    year_dir = out / "2024"
+    # every Chinese file is still there, byte for byte; the English ones sit beside them
+    assert {name: (year_dir / name).read_bytes() for name in before} == before
+    for unit in UNITS:
+        for kind in ("html", "ipynb"):
+            assert (year_dir / f"{unit}.en.{kind}").is_file()
+        assert not (year_dir / f"{unit}.en.pdf").exists()
+        assert '<html lang="en"' in (year_dir / f"{unit}.en.html").read_text(encoding="utf-8")
+    index = (year_dir / "index.html").read_text(encoding="utf-8")
+    for unit in UNITS:  # the index lists both languages of every unit
+        for href in (f"{unit}.html", f"{unit}.pdf", f"{unit}.ipynb", f"{unit}.en.html", f"{unit}.en.ipynb", f"{unit}.json"):
+            assert f'href="{href}"' in index, href
+    # the index and rank of each unit are shown: c0001's index from its JSON, one decimal
+    doc = json.loads((year_dir / "c0001.json").read_text(encoding="utf-8"))
+    assert f">{doc['index'][0]['index']:.1f}<" in index
+    assert "not ranked" in index and "of 2" in index  # the zone is not ranked; 2 communities are
+    # the English community report links back to the index and to its zone's English report
+    page = (year_dir / "c0001.en.html").read_text(encoding="utf-8")
+    assert 'href="index.html"' in page and 'href="zone.en.html"' in page
+    assert 'href="zone.html"' in (year_dir / "c0001.html").read_text(encoding="utf-8")
+    years = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="2024/index.html"' in years
+
+
+def test_one_unit_into_a_full_folder_keeps_the_others_in_the_index(built: dict[str, Any], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(built["out"], out)
+    assert main(["build", "--data-dir", str(built["raw"]), "--out", str(out), "--lang", "en",
+                 "--format", "html", "--units", "c0001", "-q"]) == 0
+    index = (out / "2024" / "index.html").read_text(encoding="utf-8")
+    for unit in UNITS:  # the two units not built this time keep their rows and links
+        assert f'href="{unit}.html"' in index and f'href="{unit}.pdf"' in index
+    assert 'href="c0001.en.html"' in index and 'href="zone.en.html"' not in index
+    assert "1 report(s): 1 built, 0 up to date, 0 failed." in index
+    assert "reports of 3 unit(s)" in index and index.count("from an earlier build") == 2  # zone, c0002
+
+
 def test_unchanged_build_executes_nothing(built: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     year_dir = built["year_dir"]
     before = {p: p.stat().st_mtime_ns for p in [*year_dir.glob("*.ipynb"), *(year_dir / "data").rglob("*")]}

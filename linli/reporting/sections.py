@@ -40,6 +40,7 @@ from ..labels import (
 from ..spec import SCORED_DIMENSIONS
 from . import _slice as sl
 from .format import DASH, format_value, is_missing
+from .names import output_name
 from .render import heading, note, to_html
 from .tables import indicator_table
 
@@ -56,6 +57,7 @@ __all__ = [
     "map_layers",
     "map_left_out",
     "map_missing",
+    "nav_html",
     "other_dimensions",
     "record",
     "reference_line",
@@ -65,6 +67,27 @@ __all__ = [
 
 #: The event ledgers whose monthly trends a report draws for a unit without a brand.
 DEFAULT_TREND_LEDGERS: tuple[str, ...] = ("volunteer_activities", "mediation_cases")
+
+
+def nav_html(res: UnitSlice, *, lang: str = "zh") -> str:
+    """Return the links back from a report: to the index of its year and, for a community,
+    to its zone's report in the same language (relative addresses, beside the report in
+    ``OUT/<year>``). Shown on screen, not printed: a PDF has no folder to link into.
+
+    Examples
+    --------
+    >>> from linli.testing import example_unit
+    >>> nav_html(example_unit(), lang="en")
+    '<nav class="linli-nav"><a href="index.html">← Index of this year&#x27;s reports</a> · <a href="model.en.html">Report of its zone: Model Street</a></nav>'
+    """
+    check_lang(lang)
+    esc = html_lib.escape
+    links = [("index.html", word("page.back_index", lang=lang))]
+    zid = sl.zone_id(res)
+    if res.unit_type != "zone" and zid is not None:
+        links.append((output_name(zid, "html", lang=lang), word("page.back_zone", lang=lang, name=sl.name(res, zid, lang))))
+    return ('<nav class="linli-nav">'
+            + " · ".join(f'<a href="{esc(href)}">{esc(text)}</a>' for href, text in links) + "</nav>")
 
 
 def cover_html(res: UnitSlice, *, lang: str = "zh") -> str:
@@ -110,7 +133,8 @@ def cover_html(res: UnitSlice, *, lang: str = "zh") -> str:
     banner = (f'<p class="linli-banner">{esc(word("synthetic_banner", lang=lang))}</p>'
               if res.synthetic else "")
     return (
-        '<div class="linli-cover">'
+        nav_html(res, lang=lang)
+        + '<div class="linli-cover">'
         f'<p class="linli-kicker">{esc(word("kicker", lang=lang))}</p>'
         f"<h1>{chip}{esc(title)}</h1>"
         f'<table class="linli-facts">{table}</table>'
