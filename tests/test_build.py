@@ -157,7 +157,7 @@ def test_english_report_from_the_same_notebooks(built: dict[str, Any], tmp_path:
     code = main(["build", "--data-dir", str(built["raw"]), "--out", str(out), "--lang", "en",
                  "--format", "html", "--units", "c0001", "-q"])
     assert code == 0
-    page = (out / "2024" / "c0001.html").read_text(encoding="utf-8")
+    page = (out / "2024" / "c0001.en.html").read_text(encoding="utf-8")  # another language adds its code
     assert '<html lang="en"' in page
     for heading in ("Linli Index", "Five-society linkage: baseline and now", "Data quality"):
         assert heading in page
