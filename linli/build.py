@@ -31,7 +31,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ import pandas as pd
 
 from . import __version__, config, handoff, pipeline, reporting
 from .dataset import load_dataset
+from .errors import LinliError
 from .labels import check_lang
 from .outputs import check_out_dir, output_path
 from .reporting.jobs import BuildSummary, check_formats
@@ -112,6 +113,7 @@ def run(
     ds = load_dataset(data_dir, as_of=as_of)
     units_all = pipeline.units_table(ds.tables["communities"], ds.meta)
     chosen = reporting.select_units(units_all, units)  # fail before computing
+    _check_notes(ds.notes, units_all["unit_id"].astype(str).tolist())
     reporting.check_notebooks(chosen["unit_type"].astype(str).tolist(), notebooks_dir)
     results = pipeline.compute_results(ds, year=year)
 
@@ -128,6 +130,15 @@ def run(
         year_dir, units=chosen["unit_id"].astype(str).tolist(), lang=lang, formats=fmts, jobs=jobs,
         notebooks_dir=notebooks_dir, progress_bar=progress_bar, executor=executor, timeout=timeout,
     )
+
+
+def _check_notes(notes: Mapping[tuple[str, str], str], known: Sequence[str]) -> None:
+    """Refuse a note on a unit the data does not have (a typo would lose the evaluator's words)."""
+    unknown = sorted({unit for unit, _ in notes} - set(known))
+    if unknown:
+        shown = ", ".join(known[:20]) + (f", … ({len(known)} in all)" if len(known) > 20 else "")
+        msg = f"notes/{unknown[0]}.md: no unit {unknown[0]!r} in the data; a note is named by a unit id: {shown}."
+        raise LinliError(msg)
 
 
 def _text(value: Any, default: str) -> str:

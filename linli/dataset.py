@@ -23,6 +23,12 @@ a value of the wrong kind is one line naming the file and the field.
 The published claims (``published_claims.yaml``, :mod:`linli.claims`) are read once,
 with the dataset: :attr:`Dataset.claims`, or :attr:`Dataset.claims_error` saying why
 they cannot be had, and the file's bytes for the inputs' fingerprint.
+
+The evaluator's notes — findings and recommendations in Markdown, one optional file per
+unit and language, ``notes/<unit_id>.md`` (the default language) and
+``notes/<unit_id>.<lang>.md`` (e.g. ``notes/xiangbei.en.md``) — are read with it
+(:func:`read_notes`, :attr:`Dataset.notes`); phone and identity numbers typed into them
+are masked, and their text is part of the inputs' fingerprint.
 """
 
 from __future__ import annotations
@@ -72,6 +78,8 @@ class Dataset:
     claims_error: str | None = None
     #: The bytes of ``published_claims.yaml`` as read (empty without it): part of the inputs' fingerprint.
     claims_source: bytes = b""
+    #: The evaluator's notes, ``(unit_id, lang) -> Markdown`` (:func:`read_notes`).
+    notes: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def synthetic(self) -> bool:
@@ -279,7 +287,61 @@ def load_dataset(
         prov[col] = prov[col].fillna(0).astype(int)
     prov = prov.fillna({"file": "", "sha256": "", "encoding": "", "unknown_columns": "", "sheets": "",
                         "skipped_sheets": ""})
-    return Dataset(root, when, clean, quarantine, prov, meta, claims, claims_error, claims_source)
+    notes = read_notes(root)
+    return Dataset(root, when, clean, quarantine, prov, meta, claims, claims_error, claims_source, notes)
+
+
+#: The folder of the evaluator's notes in a data directory.
+NOTES_DIR: str = "notes"
+#: Largest note read, in bytes.
+MAX_NOTE_BYTES: int = 256 * 1024
+
+
+def read_notes(root: Path) -> dict[tuple[str, str], str]:
+    """Read the evaluator's notes of ``root/notes``: ``(unit_id, lang) -> Markdown``.
+
+    ``<unit_id>.md`` is in the default language (the first of
+    :data:`linli.labels.LANGS`), ``<unit_id>.<lang>.md`` in another. The text is UTF-8
+    (a BOM is dropped); phone and identity numbers in it are masked
+    (:func:`linli.privacy.redact`). No folder, no notes. Whether a unit id is known is
+    checked when the reports are built.
+
+    Raises
+    ------
+    InputError
+        For a file in the folder that is not so named, larger than
+        :data:`MAX_NOTE_BYTES`, or not UTF-8 text (one line naming the file).
+    """
+    import re
+
+    from .contract import ID_PATTERN
+    from .labels import LANGS
+
+    folder = root / NOTES_DIR
+    if not folder.is_dir():
+        return {}
+    notes: dict[tuple[str, str], str] = {}
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        shown = f"{NOTES_DIR}/{path.name}"
+        parts = path.name.split(".")
+        lang = parts[1] if len(parts) == 3 else LANGS[0]  # unit.lang.md or unit.md
+        if parts[-1] != "md" or len(parts) not in (2, 3) or lang not in LANGS or not re.fullmatch(ID_PATTERN, parts[0]):
+            valid = ", ".join(f"<unit_id>.{code}.md" for code in LANGS[1:])
+            msg = f"{shown}: not a note's name; name a note <unit_id>.md (in {LANGS[0]}) or {valid}."
+            raise InputError(msg)
+        data = path.read_bytes()
+        if len(data) > MAX_NOTE_BYTES:
+            msg = f"{shown}: {len(data):,} bytes; a note may hold at most {MAX_NOTE_BYTES:,}."
+            raise InputError(msg)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            msg = f"{shown}: not UTF-8 text (byte {exc.start}); save the note as UTF-8."
+            raise InputError(msg) from None
+        notes[parts[0], lang] = redact(text)
+    return notes
 
 
 def read_claims(root: Path) -> tuple[tuple[Claim, ...] | None, str | None, bytes]:

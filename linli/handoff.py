@@ -22,6 +22,8 @@ Files
     ``unit_id, unit_type, name_zh, name_en, brand, zone_id``;
 ``tables/*.parquet``, ``quarantine.csv``, ``provenance.csv``
     the clean dataset (:func:`linli.dataset.save_dataset`);
+``notes/<unit_id>.<lang>.md``
+    the evaluator's notes (:attr:`linli.dataset.Dataset.notes`), personal numbers masked;
 ``build.json``
     year, baseline year, as-of date, synthetic flag, dataset name, version, a
     fingerprint of the inputs, and ``claims_error``: why the published-claims
@@ -70,6 +72,8 @@ __all__ = ["HANDOFF_DIR", "META_FILE", "UnitSlice", "load_frame", "load_meta", "
 HANDOFF_DIR: str = "data"
 #: The file that marks a directory as a hand-off (and records how it was made).
 META_FILE: str = "build.json"
+#: The folder of the evaluator's notes in a hand-off.
+NOTES_DIR: str = "notes"
 
 
 def save(results: Results, ds: Dataset, out_dir: Path | str) -> Path:
@@ -95,6 +99,10 @@ def save(results: Results, ds: Dataset, out_dir: Path | str) -> Path:
         for name, frame in results.frames.items():
             frame.to_parquet(staging / f"{name}.parquet", index=False)
         results.units.to_parquet(staging / "units.parquet", index=False)
+        if ds.notes:
+            (staging / NOTES_DIR).mkdir()
+            for (unit, lang), text in sorted(ds.notes.items()):
+                (staging / NOTES_DIR / f"{unit}.{lang}.md").write_text(text, encoding="utf-8")
         text = json.dumps(results.meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         (staging / META_FILE).write_text(text, encoding="utf-8")
         _publish(staging, out)
@@ -210,6 +218,11 @@ class UnitSlice:
     def synthetic(self) -> bool:
         """Whether the data is synthetic (the report shows a banner)."""
         return bool(self.meta.get("synthetic", False))
+
+    def note(self, lang: str) -> str | None:
+        """The evaluator's notes on this unit in ``lang`` (Markdown); None when there are none."""
+        path = self.handoff_dir / NOTES_DIR / f"{self.unit_id}.{lang}.md"
+        return path.read_text(encoding="utf-8") if path.is_file() else None
 
     def has_table(self, name: str) -> bool:
         """Whether clean table ``name`` is in the hand-off (an optional table may be absent)."""

@@ -116,13 +116,16 @@ def units_table(communities: pd.DataFrame, meta: Mapping[str, Any]) -> pd.DataFr
 
 
 def fingerprint(ds: Dataset) -> str:
-    """SHA-256 of what the notebooks' data depends on: raw file hashes, dataset.yaml, as-of, claims."""
+    """SHA-256 of what the notebooks' data depends on: raw file hashes, dataset.yaml, as-of, claims,
+    the evaluator's notes."""
     h = hashlib.sha256()
     prov = ds.provenance[["table", "file", "status", "sha256"]].astype(str)
     hash_part(h, "provenance", prov.to_csv(index=False, lineterminator="\n").encode("utf-8"))
     hash_part(h, "meta", json.dumps(ds.meta, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
     hash_part(h, "as_of", ds.as_of.isoformat().encode("ascii"))
     hash_part(h, "claims", ds.claims_source)
+    notes = sorted((f"{unit}.{lang}", text) for (unit, lang), text in ds.notes.items())
+    hash_part(h, "notes", json.dumps(notes, ensure_ascii=False).encode("utf-8"))
     return h.hexdigest()
 
 

@@ -208,6 +208,56 @@ def test_one_unit_into_a_full_folder_keeps_the_others_in_the_index(built: dict[s
     assert "reports of 3 unit(s)" in index and index.count("from an earlier build") == 2  # zone, c0002
 
 
+NOTE = """# 主要问题
+
+- 志愿者台账**缺少**退出日期，联系人 13912345678
+- 见现场照片 ![现场照片](http://example.com/a.png)
+
+<script>alert("x")</script>
+
+| 建议 | 期限 |
+|---|---|
+| 补全台账 | 2025年6月 |
+"""
+
+
+def test_evaluator_notes_are_a_section_of_the_report_in_their_language(built: dict[str, Any], tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(built["raw"], raw)
+    (raw / "notes").mkdir()
+    (raw / "notes" / "c0001.md").write_text(NOTE, encoding="utf-8")
+    out = tmp_path / "out"
+    shutil.copytree(built["out"], out)
+    assert main(["build", "--data-dir", str(raw), "--out", str(out), "--format", "html", "--units", "c0001", "-q"]) == 0
+    page = (out / "2024" / "c0001.html").read_text(encoding="utf-8")
+    assert "<h2>评估意见与建议</h2>" in page and "<h3>主要问题</h3>" in page
+    assert "<strong>缺少</strong>" in page and "<td>补全台账</td>" in page  # Markdown: bold, a table
+    # sanitised: the script is text, the remote image is its alt text, the phone number is masked
+    assert "&lt;script&gt;" in page and "<script>alert" not in page and "example.com" not in page
+    assert "[现场照片]" in page and "13912345678" not in page
+    assert reporting.remote_resources(page) == []
+    # the note is part of the inputs: the other units' reports are out of date now
+    assert "1 built, 0 unchanged" in _build_out(raw, out, "zone")
+    # the English report has no section: there is no notes/c0001.en.md
+    assert main(["build", "--data-dir", str(raw), "--out", str(out), "--lang", "en", "--format", "html",
+                 "--units", "c0001", "-q"]) == 0
+    english = (out / "2024" / "c0001.en.html").read_text(encoding="utf-8")
+    assert "Evaluator's findings" not in english and "主要问题" not in english
+    # a note on a unit the data does not have is refused, naming the file
+    (raw / "notes" / "c0009.md").write_text("x", encoding="utf-8")
+    assert main(["build", "--data-dir", str(raw), "--out", str(out), "--format", "html", "-q"]) == 2
+
+
+def _build_out(raw: Path, out: Path, units: str) -> str:
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        main(["build", "--data-dir", str(raw), "--out", str(out), "--format", "html", "--units", units, "-q"])
+    return buf.getvalue()
+
+
 def test_unchanged_build_executes_nothing(built: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     year_dir = built["year_dir"]
     before = {p: p.stat().st_mtime_ns for p in [*year_dir.glob("*.ipynb"), *(year_dir / "data").rglob("*")]}
