@@ -148,7 +148,7 @@ def _check_published_claims(ds: Dataset, long: pd.DataFrame) -> tuple[pd.DataFra
         return empty, reason
 
 
-def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
+def compute_results(ds: Dataset, *, year: int | None = None, indicators: pd.DataFrame | None = None) -> Results:
     """Compute indicators, index, uncertainty, sensitivity, progress and claims for every unit.
 
     Parameters
@@ -160,6 +160,10 @@ def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
         records in, or ``dataset.yaml`` declares) and that is not after the as-of
         date — else the latest year with indicators. Progress runs from the first
         year of the data (the baseline) to this year.
+    indicators
+        The long indicator table of ``ds`` when already computed
+        (``linli.indicators.compute(ds.tables, as_of=ds.as_of, covers=ds.covers)``):
+        a build of several years computes it once.
 
     Raises
     ------
@@ -167,13 +171,13 @@ def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
         When ``year`` has no data or comes after the as-of date.
     """
     from . import index as index_mod
-    from . import indicators
+    from . import indicators as indicators_mod
     from . import progress as progress_mod
     from . import spec as spec_mod
     from . import uncertainty as uncertainty_mod
     from .indicators import catalogue, last_year
 
-    long = indicators.compute(ds.tables, as_of=ds.as_of, covers=ds.covers)
+    long = indicators_mod.compute(ds.tables, as_of=ds.as_of, covers=ds.covers) if indicators is None else indicators
     years = sorted(int(y) for y in long["year"].unique())
     if not years:
         msg = (f"{ds.data_dir}: no year has indicator data (no population rows or events "

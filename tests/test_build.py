@@ -258,6 +258,33 @@ def _build_out(raw: Path, out: Path, units: str) -> str:
     return buf.getvalue()
 
 
+def test_build_every_year(built: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["build", "--data-dir", str(built["raw"]), "--out", str(out), "--year", "all",
+                 "--format", "html", "--units", "c0001", "-q"]) == 0
+    printed = capsys.readouterr().out
+    # synth.generate writes 2022–2024: one summary line per year, oldest first
+    assert [line.split(" in ")[0] for line in printed.splitlines() if "report(s) for" in line] == [
+        "1 report(s) for 2022", "1 report(s) for 2023", "1 report(s) for 2024"]
+    pages = {y: (out / str(y) / "c0001.html").read_text(encoding="utf-8") for y in (2022, 2023, 2024)}
+    # the baseline year's report says it is the baseline and shows no progress column
+    assert "2022年为基线年" in pages[2022] and "本年为基线年" in pages[2022]
+    assert all("2022→2022" not in p and "进展（2022→2022）" not in p for p in pages.values())
+    # 2023 follows the baseline directly (its last year is the baseline); 2024 shows 2023 beside both
+    assert "上年（2022年）" not in pages[2023] and "进展（2022→2023）" in pages[2023]
+    assert "上年（2023年）" in pages[2024] and "较上年" in pages[2024] and "2022年（基线）" in pages[2024]
+    years = (out / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="{y}/index.html"' in years for y in (2022, 2023, 2024))
+    for option, expected in (
+        ("2021-2022", "--year 2021-2022: 2021 is not in the data; years in the data: 2022, 2023, 2024."),
+        ("2025", "--year 2025: 2025 does not end by the as-of date"),
+        ("last", "--year 'last': expected a year (2024), a range (2022-2024), a list (2022,2024) or all."),
+    ):
+        assert main(["build", "--data-dir", str(built["raw"]), "--out", str(out), "--year", option, "-q"]) == 2
+        err = capsys.readouterr().err
+        assert expected in err and len(err.strip().splitlines()) == 1, err
+
+
 def test_unchanged_build_executes_nothing(built: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     year_dir = built["year_dir"]
     before = {p: p.stat().st_mtime_ns for p in [*year_dir.glob("*.ipynb"), *(year_dir / "data").rglob("*")]}

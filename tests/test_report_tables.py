@@ -210,6 +210,50 @@ def test_wushe_table_baseline_to_now(res: UnitSlice) -> None:
     assert t.iloc[0].tolist() == ["社区社会组织数（个）", "—", "9", "—", "不计分", "—"]  # no baseline: no growth
 
 
+def with_2023(res: UnitSlice) -> UnitSlice:
+    """The example with jia's 2023 values: 1300 volunteers, a share of 23.5 %."""
+    extra = pd.DataFrame({"unit_id": "jia", "unit_type": "community", "year": 2023,
+                          "indicator": ["volunteers", "volunteer_share_pct"], "value": [1300.0, 23.5]})
+    return dataclasses.replace(res, indicators=pd.concat([res.indicators, extra], ignore_index=True))
+
+
+def test_wushe_table_shows_last_year_and_the_change_since(res: UnitSlice) -> None:
+    t = tables.wushe_table(with_2023(res))
+    assert t.columns.tolist() == ["指标", "2022年（基线）", "上年（2023年）", "2024年", "较上年", "年均增长", "进展",
+                                  "示范街道2024年"]
+    # volunteers 1010 (2022) → 1300 (2023) → 1425 (2024): 1425 − 1300 = +125 since last year
+    assert t.iloc[1].tolist() == ["注册志愿者数（人）", "1010", "1300", "1425", "+125", "+18.8%", "不计分", "6339"]
+    # a share changes by percentage points: 25.0 − 23.5 = +1.5
+    share = t[t.iloc[:, 0] == "注册志愿者占常住人口比例"].iloc[0].tolist()
+    assert share[2:5] == ["23.5%", "25.0%", "+1.5个百分点"]
+    en = tables.wushe_table(with_2023(res), lang="en")
+    assert en.columns[2] == "Last year (2023)" and en.iloc[1, 4] == "+125"
+
+
+def test_indicator_table_shows_last_year_beside_now(res: UnitSlice) -> None:
+    t = tables.indicator_table(with_2023(res), dimension="wushe")
+    assert t.columns.tolist()[:3] == ["指标", "上年（2023年）", "甲社区"]
+    share = t[t.iloc[:, 0] == "注册志愿者占常住人口比例"].iloc[0].tolist()
+    assert share[1:3] == ["23.5%", "25.0%"]
+    # without values for 2023 there is no such column
+    assert "上年（2023年）" not in tables.indicator_table(res, dimension="wushe").columns
+
+
+def test_the_baseline_years_report_says_so_and_shows_no_progress(res: UnitSlice) -> None:
+    base = dataclasses.replace(res, year=2022, progress=res.progress.iloc[0:0])
+    w = tables.wushe_table(base)
+    # the baseline year alone: the indicator, its value that year, the zone's (none in 2022 here)
+    assert w.columns.tolist() == ["指标", "2022年（基线）", "示范街道2022年"]
+    assert w.iloc[1].tolist() == ["注册志愿者数（人）", "1010", "—"]
+    card = tables.scorecard(base)
+    assert card.iloc[-1].tolist() == ["进展", "本年为基线年", "本年为基线年"]
+    ind = tables.indicator_table(base, dimension="wushe")
+    text = " ".join(cells(w) + cells(card) + cells(ind)) + tables.headline(base)
+    assert "2022→2022" not in text and "进展（" not in text
+    assert "2022年为基线年" in tables.headline(base)
+    assert "2022 is the baseline year" in tables.headline(base, lang="en")
+
+
 def test_satisfaction_table_with_interval(res: UnitSlice) -> None:
     t = tables.satisfaction_table(res, lang="en")
     assert t.columns.tolist() == ["Item", "Jia", "95 % interval", "Model Street"]
