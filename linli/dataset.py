@@ -9,6 +9,7 @@ tables already checked. ``save_dataset`` writes the clean tables as Parquet
 An optional ``dataset.yaml`` in the data directory describes the dataset:
 
 ``name``       a title for the reports
+``name_en``    its English, for reports in English (else the name with its pinyin)
 ``synthetic``  ``true`` puts a banner on every report
 ``as_of``      the data's as-of date (``YYYY-MM-DD``; otherwise today): no date
                may be later, and no year after it is assessed
@@ -90,6 +91,12 @@ class Dataset:
         return str(self.meta.get("name", self.data_dir.name))
 
     @property
+    def name_en(self) -> str | None:
+        """The dataset's name in English (``name_en`` of ``dataset.yaml``), when given."""
+        value = self.meta.get("name_en")
+        return None if value is None else str(value)
+
+    @property
     def covers(self) -> dict[str, tuple[int, ...]]:
         """Years ``dataset.yaml`` declares each dated ledger to cover (``covers``)."""
         declared = self.meta.get("covers") or {}
@@ -140,7 +147,7 @@ def _check_meta(meta: Mapping[str, Any], shown: str) -> None:
         raise fail("synthetic", f"must be true or false; got {meta['synthetic']!r}")
     if meta.get("as_of") is not None:
         _parse_as_of(meta["as_of"], shown=shown)
-    for name in ("name", "note"):
+    for name in ("name", "name_en", "note"):
         if meta.get(name) is not None and not isinstance(meta[name], str | int | float):
             raise fail(name, f"must be text; got {type(meta[name]).__name__}")
     zones = meta.get("zones")

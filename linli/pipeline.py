@@ -218,6 +218,7 @@ def compute_results(ds: Dataset, *, year: int | None = None, indicators: pd.Data
         "as_of": ds.as_of.isoformat(),
         "synthetic": ds.synthetic,
         "dataset": ds.name,
+        "dataset_en": ds.name_en,
         "linli_version": __version__,
         "fingerprint": fingerprint(ds),
         "claims_error": claims_error,

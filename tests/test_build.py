@@ -22,6 +22,7 @@ from typing import Any
 import nbformat
 import pyarrow.parquet as pq
 import pytest
+import yaml
 from PIL import Image
 
 from linli import reporting, synth
@@ -165,12 +166,19 @@ def test_english_report_from_the_same_notebooks(built: dict[str, Any], tmp_path:
     assert "五社联动：基线与现状" not in page and "数据质量" not in page
 
 
-def test_chinese_then_english_into_one_folder_leaves_both_whole(built: dict[str, Any], tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    shutil.copytree(built["out"], out)  # a complete Chinese build, HTML and PDF
+@pytest.fixture(scope="module")
+def both_languages(built: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The Chinese build (HTML and PDF) copied, then an English build (HTML) into the same folder."""
+    out = tmp_path_factory.mktemp("both") / "out"
+    shutil.copytree(built["out"], out)
     before = {p.name: p.read_bytes() for p in (out / "2024").iterdir() if p.is_file() and p.name != "index.html"}
-    assert main(["build", "--data-dir", str(built["raw"]), "--out", str(out), "--lang", "en",
-                 "--format", "html", "-q"]) == 0
+    code = main(["build", "--data-dir", str(built["raw"]), "--out", str(out), "--lang", "en", "--format", "html", "-q"])
+    return {"out": out, "before": before, "code": code}
+
+
+def test_chinese_then_english_into_one_folder_leaves_both_whole(both_languages: dict[str, Any]) -> None:
+    out, before = both_languages["out"], both_languages["before"]
+    assert both_languages["code"] == 0
     year_dir = out / "2024"
     # every Chinese file is still there, byte for byte; the English ones sit beside them
     assert {name: (year_dir / name).read_bytes() for name in before} == before
@@ -193,6 +201,54 @@ def test_chinese_then_english_into_one_folder_leaves_both_whole(built: dict[str,
     assert 'href="zone.html"' in (year_dir / "c0001.html").read_text(encoding="utf-8")
     years = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="2024/index.html"' in years
+
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e]+")
+
+
+def visible_text(page: str) -> str:
+    """The text a reader sees: no style, script or tag; entities decoded."""
+    import html as html_lib
+
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r"<[^>]+>", " ", page)
+    return re.sub(r"\s+", " ", html_lib.unescape(page))
+
+
+def proper_names(raw: Path) -> set[str]:
+    """The Chinese proper names of the data: compounds, facilities, communities, zones, the dataset."""
+    names: set[str] = set()
+    for name in ("compounds", "facilities"):
+        doc = json.loads((raw / f"{name}.geojson").read_text(encoding="utf-8"))
+        names |= {str(f["properties"].get("name_zh")) for f in doc["features"] if f["properties"].get("name_zh")}
+    with (raw / "communities.csv").open(encoding="utf-8", newline="") as f:
+        names |= {row["name_zh"] for row in csv.DictReader(f)}
+    meta = yaml.safe_load((raw / "dataset.yaml").read_text(encoding="utf-8"))
+    names |= {str(meta["name"])} | {str(z["name_zh"]) for z in (meta.get("zones") or {}).values()}
+    return names
+
+
+def test_english_reports_hold_no_chinese_but_proper_names_with_their_romanisation(
+    built: dict[str, Any], both_languages: dict[str, Any]
+) -> None:
+    allowed = proper_names(built["raw"])
+    for unit in UNITS:
+        text = visible_text((both_languages["out"] / "2024" / f"{unit}.en.html").read_text(encoding="utf-8"))
+        # a quoted Chinese original stands in square brackets right after its translation
+        for m in re.finditer(r"\[[^\[\]]*\]", text):
+            if HAN.search(m.group()):
+                assert not HAN.search(text[max(0, m.start() - 2):m.start()]), (unit, m.group())
+        text = re.sub(r"\[[^\[\]]*\]", " ", text)
+        for m in HAN.finditer(text):
+            # any other Chinese is a proper name of the data, followed by its romanisation
+            name = m.group()
+            assert name in allowed, (unit, name, text[max(0, m.start() - 60):m.end() + 60])
+            assert re.match(r" \([A-Z][A-Za-z0-9 ]*\)", text[m.end():]), (unit, name, text[m.end():m.end() + 40])
+    # the demo's own words are finished too: the sources' translations and the dataset's English name
+    page = visible_text((both_languages["out"] / "2024" / "zone.en.html").read_text(encoding="utf-8"))
+    assert "(Ministry of Justice data for 2018, reported by China National Radio) [全国人民调解组织" in page
+    assert "“a mediation success rate above 96 %” [“调解成功率在96%以上”]" in page
+    assert "(per 1k)" not in page and "(per 10k)" not in page
 
 
 def test_one_unit_into_a_full_folder_keeps_the_others_in_the_index(built: dict[str, Any], tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from ..errors import LinliError
 from ..labels import check_lang, unit_names, word
 from ..outputs import output_path
 from .comparison import standings
+from .format import dataset_name
 from .index_page import write_index, write_years_index
 from .jobs import BuildSummary, ReportJob, build_reports, check_formats
 from .notebook import CELL_TIMEOUT, TEMPLATES, notebooks_dir
@@ -144,7 +145,7 @@ def build(
         names=names,
         unit_types=dict(zip(every_unit["unit_id"].astype(str), every_unit["unit_type"].astype(str), strict=True)),
         standings=standings(handoff.load_frame(handoff_dir, "uncertainty"), year=year, lang=lang),
-        subtitle=word("page.subtitle", lang=lang, dataset=meta.get("dataset"), as_of=meta.get("as_of")),
+        subtitle=word("page.subtitle", lang=lang, dataset=dataset_name(meta, lang), as_of=meta.get("as_of")),
         banner=word("page.banner", lang=lang) if meta.get("synthetic") else None,
     )
     write_years_index(year_dir.parent, lang=lang)

@@ -22,7 +22,16 @@ import numpy as np
 import pandas as pd
 
 from ..indicators import catalogue as catalogue_mod
-from ..labels import THOUSANDS, check_lang, column_label, ordinal, table_label, whole, word
+from ..labels import (
+    THOUSANDS,
+    check_lang,
+    column_label,
+    ordinal,
+    proper_name,
+    table_label,
+    whole,
+    word,
+)
 
 __all__ = [
     "COUNT_UNITS",
@@ -31,6 +40,7 @@ __all__ = [
     "band_text",
     "change_text",
     "count_text",
+    "dataset_name",
     "format_value",
     "growth_text",
     "interval_text",
@@ -141,6 +151,26 @@ def change_text(before: Any, after: Any, *, unit: str | None = None, lang: str =
     if set(shown) <= set("0.,"):  # no change at the precision shown
         return "0"
     return ("+" if delta > 0 else "−") + text
+
+
+def dataset_name(meta: Mapping[str, Any], lang: str) -> str:
+    """The dataset's name in ``lang``: its English name in English when ``dataset.yaml``
+    gives one (``name_en``), else its name (with its pinyin in English).
+
+    Examples
+    --------
+    >>> meta = {"dataset": "演示数据", "dataset_en": "Demo data"}
+    >>> dataset_name(meta, "zh"), dataset_name(meta, "en"), dataset_name({"dataset": "江景苑"}, "en")
+    ('演示数据', 'Demo data', '江景苑 (Jiangjingyuan)')
+    """
+    check_lang(lang)
+    name = meta.get("dataset")
+    if is_missing(name):
+        return DASH
+    english = meta.get("dataset_en")
+    if lang != "zh" and not is_missing(english):
+        return str(english)
+    return proper_name(str(name), lang=lang)
 
 
 def count_text(text: Any, lang: str) -> str:

@@ -31,6 +31,7 @@ from ..labels import (
     check_lang,
     dimension_label,
     indicator_name,
+    proper_name,
     table_label,
     unit_label,
     unit_names,
@@ -39,7 +40,7 @@ from ..labels import (
 )
 from ..spec import SCORED_DIMENSIONS
 from . import _slice as sl
-from .format import DASH, format_value, is_missing
+from .format import DASH, dataset_name, format_value, is_missing
 from .names import output_name
 from .render import heading, note, to_html
 from .tables import indicator_table
@@ -126,7 +127,7 @@ def cover_html(res: UnitSlice, *, lang: str = "zh") -> str:
         (word("cover_year", lang=lang), str(res.year)),
         (word("cover_baseline", lang=lang), str(res.baseline_year)),
         (word("cover_as_of", lang=lang), str(meta.get("as_of", DASH))),
-        (word("cover_dataset", lang=lang), str(meta.get("dataset", DASH))),
+        (word("cover_dataset", lang=lang), dataset_name(meta, lang)),
         (word("cover_made_by", lang=lang), f"linli {meta.get('linli_version', '')}".strip()),
     ]
     table = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
@@ -237,7 +238,8 @@ def coverage_text(res: UnitSlice, uncovered: pd.DataFrame | None, *, lang: str =
         return word("coverage.unknown", lang=lang, name=name)
     n = len(uncovered)
     households = int(pd.to_numeric(uncovered.get("households", pd.Series(dtype=float))).sum()) if n else 0
-    names = [str(x) for x in uncovered.get("name_zh", uncovered.get("compound_id", pd.Series(dtype=str)))]
+    names = [proper_name(str(x), lang=lang)
+             for x in uncovered.get("name_zh", uncovered.get("compound_id", pd.Series(dtype=str)))]
     if n == 0:
         text = word("coverage.all_in", lang=lang, year=res.year, name=name)
     else:
