@@ -447,7 +447,8 @@ def test_coverage_text(res: UnitSlice) -> None:
                         "households": [120, 64]})
     assert sections.coverage_text(res, two, lang="en") == (
         "At the end of 2024, 2 compounds of Jia (184 households) lie outside the 500 m life circle "
-        "(marked × on the map): 东院, 西院. Households within a 500 m life circle: 92.0%."
+        # an English report follows a Chinese name with its pinyin: 东院 dōng yuàn, 西院 xī yuàn
+        "(marked × on the map): 东院 (Dongyuan), 西院 (Xiyuan). Households within a 500 m life circle: 92.0%."
     )
 
 
