@@ -254,6 +254,32 @@ def test_the_baseline_years_report_says_so_and_shows_no_progress(res: UnitSlice)
     assert "2022 is the baseline year" in tables.headline(base, lang="en")
 
 
+def test_summary_names_the_largest_changes_since_last_year(res: UnitSlice) -> None:
+    from linli.reporting import summary
+
+    # scores: volunteer share 60 (2023) → 100 (2024) = +40; mediation 90 → 95.652174 = +5.65;
+    # life circle 70 → 65 = −5; overall satisfaction 80 → 80 = 0 (the smallest, left out of three)
+    extra = pd.DataFrame({"unit_id": "jia", "unit_type": "community", "year": 2023,
+                          "indicator": ["volunteer_share_pct", "mediation_success_pct", "life_circle_500m_pct",
+                                        "overall_satisfied_pct"],
+                          "dimension": ["wushe", "lin_he", "lin_zhu", "satisfaction"], "score": [60.0, 90.0, 70.0, 80.0]})
+    now = pd.DataFrame({"unit_id": "jia", "unit_type": "community", "year": 2024,
+                        "indicator": ["life_circle_500m_pct", "overall_satisfied_pct"],
+                        "dimension": ["lin_zhu", "satisfaction"], "score": [65.0, 80.0]})
+    values = pd.DataFrame({"unit_id": "jia", "unit_type": "community", "year": 2023,
+                           "indicator": ["volunteer_share_pct"], "value": [23.5]})
+    moved = dataclasses.replace(res, scores=pd.concat([res.scores, extra, now], ignore_index=True),
+                                indicators=pd.concat([res.indicators, values], ignore_index=True))
+    top = summary.largest_changes(moved)
+    assert top["indicator"].tolist() == ["volunteer_share_pct", "mediation_success_pct", "life_circle_500m_pct"]
+    assert top["since"].tolist() == [2023] * 3 and top["score_change"].round(2).tolist() == [40.0, 5.65, -5.0]
+    html = summary.summary_html(moved)
+    # 23.5 % (2023) → 25.0 % (2024), score +40.0
+    assert "注册志愿者占常住人口比例：23.5% → 25.0%（得分+40.0）" in html and "变化最大的三项指标（2023→2024）" in html
+    base = summary.summary_html(dataclasses.replace(res, year=2022, progress=res.progress.iloc[0:0]))
+    assert "2022年为基线年" in base and "变化最大" in base
+
+
 def test_satisfaction_table_with_interval(res: UnitSlice) -> None:
     t = tables.satisfaction_table(res, lang="en")
     assert t.columns.tolist() == ["Item", "Jia", "95 % interval", "Model Street"]
