@@ -63,7 +63,7 @@ DATED_TABLES: tuple[str, ...] = tuple(
 ) + ("survey_responses",)
 
 
-@dataclass
+@dataclass(repr=False)
 class Dataset:
     """Clean tables with their quarantine and provenance."""
 
@@ -109,6 +109,29 @@ class Dataset:
             have = ", ".join(self.tables) or "none"
             msg = f"Table {name!r} is not in this dataset; loaded: {have}."
             raise KeyError(msg) from None
+
+    def __repr__(self) -> str:
+        """A short summary: name, folder, as-of date, tables and rows, quarantine, years, notes.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> t = {"communities": pd.DataFrame({"community_id": ["a", "b"]}),
+        ...      "population": pd.DataFrame({"year": [2022, 2024], "community_id": ["a", "a"]})}
+        >>> Dataset(Path("raw"), dt.date(2024, 12, 31), t, pd.DataFrame({"row": [3]}), pd.DataFrame())
+        <Dataset 'raw' as of 2024-12-31: 2 tables, 4 rows (communities 2, population 2); 1 row quarantined; years 2022–2024>
+        """
+        rows = {name: len(frame) for name, frame in self.tables.items()}
+        shown = ", ".join(f"{name} {n:,}" for name, n in list(rows.items())[:6])
+        if len(rows) > 6:
+            shown += f", … {len(rows) - 6} more"
+        years = sorted({int(y) for frame in self.tables.values() if "year" in frame
+                        for y in pd.to_numeric(frame["year"], errors="coerce").dropna().unique()})
+        span = f"; years {years[0]}–{years[-1]}" if years else ""
+        q = len(self.quarantine)
+        notes = f"; {len(self.notes)} note(s)" if self.notes else ""
+        return (f"<Dataset {self.name!r} as of {self.as_of.isoformat()}: {len(rows)} tables, {sum(rows.values()):,} rows "
+                f"({shown}); {q:,} row{'' if q == 1 else 's'} quarantined{span}{notes}>")
 
     def summary(self) -> pd.DataFrame:
         """Rows read / loaded / quarantined per table."""
