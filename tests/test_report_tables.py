@@ -230,15 +230,6 @@ def test_wushe_table_shows_last_year_and_the_change_since(res: UnitSlice) -> Non
     assert en.columns[2] == "Last year (2023)" and en.iloc[1, 4] == "+125"
 
 
-def test_indicator_table_shows_last_year_beside_now(res: UnitSlice) -> None:
-    t = tables.indicator_table(with_2023(res), dimension="wushe")
-    assert t.columns.tolist()[:3] == ["指标", "上年（2023年）", "甲社区"]
-    share = t[t.iloc[:, 0] == "注册志愿者占常住人口比例"].iloc[0].tolist()
-    assert share[1:3] == ["23.5%", "25.0%"]
-    # without values for 2023 there is no such column
-    assert "上年（2023年）" not in tables.indicator_table(res, dimension="wushe").columns
-
-
 def test_the_baseline_years_report_says_so_and_shows_no_progress(res: UnitSlice) -> None:
     base = dataclasses.replace(res, year=2022, progress=res.progress.iloc[0:0])
     w = tables.wushe_table(base)

@@ -163,9 +163,9 @@ def standings(uncertainty: pd.DataFrame, *, year: int, lang: str = "zh") -> dict
     >>> from linli.testing import example_zone
     >>> s = standings(example_zone().uncertainty, year=2024)
     >>> s["jia"]
-    {'index': '57.4', 'band': '55.9–58.6', 'rank': '第2名（共2个社区）；第1–2名，83%的模拟保持'}
+    {'index': '57.4', 'band': '55.9–58.6', 'rank': '第2名（共2个社区）；区间第1–2名，83%的模拟保持'}
     >>> s["model"]["rank"], standings(example_zone().uncertainty, year=2024, lang="en")["jia"]["rank"]
-    ('不参与排名', 'rank 2 of 2; rank 1–2, kept in 83 % of draws')
+    ('不参与排名', 'rank 2 of 2; interval 1–2, kept in 83 % of draws')
     """
     check_lang(lang)
     now = uncertainty[uncertainty["year"] == year]
@@ -179,10 +179,10 @@ def standings(uncertainty: pd.DataFrame, *, year: int, lang: str = "zh") -> dict
             n = r.get("n_ranked")
             lo, hi = r.get("rank_low"), r.get("rank_high")
             kept = r.get("rank_kept_pct")
+            span = DASH if is_missing(lo) else (f"{int(lo)}" if int(lo) == int(hi) else f"{int(lo)}–{int(hi)}")
             rank = word("standing_rank", lang=lang,
                         rank=rank_text(r["rank"], n=None if is_missing(n) else n, lang=lang),
-                        interval=DASH if is_missing(lo) else rank_text(lo, hi, lang=lang),
-                        kept=DASH if is_missing(kept) else kept_text(kept))
+                        span=span, kept=DASH if is_missing(kept) else kept_text(kept))
         out[str(r["unit_id"])] = {"index": score_text(r.get("index"), lang),
                                   "band": band_text(r, lang, median=False), "rank": rank}
     return out

@@ -289,8 +289,6 @@ def indicator_table(res: UnitSlice, *, dimension: str, lang: str = "zh") -> pd.D
     inds = cat.in_dimension(dimension)
     zid = sl.zone_id(res)
     mine = sl.by_indicator(res.indicators, res.unit_id, res.year)
-    prev_year = previous_year(res)
-    before = sl.by_indicator(res.indicators, res.unit_id, prev_year) if prev_year else pd.DataFrame()
     zone = sl.by_indicator(res.indicators, zid, res.year)
     scores = sl.by_indicator(res.scores, res.unit_id, res.year) if "indicator" in res.scores else pd.DataFrame()
     prog = sl.by_indicator(res.progress, res.unit_id)
@@ -311,8 +309,6 @@ def indicator_table(res: UnitSlice, *, dimension: str, lang: str = "zh") -> pd.D
             why = ""
         rows.append({
             "indicator": indicator_name(ind.id, lang=lang, unit=True) + ARROWS[ind.direction],
-            "before": format_value(before["value"].get(ind.id, np.nan) if len(before) else np.nan,
-                                   unit=ind.unit.en, lang=lang),
             "unit": format_value(value, unit=ind.unit.en, lang=lang),
             "zone": format_value(zone["value"].get(ind.id, np.nan) if len(zone) else np.nan,
                                  unit=ind.unit.en, lang=lang),
@@ -321,9 +317,7 @@ def indicator_table(res: UnitSlice, *, dimension: str, lang: str = "zh") -> pd.D
             "progress": word(str(status), lang=lang) if not is_missing(status) else DASH,
             "note": why,
         })
-    frame = pd.DataFrame(rows, columns=["indicator", "before", "unit", "zone", "score", "target", "progress", "note"])
-    if prev_year is None:
-        frame = frame.drop(columns="before")
+    frame = pd.DataFrame(rows, columns=["indicator", "unit", "zone", "score", "target", "progress", "note"])
     if is_baseline(res):
         frame = frame.drop(columns="progress")
     if zid is None:
@@ -334,7 +328,6 @@ def indicator_table(res: UnitSlice, *, dimension: str, lang: str = "zh") -> pd.D
         frame = frame.drop(columns="note")
     headers = {
         "indicator": word("indicator", lang=lang),
-        "before": word("last_year", lang=lang, year=prev_year),
         "unit": sl.name(res, res.unit_id, lang),
         "zone": sl.name(res, zid, lang) if zid else "",
         "score": word("score", lang=lang),
