@@ -18,7 +18,7 @@ from PIL import Image
 from linli import config
 from linli.cli import main
 
-UNITS = ("xiangbei", "renmin")
+UNITS = ("xiangbei", "zhengyang", "renmin")
 #: A page is under-full below this share of its height (the A4 bottom margin, 16 mm of 297, is 5.4 %).
 FULL = 0.60
 #: At most one page in ten (the last page of a report aside) may be under-full.
