@@ -153,12 +153,14 @@ def summary_html(res: UnitSlice, *, lang: str = "zh") -> str:
             )) + "</li>")
         moved = f'<ul class="linli-list">{"".join(items)}</ul>'
     since = previous_year(res) or res.baseline_year
+    changes_title = (word("summary.changes_plain", lang=lang) if is_baseline(res)  # never "2022→2022"
+                     else word("summary.changes", lang=lang, since=since, year=res.year))
     return (
         '<section class="linli-summary">'
         f'<h2>{esc(word("h_summary", lang=lang))}</h2>'
         f'<table class="linli-facts">{table}</table>'
         f'<h3>{esc(word("summary.dimensions", lang=lang))}</h3>{_bars(res, lang)}'
-        f'<h3>{esc(word("summary.changes", lang=lang, since=since, year=res.year))}</h3>{moved}'
+        f"<h3>{esc(changes_title)}</h3>{moved}"
         f'<p class="linli-quality">{esc(quality_line(res, lang=lang))}</p>'
         "</section>"
     )
