@@ -38,7 +38,8 @@ from __future__ import annotations
 import concurrent.futures as cf
 import hashlib
 import logging
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,88 @@ from .workbook import WORKBOOK_NAME, write_indicators_workbook
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["cached_handoff", "run"]
+__all__ = ["cached_handoff", "choose_years", "parse_years", "run", "run_years"]
+
+
+#: What ``year`` may be: one year, ``"2022-2024"``, ``"2022,2024"``, ``"all"``, years, or None (the default).
+YearOption = int | str | Sequence[int] | None
+
+
+def parse_years(option: YearOption) -> list[int] | str | None:
+    """Read a ``--year`` option: a list of years, ``"all"``, or None for the default year.
+
+    Examples
+    --------
+    >>> parse_years("2024"), parse_years("2022-2024"), parse_years("2024, 2022"), parse_years("ALL")
+    ([2024], [2022, 2023, 2024], [2022, 2024], 'all')
+    >>> parse_years("2024-2022")
+    Traceback (most recent call last):
+    ...
+    linli.errors.LinliError: --year '2024-2022': a range runs from the earlier year to the later, e.g. 2022-2024.
+    """
+    if option is None:
+        return None
+    if isinstance(option, int):
+        return [int(option)]
+    if not isinstance(option, str):
+        return sorted({int(y) for y in option})
+    text = option.strip()
+    if text.lower() == "all":
+        return "all"
+    usage = "expected a year (2024), a range (2022-2024), a list (2022,2024) or all"
+    if re.fullmatch(r"\d{4}\s*-\s*\d{4}", text):
+        first, last = (int(y) for y in text.split("-"))
+        if first > last:
+            msg = f"--year {option!r}: a range runs from the earlier year to the later, e.g. {last}-{first}."
+            raise LinliError(msg)
+        return list(range(first, last + 1))
+    parts = [p.strip() for p in text.split(",")]
+    if not parts or not all(re.fullmatch(r"\d{4}", p) for p in parts):
+        msg = f"--year {option!r}: {usage}."
+        raise LinliError(msg)
+    return sorted({int(p) for p in parts})
+
+
+def choose_years(option: YearOption, *, available: Sequence[int], default: int, as_of: Any) -> list[int]:
+    """Return the years a build makes reports for, checked against the data.
+
+    ``None`` is ``default`` (the latest year a dated ledger covers); ``"all"`` every
+    year of ``available`` up to ``default`` (a later year has population rows but no
+    ledger records); a year, range or list must lie within ``available`` — the years
+    with indicators, none after the as-of date.
+
+    Raises
+    ------
+    LinliError
+        Naming a year that is not in the data, or not over by the as-of date, and the
+        years that are.
+
+    Examples
+    --------
+    >>> choose_years("all", available=[2022, 2023, 2024, 2025], default=2024, as_of="2025-12-31")
+    [2022, 2023, 2024]
+    >>> choose_years("2021-2022", available=[2022, 2023], default=2023, as_of="2024-06-30")
+    Traceback (most recent call last):
+    ...
+    linli.errors.LinliError: --year 2021-2022: 2021 is not in the data; years in the data: 2022, 2023.
+    """
+    from .indicators import last_year
+
+    years = parse_years(option)
+    if years is None:
+        return [int(default)]
+    if years == "all":
+        return [int(y) for y in sorted(available) if y <= default]
+    listed = ", ".join(map(str, sorted(available)))
+    shown = option if isinstance(option, str) else ",".join(map(str, years))
+    for y in years:
+        if y not in available:
+            when = pd.Timestamp(as_of).date()
+            detail = (f"{y} does not end by the as-of date {when.isoformat()}" if y > last_year(when)
+                      else f"{y} is not in the data")
+            msg = f"--year {shown}: {detail}; years in the data: {listed}."
+            raise LinliError(msg)
+    return list(years)
 
 
 def run(
@@ -77,13 +159,17 @@ def run(
     dask: str | None = None,
     timeout: int = CELL_TIMEOUT,
 ) -> BuildSummary:
-    """Validate, compute, store and build every unit's report: ``linli build``.
+    """Validate, compute, store and build every unit's report for one year: ``linli build``.
 
     Writes ``OUT/<year>/data/`` (the hand-off), ``OUT/<year>/<unit>.json``, the reports
-    ``OUT/<year>/<unit>.ipynb/.html/.pdf`` and ``OUT/<year>/index.html``. Units whose
-    inputs did not change are not run again; a failing unit is reported and the others
-    go on. When nothing changed since the last build (same data files, options, key
-    and code, the hand-off in place), nothing is loaded (see the module docstring).
+    ``OUT/<year>/<unit>.ipynb/.html/.pdf/.docx`` (another language than the default adds
+    its code: ``<unit>.en.html``), ``OUT/<year>/indicators.xlsx``, ``OUT/<year>/index.html``
+    (every report in the folder), ``OUT/<year>/manifest.json`` (what ``linli verify``
+    checks) and ``OUT/index.html`` (every year). Units whose inputs did not change are not
+    run again; a failing unit is reported and the others go on. When nothing changed since
+    the last build of one year (same data files, options, key and code, the hand-off in
+    place), nothing is loaded (see the module docstring). :func:`run_years` builds
+    several years.
 
     Parameters
     ----------
@@ -120,11 +206,50 @@ def run(
     ------
     LinliError
         For bad input or options (unknown unit, year, format or language; a missing
-        notebook; unreadable data; a Dask address that cannot be used). A failing
-        report is not an exception: see :attr:`BuildSummary.failed`.
+        notebook; unreadable data; a note on an unknown unit; a Dask address that cannot
+        be used). A failing report is not an exception: see :attr:`BuildSummary.failed`.
     """
+    (summary,) = run_years(
+        data_dir, years=year, units=units, lang=lang, formats=formats, jobs=jobs, out=out,
+        notebooks_dir=notebooks_dir, as_of=as_of, progress_bar=progress_bar, executor=executor, dask=dask,
+        timeout=timeout,
+    )
+    return summary
+
+
+def run_years(
+    data_dir: Path | str | None = None,
+    *,
+    years: YearOption = None,
+    units: Sequence[str] | str | None = None,
+    lang: str = "zh",
+    formats: Sequence[str] | str = ("html", "pdf"),
+    jobs: int | None = None,
+    out: Path | str | None = None,
+    notebooks_dir: Path | str | None = None,
+    as_of: Any = None,
+    progress_bar: bool = True,
+    executor: cf.Executor | None = None,
+    dask: str | None = None,
+    timeout: int = CELL_TIMEOUT,
+) -> list[BuildSummary]:
+    """:func:`run` for several years: ``linli build --year 2022-2024`` (or ``2022,2024``, ``all``).
+
+    The data is read and its indicators computed once; each year then gets its own
+    hand-off, reports and index under ``OUT/<year>``, and ``OUT/index.html`` links them.
+    ``years`` is read by :func:`parse_years` and checked by :func:`choose_years`; the
+    other parameters are :func:`run`'s.
+
+    Returns
+    -------
+    list of BuildSummary
+        One per year, oldest first.
+    """
+    from . import indicators
+
     check_lang(lang)
     fmts = check_formats(formats)
+    parse_years(years)  # a malformed option fails before the data is read
     root = check_out_dir(out if out is not None else config.REPORTS_DIR)
     if dask is not None:
         if jobs is not None or executor is not None:
@@ -134,33 +259,44 @@ def run(
     options = {"lang": lang, "formats": fmts, "jobs": jobs, "notebooks_dir": notebooks_dir,
                "progress_bar": progress_bar, "executor": executor, "dask": dask, "timeout": timeout}
     raw = Path(data_dir) if data_dir is not None else config.RAW_DIR
+    request = years if years is None or isinstance(years, int) else str(years)
     stamp = None
     if raw.is_dir():
-        last = inputs.load_record(root, raw, year=year, as_of=as_of)
-        stamp = inputs.fingerprint(raw, year=year, as_of=as_of, key=load_key(), known=last[0] if last else None)
+        last = inputs.load_record(root, raw, year=request, as_of=as_of)
+        stamp = inputs.fingerprint(raw, year=request, as_of=as_of, key=load_key(), known=last[0] if last else None)
         if last is not None and last[0].fingerprint == stamp.fingerprint:
             unchanged = _unchanged_build(root, raw, last[1], units, options)
             if unchanged is not None:
-                return unchanged
+                return [unchanged]
     ds = load_dataset(data_dir, as_of=as_of)
     units_all = pipeline.units_table(ds.tables["communities"], ds.meta)
     chosen = reporting.select_units(units_all, units)  # fail before computing
+    _check_notes(ds.notes, units_all["unit_id"].astype(str).tolist())
     reporting.check_notebooks(chosen["unit_type"].astype(str).tolist(), notebooks_dir)
-    results = pipeline.compute_results(ds, year=year)
-
-    year_dir = output_path(root, str(results.year))
-    handoff.save(results, ds, output_path(year_dir, handoff.HANDOFF_DIR))
-    write_indicators_workbook(results.frames["indicators"], results.frames["progress"], results.units,
-                              output_path(year_dir, WORKBOOK_NAME), year=results.year, as_of=results.meta["as_of"])
-    for row in chosen.itertuples(index=False):
-        uid = str(row.unit_id)
-        handoff.write_unit_json(output_path(year_dir, f"{uid}.json"), uid, **unit_json_parts(row, results))
-    if stamp is not None:
-        inputs.save_record(root, raw, stamp, year=year, as_of=as_of, built_year=results.year,
-                           handoff=str(results.meta["fingerprint"]))
-    summary = reporting.build(year_dir, units=chosen["unit_id"].astype(str).tolist(), **options)
-    write_manifest(year_dir, data_dir=ds.data_dir, meta=results.meta, failed=summary.failed)
-    return summary
+    long = indicators.compute(ds.tables, as_of=ds.as_of, covers=ds.covers)
+    available = sorted(int(y) for y in long["year"].unique())
+    if not available:
+        msg = (f"{ds.data_dir}: no year has indicator data (no population rows or events "
+               f"up to the as-of date {ds.as_of.isoformat()}).")
+        raise LinliError(msg)
+    wanted = choose_years(years, available=available, default=pipeline.default_year(ds, available), as_of=ds.as_of)
+    summaries = []
+    for year in wanted:
+        results = pipeline.compute_results(ds, year=year, indicators=long)
+        year_dir = output_path(root, str(results.year))
+        handoff.save(results, ds, output_path(year_dir, handoff.HANDOFF_DIR))
+        write_indicators_workbook(results.frames["indicators"], results.frames["progress"], results.units,
+                                  output_path(year_dir, WORKBOOK_NAME), year=results.year, as_of=results.meta["as_of"])
+        for row in chosen.itertuples(index=False):
+            uid = str(row.unit_id)
+            handoff.write_unit_json(output_path(year_dir, f"{uid}.json"), uid, **unit_json_parts(row, results))
+        summary = reporting.build(year_dir, units=chosen["unit_id"].astype(str).tolist(), **options)
+        write_manifest(year_dir, data_dir=ds.data_dir, meta=results.meta, failed=summary.failed)
+        summaries.append(summary)
+        if stamp is not None and len(wanted) == 1:  # a no-op rebuild is known for one year at a time
+            inputs.save_record(root, raw, stamp, year=request, as_of=as_of, built_year=results.year,
+                               handoff=str(results.meta["fingerprint"]))
+    return summaries
 
 
 def unit_json_parts(row: Any, results: pipeline.Results) -> dict[str, Any]:
@@ -198,6 +334,15 @@ def _unchanged_build(
     if summary.built or summary.failed or not (year_dir / MANIFEST_FILE).is_file():
         write_manifest(year_dir, data_dir=raw, meta=meta, failed=summary.failed)
     return summary
+
+
+def _check_notes(notes: Mapping[tuple[str, str], str], known: Sequence[str]) -> None:
+    """Refuse a note on a unit the data does not have (a typo would lose the evaluator's words)."""
+    unknown = sorted({unit for unit, _ in notes} - set(known))
+    if unknown:
+        shown = ", ".join(known[:20]) + (f", … ({len(known)} in all)" if len(known) > 20 else "")
+        msg = f"notes/{unknown[0]}.md: no unit {unknown[0]!r} in the data; a note is named by a unit id: {shown}."
+        raise LinliError(msg)
 
 
 def _text(value: Any, default: str) -> str:

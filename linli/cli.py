@@ -182,15 +182,16 @@ def save_table(frame: pd.DataFrame, path: Path) -> Path:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import run
+    from .build import run_years
 
-    summary = run(
-        args.data_dir, year=args.year, units=args.units, lang=args.lang, formats=args.format,
+    summaries = run_years(
+        args.data_dir, years=args.year, units=args.units, lang=args.lang, formats=args.format,
         jobs=args.jobs, dask=args.dask, out=args.out, as_of=args.as_of, progress_bar=not args.quiet,
     )
-    print(summary.describe())
-    print(_build_quarantine_line(summary.handoff_dir))
-    return EXIT_OK if not summary.failed else EXIT_UNITS_FAILED
+    for summary in summaries:
+        print(summary.describe())
+        print(_build_quarantine_line(summary.handoff_dir))
+    return EXIT_OK if not any(s.failed for s in summaries) else EXIT_UNITS_FAILED
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -392,7 +393,10 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     data_dir(p)
-    p.add_argument("--year", type=int, default=None, metavar="Y", help="report year (default: the latest year the ledgers cover, ended by the as-of date)")
+    p.add_argument("--year", default=None, metavar="Y",
+                   help="report year(s): one year (2024), a range (2022-2024), a list (2022,2024) or all "
+                        "(every year up to the default); default: the latest year the ledgers cover, ended "
+                        "by the as-of date")
     p.add_argument("--units", type=lambda t: [u for u in t.split(",") if u.strip()], default=None,
                    metavar="ID,…", help="only these communities or zones (default: all)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")

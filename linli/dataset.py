@@ -9,6 +9,7 @@ tables already checked. ``save_dataset`` writes the clean tables as Parquet
 An optional ``dataset.yaml`` in the data directory describes the dataset:
 
 ``name``       a title for the reports
+``name_en``    its English, for reports in English (else the name with its pinyin)
 ``synthetic``  ``true`` puts a banner on every report
 ``as_of``      the data's as-of date (``YYYY-MM-DD``; otherwise today): no date
                may be later, and no year after it is assessed
@@ -26,6 +27,12 @@ a value of the wrong kind is one line naming the file and the field.
 The published claims (``published_claims.yaml``, :mod:`linli.claims`) are read once,
 with the dataset: :attr:`Dataset.claims`, or :attr:`Dataset.claims_error` saying why
 they cannot be had, and the file's bytes for the inputs' fingerprint.
+
+The evaluator's notes — findings and recommendations in Markdown, one optional file per
+unit and language, ``notes/<unit_id>.md`` (the default language) and
+``notes/<unit_id>.<lang>.md`` (e.g. ``notes/xiangbei.en.md``) — are read with it
+(:func:`read_notes`, :attr:`Dataset.notes`); phone and identity numbers typed into them
+are masked, and their text is part of the inputs' fingerprint.
 """
 
 from __future__ import annotations
@@ -60,7 +67,7 @@ DATED_TABLES: tuple[str, ...] = tuple(
 ) + ("survey_responses",)
 
 
-@dataclass
+@dataclass(repr=False)
 class Dataset:
     """Clean tables with their quarantine and provenance."""
 
@@ -76,6 +83,8 @@ class Dataset:
     claims_error: str | None = None
     #: The bytes of ``published_claims.yaml`` as read (empty without it): part of the inputs' fingerprint.
     claims_source: bytes = b""
+    #: The evaluator's notes, ``(unit_id, lang) -> Markdown`` (:func:`read_notes`).
+    notes: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def synthetic(self) -> bool:
@@ -84,6 +93,12 @@ class Dataset:
     @property
     def name(self) -> str:
         return str(self.meta.get("name", self.data_dir.name))
+
+    @property
+    def name_en(self) -> str | None:
+        """The dataset's name in English (``name_en`` of ``dataset.yaml``), when given."""
+        value = self.meta.get("name_en")
+        return None if value is None else str(value)
 
     @property
     def covers(self) -> dict[str, tuple[int, ...]]:
@@ -98,6 +113,29 @@ class Dataset:
             have = ", ".join(self.tables) or "none"
             msg = f"Table {name!r} is not in this dataset; loaded: {have}."
             raise KeyError(msg) from None
+
+    def __repr__(self) -> str:
+        """A short summary: name, folder, as-of date, tables and rows, quarantine, years, notes.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> t = {"communities": pd.DataFrame({"community_id": ["a", "b"]}),
+        ...      "population": pd.DataFrame({"year": [2022, 2024], "community_id": ["a", "a"]})}
+        >>> Dataset(Path("raw"), dt.date(2024, 12, 31), t, pd.DataFrame({"row": [3]}), pd.DataFrame())
+        <Dataset 'raw' as of 2024-12-31: 2 tables, 4 rows (communities 2, population 2); 1 row quarantined; years 2022–2024>
+        """
+        rows = {name: len(frame) for name, frame in self.tables.items()}
+        shown = ", ".join(f"{name} {n:,}" for name, n in list(rows.items())[:6])
+        if len(rows) > 6:
+            shown += f", … {len(rows) - 6} more"
+        years = sorted({int(y) for frame in self.tables.values() if "year" in frame
+                        for y in pd.to_numeric(frame["year"], errors="coerce").dropna().unique()})
+        span = f"; years {years[0]}–{years[-1]}" if years else ""
+        q = len(self.quarantine)
+        notes = f"; {len(self.notes)} note(s)" if self.notes else ""
+        return (f"<Dataset {self.name!r} as of {self.as_of.isoformat()}: {len(rows)} tables, {sum(rows.values()):,} rows "
+                f"({shown}); {q:,} row{'' if q == 1 else 's'} quarantined{span}{notes}>")
 
     def summary(self) -> pd.DataFrame:
         """Rows read / loaded / quarantined per table."""
@@ -136,7 +174,7 @@ def _check_meta(meta: Mapping[str, Any], shown: str) -> None:
         raise fail("synthetic", f"must be true or false; got {meta['synthetic']!r}")
     if meta.get("as_of") is not None:
         _parse_as_of(meta["as_of"], shown=shown)
-    for name in ("name", "note"):
+    for name in ("name", "name_en", "note"):
         if meta.get(name) is not None and not isinstance(meta[name], str | int | float):
             raise fail(name, f"must be text; got {type(meta[name]).__name__}")
     system = meta.get("coordinates")
@@ -290,7 +328,61 @@ def load_dataset(
         prov[col] = prov[col].fillna(0).astype(int)
     prov = prov.fillna({"file": "", "sha256": "", "encoding": "", "unknown_columns": "", "sheets": "",
                         "skipped_sheets": ""})
-    return Dataset(root, when, clean, quarantine, prov, meta, claims, claims_error, claims_source)
+    notes = read_notes(root)
+    return Dataset(root, when, clean, quarantine, prov, meta, claims, claims_error, claims_source, notes)
+
+
+#: The folder of the evaluator's notes in a data directory.
+NOTES_DIR: str = "notes"
+#: Largest note read, in bytes.
+MAX_NOTE_BYTES: int = 256 * 1024
+
+
+def read_notes(root: Path) -> dict[tuple[str, str], str]:
+    """Read the evaluator's notes of ``root/notes``: ``(unit_id, lang) -> Markdown``.
+
+    ``<unit_id>.md`` is in the default language (the first of
+    :data:`linli.labels.LANGS`), ``<unit_id>.<lang>.md`` in another. The text is UTF-8
+    (a BOM is dropped); phone and identity numbers in it are masked
+    (:func:`linli.privacy.redact`). No folder, no notes. Whether a unit id is known is
+    checked when the reports are built.
+
+    Raises
+    ------
+    InputError
+        For a file in the folder that is not so named, larger than
+        :data:`MAX_NOTE_BYTES`, or not UTF-8 text (one line naming the file).
+    """
+    import re
+
+    from .contract import ID_PATTERN
+    from .labels import LANGS
+
+    folder = root / NOTES_DIR
+    if not folder.is_dir():
+        return {}
+    notes: dict[tuple[str, str], str] = {}
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        shown = f"{NOTES_DIR}/{path.name}"
+        parts = path.name.split(".")
+        lang = parts[1] if len(parts) == 3 else LANGS[0]  # unit.lang.md or unit.md
+        if parts[-1] != "md" or len(parts) not in (2, 3) or lang not in LANGS or not re.fullmatch(ID_PATTERN, parts[0]):
+            valid = ", ".join(f"<unit_id>.{code}.md" for code in LANGS[1:])
+            msg = f"{shown}: not a note's name; name a note <unit_id>.md (in {LANGS[0]}) or {valid}."
+            raise InputError(msg)
+        data = path.read_bytes()
+        if len(data) > MAX_NOTE_BYTES:
+            msg = f"{shown}: {len(data):,} bytes; a note may hold at most {MAX_NOTE_BYTES:,}."
+            raise InputError(msg)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            msg = f"{shown}: not UTF-8 text (byte {exc.start}); save the note as UTF-8."
+            raise InputError(msg) from None
+        notes[parts[0], lang] = redact(text)
+    return notes
 
 
 def read_claims(root: Path) -> tuple[tuple[Claim, ...] | None, str | None, bytes]:

@@ -26,6 +26,8 @@ Files
     which a map reads whole — sorted by it, stably, in row groups of
     :data:`ROW_GROUP_ROWS`: a kernel reading one community's rows reads only the row
     groups that hold them, so its memory does not grow with the province);
+``notes/<unit_id>.<lang>.md``
+    the evaluator's notes (:attr:`linli.dataset.Dataset.notes`), personal numbers masked;
 ``build.json``
     year, baseline year, as-of date, synthetic flag, dataset name, version, a
     fingerprint of the inputs, and ``claims_error``: why the published-claims
@@ -71,7 +73,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["HANDOFF_DIR", "META_FILE", "UnitSlice", "load_meta", "load_units", "load_unit", "save",
+__all__ = ["HANDOFF_DIR", "META_FILE", "UnitSlice", "load_frame", "load_meta", "load_units", "load_unit", "save",
            "unit_document", "write_unit_json"]
 
 #: Name of the hand-off directory under ``OUT/<year>``.
@@ -82,6 +84,8 @@ META_FILE: str = "build.json"
 ROW_GROUP_ROWS: int = 65_536
 #: Clean tables kept in their own order: read whole (the map's layers, the communities).
 _WHOLE_TABLES: frozenset[str] = frozenset({"communities", "boundaries", "compounds", "facilities"})
+#: The folder of the evaluator's notes in a hand-off.
+NOTES_DIR: str = "notes"
 
 
 def save(results: Results, ds: Dataset, out_dir: Path | str) -> Path:
@@ -105,6 +109,10 @@ def save(results: Results, ds: Dataset, out_dir: Path | str) -> Path:
         for name, frame in results.frames.items():
             frame.to_parquet(staging / f"{name}.parquet", index=False)
         results.units.to_parquet(staging / "units.parquet", index=False)
+        if ds.notes:
+            (staging / NOTES_DIR).mkdir()
+            for (unit, lang), text in sorted(ds.notes.items()):
+                (staging / NOTES_DIR / f"{unit}.{lang}.md").write_text(text, encoding="utf-8")
         text = json.dumps(results.meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         (staging / META_FILE).write_text(text, encoding="utf-8")
         _publish(staging, out)
@@ -215,6 +223,20 @@ def load_meta(handoff_dir: Path | str) -> dict[str, Any]:
     return json.loads((root / META_FILE).read_text(encoding="utf-8"))
 
 
+def load_frame(handoff_dir: Path | str, name: str) -> pd.DataFrame:
+    """Return one of the frames of :data:`linli.pipeline.FRAMES`, every unit and year.
+
+    Raises
+    ------
+    LinliError
+        When ``name`` is not a frame of the hand-off.
+    """
+    if name not in FRAMES:
+        msg = f"Unknown hand-off frame {name!r}; valid: {', '.join(FRAMES)}."
+        raise LinliError(msg)
+    return pd.read_parquet(_check(Path(handoff_dir)) / f"{name}.parquet")
+
+
 def load_units(handoff_dir: Path | str) -> pd.DataFrame:
     """Return the units of a hand-off: ``unit_id, unit_type, name_zh, name_en, brand, zone_id``."""
     return pd.read_parquet(_check(Path(handoff_dir)) / "units.parquet")
@@ -253,6 +275,11 @@ class UnitSlice:
     def synthetic(self) -> bool:
         """Whether the data is synthetic (the report shows a banner)."""
         return bool(self.meta.get("synthetic", False))
+
+    def note(self, lang: str) -> str | None:
+        """The evaluator's notes on this unit in ``lang`` (Markdown); None when there are none."""
+        path = self.handoff_dir / NOTES_DIR / f"{self.unit_id}.{lang}.md"
+        return path.read_text(encoding="utf-8") if path.is_file() else None
 
     def has_table(self, name: str) -> bool:
         """Whether clean table ``name`` is in the hand-off (an optional table may be absent)."""

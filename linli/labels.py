@@ -31,7 +31,9 @@ Names of the domain are not repeated here; they come from where they are defined
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -56,10 +58,13 @@ __all__ = [
     "code_labels",
     "column_label",
     "dimension_label",
+    "has_chinese",
     "indicator_name",
     "indicator_names",
     "missing_words",
     "ordinal",
+    "proper_name",
+    "romanised",
     "rule_label",
     "survey_item_label",
     "table_label",
@@ -118,6 +123,74 @@ def check_lang(lang: str) -> str:
         msg = f"Unknown language {lang!r}; valid: {', '.join(LANGS)}."
         raise ContractError(msg)
     return lang
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+#: Generic words at the end of a Chinese place name, written apart in its pinyin
+#: (``燕子巷小区`` → ``Yanzixiang Xiaoqu``).
+GENERIC_ENDINGS: tuple[str, ...] = ("小区", "社区", "街道", "宿舍", "花园", "公寓", "新村", "大院", "家园", "广场",
+                                    "中心", "公园")
+
+
+@lru_cache(maxsize=4096)
+def romanised(text: str) -> str:
+    """Return ``text`` with its Chinese written in pinyin, without tones, as a name is.
+
+    Each run of Chinese characters becomes one word, capitalised; a generic ending
+    (:data:`GENERIC_ENDINGS`) is written as a word of its own. Other characters stay.
+    The pinyin comes from pypinyin's dictionary (offline); a character it reads in
+    more than one way takes its most common reading.
+
+    Examples
+    --------
+    >>> romanised("燕子巷小区"), romanised("电力宿舍"), romanised("江景苑")
+    ('Yanzixiang Xiaoqu', 'Dianli Sushe', 'Jiangjingyuan')
+    >>> romanised("3号楼 人民路社区")
+    '3 Haolou Renminlu Shequ'
+    """
+    from pypinyin import lazy_pinyin
+
+    def word_of(chars: str) -> str:
+        return "".join(lazy_pinyin(chars)).capitalize()
+
+    def run(m: re.Match[str]) -> str:
+        chars = m.group(0)
+        words: list[str] = []
+        while chars:
+            ending = next((e for e in GENERIC_ENDINGS if chars.endswith(e) and len(chars) > len(e)), None)
+            if ending is None:
+                break
+            words.insert(0, word_of(ending))
+            chars = chars[: -len(ending)]
+        return " ".join([word_of(chars), *words])
+
+    out = _HAN.sub(lambda m: f" {run(m)} ", text)
+    return re.sub(r"\s+", " ", out).strip()
+
+
+def has_chinese(text: str) -> bool:
+    """Whether ``text`` holds a Chinese character.
+
+    >>> has_chinese("燕子巷 No. 3"), has_chinese("No. 3")
+    (True, False)
+    """
+    return _HAN.search(text) is not None
+
+
+def proper_name(name: str, *, lang: str = "zh") -> str:
+    """Return a proper name (a compound's, a facility's, a dataset's) as a report in
+    ``lang`` writes it: as it is, and in another language than Chinese followed by its
+    pinyin when it holds Chinese.
+
+    Examples
+    --------
+    >>> proper_name("燕子巷小区"), proper_name("燕子巷小区", lang="en"), proper_name("Block 3", lang="en")
+    ('燕子巷小区', '燕子巷小区 (Yanzixiang Xiaoqu)', 'Block 3')
+    """
+    check_lang(lang)
+    if lang == "zh" or not _HAN.search(name):
+        return name
+    return f"{name} ({romanised(name)})"
 
 
 def word(key: str, *, lang: str = "zh", **fields: object) -> str:
@@ -422,9 +495,21 @@ def unit_label(indicator: str, *, lang: str = "zh") -> str:
     return _pick(ind.unit.zh, ind.unit.en, lang)
 
 
-def _show_unit(unit: str, lang: str) -> bool:
-    """Whether an indicator's unit is worth writing after its name (not % nor a bare count)."""
-    return unit != "%" and not (lang == "en" and unit in ("count", "persons", "households"))
+def _show_unit(unit: str, lang: str, name: str = "") -> bool:
+    """Whether an indicator's unit is worth writing after its name: not %, nor a bare
+    count, nor (in English) a unit the name already states — "Disputes per 1,000
+    households" is not followed by "(per 1k)", nor "Median days …" by "(days)"."""
+    if unit == "%":
+        return False
+    if lang == "en":
+        lowered = f" {name.lower()} "
+        if unit in ("count", "persons", "households") or f" {unit.lower()} " in lowered:
+            return False
+        if f" {unit.lower()} ".find(" per ") >= 0 and " per " in lowered:
+            return False
+        if unit.lower().rstrip("s") in lowered:  # "hours" in "… hours per volunteer"
+            return False
+    return True
 
 
 def indicator_name(indicator: str, *, lang: str = "zh", unit: bool = False) -> str:
@@ -436,11 +521,15 @@ def indicator_name(indicator: str, *, lang: str = "zh", unit: bool = False) -> s
     ('注册志愿者数', '注册志愿者数（人）')
     >>> indicator_name("volunteer_share_pct", lang="en", unit=True)
     'Volunteers as a share of the resident population'
+    >>> indicator_name("disputes_per_1k_households", lang="en", unit=True)  # the name carries its unit
+    'Disputes per 1,000 households'
+    >>> indicator_name("disputes_per_1k_households", unit=True)
+    '每千户矛盾纠纷数（件/千户）'
     """
     ind = _indicator(indicator)
     name = _pick(ind.name_zh, ind.name_en, lang)
     u = _pick(ind.unit.zh, ind.unit.en, lang)
-    return with_unit(name, u, lang=lang) if unit and _show_unit(u, lang) else name
+    return with_unit(name, u, lang=lang) if unit and _show_unit(u, lang, name) else name
 
 
 def indicator_names(*, lang: str = "zh") -> dict[str, str]:

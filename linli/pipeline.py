@@ -116,13 +116,16 @@ def units_table(communities: pd.DataFrame, meta: Mapping[str, Any]) -> pd.DataFr
 
 
 def fingerprint(ds: Dataset) -> str:
-    """SHA-256 of what the notebooks' data depends on: raw file hashes, dataset.yaml, as-of, claims."""
+    """SHA-256 of what the notebooks' data depends on: raw file hashes, dataset.yaml, as-of, claims,
+    the evaluator's notes."""
     h = hashlib.sha256()
     prov = ds.provenance[["table", "file", "status", "sha256"]].astype(str)
     hash_part(h, "provenance", prov.to_csv(index=False, lineterminator="\n").encode("utf-8"))
     hash_part(h, "meta", json.dumps(ds.meta, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
     hash_part(h, "as_of", ds.as_of.isoformat().encode("ascii"))
     hash_part(h, "claims", ds.claims_source)
+    notes = sorted((f"{unit}.{lang}", text) for (unit, lang), text in ds.notes.items())
+    hash_part(h, "notes", json.dumps(notes, ensure_ascii=False).encode("utf-8"))
     return h.hexdigest()
 
 
@@ -145,7 +148,7 @@ def _check_published_claims(ds: Dataset, long: pd.DataFrame) -> tuple[pd.DataFra
         return empty, reason
 
 
-def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
+def compute_results(ds: Dataset, *, year: int | None = None, indicators: pd.DataFrame | None = None) -> Results:
     """Compute indicators, index, uncertainty, sensitivity, progress and claims for every unit.
 
     Parameters
@@ -157,6 +160,10 @@ def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
         records in, or ``dataset.yaml`` declares) and that is not after the as-of
         date — else the latest year with indicators. Progress runs from the first
         year of the data (the baseline) to this year.
+    indicators
+        The long indicator table of ``ds`` when already computed
+        (``linli.indicators.compute(ds.tables, as_of=ds.as_of, covers=ds.covers)``):
+        a build of several years computes it once.
 
     Raises
     ------
@@ -164,13 +171,13 @@ def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
         When ``year`` has no data or comes after the as-of date.
     """
     from . import index as index_mod
-    from . import indicators
+    from . import indicators as indicators_mod
     from . import progress as progress_mod
     from . import spec as spec_mod
     from . import uncertainty as uncertainty_mod
     from .indicators import catalogue, last_year
 
-    long = indicators.compute(ds.tables, as_of=ds.as_of, covers=ds.covers)
+    long = indicators_mod.compute(ds.tables, as_of=ds.as_of, covers=ds.covers) if indicators is None else indicators
     years = sorted(int(y) for y in long["year"].unique())
     if not years:
         msg = (f"{ds.data_dir}: no year has indicator data (no population rows or events "
@@ -211,6 +218,7 @@ def compute_results(ds: Dataset, *, year: int | None = None) -> Results:
         "as_of": ds.as_of.isoformat(),
         "synthetic": ds.synthetic,
         "dataset": ds.name,
+        "dataset_en": ds.name_en,
         "linli_version": __version__,
         "fingerprint": fingerprint(ds),
         "versions": versions.numbers_versions(),

@@ -150,13 +150,13 @@ def _hash_differences(recorded: Mapping[str, str], now: Mapping[str, str], *, ch
 
 
 def _owner(path: str, units: set[str]) -> str:
-    """The unit a file of the year belongs to: ``<unit>.<…>`` or ``figures/<unit>/…``; else ``shared``."""
+    """The unit a file of the year belongs to: ``<unit>.<…>`` or ``figures/<unit>[.<lang>]/…``; else ``shared``."""
     parts = path.split("/")
     if len(parts) == 1:
         stem = parts[0].split(".", 1)[0]
         return stem if stem in units else "shared"
-    if parts[0] == "figures" and len(parts) > 2 and parts[1] in units:
-        return parts[1]
+    if parts[0] == "figures" and len(parts) > 2 and parts[1].split(".", 1)[0] in units:
+        return parts[1].split(".", 1)[0]  # figures/<unit>/ or, in another language, figures/<unit>.en/
     return "shared"
 
 

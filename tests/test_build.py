@@ -22,6 +22,7 @@ from typing import Any
 import nbformat
 import pyarrow.parquet as pq
 import pytest
+import yaml
 from PIL import Image
 
 from linli import reporting, synth
@@ -157,12 +158,187 @@ def test_english_report_from_the_same_notebooks(built: dict[str, Any], tmp_path:
     code = main(["build", "--data-dir", str(built["raw"]), "--out", str(out), "--lang", "en",
                  "--format", "html", "--units", "c0001", "-q"])
     assert code == 0
-    page = (out / "2024" / "c0001.html").read_text(encoding="utf-8")
+    page = (out / "2024" / "c0001.en.html").read_text(encoding="utf-8")  # another language adds its code
     assert '<html lang="en"' in page
     for heading in ("Linli Index", "Five-society linkage: baseline and now", "Data quality"):
         assert heading in page
     # the Chinese section headings of the default report are gone
     assert "五社联动：基线与现状" not in page and "数据质量" not in page
+
+
+@pytest.fixture(scope="module")
+def both_languages(built: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The Chinese build (HTML and PDF) copied, then an English build (HTML) into the same folder."""
+    out = tmp_path_factory.mktemp("both") / "out"
+    shutil.copytree(built["out"], out)
+    before = {p.name: p.read_bytes() for p in (out / "2024").iterdir() if p.is_file() and p.name != "index.html"}
+    code = main(["build", "--data-dir", str(built["raw"]), "--out", str(out), "--lang", "en", "--format", "html", "-q"])
+    return {"out": out, "before": before, "code": code}
+
+
+def test_chinese_then_english_into_one_folder_leaves_both_whole(both_languages: dict[str, Any]) -> None:
+    out, before = both_languages["out"], both_languages["before"]
+    assert both_languages["code"] == 0
+    year_dir = out / "2024"
+    # every Chinese file is still there, byte for byte; the English ones sit beside them
+    assert {name: (year_dir / name).read_bytes() for name in before} == before
+    for unit in UNITS:
+        for kind in ("html", "ipynb"):
+            assert (year_dir / f"{unit}.en.{kind}").is_file()
+        assert not (year_dir / f"{unit}.en.pdf").exists()
+        assert '<html lang="en"' in (year_dir / f"{unit}.en.html").read_text(encoding="utf-8")
+    index = (year_dir / "index.html").read_text(encoding="utf-8")
+    for unit in UNITS:  # the index lists both languages of every unit
+        for href in (f"{unit}.html", f"{unit}.pdf", f"{unit}.ipynb", f"{unit}.en.html", f"{unit}.en.ipynb", f"{unit}.json"):
+            assert f'href="{href}"' in index, href
+    # the index and rank of each unit are shown: c0001's index from its JSON, one decimal
+    doc = json.loads((year_dir / "c0001.json").read_text(encoding="utf-8"))
+    assert f">{doc['index'][0]['index']:.1f}<" in index
+    assert "not ranked" in index and "of 2" in index  # the zone is not ranked; 2 communities are
+    # the English community report links back to the index and to its zone's English report
+    page = (year_dir / "c0001.en.html").read_text(encoding="utf-8")
+    assert 'href="index.html"' in page and 'href="zone.en.html"' in page
+    assert 'href="zone.html"' in (year_dir / "c0001.html").read_text(encoding="utf-8")
+    years = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="2024/index.html"' in years
+
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e]+")
+
+
+def visible_text(page: str) -> str:
+    """The text a reader sees: no style, script or tag; entities decoded."""
+    import html as html_lib
+
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r"<[^>]+>", " ", page)
+    return re.sub(r"\s+", " ", html_lib.unescape(page))
+
+
+def proper_names(raw: Path) -> set[str]:
+    """The Chinese proper names of the data: compounds, facilities, communities, zones, the dataset."""
+    names: set[str] = set()
+    for name in ("compounds", "facilities"):
+        doc = json.loads((raw / f"{name}.geojson").read_text(encoding="utf-8"))
+        names |= {str(f["properties"].get("name_zh")) for f in doc["features"] if f["properties"].get("name_zh")}
+    with (raw / "communities.csv").open(encoding="utf-8", newline="") as f:
+        names |= {row["name_zh"] for row in csv.DictReader(f)}
+    meta = yaml.safe_load((raw / "dataset.yaml").read_text(encoding="utf-8"))
+    names |= {str(meta["name"])} | {str(z["name_zh"]) for z in (meta.get("zones") or {}).values()}
+    return names
+
+
+def test_english_reports_hold_no_chinese_but_proper_names_with_their_romanisation(
+    built: dict[str, Any], both_languages: dict[str, Any]
+) -> None:
+    allowed = proper_names(built["raw"])
+    for unit in UNITS:
+        text = visible_text((both_languages["out"] / "2024" / f"{unit}.en.html").read_text(encoding="utf-8"))
+        # a quoted Chinese original stands in square brackets right after its translation
+        for m in re.finditer(r"\[[^\[\]]*\]", text):
+            if HAN.search(m.group()):
+                assert not HAN.search(text[max(0, m.start() - 2):m.start()]), (unit, m.group())
+        text = re.sub(r"\[[^\[\]]*\]", " ", text)
+        for m in HAN.finditer(text):
+            # any other Chinese is a proper name of the data, followed by its romanisation
+            name = m.group()
+            assert name in allowed, (unit, name, text[max(0, m.start() - 60):m.end() + 60])
+            assert re.match(r" \([A-Z][A-Za-z0-9 ]*\)", text[m.end():]), (unit, name, text[m.end():m.end() + 40])
+    # the demo's own words are finished too: the sources' translations and the dataset's English name
+    page = visible_text((both_languages["out"] / "2024" / "zone.en.html").read_text(encoding="utf-8"))
+    assert "(Ministry of Justice data for 2018, reported by China National Radio) [全国人民调解组织" in page
+    assert "“a mediation success rate above 96 %” [“调解成功率在96%以上”]" in page
+    assert "(per 1k)" not in page and "(per 10k)" not in page
+
+
+def test_one_unit_into_a_full_folder_keeps_the_others_in_the_index(built: dict[str, Any], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(built["out"], out)
+    assert main(["build", "--data-dir", str(built["raw"]), "--out", str(out), "--lang", "en",
+                 "--format", "html", "--units", "c0001", "-q"]) == 0
+    index = (out / "2024" / "index.html").read_text(encoding="utf-8")
+    for unit in UNITS:  # the two units not built this time keep their rows and links
+        assert f'href="{unit}.html"' in index and f'href="{unit}.pdf"' in index
+    assert 'href="c0001.en.html"' in index and 'href="zone.en.html"' not in index
+    assert "1 report(s): 1 built, 0 up to date, 0 failed." in index
+    assert "reports of 3 unit(s)" in index and index.count("from an earlier build") == 2  # zone, c0002
+
+
+NOTE = """# 主要问题
+
+- 志愿者台账**缺少**退出日期，联系人 13912345678
+- 见现场照片 ![现场照片](http://example.com/a.png)
+
+<script>alert("x")</script>
+
+| 建议 | 期限 |
+|---|---|
+| 补全台账 | 2025年6月 |
+"""
+
+
+def test_evaluator_notes_are_a_section_of_the_report_in_their_language(built: dict[str, Any], tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(built["raw"], raw)
+    (raw / "notes").mkdir()
+    (raw / "notes" / "c0001.md").write_text(NOTE, encoding="utf-8")
+    out = tmp_path / "out"
+    shutil.copytree(built["out"], out)
+    assert main(["build", "--data-dir", str(raw), "--out", str(out), "--format", "html", "--units", "c0001", "-q"]) == 0
+    page = (out / "2024" / "c0001.html").read_text(encoding="utf-8")
+    assert "<h2>评估意见与建议</h2>" in page and "<h3>主要问题</h3>" in page
+    assert "<strong>缺少</strong>" in page and "<td>补全台账</td>" in page  # Markdown: bold, a table
+    # sanitised: the script is text, the remote image is its alt text, the phone number is masked
+    assert "&lt;script&gt;" in page and "<script>alert" not in page and "example.com" not in page
+    assert "[现场照片]" in page and "13912345678" not in page
+    assert reporting.remote_resources(page) == []
+    # the note is part of the inputs: the other units' reports are out of date now
+    assert "1 built, 0 unchanged" in _build_out(raw, out, "zone")
+    # the English report has no section: there is no notes/c0001.en.md
+    assert main(["build", "--data-dir", str(raw), "--out", str(out), "--lang", "en", "--format", "html",
+                 "--units", "c0001", "-q"]) == 0
+    english = (out / "2024" / "c0001.en.html").read_text(encoding="utf-8")
+    assert "Evaluator's findings" not in english and "主要问题" not in english
+    # a note on a unit the data does not have is refused, naming the file
+    (raw / "notes" / "c0009.md").write_text("x", encoding="utf-8")
+    assert main(["build", "--data-dir", str(raw), "--out", str(out), "--format", "html", "-q"]) == 2
+
+
+def _build_out(raw: Path, out: Path, units: str) -> str:
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        main(["build", "--data-dir", str(raw), "--out", str(out), "--format", "html", "--units", units, "-q"])
+    return buf.getvalue()
+
+
+def test_build_every_year(built: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["build", "--data-dir", str(built["raw"]), "--out", str(out), "--year", "all",
+                 "--format", "html", "--units", "c0001", "-q"]) == 0
+    printed = capsys.readouterr().out
+    # synth.generate writes 2022–2024: one summary line per year, oldest first
+    assert [line.split(" in ")[0] for line in printed.splitlines() if "report(s) for" in line] == [
+        "1 report(s) for 2022", "1 report(s) for 2023", "1 report(s) for 2024"]
+    pages = {y: (out / str(y) / "c0001.html").read_text(encoding="utf-8") for y in (2022, 2023, 2024)}
+    # the baseline year's report says it is the baseline and shows no progress column
+    assert "2022年为基线年" in pages[2022] and "本年为基线年" in pages[2022]
+    assert all("2022→2022" not in p and "进展（2022→2022）" not in p for p in pages.values())
+    # 2023 follows the baseline directly (its last year is the baseline); 2024 shows 2023 beside both
+    assert "上年（2022年）" not in pages[2023] and "进展（2022→2023）" in pages[2023]
+    assert "上年（2023年）" in pages[2024] and "较上年" in pages[2024] and "2022年（基线）" in pages[2024]
+    years = (out / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="{y}/index.html"' in years for y in (2022, 2023, 2024))
+    for option, expected in (
+        ("2021-2022", "--year 2021-2022: 2021 is not in the data; years in the data: 2022, 2023, 2024."),
+        ("2025", "--year 2025: 2025 does not end by the as-of date"),
+        ("last", "--year 'last': expected a year (2024), a range (2022-2024), a list (2022,2024) or all."),
+    ):
+        assert main(["build", "--data-dir", str(built["raw"]), "--out", str(out), "--year", option, "-q"]) == 2
+        err = capsys.readouterr().err
+        assert expected in err and len(err.strip().splitlines()) == 1, err
 
 
 def test_unchanged_build_executes_nothing(built: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:

@@ -255,3 +255,36 @@ def test_every_rule_is_exercised(ledgered, tmp_path: Path) -> None:
     by_corpus = {"swapped_coordinates", "non_finite_coordinates", "polygon_as_point", "mixed_encoding",
                  "uncomputed_formula", "personal_data_masked", "not_a_coordinate"}
     assert set(RULES) == by_ledger | by_geometry | by_corpus
+
+
+# ------------------------------------------------------------ the evaluator's notes
+
+
+def test_notes_are_read_by_unit_and_language_with_numbers_masked(tmp_path: Path) -> None:
+    from linli.dataset import read_notes
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "xiangbei.md").write_bytes("\ufeff# 问题\n联系 13912345678\n".encode())  # a BOM, as Notepad writes
+    (notes / "xiangbei.en.md").write_text("# Findings\n", encoding="utf-8")
+    (notes / ".xiangbei.md.swp").write_bytes(b"\0")  # an editor's file: not a note
+    assert read_notes(tmp_path) == {("xiangbei", "zh"): "# 问题\n联系 ***\n", ("xiangbei", "en"): "# Findings\n"}
+    assert read_notes(tmp_path / "nowhere") == {}
+
+
+@pytest.mark.parametrize(("name", "data", "expected"), [
+    ("xiangbei.txt", b"x", "notes/xiangbei.txt: not a note's name; name a note <unit_id>.md (in zh) or <unit_id>.en.md."),
+    ("xiangbei.fr.md", b"x", "notes/xiangbei.fr.md: not a note's name"),
+    ("a b.md", b"x", "notes/a b.md: not a note's name"),
+    ("xiangbei.md", "问题".encode("gbk"), "notes/xiangbei.md: not UTF-8 text (byte 0); save the note as UTF-8."),
+    # 256 KiB = 262,144 bytes is the most a note may hold
+    ("xiangbei.md", b"x" * 262_145, "notes/xiangbei.md: 262,145 bytes; a note may hold at most 262,144."),
+])
+def test_a_bad_note_is_one_line_naming_the_file(tmp_path: Path, name: str, data: bytes, expected: str) -> None:
+    from linli.dataset import read_notes
+
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / name).write_bytes(data)
+    with pytest.raises(InputError) as err:
+        read_notes(tmp_path)
+    assert str(err.value).startswith(expected) and "\n" not in str(err.value)

@@ -479,3 +479,24 @@ def test_plot_coverage_sensitivity(tables) -> None:
     # a: 300 m 75 % (ca1 ≈ 99 m from f1), 500 m 75 %, 1200 m 100 % (ca2 ≈ 1.1 km)
     assert lines["甲社区"].get_ydata().tolist() == [75.0, 75.0, 100.0]
     assert lines["实验区"].get_linestyle() == "--"
+
+
+# ------------------------------------------------- the notebooks, as a researcher runs them
+
+
+@pytest.mark.parametrize("name", ["1.0-wushe-linkage", "2.0-mediation-ledger", "3.0-life-circle-access"])
+def test_explore_notebook_runs_under_papermill_from_the_repository_root(name: str, tmp_path) -> None:
+    import papermill as pm
+
+    from linli import config
+
+    notebook = config.PROJECT_ROOT / "notebooks" / "explore" / f"{name}.ipynb"
+    out = tmp_path / f"{name}.ipynb"
+    # the kernel starts in the repository root, not in the notebook's folder
+    pm.execute_notebook(str(notebook), str(out), parameters={"lang": "en"}, cwd=str(config.PROJECT_ROOT),
+                        progress_bar=False, kernel_name="python3")
+    import nbformat
+
+    nb = nbformat.read(out, as_version=4)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.get("output_type") == "error"]
+    assert errors == [] and any(c.outputs for c in nb.cells if c.cell_type == "code")

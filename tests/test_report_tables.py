@@ -210,6 +210,67 @@ def test_wushe_table_baseline_to_now(res: UnitSlice) -> None:
     assert t.iloc[0].tolist() == ["社区社会组织数（个）", "—", "9", "—", "不计分", "—"]  # no baseline: no growth
 
 
+def with_2023(res: UnitSlice) -> UnitSlice:
+    """The example with jia's 2023 values: 1300 volunteers, a share of 23.5 %."""
+    extra = pd.DataFrame({"unit_id": "jia", "unit_type": "community", "year": 2023,
+                          "indicator": ["volunteers", "volunteer_share_pct"], "value": [1300.0, 23.5]})
+    return dataclasses.replace(res, indicators=pd.concat([res.indicators, extra], ignore_index=True))
+
+
+def test_wushe_table_shows_last_year_and_the_change_since(res: UnitSlice) -> None:
+    t = tables.wushe_table(with_2023(res))
+    assert t.columns.tolist() == ["指标", "2022年（基线）", "上年（2023年）", "2024年", "较上年", "年均增长", "进展",
+                                  "示范街道2024年"]
+    # volunteers 1010 (2022) → 1300 (2023) → 1425 (2024): 1425 − 1300 = +125 since last year
+    assert t.iloc[1].tolist() == ["注册志愿者数（人）", "1010", "1300", "1425", "+125", "+18.8%", "不计分", "6339"]
+    # a share changes by percentage points: 25.0 − 23.5 = +1.5
+    share = t[t.iloc[:, 0] == "注册志愿者占常住人口比例"].iloc[0].tolist()
+    assert share[2:5] == ["23.5%", "25.0%", "+1.5个百分点"]
+    en = tables.wushe_table(with_2023(res), lang="en")
+    assert en.columns[2] == "Last year (2023)" and en.iloc[1, 4] == "+125"
+
+
+def test_the_baseline_years_report_says_so_and_shows_no_progress(res: UnitSlice) -> None:
+    base = dataclasses.replace(res, year=2022, progress=res.progress.iloc[0:0])
+    w = tables.wushe_table(base)
+    # the baseline year alone: the indicator, its value that year, the zone's (none in 2022 here)
+    assert w.columns.tolist() == ["指标", "2022年（基线）", "示范街道2022年"]
+    assert w.iloc[1].tolist() == ["注册志愿者数（人）", "1010", "—"]
+    card = tables.scorecard(base)
+    assert card.iloc[-1].tolist() == ["进展", "本年为基线年", "本年为基线年"]
+    ind = tables.indicator_table(base, dimension="wushe")
+    text = " ".join(cells(w) + cells(card) + cells(ind)) + tables.headline(base)
+    assert "2022→2022" not in text and "进展（" not in text
+    assert "2022年为基线年" in tables.headline(base)
+    assert "2022 is the baseline year" in tables.headline(base, lang="en")
+
+
+def test_summary_names_the_largest_changes_since_last_year(res: UnitSlice) -> None:
+    from linli.reporting import summary
+
+    # scores: volunteer share 60 (2023) → 100 (2024) = +40; mediation 90 → 95.652174 = +5.65;
+    # life circle 70 → 65 = −5; overall satisfaction 80 → 80 = 0 (the smallest, left out of three)
+    extra = pd.DataFrame({"unit_id": "jia", "unit_type": "community", "year": 2023,
+                          "indicator": ["volunteer_share_pct", "mediation_success_pct", "life_circle_500m_pct",
+                                        "overall_satisfied_pct"],
+                          "dimension": ["wushe", "lin_he", "lin_zhu", "satisfaction"], "score": [60.0, 90.0, 70.0, 80.0]})
+    now = pd.DataFrame({"unit_id": "jia", "unit_type": "community", "year": 2024,
+                        "indicator": ["life_circle_500m_pct", "overall_satisfied_pct"],
+                        "dimension": ["lin_zhu", "satisfaction"], "score": [65.0, 80.0]})
+    values = pd.DataFrame({"unit_id": "jia", "unit_type": "community", "year": 2023,
+                           "indicator": ["volunteer_share_pct"], "value": [23.5]})
+    moved = dataclasses.replace(res, scores=pd.concat([res.scores, extra, now], ignore_index=True),
+                                indicators=pd.concat([res.indicators, values], ignore_index=True))
+    top = summary.largest_changes(moved)
+    assert top["indicator"].tolist() == ["volunteer_share_pct", "mediation_success_pct", "life_circle_500m_pct"]
+    assert top["since"].tolist() == [2023] * 3 and top["score_change"].round(2).tolist() == [40.0, 5.65, -5.0]
+    html = summary.summary_html(moved)
+    # 23.5 % (2023) → 25.0 % (2024), score +40.0
+    assert "注册志愿者占常住人口比例：23.5% → 25.0%（得分+40.0）" in html and "变化最大的三项指标（2023→2024）" in html
+    base = summary.summary_html(dataclasses.replace(res, year=2022, progress=res.progress.iloc[0:0]))
+    assert "2022年为基线年" in base and "变化最大" in base and "2022→2022" not in base
+
+
 def test_satisfaction_table_with_interval(res: UnitSlice) -> None:
     t = tables.satisfaction_table(res, lang="en")
     assert t.columns.tolist() == ["Item", "Jia", "95 % interval", "Model Street"]
@@ -430,7 +491,8 @@ def test_coverage_text(res: UnitSlice) -> None:
                         "households": [120, 64]})
     assert sections.coverage_text(res, two, lang="en") == (
         "At the end of 2024, 2 compounds of Jia (184 households) lie outside the 500 m life circle "
-        "(marked × on the map): 东院, 西院. Households within a 500 m life circle: 92.0%."
+        # an English report follows a Chinese name with its pinyin: 东院 dōng yuàn, 西院 xī yuàn
+        "(marked × on the map): 东院 (Dongyuan), 西院 (Xiyuan). Households within a 500 m life circle: 92.0%."
     )
 
 

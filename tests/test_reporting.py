@@ -134,7 +134,7 @@ def test_html_is_offline_without_code(first_build: Any) -> None:
     assert "stderr is not shown" not in html
     assert 'src="data:image/png;base64,' in html
     assert '"Noto Sans CJK SC"' in html and "size: A4" in html
-    english = (jobs[1].out_dir / "b.html").read_text(encoding="utf-8")
+    english = (jobs[1].out_dir / "b.en.html").read_text(encoding="utf-8")  # another language adds its code
     assert '<html lang="en">' in english and fetched_urls(english) == []
 
 
@@ -165,6 +165,62 @@ def test_rebuild_in_fewer_formats_drops_the_stale_export(tmp_path: Path) -> None
     assert (out / "a.html").is_file() and not (out / "a.pdf").exists()
 
 
+def test_rebuild_in_fewer_formats_keeps_another_languages_files(tmp_path: Path) -> None:
+    out = tmp_path / "2024"
+    zh = reporting.run_job(make_job(out, "a"))  # html and pdf, Chinese: the plain names
+    assert zh.status == "built" and {p.name for p in zh.outputs.values()} == {"a.ipynb", "a.html", "a.pdf"}
+    en = reporting.run_job(make_job(out, "a", lang="en", formats=("html",),
+                                    parameters={"unit_id": "a", "year": 2024, "lang": "en"}))
+    assert en.status == "built" and {p.name for p in en.outputs.values()} == {"a.en.ipynb", "a.en.html"}
+    # the Chinese files and their cache key are untouched: the Chinese build is still up to date
+    assert all(p.is_file() for p in zh.outputs.values()) and reporting.is_cached(make_job(out, "a"))
+    assert (out / ".cache" / "a.key").is_file() and (out / ".cache" / "a.en.key").is_file()
+    # an English rebuild in PDF only drops the English HTML, never the Chinese one
+    again = reporting.run_job(make_job(out, "a", lang="en", formats=("pdf",), inputs="fingerprint-2",
+                                       parameters={"unit_id": "a", "year": 2024, "lang": "en"}))
+    assert again.status == "built" and not (out / "a.en.html").exists() and (out / "a.en.pdf").is_file()
+    assert (out / "a.html").is_file() and (out / "a.pdf").is_file()
+
+
+def test_index_page_merges_with_what_is_on_disk(tmp_path: Path) -> None:
+    out = tmp_path / "2024"
+    out.mkdir()
+    for name in ("a.html", "a.pdf", "a.ipynb", "a.json", "a.en.html", "b.en.docx", "b.en.ipynb",
+                 ".a.pdf.part", "notes.txt", "a.fr.html"):
+        (out / name).write_text("x", encoding="utf-8")
+    built_now = [reporting.ReportOutcome("c", "zone", "built", {}, lang="en")]
+    (out / "c.en.html").write_text("x", encoding="utf-8")
+    page = reporting.write_index(
+        built_now, out, year=2024, lang="en", title="Reports 2024",
+        names={"c": "Zone C", "a": "Community A"}, unit_types={"a": "community"},
+        standings={"a": {"index": "57.4", "band": "55.9–58.6", "rank": "rank 2 of 2"}},
+    )
+    html = page.read_text(encoding="utf-8")
+    # every unit with a file on disk is listed, in the order of the names, unknown ones last
+    assert html.index("Zone C") < html.index("Community A") < html.index(">b<")
+    for href in ("a.html", "a.pdf", "a.ipynb", "a.json", "a.en.html", "b.en.docx", "b.en.ipynb", "c.en.html"):
+        assert f'href="{href}"' in html
+    # neither a half-written file, nor a file linli does not name, nor an unknown language
+    assert ".part" not in html and "notes.txt" not in html and "a.fr.html" not in html
+    assert "57.4" in html and "55.9–58.6" in html and "rank 2 of 2" in html
+    assert "Chinese" in html and "English" in html and "from an earlier build" in html
+    # 1 built now; a, b and c have reports in the folder
+    assert "1 report(s): 1 built, 0 up to date, 0 failed." in html and "reports of 3 unit(s)" in html
+    assert 'href="../index.html"' in html
+
+
+def test_years_index_links_every_year(tmp_path: Path) -> None:
+    for year in ("2023", "2024"):
+        (tmp_path / year).mkdir()
+        (tmp_path / year / "index.html").write_text("x", encoding="utf-8")
+        (tmp_path / year / "a.html").write_text("x", encoding="utf-8")
+    (tmp_path / "2022").mkdir()  # no index: not a build of that year
+    (tmp_path / "misc").mkdir()
+    html = reporting.index_page.write_years_index(tmp_path, lang="zh").read_text(encoding="utf-8")
+    assert html.index('href="2024/index.html"') < html.index('href="2023/index.html"')  # newest first
+    assert "2022" not in html and "misc" not in html and "2024年度邻里评估报告" in html
+
+
 def test_index_page_links_every_report(first_build: Any) -> None:
     jobs, results = first_build
     out = jobs[0].out_dir
@@ -176,9 +232,9 @@ def test_index_page_links_every_report(first_build: Any) -> None:
     html = page.read_text(encoding="utf-8")
     assert page == out / "index.html"
     assert '<html lang="zh-CN">' in html and "<title>2024年度邻里评估报告</title>" in html
-    for href in ("a.html", "a.pdf", "a.ipynb", "a.json", "b.html", "b.pdf", "boom.ipynb"):
+    for href in ("a.html", "a.pdf", "a.ipynb", "a.json", "b.en.html", "b.en.pdf", "boom.ipynb"):
         assert f'href="{href}"' in html
-    assert 'href="boom.html"' not in html
+    assert 'href="boom.html"' not in html and 'href="b.html"' not in html
     assert "人民路社区" in html and "失败" in html and "fails on purpose" in html
     assert "共 3 份报告：新生成 2 份，沿用 0 份，失败 1 份。" in html
     assert "http" not in html

@@ -76,6 +76,8 @@ _INSTALL_HINT = (
 )
 
 _chosen: str | None = None
+#: Whether the Latin family leads (:func:`use_language`).
+_latin_first: bool = False
 
 
 def packaged_font_files() -> list[Path]:
@@ -159,11 +161,32 @@ def find_cjk_font() -> str:
     return family
 
 
+def use_language(lang: str) -> None:
+    """Set which script leads the fonts of the figures drawn from now on in this process.
+
+    Chinese (``zh``, the default) puts the CJK family first; any other language puts
+    the Latin family (:data:`FALLBACK_FAMILY`) first and keeps the CJK family as the
+    fallback for a Chinese proper name, so that English text is not set in the CJK
+    font's Latin letters. A report notebook calls it once with its language.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> use_language("en"); _ = use_cjk_font(); mpl.rcParams["font.sans-serif"][0]
+    'DejaVu Sans'
+    >>> use_language("zh"); use_cjk_font() == mpl.rcParams["font.sans-serif"][0]
+    True
+    """
+    global _latin_first
+    _latin_first = lang != "zh"
+
+
 def use_cjk_font() -> str:
     """Make matplotlib render Chinese: find a CJK font once, then set ``rcParams``.
 
     Sets ``font.family`` to sans-serif, puts the CJK family first in ``font.sans-serif``
-    (``DejaVu Sans`` kept as a fallback) and ``axes.unicode_minus`` to False. The
+    (``DejaVu Sans`` kept as a fallback; the other way round after
+    ``use_language("en")``) and ``axes.unicode_minus`` to False. The
     search runs on the first call only; every call re-applies the three settings, so a
     ``plt.rcdefaults()`` in between does no harm.
 
@@ -192,9 +215,10 @@ def use_cjk_font() -> str:
     if list(rc["font.family"]) != ["sans-serif"]:
         rc["font.family"] = ["sans-serif"]
     current = list(rc["font.sans-serif"])
-    if not current or current[0] != _chosen:
+    lead = [FALLBACK_FAMILY, _chosen] if _latin_first else [_chosen, FALLBACK_FAMILY]
+    if current[:2] != lead:
         rest = [f for f in current if f not in (_chosen, FALLBACK_FAMILY)]
-        rc["font.sans-serif"] = [_chosen, FALLBACK_FAMILY, *rest]
+        rc["font.sans-serif"] = [*lead, *rest]
     rc["axes.unicode_minus"] = False
     return _chosen
 

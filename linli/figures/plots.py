@@ -211,8 +211,9 @@ def plot_wushe_change(
               frameon=False, fontsize=8)
     ax.text(1.32, -0.75, word("fig.change", lang=lang), ha="right", va="bottom", fontsize=8,
             color="#555555")
+    # the footnote goes under the legend's row, never beside it (a long legend ran into it)
     ax.annotate(word("fig.row_scaled", lang=lang), xy=(1.0, 0.0), xycoords="axes fraction",
-                xytext=(0, -14), textcoords="offset points", ha="right", va="top",
+                xytext=(0, -30), textcoords="offset points", ha="right", va="top",
                 fontsize=7, color="#777777")
     set_title(ax, title, word("fig.wushe_title", lang=lang, name=name, baseline=baseline_year, year=year))
     describe(fig, name="wushe-change", alt=word("alt.wushe", lang=lang, title="{title}", n=n))

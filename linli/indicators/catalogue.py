@@ -113,6 +113,11 @@ class Source:
     quote: str | None = None
     publisher: str | None = None
     note: str | None = None
+    #: The title, issuer, quote and publisher in English, for a source written in Chinese.
+    title_en: str | None = None
+    issuer_en: str | None = None
+    quote_en: str | None = None
+    publisher_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -305,7 +310,8 @@ def _where(data: Mapping[str, Any], place: Place) -> str:
 def _source(d: Mapping[str, Any] | None) -> Source | None:
     if d is None:
         return None
-    return Source(d["title"], d.get("issuer"), d.get("year"), d.get("quote"), d.get("publisher"), d.get("note"))
+    return Source(d["title"], d.get("issuer"), d.get("year"), d.get("quote"), d.get("publisher"), d.get("note"),
+                  d.get("title_en"), d.get("issuer_en"), d.get("quote_en"), d.get("publisher_en"))
 
 
 def _dimension(d: Mapping[str, Any], ids: Sequence[str]) -> Dimension:

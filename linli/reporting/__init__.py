@@ -12,14 +12,18 @@ walks the package's imports to keep it so).
 ``docx_report``  the Word report, from the executed notebook's outputs (python-docx)
 ``figure_output`` how the report kernel shows a figure (alt text) and writes its files
 ``offline``      find and strip what would make a page use the network
-``index_page``   ``OUT/<year>/index.html`` (``templates/index.html.j2`` and ``index.css``)
+``names``        the name of every file a build writes (another language adds its code)
+``index_page``   ``OUT/<year>/index.html`` (every report in the folder) and ``OUT/index.html``
+                 (every year), from ``templates/`` and ``index.css``
 
 What a report shows (the notebooks call these; each takes a unit's slice of the hand-off):
 
+``summary``      the one-page summary (摘要) that opens a report
 ``tables``       one unit: headline, scorecard, profile, indicators
 ``comparison``   the zone's communities side by side, ranks and what drives them
 ``sections``     cover, brand, map, trends, checks
 ``appendix``     data quality, the published figures checked, method, provenance
+``notes``        the evaluator's findings and recommendations (``notes/<unit_id>.md``)
 ``format``       how a number, rank, band or reason is written
 ``render``       tables, notes and headings as HTML
 """

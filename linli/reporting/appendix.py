@@ -22,7 +22,10 @@ from ..labels import (
     check_lang,
     column_label,
     dimension_label,
+    has_chinese,
     indicator_name,
+    proper_name,
+    romanised,
     rule_label,
     table_label,
     unit_label,
@@ -31,10 +34,11 @@ from ..labels import (
     word,
 )
 from ..progress import ProgressThresholds
-from .format import DASH, SYMBOLS, count_text, format_value, is_missing, reason_text
+from .format import DASH, SYMBOLS, count_text, dataset_name, format_value, is_missing, reason_text
 from .render import note, to_html
 
 __all__ = [
+    "citation",
     "claims_html",
     "claims_table",
     "method_text",
@@ -216,7 +220,7 @@ def parameters_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
         ("year", str(res.year)),
         ("baseline", str(res.baseline_year)),
         ("as_of", str(meta.get("as_of", DASH))),
-        ("dataset", str(meta.get("dataset", DASH))),
+        ("dataset", dataset_name(meta, lang)),
         ("synthetic", word("yes" if res.synthetic else "no", lang=lang)),
         ("version", str(meta.get("linli_version", DASH))),
         ("fingerprint", f"{fingerprint[:16]}…" if fingerprint else DASH),
@@ -259,19 +263,52 @@ def targets_table(*, lang: str = "zh") -> pd.DataFrame:
         t = ind.target
         if t is None:
             continue
-        src = t.source
-        cite = src.title
-        if src.issuer and src.issuer not in cite:
-            cite += word("sep.comma", lang=lang) + src.issuer
-        if src.year and str(src.year) not in cite:
-            cite += word("in_brackets", lang=lang, text=src.year)
-        if src.quote:
-            cite += word("quote", lang=lang, text=src.quote)
         rows.append([indicator_name(ind.id, lang=lang),
                      f"{SYMBOLS[t.comparison]} {format_value(t.value, unit=ind.unit.en, lang=lang)}"
                      + (f" {unit_label(ind.id, lang=lang)}" if ind.unit.en != "%" else ""),
-                     word(t.kind, lang=lang), cite])
+                     word(t.kind, lang=lang), citation(t.source, lang=lang)])
     return pd.DataFrame(rows, columns=[word(k, lang=lang) for k in ("indicator", "target_col", "kind", "source")])
+
+
+def citation(src: catalogue_mod.Source, *, lang: str = "zh") -> str:
+    """Return a checked source as a report cites it: title, issuer, year and quote.
+
+    In another language than Chinese a source written in Chinese is cited in its
+    translation (the catalogue's ``title_en``, ``issuer_en``, ``quote_en``), each
+    followed by the original in square brackets; without a translation the original
+    stands with its pinyin.
+
+    Examples
+    --------
+    >>> src = catalogue_mod.Source("《规划》", "某部", 2021, "大于30平方米", title_en="The Plan",
+    ...                            issuer_en="A Ministry", quote_en="more than 30 m²")
+    >>> citation(src)
+    '《规划》，某部（2021）：“大于30平方米”'
+    >>> citation(src, lang="en")
+    'The Plan [《规划》], A Ministry [某部] (2021): “more than 30 m²” [“大于30平方米”]'
+    """
+    check_lang(lang)
+
+    def part(text: str | None, english: str | None) -> str:
+        if not text:
+            return ""
+        if lang == "zh" or not has_chinese(text):
+            return text
+        return f"{english} [{text}]" if english else proper_name(text, lang=lang)
+
+    cite = part(src.title, src.title_en)
+    if src.issuer and src.issuer not in src.title:
+        cite += word("sep.comma", lang=lang) + part(src.issuer, src.issuer_en)
+    if src.year and str(src.year) not in src.title:
+        cite += word("in_brackets", lang=lang, text=src.year)
+    if src.quote:
+        if lang == "zh" or not has_chinese(src.quote):
+            cite += word("quote", lang=lang, text=src.quote)
+        elif src.quote_en:
+            cite += word("quote", lang=lang, text=src.quote_en) + f" [“{src.quote}”]"
+        else:
+            cite += word("quote", lang=lang, text=src.quote) + f" ({romanised(src.quote)})"
+    return cite
 
 
 def method_text(*, lang: str = "zh") -> str:

@@ -4,7 +4,8 @@
 ``OUT/<year>/data`` (:mod:`linli.handoff`) — never the raw data, and it computes
 nothing — makes a :class:`~linli.reporting.jobs.ReportJob` per unit, runs them
 (:func:`~linli.reporting.jobs.build_reports`) into ``OUT/<year>/<unit>.ipynb/.html/.pdf``
-and writes ``OUT/<year>/index.html``.
+and writes ``OUT/<year>/index.html`` (every report in the folder, whichever build wrote
+it) and ``OUT/index.html`` (every year).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from .. import handoff
 from ..errors import LinliError
 from ..labels import check_lang, unit_names, word
 from ..outputs import output_path
-from .index_page import write_index
+from .comparison import standings
+from .format import dataset_name
+from .index_page import write_index, write_years_index
 from .jobs import BuildSummary, ReportJob, build_reports, check_formats
 from .notebook import CELL_TIMEOUT, TEMPLATES, notebooks_dir
 
@@ -132,7 +135,8 @@ def build(
     chosen = select_units(handoff.load_units(handoff_dir), units)
     templates = check_notebooks(chosen["unit_type"].astype(str).tolist(), notebooks_dir)
     year = int(meta["year"])
-    names = unit_names(chosen, lang=lang)
+    every_unit = handoff.load_units(handoff_dir)
+    names = unit_names(every_unit, lang=lang)
     report_jobs = [
         ReportJob(
             unit_id=uid,
@@ -155,10 +159,13 @@ def build(
         outcomes, year_dir, year=year, lang=lang,
         title=word("page.title", lang=lang, year=year),
         names=names,
-        subtitle=word("page.subtitle", lang=lang, dataset=meta.get("dataset"), as_of=meta.get("as_of")),
+        unit_types=dict(zip(every_unit["unit_id"].astype(str), every_unit["unit_type"].astype(str), strict=True)),
+        standings=standings(handoff.load_frame(handoff_dir, "uncertainty"), year=year, lang=lang),
+        subtitle=word("page.subtitle", lang=lang, dataset=dataset_name(meta, lang), as_of=meta.get("as_of")),
         banner=word("page.banner", lang=lang) if meta.get("synthetic") else None,
         quarantine=_quarantine(handoff_dir),
     )
+    write_years_index(year_dir.parent, lang=lang)
     json_paths = {j.unit_id: output_path(year_dir, f"{j.unit_id}.json") for j in report_jobs
                   if output_path(year_dir, f"{j.unit_id}.json").is_file()}
     return BuildSummary(year, year_dir, handoff_dir, index_path, tuple(outcomes), json_paths)

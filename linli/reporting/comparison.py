@@ -28,6 +28,7 @@ from .format import (
     kept_text,
     monte_carlo,
     number,
+    rank_text,
     score_text,
 )
 from .render import note, to_html
@@ -45,6 +46,7 @@ __all__ = [
     "ranking_note",
     "ranking_table",
     "sensitivity_table",
+    "standings",
 ]
 
 
@@ -149,6 +151,41 @@ def ranking_table(res: UnitSlice, *, lang: str = "zh", highlight: str | None = N
     columns = [word(k, lang=lang) for k in ("rank", "community", "index", "band", "rank_interval", "rank_kept")]
     out = pd.DataFrame(records, columns=columns)
     return sl.with_highlight(out, [str(u) == highlight for u in rows["unit_id"]])
+
+
+def standings(uncertainty: pd.DataFrame, *, year: int, lang: str = "zh") -> dict[str, dict[str, str]]:
+    """Return each unit's standing in ``year`` as an index page shows it: ``index``,
+    ``band`` (5–95 % when the weights vary) and ``rank`` (with its 5–95 % interval and the
+    share of draws that keep it; a zone is not ranked).
+
+    Examples
+    --------
+    >>> from linli.testing import example_zone
+    >>> s = standings(example_zone().uncertainty, year=2024)
+    >>> s["jia"]
+    {'index': '57.4', 'band': '55.9–58.6', 'rank': '第2名（共2个社区）；区间第1–2名，83%的模拟保持'}
+    >>> s["model"]["rank"], standings(example_zone().uncertainty, year=2024, lang="en")["jia"]["rank"]
+    ('不参与排名', 'rank 2 of 2; interval 1–2, kept in 83 % of draws')
+    """
+    check_lang(lang)
+    now = uncertainty[uncertainty["year"] == year]
+    out: dict[str, dict[str, str]] = {}
+    for r in now.to_dict(orient="records"):
+        if str(r.get("unit_type")) == "zone":
+            rank = word("not_ranked", lang=lang)
+        elif is_missing(r.get("rank")):
+            rank = DASH
+        else:
+            n = r.get("n_ranked")
+            lo, hi = r.get("rank_low"), r.get("rank_high")
+            kept = r.get("rank_kept_pct")
+            span = DASH if is_missing(lo) else (f"{int(lo)}" if int(lo) == int(hi) else f"{int(lo)}–{int(hi)}")
+            rank = word("standing_rank", lang=lang,
+                        rank=rank_text(r["rank"], n=None if is_missing(n) else n, lang=lang),
+                        span=span, kept=DASH if is_missing(kept) else kept_text(kept))
+        out[str(r["unit_id"])] = {"index": score_text(r.get("index"), lang),
+                                  "band": band_text(r, lang, median=False), "rank": rank}
+    return out
 
 
 def ranking_note(*, lang: str = "zh") -> str:

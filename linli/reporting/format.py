@@ -22,14 +22,25 @@ import numpy as np
 import pandas as pd
 
 from ..indicators import catalogue as catalogue_mod
-from ..labels import THOUSANDS, check_lang, column_label, ordinal, table_label, whole, word
+from ..labels import (
+    THOUSANDS,
+    check_lang,
+    column_label,
+    ordinal,
+    proper_name,
+    table_label,
+    whole,
+    word,
+)
 
 __all__ = [
     "COUNT_UNITS",
     "DASH",
     "SYMBOLS",
     "band_text",
+    "change_text",
     "count_text",
+    "dataset_name",
     "format_value",
     "growth_text",
     "interval_text",
@@ -109,6 +120,57 @@ def format_value(value: Any, *, unit: str | None = None, lang: str = "zh", decim
         v = abs(float(value))
         decimals = 0 if unit in COUNT_UNITS else (2 if 0 < v < 1 else 1)
     return number(value, lang, decimals)
+
+
+def change_text(before: Any, after: Any, *, unit: str | None = None, lang: str = "zh") -> str:
+    """Return the change from ``before`` to ``after``, signed, in the value's unit.
+
+    Δ = x_after − x_before
+
+    A share (unit ``%``) changes by percentage points (``个百分点`` / ``pp``); any other
+    value as :func:`format_value` writes it, with ``+`` or ``−``; no change is ``0``.
+
+    Examples
+    --------
+    >>> change_text(25.6, 27.1, unit="%"), change_text(27.1, 25.6, unit="%", lang="en")
+    ('+1.5个百分点', '−1.5 pp')
+    >>> change_text(1010, 1425, unit="persons", lang="en"), change_text(3.0, 3.0, unit="per person")
+    ('+415', '0')
+    >>> change_text(None, 3.0)
+    '—'
+    """
+    check_lang(lang)
+    if is_missing(before) or is_missing(after):
+        return DASH
+    delta = float(after) - float(before)
+    if unit == "%":
+        text = word("pp", lang=lang, value=number(abs(delta), lang, 1))
+        shown = number(abs(delta), lang, 1)
+    else:
+        text = shown = format_value(abs(delta), unit=unit or "count", lang=lang)
+    if set(shown) <= set("0.,"):  # no change at the precision shown
+        return "0"
+    return ("+" if delta > 0 else "−") + text
+
+
+def dataset_name(meta: Mapping[str, Any], lang: str) -> str:
+    """The dataset's name in ``lang``: its English name in English when ``dataset.yaml``
+    gives one (``name_en``), else its name (with its pinyin in English).
+
+    Examples
+    --------
+    >>> meta = {"dataset": "演示数据", "dataset_en": "Demo data"}
+    >>> dataset_name(meta, "zh"), dataset_name(meta, "en"), dataset_name({"dataset": "江景苑"}, "en")
+    ('演示数据', 'Demo data', '江景苑 (Jiangjingyuan)')
+    """
+    check_lang(lang)
+    name = meta.get("dataset")
+    if is_missing(name):
+        return DASH
+    english = meta.get("dataset_en")
+    if lang != "zh" and not is_missing(english):
+        return str(english)
+    return proper_name(str(name), lang=lang)
 
 
 def count_text(text: Any, lang: str) -> str:

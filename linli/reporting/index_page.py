@@ -1,33 +1,80 @@
-"""The index page of a build: every report of the year, its status and its files.
+"""The index pages of a build: every report of a year on disk, and every year.
 
-``OUT/<year>/index.html`` is rendered from ``templates/index.html.j2`` with
-``templates/index.css`` inlined and every word from :mod:`linli.labels`. It links each
-unit's HTML, PDF, executed notebook and JSON by relative address, shows the one-line
-error of a failed unit, links the quarantine workbook with the count of rows it left out, loads nothing from the network and carries no timestamp.
+``OUT/<year>/index.html`` (:func:`write_index`) lists every unit that has a report in
+the folder — whatever build wrote it — with its index, band and rank, and links each of
+its files in every language and format present (names by
+:mod:`linli.reporting.names`), so that a build in another language, in fewer formats or
+of fewer units adds to the page and never cuts it down. The units of the build that
+writes the page show what became of them (built, up to date, failed with its one-line
+error); the others say they come from an earlier build. The page links the
+quarantine workbook with the count of rows it left out.
+
+``OUT/index.html`` (:func:`write_years_index`) links the index of every year in ``OUT``.
+
+Both are rendered from Jinja2 templates (``templates/index.html.j2``,
+``templates/years.html.j2``) with ``templates/index.css`` inlined and every word from
+:mod:`linli.labels`; they link by relative address, load nothing from the network and
+carry no timestamp.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
 
 from .. import __version__
-from ..labels import HTML_LANG, check_lang, word
+from ..labels import HTML_LANG, LANGS, WORDS, check_lang, word
 from .export import template_text
-from .jobs import REPORT_STATUSES, ReportOutcome
+from .jobs import REPORT_STATUSES, UNIT_TYPES, ReportOutcome
+from .names import LANG_FREE, parse_output_name
 
-__all__ = ["write_index"]
+__all__ = ["INDEX_FILE", "LINKED_KINDS", "reports_on_disk", "write_index", "write_years_index"]
 
-_LINKS: tuple[str, ...] = ("html", "pdf", "docx", "ipynb", "json")
+#: The name of an index page.
+INDEX_FILE: str = "index.html"
+#: Kinds of file an index links, in this order (per language), then the language-free ones.
+LINKED_KINDS: tuple[str, ...] = ("html", "pdf", "docx", "ipynb")
+
+
+def _kind_text(kind: str, lang: str) -> str:
+    """The link text of a kind of file (``网页``, ``PDF`` …); the kind in capitals when it has no words."""
+    return word(f"page.{kind}", lang=lang) if f"page.{kind}" in WORDS else kind.upper()
 
 
 def _relative(path: Path, base: Path) -> str:
     return quote(Path(os.path.relpath(path, base)).as_posix())
+
+
+def reports_on_disk(out_dir: Path | str) -> dict[str, dict[str | None, dict[str, Path]]]:
+    """Return the reports in ``out_dir``: unit -> language (``None``: language-free) -> kind -> file.
+
+    Only files named by :func:`~linli.reporting.names.output_name` of a kind the index
+    links count; the index page itself does not.
+    """
+    out = Path(out_dir)
+    found: dict[str, dict[str | None, dict[str, Path]]] = {}
+    if not out.is_dir():
+        return found
+    for path in sorted(out.iterdir()):
+        name = parse_output_name(path.name)
+        if name is None or not path.is_file() or path.name == INDEX_FILE:
+            continue
+        if name.kind not in LINKED_KINDS and name.kind not in LANG_FREE:
+            continue
+        found.setdefault(name.unit_id, {}).setdefault(name.lang, {})[name.kind] = path
+    return found
+
+
+def _render(template: str, **fields: Any) -> str:
+    env = jinja2.Environment(autoescape=True, keep_trailing_newline=True)
+    return env.from_string(template_text(template)).render(css=Markup(template_text("index.css")), **fields)
 
 
 def write_index(
@@ -38,26 +85,33 @@ def write_index(
     lang: str,
     title: str,
     names: Mapping[str, str] | None = None,
+    unit_types: Mapping[str, str] | None = None,
+    standings: Mapping[str, Mapping[str, str]] | None = None,
     subtitle: str | None = None,
     banner: str | None = None,
     quarantine: tuple[Path, int] | None = None,
 ) -> Path:
-    """Write ``out_dir/index.html``: every report of the build, its status and files.
+    """Write ``out_dir/index.html``: every report in the folder, its standing and files.
 
     Parameters
     ----------
     outcomes
-        From :func:`linli.reporting.build_reports`.
+        What the build that writes the page did (:func:`linli.reporting.build_reports`).
     out_dir
         ``OUT/<year>``.
     year
         Assessment year (shown in the footer).
     lang
-        A language of :data:`linli.labels.LANGS`.
+        The page's language (a language of :data:`linli.labels.LANGS`).
     title
         Page title and heading.
     names
-        Unit id -> the unit's name in the table (:func:`linli.labels.unit_names`); the id without one.
+        Unit id -> the unit's name (:func:`linli.labels.unit_names`); the id without one.
+        Its order is the order of the rows (units found only on disk come last, by id).
+    unit_types
+        Unit id -> ``community`` or ``zone`` (the outcomes' types win).
+    standings
+        Unit id -> its ``index``, ``band`` and ``rank`` as texts (``—`` where missing).
     subtitle
         A line under the heading (e.g. dataset and as-of date).
     banner
@@ -73,28 +127,44 @@ def write_index(
     check_lang(lang)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    disk = reports_on_disk(out)
+    latest = {r.unit_id: r for r in outcomes}
+    types = {**(unit_types or {}), **{r.unit_id: r.unit_type for r in outcomes}}
+    order = [u for u in dict.fromkeys([*(names or {}), *latest]) if u in disk or u in latest]
+    order += sorted(u for u in disk if u not in order)
     rows = []
-    for r in outcomes:
-        files = dict(r.outputs)
-        unit_json = out / f"{r.unit_id}.json"
-        if unit_json.is_file():
-            files["json"] = unit_json
+    for uid in order:
+        files = disk.get(uid, {})
+        outcome = latest.get(uid)
+        status = outcome.status if outcome is not None else "earlier"
+        groups = [
+            {"lang": word(f"page.lang.{code}", lang=lang),
+             "links": [{"href": _relative(files[code][k], out), "text": _kind_text(k, lang)}
+                       for k in LINKED_KINDS if k in files[code]]}
+            for code in LANGS if files.get(code)
+        ]
+        extra = [{"href": _relative(path, out), "text": _kind_text(k, lang)}
+                 for k, path in sorted(files.get(None, {}).items())]
+        utype = types.get(uid)
+        standing = (standings or {}).get(uid, {})
         rows.append({
-            "name": (names or {}).get(r.unit_id, r.unit_id),
-            "unit_id": r.unit_id,
-            "type": word(f"page.{r.unit_type}", lang=lang) if r.unit_type in ("community", "zone") else r.unit_type,
-            "status": r.status,
-            "status_text": word(f"page.{r.status}", lang=lang) if r.status in REPORT_STATUSES else r.status,
-            "error": r.error,
-            "links": [{"href": _relative(files[k], out), "text": word(f"page.{k}", lang=lang)}
-                      for k in _LINKS if k in files],
+            "name": (names or {}).get(uid, uid),
+            "unit_id": uid,
+            "type": word(f"page.{utype}", lang=lang) if utype in UNIT_TYPES else "—",
+            "index": standing.get("index", "—"),
+            "band": standing.get("band", ""),
+            "rank": standing.get("rank", "—"),
+            "status": status,
+            "status_text": word(f"page.{status}", lang=lang),
+            "error": outcome.error if outcome is not None else None,
+            "groups": groups,
+            "extra": extra,
         })
     counts = {s: sum(r.status == s for r in outcomes) for s in REPORT_STATUSES}
-    env = jinja2.Environment(autoescape=True, keep_trailing_newline=True)
-    page = env.from_string(template_text("index.html.j2")).render(
+    page = _render(
+        "index.html.j2",
         html_lang=HTML_LANG[lang],
         title=title,
-        css=Markup(template_text("index.css")),
         subtitle=subtitle,
         banner=banner,
         summary=word("page.summary", lang=lang, n=len(outcomes), **counts),
@@ -103,11 +173,38 @@ def write_index(
             "text": word("page.quarantine", lang=lang, n=quarantine[1]),
             "link": word("page.quarantine_link", lang=lang),
         },
-        heads=[word(f"page.{k}", lang=lang) for k in ("unit", "id", "type", "status", "files")],
+        on_disk=word("page.on_disk", lang=lang, n=len(rows)),
+        heads=[word(f"page.{k}", lang=lang) for k in ("unit", "id", "type", "index", "rank", "status", "files")],
         rows=rows,
+        up={"href": f"../{INDEX_FILE}", "text": word("page.all_years", lang=lang)},
         footer=word("page.footer", lang=lang, version=__version__),
         year=year,
     )
-    path = out / "index.html"
+    path = out / INDEX_FILE
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def write_years_index(root: Path | str, *, lang: str, title: str | None = None) -> Path:
+    """Write ``root/index.html``: a link to the index of every year folder in ``root``.
+
+    A year folder is one named by four digits that holds an ``index.html``; the page
+    lists them newest first with the number of units each holds.
+
+    Returns
+    -------
+    pathlib.Path
+        The page.
+    """
+    check_lang(lang)
+    base = Path(root)
+    years = sorted((p for p in base.iterdir() if re.fullmatch(r"\d{4}", p.name) and (p / INDEX_FILE).is_file()),
+                   key=lambda p: p.name, reverse=True)
+    rows = [{"href": _relative(p / INDEX_FILE, base), "text": word("page.title", lang=lang, year=int(p.name)),
+             "units": word("page.on_disk", lang=lang, n=len(reports_on_disk(p)))} for p in years]
+    shown = title or word("page.years_title", lang=lang)
+    page = _render("years.html.j2", html_lang=HTML_LANG[lang], title=shown, rows=rows,
+                   footer=word("page.footer", lang=lang, version=__version__))
+    path = base / INDEX_FILE
     path.write_text(page, encoding="utf-8")
     return path

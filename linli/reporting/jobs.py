@@ -63,6 +63,7 @@ from ..privacy import redact
 from .cluster import check_address, dask_executor, worker_died
 from .docx_report import export_docx
 from .export import export_html, export_pdf
+from .names import DEFAULT_LANG, key_name, output_name
 from .notebook import CELL_TIMEOUT, as_parameter, run_notebook
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,8 @@ class ReportJob:
     formats
         Exports besides the executed notebook: any of ``html``, ``pdf``, ``docx``.
     out_dir
-        Where ``<unit_id>.ipynb/.html/.pdf`` go (``OUT/<year>``); the kernel runs here.
+        Where ``<unit_id>.ipynb/.html/.pdf`` go (``OUT/<year>``; another language than the
+        default adds its code, ``<unit_id>.en.html``); the kernel runs here.
     title
         Title of the HTML page (default the unit id).
     inputs
@@ -154,8 +156,13 @@ class ReportJob:
         object.__setattr__(self, "year", int(self.year))
 
     def paths(self) -> dict[str, Path]:
-        """Return the output files, by kind: ``ipynb`` always, then each format (all inside ``out_dir``)."""
-        return {kind: output_path(self.out_dir, f"{self.unit_id}.{kind}") for kind in ("ipynb", *self.formats)}
+        """Return the output files, by kind: ``ipynb`` always, then each format (all inside
+        ``out_dir``, named by :func:`~linli.reporting.names.output_name` in the job's language)."""
+        return {kind: self.path(kind) for kind in ("ipynb", *self.formats)}
+
+    def path(self, kind: str) -> Path:
+        """Return the output file of ``kind`` (an extension) in the job's language."""
+        return output_path(self.out_dir, output_name(self.unit_id, kind, lang=self.lang))
 
     @property
     def figures_dir(self) -> Path:
@@ -170,8 +177,8 @@ class ReportJob:
 
     @property
     def key_path(self) -> Path:
-        """The file that holds the cache key of the last successful build."""
-        return output_path(self.out_dir, CACHE_DIR, f"{self.unit_id}.key")
+        """The file that holds the cache key of the last successful build in the job's language."""
+        return output_path(self.out_dir, CACHE_DIR, key_name(self.unit_id, lang=self.lang))
 
 
 @dataclass(frozen=True)
@@ -184,6 +191,7 @@ class ReportOutcome:
     outputs: dict[str, Path] = field(default_factory=dict)
     error: str | None = None
     seconds: float = 0.0
+    lang: str = DEFAULT_LANG
 
 
 @dataclass(frozen=True)
@@ -296,14 +304,15 @@ def run_job(job: ReportJob) -> ReportOutcome:
 
     Never raises for a failing unit: the error becomes one line in the result, the
     unit's key and stale exports are removed (the executed notebook, with the error,
-    is kept for inspection). Exports of formats not asked for this time are removed
-    too, since they would describe the previous inputs.
+    is kept for inspection). Exports in the job's language of formats not asked for this
+    time are removed too, since they would describe the previous inputs; another
+    language's files are never touched.
     """
     start = time.perf_counter()
     paths = job.paths()
     job.key_path.unlink(missing_ok=True)
     for ext in FORMATS:  # an export of a format not asked for this time would be stale
-        output_path(job.out_dir, f"{job.unit_id}.{ext}").unlink(missing_ok=True)
+        job.path(ext).unlink(missing_ok=True)
     try:
         run_notebook(
             job.template, paths["ipynb"], job.parameters,
@@ -311,7 +320,7 @@ def run_job(job: ReportJob) -> ReportOutcome:
         )
         if "html" in paths or "pdf" in paths:
             with tempfile.TemporaryDirectory(prefix="linli-html-") as tmp:
-                page = paths.get("html", Path(tmp) / f"{job.unit_id}.html")
+                page = paths.get("html", Path(tmp) / output_name(job.unit_id, "html", lang=job.lang))
                 export_html(paths["ipynb"], page, title=job.title or job.unit_id, lang=job.lang)
                 if "pdf" in paths:
                     export_pdf(page, paths["pdf"], lang=job.lang, as_of=job.as_of or None)
@@ -329,7 +338,8 @@ def run_job(job: ReportJob) -> ReportOutcome:
             if kind != "ipynb":
                 path.unlink(missing_ok=True)
     outputs = {k: p for k, p in paths.items() if p.is_file()}
-    return ReportOutcome(job.unit_id, job.unit_type, status, outputs, error, round(time.perf_counter() - start, 3))
+    return ReportOutcome(job.unit_id, job.unit_type, status, outputs, error, round(time.perf_counter() - start, 3),
+                         job.lang)
 
 
 def build_reports(
@@ -386,7 +396,7 @@ def build_reports(
     pending: list[int] = []
     for i, job in enumerate(jobs):
         if is_cached(job):
-            results[i] = ReportOutcome(job.unit_id, job.unit_type, "cached", job.paths())
+            results[i] = ReportOutcome(job.unit_id, job.unit_type, "cached", job.paths(), lang=job.lang)
         else:
             pending.append(i)
     log.info("%d report(s): %d unchanged, %d to build", len(jobs), len(results), len(pending))
@@ -447,7 +457,8 @@ def _collect(
                 result = future.result()
             except Exception as exc:  # the worker died, or the executor failed the task
                 job = jobs[i]
-                result = ReportOutcome(job.unit_id, job.unit_type, "failed", {}, worker_died(exc) or _one_line(exc))
+                result = ReportOutcome(job.unit_id, job.unit_type, "failed", {}, worker_died(exc) or _one_line(exc),
+                                       lang=job.lang)
             done(i, result)
     except BaseException:
         for future in futures:

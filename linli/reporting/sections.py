@@ -31,6 +31,7 @@ from ..labels import (
     check_lang,
     dimension_label,
     indicator_name,
+    proper_name,
     table_label,
     unit_label,
     unit_names,
@@ -39,7 +40,8 @@ from ..labels import (
 )
 from ..spec import SCORED_DIMENSIONS
 from . import _slice as sl
-from .format import DASH, format_value, is_missing
+from .format import DASH, dataset_name, format_value, is_missing
+from .names import output_name
 from .render import heading, note, to_html
 from .tables import indicator_table
 
@@ -56,6 +58,7 @@ __all__ = [
     "map_layers",
     "map_left_out",
     "map_missing",
+    "nav_html",
     "other_dimensions",
     "record",
     "reference_line",
@@ -65,6 +68,27 @@ __all__ = [
 
 #: The event ledgers whose monthly trends a report draws for a unit without a brand.
 DEFAULT_TREND_LEDGERS: tuple[str, ...] = ("volunteer_activities", "mediation_cases")
+
+
+def nav_html(res: UnitSlice, *, lang: str = "zh") -> str:
+    """Return the links back from a report: to the index of its year and, for a community,
+    to its zone's report in the same language (relative addresses, beside the report in
+    ``OUT/<year>``). Shown on screen, not printed: a PDF has no folder to link into.
+
+    Examples
+    --------
+    >>> from linli.testing import example_unit
+    >>> nav_html(example_unit(), lang="en")
+    '<nav class="linli-nav"><a href="index.html">← Index of this year&#x27;s reports</a> · <a href="model.en.html">Report of its zone: Model Street</a></nav>'
+    """
+    check_lang(lang)
+    esc = html_lib.escape
+    links = [("index.html", word("page.back_index", lang=lang))]
+    zid = sl.zone_id(res)
+    if res.unit_type != "zone" and zid is not None:
+        links.append((output_name(zid, "html", lang=lang), word("page.back_zone", lang=lang, name=sl.name(res, zid, lang))))
+    return ('<nav class="linli-nav">'
+            + " · ".join(f'<a href="{esc(href)}">{esc(text)}</a>' for href, text in links) + "</nav>")
 
 
 def cover_html(res: UnitSlice, *, lang: str = "zh") -> str:
@@ -103,14 +127,15 @@ def cover_html(res: UnitSlice, *, lang: str = "zh") -> str:
         (word("cover_year", lang=lang), str(res.year)),
         (word("cover_baseline", lang=lang), str(res.baseline_year)),
         (word("cover_as_of", lang=lang), str(meta.get("as_of", DASH))),
-        (word("cover_dataset", lang=lang), str(meta.get("dataset", DASH))),
+        (word("cover_dataset", lang=lang), dataset_name(meta, lang)),
         (word("cover_made_by", lang=lang), f"linli {meta.get('linli_version', '')}".strip()),
     ]
     table = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
     banner = (f'<p class="linli-banner">{esc(word("synthetic_banner", lang=lang))}</p>'
               if res.synthetic else "")
     return (
-        '<div class="linli-cover">'
+        nav_html(res, lang=lang)
+        + '<div class="linli-cover">'
         f'<p class="linli-kicker">{esc(word("kicker", lang=lang))}</p>'
         f"<h1>{chip}{esc(title)}</h1>"
         f'<table class="linli-facts">{table}</table>'
@@ -213,7 +238,8 @@ def coverage_text(res: UnitSlice, uncovered: pd.DataFrame | None, *, lang: str =
         return word("coverage.unknown", lang=lang, name=name)
     n = len(uncovered)
     households = int(pd.to_numeric(uncovered.get("households", pd.Series(dtype=float))).sum()) if n else 0
-    names = [str(x) for x in uncovered.get("name_zh", uncovered.get("compound_id", pd.Series(dtype=str)))]
+    names = [proper_name(str(x), lang=lang)
+             for x in uncovered.get("name_zh", uncovered.get("compound_id", pd.Series(dtype=str)))]
     if n == 0:
         text = word("coverage.all_in", lang=lang, year=res.year, name=name)
     else:

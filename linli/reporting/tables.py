@@ -36,6 +36,7 @@ from .format import (
     DASH,
     SYMBOLS,
     band_text,
+    change_text,
     format_value,
     growth_text,
     interval_text,
@@ -51,6 +52,8 @@ __all__ = [
     "ARROWS",
     "headline",
     "indicator_table",
+    "is_baseline",
+    "previous_year",
     "profile_table",
     "progress_counts",
     "reference_text",
@@ -61,6 +64,28 @@ __all__ = [
 
 #: Mark after an indicator's name: ↓ lower is better, · context (not scored); no break before it.
 ARROWS: dict[str, str] = {"up": "", "down": "\u00a0↓", "context": "\u00a0·"}
+
+
+def previous_year(res: UnitSlice) -> int | None:
+    """The year before the report year when it lies after the baseline and the unit has
+    values in it (its column then stands between the baseline and now); else None.
+
+    Examples
+    --------
+    >>> from linli.testing import example_unit
+    >>> previous_year(example_unit()) is None  # 2023 has no values in the example
+    True
+    """
+    prev = res.year - 1
+    if prev <= res.baseline_year:
+        return None
+    rows = sl.rows(res.indicators, res.unit_id, prev)
+    return prev if len(rows) and rows["value"].notna().any() else None
+
+
+def is_baseline(res: UnitSlice) -> bool:
+    """Whether the report is on the baseline year itself (no progress to show)."""
+    return res.year <= res.baseline_year
 
 
 def progress_counts(res: UnitSlice, unit_id: str | None, lang: str) -> str:
@@ -145,8 +170,11 @@ def scorecard(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
     counts = {u: _target_counts(res, u, lang) for u in units}
     rows.append([word("targets_row", lang=lang), *(counts[u][0] for u in units)])
     rows.append([word("benchmarks_row", lang=lang), *(counts[u][1] for u in units)])
-    rows.append([word("progress_since", lang=lang, baseline=res.baseline_year, year=res.year),
-                 *(progress_counts(res, u, lang) for u in units)])
+    if is_baseline(res):  # no "2022→2022": the baseline year's report says what it is
+        rows.append([word("progress", lang=lang), *(word("is_baseline_cell", lang=lang) for _ in units)])
+    else:
+        rows.append([word("progress_since", lang=lang, baseline=res.baseline_year, year=res.year),
+                     *(progress_counts(res, u, lang) for u in units)])
     columns = [word("item", lang=lang), *(sl.name(res, u, lang) for u in units)]
     return pd.DataFrame(rows, columns=columns)
 
@@ -189,7 +217,9 @@ def headline(res: UnitSlice, *, lang: str = "zh") -> str:
     if res.unit_type == "zone":
         text += order_text(res, lang)
     prog = sl.rows(res.progress, res.unit_id)
-    if len(prog):
+    if is_baseline(res):
+        text += word("baseline_itself", lang=lang, year=res.year)
+    elif len(prog):
         counts = progress_counts(res, res.unit_id, lang)
         # mid-sentence, the statuses read in lower case (Chinese has no case)
         text += word("headline.progress", lang=lang, baseline=res.baseline_year, n=len(prog), counts=counts.lower())
@@ -288,6 +318,8 @@ def indicator_table(res: UnitSlice, *, dimension: str, lang: str = "zh") -> pd.D
             "note": why,
         })
     frame = pd.DataFrame(rows, columns=["indicator", "unit", "zone", "score", "target", "progress", "note"])
+    if is_baseline(res):
+        frame = frame.drop(columns="progress")
     if zid is None:
         frame = frame.drop(columns="zone")
     if not any(ind.target is not None for ind in inds):
@@ -337,12 +369,15 @@ def profile_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
 
 
 def wushe_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
-    """Return the five-society linkage of the unit, baseline year → report year.
+    """Return the five-society linkage of the unit: baseline year, last year and now.
 
-    Columns: indicator, baseline value, value now, annual growth (the CAGR of the
-    value itself, :func:`linli.progress.growth_rate`, also for the counts shown as
-    context), progress status (scored indicators; "不计分" / "not scored" for
-    context), and the zone's value now (a community's report).
+    Columns: indicator, baseline value, last year's value and the change since (when
+    the year before the report year lies after the baseline and has values), value now,
+    annual growth since the baseline (the CAGR of the value itself,
+    :func:`linli.progress.growth_rate`, also for the counts shown as context), progress
+    status (scored indicators; "不计分" / "not scored" for context), and the zone's
+    value now (a community's report). The baseline year's own report has the values
+    of that year alone: there is no progress yet (:func:`headline` says so).
 
     Examples
     --------
@@ -357,6 +392,8 @@ def wushe_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
     cat = catalogue_mod.load()
     zid = sl.zone_id(res)
     base = sl.by_indicator(res.indicators, res.unit_id, res.baseline_year)
+    prev_year = previous_year(res)
+    before = sl.by_indicator(res.indicators, res.unit_id, prev_year) if prev_year else pd.DataFrame()
     now = sl.by_indicator(res.indicators, res.unit_id, res.year)
     zone = sl.by_indicator(res.indicators, zid, res.year)
     prog = sl.by_indicator(res.progress, res.unit_id)
@@ -364,35 +401,47 @@ def wushe_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
     lead = cat.dimension("wushe").lead_indicators
     ids = list(lead) + [i.id for i in cat.in_dimension("wushe") if i.id not in lead]
     years = res.year - res.baseline_year
+
+    def value(frame: pd.DataFrame, ind_id: str) -> Any:
+        return frame["value"].get(ind_id, np.nan) if len(frame) else np.nan
+
     for ind_id in ids:
         ind = cat.by_id[ind_id]
         u = ind.unit.en
         p = prog.loc[ind_id].to_dict() if ind_id in prog.index else {}
-        x0 = base["value"].get(ind_id, np.nan) if len(base) else np.nan
-        x1 = now["value"].get(ind_id, np.nan) if len(now) else np.nan
+        x0, xp, x1 = value(base, ind_id), value(before, ind_id), value(now, ind_id)
         growth = growth_rate(x0, x1, years=years)[()] if years > 0 else np.nan
         if not ind.scored:
             status = word("not_scored", lang=lang)
         else:
             status = word(str(p["status"]), lang=lang) if not is_missing(p.get("status")) else DASH
-        rows.append([
-            indicator_name(ind_id, lang=lang, unit=True),
-            format_value(x0, unit=u, lang=lang),
-            format_value(x1, unit=u, lang=lang),
-            growth_text(growth, lang),
-            status,
-            format_value(zone["value"].get(ind_id, np.nan) if len(zone) else np.nan, unit=u, lang=lang),
-        ])
-    columns = [
-        word("indicator", lang=lang),
-        word("baseline_year", lang=lang, year=res.baseline_year),
-        word("year_col", lang=lang, year=res.year),
-        word("cagr", lang=lang),
-        word("progress", lang=lang),
-        word("zone_year", lang=lang, name=sl.name(res, zid, lang), year=res.year) if zid else "",
-    ]
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame if zid else frame.iloc[:, :-1]
+        rows.append({
+            "indicator": indicator_name(ind_id, lang=lang, unit=True),
+            "baseline": format_value(x0, unit=u, lang=lang),
+            "before": format_value(xp, unit=u, lang=lang),
+            "now": format_value(x1, unit=u, lang=lang),
+            "change": change_text(xp, x1, unit=u, lang=lang),
+            "growth": growth_text(growth, lang),
+            "status": status,
+            "zone": format_value(value(zone, ind_id), unit=u, lang=lang),
+        })
+    headers = {
+        "indicator": word("indicator", lang=lang),
+        "baseline": word("baseline_year", lang=lang, year=res.baseline_year),
+        "before": word("last_year", lang=lang, year=prev_year),
+        "now": word("baseline_year" if is_baseline(res) else "year_col", lang=lang, year=res.year),
+        "change": word("since_last_year", lang=lang),
+        "growth": word("cagr", lang=lang),
+        "status": word("progress", lang=lang),
+        "zone": word("zone_year", lang=lang, name=sl.name(res, zid, lang), year=res.year) if zid else "",
+    }
+    frame = pd.DataFrame(rows, columns=list(headers))
+    drop = [] if zid else ["zone"]
+    if prev_year is None:
+        drop += ["before", "change"]
+    if is_baseline(res):
+        drop += ["baseline", "growth", "status"]
+    return frame.drop(columns=drop).rename(columns=headers)
 
 
 def satisfaction_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:

@@ -73,7 +73,7 @@ class Calibration:
 
     source: dict[str, str]  # title, publisher, author of the article
     zone: dict[str, str]  # name_zh, name_en
-    dataset: dict[str, str]  # name, note (for dataset.yaml)
+    dataset: dict[str, str]  # name, name_en, note (for dataset.yaml)
     layout: LayoutSpec
     plan: Plan
 
@@ -245,8 +245,8 @@ class _Reader:
                 raise self.fail(f"assumptions.{k}", "should say ASSUMPTION.")
         zone_d = self.mapping(top["zone"], "zone", ("name_zh", "name_en"))
         zone = {k: self.text(zone_d[k], f"zone.{k}") for k in ("name_zh", "name_en")}
-        dataset_d = self.mapping(top["dataset"], "dataset", ("name", "note"))
-        dataset = {k: self.text(dataset_d[k], f"dataset.{k}") for k in ("name", "note")}
+        dataset_d = self.mapping(top["dataset"], "dataset", ("name", "name_en", "note"))
+        dataset = {k: self.text(dataset_d[k], f"dataset.{k}") for k in ("name", "name_en", "note")}
         layout = self.layout(top["layout"])
         communities = self.communities(top["communities"], layout)
         values = {cid: dict(c["invented"]) for cid, c in communities.items()}

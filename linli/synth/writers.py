@@ -121,7 +121,7 @@ def write_dataset(
     progress_bar
         Show a progress bar (tqdm, on stderr).
     meta
-        ``name``, optional ``note`` and ``zones`` (``{zone_id: {name_zh, name_en}}``)
+        ``name``, optional ``name_en`` and ``note``, and ``zones`` (``{zone_id: {name_zh, name_en}}``)
         for ``dataset.yaml``.
 
     Returns
@@ -153,9 +153,10 @@ def write_dataset(
 
 
 def _dataset_yaml(meta: dict[str, Any], years: tuple[int, ...], zone_id: str) -> str:
-    """``dataset.yaml``: name, ``synthetic: true``, the as-of date, note and zones."""
+    """``dataset.yaml``: name (and its English), ``synthetic: true``, the as-of date, note and zones."""
     lines = [
         f"name: {json.dumps(meta['name'], ensure_ascii=False)}",
+        *([f"name_en: {json.dumps(meta['name_en'], ensure_ascii=False)}"] if "name_en" in meta else []),
         "synthetic: true",
         f"as_of: {years[-1]}-12-31",
     ]
