@@ -186,7 +186,7 @@ def test_index_page_merges_with_what_is_on_disk(tmp_path: Path) -> None:
     out = tmp_path / "2024"
     out.mkdir()
     for name in ("a.html", "a.pdf", "a.ipynb", "a.json", "a.en.html", "b.en.docx", "b.en.ipynb",
-                 ".a.pdf.part", "notes.txt", "a.fr.html"):
+                 ".a.pdf.part", "notes.txt", "a.fr.html", "manifest.json", "indicators.xlsx"):
         (out / name).write_text("x", encoding="utf-8")
     built_now = [reporting.ReportOutcome("c", "zone", "built", {}, lang="en")]
     (out / "c.en.html").write_text("x", encoding="utf-8")
@@ -202,6 +202,8 @@ def test_index_page_merges_with_what_is_on_disk(tmp_path: Path) -> None:
         assert f'href="{href}"' in html
     # neither a half-written file, nor a file linli does not name, nor an unknown language
     assert ".part" not in html and "notes.txt" not in html and "a.fr.html" not in html
+    # the year's own files are not the reports of a unit called "manifest" or "indicators"
+    assert ">manifest<" not in html and 'href="manifest.json"' not in html and ">indicators<" not in html
     assert "57.4" in html and "55.9–58.6" in html and "rank 2 of 2" in html
     assert "Chinese" in html and "English" in html and "from an earlier build" in html
     # 1 built now; a, b and c have reports in the folder

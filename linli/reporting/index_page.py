@@ -30,6 +30,8 @@ import jinja2
 from markupsafe import Markup
 
 from .. import __version__
+from ..manifest import MANIFEST_FILE
+from ..workbook import WORKBOOK_NAME
 from ..labels import HTML_LANG, LANGS, WORDS, check_lang, word
 from .export import template_text
 from .jobs import REPORT_STATUSES, UNIT_TYPES, ReportOutcome
@@ -39,6 +41,8 @@ __all__ = ["INDEX_FILE", "LINKED_KINDS", "reports_on_disk", "write_index", "writ
 
 #: The name of an index page.
 INDEX_FILE: str = "index.html"
+#: Files of a year that belong to no unit: the index itself, the manifest, the indicators workbook.
+YEAR_FILES: frozenset[str] = frozenset({INDEX_FILE, MANIFEST_FILE, WORKBOOK_NAME})
 #: Kinds of file an index links, in this order (per language), then the language-free ones.
 LINKED_KINDS: tuple[str, ...] = ("html", "pdf", "docx", "ipynb")
 
@@ -56,7 +60,7 @@ def reports_on_disk(out_dir: Path | str) -> dict[str, dict[str | None, dict[str,
     """Return the reports in ``out_dir``: unit -> language (``None``: language-free) -> kind -> file.
 
     Only files named by :func:`~linli.reporting.names.output_name` of a kind the index
-    links count; the index page itself does not.
+    links count; the year's own files (:data:`YEAR_FILES`) do not.
     """
     out = Path(out_dir)
     found: dict[str, dict[str | None, dict[str, Path]]] = {}
@@ -64,7 +68,7 @@ def reports_on_disk(out_dir: Path | str) -> dict[str, dict[str | None, dict[str,
         return found
     for path in sorted(out.iterdir()):
         name = parse_output_name(path.name)
-        if name is None or not path.is_file() or path.name == INDEX_FILE:
+        if name is None or not path.is_file() or path.name in YEAR_FILES:
             continue
         if name.kind not in LINKED_KINDS and name.kind not in LANG_FREE:
             continue
