@@ -299,6 +299,17 @@ def test_evaluator_notes_are_a_section_of_the_report_in_their_language(built: di
                  "--units", "c0001", "-q"]) == 0
     english = (out / "2024" / "c0001.en.html").read_text(encoding="utf-8")
     assert "Evaluator's findings" not in english and "主要问题" not in english
+    # the same section reaches the Word report, as LibreOffice opens it
+    assert main(["build", "--data-dir", str(raw), "--out", str(out), "--format", "docx", "--units", "c0001",
+                 "-q"]) == 0
+    from .test_export_docx import convert
+
+    pdf = convert(out / "2024" / "c0001.docx", "pdf", tmp_path)
+    text = "".join(subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True,
+                                  text=True).stdout.split())
+    for shown in ("评估意见与建议", "主要问题", "志愿者台账缺少退出日期", "补全台账", "2025年6月", "[现场照片]"):
+        assert shown in text, shown
+    assert "13912345678" not in text and "example.com" not in text
     # a note on a unit the data does not have is refused, naming the file
     (raw / "notes" / "c0009.md").write_text("x", encoding="utf-8")
     assert main(["build", "--data-dir", str(raw), "--out", str(out), "--format", "html", "-q"]) == 2
