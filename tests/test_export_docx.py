@@ -189,3 +189,16 @@ def test_a_build_job_writes_the_word_report(tmp_path: Path) -> None:
     assert len(doc.inline_shapes) == 1  # the notebook's one image
     pdf = convert(out / "a.docx", "pdf", tmp_path)
     assert "人民路社区" in subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+
+
+def test_navigation_links_and_css_bars_stay_out_of_word() -> None:
+    # the links between HTML pages mean nothing in a document handed in
+    html = ('<nav class="linli-nav"><a href="index.html">← 本年度报告目录</a></nav><h2>摘要</h2>'
+            # the summary's bars are drawn by CSS: a column with no text in any row
+            '<table><tr><td>五社联动</td><td><div style="width:59%"></div></td><td class="num">59.5</td></tr>'
+            '<tr><td>满意度</td><td><div style="width:64%"></div></td><td class="num">64.2</td></tr></table>')
+    blocks = docx_report.html_blocks(html)
+    assert blocks[0] == docx_report.Heading("摘要", 2)
+    assert blocks[1].rows == (("五社联动", "59.5"), ("满意度", "64.2"))
+    assert blocks[1].numeric == (False, True)
+    assert len(blocks) == 2

@@ -120,6 +120,11 @@ class _Cell:
     header: bool = False
 
 
+#: Elements whose content stays out of Word: styles, scripts, and the navigation links
+#: between the HTML pages (meaningless in a document handed in).
+_SKIPPED: frozenset[str] = frozenset({"style", "script", "nav"})
+
+
 class _Reader(HTMLParser):
     """Read the report's HTML into blocks (headings, paragraphs, list items, tables)."""
 
@@ -153,7 +158,7 @@ class _Reader(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         classes = (dict(attrs).get("class") or "").split()
-        if tag in ("style", "script"):
+        if tag in _SKIPPED:
             self._skip += 1
         elif self._cell is not None:
             if tag in ("strong", "b"):
@@ -183,7 +188,7 @@ class _Reader(HTMLParser):
             self._runs.append(("\n", self._bold > 0))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("style", "script"):
+        if tag in _SKIPPED:
             self._skip = max(0, self._skip - 1)
         elif tag in ("strong", "b"):
             self._bold = max(0, self._bold - 1)
@@ -224,6 +229,10 @@ class _Reader(HTMLParser):
         numeric = tuple(
             bool(body) and all(len(cells) > j and cells[j].numeric for cells in body) for j in range(width)
         )
+        # a column with no text in any row (a bar drawn by CSS) has nothing to say in Word
+        kept = [j for j in range(width) if any(row[j] for row in texts)] or list(range(width))
+        texts = tuple(tuple(row[j] for j in kept) for row in texts)
+        numeric = tuple(numeric[j] for j in kept)
         bold = tuple(flag for _, flag in rows)
         self.blocks.append(Table(texts, header=head, numeric=numeric, bold=bold))
 
