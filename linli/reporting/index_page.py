@@ -30,9 +30,9 @@ import jinja2
 from markupsafe import Markup
 
 from .. import __version__
+from ..labels import HTML_LANG, LANGS, WORDS, check_lang, word
 from ..manifest import MANIFEST_FILE
 from ..workbook import WORKBOOK_NAME
-from ..labels import HTML_LANG, LANGS, WORDS, check_lang, word
 from .export import template_text
 from .jobs import REPORT_STATUSES, UNIT_TYPES, ReportOutcome
 from .names import LANG_FREE, parse_output_name
