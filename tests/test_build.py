@@ -171,7 +171,9 @@ def both_languages(built: dict[str, Any], tmp_path_factory: pytest.TempPathFacto
     """The Chinese build (HTML and PDF) copied, then an English build (HTML) into the same folder."""
     out = tmp_path_factory.mktemp("both") / "out"
     shutil.copytree(built["out"], out)
-    before = {p.name: p.read_bytes() for p in (out / "2024").iterdir() if p.is_file() and p.name != "index.html"}
+    # the year's index and manifest list what is in the folder: they grow with the English files
+    before = {p.name: p.read_bytes() for p in (out / "2024").iterdir()
+              if p.is_file() and p.name not in ("index.html", "manifest.json")}
     code = main(["build", "--data-dir", str(built["raw"]), "--out", str(out), "--lang", "en", "--format", "html", "-q"])
     return {"out": out, "before": before, "code": code}
 
@@ -187,6 +189,8 @@ def test_chinese_then_english_into_one_folder_leaves_both_whole(both_languages: 
             assert (year_dir / f"{unit}.en.{kind}").is_file()
         assert not (year_dir / f"{unit}.en.pdf").exists()
         assert '<html lang="en"' in (year_dir / f"{unit}.en.html").read_text(encoding="utf-8")
+    recorded = json.loads((year_dir / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+    assert {f"{u}.{kind}" for u in UNITS for kind in ("html", "pdf", "en.html")} <= set(recorded)
     index = (year_dir / "index.html").read_text(encoding="utf-8")
     for unit in UNITS:  # the index lists both languages of every unit
         for href in (f"{unit}.html", f"{unit}.pdf", f"{unit}.ipynb", f"{unit}.en.html", f"{unit}.en.ipynb", f"{unit}.json"):

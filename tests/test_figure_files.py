@@ -111,7 +111,7 @@ EN_ALT = ("Bar chart, Five-society linkage, a: 2021 → 2024: 1 five-society ind
 
 def test_every_figure_is_written_as_png_at_300_dpi_and_svg(two_builds: tuple[Path, Path]) -> None:
     first, _ = two_builds
-    folder = first / "figures" / "a"
+    folder = first / "figures" / "a.en"  # an English report's figures: figures/<unit>.en/
     assert sorted(p.name for p in folder.iterdir()) == [
         "wushe-change-2.png", "wushe-change-2.svg", "wushe-change.png", "wushe-change.svg"]  # shown twice
     with Image.open(folder / "wushe-change.png") as png:
@@ -123,21 +123,21 @@ def test_every_figure_is_written_as_png_at_300_dpi_and_svg(two_builds: tuple[Pat
 
 def test_the_same_report_gives_the_same_figure_and_word_bytes(two_builds: tuple[Path, Path]) -> None:
     first, second = two_builds
-    for rel in ("figures/a/wushe-change.png", "figures/a/wushe-change.svg", "a.docx"):
+    for rel in ("figures/a.en/wushe-change.png", "figures/a.en/wushe-change.svg", "a.en.docx"):
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
 
 
 def test_alt_text_reaches_html_and_word_in_the_reports_language(two_builds: tuple[Path, Path]) -> None:
     first, _ = two_builds
-    html = (first / "a.html").read_text(encoding="utf-8")
+    html = (first / "a.en.html").read_text(encoding="utf-8")
     alts = re.findall(r'<img[^>]*\balt="([^"]*)"', html)
     assert alts == [EN_ALT.replace("&", "&amp;")] * 2
     assert "No description has been provided" not in html
-    doc = Document(str(first / "a.docx"))
+    doc = Document(str(first / "a.en.docx"))
     assert [s._inline.docPr.get("descr") for s in doc.inline_shapes] == [EN_ALT, EN_ALT]
     captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
     assert captions == ["Figure 1. Five-society linkage, a: 2021 → 2024", "Figure 2. Five-society linkage, a: 2021 → 2024"]
-    nb = nbformat.read(first / "a.ipynb", as_version=4)
+    nb = nbformat.read(first / "a.en.ipynb", as_version=4)
     assert all("figure_output" not in "".join(c.source) for c in nb.cells)  # the start-up leaves no cell
 
 

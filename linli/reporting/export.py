@@ -311,21 +311,31 @@ def pdf_date(as_of: date | str | None = None, *, environ: Mapping[str, str] | No
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[+-]\d\d'\d\d'\)")
 
 
-def normalise_pdf(data: bytes, stamp: datetime) -> bytes:
-    """Return Chromium's PDF with its creation and modification dates set to ``stamp`` (UTC).
+#: The ids of a tagged PDF's structure elements: Chromium numbers them by its DOM node
+#: counter, which differs from one browser process to the next.
+_PDF_NODE_ID = re.compile(rb"\(node(\d{8})\)")
 
-    The dates are replaced in place by strings of the same length, so the cross-reference
-    table stays valid. Chromium writes no document id, and otherwise the same bytes for
-    the same page.
+
+def normalise_pdf(data: bytes, stamp: datetime) -> bytes:
+    """Return Chromium's PDF with its creation and modification dates set to ``stamp`` (UTC)
+    and its structure-element ids numbered from 1.
+
+    Everything is replaced in place by strings of the same length, so the cross-reference
+    table stays valid; ids keep their order (the id tree stays sorted). Chromium writes no
+    document id, and otherwise the same bytes for the same page.
 
     Examples
     --------
     >>> pdf = b"<</Producer (Skia/PDF m120) /CreationDate (D:20261130085324+08'00')>>"
     >>> normalise_pdf(pdf, datetime(2024, 12, 31, tzinfo=UTC))[-41:]  # 13 + 1 + 3 + 14 + 7 + 1 + 2 characters
     b"/CreationDate (D:20241231000000+00'00')>>"
+    >>> normalise_pdf(b"/ID (node00000035) /ID (node00000032) /Names [(node00000032) 4 0 R]", datetime(2024, 1, 1))
+    b'/ID (node00000002) /ID (node00000001) /Names [(node00000001) 4 0 R]'
     """
     text = stamp.astimezone(UTC).strftime("%Y%m%d%H%M%S").encode("ascii") + b"+00'00'"
-    return _PDF_DATE.sub(lambda m: b"/" + m.group(1) + b" (D:" + text + b")", data)
+    data = _PDF_DATE.sub(lambda m: b"/" + m.group(1) + b" (D:" + text + b")", data)
+    ranks = {old: b"%08d" % i for i, old in enumerate(sorted(set(_PDF_NODE_ID.findall(data)), key=int), start=1)}
+    return _PDF_NODE_ID.sub(lambda m: b"(node" + ranks[m.group(1)] + b")", data)
 
 
 def pdf_options(lang: str) -> dict[str, object]:
