@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .manifest import file_sha256
 from .pipeline import code_fingerprint, hash_part
 
 logger = logging.getLogger(__name__)
@@ -45,14 +46,6 @@ class Inputs:
     files: dict[str, tuple[int, int, str]] = field(default_factory=dict)
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _files(data_dir: Path, known: dict[str, tuple[int, int, str]]) -> dict[str, tuple[int, int, str]]:
     """Every file under ``data_dir``: size, mtime and SHA-256 (reused from ``known`` when unchanged)."""
     found: dict[str, tuple[int, int, str]] = {}
@@ -63,7 +56,7 @@ def _files(data_dir: Path, known: dict[str, tuple[int, int, str]]) -> dict[str, 
         if before is not None and tuple(before[:2]) == (st.st_size, st.st_mtime_ns):
             found[name] = (st.st_size, st.st_mtime_ns, str(before[2]))
         else:
-            found[name] = (st.st_size, st.st_mtime_ns, _sha256(path))
+            found[name] = (st.st_size, st.st_mtime_ns, file_sha256(path))
     return found
 
 

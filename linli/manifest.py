@@ -41,7 +41,7 @@ from typing import Any
 from .errors import InputError
 from .outputs import output_path
 
-__all__ = ["FORMAT", "MANIFEST_FILE", "file_hashes", "read_manifest", "write_manifest"]
+__all__ = ["FORMAT", "MANIFEST_FILE", "file_hashes", "file_sha256", "read_manifest", "write_manifest"]
 
 #: The manifest's name under ``OUT/<year>/``.
 MANIFEST_FILE: str = "manifest.json"
@@ -49,7 +49,8 @@ MANIFEST_FILE: str = "manifest.json"
 FORMAT: str = "linli-manifest/1"
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """Return the hex SHA-256 of a file's bytes, read in chunks of 1 MiB."""
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -73,7 +74,7 @@ def file_hashes(root: Path | str, *, skip: Iterable[str] = ()) -> dict[str, str]
             continue
         key = rel.as_posix()
         if key not in left_out:
-            found[key] = _sha256(path)
+            found[key] = file_sha256(path)
     return dict(sorted(found.items()))
 
 

@@ -55,8 +55,8 @@ def test_a_file_is_hashed_again_only_when_its_size_or_time_changes(
 ) -> None:
     first = stamp(data)
     hashed: list[str] = []
-    real = inputs._sha256
-    monkeypatch.setattr(inputs, "_sha256", lambda p: hashed.append(p.name) or real(p))
+    real = inputs.file_sha256
+    monkeypatch.setattr(inputs, "file_sha256", lambda p: hashed.append(p.name) or real(p))
     assert stamp(data, known=first).fingerprint == first.fingerprint and hashed == []
     # the same bytes written again: a new modification time, so it is read, and nothing changed
     path = data / "communities.csv"
