@@ -20,13 +20,12 @@ Run::
 
 from __future__ import annotations
 
-import argparse
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
 import pandas.testing as pdt
+from _sizes import time_sizes
 
 from linli import indicators
 from linli.dataset import load_dataset
@@ -51,15 +50,8 @@ def _time_one(n: int, root: Path) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="20,100", help="community counts, comma-separated")
-    args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",")]
-    root = Path(tempfile.mkdtemp(prefix="linli-bench-ledger-"))
-    try:
-        results = {n: _time_one(n, root) for n in sizes}
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    sizes, results = time_sizes(_time_one, argv, description=__doc__.splitlines()[0], default="20,100",
+                                prefix="linli-bench-ledger-")
     steps = list(next(iter(results.values())))
     print(f"{'communities':>11}  " + "  ".join(f"{s + ' s':>18}" for s in steps) + f"  {'load ledger/canonical':>22}")
     for n, t in results.items():

@@ -22,12 +22,12 @@ Run::
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import shutil
-import tempfile
 import time
 from pathlib import Path
+
+from _sizes import time_sizes
 
 from linli import indicators, spec, uncertainty
 from linli.dataset import load_dataset
@@ -61,15 +61,8 @@ def _time_one(n: int, root: Path) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="20,200", help="community counts, comma-separated")
-    args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",")]
-    root = Path(tempfile.mkdtemp(prefix="linli-bench-"))
-    try:
-        results = {n: _time_one(n, root) for n in sizes}
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    sizes, results = time_sizes(_time_one, argv, description=__doc__.splitlines()[0], default="20,200",
+                                prefix="linli-bench-")
     print(f"{'communities':>11}  " + "  ".join(f"{s + ' s':>14}" for s in STEPS) + "  " +
           "  ".join(f"{s + ' ms/comm':>20}" for s in STEPS))
     for n, t in results.items():
