@@ -291,7 +291,8 @@ def run_years(
             uid = str(row.unit_id)
             handoff.write_unit_json(output_path(year_dir, f"{uid}.json"), uid, **unit_json_parts(row, results))
         summary = reporting.build(year_dir, units=chosen["unit_id"].astype(str).tolist(), **options)
-        write_manifest(year_dir, data_dir=ds.data_dir, meta=results.meta, failed=summary.failed)
+        write_manifest(year_dir, data_dir=ds.data_dir, meta=results.meta, failed=summary.failed,
+                       known_inputs=stamp.files if stamp is not None else None)
         summaries.append(summary)
         if stamp is not None and len(wanted) == 1:  # a no-op rebuild is known for one year at a time
             inputs.save_record(root, raw, stamp, year=request, as_of=as_of, built_year=results.year,

@@ -58,23 +58,31 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def file_hashes(root: Path | str, *, skip: Iterable[str] = ()) -> dict[str, str]:
+def file_hashes(
+    root: Path | str, *, skip: Iterable[str] = (), known: Mapping[str, tuple[int, int, str]] | None = None
+) -> dict[str, str]:
     """Return ``{relative path: SHA-256}`` of every file under ``root``, sorted by path.
 
     Paths are relative to ``root`` and ``/``-separated on every system. Anything whose
     path has a part starting with ``.`` is left out, and so are the relative paths in
-    ``skip``.
+    ``skip``. ``known`` maps a path to ``(size, mtime_ns, sha256)`` taken earlier (as
+    :class:`linli.inputs.Inputs` holds them): a file whose size and time are unchanged is
+    not read again.
     """
     base = Path(root)
     left_out = set(skip)
+    earlier = known or {}
     found: dict[str, str] = {}
     for path in base.rglob("*"):
         rel = path.relative_to(base)
         if any(part.startswith(".") for part in rel.parts) or not path.is_file():
             continue
         key = rel.as_posix()
-        if key not in left_out:
-            found[key] = file_sha256(path)
+        if key in left_out:
+            continue
+        st, before = path.stat(), earlier.get(key)
+        same = before is not None and (before[0], before[1]) == (st.st_size, st.st_mtime_ns)
+        found[key] = str(before[2]) if same and before is not None else file_sha256(path)
     return dict(sorted(found.items()))
 
 
@@ -84,6 +92,7 @@ def write_manifest(
     data_dir: Path | str,
     meta: Mapping[str, Any],
     failed: Iterable[str] = (),
+    known_inputs: Mapping[str, tuple[int, int, str]] | None = None,
 ) -> Path:
     """Write ``year_dir/manifest.json`` from what is on disk now (see the module docstring).
 
@@ -97,6 +106,9 @@ def write_manifest(
         The build's ``year``, ``as_of`` and ``linli_version`` (other keys are ignored).
     failed
         Units whose report failed.
+    known_inputs
+        The data files' ``(size, mtime_ns, sha256)`` the build already took
+        (:class:`linli.inputs.Inputs`): unchanged files are not hashed again.
     """
     year_dir = Path(year_dir)
     data = Path(data_dir)
@@ -106,7 +118,7 @@ def write_manifest(
         "as_of": str(meta["as_of"]),
         "linli_version": str(meta["linli_version"]),
         "failed": sorted(set(failed)),
-        "inputs": file_hashes(data),
+        "inputs": file_hashes(data, known=known_inputs),
         "outputs": file_hashes(year_dir, skip=[MANIFEST_FILE]),
     }
     text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"

@@ -179,3 +179,17 @@ def test_verify_as_a_function_returns_one_finding_per_subject(builds: dict[str, 
     findings = verify(builds["a"], data_dir=builds["raw"])
     assert [f.subject for f in findings][0] == "inputs" and findings[-1].subject == "shared"
     assert all(f.ok for f in findings)
+
+
+def test_file_hashes_reuse_what_the_build_already_hashed(tmp_path: Path) -> None:
+    from linli.manifest import file_hashes
+
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("abc", encoding="utf-8")
+    b.write_text("abc", encoding="utf-8")
+    sa, sb = a.stat(), b.stat()
+    known = {"a.csv": (sa.st_size, sa.st_mtime_ns, "f" * 64),  # same size and time: taken as is, not read
+             "b.csv": (sb.st_size + 1, sb.st_mtime_ns, "f" * 64)}  # another size: read again
+    found = file_hashes(tmp_path, known=known)
+    assert found["a.csv"] == "f" * 64
+    assert found["b.csv"] == hashlib.sha256(b"abc").hexdigest()
