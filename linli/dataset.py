@@ -41,6 +41,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -296,27 +297,29 @@ def load_dataset(
     clean: dict[str, pd.DataFrame] = {}
     quarantines: list[pd.DataFrame] = []
     provenance: list[dict[str, object]] = []
-    for name in TABLES:
-        if name not in wanted:
-            continue
-        spec = TABLES[name]
-        path = io.find_table_file(root, spec)
-        if path is None:
-            if spec.required:
-                msg = f"{root}: required table {name!r} is missing (looked for {_candidates(spec)})."
-                raise InputError(msg)
-            log.warning("table %s absent (looked for %s)", name, _candidates(spec))
-            provenance.append({"table": name, "file": "", "status": "absent"})
-            continue
-        raw = io.read_table(path, spec, root=root, coordinates=system)
-        result = validate_table(raw, spec, context=clean, as_of=when, key=secret)
-        clean[name] = result.clean
-        quarantines.append(result.quarantine)
-        provenance.append(_provenance(result, raw, path))
-        log.info(
-            "%s: %d read, %d loaded, %d quarantined",
-            name, result.rows_read, result.rows_loaded, result.rows_quarantined,
-        )
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="linli-sha256") as hasher:
+        for name in TABLES:
+            if name not in wanted:
+                continue
+            spec = TABLES[name]
+            path = io.find_table_file(root, spec)
+            if path is None:
+                if spec.required:
+                    msg = f"{root}: required table {name!r} is missing (looked for {_candidates(spec)})."
+                    raise InputError(msg)
+                log.warning("table %s absent (looked for %s)", name, _candidates(spec))
+                provenance.append({"table": name, "file": "", "status": "absent"})
+                continue
+            digest = hasher.submit(sha256, path)  # hashed in a thread while the table is read and checked
+            raw = io.read_table(path, spec, root=root, coordinates=system)
+            result = validate_table(raw, spec, context=clean, as_of=when, key=secret)
+            clean[name] = result.clean
+            quarantines.append(result.quarantine)
+            provenance.append(_provenance(result, raw, digest.result()))
+            log.info(
+                "%s: %d read, %d loaded, %d quarantined",
+                name, result.rows_read, result.rows_loaded, result.rows_quarantined,
+            )
 
     quarantine = (
         pd.concat([q for q in quarantines if len(q)], ignore_index=True)
@@ -416,14 +419,14 @@ def _candidates(spec: Table) -> str:
     )
 
 
-def _provenance(result: ValidatedTable, raw: io.RawTable, path: Path) -> dict[str, object]:
+def _provenance(result: ValidatedTable, raw: io.RawTable, digest: str) -> dict[str, object]:
     return {
         "sheets": ";".join(raw.sheets),
         "skipped_sheets": "; ".join(raw.skipped_sheets),
         "table": result.table,
         "file": result.file,
         "status": "loaded",
-        "sha256": sha256(path),
+        "sha256": digest,
         "encoding": raw.encoding or "",
         "rows_read": result.rows_read,
         "rows_loaded": result.rows_loaded,

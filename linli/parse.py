@@ -25,6 +25,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .contract import LIST_SEP
 
@@ -49,6 +51,8 @@ _SPACES = (
     "\u200b\ufeff"
 )
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_WIDE_DIGIT = "[０-９]"
+_WIDE_DIGIT_UTF8 = tuple(chr(0xFF10 + d).encode("utf-8") for d in range(10))
 # Inside numbers and dates only: full-width point, hyphen, solidus, plus and colon.
 _FULLWIDTH_NUMERIC = str.maketrans("．－／＋：", ".-/+:")
 
@@ -171,8 +175,7 @@ def clean_text(s: pd.Series) -> pd.Series:
     >>> clean_text(pd.Series(["\\u3000００７ ", "  ", None])).tolist()
     ['007', <NA>, <NA>]
     """
-    codes_, distinct = _distinct(s)
-    return _spread(_clean(distinct), codes_, s)
+    return _clean(s).rename(s.name)
 
 
 def is_blank(s: pd.Series) -> pd.Series:
@@ -193,9 +196,8 @@ def is_blank(s: pd.Series) -> pd.Series:
     >>> is_blank(pd.Series(["a", " \\u3000", None])).tolist()
     [False, True, True]
     """
-    codes, distinct = _distinct(s)
-    text = _as_string(distinct).str.strip(_SPACES)
-    return _spread(_flags((text == "").fillna(True)), codes, s)
+    text = _as_string(s).str.strip(_SPACES)
+    return _flags((text == "").fillna(True))
 
 
 def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -393,8 +395,33 @@ def list_items(cell: str, codes: dict[str, str]) -> list[str | None]:
 
 
 def _clean(s: pd.Series) -> pd.Series:
-    text = _as_string(s).str.strip(_SPACES).str.translate(_FULLWIDTH_DIGITS)
-    return text.mask((text == "").fillna(False))
+    """Strip, turn full-width digits into ASCII, empty to NA — vectorised: a column
+    whose bytes hold no full-width digit is not searched cell by cell, and only the
+    cells holding one (few) go through ``str.translate``."""
+    raw = _as_string(s)
+    text = raw.str.strip(_SPACES)
+    cells = text.array.__arrow_array__()
+    if pc.all(pc.equal(pc.binary_length(cells), pc.binary_length(raw.array.__arrow_array__()))).as_py() is not False:
+        text = raw  # nothing stripped: keep the cells as they are (no second copy of a large column)
+    if _may_hold_wide_digit(cells):
+        other = pc.fill_null(pc.invert(pc.string_is_ascii(cells)), False)
+        at = np.flatnonzero(other.to_numpy(zero_copy_only=False))
+        wide = at[_flags(text.iloc[at].str.contains(_WIDE_DIGIT, regex=True)).to_numpy()]
+        if len(wide):
+            text = text.copy()
+            text.iloc[wide] = text.iloc[wide].str.translate(_FULLWIDTH_DIGITS)
+    empty = (text == "").fillna(False)
+    return text.mask(empty) if empty.any() else text
+
+
+def _may_hold_wide_digit(cells: pa.ChunkedArray) -> bool:
+    """Whether any chunk's character data holds the UTF-8 of a full-width digit
+    (U+FF10–FF19: EF BC 90–99): a byte search, much cheaper than a search per cell."""
+    for chunk in cells.chunks:
+        data = chunk.buffers()[2]
+        if data is not None and any(data.to_pybytes().find(digit) >= 0 for digit in _WIDE_DIGIT_UTF8):
+            return True
+    return False
 
 
 def _dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:

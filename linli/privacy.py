@@ -27,8 +27,10 @@ import hmac
 import os
 import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import config
@@ -76,11 +78,47 @@ def pseudonym(value: str, key: bytes) -> str:
     return "p" + digest[:16]
 
 
+def _hasher(key: bytes) -> Callable[[str], str]:
+    """:func:`pseudonym` for one key, with the HMAC's two key blocks hashed once.
+
+    HMAC(K, m) = H((K' ^ opad) || H((K' ^ ipad) || m)), K' the key padded to the
+    hash's block (hashed first when longer): the states after the two key blocks are
+    the same for every identifier, so they are computed once and copied, which halves
+    the cost of a million ids.
+
+    >>> _hasher(b"k")("V0001") == pseudonym("V0001", b"k")
+    True
+    """
+    block = hashlib.sha256().block_size
+    padded = (hashlib.sha256(key).digest() if len(key) > block else key).ljust(block, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
+    inner_copy, outer_copy = inner.copy, outer.copy
+
+    def one(value: str) -> str:
+        h = inner_copy()
+        h.update(value.encode("utf-8"))
+        o = outer_copy()
+        o.update(h.digest())
+        return "p" + o.hexdigest()[:16]
+
+    return one
+
+
 def pseudonymise(ids: pd.Series, key: bytes) -> pd.Series:
-    """Replace every identifier in ``ids`` by its keyed hash; missing stays missing."""
-    uniques = ids.dropna().unique()
-    mapping = {v: pseudonym(str(v), key) for v in uniques}
-    return ids.map(mapping).astype("string")
+    """Replace every identifier in ``ids`` by its keyed hash; missing stays missing.
+
+    Each distinct identifier is hashed once.
+
+    >>> pseudonymise(pd.Series(["V1", None, "V1"]), b"k").tolist() == [pseudonym("V1", b"k"), pd.NA,
+    ...                                                                 pseudonym("V1", b"k")]
+    True
+    """
+    codes, uniques = pd.factorize(ids.astype("string"), use_na_sentinel=True)
+    one = _hasher(key)
+    hashed = np.array([one(v) for v in np.asarray(uniques, dtype=object)] + [None], dtype=object)
+    out = pd.array(hashed[codes], dtype="string")  # code -1 (missing) takes the trailing None
+    return pd.Series(out, index=ids.index, name=ids.name)
 
 
 def redact(text: str) -> str:

@@ -42,12 +42,14 @@ and a keyed hash (:func:`linli.privacy.mask`), e.g. ``‹text, 3 chars› #1a2b3
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 import shapely
 
 from . import config, parse, privacy
@@ -194,24 +196,28 @@ def validate_table(
         No date may be later than this.
     key
         Pseudonymisation key for person ids.
+
+    The columns of ``raw.frame`` are consumed (each is dropped once cleaned), so that a
+    large ledger is not held twice; its index stays.
     """
     frame = raw.frame
     issues = _Issues()
     parsed: dict[str, pd.Series] = {}
     text: dict[str, pd.Series] = {}
+    pseudonyms: dict[str, pd.Series] = {}  # of person ids, by column, once computed
     excused = _reader_issues(raw, table, issues)
 
     for col in table.columns:
         if col.name not in frame.columns:
             parsed[col.name] = pd.Series(pd.NA, index=frame.index, dtype=col.dtype)
             continue
-        cleaned = parse.clean_text(frame[col.name])
+        cleaned = parse.clean_text(frame.pop(col.name))  # the raw column is let go once cleaned
         text[col.name] = cleaned
         if col.pii:
             continue
         # rule breaks carry the cleaned text; _quarantine_frame makes it safe to show
         values = _parse_column(cleaned, col, issues)
-        values = _resolve_reference(values, col, cleaned, issues, context, key)
+        values = _resolve_reference(values, col, cleaned, issues, context, key, pseudonyms)
         if col.default is None and not col.nullable and col.nullable_when is None:
             empty = cleaned.isna() & ~cleaned.index.isin(excused.get(col.name, []))
             issues.add(empty, col.name, "missing_value")
@@ -228,14 +234,14 @@ def validate_table(
 
     found = issues.frame()
     bad = issues.bad_index()
-    ok = frame.index.difference(bad, sort=False)
-    clean = _clean_frame(table, parsed, ok, key)
-    if geometry is not None:
-        clean = gpd.GeoDataFrame(clean, geometry=geometry.loc[ok].to_numpy(), crs="EPSG:4326")
-    shown_columns = set(found["column"]) | ({table.id_column} if table.id_column else set())
-    shapes = _id_shapes(table, parsed, ok, context, columns=shown_columns)
+    keep = ~frame.index.isin(bad)
+    shapes = _id_shapes(table, parsed, keep, context, shown=_values_shown(found, table, text))
     quarantine = _quarantine_frame(found, raw, table, key, bad=bad, shapes=shapes, text=text,
                                    community=_row_community(table, parsed, context), context=context)
+    text.clear()  # _clean_frame lets each parsed column go once copied: one copy of a large ledger at a time
+    clean = _clean_frame(table, parsed, frame.index, keep, key, pseudonyms)
+    if geometry is not None:
+        clean = gpd.GeoDataFrame(clean, geometry=_rows(geometry, keep).to_numpy(), crs="EPSG:4326")
     return ValidatedTable(table.name, raw.file, clean, quarantine, len(frame))
 
 
@@ -339,31 +345,58 @@ def _shape(value: str) -> str:
     return "".join(out)
 
 
+def _values_shown(found: pd.DataFrame, table: Table, text: Mapping[str, pd.Series]) -> dict[str, pd.Series]:
+    """Per column, the values the quarantine may show: those of its lines, and the row's own id."""
+    shown = {str(column): part["value"] for column, part in found.groupby("column", sort=False)}
+    if table.id_column is not None and table.id_column in text and len(found):
+        ids = text[table.id_column].loc[found["idx"].to_numpy()].fillna("").astype(str)
+        shown[table.id_column] = pd.concat([shown.get(table.id_column, pd.Series(dtype=object)), ids])
+    return shown
+
+
 def _id_shapes(
     table: Table,
     parsed: dict[str, pd.Series],
-    ok: pd.Index,
+    keep: np.ndarray,
     context: Mapping[str, pd.DataFrame],
     *,
-    columns: set[str],
+    shown: Mapping[str, pd.Series],
 ) -> dict[str, set[str]]:
-    """The shapes (:func:`_shape`) of the ids a value of each id or reference column
-    among ``columns`` may show as: those of the loaded ids of its own table."""
+    """Of the shapes (:func:`_shape`) of the values in ``shown``, per id or reference
+    column, those that a loaded id of the column's own table has.
+
+    Only the shapes of the values to be shown are asked about, so each is looked for
+    among the ids with one vectorised match of :func:`_shape_pattern`, instead of
+    computing the shape of every id of a large ledger.
+    """
     shapes: dict[str, set[str]] = {}
     for col in table.columns:
-        if col.name not in columns:
+        if col.name not in shown:
             continue
         if col.ref is not None and col.ref in context:
             ids = context[col.ref][TABLES[col.ref].id_column]
         elif col.unique or col.pattern:
-            ids = parsed[col.name].loc[ok]
+            ids = _rows(parsed[col.name], keep)
         else:
             continue
-        text = ids.dropna().astype("string").drop_duplicates()
-        text = text[~text.str.contains(r"[^\x00-\x7f]", regex=True).fillna(True)]
-        runs = text.str.replace(r"[A-Za-z]+", "a", regex=True).str.replace(r"[0-9]+", "9", regex=True)
-        shapes[col.name] = set(runs.dropna().unique())
+        candidates = {_shape(v) for v in shown[col.name] if isinstance(v, str) and v and v.isascii() and len(v) <= 64}
+        if not candidates:
+            shapes[col.name] = set()
+            continue
+        text = ids.dropna().astype("string")
+        shapes[col.name] = {s for s in candidates if text.str.fullmatch(_shape_pattern(s)).fillna(False).any()}
     return shapes
+
+
+def _shape_pattern(shape: str) -> str:
+    """A regular expression matched in full by exactly the ASCII values of ``shape``.
+
+    >>> import re
+    >>> pattern = _shape_pattern("a9_9")
+    >>> pattern, bool(re.fullmatch(pattern, "m2024_17")), bool(re.fullmatch(pattern, "m2024"))
+    ('[A-Za-z]+[0-9]+_[0-9]+', True, False)
+    """
+    return "".join("[A-Za-z]+" if ch == "a" else "[0-9]+" if ch == "9" else re.escape(ch) for ch in shape)
 
 
 def _truncate(text: str) -> str:
@@ -402,18 +435,26 @@ def _resolve_reference(
     issues: _Issues,
     context: Mapping[str, pd.DataFrame],
     key: bytes,
+    pseudonyms: dict[str, pd.Series],
 ) -> pd.Series:
+    """The referenced ids (``unknown_reference`` where none is known); a person id's
+    pseudonyms, computed to look it up, are kept in ``pseudonyms`` for the clean table."""
     if col.ref is None or col.ref not in context:
         return values
     target = context[col.ref]
     if col.ref == "communities":
         lookup = community_lookup(target)
-        keys = values.astype("string")
-        resolved = keys.map(lookup).astype("string").fillna(keys.str.casefold().map(lookup).astype("string"))
+        codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
+        keys = pd.Series(uniques, dtype="string")  # a few hundred communities among a million rows
+        found = keys.map(lookup).astype("string").fillna(keys.str.casefold().map(lookup).astype("string"))
+        resolved = pd.Series(pd.array(np.append(found.to_numpy(dtype=object, na_value=None), None)[codes],
+                                      dtype="string"), index=values.index, name=values.name)
     else:
         known = target[TABLES[col.ref].id_column]
-        probe = privacy.pseudonymise(values, key) if col.person_id else values
-        resolved = values.where(probe.isin(set(known.dropna()))).astype("string")
+        probe = values
+        if col.person_id:
+            probe = pseudonyms[col.name] = privacy.pseudonymise(values, key)
+        resolved = values.where(probe.isin(known.dropna().unique())).astype("string")
     unknown = values.notna() & resolved.isna()
     issues.add(unknown, col.name, "unknown_reference", text)
     return resolved.where(~unknown, values).astype("string")
@@ -570,20 +611,25 @@ def _check_duplicates(
     issues: _Issues,
 ) -> None:
     already_bad = issues.bad_index()  # findings do not count: those rows load
-    ok = raw.frame.index.difference(already_bad, sort=False)
+    keep = ~raw.frame.index.isin(already_bad)
+    ok = raw.frame.index[keep]
     rows = raw.rows
     if len(ok) == 0:
         return
-    whole = pd.DataFrame({c: s.loc[ok] for c, s in text.items()})
-    if raw.geometry is not None:
-        whole["_geometry"] = raw.geometry.loc[ok].to_wkb()
-    dup_row = whole.duplicated(keep="first") if whole.shape[1] else pd.Series(False, index=ok)
+    distinct_ids = _distinct_ids(table, text, keep)
+    if distinct_ids:
+        dup_row = pd.Series(False, index=ok)  # rows with distinct ids cannot repeat each other
+    else:
+        whole = pd.DataFrame({c: _rows(s, keep) for c, s in text.items()})
+        if raw.geometry is not None:
+            whole["_geometry"] = _rows(raw.geometry, keep).to_wkb()
+        dup_row = whole.duplicated(keep="first") if whole.shape[1] else pd.Series(False, index=ok)
     if dup_row.any():
         first = _first_rows(whole, rows.loc[ok])
         issues.add(dup_row.reindex(raw.frame.index, fill_value=False), "", "duplicate_row", "", first)
     remaining = ok.difference(dup_row.index[dup_row.to_numpy()], sort=False)
     for col in table.columns:
-        if not col.unique or col.name not in text:
+        if not col.unique or col.name not in text or (distinct_ids and col.name == table.id_column and col.kind == "str"):
             continue
         values = parsed[col.name].loc[remaining]
         dup = values.notna() & values.duplicated(keep="first")
@@ -604,6 +650,25 @@ def _check_duplicates(
             )
 
 
+def _distinct_ids(table: Table, text: Mapping[str, pd.Series], keep: np.ndarray) -> bool:
+    """Whether every row where ``keep`` has an id (as typed, cleaned) and no two the same."""
+    if table.id_column is None or table.id_column not in text:
+        return False
+    ids = _rows(text[table.id_column], keep)
+    if ids.isna().any():
+        return False
+    if len(ids) < 2:
+        return True
+    cells = ids.array.__arrow_array__()
+    ordered = cells.take(pc.sort_indices(cells))  # sorting a million ids is cheaper than hashing them
+    return not pc.any(pc.equal(ordered[1:], ordered[:-1])).as_py()
+
+
+def _rows(values: pd.Series, keep: np.ndarray) -> pd.Series:
+    """``values`` at the rows where ``keep``: a boolean filter, cheaper than looking labels up."""
+    return values if keep.all() else values[keep]
+
+
 def _first_rows(keys: pd.DataFrame, rows: pd.Series) -> pd.Series:
     """Spreadsheet row of the first occurrence of each row's key."""
     group = keys.astype("string").fillna("\x00").agg("\x1f".join, axis=1)
@@ -613,19 +678,29 @@ def _first_rows(keys: pd.DataFrame, rows: pd.Series) -> pd.Series:
 # ----------------------------------------------------------------------- outputs
 
 
-def _clean_frame(table: Table, parsed: dict[str, pd.Series], ok: pd.Index, key: bytes) -> pd.DataFrame:
+def _clean_frame(
+    table: Table,
+    parsed: dict[str, pd.Series],
+    index: pd.Index,
+    keep: np.ndarray,
+    key: bytes,
+    pseudonyms: Mapping[str, pd.Series],
+) -> pd.DataFrame:
+    """The clean table: the parsed values of the rows of ``index`` where ``keep``, person ids pseudonymised."""
     data: dict[str, pd.Series] = {}
     for col in table.clean_columns:
-        values = parsed[col.name].loc[ok]
+        values = _rows(parsed.pop(col.name), keep)
         if col.default is not None:
             values = values.fillna(col.default)
         if col.kind == "list":
             values = values.replace("", pd.NA)
         data[col.name] = values.astype(col.dtype)
-    clean = pd.DataFrame(data, index=ok)
+    clean = pd.DataFrame(data, index=index[keep])
     for col in table.clean_columns:
         if col.person_id:
-            clean[col.name] = privacy.pseudonymise(clean[col.name], key)
+            known = pseudonyms.get(col.name) if col.default is None else None
+            clean[col.name] = (_rows(known, keep).astype(col.dtype) if known is not None
+                               else privacy.pseudonymise(clean[col.name], key))
     return clean.reset_index(drop=True)
 
 

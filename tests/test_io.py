@@ -50,7 +50,7 @@ def test_csv_utf8_values_stay_raw(tmp_path: Path) -> None:
     assert raw.geometry is None and raw.crs is None
     # contract order: volunteer_id, community_id, team, ..., registered_on
     assert list(raw.frame.columns) == ["volunteer_id", "community_id", "team", "registered_on"]
-    assert all(pd.api.types.is_object_dtype(dtype) for dtype in raw.frame.dtypes)
+    assert all(pd.api.types.is_string_dtype(dtype) for dtype in raw.frame.dtypes)  # text, never parsed
     assert records(raw) == [
         {"volunteer_id": "007", "community_id": "renmin", "team": None,
          "registered_on": " 2024/3/5 "},  # not stripped, not parsed: the validator's job
@@ -111,7 +111,7 @@ def test_header_matching_folds_case_spaces_and_full_width(tmp_path: Path) -> Non
                                        "resident_population", "households", "age_65_plus",
                                        "disabled"]
     assert raw.frame.loc[0, "age_65_plus"] == "900"
-    assert raw.frame.loc[0, "disabled"] is None
+    assert raw.frame.loc[0, "disabled"] is pd.NA  # a blank cell is missing (NA in the Arrow strings of a plain CSV file)
 
 
 def test_blank_rows_are_skipped_but_numbering_stays_true(tmp_path: Path) -> None:
@@ -128,7 +128,7 @@ def test_blank_rows_are_skipped_but_numbering_stays_true(tmp_path: Path) -> None
     assert raw.header_row == 2
     assert raw.rows.tolist() == [3, 7, 8]
     assert raw.frame["volunteer_id"].tolist() == ["v1", "v2", "v3"]
-    assert raw.frame.loc[1, "registered_on"] is None
+    assert raw.frame.loc[1, "registered_on"] is None  # blank: missing (None: this file takes the general path)
 
 
 def test_title_rows_above_the_header_are_passed_over(tmp_path: Path) -> None:

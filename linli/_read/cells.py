@@ -41,8 +41,8 @@ class RawTable:
         The file, relative to the ``root`` given to :func:`read_table`, else its name.
     frame
         One column per recognised contract column, in contract order, named by the
-        canonical English name; values are the raw cell text (object dtype) or
-        ``None`` for a blank cell.
+        canonical English name; values are the raw cell text (object dtype, or
+        Arrow strings from a plain CSV file), missing for a blank cell.
     rows
         Row number of each row of ``frame`` as a spreadsheet shows it (header = 1,
         first data row = 2, blank rows counted); for geo files the 1-based feature
@@ -176,7 +176,8 @@ def frame_from_grid(
         raise NoHeader(msg)
     blank = grid.apply(is_blank)
     filled = ~blank.all(axis=1)
-    grid, blank = grid[filled], blank[filled]
+    if not filled.all():
+        grid, blank = grid[filled], blank[filled]
     if grid.empty:
         msg = f"{shown}: empty file (no header row)."
         raise NoHeader(msg)
@@ -191,7 +192,9 @@ def frame_from_grid(
     numbers = grid.index[1:].to_numpy(dtype="int64")
 
     header = [None if b else str(v) for v, b in zip(grid.iloc[0], blank.iloc[0], strict=True)]
-    data = grid.iloc[1:].mask(blank.iloc[1:], None).reset_index(drop=True)
+    cells, blanks = grid.iloc[1:], blank.iloc[1:]
+    data = pd.DataFrame({i: cells[i].mask(blanks[i], None) if blanks[i].any() else cells[i]
+                         for i in cells.columns}).reset_index(drop=True)
     frame, unknown, mapping = build_frame(header, data, table, shown=shown)
     rows = pd.Series(numbers, index=frame.index, dtype="int64", name="row")
     return frame, rows, unknown, header_row, mapping
@@ -211,8 +214,7 @@ def build_frame(
     and ``{position: column name}``.
     """
     mapping, unknown = map_headers(header, data, table, shown=shown, shapefile=shapefile)
-    frame = pd.DataFrame({name: data[i] for i, name in mapping.items()},
-                         index=data.index, dtype=object)
+    frame = pd.DataFrame({name: data[i] for i, name in mapping.items()}, index=data.index)
     order = [c.name for c in table.columns if c.name in frame.columns]
     return frame[order], unknown, mapping
 

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from .. import contract
 from ..errors import InputError
@@ -31,11 +33,23 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def read_csv(path: Path, table: contract.Table, *, shown: str) -> RawTable:
-    """Read a CSV file: decode, find the separator, parse, check for swallowed rows."""
-    text, encoding, foreign = _decode(read_bytes(path, shown), shown)
-    delimiter = _sniff_delimiter(text, header_lookup(table))
-    grid = _parse_csv(text, delimiter, shown=shown)
-    _check_long_cells(grid, text, delimiter, shown=shown)
+    """Read a CSV file: decode, find the separator, parse, check for swallowed rows.
+
+    A file in UTF-8 whose records all have as many cells as its first, with no
+    blank line and no cell spanning lines, is parsed by pyarrow straight from the
+    file into Arrow strings (:func:`_fast_grid`), never held whole in memory; any
+    other file takes the general path, which gives the same cells for such a file.
+    """
+    lookup = header_lookup(table)
+    fast = _fast_grid(path, read_bytes(path, shown, size=_HEAD_BYTES), lookup)
+    foreign: dict[int, str] = {}
+    if fast is not None:
+        grid, delimiter, encoding = fast
+    else:
+        text, encoding, foreign = _decode(read_bytes(path, shown), shown)
+        delimiter = _sniff_delimiter(text, lookup)
+        grid = _parse_csv(text, delimiter, shown=shown)
+        _check_long_cells(grid, text, delimiter, shown=shown)
     frame, rows, unknown, header_row, _ = frame_from_grid(grid, table, shown=shown)
     issues = _foreign_line_issues(text, delimiter, rows, foreign) if foreign else no_issues()
     return RawTable(table=table.name, file=shown, frame=frame, rows=rows, unknown_columns=unknown,
@@ -144,6 +158,92 @@ def _sniff_delimiter(text: str, lookup: dict[str, str]) -> str:
         if "," in line or "\t" in line:
             return "\t" if "," not in line else ","
     return ","
+
+
+#: Bytes of a file read to find its separator and width before pyarrow parses it.
+_HEAD_BYTES = 1 << 16
+_CHUNK_BYTES = 1 << 24
+
+
+def _fast_grid(path: Path, head_bytes: bytes, lookup: dict[str, str]) -> tuple[pd.DataFrame, str, str] | None:
+    """``(grid, separator, encoding)`` of a plain UTF-8 CSV file parsed by pyarrow, else None.
+
+    Plain: UTF-8 (with or without BOM), a separator found in its first lines (in
+    ``head_bytes``, the file's first bytes), every record as wide as the first one,
+    no blank line (pyarrow would drop it, and the row numbers with it) and no cell
+    spanning lines (one record per line, quotes paired). The cells are Arrow strings,
+    ``""`` for an empty one, exactly as :func:`_parse_csv` reads the same file. None
+    sends the file to the general path.
+    """
+    if head_bytes.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head_bytes):
+        return None
+    bom = head_bytes.startswith(_UTF8_BOM)
+    head_bytes = head_bytes[len(_UTF8_BOM):] if bom else head_bytes
+    whole = len(head_bytes) + (len(_UTF8_BOM) if bom else 0) < _HEAD_BYTES  # the head is the whole file
+    if not whole:
+        head_bytes = head_bytes[: head_bytes.rfind(b"\n") + 1]
+    try:
+        head = head_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    lines = [line for line in head.splitlines() if line.strip()]
+    if not lines or (not whole and len(lines) <= TITLE_ROWS):
+        return None
+    delimiter = _sniff_delimiter(head, lookup)
+    try:
+        width = len(next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)))
+    except (csv.Error, StopIteration):
+        return None
+    if width < 2:
+        return None
+    quotes = _count_quotes(path)
+    names = [f"f{i}" for i in range(width)]
+    try:
+        with pa.OSFile(str(path)) as source:
+            if bom:
+                source.seek(len(_UTF8_BOM))
+            table = pacsv.read_csv(
+                source,
+                read_options=pacsv.ReadOptions(column_names=names, use_threads=True),
+                parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
+                                                 escape_char=False, newlines_in_values=quotes > 0,
+                                                 ignore_empty_lines=False),
+                convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()),
+                                                     strings_can_be_null=False,
+                                                     quoted_strings_can_be_null=False, check_utf8=True),
+            )
+    except (OSError, pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    # Without quotes every line is a record (a blank one would have failed the width);
+    # with quotes, fewer records than lines means a cell spans lines.
+    if quotes and (quotes % 2 or table.num_rows < _count_lines(path)):
+        return None  # the general path checks such a cell for rows swallowed by a quote
+    grid = table.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow")}.get)
+    grid.columns = range(width)
+    grid.index = pd.RangeIndex(1, len(grid) + 1)
+    return grid, delimiter, "utf-8-sig" if bom else "utf-8"
+
+
+def _count_quotes(path: Path) -> int:
+    """The file's double quotes, read in chunks (0 at the cost of one search when there is none)."""
+    quotes = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK_BYTES):
+            if b'"' in chunk:
+                quotes += chunk.count(b'"')
+    return quotes
+
+
+def _count_lines(path: Path) -> int:
+    """The file's lines, as :func:`_check_long_cells` counts them."""
+    newlines = returns = 0
+    last = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK_BYTES):
+            newlines += chunk.count(b"\n")
+            returns += chunk.count(b"\r")
+            last = chunk[-1:]
+    return (newlines or returns) + (0 if last in (b"\n", b"\r") else 1)
 
 
 def _parse_csv(text: str, delimiter: str, *, shown: str) -> pd.DataFrame:
