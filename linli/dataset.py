@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from . import config, coords, io, outputs, privacy
 from .claims import CLAIMS_FILE, Claim, parse_claims
@@ -316,6 +317,8 @@ def load_dataset(
             clean[name] = result.clean
             quarantines.append(result.quarantine)
             provenance.append(_provenance(result, raw, digest.result()))
+            del raw
+            pa.default_memory_pool().release_unused()  # give the raw ledger's memory back before the next
             log.info(
                 "%s: %d read, %d loaded, %d quarantined",
                 name, result.rows_read, result.rows_loaded, result.rows_quarantined,

@@ -1,0 +1,248 @@
+"""The fast load gives exactly what the general path gives.
+
+A plain UTF-8 CSV file is parsed by pyarrow into Arrow strings (``_fast_grid``);
+cells are cleaned, ids hashed and checked with vectorised code. Each fast piece is
+checked here against the slow one it stands for: the general CSV path (the pandas
+and ``csv`` parsers over the decoded text), ``str.strip`` and ``str.translate``
+cell by cell, ``hmac.new`` per id, and an id's shape computed character by
+character. And whole datasets — the demo and the same records as a street office
+keeps them — load to the same tables and quarantine with the fast CSV path as
+with the general one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import random
+import re
+from pathlib import Path
+
+import pandas as pd
+import pandas.testing as pdt
+import pytest
+
+from linli import parse, privacy
+from linli._read import delimited
+from linli._read.cells import header_lookup
+from linli.contract import TABLES
+from linli.dataset import load_dataset
+from linli.io import find_table_file, read_table
+from linli.synth import generate, generate_demo
+from linli.validate import _shape, _shape_pattern
+
+KEY = b"test-key-fast-load"
+VOLUNTEERS = TABLES["volunteers"]
+
+
+def general_grid(data: bytes, lookup: dict[str, str]) -> tuple[pd.DataFrame, str, str]:
+    """The cells as the general path reads them (pandas' C parser, else ``csv``)."""
+    text, encoding, _ = delimited._decode(data, "f.csv")
+    delimiter = delimited._sniff_delimiter(text, lookup)
+    grid = delimited._parse_csv(text, delimiter, shown="f.csv")
+    delimited._check_long_cells(grid, text, delimiter, shown="f.csv")
+    return grid, delimiter, encoding
+
+
+def same_cells(fast: pd.DataFrame, general: pd.DataFrame) -> bool:
+    a = fast.astype(object).where(fast.notna(), None)
+    return a.shape == general.shape and a.index.equals(general.index) and bool(
+        (a.fillna("\0") == general.fillna("\0")).all().all())
+
+
+HEADER = "volunteer_id,community_id,registered_on"
+#: Files the fast path takes, each with a trap for a parser that is not the general one.
+PLAIN = {
+    "bare": f"{HEADER}\nv1,renmin,2024-03-05\nv2,renmin,2024-03-06\n",
+    "no final newline": f"{HEADER}\nv1,renmin,2024-03-05",
+    "crlf": f"{HEADER}\r\nv1,renmin,2024-03-05\r\n",
+    "cr only": f"{HEADER}\rv1,renmin,2024-03-05\r",
+    "quoted separators and quotes": f'{HEADER}\n"v,1","say ""hi""",2024-03-05\n',
+    "a quote inside a cell": f'{HEADER}\nv"1,ren"min,2024-03-05\n',
+    "empty and spaces kept raw": f"{HEADER}\n v1 ,,\u3000２０２４-03-05\n",
+    "values that look missing": f"{HEADER}\nNA,null,nan\nN/A,-,#N/A\n",
+    "title row of the same width": f"2024年志愿者名册,,\n{HEADER}\nv1,renmin,2024-03-05\n",
+    "tabs": HEADER.replace(",", "\t") + "\nv1\trenmin\t2024-03-05\n",
+    "semicolons": HEADER.replace(",", ";") + "\nv1;renmin;2024-03-05\n",
+    "chinese headers": "志愿者编号,社区,注册日期\nv1,人民路,2024年3月5日\n",
+    "blank line (kept: row numbers stay)": f"{HEADER}\nv1,renmin,2024-03-05\n\nv2,renmin,2024-03-06\n",
+}
+#: Files the fast path must leave to the general path.
+GENERAL = {
+    "blank first line": f"\n{HEADER}\nv1,renmin,2024-03-05\n",
+    "short row": f"{HEADER}\nv1,renmin\n",
+    "long row": f"{HEADER}\nv1,renmin,2024-03-05,extra\n",
+    "cell over two lines": f'{HEADER}\nv1,"人民路\n3栋",2024-03-05\n',
+    "quote left open": f'{HEADER}\nv1,"renmin,2024-03-05\nv2,renmin,2024-03-06\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN))
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_plain_file_fast_gives_the_general_cells(tmp_path: Path, name: str, bom: bytes) -> None:
+    data = bom + PLAIN[name].encode("utf-8")
+    path = tmp_path / "volunteers.csv"
+    path.write_bytes(data)
+    lookup = header_lookup(VOLUNTEERS)
+    fast = delimited._fast_grid(path, data[:delimited._HEAD_BYTES], lookup)
+    assert fast is not None, "a plain UTF-8 file takes the fast path"
+    grid, delimiter, encoding = fast
+    general, general_delimiter, general_encoding = general_grid(data, lookup)
+    assert (delimiter, encoding) == (general_delimiter, general_encoding)
+    assert encoding == ("utf-8-sig" if bom else "utf-8")
+    assert same_cells(grid, general)
+
+
+@pytest.mark.parametrize("name", sorted(GENERAL))
+def test_other_files_take_the_general_path(tmp_path: Path, name: str) -> None:
+    data = GENERAL[name].encode("utf-8")
+    path = tmp_path / "volunteers.csv"
+    path.write_bytes(data)
+    assert delimited._fast_grid(path, data[:delimited._HEAD_BYTES], header_lookup(VOLUNTEERS)) is None
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16"])
+def test_files_not_in_utf8_take_the_general_path(tmp_path: Path, encoding: str) -> None:
+    data = "志愿者编号,社区,注册日期\nv1,人民路,2024-03-05\n".encode(encoding)
+    path = tmp_path / "volunteers.csv"
+    path.write_bytes(data)
+    assert delimited._fast_grid(path, data[:delimited._HEAD_BYTES], header_lookup(VOLUNTEERS)) is None
+
+
+def test_large_file_read_past_the_head(tmp_path: Path) -> None:
+    # 20,000 rows of about 25 bytes: 500 kB, far past the 64 kB head used to find the separator
+    rows = [f"v{i},c{i % 7},2024-03-{i % 28 + 1:02d}" for i in range(20_000)]
+    data = ("\n".join([HEADER, *rows]) + "\n").encode()
+    path = tmp_path / "volunteers.csv"
+    path.write_bytes(data)
+    fast = delimited._fast_grid(path, data[:delimited._HEAD_BYTES], header_lookup(VOLUNTEERS))
+    assert fast is not None
+    assert len(fast[0]) == 20_001  # the header and 20,000 records
+    assert same_cells(fast[0], general_grid(data, header_lookup(VOLUNTEERS))[0])
+
+
+def test_random_files_fast_equals_general(tmp_path: Path) -> None:
+    """Random small files of tricky cells: wherever the fast path answers, the general one agrees."""
+    rng = random.Random(20261130)
+    atoms = ["a", "人民", "1", "", " ", '"', ",", ";", "\t", 'x"y', "０", "\u3000", "NA", "TRUE", "'"]
+    lookup = header_lookup(VOLUNTEERS)
+    path = tmp_path / "volunteers.csv"
+    fast_count = 0
+    for _ in range(400):
+        sep = rng.choice([",", "\t", ";"])
+        rows = [sep.join(["volunteer_id", "community_id", "registered_on"])]
+        for _ in range(rng.randint(0, 5)):
+            cells = []
+            for _ in range(3 if rng.random() < 0.9 else rng.randint(1, 4)):
+                cell = "".join(rng.choice(atoms) for _ in range(rng.randint(0, 3)))
+                cells.append('"' + cell.replace('"', '""') + '"' if rng.random() < 0.3 else cell)
+            rows.append(sep.join(cells))
+        data = (rng.choice(["\n", "\r\n"]).join(rows) + "\n").encode()
+        path.write_bytes(data)
+        fast = delimited._fast_grid(path, data[:delimited._HEAD_BYTES], lookup)
+        if fast is None:
+            continue
+        fast_count += 1
+        grid, delimiter, encoding = fast
+        general, general_delimiter, general_encoding = general_grid(data, lookup)
+        assert (delimiter, encoding) == (general_delimiter, general_encoding), data
+        assert same_cells(grid, general), data
+    assert fast_count > 100  # most random files are plain
+
+
+# ------------------------------------------------------------------ cells and ids
+
+
+def test_vectorised_clean_equals_cell_by_cell() -> None:
+    rng = random.Random(7)
+    pieces = ["", " ", "\u3000", "\u200b", "\ufeff", "\xa0", "\t", "a", "人", "０", "９", "5", "，", "ａ"]
+    cells = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 5))) for _ in range(3000)] + [None]
+    digits = str.maketrans("０１２３４５６７８９", "0123456789")
+    spaces = parse._SPACES
+    expected = [None if c is None or not c.strip(spaces) else c.strip(spaces).translate(digits) for c in cells]
+    got = parse.clean_text(pd.Series(cells, dtype=object))
+    assert [None if pd.isna(v) else v for v in got] == expected
+
+
+@pytest.mark.parametrize("key", [b"k", b"x" * 64, b"y" * 100, "钥匙".encode()])
+def test_pseudonyms_are_hmac_sha256(key: bytes) -> None:
+    # keys shorter than, equal to and longer than SHA-256's 64-byte block: the precomputed
+    # key blocks must give what hmac.new gives
+    ids = pd.Series(["V0001", "c0001-P00013", "志愿者7", "", "V0001", None], dtype=object)
+    got = privacy.pseudonymise(ids, key)
+    for value, pseudonym in zip(ids, got, strict=True):
+        if value is None:
+            assert pd.isna(pseudonym)
+        else:
+            assert pseudonym == "p" + hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def test_shape_pattern_matches_exactly_the_ids_of_its_shape() -> None:
+    rng = random.Random(3)
+    alphabet = "ab9Z0-_. "
+    ids = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6))) for _ in range(400)}
+    for a in list(ids)[:60]:
+        pattern = _shape_pattern(_shape(a))
+        for b in ids:
+            assert bool(re.fullmatch(pattern, b)) == (_shape(b) == _shape(a)), (a, b)
+
+
+# ---------------------------------------------------------------- whole datasets
+
+
+def load_general(data: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    with monkeypatch.context() as m:
+        m.setattr(delimited, "_fast_grid", lambda *args: None)
+        return load_dataset(data, key=KEY)
+
+
+@pytest.mark.parametrize("style", ["canonical", "ledger"])
+def test_demo_loads_the_same_by_either_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, style: str) -> None:
+    generate_demo(tmp_path, style=style)
+    fast, general = load_dataset(tmp_path, key=KEY), load_general(tmp_path, monkeypatch)
+    for name in fast.tables:
+        pdt.assert_frame_equal(pd.DataFrame(fast[name]), pd.DataFrame(general[name]), check_exact=True)
+    pdt.assert_frame_equal(fast.quarantine, general.quarantine, check_exact=True)
+    pdt.assert_frame_equal(fast.provenance, general.provenance, check_exact=True)
+    csv_tables = [t for t in TABLES.values()
+                  if (f := find_table_file(tmp_path, t)) is not None and f.suffix == ".csv"]
+    assert csv_tables  # the comparison covered CSV files
+
+
+def plant_errors(data: Path, seed: int) -> None:
+    """Break cells of every CSV ledger: junk values, a repeated row, a repeated id, a phone number."""
+    rng = random.Random(seed)
+    junk = ["", " ", "\u3000", "２０２４-03-05", "2099-01-01", "2024-02-30", "13912345678", "未知", "-5",
+            "nowhere", "x", "１２", " 7 ", "是", "N/A"]
+    for path in sorted(data.glob("*.csv")):
+        if path.stem == "communities":
+            continue  # every row of a community left out would be an unknown reference
+        lines = path.read_text(encoding="utf-8").splitlines()
+        header, rows = lines[0], [line.split(",") for line in lines[1:]]
+        if len(rows) < 4 or any('"' in line for line in lines):
+            continue
+        for row in rng.sample(rows, min(len(rows), 12)):
+            row[rng.randrange(len(row))] = rng.choice(junk)
+        rows.append(list(rows[-1]))  # a repeated row
+        rows.append([rows[1][0], *rows[2][1:]])  # a repeated id (first column)
+        path.write_text("\n".join([header, *(",".join(r) for r in rows)]) + "\n", encoding="utf-8")
+
+
+def test_synthetic_ledgers_with_planted_errors_load_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    generate(tmp_path, communities=6, seed=13)
+    plant_errors(tmp_path, seed=13)
+    fast, general = load_dataset(tmp_path, key=KEY), load_general(tmp_path, monkeypatch)
+    rules = set(fast.quarantine["rule"])
+    # the planted errors reach the quarantine under many rules: each is compared below
+    assert {"duplicate_row", "duplicate_id", "not_a_date", "unknown_reference"} <= rules, rules
+    for name in fast.tables:
+        pdt.assert_frame_equal(pd.DataFrame(fast[name]), pd.DataFrame(general[name]), check_exact=True)
+    pdt.assert_frame_equal(fast.quarantine, general.quarantine, check_exact=True)
+
+
+def test_reading_a_plain_file_takes_the_fast_path(tmp_path: Path) -> None:
+    path = tmp_path / "volunteers.csv"
+    path.write_text(PLAIN["bare"], encoding="utf-8")
+    raw = read_table(path, VOLUNTEERS)
+    assert isinstance(raw.frame["volunteer_id"].dtype, pd.StringDtype)  # Arrow strings: pyarrow parsed it
+    assert raw.frame["volunteer_id"].tolist() == ["v1", "v2"] and raw.rows.tolist() == [2, 3]
