@@ -52,6 +52,7 @@ _SPACES = (
 )
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _WIDE_DIGIT = "[０-９]"
+_EDGE_SPACE = f"^[{re.escape(_SPACES)}]|[{re.escape(_SPACES)}]$"
 # Inside numbers and dates only: full-width point, hyphen, solidus, plus and colon.
 _FULLWIDTH_NUMERIC = str.maketrans("．－／＋：", ".-/+:")
 
@@ -397,11 +398,11 @@ def _clean(s: pd.Series) -> pd.Series:
     """Strip, turn full-width digits into ASCII, empty to NA — vectorised: a column
     whose bytes hold no full-width digit is not searched cell by cell, and only the
     cells holding one (few) go through ``str.translate``."""
-    raw = _as_string(s)
-    text = raw.str.strip(_SPACES)
+    text = _as_string(s)
     cells = text.array.__arrow_array__()
-    if pc.all(pc.equal(pc.binary_length(cells), pc.binary_length(raw.array.__arrow_array__()))).as_py() is not False:
-        text = raw  # nothing stripped: keep the cells as they are (no second copy of a large column)
+    if pc.any(pc.match_substring_regex(cells, _EDGE_SPACE)).as_py():
+        text = text.str.strip(_SPACES)  # else nothing to strip: no second copy of a large column
+        cells = text.array.__arrow_array__()
     if _may_hold_wide_digit(cells):
         other = pc.fill_null(pc.invert(pc.string_is_ascii(cells)), False)
         at = np.flatnonzero(other.to_numpy(zero_copy_only=False))

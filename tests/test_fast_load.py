@@ -246,3 +246,9 @@ def test_reading_a_plain_file_takes_the_fast_path(tmp_path: Path) -> None:
     raw = read_table(path, VOLUNTEERS)
     assert isinstance(raw.frame["volunteer_id"].dtype, pd.StringDtype)  # Arrow strings: pyarrow parsed it
     assert raw.frame["volunteer_id"].tolist() == ["v1", "v2"] and raw.rows.tolist() == [2, 3]
+
+
+def test_every_white_space_character_is_stripped_at_either_end() -> None:
+    # the vectorised clean looks for these characters at the ends first; each must be found
+    cells = [f"{c}x" for c in parse._SPACES] + [f"x{c}" for c in parse._SPACES] + [f"{c}x{c}" for c in parse._SPACES]
+    assert parse.clean_text(pd.Series(cells)).tolist() == ["x"] * len(cells)
