@@ -53,6 +53,7 @@ _SPACES = (
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _WIDE_DIGIT = "[０-９]"
 _EDGE_SPACE = f"^[{re.escape(_SPACES)}]|[{re.escape(_SPACES)}]$"
+_ALL_SPACE = f"^[{re.escape(_SPACES)}]*$"
 # Inside numbers and dates only: full-width point, hyphen, solidus, plus and colon.
 _FULLWIDTH_NUMERIC = str.maketrans("．－／＋：", ".-/+:")
 
@@ -196,8 +197,9 @@ def is_blank(s: pd.Series) -> pd.Series:
     >>> is_blank(pd.Series(["a", " \\u3000", None])).tolist()
     [False, True, True]
     """
-    text = _as_string(s).str.strip(_SPACES)
-    return _flags((text == "").fillna(True))
+    cells = _as_string(s).array.__arrow_array__()
+    blank = pc.fill_null(pc.match_substring_regex(cells, _ALL_SPACE), True)
+    return pd.Series(blank.to_numpy(zero_copy_only=False), index=s.index, name=s.name)
 
 
 def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import config
 
@@ -78,37 +79,41 @@ def pseudonym(value: str, key: bytes) -> str:
     return "p" + digest[:16]
 
 
-def _hasher(key: bytes) -> Callable[[str], str]:
-    """:func:`pseudonym` for one key, with the HMAC's two key blocks hashed once.
+def _hasher(key: bytes) -> Callable[[str], bytes]:
+    """The first 8 bytes of the HMAC-SHA256 of one identifier (:func:`pseudonym` in hex), the
+    HMAC's two key blocks hashed once.
 
     HMAC(K, m) = H((K' ^ opad) || H((K' ^ ipad) || m)), K' the key padded to the
     hash's block (hashed first when longer): the states after the two key blocks are
     the same for every identifier, so they are computed once and copied, which halves
     the cost of a million ids.
 
-    >>> _hasher(b"k")("V0001") == pseudonym("V0001", b"k")
+    >>> "p" + _hasher(b"k")("V0001").hex() == pseudonym("V0001", b"k")
     True
     """
     block = hashlib.sha256().block_size
     padded = (hashlib.sha256(key).digest() if len(key) > block else key).ljust(block, b"\0")
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
-    inner_copy, outer_copy = inner.copy, outer.copy
+    inner_copy = hashlib.sha256(bytes(b ^ 0x36 for b in padded)).copy
+    outer_copy = hashlib.sha256(bytes(b ^ 0x5C for b in padded)).copy
 
-    def one(value: str) -> str:
+    def one(value: str) -> bytes:
         h = inner_copy()
         h.update(value.encode("utf-8"))
         o = outer_copy()
         o.update(h.digest())
-        return "p" + o.hexdigest()[:16]
+        return o.digest()[:8]
 
     return one
+
+
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
 
 def pseudonymise(ids: pd.Series, key: bytes) -> pd.Series:
     """Replace every identifier in ``ids`` by its keyed hash; missing stays missing.
 
-    Each distinct identifier is hashed once.
+    Each distinct identifier is hashed once; the digests are written out as
+    ``p`` and 16 hex digits with array operations.
 
     >>> pseudonymise(pd.Series(["V1", None, "V1"]), b"k").tolist() == [pseudonym("V1", b"k"), pd.NA,
     ...                                                                 pseudonym("V1", b"k")]
@@ -116,9 +121,14 @@ def pseudonymise(ids: pd.Series, key: bytes) -> pd.Series:
     """
     codes, uniques = pd.factorize(ids.astype("string"), use_na_sentinel=True)
     one = _hasher(key)
-    hashed = np.array([one(v) for v in np.asarray(uniques, dtype=object)] + [None], dtype=object)
-    out = pd.array(hashed[codes], dtype="string")  # code -1 (missing) takes the trailing None
-    return pd.Series(out, index=ids.index, name=ids.name)
+    digests = np.frombuffer(b"".join([one(v) for v in np.asarray(uniques, dtype=object)]),
+                            dtype=np.uint8).reshape(-1, 8)
+    text = np.empty((len(digests), 17), dtype=np.uint8)
+    text[:, 0] = ord("p")
+    text[:, 1::2], text[:, 2::2] = _HEX[digests >> 4], _HEX[digests & 15]
+    hashed = pa.array(text.view("S17").ravel()).cast(pa.large_string())
+    taken = hashed.take(pa.array(codes, mask=codes < 0))  # code -1 (missing) stays missing
+    return pd.Series(pd.arrays.ArrowStringArray(taken), index=ids.index, name=ids.name)
 
 
 def redact(text: str) -> str:

@@ -49,6 +49,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
@@ -454,10 +455,20 @@ def _resolve_reference(
         probe = values
         if col.person_id:
             probe = pseudonyms[col.name] = privacy.pseudonymise(values, key)
-        resolved = values.where(probe.isin(known.dropna().unique())).astype("string")
+        resolved = values.where(_isin(probe, known)).astype("string")
     unknown = values.notna() & resolved.isna()
     issues.add(unknown, col.name, "unknown_reference", text)
     return resolved.where(~unknown, values).astype("string")
+
+
+def _isin(values: pd.Series, known: pd.Series) -> pd.Series:
+    """Where ``values`` is one of ``known`` (text compared; missing is never known), in Arrow:
+    pandas would turn a large ``known`` into Python strings first."""
+    cells = values.astype("string").array.__arrow_array__()
+    wanted = pc.unique(known.dropna().astype("string").array.__arrow_array__())
+    hit = pc.is_in(cells, value_set=wanted.combine_chunks() if isinstance(wanted, pa.ChunkedArray) else wanted,
+                   skip_nulls=True)
+    return pd.Series(hit.to_numpy(zero_copy_only=False), index=values.index)
 
 
 def _check_missing_conditional(

@@ -162,6 +162,8 @@ def test_vectorised_clean_equals_cell_by_cell() -> None:
     expected = [None if c is None or not c.strip(spaces) else c.strip(spaces).translate(digits) for c in cells]
     got = parse.clean_text(pd.Series(cells, dtype=object))
     assert [None if pd.isna(v) else v for v in got] == expected
+    blank = [c is None or not c.strip(spaces) for c in cells]
+    assert parse.is_blank(pd.Series(cells, dtype=object)).tolist() == blank
 
 
 @pytest.mark.parametrize("key", [b"k", b"x" * 64, b"y" * 100, "钥匙".encode()])
