@@ -298,21 +298,31 @@ def load_dataset(
     clean: dict[str, pd.DataFrame] = {}
     quarantines: list[pd.DataFrame] = []
     provenance: list[dict[str, object]] = []
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="linli-sha256") as hasher:
-        for name in TABLES:
-            if name not in wanted:
-                continue
+    located = {name: io.find_table_file(root, spec) for name, spec in TABLES.items() if name in wanted}
+    for name, path in located.items():
+        if path is None and TABLES[name].required:
+            msg = f"{root}: required table {name!r} is missing (looked for {_candidates(TABLES[name])})."
+            raise InputError(msg)
+    present = [name for name, path in located.items() if path is not None]
+
+    def read(name: str) -> io.RawTable:
+        return io.read_table(located[name], TABLES[name], root=root, coordinates=system)
+
+    # Two helper threads: one reads the next table while this one is checked (pyarrow parses
+    # without holding the interpreter), the other hashes each file for the provenance.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="linli-load") as pool:
+        ahead = {present[0]: pool.submit(read, present[0])} if present else {}
+        for name, path in located.items():
             spec = TABLES[name]
-            path = io.find_table_file(root, spec)
             if path is None:
-                if spec.required:
-                    msg = f"{root}: required table {name!r} is missing (looked for {_candidates(spec)})."
-                    raise InputError(msg)
                 log.warning("table %s absent (looked for %s)", name, _candidates(spec))
                 provenance.append({"table": name, "file": "", "status": "absent"})
                 continue
-            digest = hasher.submit(sha256, path)  # hashed in a thread while the table is read and checked
-            raw = io.read_table(path, spec, root=root, coordinates=system)
+            digest = pool.submit(sha256, path)
+            raw = ahead.pop(name).result()
+            following = present.index(name) + 1
+            if following < len(present):
+                ahead[present[following]] = pool.submit(read, present[following])
             result = validate_table(raw, spec, context=clean, as_of=when, key=secret)
             clean[name] = result.clean
             quarantines.append(result.quarantine)

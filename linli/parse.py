@@ -52,8 +52,6 @@ _SPACES = (
 )
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _WIDE_DIGIT = "[０-９]"
-_EDGE_SPACE = f"^[{re.escape(_SPACES)}]|[{re.escape(_SPACES)}]$"
-_ALL_SPACE = f"^[{re.escape(_SPACES)}]*$"
 # Inside numbers and dates only: full-width point, hyphen, solidus, plus and colon.
 _FULLWIDTH_NUMERIC = str.maketrans("．－／＋：", ".-/+:")
 
@@ -198,7 +196,7 @@ def is_blank(s: pd.Series) -> pd.Series:
     [False, True, True]
     """
     cells = _as_string(s).array.__arrow_array__()
-    blank = pc.fill_null(pc.match_substring_regex(cells, _ALL_SPACE), True)
+    blank = pc.fill_null(pc.equal(pc.binary_length(pc.utf8_trim(cells, characters=_SPACES)), 0), True)
     return pd.Series(blank.to_numpy(zero_copy_only=False), index=s.index, name=s.name)
 
 
@@ -402,9 +400,10 @@ def _clean(s: pd.Series) -> pd.Series:
     cells holding one (few) go through ``str.translate``."""
     text = _as_string(s)
     cells = text.array.__arrow_array__()
-    if pc.any(pc.match_substring_regex(cells, _EDGE_SPACE)).as_py():
-        text = text.str.strip(_SPACES)  # else nothing to strip: no second copy of a large column
-        cells = text.array.__arrow_array__()
+    stripped = pc.utf8_trim(cells, characters=_SPACES)
+    if pc.any(pc.not_equal(pc.binary_length(stripped), pc.binary_length(cells))).as_py():
+        text, cells = pd.Series(pd.arrays.ArrowStringArray(stripped), index=s.index, name=s.name), stripped
+    # else nothing was stripped: the cells are kept as they are (no second copy of a large column)
     if _may_hold_wide_digit(cells):
         other = pc.fill_null(pc.invert(pc.string_is_ascii(cells)), False)
         at = np.flatnonzero(other.to_numpy(zero_copy_only=False))
