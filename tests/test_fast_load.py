@@ -254,3 +254,21 @@ def test_every_white_space_character_is_stripped_at_either_end() -> None:
     # the vectorised clean looks for these characters at the ends first; each must be found
     cells = [f"{c}x" for c in parse._SPACES] + [f"x{c}" for c in parse._SPACES] + [f"{c}x{c}" for c in parse._SPACES]
     assert parse.clean_text(pd.Series(cells)).tolist() == ["x"] * len(cells)
+
+
+@pytest.mark.parametrize(("ids", "distinct"), [
+    (["b", "a", "c", "d", "e"], True),
+    (["b", "a", "c", "a", "e"], False),  # sorted: a a b c e — the pair straddles slices [a a] [a b] …
+    (["e", "d", "c", "b", "e"], False),  # sorted: b c d e e — the pair ends the last slice
+    (["a"], True),
+])
+def test_distinct_ids_compares_sorted_ids_across_slices(monkeypatch: pytest.MonkeyPatch, ids: list[str],
+                                                        distinct: bool) -> None:
+    import numpy as np
+
+    from linli import validate
+
+    monkeypatch.setattr(validate, "_SORTED_SLICE", 2)  # slices of 2 (+1 overlap): pairs at every boundary
+    services = TABLES["services"]
+    text = {services.id_column: pd.Series(ids, dtype="string")}
+    assert validate._distinct_ids(services, text, np.ones(len(ids), dtype=bool)) is distinct
