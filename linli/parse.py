@@ -132,11 +132,20 @@ def _spread(values: pd.Series, codes: np.ndarray, like: pd.Series) -> pd.Series:
 
 
 def _by_distinct(
-    s: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, pd.Series]]
+    s: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, pd.Series]], *, text_out: bool = False
 ) -> tuple[pd.Series, pd.Series]:
-    """Run ``parse`` on the distinct values of ``s`` and spread both results back."""
+    """Run ``parse`` on the distinct values of ``s`` and spread both results back.
+
+    With ``text_out`` (a parser giving text: codes, lists), a column whose every value
+    is already in its canonical form (each parses to itself) is returned as it is:
+    no copy of a large ledger's column.
+    """
     codes, distinct = _distinct(s)
     parsed, bad = parse(distinct)
+    if text_out and not bad.any():
+        typed = distinct.iloc[:-1].astype("string")  # the last distinct value stands for missing
+        if bool((parsed.iloc[:-1].astype("string") == typed).fillna(False).all()) and parsed.iloc[-1] is pd.NA:
+            return s.astype("string").rename(s.name), pd.Series(False, index=s.index, name=s.name)
     return _spread(parsed, codes, s), _spread(bad, codes, s)
 
 
@@ -340,7 +349,7 @@ def parse_codes(s: pd.Series, codes: dict[str, str]) -> tuple[pd.Series, pd.Seri
     >>> parsed.tolist(), bad.tolist()
     (['parking', 'noise', <NA>, <NA>], [False, False, True, False])
     """
-    return _by_distinct(s, lambda distinct: _codes(distinct, codes))
+    return _by_distinct(s, lambda distinct: _codes(distinct, codes), text_out=True)
 
 
 def parse_lists(s: pd.Series, codes: dict[str, str]) -> tuple[pd.Series, pd.Series]:
@@ -372,7 +381,7 @@ def parse_lists(s: pd.Series, codes: dict[str, str]) -> tuple[pd.Series, pd.Seri
     >>> parsed.tolist(), bad.tolist()
     (['police;grid_worker', <NA>, <NA>], [False, True, False])
     """
-    return _by_distinct(s, lambda distinct: _lists(distinct, codes))
+    return _by_distinct(s, lambda distinct: _lists(distinct, codes), text_out=True)
 
 
 def list_items(cell: str, codes: dict[str, str]) -> list[str | None]:

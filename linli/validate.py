@@ -449,8 +449,11 @@ def _resolve_reference(
         codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
         keys = pd.Series(uniques, dtype="string")  # a few hundred communities among a million rows
         found = keys.map(lookup).astype("string").fillna(keys.str.casefold().map(lookup).astype("string"))
-        resolved = pd.Series(pd.array(np.append(found.to_numpy(dtype=object, na_value=None), None)[codes],
-                                      dtype="string"), index=values.index, name=values.name)
+        if bool((found == keys).fillna(False).all()):
+            resolved = values.astype("string")  # every row names its community by its code: nothing to copy
+        else:
+            resolved = pd.Series(pd.array(np.append(found.to_numpy(dtype=object, na_value=None), None)[codes],
+                                          dtype="string"), index=values.index, name=values.name)
     else:
         known = target[TABLES[col.ref].id_column]
         probe = values

@@ -272,3 +272,24 @@ def test_distinct_ids_compares_sorted_ids_across_slices(monkeypatch: pytest.Monk
     services = TABLES["services"]
     text = {services.id_column: pd.Series(ids, dtype="string")}
     assert validate._distinct_ids(services, text, np.ones(len(ids), dtype=bool)) is distinct
+
+
+@pytest.mark.parametrize("cells", [
+    ["parking", "noise", None, "parking"],  # canonical already: passed through
+    ["parking", "Parking", "噪音", None],  # a code in another case and a label: parsed
+    ["parking", "停 车"],  # one unknown: bad
+])
+def test_codes_canonical_or_not_parse_as_cell_by_cell(cells: list[str | None]) -> None:
+    codes = {"parking": "停车", "noise": "噪音"}
+    by_label = {label: code for code, label in codes.items()}
+
+    def one(cell: str | None) -> tuple[str | None, bool]:  # the rule, written out cell by cell
+        if cell is None:
+            return None, False
+        code = by_label.get(cell) or {c.casefold(): c for c in codes}.get(cell.casefold())
+        return code, code is None
+
+    parsed, bad = parse.parse_codes(pd.Series(cells, dtype="string"), codes)
+    assert [None if pd.isna(v) else v for v in parsed] == [one(c)[0] for c in cells]
+    assert bad.tolist() == [one(c)[1] for c in cells]
+    assert str(parsed.dtype) == "string" and str(bad.dtype) == "bool"
