@@ -63,6 +63,8 @@ PROVENANCE_COLUMNS = [
     "table", "file", "status", "sha256", "encoding", "rows_read", "rows_loaded",
     "rows_quarantined", "unknown_columns", "sheets", "skipped_sheets",
 ]
+#: Tables read ahead, in helper threads, of the one being checked.
+_READ_AHEAD = 2
 #: Ledgers whose records are placed in a year: by a date, or (the survey) by ``year``.
 DATED_TABLES: tuple[str, ...] = tuple(
     name for name, t in TABLES.items() if t.date_column is not None
@@ -308,10 +310,10 @@ def load_dataset(
     def read(name: str) -> io.RawTable:
         return io.read_table(located[name], TABLES[name], root=root, coordinates=system)
 
-    # Two helper threads: one reads the next table while this one is checked (pyarrow parses
-    # without holding the interpreter), the other hashes each file for the provenance.
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="linli-load") as pool:
-        ahead = {present[0]: pool.submit(read, present[0])} if present else {}
+    # Helper threads read the next two tables while this one is checked (pyarrow parses
+    # without holding the interpreter) and hash each file for the provenance.
+    with ThreadPoolExecutor(max_workers=_READ_AHEAD + 1, thread_name_prefix="linli-load") as pool:
+        ahead = {name: pool.submit(read, name) for name in present[:_READ_AHEAD]}
         for name, path in located.items():
             spec = TABLES[name]
             if path is None:
@@ -320,7 +322,7 @@ def load_dataset(
                 continue
             digest = pool.submit(sha256, path)
             raw = ahead.pop(name).result()
-            following = present.index(name) + 1
+            following = present.index(name) + _READ_AHEAD
             if following < len(present):
                 ahead[present[following]] = pool.submit(read, present[following])
             result = validate_table(raw, spec, context=clean, as_of=when, key=secret)
