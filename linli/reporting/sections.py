@@ -40,6 +40,7 @@ from ..labels import (
 )
 from ..spec import SCORED_DIMENSIONS
 from . import _slice as sl
+from . import selection
 from .format import DASH, dataset_name, format_value, is_missing
 from .names import output_name
 from .render import heading, note, to_html
@@ -121,8 +122,10 @@ def cover_html(res: UnitSlice, *, lang: str = "zh") -> str:
         rows.append((word("cover_brand", lang=lang), line))
     if res.unit_type == "zone":
         names = unit_names(res.units, lang=lang)
-        rows.append((word("cover_communities", lang=lang),
-                     word("sep.list", lang=lang).join(names[c] for c in sl.communities(res))))
+        members = sl.communities(res)
+        listed = (word("sep.list", lang=lang).join(names[c] for c in members) if len(members) <= selection.ALL_UP_TO
+                  else word("cover.n_communities", lang=lang, n=whole(len(members), lang=lang)))
+        rows.append((word("cover_communities", lang=lang), listed))
     rows += [
         (word("cover_year", lang=lang), str(res.year)),
         (word("cover_baseline", lang=lang), str(res.baseline_year)),
@@ -380,9 +383,61 @@ def map_layers(res: UnitSlice, *, every_community: bool = True) -> dict[str, Any
     By default the layers of every community: a community's map draws its neighbours,
     and a facility of any community serves a compound. ``every_community=False`` keeps
     the unit's own communities (a zone's map).
+
+    When the data has more than :data:`linli.reporting.selection.ALL_UP_TO` communities,
+    a community's layers are those around it (:func:`_near`): the boundaries that reach
+    into a square around its boundary (three times its extent and 600 m more each way),
+    their compounds, and the facilities in that square or within 600 m of its own
+    compounds — every facility that can serve them (the life circle is 500 m), so the
+    compounds the map marks uncovered are those the indicator counts.
     """
-    return {name: res.table(name, every_community=every_community) if res.has_table(name) else None
-            for name in ("boundaries", "compounds", "facilities")}
+    names = ("boundaries", "compounds", "facilities")
+    if not every_community or res.unit_type != "community" or not res.has_table("boundaries"):
+        return {name: res.table(name, every_community=every_community) if res.has_table(name) else None
+                for name in names}
+    boundaries = res.table("boundaries", every_community=True)
+    if boundaries["community_id"].nunique() <= selection.ALL_UP_TO:
+        return {"boundaries": boundaries, **{name: res.table(name, every_community=True) if res.has_table(name)
+                                             else None for name in names[1:]}}
+    return _near(res, boundaries)
+
+
+#: Metres around a community's own compounds within which every facility is kept (the life circle is 500 m).
+_REACH_M: float = 600.0
+
+
+def _near(res: UnitSlice, boundaries: Any) -> dict[str, Any]:
+    """The map layers around community ``res`` (see :func:`map_layers`)."""
+    from shapely.geometry import box
+
+    from ..access import metric_crs
+
+    own = boundaries[boundaries["community_id"].astype(str) == res.unit_id]
+    if own.empty or not located(own).any():  # no map to draw: no layer needed beyond the boundaries
+        return {"boundaries": boundaries, "compounds": None, "facilities": None}
+    crs = metric_crs(own)
+    x0, y0, x1, y1 = own.to_crs(crs).total_bounds
+    size = max(x1 - x0, y1 - y0)
+    square = box(x0 - size - _REACH_M, y0 - size - _REACH_M, x1 + size + _REACH_M, y1 + size + _REACH_M)
+    metric = boundaries.to_crs(crs)
+    near = boundaries[(located(metric) & metric.intersects(square).to_numpy(dtype=bool))]
+    ids = sorted(set(near["community_id"].astype(str)) | {res.unit_id})
+    layers: dict[str, Any] = {"boundaries": near, "compounds": None, "facilities": None}
+    if res.has_table("compounds"):
+        layers["compounds"] = res.table("compounds", communities=ids)
+    if res.has_table("facilities"):
+        facilities = res.table("facilities", every_community=True)
+        reach = square
+        compounds = layers["compounds"]
+        if compounds is not None:
+            mine = compounds[(compounds["community_id"].astype(str) == res.unit_id).to_numpy() & located(compounds)]
+            if len(mine):
+                reach = reach.union(mine.to_crs(crs).geometry.buffer(_REACH_M).union_all())
+        points = facilities.to_crs(crs)
+        keep = located(points) & points.intersects(reach).to_numpy(dtype=bool)
+        theirs = facilities["community_id"].astype(str).isin(ids).to_numpy()
+        layers["facilities"] = facilities[keep | (~located(facilities) & theirs)]  # unlocated: in the map's note
+    return layers
 
 
 def trend_options(res: UnitSlice, ledger: str, *, lang: str = "zh") -> dict[str, Any]:
