@@ -101,7 +101,8 @@ def kernel_floor() -> float:
     imports = nbformat.v4.new_notebook(cells=[c for c in nb.cells if c.cell_type == "code"][:1])
 
     def once() -> None:
-        NotebookClient(nbformat.from_dict(dict(imports)), kernel_name="python3", timeout=600).execute()
+        NotebookClient(nbformat.from_dict(dict(imports)), kernel_name="python3", timeout=600,
+                       shutdown_kernel="immediate").execute()  # as a build stops its kernels
 
     return _best(once)
 

@@ -373,8 +373,9 @@ def rank_in_groups(values: np.ndarray, m: ScoreMatrix) -> np.ndarray:
 
 def rank_block(values: np.ndarray) -> np.ndarray:
     """Rank the rows of one comparison group (rows × columns), 1 = highest."""
-    from scipy.stats import rankdata  # here, not at import: scipy.stats takes a second to import, and the
-    # report kernels, which import this module only for its names, never rank
+    # imported here: scipy.stats takes a second to import, and the report kernels, which
+    # import this module only for its names, never rank
+    from scipy.stats import rankdata
 
     if np.isnan(values).any():
         return rankdata(-values, method="min", axis=0, nan_policy="omit")

@@ -289,13 +289,17 @@ def test_a_zone_map_of_many_communities_is_coloured_by_brand_unnamed(monkeypatch
                                    box(112.620, 26.890, 112.630, 26.898)])
     communities = pd.DataFrame({"community_id": ["a", "b", "c"], "name_zh": ["甲", "乙", "丙"],
                                 "brand": ["lin_he", "lin_he", None]})
-    fig, ax = maps.map_zone(b, communities=communities)
+    compounds = gpd.GeoDataFrame({"compound_id": ["k"], "community_id": ["a"], "households": [100]}, crs=4326,
+                                 geometry=[Point(112.605, 26.894)])
+    fig, ax = maps.map_zone(b, communities=communities, compounds=compounds)
     try:
         names = {t.get_text() for t in ax.texts}
         assert not names & {"甲", "乙", "丙", "甲\n邻和·调解"}
-        # one entry for the two 邻和 communities, one for the community without a brand
+        # one entry for the two 邻和 communities, one for the community without a brand; no compound
         assert [t.get_text() for t in ax.get_legend().get_texts()] == ["邻和社区", "无品牌社区"]
-        assert "3个社区的边界" in figure_info(fig).alt
+        info = figure_info(fig)
+        assert info.title == "实验区各社区 全区3个社区按品牌着色；小区与服务设施见各社区报告"
+        assert info.alt.startswith("地图，实验区各社区 全区3个社区按品牌着色；小区与服务设施见各社区报告：3个社区的边界，按品牌着色，不标注")
     finally:
         plt.close(fig)
 
@@ -334,3 +338,35 @@ def test_a_communitys_map_layers_are_those_around_it_in_a_large_dataset(tmp_path
     assert sorted(near["compounds"]["compound_id"]) == ["ka", "kb"]
     assert sorted(near["facilities"]["facility_id"]) == ["fb", "fx"]
     assert sorted(sections.map_layers(res, every_community=False)["boundaries"]["community_id"]) == ["a"]
+
+
+# -------------------------------------------------------- the report's own checks
+
+
+def _complete(zone, drop=None, extra=None):
+    """``zone`` whose units each have one 2024 row per catalogue indicator (less ``drop``, plus ``extra``)."""
+    from linli.indicators import catalogue
+
+    ids = sorted(catalogue.load().ids)
+    rows = [{"unit_id": u, "unit_type": t, "year": 2024, "indicator": i, "value": 1.0}
+            for u, t in (("model", "zone"), ("jia", "community"), ("yi", "community")) for i in ids
+            if (u, i) != drop]
+    rows += [extra] if extra else []
+    return dataclasses.replace(zone, indicators=pd.DataFrame(rows)), len(ids)
+
+
+def test_check_report_counts_each_units_indicator_rows_in_one_pass():
+    from linli.errors import LinliError
+
+    zone, n = _complete(example_zone())
+    sections.check_report(zone, notebook="zone.ipynb", year=2024, lang="zh")  # one row each: passes
+    broken, _ = _complete(example_zone(), drop=("yi", "volunteers"))
+    with pytest.raises(LinliError, match=rf"^yi: the hand-off holds {n - 1} indicator row\(s\) for 2024, not one per "
+                                         rf"indicator \({n}\)\.$"):
+        sections.check_report(broken, notebook="zone.ipynb", year=2024, lang="zh")
+    # the right count, but one indicator twice and another missing: still wrong
+    twice, _ = _complete(example_zone(), drop=("jia", "volunteers"),
+                         extra={"unit_id": "jia", "unit_type": "community", "year": 2024, "indicator": "households",
+                                "value": 2.0})
+    with pytest.raises(LinliError, match=rf"^jia: the hand-off holds {n} indicator row"):
+        sections.check_report(twice, notebook="zone.ipynb", year=2024, lang="zh")

@@ -551,7 +551,9 @@ def map_zone(
     ax: Axes | None = None,
 ) -> tuple[Figure, Axes]:
     """Map the zone: every community filled in its brand colour and named (more than
-    :data:`NAMED_UP_TO` communities: filled in their brand's colour, one legend entry per brand).
+    :data:`NAMED_UP_TO` communities: filled in their brand's colour, unnamed, one legend
+    entry per brand, without compounds and facilities, which would hide the map; the
+    title's second line says so).
 
     Parameters
     ----------
@@ -594,9 +596,10 @@ def map_zone(
     ids = sorted(map(str, bnd["community_id"]),
                  key=lambda c: (order.index(c) if c in order else len(order), c))
     handles: list[object] = []
-    if len(ids) > NAMED_UP_TO:  # too many to name: coloured by brand, one legend entry per brand
+    many = len(ids) > NAMED_UP_TO
+    if many:  # too many to name, or to show their compounds: coloured by brand, one legend entry per brand
         handles += _brand_areas(ax, bnd, brands, lang)
-        ids = []
+        ids, compounds, facilities = [], None, None
     for cid in ids:
         shape = bnd[bnd["community_id"].astype(str) == cid]
         brand = brands.get(cid)
@@ -634,11 +637,15 @@ def map_zone(
     _legend(ax, handles)
     default = word("map.zone_title", lang=lang)
     text = default if title is None else title
+    if text and many and title is None:
+        text += "\n" + word("map.zone_many", lang=lang, n=vocab.whole(len(bnd), lang=lang))
     if text:
         ax.set_title(text, fontsize=11, loc="left")
     shown = None if facilities is None else _opened_by(facilities, year)
-    describe(fig, name="map-zone", alt=word("alt.map_zone", lang=lang, title="{title}", communities=len(bnd),
-                                            compounds=_count(compounds), facilities=_count(shown)))
+    alt = (word("alt.map_zone_many", lang=lang, title="{title}", communities=vocab.whole(len(bnd), lang=lang)) if many
+           else word("alt.map_zone", lang=lang, title="{title}", communities=len(bnd), compounds=_count(compounds),
+                     facilities=_count(shown)))
+    describe(fig, name="map-zone", alt=alt)
     return fig, ax
 
 

@@ -345,10 +345,16 @@ def check_report(res: UnitSlice, *, notebook: str, year: int, lang: str,
     units = [res.unit_id, *res.community_ids] if res.unit_type == "zone" else [res.unit_id]
     ids = sorted(catalogue_mod.load().ids)
     now = res.indicators[res.indicators["year"] == year]
+    # one row per catalogue indicator and unit: as many rows as indicators, all known, none twice
+    # (one groupby over the units, not a filter per unit: a zone may have thousands)
+    unit_of = now["unit_id"].astype(str)
+    known = now["indicator"].astype(str).isin(set(ids)).to_numpy()
+    n_rows = unit_of.value_counts()
+    n_known = now["indicator"][known].astype(str).groupby(unit_of[known]).nunique()
     for unit in units:
-        have = sorted(now.loc[now["unit_id"].astype(str) == unit, "indicator"].astype(str))
-        if have != ids:
-            msg = f"{unit}: the hand-off holds {len(have)} indicator row(s) for {year}, not one per indicator ({len(ids)})."
+        if not (n_rows.get(unit, 0) == len(ids) == n_known.get(unit, 0)):
+            msg = (f"{unit}: the hand-off holds {int(n_rows.get(unit, 0))} indicator row(s) for {year}, "
+                   f"not one per indicator ({len(ids)}).")
             raise LinliError(msg)
     ranked = res.uncertainty.loc[res.uncertainty["year"] == year, "unit_id"].astype(str)
     if res.unit_type == "community" and not (res.index["unit_id"].astype(str) == res.unit_id).any():
@@ -382,7 +388,8 @@ def map_layers(res: UnitSlice, *, every_community: bool = True) -> dict[str, Any
 
     By default the layers of every community: a community's map draws its neighbours,
     and a facility of any community serves a compound. ``every_community=False`` keeps
-    the unit's own communities (a zone's map).
+    the unit's own communities (a zone's map; a zone of more than
+    :data:`linli.reporting.selection.ALL_UP_TO` communities: its boundaries only).
 
     When the data has more than :data:`linli.reporting.selection.ALL_UP_TO` communities,
     a community's layers are those around it (:func:`_near`): the boundaries that reach
@@ -392,6 +399,10 @@ def map_layers(res: UnitSlice, *, every_community: bool = True) -> dict[str, Any
     compounds the map marks uncovered are those the indicator counts.
     """
     names = ("boundaries", "compounds", "facilities")
+    if res.unit_type == "zone" and not every_community and len(res.community_ids) > selection.ALL_UP_TO:
+        # a large zone's map draws its boundaries only (linli.figures.maps.map_zone)
+        return {"boundaries": res.table("boundaries") if res.has_table("boundaries") else None,
+                "compounds": None, "facilities": None}
     if not every_community or res.unit_type != "community" or not res.has_table("boundaries"):
         return {name: res.table(name, every_community=every_community) if res.has_table(name) else None
                 for name in names}
