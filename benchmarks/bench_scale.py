@@ -256,7 +256,8 @@ def main(argv: list[str] | None = None) -> int:
             if demo is not None:
                 got["demo build"] = demo
         names = list(dict.fromkeys(k for r in results.values() for k in r))
-        print(f"\n{'measure':<24}" + "".join(f"{f'{n} communities':>30}" for n in sizes))
+        if sizes:
+            print(f"\n{'measure':<24}" + "".join(f"{f'{n} communities':>30}" for n in sizes))
         for name in names:
             cells = []
             for n in sizes:
@@ -267,9 +268,10 @@ def main(argv: list[str] | None = None) -> int:
                 unit = "MiB" if "MiB" in name else "s"
                 cells.append(f"{value:8.2f} {unit}" + (f" / {floor:6.2f} = ×{value / floor:4.2f}" if floor else " " * 17))
             print(f"{name:<24}" + "".join(f"{c:>30}" for c in cells))
-        print(f"(reports: the zone and {args.sample - 1} communities, HTML, --jobs {args.jobs}; demo build: its 5 units, "
-              f"HTML and PDF, --jobs {args.jobs}, measured once; "
-              f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB in this process)")
+        if sizes:
+            print(f"(reports: the zone and {args.sample - 1} communities, HTML, --jobs {args.jobs}; demo build: its 5 "
+                  f"units, HTML and PDF, --jobs {args.jobs}, measured once; "
+                  f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB in this process)")
         if args.e2e:
             end_to_end(args.e2e, root)
     finally:
