@@ -307,8 +307,8 @@ def test_a_zone_map_of_many_communities_is_coloured_by_brand_unnamed(monkeypatch
 # ------------------------------------------------------------------ map layers
 
 
-def _layers_unit(tmp_path):
-    """Community a, its neighbour b and c 10 km away, in a hand-off's tables."""
+def _layers_unit(tmp_path, *, without_a=False):
+    """Community a, its neighbour b and c 10 km away, in a hand-off's tables (``without_a``: a's boundary missing)."""
     (tmp_path / "tables").mkdir()
     deg = 0.01  # about 1 km at 26.9° N (a little less east–west)
     boundaries = gpd.GeoDataFrame({"community_id": ["a", "b", "c"]}, crs=4326, geometry=[
@@ -321,6 +321,8 @@ def _layers_unit(tmp_path):
     facilities = gpd.GeoDataFrame({"facility_id": ["fb", "fc", "fx"], "community_id": ["b", "c", "c"],
                                    "category": "service_center"}, crs=4326,
                                   geometry=[Point(112.608, 26.895), Point(112.706, 26.895), Point(112.604, 26.894)])
+    if without_a:
+        boundaries = boundaries[boundaries["community_id"] != "a"]
     for name, frame in (("boundaries", boundaries), ("compounds", compounds), ("facilities", facilities)):
         frame.to_parquet(tmp_path / "tables" / f"{name}.parquet")
     return dataclasses.replace(example_unit(), unit_id="a", community_ids=("a",), handoff_dir=tmp_path)
@@ -370,3 +372,17 @@ def test_check_report_counts_each_units_indicator_rows_in_one_pass():
                                 "value": 2.0})
     with pytest.raises(LinliError, match=rf"^jia: the hand-off holds {n} indicator row"):
         sections.check_report(twice, notebook="zone.ipynb", year=2024, lang="zh")
+
+
+def test_a_community_without_a_boundary_still_gets_the_facilities_that_serve_its_compounds(tmp_path, monkeypatch):
+    monkeypatch.setattr(selection, "ALL_UP_TO", 1)
+    res = _layers_unit(tmp_path, without_a=True)
+    layers = sections.map_layers(res)
+    # no boundary of a: no map (the note says why) …
+    assert sections.map_missing(res, layers) is not None
+    # … but the square around its compound ka (a point: 600 m each way) holds b's boundary (0.005° east,
+    # ≈ 0.005 × 111 km × cos 26.9° ≈ 495 m), fb (≈ 297 m east) and fx (≈ 99 m west, 111 m south);
+    # fc, 10 km away, is left out
+    assert sorted(layers["boundaries"]["community_id"]) == ["b"]
+    assert sorted(layers["facilities"]["facility_id"]) == ["fb", "fx"]
+    assert sorted(layers["compounds"]["compound_id"]) == ["ka", "kb"]

@@ -393,10 +393,10 @@ def map_layers(res: UnitSlice, *, every_community: bool = True) -> dict[str, Any
 
     When the data has more than :data:`linli.reporting.selection.ALL_UP_TO` communities,
     a community's layers are those around it (:func:`_near`): the boundaries that reach
-    into a square around its boundary (three times its extent and 600 m more each way),
-    their compounds, and the facilities in that square or within 600 m of its own
-    compounds — every facility that can serve them (the life circle is 500 m), so the
-    compounds the map marks uncovered are those the indicator counts.
+    into a square around its boundary and its own compounds (three times their extent
+    and 600 m more each way), their compounds, and the facilities in that square — every
+    facility that can serve its compounds (the life circle is 500 m), so the compounds the
+    map marks uncovered are those the indicator counts.
     """
     names = ("boundaries", "compounds", "facilities")
     if res.unit_type == "zone" and not every_community and len(res.community_ids) > selection.ALL_UP_TO:
@@ -413,39 +413,40 @@ def map_layers(res: UnitSlice, *, every_community: bool = True) -> dict[str, Any
     return _near(res, boundaries)
 
 
-#: Metres around a community's own compounds within which every facility is kept (the life circle is 500 m).
+#: Metres beyond a community's extent within which every facility is kept (the life circle is 500 m).
 _REACH_M: float = 600.0
 
 
 def _near(res: UnitSlice, boundaries: Any) -> dict[str, Any]:
-    """The map layers around community ``res`` (see :func:`map_layers`)."""
+    """The map layers around community ``res`` (see :func:`map_layers`): around its boundary
+    and its own compounds, so that a community without a usable boundary still has every
+    facility that can serve its compounds (its report has no map, but counts them)."""
     from shapely.geometry import box
 
     from ..access import metric_crs
 
-    own = boundaries[boundaries["community_id"].astype(str) == res.unit_id]
-    if own.empty or not located(own).any():  # no map to draw: no layer needed beyond the boundaries
-        return {"boundaries": boundaries, "compounds": None, "facilities": None}
-    crs = metric_crs(own)
-    x0, y0, x1, y1 = own.to_crs(crs).total_bounds
+    own = boundaries[(boundaries["community_id"].astype(str) == res.unit_id).to_numpy() & located(boundaries)]
+    mine = res.table("compounds") if res.has_table("compounds") else None  # its own compounds
+    placed = [f for f in (own, None if mine is None else mine[located(mine)]) if f is not None and len(f)]
+    layers: dict[str, Any] = {"boundaries": own, "compounds": mine, "facilities": None}
+    if not placed:  # nothing of it has a location: no map, and coverage unknown
+        return layers
+    crs = metric_crs(*placed)
+    bounds = np.array([f.to_crs(crs).total_bounds for f in placed])
+    x0, y0 = bounds[:, 0].min(), bounds[:, 1].min()
+    x1, y1 = bounds[:, 2].max(), bounds[:, 3].max()
     size = max(x1 - x0, y1 - y0)
     square = box(x0 - size - _REACH_M, y0 - size - _REACH_M, x1 + size + _REACH_M, y1 + size + _REACH_M)
     metric = boundaries.to_crs(crs)
-    near = boundaries[(located(metric) & metric.intersects(square).to_numpy(dtype=bool))]
+    near = boundaries[located(metric) & metric.intersects(square).to_numpy(dtype=bool)]
     ids = sorted(set(near["community_id"].astype(str)) | {res.unit_id})
-    layers: dict[str, Any] = {"boundaries": near, "compounds": None, "facilities": None}
-    if res.has_table("compounds"):
+    layers["boundaries"] = near
+    if mine is not None:
         layers["compounds"] = res.table("compounds", communities=ids)
     if res.has_table("facilities"):
         facilities = res.table("facilities", every_community=True)
-        reach = square
-        compounds = layers["compounds"]
-        if compounds is not None:
-            mine = compounds[(compounds["community_id"].astype(str) == res.unit_id).to_numpy() & located(compounds)]
-            if len(mine):
-                reach = reach.union(mine.to_crs(crs).geometry.buffer(_REACH_M).union_all())
         points = facilities.to_crs(crs)
-        keep = located(points) & points.intersects(reach).to_numpy(dtype=bool)
+        keep = located(points) & points.intersects(square).to_numpy(dtype=bool)
         theirs = facilities["community_id"].astype(str).isin(ids).to_numpy()
         layers["facilities"] = facilities[keep | (~located(facilities) & theirs)]  # unlocated: in the map's note
     return layers
