@@ -126,6 +126,11 @@ def test_compared_with_reads_the_ranks_of_the_zone_only(tmp_path):
     assert (shown.of, shown.how) == (40, "near")
 
 
+def test_compared_with_leaves_a_zone_alone_for_the_checks_to_name_its_notebook(tmp_path):
+    root = _handoff(tmp_path)
+    assert selection.compared_with(handoff.load_unit("z", root)) == Shown(("z",), 1)
+
+
 def test_a_zone_slice_of_some_communities_reads_only_their_rows(tmp_path):
     root = _handoff(tmp_path)
     zone = handoff.load_unit("z", root, communities=["c03", "c05", "w1"])

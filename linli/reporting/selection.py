@@ -190,10 +190,11 @@ def compared_with(res: UnitSlice) -> Shown:
     zone, or, in a zone of more than :data:`ALL_UP_TO`, its nearest neighbours in rank
     (:func:`around`). Reads the hand-off's units and ranks, not the zone's other frames.
 
-    A community without a zone is shown alone.
+    A community without a zone is shown alone, and so is a unit that is not a community
+    (the report's checks then say which notebook reports it).
     """
     zid = res.unit.get("zone_id")
-    if not zid:
+    if not zid or res.unit_type != "community":
         return Shown((res.unit_id,), 1)
     members = _members(res.handoff_dir, str(zid))
     return around(_order(res.handoff_dir, members, res.year), res.unit_id)
