@@ -429,13 +429,16 @@ def _drivers_counts(res: UnitSlice, lang: str) -> str:
     rows = _drivers(res)
     if rows.empty:
         return ""
-    moves = rows.groupby("unit_id")["rank_variance"].transform(lambda v: bool((v > 0).any()))
-    moving = rows[moves.astype(bool).to_numpy()]
-    top = moving.loc[moving.groupby("unit_id")["total_effect"].idxmax().dropna()] if len(moving) else moving
+    unit = rows["unit_id"].astype(str)
+    moves = (pd.to_numeric(rows["rank_variance"], errors="coerce") > 0).groupby(unit).transform("any")
+    moving = rows[moves.to_numpy(dtype=bool)].assign(_effect=lambda f: pd.to_numeric(f["total_effect"], errors="coerce"))
+    moving = moving[moving["_effect"].notna()]
+    # each community's main driver: its row with the largest total effect (first of equals, in input order)
+    top = moving.sort_values(["unit_id", "_effect", "_input"], ascending=[True, False, True]).drop_duplicates("unit_id")
     counts = top["input"].astype(str).value_counts()
     lines = [word("drivers.count", lang=lang, driver=input_label(i, lang), n=whole(int(counts[i]), lang=lang))
              for i in INPUTS if i in counts.index]
-    fixed = rows["unit_id"].nunique() - moving["unit_id"].nunique()
+    fixed = int((~moves).groupby(unit).all().sum())
     if fixed:
         lines.append(word("drivers.count_fixed", lang=lang, n=whole(fixed, lang=lang)))
     return "\n".join(lines)
