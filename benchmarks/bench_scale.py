@@ -20,7 +20,15 @@ hand-off``          index, its uncertainty …) and writing the
                     nothing changed, so nothing is loaded
 ``kernel memory``   peak RSS of the kernel that runs one         (absolute; target < 500 MB)
                     community's report, and the zone's
+``demo build``      ``linli build`` of the demo data, cold:      one kernel start + the report's imports
+                    validate → reports (HTML and PDF of its      per unit, divided by the jobs (measured
+                    5 units) on ``--jobs`` local processes       once, shown under every size)
 ==================  ===========================================  ==========================================
+
+The kernel memory grows with the communities of the unit's *zone* (the synthetic data
+puts them all in one zone), not with the province: past 30 communities a report shows
+a community among its nearest neighbours in rank and a zone through its best and worst
+ranked and the distribution (:mod:`linli.reporting.selection`).
 
 Then, with ``--e2e N``, the end-to-end run the issue asks for: ``linli build``
 (validate → indicators → index → every community's HTML report) of an N-community
@@ -37,7 +45,7 @@ Run::
     .venv/bin/python benchmarks/bench_scale.py --sizes 20 --e2e 200  # the end-to-end run (long)
     # 2,000 communities validated once before (linli synth --communities 2000 --seed 1 --out D/raw;
     # linli validate --data-dir D/raw --out D/processed):
-    .venv/bin/python benchmarks/bench_scale.py --sizes 2000 --reuse D
+    .venv/bin/python benchmarks/bench_scale.py --sizes 2000 --reuse D --no-demo
 """
 
 from __future__ import annotations
@@ -101,7 +109,8 @@ def kernel_floor() -> float:
     imports = nbformat.v4.new_notebook(cells=[c for c in nb.cells if c.cell_type == "code"][:1])
 
     def once() -> None:
-        NotebookClient(nbformat.from_dict(dict(imports)), kernel_name="python3", timeout=600).execute()
+        NotebookClient(nbformat.from_dict(dict(imports)), kernel_name="python3", timeout=600,
+                       shutdown_kernel="immediate").execute()  # as a build stops its kernels
 
     return _best(once)
 
@@ -194,6 +203,17 @@ def measure(
     return got
 
 
+def demo_build(root: Path, *, jobs: int, floor_unit: float) -> tuple[float, float]:
+    """Seconds of a cold ``linli build`` of the demo data (HTML and PDF), and its floor."""
+    t0 = time.perf_counter()
+    summary = build.run(None, out=root / "demo", formats=("html", "pdf"), jobs=jobs, progress_bar=False)
+    seconds = time.perf_counter() - t0
+    assert not summary.failed, summary.describe()
+    n = len(summary.reports)
+    shutil.rmtree(root / "demo", ignore_errors=True)
+    return seconds, floor_unit * n / min(jobs, n)
+
+
 def end_to_end(n: int, root: Path) -> None:
     """``linli build`` of every community's HTML report on local:1 and local:2."""
     raw = root / f"e2e{n}" / "raw"
@@ -222,16 +242,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--e2e", type=int, default=0, help="communities of the end-to-end run (default: none)")
     parser.add_argument("--reuse", type=Path, default=None, metavar="DIR",
                         help="one size only: measure on DIR/raw, validated before into DIR/processed (no validate row)")
+    parser.add_argument("--no-demo", action="store_true", help="leave out the cold build of the demo data")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     root = Path(tempfile.mkdtemp(prefix="linli-bench-scale-"))
     try:
         floor_unit = kernel_floor()
         print(f"floor of one report: a kernel start + the report's imports = {floor_unit:.2f} s")
+        demo = None if args.no_demo or not sizes else demo_build(root, jobs=args.jobs, floor_unit=floor_unit)
         results = {n: measure(n, root, sample=args.sample, jobs=args.jobs, floor_unit=floor_unit, reuse=args.reuse)
                    for n in sizes}
+        for got in results.values():
+            if demo is not None:
+                got["demo build"] = demo
         names = list(dict.fromkeys(k for r in results.values() for k in r))
-        print(f"\n{'measure':<24}" + "".join(f"{f'{n} communities':>30}" for n in sizes))
+        if sizes:
+            print(f"\n{'measure':<24}" + "".join(f"{f'{n} communities':>30}" for n in sizes))
         for name in names:
             cells = []
             for n in sizes:
@@ -242,8 +268,10 @@ def main(argv: list[str] | None = None) -> int:
                 unit = "MiB" if "MiB" in name else "s"
                 cells.append(f"{value:8.2f} {unit}" + (f" / {floor:6.2f} = ×{value / floor:4.2f}" if floor else " " * 17))
             print(f"{name:<24}" + "".join(f"{c:>30}" for c in cells))
-        print(f"(reports: the zone and {args.sample - 1} communities, HTML, --jobs {args.jobs}; "
-              f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB in this process)")
+        if sizes:
+            print(f"(reports: the zone and {args.sample - 1} communities, HTML, --jobs {args.jobs}; demo build: its 5 "
+                  f"units, HTML and PDF, --jobs {args.jobs}, measured once; "
+                  f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB in this process)")
         if args.e2e:
             end_to_end(args.e2e, root)
     finally:

@@ -56,7 +56,7 @@ import logging
 import os
 import shutil
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -285,13 +285,15 @@ class UnitSlice:
         """Whether clean table ``name`` is in the hand-off (an optional table may be absent)."""
         return (self.handoff_dir / "tables" / f"{name}.parquet").is_file()
 
-    def table(self, name: str, *, every_community: bool = False) -> pd.DataFrame:
+    def table(self, name: str, *, every_community: bool = False,
+              communities: Sequence[str] | None = None) -> pd.DataFrame:
         """Read clean table ``name``, only the rows of :attr:`community_ids` when it has
         a ``community_id`` column (a GeoDataFrame for geometry tables).
 
         ``every_community=True`` reads every row: neighbouring boundaries on a map, or
         the facilities of any community that serve a compound (the life circle counts
-        them all).
+        them all). ``communities`` reads the rows of those communities instead (a map's
+        neighbours).
 
         Raises
         ------
@@ -306,9 +308,10 @@ class UnitSlice:
             msg = f"Table {name!r} is not in {self.handoff_dir}; there: {', '.join(have) or 'none'}."
             raise LinliError(msg)
         schema = pq.read_schema(path)
+        wanted = list(self.community_ids if communities is None else communities)
         filters = (
-            [("community_id", "in", list(self.community_ids))]
-            if "community_id" in schema.names and not every_community
+            [("community_id", "in", wanted)]
+            if "community_id" in schema.names and (not every_community or communities is not None)
             else None
         )
         if b"geo" in (schema.metadata or {}):
@@ -318,7 +321,7 @@ class UnitSlice:
         return pd.read_parquet(path, filters=filters)
 
 
-def load_unit(unit_id: str, handoff_dir: Path | str) -> UnitSlice:
+def load_unit(unit_id: str, handoff_dir: Path | str, *, communities: Sequence[str] | None = None) -> UnitSlice:
     """Read one unit's slice of a hand-off.
 
     Parameters
@@ -327,6 +330,10 @@ def load_unit(unit_id: str, handoff_dir: Path | str) -> UnitSlice:
         A community_id or zone_id.
     handoff_dir
         The hand-off directory (``OUT/<year>/data``).
+    communities
+        A zone's slice holds only these of its communities (e.g. those a community's
+        report sets it among, :func:`linli.reporting.selection.compared_with`), so that
+        its memory does not grow with the zone; default all. Ignored for a community.
 
     Raises
     ------
@@ -344,9 +351,12 @@ def load_unit(unit_id: str, handoff_dir: Path | str) -> UnitSlice:
         msg = f"Unknown unit {unit_id!r}; known: {shown}."
         raise LinliError(msg)
     unit = {k: (None if pd.isna(v) else v) for k, v in match.iloc[0].to_dict().items()}
-    communities = units[units["unit_type"] == "community"]
+    wanted = None if communities is None else set(communities)
+    every = units[units["unit_type"] == "community"]
     if unit["unit_type"] == "zone":
-        members = communities.loc[communities["zone_id"] == unit_id, "unit_id"].astype(str).tolist()
+        members = every.loc[every["zone_id"] == unit_id, "unit_id"].astype(str).tolist()
+        if wanted is not None:
+            members = [m for m in members if m in wanted]
         scope = [unit_id, *members]
     else:
         members = [unit_id]
@@ -373,14 +383,23 @@ def load_unit(unit_id: str, handoff_dir: Path | str) -> UnitSlice:
 
 def _read_units(path: Path, scope: list[str]) -> pd.DataFrame:
     """The rows of ``path`` whose ``unit_id`` is in ``scope``, in file order; the filter is
-    applied while reading, so the other units' rows are never all in memory at once."""
+    applied while reading, :data:`ROW_GROUP_ROWS` rows at a time, so the other units' rows
+    are never all in memory at once (a frame is one row group: read whole, 2,000
+    communities' indicators took 100 MB that the kernel kept)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    schema = pq.read_schema(path)
+    file = pq.ParquetFile(path)
+    schema = file.schema_arrow
     kind = schema.field("unit_id").type if "unit_id" in schema.names else None
     if kind is not None and (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
-        return pd.read_parquet(path, filters=[("unit_id", "in", scope)])
+        wanted = pa.array(scope, type=kind)
+        batches = [batch.filter(pc.is_in(batch.column("unit_id"), value_set=wanted))
+                   for batch in file.iter_batches(batch_size=ROW_GROUP_ROWS)]
+        frame = pa.Table.from_batches(batches, schema=schema).to_pandas()
+        pa.default_memory_pool().release_unused()  # the batches read and dropped: give their memory back
+        return frame
     frame = pd.read_parquet(path)  # an empty frame has no typed unit_id column
     return frame[frame["unit_id"].astype(str).isin(scope)].reset_index(drop=True)
 

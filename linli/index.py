@@ -89,7 +89,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from .spec import (
     AGGREGATIONS,
@@ -374,6 +373,10 @@ def rank_in_groups(values: np.ndarray, m: ScoreMatrix) -> np.ndarray:
 
 def rank_block(values: np.ndarray) -> np.ndarray:
     """Rank the rows of one comparison group (rows × columns), 1 = highest."""
+    # imported here: scipy.stats takes a second to import, and the report kernels, which
+    # import this module only for its names, never rank
+    from scipy.stats import rankdata
+
     if np.isnan(values).any():
         return rankdata(-values, method="min", axis=0, nan_policy="omit")
     return rankdata(-values, method="min", axis=0).astype(float)

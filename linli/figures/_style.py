@@ -138,8 +138,12 @@ def legend_outside(ax: Axes, handles: Sequence[object] | None = None, **kw: obje
         ax.legend(handles=handles, **kwargs)  # type: ignore[arg-type]
 
 
-def set_title(ax: Axes, title: str | None, default: str) -> None:
+def set_title(ax: Axes, title: str | None, default: str, *, scope: str | None = None) -> None:
+    """Title ``ax`` (``title``, else ``default``); ``scope``, which units the figure shows
+    when not all, goes on a second line."""
     text = default if title is None else title
+    if text and scope:
+        text = f"{text}\n{scope}"
     if text:
         ax.set_title(text, fontsize=11, loc="left")
 

@@ -46,8 +46,8 @@ def slug(text: str) -> str:
 def _title(fig: Figure) -> str:
     for ax in fig.get_axes():
         for loc in ("left", "center", "right"):
-            text = ax.get_title(loc=loc).strip()
-            if text:
+            text = " ".join(line.strip() for line in ax.get_title(loc=loc).splitlines()).strip()
+            if text:  # a title of two lines reads as one
                 return text
     suptitle = fig.get_suptitle() if hasattr(fig, "get_suptitle") else ""
     return str(suptitle).strip()

@@ -13,6 +13,7 @@ of degrees of true north at these latitudes) and, by default, the note
 Constants
 ---------
 ``MAP_FIGSIZE``             default figure size (inches)
+``NAMED_UP_TO``             a zone map names at most this many communities (30)
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ from .about import describe
 from .fonts import use_cjk_font
 
 MAP_FIGSIZE: tuple[float, float] = (7.0, 5.2)  # width used; height follows the map
+#: A zone map names each of at most this many communities; more are coloured by brand, unnamed.
+NAMED_UP_TO: int = 30
 
 _NICE = (1.0, 2.0, 2.5, 5.0)
 _LEGEND_WIDTH_IN = 2.3
@@ -519,6 +522,21 @@ def map_community(
     return fig, ax
 
 
+def _brand_areas(ax: Axes, bnd: gpd.GeoDataFrame, brands: Mapping[str, str], lang: str) -> list[object]:
+    """Draw every community in its brand's colour, unnamed (a zone too large to name them);
+    return one legend entry per brand (and one for communities without a brand)."""
+    brand_of = bnd["community_id"].astype(str).map(lambda c: brands.get(c) or "")
+    handles: list[object] = []
+    for brand in sorted(set(brand_of), key=lambda b: (b == "", b)):  # vectorised per brand, not per community
+        shape = bnd[(brand_of == brand).to_numpy()]
+        color = palette.brand_color(brand or None)
+        _add_polygons(ax, shape.geometry, facecolor=color, alpha=0.30, edgecolor=color, linewidth=0.4, zorder=0.5)
+        label = (word("map.brand_areas", lang=lang, brand=vocab.brand_label(brand, lang=lang)) if brand
+                 else word("map.no_brand", lang=lang))
+        handles.append(Patch(facecolor=color, alpha=0.6, edgecolor=color, label=label))
+    return handles
+
+
 def map_zone(
     boundaries: gpd.GeoDataFrame,
     *,
@@ -532,7 +550,10 @@ def map_zone(
     title: str | None = None,
     ax: Axes | None = None,
 ) -> tuple[Figure, Axes]:
-    """Map the zone: every community filled in its brand colour and named.
+    """Map the zone: every community filled in its brand colour and named (more than
+    :data:`NAMED_UP_TO` communities: filled in their brand's colour, unnamed, one legend
+    entry per brand, without compounds and facilities, which would hide the map; the
+    title's second line says so).
 
     Parameters
     ----------
@@ -575,6 +596,10 @@ def map_zone(
     ids = sorted(map(str, bnd["community_id"]),
                  key=lambda c: (order.index(c) if c in order else len(order), c))
     handles: list[object] = []
+    many = len(ids) > NAMED_UP_TO
+    if many:  # too many to name, or to show their compounds: coloured by brand, one legend entry per brand
+        handles += _brand_areas(ax, bnd, brands, lang)
+        ids, compounds, facilities = [], None, None
     for cid in ids:
         shape = bnd[bnd["community_id"].astype(str) == cid]
         brand = brands.get(cid)
@@ -612,11 +637,15 @@ def map_zone(
     _legend(ax, handles)
     default = word("map.zone_title", lang=lang)
     text = default if title is None else title
+    if text and many and title is None:
+        text += "\n" + word("map.zone_many", lang=lang, n=vocab.whole(len(bnd), lang=lang))
     if text:
         ax.set_title(text, fontsize=11, loc="left")
     shown = None if facilities is None else _opened_by(facilities, year)
-    describe(fig, name="map-zone", alt=word("alt.map_zone", lang=lang, title="{title}", communities=len(ids),
-                                            compounds=_count(compounds), facilities=_count(shown)))
+    alt = (word("alt.map_zone_many", lang=lang, title="{title}", communities=vocab.whole(len(bnd), lang=lang)) if many
+           else word("alt.map_zone", lang=lang, title="{title}", communities=len(bnd), compounds=_count(compounds),
+                     facilities=_count(shown)))
+    describe(fig, name="map-zone", alt=alt)
     return fig, ax
 
 

@@ -67,6 +67,7 @@ from .about import describe
 
 __all__ = [
     "plot_dimension_scores",
+    "plot_index_distribution",
     "plot_index_uncertainty",
     "plot_indicator_comparison",
     "plot_monthly_trend",
@@ -351,6 +352,8 @@ def plot_index_uncertainty(
     year: int | None = None,
     highlight: str | None = None,
     show_zone: bool = False,
+    scope: str | None = None,
+    break_after: int | None = None,
     communities: pd.DataFrame | None = None,
     names: Mapping[str, str] | None = None,
     lang: str = "zh",
@@ -378,6 +381,12 @@ def plot_index_uncertainty(
         A community drawn in bold with a shaded row (the report's own unit).
     show_zone
         Draw the zone (rows with ``unit_type`` zone) beside its communities, unranked.
+    scope
+        Which communities ``index_frame`` holds, when not all of the zone's (e.g. "the
+        20 ranked nearest, of 2,000"): a second line of the title, and in the alt text.
+    break_after
+        A dotted line after this many communities (best first): those between are not
+        drawn (a zone's best and worst ranked).
     communities, names, lang, title, ax
         See the module docstring.
 
@@ -439,6 +448,8 @@ def plot_index_uncertainty(
                     fontweight="bold" if uid == highlight else "normal")
     if len(zone_rows) and n_com:
         ax.axhline(n_com - 0.5, color="#BBBBBB", linewidth=0.8, linestyle="--")
+    if break_after is not None and 0 < break_after < n_com:
+        ax.axhline(break_after - 0.5, color="#777777", linewidth=1.0, linestyle=":")
     labels = [unit_names.get(str(u), str(u)) for u in frame["unit_id"]]
     labels += [word("zone_mark", lang=lang, name=unit_names.get(str(u), str(u))) for u in zone_rows["unit_id"]]
     ax.set_yticks(y, labels)
@@ -455,8 +466,84 @@ def plot_index_uncertainty(
         ax.set_xlim(left, max(right, left + 10))
     ax.set_xlabel(word("fig.index_axis", lang=lang), fontsize=8)
     tidy(ax)
-    set_title(ax, title, word("fig.index_title", lang=lang))
+    set_title(ax, title, word("fig.index_title", lang=lang), scope=scope)
     describe(fig, name="index-uncertainty", alt=word("alt.index", lang=lang, title="{title}", n=n))
+    return fig, ax
+
+
+def plot_index_distribution(
+    index_frame: pd.DataFrame,
+    *,
+    year: int | None = None,
+    bins: int = 20,
+    communities: pd.DataFrame | None = None,
+    names: Mapping[str, str] | None = None,
+    lang: str = "zh",
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> tuple[Figure, Axes]:
+    """Draw how the Linli Index spreads over a zone's communities: a histogram.
+
+    For a zone too large to draw every community's band (:func:`plot_index_uncertainty`):
+    ``bins`` equal bins between the lowest and highest index, a solid line at the median
+    community and, when the frame has the zone's row (``unit_type`` zone), a dashed line
+    at the zone as a whole.
+
+    Parameters
+    ----------
+    index_frame
+        As for :func:`plot_index_uncertainty` (``unit_id`` and ``index`` are needed).
+    year
+        The year drawn; default the latest.
+    bins
+        Number of bins.
+    communities, names, lang, title, ax
+        See the module docstring.
+
+    Returns
+    -------
+    tuple[Figure, Axes]
+
+    Examples
+    --------
+    >>> idx = pd.DataFrame({"unit_id": ["a", "b", "c", "z"], "index": [61.0, 55.0, 48.0, 54.0],
+    ...     "unit_type": ["community", "community", "community", "zone"]})
+    >>> fig, ax = plot_index_distribution(idx, bins=4)
+    >>> [int(p.get_height()) for p in ax.patches]  # edges 48, 51.25, 54.5, 57.75, 61: 48 1st, 55 3rd, 61 4th
+    [1, 0, 1, 1]
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(fig)
+    """
+    check_lang(lang)
+    require_columns(index_frame, ("unit_id", "index"), what="index table")
+    frame = select_year(index_frame, year, "index")
+    ids = community_ids(frame, communities)
+    values = pd.to_numeric(frame.loc[frame["unit_id"].astype(str).isin(ids), "index"], errors="coerce").dropna()
+    fig, ax = new_figure(ax)
+    ax.hist(values.to_numpy(float), bins=bins, color=palette.ZONE_COLOR, alpha=0.55, edgecolor="white")
+    handles: list[object] = []
+    if len(values):
+        median = float(values.median())
+        ax.axvline(median, color="#222222", linewidth=1.4)
+        handles.append(Line2D([], [], color="#222222", linewidth=1.4,
+                              label=word("fig.median_line", lang=lang, value=fmt(median))))
+    zone = zone_of(frame, None, communities) if "unit_type" in frame.columns else None
+    if zone is not None:
+        zv = pd.to_numeric(frame.loc[frame["unit_id"].astype(str) == zone, "index"], errors="coerce").dropna()
+        if len(zv):
+            unit_names = vocab.unit_names(communities, lang=lang, names=names)
+            ax.axvline(float(zv.iloc[-1]), color=palette.ZONE_COLOR, linestyle="--", linewidth=1.4)
+            handles.append(Line2D([], [], color=palette.ZONE_COLOR, linestyle="--",
+                                  label=f"{unit_names.get(zone, word('zone', lang=lang))} {fmt(float(zv.iloc[-1]))}"))
+    ax.set_xlabel(word("fig.index_axis_short", lang=lang), fontsize=8)
+    ax.set_ylabel(word("fig.communities_axis", lang=lang), fontsize=8)
+    tidy(ax, grid_axis="y")
+    if handles:
+        legend_outside(ax, handles=handles)
+    n = len(values)
+    set_title(ax, title, word("fig.index_distribution_title", lang=lang, n=vocab.whole(n, lang=lang)))
+    describe(fig, name="index-distribution", alt=word("alt.index_distribution", lang=lang, title="{title}",
+                                                      n=vocab.whole(n, lang=lang)))
     return fig, ax
 
 
@@ -698,6 +785,7 @@ def plot_indicator_comparison(
     target_label: str | None = None,
     unit: str | None = None,
     highlight: str | None = None,
+    scope: str | None = None,
     labels: Mapping[str, str] | None = None,
     communities: pd.DataFrame | None = None,
     names: Mapping[str, str] | None = None,
@@ -724,6 +812,9 @@ def plot_indicator_comparison(
         The indicator's unit for the y-axis label (e.g. ``"%"``, ``"m²"``).
     highlight
         A community whose bar gets a black outline.
+    scope
+        Which communities ``long`` holds, when not all of the zone's: a second line of
+        the title, and in the alt text. More than 10 bars get upright labels.
     labels, communities, names, lang, title, ax
         See the module docstring.
 
@@ -793,7 +884,8 @@ def plot_indicator_comparison(
         handles.append(Line2D([], [], color=palette.TARGET_COLOR, linestyle=":", linewidth=1.8,
                               label=f"{text} {fmt(float(target))}{suffix}"))
         ceiling.append(float(target))
-    ax.set_xticks(x, [unit_names.get(u, u) for u in ids])
+    crowded = len(ids) > 10  # names and values upright, or they run into each other
+    ax.set_xticks(x, [unit_names.get(u, u) for u in ids], rotation=90 if crowded else 0)
     if highlight is not None:
         for tick, u in zip(ax.get_xticklabels(), ids, strict=True):
             if u == highlight:
@@ -807,18 +899,19 @@ def plot_indicator_comparison(
         if not np.isfinite(v):
             ax.annotate(word("no_data", lang=lang), (xi, 0), xytext=(0, 3), textcoords="offset points",
                         ha="center", va="bottom", fontsize=8, color="#777777")
-        elif v >= 0.18 * ymax:
-            ax.text(xi, v / 2, f"{fmt(v)}{suffix}", ha="center", va="center", fontsize=8.5,
-                    color=palette.text_color_on(styles[ids[int(xi)]][0]), fontweight="bold")
+        elif v >= (0.3 if crowded else 0.18) * ymax:
+            ax.text(xi, v / 2, f"{fmt(v)}{suffix}", ha="center", va="center", fontsize=7 if crowded else 8.5,
+                    color=palette.text_color_on(styles[ids[int(xi)]][0]), fontweight="bold",
+                    rotation=90 if crowded else 0)
         else:
             ax.annotate(f"{fmt(v)}{suffix}", (xi, t), xytext=(0, 3), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=8)
+                        ha="center", va="bottom", fontsize=7 if crowded else 8, rotation=90 if crowded else 0)
     label = _indicator_label(indicator, labels, lang)
     ax.set_ylabel(vocab.with_unit(label, unit, lang=lang), fontsize=8)
     tidy(ax, grid_axis="y")
     if handles:
         legend_outside(ax, handles=handles)
-    set_title(ax, title, word("fig.comparison_title", lang=lang, label=label, year=year))
+    set_title(ax, title, word("fig.comparison_title", lang=lang, label=label, year=year), scope=scope)
     extra = word("alt.with_ci", lang=lang) if has_ci.any() else ""
     describe(fig, name=f"comparison-{indicator}",
              alt=word("alt.comparison", lang=lang, title="{title}", n=len(ids), label=label, extra=extra))

@@ -21,6 +21,7 @@ What a report shows (the notebooks call these; each takes a unit's slice of the 
 ``summary``      the one-page summary (摘要) that opens a report
 ``tables``       one unit: headline, scorecard, profile, indicators
 ``comparison``   the zone's communities side by side, ranks and what drives them
+``selection``    which communities a report sets side by side in a large zone
 ``sections``     cover, brand, map, trends, checks
 ``appendix``     data quality, the published figures checked, method, provenance
 ``notes``        the evaluator's findings and recommendations (``notes/<unit_id>.md``)

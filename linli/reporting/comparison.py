@@ -3,6 +3,13 @@
 ``res`` is the zone's slice of the hand-off (:class:`linli.handoff.UnitSlice`: its frames
 hold the zone and all its communities). The zone stands beside its communities, with its
 index and band, and is not ranked. Every word comes from :mod:`linli.labels`.
+
+A zone of more than :data:`linli.reporting.selection.ALL_UP_TO` communities would give
+tables thousands of columns wide: its tables show instead the distribution over its
+communities (lowest, quartiles, median, highest: :func:`comparison_table`,
+:func:`dimension_scores_table`), how many communities a choice moves
+(:func:`sensitivity_table`, :func:`drivers_text`), and by name only the best and worst
+ranked (:func:`ranking_table`, :func:`drivers_table`); their notes say so.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from ..labels import check_lang, dimension_label, indicator_name, unit_names, wh
 from ..spec import SCORED_DIMENSIONS
 from ..uncertainty import INPUTS
 from . import _slice as sl
+from . import selection
 from .format import (
     DASH,
     band_text,
@@ -38,6 +46,8 @@ __all__ = [
     "comparison_table",
     "comparisons_html",
     "dimension_scores_table",
+    "distribution",
+    "distribution_note",
     "drivers_note",
     "drivers_table",
     "drivers_text",
@@ -50,12 +60,86 @@ __all__ = [
 ]
 
 
+def _many(res: UnitSlice) -> bool:
+    """Whether ``res`` is a zone too large to show every community by name."""
+    return res.unit_type == "zone" and len(sl.communities(res)) > selection.ALL_UP_TO
+
+
+_STATS: tuple[str, ...] = ("lowest", "q1", "median", "q3", "highest")
+
+
+def distribution(frame: pd.DataFrame, *, by: str, value: str) -> pd.DataFrame:
+    """Return, for each group of ``by``, the values' count and spread: ``n, lowest, q1,
+    median, q3, highest`` (quartiles interpolated linearly; missing values left out).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"indicator": ["a"] * 5 + ["b"], "value": [1, 2, 3, 4, None, 7.0]})
+    >>> distribution(f, by="indicator", value="value").values.tolist()  # a: 1–4, q1 = 1 + 0.75 × (2 − 1)
+    [[4.0, 1.0, 1.75, 2.5, 3.25, 4.0], [1.0, 7.0, 7.0, 7.0, 7.0, 7.0]]
+    """
+    values = pd.DataFrame({"key": frame[by].astype(str).to_numpy(),
+                           "v": pd.to_numeric(frame[value], errors="coerce").to_numpy(dtype=float)}).dropna()
+    groups = values.groupby("key")["v"]
+    out = groups.quantile([0.0, 0.25, 0.5, 0.75, 1.0]).unstack()
+    out.columns = list(_STATS)
+    out.insert(0, "n", groups.size().astype(float))
+    return out
+
+
+def _stat_columns(lang: str) -> list[str]:
+    return [word("dist.n", lang=lang), *(word(f"dist.{k}", lang=lang) for k in _STATS)]
+
+
+def distribution_note(res: UnitSlice, *, lang: str = "zh") -> str | None:
+    """The note under a table that shows a large zone's distribution (None for a zone shown whole)."""
+    return word("scope.distribution", lang=lang, of=whole(len(sl.communities(res)), lang=lang)) if _many(res) else None
+
+
+def _shown_note(res: UnitSlice, lang: str) -> str:
+    """``Shown: the 10 best and 10 worst ranked …`` for a large zone, else ""."""
+    if not _many(res):
+        return ""
+    text = selection.scope_text(selection.extremes(selection.ranked(res.uncertainty, year=res.year)), lang=lang)
+    return "" if text is None else word("scope.shown", lang=lang, scope=text)
+
+
+def _named(res: UnitSlice) -> list[str]:
+    """The communities a zone's report names: all, or the best and worst ranked of a large zone."""
+    return list(selection.extremes(selection.ranked(res.uncertainty, year=res.year)).ids) if _many(res) else sl.communities(res)
+
+
+def _comparison_spread(res: UnitSlice, dimension: str, lang: str) -> pd.DataFrame:
+    """:func:`comparison_table` of a large zone: each indicator's distribution over the communities."""
+    inds = catalogue_mod.load().in_dimension(dimension)
+    members = set(sl.communities(res))
+    now = res.indicators[(res.indicators["year"] == res.year) & res.indicators["unit_id"].astype(str).isin(members)]
+    stats = distribution(now, by="indicator", value="value")
+    mine = sl.by_indicator(res.indicators, res.unit_id, res.year)
+    rows = []
+    for ind in inds:
+        cells = [indicator_name(ind.id, lang=lang, unit=True) + ("" if dimension == "profile" else ARROWS[ind.direction])]
+        if ind.id in stats.index:
+            st = stats.loc[ind.id]
+            cells += [whole(st["n"], lang=lang), *(format_value(st[k], unit=ind.unit.en, lang=lang) for k in _STATS)]
+        else:
+            cells += ["0", *(DASH for _ in _STATS)]
+        cells.append(format_value(mine["value"].get(ind.id, np.nan) if len(mine) else np.nan, unit=ind.unit.en, lang=lang))
+        cells.append(reference_text(ind, lang))
+        rows.append(cells)
+    zone = unit_names(res.units, lang=lang).get(res.unit_id, res.unit_id)
+    frame = pd.DataFrame(rows, columns=[word("indicator", lang=lang), *_stat_columns(lang), zone, word("target_col", lang=lang)])
+    return frame if any(ind.target is not None for ind in inds) else frame.iloc[:, :-1]
+
+
 def comparison_table(res: UnitSlice, *, dimension: str, lang: str = "zh") -> pd.DataFrame:
     """Return one dimension's indicators for every community of a zone, side by side,
     with the zone's pooled value last (and the target/benchmark when there is one).
 
     ``res`` is the zone's :class:`~linli.handoff.UnitSlice` (its frames hold the zone
-    and all its communities).
+    and all its communities). A zone of more than
+    :data:`~linli.reporting.selection.ALL_UP_TO` communities gets, instead of a column per
+    community, the distribution over them (:func:`distribution`), then the zone's value.
 
     Examples
     --------
@@ -67,6 +151,8 @@ def comparison_table(res: UnitSlice, *, dimension: str, lang: str = "zh") -> pd.
     ['Mediation success rate', '95.7%', '92.0%', '94.0%', '≥ 96.0% (benchmark)']
     """
     check_lang(lang)
+    if _many(res):
+        return _comparison_spread(res, dimension, lang)
     inds = catalogue_mod.load().in_dimension(dimension)
     units = [*sl.communities(res), *([res.unit_id] if res.unit_type == "zone" else [])]
     values = {u: sl.by_indicator(res.indicators, u, res.year) for u in units}
@@ -87,7 +173,9 @@ def comparison_table(res: UnitSlice, *, dimension: str, lang: str = "zh") -> pd.
 
 
 def dimension_scores_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
-    """Return the dimension scores and the index of every community and the zone.
+    """Return the dimension scores and the index of every community and the zone
+    (of a zone of more than :data:`~linli.reporting.selection.ALL_UP_TO` communities:
+    their distribution, then the zone's).
 
     Examples
     --------
@@ -97,6 +185,18 @@ def dimension_scores_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
     ['邻里指数', '57.4', '61.0', '66.0']
     """
     check_lang(lang)
+    if _many(res):
+        members = set(sl.communities(res))
+        now = res.index[(res.index["year"] == res.year) & res.index["unit_id"].astype(str).isin(members)]
+        items = [*SCORED_DIMENSIONS, "index"]
+        stats = distribution(now.melt(id_vars=["unit_id"], value_vars=items, var_name="item"), by="item", value="value")
+        zone = sl.one(res.index, res.unit_id, res.year)
+        rows = [[dimension_label(d, lang=lang) if d != "index" else word("index", lang=lang),
+                 *([whole(stats.loc[d, "n"], lang=lang), *(score_text(stats.loc[d, k], lang) for k in _STATS)]
+                   if d in stats.index else ["0", *(DASH for _ in _STATS)]),
+                 score_text(zone.get(d), lang)] for d in items]
+        name = unit_names(res.units, lang=lang).get(res.unit_id, res.unit_id)
+        return pd.DataFrame(rows, columns=[word("item", lang=lang), *_stat_columns(lang), name])
     units = [*sl.communities(res), *([res.unit_id] if res.unit_type == "zone" else [])]
     idx = {u: sl.one(res.index, u, res.year) for u in units}
     names = unit_names(res.units, lang=lang)
@@ -112,7 +212,10 @@ def ranking_table(res: UnitSlice, *, lang: str = "zh", highlight: str | None = N
 
     Communities are sorted by the headline rank (ties by id); the zone (of a zone's
     results) comes last, marked as the zone, with its index and band and no rank.
-    ``highlight`` marks a community's row (the ``_highlight`` display hint).
+    ``highlight`` marks a community's row (the ``_highlight`` display hint). A zone of
+    more than :data:`~linli.reporting.selection.ALL_UP_TO` communities lists its
+    :data:`~linli.reporting.selection.EXTREMES` best and worst ranked
+    (:func:`ranking_note` with ``res`` says so).
 
     Examples
     --------
@@ -126,7 +229,7 @@ def ranking_table(res: UnitSlice, *, lang: str = "zh", highlight: str | None = N
     (['—', '示范街道（实验区）', '66.0', '64.9–66.6', '不参与排名', '—'], [False, True, False])
     """
     check_lang(lang)
-    ids = set(sl.communities(res))
+    ids = set(_named(res))
     unc = res.uncertainty
     now = unc[unc["year"] == res.year]
     rows = now[now["unit_id"].astype(str).isin(ids)].copy()
@@ -188,8 +291,9 @@ def standings(uncertainty: pd.DataFrame, *, year: int, lang: str = "zh") -> dict
     return out
 
 
-def ranking_note(*, lang: str = "zh") -> str:
-    """Return the note under the index figure and the ranking table (the Monte Carlo settings filled in).
+def ranking_note(*, lang: str = "zh", res: UnitSlice | None = None) -> str:
+    """Return the note under the index figure and the ranking table (the Monte Carlo settings filled in);
+    with a large zone's ``res``, which communities the table lists.
 
     Examples
     --------
@@ -198,7 +302,8 @@ def ranking_note(*, lang: str = "zh") -> str:
     """
     mc = monte_carlo()
     draws = whole(mc.draws, lang=lang)
-    return word("n_ranking", lang=lang, draws=draws, jitter=f"{mc.weight_perturbation * 100:g}")
+    text = word("n_ranking", lang=lang, draws=draws, jitter=f"{mc.weight_perturbation * 100:g}")
+    return text + (_shown_note(res, lang) if res is not None else "")
 
 
 def input_label(name: str, lang: str) -> str:
@@ -222,12 +327,13 @@ def effect_text(value: Any, low: Any, high: Any, lang: str) -> str:
     return text
 
 
-def _drivers(res: UnitSlice) -> pd.DataFrame:
-    """The rank sensitivity rows of the report year's communities, in report order."""
+def _drivers(res: UnitSlice, *, named: bool = False) -> pd.DataFrame:
+    """The rank sensitivity rows of the report year's communities, in report order
+    (``named``: of the communities the report names, :func:`_named`)."""
     sens = res.rank_sensitivity
     if sens is None or sens.empty:
         return pd.DataFrame(columns=["unit_id", "input"])
-    order = {u: k for k, u in enumerate(sl.communities(res))}
+    order = {u: k for k, u in enumerate(_named(res) if named else sl.communities(res))}
     rows = sens[(sens["year"] == res.year) & sens["unit_id"].astype(str).isin(order)].copy()
     rows["_unit"] = rows["unit_id"].astype(str).map(order)
     rows["_input"] = rows["input"].astype(str).map({n: k for k, n in enumerate(INPUTS)})
@@ -240,7 +346,8 @@ def drivers_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
     One row per community and choice (normalisation, aggregation, dimension weights):
     the first-order and the total-effect index with their bootstrap 5–95 % intervals
     (:func:`linli.uncertainty.rank_sensitivity`). A community whose rank never moves has
-    one row that says so.
+    one row that says so. A large zone: its best and worst ranked communities only
+    (:func:`drivers_note` with ``res`` says so).
 
     Examples
     --------
@@ -256,7 +363,7 @@ def drivers_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
     check_lang(lang)
     names = unit_names(res.units, lang=lang)
     rows = []
-    for _, group in _drivers(res).groupby("_unit", sort=True):
+    for _, group in _drivers(res, named=True).groupby("_unit", sort=True):
         unit = str(group["unit_id"].iloc[0])
         name = names.get(unit, unit)
         if not (group["rank_variance"] > 0).any():
@@ -277,7 +384,9 @@ def drivers_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
 def drivers_text(res: UnitSlice, *, lang: str = "zh") -> str:
     """Return, per community, the rank interval and the choice that drives it most, in words.
 
-    The main driver is the choice with the largest total effect.
+    The main driver is the choice with the largest total effect. A zone of more than
+    :data:`~linli.reporting.selection.ALL_UP_TO` communities: one line per choice with
+    the number of communities it drives most, and one with those whose rank never moves.
 
     Examples
     --------
@@ -287,6 +396,8 @@ def drivers_text(res: UnitSlice, *, lang: str = "zh") -> str:
     - **乙社区**：排名在第1–2名之间变化，主要取决于标准化方法（总效应0.90）。
     """
     check_lang(lang)
+    if _many(res):
+        return _drivers_counts(res, lang)
     names = unit_names(res.units, lang=lang)
     lines = []
     for _, group in _drivers(res).groupby("_unit", sort=True):
@@ -313,8 +424,29 @@ def drivers_text(res: UnitSlice, *, lang: str = "zh") -> str:
     return "\n".join(lines)
 
 
-def drivers_note(*, lang: str = "zh") -> str:
-    """Return the note under :func:`drivers_table` (how to read the indices, the settings filled in).
+def _drivers_counts(res: UnitSlice, lang: str) -> str:
+    """:func:`drivers_text` of a large zone: how many communities each choice drives most."""
+    rows = _drivers(res)
+    if rows.empty:
+        return ""
+    unit = rows["unit_id"].astype(str)
+    moves = (pd.to_numeric(rows["rank_variance"], errors="coerce") > 0).groupby(unit).transform("any")
+    moving = rows[moves.to_numpy(dtype=bool)].assign(_effect=lambda f: pd.to_numeric(f["total_effect"], errors="coerce"))
+    moving = moving[moving["_effect"].notna()]
+    # each community's main driver: its row with the largest total effect (first of equals, in input order)
+    top = moving.sort_values(["unit_id", "_effect", "_input"], ascending=[True, False, True]).drop_duplicates("unit_id")
+    counts = top["input"].astype(str).value_counts()
+    lines = [word("drivers.count", lang=lang, driver=input_label(i, lang), n=whole(int(counts[i]), lang=lang))
+             for i in INPUTS if i in counts.index]
+    fixed = int((~moves).groupby(unit).all().sum())
+    if fixed:
+        lines.append(word("drivers.count_fixed", lang=lang, n=whole(fixed, lang=lang)))
+    return "\n".join(lines)
+
+
+def drivers_note(*, lang: str = "zh", res: UnitSlice | None = None) -> str:
+    """Return the note under :func:`drivers_table` (how to read the indices, the settings filled in);
+    with a large zone's ``res``, which communities the table lists.
 
     Examples
     --------
@@ -322,7 +454,8 @@ def drivers_note(*, lang: str = "zh") -> str:
     True
     """
     mc = monte_carlo()
-    return word("n_drivers", lang=lang, draws=whole(mc.draws, lang=lang), bootstrap=whole(mc.bootstrap, lang=lang))
+    text = word("n_drivers", lang=lang, draws=whole(mc.draws, lang=lang), bootstrap=whole(mc.bootstrap, lang=lang))
+    return text + (_shown_note(res, lang) if res is not None else "")
 
 
 def sensitivity_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
@@ -330,6 +463,9 @@ def sensitivity_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
 
     Rows: the baseline rank, then one row per dimension left out; cells
     ``rank_without（shift）`` with the shift signed (``+1``: the unit falls a place).
+    A zone of more than :data:`~linli.reporting.selection.ALL_UP_TO` communities: one
+    row per dimension left out, with the communities whose rank moves, the median shift
+    of those and the largest (places, unsigned).
 
     Examples
     --------
@@ -339,6 +475,8 @@ def sensitivity_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
     (['全部维度（基准排名）', '2', '1'], ['邻和·调解', '1（−1）', '2（+1）'])
     """
     check_lang(lang)
+    if _many(res):
+        return _sensitivity_counts(res, lang)
     ids = sl.communities(res)
     sens = res.sensitivity
     sens = sens[(sens["year"] == res.year) & sens["unit_id"].astype(str).isin(ids)]
@@ -360,10 +498,28 @@ def sensitivity_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[word("dimension_left_out", lang=lang), *(names.get(u, u) for u in ids)])
 
 
+def _sensitivity_counts(res: UnitSlice, lang: str) -> pd.DataFrame:
+    """:func:`sensitivity_table` of a large zone: per dimension left out, how many communities move, and how far."""
+    sens = res.sensitivity
+    sens = sens[(sens["year"] == res.year) & sens["unit_id"].astype(str).isin(set(sl.communities(res)))]
+    shift = pd.to_numeric(sens["rank_shift"], errors="coerce").abs()
+    moved = pd.DataFrame({"dimension": sens["dimension"].astype(str).to_numpy(), "shift": shift.to_numpy(dtype=float)})
+    moved = moved[moved["shift"] > 0]
+    by = moved.groupby("dimension")["shift"]
+    n, median, largest = by.size(), by.median(), by.max()
+    rows = [[dimension_label(d, lang=lang), whole(int(n.get(d, 0)), lang=lang),
+             DASH if d not in median.index else number(median[d], lang, 1),
+             DASH if d not in largest.index else whole(largest[d], lang=lang)] for d in SCORED_DIMENSIONS]
+    columns = [word("dimension_left_out", lang=lang), *(word(k, lang=lang) for k in
+                                                         ("sens.moved", "sens.median_shift", "sens.largest_shift"))]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def comparisons_html(res: UnitSlice, *, lang: str = "zh") -> str:
     """Return a subsection per scored dimension with :func:`comparison_table` (a zone's report)."""
     parts = []
     for d in SCORED_DIMENSIONS:
         parts.append(f"<h3>{html_lib.escape(dimension_label(d, lang=lang))}</h3>")
         parts.append(to_html(comparison_table(res, dimension=d, lang=lang)))
-    return "".join(parts) + note("n_arrows", lang=lang)
+    spread = note("scope.distribution", lang=lang, of=whole(len(sl.communities(res)), lang=lang)) if _many(res) else ""
+    return "".join(parts) + note("n_arrows", lang=lang) + spread

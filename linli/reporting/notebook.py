@@ -140,7 +140,9 @@ def run_notebook(
         msg = f"Notebook {str(template)!r} does not exist."
         raise LinliError(msg)
     output.parent.mkdir(parents=True, exist_ok=True)
-    engine_kwargs: dict[str, Any] = {"record_timing": False}
+    # the kernel is stopped at once when the last cell has run: its outputs are in, and a
+    # graceful shutdown waited about a second per report for nothing
+    engine_kwargs: dict[str, Any] = {"record_timing": False, "shutdown_kernel": "immediate"}
     if kernel_name == "python3":  # ipykernel: keep its start-up and shutdown notices out of the build's output
         engine_kwargs["extra_arguments"] = ["--IPKernelApp.log_level=CRITICAL",
                                             *(f"--IPKernelApp.exec_lines={line}" for line in startup)]

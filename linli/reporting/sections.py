@@ -40,6 +40,7 @@ from ..labels import (
 )
 from ..spec import SCORED_DIMENSIONS
 from . import _slice as sl
+from . import selection
 from .format import DASH, dataset_name, format_value, is_missing
 from .names import output_name
 from .render import heading, note, to_html
@@ -121,8 +122,10 @@ def cover_html(res: UnitSlice, *, lang: str = "zh") -> str:
         rows.append((word("cover_brand", lang=lang), line))
     if res.unit_type == "zone":
         names = unit_names(res.units, lang=lang)
-        rows.append((word("cover_communities", lang=lang),
-                     word("sep.list", lang=lang).join(names[c] for c in sl.communities(res))))
+        members = sl.communities(res)
+        listed = (word("sep.list", lang=lang).join(names[c] for c in members) if len(members) <= selection.ALL_UP_TO
+                  else word("cover.n_communities", lang=lang, n=whole(len(members), lang=lang)))
+        rows.append((word("cover_communities", lang=lang), listed))
     rows += [
         (word("cover_year", lang=lang), str(res.year)),
         (word("cover_baseline", lang=lang), str(res.baseline_year)),
@@ -342,10 +345,16 @@ def check_report(res: UnitSlice, *, notebook: str, year: int, lang: str,
     units = [res.unit_id, *res.community_ids] if res.unit_type == "zone" else [res.unit_id]
     ids = sorted(catalogue_mod.load().ids)
     now = res.indicators[res.indicators["year"] == year]
+    # one row per catalogue indicator and unit: as many rows as indicators, all known, none twice
+    # (one groupby over the units, not a filter per unit: a zone may have thousands)
+    unit_of = now["unit_id"].astype(str)
+    known = now["indicator"].astype(str).isin(set(ids)).to_numpy()
+    n_rows = unit_of.value_counts()
+    n_known = now["indicator"][known].astype(str).groupby(unit_of[known]).nunique()
     for unit in units:
-        have = sorted(now.loc[now["unit_id"].astype(str) == unit, "indicator"].astype(str))
-        if have != ids:
-            msg = f"{unit}: the hand-off holds {len(have)} indicator row(s) for {year}, not one per indicator ({len(ids)})."
+        if not (n_rows.get(unit, 0) == len(ids) == n_known.get(unit, 0)):
+            msg = (f"{unit}: the hand-off holds {int(n_rows.get(unit, 0))} indicator row(s) for {year}, "
+                   f"not one per indicator ({len(ids)}).")
             raise LinliError(msg)
     ranked = res.uncertainty.loc[res.uncertainty["year"] == year, "unit_id"].astype(str)
     if res.unit_type == "community" and not (res.index["unit_id"].astype(str) == res.unit_id).any():
@@ -379,10 +388,68 @@ def map_layers(res: UnitSlice, *, every_community: bool = True) -> dict[str, Any
 
     By default the layers of every community: a community's map draws its neighbours,
     and a facility of any community serves a compound. ``every_community=False`` keeps
-    the unit's own communities (a zone's map).
+    the unit's own communities (a zone's map; a zone of more than
+    :data:`linli.reporting.selection.ALL_UP_TO` communities: its boundaries only).
+
+    When the data has more than :data:`linli.reporting.selection.ALL_UP_TO` communities,
+    a community's layers are those around it (:func:`_near`): the boundaries that reach
+    into a square around its boundary and its own compounds (three times their extent
+    and 600 m more each way), their compounds, and the facilities in that square — every
+    facility that can serve its compounds (the life circle is 500 m), so the compounds the
+    map marks uncovered are those the indicator counts.
     """
-    return {name: res.table(name, every_community=every_community) if res.has_table(name) else None
-            for name in ("boundaries", "compounds", "facilities")}
+    names = ("boundaries", "compounds", "facilities")
+    if res.unit_type == "zone" and not every_community and len(res.community_ids) > selection.ALL_UP_TO:
+        # a large zone's map draws its boundaries only (linli.figures.maps.map_zone)
+        return {"boundaries": res.table("boundaries") if res.has_table("boundaries") else None,
+                "compounds": None, "facilities": None}
+    if not every_community or res.unit_type != "community" or not res.has_table("boundaries"):
+        return {name: res.table(name, every_community=every_community) if res.has_table(name) else None
+                for name in names}
+    boundaries = res.table("boundaries", every_community=True)
+    if boundaries["community_id"].nunique() <= selection.ALL_UP_TO:
+        return {"boundaries": boundaries, **{name: res.table(name, every_community=True) if res.has_table(name)
+                                             else None for name in names[1:]}}
+    return _near(res, boundaries)
+
+
+#: Metres beyond a community's extent within which every facility is kept (the life circle is 500 m).
+_REACH_M: float = 600.0
+
+
+def _near(res: UnitSlice, boundaries: Any) -> dict[str, Any]:
+    """The map layers around community ``res`` (see :func:`map_layers`): around its boundary
+    and its own compounds, so that a community without a usable boundary still has every
+    facility that can serve its compounds (its report has no map, but counts them)."""
+    from shapely.geometry import box
+
+    from ..access import metric_crs
+
+    own = boundaries[(boundaries["community_id"].astype(str) == res.unit_id).to_numpy() & located(boundaries)]
+    mine = res.table("compounds") if res.has_table("compounds") else None  # its own compounds
+    placed = [f for f in (own, None if mine is None else mine[located(mine)]) if f is not None and len(f)]
+    layers: dict[str, Any] = {"boundaries": own, "compounds": mine, "facilities": None}
+    if not placed:  # nothing of it has a location: no map, and coverage unknown
+        return layers
+    crs = metric_crs(*placed)
+    bounds = np.array([f.to_crs(crs).total_bounds for f in placed])
+    x0, y0 = bounds[:, 0].min(), bounds[:, 1].min()
+    x1, y1 = bounds[:, 2].max(), bounds[:, 3].max()
+    size = max(x1 - x0, y1 - y0)
+    square = box(x0 - size - _REACH_M, y0 - size - _REACH_M, x1 + size + _REACH_M, y1 + size + _REACH_M)
+    metric = boundaries.to_crs(crs)
+    near = boundaries[located(metric) & metric.intersects(square).to_numpy(dtype=bool)]
+    ids = sorted(set(near["community_id"].astype(str)) | {res.unit_id})
+    layers["boundaries"] = near
+    if mine is not None:
+        layers["compounds"] = res.table("compounds", communities=ids)
+    if res.has_table("facilities"):
+        facilities = res.table("facilities", every_community=True)
+        points = facilities.to_crs(crs)
+        keep = located(points) & points.intersects(square).to_numpy(dtype=bool)
+        theirs = facilities["community_id"].astype(str).isin(ids).to_numpy()
+        layers["facilities"] = facilities[keep | (~located(facilities) & theirs)]  # unlocated: in the map's note
+    return layers
 
 
 def trend_options(res: UnitSlice, ledger: str, *, lang: str = "zh") -> dict[str, Any]:

@@ -32,6 +32,7 @@ from ..labels import (
 from ..progress import STATUSES, growth_rate
 from ..spec import SCORED_DIMENSIONS
 from . import _slice as sl
+from . import selection
 from .format import (
     DASH,
     SYMBOLS,
@@ -226,6 +227,10 @@ def headline(res: UnitSlice, *, lang: str = "zh") -> str:
     return text
 
 
+#: Communities named at either end of a large zone's order in its headline.
+_ENDS: int = 3
+
+
 def order_text(res: UnitSlice, lang: str) -> str:
     """The zone's communities in index order (baseline method), as a sentence."""
     idx = res.index
@@ -234,11 +239,18 @@ def order_text(res: UnitSlice, lang: str) -> str:
         return ""
     rows = rows.assign(_rank=pd.to_numeric(rows["rank"], errors="coerce")).sort_values(["_rank", "unit_id"])
     names = unit_names(res.units, lang=lang)
-    items = word("sep.list", lang=lang).join(
-        word("headline.order_item", lang=lang, name=names.get(str(r.unit_id), str(r.unit_id)),
-             score=score_text(r.index, lang))
-        for r in rows.itertuples(index=False))
-    return word("headline.order", lang=lang, items=items)
+
+    def items(part: pd.DataFrame) -> str:
+        return word("sep.list", lang=lang).join(
+            word("headline.order_item", lang=lang, name=names.get(str(r.unit_id), str(r.unit_id)),
+                 score=score_text(r.index, lang))
+            for r in part.itertuples(index=False))
+
+    if len(rows) > selection.ALL_UP_TO:  # a large zone: its best and worst three
+        return word("headline.order_many", lang=lang, of=whole(len(sl.communities(res)), lang=lang), k=_ENDS,
+                    top=items(rows.iloc[:_ENDS]), bottom=items(rows.iloc[-_ENDS:]))
+    return word("headline.order", lang=lang, items=items(rows))
+
 
 
 def reference_text(ind: catalogue_mod.Indicator, lang: str) -> str:
