@@ -127,6 +127,26 @@ def _must_not_load(*args: Any, **kwargs: Any) -> Any:
 # ------------------------------------------------------- a real LocalCluster
 
 
+def test_local_cluster_starts_when_dask_s_usual_web_port_is_taken() -> None:
+    # Dask's scheduler serves its web pages on 8787 by default; another cluster (or any
+    # program) holding it made a LocalCluster fall back with a socket left open — a
+    # ResourceWarning, an error under this suite's warning filter
+    import gc
+    import warnings
+
+    with contextlib.ExitStack() as stack:
+        holder = stack.enter_context(socket.socket())
+        with contextlib.suppress(OSError):  # already taken by something else: just as good
+            holder.bind(("0.0.0.0", 8787))
+            holder.listen()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with cluster.dask_executor("local:1") as executor:
+                assert executor.submit(pow, 2, 10).result() == 1024  # 2 ** 10
+            gc.collect()
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
 @pytest.fixture(scope="module")
 def killer(tmp_path_factory: pytest.TempPathFactory) -> Path:
     nb = nbformat.read(TINY, as_version=4)

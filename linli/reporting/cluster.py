@@ -184,7 +184,8 @@ def dask_executor(address: DaskAddress | str, *, max_workers: int | None = None)
     """Yield an executor over a Dask cluster: the scheduler at ``address``, or a local one.
 
     A local cluster starts ``min(N, max_workers)`` worker processes of one thread each
-    (no dashboard, listening on 127.0.0.1 only) and stops when the block ends; a
+    (listening on 127.0.0.1 only; the scheduler's web endpoint on any free port, as
+    Dask's usual 8787 may be taken) and stops when the block ends; a
     client of a scheduler closes and leaves the cluster running. Tasks are submitted
     impure (every unit runs) with one retry for a task that raised.
 
@@ -205,7 +206,7 @@ def dask_executor(address: DaskAddress | str, *, max_workers: int | None = None)
             stack.enter_context(dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}))
             cluster = stack.enter_context(distributed.LocalCluster(
                 n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                dashboard_address=None, silence_logs=logging.ERROR,
+                dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR,  # any free port: 8787 may be taken
             ))
             client = stack.enter_context(distributed.Client(cluster))
         else:
