@@ -55,6 +55,8 @@ from typing import Protocol
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..contract import TABLES
 from ..errors import ContractError
@@ -68,6 +70,11 @@ GRID_LEVELS: tuple[str, str] = ("community_id", "year")
 #: Column added to every table: the position of the row's community in
 #: :attr:`Context.community_ids` (−1 for an unknown community).
 CODE: str = "_c"
+#: Column added to the frames of :meth:`Context.events`, :meth:`Context.active` and
+#: :meth:`Context.by_year`: the position of the row's (community, year) in
+#: :attr:`Context.grid` (−1 outside it), worked out once per frame and read by
+#: every :func:`count` and :func:`total` of its records.
+POS: str = "_p"
 #: Tables whose rows are events placed in a year (by their date, or ``year``).
 EVENT_TABLES: tuple[str, ...] = (
     "volunteer_activities",
@@ -296,6 +303,12 @@ class Context:
 
     def year_codes(self, years: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
         """Return the position of each year in :attr:`years` (−1 when not there or empty)."""
+        if isinstance(years, np.ndarray) and years.dtype.kind in "iu":  # the years of a cached frame
+            known_int = np.array(self.years, dtype="int64")
+            if not len(known_int):
+                return np.full(len(years), -1, dtype=np.intp)
+            at = np.minimum(np.searchsorted(known_int, years), len(known_int) - 1)
+            return np.where(known_int[at] == years, at, -1)
         series = years if isinstance(years, pd.Series) else pd.Series(years)
         if not pd.api.types.is_numeric_dtype(series):
             series = pd.to_numeric(series, errors="coerce")
@@ -331,11 +344,7 @@ class Context:
 
     def community_codes(self, values: pd.Series) -> np.ndarray:
         """Return the position of each community id in :attr:`community_ids` (−1 if unknown)."""
-        codes, uniques = pd.factorize(values)
-        if not len(uniques):
-            return np.full(len(values), -1, dtype=np.intp)
-        lookup = self.community_ids.get_indexer(pd.Index(pd.array(np.asarray(uniques, dtype=object), dtype="string")))
-        return np.where(codes >= 0, lookup[codes], -1).astype(np.intp)
+        return lookup(values, self.community_ids)
 
     @functools.cached_property
     def coverage(self) -> dict[str, tuple[int, ...]]:
@@ -359,7 +368,8 @@ class Context:
                 year = df[date].dt.year
             keep = year.isin(self.years).fillna(False).to_numpy(dtype=bool)
             kept = df if keep.all() else df.loc[keep]  # the usual case, every record in the years: no copy
-            self.cache[key] = kept.assign(year=year[keep].to_numpy(dtype="int64"))
+            years = year[keep].to_numpy(dtype="int64")
+            self.cache[key] = kept.assign(year=years, **{POS: self.grid_positions(kept[CODE].to_numpy(), years)})
         out = self.cache[key]
         assert isinstance(out, pd.DataFrame)
         self.table(name, columns)
@@ -396,7 +406,10 @@ class Context:
                 with np.errstate(invalid="ignore"):
                     active = (start[:, None] <= years[None, :]) & (np.isnan(end)[:, None] | (end[:, None] > years[None, :]))
                 rows, cols = np.nonzero(active)
-                out = pd.DataFrame(df).take(rows).assign(year=years[cols])
+                code = df[CODE].to_numpy()[rows]
+                out = pd.DataFrame(df).take(rows).assign(
+                    year=years[cols], **{POS: np.where(code >= 0, code * len(years) + cols, -1)}
+                )
                 out.index = pd.RangeIndex(len(df) * len(years))[rows * len(years) + cols]
                 self.cache[key] = out
         out = self.cache[key]
@@ -404,8 +417,41 @@ class Context:
         return out
 
     def by_year(self, df: pd.DataFrame) -> pd.DataFrame:
-        """Return ``df`` crossed with the years (an int ``year`` column)."""
-        return df.merge(pd.DataFrame({"year": self.year_index.to_numpy()}), how="cross")
+        """Return ``df`` crossed with the years (an int ``year`` column and :data:`POS`)."""
+        crossed = df.merge(pd.DataFrame({"year": self.year_index.to_numpy()}), how="cross")
+        return crossed.assign(**{POS: self.grid_positions(crossed[CODE].to_numpy(), crossed["year"].to_numpy())})
+
+    def grid_positions(self, codes: np.ndarray, years: pd.Series | np.ndarray) -> np.ndarray:
+        """Return the position in :attr:`grid` of each (community code, year) (−1 outside)."""
+        y = self.year_codes(years)
+        pos = codes * len(self.years) + y
+        pos[(codes < 0) | (y < 0)] = -1
+        return pos
+
+
+def lookup(values: pd.Series, known: pd.Index) -> np.ndarray:
+    """Return the position of each of ``values`` in ``known`` (−1 when not there or empty).
+
+    ``known`` holds distinct strings; ``values`` are compared with them as strings, as
+    they are (no trimming). Arrow-backed strings are looked up by Arrow, without a
+    detour through Python objects.
+
+    >>> import pandas as pd
+    >>> lookup(pd.Series(["b", None, "x", "a"], dtype="string"), pd.Index(["a", "b"])).tolist()
+    [1, -1, -1, 0]
+    """
+    if not len(values) or not len(known):
+        return np.full(len(values), -1, dtype=np.intp)
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        data = pa.chunked_array(pa.array(values))
+        value_set = pa.array(known.to_numpy(dtype=object), type=data.type)
+        found = pc.fill_null(pc.index_in(data, value_set=value_set), -1)
+        return np.asarray(found.to_numpy(), dtype=np.intp)
+    codes, uniques = pd.factorize(values)
+    if not len(uniques):
+        return np.full(len(values), -1, dtype=np.intp)
+    at = pd.Index(known, dtype="string").get_indexer(pd.Index(pd.array(np.asarray(uniques, dtype=object), dtype="string")))
+    return np.where(codes >= 0, at[codes], -1).astype(np.intp)
 
 
 # ---------------------------------------------------------------------------- parts
@@ -419,29 +465,42 @@ class Part:
     reason: np.ndarray  # object; why the value is unknown, None where it is known
 
 
-def positions(ctx: Context, records: pd.DataFrame) -> np.ndarray:
-    """Return the position of each record's (community, year) in :attr:`Context.grid` (−1 outside)."""
+def positions(ctx: Context, records: pd.DataFrame, where: np.ndarray | None = None) -> np.ndarray:
+    """Return the position of each record's (community, year) in :attr:`Context.grid` (−1 outside).
+
+    Only of the records ``where`` (a boolean mask) is true, when it is given.
+    """
+    if POS in records.columns:
+        pos = records[POS].to_numpy()
+        return pos if where is None else pos[where]
+    if where is not None:
+        records = records.loc[where]
     c = records[CODE].to_numpy() if CODE in records.columns else ctx.community_codes(records["community_id"])
-    y = ctx.year_codes(records["year"])
-    pos = c * len(ctx.years) + y
-    pos[(c < 0) | (y < 0)] = -1
-    return pos
+    return ctx.grid_positions(c, records["year"])
 
 
 def _known(ctx: Context, value: np.ndarray) -> Part:
     return Part(value.astype("float64"), np.full(len(ctx.grid), None, dtype=object))
 
 
-def count(ctx: Context, records: pd.DataFrame) -> Part:
-    """Return the part: number of ``records`` per (community_id, year) (0 when none)."""
-    pos = positions(ctx, records)
+def count(ctx: Context, records: pd.DataFrame, *, where: np.ndarray | None = None) -> Part:
+    """Return the part: number of ``records`` (those ``where`` is true) per (community_id, year).
+
+    0 where there are none.
+    """
+    pos = positions(ctx, records, where)
     return _known(ctx, np.bincount(pos[pos >= 0], minlength=len(ctx.grid)))
 
 
-def total(ctx: Context, records: pd.DataFrame, column: str) -> Part:
-    """Return the part: Σ ``column`` of ``records`` per (community_id, year); empty cells skipped."""
-    pos = positions(ctx, records)
+def total(ctx: Context, records: pd.DataFrame, column: str, *, where: np.ndarray | None = None) -> Part:
+    """Return the part: Σ ``column`` of ``records`` (those ``where`` is true) per (community_id, year).
+
+    Empty cells are skipped.
+    """
+    pos = positions(ctx, records, where)
     weights = records[column].to_numpy(dtype="float64", na_value=np.nan)
+    if where is not None:
+        weights = weights[where]
     keep = (pos >= 0) & ~np.isnan(weights)
     return _known(ctx, np.bincount(pos[keep], weights=weights[keep], minlength=len(ctx.grid)))
 

@@ -76,8 +76,8 @@ def mediation_success_pct(ctx: Context) -> pd.DataFrame:
     outcome = cases["outcome"].astype("string")
     return ratio(
         ctx,
-        count(ctx, cases.loc[(outcome == "resolved").fillna(False).to_numpy(dtype=bool)]),
-        count(ctx, cases.loc[(outcome != "pending").fillna(False).to_numpy(dtype=bool)]),
+        count(ctx, cases, where=(outcome == "resolved").fillna(False).to_numpy(dtype=bool)),
+        count(ctx, cases, where=(outcome != "pending").fillna(False).to_numpy(dtype=bool)),
         scale=100.0,
         zero="no cases other than pending received in {year}",
     )
@@ -145,7 +145,7 @@ def joint_mediation_pct(ctx: Context) -> pd.DataFrame:
     joint = mediator_count(cases["mediators"].reset_index(drop=True)).to_numpy() >= 2
     return ratio(
         ctx,
-        count(ctx, cases.loc[joint]),
+        count(ctx, cases, where=joint),
         count(ctx, cases),
         scale=100.0,
         zero="no cases received in {year}",
