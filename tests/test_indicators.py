@@ -1098,6 +1098,23 @@ def test_a_year_without_records_is_missing_not_zero() -> None:
     assert residents.loc[("z", 2025), "value"] == 2000
 
 
+def test_every_register_indicator_is_missing_in_a_year_services_do_not_cover() -> None:
+    # the example's services are dated 2023-12-31 and in 2024: none in 2022, so the services
+    # ledger does not cover 2022. Both indicators that read the months served must be missing
+    # for 2022 in compute() too, where the second one finds those months already worked out.
+    long = li.compute(example_tables(), years=[2022, 2024])
+    for indicator in ("vulnerable_reached_pct", "vulnerable_regular_pct"):
+        rows = long[long["indicator"] == indicator].set_index(["unit_id", "year"])
+        for unit in ("a", "b", "z"):
+            assert math.isnan(rows.loc[(unit, 2022), "value"]), (indicator, unit)
+            assert rows.loc[(unit, 2022), "reason"] == "no records for 2022 in services"
+    # 2024 is covered. a's register at the end of 2024 is p1 and p2 (p3 left on 31 December):
+    # p1 is served in 10 months (Jan–Oct), p2 in one -> reached 2/2 = 100 %, regular 1/2 = 50 %
+    rows = long[long["unit_id"] == "a"].set_index(["indicator", "year"])
+    assert rows.loc[("vulnerable_reached_pct", 2024), "value"] == approx(100.0)
+    assert rows.loc[("vulnerable_regular_pct", 2024), "value"] == approx(50.0)
+
+
 def test_a_declared_year_counts_zero() -> None:
     t = make(
         population=[pop("a", 2024), pop("b", 2024), pop("a", 2025), pop("b", 2025)],
