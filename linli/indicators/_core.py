@@ -497,10 +497,12 @@ def total(ctx: Context, records: pd.DataFrame, column: str, *, where: np.ndarray
 
     Empty cells are skipped.
     """
-    pos = positions(ctx, records, where)
     weights = records[column].to_numpy(dtype="float64", na_value=np.nan)
-    if where is not None:
-        weights = weights[where]
+    return weighted(ctx, positions(ctx, records, where), weights if where is None else weights[where])
+
+
+def weighted(ctx: Context, pos: np.ndarray, weights: np.ndarray) -> Part:
+    """Return the part: Σ ``weights`` per :attr:`Context.grid` position ``pos``; NaN weights skipped."""
     keep = (pos >= 0) & ~np.isnan(weights)
     return _known(ctx, np.bincount(pos[keep], weights=weights[keep], minlength=len(ctx.grid)))
 

@@ -62,9 +62,10 @@ def _months_served(ctx: Context) -> np.ndarray:
         year = ctx.year_codes(services["year"].to_numpy())
         month = services["date"].dt.month.to_numpy(dtype=np.intp) - 1
         keep = (member >= 0) & (year >= 0)
-        # one integer per (member, year, month); distinct ones counted per (member, year)
-        distinct = pd.unique((member[keep] * n_years + year[keep]) * 12 + month[keep])
-        months = np.bincount(distinct // 12, minlength=len(members) * n_years)
+        # one flag per (member, year, month) that has a service; flags counted per (member, year)
+        served = np.zeros(len(members) * n_years * 12, dtype=bool)
+        served[(member[keep] * n_years + year[keep]) * 12 + month[keep]] = True
+        months = served.reshape(-1, 12).sum(axis=1)
         row = lookup(register["resident_id"].astype("string"), members)
         row_year = ctx.year_codes(register["year"].to_numpy())
         ctx.cache[key] = np.where(row >= 0, months[np.maximum(row, 0) * n_years + row_year], 0)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._core import CODE, Context, frame, indicator, total, unit_sums
+from ._core import CODE, Context, frame, indicator, positions, unit_sums, weighted
 
 __all__ = [
     "ITEMS",
@@ -99,25 +99,27 @@ def wilson_interval(
 
 def _satisfied_pct(ctx: Context, item: str) -> pd.DataFrame:
     responses = ctx.events("survey_responses", [item])
-    answer = responses[item].astype("Float64")
-    answered = answer.notna().to_numpy(dtype=bool)
+    answer = responses[item].to_numpy(dtype="float64", na_value=np.nan)
+    answered = ~np.isnan(answer)
     if "weight" in responses.columns:
-        weight = responses["weight"].astype("Float64").fillna(1.0)
+        weight = responses["weight"].astype("Float64").fillna(1.0).to_numpy(dtype="float64")
     else:
-        weight = pd.Series(1.0, index=responses.index, dtype="Float64")
-    w = weight.to_numpy(dtype="float64")[answered]
-    satisfied = (answer >= SATISFIED_FROM).to_numpy(dtype=bool, na_value=False)[answered]
-    records = responses.loc[answered, [CODE, "year"]].assign(w=w)
-    community = records[CODE].to_numpy()
+        weight = np.ones(len(responses))
+    w = weight[answered]
+    satisfied = (answer >= SATISFIED_FROM)[answered]
+    pos = positions(ctx, responses, answered)
+    year = np.where(pos >= 0, pos % max(len(ctx.years), 1), -1)
+    community = responses[CODE].to_numpy()[answered]
     zone = np.where(community >= 0, ctx.zone_codes[np.maximum(community, 0)], -1) if len(ctx.zone_codes) else community
     n_c = len(ctx.grid)
     sums = []
     # weights scaled by the largest of the community (then of the zone) and year: no underflow
     for unit in (community, zone):
-        largest = records.assign(unit=unit).groupby(["unit", "year"])["w"].transform("max").to_numpy()
-        scaled = w / largest
-        parts = records.assign(w=scaled, w_sat=scaled * satisfied, w2=scaled * scaled)
-        sums.append(unit_sums(ctx, *(total(ctx, parts, c) for c in ("w", "w_sat", "w2"))))
+        group = np.where((unit >= 0) & (year >= 0), unit * len(ctx.years) + year, -1)
+        largest = np.full(max(int(group.max(initial=-1)) + 1, 0), np.nan)
+        np.fmax.at(largest, group[group >= 0], w[group >= 0])
+        scaled = w / np.where(group >= 0, largest[np.maximum(group, 0)] if len(largest) else np.nan, np.nan)
+        sums.append(unit_sums(ctx, *(weighted(ctx, pos, v) for v in (scaled, scaled * satisfied, scaled * scaled))))
     (w_sum, sat_sum, w2_sum), reason = (
         [np.concatenate([c[:n_c], z[n_c:]]) for c, z in zip(sums[0][0], sums[1][0], strict=True)],
         sums[0][1],
