@@ -376,44 +376,39 @@ class Context:
         self.used[name] = None
         return out
 
-    def active(self, name: str) -> pd.DataFrame:
+    def active(self, name: str, columns: Sequence[str] = ()) -> pd.DataFrame:
         """Return roster ``name`` crossed with the years, keeping members active at year end.
 
         Active at the end of Y: ``start ≤ Y-12-31`` and (``end`` empty or ``end > Y-12-31``).
+        One row per active (member, year), in the roster's order and then the years',
+        labelled ``row × n_years + year position``: the columns :data:`CODE`, ``year``,
+        :data:`POS` and ``columns`` of the roster (only those: the other columns are
+        not copied).
         """
+        spec = TABLES[name]
+        assert spec.start is not None and spec.end is not None
+        df = self.table(name, [spec.start, *columns])
         key = ("active", name)
         if key not in self.cache:
-            spec = TABLES[name]
-            assert spec.start is not None and spec.end is not None
-            df = self.table(name, [spec.start])
             start = df[spec.start].dt.year.to_numpy(dtype="float64", na_value=np.nan)
             if spec.end in df.columns:
                 end = df[spec.end].dt.year.to_numpy(dtype="float64", na_value=np.nan)
             else:
                 end = np.full(len(df), np.nan)
             years = self.year_index.to_numpy()
-            if "year" in df.columns:  # a roster with its own year column: let merge name them apart
-                crossed = pd.DataFrame(df).assign(_start=start, _end=end).merge(
-                    pd.DataFrame({"year": years}), how="cross"
-                )
-                keep = (crossed["_start"] <= crossed["year"]) & (
-                    crossed["_end"].isna() | (crossed["_end"] > crossed["year"])
-                )
-                self.cache[key] = crossed.loc[keep].drop(columns=["_start", "_end"])
-            else:
-                # the rows of df crossed with the years (row-major, labelled row × n_years + year),
-                # built from the (member, year) pairs that are active: one take, not the whole cross
-                with np.errstate(invalid="ignore"):
-                    active = (start[:, None] <= years[None, :]) & (np.isnan(end)[:, None] | (end[:, None] > years[None, :]))
-                rows, cols = np.nonzero(active)
-                code = df[CODE].to_numpy()[rows]
-                out = pd.DataFrame(df).take(rows).assign(
-                    year=years[cols], **{POS: np.where(code >= 0, code * len(years) + cols, -1)}
-                )
-                out.index = pd.RangeIndex(len(df) * len(years))[rows * len(years) + cols]
-                self.cache[key] = out
+            with np.errstate(invalid="ignore"):
+                active = (start[:, None] <= years[None, :]) & (np.isnan(end)[:, None] | (end[:, None] > years[None, :]))
+            rows, cols = np.nonzero(active)
+            code = df[CODE].to_numpy()[rows]
+            self.cache[key] = pd.DataFrame(
+                {CODE: code, "year": years[cols], POS: np.where(code >= 0, code * len(years) + cols, -1)},
+                index=pd.RangeIndex(len(df) * len(years))[rows * len(years) + cols],
+            )
         out = self.cache[key]
         assert isinstance(out, pd.DataFrame)
+        if columns:
+            rows = out.index.to_numpy() // max(len(self.years), 1)
+            out = out.assign(**{c: df[c].array.take(rows) for c in columns})
         return out
 
     def by_year(self, df: pd.DataFrame) -> pd.DataFrame:

@@ -43,7 +43,7 @@ _ZERO_REGISTER = "no register members active at end of {year}"
 
 def _register(ctx: Context) -> pd.DataFrame:
     """Return the register members at the end of each year (the active roster, one row per member and year)."""
-    return ctx.active("vulnerable_residents")
+    return ctx.active("vulnerable_residents", ["resident_id"])
 
 
 def _months_served(ctx: Context) -> np.ndarray:

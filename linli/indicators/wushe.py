@@ -9,9 +9,10 @@ end of that year. Examples list ``[a, b, z]`` for 2024 of
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from ._core import CODE, Context, Part, amount, count, indicator, population, ratio, total
+from ._core import POS, Context, Part, amount, count, indicator, population, ratio, total
 
 __all__ = [
     "charity_resources",
@@ -148,15 +149,20 @@ def _teams(ctx: Context) -> Part:
     A team is its (community, non-empty ``team`` name) pair, the name stripped of
     surrounding white space, so the teams of a zone are the sum of its communities'.
     """
-    ctx.table("volunteers", ["team"])  # the column must be there
     key = ("teams",)
     if key not in ctx.cache:
-        active = ctx.active("volunteers")
-        team = active["team"].astype("string").str.strip()
+        roster = ctx.table("volunteers", ["team"])
+        team = roster["team"].astype("string").str.strip()
         named = (team.notna() & (team != "")).to_numpy(dtype=bool)
-        names, _ = pd.factorize(team[named])
-        records = active.loc[named, [CODE, "year"]].assign(_team=names)
-        ctx.cache[key] = count(ctx, records.drop_duplicates([CODE, "year", "_team"]))
+        names = np.full(len(roster), -1, dtype=np.intp)
+        codes, found = pd.factorize(team[named])
+        names[named] = codes
+        active = ctx.active("volunteers")
+        name = names[active.index.to_numpy() // max(len(ctx.years), 1)]  # the team of each active (member, year)
+        pos = active[POS].to_numpy()
+        keep = (name >= 0) & (pos >= 0)
+        pairs = pd.unique(pos[keep] * max(len(found), 1) + name[keep])  # distinct (community, year, team)
+        ctx.cache[key] = count(ctx, pd.DataFrame({POS: pairs // max(len(found), 1)}))
     out = ctx.cache[key]
     assert isinstance(out, Part)
     return out
