@@ -346,10 +346,12 @@ class Context:
         """Return the position of each community id in :attr:`community_ids` (−1 if unknown)."""
         return lookup(values, self.community_ids)
 
-    @functools.cached_property
-    def coverage(self) -> dict[str, tuple[int, ...]]:
-        """Years each dated ledger covers (:func:`covered_years`)."""
-        return covered_years(self.tables, covers=self.covers)
+    def covered(self, name: str) -> set[int]:
+        """Return the years of :attr:`years` that dated ledger ``name`` covers (see :func:`covered_years`)."""
+        self.events(name)
+        out = self.cache[("covered", name)]
+        assert isinstance(out, set)
+        return out
 
     def events(self, name: str, columns: Sequence[str] = ()) -> pd.DataFrame:
         """Return the rows of ledger ``name`` in the years, with an int ``year`` column.
@@ -366,10 +368,20 @@ class Context:
             else:
                 df = self.table(name, [date])
                 year = df[date].dt.year
-            keep = year.isin(self.years).fillna(False).to_numpy(dtype=bool)
+            if not pd.api.types.is_numeric_dtype(year):  # not numbers: only those equal to a year count
+                year = year.where(year.isin(self.years).fillna(False))
+            y = self.year_codes(year)
+            keep = y >= 0
             kept = df if keep.all() else df.loc[keep]  # the usual case, every record in the years: no copy
-            years = year[keep].to_numpy(dtype="int64")
-            self.cache[key] = kept.assign(year=years, **{POS: self.grid_positions(kept[CODE].to_numpy(), years)})
+            y = y[keep]
+            code = kept[CODE].to_numpy()
+            self.cache[key] = kept.assign(
+                year=np.array(self.years, dtype="int64")[y], **{POS: np.where(code >= 0, code * len(self.years) + y, -1)}
+            )
+            # a ledger covers the years it has a record in (of any community), and those declared
+            found = np.bincount(y, minlength=len(self.years)) > 0
+            declared = {int(v) for v in self.covers.get(name, ())}
+            self.cache[("covered", name)] = {v for v, f in zip(self.years, found, strict=True) if f or v in declared}
         out = self.cache[key]
         assert isinstance(out, pd.DataFrame)
         self.table(name, columns)
@@ -727,7 +739,7 @@ def _uncovered_missing(out: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     """Blank the years the ledgers in ``ctx.used`` do not cover (first ledger's reason wins)."""
     reason = np.full(len(ctx.years), None, dtype=object)
     for name in reversed(list(ctx.used)):
-        covered = set(ctx.coverage.get(name, ()))
+        covered = ctx.covered(name)
         for i, year in enumerate(ctx.years):
             if year not in covered:
                 reason[i] = f"no records for {year} in {name}"
