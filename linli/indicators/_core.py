@@ -539,14 +539,18 @@ def population(ctx: Context, column: str) -> Part:
     return Part(value, np.where(np.isnan(value), reason, None))
 
 
-def closed_days(records: pd.DataFrame) -> pd.DataFrame:
-    """Return the records that have a ``closed_on``, with ``days = closed_on − received_on``.
+def closed_days(records: pd.DataFrame, *, where: np.ndarray | None = None) -> pd.DataFrame:
+    """Return the records (those ``where`` is true) that have a ``closed_on``, with ``days``.
 
-    Durations are whole days (the ``days`` of the timedelta).
+    ``days = closed_on − received_on`` in whole days (the ``days`` of the
+    timedelta). Only the columns :data:`CODE`, ``year`` and ``days`` are kept.
     """
-    closed = records.loc[records["closed_on"].notna().to_numpy()]
+    keep = records["closed_on"].notna().to_numpy()
+    if where is not None:
+        keep = keep & where
+    closed = records.loc[keep, [CODE, "year", "received_on", "closed_on"]]
     days = (closed["closed_on"] - closed["received_on"]).dt.days.astype("float64")
-    return closed.assign(days=days.to_numpy())
+    return closed[[CODE, "year"]].assign(days=days.to_numpy())
 
 
 def median_days(records: pd.DataFrame) -> pd.Series:

@@ -98,9 +98,9 @@ def mediation_median_days(ctx: Context) -> pd.DataFrame:
     [10.0, 5.0, 6.0]
     """
     cases = ctx.events("mediation_cases", ["outcome", "closed_on"])
-    resolved = cases.loc[(cases["outcome"].astype("string") == "resolved").fillna(False).to_numpy(dtype=bool)]
+    resolved = (cases["outcome"].astype("string") == "resolved").fillna(False).to_numpy(dtype=bool)
     return pooled(
-        ctx, closed_days(resolved), median_days, empty="no resolved and closed cases received in {year}"
+        ctx, closed_days(cases, where=resolved), median_days, empty="no resolved and closed cases received in {year}"
     )
 
 
