@@ -319,6 +319,32 @@ class Context:
         at = np.minimum(np.searchsorted(known, y), len(known) - 1)
         return np.where(known[at] == y, at, -1)
 
+    def date_codes(self, dates: pd.Series, *, months: bool = False) -> np.ndarray:
+        """Return the position of each date's year in :attr:`years` (−1 when not there or empty).
+
+        With ``months``, ``year position × 12 + month − 1`` instead. Dates are placed
+        by comparing them with the first instant of each year (and month) — one
+        search, no year or month worked out for every date.
+        """
+        if not (isinstance(dates.dtype, np.dtype) and dates.dtype.kind == "M"):  # e.g. with a time zone
+            year = self.year_codes(dates.dt.year)
+            if not months:
+                return year
+            month = dates.dt.month.to_numpy(dtype="float64", na_value=1.0).astype(np.intp)
+            return np.where(year >= 0, year * 12 + month - 1, -1)
+        per_year = 12 if months else 1
+        code: dict[np.datetime64, int] = {}
+        for year in self.years:  # the end of a year: outside, unless the next year starts there
+            code[np.datetime64(f"{year + 1}-01-01")] = -1
+        for i, year in enumerate(self.years):
+            for m in range(per_year):
+                code[np.datetime64(f"{year}-{m + 1:02d}-01")] = i * per_year + m
+        edges = sorted(code)
+        starts = np.array(edges, dtype="datetime64[D]").astype(dates.dtype).view("int64")
+        # searchsorted gives 0 before the first edge (and for an empty date, the smallest integer)
+        lookup_code = np.array([-1, *(code[e] for e in edges)], dtype=np.intp)
+        return lookup_code[np.searchsorted(starts, dates.to_numpy().view("int64"), side="right")]
+
     def texts(self, template: str) -> np.ndarray:
         """Return ``template.format(year=y)`` for each year, indexable by year code."""
         return np.array([template.format(year=y) for y in self.years] or [""], dtype=object)
@@ -365,12 +391,12 @@ class Context:
             if date is None:  # survey_responses: placed by its year column
                 df = self.table(name, ["year"])
                 year = df["year"]
+                if not pd.api.types.is_numeric_dtype(year):  # not numbers: only those equal to a year count
+                    year = year.where(year.isin(self.years).fillna(False))
+                y = self.year_codes(year)
             else:
                 df = self.table(name, [date])
-                year = df[date].dt.year
-            if not pd.api.types.is_numeric_dtype(year):  # not numbers: only those equal to a year count
-                year = year.where(year.isin(self.years).fillna(False))
-            y = self.year_codes(year)
+                y = self.date_codes(df[date])
             keep = y >= 0
             kept = df if keep.all() else df.loc[keep]  # the usual case, every record in the years: no copy
             y = y[keep]
@@ -402,15 +428,8 @@ class Context:
         df = self.table(name, [spec.start, *columns])
         key = ("active", name)
         if key not in self.cache:
-            start = df[spec.start].dt.year.to_numpy(dtype="float64", na_value=np.nan)
-            if spec.end in df.columns:
-                end = df[spec.end].dt.year.to_numpy(dtype="float64", na_value=np.nan)
-            else:
-                end = np.full(len(df), np.nan)
             years = self.year_index.to_numpy()
-            with np.errstate(invalid="ignore"):
-                active = (start[:, None] <= years[None, :]) & (np.isnan(end)[:, None] | (end[:, None] > years[None, :]))
-            rows, cols = np.nonzero(active)
+            rows, cols = np.nonzero(_active_at_year_end(df[spec.start], df[spec.end] if spec.end in df.columns else None, years))
             code = df[CODE].to_numpy()[rows]
             self.cache[key] = pd.DataFrame(
                 {CODE: code, "year": years[cols], POS: np.where(code >= 0, code * len(years) + cols, -1)},
@@ -461,6 +480,28 @@ def lookup(values: pd.Series, known: pd.Index) -> np.ndarray:
     return np.where(codes >= 0, at[codes], -1).astype(np.intp)
 
 
+def _active_at_year_end(start: pd.Series, end: pd.Series | None, years: np.ndarray) -> np.ndarray:
+    """Return, per row and year Y, whether ``year(start) ≤ Y`` and (``end`` empty or ``year(end) > Y``).
+
+    On dates this is ``start`` before the next 1 January and ``end`` on or after it,
+    which is how dates of one resolution are compared (no year worked out per row).
+    """
+    dated = [c for c in (start, end) if c is not None]
+    if not all(isinstance(c.dtype, np.dtype) and c.dtype.kind == "M" for c in dated):
+        first = start.dt.year.to_numpy(dtype="float64", na_value=np.nan)
+        last = np.full(len(start), np.nan) if end is None else end.dt.year.to_numpy(dtype="float64", na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            return (first[:, None] <= years[None, :]) & (np.isnan(last)[:, None] | (last[:, None] > years[None, :]))
+    empty = np.iinfo("int64").min  # NaT
+    next_year = np.array([f"{y + 1}-01-01" for y in years], dtype="datetime64[D]")
+    begun = start.to_numpy().view("int64")
+    out = (begun != empty)[:, None] & (begun[:, None] < next_year.astype(start.dtype).view("int64")[None, :])
+    if end is not None:
+        ended = end.to_numpy().view("int64")
+        out &= (ended == empty)[:, None] | (ended[:, None] >= next_year.astype(end.dtype).view("int64")[None, :])
+    return out
+
+
 # ---------------------------------------------------------------------------- parts
 
 
@@ -496,7 +537,8 @@ def count(ctx: Context, records: pd.DataFrame, *, where: np.ndarray | None = Non
     0 where there are none.
     """
     pos = positions(ctx, records, where)
-    return _known(ctx, np.bincount(pos[pos >= 0], minlength=len(ctx.grid)))
+    inside = pos >= 0
+    return _known(ctx, np.bincount(pos if inside.all() else pos[inside], minlength=len(ctx.grid)))
 
 
 def total(ctx: Context, records: pd.DataFrame, column: str, *, where: np.ndarray | None = None) -> Part:
@@ -511,7 +553,9 @@ def total(ctx: Context, records: pd.DataFrame, column: str, *, where: np.ndarray
 def weighted(ctx: Context, pos: np.ndarray, weights: np.ndarray) -> Part:
     """Return the part: Σ ``weights`` per :attr:`Context.grid` position ``pos``; NaN weights skipped."""
     keep = (pos >= 0) & ~np.isnan(weights)
-    return _known(ctx, np.bincount(pos[keep], weights=weights[keep], minlength=len(ctx.grid)))
+    if not keep.all():
+        pos, weights = pos[keep], weights[keep]
+    return _known(ctx, np.bincount(pos, weights=weights, minlength=len(ctx.grid)))
 
 
 def population(ctx: Context, column: str) -> Part:

@@ -59,12 +59,11 @@ def _months_served(ctx: Context) -> np.ndarray:
         members = pd.Index(register["resident_id"].astype("string").dropna().unique())
         member = lookup(services["resident_id"].astype("string"), members)
         n_years = len(ctx.years)
-        year = ctx.year_codes(services["year"].to_numpy())
-        month = services["date"].dt.month.to_numpy(dtype=np.intp) - 1
-        keep = (member >= 0) & (year >= 0)
+        month = ctx.date_codes(services["date"], months=True)  # year position × 12 + month − 1
+        keep = (member >= 0) & (month >= 0)
         # one flag per (member, year, month) that has a service; flags counted per (member, year)
         served = np.zeros(len(members) * n_years * 12, dtype=bool)
-        served[(member[keep] * n_years + year[keep]) * 12 + month[keep]] = True
+        served[member[keep] * (n_years * 12) + month[keep]] = True
         months = served.reshape(-1, 12).sum(axis=1)
         row = lookup(register["resident_id"].astype("string"), members)
         row_year = ctx.year_codes(register["year"].to_numpy())
