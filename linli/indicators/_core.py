@@ -398,12 +398,15 @@ class Context:
                 df = self.table(name, [date])
                 y = self.date_codes(df[date])
             keep = y >= 0
-            kept = df if keep.all() else df.loc[keep]  # the usual case, every record in the years: no copy
-            y = y[keep]
+            every = keep.all()  # the usual case, every record in the years: no copy
+            kept = df if every else df.loc[keep]
+            if not every:
+                y = y[keep]
             code = kept[CODE].to_numpy()
-            self.cache[key] = kept.assign(
-                year=np.array(self.years, dtype="int64")[y], **{POS: np.where(code >= 0, code * len(self.years) + y, -1)}
-            )
+            pos = code * len(self.years)  # in place from here: these arrays are as long as the ledger
+            pos += y
+            pos[code < 0] = -1
+            self.cache[key] = kept.assign(year=np.array(self.years, dtype="int64")[y], **{POS: pos})
             # a ledger covers the years it has a record in (of any community), and those declared
             found = np.bincount(y, minlength=len(self.years)) > 0
             declared = {int(v) for v in self.covers.get(name, ())}
@@ -470,7 +473,9 @@ def lookup(values: pd.Series, known: pd.Index) -> np.ndarray:
         return np.full(len(values), -1, dtype=np.intp)
     if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
         data = pa.chunked_array(pa.array(values))
-        value_set = pa.array(known.to_numpy(dtype=object), type=data.type)
+        arrow_known = isinstance(known.dtype, pd.StringDtype) and known.dtype.storage == "pyarrow"
+        value_set = (pa.array(known.array).cast(data.type) if arrow_known
+                     else pa.array(known.to_numpy(dtype=object), type=data.type))
         found = pc.fill_null(pc.index_in(data, value_set=value_set), -1)
         return np.asarray(found.to_numpy(), dtype=np.intp)
     codes, uniques = pd.factorize(values)

@@ -55,19 +55,20 @@ def _months_served(ctx: Context) -> np.ndarray:
     services = ctx.events("services", ["resident_id", "date"])  # noted as used on every call
     key = ("months_served",)
     if key not in ctx.cache:
-        register = _register(ctx)
-        members = pd.Index(register["resident_id"].astype("string").dropna().unique())
-        member = lookup(services["resident_id"].astype("string"), members)
         n_years = len(ctx.years)
+        roster = ctx.table("vulnerable_residents", ["resident_id"])
+        codes, members = pd.factorize(roster["resident_id"].astype("string"))  # −1 for an empty id
+        member = lookup(services["resident_id"].astype("string"), members)
         month = ctx.date_codes(services["date"], months=True)  # year position × 12 + month − 1
         keep = (member >= 0) & (month >= 0)
         # one flag per (member, year, month) that has a service; flags counted per (member, year)
         served = np.zeros(len(members) * n_years * 12, dtype=bool)
         served[member[keep] * (n_years * 12) + month[keep]] = True
         months = served.reshape(-1, 12).sum(axis=1)
-        row = lookup(register["resident_id"].astype("string"), members)
-        row_year = ctx.year_codes(register["year"].to_numpy())
-        ctx.cache[key] = np.where(row >= 0, months[np.maximum(row, 0) * n_years + row_year], 0)
+        # the register's rows are labelled roster row × n_years + year position (Context.active)
+        label = _register(ctx).index.to_numpy()
+        row = codes[label // max(n_years, 1)]
+        ctx.cache[key] = np.where(row >= 0, months[np.maximum(row, 0) * n_years + label % max(n_years, 1)], 0)
     out = ctx.cache[key]
     assert isinstance(out, np.ndarray)
     return out

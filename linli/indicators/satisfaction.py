@@ -97,28 +97,47 @@ def wilson_interval(
     return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
 
 
+def _responses(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return each survey response's weight and its groups, worked out once for every item.
+
+    Per response of the years: its weight (empty → 1), its group of (community,
+    year) — its :attr:`Context.grid` position — and its group of (zone, year);
+    −1 outside.
+    """
+    responses = ctx.events("survey_responses")
+    key = ("responses",)
+    if key not in ctx.cache:
+        if "weight" in responses.columns:
+            weight = responses["weight"].astype("Float64").fillna(1.0).to_numpy(dtype="float64")
+        else:
+            weight = np.ones(len(responses))
+        pos = positions(ctx, responses)
+        n_years = max(len(ctx.years), 1)
+        community = responses[CODE].to_numpy()
+        zone = np.where(community >= 0, ctx.zone_codes[np.maximum(community, 0)], -1) if len(ctx.zone_codes) else community
+        ctx.cache[key] = (weight, pos, np.where((zone >= 0) & (pos >= 0), zone * n_years + pos % n_years, -1))
+    out = ctx.cache[key]
+    assert isinstance(out, tuple)
+    return out
+
+
 def _satisfied_pct(ctx: Context, item: str) -> pd.DataFrame:
     responses = ctx.events("survey_responses", [item])
     answer = responses[item].to_numpy(dtype="float64", na_value=np.nan)
     answered = ~np.isnan(answer)
-    if "weight" in responses.columns:
-        weight = responses["weight"].astype("Float64").fillna(1.0).to_numpy(dtype="float64")
-    else:
-        weight = np.ones(len(responses))
-    w = weight[answered]
-    satisfied = (answer >= SATISFIED_FROM)[answered]
-    pos = positions(ctx, responses, answered)
-    year = np.where(pos >= 0, pos % max(len(ctx.years), 1), -1)
-    community = responses[CODE].to_numpy()[answered]
-    zone = np.where(community >= 0, ctx.zone_codes[np.maximum(community, 0)], -1) if len(ctx.zone_codes) else community
+    every = answered.all()
+    weight, pos, zone_group = (a if every else a[answered] for a in _responses(ctx))
+    satisfied = answer >= SATISFIED_FROM
+    if not every:
+        satisfied = satisfied[answered]
     n_c = len(ctx.grid)
     sums = []
     # weights scaled by the largest of the community (then of the zone) and year: no underflow
-    for unit in (community, zone):
-        group = np.where((unit >= 0) & (year >= 0), unit * len(ctx.years) + year, -1)
+    for group in (pos, zone_group):
+        inside = group >= 0
         largest = np.full(max(int(group.max(initial=-1)) + 1, 0), np.nan)
-        np.fmax.at(largest, group[group >= 0], w[group >= 0])
-        scaled = w / np.where(group >= 0, largest[np.maximum(group, 0)] if len(largest) else np.nan, np.nan)
+        np.fmax.at(largest, group[inside], weight[inside])
+        scaled = weight / np.where(inside, largest[np.maximum(group, 0)] if len(largest) else np.nan, np.nan)
         sums.append(unit_sums(ctx, *(weighted(ctx, pos, v) for v in (scaled, scaled * satisfied, scaled * scaled))))
     (w_sum, sat_sum, w2_sum), reason = (
         [np.concatenate([c[:n_c], z[n_c:]]) for c, z in zip(sums[0][0], sums[1][0], strict=True)],
