@@ -363,7 +363,7 @@ class Context:
                 raise Unavailable(f"column {name}.{column} absent")
         key = ("table", name)
         if key not in self.cache:
-            self.cache[key] = df.assign(**{CODE: self.community_codes(df["community_id"])})
+            self.cache[key] = with_columns(df, **{CODE: self.community_codes(df["community_id"])})
         out = self.cache[key]
         assert isinstance(out, pd.DataFrame)
         return out
@@ -406,7 +406,7 @@ class Context:
             pos = code * len(self.years)  # in place from here: these arrays are as long as the ledger
             pos += y
             pos[code < 0] = -1
-            self.cache[key] = kept.assign(year=np.array(self.years, dtype="int64")[y], **{POS: pos})
+            self.cache[key] = with_columns(kept, year=np.array(self.years, dtype="int64")[y], **{POS: pos})
             # a ledger covers the years it has a record in (of any community), and those declared
             found = np.bincount(y, minlength=len(self.years)) > 0
             declared = {int(v) for v in self.covers.get(name, ())}
@@ -437,12 +437,13 @@ class Context:
             self.cache[key] = pd.DataFrame(
                 {CODE: code, "year": years[cols], POS: np.where(code >= 0, code * len(years) + cols, -1)},
                 index=pd.RangeIndex(len(df) * len(years))[rows * len(years) + cols],
+                copy=False,  # new arrays, never written to
             )
         out = self.cache[key]
         assert isinstance(out, pd.DataFrame)
         if columns:
             rows = out.index.to_numpy() // max(len(self.years), 1)
-            out = out.assign(**{c: df[c].array.take(rows) for c in columns})
+            out = with_columns(out, **{c: df[c].array.take(rows) for c in columns})
         return out
 
     def by_year(self, df: pd.DataFrame) -> pd.DataFrame:
@@ -483,6 +484,15 @@ def lookup(values: pd.Series, known: pd.Index) -> np.ndarray:
         return np.full(len(values), -1, dtype=np.intp)
     at = pd.Index(known, dtype="string").get_indexer(pd.Index(pd.array(np.asarray(uniques, dtype=object), dtype="string")))
     return np.where(codes >= 0, at[codes], -1).astype(np.intp)
+
+
+def with_columns(df: pd.DataFrame, **columns: np.ndarray | pd.api.extensions.ExtensionArray) -> pd.DataFrame:
+    """Return ``df`` with ``columns`` added (or replaced), the arrays not copied.
+
+    For arrays made for the frame and never written to afterwards: pandas copies an
+    array it is given, which for a ledger's column is hundreds of megabytes.
+    """
+    return df.assign(**{name: pd.Series(values, index=df.index, copy=False) for name, values in columns.items()})
 
 
 def _active_at_year_end(start: pd.Series, end: pd.Series | None, years: np.ndarray) -> np.ndarray:
@@ -599,7 +609,7 @@ def closed_days(records: pd.DataFrame, *, where: np.ndarray | None = None) -> pd
         keep = keep & where
     closed = records.loc[keep, [CODE, "year", "received_on", "closed_on"]]
     days = (closed["closed_on"] - closed["received_on"]).dt.days.astype("float64")
-    return closed[[CODE, "year"]].assign(days=days.to_numpy())
+    return with_columns(closed[[CODE, "year"]], days=days.to_numpy())
 
 
 def median_days(records: pd.DataFrame) -> pd.Series:
@@ -720,7 +730,7 @@ def pooled(
     value = np.full(len(ctx.unit_grid), np.nan)
     for units, offset in ((community, 0), (zone, len(ctx.grid))):
         keep = units >= 0
-        _place(ctx, stat(records.loc[keep].assign(unit=units[keep])), offset, value)
+        _place(ctx, stat(with_columns(records.loc[keep], unit=units[keep])), offset, value)
     absent = np.isnan(value)
     reason = np.full(len(value), None, dtype=object)
     if fill is not None:
