@@ -560,6 +560,30 @@ def test_repeat_dispute_compounds() -> None:
     assert (val(f, "a"), val(f, "b"), val(f, "z")) == (1.0, 0.0, 1.0)
 
 
+def test_repeat_dispute_compounds_match_ids_stripped_of_white_space() -> None:
+    t = make(
+        compounds=[_compound("a", "c1"), _compound("a", "c2")],
+        mediation_cases=_ids([
+            _case("a", "2024-01-01", compound_id="c1"), _case("a", "2024-02-01", compound_id="c1"),
+            _case("a", "2024-03-01", compound_id="c1"),
+            _case("a", "2024-04-01", compound_id="c2"), _case("a", "2024-05-01", compound_id="c2"),
+            _case("a", "2024-06-01", compound_id="c2"),
+            _case("a", "2024-07-01"),
+        ], "case_id"),
+    )
+    # white space the loaders would have trimmed, put back by hand: the indicators trim it too
+    t["mediation_cases"]["compound_id"] = pd.array([" c1", "c1 ", "c1", "c2", " c2", "c3", "  "], dtype="string")
+    t["compounds"]["compound_id"] = pd.array(["c1 ", "c2"], dtype="string")
+    # c1: 3 cases (" c1", "c1 ", "c1") -> a repeat compound; c2: 2 ("c2", " c2"); c3: 1; "  ": no compound
+    f = lin_he.repeat_dispute_compounds(t, years=[2024])
+    assert (val(f, "a"), val(f, "b"), val(f, "z")) == (1.0, 0.0, 1.0)
+    # a: "c1 " of the compounds table is c1 -> 1 of its 2 compounds = 50 %; b has none; zone 1 of 2
+    f = lin_he.repeat_dispute_compounds_pct(t, years=[2024])
+    assert val(f, "a") == approx(50.0)
+    assert math.isnan(val(f, "b")) and why(f, "b") == "denominator is 0: no compounds"
+    assert val(f, "z") == approx(50.0)
+
+
 def test_repeat_dispute_compounds_pct_counts_the_compounds_own_cases() -> None:
     t = make(
         compounds=[_compound("a", c) for c in ("c1", "c2", "c3", "c4")] + [_compound("b", c) for c in ("c5", "c6")],
