@@ -432,11 +432,16 @@ class Context:
         key = ("active", name)
         if key not in self.cache:
             years = self.year_index.to_numpy()
-            rows, cols = np.nonzero(_active_at_year_end(df[spec.start], df[spec.end] if spec.end in df.columns else None, years))
+            active = _active_at_year_end(df[spec.start], df[spec.end] if spec.end in df.columns else None, years)
+            label = np.flatnonzero(active)  # row × n_years + year position, active is (rows, years)
+            rows, cols = np.divmod(label, len(years))
             code = df[CODE].to_numpy()[rows]
+            pos = code * len(years)
+            pos += cols
+            pos[code < 0] = -1
             self.cache[key] = pd.DataFrame(
-                {CODE: code, "year": years[cols], POS: np.where(code >= 0, code * len(years) + cols, -1)},
-                index=pd.RangeIndex(len(df) * len(years))[rows * len(years) + cols],
+                {CODE: code, "year": years[cols], POS: pos},
+                index=pd.Index(label, copy=False),
                 copy=False,  # new arrays, never written to
             )
         out = self.cache[key]
