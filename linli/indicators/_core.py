@@ -40,8 +40,13 @@ Dates
 -----
 A date *in Y* has calendar year Y. A roster member is *active at the end of Y*
 when ``start ≤ Y-12-31`` and (``end`` is empty or ``end > Y-12-31``); on dates this
-is ``year(start) ≤ Y`` and (``end`` empty or ``year(end) > Y``), which is how it is
-computed, so a time of day can never move a 31 December date across the boundary.
+is ``year(start) ≤ Y`` and (``end`` empty or ``year(end) > Y``), so a time of day can
+never move a 31 December date across the boundary.
+
+Both are computed without working out a year per record: a date is placed by
+comparing it with the first instant of each year (1 January, 00:00), and a
+member is active at the end of Y when ``start`` is before 1 January of Y+1 and
+``end`` is empty or not before it — the same tests, on the dates as they are.
 """
 
 from __future__ import annotations
