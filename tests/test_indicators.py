@@ -167,6 +167,40 @@ def test_social_orgs_active_at_end_of_year() -> None:
     assert val(f, "z", 2024) == 2
 
 
+@pytest.mark.parametrize("kind", ["as loaded", "seconds", "time zone"])
+def test_years_placed_at_midnight_whatever_the_date_type(kind: str) -> None:
+    def dates(*text: str | None) -> pd.Series:
+        out = pd.Series(pd.to_datetime(list(text)))
+        if kind == "seconds":
+            return out.astype("datetime64[s]")
+        return out.dt.tz_localize("Asia/Shanghai") if kind == "time zone" else out
+
+    t = make(
+        mediation_cases=_ids([_case("a", "2024-06-01") for _ in range(4)], "case_id"),
+        social_organizations=[
+            {"org_id": f"o{i}", "community_id": "a", "name_zh": "甲", "kind": "culture", "registered_on": "2020-01-01"}
+            for i in range(4)
+        ],
+    )
+    # times of day on both sides of each New Year's midnight, put in by hand
+    t["mediation_cases"]["received_on"] = dates(
+        "2023-12-31 23:59:59", "2024-01-01 00:00:00", "2024-12-31 23:59:59", "2025-01-01 00:00:00")
+    t["social_organizations"]["registered_on"] = dates(
+        "2024-12-31 23:59:00", "2025-01-01 00:00:00", "2020-01-01 00:00:00", "2020-01-01 00:00:00")
+    t["social_organizations"]["dissolved_on"] = dates(None, None, "2024-12-31 23:00:00", "2025-01-01 00:00:00")
+    cases = profile.mediation_cases(t, years=[2023, 2024])
+    # 2023: the case at 23:59:59 on 31 Dec; 2024: those at 00:00 on 1 Jan and 23:59:59 on 31 Dec
+    assert (val(cases, "a", 2023), val(cases, "a", 2024)) == (1, 2)
+    orgs = wushe.social_orgs(t, years=[2023, 2024])
+    # end of 2024: o0 (registered late on 31 Dec) and o3 (dissolved at midnight after it) -> 2;
+    # end of 2023: o2 and o3 -> 2 (o2 dissolved during 31 Dec 2024, o1 registered in 2025)
+    assert (val(orgs, "a", 2023), val(orgs, "a", 2024)) == (2, 2)
+    t["social_organizations"]["dissolved_on"] = dates(None, None, "2023-12-31 23:00:00", None)
+    orgs = wushe.social_orgs(t, years=[2023, 2024])
+    # o2 now dissolved during 31 Dec 2023: end of 2023 -> o3 only; end of 2024 -> o0 and o3
+    assert (val(orgs, "a", 2023), val(orgs, "a", 2024)) == (1, 2)
+
+
 def test_social_orgs_per_10k_divides_by_resident_population() -> None:
     orgs = [
         {"org_id": "o1", "community_id": "a", "name_zh": "甲", "kind": "culture", "registered_on": "2024-12-31"},
