@@ -167,6 +167,40 @@ def test_social_orgs_active_at_end_of_year() -> None:
     assert val(f, "z", 2024) == 2
 
 
+@pytest.mark.parametrize("kind", ["as loaded", "seconds", "time zone"])
+def test_years_placed_at_midnight_whatever_the_date_type(kind: str) -> None:
+    def dates(*text: str | None) -> pd.Series:
+        out = pd.Series(pd.to_datetime(list(text)))
+        if kind == "seconds":
+            return out.astype("datetime64[s]")
+        return out.dt.tz_localize("Asia/Shanghai") if kind == "time zone" else out
+
+    t = make(
+        mediation_cases=_ids([_case("a", "2024-06-01") for _ in range(4)], "case_id"),
+        social_organizations=[
+            {"org_id": f"o{i}", "community_id": "a", "name_zh": "甲", "kind": "culture", "registered_on": "2020-01-01"}
+            for i in range(4)
+        ],
+    )
+    # times of day on both sides of each New Year's midnight, put in by hand
+    t["mediation_cases"]["received_on"] = dates(
+        "2023-12-31 23:59:59", "2024-01-01 00:00:00", "2024-12-31 23:59:59", "2025-01-01 00:00:00")
+    t["social_organizations"]["registered_on"] = dates(
+        "2024-12-31 23:59:00", "2025-01-01 00:00:00", "2020-01-01 00:00:00", "2020-01-01 00:00:00")
+    t["social_organizations"]["dissolved_on"] = dates(None, None, "2024-12-31 23:00:00", "2025-01-01 00:00:00")
+    cases = profile.mediation_cases(t, years=[2023, 2024])
+    # 2023: the case at 23:59:59 on 31 Dec; 2024: those at 00:00 on 1 Jan and 23:59:59 on 31 Dec
+    assert (val(cases, "a", 2023), val(cases, "a", 2024)) == (1, 2)
+    orgs = wushe.social_orgs(t, years=[2023, 2024])
+    # end of 2024: o0 (registered late on 31 Dec) and o3 (dissolved at midnight after it) -> 2;
+    # end of 2023: o2 and o3 -> 2 (o2 dissolved during 31 Dec 2024, o1 registered in 2025)
+    assert (val(orgs, "a", 2023), val(orgs, "a", 2024)) == (2, 2)
+    t["social_organizations"]["dissolved_on"] = dates(None, None, "2023-12-31 23:00:00", None)
+    orgs = wushe.social_orgs(t, years=[2023, 2024])
+    # o2 now dissolved during 31 Dec 2023: end of 2023 -> o3 only; end of 2024 -> o0 and o3
+    assert (val(orgs, "a", 2023), val(orgs, "a", 2024)) == (1, 2)
+
+
 def test_social_orgs_per_10k_divides_by_resident_population() -> None:
     orgs = [
         {"org_id": "o1", "community_id": "a", "name_zh": "甲", "kind": "culture", "registered_on": "2024-12-31"},
@@ -558,6 +592,30 @@ def test_repeat_dispute_compounds() -> None:
     # a: c1 has 3 cases in 2024 -> 1 (c2 has 2; cases without a compound are not attributed)
     # b: c3 has 2 -> 0; zone 1
     assert (val(f, "a"), val(f, "b"), val(f, "z")) == (1.0, 0.0, 1.0)
+
+
+def test_repeat_dispute_compounds_match_ids_stripped_of_white_space() -> None:
+    t = make(
+        compounds=[_compound("a", "c1"), _compound("a", "c2")],
+        mediation_cases=_ids([
+            _case("a", "2024-01-01", compound_id="c1"), _case("a", "2024-02-01", compound_id="c1"),
+            _case("a", "2024-03-01", compound_id="c1"),
+            _case("a", "2024-04-01", compound_id="c2"), _case("a", "2024-05-01", compound_id="c2"),
+            _case("a", "2024-06-01", compound_id="c2"),
+            _case("a", "2024-07-01"),
+        ], "case_id"),
+    )
+    # white space the loaders would have trimmed, put back by hand: the indicators trim it too
+    t["mediation_cases"]["compound_id"] = pd.array([" c1", "c1 ", "c1", "c2", " c2", "c3", "  "], dtype="string")
+    t["compounds"]["compound_id"] = pd.array(["c1 ", "c2"], dtype="string")
+    # c1: 3 cases (" c1", "c1 ", "c1") -> a repeat compound; c2: 2 ("c2", " c2"); c3: 1; "  ": no compound
+    f = lin_he.repeat_dispute_compounds(t, years=[2024])
+    assert (val(f, "a"), val(f, "b"), val(f, "z")) == (1.0, 0.0, 1.0)
+    # a: "c1 " of the compounds table is c1 -> 1 of its 2 compounds = 50 %; b has none; zone 1 of 2
+    f = lin_he.repeat_dispute_compounds_pct(t, years=[2024])
+    assert val(f, "a") == approx(50.0)
+    assert math.isnan(val(f, "b")) and why(f, "b") == "denominator is 0: no compounds"
+    assert val(f, "z") == approx(50.0)
 
 
 def test_repeat_dispute_compounds_pct_counts_the_compounds_own_cases() -> None:
@@ -1096,6 +1154,23 @@ def test_a_year_without_records_is_missing_not_zero() -> None:
     # an indicator from population alone is there for 2025: 1000 + 1000 residents in the zone
     residents = long[long["indicator"] == "residents"].set_index(["unit_id", "year"])
     assert residents.loc[("z", 2025), "value"] == 2000
+
+
+def test_every_register_indicator_is_missing_in_a_year_services_do_not_cover() -> None:
+    # the example's services are dated 2023-12-31 and in 2024: none in 2022, so the services
+    # ledger does not cover 2022. Both indicators that read the months served must be missing
+    # for 2022 in compute() too, where the second one finds those months already worked out.
+    long = li.compute(example_tables(), years=[2022, 2024])
+    for indicator in ("vulnerable_reached_pct", "vulnerable_regular_pct"):
+        rows = long[long["indicator"] == indicator].set_index(["unit_id", "year"])
+        for unit in ("a", "b", "z"):
+            assert math.isnan(rows.loc[(unit, 2022), "value"]), (indicator, unit)
+            assert rows.loc[(unit, 2022), "reason"] == "no records for 2022 in services"
+    # 2024 is covered. a's register at the end of 2024 is p1 and p2 (p3 left on 31 December):
+    # p1 is served in 10 months (Jan–Oct), p2 in one -> reached 2/2 = 100 %, regular 1/2 = 50 %
+    rows = long[long["unit_id"] == "a"].set_index(["indicator", "year"])
+    assert rows.loc[("vulnerable_reached_pct", 2024), "value"] == approx(100.0)
+    assert rows.loc[("vulnerable_regular_pct", 2024), "value"] == approx(50.0)
 
 
 def test_a_declared_year_counts_zero() -> None:

@@ -40,8 +40,13 @@ Dates
 -----
 A date *in Y* has calendar year Y. A roster member is *active at the end of Y*
 when ``start ≤ Y-12-31`` and (``end`` is empty or ``end > Y-12-31``); on dates this
-is ``year(start) ≤ Y`` and (``end`` empty or ``year(end) > Y``), which is how it is
-computed, so a time of day can never move a 31 December date across the boundary.
+is ``year(start) ≤ Y`` and (``end`` empty or ``year(end) > Y``), so a time of day can
+never move a 31 December date across the boundary.
+
+Both are computed without working out a year per record: a date is placed by
+comparing it with the first instant of each year (1 January, 00:00), and a
+member is active at the end of Y when ``start`` is before 1 January of Y+1 and
+``end`` is empty or not before it — the same tests, on the dates as they are.
 """
 
 from __future__ import annotations
@@ -55,6 +60,8 @@ from typing import Protocol
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..contract import TABLES
 from ..errors import ContractError
@@ -68,6 +75,11 @@ GRID_LEVELS: tuple[str, str] = ("community_id", "year")
 #: Column added to every table: the position of the row's community in
 #: :attr:`Context.community_ids` (−1 for an unknown community).
 CODE: str = "_c"
+#: Column added to the frames of :meth:`Context.events`, :meth:`Context.active` and
+#: :meth:`Context.by_year`: the position of the row's (community, year) in
+#: :attr:`Context.grid` (−1 outside it), worked out once per frame and read by
+#: every :func:`count` and :func:`total` of its records.
+POS: str = "_p"
 #: Tables whose rows are events placed in a year (by their date, or ``year``).
 EVENT_TABLES: tuple[str, ...] = (
     "volunteer_activities",
@@ -296,6 +308,12 @@ class Context:
 
     def year_codes(self, years: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
         """Return the position of each year in :attr:`years` (−1 when not there or empty)."""
+        if isinstance(years, np.ndarray) and years.dtype.kind in "iu":  # the years of a cached frame
+            known_int = np.array(self.years, dtype="int64")
+            if not len(known_int):
+                return np.full(len(years), -1, dtype=np.intp)
+            at = np.minimum(np.searchsorted(known_int, years), len(known_int) - 1)
+            return np.where(known_int[at] == years, at, -1)
         series = years if isinstance(years, pd.Series) else pd.Series(years)
         if not pd.api.types.is_numeric_dtype(series):
             series = pd.to_numeric(series, errors="coerce")
@@ -305,6 +323,32 @@ class Context:
             return np.full(len(y), -1, dtype=np.intp)
         at = np.minimum(np.searchsorted(known, y), len(known) - 1)
         return np.where(known[at] == y, at, -1)
+
+    def date_codes(self, dates: pd.Series, *, months: bool = False) -> np.ndarray:
+        """Return the position of each date's year in :attr:`years` (−1 when not there or empty).
+
+        With ``months``, ``year position × 12 + month − 1`` instead. Dates are placed
+        by comparing them with the first instant of each year (and month) — one
+        search, no year or month worked out for every date.
+        """
+        if not (isinstance(dates.dtype, np.dtype) and dates.dtype.kind == "M"):  # e.g. with a time zone
+            year = self.year_codes(dates.dt.year)
+            if not months:
+                return year
+            month = dates.dt.month.to_numpy(dtype="float64", na_value=1.0).astype(np.intp)
+            return np.where(year >= 0, year * 12 + month - 1, -1)
+        per_year = 12 if months else 1
+        code: dict[np.datetime64, int] = {}
+        for year in self.years:  # the end of a year: outside, unless the next year starts there
+            code[np.datetime64(f"{year + 1}-01-01")] = -1
+        for i, year in enumerate(self.years):
+            for m in range(per_year):
+                code[np.datetime64(f"{year}-{m + 1:02d}-01")] = i * per_year + m
+        edges = sorted(code)
+        starts = np.array(edges, dtype="datetime64[D]").astype(dates.dtype).view("int64")
+        # searchsorted gives 0 before the first edge (and for an empty date, the smallest integer)
+        lookup_code = np.array([-1, *(code[e] for e in edges)], dtype=np.intp)
+        return lookup_code[np.searchsorted(starts, dates.to_numpy().view("int64"), side="right")]
 
     def texts(self, template: str) -> np.ndarray:
         """Return ``template.format(year=y)`` for each year, indexable by year code."""
@@ -324,23 +368,21 @@ class Context:
                 raise Unavailable(f"column {name}.{column} absent")
         key = ("table", name)
         if key not in self.cache:
-            self.cache[key] = df.assign(**{CODE: self.community_codes(df["community_id"])})
+            self.cache[key] = with_columns(df, **{CODE: self.community_codes(df["community_id"])})
         out = self.cache[key]
         assert isinstance(out, pd.DataFrame)
         return out
 
     def community_codes(self, values: pd.Series) -> np.ndarray:
         """Return the position of each community id in :attr:`community_ids` (−1 if unknown)."""
-        codes, uniques = pd.factorize(values)
-        if not len(uniques):
-            return np.full(len(values), -1, dtype=np.intp)
-        lookup = self.community_ids.get_indexer(pd.Index(pd.array(np.asarray(uniques, dtype=object), dtype="string")))
-        return np.where(codes >= 0, lookup[codes], -1).astype(np.intp)
+        return lookup(values, self.community_ids)
 
-    @functools.cached_property
-    def coverage(self) -> dict[str, tuple[int, ...]]:
-        """Years each dated ledger covers (:func:`covered_years`)."""
-        return covered_years(self.tables, covers=self.covers)
+    def covered(self, name: str) -> set[int]:
+        """Return the years of :attr:`years` that dated ledger ``name`` covers (see :func:`covered_years`)."""
+        self.events(name)
+        out = self.cache[("covered", name)]
+        assert isinstance(out, set)
+        return out
 
     def events(self, name: str, columns: Sequence[str] = ()) -> pd.DataFrame:
         """Return the rows of ledger ``name`` in the years, with an int ``year`` column.
@@ -354,58 +396,135 @@ class Context:
             if date is None:  # survey_responses: placed by its year column
                 df = self.table(name, ["year"])
                 year = df["year"]
+                if not pd.api.types.is_numeric_dtype(year):  # not numbers: only those equal to a year count
+                    year = year.where(year.isin(self.years).fillna(False))
+                y = self.year_codes(year)
             else:
                 df = self.table(name, [date])
-                year = df[date].dt.year
-            keep = year.isin(self.years).fillna(False).to_numpy(dtype=bool)
-            kept = df if keep.all() else df.loc[keep]  # the usual case, every record in the years: no copy
-            self.cache[key] = kept.assign(year=year[keep].to_numpy(dtype="int64"))
+                y = self.date_codes(df[date])
+            keep = y >= 0
+            every = keep.all()  # the usual case, every record in the years: no copy
+            kept = df if every else df.loc[keep]
+            if not every:
+                y = y[keep]
+            code = kept[CODE].to_numpy()
+            pos = code * len(self.years)  # in place from here: these arrays are as long as the ledger
+            pos += y
+            pos[code < 0] = -1
+            self.cache[key] = with_columns(kept, year=np.array(self.years, dtype="int64")[y], **{POS: pos})
+            # a ledger covers the years it has a record in (of any community), and those declared
+            found = np.bincount(y, minlength=len(self.years)) > 0
+            declared = {int(v) for v in self.covers.get(name, ())}
+            self.cache[("covered", name)] = {v for v, f in zip(self.years, found, strict=True) if f or v in declared}
         out = self.cache[key]
         assert isinstance(out, pd.DataFrame)
         self.table(name, columns)
         self.used[name] = None
         return out
 
-    def active(self, name: str) -> pd.DataFrame:
+    def active(self, name: str, columns: Sequence[str] = ()) -> pd.DataFrame:
         """Return roster ``name`` crossed with the years, keeping members active at year end.
 
         Active at the end of Y: ``start ≤ Y-12-31`` and (``end`` empty or ``end > Y-12-31``).
+        One row per active (member, year), in the roster's order and then the years',
+        labelled ``row × n_years + year position``: the columns :data:`CODE`, ``year``,
+        :data:`POS` and ``columns`` of the roster (only those: the other columns are
+        not copied).
         """
+        spec = TABLES[name]
+        assert spec.start is not None and spec.end is not None
+        df = self.table(name, [spec.start, *columns])
         key = ("active", name)
         if key not in self.cache:
-            spec = TABLES[name]
-            assert spec.start is not None and spec.end is not None
-            df = self.table(name, [spec.start])
-            start = df[spec.start].dt.year.to_numpy(dtype="float64", na_value=np.nan)
-            if spec.end in df.columns:
-                end = df[spec.end].dt.year.to_numpy(dtype="float64", na_value=np.nan)
-            else:
-                end = np.full(len(df), np.nan)
             years = self.year_index.to_numpy()
-            if "year" in df.columns:  # a roster with its own year column: let merge name them apart
-                crossed = pd.DataFrame(df).assign(_start=start, _end=end).merge(
-                    pd.DataFrame({"year": years}), how="cross"
-                )
-                keep = (crossed["_start"] <= crossed["year"]) & (
-                    crossed["_end"].isna() | (crossed["_end"] > crossed["year"])
-                )
-                self.cache[key] = crossed.loc[keep].drop(columns=["_start", "_end"])
-            else:
-                # the rows of df crossed with the years (row-major, labelled row × n_years + year),
-                # built from the (member, year) pairs that are active: one take, not the whole cross
-                with np.errstate(invalid="ignore"):
-                    active = (start[:, None] <= years[None, :]) & (np.isnan(end)[:, None] | (end[:, None] > years[None, :]))
-                rows, cols = np.nonzero(active)
-                out = pd.DataFrame(df).take(rows).assign(year=years[cols])
-                out.index = pd.RangeIndex(len(df) * len(years))[rows * len(years) + cols]
-                self.cache[key] = out
+            active = _active_at_year_end(df[spec.start], df[spec.end] if spec.end in df.columns else None, years)
+            label = np.flatnonzero(active)  # row × n_years + year position, active is (rows, years)
+            rows, cols = np.divmod(label, len(years))
+            code = df[CODE].to_numpy()[rows]
+            pos = code * len(years)
+            pos += cols
+            pos[code < 0] = -1
+            self.cache[key] = pd.DataFrame(
+                {CODE: code, "year": years[cols], POS: pos},
+                index=pd.Index(label, copy=False),
+                copy=False,  # new arrays, never written to
+            )
         out = self.cache[key]
         assert isinstance(out, pd.DataFrame)
+        if columns:
+            rows = out.index.to_numpy() // max(len(self.years), 1)
+            out = with_columns(out, **{c: df[c].array.take(rows) for c in columns})
         return out
 
     def by_year(self, df: pd.DataFrame) -> pd.DataFrame:
-        """Return ``df`` crossed with the years (an int ``year`` column)."""
-        return df.merge(pd.DataFrame({"year": self.year_index.to_numpy()}), how="cross")
+        """Return ``df`` crossed with the years (an int ``year`` column and :data:`POS`)."""
+        crossed = df.merge(pd.DataFrame({"year": self.year_index.to_numpy()}), how="cross")
+        return crossed.assign(**{POS: self.grid_positions(crossed[CODE].to_numpy(), crossed["year"].to_numpy())})
+
+    def grid_positions(self, codes: np.ndarray, years: pd.Series | np.ndarray) -> np.ndarray:
+        """Return the position in :attr:`grid` of each (community code, year) (−1 outside)."""
+        y = self.year_codes(years)
+        pos = codes * len(self.years) + y
+        pos[(codes < 0) | (y < 0)] = -1
+        return pos
+
+
+def lookup(values: pd.Series, known: pd.Index) -> np.ndarray:
+    """Return the position of each of ``values`` in ``known`` (−1 when not there or empty).
+
+    ``known`` holds distinct strings; ``values`` are compared with them as strings, as
+    they are (no trimming). Arrow-backed strings are looked up by Arrow, without a
+    detour through Python objects.
+
+    >>> import pandas as pd
+    >>> lookup(pd.Series(["b", None, "x", "a"], dtype="string"), pd.Index(["a", "b"])).tolist()
+    [1, -1, -1, 0]
+    """
+    if not len(values) or not len(known):
+        return np.full(len(values), -1, dtype=np.intp)
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        data = pa.chunked_array(pa.array(values))
+        arrow_known = isinstance(known.dtype, pd.StringDtype) and known.dtype.storage == "pyarrow"
+        value_set = (pa.array(known.array).cast(data.type) if arrow_known
+                     else pa.array(known.to_numpy(dtype=object), type=data.type))
+        found = pc.fill_null(pc.index_in(data, value_set=value_set), -1)
+        return np.asarray(found.to_numpy(), dtype=np.intp)
+    codes, uniques = pd.factorize(values)
+    if not len(uniques):
+        return np.full(len(values), -1, dtype=np.intp)
+    at = pd.Index(known, dtype="string").get_indexer(pd.Index(pd.array(np.asarray(uniques, dtype=object), dtype="string")))
+    return np.where(codes >= 0, at[codes], -1).astype(np.intp)
+
+
+def with_columns(df: pd.DataFrame, **columns: np.ndarray | pd.api.extensions.ExtensionArray) -> pd.DataFrame:
+    """Return ``df`` with ``columns`` added (or replaced), the arrays not copied.
+
+    For arrays made for the frame and never written to afterwards: pandas copies an
+    array it is given, which for a ledger's column is hundreds of megabytes.
+    """
+    return df.assign(**{name: pd.Series(values, index=df.index, copy=False) for name, values in columns.items()})
+
+
+def _active_at_year_end(start: pd.Series, end: pd.Series | None, years: np.ndarray) -> np.ndarray:
+    """Return, per row and year Y, whether ``year(start) ≤ Y`` and (``end`` empty or ``year(end) > Y``).
+
+    On dates this is ``start`` before the next 1 January and ``end`` on or after it,
+    which is how dates of one resolution are compared (no year worked out per row).
+    """
+    dated = [c for c in (start, end) if c is not None]
+    if not all(isinstance(c.dtype, np.dtype) and c.dtype.kind == "M" for c in dated):
+        first = start.dt.year.to_numpy(dtype="float64", na_value=np.nan)
+        last = np.full(len(start), np.nan) if end is None else end.dt.year.to_numpy(dtype="float64", na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            return (first[:, None] <= years[None, :]) & (np.isnan(last)[:, None] | (last[:, None] > years[None, :]))
+    empty = np.iinfo("int64").min  # NaT
+    next_year = np.array([f"{y + 1}-01-01" for y in years], dtype="datetime64[D]")
+    begun = start.to_numpy().view("int64")
+    out = (begun != empty)[:, None] & (begun[:, None] < next_year.astype(start.dtype).view("int64")[None, :])
+    if end is not None:
+        ended = end.to_numpy().view("int64")
+        out &= (ended == empty)[:, None] | (ended[:, None] >= next_year.astype(end.dtype).view("int64")[None, :])
+    return out
 
 
 # ---------------------------------------------------------------------------- parts
@@ -419,31 +538,49 @@ class Part:
     reason: np.ndarray  # object; why the value is unknown, None where it is known
 
 
-def positions(ctx: Context, records: pd.DataFrame) -> np.ndarray:
-    """Return the position of each record's (community, year) in :attr:`Context.grid` (−1 outside)."""
+def positions(ctx: Context, records: pd.DataFrame, where: np.ndarray | None = None) -> np.ndarray:
+    """Return the position of each record's (community, year) in :attr:`Context.grid` (−1 outside).
+
+    Only of the records ``where`` (a boolean mask) is true, when it is given.
+    """
+    if POS in records.columns:
+        pos = records[POS].to_numpy()
+        return pos if where is None else pos[where]
+    if where is not None:
+        records = records.loc[where]
     c = records[CODE].to_numpy() if CODE in records.columns else ctx.community_codes(records["community_id"])
-    y = ctx.year_codes(records["year"])
-    pos = c * len(ctx.years) + y
-    pos[(c < 0) | (y < 0)] = -1
-    return pos
+    return ctx.grid_positions(c, records["year"])
 
 
 def _known(ctx: Context, value: np.ndarray) -> Part:
     return Part(value.astype("float64"), np.full(len(ctx.grid), None, dtype=object))
 
 
-def count(ctx: Context, records: pd.DataFrame) -> Part:
-    """Return the part: number of ``records`` per (community_id, year) (0 when none)."""
-    pos = positions(ctx, records)
-    return _known(ctx, np.bincount(pos[pos >= 0], minlength=len(ctx.grid)))
+def count(ctx: Context, records: pd.DataFrame, *, where: np.ndarray | None = None) -> Part:
+    """Return the part: number of ``records`` (those ``where`` is true) per (community_id, year).
+
+    0 where there are none.
+    """
+    pos = positions(ctx, records, where)
+    inside = pos >= 0
+    return _known(ctx, np.bincount(pos if inside.all() else pos[inside], minlength=len(ctx.grid)))
 
 
-def total(ctx: Context, records: pd.DataFrame, column: str) -> Part:
-    """Return the part: Σ ``column`` of ``records`` per (community_id, year); empty cells skipped."""
-    pos = positions(ctx, records)
+def total(ctx: Context, records: pd.DataFrame, column: str, *, where: np.ndarray | None = None) -> Part:
+    """Return the part: Σ ``column`` of ``records`` (those ``where`` is true) per (community_id, year).
+
+    Empty cells are skipped.
+    """
     weights = records[column].to_numpy(dtype="float64", na_value=np.nan)
+    return weighted(ctx, positions(ctx, records, where), weights if where is None else weights[where])
+
+
+def weighted(ctx: Context, pos: np.ndarray, weights: np.ndarray) -> Part:
+    """Return the part: Σ ``weights`` per :attr:`Context.grid` position ``pos``; NaN weights skipped."""
     keep = (pos >= 0) & ~np.isnan(weights)
-    return _known(ctx, np.bincount(pos[keep], weights=weights[keep], minlength=len(ctx.grid)))
+    if not keep.all():
+        pos, weights = pos[keep], weights[keep]
+    return _known(ctx, np.bincount(pos, weights=weights, minlength=len(ctx.grid)))
 
 
 def population(ctx: Context, column: str) -> Part:
@@ -471,14 +608,18 @@ def population(ctx: Context, column: str) -> Part:
     return Part(value, np.where(np.isnan(value), reason, None))
 
 
-def closed_days(records: pd.DataFrame) -> pd.DataFrame:
-    """Return the records that have a ``closed_on``, with ``days = closed_on − received_on``.
+def closed_days(records: pd.DataFrame, *, where: np.ndarray | None = None) -> pd.DataFrame:
+    """Return the records (those ``where`` is true) that have a ``closed_on``, with ``days``.
 
-    Durations are whole days (the ``days`` of the timedelta).
+    ``days = closed_on − received_on`` in whole days (the ``days`` of the
+    timedelta). Only the columns :data:`CODE`, ``year`` and ``days`` are kept.
     """
-    closed = records.loc[records["closed_on"].notna().to_numpy()]
+    keep = records["closed_on"].notna().to_numpy()
+    if where is not None:
+        keep = keep & where
+    closed = records.loc[keep, [CODE, "year", "received_on", "closed_on"]]
     days = (closed["closed_on"] - closed["received_on"]).dt.days.astype("float64")
-    return closed.assign(days=days.to_numpy())
+    return with_columns(closed[[CODE, "year"]], days=days.to_numpy())
 
 
 def median_days(records: pd.DataFrame) -> pd.Series:
@@ -599,7 +740,7 @@ def pooled(
     value = np.full(len(ctx.unit_grid), np.nan)
     for units, offset in ((community, 0), (zone, len(ctx.grid))):
         keep = units >= 0
-        _place(ctx, stat(records.loc[keep].assign(unit=units[keep])), offset, value)
+        _place(ctx, stat(with_columns(records.loc[keep], unit=units[keep])), offset, value)
     absent = np.isnan(value)
     reason = np.full(len(value), None, dtype=object)
     if fill is not None:
@@ -671,7 +812,7 @@ def _uncovered_missing(out: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     """Blank the years the ledgers in ``ctx.used`` do not cover (first ledger's reason wins)."""
     reason = np.full(len(ctx.years), None, dtype=object)
     for name in reversed(list(ctx.used)):
-        covered = set(ctx.coverage.get(name, ()))
+        covered = ctx.covered(name)
         for i, year in enumerate(ctx.years):
             if year not in covered:
                 reason[i] = f"no records for {year} in {name}"

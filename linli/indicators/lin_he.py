@@ -17,10 +17,12 @@ from ._core import (
     closed_days,
     count,
     indicator,
+    lookup,
     median_days,
     pooled,
     population,
     ratio,
+    with_columns,
 )
 
 __all__ = [
@@ -76,8 +78,8 @@ def mediation_success_pct(ctx: Context) -> pd.DataFrame:
     outcome = cases["outcome"].astype("string")
     return ratio(
         ctx,
-        count(ctx, cases.loc[(outcome == "resolved").fillna(False).to_numpy(dtype=bool)]),
-        count(ctx, cases.loc[(outcome != "pending").fillna(False).to_numpy(dtype=bool)]),
+        count(ctx, cases, where=(outcome == "resolved").fillna(False).to_numpy(dtype=bool)),
+        count(ctx, cases, where=(outcome != "pending").fillna(False).to_numpy(dtype=bool)),
         scale=100.0,
         zero="no cases other than pending received in {year}",
     )
@@ -98,9 +100,9 @@ def mediation_median_days(ctx: Context) -> pd.DataFrame:
     [10.0, 5.0, 6.0]
     """
     cases = ctx.events("mediation_cases", ["outcome", "closed_on"])
-    resolved = cases.loc[(cases["outcome"].astype("string") == "resolved").fillna(False).to_numpy(dtype=bool)]
+    resolved = (cases["outcome"].astype("string") == "resolved").fillna(False).to_numpy(dtype=bool)
     return pooled(
-        ctx, closed_days(resolved), median_days, empty="no resolved and closed cases received in {year}"
+        ctx, closed_days(cases, where=resolved), median_days, empty="no resolved and closed cases received in {year}"
     )
 
 
@@ -116,15 +118,18 @@ def mediator_count(mediators: pd.Series) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pa.array(mediators.astype("string").to_numpy(dtype=object, na_value=None), type=pa.string())
+    # a ledger repeats a few lists many times: each distinct list is split once
+    lists_of, texts = pd.factorize(mediators.astype("string"))  # −1 for an empty cell
+    text = pa.array(np.asarray(texts.to_numpy(dtype=object)), type=pa.string())
     lists = pc.split_pattern(text, LIST_SEP)
     row = pc.list_parent_indices(lists).to_numpy()
     code = pc.utf8_trim_whitespace(pc.list_flatten(lists))
     keep = pc.fill_null(pc.not_equal(code, ""), False).to_numpy(zero_copy_only=False)
     found, uniques = pd.factorize(code.filter(pa.array(keep)).to_numpy(zero_copy_only=False))
     n_codes = max(len(uniques), 1)
-    distinct = pd.unique(row[keep] * n_codes + found)  # one per (row, distinct code)
-    counted = np.bincount(distinct // n_codes, minlength=len(mediators))
+    distinct = pd.unique(row[keep] * n_codes + found)  # one per (list, distinct code)
+    per_list = np.bincount(distinct // n_codes, minlength=len(texts))
+    counted = np.where(lists_of >= 0, per_list[np.maximum(lists_of, 0)] if len(texts) else 0, 0)
     return pd.Series(counted.astype("int64"), index=mediators.index)
 
 
@@ -145,11 +150,31 @@ def joint_mediation_pct(ctx: Context) -> pd.DataFrame:
     joint = mediator_count(cases["mediators"].reset_index(drop=True)).to_numpy() >= 2
     return ratio(
         ctx,
-        count(ctx, cases.loc[joint]),
+        count(ctx, cases, where=joint),
         count(ctx, cases),
         scale=100.0,
         zero="no cases received in {year}",
     )
+
+
+def _compound_codes(ctx: Context) -> tuple[np.ndarray, pd.Index]:
+    """Return each case's compound (a code into the names returned, −1 without one) and the names.
+
+    A name is the ``compound_id`` stripped of surrounding white space; an empty one
+    is no compound. Each distinct ``compound_id`` is stripped once.
+    """
+    cases = ctx.events("mediation_cases", ["compound_id"])
+    key = ("compound_codes",)
+    if key not in ctx.cache:
+        raw, written = pd.factorize(cases["compound_id"].astype("string"))
+        stripped = pd.Series(written, dtype="string").str.strip()
+        named = (stripped.notna() & (stripped != "")).to_numpy(dtype=bool)
+        same, names = pd.factorize(stripped.where(named))  # ids equal once stripped share a code; −1 unnamed
+        code = np.where(raw >= 0, same[np.maximum(raw, 0)] if len(written) else -1, -1)
+        ctx.cache[key] = (code, pd.Index(names, dtype="string"))
+    out = ctx.cache[key]
+    assert isinstance(out, tuple)
+    return out
 
 
 def _repeat_compounds(records: pd.DataFrame) -> pd.Series:
@@ -172,9 +197,9 @@ def repeat_dispute_compounds(ctx: Context) -> pd.DataFrame:
     [1.0, 1.0, 2.0]
     """
     cases = ctx.events("mediation_cases", ["compound_id"])
-    compound = cases["compound_id"].astype("string").str.strip()
-    keep = (compound.notna() & (compound != "")).to_numpy(dtype=bool)
-    records = cases.loc[keep, [CODE, "year"]].assign(compound_id=compound[keep].to_numpy())
+    compound, _ = _compound_codes(ctx)
+    keep = compound >= 0
+    records = with_columns(cases.loc[keep, [CODE, "year"]], compound_id=compound[keep])
     return pooled(ctx, records, _repeat_compounds, fill=0.0)
 
 
@@ -198,15 +223,18 @@ def repeat_dispute_compounds_pct(ctx: Context) -> pd.DataFrame:
     """
     compounds = ctx.table("compounds")
     cases = ctx.events("mediation_cases", ["compound_id"])
-    compound = cases["compound_id"].astype("string").str.strip()
-    keep = (compound.notna() & (compound != "")).to_numpy(dtype=bool)
-    per_compound = pd.DataFrame(
-        {"compound_id": compound[keep].to_numpy(), "year": cases.loc[keep, "year"].to_numpy()}
-    ).value_counts()
-    repeated = per_compound[per_compound >= REPEAT_CASES].reset_index()[["compound_id", "year"]]
+    compound, names = _compound_codes(ctx)
+    n_years = max(len(ctx.years), 1)
+    year = ctx.year_codes(cases["year"].to_numpy())
+    keep = (compound >= 0) & (year >= 0)
+    # cases per (compound name, year); a pair with at least REPEAT_CASES is a repeat
+    repeated = np.bincount(compound[keep] * n_years + year[keep], minlength=len(names) * n_years) >= REPEAT_CASES
     crossed = ctx.by_year(
         pd.DataFrame({CODE: compounds[CODE].to_numpy(),
-                      "compound_id": compounds["compound_id"].astype("string").str.strip().to_numpy()})
+                      "_name": lookup(compounds["compound_id"].astype("string").str.strip(), names)})
     )
-    hit = crossed.merge(repeated.astype({"compound_id": "string"}), on=["compound_id", "year"], how="inner")
-    return ratio(ctx, count(ctx, hit), count(ctx, crossed), scale=100.0, zero="no compounds")
+    name = crossed["_name"].to_numpy()
+    hit = np.zeros(len(crossed), dtype=bool)
+    listed = name >= 0
+    hit[listed] = repeated[name[listed] * n_years + ctx.year_codes(crossed["year"].to_numpy()[listed])]
+    return ratio(ctx, count(ctx, crossed, where=hit), count(ctx, crossed), scale=100.0, zero="no compounds")

@@ -123,7 +123,7 @@ def service_area_per_100hh(ctx: Context) -> pd.DataFrame:
     opened = (crossed["opened_on"].dt.year <= crossed["year"]).fillna(False).to_numpy(dtype=bool)
     return ratio(
         ctx,
-        total(ctx, crossed.loc[opened], "floor_area_m2"),
+        total(ctx, crossed, "floor_area_m2", where=opened),
         population(ctx, "households"),
         scale=100.0,
         zero="households is 0 in {year}",
@@ -157,7 +157,7 @@ def _covered_pct(ctx: Context, radius_m: float, categories: tuple[str, ...]) -> 
     covered = (crossed["first_year"] <= crossed["year"]).to_numpy(dtype=bool)
     return ratio(
         ctx,
-        total(ctx, crossed.loc[covered], "households"),
+        total(ctx, crossed, "households", where=covered),
         total(ctx, crossed, "households"),
         scale=100.0,
         zero="no compound households with a usable location",

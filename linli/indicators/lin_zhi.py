@@ -47,7 +47,7 @@ def _compound_pct(ctx: Context, column: str) -> pd.DataFrame:
     crossed, done = _compounds_by_year(ctx, column)
     return ratio(
         ctx,
-        count(ctx, crossed.loc[done.to_numpy()]),
+        count(ctx, crossed, where=done.to_numpy()),
         count(ctx, crossed),
         scale=100.0,
         zero="no compounds",
@@ -103,7 +103,7 @@ def renovated_households_pct(ctx: Context) -> pd.DataFrame:
     crossed, done = _compounds_by_year(ctx, "renovation_completed_on")
     return ratio(
         ctx,
-        total(ctx, crossed.loc[done.to_numpy()], "households"),
+        total(ctx, crossed, "households", where=done.to_numpy()),
         total(ctx, crossed, "households"),
         scale=100.0,
         zero="no compound households",
@@ -148,7 +148,7 @@ def requests_closed_pct(ctx: Context) -> pd.DataFrame:
     requests = ctx.events("resident_requests", ["closed_on"])
     return ratio(
         ctx,
-        count(ctx, requests.loc[requests["closed_on"].notna().to_numpy()]),
+        count(ctx, requests, where=requests["closed_on"].notna().to_numpy()),
         count(ctx, requests),
         scale=100.0,
         zero="no requests received in {year}",
@@ -190,11 +190,10 @@ def request_satisfied_pct(ctx: Context) -> pd.DataFrame:
     """
     requests = ctx.events("resident_requests", ["satisfied"])
     satisfied = requests["satisfied"].astype("boolean")
-    rated = requests.loc[satisfied.notna().to_numpy()]
     return ratio(
         ctx,
-        count(ctx, requests.loc[satisfied.fillna(False).to_numpy(dtype=bool)]),
-        count(ctx, rated),
+        count(ctx, requests, where=satisfied.fillna(False).to_numpy(dtype=bool)),
+        count(ctx, requests, where=satisfied.notna().to_numpy()),
         scale=100.0,
         zero="no rated requests received in {year}",
     )

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._core import CODE, Context, amount, count, indicator, population, ratio, total
+from ._core import Context, Part, amount, count, indicator, lookup, population, ratio, total
 
 __all__ = [
     "aid_activities_per_100_vulnerable",
@@ -42,44 +42,36 @@ _ZERO_REGISTER = "no register members active at end of {year}"
 
 
 def _register(ctx: Context) -> pd.DataFrame:
-    """Return the register members at the end of each year: (community code, resident_id, year)."""
-    active = ctx.active("vulnerable_residents")
-    return active[[CODE, "year"]].assign(resident_id=active["resident_id"].astype("string").to_numpy())
+    """Return the register members at the end of each year (the active roster, one row per member and year)."""
+    return ctx.active("vulnerable_residents", ["resident_id"])
 
 
-def _served_months(ctx: Context) -> pd.DataFrame:
-    """Return, per (resident_id, year) with a service in Y, the distinct calendar months served."""
-    key = ("served_months",)
+def _months_served(ctx: Context) -> np.ndarray:
+    """Return, for each row of :func:`_register`, the distinct calendar months of its year it was served in.
+
+    A service counts for the register member with its ``resident_id`` (the same
+    string), whichever community recorded it.
+    """
+    services = ctx.events("services", ["resident_id", "date"])  # noted as used on every call
+    key = ("months_served",)
     if key not in ctx.cache:
-        services = ctx.events("services", ["resident_id", "date"])
-        resident, ids = pd.factorize(services["resident_id"].astype("string"))
         n_years = len(ctx.years)
-        year = ctx.year_codes(services["year"])
-        month = services["date"].dt.month.to_numpy(dtype=np.intp) - 1
-        keep = (resident >= 0) & (year >= 0)
-        # one integer per (resident, year, month); distinct ones counted per (resident, year)
-        distinct = pd.unique((resident[keep] * n_years + year[keep]) * 12 + month[keep])
-        counts = np.bincount(distinct // 12, minlength=len(ids) * n_years)
-        pair = np.flatnonzero(counts)
-        ctx.cache[key] = pd.DataFrame(
-            {
-                "resident_id": pd.array(np.asarray(ids, dtype=object)[pair // n_years], dtype="string"),
-                "year": np.array(ctx.years, dtype="int64")[pair % n_years],
-                "months": counts[pair],
-            }
-        )
+        roster = ctx.table("vulnerable_residents", ["resident_id"])
+        codes, members = pd.factorize(roster["resident_id"].astype("string"))  # −1 for an empty id
+        member = lookup(services["resident_id"].astype("string"), members)
+        month = ctx.date_codes(services["date"], months=True)  # year position × 12 + month − 1
+        keep = (member >= 0) & (month >= 0)
+        # one flag per (member, year, month) that has a service; flags counted per (member, year)
+        served = np.zeros(len(members) * n_years * 12, dtype=bool)
+        served[member[keep] * (n_years * 12) + month[keep]] = True
+        months = served.reshape(-1, 12).sum(axis=1)
+        # the register's rows are labelled roster row × n_years + year position (Context.active)
+        label = _register(ctx).index.to_numpy()
+        row = codes[label // max(n_years, 1)]
+        ctx.cache[key] = np.where(row >= 0, months[np.maximum(row, 0) * n_years + label % max(n_years, 1)], 0)
     out = ctx.cache[key]
-    assert isinstance(out, pd.DataFrame)
+    assert isinstance(out, np.ndarray)
     return out
-
-
-def _listed(ctx: Context, register: pd.DataFrame, pairs: pd.DataFrame) -> np.ndarray:
-    """Whether each register row's (resident_id, year) is among ``pairs`` (an inner join's rows, as a mask)."""
-    ids, _ = pd.factorize(pd.concat([register["resident_id"], pairs["resident_id"]], ignore_index=True).astype("string"))
-    n, n_years = len(register), len(ctx.years)
-    mine = ids[:n] * n_years + ctx.year_codes(register["year"])
-    theirs = ids[n:] * n_years + ctx.year_codes(pairs["year"])
-    return (ids[:n] >= 0) & np.isin(mine, theirs[ids[n:] >= 0])
 
 
 @indicator()
@@ -96,8 +88,8 @@ def vulnerable_reached_pct(ctx: Context) -> pd.DataFrame:
     [100.0, 0.0, 66.67]
     """
     register = _register(ctx)
-    served = register.loc[_listed(ctx, register, _served_months(ctx)), [CODE, "year"]]
-    return ratio(ctx, count(ctx, served), count(ctx, register), scale=100.0, zero=_ZERO_REGISTER)
+    served = _months_served(ctx) >= 1
+    return ratio(ctx, count(ctx, register, where=served), count(ctx, register), scale=100.0, zero=_ZERO_REGISTER)
 
 
 @indicator()
@@ -115,10 +107,8 @@ def vulnerable_regular_pct(ctx: Context) -> pd.DataFrame:
     [50.0, 0.0, 33.33]
     """
     register = _register(ctx)
-    months = _served_months(ctx)
-    regular = months.loc[(months["months"] >= REGULAR_MONTHS).to_numpy()]
-    served = register.loc[_listed(ctx, register, regular), [CODE, "year"]]
-    return ratio(ctx, count(ctx, served), count(ctx, register), scale=100.0, zero=_ZERO_REGISTER)
+    regular = _months_served(ctx) >= REGULAR_MONTHS
+    return ratio(ctx, count(ctx, register, where=regular), count(ctx, register), scale=100.0, zero=_ZERO_REGISTER)
 
 
 @indicator()
@@ -166,11 +156,11 @@ def volunteers_per_1k_residents(ctx: Context) -> pd.DataFrame:
     )
 
 
-def _aid_activities(ctx: Context) -> pd.DataFrame:
-    """Return the volunteer activities of the years with category elderly_aid or disability_aid."""
+def _aid_activities(ctx: Context) -> Part:
+    """Return the part: volunteer activities of Y with category elderly_aid or disability_aid."""
     activities = ctx.events("volunteer_activities", ["category"])
     aid = activities["category"].astype("string").isin(AID_CATEGORIES).fillna(False)
-    return activities.loc[aid.to_numpy(dtype=bool)]
+    return count(ctx, activities, where=aid.to_numpy(dtype=bool))
 
 
 @indicator()
@@ -187,7 +177,7 @@ def aid_activities_per_month(ctx: Context) -> pd.DataFrame:
     >>> f["aid_activities_per_month"].round(4).tolist()  # 1/12, 1/12, 2/12
     [0.0833, 0.0833, 0.1667]
     """
-    return amount(ctx, count(ctx, _aid_activities(ctx)), scale=1 / 12)
+    return amount(ctx, _aid_activities(ctx), scale=1 / 12)
 
 
 @indicator()
@@ -205,5 +195,5 @@ def aid_activities_per_100_vulnerable(ctx: Context) -> pd.DataFrame:
     [50.0, 100.0, 66.67]
     """
     return ratio(
-        ctx, count(ctx, _aid_activities(ctx)), count(ctx, _register(ctx)), scale=100.0, zero=_ZERO_REGISTER
+        ctx, _aid_activities(ctx), count(ctx, _register(ctx)), scale=100.0, zero=_ZERO_REGISTER
     )

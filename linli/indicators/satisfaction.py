@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._core import CODE, Context, frame, indicator, total, unit_sums
+from ._core import CODE, Context, frame, indicator, positions, unit_sums, weighted
 
 __all__ = [
     "ITEMS",
@@ -97,27 +97,48 @@ def wilson_interval(
     return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
 
 
+def _responses(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return each survey response's weight and its groups, worked out once for every item.
+
+    Per response of the years: its weight (empty → 1), its group of (community,
+    year) — its :attr:`Context.grid` position — and its group of (zone, year);
+    −1 outside.
+    """
+    responses = ctx.events("survey_responses")
+    key = ("responses",)
+    if key not in ctx.cache:
+        if "weight" in responses.columns:
+            weight = responses["weight"].astype("Float64").fillna(1.0).to_numpy(dtype="float64")
+        else:
+            weight = np.ones(len(responses))
+        pos = positions(ctx, responses)
+        n_years = max(len(ctx.years), 1)
+        community = responses[CODE].to_numpy()
+        zone = np.where(community >= 0, ctx.zone_codes[np.maximum(community, 0)], -1) if len(ctx.zone_codes) else community
+        ctx.cache[key] = (weight, pos, np.where((zone >= 0) & (pos >= 0), zone * n_years + pos % n_years, -1))
+    out = ctx.cache[key]
+    assert isinstance(out, tuple)
+    return out
+
+
 def _satisfied_pct(ctx: Context, item: str) -> pd.DataFrame:
     responses = ctx.events("survey_responses", [item])
-    answer = responses[item].astype("Float64")
-    answered = answer.notna().to_numpy(dtype=bool)
-    if "weight" in responses.columns:
-        weight = responses["weight"].astype("Float64").fillna(1.0)
-    else:
-        weight = pd.Series(1.0, index=responses.index, dtype="Float64")
-    w = weight.to_numpy(dtype="float64")[answered]
-    satisfied = (answer >= SATISFIED_FROM).to_numpy(dtype=bool, na_value=False)[answered]
-    records = responses.loc[answered, [CODE, "year"]].assign(w=w)
-    community = records[CODE].to_numpy()
-    zone = np.where(community >= 0, ctx.zone_codes[np.maximum(community, 0)], -1) if len(ctx.zone_codes) else community
+    answer = responses[item].to_numpy(dtype="float64", na_value=np.nan)
+    answered = ~np.isnan(answer)
+    every = answered.all()
+    weight, pos, zone_group = (a if every else a[answered] for a in _responses(ctx))
+    satisfied = answer >= SATISFIED_FROM
+    if not every:
+        satisfied = satisfied[answered]
     n_c = len(ctx.grid)
     sums = []
     # weights scaled by the largest of the community (then of the zone) and year: no underflow
-    for unit in (community, zone):
-        largest = records.assign(unit=unit).groupby(["unit", "year"])["w"].transform("max").to_numpy()
-        scaled = w / largest
-        parts = records.assign(w=scaled, w_sat=scaled * satisfied, w2=scaled * scaled)
-        sums.append(unit_sums(ctx, *(total(ctx, parts, c) for c in ("w", "w_sat", "w2"))))
+    for group in (pos, zone_group):
+        inside = group >= 0
+        largest = np.full(max(int(group.max(initial=-1)) + 1, 0), np.nan)
+        np.fmax.at(largest, group[inside], weight[inside])
+        scaled = weight / np.where(inside, largest[np.maximum(group, 0)] if len(largest) else np.nan, np.nan)
+        sums.append(unit_sums(ctx, *(weighted(ctx, pos, v) for v in (scaled, scaled * satisfied, scaled * scaled))))
     (w_sum, sat_sum, w2_sum), reason = (
         [np.concatenate([c[:n_c], z[n_c:]]) for c, z in zip(sums[0][0], sums[1][0], strict=True)],
         sums[0][1],

@@ -9,9 +9,10 @@ end of that year. Examples list ``[a, b, z]`` for 2024 of
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from ._core import CODE, Context, Part, amount, count, indicator, population, ratio, total
+from ._core import CODE, POS, Context, Part, amount, count, indicator, population, ratio, total
 
 __all__ = [
     "charity_resources",
@@ -148,15 +149,29 @@ def _teams(ctx: Context) -> Part:
     A team is its (community, non-empty ``team`` name) pair, the name stripped of
     surrounding white space, so the teams of a zone are the sum of its communities'.
     """
-    ctx.table("volunteers", ["team"])  # the column must be there
     key = ("teams",)
     if key not in ctx.cache:
+        roster = ctx.table("volunteers", ["team"])
+        n_years = max(len(ctx.years), 1)
+        # each distinct team name stripped once; names equal once stripped are one name
+        raw, written = pd.factorize(roster["team"].astype("string"))
+        stripped = pd.Series(written, dtype="string").str.strip()
+        same, names = pd.factorize(stripped.where((stripped.notna() & (stripped != "")).to_numpy(dtype=bool)))
+        name = np.where(raw >= 0, same[np.maximum(raw, 0)] if len(written) else -1, -1)
+        # a team is a (community, name) pair: numbered once on the roster
+        community = roster[CODE].to_numpy()
+        member_of = np.where((name >= 0) & (community >= 0), community * max(len(names), 1) + name, -1)
+        team, teams = pd.factorize(member_of)  # −1 is a value here: it is dropped below
+        # flag every (team, year) with an active member, then count the flags per (community, year)
         active = ctx.active("volunteers")
-        team = active["team"].astype("string").str.strip()
-        named = (team.notna() & (team != "")).to_numpy(dtype=bool)
-        names, _ = pd.factorize(team[named])
-        records = active.loc[named, [CODE, "year"]].assign(_team=names)
-        ctx.cache[key] = count(ctx, records.drop_duplicates([CODE, "year", "_team"]))
+        rows, year = np.divmod(active.index.to_numpy(), n_years)
+        flagged = np.zeros(len(teams) * n_years, dtype=bool)
+        flagged[team[rows] * n_years + year] = True
+        team_year = np.flatnonzero(flagged)
+        of_team = np.asarray(teams)[team_year // n_years]
+        inside = of_team >= 0
+        pos = of_team[inside] // max(len(names), 1) * n_years + team_year[inside] % n_years
+        ctx.cache[key] = count(ctx, pd.DataFrame({POS: pos}))
     out = ctx.cache[key]
     assert isinstance(out, Part)
     return out
