@@ -63,8 +63,8 @@ PROVENANCE_COLUMNS = [
     "table", "file", "status", "sha256", "encoding", "rows_read", "rows_loaded",
     "rows_quarantined", "unknown_columns", "sheets", "skipped_sheets",
 ]
-#: Tables read ahead, in helper threads, of the one being checked.
-_READ_AHEAD = 2
+#: Tables read ahead, in a helper thread, of the one being checked (two: faster, and 0.4 GiB more at 2,000 communities).
+_READ_AHEAD = 1
 #: Ledgers whose records are placed in a year: by a date, or (the survey) by ``year``.
 DATED_TABLES: tuple[str, ...] = tuple(
     name for name, t in TABLES.items() if t.date_column is not None
@@ -310,7 +310,7 @@ def load_dataset(
     def read(name: str) -> io.RawTable:
         return io.read_table(located[name], TABLES[name], root=root, coordinates=system)
 
-    # Helper threads read the next two tables while this one is checked (pyarrow parses
+    # Helper threads read the next table while this one is checked (pyarrow parses
     # without holding the interpreter) and hash each file for the provenance.
     with ThreadPoolExecutor(max_workers=_READ_AHEAD + 1, thread_name_prefix="linli-load") as pool:
         ahead = {name: pool.submit(read, name) for name in present[:_READ_AHEAD]}

@@ -454,15 +454,15 @@ def _resolve_reference(
         else:
             resolved = pd.Series(pd.array(np.append(found.to_numpy(dtype=object, na_value=None), None)[codes],
                                           dtype="string"), index=values.index, name=values.name)
-    else:
-        known = target[TABLES[col.ref].id_column]
-        probe = values
-        if col.person_id:
-            probe = pseudonyms[col.name] = privacy.pseudonymise(values, key)
-        resolved = values.where(_isin(probe, known)).astype("string")
-    unknown = values.notna() & resolved.isna()
-    issues.add(unknown, col.name, "unknown_reference", text)
-    return resolved.where(~unknown, values).astype("string")
+        unknown = values.notna() & resolved.isna()
+        issues.add(unknown, col.name, "unknown_reference", text)
+        return resolved.where(~unknown, values).astype("string") if unknown.any() else resolved
+    known = target[TABLES[col.ref].id_column]
+    probe = values
+    if col.person_id:
+        probe = pseudonyms[col.name] = privacy.pseudonymise(values, key)
+    issues.add(values.notna() & ~_isin(probe, known), col.name, "unknown_reference", text)
+    return values.astype("string")  # an id is its own reference: unknown ones stay as typed
 
 
 def _isin(values: pd.Series, known: pd.Series) -> pd.Series:
