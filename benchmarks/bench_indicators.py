@@ -41,21 +41,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
+from _floors import read_tables
 
 from linli import indicators
 from linli.dataset import read_meta
-
-
-def read_tables(processed: Path) -> dict[str, pd.DataFrame]:
-    """Every clean table of ``processed/tables`` (the floor)."""
-    import geopandas as gpd
-
-    tables = {}
-    for path in sorted((processed / "tables").glob("*.parquet")):
-        geo = b"geo" in (pq.read_schema(path).metadata or {})
-        tables[path.stem] = gpd.read_parquet(path) if geo else pd.read_parquet(path)
-    return tables
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, float, float]:

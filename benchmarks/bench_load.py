@@ -37,7 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import pyarrow.csv as pacsv
+from _floors import read_csvs
 
 from linli.synth import generate
 
@@ -53,8 +53,7 @@ def floor(data: Path) -> float:
     best = float("inf")
     for _ in range(3):
         t0 = time.perf_counter()
-        for path in sorted(data.glob("*.csv")):
-            pacsv.read_csv(path)
+        read_csvs(data)
         best = min(best, time.perf_counter() - t0)
     return best
 

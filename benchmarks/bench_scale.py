@@ -65,8 +65,7 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
+from _floors import read_csvs, read_tables
 
 from linli import build, handoff, indicators, inputs, pipeline, reporting
 from linli.dataset import Dataset, load_dataset, read_claims, read_meta, save_dataset
@@ -84,21 +83,6 @@ def _best(fn, tries: int = 3) -> float:  # type: ignore[no-untyped-def]
         fn()
         times.append(time.perf_counter() - t0)
     return min(times)
-
-
-def _read_csvs(raw: Path) -> None:
-    for path in sorted(raw.glob("*.csv")):
-        pacsv.read_csv(path)
-
-
-def _read_parquet(processed: Path) -> dict[str, pd.DataFrame]:
-    import geopandas as gpd
-
-    tables = {}
-    for path in sorted((processed / "tables").glob("*.parquet")):
-        geo = b"geo" in (pq.read_schema(path).metadata or {})
-        tables[path.stem] = gpd.read_parquet(path) if geo else pd.read_parquet(path)
-    return tables
 
 
 def kernel_floor() -> float:
@@ -144,7 +128,7 @@ def _dataset(raw: Path, processed: Path) -> Dataset:
     meta = read_meta(raw)
     claims, claims_error, claims_source = read_claims(raw)
     read = functools.partial(pd.read_csv, dtype=str, keep_default_na=False)
-    return Dataset(raw, dt.date.fromisoformat(str(meta["as_of"])), _read_parquet(processed), read(processed / "quarantine.csv"),
+    return Dataset(raw, dt.date.fromisoformat(str(meta["as_of"])), read_tables(processed), read(processed / "quarantine.csv"),
                    read(processed / "provenance.csv"), meta, claims, claims_error, claims_source)
 
 
@@ -160,14 +144,14 @@ def measure(
     else:
         raw, processed, out = root / f"n{n}" / "raw", root / f"n{n}" / "processed", root / f"n{n}" / "out"
         generate(raw, communities=n, seed=1)
-        csv_floor = _best(lambda: _read_csvs(raw))
+        csv_floor = _best(lambda: read_csvs(raw))
         t0 = time.perf_counter()
         ds = load_dataset(raw)
         save_dataset(ds, processed)
         got["validate"] = (time.perf_counter() - t0, csv_floor)
 
-    pq_floor = _best(lambda: _read_parquet(processed))
-    compute = functools.partial(indicators.compute, _read_parquet(processed), as_of=ds.as_of, covers=ds.covers)
+    pq_floor = _best(lambda: read_tables(processed))
+    compute = functools.partial(indicators.compute, read_tables(processed), as_of=ds.as_of, covers=ds.covers)
     got["indicators"] = (_best(compute), pq_floor)
     compute = None  # free the tables
 
