@@ -177,9 +177,9 @@ def _fast_grid(path: Path, head_bytes: bytes, lookup: dict[str, str]) -> tuple[p
     """
     if head_bytes.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head_bytes):
         return None
+    whole = len(head_bytes) < _HEAD_BYTES  # the head is the whole file
     bom = head_bytes.startswith(_UTF8_BOM)
     head_bytes = head_bytes[len(_UTF8_BOM):] if bom else head_bytes
-    whole = len(head_bytes) + (len(_UTF8_BOM) if bom else 0) < _HEAD_BYTES  # the head is the whole file
     if not whole:
         head_bytes = head_bytes[: head_bytes.rfind(b"\n") + 1]
     try:
