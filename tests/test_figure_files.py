@@ -4,6 +4,8 @@ figure's own files ``OUT/<year>/figures/<unit>/<name>.png`` (300 dpi) and ``.svg
 
 from __future__ import annotations
 
+import base64
+import io
 import re
 from pathlib import Path
 
@@ -14,11 +16,14 @@ import numpy as np
 import pandas as pd
 import pytest
 from docx import Document
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from PIL import Image
 from shapely.geometry import Point, box
 
 from linli import reporting
 from linli.figures import about, maps, plots
+from linli.reporting import figure_output
 from tests.test_export_pdf import alt_texts, needs_chromium
 
 CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]")
@@ -147,3 +152,26 @@ def test_alt_text_reaches_the_tagged_pdf_in_chinese(tmp_path: Path) -> None:
     build_one(tmp_path, out, "zh", ("pdf",))
     alt = "条形图，a 五社联动：2021年 → 2024年：1项五社联动指标，基线年与评估年并排，右侧为变化幅度。"
     assert alt_texts(out / "a.pdf") == [alt, alt]
+
+
+def test_a_figure_is_laid_out_once_and_each_image_drawn_once_at_the_same_box(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    draws: list[bool] = []
+    real_draw = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: draws.append(True) or real_draw(self, renderer))
+    fig, _ = plots.plot_wushe_change(long_frame(), unit_id="a", baseline_year=2021, year=2024,
+                                     indicators=["volunteers"], lang="en")
+    data, _ = figure_output._formatter(str(tmp_path))(fig)
+    # one layout (draw without rendering) + the notebook's PNG + the 300 dpi PNG + the SVG;
+    # a tight savefig with constrained layout drew twice per image, 6 in all
+    assert len(draws) == 4
+    assert isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)  # the engine is back
+    plt.close(fig)
+    with Image.open(io.BytesIO(base64.b64decode(data["image/png"]))) as shown, Image.open(tmp_path / "wushe-change.png") as png:
+        # the same box in inches: at 300 dpi twice the pixels of the notebook's 150 dpi image (±1 for rounding)
+        assert abs(png.width - 2 * shown.width) <= 1 and abs(png.height - 2 * shown.height) <= 1
+    view = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', (tmp_path / "wushe-change.svg").read_text(encoding="utf-8"))
+    assert view is not None
+    # the SVG in points (72 an inch): the notebook's pixels × 72 / 150, within a pixel's 0.48 pt
+    assert abs(float(view[1]) - shown.width * 72 / 150) <= 0.5 and abs(float(view[2]) - shown.height * 72 / 150) <= 0.5
