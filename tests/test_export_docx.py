@@ -202,3 +202,18 @@ def test_navigation_links_and_css_bars_stay_out_of_word() -> None:
     assert blocks[1].rows == (("五社联动", "59.5"), ("满意度", "64.2"))
     assert blocks[1].numeric == (False, True)
     assert len(blocks) == 2
+
+
+def test_the_note_on_the_summarys_css_bars_stays_out_of_word() -> None:
+    # "the vertical line marks the zone's score" speaks of a line Word does not draw
+    from linli.reporting import summary
+    from linli.testing import example_unit
+
+    html = summary.summary_html(example_unit(), lang="en")
+    assert "The vertical line marks" in html  # the HTML (and so the PDF) keeps it
+    paragraphs = [b for b in docx_report.html_blocks(html) if isinstance(b, docx_report.Paragraph)]
+    texts = ["".join(t for t, _ in p.runs) for p in paragraphs]
+    assert texts and not any("vertical line" in t for t in texts)
+    bars = docx_report.html_blocks(html)[3]  # heading, facts, the dimensions' heading, then the bars
+    assert isinstance(bars, docx_report.Table)
+    assert all(len(row) == 2 for row in bars.rows)  # the dimension and its score; no empty bar column

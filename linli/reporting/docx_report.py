@@ -41,6 +41,7 @@ from ..errors import LinliError
 from ..labels import HTML_LANG, check_lang, word
 from ..outputs import ZIP_EPOCH, fixed_zip
 from .export import pdf_date
+from .render import NOT_IN_WORD
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +140,7 @@ class _Reader(HTMLParser):
         self._rows: list[tuple[list[_Cell], bool]] | None = None
         self._cell: _Cell | None = None
         self._head_rows = 0  # rows of the current table's <thead>
+        self._left_out: str | None = None  # the tag of the NOT_IN_WORD element being read past
 
     # paragraphs ---------------------------------------------------------
     def _open(self, kind: str) -> None:
@@ -158,7 +160,11 @@ class _Reader(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         classes = (dict(attrs).get("class") or "").split()
-        if tag in _SKIPPED:
+        if self._left_out is not None:
+            return
+        if NOT_IN_WORD in classes:
+            self._left_out = tag  # until its end tag (such elements hold no element of their own tag)
+        elif tag in _SKIPPED:
             self._skip += 1
         elif self._cell is not None:
             if tag in ("strong", "b"):
@@ -188,6 +194,10 @@ class _Reader(HTMLParser):
             self._runs.append(("\n", self._bold > 0))
 
     def handle_endtag(self, tag: str) -> None:
+        if self._left_out is not None:
+            if tag == self._left_out:
+                self._left_out = None
+            return
         if tag in _SKIPPED:
             self._skip = max(0, self._skip - 1)
         elif tag in ("strong", "b"):
@@ -203,7 +213,7 @@ class _Reader(HTMLParser):
             self._flush()
 
     def handle_data(self, data: str) -> None:
-        if self._skip:
+        if self._skip or self._left_out is not None:
             return
         if self._cell is not None:
             self._cell.text.append(data)

@@ -8,6 +8,10 @@ Display hints
 -------------
 A column whose name starts with ``_`` is a display hint, not shown: ``_highlight``
 (bool) makes :func:`to_html` set that row in bold (the report's own community).
+
+An element of class :data:`NOT_IN_WORD` shows in the HTML and the PDF only: the Word
+export (:mod:`linli.reporting.docx_report`) leaves it out, e.g. a bar drawn by CSS and
+the note that explains it.
 """
 
 from __future__ import annotations
@@ -20,7 +24,10 @@ import pandas as pd
 from ..labels import WORDS, word
 from .format import is_missing
 
-__all__ = ["heading", "note", "to_html"]
+__all__ = ["NOT_IN_WORD", "heading", "note", "to_html"]
+
+#: The class of an element the Word export leaves out (what only CSS draws, and notes on it).
+NOT_IN_WORD: str = "linli-not-in-word"
 
 
 def heading(key: str, *, lang: str = "zh", level: int = 2, **fields: object) -> str:

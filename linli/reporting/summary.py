@@ -29,6 +29,7 @@ from .format import (
     rank_sentence,
     score_text,
 )
+from .render import NOT_IN_WORD
 from .tables import _target_counts, is_baseline, previous_year
 
 __all__ = ["largest_changes", "quality_line", "summary_html"]
@@ -103,9 +104,9 @@ def _bars(res: UnitSlice, lang: str) -> str:
         mark = "" if is_missing(z) else f'<span class="zone-mark" style="left:{float(z):.1f}%"></span>'
         rows.append(
             f'<tr><th>{esc(dimension_label(d, lang=lang))}</th>'
-            f'<td class="bar"><span class="fill" style="width:{width:.1f}%"></span>{mark}</td>'
+            f'<td class="bar {NOT_IN_WORD}"><span class="fill" style="width:{width:.1f}%"></span>{mark}</td>'
             f'<td class="num">{esc(score_text(v, lang))}</td></tr>')
-    legend = (f'<p class="linli-note">{esc(word("summary.bars_note", lang=lang, zone=sl.name(res, zid, lang)))}</p>'
+    legend = (f'<p class="linli-note {NOT_IN_WORD}">{esc(word("summary.bars_note", lang=lang, zone=sl.name(res, zid, lang)))}</p>'
               if zone else "")
     return f'<table class="linli-bars">{"".join(rows)}</table>{legend}'
 
