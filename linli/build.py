@@ -15,9 +15,9 @@ notebooks over a hand-off.
 Before it loads anything, :func:`run` takes the fingerprint of its inputs
 (:mod:`linli.inputs`: the data files by size and modification time, hashed again
 only when those change; the options; the key; the code). When the last build of the
-same data and options recorded the same fingerprint and its hand-off is still in
-place, nothing is loaded or computed: the reports are checked against their cache,
-and only those that failed or are missing run again.
+same data and options recorded the same fingerprint and the hand-off of every year
+it built is still in place, nothing is loaded or computed: the reports are checked
+against their cache, and only those that failed or are missing run again.
 
 A report notebook run on its own (papermill without ``results_dir``, or JupyterLab)
 asks :func:`cached_handoff` for a hand-off of its ``data_dir``: made once in the user
@@ -169,7 +169,7 @@ def run(
     run again; a failing unit is reported and the others go on. When nothing changed since
     the last build of one year (same data files, options, key and code, the hand-off in
     place), nothing is loaded (see the module docstring). :func:`run_years` builds
-    several years.
+    several years, and skips the loading in the same way when none of them changed.
 
     Parameters
     ----------
@@ -265,9 +265,9 @@ def run_years(
         last = inputs.load_record(root, raw, year=request, as_of=as_of)
         stamp = inputs.fingerprint(raw, year=request, as_of=as_of, key=load_key(), known=last[0] if last else None)
         if last is not None and last[0].fingerprint == stamp.fingerprint:
-            unchanged = _unchanged_build(root, raw, last[1], units, options)
+            unchanged = _unchanged_builds(root, raw, last[1], units, options)
             if unchanged is not None:
-                return [unchanged]
+                return unchanged
     ds = load_dataset(data_dir, as_of=as_of)
     units_all = pipeline.units_table(ds.tables["communities"], ds.meta)
     chosen = reporting.select_units(units_all, units)  # fail before computing
@@ -281,6 +281,7 @@ def run_years(
         raise LinliError(msg)
     wanted = choose_years(years, available=available, default=pipeline.default_year(ds, available), as_of=ds.as_of)
     summaries = []
+    built: dict[int, str] = {}
     for year in wanted:
         results = pipeline.compute_results(ds, year=year, indicators=long)
         year_dir = output_path(root, str(results.year))
@@ -294,9 +295,9 @@ def run_years(
         write_manifest(year_dir, data_dir=ds.data_dir, meta=results.meta, failed=summary.failed,
                        known_inputs=stamp.files if stamp is not None else None)
         summaries.append(summary)
-        if stamp is not None and len(wanted) == 1:  # a no-op rebuild is known for one year at a time
-            inputs.save_record(root, raw, stamp, year=request, as_of=as_of, built_year=results.year,
-                               handoff=str(results.meta["fingerprint"]))
+        built[results.year] = str(results.meta["fingerprint"])
+    if stamp is not None:
+        inputs.save_record(root, raw, stamp, year=request, as_of=as_of, built=built)
     return summaries
 
 
@@ -313,28 +314,37 @@ def unit_json_parts(row: Any, results: pipeline.Results) -> dict[str, Any]:
     return {"unit_type": str(row.unit_type), "year": results.year, "frames": results.frames, "about": about}
 
 
-def _unchanged_build(
-    root: Path, raw: Path, last: dict[str, Any], units: Sequence[str] | str | None, options: dict[str, Any]
-) -> BuildSummary | None:
-    """The reports of a build whose inputs did not change since the last one, from its
-    hand-off — or None when that hand-off or a unit's JSON is gone (then build in full).
-    The year's manifest is written again only when a report was (re)built."""
-    year_dir = output_path(root, str(int(last["year"])))
-    handoff_dir = year_dir / handoff.HANDOFF_DIR
-    try:
-        meta = handoff.load_meta(handoff_dir)
-        if str(meta.get("fingerprint")) != str(last["handoff"]):
+def _unchanged_builds(
+    root: Path, raw: Path, built: Mapping[int, str], units: Sequence[str] | str | None, options: dict[str, Any]
+) -> list[BuildSummary] | None:
+    """The reports of a build whose inputs did not change since the last one, year by year
+    from its hand-offs — or None when one of those hand-offs or a unit's JSON is gone or
+    changed (then build in full). A year's manifest is written again only when a report
+    of that year was (re)built."""
+    years = []
+    for year, fingerprint in sorted(built.items()):
+        year_dir = output_path(root, str(int(year)))
+        handoff_dir = year_dir / handoff.HANDOFF_DIR
+        try:
+            meta = handoff.load_meta(handoff_dir)
+            if str(meta.get("fingerprint")) != fingerprint:
+                return None
+            chosen = reporting.select_units(handoff.load_units(handoff_dir), units)
+        except LinliError:  # no hand-off there any more
             return None
-        chosen = reporting.select_units(handoff.load_units(handoff_dir), units)
-    except LinliError:  # no hand-off there any more
-        return None
-    if not all(output_path(year_dir, f"{uid}.json").is_file() for uid in chosen["unit_id"].astype(str)):
-        return None
-    logger.info("inputs unchanged since the last build: nothing loaded; the hand-off in %s is reused", handoff_dir)
-    summary = reporting.build(year_dir, units=chosen["unit_id"].astype(str).tolist(), **options)
-    if summary.built or summary.failed or not (year_dir / MANIFEST_FILE).is_file():
-        write_manifest(year_dir, data_dir=raw, meta=meta, failed=summary.failed)
-    return summary
+        ids = chosen["unit_id"].astype(str).tolist()
+        if not all(output_path(year_dir, f"{uid}.json").is_file() for uid in ids):
+            return None
+        years.append((year_dir, meta, ids))
+    summaries = []
+    for year_dir, meta, ids in years:
+        logger.info("inputs unchanged since the last build: nothing loaded; the hand-off in %s is reused",
+                    year_dir / handoff.HANDOFF_DIR)
+        summary = reporting.build(year_dir, units=ids, **options)
+        if summary.built or summary.failed or not (year_dir / MANIFEST_FILE).is_file():
+            write_manifest(year_dir, data_dir=raw, meta=meta, failed=summary.failed)
+        summaries.append(summary)
+    return summaries
 
 
 def _check_notes(notes: Mapping[tuple[str, str], str], known: Sequence[str]) -> None:

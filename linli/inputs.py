@@ -9,10 +9,11 @@ when its size or modification time changed since the last build (:class:`Inputs`
 keeps them), so checking a province's ledgers costs one ``stat`` per file.
 
 ``linli build`` records the fingerprint beside its output (:func:`save_record`,
-``OUT/.cache/inputs-<request>.json``, with the year and the hand-off it made); when
-the next build finds the same fingerprint and that hand-off in place
-(:func:`load_record`), it loads and computes nothing and goes straight to the
-reports, whose own cache skips every unit that is up to date.
+``OUT/.cache/inputs-<request>.json``, with each year it built and the hand-off it made
+for that year); when the next build of the same request finds the same fingerprint and
+every one of those hand-offs in place (:func:`load_record`), it loads and computes
+nothing and goes straight to the reports, whose own cache skips every unit that is up
+to date.
 """
 
 from __future__ import annotations
@@ -98,32 +99,34 @@ def fingerprint(
     return Inputs(h.hexdigest(), files)
 
 
-def _record_path(out_root: Path, data_dir: Path, *, year: int | None, as_of: Any) -> Path:
-    """One record per request: the data folder and the options that pick the results."""
+def _record_path(out_root: Path, data_dir: Path, *, year: Any, as_of: Any) -> Path:
+    """One record per request: the data folder and the options that pick the results
+    (``year`` as asked: None, a year, or the text of ``--year``, e.g. ``2022-2024``)."""
     request = json.dumps([str(data_dir.resolve()), year, None if as_of is None else str(as_of)])
     return out_root / RECORD_DIR / f"inputs-{hashlib.sha256(request.encode('utf-8')).hexdigest()[:16]}.json"
 
 
-def load_record(out_root: Path, data_dir: Path, *, year: int | None, as_of: Any) -> tuple[Inputs, dict[str, Any]] | None:
-    """The inputs and the facts (``year``, ``fingerprint`` of the hand-off) of the last build
-    of this request; None when there is none or it cannot be read."""
+def load_record(out_root: Path, data_dir: Path, *, year: Any, as_of: Any) -> tuple[Inputs, dict[int, str]] | None:
+    """The inputs of the last build of this request and what it built: ``{year: fingerprint
+    of that year's hand-off}``; None when there is none or it cannot be read."""
     path = _record_path(out_root, data_dir, year=year, as_of=as_of)
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         files = {str(k): (int(v[0]), int(v[1]), str(v[2])) for k, v in doc["files"].items()}
-        return Inputs(str(doc["inputs"]), files), {k: doc[k] for k in ("year", "handoff")}
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        built = {int(y): str(fp) for y, fp in doc["built"].items()}
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
+    return (Inputs(str(doc["inputs"]), files), built) if built else None
 
 
 def save_record(
-    out_root: Path, data_dir: Path, inputs: Inputs, *, year: int | None, as_of: Any, built_year: int, handoff: str
+    out_root: Path, data_dir: Path, inputs: Inputs, *, year: Any, as_of: Any, built: dict[int, str]
 ) -> Path:
-    """Record ``inputs`` for the next build of the same request, with the year it built and
-    the fingerprint of the hand-off it wrote (written whole, by a rename)."""
+    """Record ``inputs`` for the next build of the same request, with what it built: the
+    fingerprint of each year's hand-off (written whole, by a rename)."""
     path = _record_path(out_root, data_dir, year=year, as_of=as_of)
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc = {"inputs": inputs.fingerprint, "year": built_year, "handoff": handoff,
+    doc = {"inputs": inputs.fingerprint, "built": {str(y): fp for y, fp in sorted(built.items())},
            "files": {k: list(v) for k, v in inputs.files.items()}}
     part = path.with_name(f".{path.name}.{os.getpid()}.part")
     part.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -69,9 +69,9 @@ def test_the_record_round_trips_and_a_broken_one_is_ignored(data: Path, tmp_path
     out = tmp_path / "out"
     first = stamp(data)
     assert inputs.load_record(out, data, year=None, as_of=None) is None
-    path = inputs.save_record(out, data, first, year=None, as_of=None, built_year=2024, handoff="abc")
+    path = inputs.save_record(out, data, first, year=None, as_of=None, built={2024: "abc"})
     loaded = inputs.load_record(out, data, year=None, as_of=None)
-    assert loaded == (first, {"year": 2024, "handoff": "abc"})
+    assert loaded == (first, {2024: "abc"})
     assert inputs.load_record(out, data, year=2023, as_of=None) is None  # another request, another record
     path.write_text("{not json", encoding="utf-8")
     assert inputs.load_record(out, data, year=None, as_of=None) is None

@@ -466,6 +466,30 @@ def test_a_changed_input_is_loaded_again(built: Any, tmp_path: Path, monkeypatch
     assert third.built == ["zone", "c0001", "c0002"]
 
 
+def test_an_unchanged_build_of_several_years_loads_nothing(
+    built: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw, notebooks, _ = built
+    monkeypatch.setenv("LINLI_KEY", "report-test-key")
+    loaded: list[Path] = []
+    real_load = build.load_dataset
+    monkeypatch.setattr(build, "load_dataset", lambda d, **kw: loaded.append(Path(d)) or real_load(d, **kw))
+    out = tmp_path / "out"
+    options: dict[str, Any] = {"out": out, "notebooks_dir": notebooks, "formats": "html", "progress_bar": False,
+                               "jobs": 1}
+    first = build.run_years(raw, years="2023-2024", **options)
+    assert loaded == [raw] and [s.year for s in first] == [2023, 2024]
+    assert all(s.built == ["zone", "c0001", "c0002"] for s in first)
+    again = build.run_years(raw, years="2023-2024", **options)
+    assert loaded == [raw]  # the same inputs: neither year was loaded or computed again
+    assert [s.year for s in again] == [2023, 2024] and all(s.cached == ["zone", "c0001", "c0002"] for s in again)
+    shutil.rmtree(out / "2023" / "data")  # one year's hand-off gone: the whole request is built again
+    third = build.run_years(raw, years="2023-2024", **options)
+    assert loaded == [raw, raw] and [s.year for s in third] == [2023, 2024]
+    # the hand-off made again from the same inputs is the same, so the reports are still up to date
+    assert all(s.cached == ["zone", "c0001", "c0002"] for s in third)
+
+
 # ------------------------------------------------------------ hostile unit ids
 
 
