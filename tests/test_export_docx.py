@@ -119,6 +119,14 @@ def test_word_is_a4_with_page_numbers_and_a_table_of_contents(word_file: Path) -
     body = doc.element.body.xml
     assert 'TOC \\o "1-3"' in body
     assert body.index("TOC") < body.index("综合评价")  # the contents come before the first section
+    # before any update the contents already list the headings (levels 1–3), indented by level
+    entries = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("toc ")]
+    assert entries == [("toc 1", "湘北社区 2024年度评估报告"), ("toc 2", "综合评价"), ("toc 2", "评估意见与建议")]
+    assert doc.styles["toc 2"].paragraph_format.left_indent.pt == 12  # one step of 12 pt per level below the first
+    field = body[body.index("w:fldCharType=\"begin\""):]
+    # the field's shown text runs from the first entry to the hint: updating it replaces them all
+    assert field.index("TOC \\o") < field.index("湘北社区 2024年度评估报告") < field.index("评估意见与建议") \
+        < field.index("更新目录") < field.index("w:fldCharType=\"end\"")
     normal = doc.styles["Normal"].element.xml
     assert 'w:eastAsia="Noto Serif CJK SC"' in normal and 'w:ascii="Times New Roman"' in normal
 

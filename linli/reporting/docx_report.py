@@ -13,7 +13,9 @@ with python-docx, offline:
   right 26 mm); a serif body (:data:`BODY_FONTS`: a Latin serif, then Noto Serif CJK
   SC for Chinese), sans-serif headings (:data:`HEADING_FONTS`) in Word's own heading
   styles, so that they show in the navigation pane and the table of contents;
-* a table of contents field after the cover (Word fills it when the file is opened);
+* a table of contents field after the cover, holding the headings already (so that
+  LibreOffice, WPS and Word show them at once; Word adds the page numbers when it
+  updates the field, which it offers on opening);
 * tables as Word tables: header rows repeated on each page, numbers right-aligned;
 * figures as pictures with their alt text and a numbered caption (``图1 …`` /
   ``Figure 1 …``, a ``SEQ`` field);
@@ -56,6 +58,8 @@ __all__ = [
     "report_blocks",
 ]
 
+#: Heading levels the table of contents lists.
+TOC_LEVELS: int = 3
 #: Body text: (Latin, East Asian) fonts.
 BODY_FONTS: tuple[str, str] = ("Times New Roman", "Noto Serif CJK SC")
 #: Headings: (Latin, East Asian) fonts.
@@ -380,10 +384,11 @@ def document_bytes(blocks: list[Block], *, title: str, lang: str, stamp: datetim
     _footer(doc, lang)
     figure_no = 0
     toc_done = False
+    headings = [b for b in blocks if isinstance(b, Heading)]
     for block in blocks:
         if isinstance(block, Heading):
             if block.level > 1 and not toc_done:
-                _toc(doc, lang)
+                _toc(doc, lang, headings)
                 toc_done = True
             doc.add_heading(block.text, level=block.level)
         elif isinstance(block, Paragraph):
@@ -394,7 +399,7 @@ def document_bytes(blocks: list[Block], *, title: str, lang: str, stamp: datetim
             figure_no += 1
             _figure(doc, block, figure_no, lang)
     if not toc_done:
-        _toc(doc, lang)
+        _toc(doc, lang, headings)
     when = stamp or datetime(*ZIP_EPOCH, tzinfo=UTC)
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = title, "linli", "linli"
@@ -478,6 +483,11 @@ def _styles(doc: Any, lang: str) -> None:
     banner.base_style = normal
     banner.font.bold = True
     banner.font.color.rgb = RGBColor(0x9A, 0x34, 0x12)
+    for level in range(1, TOC_LEVELS + 1):  # Word's own "toc N" styles, which updating the contents uses
+        toc = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
+        toc.base_style = normal
+        toc.paragraph_format.left_indent = Pt(12 * (level - 1))
+        toc.paragraph_format.space_after = Pt(2)
     cell = styles.add_style("Linli Table Text", WD_STYLE_TYPE.PARAGRAPH)
     cell.base_style = normal
     cell.font.size = Pt(9.5)
@@ -485,30 +495,38 @@ def _styles(doc: Any, lang: str) -> None:
     cell.paragraph_format.line_spacing = 1.1
 
 
-def _field(paragraph: Any, instruction: str, shown: str) -> None:
-    """Append a field (``PAGE``, ``NUMPAGES``, ``TOC …``, ``SEQ …``) showing ``shown`` until updated."""
+def _field_start(paragraph: Any, instruction: str) -> None:
+    """Open a field in ``paragraph``: what follows, up to :func:`_field_end`, is shown until
+    the field is updated (marked dirty, so Word offers to update it on opening)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    def run_with(child: Any) -> None:
-        run = paragraph.add_run()
-        run._r.append(child)
+    for kind in ("begin", "instr", "separate"):
+        child = OxmlElement("w:instrText" if kind == "instr" else "w:fldChar")
+        if kind == "instr":
+            child.set(qn("xml:space"), "preserve")
+            child.text = f" {instruction} "
+        else:
+            child.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            child.set(qn("w:dirty"), "true")
+        paragraph.add_run()._r.append(child)
 
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    begin.set(qn("w:dirty"), "true")
-    run_with(begin)
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    run_with(instr)
-    sep = OxmlElement("w:fldChar")
-    sep.set(qn("w:fldCharType"), "separate")
-    run_with(sep)
-    paragraph.add_run(shown)
+
+def _field_end(paragraph: Any) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
-    run_with(end)
+    paragraph.add_run()._r.append(end)
+
+
+def _field(paragraph: Any, instruction: str, shown: str) -> None:
+    """Append a field (``PAGE``, ``NUMPAGES``, ``SEQ …``) showing ``shown`` until updated."""
+    _field_start(paragraph, instruction)
+    paragraph.add_run(shown)
+    _field_end(paragraph)
 
 
 def _footer(doc: Any, lang: str) -> None:
@@ -529,13 +547,23 @@ def _footer(doc: Any, lang: str) -> None:
         run.font.size = Pt(9)
 
 
-def _toc(doc: Any, lang: str) -> None:
-    """A table of contents field over heading levels 1–3, with a heading of its own."""
+def _toc(doc: Any, lang: str, headings: list[Heading]) -> None:
+    """A table of contents field over heading levels 1–3, with a heading of its own; until
+    it is updated it shows those headings (without page numbers) and a hint."""
     from docx.enum.text import WD_BREAK
 
     head = doc.add_paragraph(word("docx.contents", lang=lang), style="TOC Heading")  # not itself in the contents
     head.paragraph_format.keep_with_next = True
-    _field(doc.add_paragraph(), r'TOC \o "1-3" \h \z \u', word("docx.contents_hint", lang=lang))
+    entries = [h for h in headings if h.level <= TOC_LEVELS]
+    paragraphs = [doc.add_paragraph(h.text, style=f"toc {h.level}") for h in entries]
+    hint = doc.add_paragraph(word("docx.contents_hint", lang=lang), style="Linli Note")
+    first = paragraphs[0] if paragraphs else hint
+    # the field opens before the first entry's text and closes after the hint: updating it replaces them all
+    runs = list(first.runs)
+    _field_start(first, rf'TOC \o "1-{TOC_LEVELS}" \h \z \u')
+    for run in runs:  # the entry's text after the field's opening
+        first._p.append(run._r)
+    _field_end(hint)
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
