@@ -166,8 +166,7 @@ def measure(
     for row in chosen.itertuples(index=False):
         handoff.write_unit_json(year_dir / f"{row.unit_id}.json", str(row.unit_id), unit_type=str(row.unit_type),
                                 year=results.year, frames=results.frames, about={})
-    inputs.save_record(out, raw, stamp, year=None, as_of=None, built_year=results.year,
-                       handoff=str(results.meta["fingerprint"]))
+    inputs.save_record(out, raw, stamp, year=None, as_of=None, built={results.year: str(results.meta["fingerprint"])})
     units = chosen["unit_id"].astype(str).tolist()
     ds = results = None  # free the dataset before the reports
     t0 = time.perf_counter()
