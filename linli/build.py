@@ -53,7 +53,7 @@ from .manifest import MANIFEST_FILE, write_manifest
 from .outputs import check_out_dir, output_path
 from .privacy import load_key
 from .reporting.cluster import check_address
-from .reporting.jobs import BuildSummary, check_formats
+from .reporting.jobs import BuildSummary, check_formats, ready_pool
 from .reporting.notebook import CELL_TIMEOUT
 from .workbook import WORKBOOK_NAME, write_indicators_workbook
 
@@ -245,8 +245,6 @@ def run_years(
     list of BuildSummary
         One per year, oldest first.
     """
-    from . import indicators
-
     check_lang(lang)
     fmts = check_formats(formats)
     parse_years(years)  # a malformed option fails before the data is read
@@ -268,11 +266,32 @@ def run_years(
             unchanged = _unchanged_builds(root, raw, last[1], units, options)
             if unchanged is not None:
                 return unchanged
+    pool = ready_pool(jobs, fmts) if executor is None and dask is None else None
+    if pool is not None:  # the report workers get ready while the data loads
+        options |= {"executor": pool, "jobs": None}
+    try:
+        summaries = _load_and_build(data_dir, root, raw, stamp, request, years, units, as_of, options)
+    except BaseException:
+        if pool is not None:  # bad data: say so now, not after the workers are ready
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    if pool is not None:
+        pool.shutdown(wait=True)
+    return summaries
+
+
+def _load_and_build(
+    data_dir: Path | str | None, root: Path, raw: Path, stamp: inputs.Inputs | None, request: Any,
+    years: YearOption, units: Sequence[str] | str | None, as_of: Any, options: dict[str, Any],
+) -> list[BuildSummary]:
+    """:func:`run_years` once the inputs are known to have changed: load, compute, store, report."""
+    from . import indicators
+
     ds = load_dataset(data_dir, as_of=as_of)
     units_all = pipeline.units_table(ds.tables["communities"], ds.meta)
     chosen = reporting.select_units(units_all, units)  # fail before computing
     _check_notes(ds.notes, units_all["unit_id"].astype(str).tolist())
-    reporting.check_notebooks(chosen["unit_type"].astype(str).tolist(), notebooks_dir)
+    reporting.check_notebooks(chosen["unit_type"].astype(str).tolist(), options["notebooks_dir"])
     long = indicators.compute(ds.tables, as_of=ds.as_of, covers=ds.covers)
     available = sorted(int(y) for y in long["year"].unique())
     if not available:

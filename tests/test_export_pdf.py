@@ -17,7 +17,7 @@ import pypdf
 import pytest
 
 from linli.errors import LinliError
-from linli.reporting import browser, export
+from linli.reporting import browser, export, jobs
 
 #: A 1×1 PNG.
 PIXEL = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5Er"
@@ -232,3 +232,33 @@ def test_the_export_code_calls_nothing_that_only_posix_has(module: object) -> No
     used = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
     used |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.keyword) and n.arg}
     assert not used & POSIX_ONLY
+
+
+# ------------------------------------------------------- a worker made ready
+
+
+@needs_chromium
+def test_a_worker_made_ready_has_the_runner_imported_and_chromium_running() -> None:
+    code = (
+        "import sys\n"
+        "from linli.reporting import browser, jobs\n"
+        "assert 'papermill' not in sys.modules\n"
+        "jobs.prepare_worker(('html', 'pdf'))\n"
+        "shared = browser._shared\n"
+        "print(all(m in sys.modules for m in ('papermill', 'nbconvert', 'nbclient')),\n"
+        "      shared is not None and shared._browser is not None and shared._browser.is_connected())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
+    assert done.stdout.split() == ["True", "True"]
+
+
+def test_a_worker_that_cannot_get_ready_leaves_the_error_to_its_reports(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(export.CHROMIUM_ENV, "/nonexistent/chromium")
+    assert jobs.prepare_worker(("html", "pdf")) is None  # no exception: each PDF will say Chromium is missing
+    assert jobs.ready_pool(1, ("html",)) is None  # one job: the reports run in this process, no pool
+    pool = jobs.ready_pool(2, ("html",))
+    assert pool is not None
+    try:
+        assert pool.submit(os.getpid).result(timeout=120) != os.getpid()  # a process of its own
+    finally:
+        pool.shutdown(wait=True)

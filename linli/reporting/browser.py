@@ -86,6 +86,19 @@ class Browser:
         future = asyncio.run_coroutine_threadsafe(self._print(page, timeout, dict(options)), self._loop)
         return future.result()
 
+    def start(self, *, timeout: float = START_TIMEOUT) -> None:
+        """Start Chromium now rather than for the first page (a worker getting ready).
+
+        Raises
+        ------
+        LinliError
+            When Chromium cannot start.
+        """
+        if self._closed:
+            msg = "The browser was closed."
+            raise LinliError(msg)
+        asyncio.run_coroutine_threadsafe(self._connected(), self._loop).result(timeout=timeout)
+
     def close(self) -> None:
         """Close Chromium and stop the thread (idempotent)."""
         if self._closed:

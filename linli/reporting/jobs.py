@@ -34,7 +34,10 @@ process.
 
 Units run in long-lived worker processes (the pool's, or Dask's workers), many units
 per process: what a worker caches at module level — a browser, an exporter — is made
-once per worker process and serves all its units.
+once per worker process and serves all its units. :func:`ready_pool` starts the local
+workers before the reports are known (``linli build`` does so before it loads the
+data): each imports the notebook runner and the exporters and starts its Chromium
+(:func:`prepare_worker`) on a core the loading leaves idle.
 """
 
 from __future__ import annotations
@@ -60,9 +63,10 @@ from ..labels import check_lang
 from ..outputs import output_path
 from ..pipeline import code_fingerprint, hash_part
 from ..privacy import redact
+from .browser import shared_browser
 from .cluster import check_address, dask_executor, worker_died
 from .docx_report import export_docx
-from .export import export_html, export_pdf
+from .export import export_html, export_pdf, find_chromium
 from .names import DEFAULT_LANG, key_name, output_name
 from .notebook import CELL_TIMEOUT, as_parameter, run_notebook
 
@@ -80,6 +84,8 @@ __all__ = [
     "cache_key",
     "check_formats",
     "is_cached",
+    "prepare_worker",
+    "ready_pool",
     "run_job",
     "run_job_once",
 ]
@@ -425,12 +431,45 @@ def build_reports(
             for i in pending:
                 done(i, run_job(jobs[i]))
         else:
-            pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+            pool = _pool(workers)
             try:
                 _collect(pool, jobs, pending, done)
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)
     return [results[i] for i in range(len(jobs))]
+
+
+def _pool(workers: int) -> cf.ProcessPoolExecutor:
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def prepare_worker(formats: Sequence[str]) -> None:
+    """Get this worker process ready for its first report: import the notebook runner and
+    the exporters, and start its Chromium when PDFs are asked for. Never raises: a report
+    that then fails says why in its own words."""
+    try:
+        import nbclient  # noqa: F401  (imported for their cost, once per worker)
+        import nbconvert  # noqa: F401
+        import papermill  # noqa: F401
+
+        if "pdf" in formats:
+            shared_browser(find_chromium()).start()
+    except Exception:  # a missing Chromium is reported by each PDF that needs it
+        log.debug("worker not prepared", exc_info=True)
+
+
+def ready_pool(n_jobs: int | None, formats: Sequence[str]) -> cf.ProcessPoolExecutor | None:
+    """Start the local worker processes of :func:`build_reports` now, each getting ready
+    (:func:`prepare_worker`) while the caller does other work; pass the pool as
+    ``executor=`` and shut it down when done. None when the reports would run in this
+    process (``n_jobs`` 1, or a single core)."""
+    workers = n_jobs or os.cpu_count() or 1
+    if workers < 2:
+        return None
+    pool = _pool(workers)
+    for _ in range(workers):
+        pool.submit(prepare_worker, tuple(formats))
+    return pool
 
 
 def run_job_once(job: ReportJob) -> ReportOutcome:
