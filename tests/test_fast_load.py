@@ -360,3 +360,20 @@ def test_plain_file_parsed_into_jemalloc_where_pyarrow_has_it(tmp_path: Path) ->
     raw = read_table(path, VOLUNTEERS)
     assert pool.bytes_allocated() - before >= 440_000  # the cells are held in jemalloc's pool
     assert raw.frame["volunteer_id"].iloc[-1] == "v19999"
+
+
+@pytest.mark.parametrize(("chunks", "codes", "uniques"), [
+    # first appearances in order: 2024-01-01 → 0, 去年 → 1, x → 2; a missing cell → -1
+    ([["2024-01-01", None], ["去年", "2024-01-01"], [], ["x", "去年"]], [0, -1, 1, 0, 2, 1],
+     ["2024-01-01", "去年", "x"]),
+    ([[None], [None, None]], [-1, -1, -1], []),  # nothing but missing cells
+    ([["a"]], [0], ["a"]),
+])
+def test_arrow_codes_as_pandas_factorize(chunks: list[list[str | None]], codes: list[int], uniques: list[str]) -> None:
+    cells = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(chunks, pa.large_string())))
+    found = parse._arrow_codes(cells)
+    assert found is not None
+    assert found[0].tolist() == codes and list(found[1]) == uniques
+    slow_codes, slow_uniques = pd.factorize(cells, use_na_sentinel=True)  # the general way, for the same answer
+    assert slow_codes.tolist() == codes and list(slow_uniques) == uniques
+    assert parse._arrow_codes(pd.Series(["a", None], dtype=object)) is None  # not Arrow strings: pd.factorize
