@@ -21,7 +21,7 @@ logging, no warnings.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -68,6 +68,8 @@ _FLOAT = (
     r"(?:[eE][+-]?[0-9]+)?"
 )
 _LIST_SPLIT = re.compile(r"[;；,，、]")
+#: Cells per slice where a column is searched rather than changed (:func:`_slices`).
+_SLICE = 1 << 20
 
 # Years that datetime64[ns] can hold whole (1677-09-21 .. 2262-04-11).
 _MIN_YEAR, _MAX_YEAR = 1678, 2261
@@ -119,9 +121,35 @@ def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
     the distinct values only is what keeps a ledger column of a million rows and a
     few hundred dates fast.
     """
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    encoded = _arrow_codes(s)
+    if encoded is None:
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    else:
+        codes, uniques = encoded
     distinct = pd.Series(np.append(np.asarray(uniques, dtype=object), None), dtype=object)
     return np.where(codes < 0, len(distinct) - 1, codes), distinct
+
+
+def _arrow_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """``pd.factorize(s)`` of Arrow strings, straight from Arrow's dictionary encoding
+    (None for any other column).
+
+    Arrow encodes a column of many chunks into one dictionary, which every chunk
+    shares (the same buffers): the chunks' codes are then joined as they are, as
+    4-byte integers, without ``pd.factorize``'s unifying of the chunks' dictionaries
+    and 8-byte copy of the codes. The dictionary is in order of first appearance, as
+    ``pd.factorize``'s uniques are; a missing cell's code is -1.
+    """
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow") or len(s) == 0:
+        return None
+    encoded = s.array.__arrow_array__().dictionary_encode()
+    first = encoded.chunk(0).dictionary
+    shared = [b.address if b is not None else None for b in first.buffers()]
+    if any([b.address if b is not None else None for b in chunk.dictionary.buffers()] != shared
+           for chunk in encoded.chunks[1:]):
+        return None  # chunks with dictionaries of their own: leave them to pd.factorize
+    indices = pa.chunked_array([chunk.indices for chunk in encoded.chunks], type=encoded.type.index_type)
+    return pc.fill_null(indices, -1).to_numpy(), first.to_numpy(zero_copy_only=False)
 
 
 def _spread(values: pd.Series, codes: np.ndarray, like: pd.Series) -> pd.Series:
@@ -205,8 +233,9 @@ def is_blank(s: pd.Series) -> pd.Series:
     [False, True, True]
     """
     cells = _as_string(s).array.__arrow_array__()
-    blank = pc.fill_null(pc.equal(pc.binary_length(pc.utf8_trim(cells, characters=_SPACES)), 0), True)
-    return pd.Series(blank.to_numpy(zero_copy_only=False), index=s.index, name=s.name)
+    blank = [pc.fill_null(pc.equal(pc.binary_length(pc.utf8_trim(piece, characters=_SPACES)), 0), True)
+             .to_numpy(zero_copy_only=False) for piece in _slices(cells)]
+    return pd.Series(np.concatenate(blank) if blank else np.zeros(0, dtype=bool), index=s.index, name=s.name)
 
 
 def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -409,10 +438,10 @@ def _clean(s: pd.Series) -> pd.Series:
     cells holding one (few) go through ``str.translate``."""
     text = _as_string(s)
     cells = text.array.__arrow_array__()
-    stripped = pc.utf8_trim(cells, characters=_SPACES)
-    if pc.any(pc.not_equal(pc.binary_length(stripped), pc.binary_length(cells))).as_py():
-        text, cells = pd.Series(pd.arrays.ArrowStringArray(stripped), index=s.index, name=s.name), stripped
-    # else nothing was stripped: the cells are kept as they are (no second copy of a large column)
+    if _any_to_strip(cells):
+        cells = pc.utf8_trim(cells, characters=_SPACES)
+        text = pd.Series(pd.arrays.ArrowStringArray(cells), index=s.index, name=s.name)
+    # else nothing to strip: the cells are kept as they are (no second copy of a large column)
     if _may_hold_wide_digit(cells):
         other = pc.fill_null(pc.invert(pc.string_is_ascii(cells)), False)
         at = np.flatnonzero(other.to_numpy(zero_copy_only=False))
@@ -422,6 +451,24 @@ def _clean(s: pd.Series) -> pd.Series:
             text.iloc[wide] = text.iloc[wide].str.translate(_FULLWIDTH_DIGITS)
     empty = (text == "").fillna(False)
     return text.mask(empty) if empty.any() else text
+
+
+def _slices(cells: pa.ChunkedArray) -> Iterator[pa.ChunkedArray]:
+    """``cells`` :data:`_SLICE` cells at a time, without a copy: a kernel run on each slice in
+    turn needs memory for one slice's result, not for a whole large column's."""
+    for start in range(0, len(cells), _SLICE):
+        yield cells.slice(start, _SLICE)
+
+
+def _any_to_strip(cells: pa.ChunkedArray) -> bool:
+    """Whether any cell starts or ends with white space, a slice at a time (:func:`_slices`):
+    finding that there is nothing to strip costs no trimmed copy of the column.
+
+    >>> _any_to_strip(pa.chunked_array([["a", None, "b c"]])), _any_to_strip(pa.chunked_array([["a", "b\u3000"]]))
+    (False, True)
+    """
+    return any(pc.any(pc.not_equal(pc.binary_length(pc.utf8_trim(piece, characters=_SPACES)),
+                                   pc.binary_length(piece))).as_py() for piece in _slices(cells))
 
 
 def _may_hold_wide_digit(cells: pa.ChunkedArray) -> bool:

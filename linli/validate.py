@@ -208,6 +208,8 @@ def validate_table(
     text: dict[str, pd.Series] = {}
     pseudonyms: dict[str, pd.Series] = {}  # of person ids, by column, once computed
     excused = _reader_issues(raw, table, issues)
+    read_later = _text_read_later(table)
+    distinct = False  # every row has an id, each a different one: no row can repeat another
 
     for col in table.columns:
         if col.name not in frame.columns:
@@ -215,7 +217,11 @@ def validate_table(
             continue
         cleaned = parse.clean_text(frame.pop(col.name))  # the raw column is let go once cleaned
         text[col.name] = cleaned
+        if col.name == table.id_column:
+            distinct = _distinct_ids(table, text, np.ones(len(frame.index), dtype=bool))
         if col.pii:
+            if distinct:
+                del text[col.name]  # only a comparison of whole rows would read it
             continue
         # rule breaks carry the cleaned text; _quarantine_frame makes it safe to show
         values = _parse_column(cleaned, col, issues)
@@ -227,12 +233,16 @@ def validate_table(
         _check_future(values, col, cleaned, issues, as_of)
         if col.free_text:
             values = _mask_personal_data(values, col, cleaned, issues)
+        if col.name in pseudonyms and col.default is None and col.name not in read_later and col.pattern is None:
+            values = pseudonyms[col.name]  # the clean table holds these (_clean_frame): the ids as typed can go
         parsed[col.name] = values
+        if distinct and col.name not in read_later:
+            del text[col.name]  # read later only to compare whole rows, which cannot repeat: the cells can go
 
     _check_missing_conditional(table, parsed, text, issues)
     _check_compare(table, parsed, text, issues)
     geometry = _check_geometry(raw, table, parsed, issues, context)
-    _check_duplicates(raw, table, text, parsed, issues)
+    _check_duplicates(raw, table, text, parsed, issues, distinct=distinct)
 
     found = issues.frame()
     bad = issues.bad_index()
@@ -245,6 +255,19 @@ def validate_table(
     if geometry is not None:
         clean = gpd.GeoDataFrame(clean, geometry=_rows(geometry, keep).to_numpy(), crs="EPSG:4326")
     return ValidatedTable(table.name, raw.file, clean, quarantine, len(frame))
+
+
+def _text_read_later(table: Table) -> set[str]:
+    """Columns whose cleaned cells are read after every column is parsed, besides a comparison
+    of whole rows: the id, unique columns and keys, those a comparison shows, those that may be
+    empty in some cases only.
+
+    >>> sorted(_text_read_later(TABLES["culture_events"]))  # its id; the 65+ count is compared with the total
+    ['event_id', 'participants_65_plus']
+    """
+    later = {c.name for c in table.columns if c.unique or c.nullable_when is not None}
+    later |= {rule.left for rule in table.compare} | set(table.unique_together)
+    return later | ({table.id_column} if table.id_column is not None else set())
 
 
 def _row_community(
@@ -624,14 +647,21 @@ def _check_duplicates(
     text: dict[str, pd.Series],
     parsed: dict[str, pd.Series],
     issues: _Issues,
+    *,
+    distinct: bool = False,
 ) -> None:
+    """Exact duplicate rows, repeated ids and keys, among the rows that pass every other rule.
+
+    ``distinct``: every row's id is known to be distinct already (then so are the ids of
+    the rows checked here, and the ids are not sorted again).
+    """
     already_bad = issues.bad_index()  # findings do not count: those rows load
     keep = ~raw.frame.index.isin(already_bad)
     ok = raw.frame.index[keep]
     rows = raw.rows
     if len(ok) == 0:
         return
-    distinct_ids = _distinct_ids(table, text, keep)
+    distinct_ids = distinct or _distinct_ids(table, text, keep)
     if distinct_ids:
         dup_row = pd.Series(False, index=ok)  # rows with distinct ids cannot repeat each other
     else:
@@ -715,7 +745,7 @@ def _clean_frame(
         if col.kind == "list":
             values = values.replace("", pd.NA)
         data[col.name] = values.astype(col.dtype)
-    clean = pd.DataFrame(data, index=index[keep])
+    clean = pd.DataFrame(data, index=index[keep], copy=False)  # the columns are not shared: no copy needed
     for col in table.clean_columns:
         if col.person_id:
             known = pseudonyms.get(col.name) if col.default is None else None

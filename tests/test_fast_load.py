@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 import pandas.testing as pdt
+import pyarrow as pa
 import pytest
 
 from linli import parse, privacy
@@ -246,7 +247,8 @@ def test_reading_a_plain_file_takes_the_fast_path(tmp_path: Path) -> None:
     path = tmp_path / "volunteers.csv"
     path.write_text(PLAIN["bare"], encoding="utf-8")
     raw = read_table(path, VOLUNTEERS)
-    assert isinstance(raw.frame["volunteer_id"].dtype, pd.StringDtype)  # Arrow strings: pyarrow parsed it
+    # Arrow strings with offsets of 4 bytes (not pandas' string dtype): pyarrow parsed it
+    assert raw.frame["volunteer_id"].dtype == pd.ArrowDtype(pa.string())
     assert raw.frame["volunteer_id"].tolist() == ["v1", "v2"] and raw.rows.tolist() == [2, 3]
 
 
@@ -293,3 +295,85 @@ def test_codes_canonical_or_not_parse_as_cell_by_cell(cells: list[str | None]) -
     assert [None if pd.isna(v) else v for v in parsed] == [one(c)[0] for c in cells]
     assert bad.tolist() == [one(c)[1] for c in cells]
     assert str(parsed.dtype) == "string" and str(bad.dtype) == "bool"
+
+
+@pytest.mark.parametrize(("cells", "stripped"), [
+    (["a", "b", "c", "d", "e"], ["a", "b", "c", "d", "e"]),  # nothing to strip in any slice
+    (["a", "b", "c", "d", " e"], ["a", "b", "c", "d", "e"]),  # only in the last slice, [e]
+    (["a", "b\u3000", None, "", "e"], ["a", "b", None, None, "e"]),  # in the first slice; "" is missing
+])
+def test_white_space_looked_for_slice_by_slice(monkeypatch: pytest.MonkeyPatch, cells: list[str | None],
+                                               stripped: list[str | None]) -> None:
+    monkeypatch.setattr(parse, "_SLICE", 2)  # slices [a b] [c d] [e]: the white space is found wherever it is
+    cleaned = parse.clean_text(pd.Series(cells, dtype="string"))
+    assert [None if pd.isna(v) else v for v in cleaned] == stripped
+    # blank: missing, empty or white space only, cell by cell
+    blank = parse.is_blank(pd.Series(["a", " ", None, "\u3000b", "", "\u200b"], dtype="string"))
+    assert blank.tolist() == [False, True, True, False, True, True]
+
+
+def plant_junk(data: Path, seed: int) -> None:
+    """Break cells of every CSV ledger with junk values, and repeat no row and no id."""
+    rng = random.Random(seed)
+    junk = ["", " ", "２０２４-03-05", "2099-01-01", "2024-02-30", "13912345678", "未知", "-5", "nowhere", "x"]
+    for path in sorted(data.glob("*.csv")):
+        if path.stem == "communities":
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        header, rows = lines[0], [line.split(",") for line in lines[1:]]
+        if len(rows) < 4 or any('"' in line for line in lines):
+            continue
+        for row in rng.sample(rows, min(len(rows), 12)):
+            row[rng.randrange(1, len(row))] = rng.choice(junk)  # never the id (first column)
+        path.write_text("\n".join([header, *(",".join(r) for r in rows)]) + "\n", encoding="utf-8")
+
+
+def test_cells_let_go_early_when_ids_are_distinct_change_nothing(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ledgers whose ids are all distinct let each column's cells go once checked: the result is the
+    one of keeping every column's cells to the end (every column read later)."""
+    from linli import validate
+
+    generate(tmp_path, communities=6, seed=5)
+    plant_junk(tmp_path, seed=5)
+    early = load_dataset(tmp_path, key=KEY)
+    with monkeypatch.context() as m:
+        m.setattr(validate, "_text_read_later", lambda table: {c.name for c in table.columns})
+        kept = load_dataset(tmp_path, key=KEY)
+    rules = set(early.quarantine["rule"])
+    assert {"not_a_date", "future_date", "unknown_reference", "below_minimum"} <= rules, rules
+    assert "duplicate_id" not in rules  # the ids were left alone: every ledger's ids are distinct
+    for name in early.tables:
+        pdt.assert_frame_equal(pd.DataFrame(early[name]), pd.DataFrame(kept[name]), check_exact=True)
+    pdt.assert_frame_equal(early.quarantine, kept.quarantine, check_exact=True)
+
+
+def test_plain_file_parsed_into_jemalloc_where_pyarrow_has_it(tmp_path: Path) -> None:
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        pytest.skip("this pyarrow has no jemalloc")
+    path = tmp_path / "volunteers.csv"
+    # 20,000 rows of "v00000,renmin,2024-03-05": 6 + 6 + 10 = 22 bytes of cells a row, 440,000 bytes in all
+    path.write_text(HEADER + "\n" + "".join(f"v{i:05d},renmin,2024-03-05\n" for i in range(20_000)), encoding="utf-8")
+    before = pool.bytes_allocated()
+    raw = read_table(path, VOLUNTEERS)
+    assert pool.bytes_allocated() - before >= 440_000  # the cells are held in jemalloc's pool
+    assert raw.frame["volunteer_id"].iloc[-1] == "v19999"
+
+
+@pytest.mark.parametrize(("chunks", "codes", "uniques"), [
+    # first appearances in order: 2024-01-01 → 0, 去年 → 1, x → 2; a missing cell → -1
+    ([["2024-01-01", None], ["去年", "2024-01-01"], [], ["x", "去年"]], [0, -1, 1, 0, 2, 1],
+     ["2024-01-01", "去年", "x"]),
+    ([[None], [None, None]], [-1, -1, -1], []),  # nothing but missing cells
+    ([["a"]], [0], ["a"]),
+])
+def test_arrow_codes_as_pandas_factorize(chunks: list[list[str | None]], codes: list[int], uniques: list[str]) -> None:
+    cells = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(chunks, pa.large_string())))
+    found = parse._arrow_codes(cells)
+    assert found is not None
+    assert found[0].tolist() == codes and list(found[1]) == uniques
+    slow_codes, slow_uniques = pd.factorize(cells, use_na_sentinel=True)  # the general way, for the same answer
+    assert slow_codes.tolist() == codes and list(slow_uniques) == uniques
+    assert parse._arrow_codes(pd.Series(["a", None], dtype=object)) is None  # not Arrow strings: pd.factorize
