@@ -69,6 +69,7 @@ from _floors import read_csvs, read_tables
 
 from linli import build, handoff, indicators, inputs, pipeline, reporting
 from linli.dataset import Dataset, load_dataset, read_claims, read_meta, save_dataset
+from linli.manifest import write_manifest
 from linli.outputs import output_path
 from linli.privacy import load_key
 from linli.synth import generate
@@ -94,7 +95,8 @@ def kernel_floor() -> float:
 
     def once() -> None:
         NotebookClient(nbformat.from_dict(dict(imports)), kernel_name="python3", timeout=600,
-                       shutdown_kernel="immediate").execute()  # as a build stops its kernels
+                       shutdown_kernel="immediate",  # as a build stops its kernels, and as quiet
+                       extra_arguments=["--IPKernelApp.log_level=CRITICAL"]).execute()
 
     return _best(once)
 
@@ -168,11 +170,14 @@ def measure(
                                 year=results.year, frames=results.frames, about={})
     inputs.save_record(out, raw, stamp, year=None, as_of=None, built={results.year: str(results.meta["fingerprint"])})
     units = chosen["unit_id"].astype(str).tolist()
+    meta = results.meta
     ds = results = None  # free the dataset before the reports
     t0 = time.perf_counter()
     summary = reporting.build(year_dir, units=units, formats="html", jobs=jobs, progress_bar=False)
     assert not summary.failed, summary.describe()
     got["reports"] = (time.perf_counter() - t0, floor_unit * len(units) / min(jobs, len(units)))
+    # as linli build ends: the manifest of the year (a rebuild writes it again only when it is missing)
+    write_manifest(year_dir, data_dir=raw, meta=meta, failed=summary.failed, known_inputs=stamp.files)
 
     t0 = time.perf_counter()
     again = build.run(raw, out=out, units=units, formats="html", jobs=jobs, progress_bar=False)
