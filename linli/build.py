@@ -266,7 +266,7 @@ def run_years(
             unchanged = _unchanged_builds(root, raw, last[1], units, options)
             if unchanged is not None:
                 return unchanged
-    pool = ready_pool(jobs, fmts) if executor is None and dask is None else None
+    pool = ready_pool(jobs, fmts) if executor is None and dask is None and raw.is_dir() else None
     if pool is not None:  # the report workers get ready while the data loads
         options |= {"executor": pool, "jobs": None}
     try:
