@@ -36,10 +36,11 @@ For a province's worth of communities, run the reports on a Dask cluster
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import hashlib
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -245,6 +246,8 @@ def run_years(
     list of BuildSummary
         One per year, oldest first.
     """
+    from . import indicators
+
     check_lang(lang)
     fmts = check_formats(formats)
     parse_years(years)  # a malformed option fails before the data is read
@@ -269,55 +272,53 @@ def run_years(
     pool = ready_pool(jobs, fmts) if executor is None and dask is None and raw.is_dir() else None
     if pool is not None:  # the report workers get ready while the data loads
         options |= {"executor": pool, "jobs": None}
+    with _shut_down_after(pool):
+        ds = load_dataset(data_dir, as_of=as_of)
+        units_all = pipeline.units_table(ds.tables["communities"], ds.meta)
+        chosen = reporting.select_units(units_all, units)  # fail before computing
+        _check_notes(ds.notes, units_all["unit_id"].astype(str).tolist())
+        reporting.check_notebooks(chosen["unit_type"].astype(str).tolist(), notebooks_dir)
+        long = indicators.compute(ds.tables, as_of=ds.as_of, covers=ds.covers)
+        available = sorted(int(y) for y in long["year"].unique())
+        if not available:
+            msg = (f"{ds.data_dir}: no year has indicator data (no population rows or events "
+                   f"up to the as-of date {ds.as_of.isoformat()}).")
+            raise LinliError(msg)
+        wanted = choose_years(years, available=available, default=pipeline.default_year(ds, available), as_of=ds.as_of)
+        summaries = []
+        built: dict[int, str] = {}
+        for year in wanted:
+            results = pipeline.compute_results(ds, year=year, indicators=long)
+            year_dir = output_path(root, str(results.year))
+            handoff.save(results, ds, output_path(year_dir, handoff.HANDOFF_DIR))
+            write_indicators_workbook(results.frames["indicators"], results.frames["progress"], results.units,
+                                      output_path(year_dir, WORKBOOK_NAME), year=results.year, as_of=results.meta["as_of"])
+            for row in chosen.itertuples(index=False):
+                uid = str(row.unit_id)
+                handoff.write_unit_json(output_path(year_dir, f"{uid}.json"), uid, **unit_json_parts(row, results))
+            summary = reporting.build(year_dir, units=chosen["unit_id"].astype(str).tolist(), **options)
+            write_manifest(year_dir, data_dir=ds.data_dir, meta=results.meta, failed=summary.failed,
+                           known_inputs=stamp.files if stamp is not None else None)
+            summaries.append(summary)
+            built[results.year] = str(results.meta["fingerprint"])
+        if stamp is not None:
+            inputs.save_record(root, raw, stamp, year=request, as_of=as_of, built=built)
+        return summaries
+
+
+@contextlib.contextmanager
+def _shut_down_after(pool: cf.Executor | None) -> Iterator[None]:
+    """Shut ``pool`` (None: nothing) down after the block: at once, its work cancelled, when
+    the block raised (bad data is said now, not after the workers are ready)."""
+    if pool is None:
+        yield
+        return
     try:
-        summaries = _load_and_build(data_dir, root, raw, stamp, request, years, units, as_of, options)
+        yield
     except BaseException:
-        if pool is not None:  # bad data: say so now, not after the workers are ready
-            pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=False, cancel_futures=True)
         raise
-    if pool is not None:
-        pool.shutdown(wait=True)
-    return summaries
-
-
-def _load_and_build(
-    data_dir: Path | str | None, root: Path, raw: Path, stamp: inputs.Inputs | None, request: Any,
-    years: YearOption, units: Sequence[str] | str | None, as_of: Any, options: dict[str, Any],
-) -> list[BuildSummary]:
-    """:func:`run_years` once the inputs are known to have changed: load, compute, store, report."""
-    from . import indicators
-
-    ds = load_dataset(data_dir, as_of=as_of)
-    units_all = pipeline.units_table(ds.tables["communities"], ds.meta)
-    chosen = reporting.select_units(units_all, units)  # fail before computing
-    _check_notes(ds.notes, units_all["unit_id"].astype(str).tolist())
-    reporting.check_notebooks(chosen["unit_type"].astype(str).tolist(), options["notebooks_dir"])
-    long = indicators.compute(ds.tables, as_of=ds.as_of, covers=ds.covers)
-    available = sorted(int(y) for y in long["year"].unique())
-    if not available:
-        msg = (f"{ds.data_dir}: no year has indicator data (no population rows or events "
-               f"up to the as-of date {ds.as_of.isoformat()}).")
-        raise LinliError(msg)
-    wanted = choose_years(years, available=available, default=pipeline.default_year(ds, available), as_of=ds.as_of)
-    summaries = []
-    built: dict[int, str] = {}
-    for year in wanted:
-        results = pipeline.compute_results(ds, year=year, indicators=long)
-        year_dir = output_path(root, str(results.year))
-        handoff.save(results, ds, output_path(year_dir, handoff.HANDOFF_DIR))
-        write_indicators_workbook(results.frames["indicators"], results.frames["progress"], results.units,
-                                  output_path(year_dir, WORKBOOK_NAME), year=results.year, as_of=results.meta["as_of"])
-        for row in chosen.itertuples(index=False):
-            uid = str(row.unit_id)
-            handoff.write_unit_json(output_path(year_dir, f"{uid}.json"), uid, **unit_json_parts(row, results))
-        summary = reporting.build(year_dir, units=chosen["unit_id"].astype(str).tolist(), **options)
-        write_manifest(year_dir, data_dir=ds.data_dir, meta=results.meta, failed=summary.failed,
-                       known_inputs=stamp.files if stamp is not None else None)
-        summaries.append(summary)
-        built[results.year] = str(results.meta["fingerprint"])
-    if stamp is not None:
-        inputs.save_record(root, raw, stamp, year=request, as_of=as_of, built=built)
-    return summaries
+    pool.shutdown(wait=True)
 
 
 def unit_json_parts(row: Any, results: pipeline.Results) -> dict[str, Any]:
@@ -342,7 +343,7 @@ def _unchanged_builds(
     of that year was (re)built."""
     years = []
     for year, fingerprint in sorted(built.items()):
-        year_dir = output_path(root, str(int(year)))
+        year_dir = output_path(root, str(year))
         handoff_dir = year_dir / handoff.HANDOFF_DIR
         try:
             meta = handoff.load_meta(handoff_dir)

@@ -501,15 +501,15 @@ def _field_start(paragraph: Any, instruction: str) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    for kind in ("begin", "instr", "separate"):
-        child = OxmlElement("w:instrText" if kind == "instr" else "w:fldChar")
-        if kind == "instr":
-            child.set(qn("xml:space"), "preserve")
-            child.text = f" {instruction} "
-        else:
-            child.set(qn("w:fldCharType"), kind)
-        if kind == "begin":
-            child.set(qn("w:dirty"), "true")
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    begin.set(qn("w:dirty"), "true")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    for child in (begin, instr, separate):
         paragraph.add_run()._r.append(child)
 
 
