@@ -653,6 +653,24 @@ def column_widths(rows: tuple[tuple[str, ...], ...], total: float, *, header: in
     return [total * w / sum(weights) for w in weights]
 
 
+#: A figure's width on the Word page and its greatest height (mm): the page's text is 225 mm
+#: tall, which leaves a tall figure room for its caption on the same page.
+FIGURE_WIDTH, FIGURE_HEIGHT = 150.0, 195.0
+
+
+def _figure_width(png: bytes) -> float:
+    """The width (mm) of a figure on the Word page: :data:`FIGURE_WIDTH`, or narrower for a
+    figure that would be taller than :data:`FIGURE_HEIGHT` (its shape kept).
+
+    >>> _figure_width(bytes(16) + (1000).to_bytes(4, "big") + (2000).to_bytes(4, "big"))  # 195 × 1000 / 2000
+    97.5
+    """
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")  # the PNG's IHDR
+    if width <= 0 or height <= 0:  # not a PNG's header: add_picture names the problem
+        return FIGURE_WIDTH
+    return min(FIGURE_WIDTH, FIGURE_HEIGHT * width / height)
+
+
 def _figure(doc: Any, block: Figure, number: int, lang: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
@@ -663,7 +681,7 @@ def _figure(doc: Any, block: Figure, number: int, lang: str) -> None:
     paragraph.paragraph_format.keep_with_next = True
     run = paragraph.add_run()
     try:
-        shape = run.add_picture(io.BytesIO(block.png), width=Mm(150))
+        shape = run.add_picture(io.BytesIO(block.png), width=Mm(_figure_width(block.png)))
     except Exception as exc:  # an image python-docx cannot read: say which, keep the rest
         msg = f"Figure {number} ({block.title or block.name or 'untitled'}) is not a readable PNG: {exc}"
         raise LinliError(msg) from None
