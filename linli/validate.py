@@ -705,6 +705,8 @@ def _distinct_ids(table: Table, text: Mapping[str, pd.Series], keep: np.ndarray)
     if len(ids) < 2:
         return True
     cells = ids.array.__arrow_array__()
+    if _strictly_monotonic(cells):  # numbered in order, as ledgers usually are: distinct without a sort
+        return True
     order = pc.sort_indices(cells)  # sorting ten million ids is several times cheaper than hashing them
     step = _SORTED_SLICE  # the sorted ids are compared a slice at a time: no second copy of the column
     for start in range(0, len(order) - 1, step):
@@ -712,6 +714,19 @@ def _distinct_ids(table: Table, text: Mapping[str, pd.Series], keep: np.ndarray)
         if pc.any(pc.equal(ordered[1:], ordered[:-1])).as_py():
             return False
     return True
+
+
+def _strictly_monotonic(cells: pa.ChunkedArray) -> bool:
+    """Whether ``cells`` (no missing one) rise, or fall, strictly from each to the next: then no
+    two are the same. One comparison of neighbours, some thirty times cheaper than a sort.
+
+    >>> _strictly_monotonic(pa.chunked_array([["a1", "a2"], ["b"]])), _strictly_monotonic(pa.chunked_array([["c", "b"]]))
+    (True, True)
+    >>> _strictly_monotonic(pa.chunked_array([["a", "b", "b"]])), _strictly_monotonic(pa.chunked_array([["b", "a", "c"]]))
+    (False, False)
+    """
+    head, tail = cells.slice(0, len(cells) - 1), cells.slice(1)
+    return any(pc.all(compare(tail, head)).as_py() for compare in (pc.greater, pc.less))
 
 
 def _rows(values: pd.Series, keep: np.ndarray) -> pd.Series:

@@ -263,6 +263,8 @@ def test_every_white_space_character_is_stripped_at_either_end() -> None:
     (["b", "a", "c", "a", "e"], False),  # sorted: a a b c e — the pair straddles slices [a a] [a b] …
     (["e", "d", "c", "b", "e"], False),  # sorted: b c d e e — the pair ends the last slice
     (["a"], True),
+    (["a", "b", "b", "c"], False),  # in order but not strictly: the sort finds the pair
+    (["d", "c", "c"], False),  # falling, not strictly
 ])
 def test_distinct_ids_compares_sorted_ids_across_slices(monkeypatch: pytest.MonkeyPatch, ids: list[str],
                                                         distinct: bool) -> None:
@@ -274,6 +276,24 @@ def test_distinct_ids_compares_sorted_ids_across_slices(monkeypatch: pytest.Monk
     services = TABLES["services"]
     text = {services.id_column: pd.Series(ids, dtype="string")}
     assert validate._distinct_ids(services, text, np.ones(len(ids), dtype=bool)) is distinct
+
+
+@pytest.mark.parametrize("ids", [
+    ["c0001-S2022-00001", "c0001-S2022-00002", "c0001-S2022-00010", "c0002-S2022-00001"],  # as ledgers number them
+    ["S9", "S8", "S10"],  # newest first: "S9" > "S8" > "S10" compared as text
+])
+def test_ids_numbered_in_order_are_distinct_without_a_sort(monkeypatch: pytest.MonkeyPatch, ids: list[str]) -> None:
+    import numpy as np
+
+    from linli import validate
+
+    def no_sort(*args: object, **kwargs: object) -> None:
+        raise AssertionError("sorted ids that were in order already")
+
+    monkeypatch.setattr(validate.pc, "sort_indices", no_sort)
+    services = TABLES["services"]
+    text = {services.id_column: pd.Series(ids, dtype="string")}
+    assert validate._distinct_ids(services, text, np.ones(len(ids), dtype=bool)) is True
 
 
 @pytest.mark.parametrize("cells", [
