@@ -68,3 +68,26 @@ def test_facilities_moved_by_gcj02_in_the_file(both) -> None:
     sheet = pd.read_excel(ledger / "设施台账.xlsx")
     # the file holds GCJ-02: several hundred metres (> 0.002°) east of the WGS-84 point near Hengyang
     assert float(sheet["经度"].iloc[0]) - doc["features"][0]["geometry"]["coordinates"][0] > 0.002
+
+
+def test_a_ledger_too_long_for_a_worksheet_is_kept_as_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A worksheet has 1,048,576 rows: the header and 1,048,575 records. The services of 200
+    # communities over three years are more; `linli synth --communities 200 --style ledger`
+    # stopped with an internal error at row 1,048,577. A street office has to keep such a
+    # ledger as CSV; so does the synthetic one.
+    from linli.synth import ledger_style
+
+    table = ledger_style.TABLES["mediation_cases"]
+    assert ledger_style.ledger_file_name(table, 0, None, records=1_048_575).endswith(".xlsx")  # 1 + 1,048,575 rows
+    assert ledger_style.ledger_file_name(table, 0, None, records=1_048_576).endswith(".csv")  # one row too many
+    assert ledger_style.ledger_file_name(table, 1, None, records=3).endswith(".csv")  # CSV in turn, as before
+
+    canonical, ledger = tmp_path / "canonical", tmp_path / "ledger"
+    generate(canonical, communities=2, seed=5)
+    monkeypatch.setattr(ledger_style, "SHEET_RECORDS", 3)  # no ledger of more than 3 records in a workbook
+    written = ledger_style.as_ledgers(canonical, ledger)
+    assert written["communities"].suffix == ".xlsx"  # 2 communities fit
+    services = len(pd.read_csv(canonical / "services.csv"))
+    assert services > 3 and written["services"].suffix == ".csv"  # its turn (12th of the tables) is a workbook
+    a, b = load_dataset(canonical, key=KEY), load_dataset(ledger, key=KEY)
+    pdt.assert_frame_equal(b.tables["services"], a.tables["services"])  # every record, read back the same

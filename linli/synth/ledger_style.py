@@ -5,7 +5,7 @@ clerks keep them: Chinese file names (``纠纷调解台账（2022-2024年）.xls
 headers (the contract's aliases, varied from table to table), Chinese code labels,
 是/否, community names instead of ids, dates in several spellings (Excel date cells,
 ``2024年3月5日``, ``2024/3/5``, ``2024-03-05``), tables alternately as XLSX and as
-GBK CSV, and the facilities as a spreadsheet of ``经度``/``纬度`` in GCJ-02 (as copied
+GBK CSV (a ledger longer than a worksheet holds as CSV), and the facilities as a spreadsheet of ``经度``/``纬度`` in GCJ-02 (as copied
 from 高德 maps), declared in ``dataset.yaml`` (``coordinates: gcj02``). Boundaries and
 compounds (which have outlines) stay GeoJSON. Read back, the records are the
 canonical ones, so the indicators are too.
@@ -29,16 +29,22 @@ __all__ = ["ledger_file_name", "as_ledgers"]
 
 #: The table written as a spreadsheet of points (GCJ-02); the other geometry tables stay GeoJSON.
 POINT_SHEETS: tuple[str, ...] = ("facilities",)
+#: Records a worksheet holds under its header (1,048,576 rows in all); a longer ledger is kept as CSV.
+SHEET_RECORDS: int = 1_048_575
 
 
-def ledger_file_name(table: Table, index: int, years: tuple[int, int] | None) -> str:
+def ledger_file_name(table: Table, index: int, years: tuple[int, int] | None, *, records: int = 0) -> str:
     """A clerk's name for the file of ``table``: its last Chinese name, the years it spans, XLSX or CSV.
+
+    Tables are workbooks and CSV files in turn (``index``); a ledger of more ``records``
+    than a worksheet holds (:data:`SHEET_RECORDS`) is CSV, as a street office must keep it.
 
     >>> ledger_file_name(contract.table("mediation_cases"), 0, (2022, 2024))
     '纠纷调解台账（2022-2024年）.xlsx'
     """
     span = f"（{years[0]}-{years[1]}年）" if years else ""
-    return f"{table.file_names[-1]}{span}{'.xlsx' if index % 2 == 0 else '.csv'}"
+    workbook = index % 2 == 0 and records <= SHEET_RECORDS
+    return f"{table.file_names[-1]}{span}{'.xlsx' if workbook else '.csv'}"
 
 
 def _date_text(value: dt.date, spelling: int) -> str:
@@ -130,7 +136,7 @@ def as_ledgers(canonical: Path | str, out_dir: Path | str) -> dict[str, Path]:
         else:
             frame = pd.read_csv(src / f"{table.name}.csv", dtype=str, keep_default_na=False)
             columns = list(frame.columns)
-        path = out / ledger_file_name(table, index, _years(frame, table))
+        path = out / ledger_file_name(table, index, _years(frame, table), records=len(frame))
         cells = ledger_frame(frame[columns], table, communities=names if table.name != "communities" else None)
         rows = _spelled(cells, table, excel=path.suffix == ".xlsx")
         written[table.name] = _write(path, table, _headers(table, columns, index), rows)
