@@ -195,18 +195,21 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from .manifest import read_manifest
     from .verify import verify
 
-    print(f"recomputing {args.year_dir} from {args.data_dir} …", file=sys.stderr)
+    manifest = read_manifest(args.year_dir)
+    what = f"the reports of {manifest['year']} (data as of {manifest['as_of']})"
+    print(f"recomputing {what} in {args.year_dir} from {args.data_dir} …", file=sys.stderr)
     findings = verify(args.year_dir, data_dir=args.data_dir)
     width = max(len(f.subject) for f in findings)
     for finding in findings:
         print(finding.line(width))
     n_bad = sum(not f.ok for f in findings)
     if n_bad:
-        print(f"\n{n_bad} of {len(findings)} check(s) differ: these reports do not match these ledgers.")
+        print(f"\n{n_bad} of {len(findings)} check(s) differ: {what} do not match these ledgers.")
         return EXIT_UNITS_FAILED
-    print(f"\nall {len(findings)} check(s) match: the reports come from these ledgers.")
+    print(f"\nall {len(findings)} check(s) match: {what} come from these ledgers.")
     return EXIT_OK
 
 

@@ -193,3 +193,90 @@ def test_file_hashes_reuse_what_the_build_already_hashed(tmp_path: Path) -> None
     found = file_hashes(tmp_path, known=known)
     assert found["a.csv"] == "f" * 64
     assert found["b.csv"] == hashlib.sha256(b"abc").hexdigest()
+
+
+def test_verify_names_a_changed_report_behind_many_changed_numbers(
+    builds: dict[str, Any], capsys: pytest.CaptureFixture[str],
+) -> None:
+    # a unit's JSON and report both replaced (as by copying in another year's): the many
+    # numbers that differ must not hide which report files differ
+    year = tampered(builds, "many numbers")
+    path = year / "c0002.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for record in doc["indicators"]:
+        if isinstance(record["value"], float):
+            record["value"] += 1.0
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    with (year / "c0002.html").open("a", encoding="utf-8") as f:
+        f.write("<p>another year's report</p>")
+    (year / "c0001.json").unlink()
+
+    code = main(["verify", str(year), "--data-dir", str(builds["raw"])])
+    found = lines(capsys)
+    assert code == 1
+    assert "c0002.html changed since the build" in found["c0002"]
+    assert "c0002.json changed since the build" in found["c0002"]
+    assert "more number(s)" in found["c0002"]  # only the first numbers are spelled out
+    # a missing JSON is said once, as a file the build wrote
+    assert found["c0001"].count("c0001.json missing") == 1
+    assert "c0001.json missing (the build wrote it)" in found["c0001"]
+
+
+def test_verify_names_a_year_folder_copied_in_under_another_year(
+    builds: dict[str, Any], capsys: pytest.CaptureFixture[str],
+) -> None:
+    # the whole folder of 2024 handed in as 2023's: every file matches its own manifest,
+    # but the manifest says which year the reports are of
+    target = builds["root"] / "handed in" / "2023"
+    shutil.copytree(builds["a"], target)
+
+    code = main(["verify", str(target), "--data-dir", str(builds["raw"])])
+    out = capsys.readouterr().out
+    found = {line.split()[0]: line for line in out.splitlines() if ": " in line and not line.startswith(("all", " "))}
+    assert code == 1
+    assert "DIFFERS" in found["manifest"]
+    assert "the folder is named 2023" in found["manifest"] and "of 2024" in found["manifest"]
+    assert "Traceback" not in out
+
+
+def test_verify_says_which_year_and_as_of_date_it_checked(
+    builds: dict[str, Any], capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(["verify", str(builds["a"]), "--data-dir", str(builds["raw"])])
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    as_of = read_manifest(builds["a"])["as_of"]
+    assert code == 0
+    assert "2024" in last and f"as of {as_of}" in last
+
+
+#: Ways a manifest can be damaged or edited by hand, and the field the one-line message must name.
+DAMAGED_MANIFESTS: list[tuple[str, Any, str]] = [
+    ("year", "abc", "'year'"),
+    ("year", True, "'year'"),
+    ("as_of", "garbage", "'as_of'"),
+    ("as_of", None, "'as_of'"),
+    ("inputs", ["population.csv"], "'inputs'"),
+    ("outputs", None, "'outputs'"),
+    ("outputs", {"c0001.html": 5}, "'outputs'"),
+    ("failed", "c0001", "'failed'"),
+]
+
+
+@pytest.mark.parametrize(("key", "value", "named"), DAMAGED_MANIFESTS,
+                         ids=[f"{k}={v!r}" for k, v, _ in DAMAGED_MANIFESTS])
+def test_verify_refuses_a_damaged_manifest_in_one_line(
+    key: str, value: Any, named: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    good = {"format": "linli-manifest/1", "year": 2024, "as_of": "2024-12-31", "linli_version": "1",
+            "failed": [], "inputs": {"population.csv": "a" * 64}, "outputs": {"c0001.html": "b" * 64}}
+    year = tmp_path / "2024"
+    year.mkdir()
+    (year / MANIFEST_FILE).write_text(json.dumps(good | {key: value}), encoding="utf-8")
+    (tmp_path / "raw").mkdir()
+
+    code = main(["verify", str(year), "--data-dir", str(tmp_path / "raw")])
+    err = capsys.readouterr().err
+    message = [line for line in err.splitlines() if line.startswith("linli verify: ")]
+    assert code == 2
+    assert len(message) == 1 and "Traceback" not in err
+    assert named in message[0] and "manifest.json" in message[0]
