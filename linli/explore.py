@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from . import dataset
+from . import dataset, indicators
 from .checks import require_columns
 from .contract import DISPUTE_TYPES, MEDIATORS, OUTCOMES, TABLES
 from .errors import ContractError
@@ -38,6 +38,7 @@ __all__ = [
     "KIND_COLUMNS",
     "case_durations",
     "case_outcomes",
+    "dataset_indicators",
     "indicator_values",
     "mediator_involvement",
     "mediator_kinds",
@@ -111,6 +112,41 @@ def _pct(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
 
 
 # --------------------------------------------------------------------- indicators
+
+
+def dataset_indicators(ds: dataset.Dataset, *, years: Sequence[int] | None = None) -> pd.DataFrame:
+    """Return every indicator of a loaded dataset, as ``linli build`` computes them for the reports.
+
+    :func:`linli.indicators.compute` with the dataset's as-of date (no year that ends
+    after it) and the years ``dataset.yaml`` declares each ledger to cover (``covers``: 0,
+    not missing, in a declared year without records) — the numbers of the reports, where
+    ``compute(ds.tables)`` alone would know neither.
+
+    Parameters
+    ----------
+    ds
+        A dataset of :func:`linli.load_dataset`.
+    years
+        Calendar years (default: every year of the data ended by the as-of date).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The long table of :func:`linli.indicators.compute`.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from pathlib import Path
+    >>> from linli.dataset import Dataset
+    >>> from linli.testing import example_tables
+    >>> ds = Dataset(data_dir=Path("worked"), as_of=dt.date(2024, 12, 31), tables=example_tables(),
+    ...              quarantine=pd.DataFrame(), provenance=pd.DataFrame())
+    >>> long = dataset_indicators(ds)
+    >>> sorted(set(long["year"]))
+    [2024]
+    """
+    return indicators.compute(ds.tables, years=years, as_of=ds.as_of, covers=ds.covers)
 
 
 def indicator_values(

@@ -269,6 +269,34 @@ def test_indicator_values(tables) -> None:
         explore.indicator_values(long, indicators=["no_such"])
 
 
+def _dataset_2025(tables, *, as_of: str, covers: dict[str, list[int]]):
+    """The worked tables with population rows for 2025 too (a copy of 2024's), as a loaded dataset."""
+    import datetime as dt
+    from pathlib import Path
+
+    from linli.dataset import Dataset
+
+    t = dict(tables)
+    t["population"] = pd.concat([t["population"], t["population"].assign(year=2025)], ignore_index=True)
+    return Dataset(data_dir=Path("worked"), as_of=dt.date.fromisoformat(as_of), tables=t,
+                   quarantine=pd.DataFrame(), provenance=pd.DataFrame(), meta={"covers": covers})
+
+
+def test_dataset_indicators_as_the_reports_compute_them(tables) -> None:
+    # as_of 2025-01-31: 2025 has population rows but has not ended, so it is not computed
+    # (indicators.compute(ds.tables) alone would give 2024 and 2025)
+    early = _dataset_2025(tables, as_of="2025-01-31", covers={})
+    assert set(compute(early.tables)["year"]) == {2024, 2025}
+    assert set(explore.dataset_indicators(early)["year"]) == {2024}
+    # as_of 2025-12-31, the mediation ledger declared complete for 2025 (covers) with no case
+    # received in 2025: 0 cases, not missing; the undeclared requests ledger stays missing
+    ended = _dataset_2025(tables, as_of="2025-12-31", covers={"mediation_cases": [2025]})
+    long = explore.dataset_indicators(ended, years=[2025])
+    wide = explore.indicator_values(long, indicators=["mediation_cases", "requests_per_1k_households"])
+    assert wide.loc[("z", 2025), "mediation_cases"] == 0.0  # no case m1–m7 was received in 2025
+    assert np.isnan(wide.loc[("z", 2025), "requests_per_1k_households"])  # q1, q2 are of 2024; 2025 not declared
+
+
 def test_zone_names() -> None:
     meta = {"zones": {"renmin": {"name_zh": "人民街道", "name_en": "Renmin Street"}, "x": "某街道"}}
     assert explore.zone_names(meta) == {"renmin": "人民街道", "x": "某街道"}
