@@ -139,8 +139,10 @@ def read_manifest(year_dir: Path | str) -> dict[str, Any]:
     """
     path = Path(year_dir) / MANIFEST_FILE
     if not path.is_file():
-        msg = (f"{path}: no such file; point linli verify at a year folder written by `linli build` "
-               f"(OUT/<year>, which holds {MANIFEST_FILE}).")
+        years = sorted(str(p.parent) for p in Path(year_dir).glob(f"*/{MANIFEST_FILE}") if p.is_file())
+        hint = (f"; its year folders: {', '.join(years)}" if years else
+                f" (OUT/<year>, which holds {MANIFEST_FILE})")
+        msg = f"{path}: no such file; point linli verify at a year folder written by `linli build`{hint}."
         raise InputError(msg)
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))

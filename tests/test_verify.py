@@ -280,3 +280,62 @@ def test_verify_refuses_a_damaged_manifest_in_one_line(
     assert code == 2
     assert len(message) == 1 and "Traceback" not in err
     assert named in message[0] and "manifest.json" in message[0]
+
+
+def test_docs_outputs_names_every_file_and_field_a_build_writes(builds: dict[str, Any]) -> None:
+    # docs/outputs.md is what a user reads to know what each output holds: every kind of
+    # file of the year folder, every key of <unit>.json and of its records, of the manifest
+    # and of the hand-off's build.json, and every column of provenance.csv
+    import re
+
+    import pandas as pd
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "outputs.md").read_text(encoding="utf-8")
+    year = builds["a"]
+    units = {p.stem for p in year.glob("*.json") if p.name != MANIFEST_FILE}
+    tables = {p.stem for p in (year / "data" / "tables").glob("*.parquet")}
+    unit_re = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
+    shown = set()
+    for p in year.rglob("*"):
+        rel = p.relative_to(year).as_posix()
+        if not p.is_file() or rel.startswith("."):
+            continue
+        rel = re.sub(rf"^figures/({unit_re})(\.en)?/[^/]+\.(png|svg)$", r"figures/<unit>\2/<name>.\3", rel)
+        rel = re.sub(rf"^({unit_re})\.", "<unit>.", rel)
+        rel = re.sub(r"^data/tables/[^/]+\.parquet$", "data/tables/<table>.parquet", rel)
+        shown.add(rel)
+    assert tables and units
+    missing = sorted(f for f in shown if f"`{f}`" not in page)
+    assert missing == [], f"docs/outputs.md does not name {missing}"
+
+    def named(key: str) -> bool:
+        return f"`{key}`" in page
+
+    for uid in units:
+        doc = json.loads((year / f"{uid}.json").read_text(encoding="utf-8"))
+        keys = set(doc) | {f"{k}.{c}" for k, v in doc.items() if isinstance(v, list) for r in v for c in r}
+        # a record's key is documented under its list: `indicators.value` or the list's column list
+        lacking = sorted(k for k in keys if not named(k.split(".")[-1]))
+        assert lacking == [], f"docs/outputs.md does not explain {uid}.json's {lacking}"
+    manifest = json.loads((year / MANIFEST_FILE).read_text(encoding="utf-8"))
+    assert [k for k in manifest if not named(k)] == []
+    meta = json.loads((year / "data" / "build.json").read_text(encoding="utf-8"))
+    assert [k for k in meta if not named(k)] == []
+    provenance = pd.read_csv(year / "data" / "provenance.csv", nrows=0).columns
+    assert [c for c in provenance if not named(c)] == []
+
+
+def test_verify_pointed_at_the_out_folder_names_its_year_folders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `linli verify reports` instead of `linli verify reports/2024`: the message says which to take
+    out = tmp_path / "reports"
+    for year in ("2023", "2024"):
+        (out / year).mkdir(parents=True)
+        (out / year / MANIFEST_FILE).write_text("{}", encoding="utf-8")
+    (out / "notes").mkdir()  # a folder without a manifest is not offered
+
+    code = main(["verify", str(out), "--data-dir", str(tmp_path)])
+    err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("linli verify: ")]
+    assert code == 2 and len(err) == 1
+    assert f"{out / '2023'}, {out / '2024'}" in err[0] and "notes" not in err[0]
