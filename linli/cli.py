@@ -462,10 +462,13 @@ def build_parser() -> argparse.ArgumentParser:
             "     (the manifest's year and as-of date; numbers agree to 1e-9, relative);\n"
             "  3. every report file against the SHA-256 recorded at build time (a report edited\n"
             "     after the build, or one the build did not write, is named).\n"
-            "Prints one line per check: the inputs, each unit, then the files shared by the year."
+            "Prints one line per check: the inputs, each unit, then the files shared by the year\n"
+            "(and first a line of its own when YEAR_DIR is named after another year than its\n"
+            "manifest's: another year's reports), then the year and as-of date checked.\n"
+            "It writes nothing."
         ),
         epilog="Exit codes: 0 everything matches; 1 something differs (the lines say what); "
-               "2 no manifest in YEAR_DIR or no data folder.",
+               "2 no manifest in YEAR_DIR, a damaged manifest, or no data folder.",
     )
     p.add_argument("year_dir", type=Path, metavar="YEAR_DIR", help="a year folder of a build: OUT/<year>")
     data_dir(p)

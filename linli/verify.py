@@ -95,7 +95,8 @@ def verify(year_dir: Path | str, *, data_dir: Path | str | None = None) -> list[
     manifest = read_manifest(year_dir)
     data = Path(data_dir) if data_dir is not None else config.RAW_DIR
     if not data.is_dir():
-        msg = f"data directory {str(data)!r} does not exist; pass the ledgers the reports were built from with --data-dir."
+        what = "is a file, not a folder" if data.exists() else "does not exist"
+        msg = f"data directory {str(data)!r} {what}; pass the ledgers the reports were built from with --data-dir."
         raise InputError(msg)
 
     year = int(manifest["year"])

@@ -339,3 +339,27 @@ def test_verify_pointed_at_the_out_folder_names_its_year_folders(
     err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("linli verify: ")]
     assert code == 2 and len(err) == 1
     assert f"{out / '2023'}, {out / '2024'}" in err[0] and "notes" not in err[0]
+
+
+def test_verify_help_says_what_it_writes_and_every_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["verify", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "writes nothing" in text
+    assert "0 everything matches" in text and "1 something differs" in text
+    assert "damaged manifest" in text and "another year" in text
+
+
+def test_verify_with_a_file_as_data_folder_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    year = tmp_path / "2024"
+    year.mkdir()
+    good = {"format": "linli-manifest/1", "year": 2024, "as_of": "2024-12-31", "linli_version": "1",
+            "failed": [], "inputs": {}, "outputs": {}}
+    (year / MANIFEST_FILE).write_text(json.dumps(good), encoding="utf-8")
+    ledger = tmp_path / "population.csv"
+    ledger.write_text("community_id,year\n", encoding="utf-8")
+
+    code = main(["verify", str(year), "--data-dir", str(ledger)])
+    err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("linli verify: ")]
+    assert code == 2 and len(err) == 1
+    assert "is a file, not a folder" in err[0] and "does not exist" not in err[0]
