@@ -363,3 +363,22 @@ def test_verify_with_a_file_as_data_folder_says_so(tmp_path: Path, capsys: pytes
     err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("linli verify: ")]
     assert code == 2 and len(err) == 1
     assert "is a file, not a folder" in err[0] and "does not exist" not in err[0]
+
+
+def test_linli_index_gives_the_numbers_of_the_build(builds: dict[str, Any], tmp_path: Path) -> None:
+    # linli index and linli build compute one year's index the same way: every dimension
+    # score, the index band and the rank interval of index.csv are those of <unit>.json
+    import pandas as pd
+
+    out = tmp_path / "index.csv"
+    assert main(["index", "--data-dir", str(builds["raw"]), "--out", str(out)]) == 0
+    table = pd.read_csv(out, dtype={"unit_id": str}).set_index("unit_id")
+    assert sorted(table.index) == sorted(UNITS)
+    for uid in UNITS:
+        doc = json.loads((builds["a"] / f"{uid}.json").read_text(encoding="utf-8"))
+        assert table.loc[uid, "year"] == doc["year"]
+        built = doc["index"][0] | doc["uncertainty"][0]
+        for column in table.columns.drop(["unit_type", "year"]):
+            want = built[column]
+            got = table.loc[uid, column]
+            assert (pd.isna(got) and want is None) or got == pytest.approx(want, rel=1e-9), (uid, column)
