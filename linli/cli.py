@@ -257,10 +257,27 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 def _years(text: str) -> list[int]:
     try:
-        return [int(y) for y in text.split(",") if y.strip()]
+        years = [int(y) for y in text.split(",") if y.strip()]
     except ValueError:
         msg = f"--years {text!r}: expected years separated by commas, e.g. 2023,2024"
         raise argparse.ArgumentTypeError(msg) from None
+    if not years:
+        msg = f"--years {text!r}: give at least one year, e.g. 2023,2024"
+        raise argparse.ArgumentTypeError(msg)
+    return years
+
+
+def _items(option: str, example: str) -> Callable[[str], list[str]]:
+    """An argparse type: a comma-separated list of at least one item."""
+
+    def parse(text: str) -> list[str]:
+        items = [t.strip() for t in text.split(",") if t.strip()]
+        if not items:
+            msg = f"{option} {text!r}: give at least one, separated by commas, e.g. {example}"
+            raise argparse.ArgumentTypeError(msg)
+        return items
+
+    return parse
 
 
 def _whole(minimum: int) -> Callable[[str], int]:
@@ -432,10 +449,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="report year(s): one year (2024), a range (2022-2024), a list (2022,2024) or all "
                         "(every year up to the default); default: the latest year the ledgers cover, ended "
                         "by the as-of date")
-    p.add_argument("--units", type=lambda t: [u for u in t.split(",") if u.strip()], default=None,
+    p.add_argument("--units", type=_items("--units", "xiangbei,renmin"), default=None,
                    metavar="ID,…", help="only these communities or zones (default: all)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
-    p.add_argument("--format", default="html,pdf", metavar="html,pdf,docx",
+    p.add_argument("--format", type=_items("--format", "html,pdf"), default="html,pdf", metavar="html,pdf,docx",
                    help="output formats, comma-separated: html, pdf, docx (default html,pdf)")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--jobs", type=_whole(1), default=None, metavar="N",

@@ -315,3 +315,26 @@ def test_synth_help_gives_the_years_it_writes(capsys: pytest.CaptureFixture[str]
     with (tmp_path / "population.csv").open(encoding="utf-8", newline="") as fh:
         years = sorted({int(r["year"]) for r in csv.DictReader(fh)})
     assert f"{years[0]}-{years[-1]}" in text
+
+
+EMPTY_LISTS = [
+    (["build", "--units", ",", "--out", "{tmp}/b"], "--units"),
+    (["build", "--format", ",", "--out", "{tmp}/b"], "--format"),
+    (["build", "--format", "", "--out", "{tmp}/b"], "--format"),
+    (["indicators", "--years", ",", "--out", "{tmp}/b/i.csv"], "--years"),
+]
+
+
+@pytest.mark.parametrize(("argv", "option"), EMPTY_LISTS, ids=[" ".join(a[:3]) for a, _ in EMPTY_LISTS])
+def test_an_empty_list_option_is_refused_not_taken_for_nothing_or_the_default(
+    argv: list[str], option: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `--units ,` built no report (exit 0), `--format ,` built the default formats and
+    # `--years ,` wrote an empty table: each is a list with nothing in it
+    args = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    said = capsys.readouterr().err.strip().splitlines()[-1]
+    assert exc.value.code == 2
+    assert option in said and "give at least one" in said
+    assert not (tmp_path / "b").exists()
