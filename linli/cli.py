@@ -114,25 +114,28 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 def cmd_index(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from . import indicators, spec, uncertainty
+    from . import indicators, pipeline, spec, uncertainty
     from .dataset import load_dataset
     from .indicators import catalogue
 
+    out = outputs.check_out_file(args.out)
     ds = load_dataset(args.data_dir)
-    long = indicators.compute(ds.tables)
+    # as linli build computes them: no year after the as-of date, the years dataset.yaml covers
+    long = indicators.compute(ds.tables, as_of=ds.as_of, covers=ds.covers)
     years = sorted(int(y) for y in long["year"].unique())
     if not years:
-        msg = f"{ds.data_dir}: no year has indicator data (no population rows or events)."
+        msg = (f"{ds.data_dir}: no year has indicator data (no population rows or events up to the as-of "
+               f"date {ds.as_of.isoformat()}).")
         raise InputError(msg)
-    year = years[-1] if args.year is None else int(args.year)
+    year = pipeline.default_year(ds, years) if args.year is None else int(args.year)
     if year not in years:
-        msg = f"--year {year}: no data for that year; years in the data: {', '.join(map(str, years))}."
+        msg = (f"--year {year}: no data for that year ended by the as-of date {ds.as_of.isoformat()}; "
+               f"years in the data: {', '.join(map(str, years))}.")
         raise InputError(msg)
     cat = catalogue.load()
     table = uncertainty.index_table(
         long, spec.spec_from_catalogue(cat), year=year, settings=spec.settings_from_catalogue(cat)
     )
-    out = Path(args.out)
     save_table(table, out)
     draws = cat.index_settings.monte_carlo.draws
     print(f"{'unit':<14} {'type':<9} {'index':>6} {'band (5–95 %)':>15} {'rank':>5} {'interval':>9} "
@@ -195,18 +198,21 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from .manifest import read_manifest
     from .verify import verify
 
-    print(f"recomputing {args.year_dir} from {args.data_dir} …", file=sys.stderr)
+    manifest = read_manifest(args.year_dir)
+    what = f"the reports of {manifest['year']} (data as of {manifest['as_of']})"
+    print(f"recomputing {what} in {args.year_dir} from {args.data_dir} …", file=sys.stderr)
     findings = verify(args.year_dir, data_dir=args.data_dir)
     width = max(len(f.subject) for f in findings)
     for finding in findings:
         print(finding.line(width))
     n_bad = sum(not f.ok for f in findings)
     if n_bad:
-        print(f"\n{n_bad} of {len(findings)} check(s) differ: these reports do not match these ledgers.")
+        print(f"\n{n_bad} of {len(findings)} check(s) differ: {what} do not match these ledgers.")
         return EXIT_UNITS_FAILED
-    print(f"\nall {len(findings)} check(s) match: the reports come from these ledgers.")
+    print(f"\nall {len(findings)} check(s) match: {what} come from these ledgers.")
     return EXIT_OK
 
 
@@ -251,10 +257,43 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 def _years(text: str) -> list[int]:
     try:
-        return [int(y) for y in text.split(",") if y.strip()]
+        years = [int(y) for y in text.split(",") if y.strip()]
     except ValueError:
         msg = f"--years {text!r}: expected years separated by commas, e.g. 2023,2024"
         raise argparse.ArgumentTypeError(msg) from None
+    if not years:
+        msg = f"--years {text!r}: give at least one year, e.g. 2023,2024"
+        raise argparse.ArgumentTypeError(msg)
+    return years
+
+
+def _items(option: str, example: str) -> Callable[[str], list[str]]:
+    """An argparse type: a comma-separated list of at least one item."""
+
+    def parse(text: str) -> list[str]:
+        items = [t.strip() for t in text.split(",") if t.strip()]
+        if not items:
+            msg = f"{option} {text!r}: give at least one, separated by commas, e.g. {example}"
+            raise argparse.ArgumentTypeError(msg)
+        return items
+
+    return parse
+
+
+def _whole(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum:
+            msg = f"{text!r}: expected a whole number of at least {minimum}"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+
+    return parse
 
 
 def _date(text: str) -> dt.date:
@@ -319,7 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
             "Compute every indicator of the catalogue (docs/indicators.md) for every community, "
             "every zone and every year, and write the long table unit_id,unit_type,year,indicator,"
             "value,ci_low,ci_high (unit_type is community or zone; ci_* only for satisfaction, the "
-            "95 %% Wilson interval on Kish's effective sample size). A value that cannot be computed "
+            "95 % Wilson interval on Kish's effective sample size). A value that cannot be computed "
             "is empty, never 0. CSV, or Parquet when FILE ends with .parquet."
         ),
     )
@@ -363,7 +402,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     data_dir(p)
     p.add_argument("--year", type=int, default=None, metavar="Y",
-                   help="year to assess (default: the last in the data)")
+                   help="year to assess (default: as linli build, the latest year the ledgers cover, "
+                        "ended by the as-of date)")
     p.add_argument("--out", type=Path, default=config.PROCESSED_DIR / "index.csv", metavar="FILE",
                    help=f"output file, .csv or .parquet (default: {config.PROCESSED_DIR / 'index.csv'})")
     p.set_defaults(handler=cmd_index)
@@ -383,13 +423,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "build", help="the main job: validate, compute, and write every report",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
-            "Validate the ledgers, compute indicators, the Linli Index with its uncertainty, "
-            "progress and the claims check, then run the report notebooks (papermill, in parallel "
-            "processes, or on a Dask cluster) into OUT/<year>/<unit>.html (+ .pdf, + the executed .ipynb), "
-            "OUT/<year>/<unit>.json and OUT/<year>/index.html. A unit whose inputs are unchanged is "
-            "not re-run, and a build whose inputs are all unchanged loads nothing. One unit's failure "
-            "does not stop the others; the exit code is then 1."
+            "Validate the ledgers, compute indicators, the Linli Index with its uncertainty,\n"
+            "progress and the claims check, then run the report notebooks (papermill, in parallel\n"
+            "processes, or on a Dask cluster). For each year, under OUT/<year>/:\n"
+            "  <unit>.html, <unit>.pdf   the report of each community and zone (--format; .docx: Word)\n"
+            "  <unit>.ipynb              the executed report notebook\n"
+            "  <unit>.json               the unit's indicators, scores, index, progress and claims\n"
+            "  figures/<unit>/           every figure as PNG (300 dpi) and SVG\n"
+            "  indicators.xlsx           a sheet per dimension: every unit's values and progress\n"
+            "  index.html                links every report of the year, with index, band and rank\n"
+            "  data/                     the hand-off the reports read: clean tables, indicators,\n"
+            "                            quarantine.xlsx and quarantine.csv, provenance.csv\n"
+            "  manifest.json             SHA-256 of every input and output, for linli verify\n"
+            "and OUT/index.html, linking every year. Another language adds its code to the names\n"
+            "(<unit>.en.html, figures/<unit>.en/); a build never deletes another language's files.\n"
+            "A unit whose inputs are unchanged is not re-run, and a build whose inputs are all\n"
+            "unchanged loads nothing. One unit's failure does not stop the others; the exit code\n"
+            "is then 1 (2: bad input or option, with a one-line reason)."
         ),
     )
     data_dir(p)
@@ -397,13 +449,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="report year(s): one year (2024), a range (2022-2024), a list (2022,2024) or all "
                         "(every year up to the default); default: the latest year the ledgers cover, ended "
                         "by the as-of date")
-    p.add_argument("--units", type=lambda t: [u for u in t.split(",") if u.strip()], default=None,
+    p.add_argument("--units", type=_items("--units", "xiangbei,renmin"), default=None,
                    metavar="ID,…", help="only these communities or zones (default: all)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
-    p.add_argument("--format", default="html,pdf", metavar="html,pdf,docx",
+    p.add_argument("--format", type=_items("--format", "html,pdf"), default="html,pdf", metavar="html,pdf,docx",
                    help="output formats, comma-separated: html, pdf, docx (default html,pdf)")
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--jobs", type=int, default=None, metavar="N",
+    where.add_argument("--jobs", type=_whole(1), default=None, metavar="N",
                        help="parallel processes (default: the number of cores)")
     where.add_argument("--dask", default=None, metavar="ADDRESS",
                        help="run the reports on a Dask cluster instead: tcp://HOST:PORT (a running `dask scheduler` "
@@ -427,10 +479,13 @@ def build_parser() -> argparse.ArgumentParser:
             "     (the manifest's year and as-of date; numbers agree to 1e-9, relative);\n"
             "  3. every report file against the SHA-256 recorded at build time (a report edited\n"
             "     after the build, or one the build did not write, is named).\n"
-            "Prints one line per check: the inputs, each unit, then the files shared by the year."
+            "Prints one line per check: the inputs, each unit, then the files shared by the year\n"
+            "(and first a line of its own when YEAR_DIR is named after another year than its\n"
+            "manifest's: another year's reports), then the year and as-of date checked.\n"
+            "It writes nothing."
         ),
         epilog="Exit codes: 0 everything matches; 1 something differs (the lines say what); "
-               "2 no manifest in YEAR_DIR or no data folder.",
+               "2 no manifest in YEAR_DIR, a damaged manifest, or no data folder.",
     )
     p.add_argument("year_dir", type=Path, metavar="YEAR_DIR", help="a year folder of a build: OUT/<year>")
     data_dir(p)
@@ -443,8 +498,9 @@ def build_parser() -> argparse.ArgumentParser:
             "deterministic for a seed. Personal fields are filled with obviously fake values."
         ),
     )
-    p.add_argument("--communities", type=int, default=4, metavar="N", help="number of communities (default 4)")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    p.add_argument("--communities", type=_whole(1), default=4, metavar="N",
+                   help="number of communities (default 4)")
+    p.add_argument("--seed", type=_whole(0), default=0, metavar="S", help="random seed, 0 or more (default 0)")
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="output directory")
     p.add_argument("--demo", action="store_true",
                    help="write the calibrated Renmin Street demo dataset instead (ignores --communities/--seed)")

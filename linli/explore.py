@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from . import dataset
+from . import dataset, indicators
 from .checks import require_columns
 from .contract import DISPUTE_TYPES, MEDIATORS, OUTCOMES, TABLES
 from .errors import ContractError
@@ -38,6 +38,7 @@ __all__ = [
     "KIND_COLUMNS",
     "case_durations",
     "case_outcomes",
+    "dataset_indicators",
     "indicator_values",
     "mediator_involvement",
     "mediator_kinds",
@@ -68,6 +69,25 @@ def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
     except (TypeError, ValueError):
         msg = f"Column {column!r} is not a date column (dtype {values.dtype})."
         raise ContractError(msg) from None
+
+
+def _month(value: str | pd.Timestamp, name: str) -> pd.Period:
+    try:
+        return pd.Period(value, "M")
+    except (TypeError, ValueError):
+        msg = f"{name}={value!r}: not a month; write it as 2024-03."
+        raise ContractError(msg) from None
+
+
+def _day(value: str | dt.date | pd.Timestamp, name: str) -> pd.Timestamp:
+    try:
+        when = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        when = pd.NaT
+    if pd.isna(when):
+        msg = f"{name}={value!r}: not a date; write it as 2024-12-31."
+        raise ContractError(msg)
+    return when
 
 
 def _year_of(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -113,6 +133,41 @@ def _pct(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------- indicators
 
 
+def dataset_indicators(ds: dataset.Dataset, *, years: Sequence[int] | None = None) -> pd.DataFrame:
+    """Return every indicator of a loaded dataset, as ``linli build`` computes them for the reports.
+
+    :func:`linli.indicators.compute` with the dataset's as-of date (no year that ends
+    after it) and the years ``dataset.yaml`` declares each ledger to cover (``covers``: 0,
+    not missing, in a declared year without records) — the numbers of the reports, where
+    ``compute(ds.tables)`` alone would know neither.
+
+    Parameters
+    ----------
+    ds
+        A dataset of :func:`linli.load_dataset`.
+    years
+        Calendar years (default: every year of the data ended by the as-of date).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The long table of :func:`linli.indicators.compute`.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from pathlib import Path
+    >>> from linli.dataset import Dataset
+    >>> from linli.testing import example_tables
+    >>> ds = Dataset(data_dir=Path("worked"), as_of=dt.date(2024, 12, 31), tables=example_tables(),
+    ...              quarantine=pd.DataFrame(), provenance=pd.DataFrame())
+    >>> long = dataset_indicators(ds)
+    >>> sorted(set(long["year"]))
+    [2024]
+    """
+    return indicators.compute(ds.tables, years=years, as_of=ds.as_of, covers=ds.covers)
+
+
 def indicator_values(
     long: pd.DataFrame,
     *,
@@ -156,6 +211,9 @@ def indicator_values(
     unknown = [i for i in indicators if i not in known]
     if unknown:
         msg = f"Unknown indicator(s) {unknown}; known: {', '.join(sorted(known))}."
+        raise ContractError(msg)
+    if unit_type is not None and unit_type not in ("community", "zone"):
+        msg = f"Unknown unit_type {unit_type!r}; valid: community, zone (or None for both)."
         raise ContractError(msg)
     rows = long[long["indicator"].isin(list(indicators))]
     if unit_type is not None:
@@ -360,8 +418,11 @@ def monthly_counts(
     keep = dates.notna().to_numpy()
     month = dates[keep].dt.to_period("M")
     group = ledger.loc[keep, by].astype("string").fillna("") if by else pd.Series("total", index=month.index)
-    first = pd.Period(start, "M") if start is not None else (month.min() if len(month) else None)
-    last = pd.Period(end, "M") if end is not None else (month.max() if len(month) else None)
+    first = _month(start, "start") if start is not None else (month.min() if len(month) else None)
+    last = _month(end, "end") if end is not None else (month.max() if len(month) else None)
+    if start is not None and end is not None and first > last:
+        msg = f"start {first} is after end {last}; give the first month, then the last."
+        raise ContractError(msg)
     groups = sorted(set(group.astype(str))) if len(group) else (["total"] if by is None else [])
     if first is None or last is None:
         return pd.DataFrame(columns=groups, index=pd.PeriodIndex([], freq="M", name="month"), dtype="int64")
@@ -704,7 +765,7 @@ def pending_cases(cases: pd.DataFrame, *, as_of: str | dt.date | pd.Timestamp) -
     0      m3  pending         11
     """
     require_columns(cases, ("case_id", "community_id", "received_on", "closed_on", "outcome"), what="case ledger")
-    when = pd.Timestamp(as_of)
+    when = _day(as_of, "as_of")
     open_ = (cases["outcome"].astype("string") == "pending").fillna(False).to_numpy(dtype=bool)
     open_ = open_ | cases["closed_on"].isna().to_numpy()
     rows = cases.loc[open_]

@@ -32,9 +32,11 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -137,8 +139,10 @@ def read_manifest(year_dir: Path | str) -> dict[str, Any]:
     """
     path = Path(year_dir) / MANIFEST_FILE
     if not path.is_file():
-        msg = (f"{path}: no such file; point linli verify at a year folder written by `linli build` "
-               f"(OUT/<year>, which holds {MANIFEST_FILE}).")
+        years = sorted(str(p.parent) for p in Path(year_dir).glob(f"*/{MANIFEST_FILE}") if p.is_file())
+        hint = (f"; its year folders: {', '.join(years)}" if years else
+                f" (OUT/<year>, which holds {MANIFEST_FILE})")
+        msg = f"{path}: no such file; point linli verify at a year folder written by `linli build`{hint}."
         raise InputError(msg)
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
@@ -153,4 +157,37 @@ def read_manifest(year_dir: Path | str) -> dict[str, Any]:
         if key not in doc:
             msg = f"{path}: the manifest lacks {key!r}; it is damaged — rebuild with `linli build`."
             raise InputError(msg)
+    doc.setdefault("failed", [])
+    for key, what, ok in _FIELDS:
+        if not ok(doc[key]):
+            shown = json.dumps(doc[key], ensure_ascii=False)
+            shown = shown if len(shown) <= 60 else shown[:57] + "…"
+            msg = (f"{path}: the manifest's {key!r} is {shown}, not {what}; it is damaged or was edited "
+                   "by hand — rebuild with `linli build`, or use the manifest sent with the reports.")
+            raise InputError(msg)
     return doc
+
+
+def _is_date(value: Any) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _is_hashes(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, str) and _SHA256.fullmatch(v) for k, v in value.items())
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+#: Each field of a manifest, what it must be, and the test.
+_FIELDS: tuple[tuple[str, str, Callable[[Any], bool]], ...] = (
+    ("year", "a year (a whole number such as 2024)",
+     lambda v: isinstance(v, int) and not isinstance(v, bool) and 1900 <= v <= 9999),
+    ("as_of", "a date (YYYY-MM-DD)", _is_date),
+    ("inputs", "a table of file names and their SHA-256 (64 hex digits)", _is_hashes),
+    ("outputs", "a table of file names and their SHA-256 (64 hex digits)", _is_hashes),
+    ("failed", "a list of unit ids", lambda v: isinstance(v, list) and all(isinstance(u, str) for u in v)),
+)

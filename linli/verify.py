@@ -14,8 +14,10 @@ An auditor holding ``OUT/<year>`` (the reports as handed in) and the raw ledgers
    report edited after the build, or one added that the build did not write, is named.
 
 It returns one :class:`Finding` per subject — the inputs, each unit, the files shared
-by the year — and ``linli verify`` prints one line each, exiting 0 when everything
-matches and 1 otherwise.
+by the year, and the manifest itself when the folder is named after another year — and
+``linli verify`` prints one line each (the numbers that differ first, then the files,
+the first :data:`SHOWN` of each spelled out), then the year and as-of date it checked,
+exiting 0 when everything matches and 1 otherwise.
 
 Numbers are compared with a relative tolerance of :data:`REL_TOL` (the last digits of a
 floating-point sum can differ between processors); text, codes and missing values must
@@ -79,8 +81,10 @@ def verify(year_dir: Path | str, *, data_dir: Path | str | None = None) -> list[
     Returns
     -------
     list of Finding
-        ``inputs`` first, then one per unit (communities and zones in the order of the
-        data), then ``shared`` (the index pages, the hand-off, other files of the year).
+        ``manifest`` first when the folder is named after another year than its
+        manifest's (``OUT/2023`` holding the reports of 2024); then ``inputs``, one per
+        unit (communities and zones in the order of the data), and ``shared`` (the index
+        pages, the hand-off, other files of the year).
 
     Raises
     ------
@@ -91,19 +95,23 @@ def verify(year_dir: Path | str, *, data_dir: Path | str | None = None) -> list[
     manifest = read_manifest(year_dir)
     data = Path(data_dir) if data_dir is not None else config.RAW_DIR
     if not data.is_dir():
-        msg = f"data directory {str(data)!r} does not exist; pass the ledgers the reports were built from with --data-dir."
+        what = "is a file, not a folder" if data.exists() else "does not exist"
+        msg = f"data directory {str(data)!r} {what}; pass the ledgers the reports were built from with --data-dir."
         raise InputError(msg)
 
-    findings = [_check_inputs(manifest["inputs"], file_hashes(data))]
+    year = int(manifest["year"])
+    findings = [_misnamed(year_dir, year)] if year_dir.name.isdigit() and int(year_dir.name) != year else []
+    findings.append(_check_inputs(manifest["inputs"], file_hashes(data)))
     on_disk = file_hashes(year_dir, skip=[MANIFEST_FILE])
     recorded: dict[str, str] = manifest["outputs"]
     try:
         ds = load_dataset(data, as_of=manifest["as_of"], key=b"linli verify: pseudonyms are not compared")
-        results = pipeline.compute_results(ds, year=int(manifest["year"]))
+        results = pipeline.compute_results(ds, year=year)
     except LinliError as exc:
         reason = f"cannot recompute from {data}: {exc}"
         built = _unit_ids_from_files(recorded)
-        findings += [Finding(u, False, reason) for u in sorted(built)]
+        findings += [Finding(u, False, _join([reason], _file_differences(_files_of(u, recorded, on_disk, built))))
+                     for u in sorted(built)]
         findings.append(_check_files("shared", _files_of("shared", recorded, on_disk, built)))
         return findings
 
@@ -113,12 +121,12 @@ def verify(year_dir: Path | str, *, data_dir: Path | str | None = None) -> list[
         uid = str(row.unit_id)
         if f"{uid}.json" not in recorded and f"{uid}.json" not in on_disk:
             continue  # not built into this folder (a build of some units only)
-        problems = ["its report failed in the build; files on disk are older"] if uid in failed else []
-        problems += _json_differences(year_dir / f"{uid}.json",
-                                      unit_document(uid, **unit_json_parts(row, results)))
+        numbers = ["its report failed in the build; files on disk are older"] if uid in failed else []
+        numbers += _json_differences(year_dir / f"{uid}.json",
+                                     unit_document(uid, **unit_json_parts(row, results)))
         files = _files_of(uid, recorded, on_disk, known)
-        problems += _file_differences(files)
-        findings.append(Finding(uid, not problems, _join(problems) if problems else
+        changed = _file_differences(files)
+        findings.append(Finding(uid, not (numbers or changed), _join(numbers, changed) if numbers or changed else
                                 f"{uid}.json matches the recomputation; {_n_files(files)} match the build"))
     for uid in sorted(_unit_ids_from_files(recorded) - known):
         findings.append(Finding(uid, False, f"the ledgers have no unit {uid!r}, but the build wrote its files"))
@@ -129,11 +137,17 @@ def verify(year_dir: Path | str, *, data_dir: Path | str | None = None) -> list[
 # ------------------------------------------------------------------ inputs and files
 
 
+def _misnamed(year_dir: Path, year: int) -> Finding:
+    """A year folder (``OUT/<year>``) named after another year than its manifest's: another year's reports."""
+    return Finding("manifest", False, f"the folder is named {year_dir.name} but its {MANIFEST_FILE} is of {year}: "
+                                      f"these are the reports of {year}, checked as such")
+
+
 def _check_inputs(recorded: Mapping[str, str], now: Mapping[str, str]) -> Finding:
     problems = list(_hash_differences(recorded, now, changed="changed since the build",
                                       missing="missing from the data folder", added="added since the build"))
     if problems:
-        return Finding("inputs", False, _join(problems))
+        return Finding("inputs", False, _join([], problems))
     return Finding("inputs", True, f"{len(recorded)} file(s) match the build's record")
 
 
@@ -180,7 +194,7 @@ def _file_differences(files: tuple[dict[str, str], dict[str, str]]) -> list[str]
 
 def _check_files(subject: str, files: tuple[dict[str, str], dict[str, str]]) -> Finding:
     problems = _file_differences(files)
-    return Finding(subject, not problems, _join(problems) if problems else f"{_n_files(files)} match the build")
+    return Finding(subject, not problems, _join([], problems) if problems else f"{_n_files(files)} match the build")
 
 
 def _n_files(files: tuple[dict[str, str], dict[str, str]]) -> str:
@@ -191,9 +205,12 @@ def _n_files(files: tuple[dict[str, str], dict[str, str]]) -> str:
 
 
 def _json_differences(path: Path, expected: Mapping[str, Any]) -> list[str]:
-    """Differences between the unit's JSON on disk and the recomputed document."""
+    """Differences between the unit's JSON on disk and the recomputed document.
+
+    A missing file gives none: the file check names it, as a file the build wrote.
+    """
     if not path.is_file():
-        return [f"{path.name} missing"]
+        return []
     try:
         found = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -244,7 +261,16 @@ def _shown(value: Any) -> str:
     return "null" if value is None else json.dumps(value, ensure_ascii=False)
 
 
-def _join(problems: Sequence[str]) -> str:
-    shown = "; ".join(problems[:SHOWN])
-    more = len(problems) - SHOWN
-    return shown + (f"; and {more} more" if more > 0 else "")
+def _join(numbers: Sequence[str], files: Sequence[str]) -> str:
+    """The numbers that differ, then the files: the first :data:`SHOWN` of each, the rest counted.
+
+    Counting each kind on its own keeps a changed report file named however many
+    numbers differ.
+    """
+    parts = list(numbers[:SHOWN])
+    if len(numbers) > SHOWN:
+        parts.append(f"and {len(numbers) - SHOWN} more number(s)")
+    parts += files[:SHOWN]
+    if len(files) > SHOWN:
+        parts.append(f"and {len(files) - SHOWN} more file(s)")
+    return "; ".join(parts)

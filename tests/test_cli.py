@@ -258,3 +258,83 @@ def test_version_and_the_versions_that_shape_the_results(capsys: pytest.CaptureF
     if chromium is not None:
         said = subprocess.run([chromium, "--version"], capture_output=True, text=True, check=True).stdout
         assert lines[browser + 1].strip() == said.strip()
+
+
+# ------------------------------------------------------------------ options and help
+
+BAD_OPTIONS = [
+    (["synth", "--seed", "-1", "--out", "{tmp}/s"], "--seed", "-1"),
+    (["synth", "--seed", "x", "--out", "{tmp}/s"], "--seed", "'x'"),
+    (["build", "--jobs", "0", "--out", "{tmp}/b"], "--jobs", "0"),
+    (["build", "--jobs", "-3", "--out", "{tmp}/b"], "--jobs", "-3"),
+]
+
+
+@pytest.mark.parametrize(("argv", "option", "value"), BAD_OPTIONS, ids=[" ".join(a[:3]) for a, _, _ in BAD_OPTIONS])
+def test_a_bad_option_is_exit_2_naming_the_option_and_what_is_valid(
+    argv: list[str], option: str, value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2
+    assert "Traceback" not in err and "internal error" not in err
+    said = err.strip().splitlines()[-1]  # argparse: the usage, then one line naming the option
+    assert option in said and value in said and "whole number" in said
+    assert not (tmp_path / "b").exists() and not (tmp_path / "s").exists()  # refused before any work
+
+
+def _help(command: str, capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    return " ".join(capsys.readouterr().out.split())  # argparse wraps lines: compare with single spaces
+
+
+@pytest.mark.parametrize("command", ["validate", "indicators", "index", "claims", "build", "verify", "synth",
+                                     "template"])
+def test_help_shows_its_text_as_written(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    text = _help(command, capsys)
+    assert "%%" not in text and "%(" not in text  # a "%" is shown once, no format left unfilled
+
+
+def test_build_help_names_every_file_it_writes(capsys: pytest.CaptureFixture[str]) -> None:
+    text = _help("build", capsys).replace("- ", "-")  # argparse may wrap at a hyphen
+    assert "under OUT/<year>/:" in text
+    for written in ("<unit>.html", "<unit>.pdf", ".docx", "<unit>.ipynb", "<unit>.json", "figures/<unit>/", "PNG",
+                    "SVG", "indicators.xlsx", " index.html ", "OUT/index.html", "manifest.json", " data/ ",
+                    "quarantine.xlsx", "<unit>.en.html", "linli verify"):
+        assert written in text, written
+
+
+def test_synth_help_gives_the_years_it_writes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from linli import synth
+
+    text = _help("synth", capsys)
+    synth.generate(tmp_path, communities=1, seed=0)
+    with (tmp_path / "population.csv").open(encoding="utf-8", newline="") as fh:
+        years = sorted({int(r["year"]) for r in csv.DictReader(fh)})
+    assert f"{years[0]}-{years[-1]}" in text
+
+
+EMPTY_LISTS = [
+    (["build", "--units", ",", "--out", "{tmp}/b"], "--units"),
+    (["build", "--format", ",", "--out", "{tmp}/b"], "--format"),
+    (["build", "--format", "", "--out", "{tmp}/b"], "--format"),
+    (["indicators", "--years", ",", "--out", "{tmp}/b/i.csv"], "--years"),
+]
+
+
+@pytest.mark.parametrize(("argv", "option"), EMPTY_LISTS, ids=[" ".join(a[:3]) for a, _ in EMPTY_LISTS])
+def test_an_empty_list_option_is_refused_not_taken_for_nothing_or_the_default(
+    argv: list[str], option: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `--units ,` built no report (exit 0), `--format ,` built the default formats and
+    # `--years ,` wrote an empty table: each is a list with nothing in it
+    args = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    said = capsys.readouterr().err.strip().splitlines()[-1]
+    assert exc.value.code == 2
+    assert option in said and "give at least one" in said
+    assert not (tmp_path / "b").exists()

@@ -12,6 +12,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -129,6 +131,21 @@ def test_monthly_counts(tables) -> None:
     total = explore.monthly_counts(cases, date_column="received_on", by=None, start="2024-01", end="2024-06")
     # Jan a, Mar a, May b, Jun b -> [1, 0, 1, 0, 1, 1]
     assert list(total.columns) == ["total"] and total["total"].tolist() == [1, 0, 1, 0, 1, 1]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"start": "2024-13"}, "start='2024-13': not a month; write it as 2024-03"),
+    ({"end": "去年"}, "end='去年': not a month; write it as 2024-03"),
+    ({"start": "2024-12", "end": "2024-01"}, "start 2024-12 is after end 2024-01"),
+])
+def test_monthly_counts_refuses_a_bad_month_naming_it(tables, kwargs, message) -> None:
+    with pytest.raises(ContractError, match=re.escape(message)):
+        explore.monthly_counts(tables["mediation_cases"], date_column="received_on", **kwargs)
+
+
+def test_pending_cases_refuses_a_bad_as_of_naming_it(tables) -> None:
+    with pytest.raises(ContractError, match=re.escape("as_of='yesterday': not a date; write it as 2024-12-31")):
+        explore.pending_cases(tables["mediation_cases"], as_of="yesterday")
 
 
 def test_case_outcomes_by_dispute_type(tables) -> None:
@@ -267,6 +284,36 @@ def test_indicator_values(tables) -> None:
     assert list(zone.index) == [("z", 2024)]
     with pytest.raises(ContractError, match="Unknown indicator"):
         explore.indicator_values(long, indicators=["no_such"])
+    with pytest.raises(ContractError, match=re.escape("Unknown unit_type 'city'; valid: community, zone")):
+        explore.indicator_values(long, indicators=["social_orgs"], unit_type="city")
+
+
+def _dataset_2025(tables, *, as_of: str, covers: dict[str, list[int]]):
+    """The worked tables with population rows for 2025 too (a copy of 2024's), as a loaded dataset."""
+    import datetime as dt
+    from pathlib import Path
+
+    from linli.dataset import Dataset
+
+    t = dict(tables)
+    t["population"] = pd.concat([t["population"], t["population"].assign(year=2025)], ignore_index=True)
+    return Dataset(data_dir=Path("worked"), as_of=dt.date.fromisoformat(as_of), tables=t,
+                   quarantine=pd.DataFrame(), provenance=pd.DataFrame(), meta={"covers": covers})
+
+
+def test_dataset_indicators_as_the_reports_compute_them(tables) -> None:
+    # as_of 2025-01-31: 2025 has population rows but has not ended, so it is not computed
+    # (indicators.compute(ds.tables) alone would give 2024 and 2025)
+    early = _dataset_2025(tables, as_of="2025-01-31", covers={})
+    assert set(compute(early.tables)["year"]) == {2024, 2025}
+    assert set(explore.dataset_indicators(early)["year"]) == {2024}
+    # as_of 2025-12-31, the mediation ledger declared complete for 2025 (covers) with no case
+    # received in 2025: 0 cases, not missing; the undeclared requests ledger stays missing
+    ended = _dataset_2025(tables, as_of="2025-12-31", covers={"mediation_cases": [2025]})
+    long = explore.dataset_indicators(ended, years=[2025])
+    wide = explore.indicator_values(long, indicators=["mediation_cases", "requests_per_1k_households"])
+    assert wide.loc[("z", 2025), "mediation_cases"] == 0.0  # no case m1–m7 was received in 2025
+    assert np.isnan(wide.loc[("z", 2025), "requests_per_1k_households"])  # q1, q2 are of 2024; 2025 not declared
 
 
 def test_zone_names() -> None:

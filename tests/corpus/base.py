@@ -14,7 +14,7 @@ from linli import contract
 from .. import ledger
 
 #: Commands run on every case (``build`` only where a case asks, or where it must fail early).
-COMMANDS: tuple[str, ...] = ("validate", "indicators", "claims", "build")
+COMMANDS: tuple[str, ...] = ("validate", "indicators", "index", "claims", "build")
 
 #: The name every hostile unit id tries to write; nothing with it may appear anywhere.
 ESCAPE = "linli-escape-corpus"
@@ -80,8 +80,8 @@ class Case:
         Writes the case's data directory (the base dataset is already there) and
         returns the rows each table it changed must read.
     exits
-        Expected exit code per command (``validate``, ``indicators``, ``claims``,
-        ``build``); a command not listed must exit 0.
+        Expected exit code per command (``validate``, ``indicators``, ``index``,
+        ``claims``, ``build``); a command not listed must exit 0.
     messages
         Per command, a fragment (case-insensitive) of the message that names the
         real problem: in the one line on stderr when the command exits 2, else in

@@ -45,7 +45,7 @@ from .base import (
 CASES: list[Case] = []
 
 ZONE = ledger.ZONE
-FAIL = {"validate": 2, "indicators": 2, "claims": 2, "build": 2}  # input no command can use
+FAIL = {"validate": 2, "indicators": 2, "index": 2, "claims": 2, "build": 2}  # input no command can use
 
 
 def case(name: str, plants: str, **expect: Any) -> Callable[[Callable[[Path], Rows]], Callable[[Path], Rows]]:
@@ -729,6 +729,9 @@ def _years_are(expected: set[str]) -> Callable[[str, Path, str], None]:
                 assert {r["year"] for r in csv.DictReader(fh)} == expected
         if command == "build":
             assert (out / "2024" / "index.html").is_file() and not (out / "2025").exists()
+        if command == "index":  # the year build assesses: the latest a ledger covers, ended by the as-of date
+            with out.open(encoding="utf-8", newline="") as fh:
+                assert {r["year"] for r in csv.DictReader(fh)} == {"2024"}
     return check
 
 

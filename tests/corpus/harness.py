@@ -57,7 +57,7 @@ class Run:
 
 def out_path(root: Path, command: str) -> Path:
     """Where a command writes: a folder for validate and build, a file for the others."""
-    return root / "out" / {"validate": "validate", "indicators": "indicators.csv",
+    return root / "out" / {"validate": "validate", "indicators": "indicators.csv", "index": "index.csv",
                            "claims": "claims.csv", "build": "build"}[command]
 
 
@@ -83,7 +83,7 @@ def argv(case: Case, command: str, data: Path, root: Path) -> tuple[list[str], P
 
 
 def _fill(arg: str, command: str, root: Path) -> str:
-    one_file = command in ("indicators", "claims")
+    one_file = command in ("indicators", "index", "claims")
     existing = root / "existing.txt"
     if "{existing}" in arg:
         if one_file:
