@@ -102,6 +102,19 @@ class NoHeader(InputError):
     """A sheet whose rows name none of the table's columns (a workbook may skip it)."""
 
 
+class MissingColumns(InputError):
+    """A header that names some of the table's columns but lacks a required one.
+
+    ``named`` maps the contract columns the header names to their headers as typed:
+    a workbook tells a summary sheet (``社区 | 案件数``) from a data sheet short of a
+    column by them (:func:`linli._read.xlsx.read_xlsx`).
+    """
+
+    def __init__(self, message: str, *, named: dict[str, str]) -> None:
+        super().__init__(message)
+        self.named = named
+
+
 def read_bytes(path: Path, shown: str, *, size: int = -1) -> bytes:
     """Return the file's bytes (the first ``size`` only, when given); refuse an empty file."""
     try:
@@ -295,7 +308,7 @@ def map_headers(
         found = [shown_header(h) for h in header if h is not None and h.strip()]
         listed = ", ".join(found[:_SHOWN_HEADERS]) + (", …" if len(found) > _SHOWN_HEADERS else "")
         msg = f"{shown}: missing required column(s) {wanted}; found: {listed}."
-        raise InputError(msg)
+        raise MissingColumns(msg, named=seen)
     return mapping, unknown
 
 

@@ -11,7 +11,16 @@ import pandas as pd
 
 from .. import contract
 from ..errors import InputError
-from .cells import NoHeader, RawTable, frame_from_grid, no_issues, read_bytes, reason, value_text
+from .cells import (
+    MissingColumns,
+    NoHeader,
+    RawTable,
+    frame_from_grid,
+    no_issues,
+    read_bytes,
+    reason,
+    value_text,
+)
 from .delimited import grid_from_records
 
 log = logging.getLogger(__name__)
@@ -21,7 +30,14 @@ _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 
 
 def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: str) -> RawTable:
-    """Read every worksheet whose header names the table's columns (or only ``sheet``)."""
+    """Read every worksheet whose header names the table's columns (or only ``sheet``).
+
+    In a workbook of several sheets, a sheet whose header names some columns but
+    lacks a required one is a data sheet short of a column (the workbook is refused)
+    when it names the table's id or at least half its required columns; else it is a
+    sheet of another kind (a summary ``社区 | 案件数``, a pivot table) and is passed
+    over, as a sheet of notes is.
+    """
     sheets = _read_xlsx_grids(path, sheet=sheet, shown=shown)
     records = [s for s in sheets if s[0] not in contract.TEMPLATE_SHEETS]  # a form's instructions and choices
     sheets = records or sheets
@@ -38,6 +54,11 @@ def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: st
             reason = "empty" if not grid.size else "no header naming the table's columns"
             skipped.append(f"{name}: {reason}")
             continue
+        except MissingColumns as exc:
+            if not several or _data_sheet(table, exc.named):
+                raise
+            skipped.append(f"{name}: its header names only {', '.join(exc.named.values())} of the table's columns")
+            continue
         frame, issues = _uncomputed_formulas(frame, rows, mapping, formulas)
         parts.append((name, frame, rows, unknown, header_row, issues))
     if not parts:
@@ -49,6 +70,20 @@ def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: st
     for reason in skipped:
         log.warning("%s: worksheet %s — not read", shown, reason)
     return _combine_sheets(table, shown, parts, skipped, several=several)
+
+
+def _data_sheet(table: contract.Table, named: dict[str, str]) -> bool:
+    """Whether a header naming the columns ``named`` (and lacking a required one) heads
+    records: it names the table's id, or at least half of its required columns.
+
+    >>> cases = contract.table("mediation_cases")
+    >>> _data_sheet(cases, {"community_id": "社区"}), _data_sheet(cases, {"case_id": "案件编号"})
+    (False, True)
+    """
+    required = [c.name for c in table.columns if c.required]
+    if table.id_column is not None and table.id_column in named:
+        return True
+    return 2 * sum(c in named for c in required) >= len(required)
 
 
 def _combine_sheets(

@@ -677,6 +677,18 @@ def _(data: Path) -> Rows:
     return {"mediation_cases": 2}
 
 
+@case("workbook_with_a_summary_sheet", "a 汇总 sheet after the data: cases counted per 社区 (one column named)",
+      messages={"validate": "汇总: its header names only 社区"})
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    _workbook(data / "mediation_cases.xlsx", {
+        "台账": [header, *_case_cells(read_rows(data, "mediation_cases"))],
+        "汇总": [["社区", "案件数"], ["湘北社区", 1], ["人民路社区", 1], ["合计", 2]],
+    })
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 2}
+
+
 @case("workbook_sheet_missing_a_column", "a second sheet that names columns but lacks 受理日期",
       exits=FAIL, file="mediation_cases.xlsx [2023]", messages=dict.fromkeys(FAIL, "missing required column"))
 def _(data: Path) -> Rows:
