@@ -329,7 +329,8 @@ def test_xlsx_corrupt(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04 this is not a zip archive")
     with pytest.raises(InputError) as info:
         read_table(path, POPULATION)
-    assert str(info.value).startswith("population.xlsx: not a readable .xlsx workbook")
+    assert str(info.value).startswith("population.xlsx: 文件不完整或已损坏")
+    assert " / not a readable .xlsx workbook (" in str(info.value)
     assert "\n" not in str(info.value)
 
 
@@ -339,7 +340,8 @@ def test_xlsx_zip_without_a_workbook(tmp_path: Path) -> None:
         archive.writestr("readme.txt", "not a workbook")
     with pytest.raises(InputError) as info:
         read_table(path, POPULATION)
-    assert str(info.value).startswith("population.xlsx: not a readable .xlsx workbook")
+    assert str(info.value).startswith("population.xlsx: 文件不完整或已损坏")
+    assert " / not a readable .xlsx workbook (" in str(info.value)
     assert "\n" not in str(info.value)
 
 

@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+#: The first bytes of an OLE2 compound file: a workbook with a password to open it (its
+#: package encrypted inside such a file) or an Excel 97–2003 workbook, never an .xlsx.
+_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
 
 def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: str) -> RawTable:
@@ -156,7 +160,8 @@ def _read_xlsx_grids(
     """
     import openpyxl
 
-    read_bytes(path, shown, size=1)  # permissions and emptiness, with a clear message
+    if read_bytes(path, shown, size=len(_OLE_MAGIC)) == _OLE_MAGIC:  # permissions, emptiness: a clear message
+        raise InputError(_compound_file_message(path, shown))
     try:
         with warnings.catch_warnings():
             # openpyxl warns about workbook features it ignores (styles, validation)
@@ -165,8 +170,7 @@ def _read_xlsx_grids(
             formula_book = (openpyxl.load_workbook(path, read_only=True, data_only=False)
                             if _has_formulas(path) else None)
     except Exception as exc:  # zipfile, XML and openpyxl errors alike
-        msg = f"{shown}: not a readable .xlsx workbook ({reason(exc)})."
-        raise InputError(msg) from None
+        raise InputError(_unreadable_message(shown, exc)) from None
     try:
         names = [ws.title for ws in book.worksheets]
         if sheet is not None:
@@ -187,6 +191,22 @@ def _read_xlsx_grids(
         book.close()
         if formula_book is not None:
             formula_book.close()
+
+
+def _compound_file_message(path: Path, shown: str) -> str:
+    """What to do with an OLE2 compound file named .xlsx: remove its password, or save it as .xlsx."""
+    if _ENCRYPTED_STREAM in path.read_bytes():
+        return (f"{shown}: 工作簿设有打开密码，无法读取；请在 Excel 中删除密码（文件 → 信息 → 保护工作簿 → "
+                "用密码进行加密，清空后保存） / the workbook has a password to open it; remove the password "
+                "in Excel and save it.")
+    return (f"{shown}: 这是旧版 Excel 97-2003 工作簿（.xls），扩展名却是 .xlsx；请在 Excel 中另存为"
+            "“Excel 工作簿 (*.xlsx)” / an Excel 97-2003 workbook (.xls) named .xlsx; save it as an Excel "
+            "workbook (.xlsx).")
+
+
+def _unreadable_message(shown: str, exc: BaseException) -> str:
+    return (f"{shown}: 文件不完整或已损坏，无法作为 .xlsx 读取；请重新复制原文件，或在 Excel 中打开后另存 / "
+            f"not a readable .xlsx workbook ({reason(exc)}).")
 
 
 def _formula_cells(ws: object) -> dict[tuple[int, int], str]:
@@ -221,6 +241,5 @@ def _sheet_grid(
             cells.append(values)
             row_numbers.append(number)
     except Exception as exc:  # a broken sheet part shows only while rows are read
-        msg = f"{shown}: not a readable .xlsx workbook ({reason(exc)})."
-        raise InputError(msg) from None
+        raise InputError(_unreadable_message(shown, exc)) from None
     return grid_from_records(cells, row_numbers), uncomputed

@@ -600,6 +600,44 @@ def _(data: Path) -> Rows:
     return {}
 
 
+#: The first bytes of an OLE2 compound file: what Excel writes for a workbook with a password
+#: (the encrypted package in an OLE container) and for an Excel 97–2003 .xls.
+_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+
+
+def _ole_file(*streams: str) -> bytes:
+    """A compound file's opening with the named streams in its directory (as UTF-16 names)."""
+    names = b"".join(s.encode("utf-16-le").ljust(64, b"\0") for s in streams)
+    return _OLE_MAGIC + b"\0" * 504 + names + b"\0" * 512
+
+
+@case("workbook_with_a_password", "矛盾纠纷调解.xlsx saved with a password to open it",
+      exits=FAIL, file="矛盾纠纷调解.xlsx", messages=dict.fromkeys(FAIL, "密码"))
+def _(data: Path) -> Rows:
+    (data / "mediation_cases.csv").unlink()
+    (data / "矛盾纠纷调解.xlsx").write_bytes(_ole_file("EncryptionInfo", "EncryptedPackage"))
+    return {}
+
+
+@case("old_xls_named_xlsx", "an Excel 97–2003 workbook (.xls) renamed 矛盾纠纷调解.xlsx",
+      exits=FAIL, file="矛盾纠纷调解.xlsx", messages=dict.fromkeys(FAIL, "Excel 97-2003"))
+def _(data: Path) -> Rows:
+    (data / "mediation_cases.csv").unlink()
+    (data / "矛盾纠纷调解.xlsx").write_bytes(_ole_file("Workbook", "\x05SummaryInformation"))
+    return {}
+
+
+@case("workbook_cut_short", "a workbook copied half-way (its last bytes missing)",
+      exits=FAIL, file="mediation_cases.xlsx", messages=dict.fromkeys(FAIL, "文件不完整或已损坏"))
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    _workbook(data / "mediation_cases.xlsx", {"台账": [header, *_case_cells(read_rows(data, "mediation_cases"))]})
+    whole = (data / "mediation_cases.xlsx").read_bytes()
+    (data / "mediation_cases.xlsx").write_bytes(whole[: len(whole) // 2])
+    (data / "mediation_cases.csv").unlink()
+    return {}
+
+
 @case("two_files_for_one_table", "both volunteers.csv and 志愿者名册.csv",
       exits=FAIL, file="volunteers.csv", messages=dict.fromkeys(FAIL, "keep only one"))
 def _(data: Path) -> Rows:
