@@ -752,6 +752,21 @@ def _(data: Path) -> Rows:
     return {"mediation_cases": 3}
 
 
+@case("workbook_date_as_a_serial_number", "受理日期 typed into a General cell: Excel shows and saves 45356",
+      rules=(("mediation_cases", "not_a_date"),),
+      # Excel counts days from 1899-12-30: serial 45292 is 2024-01-01, +31 (January) +29 (February
+      # of a leap year) = 45352 is 2024-03-01, so 45356 is 2024-03-05. The value is shown (a
+      # number of five digits cannot be personal) and the message says which date it is.
+      messages={"validate": "“45356” 是 Excel 的日期序号（即 2024-03-05）"})
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    rows = _case_cells([*read_rows(data, "mediation_cases"), _case_row("m9")])
+    rows[-1][header.index("received_on")] = 45356
+    _workbook(data / "mediation_cases.xlsx", {"台账": [header, *rows]})
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 3}
+
+
 @case("workbook_error_cells", "#DIV/0! and #VALUE! in number cells",
       rules=(("volunteer_activities", "not_a_number"),))
 def _(data: Path) -> Rows:
