@@ -767,6 +767,45 @@ def _(data: Path) -> Rows:
     return {"mediation_cases": 3}
 
 
+def _one_line_for_the_total_row(typed: str) -> Callable[[str, Path, str], None]:
+    """The total row is quarantined under total_row alone (not also as empty cells or a
+    formula), its word shown as typed."""
+    def check(command: str, out: Path, stdout: str) -> None:
+        if command != "validate":
+            return
+        with (out / "quarantine.csv").open(encoding="utf-8-sig", newline="") as fh:
+            lines = list(csv.DictReader(fh))
+        assert [(q["rule"], q["value"], q["outcome"]) for q in lines] == [("total_row", typed, "quarantined")]
+    return check
+
+
+@case("workbook_total_row", "a 合计 row below the records, its count a formula (=COUNTA) never computed",
+      rules=(("mediation_cases", "total_row"),), messages={"validate": "第5行 是合计行"},
+      check=_one_line_for_the_total_row("合计"))
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    rows = _case_cells(read_rows(data, "mediation_cases"))
+    total: list[object] = ["合计", *[None] * (len(header) - 1)]
+    total[header.index("outcome")] = "=COUNTA(A2:A3)"
+    # header on row 1, the two cases on rows 2 and 3, a blank row 4, the total on row 5
+    _workbook(data / "mediation_cases.xlsx", {"台账": [header, *rows, [None] * len(header), total]})
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 3}
+
+
+@case("csv_total_row_saved_by_excel", "人口.csv saved by Excel in GBK, CRLF, a 合 计 row at the bottom",
+      rules=(("population", "total_row"),), absent_rules=(("population", "missing_value"),),
+      check=_one_line_for_the_total_row("合 计"))
+def _(data: Path) -> Rows:
+    header = ["社区", "年份", "实有人口", "常住人口", "户数", "65岁以上人口", "残疾人数"]
+    text = csv_text("population", read_rows(data, "population"), header=header).replace("\n", "\r\n")
+    # the two communities: 7000 + 6000 residents, 6500 + 5800, 2500 + 2100, 1260 + 1100, 150 + 120
+    text += "合 计,,13000,12300,4600,2360,270\r\n"
+    (data / "population.csv").unlink()
+    (data / "人口.csv").write_bytes(text.encode("gbk"))
+    return {"population": 3}
+
+
 @case("workbook_error_cells", "#DIV/0! and #VALUE! in number cells",
       rules=(("volunteer_activities", "not_a_number"),))
 def _(data: Path) -> Rows:
