@@ -197,7 +197,8 @@ def frame_from_grid(
     lookup = header_lookup(table)
     first, best = 0, 0
     for i in range(min(TITLE_ROWS + 1, len(grid))):
-        hits = sum(fold(str(v)) in lookup for v in grid.iloc[i] if v is not None)
+        # columns named, each once: a title merged across the sheet names one column, however wide
+        hits = len({lookup[key] for v in grid.iloc[i] if v is not None and (key := fold(str(v))) in lookup})
         if hits > best:
             first, best = i, hits
     grid, blank = grid.iloc[first:], blank.iloc[first:]

@@ -31,6 +31,9 @@ _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 #: package encrypted inside such a file) or an Excel 97–2003 workbook, never an .xlsx.
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+_MERGE_CARRY = 200  # bytes kept from one chunk to the next: a tag cut in two is found whole
+_CHUNK_BYTES = 1 << 20
 
 
 def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: str) -> RawTable:
@@ -184,7 +187,8 @@ def _read_xlsx_grids(
         out = []
         for name in names:
             formulas = _formula_cells(formula_book[name]) if formula_book is not None else set()
-            grid, uncomputed = _sheet_grid(book[name], formulas, shown=shown)
+            merged = _merged_down(path, getattr(book[name], "_worksheet_path", None))
+            grid, uncomputed = _sheet_grid(book[name], formulas, merged, shown=shown)
             out.append((name, grid, uncomputed))
         return out
     finally:
@@ -209,6 +213,19 @@ def _unreadable_message(shown: str, exc: BaseException) -> str:
             f"not a readable .xlsx workbook ({reason(exc)}).")
 
 
+def _fill_merged(values: list[str | None], number: int, merged: dict[int, list[tuple[int, int]]],
+                 down: dict[int, tuple[str | None, int]]) -> None:
+    """Give row ``number`` the values of the merged cells above it; note those that start in it."""
+    for pos, (value, last) in list(down.items()):
+        if number > last:
+            del down[pos]
+        elif value is not None:
+            values.extend([None] * (pos + 1 - len(values)))
+            values[pos] = value
+    for pos, last in merged.get(number, ()):
+        down[pos] = (values[pos] if pos < len(values) else None, last)
+
+
 def _formula_cells(ws: object) -> dict[tuple[int, int], str]:
     """``(row, position) → formula text`` of every formula cell of a worksheet."""
     ws.reset_dimensions()  # type: ignore[attr-defined]
@@ -220,13 +237,55 @@ def _formula_cells(ws: object) -> dict[tuple[int, int], str]:
     return found
 
 
+def _merged_down(path: Path, part: str | None) -> dict[int, list[tuple[int, int]]]:
+    """The merged cells of a worksheet that span rows: ``{first row: [(position, last row)]}``.
+
+    A read-only workbook does not list merged cells, so the worksheet's XML part is
+    searched for them (streamed: they follow the rows, at its end).
+    """
+    import zipfile
+
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    if not part:
+        return {}
+    found: set[str] = set()
+    try:
+        with zipfile.ZipFile(path) as book, book.open(part.lstrip("/")) as xml:
+            carry = b""
+            while chunk := xml.read(_CHUNK_BYTES):
+                text = carry + chunk
+                found.update(m.decode("ascii") for m in _MERGE_REF.findall(text))
+                carry = text[-_MERGE_CARRY:]
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return {}
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for ref in sorted(found):
+        first, _, last = ref.partition(":")
+        (col, top), (_, bottom) = coordinate_from_string(first), coordinate_from_string(last or first)
+        if bottom > top:
+            spans.setdefault(top, []).append((column_index_from_string(col) - 1, bottom))
+    return spans
+
+
 def _sheet_grid(
-    ws: object, formulas: dict[tuple[int, int], str], *, shown: str
+    ws: object,
+    formulas: dict[tuple[int, int], str],
+    merged: dict[int, list[tuple[int, int]]],
+    *,
+    shown: str,
 ) -> tuple[pd.DataFrame, set[tuple[int, int]]]:
+    """A worksheet's non-blank rows as text by position (see :func:`_read_xlsx_grids`).
+
+    A cell merged over several rows holds its value in its first row only: the rows
+    below, which Excel shows under the same cell, are given it too (a 社区 merged
+    over the community's records; a header cell merged down over a two-row header).
+    """
     ws.reset_dimensions()  # type: ignore[attr-defined]  # recorded dimensions may be wrong
     cells: list[list[str | None]] = []
     row_numbers: list[int] = []
     uncomputed: set[tuple[int, int]] = set()
+    down: dict[int, tuple[str | None, int]] = {}  # position -> (value, last row) of a merged cell above
     try:
         for row in ws.iter_rows():  # type: ignore[attr-defined]
             number = next((c.row for c in row if getattr(c, "row", None)), None)
@@ -236,6 +295,8 @@ def _sheet_grid(
                     if value is None and (number, pos) in formulas:
                         values[pos] = formulas[(number, pos)]
                         uncomputed.add((number, pos))
+            if number is not None and (merged or down):
+                _fill_merged(values, number, merged, down)
             if number is None or not any(v is not None and v.strip() for v in values):
                 continue
             cells.append(values)

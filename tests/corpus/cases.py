@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 
 from linli import contract, coords
 
@@ -765,6 +766,54 @@ def _(data: Path) -> Rows:
     _workbook(data / "mediation_cases.xlsx", {"台账": [header, *rows]})
     (data / "mediation_cases.csv").unlink()
     return {"mediation_cases": 3}
+
+
+def _merged_workbook(path: Path, rows: list[list[object]], merges: list[str]) -> None:
+    book = openpyxl.Workbook()
+    book.active.title = "台账"
+    for row in rows:
+        book.active.append(row)
+    for cells in merges:
+        book.active.merge_cells(cells)
+    book.save(path)
+
+
+@case("workbook_community_merged_down", "one 社区 cell merged over the three cases of that community",
+      absent_rules=(("mediation_cases", "missing_value"),))
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    rows = [_case_row(f"m{i}", received_on=f"2024-05-0{i}") for i in (1, 2, 3)]
+    cells = _case_cells(rows)
+    for row in cells[1:]:
+        row[header.index("community_id")] = None  # under the merged cell: Excel keeps the top one only
+    # header on row 1, the cases on rows 2-4: B2:B4 is the 社区 of all three
+    _merged_workbook(data / "mediation_cases.xlsx", [header, *cells], ["B2:B4"])
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 3}
+
+
+def _cases_in_rows_3_and_4(command: str, out: Path, stdout: str) -> None:
+    if command != "validate":
+        return
+    cases = pd.read_parquet(out / "tables" / "mediation_cases.parquet")
+    # the two cases of tests/ledger.py (rows 3 and 4), m2 closed on 2024-11-25 in this workbook
+    assert cases["received_on"].dt.strftime("%Y-%m-%d").tolist() == ["2024-03-05", "2024-11-20"]
+    assert cases["closed_on"].dt.strftime("%Y-%m-%d").tolist() == ["2024-03-05", "2024-11-25"]
+
+
+@case("workbook_two_header_rows", "a two-row header: 日期 merged over 受理日期 and 办结日期, the others merged down",
+      check=_cases_in_rows_3_and_4)
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    labels = [contract.table("mediation_cases").column(c).label_zh for c in header]
+    top = [*labels[:3], "日期", None, *labels[5:]]
+    below = [None, None, None, labels[3], labels[4], None, None, None]
+    rows = _case_cells(read_rows(data, "mediation_cases"))
+    rows[1][header.index("closed_on")] = "2024-11-25"
+    merges = ["D1:E1", *(f"{c}1:{c}2" for c in "ABCFGH")]
+    _merged_workbook(data / "mediation_cases.xlsx", [top, below, *rows], merges)
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 2}
 
 
 def _one_line_for_the_total_row(typed: str) -> Callable[[str, Path, str], None]:
