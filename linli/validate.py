@@ -827,7 +827,7 @@ def _quarantine_frame(
     q["file"] = raw.row_files.loc[q["idx"]].to_numpy() if raw.row_files is not None else raw.file
     q["outcome"] = np.where(q["idx"].isin(bad), "quarantined", "loaded")
     q["community"] = community.loc[q["idx"]].to_numpy() if community is not None else ""
-    q["record_id"] = _record_ids(q["idx"], table, text, key, shapes)
+    q["record_id"] = np.where(q["rule"] == "total_row", "", _record_ids(q["idx"], table, text, key, shapes))
     note = (q["outcome"] == "loaded") & q["rule"].isin(GEOMETRY_RULES)
     places = _community_names(context)
     for lang in ("zh", "en"):  # the two message columns of quarantine.csv
