@@ -25,6 +25,7 @@ _SHAPEFILE_FIELD_BYTES = 10  # dBASE limits field names to 10 bytes
 _SHOWN_HEADERS = 20  # headers listed in a missing-column message
 TITLE_ROWS = 9  # title rows that may stand above a header
 _LONG_NUMBER = re.compile(r"[0-9]{7,}")  # a phone or ID number where a header should be
+_EMPTY_NO_HEADER = "文件是空的（没有表头），请填入表头和记录后保存 / empty file (no header row)."
 #: A cell that spans lines, or is longer than this, points to an unclosed quote.
 MAX_CELL_CHARS: int = 4096
 
@@ -124,7 +125,7 @@ def read_bytes(path: Path, shown: str, *, size: int = -1) -> bytes:
         msg = f"{shown}: cannot read the file ({exc.strerror or type(exc).__name__})."
         raise InputError(msg) from None
     if not data:
-        msg = f"{shown}: empty file."
+        msg = f"{shown}: 文件是空的，请填入表头和记录后保存 / empty file."
         raise InputError(msg)
     return data
 
@@ -185,14 +186,14 @@ def frame_from_grid(
     the unknown headers, the header's row number and ``{position: column name}``.
     """
     if grid.shape[1] == 0:
-        msg = f"{shown}: empty file (no header row)."
+        msg = f"{shown}: {_EMPTY_NO_HEADER}"
         raise NoHeader(msg)
     blank = grid.apply(is_blank)
     filled = ~blank.all(axis=1)
     if not filled.all():
         grid, blank = grid[filled], blank[filled]
     if grid.empty:
-        msg = f"{shown}: empty file (no header row)."
+        msg = f"{shown}: {_EMPTY_NO_HEADER}"
         raise NoHeader(msg)
     lookup = header_lookup(table)
     first, best = 0, 0
@@ -300,15 +301,17 @@ def map_headers(
     missing = [c for c in table.columns if c.required and c.name not in seen]
     if missing:
         wanted = ", ".join(f"{c.name} ({c.label_zh})" if c.label_zh else c.name for c in missing)
+        headers = "".join(f"“{c.label_zh or c.name}”" for c in missing)
         if not mapping:
             # Nothing names a column: likely no header row at all, and the row read as
             # one may hold personal data, so it is not echoed.
-            msg = (f"{shown}: no header row naming the table's columns; "
-                   f"missing required column(s) {wanted}.")
+            msg = (f"{shown}: 找不到表头：第一行应是列名，至少有{headers} / no header row naming the table's "
+                   f"columns; missing required column(s) {wanted}.")
             raise NoHeader(msg)
         found = [shown_header(h) for h in header if h is not None and h.strip()]
         listed = ", ".join(found[:_SHOWN_HEADERS]) + (", …" if len(found) > _SHOWN_HEADERS else "")
-        msg = f"{shown}: missing required column(s) {wanted}; found: {listed}."
+        msg = (f"{shown}: 缺少必填列{headers}，请在表头加上这一列 / "
+               f"missing required column(s) {wanted}; found: {listed}.")
         raise MissingColumns(msg, named=seen)
     return mapping, unknown
 

@@ -340,7 +340,9 @@ def _check_long_cells(grid: pd.DataFrame, text: str, delimiter: str, *, shown: s
     record = min(suspects)
     spans = _record_lines(text, delimiter)
     start, end = spans[record - 1] if record <= len(spans) else (record, record)
-    msg = (f"{shown}: line {start}: a quote (\") opened in this line is not closed until line {end}, "
+    msg = (f"{shown}: 第{start}行有一个没有配对的引号（\"），它后面直到第{end}行的内容被读成了一个单元格；"
+           f"请删去或补全这个引号 / "
+           f"line {start}: a quote (\") opened in this line is not closed until line {end}, "
            f"so {end - start + 1} lines were read as one cell; remove or close the stray quote.")
     raise InputError(msg)
 

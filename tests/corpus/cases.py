@@ -403,7 +403,7 @@ def _many_cases(n: int, year: int = 2024, start: int = 1) -> list[dict[str, obje
 
 
 @case("unclosed_quote_swallows_rows", "a stray quote on line 91 of mediation_cases.csv, 140 rows after it",
-      exits=FAIL, file="mediation_cases.csv", messages=dict.fromkeys(FAIL, "line 91: a quote"))
+      exits=FAIL, file="mediation_cases.csv", messages=dict.fromkeys(FAIL, "第91行有一个没有配对的引号"))
 def _(data: Path) -> Rows:
     rows = _many_cases(229)
     rows[89]["dispute_type"] = '"noise'  # record 90 of the data = line 91 of the file
@@ -561,7 +561,7 @@ def _(data: Path) -> Rows:
 
 
 @case("empty_file", "an empty services.csv",
-      exits=FAIL, file="services.csv", messages=dict.fromkeys(FAIL, "empty file"))
+      exits=FAIL, file="services.csv", messages=dict.fromkeys(FAIL, "文件是空的，请填入表头和记录后保存 / empty file"))
 def _(data: Path) -> Rows:
     (data / "services.csv").write_bytes(b"")
     return {}
@@ -575,7 +575,7 @@ def _(data: Path) -> Rows:
 
 
 @case("missing_required_column", "population.csv without the 户数 column",
-      exits=FAIL, file="population.csv", messages=dict.fromkeys(FAIL, "missing required column(s) households"))
+      exits=FAIL, file="population.csv", messages=dict.fromkeys(FAIL, "缺少必填列“户数”，请在表头加上这一列 / missing required column(s) households"))
 def _(data: Path) -> Rows:
     header = [c for c in columns("population") if c != "households"]
     rows = [[r[c] for c in header] for r in read_rows(data, "population")]
