@@ -26,9 +26,9 @@ Some quarantine lines are findings about a row that still loads (``outcome`` is
 A finding is not a quarantined row: ``rows_quarantined`` counts the distinct
 rows whose outcome is ``quarantined``.
 
-A total row (``合计``, ``总计：``, ``Total`` … in the table's first column, its id or
-its community: :data:`TOTAL_CELLS`) is no record: it is quarantined under the one rule
-``total_row``, not also as a record of empty cells or a formula never computed.
+A total row (its first filled cell ``合计``, ``总计：``, ``Total`` …, found by the
+reader: :func:`linli.io.read_table`) is no record: it is quarantined under the one
+rule ``total_row``, not also as a record of empty cells or a formula never computed.
 
 Order of the checks and what "first kept" means: exact duplicate rows and
 repeated ids are judged among the rows that pass every other rule, so the first
@@ -82,16 +82,6 @@ _GEOM_TYPES = {
     "point": ("Point",),
     "point_or_polygon": ("Point", "Polygon", "MultiPolygon"),
 }
-
-_TOTAL_WORDS = ("合计", "总计", "小计", "共计", "累计", "总数", "总和")
-#: A total row's first cells as a clerk types them (``合计``, ``合 计``, ``总计：``, ``Total``),
-#: cleaned: such a row is quarantined as ``total_row`` alone, not as a record of empty cells.
-TOTAL_CELLS: frozenset[str] = frozenset(
-    [form for w in _TOTAL_WORDS for joined in (w, " ".join(w), "\u3000".join(w)) for form in (joined, joined + ":",
-                                                                                          joined + "：")]
-    + [form for w in ("total", "sum", "subtotal", "grand total") for form in (w, w.title(), w.upper(),
-                                                                              w.title() + ":")]
-)
 
 _MAX_VALUE_CHARS = 80
 _SORTED_SLICE = 1 << 20  # sorted ids compared per slice (_distinct_ids)
@@ -230,8 +220,6 @@ def validate_table(
     pseudonyms: dict[str, pd.Series] = {}  # of person ids, by column, once computed
     excused = _reader_issues(raw, table, issues)
     read_later = _text_read_later(table)
-    totals = _total_columns(table)
-    total: pd.Series | None = None  # the word of each total row (合计), by row
     distinct = False  # every row has an id, each a different one: no row can repeat another
 
     for col in table.columns:
@@ -240,9 +228,6 @@ def validate_table(
             continue
         cleaned = parse.clean_text(frame.pop(col.name))  # the raw column is let go once cleaned
         text[col.name] = cleaned
-        if col.name in totals and (hit := _isin(cleaned, _TOTAL_SERIES)).any():
-            found = cleaned[hit.to_numpy(dtype=bool)]  # a row or two: no copy of a large column
-            total = found if total is None else total.combine_first(found)
         if col.name == table.id_column:
             distinct = _distinct_ids(table, text, np.ones(len(frame.index), dtype=bool))
         if col.pii:
@@ -268,12 +253,11 @@ def validate_table(
     _check_missing_conditional(table, parsed, text, issues)
     _check_compare(table, parsed, text, issues)
     geometry = _check_geometry(raw, table, parsed, issues, context)
-    if total is not None:  # before duplicates: a total row is no record to compare
-        rows = pd.Series(frame.index.isin(total.index), index=frame.index)
-        issues.add(rows, "", "total_row", total)
-        issues.only(rows, "total_row")
     _check_duplicates(raw, table, text, parsed, issues, distinct=distinct)
 
+    totals = raw.row_issues.loc[raw.row_issues["rule"] == "total_row", "idx"]
+    if len(totals):  # a total row is one problem, not a record of empty cells
+        issues.only(pd.Series(frame.index.isin(totals), index=frame.index), "total_row")
     found = issues.frame()
     bad = issues.bad_index()
     keep = ~frame.index.isin(bad)
@@ -285,21 +269,6 @@ def validate_table(
     if geometry is not None:
         clean = gpd.GeoDataFrame(clean, geometry=_rows(geometry, keep).to_numpy(), crs="EPSG:4326")
     return ValidatedTable(table.name, raw.file, clean, quarantine, len(frame))
-
-
-_TOTAL_SERIES = pd.Series(sorted(TOTAL_CELLS), dtype="string")
-
-
-def _total_columns(table: Table) -> set[str]:
-    """The columns a total row's word (合计) is looked for in: the table's first column,
-    its id and its community — where a clerk writes it, at the left of the sheet.
-
-    >>> sorted(_total_columns(TABLES["population"])), sorted(_total_columns(TABLES["mediation_cases"]))
-    (['community_id'], ['case_id', 'community_id'])
-    """
-    first = table.columns[0].name
-    return {c.name for c in table.columns
-            if c.name in (first, table.id_column, "community_id") and c.kind in ("str", "ref") and not c.pii}
 
 
 def _text_read_later(table: Table) -> set[str]:
@@ -904,4 +873,4 @@ def _message(
     return word(f"message.{rule}", lang=lang, **fields)
 
 
-__all__ = ["OUTCOMES", "QUARANTINE_COLUMNS", "TOTAL_CELLS", "ValidatedTable", "community_lookup", "validate_table"]
+__all__ = ["OUTCOMES", "QUARANTINE_COLUMNS", "ValidatedTable", "community_lookup", "validate_table"]

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import contract
 from ..errors import InputError
@@ -176,14 +178,15 @@ def float_text(value: float | np.floating) -> str | None:
 
 def frame_from_grid(
     grid: pd.DataFrame, table: contract.Table, *, shown: str
-) -> tuple[pd.DataFrame, pd.Series, list[str], int, dict[int, str]]:
+) -> tuple[pd.DataFrame, pd.Series, list[str], int, dict[int, str], pd.DataFrame]:
     """Turn a sheet's cells (by position, indexed by row number) into the table.
 
     The header is the row, among the first ten non-blank ones, whose cells name
     the most columns (title rows above it are passed over; a title that happens to
     equal one column's name loses to the real header), else the first non-blank
     row; blank rows are dropped. Returns the frame, the row numbers of its rows,
-    the unknown headers, the header's row number and ``{position: column name}``.
+    the unknown headers, the header's row number, ``{position: column name}`` and a
+    ``total_row`` row issue for each total row (:func:`total_rows`).
     """
     if grid.shape[1] == 0:
         msg = f"{shown}: {_EMPTY_NO_HEADER}"
@@ -212,7 +215,58 @@ def frame_from_grid(
                          for i in cells.columns}).reset_index(drop=True)
     frame, unknown, mapping = build_frame(header, data, table, shown=shown)
     rows = pd.Series(numbers, index=frame.index, dtype="int64", name="row")
-    return frame, rows, unknown, header_row, mapping
+    return frame, rows, unknown, header_row, mapping, total_rows(data)
+
+
+_TOTAL_WORDS = ("合计", "总计", "小计", "共计", "累计", "总数", "总和")
+#: The first filled cell of a total row, as a clerk types it (``合计``, ``合 计``, ``总计：``,
+#: ``Total`` …, with a space or two around it): such a row is no record.
+TOTAL_CELLS: frozenset[str] = frozenset(
+    pad + form + end
+    for form in [
+        *(joined + colon for w in _TOTAL_WORDS for joined in (w, " ".join(w), "\u3000".join(w))
+          for colon in ("", ":", "：")),
+        *(case + colon for w in ("total", "sum", "subtotal", "grand total") for case in (w, w.title(), w.upper())
+          for colon in ("", ":")),
+    ]
+    for pad in ("", " ", "\u3000") for end in ("", " ", "\u3000")
+)
+_TOTAL_SET = pa.array(sorted(TOTAL_CELLS), type=pa.string())
+
+
+def total_rows(data: pd.DataFrame) -> pd.DataFrame:
+    """A ``total_row`` row issue (its ``value`` the word) for each row whose first filled
+    cell, from the left of the sheet, is one of :data:`TOTAL_CELLS` — whatever column
+    it stands in (``序号`` is not a column of any table).
+
+    Only the first column is searched in full; a later one only on the rows blank to
+    its left (few), so a large ledger costs one look-up of its first column.
+
+    >>> cells = pd.DataFrame({0: ["1", "合计", None], 1: ["m1", None, "总计："]})
+    >>> total_rows(cells)[["idx", "rule", "value"]].values.tolist()
+    [[1, 'total_row', '合计'], [2, 'total_row', '总计：']]
+    """
+    found: dict[int, str] = {}
+    left_blank = np.ones(len(data), dtype=bool)  # rows blank in every column so far
+    for pos in data.columns:
+        cells = data[pos][left_blank] if not left_blank.all() else data[pos]
+        if len(cells):
+            hit = _is_total(cells)
+            for label, word in cells[hit].items():
+                found[int(label)] = str(word).strip(" \u3000")
+        left_blank &= data[pos].isna().to_numpy(dtype=bool)
+        if not left_blank.any():
+            break
+    labels = sorted(found)
+    return pd.DataFrame({"idx": pd.Series(labels, dtype="int64"), "column": "", "rule": "total_row", "detail": "",
+                         "value": pd.Series([found[i] for i in labels], dtype=object)})
+
+
+def _is_total(cells: pd.Series) -> np.ndarray:
+    array = cells.array
+    arrow = (array.__arrow_array__() if isinstance(cells.dtype, pd.ArrowDtype | pd.StringDtype) else
+             pa.array(cells.to_numpy(dtype=object), type=pa.string(), from_pandas=True))
+    return pc.is_in(arrow, value_set=_TOTAL_SET).to_numpy(zero_copy_only=False).astype(bool)
 
 
 def build_frame(

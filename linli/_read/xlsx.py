@@ -55,7 +55,7 @@ def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: st
     for name, grid, formulas in sheets:
         label = f"{shown} [{name}]" if several else shown
         try:
-            frame, rows, unknown, header_row, mapping = frame_from_grid(grid, table, shown=label)
+            frame, rows, unknown, header_row, mapping, totals = frame_from_grid(grid, table, shown=label)
         except NoHeader as exc:
             first_refusal = first_refusal or exc
             reason = "empty" if not grid.size else "no header naming the table's columns"
@@ -67,6 +67,8 @@ def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: st
             skipped.append(f"{name}: its header names only {', '.join(exc.named.values())} of the table's columns")
             continue
         frame, issues = _uncomputed_formulas(frame, rows, mapping, formulas)
+        if len(totals):
+            issues = pd.concat([issues, totals], ignore_index=True)
         parts.append((name, frame, rows, unknown, header_row, issues))
     if not parts:
         if not several and first_refusal is not None:

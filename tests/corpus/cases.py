@@ -844,6 +844,20 @@ def _(data: Path) -> Rows:
     return {"mediation_cases": 3}
 
 
+@case("workbook_total_row_under_a_serial_number_column",
+      "a 序号 column first (not a column of the table), 合计 in it merged over 序号 to 社区",
+      rules=(("mediation_cases", "total_row"),), check=_one_line_for_the_total_row("合计"))
+def _(data: Path) -> Rows:
+    header = ["序号", *columns("mediation_cases")]
+    rows = [[i, *r] for i, r in enumerate(_case_cells(read_rows(data, "mediation_cases")), start=1)]
+    total: list[object] = ["合计", *[None] * (len(header) - 1)]
+    total[header.index("received_on")] = 2  # the clerk's count of cases, under 受理日期
+    # header on row 1, the two cases on rows 2 and 3, the total on row 4 over A4:C4
+    _merged_workbook(data / "mediation_cases.xlsx", [header, *rows, total], ["A4:C4"])
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 3}
+
+
 @case("csv_total_row_saved_by_excel", "人口.csv saved by Excel in GBK, CRLF, a 合 计 row at the bottom",
       rules=(("population", "total_row"),), absent_rules=(("population", "missing_value"),),
       check=_one_line_for_the_total_row("合 计"))
