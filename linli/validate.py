@@ -799,13 +799,15 @@ def _quarantine_frame(
     q["record_id"] = np.where(q["rule"] == "total_row", "", _record_ids(q["idx"], table, text, key, shapes))
     note = (q["outcome"] == "loaded") & q["rule"].isin(GEOMETRY_RULES)
     places = _community_names(context)
+    cells = [raw.header_cells.get(f, {}).get(c, ("", "")) for f, c in zip(q["file"], q["column"], strict=True)]
     for lang in ("zh", "en"):  # the two message columns of quarantine.csv
         q[f"message_{lang}"] = [
             word("message.row", lang=lang, row=r)
-            + _message(rule, columns.get(c), c, v, d, typed, table=table, lang=lang, places=places)
+            + (word("message.letter", lang=lang, letter=letter) if letter else "")
+            + _message(rule, columns.get(c), c, v, d, typed, table=table, lang=lang, places=places, header=header)
             + (word("message.kept", lang=lang) if n else "")
-            for r, c, rule, v, d, typed, n in zip(q["row"], q["column"], q["rule"], q["value"], q["detail"],
-                                                  q["typed"], note, strict=True)
+            for r, c, rule, v, d, typed, n, (letter, header) in zip(
+                q["row"], q["column"], q["rule"], q["value"], q["detail"], q["typed"], note, cells, strict=True)
         ]
     q = q.sort_values(["file", "row", "column", "rule"], kind="stable")
     return q[QUARANTINE_COLUMNS].reset_index(drop=True)
@@ -843,14 +845,20 @@ def _message(
     table: Table,
     lang: str,
     places: str,
+    header: str = "",
 ) -> str:
     """One quarantine message: what is wrong and, where the rule allows, what to type instead.
 
-    A wrong code lists the accepted Chinese labels; a wrong item of a list says which
+    The column is named by its ``header`` as the clerk typed it (in Chinese; the
+    English message keeps the contract's name), else by the contract's header. A
+    wrong code lists the accepted Chinese labels; a wrong item of a list says which
     item (the items that are codes are shown, the others as ``？``); an unknown
     reference names the table it was looked for in, in plain words.
     """
-    label = column_label(table.name, column, lang=lang) if column else word("message.no_column", lang=lang)
+    if not column:
+        label = word("message.no_column", lang=lang)
+    else:
+        label = header if header and lang == "zh" else column_label(table.name, column, lang=lang)
     fields = {"column": label, "value": value, "detail": detail}
     if rule == "unknown_code" and col is not None and col.codes:
         labels = list(col.codes.values())

@@ -64,7 +64,8 @@ def test_xlsx_row_of_a_wrong_code(written) -> None:
     # the contract's headers: mediation_cases is 矛盾纠纷调解, its mediators column 参与调解力量
     assert (table, column, problem, community, outcome) == ("矛盾纠纷调解", "参与调解力量", "不是可选的值", "湘北社区",
                                                             "未载入")
-    assert isinstance(row, int) and message.startswith(f"第{row}行 “参与调解力量”: 第 2 项不是可选的值")
+    # 参与调解力量 is the ledger's 7th column (案件编号, 社区, 小区, 受理日期, 办结日期, 纠纷类型, 参与调解力量): G
+    assert isinstance(row, int) and message.startswith(f"第{row}行 G列 “参与调解力量”: 第 2 项不是可选的值")
 
 
 def test_one_file_one_sheet_and_titles_are_safe() -> None:

@@ -78,6 +78,10 @@ class RawTable:
         geometry rule of a table with ids, loads them without their geometry).
     delimiter
         CSV only: the cell separator found (comma, tab or semicolon).
+    header_cells
+        CSV and XLSX: per file (as :attr:`row_files` names it, else :attr:`file`), each
+        column's Excel letter and its header as typed: ``{"received_on": ("E", "受理日期")}``.
+        A message names a cell as the clerk sees it (第3行 E列 “受理日期”).
     """
 
     table: str
@@ -94,6 +98,7 @@ class RawTable:
     skipped_sheets: list[str] = field(default_factory=list)
     row_issues: pd.DataFrame = field(default_factory=lambda: no_issues())
     delimiter: str | None = None
+    header_cells: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
 
 
 def no_issues() -> pd.DataFrame:
@@ -267,6 +272,29 @@ def _is_total(cells: pd.Series) -> np.ndarray:
     arrow = (array.__arrow_array__() if isinstance(cells.dtype, pd.ArrowDtype | pd.StringDtype) else
              pa.array(cells.to_numpy(dtype=object), type=pa.string(), from_pandas=True))
     return pc.is_in(arrow, value_set=_TOTAL_SET).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def header_cells(grid: pd.DataFrame, header_row: int, mapping: dict[int, str]) -> dict[str, tuple[str, str]]:
+    """Each mapped column's Excel letter and header as typed, from a sheet's cells by position.
+
+    >>> grid = pd.DataFrame({0: [None, "v1"], 1: ["社区编码 ", "renmin"]}, index=[1, 2])
+    >>> header_cells(grid, 1, {1: "community_id"})
+    {'community_id': ('B', '社区编码')}
+    """
+    return {name: (column_letter(pos), str(grid.loc[header_row, pos]).strip()) for pos, name in mapping.items()}
+
+
+def column_letter(position: int) -> str:
+    """The Excel letter of a column's position, from 0.
+
+    >>> column_letter(0), column_letter(25), column_letter(26), column_letter(701)
+    ('A', 'Z', 'AA', 'ZZ')
+    """
+    n, letters = position + 1, ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def build_frame(

@@ -16,6 +16,7 @@ from .cells import (
     NoHeader,
     RawTable,
     frame_from_grid,
+    header_cells,
     no_issues,
     read_bytes,
     reason,
@@ -36,6 +37,10 @@ _MERGE_CARRY = 200  # bytes kept from one chunk to the next: a tag cut in two is
 _CHUNK_BYTES = 1 << 20
 
 
+#: A sheet read: its name, frame, row numbers, unknown headers, header row, row issues and header cells.
+_Sheet = tuple[str, pd.DataFrame, pd.Series, list[str], int, pd.DataFrame, dict[str, tuple[str, str]]]
+
+
 def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: str) -> RawTable:
     """Read every worksheet whose header names the table's columns (or only ``sheet``).
 
@@ -49,7 +54,7 @@ def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: st
     records = [s for s in sheets if s[0] not in contract.TEMPLATE_SHEETS]  # a form's instructions and choices
     sheets = records or sheets
     several = len(sheets) > 1
-    parts: list[tuple[str, pd.DataFrame, pd.Series, list[str], int, pd.DataFrame]] = []
+    parts: list[_Sheet] = []
     skipped: list[str] = []
     first_refusal: InputError | None = None
     for name, grid, formulas in sheets:
@@ -69,7 +74,7 @@ def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: st
         frame, issues = _uncomputed_formulas(frame, rows, mapping, formulas)
         if len(totals):
             issues = pd.concat([issues, totals], ignore_index=True)
-        parts.append((name, frame, rows, unknown, header_row, issues))
+        parts.append((name, frame, rows, unknown, header_row, issues, header_cells(grid, header_row, mapping)))
     if not parts:
         if not several and first_refusal is not None:
             raise first_refusal
@@ -98,15 +103,17 @@ def _data_sheet(table: contract.Table, named: dict[str, str]) -> bool:
 def _combine_sheets(
     table: contract.Table,
     shown: str,
-    parts: list[tuple[str, pd.DataFrame, pd.Series, list[str], int, pd.DataFrame]],
+    parts: list[_Sheet],
     skipped: list[str],
     *,
     several: bool,
 ) -> RawTable:
     """One table from the sheets read, rows numbered within their sheet."""
     frames, rows, files, issues, unknown = [], [], [], [], []
+    cells: dict[str, dict[str, tuple[str, str]]] = {}
     offset = 0
-    for name, frame, numbers, names, _, found in parts:
+    for name, frame, numbers, names, _, found, typed in parts:
+        cells[f"{shown} [{name}]" if several else shown] = typed
         frames.append(frame.reset_index(drop=True))
         rows.append(numbers.reset_index(drop=True))
         files.append(pd.Series(f"{shown} [{name}]", index=range(len(frame)), dtype=object))
@@ -122,7 +129,7 @@ def _combine_sheets(
     row_files = pd.Series(pd.concat(files, ignore_index=True).to_numpy(), index=frame.index) if several else None
     return RawTable(table=table.name, file=shown, frame=frame, rows=row_numbers, unknown_columns=unknown,
                     header_row=parts[0][4], row_files=row_files, sheets=[p[0] for p in parts],
-                    skipped_sheets=skipped, row_issues=pd.concat(issues, ignore_index=True))
+                    skipped_sheets=skipped, row_issues=pd.concat(issues, ignore_index=True), header_cells=cells)
 
 
 def _uncomputed_formulas(

@@ -816,6 +816,31 @@ def _(data: Path) -> Rows:
     return {"mediation_cases": 2}
 
 
+def _cells_named_as_excel_shows_them(command: str, out: Path, stdout: str) -> None:
+    if command != "validate":
+        return
+    with (out / "quarantine.csv").open(encoding="utf-8-sig", newline="") as fh:
+        messages = sorted(q["message_zh"] for q in csv.DictReader(fh))
+    # column A is blank, so 受理日期 is the 4th column of the table but E in Excel; the clerk typed
+    # 调解力量 (an accepted header) in H, not the form's 参与调解力量; m9 is on row 3
+    assert len(messages) == 2
+    assert messages[0].startswith("第3行 E列 “受理日期”: 无法识别的日期"), messages
+    assert messages[1].startswith("第3行 H列 “调解力量”: 第 2 项不是可选的值（读到: 民警、？）"), messages
+
+
+@case("workbook_cells_named_as_excel_shows_them", "records from column B, 调解力量 for 参与调解力量, two bad cells",
+      rules=(("mediation_cases", "not_a_date"), ("mediation_cases", "unknown_code")),
+      check=_cells_named_as_excel_shows_them)
+def _(data: Path) -> Rows:
+    header = [None, *(contract.table("mediation_cases").column(c).label_zh for c in columns("mediation_cases"))]
+    header[header.index("参与调解力量")] = "调解力量"
+    good = _case_cells([_case_row("m8", received_on="2024-05-08")])[0]
+    bad = _case_cells([_case_row("m9", received_on="去年春天", mediators="民警、居委会主任")])[0]
+    _workbook(data / "mediation_cases.xlsx", {"台账": [header, [None, *good], [None, *bad]]})
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 2}
+
+
 def _one_line_for_the_total_row(typed: str) -> Callable[[str, Path, str], None]:
     """The total row is quarantined under total_row alone (not also as empty cells or a
     formula), its word shown as typed."""
