@@ -209,7 +209,7 @@ def test_missing_column_message_hides_long_numbers(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         read_table(path, VOLUNTEERS)
     assert str(info.value) == (
-        "volunteers.csv: 缺少必填列“社区”“注册日期”，请在表头加上这一列 / "
+        "volunteers.csv: 缺少必填列“社区”“注册日期”，请在表头加上这些列 / "
         "missing required column(s) community_id (社区), registered_on (注册日期); found: 志愿者编号, (a number)."
     )
 

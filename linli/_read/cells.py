@@ -316,10 +316,18 @@ def build_frame(
     return frame[order], unknown, mapping
 
 
+_REQUIRED_MARK = re.compile(r"\*|\((?:必填|选填|可空|必填项|选填项|非必填)\)")
+
+
 def fold(header: str) -> str:
-    """Fold a header for matching: NFKC, case-folded, without white space."""
+    """Fold a header for matching: NFKC, case-folded, without white space, and without the
+    marks a form puts on a column (``*社区``, ``年份（必填）``, ``备注(选填)``).
+
+    >>> fold("＊社区"), fold(" 年份（必填）"), fold("时长（分钟）"), fold("Case_ID ")
+    ('社区', '年份', '时长(分钟)', 'case_id')
+    """
     text = unicodedata.normalize("NFKC", header).replace("\u200b", "").replace("\ufeff", "")
-    return "".join(text.split()).casefold()
+    return _REQUIRED_MARK.sub("", "".join(text.split())).casefold()
 
 
 def header_lookup(table: contract.Table) -> dict[str, str]:
@@ -392,7 +400,7 @@ def map_headers(
             raise NoHeader(msg)
         found = [shown_header(h) for h in header if h is not None and h.strip()]
         listed = ", ".join(found[:_SHOWN_HEADERS]) + (", …" if len(found) > _SHOWN_HEADERS else "")
-        msg = (f"{shown}: 缺少必填列{headers}，请在表头加上这一列 / "
+        msg = (f"{shown}: 缺少必填列{headers}，请在表头加上{'这一列' if len(missing) == 1 else '这些列'} / "
                f"missing required column(s) {wanted}; found: {listed}.")
         raise MissingColumns(msg, named=seen)
     return mapping, unknown

@@ -516,6 +516,14 @@ def _(data: Path) -> Rows:
     return {}
 
 
+@case("headers_marked_required", "headers marked as a form marks them: *社区, 年份（必填）, 实有人口 *, 户数(必填)")
+def _(data: Path) -> Rows:
+    header = ["*社区", "年份（必填）", "实有人口 *", "常住人口", "户数(必填)", "65岁以上人口（选填）", "＊残疾人数"]
+    text = csv_text("population", read_rows(data, "population"), header=header)
+    (data / "population.csv").write_bytes(text.encode("gbk"))
+    return {"population": 2}
+
+
 @case("two_title_rows", "two title rows above the header, GBK with Chinese headers")
 def _(data: Path) -> Rows:
     header = ["社区", "年份", "实有人口", "常住人口", "户数", "65岁以上人口", "残疾人数"]
