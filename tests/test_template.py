@@ -42,6 +42,8 @@ def test_a_form_per_table_with_headers_choices_dates_and_instructions(tmp_path: 
     assert rows["受理日期"][2] == "必填" and "2024年3月5日" in rows["受理日期"][3]
     assert rows["办结日期"][2] == "可空"
     assert rows["调解结果"][4] == contract.OUTCOMES["resolved"]  # the example is a label
+    # a total row is the one thing a clerk adds that is never a record: the form says to keep it out
+    assert "不要在记录下面加合计行" in guide["A2"].value
     facilities = openpyxl.load_workbook(written["facilities"])
     assert [c.value for c in facilities.worksheets[0][1]][-2:] == ["经度", "纬度"]
     assert any("GeoJSON" in str(r[0]) for r in facilities["填写说明"].iter_rows(values_only=True))
