@@ -33,6 +33,7 @@ from .contract import LIST_SEP
 
 __all__ = [
     "clean_text",
+    "date_with_time",
     "excel_serial_date",
     "is_blank",
     "list_items",
@@ -451,6 +452,29 @@ def excel_serial_date(cell: str) -> str | None:
     if not (text.isascii() and text.isdigit()) or not _EXCEL_SERIALS[0] <= int(text) <= _EXCEL_SERIALS[1]:
         return None
     return (_EXCEL_EPOCH + dt.timedelta(days=int(text))).isoformat()
+
+
+_DATE_TIME = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})[T ]([0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)")
+
+
+def date_with_time(cell: str) -> str | None:
+    """The date (``YYYY-MM-DD``) of a date written with a time of day, None when ``cell`` is not one.
+
+    An Excel cell that holds a date and a time (a time stamp pasted from another
+    system, ``=NOW()`` kept as its value) may show the date only, yet holds the
+    time: it is still not a date (:func:`parse_dates`); this says which date it is.
+
+    >>> date_with_time("2024-03-05 14:30:00"), date_with_time("2024/3/5 9:30"), date_with_time("2024-03-05")
+    ('2024-03-05', '2024-03-05', None)
+    >>> date_with_time("2024-02-30 10:00")  # no such day
+    """
+    match = _DATE_TIME.fullmatch(str(cell).translate(_FULLWIDTH_DIGITS).strip(_SPACES))
+    if match is None:
+        return None
+    try:
+        return dt.date(int(match[1]), int(match[3]), int(match[4])).isoformat()
+    except ValueError:
+        return None
 
 
 # ---------------------------------------------------------------- parsers of distinct values

@@ -10,6 +10,7 @@ YAML, CSV files, workbooks, years, geometry, reports and small things.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -902,6 +903,18 @@ def _(data: Path) -> Rows:
     (data / "population.csv").unlink()
     (data / "人口.csv").write_bytes(text.encode("gbk"))
     return {"population": 3}
+
+
+@case("workbook_date_with_a_time", "受理日期 a date cell that holds 14:30 too (Excel may show the date alone)",
+      rules=(("mediation_cases", "not_a_date"),),
+      messages={"validate": "“2024-05-09 14:30:00” 带有时刻（Excel 可能只显示日期），本列只填日期；请改写成 2024-05-09"})
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    rows = _case_cells([*read_rows(data, "mediation_cases"), _case_row("m9")])
+    rows[-1][header.index("received_on")] = dt.datetime(2024, 5, 9, 14, 30)
+    _workbook(data / "mediation_cases.xlsx", {"台账": [header, *rows]})
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 3}
 
 
 @case("workbook_error_cells", "#DIV/0! and #VALUE! in number cells",
