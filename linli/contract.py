@@ -708,6 +708,7 @@ RULES: tuple[str, ...] = (
     "mixed_encoding",
     "uncomputed_formula",
     "personal_data_masked",
+    "total_row",
 )
 
 #: Rules about a record's geometry: for a table with ids (compounds, facilities) the

@@ -199,6 +199,10 @@ def render_markdown() -> str:
         "- **表头 / headers**: 下列中文表头（或括号中的其他写法）或英文列名均可；表头上方可有标题行。 / the Chinese "
         "header, one of the other spellings listed, or the English column name; title rows above the header "
         "are skipped.",
+        "- **合计行与合并单元格 / totals and merged cells**: 记录下面的合计行（首格为“合计”“总计”等）不是记录，"
+        "会被隔离并提示删除；上下合并的单元格（如一个“社区”合并了几行）对所占的每一行都有效；表头可带“*”或“（必填）”。"
+        " / a total row below the records (its first cell 合计, 总计 …) is no record: it is quarantined, to be "
+        "deleted; a cell merged over several rows holds for each of them; a header may carry * or （必填）.",
         "- **日期 / dates**: `2024-03-05`、`2024/3/5`、`2024.3.5`、`2024年3月5日` 或 Excel 日期单元格。",
         "- **是/否 / yes-no**: 是、否（也可 true/false、1/0、Y/N）。",
         "- **选项 / choices**: 填中文选项（或英文代码）；多选用“、”分隔。 / the Chinese label (or the English "

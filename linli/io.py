@@ -203,7 +203,9 @@ def read_table(
     rows above it (``2024年志愿者名册``, or a lone ``年份``) are passed over, and
     without any row naming a column the first non-blank row is the header. Rows whose every cell is
     blank are skipped, without changing the row numbers of the others. A header
-    with no data rows is a valid empty table.
+    with no data rows is a valid empty table. A row whose first filled cell is a
+    total's word (``合计``, ``总计：``, ``Total`` …) is a ``total_row`` row issue: a total
+    row, not a record. An XLSX cell merged over several rows gives its value to each.
 
     Spreadsheet and geo cells that are not text become text as a ledger would
     show them: dates as ``YYYY-MM-DD`` (``YYYY-MM-DD HH:MM:SS`` when the time is

@@ -20,6 +20,7 @@ logging, no warnings.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 
@@ -32,6 +33,8 @@ from .contract import LIST_SEP
 
 __all__ = [
     "clean_text",
+    "date_with_time",
+    "excel_serial_date",
     "is_blank",
     "list_items",
     "parse_bools",
@@ -427,6 +430,53 @@ def list_items(cell: str, codes: dict[str, str]) -> list[str | None]:
     by_code, by_label = _code_lookup(codes)
     items = [item.strip(_SPACES) for item in _LIST_SPLIT.split(str(cell).translate(_FULLWIDTH_DIGITS))]
     return [_lookup_code(item, by_code, by_label) for item in items if item]
+
+
+#: Excel's day 0: a date cell holds the days since then (serial 45356 is 2024-03-05).
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+#: Serials read as a date in a message: 25569 (1970-01-01) to 73050 (2099-12-31), five digits.
+_EXCEL_SERIALS = (25569, 73050)
+
+
+def excel_serial_date(cell: str) -> str | None:
+    """The date an Excel date serial stands for (``YYYY-MM-DD``), None when ``cell`` is not one.
+
+    A date typed into a cell of Excel's General format is kept, and exported, as the
+    count of days since 1899-12-30. Only whole numbers from 25569 (1970-01-01) to
+    73050 (2099-12-31) are taken for one; the cell is still not a date (a number is
+    not parsed as one: ``2024`` would be 1905-07-16), this says which date it shows
+    when formatted as a date.
+
+    >>> excel_serial_date("45356"), excel_serial_date("４５３５６ "), excel_serial_date("2024"), excel_serial_date("45356.5")
+    ('2024-03-05', '2024-03-05', None, None)
+    """
+    text = str(cell).translate(_FULLWIDTH_DIGITS).strip(_SPACES)
+    if not (text.isascii() and text.isdigit()) or not _EXCEL_SERIALS[0] <= int(text) <= _EXCEL_SERIALS[1]:
+        return None
+    return (_EXCEL_EPOCH + dt.timedelta(days=int(text))).isoformat()
+
+
+_DATE_TIME = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})[T ]([0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)")
+
+
+def date_with_time(cell: str) -> str | None:
+    """The date (``YYYY-MM-DD``) of a date written with a time of day, None when ``cell`` is not one.
+
+    An Excel cell that holds a date and a time (a time stamp pasted from another
+    system, ``=NOW()`` kept as its value) may show the date only, yet holds the
+    time: it is still not a date (:func:`parse_dates`); this says which date it is.
+
+    >>> date_with_time("2024-03-05 14:30:00"), date_with_time("2024/3/5 9:30"), date_with_time("2024-03-05")
+    ('2024-03-05', '2024-03-05', None)
+    >>> date_with_time("2024-02-30 10:00")  # no such day
+    """
+    match = _DATE_TIME.fullmatch(str(cell).translate(_FULLWIDTH_DIGITS).strip(_SPACES))
+    if match is None:
+        return None
+    try:
+        return dt.date(int(match[1]), int(match[3]), int(match[4])).isoformat()
+    except ValueError:
+        return None
 
 
 # ---------------------------------------------------------------- parsers of distinct values

@@ -39,7 +39,7 @@ XLSX_HEADERS: dict[str, int] = {
 _OUTCOME_ZH = {"quarantined": "未载入", "loaded": "已载入（有提示）"}
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_WRAPPED = ("说明", "原值")
+_WRAPPED = ("说明", "原值", "文件")  # a file's sheet ([2024上]) ends its name: wrapped, never cut
 
 
 def summary_line(provenance: pd.DataFrame, quarantine: pd.DataFrame, path: Path) -> str:
@@ -154,7 +154,10 @@ def _sheet(workbook: openpyxl.Workbook, title: str, frame: pd.DataFrame) -> None
         for cell in ws[letter][1:]:
             cell.alignment = wrap if header in _WRAPPED else top
         if header in _WRAPPED:  # rows as tall as their wrapped text: spreadsheets do not grow them on opening
-            lines = [max(n, -(-w // max(width - 6, 1))) for n, w in zip(lines, widths, strict=True)]
+            # text as wide as the column is fitted to (its width less 2) is one line; longer text
+            # wraps at words, so a line holds a little less than the column
+            lines = [max(n, 1 if w <= width - 2 else -(-w // max(width - 6, 1)))
+                     for n, w in zip(lines, widths, strict=True)]
     for row, n in enumerate(lines, start=2):
         if n > 1:
             ws.row_dimensions[row].height = 16 * n

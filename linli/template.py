@@ -131,9 +131,10 @@ def _instructions(ws: openpyxl.worksheet.worksheet.Worksheet, table: Table, colu
     names = "、".join(table.file_names)
     notes = [
         title,
-        (f"文件名可为: {names}（可带年份）；第一个工作表填数据，每行一条记录，不要合并单元格。" if zh else
+        (f"文件名可为: {names}（可带年份）；第一个工作表填数据，每行一条记录，不要合并单元格，"
+         "不要在记录下面加合计行（合计可放在另一个工作表）。" if zh else
          f"File names: {', '.join(table.file_names)} (a year may be added); one record per row in the first "
-         "sheet, no merged cells."),
+         "sheet, no merged cells, no total row below the records (a total may go on another sheet)."),
         ("橙色表头为必填列；完整的数据契约见 docs/data-contract.md；填好后运行 linli validate，按 quarantine.xlsx 修改。"
          if zh else "Orange headers are required; the full contract is docs/data-contract.md; then run "
          "linli validate and fix what quarantine.xlsx lists."),

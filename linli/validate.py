@@ -26,13 +26,19 @@ Some quarantine lines are findings about a row that still loads (``outcome`` is
 A finding is not a quarantined row: ``rows_quarantined`` counts the distinct
 rows whose outcome is ``quarantined``.
 
+A total row (its first filled cell ``合计``, ``总计：``, ``Total`` …, found by the
+reader: :func:`linli.io.read_table`) is no record: it is quarantined under the one
+rule ``total_row``, not also as a record of empty cells or a formula never computed.
+
 Order of the checks and what "first kept" means: exact duplicate rows and
 repeated ids are judged among the rows that pass every other rule, so the first
 *valid* occurrence is kept and later ones are quarantined.
 
 Values shown in the quarantine never carry personal data. A value is shown only
 when it cannot be personal: a date or a number that parses (and is not shaped
-like a phone or identity number), a code of the contract, or an id shaped like
+like a phone or identity number), an Excel date serial or a date with a time of
+day in a date column (``45356``, ``2024-03-05 14:30:00``: the message says which
+date it is), a code of the contract, or an id shaped like
 the ids of its own table (``m12`` where ids read ``m1``, ``m2`` …). Person ids
 are shown as their pseudonyms; any other value is masked as its kind, length
 and a keyed hash (:func:`linli.privacy.mask`), e.g. ``‹text, 3 chars› #1a2b3c4d``
@@ -131,6 +137,12 @@ class _Issues:
         part["detail"] = _pick(detail, idx)
         part["kept"] = kept
         self._parts.append(part)
+
+    def only(self, rows: pd.Series, rule: str) -> None:
+        """On the rows where ``rows``, keep the lines of ``rule`` alone (a total row is one problem)."""
+        labels = rows.index[rows.fillna(False).to_numpy(dtype=bool)]
+        if len(labels):
+            self._parts = [p[~p["idx"].isin(labels) | (p["rule"] == rule)] for p in self._parts]
 
     def frame(self) -> pd.DataFrame:
         if not self._parts:
@@ -244,6 +256,9 @@ def validate_table(
     geometry = _check_geometry(raw, table, parsed, issues, context)
     _check_duplicates(raw, table, text, parsed, issues, distinct=distinct)
 
+    totals = raw.row_issues.loc[raw.row_issues["rule"] == "total_row", "idx"]
+    if len(totals):  # a total row is one problem, not a record of empty cells
+        issues.only(pd.Series(frame.index.isin(totals), index=frame.index), "total_row")
     found = issues.frame()
     bad = issues.bad_index()
     keep = ~frame.index.isin(bad)
@@ -340,6 +355,8 @@ def _safe_to_show(values: pd.Series, col: Column, shapes: set[str]) -> list[bool
     text = pd.Series(values.to_numpy(dtype=object), index=values.index).where(values != "", None)
     if col.kind == "date":
         _, bad = parse.parse_dates(text)
+        bad &= ~text.map(lambda v: isinstance(v, str) and (parse.excel_serial_date(v) or parse.date_with_time(v))
+                         is not None).astype(bool)
     elif col.kind in ("int", "float"):
         _, bad = parse.parse_floats(text)
     elif col.kind == "bool":
@@ -796,16 +813,18 @@ def _quarantine_frame(
     q["file"] = raw.row_files.loc[q["idx"]].to_numpy() if raw.row_files is not None else raw.file
     q["outcome"] = np.where(q["idx"].isin(bad), "quarantined", "loaded")
     q["community"] = community.loc[q["idx"]].to_numpy() if community is not None else ""
-    q["record_id"] = _record_ids(q["idx"], table, text, key, shapes)
+    q["record_id"] = np.where(q["rule"] == "total_row", "", _record_ids(q["idx"], table, text, key, shapes))
     note = (q["outcome"] == "loaded") & q["rule"].isin(GEOMETRY_RULES)
     places = _community_names(context)
+    cells = [raw.header_cells.get(f, {}).get(c, ("", "")) for f, c in zip(q["file"], q["column"], strict=True)]
     for lang in ("zh", "en"):  # the two message columns of quarantine.csv
         q[f"message_{lang}"] = [
             word("message.row", lang=lang, row=r)
-            + _message(rule, columns.get(c), c, v, d, typed, table=table, lang=lang, places=places)
+            + (word("message.letter", lang=lang, letter=letter) if letter else "")
+            + _message(rule, columns.get(c), c, v, d, typed, table=table, lang=lang, places=places, header=header)
             + (word("message.kept", lang=lang) if n else "")
-            for r, c, rule, v, d, typed, n in zip(q["row"], q["column"], q["rule"], q["value"], q["detail"],
-                                                  q["typed"], note, strict=True)
+            for r, c, rule, v, d, typed, n, (letter, header) in zip(
+                q["row"], q["column"], q["rule"], q["value"], q["detail"], q["typed"], note, cells, strict=True)
         ]
     q = q.sort_values(["file", "row", "column", "rule"], kind="stable")
     return q[QUARANTINE_COLUMNS].reset_index(drop=True)
@@ -843,14 +862,20 @@ def _message(
     table: Table,
     lang: str,
     places: str,
+    header: str = "",
 ) -> str:
     """One quarantine message: what is wrong and, where the rule allows, what to type instead.
 
-    A wrong code lists the accepted Chinese labels; a wrong item of a list says which
+    The column is named by its ``header`` as the clerk typed it (in Chinese; the
+    English message keeps the contract's name), else by the contract's header. A
+    wrong code lists the accepted Chinese labels; a wrong item of a list says which
     item (the items that are codes are shown, the others as ``？``); an unknown
     reference names the table it was looked for in, in plain words.
     """
-    label = column_label(table.name, column, lang=lang) if column else word("message.no_column", lang=lang)
+    if not column:
+        label = word("message.no_column", lang=lang)
+    else:
+        label = header if header and lang == "zh" else column_label(table.name, column, lang=lang)
     fields = {"column": label, "value": value, "detail": detail}
     if rule == "unknown_code" and col is not None and col.codes:
         labels = list(col.codes.values())
@@ -863,6 +888,10 @@ def _message(
             fields["read"] = "、".join(col.codes[c] if c is not None else "？" for c in items)
             return word("message.unknown_item", lang=lang, **fields)
         return word("message.unknown_code", lang=lang, **fields)
+    if rule == "not_a_date" and (serial := parse.excel_serial_date(typed)) is not None:
+        return word("message.excel_serial", lang=lang, **fields | {"detail": serial})
+    if rule == "not_a_date" and (day := parse.date_with_time(typed)) is not None:
+        return word("message.date_with_time", lang=lang, **fields | {"detail": day})
     if rule == "unknown_reference" and col is not None and col.ref is not None:
         if col.ref == "communities":
             return word("message.unknown_community", lang=lang, **fields, places=places)

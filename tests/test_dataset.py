@@ -88,8 +88,10 @@ def test_messages_in_both_languages(ledgered) -> None:
     shown = f"‹text, 4 chars› #{digest}"
     assert msg["value"].iloc[0] == shown
     # issue 11: the message also says how to type a date
-    assert msg["message_zh"].iloc[0] == f"第4行 “受理日期”: 无法识别的日期 “{shown}”，请写成 2024-03-05 或 2024年3月5日"
-    assert msg["message_en"].iloc[0] == (f"row 4, received_on: not a date: '{shown}'; "
+    # the cell as Excel shows it: 受理日期 is the ledger's 4th column (案件编号, 社区, 小区, 受理日期), D
+    assert msg["message_zh"].iloc[0] == (f"第4行 D列 “受理日期”: 无法识别的日期 “{shown}”，"
+                                         "请写成 2024-03-05 或 2024年3月5日")
+    assert msg["message_en"].iloc[0] == (f"row 4, column D, received_on: not a date: '{shown}'; "
                                          "type it as 2024-03-05 or 2024年3月5日")
     # a value that parses as the column's kind cannot be personal and is shown as it is
     late = q[(q["table"] == "mediation_cases") & (q["rule"] == "future_date")]
@@ -253,7 +255,7 @@ def test_every_rule_is_exercised(ledgered, tmp_path: Path) -> None:
     by_geometry = {"outside_zone", "invalid_geometry", "wrong_geometry_type", "missing_geometry"}
     # planted by the corpus of broken inputs (tests/corpus), which checks each one
     by_corpus = {"swapped_coordinates", "non_finite_coordinates", "polygon_as_point", "mixed_encoding",
-                 "uncomputed_formula", "personal_data_masked", "not_a_coordinate"}
+                 "uncomputed_formula", "personal_data_masked", "not_a_coordinate", "total_row"}
     assert set(RULES) == by_ledger | by_geometry | by_corpus
 
 

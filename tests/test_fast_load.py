@@ -213,7 +213,7 @@ def test_demo_loads_the_same_by_either_path(tmp_path: Path, monkeypatch: pytest.
 
 
 def plant_errors(data: Path, seed: int) -> None:
-    """Break cells of every CSV ledger: junk values, a repeated row, a repeated id, a phone number."""
+    """Break cells of every CSV ledger: junk values, a repeated row, a repeated id, a phone number, a total row."""
     rng = random.Random(seed)
     junk = ["", " ", "\u3000", "２０２４-03-05", "2099-01-01", "2024-02-30", "13912345678", "未知", "-5",
             "nowhere", "x", "１２", " 7 ", "是", "N/A"]
@@ -228,6 +228,7 @@ def plant_errors(data: Path, seed: int) -> None:
             row[rng.randrange(len(row))] = rng.choice(junk)
         rows.append(list(rows[-1]))  # a repeated row
         rows.append([rows[1][0], *rows[2][1:]])  # a repeated id (first column)
+        rows.append(["合计", *[""] * (len(rows[0]) - 2), "12"])  # a total row, its sum under the last column
         path.write_text("\n".join([header, *(",".join(r) for r in rows)]) + "\n", encoding="utf-8")
 
 
@@ -237,7 +238,7 @@ def test_synthetic_ledgers_with_planted_errors_load_the_same(tmp_path: Path, mon
     fast, general = load_dataset(tmp_path, key=KEY), load_general(tmp_path, monkeypatch)
     rules = set(fast.quarantine["rule"])
     # the planted errors reach the quarantine under many rules: each is compared below
-    assert {"duplicate_row", "duplicate_id", "not_a_date", "unknown_reference"} <= rules, rules
+    assert {"duplicate_row", "duplicate_id", "not_a_date", "unknown_reference", "total_row"} <= rules, rules
     for name in fast.tables:
         pdt.assert_frame_equal(pd.DataFrame(fast[name]), pd.DataFrame(general[name]), check_exact=True)
     pdt.assert_frame_equal(fast.quarantine, general.quarantine, check_exact=True)

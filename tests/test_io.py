@@ -173,7 +173,8 @@ def test_header_only_is_an_empty_table(tmp_path: Path) -> None:
 def test_empty_file(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "volunteers.csv"
     path.write_bytes(content)
-    with pytest.raises(InputError, match=r"^volunteers\.csv: empty file"):
+    # in Chinese for the clerk, then in English; a file of blank cells has no header either
+    with pytest.raises(InputError, match=r"^volunteers\.csv: 文件是空的(（没有表头）)?，请填入表头和记录后保存 / empty file"):
         read_table(path, VOLUNTEERS)
 
 
@@ -183,8 +184,8 @@ def test_missing_required_column_message(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         read_table(path, VOLUNTEERS)
     assert str(info.value) == (
-        "volunteers.csv: missing required column(s) registered_on (注册日期); "
-        "found: 志愿者编号, 社区, 电话."
+        "volunteers.csv: 缺少必填列“注册日期”，请在表头加上这一列 / "
+        "missing required column(s) registered_on (注册日期); found: 志愿者编号, 社区, 电话."
     )
 
 
@@ -196,7 +197,8 @@ def test_missing_column_message_hides_personal_values(tmp_path: Path) -> None:
         read_table(path, VOLUNTEERS)
     message = str(info.value)
     assert message == (
-        "volunteers.csv: no header row naming the table's columns; missing required "
+        "volunteers.csv: 找不到表头：第一行应是列名，至少有“志愿者编号”“社区”“注册日期” / "
+        "no header row naming the table's columns; missing required "
         "column(s) volunteer_id (志愿者编号), community_id (社区), registered_on (注册日期)."
     )
 
@@ -207,8 +209,8 @@ def test_missing_column_message_hides_long_numbers(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         read_table(path, VOLUNTEERS)
     assert str(info.value) == (
-        "volunteers.csv: missing required column(s) community_id (社区), "
-        "registered_on (注册日期); found: 志愿者编号, (a number)."
+        "volunteers.csv: 缺少必填列“社区”“注册日期”，请在表头加上这些列 / "
+        "missing required column(s) community_id (社区), registered_on (注册日期); found: 志愿者编号, (a number)."
     )
 
 
@@ -329,7 +331,8 @@ def test_xlsx_corrupt(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04 this is not a zip archive")
     with pytest.raises(InputError) as info:
         read_table(path, POPULATION)
-    assert str(info.value).startswith("population.xlsx: not a readable .xlsx workbook")
+    assert str(info.value).startswith("population.xlsx: 文件不完整或已损坏")
+    assert " / not a readable .xlsx workbook (" in str(info.value)
     assert "\n" not in str(info.value)
 
 
@@ -339,7 +342,8 @@ def test_xlsx_zip_without_a_workbook(tmp_path: Path) -> None:
         archive.writestr("readme.txt", "not a workbook")
     with pytest.raises(InputError) as info:
         read_table(path, POPULATION)
-    assert str(info.value).startswith("population.xlsx: not a readable .xlsx workbook")
+    assert str(info.value).startswith("population.xlsx: 文件不完整或已损坏")
+    assert " / not a readable .xlsx workbook (" in str(info.value)
     assert "\n" not in str(info.value)
 
 
@@ -352,7 +356,7 @@ def test_xlsx_csv_renamed(tmp_path: Path) -> None:
 def test_xlsx_empty_sheet(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     book.save(tmp_path / "population.xlsx")
-    with pytest.raises(InputError, match=r"^population\.xlsx: empty file"):
+    with pytest.raises(InputError, match=r"^population\.xlsx: 文件是空的（没有表头），请填入表头和记录后保存 / empty file"):
         read_table(tmp_path / "population.xlsx", POPULATION)
 
 
@@ -522,7 +526,7 @@ def test_geojson_bad_json(tmp_path: Path) -> None:
 
 def test_geojson_empty_file(tmp_path: Path) -> None:
     path = write(tmp_path / "facilities.geojson", "")
-    with pytest.raises(InputError, match=r"^facilities\.geojson: empty file"):
+    with pytest.raises(InputError, match=r"^facilities\.geojson: 文件是空的，请填入表头和记录后保存 / empty file"):
         read_table(path, FACILITIES)
 
 
@@ -554,8 +558,8 @@ def test_geojson_mixed_property_types_stay_text(tmp_path: Path) -> None:
 def test_geo_missing_required_column(tmp_path: Path) -> None:
     path = tmp_path / "facilities.geojson"
     facilities_frame().drop(columns=["category"]).to_file(path, engine="pyogrio")
-    with pytest.raises(InputError, match=r"^facilities\.geojson: missing required column\(s\) "
-                                         r"category \(类别\)"):
+    with pytest.raises(InputError, match=r"^facilities\.geojson: 缺少必填列“类别”，请在表头加上这一列 / "
+                                         r"missing required column\(s\) category \(类别\)"):
         read_table(path, FACILITIES)
 
 
@@ -570,7 +574,8 @@ def test_a_stray_quote_is_refused_at_its_line(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         read_table(path, VOLUNTEERS)
     assert str(info.value) == (
-        'volunteers.csv: line 5: a quote (") opened in this line is not closed until line 10, '
+        'volunteers.csv: 第5行有一个没有配对的引号（"），它后面直到第10行的内容被读成了一个单元格；请删去或补全这个引号 / '
+        'line 5: a quote (") opened in this line is not closed until line 10, '
         "so 6 lines were read as one cell; remove or close the stray quote.")
 
 
@@ -676,7 +681,7 @@ def test_a_stray_quote_on_the_last_line_is_refused_too(tmp_path: Path) -> None:
     text = 'volunteer_id,community_id,registered_on,team\nv1,renmin,2024-03-05,a\nv2,renmin,"2024-03-06,b\n'
     path = write(tmp_path / "volunteers.csv", text)
     # the quote opens on line 3 and is never closed: the rest of the line, commas and all, is one cell
-    with pytest.raises(InputError, match=r"^volunteers\.csv: line 3: a quote"):
+    with pytest.raises(InputError, match=r"^volunteers\.csv: 第3行有一个没有配对的引号.* / line 3: a quote"):
         read_table(path, VOLUNTEERS)
 
 

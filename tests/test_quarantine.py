@@ -64,7 +64,8 @@ def test_xlsx_row_of_a_wrong_code(written) -> None:
     # the contract's headers: mediation_cases is 矛盾纠纷调解, its mediators column 参与调解力量
     assert (table, column, problem, community, outcome) == ("矛盾纠纷调解", "参与调解力量", "不是可选的值", "湘北社区",
                                                             "未载入")
-    assert isinstance(row, int) and message.startswith(f"第{row}行 “参与调解力量”: 第 2 项不是可选的值")
+    # 参与调解力量 is the ledger's 7th column (案件编号, 社区, 小区, 受理日期, 办结日期, 纠纷类型, 参与调解力量): G
+    assert isinstance(row, int) and message.startswith(f"第{row}行 G列 “参与调解力量”: 第 2 项不是可选的值")
 
 
 def test_one_file_one_sheet_and_titles_are_safe() -> None:
@@ -75,6 +76,21 @@ def test_one_file_one_sheet_and_titles_are_safe() -> None:
     two = pd.DataFrame([line, [*line[:1], "b.csv", *line[2:]]], columns=QUARANTINE_COLUMNS)
     # the characters []:*? may not stand in a sheet title; the sheets come in file order
     assert list(quarantine_sheets(two)) == ["b", "人口_2024__统计_"]
+
+
+def test_a_long_file_name_wraps_so_that_its_sheet_shows(tmp_path: Path) -> None:
+    from linli.quarantine import save_quarantine
+
+    line = ["mediation_cases", "2024年矛盾纠纷调解台账.xlsx [矛盾纠纷调解]", 5, "received_on", "not_a_date", "45356",
+            "第5行 …", "row 5, …", "quarantined", "", "m3"]
+    save_quarantine(pd.DataFrame([line], columns=QUARANTINE_COLUMNS), tmp_path)
+    ws = openpyxl.load_workbook(tmp_path / "quarantine.xlsx")["隔离记录"]
+    assert ws["B1"].value == "文件" and ws["B2"].alignment.wrap_text
+    # 2024 (4) + 年矛盾纠纷调解台账 (9 wide characters: 18) + .xlsx (5) + a space (1) + [] (2) + 矛盾纠纷调解 (6: 12)
+    # = 42 columns of text in a column 30 wide (its cap): two lines of 16 points, not one cut at 矛盾纠纷调;
+    # the value 45356 (5) in its column fitted to 原值 (4) + 2 = 7 is one line, not five
+    assert ws.column_dimensions["B"].width == 30
+    assert ws.row_dimensions[2].height == 2 * 16
 
 
 def test_same_content_same_bytes(written, tmp_path: Path) -> None:

@@ -42,6 +42,8 @@ def test_a_form_per_table_with_headers_choices_dates_and_instructions(tmp_path: 
     assert rows["受理日期"][2] == "必填" and "2024年3月5日" in rows["受理日期"][3]
     assert rows["办结日期"][2] == "可空"
     assert rows["调解结果"][4] == contract.OUTCOMES["resolved"]  # the example is a label
+    # a total row is the one thing a clerk adds that is never a record: the form says to keep it out
+    assert "不要在记录下面加合计行" in guide["A2"].value
     facilities = openpyxl.load_workbook(written["facilities"])
     assert [c.value for c in facilities.worksheets[0][1]][-2:] == ["经度", "纬度"]
     assert any("GeoJSON" in str(r[0]) for r in facilities["填写说明"].iter_rows(values_only=True))
@@ -118,9 +120,14 @@ def test_filled_forms_load_exactly_as_the_canonical_files(round_trip) -> None:
     assert set(forms.tables) == set(canonical.tables) == set(contract.TABLES)
     for name, frame in canonical.tables.items():
         pdt.assert_frame_equal(forms.tables[name], frame, obj=name)
-    columns = ["table", "row", "column", "rule", "value", "message_zh", "outcome", "community", "record_id"]
+    columns = ["table", "row", "column", "rule", "value", "outcome", "community", "record_id"]
     pdt.assert_frame_equal(forms.quarantine[columns].reset_index(drop=True),
                            canonical.quarantine[columns].reset_index(drop=True))
+    # the messages say the same, past the cell each names as its file shows it (a form has no personal
+    # data columns and Chinese headers: 第4行 D列 “受理日期” in one, 第4行 D列 “received_on” in the other)
+    cell = r"^第[0-9]+行 (?:[A-Z]+列 )?(?:“[^”]*”: )?"
+    said = [q["message_zh"].str.replace(cell, "", regex=True).tolist() for q in (forms.quarantine, canonical.quarantine)]
+    assert said[0] == said[1]
 
 
 PLANTED = [  # (table, 0-based record, column, value typed, rule it must land under)
@@ -160,7 +167,10 @@ def test_ten_planted_errors_come_back_with_row_and_chinese_message(round_trip, t
                  and r[3] == spec.column(column).label_zh]
         assert len(found) == 1, (table, row, column)
         message = found[0][6]
-        assert message.startswith(f"第{row}行 “{spec.column(column).label_zh}”")
+        form = openpyxl.load_workbook(data / template.template_name(spec)).worksheets[0]
+        position = [c.value for c in form[1]].index(spec.column(column).label_zh) + 1
+        letter = openpyxl.utils.get_column_letter(position)  # the cell as the clerk's Excel names it
+        assert message.startswith(f"第{row}行 {letter}列 “{spec.column(column).label_zh}”")
         assert any("\u4e00" <= ch <= "\u9fff" for ch in message.split("”", 1)[1])  # Chinese words, not codes
         q = ds.quarantine
         assert ((q["table"] == table) & (q["row"] == row) & (q["rule"] == rule)).any(), (table, row, rule)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import contract
 from ..errors import InputError
@@ -25,6 +27,7 @@ _SHAPEFILE_FIELD_BYTES = 10  # dBASE limits field names to 10 bytes
 _SHOWN_HEADERS = 20  # headers listed in a missing-column message
 TITLE_ROWS = 9  # title rows that may stand above a header
 _LONG_NUMBER = re.compile(r"[0-9]{7,}")  # a phone or ID number where a header should be
+_EMPTY_NO_HEADER = "文件是空的（没有表头），请填入表头和记录后保存 / empty file (no header row)."
 #: A cell that spans lines, or is longer than this, points to an unclosed quote.
 MAX_CELL_CHARS: int = 4096
 
@@ -75,6 +78,10 @@ class RawTable:
         geometry rule of a table with ids, loads them without their geometry).
     delimiter
         CSV only: the cell separator found (comma, tab or semicolon).
+    header_cells
+        CSV and XLSX: per file (as :attr:`row_files` names it, else :attr:`file`), each
+        column's Excel letter and its header as typed: ``{"received_on": ("E", "受理日期")}``.
+        A message names a cell as the clerk sees it (第3行 E列 “受理日期”).
     """
 
     table: str
@@ -91,6 +98,7 @@ class RawTable:
     skipped_sheets: list[str] = field(default_factory=list)
     row_issues: pd.DataFrame = field(default_factory=lambda: no_issues())
     delimiter: str | None = None
+    header_cells: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
 
 
 def no_issues() -> pd.DataFrame:
@@ -102,6 +110,19 @@ class NoHeader(InputError):
     """A sheet whose rows name none of the table's columns (a workbook may skip it)."""
 
 
+class MissingColumns(InputError):
+    """A header that names some of the table's columns but lacks a required one.
+
+    ``named`` maps the contract columns the header names to their headers as typed:
+    a workbook tells a summary sheet (``社区 | 案件数``) from a data sheet short of a
+    column by them (:func:`linli._read.xlsx.read_xlsx`).
+    """
+
+    def __init__(self, message: str, *, named: dict[str, str]) -> None:
+        super().__init__(message)
+        self.named = named
+
+
 def read_bytes(path: Path, shown: str, *, size: int = -1) -> bytes:
     """Return the file's bytes (the first ``size`` only, when given); refuse an empty file."""
     try:
@@ -111,7 +132,7 @@ def read_bytes(path: Path, shown: str, *, size: int = -1) -> bytes:
         msg = f"{shown}: cannot read the file ({exc.strerror or type(exc).__name__})."
         raise InputError(msg) from None
     if not data:
-        msg = f"{shown}: empty file."
+        msg = f"{shown}: 文件是空的，请填入表头和记录后保存 / empty file."
         raise InputError(msg)
     return data
 
@@ -162,29 +183,31 @@ def float_text(value: float | np.floating) -> str | None:
 
 def frame_from_grid(
     grid: pd.DataFrame, table: contract.Table, *, shown: str
-) -> tuple[pd.DataFrame, pd.Series, list[str], int, dict[int, str]]:
+) -> tuple[pd.DataFrame, pd.Series, list[str], int, dict[int, str], pd.DataFrame]:
     """Turn a sheet's cells (by position, indexed by row number) into the table.
 
     The header is the row, among the first ten non-blank ones, whose cells name
     the most columns (title rows above it are passed over; a title that happens to
     equal one column's name loses to the real header), else the first non-blank
     row; blank rows are dropped. Returns the frame, the row numbers of its rows,
-    the unknown headers, the header's row number and ``{position: column name}``.
+    the unknown headers, the header's row number, ``{position: column name}`` and a
+    ``total_row`` row issue for each total row (:func:`total_rows`).
     """
     if grid.shape[1] == 0:
-        msg = f"{shown}: empty file (no header row)."
+        msg = f"{shown}: {_EMPTY_NO_HEADER}"
         raise NoHeader(msg)
     blank = grid.apply(is_blank)
     filled = ~blank.all(axis=1)
     if not filled.all():
         grid, blank = grid[filled], blank[filled]
     if grid.empty:
-        msg = f"{shown}: empty file (no header row)."
+        msg = f"{shown}: {_EMPTY_NO_HEADER}"
         raise NoHeader(msg)
     lookup = header_lookup(table)
     first, best = 0, 0
     for i in range(min(TITLE_ROWS + 1, len(grid))):
-        hits = sum(fold(str(v)) in lookup for v in grid.iloc[i] if v is not None)
+        # columns named, each once: a title merged across the sheet names one column, however wide
+        hits = len({lookup[key] for v in grid.iloc[i] if v is not None and (key := fold(str(v))) in lookup})
         if hits > best:
             first, best = i, hits
     grid, blank = grid.iloc[first:], blank.iloc[first:]
@@ -197,7 +220,81 @@ def frame_from_grid(
                          for i in cells.columns}).reset_index(drop=True)
     frame, unknown, mapping = build_frame(header, data, table, shown=shown)
     rows = pd.Series(numbers, index=frame.index, dtype="int64", name="row")
-    return frame, rows, unknown, header_row, mapping
+    return frame, rows, unknown, header_row, mapping, total_rows(data)
+
+
+_TOTAL_WORDS = ("合计", "总计", "小计", "共计", "累计", "总数", "总和")
+#: The first filled cell of a total row, as a clerk types it (``合计``, ``合 计``, ``总计：``,
+#: ``Total`` …, with a space or two around it): such a row is no record.
+TOTAL_CELLS: frozenset[str] = frozenset(
+    pad + form + end
+    for form in [
+        *(joined + colon for w in _TOTAL_WORDS for joined in (w, " ".join(w), "\u3000".join(w))
+          for colon in ("", ":", "：")),
+        *(case + colon for w in ("total", "sum", "subtotal", "grand total") for case in (w, w.title(), w.upper())
+          for colon in ("", ":")),
+    ]
+    for pad in ("", " ", "\u3000") for end in ("", " ", "\u3000")
+)
+_TOTAL_SET = pa.array(sorted(TOTAL_CELLS), type=pa.string())
+
+
+def total_rows(data: pd.DataFrame) -> pd.DataFrame:
+    """A ``total_row`` row issue (its ``value`` the word) for each row whose first filled
+    cell, from the left of the sheet, is one of :data:`TOTAL_CELLS` — whatever column
+    it stands in (``序号`` is not a column of any table).
+
+    Only the first column is searched in full; a later one only on the rows blank to
+    its left (few), so a large ledger costs one look-up of its first column.
+
+    >>> cells = pd.DataFrame({0: ["1", "合计", None], 1: ["m1", None, "总计："]})
+    >>> total_rows(cells)[["idx", "rule", "value"]].values.tolist()
+    [[1, 'total_row', '合计'], [2, 'total_row', '总计：']]
+    """
+    found: dict[int, str] = {}
+    left_blank = np.ones(len(data), dtype=bool)  # rows blank in every column so far
+    for pos in data.columns:
+        cells = data[pos][left_blank] if not left_blank.all() else data[pos]
+        if len(cells):
+            hit = _is_total(cells)
+            for label, word in cells[hit].items():
+                found[int(label)] = str(word).strip(" \u3000")
+        left_blank &= data[pos].isna().to_numpy(dtype=bool)
+        if not left_blank.any():
+            break
+    labels = sorted(found)
+    return pd.DataFrame({"idx": pd.Series(labels, dtype="int64"), "column": "", "rule": "total_row", "detail": "",
+                         "value": pd.Series([found[i] for i in labels], dtype=object)})
+
+
+def _is_total(cells: pd.Series) -> np.ndarray:
+    array = cells.array
+    arrow = (array.__arrow_array__() if isinstance(cells.dtype, pd.ArrowDtype | pd.StringDtype) else
+             pa.array(cells.to_numpy(dtype=object), type=pa.string(), from_pandas=True))
+    return pc.is_in(arrow, value_set=_TOTAL_SET).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def header_cells(grid: pd.DataFrame, header_row: int, mapping: dict[int, str]) -> dict[str, tuple[str, str]]:
+    """Each mapped column's Excel letter and header as typed, from a sheet's cells by position.
+
+    >>> grid = pd.DataFrame({0: [None, "v1"], 1: ["社区编码 ", "renmin"]}, index=[1, 2])
+    >>> header_cells(grid, 1, {1: "community_id"})
+    {'community_id': ('B', '社区编码')}
+    """
+    return {name: (column_letter(pos), str(grid.loc[header_row, pos]).strip()) for pos, name in mapping.items()}
+
+
+def column_letter(position: int) -> str:
+    """The Excel letter of a column's position, from 0.
+
+    >>> column_letter(0), column_letter(25), column_letter(26), column_letter(701)
+    ('A', 'Z', 'AA', 'ZZ')
+    """
+    n, letters = position + 1, ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def build_frame(
@@ -219,10 +316,18 @@ def build_frame(
     return frame[order], unknown, mapping
 
 
+_REQUIRED_MARK = re.compile(r"\*|\((?:必填|选填|可空|必填项|选填项|非必填)\)")
+
+
 def fold(header: str) -> str:
-    """Fold a header for matching: NFKC, case-folded, without white space."""
+    """Fold a header for matching: NFKC, case-folded, without white space, and without the
+    marks a form puts on a column (``*社区``, ``年份（必填）``, ``备注(选填)``).
+
+    >>> fold("＊社区"), fold(" 年份（必填）"), fold("时长（分钟）"), fold("Case_ID ")
+    ('社区', '年份', '时长(分钟)', 'case_id')
+    """
     text = unicodedata.normalize("NFKC", header).replace("\u200b", "").replace("\ufeff", "")
-    return "".join(text.split()).casefold()
+    return _REQUIRED_MARK.sub("", "".join(text.split())).casefold()
 
 
 def header_lookup(table: contract.Table) -> dict[str, str]:
@@ -286,16 +391,18 @@ def map_headers(
     missing = [c for c in table.columns if c.required and c.name not in seen]
     if missing:
         wanted = ", ".join(f"{c.name} ({c.label_zh})" if c.label_zh else c.name for c in missing)
+        headers = "".join(f"“{c.label_zh or c.name}”" for c in missing)
         if not mapping:
             # Nothing names a column: likely no header row at all, and the row read as
             # one may hold personal data, so it is not echoed.
-            msg = (f"{shown}: no header row naming the table's columns; "
-                   f"missing required column(s) {wanted}.")
+            msg = (f"{shown}: 找不到表头：第一行应是列名，至少有{headers} / no header row naming the table's "
+                   f"columns; missing required column(s) {wanted}.")
             raise NoHeader(msg)
         found = [shown_header(h) for h in header if h is not None and h.strip()]
         listed = ", ".join(found[:_SHOWN_HEADERS]) + (", …" if len(found) > _SHOWN_HEADERS else "")
-        msg = f"{shown}: missing required column(s) {wanted}; found: {listed}."
-        raise InputError(msg)
+        msg = (f"{shown}: 缺少必填列{headers}，请在表头加上{'这一列' if len(missing) == 1 else '这些列'} / "
+               f"missing required column(s) {wanted}; found: {listed}.")
+        raise MissingColumns(msg, named=seen)
     return mapping, unknown
 
 

@@ -20,6 +20,7 @@ from .cells import (
     RawTable,
     fold,
     frame_from_grid,
+    header_cells,
     header_lookup,
     no_issues,
     read_bytes,
@@ -50,10 +51,13 @@ def read_csv(path: Path, table: contract.Table, *, shown: str) -> RawTable:
         delimiter = _sniff_delimiter(text, lookup)
         grid = _parse_csv(text, delimiter, shown=shown)
         _check_long_cells(grid, text, delimiter, shown=shown)
-    frame, rows, unknown, header_row, _ = frame_from_grid(grid, table, shown=shown)
+    frame, rows, unknown, header_row, mapping, totals = frame_from_grid(grid, table, shown=shown)
     issues = _foreign_line_issues(text, delimiter, rows, foreign) if foreign else no_issues()
+    if len(totals):
+        issues = pd.concat([issues, totals], ignore_index=True)
     return RawTable(table=table.name, file=shown, frame=frame, rows=rows, unknown_columns=unknown,
-                    encoding=encoding, header_row=header_row, row_issues=issues, delimiter=delimiter)
+                    encoding=encoding, header_row=header_row, row_issues=issues, delimiter=delimiter,
+                    header_cells={shown: header_cells(grid, header_row, mapping)})
 
 
 _ENCODING_NAMES = {"utf-8": "UTF-8", "gb18030": "GBK/GB18030"}
@@ -340,7 +344,9 @@ def _check_long_cells(grid: pd.DataFrame, text: str, delimiter: str, *, shown: s
     record = min(suspects)
     spans = _record_lines(text, delimiter)
     start, end = spans[record - 1] if record <= len(spans) else (record, record)
-    msg = (f"{shown}: line {start}: a quote (\") opened in this line is not closed until line {end}, "
+    msg = (f"{shown}: 第{start}行有一个没有配对的引号（\"），它后面直到第{end}行的内容被读成了一个单元格；"
+           f"请删去或补全这个引号 / "
+           f"line {start}: a quote (\") opened in this line is not closed until line {end}, "
            f"so {end - start + 1} lines were read as one cell; remove or close the stray quote.")
     raise InputError(msg)
 

@@ -11,35 +11,70 @@ import pandas as pd
 
 from .. import contract
 from ..errors import InputError
-from .cells import NoHeader, RawTable, frame_from_grid, no_issues, read_bytes, reason, value_text
+from .cells import (
+    MissingColumns,
+    NoHeader,
+    RawTable,
+    frame_from_grid,
+    header_cells,
+    no_issues,
+    read_bytes,
+    reason,
+    value_text,
+)
 from .delimited import grid_from_records
 
 log = logging.getLogger(__name__)
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+#: The first bytes of an OLE2 compound file: a workbook with a password to open it (its
+#: package encrypted inside such a file) or an Excel 97–2003 workbook, never an .xlsx.
+_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+_MERGE_CARRY = 200  # bytes kept from one chunk to the next: a tag cut in two is found whole
+_CHUNK_BYTES = 1 << 20
+
+
+#: A sheet read: its name, frame, row numbers, unknown headers, header row, row issues and header cells.
+_Sheet = tuple[str, pd.DataFrame, pd.Series, list[str], int, pd.DataFrame, dict[str, tuple[str, str]]]
 
 
 def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: str) -> RawTable:
-    """Read every worksheet whose header names the table's columns (or only ``sheet``)."""
+    """Read every worksheet whose header names the table's columns (or only ``sheet``).
+
+    In a workbook of several sheets, a sheet whose header names some columns but
+    lacks a required one is a data sheet short of a column (the workbook is refused)
+    when it names the table's id or at least half its required columns; else it is a
+    sheet of another kind (a summary ``社区 | 案件数``, a pivot table) and is passed
+    over, as a sheet of notes is.
+    """
     sheets = _read_xlsx_grids(path, sheet=sheet, shown=shown)
     records = [s for s in sheets if s[0] not in contract.TEMPLATE_SHEETS]  # a form's instructions and choices
     sheets = records or sheets
     several = len(sheets) > 1
-    parts: list[tuple[str, pd.DataFrame, pd.Series, list[str], int, pd.DataFrame]] = []
+    parts: list[_Sheet] = []
     skipped: list[str] = []
     first_refusal: InputError | None = None
     for name, grid, formulas in sheets:
         label = f"{shown} [{name}]" if several else shown
         try:
-            frame, rows, unknown, header_row, mapping = frame_from_grid(grid, table, shown=label)
+            frame, rows, unknown, header_row, mapping, totals = frame_from_grid(grid, table, shown=label)
         except NoHeader as exc:
             first_refusal = first_refusal or exc
             reason = "empty" if not grid.size else "no header naming the table's columns"
             skipped.append(f"{name}: {reason}")
             continue
+        except MissingColumns as exc:
+            if not several or _data_sheet(table, exc.named):
+                raise
+            skipped.append(f"{name}: its header names only {', '.join(exc.named.values())} of the table's columns")
+            continue
         frame, issues = _uncomputed_formulas(frame, rows, mapping, formulas)
-        parts.append((name, frame, rows, unknown, header_row, issues))
+        if len(totals):
+            issues = pd.concat([issues, totals], ignore_index=True)
+        parts.append((name, frame, rows, unknown, header_row, issues, header_cells(grid, header_row, mapping)))
     if not parts:
         if not several and first_refusal is not None:
             raise first_refusal
@@ -51,18 +86,34 @@ def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: st
     return _combine_sheets(table, shown, parts, skipped, several=several)
 
 
+def _data_sheet(table: contract.Table, named: dict[str, str]) -> bool:
+    """Whether a header naming the columns ``named`` (and lacking a required one) heads
+    records: it names the table's id, or at least half of its required columns.
+
+    >>> cases = contract.table("mediation_cases")
+    >>> _data_sheet(cases, {"community_id": "社区"}), _data_sheet(cases, {"case_id": "案件编号"})
+    (False, True)
+    """
+    required = [c.name for c in table.columns if c.required]
+    if table.id_column is not None and table.id_column in named:
+        return True
+    return 2 * sum(c in named for c in required) >= len(required)
+
+
 def _combine_sheets(
     table: contract.Table,
     shown: str,
-    parts: list[tuple[str, pd.DataFrame, pd.Series, list[str], int, pd.DataFrame]],
+    parts: list[_Sheet],
     skipped: list[str],
     *,
     several: bool,
 ) -> RawTable:
     """One table from the sheets read, rows numbered within their sheet."""
     frames, rows, files, issues, unknown = [], [], [], [], []
+    cells: dict[str, dict[str, tuple[str, str]]] = {}
     offset = 0
-    for name, frame, numbers, names, _, found in parts:
+    for name, frame, numbers, names, _, found, typed in parts:
+        cells[f"{shown} [{name}]" if several else shown] = typed
         frames.append(frame.reset_index(drop=True))
         rows.append(numbers.reset_index(drop=True))
         files.append(pd.Series(f"{shown} [{name}]", index=range(len(frame)), dtype=object))
@@ -78,7 +129,7 @@ def _combine_sheets(
     row_files = pd.Series(pd.concat(files, ignore_index=True).to_numpy(), index=frame.index) if several else None
     return RawTable(table=table.name, file=shown, frame=frame, rows=row_numbers, unknown_columns=unknown,
                     header_row=parts[0][4], row_files=row_files, sheets=[p[0] for p in parts],
-                    skipped_sheets=skipped, row_issues=pd.concat(issues, ignore_index=True))
+                    skipped_sheets=skipped, row_issues=pd.concat(issues, ignore_index=True), header_cells=cells)
 
 
 def _uncomputed_formulas(
@@ -121,7 +172,8 @@ def _read_xlsx_grids(
     """
     import openpyxl
 
-    read_bytes(path, shown, size=1)  # permissions and emptiness, with a clear message
+    if read_bytes(path, shown, size=len(_OLE_MAGIC)) == _OLE_MAGIC:  # permissions, emptiness: a clear message
+        raise InputError(_compound_file_message(path, shown))
     try:
         with warnings.catch_warnings():
             # openpyxl warns about workbook features it ignores (styles, validation)
@@ -130,8 +182,7 @@ def _read_xlsx_grids(
             formula_book = (openpyxl.load_workbook(path, read_only=True, data_only=False)
                             if _has_formulas(path) else None)
     except Exception as exc:  # zipfile, XML and openpyxl errors alike
-        msg = f"{shown}: not a readable .xlsx workbook ({reason(exc)})."
-        raise InputError(msg) from None
+        raise InputError(_unreadable_message(shown, exc)) from None
     try:
         names = [ws.title for ws in book.worksheets]
         if sheet is not None:
@@ -145,13 +196,43 @@ def _read_xlsx_grids(
         out = []
         for name in names:
             formulas = _formula_cells(formula_book[name]) if formula_book is not None else set()
-            grid, uncomputed = _sheet_grid(book[name], formulas, shown=shown)
+            merged = _merged_down(path, getattr(book[name], "_worksheet_path", None))
+            grid, uncomputed = _sheet_grid(book[name], formulas, merged, shown=shown)
             out.append((name, grid, uncomputed))
         return out
     finally:
         book.close()
         if formula_book is not None:
             formula_book.close()
+
+
+def _compound_file_message(path: Path, shown: str) -> str:
+    """What to do with an OLE2 compound file named .xlsx: remove its password, or save it as .xlsx."""
+    if _ENCRYPTED_STREAM in path.read_bytes():
+        return (f"{shown}: 工作簿设有打开密码，无法读取；请在 Excel 中删除密码（文件 → 信息 → 保护工作簿 → "
+                "用密码进行加密，清空后保存） / the workbook has a password to open it; remove the password "
+                "in Excel and save it.")
+    return (f"{shown}: 这是旧版 Excel 97-2003 工作簿（.xls），扩展名却是 .xlsx；请在 Excel 中另存为"
+            "“Excel 工作簿 (*.xlsx)” / an Excel 97-2003 workbook (.xls) named .xlsx; save it as an Excel "
+            "workbook (.xlsx).")
+
+
+def _unreadable_message(shown: str, exc: BaseException) -> str:
+    return (f"{shown}: 文件不完整或已损坏，无法作为 .xlsx 读取；请重新复制原文件，或在 Excel 中打开后另存 / "
+            f"not a readable .xlsx workbook ({reason(exc)}).")
+
+
+def _fill_merged(values: list[str | None], number: int, merged: dict[int, list[tuple[int, int]]],
+                 down: dict[int, tuple[str | None, int]]) -> None:
+    """Give row ``number`` the values of the merged cells above it; note those that start in it."""
+    for pos, (value, last) in list(down.items()):
+        if number > last:
+            del down[pos]
+        elif value is not None:
+            values.extend([None] * (pos + 1 - len(values)))
+            values[pos] = value
+    for pos, last in merged.get(number, ()):
+        down[pos] = (values[pos] if pos < len(values) else None, last)
 
 
 def _formula_cells(ws: object) -> dict[tuple[int, int], str]:
@@ -165,13 +246,55 @@ def _formula_cells(ws: object) -> dict[tuple[int, int], str]:
     return found
 
 
+def _merged_down(path: Path, part: str | None) -> dict[int, list[tuple[int, int]]]:
+    """The merged cells of a worksheet that span rows: ``{first row: [(position, last row)]}``.
+
+    A read-only workbook does not list merged cells, so the worksheet's XML part is
+    searched for them (streamed: they follow the rows, at its end).
+    """
+    import zipfile
+
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    if not part:
+        return {}
+    found: set[str] = set()
+    try:
+        with zipfile.ZipFile(path) as book, book.open(part.lstrip("/")) as xml:
+            carry = b""
+            while chunk := xml.read(_CHUNK_BYTES):
+                text = carry + chunk
+                found.update(m.decode("ascii") for m in _MERGE_REF.findall(text))
+                carry = text[-_MERGE_CARRY:]
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return {}
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for ref in sorted(found):
+        first, _, last = ref.partition(":")
+        (col, top), (_, bottom) = coordinate_from_string(first), coordinate_from_string(last or first)
+        if bottom > top:
+            spans.setdefault(top, []).append((column_index_from_string(col) - 1, bottom))
+    return spans
+
+
 def _sheet_grid(
-    ws: object, formulas: dict[tuple[int, int], str], *, shown: str
+    ws: object,
+    formulas: dict[tuple[int, int], str],
+    merged: dict[int, list[tuple[int, int]]],
+    *,
+    shown: str,
 ) -> tuple[pd.DataFrame, set[tuple[int, int]]]:
+    """A worksheet's non-blank rows as text by position (see :func:`_read_xlsx_grids`).
+
+    A cell merged over several rows holds its value in its first row only: the rows
+    below, which Excel shows under the same cell, are given it too (a 社区 merged
+    over the community's records; a header cell merged down over a two-row header).
+    """
     ws.reset_dimensions()  # type: ignore[attr-defined]  # recorded dimensions may be wrong
     cells: list[list[str | None]] = []
     row_numbers: list[int] = []
     uncomputed: set[tuple[int, int]] = set()
+    down: dict[int, tuple[str | None, int]] = {}  # position -> (value, last row) of a merged cell above
     try:
         for row in ws.iter_rows():  # type: ignore[attr-defined]
             number = next((c.row for c in row if getattr(c, "row", None)), None)
@@ -181,11 +304,12 @@ def _sheet_grid(
                     if value is None and (number, pos) in formulas:
                         values[pos] = formulas[(number, pos)]
                         uncomputed.add((number, pos))
+            if number is not None and (merged or down):
+                _fill_merged(values, number, merged, down)
             if number is None or not any(v is not None and v.strip() for v in values):
                 continue
             cells.append(values)
             row_numbers.append(number)
     except Exception as exc:  # a broken sheet part shows only while rows are read
-        msg = f"{shown}: not a readable .xlsx workbook ({reason(exc)})."
-        raise InputError(msg) from None
+        raise InputError(_unreadable_message(shown, exc)) from None
     return grid_from_records(cells, row_numbers), uncomputed

@@ -10,12 +10,14 @@ YAML, CSV files, workbooks, years, geometry, reports and small things.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 
 from linli import contract, coords
 
@@ -402,7 +404,7 @@ def _many_cases(n: int, year: int = 2024, start: int = 1) -> list[dict[str, obje
 
 
 @case("unclosed_quote_swallows_rows", "a stray quote on line 91 of mediation_cases.csv, 140 rows after it",
-      exits=FAIL, file="mediation_cases.csv", messages=dict.fromkeys(FAIL, "line 91: a quote"))
+      exits=FAIL, file="mediation_cases.csv", messages=dict.fromkeys(FAIL, "第91行有一个没有配对的引号"))
 def _(data: Path) -> Rows:
     rows = _many_cases(229)
     rows[89]["dispute_type"] = '"noise'  # record 90 of the data = line 91 of the file
@@ -515,6 +517,14 @@ def _(data: Path) -> Rows:
     return {}
 
 
+@case("headers_marked_required", "headers marked as a form marks them: *社区, 年份（必填）, 实有人口 *, 户数(必填)")
+def _(data: Path) -> Rows:
+    header = ["*社区", "年份（必填）", "实有人口 *", "常住人口", "户数(必填)", "65岁以上人口（选填）", "＊残疾人数"]
+    text = csv_text("population", read_rows(data, "population"), header=header)
+    (data / "population.csv").write_bytes(text.encode("gbk"))
+    return {"population": 2}
+
+
 @case("two_title_rows", "two title rows above the header, GBK with Chinese headers")
 def _(data: Path) -> Rows:
     header = ["社区", "年份", "实有人口", "常住人口", "户数", "65岁以上人口", "残疾人数"]
@@ -560,7 +570,7 @@ def _(data: Path) -> Rows:
 
 
 @case("empty_file", "an empty services.csv",
-      exits=FAIL, file="services.csv", messages=dict.fromkeys(FAIL, "empty file"))
+      exits=FAIL, file="services.csv", messages=dict.fromkeys(FAIL, "文件是空的，请填入表头和记录后保存 / empty file"))
 def _(data: Path) -> Rows:
     (data / "services.csv").write_bytes(b"")
     return {}
@@ -574,7 +584,7 @@ def _(data: Path) -> Rows:
 
 
 @case("missing_required_column", "population.csv without the 户数 column",
-      exits=FAIL, file="population.csv", messages=dict.fromkeys(FAIL, "missing required column(s) households"))
+      exits=FAIL, file="population.csv", messages=dict.fromkeys(FAIL, "缺少必填列“户数”，请在表头加上这一列 / missing required column(s) households"))
 def _(data: Path) -> Rows:
     header = [c for c in columns("population") if c != "households"]
     rows = [[r[c] for c in header] for r in read_rows(data, "population")]
@@ -597,6 +607,44 @@ def _(data: Path) -> Rows:
 def _(data: Path) -> Rows:
     (data / "volunteers.csv").unlink()
     (data / "volunteers.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    return {}
+
+
+#: The first bytes of an OLE2 compound file: what Excel writes for a workbook with a password
+#: (the encrypted package in an OLE container) and for an Excel 97–2003 .xls.
+_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+
+
+def _ole_file(*streams: str) -> bytes:
+    """A compound file's opening with the named streams in its directory (as UTF-16 names)."""
+    names = b"".join(s.encode("utf-16-le").ljust(64, b"\0") for s in streams)
+    return _OLE_MAGIC + b"\0" * 504 + names + b"\0" * 512
+
+
+@case("workbook_with_a_password", "矛盾纠纷调解.xlsx saved with a password to open it",
+      exits=FAIL, file="矛盾纠纷调解.xlsx", messages=dict.fromkeys(FAIL, "密码"))
+def _(data: Path) -> Rows:
+    (data / "mediation_cases.csv").unlink()
+    (data / "矛盾纠纷调解.xlsx").write_bytes(_ole_file("EncryptionInfo", "EncryptedPackage"))
+    return {}
+
+
+@case("old_xls_named_xlsx", "an Excel 97–2003 workbook (.xls) renamed 矛盾纠纷调解.xlsx",
+      exits=FAIL, file="矛盾纠纷调解.xlsx", messages=dict.fromkeys(FAIL, "Excel 97-2003"))
+def _(data: Path) -> Rows:
+    (data / "mediation_cases.csv").unlink()
+    (data / "矛盾纠纷调解.xlsx").write_bytes(_ole_file("Workbook", "\x05SummaryInformation"))
+    return {}
+
+
+@case("workbook_cut_short", "a workbook copied half-way (its last bytes missing)",
+      exits=FAIL, file="mediation_cases.xlsx", messages=dict.fromkeys(FAIL, "文件不完整或已损坏"))
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    _workbook(data / "mediation_cases.xlsx", {"台账": [header, *_case_cells(read_rows(data, "mediation_cases"))]})
+    whole = (data / "mediation_cases.xlsx").read_bytes()
+    (data / "mediation_cases.xlsx").write_bytes(whole[: len(whole) // 2])
+    (data / "mediation_cases.csv").unlink()
     return {}
 
 
@@ -677,6 +725,18 @@ def _(data: Path) -> Rows:
     return {"mediation_cases": 2}
 
 
+@case("workbook_with_a_summary_sheet", "a 汇总 sheet after the data: cases counted per 社区 (one column named)",
+      messages={"validate": "汇总: its header names only 社区"})
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    _workbook(data / "mediation_cases.xlsx", {
+        "台账": [header, *_case_cells(read_rows(data, "mediation_cases"))],
+        "汇总": [["社区", "案件数"], ["湘北社区", 1], ["人民路社区", 1], ["合计", 2]],
+    })
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 2}
+
+
 @case("workbook_sheet_missing_a_column", "a second sheet that names columns but lacks 受理日期",
       exits=FAIL, file="mediation_cases.xlsx [2023]", messages=dict.fromkeys(FAIL, "missing required column"))
 def _(data: Path) -> Rows:
@@ -698,6 +758,161 @@ def _(data: Path) -> Rows:
     first = [*rows[0]]
     first[header.index("dispute_type")] = "family"  # not an exact copy: the same id for another case
     _workbook(data / "mediation_cases.xlsx", {"2024上": [header, first], "2024下": [header, *rows]})
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 3}
+
+
+@case("workbook_date_as_a_serial_number", "受理日期 typed into a General cell: Excel shows and saves 45356",
+      rules=(("mediation_cases", "not_a_date"),),
+      # Excel counts days from 1899-12-30: serial 45292 is 2024-01-01, +31 (January) +29 (February
+      # of a leap year) = 45352 is 2024-03-01, so 45356 is 2024-03-05. The value is shown (a
+      # number of five digits cannot be personal) and the message says which date it is.
+      messages={"validate": "“45356” 是 Excel 的日期序号（即 2024-03-05）"})
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    rows = _case_cells([*read_rows(data, "mediation_cases"), _case_row("m9")])
+    rows[-1][header.index("received_on")] = 45356
+    _workbook(data / "mediation_cases.xlsx", {"台账": [header, *rows]})
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 3}
+
+
+def _merged_workbook(path: Path, rows: list[list[object]], merges: list[str]) -> None:
+    book = openpyxl.Workbook()
+    book.active.title = "台账"
+    for row in rows:
+        book.active.append(row)
+    for cells in merges:
+        book.active.merge_cells(cells)
+    book.save(path)
+
+
+@case("workbook_community_merged_down", "one 社区 cell merged over the three cases of that community",
+      absent_rules=(("mediation_cases", "missing_value"),))
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    rows = [_case_row(f"m{i}", received_on=f"2024-05-0{i}") for i in (1, 2, 3)]
+    cells = _case_cells(rows)
+    for row in cells[1:]:
+        row[header.index("community_id")] = None  # under the merged cell: Excel keeps the top one only
+    # header on row 1, the cases on rows 2-4: B2:B4 is the 社区 of all three
+    _merged_workbook(data / "mediation_cases.xlsx", [header, *cells], ["B2:B4"])
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 3}
+
+
+def _cases_in_rows_3_and_4(command: str, out: Path, stdout: str) -> None:
+    if command != "validate":
+        return
+    cases = pd.read_parquet(out / "tables" / "mediation_cases.parquet")
+    # the two cases of tests/ledger.py (rows 3 and 4), m2 closed on 2024-11-25 in this workbook
+    assert cases["received_on"].dt.strftime("%Y-%m-%d").tolist() == ["2024-03-05", "2024-11-20"]
+    assert cases["closed_on"].dt.strftime("%Y-%m-%d").tolist() == ["2024-03-05", "2024-11-25"]
+
+
+@case("workbook_two_header_rows", "a two-row header: 日期 merged over 受理日期 and 办结日期, the others merged down",
+      check=_cases_in_rows_3_and_4)
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    labels = [contract.table("mediation_cases").column(c).label_zh for c in header]
+    top = [*labels[:3], "日期", None, *labels[5:]]
+    below = [None, None, None, labels[3], labels[4], None, None, None]
+    rows = _case_cells(read_rows(data, "mediation_cases"))
+    rows[1][header.index("closed_on")] = "2024-11-25"
+    merges = ["D1:E1", *(f"{c}1:{c}2" for c in "ABCFGH")]
+    _merged_workbook(data / "mediation_cases.xlsx", [top, below, *rows], merges)
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 2}
+
+
+def _cells_named_as_excel_shows_them(command: str, out: Path, stdout: str) -> None:
+    if command != "validate":
+        return
+    with (out / "quarantine.csv").open(encoding="utf-8-sig", newline="") as fh:
+        messages = sorted(q["message_zh"] for q in csv.DictReader(fh))
+    # column A is blank, so 受理日期 is the 4th column of the table but E in Excel; the clerk typed
+    # 调解力量 (an accepted header) in H, not the form's 参与调解力量; m9 is on row 3
+    assert len(messages) == 2
+    assert messages[0].startswith("第3行 E列 “受理日期”: 无法识别的日期"), messages
+    assert messages[1].startswith("第3行 H列 “调解力量”: 第 2 项不是可选的值（读到: 民警、？）"), messages
+
+
+@case("workbook_cells_named_as_excel_shows_them", "records from column B, 调解力量 for 参与调解力量, two bad cells",
+      rules=(("mediation_cases", "not_a_date"), ("mediation_cases", "unknown_code")),
+      check=_cells_named_as_excel_shows_them)
+def _(data: Path) -> Rows:
+    header = [None, *(contract.table("mediation_cases").column(c).label_zh for c in columns("mediation_cases"))]
+    header[header.index("参与调解力量")] = "调解力量"
+    good = _case_cells([_case_row("m8", received_on="2024-05-08")])[0]
+    bad = _case_cells([_case_row("m9", received_on="去年春天", mediators="民警、居委会主任")])[0]
+    _workbook(data / "mediation_cases.xlsx", {"台账": [header, [None, *good], [None, *bad]]})
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 2}
+
+
+def _one_line_for_the_total_row(typed: str) -> Callable[[str, Path, str], None]:
+    """The total row is quarantined under total_row alone (not also as empty cells or a
+    formula), its word shown as typed."""
+    def check(command: str, out: Path, stdout: str) -> None:
+        if command != "validate":
+            return
+        with (out / "quarantine.csv").open(encoding="utf-8-sig", newline="") as fh:
+            lines = list(csv.DictReader(fh))
+        # no record id: the word in the id column is not one
+        assert [(q["rule"], q["value"], q["outcome"], q["record_id"]) for q in lines] == [
+            ("total_row", typed, "quarantined", "")]
+    return check
+
+
+@case("workbook_total_row", "a 合计 row below the records, its count a formula (=COUNTA) never computed",
+      rules=(("mediation_cases", "total_row"),), messages={"validate": "第5行 是合计行"},
+      check=_one_line_for_the_total_row("合计"))
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    rows = _case_cells(read_rows(data, "mediation_cases"))
+    total: list[object] = ["合计", *[None] * (len(header) - 1)]
+    total[header.index("outcome")] = "=COUNTA(A2:A3)"
+    # header on row 1, the two cases on rows 2 and 3, a blank row 4, the total on row 5
+    _workbook(data / "mediation_cases.xlsx", {"台账": [header, *rows, [None] * len(header), total]})
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 3}
+
+
+@case("workbook_total_row_under_a_serial_number_column",
+      "a 序号 column first (not a column of the table), 合计 in it merged over 序号 to 社区",
+      rules=(("mediation_cases", "total_row"),), check=_one_line_for_the_total_row("合计"))
+def _(data: Path) -> Rows:
+    header = ["序号", *columns("mediation_cases")]
+    rows = [[i, *r] for i, r in enumerate(_case_cells(read_rows(data, "mediation_cases")), start=1)]
+    total: list[object] = ["合计", *[None] * (len(header) - 1)]
+    total[header.index("received_on")] = 2  # the clerk's count of cases, under 受理日期
+    # header on row 1, the two cases on rows 2 and 3, the total on row 4 over A4:C4
+    _merged_workbook(data / "mediation_cases.xlsx", [header, *rows, total], ["A4:C4"])
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 3}
+
+
+@case("csv_total_row_saved_by_excel", "人口.csv saved by Excel in GBK, CRLF, a 合 计 row at the bottom",
+      rules=(("population", "total_row"),), absent_rules=(("population", "missing_value"),),
+      check=_one_line_for_the_total_row("合 计"))
+def _(data: Path) -> Rows:
+    header = ["社区", "年份", "实有人口", "常住人口", "户数", "65岁以上人口", "残疾人数"]
+    text = csv_text("population", read_rows(data, "population"), header=header).replace("\n", "\r\n")
+    # the two communities: 7000 + 6000 residents, 6500 + 5800, 2500 + 2100, 1260 + 1100, 150 + 120
+    text += "合 计,,13000,12300,4600,2360,270\r\n"
+    (data / "population.csv").unlink()
+    (data / "人口.csv").write_bytes(text.encode("gbk"))
+    return {"population": 3}
+
+
+@case("workbook_date_with_a_time", "受理日期 a date cell that holds 14:30 too (Excel may show the date alone)",
+      rules=(("mediation_cases", "not_a_date"),),
+      messages={"validate": "“2024-05-09 14:30:00” 带有时刻（Excel 可能只显示日期），本列只填日期；请改写成 2024-05-09"})
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    rows = _case_cells([*read_rows(data, "mediation_cases"), _case_row("m9")])
+    rows[-1][header.index("received_on")] = dt.datetime(2024, 5, 9, 14, 30)
+    _workbook(data / "mediation_cases.xlsx", {"台账": [header, *rows]})
     (data / "mediation_cases.csv").unlink()
     return {"mediation_cases": 3}
 
