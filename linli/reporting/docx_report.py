@@ -68,6 +68,13 @@ HEADING_FONTS: tuple[str, str] = ("Arial", "Noto Sans CJK SC")
 HEADING_SIZES: dict[int, float] = {1: 18, 2: 15, 3: 13, 4: 12}
 #: Width of the text block on A4 with the margins below (210 − 28 − 26 mm).
 TEXT_WIDTH_MM: float = 156.0
+#: A table column whose every body line is at most this many half-ems (a number, a status) is
+#: given the width it needs (:func:`column_widths`).
+SHORT_HALF_EMS: int = 12
+#: A half-em of the tables' 9.5 pt text (4.75 pt), and a cell's left and right margins
+#: (Word's and LibreOffice's default, 0.19 cm = 108 twips each), in mm.
+_HALF_EM_MM: float = 4.75 * 25.4 / 72
+_CELL_MARGINS_MM: float = 2 * 108 / 1440 * 25.4
 
 # ----------------------------------------------------------------- the blocks
 
@@ -594,8 +601,11 @@ def _table(doc: Any, block: Table) -> None:
     for i, values in enumerate(block.rows):
         row = table.rows[i]
         head = i < block.header
+        props = row._tr.get_or_add_trPr()
+        keep = OxmlElement("w:cantSplit")  # a row is never cut in two by a page break
+        keep.set(qn("w:val"), "true")
+        props.append(keep)
         if head:
-            props = row._tr.get_or_add_trPr()
             mark = OxmlElement("w:tblHeader")
             mark.set(qn("w:val"), "true")
             props.append(mark)
@@ -629,28 +639,45 @@ def _text_width(text: str) -> int:
 
 
 def column_widths(rows: tuple[tuple[str, ...], ...], total: float, *, header: int = 1) -> list[float]:
-    """Share ``total`` (mm) among the columns by their longest line: a body cell's width, or half
-    a header cell's (headers may wrap), CJK counting double; each column's weight is held
-    between 11 and 40 half-ems, so that a number or a short status never wraps and a long name does not sprawl.
+    """Share ``total`` (mm) among a table's columns, so that a number or a status never wraps.
+
+    A *short* column — every body line at most :data:`SHORT_HALF_EMS` half-ems wide (CJK
+    counting double): a number, a status — is given the width its longest line needs in
+    the tables' 9.5 pt text, with one half-em to spare, and the cell's margins:
+    w = max(body + 1, ⌈header ÷ 2⌉) × 1.676 mm + 3.81 mm (a header may wrap once).
+    The other columns share what is left by their longest line (a body cell's, or half a
+    header cell's), each weight held between 11 and 40 half-ems, so that a long name does
+    not sprawl. A table of short columns alone shares ``total`` in proportion to their
+    widths; one whose short columns would leave another less than 11 half-ems falls back
+    to sharing ``total`` by the weights alone.
 
     Examples
     --------
-    >>> # weights: col 0 max(8 "邻里指数", 4/2 "指标") → floor 11; col 1 max(4 "55.0", 2/2 "值") → 11
-    >>> column_widths((("指标", "值"), ("邻里指数", "55.0")), 150.0)
-    [75.0, 75.0]
-    >>> # col 0: 11 CJK characters = 22 half-ems; col 1: max(3 "9.0", 1) → floor 11; 150·22/33, 150·11/33
-    >>> column_widths((("指标", "值"), ("每万常住人口社会工作者", "9.0")), 150.0)
-    [100.0, 50.0]
+    >>> # both short: max(8 "邻里指数" + 1, 2) = 9 and max(4 "55.0" + 1, 1) = 5 half-ems, widths
+    >>> # 9 × 1.675694 + 3.81 = 18.891 and 5 × 1.675694 + 3.81 = 12.188 mm, scaled to 150 mm:
+    >>> # 150 × 18.891 / 31.079 = 91.2, 150 × 12.188 / 31.079 = 58.8
+    >>> [round(w, 1) for w in column_widths((("指标", "值"), ("邻里指数", "55.0")), 150.0)]
+    [91.2, 58.8]
+    >>> # col 1 short: max(3 "9.0" + 1, 1) × 1.675694 + 3.81 = 10.513 mm; col 0 (22 half-ems) the rest
+    >>> [round(w, 1) for w in column_widths((("指标", "值"), ("每万常住人口社会工作者", "9.0")), 150.0)]
+    [139.5, 10.5]
     """
     def longest(cells: list[str]) -> int:
         return max((_text_width(line) for cell in cells for line in cell.split("\n")), default=0)
 
-    weights = []
-    for j in range(len(rows[0])):
-        body = longest([row[j] for row in rows[header:]])
-        head = longest([row[j] for row in rows[:header]])
-        weights.append(min(max(body, head // 2, 11), 40))
-    return [total * w / sum(weights) for w in weights]
+    body = [longest([row[j] for row in rows[header:]]) for j in range(len(rows[0]))]
+    head = [longest([row[j] for row in rows[:header]]) for j in range(len(rows[0]))]
+    weights = [min(max(b, h // 2, 11), 40) for b, h in zip(body, head, strict=True)]
+    short = [0 < b <= SHORT_HALF_EMS for b in body]
+    need = [max(b + 1, -(-h // 2)) * _HALF_EM_MM + _CELL_MARGINS_MM for b, h in zip(body, head, strict=True)]
+    fixed = sum(n for n, s in zip(need, short, strict=True) if s)
+    text = [w for w, s in zip(weights, short, strict=True) if not s]
+    if not text:
+        return [total * n / fixed for n in need]
+    left = total - fixed
+    if left < len(text) * (11 * _HALF_EM_MM + _CELL_MARGINS_MM):
+        return [total * w / sum(weights) for w in weights]
+    return [n if s else left * w / sum(text) for n, w, s in zip(need, weights, short, strict=True)]
 
 
 def _figure(doc: Any, block: Figure, number: int, lang: str) -> None:
