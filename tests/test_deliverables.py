@@ -22,7 +22,8 @@ from linli.cli import main
 from linli.labels import word
 
 UNITS = ("xiangbei", "renmin")
-LANGS = ("zh", "en")
+#: English first: the index page is written by the last build, in its language.
+LANGS = ("en", "zh")
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +76,85 @@ def test_the_numbers_of_one_row_share_their_decimals(built: dict[str, Any], unit
         if len(decimals) > 1:
             mixed.append((name, cells))
     assert not mixed, mixed
+
+
+# ------------------------------------------------------------------ Word tables
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: A half-em of the tables' 9.5 pt text is 4.75 pt = 95 twips; a cell's left and right margins are
+#: Word's and LibreOffice's default, 0.19 cm = 108 twips each.
+HALF_EM_TWIPS = 95
+CELL_MARGINS_TWIPS = 2 * 108
+#: A column whose every body line is at most this many half-ems (a number, a status) must not wrap.
+SHORT = 12
+
+
+def half_ems(text: str) -> int:
+    """A line's width in half-ems: a CJK character (or a full-width form) 2, any other 1."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+def word_tables(path: Path) -> list[Any]:
+    import docx
+
+    return list(docx.Document(str(path)).tables)
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_word_table_row_is_cut_by_a_page_break(built: dict[str, Any], unit: str, lang: str) -> None:
+    # LibreOffice printed "老年人文体活动参与率（人次/" at the foot of one page and "人）" at the top of the next
+    cut = [(k, i) for k, table in enumerate(word_tables(report(built, unit, lang, "docx")))
+           for i, row in enumerate(table.rows) if row._tr.find(f"{W}trPr/{W}cantSplit") is None]
+    assert not cut, cut
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_word_column_of_numbers_or_statuses_is_wide_enough_not_to_wrap(
+        built: dict[str, Any], unit: str, lang: str) -> None:
+    # "显著进展" is 8 half-ems: 8 × 95 + 216 = 976 twips (17.2 mm) at least; the culture table of seven
+    # columns gave it 15.0 mm and it printed as "显著进 / 展"
+    narrow = []
+    for k, table in enumerate(word_tables(report(built, unit, lang, "docx"))):
+        grid = [int(c.get(f"{W}w")) for c in table._tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")]
+        body = [[cell.text for cell in row.cells] for row in table.rows[1:]]
+        for j, width in enumerate(grid):
+            lines = [line for cells in body if j < len(cells) for line in cells[j].split("\n")]
+            longest = max((half_ems(line) for line in lines), default=0)
+            if 0 < longest <= SHORT and width < longest * HALF_EM_TWIPS + CELL_MARGINS_TWIPS:
+                narrow.append((k, j, max(lines, key=half_ems), width))
+    assert not narrow, narrow
+
+
+# ------------------------------------------------------------------ the index page
+
+#: The cells of the index page that must read on one line: the headers, and each report's status.
+ONE_LINE_CELLS = "thead th, tbody td:nth-child(6)"
+#: The lines of each such cell's own text (its first text node), as the browser lays them out.
+COUNT_LINES = """cells => cells.map(cell => {
+  const text = Array.from(cell.childNodes).find(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+  if (!text) return [cell.textContent.trim(), 1];
+  const range = document.createRange();
+  range.selectNodeContents(text);
+  const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+  return [text.textContent.trim(), tops.size];
+})"""
+
+
+def test_the_index_page_reads_each_status_and_header_on_one_line(built: dict[str, Any]) -> None:
+    # At 1,200 px the Chinese index printed its status "已生成" one character a line, and "状态" over two
+    from playwright.sync_api import sync_playwright
+
+    from linli.reporting import find_chromium
+
+    index = report(built, "renmin", "zh", "html").parent / "index.html"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(index.resolve().as_uri())
+        lines = page.eval_on_selector_all(ONE_LINE_CELLS, COUNT_LINES)
+        browser.close()
+    assert "已生成" in {text for text, _ in lines}  # the Chinese index, with the reports' statuses
+    broken = [(text, n) for text, n in lines if n > 1]
+    assert not broken, broken
