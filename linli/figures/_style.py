@@ -138,14 +138,16 @@ def legend_outside(ax: Axes, handles: Sequence[object] | None = None, **kw: obje
         ax.legend(handles=handles, **kwargs)  # type: ignore[arg-type]
 
 
-def set_title(ax: Axes, title: str | None, default: str, *, scope: str | None = None) -> None:
+def set_title(ax: Axes, title: str | None, default: str, *, scope: str | None = None,
+              pad: float | None = None) -> None:
     """Title ``ax`` (``title``, else ``default``); ``scope``, which units the figure shows
-    when not all, goes on a second line."""
+    when not all, goes on a second line; ``pad``: points between the axes and the title
+    (matplotlib's default when None), to clear a heading drawn just above the axes."""
     text = default if title is None else title
     if text and scope:
         text = f"{text}\n{scope}"
     if text:
-        ax.set_title(text, fontsize=11, loc="left")
+        ax.set_title(text, fontsize=11, loc="left", pad=pad)
 
 
 def tidy(ax: Axes, *, grid_axis: str = "x") -> None:

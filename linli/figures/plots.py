@@ -75,6 +75,8 @@ __all__ = [
     "plot_wushe_change",
 ]
 
+#: Height (points) of the five-society chart's heading over its changes: a 2 pt gap and an 8 pt line.
+_CHANGE_HEADING_PT = 12.0
 _INDEX_COLUMNS = ("unit_id", "index", "index_low", "index_high", "rank_low", "rank_high")
 
 
@@ -210,13 +212,16 @@ def plot_wushe_change(
                Patch(color=color, label=word("year_col", lang=lang, year=year))]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.02), ncol=2,
               frameon=False, fontsize=8)
-    ax.text(1.32, -0.75, word("fig.change", lang=lang), ha="right", va="bottom", fontsize=8,
-            color="#555555")
+    # the changes' heading sits just above the axes, the title above it (a long title ran into it)
+    ax.annotate(word("fig.change", lang=lang), xy=(1.32, 1.0), xycoords=ax.get_xaxis_transform(),
+                xytext=(0, 2), textcoords="offset points", ha="right", va="bottom", fontsize=8,
+                color="#555555")
     # the footnote goes under the legend's row, never beside it (a long legend ran into it)
     ax.annotate(word("fig.row_scaled", lang=lang), xy=(1.0, 0.0), xycoords="axes fraction",
                 xytext=(0, -30), textcoords="offset points", ha="right", va="top",
                 fontsize=7, color="#777777")
-    set_title(ax, title, word("fig.wushe_title", lang=lang, name=name, baseline=baseline_year, year=year))
+    set_title(ax, title, word("fig.wushe_title", lang=lang, name=name, baseline=baseline_year, year=year),
+              pad=_CHANGE_HEADING_PT + 4)
     describe(fig, name="wushe-change", alt=word("alt.wushe", lang=lang, title="{title}", n=n))
     return fig, ax
 
