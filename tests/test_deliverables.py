@@ -158,3 +158,62 @@ def test_the_index_page_reads_each_status_and_header_on_one_line(built: dict[str
     assert "已生成" in {text for text, _ in lines}  # the Chinese index, with the reports' statuses
     broken = [(text, n) for text, n in lines if n > 1]
     assert not broken, broken
+
+
+# ------------------------------------------------------------- tables on the page
+
+#: The printed page's text width: A4 less the report's margins, 210 − 2 × 14 mm = 182 mm, in CSS px (96 an inch).
+PRINT_WIDTH_PX = round(182 / 25.4 * 96)  # 687.9 → 688
+#: Each table's overhang past the column it stands in (px), with its first header.
+OVERHANG = """tables => tables.map(t => {
+  const room = t.parentElement.getBoundingClientRect(), box = t.getBoundingClientRect();
+  const head = t.querySelector("th");
+  return [head ? head.textContent : "", Math.round(box.right - room.right)];
+})"""
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_table_is_wider_than_the_printed_page(built: dict[str, Any], unit: str, lang: str) -> None:
+    # The English five-society table of a community kept its headers on one line ("Change on last
+    # year", "Renmin Street 2024" …): 139 px wider than the page, and the PDF lost its last column
+    overhangs, _ = printed_layout(report(built, unit, lang, "html"))
+    assert len(overhangs) > 5  # the report's tables
+    wide = [(head, px) for head, px in overhangs if px > 0]
+    assert not wide, wide
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_short_cell_is_printed_on_one_line(built: dict[str, Any], unit: str, lang: str) -> None:
+    # The Chinese five-society table printed its statuses "不计 / 分", "显著 / 进展" and its change
+    # "+3.5个 / 百分点" over two lines, while the indicator column had room to spare
+    _, cells = printed_layout(report(built, unit, lang, "html"))
+    broken = sorted({(text, n) for text, n in cells if n > 1 and half_ems(text) <= SHORT})
+    assert not broken, broken
+
+
+def printed_layout(html: Path) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """Lay ``html`` out as it is printed (print media, the page's text width); return each
+    table's overhang (:data:`OVERHANG`) and each report-table cell's text with its number of lines."""
+    from playwright.sync_api import sync_playwright
+
+    from linli.reporting import find_chromium
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
+        page.emulate_media(media="print")
+        page.goto(html.resolve().as_uri())
+        overhangs = page.eval_on_selector_all("table", OVERHANG)
+        cells = page.eval_on_selector_all("table.linli-table td", CELL_LINES)
+        browser.close()
+    return [(h, int(px)) for h, px in overhangs], [(t, int(n)) for t, n in cells]
+
+
+#: Each cell's text and the number of lines it is laid out on.
+CELL_LINES = """cells => cells.map(cell => {
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  return [cell.textContent, new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size];
+})"""
