@@ -392,7 +392,8 @@ def test_indicator_comparison_zone_and_target_lines() -> None:
     flat = sorted({ln.get_ydata()[0] for ln in ax.get_lines()})
     assert flat == [92.0, 96.0]  # the zone's pooled value and the target
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "实验区 92%" in legend and "目标 96%" in legend
+    # one decimal, as the tables write a percentage ("≥ 96.0%"): the legend wrote "96%" beside bars of "97.5%"
+    assert "实验区 92.0%" in legend and "目标 96.0%" in legend
 
 
 def test_indicator_comparison_unknown_indicator() -> None:
@@ -437,3 +438,14 @@ def test_the_title_overlaps_no_other_text(name: str, lang: str) -> None:
             if t is not titles[0] and t.get_visible() and t.get_text().strip()
             and t.get_window_extent(renderer).overlaps(box)]
     assert not hits, (title_text, hits)
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("zh", {"4275", "6339"}), ("en", {"4,275", "6,339"})])
+def test_figure_numbers_are_written_as_the_tables_write_them(lang: str, expected: set[str]) -> None:
+    # The Chinese report's tables write 4275 (no thousands separator) and its five-society chart wrote 4,275
+    long = pd.DataFrame({"unit_id": "renmin", "unit_type": "zone", "year": [2022, 2024], "indicator": "volunteers",
+                         "value": [4275.0, 6339.0], "ci_low": np.nan, "ci_high": np.nan})
+    fig, _ = plots.plot_wushe_change(long, unit_id="renmin", baseline_year=2022, year=2024,
+                                     indicators=["volunteers"], lang=lang)
+    assert expected <= set(_texts(fig))
+
