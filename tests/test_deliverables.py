@@ -177,7 +177,7 @@ OVERHANG = """tables => tables.map(t => {
 def test_no_table_is_wider_than_the_printed_page(built: dict[str, Any], unit: str, lang: str) -> None:
     # The English five-society table of a community kept its headers on one line ("Change on last
     # year", "Renmin Street 2024" …): 139 px wider than the page, and the PDF lost its last column
-    overhangs, _ = printed_layout(report(built, unit, lang, "html"))
+    overhangs, _, _ = printed_layout(report(built, unit, lang, "html"))
     assert len(overhangs) > 5  # the report's tables
     wide = [(head, px) for head, px in overhangs if px > 0]
     assert not wide, wide
@@ -188,14 +188,31 @@ def test_no_table_is_wider_than_the_printed_page(built: dict[str, Any], unit: st
 def test_a_short_cell_is_printed_on_one_line(built: dict[str, Any], unit: str, lang: str) -> None:
     # The Chinese five-society table printed its statuses "不计 / 分", "显著 / 进展" and its change
     # "+3.5个 / 百分点" over two lines, while the indicator column had room to spare
-    _, cells = printed_layout(report(built, unit, lang, "html"))
+    _, cells, _ = printed_layout(report(built, unit, lang, "html"))
     broken = sorted({(text, n) for text, n in cells if n > 1 and half_ems(text) <= SHORT})
     assert not broken, broken
 
 
-def printed_layout(html: Path) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+#: A phrase: at most this many half-ems; it is broken between words only.
+PHRASE = 24
+#: A character of a word: a CJK ideograph, a letter or a digit (a break between two is inside a word).
+WORD_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_phrase_is_broken_between_words_only(built: dict[str, Any], unit: str, lang: str) -> None:
+    # The zone's ranking table printed "第1–3名（中位数第2" and "名）" on two lines once its headers could wrap
+    _, _, breaks = printed_layout(report(built, unit, lang, "html"))
+    inside = sorted({(text, text[i - 1] + "|" + text[i]) for text, at in breaks if half_ems(text) <= PHRASE
+                     for i in at if WORD_CHAR.match(text[i - 1]) and WORD_CHAR.match(text[i])})
+    assert not inside, inside
+
+
+def printed_layout(html: Path) -> tuple[list[tuple[str, int]], list[tuple[str, int]], list[tuple[str, list[int]]]]:
     """Lay ``html`` out as it is printed (print media, the page's text width); return each
-    table's overhang (:data:`OVERHANG`) and each report-table cell's text with its number of lines."""
+    table's overhang (:data:`OVERHANG`), each report-table cell's text with its number of
+    lines, and each report-table cell but the first of a row with the places its lines break."""
     from playwright.sync_api import sync_playwright
 
     from linli.reporting import find_chromium
@@ -207,8 +224,10 @@ def printed_layout(html: Path) -> tuple[list[tuple[str, int]], list[tuple[str, i
         page.goto(html.resolve().as_uri())
         overhangs = page.eval_on_selector_all("table", OVERHANG)
         cells = page.eval_on_selector_all("table.linli-table td", CELL_LINES)
+        breaks = page.eval_on_selector_all("table.linli-table td:not(:first-child)", LINE_BREAKS)
         browser.close()
-    return [(h, int(px)) for h, px in overhangs], [(t, int(n)) for t, n in cells]
+    return ([(h, int(px)) for h, px in overhangs], [(t, int(n)) for t, n in cells],
+            [(t, [int(i) for i in at]) for t, at in breaks])
 
 
 #: Each cell's text and the number of lines it is laid out on.
@@ -216,4 +235,25 @@ CELL_LINES = """cells => cells.map(cell => {
   const range = document.createRange();
   range.selectNodeContents(cell);
   return [cell.textContent, new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size];
+})"""
+#: Each cell's text and the indices of the characters that begin a new line.
+LINE_BREAKS = """cells => cells.map(cell => {
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  let text = "";
+  const tops = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const rect = range.getClientRects()[0];
+      text += node.data[i];
+      tops.push(rect ? Math.round(rect.top) : null);
+    }
+  }
+  const at = [];
+  for (let i = 1; i < tops.length; i++) {
+    if (tops[i] !== null && tops[i - 1] !== null && tops[i] > tops[i - 1]) at.push(i);
+  }
+  return [text, at];
 })"""

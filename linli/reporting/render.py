@@ -44,6 +44,8 @@ def heading(key: str, *, lang: str = "zh", level: int = 2, **fields: object) -> 
 
 #: A cell at most this many half-ems wide (a CJK character counting 2) is short: it is not wrapped.
 SHORT: int = 12
+#: A cell at most this many half-ems wide is a phrase: wrapped between words only.
+PHRASE: int = 24
 
 
 def _width(text: str) -> int:
@@ -66,7 +68,9 @@ def to_html(obj: pd.DataFrame | str, *, note: str | None = None, empty: str | No
     escaped, columns whose every cell is number-like (digits, %, ranges, arrows, dashes)
     right-aligned (``class="num"``) with their header, other columns (the first aside)
     whose every cell is at most :data:`SHORT` half-ems wide kept on one line
-    (``class="short"``: a status, a change in points), rows with a true
+    (``class="short"``: a status, a change in points) and those of cells at most
+    :data:`PHRASE` half-ems wide wrapped between words only (``class="words"``: a rank
+    interval, a name with its kind), rows with a true
     ``_highlight`` in bold. A string becomes paragraphs (blank-line separated) and
     bullet lists (lines starting ``- ``), with ``**bold**``. ``note`` adds a small
     paragraph under it; ``empty`` replaces a table without rows (and its note).
@@ -103,7 +107,12 @@ def to_html(obj: pd.DataFrame | str, *, note: str | None = None, empty: str | No
         # a column of short words (a status, a change in points) is kept on one line: "显著进展", never "显著 / 进展"
         short = [k > 0 and not numeric[k] and any(c[k] for c in cells)
                  and all(_width(line) <= SHORT for c in cells for line in c[k].splitlines()) for k in range(len(shown))]
-        attr = [' class="num"' if n else ' class="short"' if s else "" for n, s in zip(numeric, short, strict=True)]
+        # a column of phrases (a rank interval, a name with its kind) breaks between words only: "第1–3名 /
+        # （中位数第2名）", never "第1–3名（中位数第2 / 名）"
+        phrases = [k > 0 and not numeric[k] and not short[k] and any(c[k] for c in cells)
+                   and all(_width(line) <= PHRASE for c in cells for line in c[k].splitlines()) for k in range(len(shown))]
+        attr = [' class="num"' if n else ' class="short"' if s else ' class="words"' if w else ""
+                for n, s, w in zip(numeric, short, phrases, strict=True)]
         head = "".join(f"<th{attr[k] if numeric[k] else ''}>{esc(str(c))}</th>" for k, c in enumerate(shown))
         rows = []
         for flag, values in zip(flags, cells, strict=True):
