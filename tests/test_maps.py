@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.collections import PathCollection
-from matplotlib.colors import to_hex
+from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from shapely.geometry import Point, box
@@ -276,3 +277,51 @@ def test_errors_name_the_bad_value() -> None:
         maps.map_community(bnd, cmp_, fac, community_id="xiangbei", uncovered={"xx9"})
     with pytest.raises(ContractError, match="no CRS"):
         maps.map_community(bnd.set_crs(None, allow_override=True), cmp_, fac)
+
+
+def _every_facility() -> gpd.GeoDataFrame:
+    """One facility of every category, in a row 100 m apart inside xiangyang (x 660000–660900)."""
+    cats = list(palette.FACILITY_STYLES)
+    return gpd.GeoDataFrame(
+        {"facility_id": [f"f{k}" for k in range(len(cats))], "community_id": "xiangyang", "category": cats},
+        geometry=[Point(X0 + 50 + 70 * k, Y0 + 300) for k in range(len(cats))], crs=32649,
+    ).to_crs(4326)
+
+
+def test_no_facility_on_the_zone_map_looks_like_a_compound() -> None:
+    # The zone map draws compounds as grey circles (#7F7F7F); the market was a grey octagon (#888888,
+    # 9/255 = 0.035 from it on each channel) and "other" a dark grey circle: read as compounds
+    bnd, cmp_, _ = layers()
+    _, ax = maps.map_zone(bnd, communities=communities(), compounds=cmp_, facilities=_every_facility())
+    handles = ax.get_legend().legend_handles
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    facilities = {label: h for label, h in zip(labels, handles, strict=True)
+                  if isinstance(h, Line2D) and not label.startswith("小区")}
+    assert len(facilities) == len(palette.FACILITY_STYLES)
+    compound = np.array(to_rgb(palette.NO_BRAND_COLOR))
+    alike = [label for label, h in facilities.items()
+             if h.get_marker() in ("o", "8")  # round, as a compound's circle
+             and np.abs(np.array(to_rgb(h.get_markerfacecolor())) - compound).max() < 0.25]
+    assert not alike, alike
+
+
+@pytest.mark.parametrize("kind", ["community", "zone"])
+def test_compound_outlines_are_in_the_legend(kind: str) -> None:
+    # xb3 is a polygon, drawn as its outline (with a circle inside): the legend's compound entries show
+    # an outline too, so that the squares on the map are read as compounds
+    bnd, cmp_, fac = layers()
+    if kind == "community":
+        _, ax = _community_map()
+    else:
+        _, ax = maps.map_zone(bnd, communities=communities(), compounds=cmp_, facilities=fac)
+    legend = ax.get_legend()
+    entries = {t.get_text(): h for t, h in zip(legend.get_texts(), legend.legend_handles, strict=True)}
+    # households 400, 200, 100, 300: the largest round step ≤ 400 is 250, then 250/2 → 100 and 250/4 → 50
+    shown = [label for label in entries if label.startswith("小区")]
+    assert shown == ["小区 50 户", "小区 100 户", "小区 250 户"]
+    outlines = [entries[label] for label in shown]
+    assert all(isinstance(h, Rectangle) and h.get_facecolor()[3] == 0 for h in outlines), outlines  # unfilled
+    # points alone: circles, no outline
+    points = cmp_[cmp_.geometry.geom_type == "Point"]
+    _, ax = maps.map_zone(bnd, communities=communities(), compounds=points)
+    assert all(isinstance(h, Line2D) for h in ax.get_legend().legend_handles[len(CELLS):])

@@ -30,6 +30,7 @@ from linli.contract import BRANDS, FACILITY_CATEGORIES
 from linli.errors import ContractError, LinliError
 from linli.figures import fonts, palette, plots
 from linli.indicators.satisfaction import ITEMS
+from linli.labels import indicator_name
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 HE = palette.BRAND_COLORS["lin_he"].lower()  # 湘北 邻和
@@ -391,7 +392,8 @@ def test_indicator_comparison_zone_and_target_lines() -> None:
     flat = sorted({ln.get_ydata()[0] for ln in ax.get_lines()})
     assert flat == [92.0, 96.0]  # the zone's pooled value and the target
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "实验区 92%" in legend and "目标 96%" in legend
+    # one decimal, as the tables write a percentage ("≥ 96.0%"): the legend wrote "96%" beside bars of "97.5%"
+    assert "实验区 92.0%" in legend and "目标 96.0%" in legend
 
 
 def test_indicator_comparison_unknown_indicator() -> None:
@@ -403,3 +405,47 @@ def test_missing_column_is_named() -> None:
     with pytest.raises(ContractError, match="lacks the column"):
         plots.plot_satisfaction(long_table().drop(columns="value"), unit_id="xiangbei",
                                 year=2024)
+
+
+def _zone_wushe(*, lang: str, **kw: object) -> tuple[Figure, Axes]:
+    """The zone's five-society chart as its report draws it: the indicators' names, the zone's name."""
+    ids = ["social_orgs", "volunteers", "charity_resources", "social_workers_per_10k", "volunteer_teams"]
+    return plots.plot_wushe_change(
+        long_table(), unit_id="renmin", baseline_year=2021, year=2024, indicators=ids,
+        labels={i: indicator_name(i, lang=lang) for i in ids}, communities=communities(),
+        names={"renmin": "人民街道" if lang == "zh" else "Renmin Street"}, lang=lang, **kw)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", [*ALL, "wushe_zone"])
+def test_the_title_overlaps_no_other_text(name: str, lang: str) -> None:
+    # The English zone's five-society chart ran its title "Five-society linkage, Renmin Street:
+    # 2021 → 2024" into the "change" over the column of changes: the long row label "Social workers per
+    # 10,000 resident population" narrows the axes the title starts at
+    call = _zone_wushe if name == "wushe_zone" else _all_calls()[name]
+    fonts.use_language(lang)  # as the report notebook does: an English figure is set in a Latin face
+    try:
+        fig, ax = call(lang=lang)
+        fig.canvas.draw()
+    finally:
+        fonts.use_language("zh")
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    title_text = ax.get_title(loc="left")
+    titles = [t for t in fig.findobj(Text) if t.get_text() == title_text and t.get_visible()]
+    assert title_text and titles
+    box = titles[0].get_window_extent(renderer)
+    hits = [t.get_text() for t in fig.findobj(Text)
+            if t is not titles[0] and t.get_visible() and t.get_text().strip()
+            and t.get_window_extent(renderer).overlaps(box)]
+    assert not hits, (title_text, hits)
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("zh", {"4275", "6339"}), ("en", {"4,275", "6,339"})])
+def test_figure_numbers_are_written_as_the_tables_write_them(lang: str, expected: set[str]) -> None:
+    # The Chinese report's tables write 4275 (no thousands separator) and its five-society chart wrote 4,275
+    long = pd.DataFrame({"unit_id": "renmin", "unit_type": "zone", "year": [2022, 2024], "indicator": "volunteers",
+                         "value": [4275.0, 6339.0], "ci_low": np.nan, "ci_high": np.nan})
+    fig, _ = plots.plot_wushe_change(long, unit_id="renmin", baseline_year=2022, year=2024,
+                                     indicators=["volunteers"], lang=lang)
+    assert expected <= set(_texts(fig))
+

@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 
 from ..checks import require_columns as require_columns
 from ..errors import ContractError
+from ..labels import THOUSANDS
 from ..labels import check_lang as check_lang
 from ..labels import word as word
 from . import palette
@@ -65,17 +66,24 @@ def unit_styles(unit_ids: Sequence[str], communities: pd.DataFrame | None,
     return out
 
 
-def fmt(value: float) -> str:
-    """Format a number for a label: whole numbers bare, others with one decimal.
+def fmt(value: float, *, lang: str | None = None, percent: bool = False) -> str:
+    """Format a number for a label: whole numbers bare, others with one decimal; a
+    percentage (``percent``) with one decimal always, as the report's tables write it.
 
-    >>> fmt(12.0), fmt(3.5714), fmt(1234.5)
-    ('12', '3.6', '1,234')
+    Thousands are separated as ``lang`` writes them in tables (none in Chinese, a comma
+    in English: :data:`linli.labels.THOUSANDS`); with ``lang=None``, a comma.
+
+    >>> fmt(12.0), fmt(3.5714), fmt(1234.5), fmt(1234.5, lang="zh"), fmt(96.0, percent=True)
+    ('12', '3.6', '1,234', '1234', '96.0')
     """
     if value is None or not np.isfinite(value):
         return "–"
+    sep = "," if lang is None else THOUSANDS[check_lang(lang)]
+    if percent:
+        return f"{value:{sep}.1f}"
     if abs(value) >= 1000 or float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
+        return f"{value:{sep}.0f}"
+    return f"{value:{sep}.1f}"
 
 
 def select_year(frame: pd.DataFrame, year: int | None, what: str) -> pd.DataFrame:
@@ -138,14 +146,16 @@ def legend_outside(ax: Axes, handles: Sequence[object] | None = None, **kw: obje
         ax.legend(handles=handles, **kwargs)  # type: ignore[arg-type]
 
 
-def set_title(ax: Axes, title: str | None, default: str, *, scope: str | None = None) -> None:
+def set_title(ax: Axes, title: str | None, default: str, *, scope: str | None = None,
+              pad: float | None = None) -> None:
     """Title ``ax`` (``title``, else ``default``); ``scope``, which units the figure shows
-    when not all, goes on a second line."""
+    when not all, goes on a second line; ``pad``: points between the axes and the title
+    (matplotlib's default when None), to clear a heading drawn just above the axes."""
     text = default if title is None else title
     if text and scope:
         text = f"{text}\n{scope}"
     if text:
-        ax.set_title(text, fontsize=11, loc="left")
+        ax.set_title(text, fontsize=11, loc="left", pad=pad)
 
 
 def tidy(ax: Axes, *, grid_axis: str = "x") -> None:

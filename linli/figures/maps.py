@@ -28,6 +28,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path
@@ -351,9 +352,33 @@ def _draw_circles(ax: Axes, facilities: gpd.GeoDataFrame, radius_m: Sequence[flo
     return handles
 
 
+def _compound_handles(compounds: gpd.GeoDataFrame, reference: float, color: str,
+                      lang: str) -> list[object]:
+    """Legend entries of the compounds: a circle per round household count, drawn inside an
+    outline when some compound is a polygon (drawn as its outline on the map), so that
+    the outlines on the map are read as compounds too."""
+    outlined = bool(compounds.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).any())
+    handles: list[object] = []
+    for h in _size_steps(reference):
+        label = word("map.compound", lang=lang, households=f"{h:g}")
+        circle = Line2D([], [], linestyle="none", marker="o", markerfacecolor=color,
+                        markeredgecolor="white", alpha=0.75, label=label,
+                        markersize=math.sqrt(float(_marker_sizes(pd.Series([h]), reference)[0])))
+        if outlined:
+            outline = Patch(facecolor="none", edgecolor=color, linewidth=0.6, alpha=0.8, label=label)
+            handles.append((outline, circle))
+        else:
+            handles.append(circle)
+    return handles
+
+
 def _legend(ax: Axes, handles: Sequence[object]) -> None:
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
-              fontsize=7, borderaxespad=0.0, labelspacing=0.7, handletextpad=0.6)
+    """The legend outside the map on the right; a pair of handles (a compound's outline and
+    circle) is drawn one over the other."""
+    labels = [h[-1].get_label() if isinstance(h, tuple) else h.get_label() for h in handles]  # type: ignore[attr-defined]
+    ax.legend(handles=handles, labels=labels, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              frameon=False, fontsize=7, borderaxespad=0.0, labelspacing=0.7, handletextpad=0.6,
+              handler_map={tuple: HandlerTuple(ndivide=1)})
 
 
 # ------------------------------------------------------------------------ the maps
@@ -491,12 +516,7 @@ def map_community(
         colors = pd.Series(np.where(inside, color, palette.NO_BRAND_COLOR), index=cmp_.index)
         reference = float(pd.to_numeric(cmp_["households"], errors="coerce").max() or 1.0)
         _draw_compounds(ax, cmp_, colors=colors, reference=reference)
-        for h in _size_steps(reference):
-            handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor=color,
-                                  markeredgecolor="white", alpha=0.75,
-                                  markersize=math.sqrt(float(_marker_sizes(pd.Series([h]),
-                                                                           reference)[0])),
-                                  label=word("map.compound", lang=lang, households=f"{h:g}")))
+        handles += _compound_handles(cmp_, reference, color, lang)
         if bad:
             pts = _points(cmp_[cmp_["compound_id"].astype(str).isin(bad)])
             ax.scatter(pts.x, pts.y, marker="x", s=70, c=palette.ALERT_COLOR, linewidths=2.2,
@@ -621,13 +641,7 @@ def map_zone(
         reference = float(pd.to_numeric(cmp_["households"], errors="coerce").max() or 1.0)
         colors = pd.Series(palette.NO_BRAND_COLOR, index=cmp_.index)
         _draw_compounds(ax, cmp_, colors=colors, reference=reference)
-        for h in _size_steps(reference):
-            handles.append(Line2D([], [], linestyle="none", marker="o",
-                                  markerfacecolor=palette.NO_BRAND_COLOR, markeredgecolor="white",
-                                  alpha=0.75,
-                                  markersize=math.sqrt(float(_marker_sizes(pd.Series([h]),
-                                                                           reference)[0])),
-                                  label=word("map.compound", lang=lang, households=f"{h:g}")))
+        handles += _compound_handles(cmp_, reference, palette.NO_BRAND_COLOR, lang)
     if facilities is not None and len(facilities):
         handles += _draw_facilities(ax, _opened_by(facilities, year).to_crs(crs), lang, limits)
     _finish_axes(ax, limits)

@@ -52,7 +52,8 @@ ALERT_COLOR: str = "#D55E00"
 TARGET_COLOR: str = "#56B4E9"
 
 #: Facility category -> (matplotlib marker, fill colour). Shapes differ for every
-#: category, so the legend reads without colour too.
+#: category, so the legend reads without colour too; no facility is a grey circle or
+#: octagon, which the zone map's grey compound circles would be taken for.
 FACILITY_STYLES: dict[str, tuple[str, str]] = {
     "service_center": ("*", "#1B1B1B"),
     "elderly_center": ("h", "#882255"),
@@ -62,9 +63,9 @@ FACILITY_STYLES: dict[str, tuple[str, str]] = {
     "rehab_center": ("d", "#44AA99"),
     "fitness": ("v", "#999933"),
     "mediation_room": ("p", "#661100"),
-    "market": ("8", "#888888"),
+    "market": ("8", "#A6761D"),  # not grey: a grey round marker reads as a compound
     "clinic": ("P", "#CC6677"),
-    "other": ("o", "#555555"),
+    "other": ("<", "#555555"),
 }
 
 def _missing(value: object) -> bool:

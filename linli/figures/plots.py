@@ -75,6 +75,8 @@ __all__ = [
     "plot_wushe_change",
 ]
 
+#: Height (points) of the five-society chart's heading over its changes: a 2 pt gap and an 8 pt line.
+_CHANGE_HEADING_PT = 12.0
 _INDEX_COLUMNS = ("unit_id", "index", "index_low", "index_high", "rank_low", "rank_high")
 
 
@@ -186,7 +188,7 @@ def plot_wushe_change(
             if np.isfinite(value):
                 ax.barh(y[i] + offset, value / scale, height=height, color=fill,
                         edgecolor="none")
-                ax.text(value / scale + 0.015, y[i] + offset, fmt(value), va="center",
+                ax.text(value / scale + 0.015, y[i] + offset, fmt(value, lang=lang), va="center",
                         ha="left", fontsize=8)
             else:
                 ax.text(0.015, y[i] + offset, word("no_data", lang=lang), va="center", ha="left",
@@ -210,13 +212,16 @@ def plot_wushe_change(
                Patch(color=color, label=word("year_col", lang=lang, year=year))]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.02), ncol=2,
               frameon=False, fontsize=8)
-    ax.text(1.32, -0.75, word("fig.change", lang=lang), ha="right", va="bottom", fontsize=8,
-            color="#555555")
+    # the changes' heading sits just above the axes, the title above it (a long title ran into it)
+    ax.annotate(word("fig.change", lang=lang), xy=(1.32, 1.0), xycoords=ax.get_xaxis_transform(),
+                xytext=(0, 2), textcoords="offset points", ha="right", va="bottom", fontsize=8,
+                color="#555555")
     # the footnote goes under the legend's row, never beside it (a long legend ran into it)
     ax.annotate(word("fig.row_scaled", lang=lang), xy=(1.0, 0.0), xycoords="axes fraction",
                 xytext=(0, -30), textcoords="offset points", ha="right", va="top",
                 fontsize=7, color="#777777")
-    set_title(ax, title, word("fig.wushe_title", lang=lang, name=name, baseline=baseline_year, year=year))
+    set_title(ax, title, word("fig.wushe_title", lang=lang, name=name, baseline=baseline_year, year=year),
+              pad=_CHANGE_HEADING_PT + 4)
     describe(fig, name="wushe-change", alt=word("alt.wushe", lang=lang, title="{title}", n=n))
     return fig, ax
 
@@ -323,7 +328,7 @@ def plot_dimension_scores(
         ax.barh(y + offset, np.nan_to_num(values), height=height * 0.92, color=color,
                 label=unit_names.get(uid, default_name))
         for yi, v in zip(y + offset, values, strict=True):
-            text = fmt(v) if np.isfinite(v) else word("no_data", lang=lang)
+            text = fmt(v, lang=lang) if np.isfinite(v) else word("no_data", lang=lang)
             ax.text((v if np.isfinite(v) else 0) + 1, yi, text, va="center", ha="left",
                     fontsize=7.5, color="#333333" if np.isfinite(v) else "#777777")
     ax.set_yticks(y, [vocab.dimension_label(d, lang=lang) for d in dims])
@@ -432,7 +437,7 @@ def plot_index_uncertainty(
                 linewidth=7, solid_capstyle="butt")
         ax.plot([row.index], [yi], marker="D" if is_zone else "o", markersize=7, color=color,
                 markeredgecolor="white", markeredgewidth=1.0, linestyle="none")
-        ax.annotate(fmt(float(row.index)), (row.index, yi), xytext=(0, 6),
+        ax.annotate(fmt(float(row.index), lang=lang), (row.index, yi), xytext=(0, 6),
                     textcoords="offset points", ha="center", va="bottom", fontsize=7.5)
         if is_zone:
             rank = word("fig.not_ranked", lang=lang)
@@ -526,7 +531,7 @@ def plot_index_distribution(
         median = float(values.median())
         ax.axvline(median, color="#222222", linewidth=1.4)
         handles.append(Line2D([], [], color="#222222", linewidth=1.4,
-                              label=word("fig.median_line", lang=lang, value=fmt(median))))
+                              label=word("fig.median_line", lang=lang, value=fmt(median, lang=lang))))
     zone = zone_of(frame, None, communities) if "unit_type" in frame.columns else None
     if zone is not None:
         zv = pd.to_numeric(frame.loc[frame["unit_id"].astype(str) == zone, "index"], errors="coerce").dropna()
@@ -534,7 +539,7 @@ def plot_index_distribution(
             unit_names = vocab.unit_names(communities, lang=lang, names=names)
             ax.axvline(float(zv.iloc[-1]), color=palette.ZONE_COLOR, linestyle="--", linewidth=1.4)
             handles.append(Line2D([], [], color=palette.ZONE_COLOR, linestyle="--",
-                                  label=f"{unit_names.get(zone, word('zone', lang=lang))} {fmt(float(zv.iloc[-1]))}"))
+                                  label=f"{unit_names.get(zone, word('zone', lang=lang))} {fmt(float(zv.iloc[-1]), lang=lang)}"))
     ax.set_xlabel(word("fig.index_axis_short", lang=lang), fontsize=8)
     ax.set_ylabel(word("fig.communities_axis", lang=lang), fontsize=8)
     tidy(ax, grid_axis="y")
@@ -876,13 +881,13 @@ def plot_indicator_comparison(
             ax.axhline(zv, color=palette.ZONE_COLOR, linestyle="--", linewidth=1.2)
             zone_name = unit_names.get(zone, word("zone", lang=lang))
             handles.append(Line2D([], [], color=palette.ZONE_COLOR, linestyle="--",
-                                  label=f"{zone_name} {fmt(zv)}{suffix}"))
+                                  label=f"{zone_name} {fmt(zv, lang=lang, percent=bool(suffix))}{suffix}"))
             ceiling.append(zv)
     if target is not None:
         ax.axhline(target, color=palette.TARGET_COLOR, linestyle=":", linewidth=1.8)
         text = target_label if target_label is not None else word("fig.target", lang=lang)
         handles.append(Line2D([], [], color=palette.TARGET_COLOR, linestyle=":", linewidth=1.8,
-                              label=f"{text} {fmt(float(target))}{suffix}"))
+                              label=f"{text} {fmt(float(target), lang=lang, percent=bool(suffix))}{suffix}"))
         ceiling.append(float(target))
     crowded = len(ids) > 10  # names and values upright, or they run into each other
     ax.set_xticks(x, [unit_names.get(u, u) for u in ids], rotation=90 if crowded else 0)
@@ -900,11 +905,11 @@ def plot_indicator_comparison(
             ax.annotate(word("no_data", lang=lang), (xi, 0), xytext=(0, 3), textcoords="offset points",
                         ha="center", va="bottom", fontsize=8, color="#777777")
         elif v >= (0.3 if crowded else 0.18) * ymax:
-            ax.text(xi, v / 2, f"{fmt(v)}{suffix}", ha="center", va="center", fontsize=7 if crowded else 8.5,
+            ax.text(xi, v / 2, f"{fmt(v, lang=lang, percent=bool(suffix))}{suffix}", ha="center", va="center", fontsize=7 if crowded else 8.5,
                     color=palette.text_color_on(styles[ids[int(xi)]][0]), fontweight="bold",
                     rotation=90 if crowded else 0)
         else:
-            ax.annotate(f"{fmt(v)}{suffix}", (xi, t), xytext=(0, 3), textcoords="offset points",
+            ax.annotate(f"{fmt(v, lang=lang, percent=bool(suffix))}{suffix}", (xi, t), xytext=(0, 3), textcoords="offset points",
                         ha="center", va="bottom", fontsize=7 if crowded else 8, rotation=90 if crowded else 0)
     label = _indicator_label(indicator, labels, lang)
     ax.set_ylabel(vocab.with_unit(label, unit, lang=lang), fontsize=8)

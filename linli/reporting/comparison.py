@@ -37,6 +37,7 @@ from .format import (
     monte_carlo,
     number,
     rank_text,
+    row_decimals,
     score_text,
 )
 from .render import note, to_html
@@ -119,12 +120,16 @@ def _comparison_spread(res: UnitSlice, dimension: str, lang: str) -> pd.DataFram
     rows = []
     for ind in inds:
         cells = [indicator_name(ind.id, lang=lang, unit=True) + ("" if dimension == "profile" else ARROWS[ind.direction])]
+        value = mine["value"].get(ind.id, np.nan) if len(mine) else np.nan
         if ind.id in stats.index:
             st = stats.loc[ind.id]
-            cells += [whole(st["n"], lang=lang), *(format_value(st[k], unit=ind.unit.en, lang=lang) for k in _STATS)]
+            places = row_decimals([*(st[k] for k in _STATS), value], unit=ind.unit.en)
+            cells += [whole(st["n"], lang=lang),
+                      *(format_value(st[k], unit=ind.unit.en, lang=lang, decimals=places) for k in _STATS)]
         else:
+            places = row_decimals([value], unit=ind.unit.en)
             cells += ["0", *(DASH for _ in _STATS)]
-        cells.append(format_value(mine["value"].get(ind.id, np.nan) if len(mine) else np.nan, unit=ind.unit.en, lang=lang))
+        cells.append(format_value(value, unit=ind.unit.en, lang=lang, decimals=places))
         cells.append(reference_text(ind, lang))
         rows.append(cells)
     zone = unit_names(res.units, lang=lang).get(res.unit_id, res.unit_id)
@@ -160,9 +165,9 @@ def comparison_table(res: UnitSlice, *, dimension: str, lang: str = "zh") -> pd.
     rows = []
     for ind in inds:
         cells = [indicator_name(ind.id, lang=lang, unit=True) + ("" if dimension == "profile" else ARROWS[ind.direction])]
-        for u in units:
-            v = values[u]["value"].get(ind.id, np.nan) if len(values[u]) else np.nan
-            cells.append(format_value(v, unit=ind.unit.en, lang=lang))
+        row = [values[u]["value"].get(ind.id, np.nan) if len(values[u]) else np.nan for u in units]
+        places = row_decimals(row, unit=ind.unit.en)
+        cells += [format_value(v, unit=ind.unit.en, lang=lang, decimals=places) for v in row]
         cells.append(reference_text(ind, lang))
         rows.append(cells)
     frame = pd.DataFrame(rows, columns=[word("indicator", lang=lang), *(names.get(u, u) for u in units),

@@ -68,6 +68,13 @@ HEADING_FONTS: tuple[str, str] = ("Arial", "Noto Sans CJK SC")
 HEADING_SIZES: dict[int, float] = {1: 18, 2: 15, 3: 13, 4: 12}
 #: Width of the text block on A4 with the margins below (210 − 28 − 26 mm).
 TEXT_WIDTH_MM: float = 156.0
+#: A table column whose every body line is at most this many half-ems (a number, a status) is
+#: given the width it needs (:func:`column_widths`).
+SHORT_HALF_EMS: int = 12
+#: A half-em of the tables' 9.5 pt text (4.75 pt), and a cell's left and right margins
+#: (Word's and LibreOffice's default, 0.19 cm = 108 twips each), in mm.
+_HALF_EM_MM: float = 4.75 * 25.4 / 72
+_CELL_MARGINS_MM: float = 2 * 108 / 1440 * 25.4
 
 # ----------------------------------------------------------------- the blocks
 
@@ -594,8 +601,11 @@ def _table(doc: Any, block: Table) -> None:
     for i, values in enumerate(block.rows):
         row = table.rows[i]
         head = i < block.header
+        props = row._tr.get_or_add_trPr()
+        keep = OxmlElement("w:cantSplit")  # a row is never cut in two by a page break
+        keep.set(qn("w:val"), "true")
+        props.append(keep)
         if head:
-            props = row._tr.get_or_add_trPr()
             mark = OxmlElement("w:tblHeader")
             mark.set(qn("w:val"), "true")
             props.append(mark)
@@ -623,34 +633,97 @@ def _table(doc: Any, block: Table) -> None:
     doc.add_paragraph()  # space after the table
 
 
+#: A run a line does not break: Latin letters, digits and signs, with the brackets around them.
+_UNBROKEN = re.compile(r"[（(]?[^\u2e80-\uffff\s]+[）)]?")
+
+
 def _text_width(text: str) -> int:
     """Width of a line in half-em units: a CJK character counts 2, any other 1."""
     return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
 
 
 def column_widths(rows: tuple[tuple[str, ...], ...], total: float, *, header: int = 1) -> list[float]:
-    """Share ``total`` (mm) among the columns by their longest line: a body cell's width, or half
-    a header cell's (headers may wrap), CJK counting double; each column's weight is held
-    between 11 and 40 half-ems, so that a number or a short status never wraps and a long name does not sprawl.
+    """Share ``total`` (mm) among a table's columns, so that a number or a status never wraps.
+
+    A *short* column — every body line at most :data:`SHORT_HALF_EMS` half-ems wide (CJK
+    counting double): a number, a status — is given the width its longest line needs in
+    the tables' 9.5 pt text, with one half-em to spare (bold headers are wider), and the
+    cell's margins: w = (max(body, head) + 1) × 1.676 mm + 3.81 mm, where head is the
+    header's width up to 10 half-ems (a name such as 人民路社区 is not broken) and beyond
+    the larger of half of it and its longest run that cannot break (``（2022→2024）``):
+    a long header wraps once.
+    The other columns share what is left by their longest line (a body cell's, or half a
+    header cell's), each weight held between 11 and 40 half-ems, so that a long name does
+    not sprawl, and none narrower than 11 half-ems or its longest word (a word is not cut:
+    ``Deterioration``). A table of short columns alone shares ``total`` in proportion to
+    their widths. When the short columns would leave the others less than that, the
+    others get just that and the short columns share the rest in proportion; a table too
+    wide even so shares ``total`` by the weights alone. When every other column has room
+    for its longest line, what is left widens every column in proportion.
 
     Examples
     --------
-    >>> # weights: col 0 max(8 "邻里指数", 4/2 "指标") → floor 11; col 1 max(4 "55.0", 2/2 "值") → 11
-    >>> column_widths((("指标", "值"), ("邻里指数", "55.0")), 150.0)
-    [75.0, 75.0]
-    >>> # col 0: 11 CJK characters = 22 half-ems; col 1: max(3 "9.0", 1) → floor 11; 150·22/33, 150·11/33
-    >>> column_widths((("指标", "值"), ("每万常住人口社会工作者", "9.0")), 150.0)
-    [100.0, 50.0]
+    >>> # both short: max(8 "邻里指数", 4 "指标") + 1 = 9 and max(4 "55.0", 2 "值") + 1 = 5 half-ems, widths
+    >>> # 9 × 1.675694 + 3.81 = 18.891 and 5 × 1.675694 + 3.81 = 12.188 mm, scaled to 150 mm:
+    >>> # 150 × 18.891 / 31.079 = 91.2, 150 × 12.188 / 31.079 = 58.8
+    >>> [round(w, 1) for w in column_widths((("指标", "值"), ("邻里指数", "55.0")), 150.0)]
+    [91.2, 58.8]
+    >>> # col 1 short: (max(3 "9.0", 2 "值") + 1) × 1.675694 + 3.81 = 10.513 mm; col 0 (22 half-ems) whole at
+    >>> # 23 × 1.675694 + 3.81 = 42.351 mm; 97.1 mm to spare, so both × 150/52.864: 120.2 and 29.8
+    >>> [round(w, 1) for w in column_widths((("指标", "值"), ("每万常住人口社会工作者", "9.0")), 150.0)]
+    [120.2, 29.8]
+    >>> # col 1: header 21 half-ems > 10, its run "（2022→2024）" 2 + 9 + 2 = 13 > ⌈21 ÷ 2⌉ = 11; body "显著进展" 8:
+    >>> # (max(8, 13) + 1) × 1.675694 + 3.81 = 27.270 mm; col 0 whole 42.351 mm; × 150/69.621: 91.2 and 58.8
+    >>> [round(w, 1) for w in column_widths((("指标", "进展（2022→2024）"), ("每万常住人口社会工作者", "显著进展")), 150.0)]
+    [91.2, 58.8]
+    >>> # both text (45 and 13 half-ems), weights 40 and 13: 60 × 13/53 = 14.7 mm is below col 1's floor, its
+    >>> # word "Deterioration" (13 + 1) × 1.675694 + 3.81 = 27.270 mm; col 0 the rest, 60 − 27.270 = 32.730
+    >>> [round(w, 1) for w in column_widths((("Indicator", "Progress"),
+    ...     ("Social workers per 10,000 resident population", "Deterioration")), 60.0)]
+    [32.7, 27.3]
     """
     def longest(cells: list[str]) -> int:
         return max((_text_width(line) for cell in cells for line in cell.split("\n")), default=0)
 
-    weights = []
-    for j in range(len(rows[0])):
-        body = longest([row[j] for row in rows[header:]])
-        head = longest([row[j] for row in rows[:header]])
-        weights.append(min(max(body, head // 2, 11), 40))
-    return [total * w / sum(weights) for w in weights]
+    def mm(half_ems: float) -> float:
+        return half_ems * _HALF_EM_MM + _CELL_MARGINS_MM
+
+    def longest_run(cells: list[str]) -> int:
+        return max((_text_width(r) for cell in cells for r in _UNBROKEN.findall(cell)), default=0)
+
+    columns = range(len(rows[0]))
+    body = [longest([row[j] for row in rows[header:]]) for j in columns]
+    head = [longest([row[j] for row in rows[:header]]) for j in columns]
+    runs = [longest_run([row[j] for row in rows[:header]]) for j in columns]
+    weights = [min(max(b, h // 2, 11), 40) for b, h in zip(body, head, strict=True)]
+    short = [0 < b <= SHORT_HALF_EMS for b in body]
+    need = [mm(max(b, h if h <= 10 else max(-(-h // 2), r)) + 1) for b, h, r in zip(body, head, runs, strict=True)]
+    floor = [mm(max(11, longest_run([row[j] for row in rows[header:]]) + 1)) for j in columns]
+    text = [j for j in columns if not short[j]]
+    fixed = sum(need[j] for j in columns if short[j])
+    if not text:
+        return [total * n / fixed for n in need]
+    floors = sum(floor[j] for j in text)
+    if fixed + floors > total:
+        if floors >= total:
+            return [total * w / sum(weights) for w in weights]
+        scale = (total - floors) / fixed
+        return [need[j] * scale if short[j] else floor[j] for j in columns]
+    cap = [max(floor[j], mm(max(body[j], head[j]) + 1)) for j in columns]
+    widths = [need[j] if short[j] else 0.0 for j in columns]
+    left, free = total - fixed, list(text)
+    while free:  # share by weight, each between its floor and its whole longest line
+        shares = {j: left * weights[j] / sum(weights[k] for k in free) for j in free}
+        bound = [j for j in free if shares[j] < floor[j]] or [j for j in free if shares[j] > cap[j]]
+        if not bound:
+            for j in free:
+                widths[j] = shares[j]
+            break
+        for j in bound:
+            widths[j] = floor[j] if shares[j] < floor[j] else cap[j]
+            left -= widths[j]
+            free.remove(j)
+    return [w * total / sum(widths) for w in widths]  # room to spare (every text column whole): to all
 
 
 #: A figure's width on the Word page and its greatest height (mm): the page's text is 225 mm

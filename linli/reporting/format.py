@@ -8,6 +8,10 @@ Formatting rules (:func:`format_value`)
 - other numbers: one decimal, two below 1 (``3.2``, ``0.91``);
 - scores and the index (0–100): one decimal.
 
+The values of one indicator set side by side in a row (years, communities, a change)
+share their decimals (:func:`row_decimals`): ``0.92 → 1.06 → 1.12`` with the change
+``+0.06``, never ``0.92 → 1.1 → 1.1`` with ``+0.06``.
+
 Units other than ``%`` are written once, in the indicator's name (``注册志愿者数（人）``),
 not in every cell. Rank intervals read ``第1–2名（共4个社区）`` / ``rank 1–2 of 4``.
 """
@@ -15,7 +19,7 @@ not in every cell. Rank intervals read ``第1–2名（共4个社区）`` / ``ra
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -51,6 +55,7 @@ __all__ = [
     "rank_sentence",
     "rank_text",
     "reason_text",
+    "row_decimals",
     "score_text",
 ]
 
@@ -122,13 +127,41 @@ def format_value(value: Any, *, unit: str | None = None, lang: str = "zh", decim
     return number(value, lang, decimals)
 
 
-def change_text(before: Any, after: Any, *, unit: str | None = None, lang: str = "zh") -> str:
+def row_decimals(values: Iterable[Any], *, unit: str | None) -> int | None:
+    """Return the decimals that the values of one row share, for :func:`format_value`.
+
+    A share (unit ``%``) has one decimal and a count none, whatever the row; any other
+    unit has two decimals when one value of the row lies strictly between −1 and 1
+    (0 aside), else one — so that a row does not mix ``0.92`` with ``1.1``, and a change
+    written beside them (:func:`change_text`) shows no digit its values hide.
+    ``unit=None`` (unknown): ``None``, each value as :func:`format_value` writes it alone.
+
+    Examples
+    --------
+    >>> row_decimals([0.92, 1.06, 1.12], unit="hours"), row_decimals([4.1, 9.2, None], unit="per 10k")
+    (2, 1)
+    >>> row_decimals([1690.0, 6339.0], unit="persons"), row_decimals([0.5], unit="%"), row_decimals([0.5], unit=None)
+    (0, 1, None)
+    """
+    if unit is None:
+        return None
+    if unit == "%":
+        return 1
+    if unit in COUNT_UNITS:
+        return 0
+    small = any(0 < abs(float(v)) < 1 for v in values if not is_missing(v))
+    return 2 if small else 1
+
+
+def change_text(before: Any, after: Any, *, unit: str | None = None, lang: str = "zh",
+                decimals: int | None = None) -> str:
     """Return the change from ``before`` to ``after``, signed, in the value's unit.
 
     Δ = x_after − x_before
 
     A share (unit ``%``) changes by percentage points (``个百分点`` / ``pp``); any other
-    value as :func:`format_value` writes it, with ``+`` or ``−``; no change is ``0``.
+    value as :func:`format_value` writes it (with ``decimals``: the row's, from
+    :func:`row_decimals`), with ``+`` or ``−``; no change at the precision shown is ``0``.
 
     Examples
     --------
@@ -138,6 +171,8 @@ def change_text(before: Any, after: Any, *, unit: str | None = None, lang: str =
     ('+415', '0')
     >>> change_text(None, 3.0)
     '—'
+    >>> change_text(1.06, 1.12, unit="hours", decimals=2), change_text(9.0, 9.2, unit="per 10k", decimals=1)
+    ('+0.06', '+0.2')
     """
     check_lang(lang)
     if is_missing(before) or is_missing(after):
@@ -147,7 +182,7 @@ def change_text(before: Any, after: Any, *, unit: str | None = None, lang: str =
         text = word("pp", lang=lang, value=number(abs(delta), lang, 1))
         shown = number(abs(delta), lang, 1)
     else:
-        text = shown = format_value(abs(delta), unit=unit or "count", lang=lang)
+        text = shown = format_value(abs(delta), unit=unit or "count", lang=lang, decimals=decimals)
     if set(shown) <= set("0.,"):  # no change at the precision shown
         return "0"
     return ("+" if delta > 0 else "−") + text

@@ -42,6 +42,17 @@ def heading(key: str, *, lang: str = "zh", level: int = 2, **fields: object) -> 
     return f"<h{level}>{html_lib.escape(word(name, lang=lang, **fields))}</h{level}>"
 
 
+#: A cell at most this many half-ems wide (a CJK character counting 2) is short: it is not wrapped.
+SHORT: int = 12
+#: A cell at most this many half-ems wide is a phrase: wrapped between words only.
+PHRASE: int = 24
+
+
+def _width(text: str) -> int:
+    """A line's width in half-ems: a CJK character (or a full-width form) 2, any other 1."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
 _NUMERIC = re.compile(r"^[\d\s.,%+\-−–—→±()（）至]+$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -55,7 +66,11 @@ def to_html(obj: pd.DataFrame | str, *, note: str | None = None, empty: str | No
 
     A DataFrame becomes ``<table class="linli-table">`` without its index, cells
     escaped, columns whose every cell is number-like (digits, %, ranges, arrows, dashes)
-    right-aligned (``class="num"``) with their header, rows with a true
+    right-aligned (``class="num"``) with their header, other columns (the first aside)
+    whose every cell is at most :data:`SHORT` half-ems wide kept on one line
+    (``class="short"``: a status, a change in points) and those of cells at most
+    :data:`PHRASE` half-ems wide wrapped between words only (``class="words"``: a rank
+    interval, a name with its kind), rows with a true
     ``_highlight`` in bold. A string becomes paragraphs (blank-line separated) and
     bullet lists (lines starting ``- ``), with ``**bold**``. ``note`` adds a small
     paragraph under it; ``empty`` replaces a table without rows (and its note).
@@ -64,6 +79,8 @@ def to_html(obj: pd.DataFrame | str, *, note: str | None = None, empty: str | No
     --------
     >>> to_html(pd.DataFrame({"指标": ["甲"], "值": ["1.5%"]}))
     '<table class="linli-table"><thead><tr><th>指标</th><th class="num">值</th></tr></thead><tbody><tr><td>甲</td><td class="num">1.5%</td></tr></tbody></table>'
+    >>> to_html(pd.DataFrame({"指标": ["甲", "乙"], "进展": ["显著进展", "不计分"]}))[-61:]
+    '<tr><td>乙</td><td class="short">不计分</td></tr></tbody></table>'
     >>> to_html("- **a**: b\\n- c")
     '<ul class="linli-list"><li><strong>a</strong>: b</li><li>c</li></ul>'
     """
@@ -87,8 +104,16 @@ def to_html(obj: pd.DataFrame | str, *, note: str | None = None, empty: str | No
         # a column is right-aligned when every cell in it is a number (or a range, a change, a dash)
         numeric = [k > 0 and all(not c[k] or _NUMERIC.match(c[k]) for c in cells) and any(c[k] for c in cells)
                    for k in range(len(shown))]
-        attr = [' class="num"' if n else "" for n in numeric]
-        head = "".join(f"<th{attr[k]}>{esc(str(c))}</th>" for k, c in enumerate(shown))
+        # a column of short words (a status, a change in points) is kept on one line: "显著进展", never "显著 / 进展"
+        short = [k > 0 and not numeric[k] and any(c[k] for c in cells)
+                 and all(_width(line) <= SHORT for c in cells for line in c[k].splitlines()) for k in range(len(shown))]
+        # a column of phrases (a rank interval, a name with its kind) breaks between words only: "第1–3名 /
+        # （中位数第2名）", never "第1–3名（中位数第2 / 名）"
+        phrases = [k > 0 and not numeric[k] and not short[k] and any(c[k] for c in cells)
+                   and all(_width(line) <= PHRASE for c in cells for line in c[k].splitlines()) for k in range(len(shown))]
+        attr = [' class="num"' if n else ' class="short"' if s else ' class="words"' if w else ""
+                for n, s, w in zip(numeric, short, phrases, strict=True)]
+        head = "".join(f"<th{attr[k] if numeric[k] else ''}>{esc(str(c))}</th>" for k, c in enumerate(shown))
         rows = []
         for flag, values in zip(flags, cells, strict=True):
             tds = "".join(f"<td{attr[k]}>{esc(v)}</td>" for k, v in enumerate(values))

@@ -27,6 +27,7 @@ from .format import (
     interval_text,
     is_missing,
     rank_sentence,
+    row_decimals,
     score_text,
 )
 from .render import NOT_IN_WORD
@@ -147,9 +148,11 @@ def summary_html(res: UnitSlice, *, lang: str = "zh") -> str:
         items = []
         for r in changes.itertuples(index=False):
             unit = catalogue_mod.load().by_id[r.indicator].unit.en
+            places = row_decimals([r.before, r.now], unit=unit)
             items.append("<li>" + esc(word(
                 "summary.change_item", lang=lang, name=indicator_name(r.indicator, lang=lang),
-                before=format_value(r.before, unit=unit, lang=lang), now=format_value(r.now, unit=unit, lang=lang),
+                before=format_value(r.before, unit=unit, lang=lang, decimals=places),
+                now=format_value(r.now, unit=unit, lang=lang, decimals=places),
                 since=int(r.since), delta=("+" if r.score_change > 0 else "−") + score_text(abs(r.score_change), lang),
             )) + "</li>")
         moved = f'<ul class="linli-list">{"".join(items)}</ul>'

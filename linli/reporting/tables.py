@@ -46,6 +46,7 @@ from .format import (
     monte_carlo,
     rank_sentence,
     reason_text,
+    row_decimals,
     score_text,
 )
 
@@ -308,6 +309,8 @@ def indicator_table(res: UnitSlice, *, dimension: str, lang: str = "zh") -> pd.D
     rows = []
     for ind in inds:
         value = mine["value"].get(ind.id, np.nan) if len(mine) else np.nan
+        zone_value = zone["value"].get(ind.id, np.nan) if len(zone) else np.nan
+        places = row_decimals([value, zone_value], unit=ind.unit.en)
         prow = prog.loc[ind.id].to_dict() if ind.id in prog.index else {}
         reference = reference_text(ind, lang)
         verdict = _verdict_text(prow, lang)
@@ -321,9 +324,8 @@ def indicator_table(res: UnitSlice, *, dimension: str, lang: str = "zh") -> pd.D
             why = ""
         rows.append({
             "indicator": indicator_name(ind.id, lang=lang, unit=True) + ARROWS[ind.direction],
-            "unit": format_value(value, unit=ind.unit.en, lang=lang),
-            "zone": format_value(zone["value"].get(ind.id, np.nan) if len(zone) else np.nan,
-                                 unit=ind.unit.en, lang=lang),
+            "unit": format_value(value, unit=ind.unit.en, lang=lang, decimals=places),
+            "zone": format_value(zone_value, unit=ind.unit.en, lang=lang, decimals=places),
             "score": score_text(scores["score"].get(ind.id, np.nan), lang) if len(scores) else DASH,
             "target": reference,
             "progress": word(str(status), lang=lang) if not is_missing(status) else DASH,
@@ -368,9 +370,10 @@ def profile_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
     rows = []
     for ind in catalogue_mod.load().in_dimension("profile"):
         cells = [indicator_name(ind.id, lang=lang, unit=True)]
-        for u in units:
-            v = values[u]["value"].get(ind.id, np.nan) if len(values[u]) else np.nan
-            text = format_value(v, unit=ind.unit.en, lang=lang)
+        row = [values[u]["value"].get(ind.id, np.nan) if len(values[u]) else np.nan for u in units]
+        places = row_decimals(row, unit=ind.unit.en)
+        for v in row:
+            text = format_value(v, unit=ind.unit.en, lang=lang, decimals=places)
             if ind.labels is not None and not is_missing(v):
                 band = ageing_label(float(v), lang=lang)
                 if band:
@@ -421,7 +424,8 @@ def wushe_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
         ind = cat.by_id[ind_id]
         u = ind.unit.en
         p = prog.loc[ind_id].to_dict() if ind_id in prog.index else {}
-        x0, xp, x1 = value(base, ind_id), value(before, ind_id), value(now, ind_id)
+        x0, xp, x1, xz = value(base, ind_id), value(before, ind_id), value(now, ind_id), value(zone, ind_id)
+        places = row_decimals([x0, xp, x1, xz] if zid else [x0, xp, x1], unit=u)
         growth = growth_rate(x0, x1, years=years)[()] if years > 0 else np.nan
         if not ind.scored:
             status = word("not_scored", lang=lang)
@@ -429,13 +433,13 @@ def wushe_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
             status = word(str(p["status"]), lang=lang) if not is_missing(p.get("status")) else DASH
         rows.append({
             "indicator": indicator_name(ind_id, lang=lang, unit=True),
-            "baseline": format_value(x0, unit=u, lang=lang),
-            "before": format_value(xp, unit=u, lang=lang),
-            "now": format_value(x1, unit=u, lang=lang),
-            "change": change_text(xp, x1, unit=u, lang=lang),
+            "baseline": format_value(x0, unit=u, lang=lang, decimals=places),
+            "before": format_value(xp, unit=u, lang=lang, decimals=places),
+            "now": format_value(x1, unit=u, lang=lang, decimals=places),
+            "change": change_text(xp, x1, unit=u, lang=lang, decimals=places),
             "growth": growth_text(growth, lang),
             "status": status,
-            "zone": format_value(value(zone, ind_id), unit=u, lang=lang),
+            "zone": format_value(xz, unit=u, lang=lang, decimals=places),
         })
     headers = {
         "indicator": word("indicator", lang=lang),
