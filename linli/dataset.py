@@ -451,7 +451,7 @@ def _provenance(result: ValidatedTable, raw: io.RawTable, digest: str) -> dict[s
 
 
 def save_dataset(ds: Dataset, out_dir: Path | str) -> dict[str, Path]:
-    """Write the clean tables (Parquet), ``quarantine.csv`` (UTF-8 with a BOM), ``quarantine.xlsx`` and ``provenance.csv``.
+    """Write the clean tables (Parquet), ``quarantine.csv`` and ``provenance.csv`` (UTF-8 with a BOM), ``quarantine.xlsx``.
 
     The CSV files are written with :func:`linli.outputs.save_csv`: no cell runs as
     a spreadsheet formula. Returns the paths written, by name.
@@ -476,5 +476,5 @@ def save_dataset(ds: Dataset, out_dir: Path | str) -> dict[str, Path]:
         msg = f"cannot write {out / 'tables'}: {exc.strerror or type(exc).__name__}."
         raise OutputError(msg) from None
     written |= save_quarantine(ds.quarantine, out, communities=ds.tables.get("communities"))
-    written["provenance"] = outputs.save_csv(ds.provenance, out / "provenance.csv")
+    written["provenance"] = outputs.save_csv(ds.provenance, out / "provenance.csv", bom=True)  # for Chinese Excel
     return written

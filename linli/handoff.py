@@ -133,7 +133,7 @@ def _save_tables(ds: Dataset, out: Path) -> None:
             frame = frame.sort_values("community_id", kind="stable", ignore_index=True)
         frame.to_parquet(path, index=False, row_group_size=ROW_GROUP_ROWS)
     save_quarantine(ds.quarantine, out, communities=ds.tables.get("communities"))
-    save_csv(ds.provenance, out / "provenance.csv")
+    save_csv(ds.provenance, out / "provenance.csv", bom=True)  # as validate writes it: for Chinese Excel
 
 
 #: The lock file of a folder hand-offs are published in, where folders cannot be locked (Windows).

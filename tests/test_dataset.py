@@ -290,3 +290,14 @@ def test_a_bad_note_is_one_line_naming_the_file(tmp_path: Path, name: str, data:
     with pytest.raises(InputError) as err:
         read_notes(tmp_path)
     assert str(err.value).startswith(expected) and "\n" not in str(err.value)
+
+
+def test_provenance_opens_in_chinese_excel_with_its_chinese_file_names(ledgered, tmp_path: Path) -> None:
+    # Chinese Excel reads a CSV without a byte-order mark as GBK: the ledgers' Chinese file
+    # names (人口台账.xlsx …) came out garbled for the auditor. With the mark, as quarantine.csv has.
+    written = save_dataset(ledgered, tmp_path / "processed")
+    raw = written["provenance"].read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(written["provenance"], dtype=str, keep_default_na=False)  # pandas reads past the mark
+    assert back.columns[0] == ledgered.provenance.columns[0]
+    assert back["file"].tolist() == ledgered.provenance["file"].astype(str).tolist()
