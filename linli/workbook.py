@@ -152,6 +152,8 @@ def write_indicators_workbook(indicators: pd.DataFrame, progress: pd.DataFrame, 
     wb = Workbook()
     wb.remove(wb.active)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="E8EEF4")
+    wrapped = Alignment(wrap_text=True, vertical="top")  # a text longer than its column is shown whole
+    top = Alignment(vertical="top")  # and the numbers of its row beside its first line
     head_cols = len(INDICATOR_COLUMNS)
     for sheet_name, frame in sheets.items():
         ws = wb.create_sheet(sheet_name)
@@ -176,6 +178,9 @@ def write_indicators_workbook(indicators: pd.DataFrame, progress: pd.DataFrame, 
                 cell = ws.cell(row=i, column=j, value=_cell(value))
                 if isinstance(cell.value, float):
                     cell.number_format = WHOLE_FORMAT if float(cell.value).is_integer() else DECIMAL_FORMAT
+                    cell.alignment = top
+                elif isinstance(cell.value, str):
+                    cell.alignment = wrapped
         widths = [14, 26, 30, 14, 9] + [11 if key != "status" else 24 for _, key in unit_cols]
         for j, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(j)].width = width

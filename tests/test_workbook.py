@@ -108,3 +108,13 @@ def test_a_year_without_values_is_named(tmp_path: Path) -> None:
     with pytest.raises(LinliError, match=r"No indicator values for 2030 .* years present: 2023, 2024"):
         write_indicators_workbook(*frames(), tmp_path / "x.xlsx", year=2030)
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_text_cells_wrap_so_that_excel_shows_them_whole(workbook: Path) -> None:
+    # The names run longer than their columns (26 and 30 characters wide; "每千户居民诉求数（件/千户）"
+    # and its English name are not): without wrapping, Excel cuts a text at the next filled cell.
+    ws = openpyxl.load_workbook(workbook)["满意度 Satisfaction"]
+    texts = [cell for row in ws.iter_rows(min_row=3) for cell in row if isinstance(cell.value, str)]
+    assert texts  # names, units, statuses
+    assert all(cell.alignment.wrap_text for cell in texts), [c.coordinate for c in texts if not c.alignment.wrap_text]
+    assert all(cell.alignment.vertical == "top" for cell in texts)  # a row's cells read from the same line
