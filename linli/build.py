@@ -279,11 +279,7 @@ def run_years(
         _check_notes(ds.notes, units_all["unit_id"].astype(str).tolist())
         reporting.check_notebooks(chosen["unit_type"].astype(str).tolist(), notebooks_dir)
         long = indicators.compute(ds.tables, as_of=ds.as_of, covers=ds.covers)
-        available = sorted(int(y) for y in long["year"].unique())
-        if not available:
-            msg = (f"{ds.data_dir}: no year has indicator data (no population rows or events "
-                   f"up to the as-of date {ds.as_of.isoformat()}).")
-            raise LinliError(msg)
+        available = pipeline.indicator_years(ds, long)
         wanted = choose_years(years, available=available, default=pipeline.default_year(ds, available), as_of=ds.as_of)
         summaries = []
         built: dict[int, str] = {}

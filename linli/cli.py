@@ -122,11 +122,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     ds = load_dataset(args.data_dir)
     # as linli build computes them: no year after the as-of date, the years dataset.yaml covers
     long = indicators.compute(ds.tables, as_of=ds.as_of, covers=ds.covers)
-    years = sorted(int(y) for y in long["year"].unique())
-    if not years:
-        msg = (f"{ds.data_dir}: no year has indicator data (no population rows or events up to the as-of "
-               f"date {ds.as_of.isoformat()}).")
-        raise InputError(msg)
+    years = pipeline.indicator_years(ds, long)
     year = pipeline.default_year(ds, years) if args.year is None else int(args.year)
     if year not in years:
         msg = (f"--year {year}: no data for that year ended by the as-of date {ds.as_of.isoformat()}; "

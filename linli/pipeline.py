@@ -178,11 +178,7 @@ def compute_results(ds: Dataset, *, year: int | None = None, indicators: pd.Data
     from .indicators import catalogue, last_year
 
     long = indicators_mod.compute(ds.tables, as_of=ds.as_of, covers=ds.covers) if indicators is None else indicators
-    years = sorted(int(y) for y in long["year"].unique())
-    if not years:
-        msg = (f"{ds.data_dir}: no year has indicator data (no population rows or events "
-               f"up to the as-of date {ds.as_of.isoformat()}).")
-        raise LinliError(msg)
+    years = indicator_years(ds, long)
     year = default_year(ds, years) if year is None else int(year)
     if year not in years:
         after = f" (it does not end by the as-of date {ds.as_of.isoformat()})" if year > last_year(ds.as_of) else ""
@@ -225,6 +221,22 @@ def compute_results(ds: Dataset, *, year: int | None = None, indicators: pd.Data
         "claims_error": claims_error,
     }
     return Results(year, baseline, units_table(ds.tables["communities"], ds.meta), frames, meta)
+
+
+def indicator_years(ds: Dataset, long: pd.DataFrame) -> list[int]:
+    """The years of ``long``, the indicators of ``ds``, oldest first.
+
+    Raises
+    ------
+    LinliError
+        When there is none: no population rows or events up to the as-of date.
+    """
+    years = sorted(int(y) for y in long["year"].unique())
+    if not years:
+        msg = (f"{ds.data_dir}: no year has indicator data (no population rows or events "
+               f"up to the as-of date {ds.as_of.isoformat()}).")
+        raise LinliError(msg)
+    return years
 
 
 def default_year(ds: Dataset, years: list[int]) -> int:

@@ -59,3 +59,19 @@ def test_zone_claim_without_unit_id_is_checked(raw: Path, monkeypatch: pytest.Mo
     # synth writes one zone, "zone": the claim is about it; residents ≥ 1 holds
     assert (row["unit_id"], row["verdict"]) == ("zone", "agrees")
     assert res.meta["claims_error"] is None  # type: ignore[attr-defined]
+
+
+def test_indicator_years_are_sorted_and_none_is_refused_naming_the_as_of_date() -> None:
+    import datetime as dt
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from linli.errors import LinliError
+    from linli.pipeline import indicator_years
+
+    ds = SimpleNamespace(data_dir=Path("ledgers"), as_of=dt.date(2024, 12, 31))
+    long = pd.DataFrame({"year": [2024, 2022, 2024, 2023]})
+    assert indicator_years(ds, long) == [2022, 2023, 2024]  # each year once, oldest first
+    with pytest.raises(LinliError, match=r"ledgers: no year has indicator data .* as-of date 2024-12-31"):
+        indicator_years(ds, long.iloc[:0])
