@@ -273,7 +273,7 @@ def run_years(
     if pool is not None:  # the report workers get ready while the data loads
         options |= {"executor": pool, "jobs": None}
     with _shut_down_after(pool):
-        ds = load_dataset(data_dir, as_of=as_of)
+        ds = load_dataset(data_dir, as_of=as_of, progress_bar=progress_bar)
         units_all = pipeline.units_table(ds.tables["communities"], ds.meta)
         chosen = reporting.select_units(units_all, units)  # fail before computing
         _check_notes(ds.notes, units_all["unit_id"].astype(str).tolist())

@@ -40,12 +40,10 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .dataset import load_dataset, save_dataset
+    from .dataset import load_and_save
     from .quarantine import summary_line
 
-    out = outputs.check_out_dir(args.out)
-    ds = load_dataset(args.data_dir, as_of=args.as_of)
-    written = save_dataset(ds, out)
+    ds, written = load_and_save(args.data_dir, args.out, as_of=args.as_of, progress_bar=not args.quiet)
     _print_summary(ds)
     n_rows = int(ds.provenance["rows_quarantined"].sum())
     q = ds.quarantine
@@ -85,7 +83,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     from .dataset import load_dataset
 
     out = outputs.check_out_file(args.out)
-    ds = load_dataset(args.data_dir)
+    ds = load_dataset(args.data_dir, progress_bar=not args.quiet)
     if args.years:
         known = indicators.data_years(ds.tables, covers=ds.covers)
         absent = [y for y in args.years if y not in known]
@@ -119,7 +117,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     from .indicators import catalogue
 
     out = outputs.check_out_file(args.out)
-    ds = load_dataset(args.data_dir)
+    ds = load_dataset(args.data_dir, progress_bar=not args.quiet)
     # as linli build computes them: no year after the as-of date, the years dataset.yaml covers
     long = indicators.compute(ds.tables, as_of=ds.as_of, covers=ds.covers)
     years = pipeline.indicator_years(ds, long)
@@ -153,7 +151,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
     from .dataset import load_dataset
 
     out = outputs.check_out_file(args.out)
-    ds = load_dataset(args.data_dir, claims_required=True)  # the claims file first, read once
+    ds = load_dataset(args.data_dir, claims_required=True, progress_bar=not args.quiet)  # claims first, read once
     long = indicators.compute(ds.tables, as_of=ds.as_of, covers=ds.covers)
     checked = claims.check_claims(list(ds.claims or ()), long)
     table = checked[list(claims.COLUMNS)]
@@ -321,11 +319,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def data_dir(p: argparse.ArgumentParser) -> None:
+    def data_dir(p: argparse.ArgumentParser, *, loads: bool = True) -> None:
         p.add_argument(
             "--data-dir", type=Path, default=config.RAW_DIR, metavar="DIR",
             help=f"directory of raw ledgers (default: {config.RAW_DIR})",
         )
+        if loads:
+            p.add_argument("-q", "--quiet", action="store_true",
+                           help="no progress bar while the ledgers are checked (it shows only in a terminal)")
 
     p = sub.add_parser(
         "validate", help="read and check every table; write the quarantine",
@@ -440,7 +441,7 @@ def build_parser() -> argparse.ArgumentParser:
             "is then 1 (2: bad input or option, with a one-line reason)."
         ),
     )
-    data_dir(p)
+    data_dir(p, loads=False)
     p.add_argument("--year", default=None, metavar="Y",
                    help="report year(s): one year (2024), a range (2022-2024), a list (2022,2024) or all "
                         "(every year up to the default); default: the latest year the ledgers cover, ended "
@@ -484,7 +485,7 @@ def build_parser() -> argparse.ArgumentParser:
                "2 no manifest in YEAR_DIR, a damaged manifest, or no data folder.",
     )
     p.add_argument("year_dir", type=Path, metavar="YEAR_DIR", help="a year folder of a build: OUT/<year>")
-    data_dir(p)
+    data_dir(p, loads=False)
     p.set_defaults(handler=cmd_verify)
 
     p = sub.add_parser(

@@ -4,7 +4,8 @@ The one way raw ledgers enter linli: every table of the contract is found, read
 (:mod:`linli.io`), validated (:mod:`linli.validate`) and pseudonymised
 (:mod:`linli.privacy`), in the contract's order so that references point to
 tables already checked. ``save_dataset`` writes the clean tables as Parquet
-(GeoParquet for geometry), the quarantine and the provenance.
+(GeoParquet for geometry), the quarantine and the provenance; ``load_and_save`` does
+both, each clean table written while the next is checked (``linli validate``).
 
 An optional ``dataset.yaml`` in the data directory describes the dataset:
 
@@ -40,8 +41,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import os
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -254,6 +257,8 @@ def load_dataset(
     key: bytes | None = None,
     tables: Sequence[str] | None = None,
     claims_required: bool = False,
+    on_table: Callable[[str, pd.DataFrame], object] | None = None,
+    progress_bar: bool = False,
 ) -> Dataset:
     """Read, validate and pseudonymise every table in ``data_dir``.
 
@@ -272,6 +277,12 @@ def load_dataset(
         Stop, before any table is read, when ``published_claims.yaml`` is absent or
         cannot be read or checked (``linli claims``); otherwise its reason travels in
         :attr:`Dataset.claims_error`.
+    on_table
+        Called with each table's name and clean frame as soon as it is checked, in
+        the contract's order (:func:`load_and_save` writes it while the next is checked).
+    progress_bar
+        Show, on standard error and only in a terminal, how much of the ledgers (in
+        bytes) has been checked and which table is being checked.
 
     Raises
     ------
@@ -310,9 +321,14 @@ def load_dataset(
     def read(name: str) -> io.RawTable:
         return io.read_table(located[name], TABLES[name], root=root, coordinates=system)
 
+    from tqdm import tqdm
+
+    sizes = {name: _file_size(located[name]) for name in present}
     # Helper threads read the next table while this one is checked (pyarrow parses
     # without holding the interpreter) and hash each file for the provenance.
-    with ThreadPoolExecutor(max_workers=_READ_AHEAD + 1, thread_name_prefix="linli-load") as pool:
+    with (ThreadPoolExecutor(max_workers=_READ_AHEAD + 1, thread_name_prefix="linli-load") as pool,
+          tqdm(total=sum(sizes.values()), unit="B", unit_scale=True, desc="检查台账 / checking", leave=False,
+               disable=None if progress_bar else True) as bar):
         ahead = {name: pool.submit(read, name) for name in present[:_READ_AHEAD]}
         for name, path in located.items():
             spec = TABLES[name]
@@ -320,6 +336,7 @@ def load_dataset(
                 log.warning("table %s absent (looked for %s)", name, _candidates(spec))
                 provenance.append({"table": name, "file": "", "status": "absent"})
                 continue
+            bar.set_postfix_str(path.name)
             digest = pool.submit(sha256, path)
             raw = ahead.pop(name).result()
             following = present.index(name) + _READ_AHEAD
@@ -327,10 +344,13 @@ def load_dataset(
                 ahead[present[following]] = pool.submit(read, present[following])
             result = validate_table(raw, spec, context=clean, as_of=when, key=secret)
             clean[name] = result.clean
+            if on_table is not None:
+                on_table(name, result.clean)
             quarantines.append(result.quarantine)
             provenance.append(_provenance(result, raw, digest.result()))
             del raw
             pa.default_memory_pool().release_unused()  # give the raw ledger's memory back before the next
+            bar.update(sizes[name])
             log.info(
                 "%s: %d read, %d loaded, %d quarantined",
                 name, result.rows_read, result.rows_loaded, result.rows_quarantined,
@@ -427,6 +447,13 @@ def read_claims(root: Path) -> tuple[tuple[Claim, ...] | None, str | None, bytes
         return None, reason, source
 
 
+def _file_size(path: Path | None) -> int:
+    try:
+        return path.stat().st_size if path is not None else 0
+    except OSError:  # unreadable: reading it says why
+        return 0
+
+
 def _candidates(spec: Table) -> str:
     stems = spec.file_names
     return ", ".join(f"{stems[0]}{ext}" for ext in spec.extensions) + (
@@ -462,19 +489,85 @@ def save_dataset(ds: Dataset, out_dir: Path | str) -> dict[str, Path]:
         When ``out_dir`` cannot be written.
     """
     out = outputs.check_out_dir(out_dir)
-    written: dict[str, Path] = {}
-    try:
-        (out / "tables").mkdir(parents=True, exist_ok=True)
-        paths = {name: out / "tables" / f"{name}.parquet" for name in ds.tables}
-        # two at a time: pyarrow writes without holding the interpreter, and the largest
-        # ledger takes as long as all the others together
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="linli-save") as pool:
-            for done in [pool.submit(frame.to_parquet, paths[name], index=False) for name, frame in ds.tables.items()]:
-                done.result()
-        written |= paths
-    except OSError as exc:
-        msg = f"cannot write {out / 'tables'}: {exc.strerror or type(exc).__name__}."
-        raise OutputError(msg) from None
-    written |= save_quarantine(ds.quarantine, out, communities=ds.tables.get("communities"))
+    with _TableWriter(out) as writer:
+        for name, frame in ds.tables.items():
+            writer.add(name, frame)
+    return writer.written | _save_findings(ds, out)
+
+
+def load_and_save(
+    data_dir: Path | str | None,
+    out_dir: Path | str,
+    *,
+    as_of: dt.date | str | None = None,
+    key: bytes | None = None,
+    progress_bar: bool = False,
+) -> tuple[Dataset, dict[str, Path]]:
+    """:func:`load_dataset`, then :func:`save_dataset`, each clean table written while the
+    next is checked: the largest ledger is no longer written alone at the end.
+
+    The tables are written to a folder of their own in ``out_dir`` and moved into
+    ``tables/`` once every table is checked and written: a ledger that stops the load
+    (:class:`InputError`) leaves the tables of the previous run as they were.
+
+    Raises
+    ------
+    InputError
+        As :func:`load_dataset`.
+    OutputError
+        When ``out_dir`` cannot be written.
+    """
+    out = outputs.check_out_dir(out_dir)  # before the long read, not after it
+    with _TableWriter(out) as writer:
+        ds = load_dataset(data_dir, as_of=as_of, key=key, on_table=writer.add, progress_bar=progress_bar)
+    return ds, writer.written | _save_findings(ds, out)
+
+
+class _TableWriter:
+    """Writes clean tables as Parquet, two at a time in helper threads (pyarrow writes
+    without holding the interpreter), into ``OUT/.tables.partial``; on a clean exit
+    waits for them and moves them into ``OUT/tables``, on an error removes them."""
+
+    def __init__(self, out: Path) -> None:
+        self.staging = out / ".tables.partial"
+        self.tables = out / "tables"
+        self.written: dict[str, Path] = {}
+        self._pending: dict[str, Future[None]] = {}
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="linli-save")
+
+    def __enter__(self) -> _TableWriter:
+        try:
+            shutil.rmtree(self.staging, ignore_errors=True)  # a run killed before its end
+            self.staging.mkdir(parents=True)
+        except OSError as exc:
+            self._pool.shutdown()
+            raise self._error(exc) from None
+        return self
+
+    def add(self, name: str, frame: pd.DataFrame) -> None:
+        self._pending[name] = self._pool.submit(frame.to_parquet, self.staging / f"{name}.parquet", index=False)
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=kind is not None)
+        try:
+            if kind is None:
+                for done in self._pending.values():
+                    done.result()
+                self.tables.mkdir(exist_ok=True)
+                for name in self._pending:
+                    self.written[name] = self.tables / f"{name}.parquet"
+                    os.replace(self.staging / f"{name}.parquet", self.written[name])
+        except OSError as exc:
+            raise self._error(exc) from None
+        finally:
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _error(self, exc: OSError) -> OutputError:
+        return OutputError(f"cannot write {self.tables}: {exc.strerror or type(exc).__name__}.")
+
+
+def _save_findings(ds: Dataset, out: Path) -> dict[str, Path]:
+    """The quarantine (CSV and workbook) and the provenance."""
+    written = save_quarantine(ds.quarantine, out, communities=ds.tables.get("communities"))
     written["provenance"] = outputs.save_csv(ds.provenance, out / "provenance.csv", bom=True)  # for Chinese Excel
     return written

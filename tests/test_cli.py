@@ -33,7 +33,7 @@ def test_validate_writes_quarantine_and_summary(
 ) -> None:
     data = tmp_path / "raw"
     ledger.write_ledger(data, fmt="gbk")
-    code = main(["validate", "--data-dir", str(data), "--out", str(tmp_path / "out"), "--as-of", "2025-01-31"])
+    code = main(["validate", "-q", "--data-dir", str(data), "--out", str(tmp_path / "out"), "--as-of", "2025-01-31"])
     assert code == 0
     out = capsys.readouterr().out
     assert "mediation_cases" in out and "quarantined" in out

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import io
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +19,7 @@ import pandas.testing as pdt
 import pytest
 
 from linli import contract
-from linli.dataset import load_dataset, save_dataset
+from linli.dataset import load_and_save, load_dataset, save_dataset
 from linli.errors import InputError
 
 from . import ledger
@@ -301,3 +303,61 @@ def test_provenance_opens_in_chinese_excel_with_its_chinese_file_names(ledgered,
     back = pd.read_csv(written["provenance"], dtype=str, keep_default_na=False)  # pandas reads past the mark
     assert back.columns[0] == ledgered.provenance.columns[0]
     assert back["file"].tolist() == ledgered.provenance["file"].astype(str).tolist()
+
+
+def test_load_and_save_writes_what_load_then_save_write(tmp_path: Path) -> None:
+    """``linli validate`` writes each clean table while the next is checked: the same files,
+    byte for byte, as loading everything and then saving it (a ledger with bad rows, so the
+    quarantine is not empty)."""
+    raw = tmp_path / "raw"
+    ledger.write_ledger(raw, fmt="xlsx")
+    apart = save_dataset(load_dataset(raw, as_of=AS_OF, key=KEY), tmp_path / "apart")
+    ds, together = load_and_save(raw, tmp_path / "together", as_of=AS_OF, key=KEY)
+    assert list(together) == list(apart)
+    assert len(ds.quarantine) > 0
+    for name, path in apart.items():
+        assert together[name].read_bytes() == path.read_bytes(), name
+    assert sorted(p.name for p in (tmp_path / "together").iterdir()) == [
+        "provenance.csv", "quarantine.csv", "quarantine.xlsx", "tables"]
+
+
+def test_a_load_that_stops_leaves_the_last_tables_as_they_were(tmp_path: Path) -> None:
+    """services.csv without its id column stops the load after the tables before it are
+    checked and written: the tables of the run before are kept, nothing half-written stays."""
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    ledger.write_canonical(raw)
+    load_and_save(raw, out, as_of=AS_OF, key=KEY)
+    before = {p.name: p.read_bytes() for p in (out / "tables").iterdir()}
+    (raw / "communities.csv").write_text(
+        (raw / "communities.csv").read_text(encoding="utf-8").replace("湘北社区", "湘北新村社区"), encoding="utf-8")
+    services = pd.read_csv(raw / "services.csv", dtype=str)
+    services.drop(columns=["service_id"]).to_csv(raw / "services.csv", index=False)
+    with pytest.raises(InputError, match="service_id"):
+        load_and_save(raw, out, as_of=AS_OF, key=KEY)
+    assert {p.name: p.read_bytes() for p in (out / "tables").iterdir()} == before
+    assert sorted(p.name for p in out.iterdir()) == ["provenance.csv", "quarantine.csv", "quarantine.xlsx", "tables"]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_shows_in_a_terminal_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tqdm import tqdm
+
+    ledger.write_canonical(tmp_path)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    load_dataset(tmp_path, as_of=AS_OF, key=KEY, progress_bar=True)
+    shown = terminal.getvalue()
+    # the bar counts the bytes of the ledgers (every file of the folder is a table here),
+    # names each file as it is checked, and is cleared at the end (leave=False: "\r" last)
+    total = sum(p.stat().st_size for p in tmp_path.iterdir())
+    assert f"/{tqdm.format_sizeof(total)}" in shown
+    assert "services.csv" in shown and "survey_responses.csv" in shown and "检查台账 / checking" in shown
+    assert shown.endswith("\r")
+    piped = io.StringIO()  # not a terminal (a log file, CI): nothing
+    monkeypatch.setattr(sys, "stderr", piped)
+    load_dataset(tmp_path, as_of=AS_OF, key=KEY, progress_bar=True)
+    assert piped.getvalue() == ""
