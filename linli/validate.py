@@ -41,8 +41,9 @@ day in a date column (``45356``, ``2024-03-05 14:30:00``: the message says which
 date it is), a code of the contract, or an id shaped like
 the ids of its own table (``m12`` where ids read ``m1``, ``m2`` …). Person ids
 are shown as their pseudonyms; any other value is masked as its kind, length
-and a keyed hash (:func:`linli.privacy.mask`), e.g. ``‹text, 3 chars› #1a2b3c4d``
-— the row number finds the cell.
+and a keyed hash (:func:`linli.privacy.mask`), in the language of the words around
+it: ``‹文字，3 字› #1a2b3c4d`` in ``value``, ``record_id`` and ``message_zh``,
+``‹text, 3 chars› #1a2b3c4d`` in ``message_en`` — the row number finds the cell.
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ QUARANTINE_COLUMNS = ["table", "file", "row", "column", "rule", "value", "messag
                       "community", "record_id"]
 #: ``outcome`` of a quarantine line: the row is left out, or loads with a finding.
 OUTCOMES: tuple[str, ...] = ("quarantined", "loaded")
+#: The languages of a quarantine line's messages (``message_zh``, ``message_en``); the first
+#: is also the language of its ``value`` and ``record_id`` (what ``quarantine.xlsx`` shows a clerk).
+MESSAGE_LANGS: tuple[str, ...] = ("zh", "en")
 
 _PARSE_RULE = {
     "date": "not_a_date",
@@ -333,21 +337,23 @@ def _mask_personal_data(values: pd.Series, col: Column, text: pd.Series, issues:
 # ------------------------------------------------------------------ value checks
 
 
-def _shown(values: pd.Series, col: Column | None, key: bytes, shapes: set[str]) -> pd.Series:
-    """The values as they may appear in the quarantine: shown only when they cannot be personal.
+def _shown(values: pd.Series, col: Column | None, key: bytes, shapes: set[str]) -> dict[str, pd.Series]:
+    """The values as they may appear in the quarantine, per language of :data:`MESSAGE_LANGS`:
+    shown only when they cannot be personal, else masked in that language (:func:`linli.privacy.mask`).
 
     ``col`` is None for values linli composed itself from parsed cells (a duplicate
     key, a geometry type); those are shown, scrubbed of anything shaped like a phone.
     """
     if col is None:
-        return values.map(lambda v: v if v == "" else _truncate(privacy.redact(str(v))))
+        same = values.map(lambda v: v if v == "" else _truncate(privacy.redact(str(v))))
+        return dict.fromkeys(MESSAGE_LANGS, same)
     if col.person_id:
-        return values.where(values == "", privacy.pseudonymise(values, key))
+        return dict.fromkeys(MESSAGE_LANGS, values.where(values == "", privacy.pseudonymise(values, key)))
     safe = _safe_to_show(values, col, shapes)
-    return pd.Series(
-        [v if v == "" or ok else privacy.mask(str(v), key) for v, ok in zip(values, safe, strict=True)],
+    return {lang: pd.Series(
+        [v if v == "" or ok else privacy.mask(str(v), key, lang=lang) for v, ok in zip(values, safe, strict=True)],
         index=values.index, dtype=object,
-    ).map(_truncate)
+    ).map(_truncate) for lang in MESSAGE_LANGS}
 
 
 def _safe_to_show(values: pd.Series, col: Column, shapes: set[str]) -> list[bool]:
@@ -805,9 +811,12 @@ def _quarantine_frame(
     q = found.copy()
     q["typed"] = q["value"]  # the cell as typed: which item of a list is wrong is read from it, never shown
     columns = {c.name: c for c in table.columns}
+    shown = {lang: q["value"].copy() for lang in MESSAGE_LANGS}  # a masked value in each message's language
     for name, part in q.groupby("column", sort=False):
         col = columns.get(str(name))
-        q.loc[part.index, "value"] = _shown(part["value"], col, key, set(shapes.get(str(name), ()))).to_numpy()
+        for lang, values in _shown(part["value"], col, key, set(shapes.get(str(name), ()))).items():
+            shown[lang].loc[part.index] = values.to_numpy()
+    q["value"] = shown[MESSAGE_LANGS[0]]
     q["row"] = raw.rows.loc[q["idx"]].to_numpy().astype(int)
     q["table"] = table.name
     q["file"] = raw.row_files.loc[q["idx"]].to_numpy() if raw.row_files is not None else raw.file
@@ -817,14 +826,14 @@ def _quarantine_frame(
     note = (q["outcome"] == "loaded") & q["rule"].isin(GEOMETRY_RULES)
     places = _community_names(context)
     cells = [raw.header_cells.get(f, {}).get(c, ("", "")) for f, c in zip(q["file"], q["column"], strict=True)]
-    for lang in ("zh", "en"):  # the two message columns of quarantine.csv
+    for lang in MESSAGE_LANGS:  # the two message columns of quarantine.csv
         q[f"message_{lang}"] = [
             word("message.row", lang=lang, row=r)
             + (word("message.letter", lang=lang, letter=letter) if letter else "")
             + _message(rule, columns.get(c), c, v, d, typed, table=table, lang=lang, places=places, header=header)
             + (word("message.kept", lang=lang) if n else "")
             for r, c, rule, v, d, typed, n, (letter, header) in zip(
-                q["row"], q["column"], q["rule"], q["value"], q["detail"], q["typed"], note, cells, strict=True)
+                q["row"], q["column"], q["rule"], shown[lang], q["detail"], q["typed"], note, cells, strict=True)
         ]
     q = q.sort_values(["file", "row", "column", "rule"], kind="stable")
     return q[QUARANTINE_COLUMNS].reset_index(drop=True)
@@ -838,7 +847,7 @@ def _record_ids(
         return np.full(len(idx), "", dtype=object)
     ids = text[table.id_column].loc[idx.to_numpy()].fillna("").astype(str)
     col = table.column(table.id_column)
-    return _shown(ids.reset_index(drop=True), col, key, set(shapes.get(col.name, ()))).to_numpy()
+    return _shown(ids.reset_index(drop=True), col, key, set(shapes.get(col.name, ())))[MESSAGE_LANGS[0]].to_numpy()
 
 
 def _community_names(context: Mapping[str, pd.DataFrame]) -> str:
