@@ -37,6 +37,38 @@ _MERGE_CARRY = 200  # bytes kept from one chunk to the next: a tag cut in two is
 _CHUNK_BYTES = 1 << 20
 
 
+#: Why a worksheet is not read, as :attr:`RawTable.skipped_sheets` (and provenance.csv) records it
+#: after the sheet's name, and in Chinese (:func:`skipped_sheet_zh`).
+SKIP_REASONS: dict[str, tuple[str, str]] = {
+    "empty": ("empty", "空白"),
+    "no_header": ("no header naming the table's columns", "表头没有写明本表的列"),
+    "few_columns": ("its header names only {named} of the table's columns", "表头只写了{named}，不是本表的记录"),
+}
+
+
+def _skip_reason(kind: str, **fields: str) -> str:
+    return SKIP_REASONS[kind][0].format(**fields)
+
+
+def skipped_sheet_zh(entry: str) -> str:
+    """One entry of :attr:`RawTable.skipped_sheets` (``name: reason``) in Chinese: ``name（reason）``.
+
+    A sheet's name cannot hold ``:`` (Excel forbids it), so the first ``": "`` ends it.
+
+    >>> skipped_sheet_zh("填表说明: no header naming the table's columns")
+    '填表说明（表头没有写明本表的列）'
+    >>> skipped_sheet_zh("汇总: its header names only 社区, 年份 of the table's columns")
+    '汇总（表头只写了社区、年份，不是本表的记录）'
+    """
+    name, _, why = entry.partition(": ")
+    for english, chinese in SKIP_REASONS.values():
+        pattern = re.escape(english).replace(re.escape("{named}"), "(?P<named>.+)")
+        if (match := re.fullmatch(pattern, why)) is not None:
+            named = {k: v.replace(", ", "、") for k, v in match.groupdict().items()}
+            return f"{name}（{chinese.format(**named)}）"
+    return entry
+
+
 #: A sheet read: its name, frame, row numbers, unknown headers, header row, row issues and header cells.
 _Sheet = tuple[str, pd.DataFrame, pd.Series, list[str], int, pd.DataFrame, dict[str, tuple[str, str]]]
 
@@ -63,13 +95,12 @@ def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: st
             frame, rows, unknown, header_row, mapping, totals = frame_from_grid(grid, table, shown=label)
         except NoHeader as exc:
             first_refusal = first_refusal or exc
-            reason = "empty" if not grid.size else "no header naming the table's columns"
-            skipped.append(f"{name}: {reason}")
+            skipped.append(f"{name}: {_skip_reason('empty' if not grid.size else 'no_header')}")
             continue
         except MissingColumns as exc:
             if not several or _data_sheet(table, exc.named):
                 raise
-            skipped.append(f"{name}: its header names only {', '.join(exc.named.values())} of the table's columns")
+            skipped.append(f"{name}: {_skip_reason('few_columns', named=', '.join(exc.named.values()))}")
             continue
         frame, issues = _uncomputed_formulas(frame, rows, mapping, formulas)
         if len(totals):
@@ -81,8 +112,8 @@ def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: st
         listed = "; ".join(skipped)
         msg = f"{shown}: no worksheet has a header naming the table's columns ({listed})."
         raise InputError(msg)
-    for reason in skipped:
-        log.warning("%s: worksheet %s — not read", shown, reason)
+    for entry in skipped:
+        log.warning("%s: 未读入工作表 %s / worksheet %s — not read", shown, skipped_sheet_zh(entry), entry)
     return _combine_sheets(table, shown, parts, skipped, several=several)
 
 
