@@ -196,9 +196,12 @@ def render_markdown() -> str:
         "认不出的文件会被点名提示。 / CSV (UTF-8 or GBK) or `.xlsx`; boundaries and locations as GeoJSON, GeoPackage "
         "or Shapefile. A file is named after its table in English or Chinese, years, digits, punctuation and "
         "spaces ignored; a file no table claims is named in a warning.",
-        "- **表头 / headers**: 下列中文表头（或括号中的其他写法）或英文列名均可；表头上方可有标题行。 / the Chinese "
-        "header, one of the other spellings listed, or the English column name; title rows above the header "
-        "are skipped.",
+        "- **表头 / headers**: 下列中文表头（或括号中的其他写法）或英文列名均可。表头可以占两行（如“日期”下分"
+        "“受理日期”“办结日期”，合并或不合并单元格均可）。表头上方可有标题行、分组行（如只在 A1 写“基本信息”），"
+        "它们不当作记录，会以行号提示；表头下面的每一行都是记录。 / the Chinese header, one of the other spellings "
+        "listed, or the English column name. A header may take two rows (日期 over 受理日期 and 办结日期, merged "
+        "or not). Title and group rows above the header (基本信息 alone in A1) are no records: a warning names "
+        "them by row number; every row below the header is a record.",
         "- **合计行与合并单元格 / totals and merged cells**: 记录下面的合计行（首格为“合计”“总计”等）不是记录，"
         "会被隔离并提示删除；上下合并的单元格（如一个“社区”合并了几行）对所占的每一行都有效；表头可带“*”或“（必填）”。"
         " / a total row below the records (its first cell 合计, 总计 …) is no record: it is quarantined, to be "

@@ -16,7 +16,6 @@ from .cells import (
     NoHeader,
     RawTable,
     frame_from_grid,
-    header_cells,
     no_issues,
     read_bytes,
     reason,
@@ -92,7 +91,7 @@ def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: st
     for name, grid, formulas in sheets:
         label = f"{shown} [{name}]" if several else shown
         try:
-            frame, rows, unknown, header_row, mapping, totals = frame_from_grid(grid, table, shown=label)
+            frame, rows, unknown, header_row, mapping, totals, typed = frame_from_grid(grid, table, shown=label)
         except NoHeader as exc:
             first_refusal = first_refusal or exc
             skipped.append(f"{name}: {_skip_reason('empty' if not grid.size else 'no_header')}")
@@ -105,7 +104,7 @@ def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: st
         frame, issues = _uncomputed_formulas(frame, rows, mapping, formulas)
         if len(totals):
             issues = pd.concat([issues, totals], ignore_index=True)
-        parts.append((name, frame, rows, unknown, header_row, issues, header_cells(grid, header_row, mapping)))
+        parts.append((name, frame, rows, unknown, header_row, issues, typed))
     if not parts:
         if not several and first_refusal is not None:
             raise first_refusal

@@ -825,6 +825,58 @@ def _(data: Path) -> Rows:
     return {"mediation_cases": 2}
 
 
+def _rows_as_excel_shows_them(loaded: list[str], quarantined: list[str]) -> Callable[[str, Path, str], None]:
+    """The cases loaded (by received_on) and the spreadsheet rows of the quarantined ones."""
+    def check(command: str, out: Path, stdout: str) -> None:
+        if command != "validate":
+            return
+        cases = pd.read_parquet(out / "tables" / "mediation_cases.parquet")
+        assert cases["received_on"].dt.strftime("%Y-%m-%d").tolist() == loaded
+        with (out / "quarantine.csv").open(encoding="utf-8-sig", newline="") as fh:
+            rows = [q["row"] for q in csv.DictReader(fh) if q["table"] == "mediation_cases"]
+        assert rows == quarantined
+    return check
+
+
+@case("workbook_two_header_rows_not_merged",
+      "a two-row header typed without merging: 日期 over 受理日期 and 办结日期 (row 2), the other headers on row 1 only",
+      # header on rows 1-2, the three cases on rows 3-5; the third (row 5) has no 受理日期
+      rules=(("mediation_cases", "missing_value"),), check=_rows_as_excel_shows_them(["2024-03-05", "2024-11-20"], ["5"]))
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    labels = [contract.table("mediation_cases").column(c).label_zh for c in header]
+    top = [*labels[:3], "日期", None, *labels[5:]]
+    below = [None, None, None, labels[3], labels[4], None, None, None]
+    rows = _case_cells([*read_rows(data, "mediation_cases"), _case_row("m9", received_on=None)])
+    _workbook(data / "mediation_cases.xlsx", {"台账": [top, below, *rows]})
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 3}
+
+
+@case("workbook_title_and_group_rows_above_the_header",
+      "a title line (人民街道2024年调解台账) and a group row (基本信息 in A2 alone) above the header on row 3",
+      # rows 1-2 are passed over with a warning that names them; the cases are on rows 4-6, the bad one on 6
+      rules=(("mediation_cases", "not_a_date"),), messages={"validate": "第1–2行在表头（第3行）之上"},
+      check=_rows_as_excel_shows_them(["2024-03-05", "2024-11-20"], ["6"]))
+def _(data: Path) -> Rows:
+    labels = [contract.table("mediation_cases").column(c).label_zh for c in columns("mediation_cases")]
+    rows = _case_cells([*read_rows(data, "mediation_cases"), _case_row("m9", received_on="去年春天")])
+    _workbook(data / "mediation_cases.xlsx", {"台账": [["人民街道2024年调解台账"], ["基本信息"], labels, *rows]})
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 3}
+
+
+@case("csv_title_line_above_the_header", "人口.csv in GBK with a title line and a 填报单位 line above the header",
+      messages={"validate": "rows 1–2 above the header (row 3)"})
+def _(data: Path) -> Rows:
+    header = ["社区", "年份", "实有人口", "常住人口", "户数", "65岁以上人口", "残疾人数"]
+    text = "人民街道2024年人口台账\n填报单位：人民街道办事处,,,,,,\n"
+    text += csv_text("population", read_rows(data, "population"), header=header)
+    (data / "population.csv").unlink()
+    (data / "人口.csv").write_bytes(text.encode("gbk"))
+    return {"population": 2}
+
+
 def _cells_named_as_excel_shows_them(command: str, out: Path, stdout: str) -> None:
     if command != "validate":
         return
