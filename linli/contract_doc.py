@@ -206,6 +206,12 @@ def render_markdown() -> str:
         "会被隔离并提示删除；上下合并的单元格（如一个“社区”合并了几行）对所占的每一行都有效；表头可带“*”或“（必填）”。"
         " / a total row below the records (its first cell 合计, 总计 …) is no record: it is quarantined, to be "
         "deleted; a cell merged over several rows holds for each of them; a header may carry * or （必填）.",
+        "- **隐藏的工作表、行和列 / hidden sheets, rows and columns**: 隐藏的工作表（下拉选项表、旧副本）不读入，"
+        "会被点名提示；只有隐藏的工作表写有本表时才读入它，并提示。隐藏的行照常作为记录读入（筛选掉的记录也算数），"
+        "提示其行号；隐藏的列照常读入，与可见的列重复时只读可见的列。 / a hidden sheet (a drop-down list, an old "
+        "copy) is not read, and a warning names it, unless no visible sheet holds the table: then it is read, with a "
+        "warning. Hidden rows are records like any other (a filter does not delete them): a warning names them. "
+        "Hidden columns are read, except one that repeats a visible column.",
         "- **日期 / dates**: `2024-03-05`、`2024/3/5`、`2024.3.5`、`2024年3月5日` 或 Excel 日期单元格。",
         "- **是/否 / yes-no**: 是、否（也可 true/false、1/0、Y/N）。",
         "- **选项 / choices**: 填中文选项（或英文代码）；多选用“、”分隔。 / the Chinese label (or the English "

@@ -791,3 +791,46 @@ def test_a_stray_quote_that_swallows_records_is_still_refused(tmp_path: Path) ->
     lines += ['V006,xiangbei,青年队",2023-01-09']
     with pytest.raises(InputError, match=r"line 2: a quote .* not closed until line 7"):
         read_table(write(tmp_path / "volunteers.csv", "\n".join(lines) + "\n"), VOLUNTEERS)
+
+
+def _volunteer_book(path: Path, header: list[str], rows: list[list[object]], *, hide: str = "") -> Path:
+    book = openpyxl.Workbook()
+    book.active.title = "名册"
+    for row in [header, *rows]:
+        book.active.append(row)
+    if hide:
+        book.active.column_dimensions[hide].hidden = True
+    book.save(path)
+    return path
+
+
+def test_a_hidden_column_that_repeats_a_visible_one_is_passed_over(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # B 社区 is the column the clerk keeps; D 社区, hidden, an old copy of it
+    path = _volunteer_book(tmp_path / "volunteers.xlsx", ["志愿者编号", "社区", "注册日期", "社区"],
+                           [["v1", "renmin", "2024-03-05", "旧社区"]], hide="D")
+    with caplog.at_level("WARNING", logger="linli"):
+        raw = read_table(path, VOLUNTEERS)
+    assert raw.frame["community_id"].tolist() == ["renmin"]
+    assert raw.header_cells["volunteers.xlsx"]["community_id"] == ("B", "社区")
+    assert "D列“社区”是隐藏列，与B列重复，未读入" in caplog.text
+
+
+def test_two_visible_columns_for_one_column_are_named_by_letter(tmp_path: Path) -> None:
+    path = _volunteer_book(tmp_path / "volunteers.xlsx", ["志愿者编号", "社区", "注册日期", "所属社区"],
+                           [["v1", "renmin", "2024-03-05", "renmin"]])
+    with pytest.raises(InputError) as exc:
+        read_table(path, VOLUNTEERS)
+    assert str(exc.value) == ("volunteers.xlsx: B列“社区”和D列“所属社区”是同一列，请删去一列 / columns B '社区' "
+                              "and D '所属社区' both map to community_id; keep one.")
+
+
+def test_two_hidden_columns_for_one_column_are_refused_and_said_hidden(tmp_path: Path) -> None:
+    path = _volunteer_book(tmp_path / "volunteers.xlsx", ["志愿者编号", "社区", "注册日期", "社区"],
+                           [["v1", "renmin", "2024-03-05", "renmin"]], hide="B")
+    book = openpyxl.load_workbook(path)
+    book.active.column_dimensions["D"].hidden = True
+    book.save(path)
+    with pytest.raises(InputError, match="B列“社区”（隐藏列）和D列“社区”（隐藏列）是同一列"):
+        read_table(path, VOLUNTEERS)

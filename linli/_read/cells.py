@@ -185,7 +185,12 @@ def float_text(value: float | np.floating) -> str | None:
 
 
 def frame_from_grid(
-    grid: pd.DataFrame, table: contract.Table, *, shown: str
+    grid: pd.DataFrame,
+    table: contract.Table,
+    *,
+    shown: str,
+    hidden_rows: frozenset[int] = frozenset(),
+    hidden_columns: frozenset[int] = frozenset(),
 ) -> tuple[pd.DataFrame, pd.Series, list[str], int, dict[int, str], pd.DataFrame, dict[str, tuple[str, str]]]:
     """Turn a sheet's cells (by position, indexed by row number) into the table.
 
@@ -197,7 +202,10 @@ def frame_from_grid(
     the upper row, merged or not. Non-blank rows above the header (a title, a group
     row, a 填报单位 line) are no records: a warning names them. Blank rows are
     dropped; every other row below the header is a record, numbered as the
-    spreadsheet numbers it.
+    spreadsheet numbers it. A record on a row hidden in Excel (``hidden_rows``, by
+    row number: filtered out of view) is read like any other, and a warning names
+    it, so that a clerk told of it knows to unhide it; ``hidden_columns`` (by
+    position) as :func:`map_headers` takes them.
 
     Returns the frame, the row numbers of its rows, the unknown headers, the
     header's (last) row number, ``{position: column name}``, a ``total_row`` row
@@ -228,8 +236,15 @@ def frame_from_grid(
     cells, blanks = grid.iloc[last + 1:], blank.iloc[last + 1:]
     data = pd.DataFrame({i: cells[i].mask(blanks[i], None) if blanks[i].any() else cells[i]
                          for i in cells.columns}).reset_index(drop=True)
-    frame, unknown, mapping = build_frame(header, data, table, shown=shown)
+    frame, unknown, mapping = build_frame(header, data, table, shown=shown, hidden=hidden_columns)
     rows = pd.Series(numbers, index=frame.index, dtype="int64", name="row")
+    candidates = np.array(sorted(hidden_rows), dtype="int64")
+    if len(out_of_view := candidates[np.isin(candidates, numbers)].tolist()):
+        one = len(out_of_view) == 1
+        log.warning("%s: 第%s行是隐藏行，仍作为记录读入（取消隐藏即可看到） / %s %s hidden: read as %s (unhide %s "
+                    "to see %s)", shown, _row_span(out_of_view), "row" if one else "rows",
+                    _row_span(out_of_view, sep=", ") + (" is" if one else " are"), "a record" if one else "records",
+                    "it" if one else "them", "it" if one else "them")
     return frame, rows, unknown, header_row, mapping, total_rows(data), header_cells(header, mapping)
 
 
@@ -386,13 +401,14 @@ def build_frame(
     *,
     shown: str,
     shapefile: bool = False,
+    hidden: frozenset[int] = frozenset(),
 ) -> tuple[pd.DataFrame, list[str], dict[int, str]]:
     """Keep the columns of ``data`` (by position) whose header names a contract column.
 
     Returns the frame in contract order with canonical names, the unknown headers
-    and ``{position: column name}``.
+    and ``{position: column name}``; ``hidden`` as :func:`map_headers` takes it.
     """
-    mapping, unknown = map_headers(header, data, table, shown=shown, shapefile=shapefile)
+    mapping, unknown = map_headers(header, data, table, shown=shown, shapefile=shapefile, hidden=hidden)
     frame = pd.DataFrame({name: data[i] for i, name in mapping.items()}, index=data.index)
     order = [c.name for c in table.columns if c.name in frame.columns]
     return frame[order], unknown, mapping
@@ -442,16 +458,22 @@ def map_headers(
     *,
     shown: str,
     shapefile: bool = False,
+    hidden: frozenset[int] = frozenset(),
 ) -> tuple[dict[int, str], list[str]]:
     """Map header positions to contract columns; check required and duplicate columns.
 
     Returns ``({position: column name}, unknown headers)``. ``data`` (columns by
     position, blanks as None) tells an unnamed column with data from an empty one.
+    Two columns that name one contract column refuse the file, naming both, unless
+    one of them is among the ``hidden`` positions (a column hidden in Excel: an old
+    copy kept out of view) and the other is not: the visible one is read, and a
+    warning names the hidden one.
     """
     lookup = header_lookup(table)
     truncated = shapefile_spellings(table) if shapefile else {}
     mapping: dict[int, str] = {}
     seen: dict[str, str] = {}
+    where: dict[str, int] = {}
     unknown: list[str] = []
     for i, text in enumerate(header):
         if text is None or not text.strip():
@@ -464,10 +486,19 @@ def map_headers(
             unknown.append(shown_header(text))
             continue
         if name in seen:
-            msg = (f"{shown}: columns {seen[name]!r} and {text.strip()!r} both map to "
-                   f"{name}; keep one.")
-            raise InputError(msg)
+            before = where[name]
+            if (before in hidden) == (i in hidden):
+                raise InputError(_same_column_message(shown, name, (before, seen[name]), (i, text.strip()), hidden))
+            passed = before if before in hidden else i
+            log.warning("%s: %s列“%s”是隐藏列，与%s列重复，未读入 / column %s %r is hidden and repeats column %s: "
+                        "not read", shown, column_letter(passed), shown_header(header[passed] or ""),
+                        column_letter(before + i - passed), column_letter(passed),
+                        shown_header(header[passed] or ""), column_letter(before + i - passed))
+            if passed == i:
+                continue
+            del mapping[before]
         seen[name] = text.strip()
+        where[name] = i
         mapping[i] = name
 
     missing = [c for c in table.columns if c.required and c.name not in seen]
@@ -486,6 +517,19 @@ def map_headers(
                f"missing required column(s) {wanted}; found: {listed}.")
         raise MissingColumns(msg, named=seen)
     return mapping, unknown
+
+
+def _same_column_message(
+    shown: str, name: str, first: tuple[int, str], second: tuple[int, str], hidden: frozenset[int]
+) -> str:
+    """Two columns of one sheet that name the same contract column, by Excel letter (hidden ones said so)."""
+    def cell(pos: int, text: str, *, lang: str) -> str:
+        mark = ("（隐藏列）" if lang == "zh" else " (hidden)") if pos in hidden else ""
+        header = shown_header(text)
+        return f"{column_letter(pos)}列“{header}”{mark}" if lang == "zh" else f"{column_letter(pos)} {header!r}{mark}"
+
+    return (f"{shown}: {cell(*first, lang='zh')}和{cell(*second, lang='zh')}是同一列，请删去一列 / "
+            f"columns {cell(*first, lang='en')} and {cell(*second, lang='en')} both map to {name}; keep one.")
 
 
 def shown_header(header: str) -> str:

@@ -877,6 +877,66 @@ def _(data: Path) -> Rows:
     return {"population": 2}
 
 
+def _cases_loaded(ids: list[str]) -> Callable[[str, Path, str], None]:
+    def check(command: str, out: Path, stdout: str) -> None:
+        if command == "validate":
+            assert pd.read_parquet(out / "tables" / "mediation_cases.parquet")["case_id"].tolist() == ids
+    return check
+
+
+@case("workbook_hidden_old_copy_and_lookup_list",
+      "a hidden 台账 (2), an old copy of the ledger (m1 again and a case m3 the clerk deleted), and a hidden "
+      "下拉 sheet of drop-down labels beside the visible 台账",
+      absent_rules=(("mediation_cases", "duplicate_id"), ("mediation_cases", "duplicate_row")),
+      messages={"validate": "未读入工作表 台账 (2)（隐藏的工作表，可见的工作表已有本表）"}, check=_cases_loaded(["m1", "m2"]))
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    rows = _case_cells(read_rows(data, "mediation_cases"))
+    _workbook(data / "mediation_cases.xlsx", {
+        "台账": [header, *rows],
+        "台账 (2)": [header, rows[0], *_case_cells([_case_row("m3")])],
+        "下拉": [["停车"], ["噪音"], ["邻里"]],
+    })
+    book = openpyxl.load_workbook(data / "mediation_cases.xlsx")
+    book["台账 (2)"].sheet_state = "hidden"
+    book["下拉"].sheet_state = "veryHidden"
+    book.save(data / "mediation_cases.xlsx")
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 2}
+
+
+@case("workbook_only_the_hidden_sheet_holds_the_ledger",
+      "the ledger on a hidden sheet, a visible 说明 sheet of notes in front of it",
+      messages={"validate": "only the hidden worksheet 台账 holds the table: read"}, check=_cases_loaded(["m1", "m2"]))
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    _workbook(data / "mediation_cases.xlsx", {
+        "说明": [["本表按月填报"]], "台账": [header, *_case_cells(read_rows(data, "mediation_cases"))]})
+    book = openpyxl.load_workbook(data / "mediation_cases.xlsx")
+    book["台账"].sheet_state = "hidden"
+    book.save(data / "mediation_cases.xlsx")
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 2}
+
+
+@case("workbook_hidden_rows_and_a_hidden_column",
+      "a row filtered out of view (hidden) holding a bad date, and a hidden old 社区 column beside the visible one",
+      # rows 2-3 the two cases, row 4 (hidden) m9 with 去年春天; column I, hidden, an old 社区 column
+      rules=(("mediation_cases", "not_a_date"),),
+      messages={"validate": "第4行是隐藏行"}, check=_rows_as_excel_shows_them(["2024-03-05", "2024-11-20"], ["4"]))
+def _(data: Path) -> Rows:
+    header = [*columns("mediation_cases"), "社区"]
+    rows = [[*r, "人民路社区"] for r in _case_cells(
+        [*read_rows(data, "mediation_cases"), _case_row("m9", received_on="去年春天")])]
+    _workbook(data / "mediation_cases.xlsx", {"台账": [header, *rows]})
+    book = openpyxl.load_workbook(data / "mediation_cases.xlsx")
+    book["台账"].row_dimensions[4].hidden = True
+    book["台账"].column_dimensions["I"].hidden = True
+    book.save(data / "mediation_cases.xlsx")
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 3}
+
+
 def _cells_named_as_excel_shows_them(command: str, out: Path, stdout: str) -> None:
     if command != "validate":
         return
