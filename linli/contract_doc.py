@@ -217,6 +217,10 @@ def render_markdown() -> str:
         "- **选项 / choices**: 填中文选项（或英文代码）；多选用“、”分隔。 / the Chinese label (or the English "
         "code); several separated by 、.",
         "- **社区 / community**: 社区名称（`人民路社区` 或 `人民路`）或社区编码。",
+        "- **全角字符 / full-width characters**: 编号、社区、选项中用中文输入法打出的全角字母、数字和标点"
+        "（`Ｃ００１`、`ｓ０１２`）按半角读入（`C001`、`s012`）；名称、备注等文字照原样保存，其中只有全角数字读作半角。 / "
+        "ids, communities and choices typed in full-width letters, digits and punctuation read as their ASCII "
+        "spelling (Unicode NFKC); names and other free text are kept as typed, full-width digits aside.",
         "- **个人信息 / personal data**: 姓名、电话、身份证号只在名册的指定列中，导入时删除；其他文本列不得填写。 / "
         "names, phones and identity numbers only in the roster columns made for them, dropped on load; "
         "never in other text columns.",

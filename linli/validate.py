@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -175,6 +176,12 @@ def community_lookup(communities: pd.DataFrame) -> dict[str, str]:
     ...                   "name_en": ["Renminlu"]})
     >>> sorted(community_lookup(c).items())
     [('renminlu', 'renminlu'), ('人民路', 'renminlu'), ('人民路社区', 'renminlu')]
+
+    A name with full-width punctuation is also found as a reference reads it (:func:`linli.parse.fold_width`):
+
+    >>> lookup = community_lookup(pd.DataFrame({"community_id": ["dong"], "name_zh": ["人民路（东）社区"]}))
+    >>> lookup["人民路(东)社区"], lookup["人民路(东)"], lookup["人民路（东）"]
+    ('dong', 'dong', 'dong')
     """
     out: dict[str, str] = {}
     for row in communities.itertuples(index=False):
@@ -185,9 +192,10 @@ def community_lookup(communities: pd.DataFrame) -> dict[str, str]:
             out[name_en.casefold()] = code
         name = getattr(row, "name_zh", None)
         if isinstance(name, str) and name:
-            out[name] = code
-            if name.endswith("社区") and len(name) > 2:
-                out[name.removesuffix("社区")] = code
+            for spelling in dict.fromkeys((name, unicodedata.normalize("NFKC", name))):  # as a reference reads it
+                out[spelling] = code
+                if spelling.endswith("社区") and len(spelling) > 2:
+                    out[spelling.removesuffix("社区")] = code
     return out
 
 
@@ -231,7 +239,8 @@ def validate_table(
         if col.name not in frame.columns:
             parsed[col.name] = pd.Series(pd.NA, index=frame.index, dtype=col.dtype)
             continue
-        cleaned = parse.clean_text(frame.pop(col.name))  # the raw column is let go once cleaned
+        # the raw column is let go once cleaned; an id typed with a Chinese input method (Ｃ００１) is C001
+        cleaned = parse.clean_text(frame.pop(col.name), ids=_id_or_code(col))
         text[col.name] = cleaned
         if col.name == table.id_column:
             distinct = _distinct_ids(table, text, np.ones(len(frame.index), dtype=bool))
@@ -274,6 +283,16 @@ def validate_table(
     if geometry is not None:
         clean = gpd.GeoDataFrame(clean, geometry=_rows(geometry, keep).to_numpy(), crs="EPSG:4326")
     return ValidatedTable(table.name, raw.file, clean, quarantine, len(frame))
+
+
+def _id_or_code(col: Column) -> bool:
+    """Whether ``col`` holds ids, references or codes (full-width forms read as ASCII), not free text or PII.
+
+    >>> cases = TABLES["mediation_cases"]
+    >>> [c.name for c in cases.columns if _id_or_code(c)]
+    ['case_id', 'community_id', 'compound_id', 'dispute_type', 'mediators', 'outcome']
+    """
+    return col.kind in ("str", "ref", "code", "list") and not col.free_text and not col.pii
 
 
 def _text_read_later(table: Table) -> set[str]:

@@ -19,7 +19,7 @@ from typing import Any
 import openpyxl
 import pandas as pd
 
-from linli import contract, coords
+from linli import contract, coords, privacy
 
 from .. import ledger
 from .base import (
@@ -1038,6 +1038,36 @@ def _(data: Path) -> Rows:
     _workbook(data / "volunteer_activities.xlsx", {"活动": [header, *rows]})
     (data / "volunteer_activities.csv").unlink()
     return {"volunteer_activities": 2}
+
+
+def _full_width_ids_read_as_ascii(command: str, out: Path, stdout: str) -> None:
+    if command != "validate":
+        return
+    cases = pd.read_parquet(out / "tables" / "mediation_cases.parquet").set_index("case_id")
+    # ｍ９ is m9, of ｘｉａｎｇｂｅｉ (xiangbei), in compound ｃｐ３ (cp3): it loads with the others
+    assert cases.index.tolist() == ["m1", "m2", "m9"]
+    assert cases.loc["m9", ["community_id", "compound_id", "dispute_type", "mediators", "outcome"]].tolist() == [
+        "xiangbei", "cp3", "noise", "police;grid_worker", "resolved"]
+    volunteers = pd.read_parquet(out / "tables" / "volunteers.parquet")
+    # Ｖ００３ is V003: its keyed hash is the one V003 typed in ASCII would have (the corpus key);
+    # its team, free text, keeps its full-width letters as typed
+    v003 = privacy.pseudonym("V003", b"corpus-key")
+    assert volunteers.loc[volunteers["volunteer_id"] == v003, "team"].tolist() == ["ＡＢ巡逻队"]
+
+
+@case("ids_and_codes_typed_full_width",
+      "ids and codes typed with a Chinese IME: ｍ９, ｘｉａｎｇｂｅｉ, ｃｐ３, ｎｏｉｓｅ, ｐｏｌｉｃｅ；网格员 (UTF-8 CSV, the fast "
+      "path), ｍ１ again for another case, and a volunteer Ｖ００３ of team ＡＢ巡逻队 (GBK CSV, the general path)",
+      rules=(("mediation_cases", "duplicate_id"),), check=_full_width_ids_read_as_ascii)
+def _(data: Path) -> Rows:
+    cases = add_rows(data, "mediation_cases",
+                     _case_row("ｍ９", community_id="ｘｉａｎｇｂｅｉ", compound_id="ｃｐ３", dispute_type="ｎｏｉｓｅ",
+                               mediators="ｐｏｌｉｃｅ；网格员", outcome="ｒｅｓｏｌｖｅｄ"),
+                     _case_row("ｍ１", received_on="2024-06-01"))  # m1's id for another case: a repeated id
+    rows = [*read_rows(data, "volunteers"), {"volunteer_id": "Ｖ００３", "community_id": "ｒｅｎｍｉｎｌｕ",
+                                             "team": "ＡＢ巡逻队", "birth_year": "1970", "registered_on": "2023-05-01"}]
+    write_rows(data, "volunteers", rows, encoding="gbk")
+    return {"mediation_cases": cases, "volunteers": len(rows)}
 
 
 # =========================================================================== years
