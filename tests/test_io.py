@@ -834,3 +834,24 @@ def test_two_hidden_columns_for_one_column_are_refused_and_said_hidden(tmp_path:
     book.save(path)
     with pytest.raises(InputError, match="B列“社区”（隐藏列）和D列“社区”（隐藏列）是同一列"):
         read_table(path, VOLUNTEERS)
+
+
+def test_a_hidden_sheet_passed_over_leaves_the_rows_named_by_file_alone(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # the form's own data sheet, and a hidden 旧表 the clerk kept: the clerk sees one sheet,
+    # so the quarantine names the rows by the file alone, as for a workbook of one sheet
+    path = _volunteer_book(tmp_path / "volunteers.xlsx", ["志愿者编号", "社区", "注册日期"],
+                           [["v1", "renmin", "2024-03-05"]])
+    book = openpyxl.load_workbook(path)
+    old = book.create_sheet("旧表")
+    old.append(["志愿者编号", "社区", "注册日期"])
+    old.append(["v0", "renmin", "2020-01-01"])
+    old.sheet_state = "hidden"
+    book.save(path)
+    with caplog.at_level("WARNING", logger="linli"):
+        raw = read_table(path, VOLUNTEERS)
+    assert raw.frame["volunteer_id"].tolist() == ["v1"] and raw.rows.tolist() == [2]
+    assert raw.row_files is None and list(raw.header_cells) == ["volunteers.xlsx"]
+    assert raw.sheets == ["名册"] and raw.skipped_sheets == ["旧表: hidden, and a visible sheet holds the table"]
+    assert "未读入工作表 旧表（隐藏的工作表，可见的工作表已有本表）" in caplog.text

@@ -111,11 +111,14 @@ def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: st
     visible = [s for s in sheets if not s.hidden or sheet is not None]
     hidden = [s for s in sheets if s.hidden and sheet is None]
     several = len(sheets) > 1
-    parts, skipped, first_refusal = _read_sheets(visible, table, shown, several=several)
+    # rows are named by file and sheet when the clerk sees more than one sheet, or when a hidden one is read
+    labelled = len(visible) > 1
+    parts, skipped, first_refusal = _read_sheets(visible, table, shown, several=several, labelled=labelled)
     if hidden and parts:
         skipped += [f"{s.name}: {_skip_reason('hidden')}" for s in hidden]
     elif hidden:
-        parts, also, refusal = _read_sheets(hidden, table, shown, several=several)
+        labelled = several
+        parts, also, refusal = _read_sheets(hidden, table, shown, several=several, labelled=labelled)
         skipped, first_refusal = skipped + also, first_refusal or refusal
         if parts:
             names = "、".join(p[0] for p in parts)
@@ -129,19 +132,20 @@ def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: st
         raise InputError(msg)
     for entry in skipped:
         log.warning("%s: 未读入工作表 %s / worksheet %s — not read", shown, skipped_sheet_zh(entry), entry)
-    return _combine_sheets(table, shown, parts, skipped, several=several)
+    return _combine_sheets(table, shown, parts, skipped, several=labelled)
 
 
 def _read_sheets(
-    sheets: list[_Grid], table: contract.Table, shown: str, *, several: bool
+    sheets: list[_Grid], table: contract.Table, shown: str, *, several: bool, labelled: bool
 ) -> tuple[list[_Sheet], list[str], InputError | None]:
     """The sheets of ``sheets`` that hold the table, those passed over (``name: reason``), and the
-    first sheet's refusal (a workbook of one sheet is refused with it)."""
+    first sheet's refusal (a workbook of one sheet is refused with it). ``several``: the workbook
+    has other sheets (one short of columns may be a summary); ``labelled``: rows are named by sheet."""
     parts: list[_Sheet] = []
     skipped: list[str] = []
     first_refusal: InputError | None = None
     for s in sheets:
-        label = f"{shown} [{s.name}]" if several else shown
+        label = f"{shown} [{s.name}]" if labelled else shown
         try:
             frame, rows, unknown, header_row, mapping, totals, typed = frame_from_grid(
                 s.grid, table, shown=label, hidden_rows=s.hidden_rows, hidden_columns=s.hidden_columns)
