@@ -855,3 +855,24 @@ def test_a_hidden_sheet_passed_over_leaves_the_rows_named_by_file_alone(
     assert raw.row_files is None and list(raw.header_cells) == ["volunteers.xlsx"]
     assert raw.sheets == ["名册"] and raw.skipped_sheets == ["旧表: hidden, and a visible sheet holds the table"]
     assert "未读入工作表 旧表（隐藏的工作表，可见的工作表已有本表）" in caplog.text
+
+
+def test_a_two_row_header_saved_as_csv_under_a_title(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # Excel saves a merged two-row header as CSV with the merged cells blank: 日期 over
+    # 受理日期 | 办结日期 on row 3, the other names on row 2 alone, a title on row 1
+    path = write(tmp_path / "mediation_cases.csv",
+                 "人民街道2024年调解台账,,,,,,,,\r\n"
+                 "序号,案件编号,社区,小区,日期,,纠纷类型,参与调解力量,调解结果\r\n"
+                 ",,,,受理日期,办结日期,,,\r\n"
+                 "1,m1,湘北社区,cp3,2024/3/5,2024/3/5,停车,民警、网格员,调解成功\r\n"
+                 "2,m2,湘北社区,,2024/11/20,,噪音,网格员,办理中\r\n", "gbk")
+    with caplog.at_level("WARNING", logger="linli"):
+        raw = read_table(path, contract.table("mediation_cases"))
+    assert (raw.header_row, raw.rows.tolist()) == (3, [4, 5])
+    assert raw.frame["received_on"].tolist() == ["2024/3/5", "2024/11/20"]
+    assert raw.frame["closed_on"].tolist() == ["2024/3/5", None]
+    # the cells are named by the header as typed, on either row: 受理日期 in E, 案件编号 in B
+    cells = raw.header_cells["mediation_cases.csv"]
+    assert (cells["received_on"], cells["case_id"]) == (("E", "受理日期"), ("B", "案件编号"))
+    assert ("第1行在表头（第2–3行）之上，当作标题或分组行，未作为记录读入 / row 1 above the header (rows 2–3) "
+            "not read as records") in caplog.text

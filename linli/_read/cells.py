@@ -303,7 +303,8 @@ def _warn_rows_above(above: pd.Index, top: int, last: int, *, shown: str) -> Non
     zh, en = _row_span(list(above)), _row_span(list(above), sep=", ")
     head = str(top) if top == last else f"{top}–{last}"
     log.warning("%s: 第%s行在表头（第%s行）之上，当作标题或分组行，未作为记录读入 / row%s %s above the header "
-                "(row %s) not read as records", shown, zh, head, "s" if len(above) > 1 else "", en, head)
+                "(row%s %s) not read as records", shown, zh, head, "s" if len(above) > 1 else "", en,
+                "" if top == last else "s", head)
 
 
 def _row_span(rows: list[int], *, sep: str = "、") -> str:
