@@ -876,3 +876,21 @@ def test_a_two_row_header_saved_as_csv_under_a_title(tmp_path: Path, caplog: pyt
     assert (cells["received_on"], cells["case_id"]) == (("E", "受理日期"), ("B", "案件编号"))
     assert ("第1行在表头（第2–3行）之上，当作标题或分组行，未作为记录读入 / row 1 above the header (rows 2–3) "
             "not read as records") in caplog.text
+
+
+def test_rows_a_filter_hides_are_read_and_named_ten_runs_at_most(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # 30 volunteers on rows 2-31; a filter on one community hides the other's rows, the odd
+    # ones 3, 5, …, 31: 15 rows in 15 runs, of which the warning lists the first 10 (3 to 21)
+    path = _volunteer_book(tmp_path / "volunteers.xlsx", ["志愿者编号", "社区", "注册日期"],
+                           [[f"v{i}", "renmin" if i % 2 else "xiangbei", "2024-03-05"] for i in range(30)])
+    book = openpyxl.load_workbook(path)
+    for row in range(3, 32, 2):
+        book.active.row_dimensions[row].hidden = True
+    book.save(path)
+    with caplog.at_level("WARNING", logger="linli"):
+        raw = read_table(path, VOLUNTEERS)
+    assert raw.rows.tolist() == list(range(2, 32))  # every record read, hidden or not
+    assert "第3、5、7、9、11、13、15、17、19、21…行是隐藏行（共 15 行）" in caplog.text
+    assert "rows 3, 5, 7, 9, 11, 13, 15, 17, 19, 21… are hidden (15 in all)" in caplog.text

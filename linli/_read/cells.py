@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 _SHAPEFILE_FIELD_BYTES = 10  # dBASE limits field names to 10 bytes
 _SHOWN_HEADERS = 20  # headers listed in a missing-column message
 TITLE_ROWS = 9  # title rows that may stand above a header
+_SHOWN_RUNS = 10  # runs of row numbers a warning lists
 _LONG_NUMBER = re.compile(r"[0-9]{7,}")  # a phone or ID number where a header should be
 _EMPTY_NO_HEADER = "文件是空的（没有表头），请填入表头和记录后保存 / empty file (no header row)."
 #: A cell that spans lines, or is longer than this, points to an unclosed quote.
@@ -240,11 +241,11 @@ def frame_from_grid(
     rows = pd.Series(numbers, index=frame.index, dtype="int64", name="row")
     candidates = np.array(sorted(hidden_rows), dtype="int64")
     if len(out_of_view := candidates[np.isin(candidates, numbers)].tolist()):
-        one = len(out_of_view) == 1
-        log.warning("%s: 第%s行是隐藏行，仍作为记录读入（取消隐藏即可看到） / %s %s hidden: read as %s (unhide %s "
-                    "to see %s)", shown, _row_span(out_of_view), "row" if one else "rows",
-                    _row_span(out_of_view, sep=", ") + (" is" if one else " are"), "a record" if one else "records",
-                    "it" if one else "them", "it" if one else "them")
+        one, n = len(out_of_view) == 1, len(out_of_view)
+        log.warning("%s: 第%s行是隐藏行（共 %d 行），仍作为记录读入（取消隐藏即可看到） / %s %s hidden (%d in all): "
+                    "read as %s (unhide %s to see %s)", shown, _row_span(out_of_view), n, "row" if one else "rows",
+                    _row_span(out_of_view, sep=", ") + (" is" if one else " are"), n,
+                    "a record" if one else "records", "it" if one else "them", "it" if one else "them")
     return frame, rows, unknown, header_row, mapping, total_rows(data), header_cells(header, mapping)
 
 
@@ -307,11 +308,12 @@ def _warn_rows_above(above: pd.Index, top: int, last: int, *, shown: str) -> Non
                 "" if top == last else "s", head)
 
 
-def _row_span(rows: list[int], *, sep: str = "、") -> str:
-    """Row numbers as ranges: ``1–3、5``.
+def _row_span(rows: list[int], *, sep: str = "、", most: int = _SHOWN_RUNS) -> str:
+    """Row numbers as ranges, the first ``most`` of them (a filter may hide every other row):
+    ``1–3、5``, ``2、4、6…``.
 
-    >>> _row_span([1, 2, 3, 5]), _row_span([2], sep=", ")
-    ('1–3、5', '2')
+    >>> _row_span([1, 2, 3, 5]), _row_span([2], sep=", "), _row_span([2, 4, 6, 8], sep=", ", most=3)
+    ('1–3、5', '2', '2, 4, 6…')
     """
     runs: list[list[int]] = []
     for r in rows:
@@ -319,7 +321,8 @@ def _row_span(rows: list[int], *, sep: str = "、") -> str:
             runs[-1].append(r)
         else:
             runs.append([r])
-    return sep.join(str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs)
+    shown = sep.join(str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs[:most])
+    return shown + ("…" if len(runs) > most else "")
 
 
 _TOTAL_WORDS = ("合计", "总计", "小计", "共计", "累计", "总数", "总和")

@@ -923,7 +923,7 @@ def _(data: Path) -> Rows:
       "a row filtered out of view (hidden) holding a bad date, and a hidden old 社区 column beside the visible one",
       # rows 2-3 the two cases, row 4 (hidden) m9 with 去年春天; column I, hidden, an old 社区 column
       rules=(("mediation_cases", "not_a_date"),),
-      messages={"validate": "第4行是隐藏行"}, check=_rows_as_excel_shows_them(["2024-03-05", "2024-11-20"], ["4"]))
+      messages={"validate": "第4行是隐藏行（共 1 行）"}, check=_rows_as_excel_shows_them(["2024-03-05", "2024-11-20"], ["4"]))
 def _(data: Path) -> Rows:
     header = [*columns("mediation_cases"), "社区"]
     rows = [[*r, "人民路社区"] for r in _case_cells(
