@@ -57,25 +57,58 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"  {row.table:<22} {row.rule:<32} {row.n:>6}{kept}")
     for row in ds.provenance.itertuples(index=False):
         if row.skipped_sheets or ";" in row.sheets:
-            skipped = f"; not read: {row.skipped_sheets}" if row.skipped_sheets else ""
-            print(f"{row.file}: sheets read: {row.sheets}{skipped}")
+            print(_sheets_line(row.file, row.sheets, row.skipped_sheets))
     print(summary_line(ds.provenance, q, written["quarantine_xlsx"]))
     return EXIT_OK
 
 
+def _sheets_line(file: str, sheets: str, skipped: str) -> str:
+    """The worksheets of a workbook read and passed over, in Chinese then English, as the
+    line that ends ``linli validate``.
+
+    >>> _sheets_line("台账.xlsx", "2023;2024", "说明: empty")
+    '台账.xlsx: 读入工作表 2023、2024；未读入: 说明（空白） / sheets read: 2023;2024; not read: 说明: empty'
+    """
+    from .io import skipped_sheet_zh
+
+    read_zh = "、".join(s for s in sheets.split(";") if s) or "无"
+    zh = f"读入工作表 {read_zh}" + (f"；未读入: {'；'.join(map(skipped_sheet_zh, skipped.split('; ')))}"
+                                    if skipped else "")
+    en = f"sheets read: {sheets or 'none'}" + (f"; not read: {skipped}" if skipped else "")
+    return f"{file}: {zh} / {en}"
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns, a wide (CJK) character taking two.
+
+    >>> _pad("调解.csv", 10) + "|", _pad("12", 4, right=True)
+    ('调解.csv  |', '  12')
+    """
+    fill = " " * max(width - outputs.text_width(text), 0)
+    return fill + text if right else text + fill
+
+
 def _print_summary(ds: Dataset) -> None:
     print(f"data: {ds.data_dir}   as of: {ds.as_of.isoformat()}" + ("   (synthetic)" if ds.synthetic else ""))
-    header = f"{'table':<22} {'file':<32} {'read':>7} {'loaded':>7} {'quarantined':>11}"
+    absent = "(absent — optional)"
+    files = [str(f) for f in ds.provenance["file"]]
+    wide = max([32, outputs.text_width(absent), *map(outputs.text_width, files)])  # the widest file name
+
+    def line(table: str, file: str, *counts: object) -> str:
+        return " ".join([_pad(table, 22), _pad(file, wide), *(_pad(str(n), w, right=True)
+                                                              for n, w in zip(counts, (7, 7, 11), strict=True))])
+
+    header = line("table", "file", "read", "loaded", "quarantined")
     print(header)
     print("-" * len(header))
     for row in ds.provenance.itertuples(index=False):
         if row.status == "absent":
-            print(f"{row.table:<22} {'(absent — optional)':<32} {'-':>7} {'-':>7} {'-':>11}")
+            print(line(row.table, absent, "-", "-", "-"))
             continue
-        print(f"{row.table:<22} {row.file:<32} {row.rows_read:>7} {row.rows_loaded:>7} {row.rows_quarantined:>11}")
+        print(line(row.table, row.file, row.rows_read, row.rows_loaded, row.rows_quarantined))
     total = ds.provenance[["rows_read", "rows_loaded", "rows_quarantined"]].sum()
     print("-" * len(header))
-    print(f"{'total':<22} {'':<32} {total.rows_read:>7} {total.rows_loaded:>7} {total.rows_quarantined:>11}")
+    print(line("total", "", total.rows_read, total.rows_loaded, total.rows_quarantined))
 
 
 def cmd_indicators(args: argparse.Namespace) -> int:

@@ -196,18 +196,31 @@ def render_markdown() -> str:
         "认不出的文件会被点名提示。 / CSV (UTF-8 or GBK) or `.xlsx`; boundaries and locations as GeoJSON, GeoPackage "
         "or Shapefile. A file is named after its table in English or Chinese, years, digits, punctuation and "
         "spaces ignored; a file no table claims is named in a warning.",
-        "- **表头 / headers**: 下列中文表头（或括号中的其他写法）或英文列名均可；表头上方可有标题行。 / the Chinese "
-        "header, one of the other spellings listed, or the English column name; title rows above the header "
-        "are skipped.",
+        "- **表头 / headers**: 下列中文表头（或括号中的其他写法）或英文列名均可。表头可以占两行（如“日期”下分"
+        "“受理日期”“办结日期”，合并或不合并单元格均可）。表头上方可有标题行、分组行（如只在 A1 写“基本信息”），"
+        "它们不当作记录，会以行号提示；表头下面的每一行都是记录。 / the Chinese header, one of the other spellings "
+        "listed, or the English column name. A header may take two rows (日期 over 受理日期 and 办结日期, merged "
+        "or not). Title and group rows above the header (基本信息 alone in A1) are no records: a warning names "
+        "them by row number; every row below the header is a record.",
         "- **合计行与合并单元格 / totals and merged cells**: 记录下面的合计行（首格为“合计”“总计”等）不是记录，"
         "会被隔离并提示删除；上下合并的单元格（如一个“社区”合并了几行）对所占的每一行都有效；表头可带“*”或“（必填）”。"
         " / a total row below the records (its first cell 合计, 总计 …) is no record: it is quarantined, to be "
         "deleted; a cell merged over several rows holds for each of them; a header may carry * or （必填）.",
+        "- **隐藏的工作表、行和列 / hidden sheets, rows and columns**: 隐藏的工作表（下拉选项表、旧副本）不读入，"
+        "会被点名提示；只有隐藏的工作表写有本表时才读入它，并提示。隐藏的行照常作为记录读入（筛选掉的记录也算数），"
+        "提示其行号；隐藏的列照常读入，与可见的列重复时只读可见的列。 / a hidden sheet (a drop-down list, an old "
+        "copy) is not read, and a warning names it, unless no visible sheet holds the table: then it is read, with a "
+        "warning. Hidden rows are records like any other (a filter does not delete them): a warning names them. "
+        "Hidden columns are read, except one that repeats a visible column.",
         "- **日期 / dates**: `2024-03-05`、`2024/3/5`、`2024.3.5`、`2024年3月5日` 或 Excel 日期单元格。",
         "- **是/否 / yes-no**: 是、否（也可 true/false、1/0、Y/N）。",
         "- **选项 / choices**: 填中文选项（或英文代码）；多选用“、”分隔。 / the Chinese label (or the English "
         "code); several separated by 、.",
         "- **社区 / community**: 社区名称（`人民路社区` 或 `人民路`）或社区编码。",
+        "- **全角字符 / full-width characters**: 编号、社区、选项中用中文输入法打出的全角字母、数字和标点"
+        "（`Ｃ００１`、`ｓ０１２`）按半角读入（`C001`、`s012`）；名称、备注等文字照原样保存，其中只有全角数字读作半角。 / "
+        "ids, communities and choices typed in full-width letters, digits and punctuation read as their ASCII "
+        "spelling (Unicode NFKC); names and other free text are kept as typed, full-width digits aside.",
         "- **个人信息 / personal data**: 姓名、电话、身份证号只在名册的指定列中，导入时删除；其他文本列不得填写。 / "
         "names, phones and identity numbers only in the roster columns made for them, dropped on load; "
         "never in other text columns.",

@@ -32,12 +32,12 @@ from ._read.cells import MAX_CELL_CHARS, RawTable, display_name
 from ._read.delimited import read_csv
 from ._read.geo import read_geo
 from ._read.points import read_points
-from ._read.xlsx import read_xlsx
+from ._read.xlsx import read_xlsx, skipped_sheet_zh
 from ._read.yamlfile import MAX_YAML_BYTES, MAX_YAML_NODES, read_yaml, yaml_from_bytes
 from .errors import InputError
 
 __all__ = ["DATA_EXTENSIONS", "MAX_CELL_CHARS", "MAX_YAML_BYTES", "MAX_YAML_NODES", "RawTable", "UnknownFile",
-           "find_table_file", "read_table", "read_yaml", "unknown_files", "yaml_from_bytes"]
+           "find_table_file", "read_table", "read_yaml", "skipped_sheet_zh", "unknown_files", "yaml_from_bytes"]
 
 
 # ----------------------------------------------------------------- finding files

@@ -10,7 +10,9 @@ cell) and returns ``(parsed, bad)`` aligned to the input's index:
 An empty cell is never bad here: whether it may be empty is the validator's call.
 As the data contract has it (:mod:`linli.contract`), surrounding white space (including the full-width space
 U+3000, the no-break space and zero-width marks) and full-width digits are
-normalised; anything else odd is left for the validator to report, never guessed.
+normalised, and so, in id and code columns only (:func:`fold_width`), are ids and
+codes typed in full-width letters and punctuation (``Ｃ００１``); anything else odd is
+left for the validator to report, never guessed.
 
 Each parser works on the distinct values of a column (a ledger column of a
 million cells holds a few hundred dates) with vectorised string methods, then
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -35,6 +38,7 @@ __all__ = [
     "clean_text",
     "date_with_time",
     "excel_serial_date",
+    "fold_width",
     "is_blank",
     "list_items",
     "parse_bools",
@@ -55,6 +59,8 @@ _SPACES = (
 )
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _WIDE_DIGIT = "[０-９]"
+#: Characters :func:`fold_width` normalises: CJK compatibility ideographs, full- and half-width forms.
+_WIDE_FORM = "[\uf900-\uffef]"
 # Inside numbers and dates only: full-width point, hyphen, solidus, plus and colon.
 _FULLWIDTH_NUMERIC = str.maketrans("．－／＋：", ".-/+:")
 
@@ -194,7 +200,7 @@ def _lookup_code(item: str, by_code: dict[str, str], by_label: dict[str, str]) -
 # ---------------------------------------------------------------------- public
 
 
-def clean_text(s: pd.Series) -> pd.Series:
+def clean_text(s: pd.Series, *, ids: bool = False) -> pd.Series:
     """Strip surrounding white space and turn full-width digits into ASCII.
 
     White space includes the full-width space U+3000, the no-break space and the
@@ -205,6 +211,9 @@ def clean_text(s: pd.Series) -> pd.Series:
     ----------
     s
         Raw cells.
+    ids
+        The cells are ids or codes: full-width letters and punctuation are turned
+        into ASCII too, as :func:`fold_width` does (in the same pass over the bytes).
 
     Returns
     -------
@@ -215,8 +224,42 @@ def clean_text(s: pd.Series) -> pd.Series:
     --------
     >>> clean_text(pd.Series(["\\u3000００７ ", "  ", None])).tolist()
     ['007', <NA>, <NA>]
+    >>> clean_text(pd.Series(["ｍ０７", "Ａ队"])).tolist(), clean_text(pd.Series(["ｍ０７"]), ids=True).tolist()
+    (['ｍ07', 'Ａ队'], ['m07'])
     """
-    return _clean(s).rename(s.name)
+    return _clean(s, fold=ids).rename(s.name)
+
+
+def fold_width(s: pd.Series) -> pd.Series:
+    """Turn ids and codes typed in full-width forms into their ASCII spelling (NFKC).
+
+    A Chinese input method types ``Ｃ００１``, ``ｓ０１２`` or ``ＲＭ－０１`` for ``C001``,
+    ``s012``, ``RM-01``. A cell holding a character of U+F900–FFEF (full-width and
+    half-width forms, CJK compatibility ideographs) is normalised to Unicode NFKC;
+    any other cell is left as it is. Meant for id and code columns only: free text
+    keeps what was typed (:func:`clean_text` turns only full-width digits into ASCII).
+
+    A column whose bytes hold no ``EF`` (the UTF-8 lead byte of every such character)
+    is not searched cell by cell, and only the non-ASCII cells of one that does are.
+    ``clean_text(raw, ids=True)`` cleans and folds in one pass.
+
+    Parameters
+    ----------
+    s
+        Cleaned cells (:func:`clean_text`).
+
+    Returns
+    -------
+    pandas.Series
+        The cells, dtype ``string``.
+
+    Examples
+    --------
+    >>> fold_width(pd.Series(["Ｃ００１", "ｐｏｌｉｃｅ；网格员", "人民路社区", None])).tolist()
+    ['C001', 'police;网格员', '人民路社区', <NA>]
+    """
+    text = _as_string(s)
+    return _fold_wide(text, text.array.__arrow_array__(), fold=True).rename(s.name)
 
 
 def is_blank(s: pd.Series) -> pd.Series:
@@ -484,25 +527,38 @@ def date_with_time(cell: str) -> str | None:
 # to every cell by the public function.
 
 
-def _clean(s: pd.Series) -> pd.Series:
-    """Strip, turn full-width digits into ASCII, empty to NA — vectorised: a column
-    whose bytes hold no full-width digit is not searched cell by cell, and only the
-    cells holding one (few) go through ``str.translate``."""
+def _clean(s: pd.Series, *, fold: bool = False) -> pd.Series:
+    """Strip, turn full-width digits into ASCII (and, with ``fold``, every full-width form:
+    :func:`fold_width`), empty to NA — vectorised: a column whose bytes hold no full-width
+    character is not searched cell by cell, and only the cells holding one (few) are changed."""
     text = _as_string(s)
     cells = text.array.__arrow_array__()
     if _any_to_strip(cells):
         cells = pc.utf8_trim(cells, characters=_SPACES)
         text = pd.Series(pd.arrays.ArrowStringArray(cells), index=s.index, name=s.name)
     # else nothing to strip: the cells are kept as they are (no second copy of a large column)
-    if _may_hold_wide_digit(cells):
-        other = pc.fill_null(pc.invert(pc.string_is_ascii(cells)), False)
-        at = np.flatnonzero(other.to_numpy(zero_copy_only=False))
-        wide = at[_flags(text.iloc[at].str.contains(_WIDE_DIGIT, regex=True)).to_numpy()]
-        if len(wide):
-            text = text.copy()
-            text.iloc[wide] = text.iloc[wide].str.translate(_FULLWIDTH_DIGITS)
+    text = _fold_wide(text, cells, fold=fold)
     empty = (text == "").fillna(False)
     return text.mask(empty) if empty.any() else text
+
+
+def _fold_wide(text: pd.Series, cells: pa.ChunkedArray, *, fold: bool) -> pd.Series:
+    """``text`` (whose Arrow cells are ``cells``) with full-width digits in ASCII, or, with
+    ``fold``, every cell holding a character of :data:`_WIDE_FORM` in NFKC."""
+    if not _may_hold_wide_digit(cells):
+        return text
+    other = pc.fill_null(pc.invert(pc.string_is_ascii(cells)), False)
+    at = np.flatnonzero(other.to_numpy(zero_copy_only=False))
+    wide = at[_flags(text.iloc[at].str.contains(_WIDE_FORM if fold else _WIDE_DIGIT, regex=True)).to_numpy()]
+    if len(wide):
+        text = text.copy()
+        if fold:  # each distinct cell normalised once: a list column may repeat 民警，网格员 a million times
+            codes, uniques = pd.factorize(text.iloc[wide])
+            folded = np.array([unicodedata.normalize("NFKC", v) for v in uniques], dtype=object)
+            text.iloc[wide] = folded[codes]
+        else:
+            text.iloc[wide] = text.iloc[wide].str.translate(_FULLWIDTH_DIGITS)
+    return text
 
 
 def _slices(cells: pa.ChunkedArray) -> Iterator[pa.ChunkedArray]:
@@ -525,7 +581,8 @@ def _any_to_strip(cells: pa.ChunkedArray) -> bool:
 
 def _may_hold_wide_digit(cells: pa.ChunkedArray) -> bool:
     """Whether any chunk's character data holds the lead byte of a full-width digit's
-    UTF-8 (EF, for U+F000–FFFF; a digit U+FF10–FF19 is EF BC 90–99): one ``memchr``
+    UTF-8 (EF, for U+F000–FFFF; a digit U+FF10–FF19 is EF BC 90–99, and every form
+    :func:`fold_width` normalises starts with it too): one ``memchr``
     per chunk, far cheaper than a search per cell. Ids, codes and dates never hold it;
     Chinese free text does when it has full-width punctuation (，：；), and is then
     searched cell by cell."""

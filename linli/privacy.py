@@ -6,7 +6,7 @@ columns (names, phones, ID-card numbers, addresses) are dropped; free text that
 reaches a message or a clean table is scrubbed of anything shaped like a phone,
 ID-card or other identity number (:func:`redact`, :func:`has_personal_data`);
 a value that must be mentioned but may be personal is shown as its kind, length
-and a keyed hash (:func:`mask`); counts of fewer than ``config.SMALL_CELL``
+(in the reader's language) and a keyed hash (:func:`mask`); counts of fewer than ``config.SMALL_CELL``
 persons are suppressed where a table shows people by compound.
 
 Names cannot be recognised reliably, so free-text columns (``team``,
@@ -35,6 +35,7 @@ import pandas as pd
 import pyarrow as pa
 
 from . import config
+from .errors import ContractError
 
 _PHONE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
 _ID_NUMBER = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])|(?<!\d)\d{15}(?!\d)")
@@ -157,22 +158,37 @@ def has_personal_data(text: str) -> bool:
     return any(pattern.search(text) for pattern in _PATTERNS)
 
 
-def mask(text: str, key: bytes) -> str:
+#: The words of a mask in each language linli speaks (:func:`mask`): kind, then length.
+MASK_WORDS: dict[str, dict[str, str]] = {
+    "zh": {"text": "‹文字，{n} 字›", "digits": "‹数字，{n} 位›"},
+    "en": {"text": "‹text, {n} chars›", "digits": "‹digits, {n} chars›"},
+}
+
+
+def mask(text: str, key: bytes, *, lang: str = "zh") -> str:
     """Stand-in for a value that may be personal: its kind, its length and a keyed hash.
 
-    The kind is ``digits`` when the value holds only digits (with spaces, ``+``
-    or ``-``), else ``text``. The hash (8 hex digits of the HMAC of
-    :func:`pseudonym`) tells equal values apart without revealing them; the row
+    The kind is *digits* when the value holds only digits (with spaces, ``+``
+    or ``-``), else *text*; kind and length are written in ``lang``, the
+    language of the message the mask stands in (:data:`MASK_WORDS`:
+    ``‹文字，3 字›``, ``‹数字，11 位›``; ``‹text, 3 chars›``, ``‹digits, 11 chars›``).
+    The hash (8 hex digits of the HMAC of :func:`pseudonym`) is the same in every
+    language: it tells equal values apart without revealing them, and the row
     number beside it lets a clerk find the cell.
 
     >>> m = mask("张小明", b"k")
-    >>> m.startswith("‹text, 3 chars› #") and len(m) == len("‹text, 3 chars› #") + 8
+    >>> m.startswith("‹文字，3 字› #") and len(m) == len("‹文字，3 字› #") + 8
     True
-    >>> mask("13912345678", b"k").startswith("‹digits, 11 chars›")
+    >>> mask("13912345678", b"k", lang="en").startswith("‹digits, 11 chars›")
+    True
+    >>> mask("张小明", b"k", lang="en")[-9:] == m[-9:]
     True
     """
+    if lang not in MASK_WORDS:
+        msg = f"Unknown language {lang!r}; valid: {', '.join(MASK_WORDS)}."
+        raise ContractError(msg)
     kind = "digits" if re.fullmatch(r"[0-9 +\-]+", text) and any(c.isdigit() for c in text) else "text"
-    return f"‹{kind}, {len(text)} chars› #{pseudonym(text, key)[1:9]}"
+    return f"{MASK_WORDS[lang][kind].format(n=len(text))} #{pseudonym(text, key)[1:9]}"
 
 
 def suppress_small(counts: pd.Series, *, threshold: int | None = None) -> pd.Series:

@@ -135,6 +135,9 @@ def _instructions(ws: openpyxl.worksheet.worksheet.Worksheet, table: Table, colu
          "不要在记录下面加合计行（合计可放在另一个工作表）。" if zh else
          f"File names: {', '.join(table.file_names)} (a year may be added); one record per row in the first "
          "sheet, no merged cells, no total row below the records (a total may go on another sheet)."),
+        ("隐藏的工作表不读入（只有它写有本表时才读入，并提示）；隐藏的行和列照常读入，隐藏的列与可见的列重复时只读可见的列。"
+         if zh else "A hidden sheet is not read (unless it alone holds the table, and then with a warning); hidden "
+         "rows and columns are read like the others, except a hidden column that repeats a visible one."),
         ("橙色表头为必填列；完整的数据契约见 docs/data-contract.md；填好后运行 linli validate，按 quarantine.xlsx 修改。"
          if zh else "Orange headers are required; the full contract is docs/data-contract.md; then run "
          "linli validate and fix what quarantine.xlsx lists."),

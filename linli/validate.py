@@ -41,14 +41,16 @@ day in a date column (``45356``, ``2024-03-05 14:30:00``: the message says which
 date it is), a code of the contract, or an id shaped like
 the ids of its own table (``m12`` where ids read ``m1``, ``m2`` …). Person ids
 are shown as their pseudonyms; any other value is masked as its kind, length
-and a keyed hash (:func:`linli.privacy.mask`), e.g. ``‹text, 3 chars› #1a2b3c4d``
-— the row number finds the cell.
+and a keyed hash (:func:`linli.privacy.mask`), in the language of the words around
+it: ``‹文字，3 字› #1a2b3c4d`` in ``value``, ``record_id`` and ``message_zh``,
+``‹text, 3 chars› #1a2b3c4d`` in ``message_en`` — the row number finds the cell.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -68,6 +70,9 @@ QUARANTINE_COLUMNS = ["table", "file", "row", "column", "rule", "value", "messag
                       "community", "record_id"]
 #: ``outcome`` of a quarantine line: the row is left out, or loads with a finding.
 OUTCOMES: tuple[str, ...] = ("quarantined", "loaded")
+#: The languages of a quarantine line's messages (``message_zh``, ``message_en``); the first
+#: is also the language of its ``value`` and ``record_id`` (what ``quarantine.xlsx`` shows a clerk).
+MESSAGE_LANGS: tuple[str, ...] = ("zh", "en")
 
 _PARSE_RULE = {
     "date": "not_a_date",
@@ -171,6 +176,12 @@ def community_lookup(communities: pd.DataFrame) -> dict[str, str]:
     ...                   "name_en": ["Renminlu"]})
     >>> sorted(community_lookup(c).items())
     [('renminlu', 'renminlu'), ('人民路', 'renminlu'), ('人民路社区', 'renminlu')]
+
+    A name with full-width punctuation is also found as a reference reads it (:func:`linli.parse.fold_width`):
+
+    >>> lookup = community_lookup(pd.DataFrame({"community_id": ["dong"], "name_zh": ["人民路（东）社区"]}))
+    >>> lookup["人民路(东)社区"], lookup["人民路(东)"], lookup["人民路（东）"]
+    ('dong', 'dong', 'dong')
     """
     out: dict[str, str] = {}
     for row in communities.itertuples(index=False):
@@ -181,9 +192,10 @@ def community_lookup(communities: pd.DataFrame) -> dict[str, str]:
             out[name_en.casefold()] = code
         name = getattr(row, "name_zh", None)
         if isinstance(name, str) and name:
-            out[name] = code
-            if name.endswith("社区") and len(name) > 2:
-                out[name.removesuffix("社区")] = code
+            for spelling in dict.fromkeys((name, unicodedata.normalize("NFKC", name))):  # as a reference reads it
+                out[spelling] = code
+                if spelling.endswith("社区") and len(spelling) > 2:
+                    out[spelling.removesuffix("社区")] = code
     return out
 
 
@@ -227,7 +239,8 @@ def validate_table(
         if col.name not in frame.columns:
             parsed[col.name] = pd.Series(pd.NA, index=frame.index, dtype=col.dtype)
             continue
-        cleaned = parse.clean_text(frame.pop(col.name))  # the raw column is let go once cleaned
+        # the raw column is let go once cleaned; an id typed with a Chinese input method (Ｃ００１) is C001
+        cleaned = parse.clean_text(frame.pop(col.name), ids=_id_or_code(col))
         text[col.name] = cleaned
         if col.name == table.id_column:
             distinct = _distinct_ids(table, text, np.ones(len(frame.index), dtype=bool))
@@ -270,6 +283,16 @@ def validate_table(
     if geometry is not None:
         clean = gpd.GeoDataFrame(clean, geometry=_rows(geometry, keep).to_numpy(), crs="EPSG:4326")
     return ValidatedTable(table.name, raw.file, clean, quarantine, len(frame))
+
+
+def _id_or_code(col: Column) -> bool:
+    """Whether ``col`` holds ids, references or codes (full-width forms read as ASCII), not free text or PII.
+
+    >>> cases = TABLES["mediation_cases"]
+    >>> [c.name for c in cases.columns if _id_or_code(c)]
+    ['case_id', 'community_id', 'compound_id', 'dispute_type', 'mediators', 'outcome']
+    """
+    return col.kind in ("str", "ref", "code", "list") and not col.free_text and not col.pii
 
 
 def _text_read_later(table: Table) -> set[str]:
@@ -333,21 +356,23 @@ def _mask_personal_data(values: pd.Series, col: Column, text: pd.Series, issues:
 # ------------------------------------------------------------------ value checks
 
 
-def _shown(values: pd.Series, col: Column | None, key: bytes, shapes: set[str]) -> pd.Series:
-    """The values as they may appear in the quarantine: shown only when they cannot be personal.
+def _shown(values: pd.Series, col: Column | None, key: bytes, shapes: set[str]) -> dict[str, pd.Series]:
+    """The values as they may appear in the quarantine, per language of :data:`MESSAGE_LANGS`:
+    shown only when they cannot be personal, else masked in that language (:func:`linli.privacy.mask`).
 
     ``col`` is None for values linli composed itself from parsed cells (a duplicate
     key, a geometry type); those are shown, scrubbed of anything shaped like a phone.
     """
     if col is None:
-        return values.map(lambda v: v if v == "" else _truncate(privacy.redact(str(v))))
+        same = values.map(lambda v: v if v == "" else _truncate(privacy.redact(str(v))))
+        return dict.fromkeys(MESSAGE_LANGS, same)
     if col.person_id:
-        return values.where(values == "", privacy.pseudonymise(values, key))
+        return dict.fromkeys(MESSAGE_LANGS, values.where(values == "", privacy.pseudonymise(values, key)))
     safe = _safe_to_show(values, col, shapes)
-    return pd.Series(
-        [v if v == "" or ok else privacy.mask(str(v), key) for v, ok in zip(values, safe, strict=True)],
+    return {lang: pd.Series(
+        [v if v == "" or ok else privacy.mask(str(v), key, lang=lang) for v, ok in zip(values, safe, strict=True)],
         index=values.index, dtype=object,
-    ).map(_truncate)
+    ).map(_truncate) for lang in MESSAGE_LANGS}
 
 
 def _safe_to_show(values: pd.Series, col: Column, shapes: set[str]) -> list[bool]:
@@ -805,9 +830,12 @@ def _quarantine_frame(
     q = found.copy()
     q["typed"] = q["value"]  # the cell as typed: which item of a list is wrong is read from it, never shown
     columns = {c.name: c for c in table.columns}
+    shown = {lang: q["value"].copy() for lang in MESSAGE_LANGS}  # a masked value in each message's language
     for name, part in q.groupby("column", sort=False):
         col = columns.get(str(name))
-        q.loc[part.index, "value"] = _shown(part["value"], col, key, set(shapes.get(str(name), ()))).to_numpy()
+        for lang, values in _shown(part["value"], col, key, set(shapes.get(str(name), ()))).items():
+            shown[lang].loc[part.index] = values.to_numpy()
+    q["value"] = shown[MESSAGE_LANGS[0]]
     q["row"] = raw.rows.loc[q["idx"]].to_numpy().astype(int)
     q["table"] = table.name
     q["file"] = raw.row_files.loc[q["idx"]].to_numpy() if raw.row_files is not None else raw.file
@@ -817,14 +845,14 @@ def _quarantine_frame(
     note = (q["outcome"] == "loaded") & q["rule"].isin(GEOMETRY_RULES)
     places = _community_names(context)
     cells = [raw.header_cells.get(f, {}).get(c, ("", "")) for f, c in zip(q["file"], q["column"], strict=True)]
-    for lang in ("zh", "en"):  # the two message columns of quarantine.csv
+    for lang in MESSAGE_LANGS:  # the two message columns of quarantine.csv
         q[f"message_{lang}"] = [
             word("message.row", lang=lang, row=r)
             + (word("message.letter", lang=lang, letter=letter) if letter else "")
             + _message(rule, columns.get(c), c, v, d, typed, table=table, lang=lang, places=places, header=header)
             + (word("message.kept", lang=lang) if n else "")
             for r, c, rule, v, d, typed, n, (letter, header) in zip(
-                q["row"], q["column"], q["rule"], q["value"], q["detail"], q["typed"], note, cells, strict=True)
+                q["row"], q["column"], q["rule"], shown[lang], q["detail"], q["typed"], note, cells, strict=True)
         ]
     q = q.sort_values(["file", "row", "column", "rule"], kind="stable")
     return q[QUARANTINE_COLUMNS].reset_index(drop=True)
@@ -838,7 +866,7 @@ def _record_ids(
         return np.full(len(idx), "", dtype=object)
     ids = text[table.id_column].loc[idx.to_numpy()].fillna("").astype(str)
     col = table.column(table.id_column)
-    return _shown(ids.reset_index(drop=True), col, key, set(shapes.get(col.name, ()))).to_numpy()
+    return _shown(ids.reset_index(drop=True), col, key, set(shapes.get(col.name, ())))[MESSAGE_LANGS[0]].to_numpy()
 
 
 def _community_names(context: Mapping[str, pd.DataFrame]) -> str:

@@ -6,10 +6,13 @@ import csv
 import datetime as dt
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
+import openpyxl
 import pytest
 
+from linli import contract
 from linli.cli import main
 
 from . import ledger
@@ -48,6 +51,52 @@ def test_validate_writes_quarantine_and_summary(
     # it ends with one line: the rows quarantined (each bad row and the duplicate is one row) and the workbook
     last = out.strip().splitlines()[-1]
     assert f"隔离 {len(ledger.BAD_ROWS) + 1} 行" in last and str(tmp_path / "out" / "quarantine.xlsx") in last
+
+
+def _display_width(text: str) -> int:
+    """Columns a terminal gives ``text``: a wide (CJK) or full-width character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def test_validate_table_lines_up_under_chinese_file_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], key_env: None
+) -> None:
+    data = tmp_path / "raw"
+    ledger.write_ledger(data, fmt="gbk")  # 2024年 矛盾纠纷调解台账.csv …: Chinese file names
+    assert main(["validate", "--data-dir", str(data), "--out", str(tmp_path / "out"), "--as-of", "2025-01-31"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    top = next(i for i, line in enumerate(lines) if line.startswith("table "))
+    rule_lines = [i for i in range(top, len(lines)) if set(lines[i]) == {"-"}]
+    table = [lines[top], *lines[top + 2:rule_lines[1]], lines[rule_lines[1] + 1]]  # header, tables, total
+    assert any(_display_width(line) != len(line) for line in table)  # some file names are wide
+    # every line is as wide on screen as the header (the last column is right-aligned), and the
+    # count of rows read ends at the same screen column as its header "read"
+    header_width = _display_width(lines[top])
+    assert [_display_width(line) for line in table] == [header_width] * len(table)
+    read_end = _display_width(lines[top][: lines[top].index(" read") + len(" read")])
+    for line in table[1:]:
+        before = line.rsplit(maxsplit=2)[0]  # up to the end of the read count (loaded, quarantined cut off)
+        assert _display_width(before) == read_end, line
+
+
+def test_validate_names_the_sheets_read_in_chinese_and_english(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], key_env: None
+) -> None:
+    ledger.write_canonical(tmp_path)
+    (tmp_path / "mediation_cases.csv").unlink()
+    header = [c.name for c in contract.TABLES["mediation_cases"].columns]
+    book = openpyxl.Workbook()
+    book.active.title = "填表说明"
+    book.active.append(["本表按年填报"])
+    for year in ("2023", "2024"):
+        book.create_sheet(year).append(header)
+    book["2024"].append(["m1", "xiangbei", None, "2024-03-05", None, "noise", "police", "resolved"])
+    book.save(tmp_path / "2024年调解台账.xlsx")
+    assert main(["validate", "--data-dir", str(tmp_path), "--out", str(tmp_path / "out")]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("2024年调解台账.xlsx: "))
+    # the Chinese half first, then the English one, as in the line that ends the output
+    assert line == ("2024年调解台账.xlsx: 读入工作表 2023、2024；未读入: 填表说明（表头没有写明本表的列） / "
+                    "sheets read: 2023;2024; not read: 填表说明: no header naming the table's columns")
 
 
 def test_unreadable_file_is_one_line_and_exit_2(

@@ -87,13 +87,15 @@ def test_messages_in_both_languages(ledgered) -> None:
     # free text that is not a date may be personal: shown as kind, length (4 characters)
     # and the first 8 hex digits of its keyed hash (HMAC-SHA256 under the test key)
     digest = hmac.new(KEY, "去年春天".encode(), hashlib.sha256).hexdigest()[:8]
-    shown = f"‹text, 4 chars› #{digest}"
-    assert msg["value"].iloc[0] == shown
+    # the mask speaks the language of the words around it: Chinese in the value column (what
+    # quarantine.xlsx shows a clerk) and the Chinese message, English in the English message
+    shown_zh, shown_en = f"‹文字，4 字› #{digest}", f"‹text, 4 chars› #{digest}"
+    assert msg["value"].iloc[0] == shown_zh
     # issue 11: the message also says how to type a date
     # the cell as Excel shows it: 受理日期 is the ledger's 4th column (案件编号, 社区, 小区, 受理日期), D
-    assert msg["message_zh"].iloc[0] == (f"第4行 D列 “受理日期”: 无法识别的日期 “{shown}”，"
+    assert msg["message_zh"].iloc[0] == (f"第4行 D列 “受理日期”: 无法识别的日期 “{shown_zh}”，"
                                          "请写成 2024-03-05 或 2024年3月5日")
-    assert msg["message_en"].iloc[0] == (f"row 4, column D, received_on: not a date: '{shown}'; "
+    assert msg["message_en"].iloc[0] == (f"row 4, column D, received_on: not a date: '{shown_en}'; "
                                          "type it as 2024-03-05 or 2024年3月5日")
     # a value that parses as the column's kind cannot be personal and is shown as it is
     late = q[(q["table"] == "mediation_cases") & (q["rule"] == "future_date")]

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import random
 import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -165,6 +166,33 @@ def test_vectorised_clean_equals_cell_by_cell() -> None:
     assert [None if pd.isna(v) else v for v in got] == expected
     blank = [c is None or not c.strip(spaces) for c in cells]
     assert parse.is_blank(pd.Series(cells, dtype=object)).tolist() == blank
+
+
+def test_vectorised_fold_width_equals_nfkc_cell_by_cell() -> None:
+    rng = random.Random(11)
+    pieces = ["a", "Z", "0", "-", "人", "社", "，", "０", "ａ", "Ｍ", "－", "；", "（", "ｶ", "\uf900", "①", "\u3000"]
+    cells = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 5))) for _ in range(3000)] + [None]
+    # a cell holding a character of U+F900–FFEF (CJK compatibility ideographs, full- and half-width
+    # forms: all with the UTF-8 lead byte EF) is NFKC-normalised; any other is left as it is
+    wide = re.compile("[\uf900-\uffef]")
+    expected = [None if c is None else unicodedata.normalize("NFKC", c) if wide.search(c) else c for c in cells]
+    for dtype in (object, pd.ArrowDtype(pa.string())):  # the general path's cells, the fast path's
+        got = parse.fold_width(pd.Series(cells, dtype=dtype))
+        assert [None if pd.isna(v) else v for v in got] == expected
+    # cleaning an id column does both in one pass: stripped (U+3000 at either end), then folded
+    spaces = parse._SPACES
+    stripped = [None if c is None or not c.strip(spaces) else c.strip(spaces) for c in cells]
+    cleaned = [None if c is None else unicodedata.normalize("NFKC", c) if wide.search(c) else c for c in stripped]
+    for dtype in (object, pd.ArrowDtype(pa.string())):
+        got = parse.clean_text(pd.Series(cells, dtype=dtype), ids=True)
+        assert [None if pd.isna(v) else v for v in got] == cleaned
+
+
+def test_fold_width_leaves_a_column_without_the_lead_byte_as_it_is() -> None:
+    # no cell holds a byte EF: the column is returned without being searched cell by cell
+    cells = pd.Series(["人民路社区", "m1", "①", None], dtype=pd.ArrowDtype(pa.string()))
+    out = parse.fold_width(cells)
+    assert [None if pd.isna(v) else v for v in out] == ["人民路社区", "m1", "①", None]
 
 
 @pytest.mark.parametrize("key", [b"k", b"x" * 64, b"y" * 100, "钥匙".encode()])

@@ -791,3 +791,106 @@ def test_a_stray_quote_that_swallows_records_is_still_refused(tmp_path: Path) ->
     lines += ['V006,xiangbei,青年队",2023-01-09']
     with pytest.raises(InputError, match=r"line 2: a quote .* not closed until line 7"):
         read_table(write(tmp_path / "volunteers.csv", "\n".join(lines) + "\n"), VOLUNTEERS)
+
+
+def _volunteer_book(path: Path, header: list[str], rows: list[list[object]], *, hide: str = "") -> Path:
+    book = openpyxl.Workbook()
+    book.active.title = "名册"
+    for row in [header, *rows]:
+        book.active.append(row)
+    if hide:
+        book.active.column_dimensions[hide].hidden = True
+    book.save(path)
+    return path
+
+
+def test_a_hidden_column_that_repeats_a_visible_one_is_passed_over(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # B 社区 is the column the clerk keeps; D 社区, hidden, an old copy of it
+    path = _volunteer_book(tmp_path / "volunteers.xlsx", ["志愿者编号", "社区", "注册日期", "社区"],
+                           [["v1", "renmin", "2024-03-05", "旧社区"]], hide="D")
+    with caplog.at_level("WARNING", logger="linli"):
+        raw = read_table(path, VOLUNTEERS)
+    assert raw.frame["community_id"].tolist() == ["renmin"]
+    assert raw.header_cells["volunteers.xlsx"]["community_id"] == ("B", "社区")
+    assert "D列“社区”是隐藏列，与B列重复，未读入" in caplog.text
+
+
+def test_two_visible_columns_for_one_column_are_named_by_letter(tmp_path: Path) -> None:
+    path = _volunteer_book(tmp_path / "volunteers.xlsx", ["志愿者编号", "社区", "注册日期", "所属社区"],
+                           [["v1", "renmin", "2024-03-05", "renmin"]])
+    with pytest.raises(InputError) as exc:
+        read_table(path, VOLUNTEERS)
+    assert str(exc.value) == ("volunteers.xlsx: B列“社区”和D列“所属社区”是同一列，请删去一列 / columns B '社区' "
+                              "and D '所属社区' both map to community_id; keep one.")
+
+
+def test_two_hidden_columns_for_one_column_are_refused_and_said_hidden(tmp_path: Path) -> None:
+    path = _volunteer_book(tmp_path / "volunteers.xlsx", ["志愿者编号", "社区", "注册日期", "社区"],
+                           [["v1", "renmin", "2024-03-05", "renmin"]], hide="B")
+    book = openpyxl.load_workbook(path)
+    book.active.column_dimensions["D"].hidden = True
+    book.save(path)
+    with pytest.raises(InputError, match="B列“社区”（隐藏列）和D列“社区”（隐藏列）是同一列"):
+        read_table(path, VOLUNTEERS)
+
+
+def test_a_hidden_sheet_passed_over_leaves_the_rows_named_by_file_alone(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # the form's own data sheet, and a hidden 旧表 the clerk kept: the clerk sees one sheet,
+    # so the quarantine names the rows by the file alone, as for a workbook of one sheet
+    path = _volunteer_book(tmp_path / "volunteers.xlsx", ["志愿者编号", "社区", "注册日期"],
+                           [["v1", "renmin", "2024-03-05"]])
+    book = openpyxl.load_workbook(path)
+    old = book.create_sheet("旧表")
+    old.append(["志愿者编号", "社区", "注册日期"])
+    old.append(["v0", "renmin", "2020-01-01"])
+    old.sheet_state = "hidden"
+    book.save(path)
+    with caplog.at_level("WARNING", logger="linli"):
+        raw = read_table(path, VOLUNTEERS)
+    assert raw.frame["volunteer_id"].tolist() == ["v1"] and raw.rows.tolist() == [2]
+    assert raw.row_files is None and list(raw.header_cells) == ["volunteers.xlsx"]
+    assert raw.sheets == ["名册"] and raw.skipped_sheets == ["旧表: hidden, and a visible sheet holds the table"]
+    assert "未读入工作表 旧表（隐藏的工作表，可见的工作表已有本表）" in caplog.text
+
+
+def test_a_two_row_header_saved_as_csv_under_a_title(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # Excel saves a merged two-row header as CSV with the merged cells blank: 日期 over
+    # 受理日期 | 办结日期 on row 3, the other names on row 2 alone, a title on row 1
+    path = write(tmp_path / "mediation_cases.csv",
+                 "人民街道2024年调解台账,,,,,,,,\r\n"
+                 "序号,案件编号,社区,小区,日期,,纠纷类型,参与调解力量,调解结果\r\n"
+                 ",,,,受理日期,办结日期,,,\r\n"
+                 "1,m1,湘北社区,cp3,2024/3/5,2024/3/5,停车,民警、网格员,调解成功\r\n"
+                 "2,m2,湘北社区,,2024/11/20,,噪音,网格员,办理中\r\n", "gbk")
+    with caplog.at_level("WARNING", logger="linli"):
+        raw = read_table(path, contract.table("mediation_cases"))
+    assert (raw.header_row, raw.rows.tolist()) == (3, [4, 5])
+    assert raw.frame["received_on"].tolist() == ["2024/3/5", "2024/11/20"]
+    assert raw.frame["closed_on"].tolist() == ["2024/3/5", None]
+    # the cells are named by the header as typed, on either row: 受理日期 in E, 案件编号 in B
+    cells = raw.header_cells["mediation_cases.csv"]
+    assert (cells["received_on"], cells["case_id"]) == (("E", "受理日期"), ("B", "案件编号"))
+    assert ("第1行在表头（第2–3行）之上，当作标题或分组行，未作为记录读入 / row 1 above the header (rows 2–3) "
+            "not read as records") in caplog.text
+
+
+def test_rows_a_filter_hides_are_read_and_named_ten_runs_at_most(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # 30 volunteers on rows 2-31; a filter on one community hides the other's rows, the odd
+    # ones 3, 5, …, 31: 15 rows in 15 runs, of which the warning lists the first 10 (3 to 21)
+    path = _volunteer_book(tmp_path / "volunteers.xlsx", ["志愿者编号", "社区", "注册日期"],
+                           [[f"v{i}", "renmin" if i % 2 else "xiangbei", "2024-03-05"] for i in range(30)])
+    book = openpyxl.load_workbook(path)
+    for row in range(3, 32, 2):
+        book.active.row_dimensions[row].hidden = True
+    book.save(path)
+    with caplog.at_level("WARNING", logger="linli"):
+        raw = read_table(path, VOLUNTEERS)
+    assert raw.rows.tolist() == list(range(2, 32))  # every record read, hidden or not
+    assert "第3、5、7、9、11、13、15、17、19、21…行是隐藏行（共 15 行）" in caplog.text
+    assert "rows 3, 5, 7, 9, 11, 13, 15, 17, 19, 21… are hidden (15 in all)" in caplog.text

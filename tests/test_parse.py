@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from linli import contract
 from linli.parse import (
     clean_text,
+    fold_width,
     is_blank,
     parse_bools,
     parse_codes,
@@ -49,6 +50,21 @@ def test_clean_text_strips_white_space_and_full_width_digits() -> None:
 def test_clean_text_leaves_inner_oddities() -> None:
     # inner spaces and other characters are a rule break for later, not a guess
     assert as_list(clean_text(series("人民 路", "a\u3000b", "Ａ"))) == ["人民 路", "a\u3000b", "Ａ"]
+
+
+def test_fold_width_turns_full_width_ids_and_codes_into_ascii() -> None:
+    s = series("Ｃ００１", "ｓ０１２", "ＲＭ－０１", "ｐｏｌｉｃｅ；网格员", "人民路社区", "m1", None)
+    out = fold_width(s)
+    assert out.dtype == "string"
+    # letters, digits, hyphen and semicolon in their full-width forms (U+FF01–FF5E) are the ASCII
+    # ones 0xFEE0 below; Chinese text and ASCII are left as they are, missing stays missing
+    assert as_list(out) == ["C001", "s012", "RM-01", "police;网格员", "人民路社区", "m1", None]
+
+
+def test_fold_width_keeps_index_and_name() -> None:
+    s = pd.Series(["Ｖ１", "v2"], index=[4, 9], name="volunteer_id", dtype="string")
+    out = fold_width(s)
+    assert list(out.index) == [4, 9] and out.name == "volunteer_id" and as_list(out) == ["V1", "v2"]
 
 
 def test_clean_text_keeps_index_and_name() -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from linli import privacy
+from linli.errors import ContractError
 
 
 def test_key_file_created_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -53,3 +56,26 @@ def test_suppress_small_counts() -> None:
     # 0 stays (no one), 1-4 are hidden, 5 and over stay
     out = privacy.suppress_small(pd.Series([0, 1, 4, 5, 9]))
     assert out.isna().tolist() == [False, True, True, False, False]
+
+
+def _digest(text: str, key: bytes) -> str:
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:8]
+
+
+def test_mask_speaks_the_reader_s_language() -> None:
+    # "张小明" is 3 characters of text; "139 1234 5678" 13 characters of digits and spaces;
+    # the hash part is the first 8 hex digits of HMAC-SHA256 under the key, in both languages
+    name, phone = _digest("张小明", b"k"), _digest("139 1234 5678", b"k")
+    assert privacy.mask("张小明", b"k", lang="zh") == f"‹文字，3 字› #{name}"
+    assert privacy.mask("张小明", b"k", lang="en") == f"‹text, 3 chars› #{name}"
+    assert privacy.mask("139 1234 5678", b"k", lang="zh") == f"‹数字，13 位› #{phone}"
+    assert privacy.mask("139 1234 5678", b"k", lang="en") == f"‹digits, 13 chars› #{phone}"
+    assert privacy.mask("张小明", b"k") == privacy.mask("张小明", b"k", lang="zh")  # Chinese is linli's default
+    for lang in ("zh", "en"):
+        assert "张" not in privacy.mask("张小明", b"k", lang=lang)
+        assert "1234" not in privacy.mask("139 1234 5678", b"k", lang=lang)
+
+
+def test_mask_refuses_a_language_it_does_not_speak() -> None:
+    with pytest.raises(ContractError, match="'fr'; valid: zh, en"):
+        privacy.mask("x", b"k", lang="fr")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import re
 import unicodedata
@@ -23,9 +24,12 @@ from ..parse import is_blank
 if TYPE_CHECKING:
     import geopandas as gpd
 
+log = logging.getLogger(__name__)
+
 _SHAPEFILE_FIELD_BYTES = 10  # dBASE limits field names to 10 bytes
 _SHOWN_HEADERS = 20  # headers listed in a missing-column message
 TITLE_ROWS = 9  # title rows that may stand above a header
+_SHOWN_RUNS = 10  # runs of row numbers a warning lists
 _LONG_NUMBER = re.compile(r"[0-9]{7,}")  # a phone or ID number where a header should be
 _EMPTY_NO_HEADER = "文件是空的（没有表头），请填入表头和记录后保存 / empty file (no header row)."
 #: A cell that spans lines, or is longer than this, points to an unclosed quote.
@@ -182,16 +186,32 @@ def float_text(value: float | np.floating) -> str | None:
 
 
 def frame_from_grid(
-    grid: pd.DataFrame, table: contract.Table, *, shown: str
-) -> tuple[pd.DataFrame, pd.Series, list[str], int, dict[int, str], pd.DataFrame]:
+    grid: pd.DataFrame,
+    table: contract.Table,
+    *,
+    shown: str,
+    hidden_rows: frozenset[int] = frozenset(),
+    hidden_columns: frozenset[int] = frozenset(),
+) -> tuple[pd.DataFrame, pd.Series, list[str], int, dict[int, str], pd.DataFrame, dict[str, tuple[str, str]]]:
     """Turn a sheet's cells (by position, indexed by row number) into the table.
 
     The header is the row, among the first ten non-blank ones, whose cells name
-    the most columns (title rows above it are passed over; a title that happens to
-    equal one column's name loses to the real header), else the first non-blank
-    row; blank rows are dropped. Returns the frame, the row numbers of its rows,
-    the unknown headers, the header's row number, ``{position: column name}`` and a
-    ``total_row`` row issue for each total row (:func:`total_rows`).
+    the most columns (a title that happens to equal one column's name loses to the
+    real header; of two rows naming as many, the first), else the first non-blank
+    row. A header typed on two rows is read as one (:func:`_header_rows`): a group
+    title over some columns with their names on the row below, the other names on
+    the upper row, merged or not. Non-blank rows above the header (a title, a group
+    row, a 填报单位 line) are no records: a warning names them. Blank rows are
+    dropped; every other row below the header is a record, numbered as the
+    spreadsheet numbers it. A record on a row hidden in Excel (``hidden_rows``, by
+    row number: filtered out of view) is read like any other, and a warning names
+    it, so that a clerk told of it knows to unhide it; ``hidden_columns`` (by
+    position) as :func:`map_headers` takes them.
+
+    Returns the frame, the row numbers of its rows, the unknown headers, the
+    header's (last) row number, ``{position: column name}``, a ``total_row`` row
+    issue for each total row (:func:`total_rows`) and each column's Excel letter
+    and header as typed (:attr:`RawTable.header_cells`).
     """
     if grid.shape[1] == 0:
         msg = f"{shown}: {_EMPTY_NO_HEADER}"
@@ -207,20 +227,102 @@ def frame_from_grid(
     first, best = 0, 0
     for i in range(min(TITLE_ROWS + 1, len(grid))):
         # columns named, each once: a title merged across the sheet names one column, however wide
-        hits = len({lookup[key] for v in grid.iloc[i] if v is not None and (key := fold(str(v))) in lookup})
+        hits = len(set(_named(grid.iloc[i], lookup).values()))
         if hits > best:
             first, best = i, hits
-    grid, blank = grid.iloc[first:], blank.iloc[first:]
-    header_row = int(grid.index[0])
-    numbers = grid.index[1:].to_numpy(dtype="int64")
-
-    header = [None if b else str(v) for v, b in zip(grid.iloc[0], blank.iloc[0], strict=True)]
-    cells, blanks = grid.iloc[1:], blank.iloc[1:]
+    top, last, header = _header_rows(grid, blank, first, lookup)
+    _warn_rows_above(grid.index[:top], grid.index[top], grid.index[last], shown=shown)
+    header_row = int(grid.index[last])
+    numbers = grid.index[last + 1:].to_numpy(dtype="int64")
+    cells, blanks = grid.iloc[last + 1:], blank.iloc[last + 1:]
     data = pd.DataFrame({i: cells[i].mask(blanks[i], None) if blanks[i].any() else cells[i]
                          for i in cells.columns}).reset_index(drop=True)
-    frame, unknown, mapping = build_frame(header, data, table, shown=shown)
+    frame, unknown, mapping = build_frame(header, data, table, shown=shown, hidden=hidden_columns)
     rows = pd.Series(numbers, index=frame.index, dtype="int64", name="row")
-    return frame, rows, unknown, header_row, mapping, total_rows(data)
+    candidates = np.array(sorted(hidden_rows), dtype="int64")
+    if len(out_of_view := candidates[np.isin(candidates, numbers)].tolist()):
+        one, n = len(out_of_view) == 1, len(out_of_view)
+        log.warning("%s: 第%s行是隐藏行（共 %d 行），仍作为记录读入（取消隐藏即可看到） / %s %s hidden (%d in all): "
+                    "read as %s (unhide %s to see %s)", shown, _row_span(out_of_view), n, "row" if one else "rows",
+                    _row_span(out_of_view, sep=", ") + (" is" if one else " are"), n,
+                    "a record" if one else "records", "it" if one else "them", "it" if one else "them")
+    return frame, rows, unknown, header_row, mapping, total_rows(data), header_cells(header, mapping)
+
+
+def _named(row: pd.Series, lookup: dict[str, str]) -> dict[int, str]:
+    """``{position: column name}`` of the cells of ``row`` that name a column of the table."""
+    return {int(pos): lookup[key] for pos, v in row.items() if v is not None and (key := fold(str(v))) in lookup}
+
+
+def _header_rows(
+    grid: pd.DataFrame, blank: pd.DataFrame, at: int, lookup: dict[str, str]
+) -> tuple[int, int, list[str | None]]:
+    """The header around row ``at`` (positions in ``grid``): its first and last row, and its cells.
+
+    A row next to ``at`` belongs to the header when every filled cell of it names a
+    column (so it cannot be a record) and either
+
+    * it names columns ``at`` does not, where ``at`` names none (a header typed on
+      two rows without merging: 日期 over 受理日期 | 办结日期 on the row below, the
+      other names on the upper row) — the two rows are read as one header; or
+    * it lies above ``at`` and names the same columns at the same places (the upper
+      row of a two-row header whose merged cells were filled down).
+
+    >>> grid = pd.DataFrame({0: ["编号", None, "m1"], 1: ["日期", "受理日期", "2024-03-05"]}, index=[1, 2, 3])
+    >>> _header_rows(grid, grid.isna(), 0, {"编号": "case_id", "受理日期": "received_on"})
+    (0, 1, ['编号', '受理日期'])
+    """
+    def cells(i: int) -> list[str | None]:
+        return [None if b else str(v) for v, b in zip(grid.iloc[i], blank.iloc[i], strict=True)]
+
+    def header_like(i: int) -> dict[int, str] | None:
+        names = _named(grid.iloc[i], lookup)
+        filled = {int(p) for p, b in blank.iloc[i].items() if not b}
+        return names if names and set(names) == filled else None
+
+    header, named = cells(at), _named(grid.iloc[at], lookup)
+    top = last = at
+    for other in (at + 1, at - 1):
+        if not 0 <= other < len(grid) or (names := header_like(other)) is None:
+            continue
+        if not set(names) & set(named) and not set(names.values()) & set(named.values()):
+            texts = cells(other)
+            for pos in names:
+                header[pos] = texts[pos]
+            top, last = min(top, other), max(last, other)
+            break
+        if other < at and all(named.get(pos) == name for pos, name in names.items()):
+            top = other
+            break
+    return top, last, header
+
+
+def _warn_rows_above(above: pd.Index, top: int, last: int, *, shown: str) -> None:
+    """Warn of the non-blank rows above the header: read as a title, never as records."""
+    if not len(above):
+        return
+    zh, en = _row_span(list(above)), _row_span(list(above), sep=", ")
+    head = str(top) if top == last else f"{top}–{last}"
+    log.warning("%s: 第%s行在表头（第%s行）之上，当作标题或分组行，未作为记录读入 / row%s %s above the header "
+                "(row%s %s) not read as records", shown, zh, head, "s" if len(above) > 1 else "", en,
+                "" if top == last else "s", head)
+
+
+def _row_span(rows: list[int], *, sep: str = "、", most: int = _SHOWN_RUNS) -> str:
+    """Row numbers as ranges, the first ``most`` of them (a filter may hide every other row):
+    ``1–3、5``, ``2、4、6…``.
+
+    >>> _row_span([1, 2, 3, 5]), _row_span([2], sep=", "), _row_span([2, 4, 6, 8], sep=", ", most=3)
+    ('1–3、5', '2', '2, 4, 6…')
+    """
+    runs: list[list[int]] = []
+    for r in rows:
+        if runs and r == runs[-1][-1] + 1:
+            runs[-1].append(r)
+        else:
+            runs.append([r])
+    shown = sep.join(str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs[:most])
+    return shown + ("…" if len(runs) > most else "")
 
 
 _TOTAL_WORDS = ("合计", "总计", "小计", "共计", "累计", "总数", "总和")
@@ -274,14 +376,13 @@ def _is_total(cells: pd.Series) -> np.ndarray:
     return pc.is_in(arrow, value_set=_TOTAL_SET).to_numpy(zero_copy_only=False).astype(bool)
 
 
-def header_cells(grid: pd.DataFrame, header_row: int, mapping: dict[int, str]) -> dict[str, tuple[str, str]]:
-    """Each mapped column's Excel letter and header as typed, from a sheet's cells by position.
+def header_cells(header: Sequence[str | None], mapping: dict[int, str]) -> dict[str, tuple[str, str]]:
+    """Each mapped column's Excel letter and header as typed, from the header's cells by position.
 
-    >>> grid = pd.DataFrame({0: [None, "v1"], 1: ["社区编码 ", "renmin"]}, index=[1, 2])
-    >>> header_cells(grid, 1, {1: "community_id"})
+    >>> header_cells([None, "社区编码 "], {1: "community_id"})
     {'community_id': ('B', '社区编码')}
     """
-    return {name: (column_letter(pos), str(grid.loc[header_row, pos]).strip()) for pos, name in mapping.items()}
+    return {name: (column_letter(pos), str(header[pos]).strip()) for pos, name in mapping.items()}
 
 
 def column_letter(position: int) -> str:
@@ -304,13 +405,14 @@ def build_frame(
     *,
     shown: str,
     shapefile: bool = False,
+    hidden: frozenset[int] = frozenset(),
 ) -> tuple[pd.DataFrame, list[str], dict[int, str]]:
     """Keep the columns of ``data`` (by position) whose header names a contract column.
 
     Returns the frame in contract order with canonical names, the unknown headers
-    and ``{position: column name}``.
+    and ``{position: column name}``; ``hidden`` as :func:`map_headers` takes it.
     """
-    mapping, unknown = map_headers(header, data, table, shown=shown, shapefile=shapefile)
+    mapping, unknown = map_headers(header, data, table, shown=shown, shapefile=shapefile, hidden=hidden)
     frame = pd.DataFrame({name: data[i] for i, name in mapping.items()}, index=data.index)
     order = [c.name for c in table.columns if c.name in frame.columns]
     return frame[order], unknown, mapping
@@ -360,16 +462,22 @@ def map_headers(
     *,
     shown: str,
     shapefile: bool = False,
+    hidden: frozenset[int] = frozenset(),
 ) -> tuple[dict[int, str], list[str]]:
     """Map header positions to contract columns; check required and duplicate columns.
 
     Returns ``({position: column name}, unknown headers)``. ``data`` (columns by
     position, blanks as None) tells an unnamed column with data from an empty one.
+    Two columns that name one contract column refuse the file, naming both, unless
+    one of them is among the ``hidden`` positions (a column hidden in Excel: an old
+    copy kept out of view) and the other is not: the visible one is read, and a
+    warning names the hidden one.
     """
     lookup = header_lookup(table)
     truncated = shapefile_spellings(table) if shapefile else {}
     mapping: dict[int, str] = {}
     seen: dict[str, str] = {}
+    where: dict[str, int] = {}
     unknown: list[str] = []
     for i, text in enumerate(header):
         if text is None or not text.strip():
@@ -382,10 +490,19 @@ def map_headers(
             unknown.append(shown_header(text))
             continue
         if name in seen:
-            msg = (f"{shown}: columns {seen[name]!r} and {text.strip()!r} both map to "
-                   f"{name}; keep one.")
-            raise InputError(msg)
+            before = where[name]
+            if (before in hidden) == (i in hidden):
+                raise InputError(_same_column_message(shown, name, (before, seen[name]), (i, text.strip()), hidden))
+            passed = before if before in hidden else i
+            log.warning("%s: %s列“%s”是隐藏列，与%s列重复，未读入 / column %s %r is hidden and repeats column %s: "
+                        "not read", shown, column_letter(passed), shown_header(header[passed] or ""),
+                        column_letter(before + i - passed), column_letter(passed),
+                        shown_header(header[passed] or ""), column_letter(before + i - passed))
+            if passed == i:
+                continue
+            del mapping[before]
         seen[name] = text.strip()
+        where[name] = i
         mapping[i] = name
 
     missing = [c for c in table.columns if c.required and c.name not in seen]
@@ -404,6 +521,19 @@ def map_headers(
                f"missing required column(s) {wanted}; found: {listed}.")
         raise MissingColumns(msg, named=seen)
     return mapping, unknown
+
+
+def _same_column_message(
+    shown: str, name: str, first: tuple[int, str], second: tuple[int, str], hidden: frozenset[int]
+) -> str:
+    """Two columns of one sheet that name the same contract column, by Excel letter (hidden ones said so)."""
+    def cell(pos: int, text: str, *, lang: str) -> str:
+        mark = ("（隐藏列）" if lang == "zh" else " (hidden)") if pos in hidden else ""
+        header = shown_header(text)
+        return f"{column_letter(pos)}列“{header}”{mark}" if lang == "zh" else f"{column_letter(pos)} {header!r}{mark}"
+
+    return (f"{shown}: {cell(*first, lang='zh')}和{cell(*second, lang='zh')}是同一列，请删去一列 / "
+            f"columns {cell(*first, lang='en')} and {cell(*second, lang='en')} both map to {name}; keep one.")
 
 
 def shown_header(header: str) -> str:

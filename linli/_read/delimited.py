@@ -20,7 +20,6 @@ from .cells import (
     RawTable,
     fold,
     frame_from_grid,
-    header_cells,
     header_lookup,
     no_issues,
     read_bytes,
@@ -51,13 +50,13 @@ def read_csv(path: Path, table: contract.Table, *, shown: str) -> RawTable:
         delimiter = _sniff_delimiter(text, lookup)
         grid = _parse_csv(text, delimiter, shown=shown)
         _check_long_cells(grid, text, delimiter, shown=shown)
-    frame, rows, unknown, header_row, mapping, totals = frame_from_grid(grid, table, shown=shown)
+    frame, rows, unknown, header_row, _, totals, typed = frame_from_grid(grid, table, shown=shown)
     issues = _foreign_line_issues(text, delimiter, rows, foreign) if foreign else no_issues()
     if len(totals):
         issues = pd.concat([issues, totals], ignore_index=True)
     return RawTable(table=table.name, file=shown, frame=frame, rows=rows, unknown_columns=unknown,
                     encoding=encoding, header_row=header_row, row_issues=issues, delimiter=delimiter,
-                    header_cells={shown: header_cells(grid, header_row, mapping)})
+                    header_cells={shown: typed})
 
 
 _ENCODING_NAMES = {"utf-8": "UTF-8", "gb18030": "GBK/GB18030"}

@@ -6,6 +6,7 @@ import logging
 import re
 import warnings
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -16,7 +17,6 @@ from .cells import (
     NoHeader,
     RawTable,
     frame_from_grid,
-    header_cells,
     no_issues,
     read_bytes,
     reason,
@@ -33,12 +33,61 @@ _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+#: A row Excel hides (``<row r="12" … hidden="1">``, attributes in any order), and a hidden column range.
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\s(?=[^>]*\shidden="(?:1|true)")[^>]*?\br="([0-9]+)"')
+_HIDDEN_COL = re.compile(rb'<(?:\w+:)?col\s[^>]*\bhidden="(?:1|true)"[^>]*>')
+_COL_MIN = re.compile(rb'\bmin="([0-9]+)"')
+_COL_MAX = re.compile(rb'\bmax="([0-9]+)"')
 _MERGE_CARRY = 200  # bytes kept from one chunk to the next: a tag cut in two is found whole
 _CHUNK_BYTES = 1 << 20
 
 
+#: Why a worksheet is not read, as :attr:`RawTable.skipped_sheets` (and provenance.csv) records it
+#: after the sheet's name, and in Chinese (:func:`skipped_sheet_zh`).
+SKIP_REASONS: dict[str, tuple[str, str]] = {
+    "empty": ("empty", "空白"),
+    "no_header": ("no header naming the table's columns", "表头没有写明本表的列"),
+    "few_columns": ("its header names only {named} of the table's columns", "表头只写了{named}，不是本表的记录"),
+    "hidden": ("hidden, and a visible sheet holds the table", "隐藏的工作表，可见的工作表已有本表"),
+}
+
+
+def _skip_reason(kind: str, **fields: str) -> str:
+    return SKIP_REASONS[kind][0].format(**fields)
+
+
+def skipped_sheet_zh(entry: str) -> str:
+    """One entry of :attr:`RawTable.skipped_sheets` (``name: reason``) in Chinese: ``name（reason）``.
+
+    A sheet's name cannot hold ``:`` (Excel forbids it), so the first ``": "`` ends it.
+
+    >>> skipped_sheet_zh("填表说明: no header naming the table's columns")
+    '填表说明（表头没有写明本表的列）'
+    >>> skipped_sheet_zh("汇总: its header names only 社区, 年份 of the table's columns")
+    '汇总（表头只写了社区、年份，不是本表的记录）'
+    """
+    name, _, why = entry.partition(": ")
+    for english, chinese in SKIP_REASONS.values():
+        pattern = re.escape(english).replace(re.escape("{named}"), "(?P<named>.+)")
+        if (match := re.fullmatch(pattern, why)) is not None:
+            named = {k: v.replace(", ", "、") for k, v in match.groupdict().items()}
+            return f"{name}（{chinese.format(**named)}）"
+    return entry
+
+
 #: A sheet read: its name, frame, row numbers, unknown headers, header row, row issues and header cells.
 _Sheet = tuple[str, pd.DataFrame, pd.Series, list[str], int, pd.DataFrame, dict[str, tuple[str, str]]]
+
+
+class _Grid(NamedTuple):
+    """A worksheet's cells as read (:func:`_read_xlsx_grids`), and what Excel hides of it."""
+
+    name: str
+    grid: pd.DataFrame
+    formulas: set[tuple[int, int]]
+    hidden: bool  # the sheet is hidden (or very hidden)
+    hidden_rows: frozenset[int]  # row numbers
+    hidden_columns: frozenset[int]  # positions, from 0
 
 
 def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: str) -> RawTable:
@@ -49,41 +98,71 @@ def read_xlsx(path: Path, table: contract.Table, *, sheet: str | None, shown: st
     when it names the table's id or at least half its required columns; else it is a
     sheet of another kind (a summary ``社区 | 案件数``, a pivot table) and is passed
     over, as a sheet of notes is.
+
+    A hidden sheet is usually the list behind a drop-down or an old copy of the
+    ledger: it is passed over, and a warning names it, unless no visible sheet holds
+    the table — then the hidden sheets that do are read, and a warning says so.
+    Hidden rows and columns are read (a filter hides records that still count): see
+    :func:`linli._read.cells.frame_from_grid`.
     """
     sheets = _read_xlsx_grids(path, sheet=sheet, shown=shown)
-    records = [s for s in sheets if s[0] not in contract.TEMPLATE_SHEETS]  # a form's instructions and choices
+    records = [s for s in sheets if s.name not in contract.TEMPLATE_SHEETS]  # a form's instructions and choices
     sheets = records or sheets
+    visible = [s for s in sheets if not s.hidden or sheet is not None]
+    hidden = [s for s in sheets if s.hidden and sheet is None]
     several = len(sheets) > 1
-    parts: list[_Sheet] = []
-    skipped: list[str] = []
-    first_refusal: InputError | None = None
-    for name, grid, formulas in sheets:
-        label = f"{shown} [{name}]" if several else shown
-        try:
-            frame, rows, unknown, header_row, mapping, totals = frame_from_grid(grid, table, shown=label)
-        except NoHeader as exc:
-            first_refusal = first_refusal or exc
-            reason = "empty" if not grid.size else "no header naming the table's columns"
-            skipped.append(f"{name}: {reason}")
-            continue
-        except MissingColumns as exc:
-            if not several or _data_sheet(table, exc.named):
-                raise
-            skipped.append(f"{name}: its header names only {', '.join(exc.named.values())} of the table's columns")
-            continue
-        frame, issues = _uncomputed_formulas(frame, rows, mapping, formulas)
-        if len(totals):
-            issues = pd.concat([issues, totals], ignore_index=True)
-        parts.append((name, frame, rows, unknown, header_row, issues, header_cells(grid, header_row, mapping)))
+    # rows are named by file and sheet when the clerk sees more than one sheet, or when a hidden one is read
+    labelled = len(visible) > 1
+    parts, skipped, first_refusal = _read_sheets(visible, table, shown, several=several, labelled=labelled)
+    if hidden and parts:
+        skipped += [f"{s.name}: {_skip_reason('hidden')}" for s in hidden]
+    elif hidden:
+        labelled = several
+        parts, also, refusal = _read_sheets(hidden, table, shown, several=several, labelled=labelled)
+        skipped, first_refusal = skipped + also, first_refusal or refusal
+        if parts:
+            names = "、".join(p[0] for p in parts)
+            log.warning("%s: 只有隐藏的工作表 %s 写有本表，已读入 / only the hidden worksheet %s holds the table: read",
+                        shown, names, ", ".join(p[0] for p in parts))
     if not parts:
         if not several and first_refusal is not None:
             raise first_refusal
         listed = "; ".join(skipped)
         msg = f"{shown}: no worksheet has a header naming the table's columns ({listed})."
         raise InputError(msg)
-    for reason in skipped:
-        log.warning("%s: worksheet %s — not read", shown, reason)
-    return _combine_sheets(table, shown, parts, skipped, several=several)
+    for entry in skipped:
+        log.warning("%s: 未读入工作表 %s / worksheet %s — not read", shown, skipped_sheet_zh(entry), entry)
+    return _combine_sheets(table, shown, parts, skipped, several=labelled)
+
+
+def _read_sheets(
+    sheets: list[_Grid], table: contract.Table, shown: str, *, several: bool, labelled: bool
+) -> tuple[list[_Sheet], list[str], InputError | None]:
+    """The sheets of ``sheets`` that hold the table, those passed over (``name: reason``), and the
+    first sheet's refusal (a workbook of one sheet is refused with it). ``several``: the workbook
+    has other sheets (one short of columns may be a summary); ``labelled``: rows are named by sheet."""
+    parts: list[_Sheet] = []
+    skipped: list[str] = []
+    first_refusal: InputError | None = None
+    for s in sheets:
+        label = f"{shown} [{s.name}]" if labelled else shown
+        try:
+            frame, rows, unknown, header_row, mapping, totals, typed = frame_from_grid(
+                s.grid, table, shown=label, hidden_rows=s.hidden_rows, hidden_columns=s.hidden_columns)
+        except NoHeader as exc:
+            first_refusal = first_refusal or exc
+            skipped.append(f"{s.name}: {_skip_reason('empty' if not s.grid.size else 'no_header')}")
+            continue
+        except MissingColumns as exc:
+            if not several or _data_sheet(table, exc.named):
+                raise
+            skipped.append(f"{s.name}: {_skip_reason('few_columns', named=', '.join(exc.named.values()))}")
+            continue
+        frame, issues = _uncomputed_formulas(frame, rows, mapping, s.formulas)
+        if len(totals):
+            issues = pd.concat([issues, totals], ignore_index=True)
+        parts.append((s.name, frame, rows, unknown, header_row, issues, typed))
+    return parts, skipped, first_refusal
 
 
 def _data_sheet(table: contract.Table, named: dict[str, str]) -> bool:
@@ -160,15 +239,14 @@ def _has_formulas(path: Path) -> bool:
         return False
 
 
-def _read_xlsx_grids(
-    path: Path, *, sheet: str | None, shown: str
-) -> list[tuple[str, pd.DataFrame, set[tuple[int, int]]]]:
+def _read_xlsx_grids(path: Path, *, sheet: str | None, shown: str) -> list[_Grid]:
     """Each worksheet's non-blank rows as text by position, indexed by row number.
 
     With each sheet comes the set of ``(row, position)`` of formula cells that hold
     no computed value (the file was written by a program, never opened and saved
     in Excel); such a cell holds its formula text in the grid, so that its row is
-    not taken for blank.
+    not taken for blank. And whether Excel hides the sheet, and which of its rows
+    and columns.
     """
     import openpyxl
 
@@ -196,9 +274,10 @@ def _read_xlsx_grids(
         out = []
         for name in names:
             formulas = _formula_cells(formula_book[name]) if formula_book is not None else set()
-            merged = _merged_down(path, getattr(book[name], "_worksheet_path", None))
-            grid, uncomputed = _sheet_grid(book[name], formulas, merged, shown=shown)
-            out.append((name, grid, uncomputed))
+            marks = _sheet_marks(path, getattr(book[name], "_worksheet_path", None))
+            grid, uncomputed = _sheet_grid(book[name], formulas, marks.merged, shown=shown)
+            hidden = getattr(book[name], "sheet_state", "visible") != "visible"
+            out.append(_Grid(name, grid, uncomputed, hidden, marks.hidden_rows, marks.hidden_columns))
         return out
     finally:
         book.close()
@@ -246,35 +325,53 @@ def _formula_cells(ws: object) -> dict[tuple[int, int], str]:
     return found
 
 
-def _merged_down(path: Path, part: str | None) -> dict[int, list[tuple[int, int]]]:
-    """The merged cells of a worksheet that span rows: ``{first row: [(position, last row)]}``.
+class _Marks(NamedTuple):
+    """What a worksheet's XML says beyond its cells: merged cells spanning rows, hidden rows and columns."""
 
-    A read-only workbook does not list merged cells, so the worksheet's XML part is
-    searched for them (streamed: they follow the rows, at its end).
+    merged: dict[int, list[tuple[int, int]]]  # first row -> [(position, last row)]
+    hidden_rows: frozenset[int]
+    hidden_columns: frozenset[int]
+
+
+def _sheet_marks(path: Path, part: str | None) -> _Marks:
+    """The merged cells of a worksheet that span rows (``{first row: [(position, last row)]}``),
+    and its hidden rows (numbers) and columns (positions from 0).
+
+    A read-only workbook lists none of these, so the worksheet's XML part is searched
+    for them, streamed (the merged cells follow the rows, at its end).
     """
     import zipfile
 
     from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
+    none = _Marks({}, frozenset(), frozenset())
     if not part:
-        return {}
+        return none
     found: set[str] = set()
+    rows: set[int] = set()
+    columns: set[int] = set()
     try:
         with zipfile.ZipFile(path) as book, book.open(part.lstrip("/")) as xml:
             carry = b""
             while chunk := xml.read(_CHUNK_BYTES):
                 text = carry + chunk
                 found.update(m.decode("ascii") for m in _MERGE_REF.findall(text))
+                rows.update(int(r) for r in _HIDDEN_ROW.findall(text))
+                for tag in _HIDDEN_COL.findall(text):
+                    low, high = _COL_MIN.search(tag), _COL_MAX.search(tag)
+                    if low is not None:
+                        first = int(low.group(1))
+                        columns.update(range(first - 1, int(high.group(1)) if high is not None else first))
                 carry = text[-_MERGE_CARRY:]
     except (OSError, KeyError, zipfile.BadZipFile):
-        return {}
+        return none
     spans: dict[int, list[tuple[int, int]]] = {}
     for ref in sorted(found):
-        first, _, last = ref.partition(":")
-        (col, top), (_, bottom) = coordinate_from_string(first), coordinate_from_string(last or first)
+        first_cell, _, last = ref.partition(":")
+        (col, top), (_, bottom) = coordinate_from_string(first_cell), coordinate_from_string(last or first_cell)
         if bottom > top:
             spans.setdefault(top, []).append((column_index_from_string(col) - 1, bottom))
-    return spans
+    return _Marks(spans, frozenset(rows), frozenset(columns))
 
 
 def _sheet_grid(

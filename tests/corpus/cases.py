@@ -19,7 +19,7 @@ from typing import Any
 import openpyxl
 import pandas as pd
 
-from linli import contract, coords
+from linli import contract, coords, privacy
 
 from .. import ledger
 from .base import (
@@ -825,6 +825,118 @@ def _(data: Path) -> Rows:
     return {"mediation_cases": 2}
 
 
+def _rows_as_excel_shows_them(loaded: list[str], quarantined: list[str]) -> Callable[[str, Path, str], None]:
+    """The cases loaded (by received_on) and the spreadsheet rows of the quarantined ones."""
+    def check(command: str, out: Path, stdout: str) -> None:
+        if command != "validate":
+            return
+        cases = pd.read_parquet(out / "tables" / "mediation_cases.parquet")
+        assert cases["received_on"].dt.strftime("%Y-%m-%d").tolist() == loaded
+        with (out / "quarantine.csv").open(encoding="utf-8-sig", newline="") as fh:
+            rows = [q["row"] for q in csv.DictReader(fh) if q["table"] == "mediation_cases"]
+        assert rows == quarantined
+    return check
+
+
+@case("workbook_two_header_rows_not_merged",
+      "a two-row header typed without merging: 日期 over 受理日期 and 办结日期 (row 2), the other headers on row 1 only",
+      # header on rows 1-2, the three cases on rows 3-5; the third (row 5) has no 受理日期
+      rules=(("mediation_cases", "missing_value"),), check=_rows_as_excel_shows_them(["2024-03-05", "2024-11-20"], ["5"]))
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    labels = [contract.table("mediation_cases").column(c).label_zh for c in header]
+    top = [*labels[:3], "日期", None, *labels[5:]]
+    below = [None, None, None, labels[3], labels[4], None, None, None]
+    rows = _case_cells([*read_rows(data, "mediation_cases"), _case_row("m9", received_on=None)])
+    _workbook(data / "mediation_cases.xlsx", {"台账": [top, below, *rows]})
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 3}
+
+
+@case("workbook_title_and_group_rows_above_the_header",
+      "a title line (人民街道2024年调解台账) and a group row (基本信息 in A2 alone) above the header on row 3",
+      # rows 1-2 are passed over with a warning that names them; the cases are on rows 4-6, the bad one on 6
+      rules=(("mediation_cases", "not_a_date"),), messages={"validate": "第1–2行在表头（第3行）之上"},
+      check=_rows_as_excel_shows_them(["2024-03-05", "2024-11-20"], ["6"]))
+def _(data: Path) -> Rows:
+    labels = [contract.table("mediation_cases").column(c).label_zh for c in columns("mediation_cases")]
+    rows = _case_cells([*read_rows(data, "mediation_cases"), _case_row("m9", received_on="去年春天")])
+    _workbook(data / "mediation_cases.xlsx", {"台账": [["人民街道2024年调解台账"], ["基本信息"], labels, *rows]})
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 3}
+
+
+@case("csv_title_line_above_the_header", "人口.csv in GBK with a title line and a 填报单位 line above the header",
+      messages={"validate": "rows 1–2 above the header (row 3)"})
+def _(data: Path) -> Rows:
+    header = ["社区", "年份", "实有人口", "常住人口", "户数", "65岁以上人口", "残疾人数"]
+    text = "人民街道2024年人口台账\n填报单位：人民街道办事处,,,,,,\n"
+    text += csv_text("population", read_rows(data, "population"), header=header)
+    (data / "population.csv").unlink()
+    (data / "人口.csv").write_bytes(text.encode("gbk"))
+    return {"population": 2}
+
+
+def _cases_loaded(ids: list[str]) -> Callable[[str, Path, str], None]:
+    def check(command: str, out: Path, stdout: str) -> None:
+        if command == "validate":
+            assert pd.read_parquet(out / "tables" / "mediation_cases.parquet")["case_id"].tolist() == ids
+    return check
+
+
+@case("workbook_hidden_old_copy_and_lookup_list",
+      "a hidden 台账 (2), an old copy of the ledger (m1 again and a case m3 the clerk deleted), and a hidden "
+      "下拉 sheet of drop-down labels beside the visible 台账",
+      absent_rules=(("mediation_cases", "duplicate_id"), ("mediation_cases", "duplicate_row")),
+      messages={"validate": "未读入工作表 台账 (2)（隐藏的工作表，可见的工作表已有本表）"}, check=_cases_loaded(["m1", "m2"]))
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    rows = _case_cells(read_rows(data, "mediation_cases"))
+    _workbook(data / "mediation_cases.xlsx", {
+        "台账": [header, *rows],
+        "台账 (2)": [header, rows[0], *_case_cells([_case_row("m3")])],
+        "下拉": [["停车"], ["噪音"], ["邻里"]],
+    })
+    book = openpyxl.load_workbook(data / "mediation_cases.xlsx")
+    book["台账 (2)"].sheet_state = "hidden"
+    book["下拉"].sheet_state = "veryHidden"
+    book.save(data / "mediation_cases.xlsx")
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 2}
+
+
+@case("workbook_only_the_hidden_sheet_holds_the_ledger",
+      "the ledger on a hidden sheet, a visible 说明 sheet of notes in front of it",
+      messages={"validate": "only the hidden worksheet 台账 holds the table: read"}, check=_cases_loaded(["m1", "m2"]))
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    _workbook(data / "mediation_cases.xlsx", {
+        "说明": [["本表按月填报"]], "台账": [header, *_case_cells(read_rows(data, "mediation_cases"))]})
+    book = openpyxl.load_workbook(data / "mediation_cases.xlsx")
+    book["台账"].sheet_state = "hidden"
+    book.save(data / "mediation_cases.xlsx")
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 2}
+
+
+@case("workbook_hidden_rows_and_a_hidden_column",
+      "a row filtered out of view (hidden) holding a bad date, and a hidden old 社区 column beside the visible one",
+      # rows 2-3 the two cases, row 4 (hidden) m9 with 去年春天; column I, hidden, an old 社区 column
+      rules=(("mediation_cases", "not_a_date"),),
+      messages={"validate": "第4行是隐藏行（共 1 行）"}, check=_rows_as_excel_shows_them(["2024-03-05", "2024-11-20"], ["4"]))
+def _(data: Path) -> Rows:
+    header = [*columns("mediation_cases"), "社区"]
+    rows = [[*r, "人民路社区"] for r in _case_cells(
+        [*read_rows(data, "mediation_cases"), _case_row("m9", received_on="去年春天")])]
+    _workbook(data / "mediation_cases.xlsx", {"台账": [header, *rows]})
+    book = openpyxl.load_workbook(data / "mediation_cases.xlsx")
+    book["台账"].row_dimensions[4].hidden = True
+    book["台账"].column_dimensions["I"].hidden = True
+    book.save(data / "mediation_cases.xlsx")
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 3}
+
+
 def _cells_named_as_excel_shows_them(command: str, out: Path, stdout: str) -> None:
     if command != "validate":
         return
@@ -926,6 +1038,36 @@ def _(data: Path) -> Rows:
     _workbook(data / "volunteer_activities.xlsx", {"活动": [header, *rows]})
     (data / "volunteer_activities.csv").unlink()
     return {"volunteer_activities": 2}
+
+
+def _full_width_ids_read_as_ascii(command: str, out: Path, stdout: str) -> None:
+    if command != "validate":
+        return
+    cases = pd.read_parquet(out / "tables" / "mediation_cases.parquet").set_index("case_id")
+    # ｍ９ is m9, of ｘｉａｎｇｂｅｉ (xiangbei), in compound ｃｐ３ (cp3): it loads with the others
+    assert cases.index.tolist() == ["m1", "m2", "m9"]
+    assert cases.loc["m9", ["community_id", "compound_id", "dispute_type", "mediators", "outcome"]].tolist() == [
+        "xiangbei", "cp3", "noise", "police;grid_worker", "resolved"]
+    volunteers = pd.read_parquet(out / "tables" / "volunteers.parquet")
+    # Ｖ００３ is V003: its keyed hash is the one V003 typed in ASCII would have (the corpus key);
+    # its team, free text, keeps its full-width letters as typed
+    v003 = privacy.pseudonym("V003", b"corpus-key")
+    assert volunteers.loc[volunteers["volunteer_id"] == v003, "team"].tolist() == ["ＡＢ巡逻队"]
+
+
+@case("ids_and_codes_typed_full_width",
+      "ids and codes typed with a Chinese IME: ｍ９, ｘｉａｎｇｂｅｉ, ｃｐ３, ｎｏｉｓｅ, ｐｏｌｉｃｅ；网格员 (UTF-8 CSV, the fast "
+      "path), ｍ１ again for another case, and a volunteer Ｖ００３ of team ＡＢ巡逻队 (GBK CSV, the general path)",
+      rules=(("mediation_cases", "duplicate_id"),), check=_full_width_ids_read_as_ascii)
+def _(data: Path) -> Rows:
+    cases = add_rows(data, "mediation_cases",
+                     _case_row("ｍ９", community_id="ｘｉａｎｇｂｅｉ", compound_id="ｃｐ３", dispute_type="ｎｏｉｓｅ",
+                               mediators="ｐｏｌｉｃｅ；网格员", outcome="ｒｅｓｏｌｖｅｄ"),
+                     _case_row("ｍ１", received_on="2024-06-01"))  # m1's id for another case: a repeated id
+    rows = [*read_rows(data, "volunteers"), {"volunteer_id": "Ｖ００３", "community_id": "ｒｅｎｍｉｎｌｕ",
+                                             "team": "ＡＢ巡逻队", "birth_year": "1970", "registered_on": "2023-05-01"}]
+    write_rows(data, "volunteers", rows, encoding="gbk")
+    return {"mediation_cases": cases, "volunteers": len(rows)}
 
 
 # =========================================================================== years
