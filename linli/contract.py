@@ -709,6 +709,7 @@ RULES: tuple[str, ...] = (
     "uncomputed_formula",
     "personal_data_masked",
     "total_row",
+    "signature_row",
 )
 
 #: Rules about a record's geometry: for a table with ids (compounds, facilities) the

@@ -202,10 +202,13 @@ def render_markdown() -> str:
         "listed, or the English column name. A header may take two rows (日期 over 受理日期 and 办结日期, merged "
         "or not). Title and group rows above the header (基本信息 alone in A1) are no records: a warning names "
         "them by row number; every row below the header is a record.",
-        "- **合计行与合并单元格 / totals and merged cells**: 记录下面的合计行（首格为“合计”“总计”等）不是记录，"
-        "会被隔离并提示删除；上下合并的单元格（如一个“社区”合并了几行）对所占的每一行都有效；表头可带“*”或“（必填）”。"
-        " / a total row below the records (its first cell 合计, 总计 …) is no record: it is quarantined, to be "
-        "deleted; a cell merged over several rows holds for each of them; a header may carry * or （必填）.",
+        "- **合计行、签字行与合并单元格 / totals, signatures and merged cells**: 记录下面的合计行（首格为“合计”“总计”等）"
+        "和签字行（末几行中首格以“填报人”“审核人”“制表日期”等开头）不是记录，会被隔离并提示删除（签字行只显示其标签，"
+        "不显示姓名、电话）；上下合并的单元格（如一个“社区”合并了几行）对所占的每一行都有效；表头可带“*”或“（必填）”。"
+        " / a total row below the records (its first cell 合计, 总计 …) and a signature line in the last rows (its "
+        "first cell beginning 填报人, 审核人, 制表日期 …) are no records: each is quarantined, to be deleted (a "
+        "signature line shown by its label alone, never the name or phone after it); a cell merged over several "
+        "rows holds for each of them; a header may carry * or （必填）.",
         "- **隐藏的工作表、行和列 / hidden sheets, rows and columns**: 隐藏的工作表（下拉选项表、旧副本）不读入，"
         "会被点名提示；只有隐藏的工作表写有本表时才读入它，并提示。隐藏的行照常作为记录读入（筛选掉的记录也算数），"
         "提示其行号；隐藏的列照常读入，与可见的列重复时只读可见的列。 / a hidden sheet (a drop-down list, an old "

@@ -132,9 +132,10 @@ def _instructions(ws: openpyxl.worksheet.worksheet.Worksheet, table: Table, colu
     notes = [
         title,
         (f"文件名可为: {names}（可带年份）；第一个工作表填数据，每行一条记录，不要合并单元格，"
-         "不要在记录下面加合计行（合计可放在另一个工作表）。" if zh else
+         "不要在记录下面加合计行或签字行（合计、签字可放在另一个工作表）。" if zh else
          f"File names: {', '.join(table.file_names)} (a year may be added); one record per row in the first "
-         "sheet, no merged cells, no total row below the records (a total may go on another sheet)."),
+         "sheet, no merged cells, no total row or signature line below the records (they may go on another "
+         "sheet)."),
         ("隐藏的工作表不读入（只有它写有本表时才读入，并提示）；隐藏的行和列照常读入，隐藏的列与可见的列重复时只读可见的列。"
          if zh else "A hidden sheet is not read (unless it alone holds the table, and then with a warning); hidden "
          "rows and columns are read like the others, except a hidden column that repeats a visible one."),

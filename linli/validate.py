@@ -29,6 +29,8 @@ rows whose outcome is ``quarantined``.
 A total row (its first filled cell ``合计``, ``总计：``, ``Total`` …, found by the
 reader: :func:`linli.io.read_table`) is no record: it is quarantined under the one
 rule ``total_row``, not also as a record of empty cells or a formula never computed.
+So is a signature line in the last rows (its first filled cell ``填报人：…``,
+``审核人``, ``制表日期`` …), under ``signature_row``, shown by its label alone.
 
 Order of the checks and what "first kept" means: exact duplicate rows and
 repeated ids are judged among the rows that pass every other rule, so the first
@@ -73,6 +75,9 @@ OUTCOMES: tuple[str, ...] = ("quarantined", "loaded")
 #: The languages of a quarantine line's messages (``message_zh``, ``message_en``); the first
 #: is also the language of its ``value`` and ``record_id`` (what ``quarantine.xlsx`` shows a clerk).
 MESSAGE_LANGS: tuple[str, ...] = ("zh", "en")
+#: Rows under the records that are no record (the reader finds them): each is one
+#: quarantine line under its rule, with no record id.
+FOOTER_RULES: tuple[str, ...] = ("total_row", "signature_row")
 
 _PARSE_RULE = {
     "date": "not_a_date",
@@ -269,9 +274,10 @@ def validate_table(
     geometry = _check_geometry(raw, table, parsed, issues, context)
     _check_duplicates(raw, table, text, parsed, issues, distinct=distinct)
 
-    totals = raw.row_issues.loc[raw.row_issues["rule"] == "total_row", "idx"]
-    if len(totals):  # a total row is one problem, not a record of empty cells
-        issues.only(pd.Series(frame.index.isin(totals), index=frame.index), "total_row")
+    for rule in FOOTER_RULES:  # a total row or a signature line is one problem, not a record of empty cells
+        footers = raw.row_issues.loc[raw.row_issues["rule"] == rule, "idx"]
+        if len(footers):
+            issues.only(pd.Series(frame.index.isin(footers), index=frame.index), rule)
     found = issues.frame()
     bad = issues.bad_index()
     keep = ~frame.index.isin(bad)
@@ -841,7 +847,7 @@ def _quarantine_frame(
     q["file"] = raw.row_files.loc[q["idx"]].to_numpy() if raw.row_files is not None else raw.file
     q["outcome"] = np.where(q["idx"].isin(bad), "quarantined", "loaded")
     q["community"] = community.loc[q["idx"]].to_numpy() if community is not None else ""
-    q["record_id"] = np.where(q["rule"] == "total_row", "", _record_ids(q["idx"], table, text, key, shapes))
+    q["record_id"] = np.where(q["rule"].isin(FOOTER_RULES), "", _record_ids(q["idx"], table, text, key, shapes))
     note = (q["outcome"] == "loaded") & q["rule"].isin(GEOMETRY_RULES)
     places = _community_names(context)
     cells = [raw.header_cells.get(f, {}).get(c, ("", "")) for f, c in zip(q["file"], q["column"], strict=True)]

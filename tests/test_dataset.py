@@ -259,7 +259,8 @@ def test_every_rule_is_exercised(ledgered, tmp_path: Path) -> None:
     by_geometry = {"outside_zone", "invalid_geometry", "wrong_geometry_type", "missing_geometry"}
     # planted by the corpus of broken inputs (tests/corpus), which checks each one
     by_corpus = {"swapped_coordinates", "non_finite_coordinates", "polygon_as_point", "mixed_encoding",
-                 "uncomputed_formula", "personal_data_masked", "not_a_coordinate", "total_row"}
+                 "uncomputed_formula", "personal_data_masked", "not_a_coordinate", "total_row",
+                 "signature_row"}
     assert set(RULES) == by_ledger | by_geometry | by_corpus
 
 

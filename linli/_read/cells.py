@@ -210,7 +210,8 @@ def frame_from_grid(
 
     Returns the frame, the row numbers of its rows, the unknown headers, the
     header's (last) row number, ``{position: column name}``, a ``total_row`` row
-    issue for each total row (:func:`total_rows`) and each column's Excel letter
+    issue for each total row (:func:`total_rows`) and a ``signature_row`` one for each
+    signature line (:func:`signature_rows`), and each column's Excel letter
     and header as typed (:attr:`RawTable.header_cells`).
     """
     if grid.shape[1] == 0:
@@ -246,7 +247,8 @@ def frame_from_grid(
                     "read as %s (unhide %s to see %s)", shown, _row_span(out_of_view), n, "row" if one else "rows",
                     _row_span(out_of_view, sep=", ") + (" is" if one else " are"), n,
                     "a record" if one else "records", "it" if one else "them", "it" if one else "them")
-    return frame, rows, unknown, header_row, mapping, total_rows(data), header_cells(header, mapping)
+    footers = pd.concat([total_rows(data), signature_rows(data)], ignore_index=True)
+    return frame, rows, unknown, header_row, mapping, footers, header_cells(header, mapping)
 
 
 def _named(row: pd.Series, lookup: dict[str, str]) -> dict[int, str]:
@@ -374,6 +376,36 @@ def _is_total(cells: pd.Series) -> np.ndarray:
     arrow = (array.__arrow_array__() if isinstance(cells.dtype, pd.ArrowDtype | pd.StringDtype) else
              pa.array(cells.to_numpy(dtype=object), type=pa.string(), from_pandas=True))
     return pc.is_in(arrow, value_set=_TOTAL_SET).to_numpy(zero_copy_only=False).astype(bool)
+
+
+_SIGNATURE_WORDS = ("填报人", "填表人", "制表人", "审核人", "审批人", "复核人", "负责人", "统计人", "经办人",
+                    "联系人", "填报单位", "填报日期", "制表日期", "审核日期", "报送日期", "签字", "签名", "盖章")
+_SIGNATURE = re.compile(
+    "[ \u3000]*(" + "|".join([*_SIGNATURE_WORDS, "prepared by", "checked by", "approved by", "signature"]) + ")",
+    re.IGNORECASE,
+)
+#: How many rows, from the bottom of a sheet, are searched for a signature line.
+FOOTER_ROWS: int = 5
+
+
+def signature_rows(data: pd.DataFrame) -> pd.DataFrame:
+    """A ``signature_row`` row issue for each of the last :data:`FOOTER_ROWS` rows whose
+    first filled cell begins with a signature label (``填报人：张三 电话：…``, ``审核人``,
+    ``制表日期：…``, ``Prepared by``): a line a clerk signs under the records is no record.
+    Its ``value`` is the label alone, never what follows it (a name, a phone number).
+
+    >>> cells = pd.DataFrame({0: ["m1", None, "审核人：李四"], 1: ["2024-01-05", "填报人：张三 13900000000", None]})
+    >>> signature_rows(cells)[["idx", "rule", "value"]].values.tolist()
+    [[1, 'signature_row', '填报人'], [2, 'signature_row', '审核人']]
+    """
+    found: dict[int, str] = {}
+    for label, row in data.tail(FOOTER_ROWS).iterrows():
+        first = next((str(v) for v in row if v is not None and not pd.isna(v) and str(v).strip()), None)
+        if first is not None and (match := _SIGNATURE.match(first)):
+            found[int(label)] = match.group(1)
+    labels = sorted(found)
+    return pd.DataFrame({"idx": pd.Series(labels, dtype="int64"), "column": "", "rule": "signature_row",
+                         "detail": "", "value": pd.Series([found[i] for i in labels], dtype=object)})
 
 
 def header_cells(header: Sequence[str | None], mapping: dict[int, str]) -> dict[str, tuple[str, str]]:

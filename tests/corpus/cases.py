@@ -1017,6 +1017,34 @@ def _(data: Path) -> Rows:
     return {"population": 3}
 
 
+def _one_line_per_signature_line(command: str, out: Path, stdout: str) -> None:
+    """Each signature line is one quarantine line under signature_row, shown by its label (the
+    name and the phone typed after it reach no output: ``pii``)."""
+    if command != "validate":
+        return
+    with (out / "quarantine.csv").open(encoding="utf-8-sig", newline="") as fh:
+        lines = list(csv.DictReader(fh))
+    # rows 4 and 5 of the sheet: the header on row 1, the two cases on rows 2 and 3
+    assert [(q["row"], q["rule"], q["value"], q["outcome"], q["record_id"]) for q in lines] == [
+        ("4", "signature_row", "填报人", "quarantined", ""), ("5", "signature_row", "审核人", "quarantined", "")]
+    assert lines[0]["message_zh"].startswith("第4行 是签字行（“填报人”…）"), lines[0]["message_zh"]
+
+
+@case("workbook_signature_lines_under_the_records",
+      "填报人：张三丰 联系电话：13912345678 and 审核人：李四 / 2024年12月31日 under the cases",
+      rules=(("mediation_cases", "signature_row"),), absent_rules=(("mediation_cases", "missing_value"),),
+      pii=("张三丰", "13912345678", "李四"), check=_one_line_per_signature_line)
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    rows = _case_cells(read_rows(data, "mediation_cases"))
+    signed: list[object] = ["填报人：张三丰  联系电话：13912345678", *[None] * (len(header) - 1)]
+    checked: list[object] = [None] * len(header)
+    checked[1], checked[3] = "审核人：李四", "2024年12月31日"
+    _workbook(data / "mediation_cases.xlsx", {"台账": [header, *rows, signed, checked]})
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 4}
+
+
 @case("workbook_date_with_a_time", "受理日期 a date cell that holds 14:30 too (Excel may show the date alone)",
       rules=(("mediation_cases", "not_a_date"),),
       messages={"validate": "“2024-05-09 14:30:00” 带有时刻（Excel 可能只显示日期），本列只填日期；请改写成 2024-05-09"})
