@@ -20,6 +20,7 @@ import pytest
 from linli import config
 from linli.cli import main
 from linli.labels import word
+from tests.test_export_docx import convert, needs_libreoffice
 
 UNITS = ("xiangbei", "renmin")
 #: English first: the index page is written by the last build, in its language.
@@ -125,6 +126,52 @@ def test_a_word_column_of_numbers_or_statuses_is_wide_enough_not_to_wrap(
             if 0 < longest <= SHORT and width < longest * HALF_EM_TWIPS + CELL_MARGINS_TWIPS:
                 narrow.append((k, j, max(lines, key=half_ems), width))
     assert not narrow, narrow
+
+
+#: A line of the printed contents: the heading, a leader of dots (or a gap), its page number.
+CONTENTS_ENTRY = re.compile(r"^\s*(\S.*?)\s*(?:\.{2,}|\s{2,})\s*(\d+)\s*$")
+
+
+def printed_pages(pdf: Path) -> list[list[str]]:
+    """The lines of each page of ``pdf`` that are not blank."""
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return [[line for line in lines.splitlines() if line.strip()] for lines in text.split("\f")]
+
+
+def printed_lines(lines: list[str]) -> set[str]:
+    """Each line of a page, and each two lines run together (a heading wrapped), whitespace removed."""
+    bare = ["".join(line.split()) for line in lines]
+    return set(bare) | {a + b for a, b in zip(bare, bare[1:], strict=False)}
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_word_contents_give_each_heading_the_page_it_is_printed_on(
+        built: dict[str, Any], unit: str, lang: str, tmp_path: Path) -> None:
+    # LibreOffice printed the contents as headings without page numbers (a TOC field's own text until
+    # Word updates it), run on from the cover onto a second page left mostly blank by the page break
+    import docx
+
+    path = report(built, unit, lang, "docx")
+    entries = ["".join(p.text.split()) for p in docx.Document(str(path)).paragraphs if p.style.name.startswith("toc ")]
+    assert len(entries) > 10  # the report's headings, levels 1–3
+    pages = printed_pages(convert(path, "pdf", tmp_path))
+    heading = word("docx.contents", lang=lang)
+    starts = [i for i, lines in enumerate(pages) if lines and lines[0].strip() == heading]
+    assert starts == [1]  # the cover is page 1; the contents begin page 2, on a page of their own
+    listed = [("".join(m.group(1).split()), int(m.group(2))) for line in pages[1] if (m := CONTENTS_ENTRY.match(line))]
+    assert [name for name, _ in listed] == entries  # every heading listed, all on that one page
+    # each heading is printed, in order, on the page its entry names (the title on the cover, over one line or two)
+    printed, at = [], 0
+    for name, _ in listed:
+        at = next(i for i in range(at, len(pages)) if i != 1 and name in printed_lines(pages[i]))
+        printed.append((name, at + 1))
+    assert listed == printed
+    assert printed[0][1] == 1 and printed[1][1] == 3
 
 
 # ------------------------------------------------------------------ the index page
