@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import lxml.etree
 import lxml.html
 import pytest
 
@@ -172,6 +173,38 @@ def test_the_word_contents_give_each_heading_the_page_it_is_printed_on(
         printed.append((name, at + 1))
     assert listed == printed
     assert printed[0][1] == 1 and printed[1][1] == 3
+
+
+# ------------------------------------------------------------------ the maps
+
+#: The SVG namespace, and the labels a map writes over its layers, by their ids.
+SVG = "{http://www.w3.org/2000/svg}"
+MAP_LABELS = ("scale_bar_label", "north_arrow", "map_note")
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_map_layer_shows_through_a_label_of_the_map(built: dict[str, Any], unit: str, lang: str) -> None:
+    # The community map's 500 m circles ran through its scale bar's "100 m": the label's white box was
+    # 70 % opaque, so every line under it still showed at 30 %
+    folder = built["year_dir"] / "figures" / (unit if lang == "zh" else f"{unit}.{lang}")
+    (svg,) = folder.glob("map-*.svg")
+    root = lxml.etree.parse(str(svg)).getroot()
+    axes = root.find(f".//{SVG}g[@id='axes_1']")
+    order = [g.get("id") or "" for g in axes.iter(f"{SVG}g")]  # SVG paints in document order
+    layers = [k for k, name in enumerate(order) if name.startswith(("PathCollection", "LineCollection", "line2d"))]
+    found = []
+    for name in MAP_LABELS:
+        label = axes.find(f".//{SVG}g[@id='{name}']")
+        if label is None:
+            assert name == "map_note"  # a map without compounds left out has no note
+            continue
+        found.append(name)
+        box = label.find(f"./{SVG}g/{SVG}path")  # the text's box, drawn before its glyphs
+        style = dict(part.split(": ") for part in box.get("style").split("; "))
+        assert style["fill"] == "#ffffff" and float(style.get("opacity", 1)) == 1, (name, style)
+        assert order.index(name) > max(layers), name  # painted over every layer of the map
+    assert found[:2] == ["scale_bar_label", "north_arrow"]
 
 
 # ------------------------------------------------------------------ the index page
