@@ -1,7 +1,7 @@
 """What the evaluator hands in, read as they and their superior read it.
 
 The demo data (``data/raw``) is built once (module scope), in Chinese and in English,
-for one community and the zone, as HTML, PDF and Word. The checks read the files a
+for two communities and the zone, as HTML, PDF and Word. The checks read the files a
 build writes — the HTML's tables, the Word document's XML, the year's index page —
 for defects a reader sees: a row of numbers with mixed decimals, a table row cut in
 two by a page break, a column too narrow for its status, a cell broken one character
@@ -10,6 +10,7 @@ per line.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from linli.labels import word
 from tests.test_export_docx import convert, needs_libreoffice
 
 UNITS = ("xiangbei", "renmin")
+#: A community whose brand's key indicator has a target in a unit other than % (邻乐: service area per 100 households).
+TARGETED = "zhengyang"
 #: English first: the index page is written by the last build, in its language.
 LANGS = ("en", "zh")
 
@@ -31,7 +34,7 @@ LANGS = ("en", "zh")
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("deliverables") / "out"
-    codes = [main(["build", "--data-dir", str(config.RAW_DIR), "--out", str(out), "--units", ",".join(UNITS),
+    codes = [main(["build", "--data-dir", str(config.RAW_DIR), "--out", str(out), "--units", ",".join((*UNITS, TARGETED)),
                    "--lang", lang, "--format", "html,pdf,docx", "-q"]) for lang in LANGS]
     return {"year_dir": out / "2024", "codes": codes}
 
@@ -205,6 +208,32 @@ def test_no_map_layer_shows_through_a_label_of_the_map(built: dict[str, Any], un
         assert style["fill"] == "#ffffff" and float(style.get("opacity", 1)) == 1, (name, style)
         assert order.index(name) > max(layers), name  # painted over every layer of the map
     assert found[:2] == ["scale_bar_label", "north_arrow"]
+
+
+# ------------------------------------------------------------- targets in figures
+
+#: How each community's brand chart and its indicator table state the target or benchmark the catalogue gives:
+#: the comparison, one decimal (a share, or any unit but a count), the unit (in the table, the row's name has it).
+CHART_TARGETS = {
+    # mediation success ≥ 96 % (a benchmark, 司法部): a share, one decimal
+    ("xiangbei", "zh"): ("基准（司法部） ≥ 96.0%", "≥ 96.0%（基准"),
+    ("xiangbei", "en"): ("benchmark ≥ 96.0%", "≥ 96.0% (benchmark"),
+    # service-facility area > 30 m² per 100 households (a target, 2025): neither a share nor a count, one decimal
+    ("zhengyang", "zh"): ("目标 > 30.0 平方米/百户", "> 30.0（目标"),
+    ("zhengyang", "en"): ("target > 30.0 m² per 100 households", "> 30.0 (target"),
+}
+
+
+@pytest.mark.parametrize(("unit", "lang"), list(CHART_TARGETS))
+def test_a_chart_states_its_target_as_the_table_beside_it_does(built: dict[str, Any], unit: str, lang: str) -> None:
+    # 蒸阳's chart said "目标 30" where its table said "> 30.0", and 湘北's "基准（司法部） 96.0%" beside "≥ 96.0%"
+    legend, cell = CHART_TARGETS[unit, lang]
+    folder = built["year_dir"] / "figures" / (unit if lang == "zh" else f"{unit}.{lang}")
+    (svg,) = folder.glob("comparison-*.svg")
+    texts = [html.unescape(t) for t in re.findall(r"<!-- (.*?) -->", svg.read_text(encoding="utf-8"))]  # its texts
+    assert legend in texts, texts[-3:]
+    cells = [td.text_content().strip() for td in lxml.html.parse(str(report(built, unit, lang, "html"))).iter("td")]
+    assert any(c.startswith(cell) for c in cells), cell
 
 
 # ------------------------------------------------------------------ the index page

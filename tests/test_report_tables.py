@@ -524,7 +524,9 @@ def test_brand_and_other_dimensions(res: UnitSlice) -> None:
     plain = dataclasses.replace(res, unit={**res.unit, "brand": None})
     assert sections.brand_html(plain) == "" and sections.key_indicator(plain) is None
     assert sections.other_dimensions(plain) == ["lin_zhi", "lin_he", "lin_zhu", "lin_le"]
-    assert sections.reference_line("service_area_per_100hh") == {"target": 30.0, "target_label": "目标", "unit": "平方米/百户"}
+    # the catalogue's target: more than 30 m² per 100 households, written with one decimal as the tables do
+    assert sections.reference_line("service_area_per_100hh") == {"target": 30.0, "target_label": "目标",
+                                                                 "target_text": "> 30.0 平方米/百户", "unit": "平方米/百户"}
 
 
 def test_record(res: UnitSlice) -> None:

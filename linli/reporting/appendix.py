@@ -28,13 +28,20 @@ from ..labels import (
     romanised,
     rule_label,
     table_label,
-    unit_label,
     unit_names,
     whole,
     word,
 )
 from ..progress import ProgressThresholds
-from .format import DASH, SYMBOLS, count_text, dataset_name, format_value, is_missing, reason_text
+from .format import (
+    DASH,
+    count_text,
+    dataset_name,
+    format_value,
+    is_missing,
+    reason_text,
+    target_text,
+)
 from .render import note, to_html
 
 __all__ = [
@@ -264,8 +271,7 @@ def targets_table(*, lang: str = "zh") -> pd.DataFrame:
         if t is None:
             continue
         rows.append([indicator_name(ind.id, lang=lang),
-                     f"{SYMBOLS[t.comparison]} {format_value(t.value, unit=ind.unit.en, lang=lang)}"
-                     + (f" {unit_label(ind.id, lang=lang)}" if ind.unit.en != "%" else ""),
+                     target_text(ind, lang=lang),
                      word(t.kind, lang=lang), citation(t.source, lang=lang)])
     return pd.DataFrame(rows, columns=[word(k, lang=lang) for k in ("indicator", "target_col", "kind", "source")])
 
