@@ -17,6 +17,7 @@ from typing import Any
 
 import lxml.etree
 import lxml.html
+import pandas as pd
 import pytest
 
 from linli import config
@@ -337,6 +338,50 @@ def printed_layout(html: Path) -> tuple[list[tuple[str, int]], list[tuple[str, i
         browser.close()
     return ([(h, int(px)) for h, px in overhangs], [(t, int(n)) for t, n in cells],
             [(t, [int(i) for i in at]) for t, at in breaks])
+
+
+# ------------------------------------------------------------- a large zone's names
+
+#: The synthetic zone of the review (more than the 30 a report shows whole): named 模拟0001社区 / Community 0001.
+LARGE = 200
+
+
+@pytest.fixture(scope="module")
+def built_large(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    tmp = tmp_path_factory.mktemp("large")
+    assert main(["synth", "--communities", str(LARGE), "--seed", "1", "--out", str(tmp / "data"), "-q"]) == 0
+    codes = [main(["build", "--data-dir", str(tmp / "data"), "--out", str(tmp / "out"), "--units", "zone,c0001",
+                   "--lang", lang, "--format", "html", "-q"]) for lang in LANGS]
+    assert codes == [0, 0]
+    return {"year_dir": tmp / "out" / "2024", "communities": pd.read_csv(tmp / "data" / "communities.csv")}
+
+
+@pytest.mark.parametrize("unit", ["zone", "c0001"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_name_is_printed_on_one_line_and_no_cell_ends_in_a_scrap(built_large: dict[str, Any], unit: str, lang: str) -> None:
+    # The English zone report printed "Community / 0137" over two lines in its ranking table, the rank column
+    # (numbers of up to three digits) held 8 em wide
+    from playwright.sync_api import sync_playwright
+
+    from linli.reporting import find_chromium
+
+    names = set(built_large["communities"][f"name_{lang}"])
+    page_file = built_large["year_dir"] / f"{unit}{'' if lang == 'zh' else '.' + lang}.html"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
+        page.emulate_media(media="print")
+        page.goto(page_file.resolve().as_uri())
+        cells = page.eval_on_selector_all("table.linli-table td, table.linli-table th", CELL_LINES)
+        breaks = page.eval_on_selector_all("table.linli-table td", LINE_BREAKS)
+        browser.close()
+    shown = [(text.strip(), int(n)) for text, n in cells if text.strip() in names]
+    assert len(shown) >= (10 if unit == "zone" else 5)  # the zone's best and worst; the community's own columns
+    broken = sorted({(text, n) for text, n in shown if n > 1})
+    assert not broken, broken
+    # nor is a cell's last line a scrap of at most 4 half-ems: "rank 174–192 (median / 181)", "…（中位数第181 / 名）"
+    scraps = sorted({(text, text[at[-1]:]) for text, at in breaks if at and half_ems(text[at[-1]:].strip()) <= 4})
+    assert not scraps, scraps
 
 
 #: Each cell's text and the number of lines it is laid out on.

@@ -46,11 +46,19 @@ def heading(key: str, *, lang: str = "zh", level: int = 2, **fields: object) -> 
 SHORT: int = 12
 #: A cell at most this many half-ems wide is a phrase: wrapped between words only.
 PHRASE: int = 24
+#: A cell or header of two words at most this many half-ems wide is kept on one line (a name).
+PAIR: int = 16
 
 
 def _width(text: str) -> int:
     """A line's width in half-ems: a CJK character (or a full-width form) 2, any other 1."""
     return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+def _pair(text: str) -> bool:
+    """Whether ``text`` is at most two words and :data:`PAIR` half-ems: a name (``Community 0137``)
+    that is kept on one line."""
+    return len(text.split()) <= 2 and _width(text) <= PAIR
 
 
 _NUMERIC = re.compile(r"^[\d\s.,%+\-−–—→±()（）至]+$")
@@ -67,8 +75,9 @@ def to_html(obj: pd.DataFrame | str, *, note: str | None = None, empty: str | No
     A DataFrame becomes ``<table class="linli-table">`` without its index, cells
     escaped, columns whose every cell is number-like (digits, %, ranges, arrows, dashes)
     right-aligned (``class="num"``) with their header, other columns (the first aside)
-    whose every cell is at most :data:`SHORT` half-ems wide kept on one line
-    (``class="short"``: a status, a change in points) and those of cells at most
+    whose every cell is at most :data:`SHORT` half-ems wide, or two words at most
+    :data:`PAIR` wide, kept on one line (``class="short"``: a status, a change in points, a
+    name such as ``Community 0137``; a header of two such words too) and those of cells at most
     :data:`PHRASE` half-ems wide wrapped between words only (``class="words"``: a rank
     interval, a name with its kind), rows with a true
     ``_highlight`` in bold. A string becomes paragraphs (blank-line separated) and
@@ -104,16 +113,22 @@ def to_html(obj: pd.DataFrame | str, *, note: str | None = None, empty: str | No
         # a column is right-aligned when every cell in it is a number (or a range, a change, a dash)
         numeric = [k > 0 and all(not c[k] or _NUMERIC.match(c[k]) for c in cells) and any(c[k] for c in cells)
                    for k in range(len(shown))]
-        # a column of short words (a status, a change in points) is kept on one line: "显著进展", never "显著 / 进展"
+        # a column of short words (a status, a change in points) is kept on one line: "显著进展", never "显著 / 进展";
+        # so is one of names of two words at most: "Community 0137", never "Community / 0137"
         short = [k > 0 and not numeric[k] and any(c[k] for c in cells)
-                 and all(_width(line) <= SHORT for c in cells for line in c[k].splitlines()) for k in range(len(shown))]
+                 and all(_width(line) <= SHORT or _pair(line) for c in cells for line in c[k].splitlines())
+                 for k in range(len(shown))]
         # a column of phrases (a rank interval, a name with its kind) breaks between words only: "第1–3名 /
         # （中位数第2名）", never "第1–3名（中位数第2 / 名）"
         phrases = [k > 0 and not numeric[k] and not short[k] and any(c[k] for c in cells)
                    and all(_width(line) <= PHRASE for c in cells for line in c[k].splitlines()) for k in range(len(shown))]
         attr = [' class="num"' if n else ' class="short"' if s else ' class="words"' if w else ""
                 for n, s, w in zip(numeric, short, phrases, strict=True)]
-        head = "".join(f"<th{attr[k] if numeric[k] else ''}>{esc(str(c))}</th>" for k, c in enumerate(shown))
+        # a header of two words (a name, "Linli Index") is not broken into one word a line
+        head_class = [" ".join(["num"] * numeric[k] + ["short"] * (len(str(c).split()) == 2 and _pair(str(c))))
+                      for k, c in enumerate(shown)]
+        head_attr = [f' class="{cls}"' if cls else "" for cls in head_class]
+        head = "".join(f"<th{a}>{esc(str(c))}</th>" for a, c in zip(head_attr, shown, strict=True))
         rows = []
         for flag, values in zip(flags, cells, strict=True):
             tds = "".join(f"<td{attr[k]}>{esc(v)}</td>" for k, v in enumerate(values))
