@@ -303,6 +303,14 @@ def test_a_short_cell_is_printed_on_one_line(built: dict[str, Any], unit: str, l
     assert not broken, broken
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_ranking_gives_the_zone_its_name_on_one_line(built: dict[str, Any], lang: str) -> None:
+    # The English ranking printed "Renmin / Street (zone)" while its rank column, of one-digit ranks, was held 8 em wide
+    _, cells, _ = printed_layout(report(built, "renmin", lang, "html"))
+    zone = word("zone_mark", lang=lang, name="人民街道" if lang == "zh" else "Renmin Street")
+    assert [n for text, n in cells if text == zone] == [1]
+
+
 #: A phrase: at most this many half-ems; it is broken between words only.
 PHRASE = 24
 #: A character of a word: a CJK ideograph, a letter or a digit (a break between two is inside a word).

@@ -62,6 +62,7 @@ def _pair(text: str) -> bool:
 
 
 _NUMERIC = re.compile(r"^[\d\s.,%+\-−–—→±()（）至]+$")
+_RANK = re.compile(r"^(\d+|—)?$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
@@ -74,7 +75,8 @@ def to_html(obj: pd.DataFrame | str, *, note: str | None = None, empty: str | No
 
     A DataFrame becomes ``<table class="linli-table">`` without its index, cells
     escaped, columns whose every cell is number-like (digits, %, ranges, arrows, dashes)
-    right-aligned (``class="num"``) with their header, other columns (the first aside)
+    right-aligned (``class="num"``) with their header (the first, the rows' names, only
+    when it holds whole numbers alone: a rank), other columns (the first aside)
     whose every cell is at most :data:`SHORT` half-ems wide, or two words at most
     :data:`PAIR` wide, kept on one line (``class="short"``: a status, a change in points, a
     name such as ``Community 0137``; a header of two such words too) and those of cells at most
@@ -110,8 +112,10 @@ def to_html(obj: pd.DataFrame | str, *, note: str | None = None, empty: str | No
         flags = frame["_highlight"].fillna(False).astype(bool).tolist() if "_highlight" in frame else [False] * len(frame)
         shown = [c for c in frame.columns if not str(c).startswith("_")]
         cells = [["" if is_missing(v) else str(v) for v in values] for values in frame[shown].itertuples(index=False)]
-        # a column is right-aligned when every cell in it is a number (or a range, a change, a dash)
-        numeric = [k > 0 and all(not c[k] or _NUMERIC.match(c[k]) for c in cells) and any(c[k] for c in cells)
+        # a column is right-aligned when every cell in it is a number (or a range, a change, a dash); the first
+        # only when it is all whole numbers and dashes (a rank), which the stylesheet then does not hold 8 em wide
+        numeric = [(k > 0 and all(not c[k] or _NUMERIC.match(c[k]) for c in cells)
+                    or k == 0 and all(_RANK.match(c[k]) for c in cells)) and any(c[k] for c in cells)
                    for k in range(len(shown))]
         # a column of short words (a status, a change in points) is kept on one line: "显著进展", never "显著 / 进展";
         # so is one of names of two words at most: "Community 0137", never "Community / 0137"
