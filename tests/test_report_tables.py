@@ -370,8 +370,9 @@ def test_ranking_table_sorted_and_highlighted(zone: UnitSlice) -> None:
     assert t["排名区间（5%–95%）"].tolist() == ["第1–2名（中位数第1名）", "第1–2名（中位数第2名）", "不参与排名"]
     assert t["_highlight"].tolist() == [False, True, False]
     html = render.to_html(t)
-    # the name's cell may carry a layout class (a column of short words stays on one line)
-    assert re.search(r'<tr class="hl"><td>2</td><td(?: class="\w+")?>甲社区</td>', html) and "_highlight" not in html
+    # the name's cell may carry a layout class (a column of short words stays on one line); the rank is a number
+    assert re.search(r'<tr class="hl"><td class="num">2</td><td(?: class="\w+")?>甲社区</td>', html)
+    assert "_highlight" not in html and '<th class="num">排名</th>' in html
 
 
 def test_comparison_and_sensitivity_tables(zone: UnitSlice) -> None:
