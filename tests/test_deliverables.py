@@ -311,6 +311,20 @@ def test_the_ranking_gives_the_zone_its_name_on_one_line(built: dict[str, Any], 
     assert [n for text, n in cells if text == zone] == [1]
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_published_figures_write_their_numbers_as_the_other_tables_do(built: dict[str, Any], lang: str) -> None:
+    # The English zone report wrote its residents "27,457" in the profile and "27457" in the published figures
+    rows = {cells[0]: cells[1:] for cells in (
+        [td.text_content().strip() for td in tr.iter("td")]
+        for tr in lxml.html.parse(str(report(built, "renmin", lang, "html"))).iter("tr")) if cells}
+    # the article: 4275 registered volunteers in 2022, 6339 in 2024, 27457 residents; the demo data agree
+    volunteers, residents = (("社区志愿者由原来的4275人增至6339人", "辖区实有人口27457人") if lang == "zh" else
+                             ("Registered volunteers, Renmin Street", "Residents, Renmin Street"))
+    grouped = "" if lang == "zh" else ","  # Chinese writes no thousands separator, English a comma
+    assert rows[volunteers][1:3] == [f"4{grouped}275 → 6{grouped}339"] * 2
+    assert rows[residents][1:3] == [f"27{grouped}457"] * 2
+
+
 #: A phrase: at most this many half-ems; it is broken between words only.
 PHRASE = 24
 #: A character of a word: a CJK ideograph, a letter or a digit (a break between two is inside a word).
