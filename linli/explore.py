@@ -30,8 +30,9 @@ from . import dataset, indicators
 from .checks import require_columns
 from .contract import DISPUTE_TYPES, MEDIATORS, OUTCOMES, TABLES
 from .errors import ContractError
+from .indicators import catalogue as catalogue_mod
 from .indicators.lin_he import REPEAT_CASES, mediator_count
-from .labels import unit_names
+from .labels import check_lang, indicator_name, unit_label, unit_names, word
 
 __all__ = [
     "FLOW_COLUMNS",
@@ -39,6 +40,7 @@ __all__ = [
     "case_durations",
     "case_outcomes",
     "dataset_indicators",
+    "indicator_targets",
     "indicator_values",
     "mediator_involvement",
     "mediator_kinds",
@@ -233,6 +235,65 @@ def indicator_values(
         names=["unit_id", "year"],
     )
     return wide.astype("float64")
+
+
+def indicator_targets(indicators: Sequence[str] | None = None, *, lang: str = "zh") -> pd.DataFrame:
+    """Return the targets and benchmarks of the indicators catalogue, one row per indicator.
+
+    Parameters
+    ----------
+    indicators
+        Indicator ids, in the row order wanted; an indicator without a target or benchmark
+        has no row. None: every indicator that has one, in catalogue order.
+    lang
+        The language of the names, kinds, units and sources.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``indicator``: its ``name``; the ``kind`` (target or benchmark); the
+        ``comparison`` (``≥``, ``>`` …), the ``value`` and its ``unit`` (``x ≥ 96.0 %``); the
+        ``year`` it is set for (empty when none); the ``source`` (title, issuer, year).
+
+    Raises
+    ------
+    ContractError
+        When an indicator id is not in the catalogue.
+
+    Examples
+    --------
+    >>> t = indicator_targets(["mediation_success_pct", "volunteers"], lang="en")
+    >>> row = t.loc["mediation_success_pct"]
+    >>> f"{row['kind']}: x {row['comparison']} {row['value']} {row['unit']}"
+    'benchmark: x ≥ 96.0 %'
+    >>> t.index.tolist()  # volunteers has neither
+    ['mediation_success_pct']
+    >>> t.loc["mediation_success_pct", "source"]
+    "Success rate of people's mediation organisations nationwide (Ministry of Justice data for 2018, reported by China National Radio), Ministry of Justice (2018)"
+    """
+    check_lang(lang)
+    catalogue = catalogue_mod.load()
+    ids = [i.id for i in catalogue.indicators] if indicators is None else list(indicators)
+    unknown = [i for i in ids if i not in catalogue.by_id]
+    if unknown:
+        msg = f"Unknown indicator(s) {unknown}; known: {', '.join(sorted(catalogue.by_id))}."
+        raise ContractError(msg)
+    rows = []
+    for ind_id in ids:
+        t = catalogue.by_id[ind_id].target
+        if t is None:
+            continue
+        src = t.source
+        title, issuer = (src.title, src.issuer) if lang == "zh" else (src.title_en or src.title, src.issuer_en or src.issuer)
+        when = "" if src.year is None else (f"（{src.year}）" if lang == "zh" else f" ({src.year})")
+        source = (f"{title}，{issuer}" if lang == "zh" else f"{title}, {issuer}") if issuer else title
+        rows.append({"indicator": ind_id, "name": indicator_name(ind_id, lang=lang), "kind": word(t.kind, lang=lang),
+                     "comparison": catalogue_mod.COMPARISON_SYMBOLS[t.comparison], "value": float(t.value),
+                     "unit": unit_label(ind_id, lang=lang), "year": t.year, "source": source + when})
+    columns = ["indicator", "name", "kind", "comparison", "value", "unit", "year", "source"]
+    frame = pd.DataFrame(rows, columns=columns).set_index("indicator")
+    frame["year"] = frame["year"].astype("Int64")
+    return frame
 
 
 def zone_names(meta: Mapping[str, object], *, lang: str = "zh") -> dict[str, str]:

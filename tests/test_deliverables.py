@@ -1,7 +1,7 @@
 """What the evaluator hands in, read as they and their superior read it.
 
 The demo data (``data/raw``) is built once (module scope), in Chinese and in English,
-for one community and the zone, as HTML, PDF and Word. The checks read the files a
+for two communities and the zone, as HTML, PDF and Word. The checks read the files a
 build writes — the HTML's tables, the Word document's XML, the year's index page —
 for defects a reader sees: a row of numbers with mixed decimals, a table row cut in
 two by a page break, a column too narrow for its status, a cell broken one character
@@ -10,18 +10,24 @@ per line.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
 
+import lxml.etree
 import lxml.html
+import pandas as pd
 import pytest
 
 from linli import config
 from linli.cli import main
 from linli.labels import word
+from tests.test_export_docx import convert, needs_libreoffice
 
 UNITS = ("xiangbei", "renmin")
+#: A community whose brand's key indicator has a target in a unit other than % (邻乐: service area per 100 households).
+TARGETED = "zhengyang"
 #: English first: the index page is written by the last build, in its language.
 LANGS = ("en", "zh")
 
@@ -29,7 +35,7 @@ LANGS = ("en", "zh")
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("deliverables") / "out"
-    codes = [main(["build", "--data-dir", str(config.RAW_DIR), "--out", str(out), "--units", ",".join(UNITS),
+    codes = [main(["build", "--data-dir", str(config.RAW_DIR), "--out", str(out), "--units", ",".join((*UNITS, TARGETED)),
                    "--lang", lang, "--format", "html,pdf,docx", "-q"]) for lang in LANGS]
     return {"year_dir": out / "2024", "codes": codes}
 
@@ -127,6 +133,110 @@ def test_a_word_column_of_numbers_or_statuses_is_wide_enough_not_to_wrap(
     assert not narrow, narrow
 
 
+#: A line of the printed contents: the heading, a leader of dots (or a gap), its page number.
+CONTENTS_ENTRY = re.compile(r"^\s*(\S.*?)\s*(?:\.{2,}|\s{2,})\s*(\d+)\s*$")
+
+
+def printed_pages(pdf: Path) -> list[list[str]]:
+    """The lines of each page of ``pdf`` that are not blank."""
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return [[line for line in lines.splitlines() if line.strip()] for lines in text.split("\f")]
+
+
+def printed_lines(lines: list[str]) -> set[str]:
+    """Each line of a page, and each two lines run together (a heading wrapped), whitespace removed."""
+    bare = ["".join(line.split()) for line in lines]
+    return set(bare) | {a + b for a, b in zip(bare, bare[1:], strict=False)}
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_word_contents_give_each_heading_the_page_it_is_printed_on(
+        built: dict[str, Any], unit: str, lang: str, tmp_path: Path) -> None:
+    # LibreOffice printed the contents as headings without page numbers (a TOC field's own text until
+    # Word updates it), run on from the cover onto a second page left mostly blank by the page break
+    import docx
+
+    path = report(built, unit, lang, "docx")
+    entries = ["".join(p.text.split()) for p in docx.Document(str(path)).paragraphs if p.style.name.startswith("toc ")]
+    assert len(entries) > 10  # the report's headings, levels 1–3
+    pages = printed_pages(convert(path, "pdf", tmp_path))
+    heading = word("docx.contents", lang=lang)
+    starts = [i for i, lines in enumerate(pages) if lines and lines[0].strip() == heading]
+    assert starts == [1]  # the cover is page 1; the contents begin page 2, on a page of their own
+    listed = [("".join(m.group(1).split()), int(m.group(2))) for line in pages[1] if (m := CONTENTS_ENTRY.match(line))]
+    assert [name for name, _ in listed] == entries  # every heading listed, all on that one page
+    # each heading is printed, in order, on the page its entry names (the title on the cover, over one line or two)
+    printed, at = [], 0
+    for name, _ in listed:
+        at = next(i for i in range(at, len(pages)) if i != 1 and name in printed_lines(pages[i]))
+        printed.append((name, at + 1))
+    assert listed == printed
+    assert printed[0][1] == 1 and printed[1][1] == 3
+
+
+# ------------------------------------------------------------------ the maps
+
+#: The SVG namespace, and the labels a map writes over its layers, by their ids.
+SVG = "{http://www.w3.org/2000/svg}"
+MAP_LABELS = ("scale_bar_label", "north_arrow", "map_note")
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_map_layer_shows_through_a_label_of_the_map(built: dict[str, Any], unit: str, lang: str) -> None:
+    # The community map's 500 m circles ran through its scale bar's "100 m": the label's white box was
+    # 70 % opaque, so every line under it still showed at 30 %
+    folder = built["year_dir"] / "figures" / (unit if lang == "zh" else f"{unit}.{lang}")
+    (svg,) = folder.glob("map-*.svg")
+    root = lxml.etree.parse(str(svg)).getroot()
+    axes = root.find(f".//{SVG}g[@id='axes_1']")
+    order = [g.get("id") or "" for g in axes.iter(f"{SVG}g")]  # SVG paints in document order
+    layers = [k for k, name in enumerate(order) if name.startswith(("PathCollection", "LineCollection", "line2d"))]
+    found = []
+    for name in MAP_LABELS:
+        label = axes.find(f".//{SVG}g[@id='{name}']")
+        if label is None:
+            assert name == "map_note"  # a map without compounds left out has no note
+            continue
+        found.append(name)
+        box = label.find(f"./{SVG}g/{SVG}path")  # the text's box, drawn before its glyphs
+        style = dict(part.split(": ") for part in box.get("style").split("; "))
+        assert style["fill"] == "#ffffff" and float(style.get("opacity", 1)) == 1, (name, style)
+        assert order.index(name) > max(layers), name  # painted over every layer of the map
+    assert found[:2] == ["scale_bar_label", "north_arrow"]
+
+
+# ------------------------------------------------------------- targets in figures
+
+#: How each community's brand chart and its indicator table state the target or benchmark the catalogue gives:
+#: the comparison, one decimal (a share, or any unit but a count), the unit (in the table, the row's name has it).
+CHART_TARGETS = {
+    # mediation success ≥ 96 % (a benchmark, 司法部): a share, one decimal
+    ("xiangbei", "zh"): ("基准（司法部） ≥ 96.0%", "≥ 96.0%（基准"),
+    ("xiangbei", "en"): ("benchmark ≥ 96.0%", "≥ 96.0% (benchmark"),
+    # service-facility area > 30 m² per 100 households (a target, 2025): neither a share nor a count, one decimal
+    ("zhengyang", "zh"): ("目标 > 30.0 平方米/百户", "> 30.0（目标"),
+    ("zhengyang", "en"): ("target > 30.0 m² per 100 households", "> 30.0 (target"),
+}
+
+
+@pytest.mark.parametrize(("unit", "lang"), list(CHART_TARGETS))
+def test_a_chart_states_its_target_as_the_table_beside_it_does(built: dict[str, Any], unit: str, lang: str) -> None:
+    # 蒸阳's chart said "目标 30" where its table said "> 30.0", and 湘北's "基准（司法部） 96.0%" beside "≥ 96.0%"
+    legend, cell = CHART_TARGETS[unit, lang]
+    folder = built["year_dir"] / "figures" / (unit if lang == "zh" else f"{unit}.{lang}")
+    (svg,) = folder.glob("comparison-*.svg")
+    texts = [html.unescape(t) for t in re.findall(r"<!-- (.*?) -->", svg.read_text(encoding="utf-8"))]  # its texts
+    assert legend in texts, texts[-3:]
+    cells = [td.text_content().strip() for td in lxml.html.parse(str(report(built, unit, lang, "html"))).iter("td")]
+    assert any(c.startswith(cell) for c in cells), cell
+
+
 # ------------------------------------------------------------------ the index page
 
 #: The cells of the index page that must read on one line: the headers, and each report's status.
@@ -193,6 +303,28 @@ def test_a_short_cell_is_printed_on_one_line(built: dict[str, Any], unit: str, l
     assert not broken, broken
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_ranking_gives_the_zone_its_name_on_one_line(built: dict[str, Any], lang: str) -> None:
+    # The English ranking printed "Renmin / Street (zone)" while its rank column, of one-digit ranks, was held 8 em wide
+    _, cells, _ = printed_layout(report(built, "renmin", lang, "html"))
+    zone = word("zone_mark", lang=lang, name="人民街道" if lang == "zh" else "Renmin Street")
+    assert [n for text, n in cells if text == zone] == [1]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_published_figures_write_their_numbers_as_the_other_tables_do(built: dict[str, Any], lang: str) -> None:
+    # The English zone report wrote its residents "27,457" in the profile and "27457" in the published figures
+    rows = {cells[0]: cells[1:] for cells in (
+        [td.text_content().strip() for td in tr.iter("td")]
+        for tr in lxml.html.parse(str(report(built, "renmin", lang, "html"))).iter("tr")) if cells}
+    # the article: 4275 registered volunteers in 2022, 6339 in 2024, 27457 residents; the demo data agree
+    volunteers, residents = (("社区志愿者由原来的4275人增至6339人", "辖区实有人口27457人") if lang == "zh" else
+                             ("Registered volunteers, Renmin Street", "Residents, Renmin Street"))
+    grouped = "" if lang == "zh" else ","  # Chinese writes no thousands separator, English a comma
+    assert rows[volunteers][1:3] == [f"4{grouped}275 → 6{grouped}339"] * 2
+    assert rows[residents][1:3] == [f"27{grouped}457"] * 2
+
+
 #: A phrase: at most this many half-ems; it is broken between words only.
 PHRASE = 24
 #: A character of a word: a CJK ideograph, a letter or a digit (a break between two is inside a word).
@@ -228,6 +360,50 @@ def printed_layout(html: Path) -> tuple[list[tuple[str, int]], list[tuple[str, i
         browser.close()
     return ([(h, int(px)) for h, px in overhangs], [(t, int(n)) for t, n in cells],
             [(t, [int(i) for i in at]) for t, at in breaks])
+
+
+# ------------------------------------------------------------- a large zone's names
+
+#: The synthetic zone of the review (more than the 30 a report shows whole): named 模拟0001社区 / Community 0001.
+LARGE = 200
+
+
+@pytest.fixture(scope="module")
+def built_large(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    tmp = tmp_path_factory.mktemp("large")
+    assert main(["synth", "--communities", str(LARGE), "--seed", "1", "--out", str(tmp / "data"), "-q"]) == 0
+    codes = [main(["build", "--data-dir", str(tmp / "data"), "--out", str(tmp / "out"), "--units", "zone,c0001",
+                   "--lang", lang, "--format", "html", "-q"]) for lang in LANGS]
+    assert codes == [0, 0]
+    return {"year_dir": tmp / "out" / "2024", "communities": pd.read_csv(tmp / "data" / "communities.csv")}
+
+
+@pytest.mark.parametrize("unit", ["zone", "c0001"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_name_is_printed_on_one_line_and_no_cell_ends_in_a_scrap(built_large: dict[str, Any], unit: str, lang: str) -> None:
+    # The English zone report printed "Community / 0137" over two lines in its ranking table, the rank column
+    # (numbers of up to three digits) held 8 em wide
+    from playwright.sync_api import sync_playwright
+
+    from linli.reporting import find_chromium
+
+    names = set(built_large["communities"][f"name_{lang}"])
+    page_file = built_large["year_dir"] / f"{unit}{'' if lang == 'zh' else '.' + lang}.html"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
+        page.emulate_media(media="print")
+        page.goto(page_file.resolve().as_uri())
+        cells = page.eval_on_selector_all("table.linli-table td, table.linli-table th", CELL_LINES)
+        breaks = page.eval_on_selector_all("table.linli-table td", LINE_BREAKS)
+        browser.close()
+    shown = [(text.strip(), int(n)) for text, n in cells if text.strip() in names]
+    assert len(shown) >= (10 if unit == "zone" else 5)  # the zone's best and worst; the community's own columns
+    broken = sorted({(text, n) for text, n in shown if n > 1})
+    assert not broken, broken
+    # nor is a cell's last line a scrap of at most 4 half-ems: "rank 174–192 (median / 181)", "…（中位数第181 / 名）"
+    scraps = sorted({(text, text[at[-1]:]) for text, at in breaks if at and half_ems(text[at[-1]:].strip()) <= 4})
+    assert not scraps, scraps
 
 
 #: Each cell's text and the number of lines it is laid out on.

@@ -528,6 +528,28 @@ def test_plot_coverage_sensitivity(tables) -> None:
     assert lines["实验区"].get_linestyle() == "--"
 
 
+# ------------------------------------------------- targets and benchmarks
+
+
+def test_indicator_targets_lists_each_with_its_comparison_value_and_unit() -> None:
+    t = explore.indicator_targets(["mediation_success_pct", "volunteers", "service_area_per_100hh"], lang="en")
+    # the catalogue: mediation success ≥ 96 % (a benchmark, Ministry of Justice 2018, no year set); service-facility
+    # area > 30 m² per 100 households by 2025 (a target, 14th Five-Year Plan, 2021); volunteers has none, so no row
+    assert t.index.tolist() == ["mediation_success_pct", "service_area_per_100hh"]
+    assert list(t.columns) == ["name", "kind", "comparison", "value", "unit", "year", "source"]
+    assert t.loc["mediation_success_pct", ["kind", "comparison", "value", "unit"]].tolist() == ["benchmark", "≥", 96.0, "%"]
+    assert pd.isna(t.loc["mediation_success_pct", "year"])
+    assert t.loc["service_area_per_100hh", ["kind", "comparison", "value", "unit", "year"]].tolist() == [
+        "target", ">", 30.0, "m² per 100 households", 2025]
+    assert t.loc["service_area_per_100hh", "source"].startswith("14th Five-Year Plan for Public Services")
+    zh = explore.indicator_targets(["service_area_per_100hh"])
+    assert zh.loc["service_area_per_100hh", ["name", "kind", "unit"]].tolist() == ["每百户社区综合服务设施面积", "目标",
+                                                                                  "平方米/百户"]
+    assert zh.loc["service_area_per_100hh", "source"] == "《\"十四五\"公共服务规划》，国家发展改革委等21部门（2021）"
+    with pytest.raises(ContractError, match="Unknown indicator.*'mediation_rate'.*known: .*mediation_success_pct"):
+        explore.indicator_targets(["mediation_rate"])
+
+
 # ------------------------------------------------- the notebooks, as a researcher runs them
 
 
@@ -547,3 +569,8 @@ def test_explore_notebook_runs_under_papermill_from_the_repository_root(name: st
     nb = nbformat.read(out, as_version=4)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.get("output_type") == "error"]
     assert errors == [] and any(c.outputs for c in nb.cells if c.cell_type == "code")
+    # every result is shown as a table or a figure, never as a Python repr (2.0 showed the mediation benchmark
+    # as "Target(value=96.0, comparison='ge', kind='benchmark', source=Source(…" )
+    reprs = [(c.get("id"), o["data"]["text/plain"][:60]) for c in nb.cells if c.cell_type == "code" for o in c.outputs
+             if o.get("output_type") == "execute_result" and not {"text/html", "image/png"} & set(o["data"])]
+    assert reprs == []

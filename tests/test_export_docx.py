@@ -116,17 +116,22 @@ def test_word_is_a4_with_page_numbers_and_a_table_of_contents(word_file: Path) -
     footer = section.footer.paragraphs[0]._p.xml
     assert " PAGE " in footer and " NUMPAGES " in footer
     assert footer.index(" PAGE ") < footer.index(" NUMPAGES ")
-    body = doc.element.body.xml
-    assert 'TOC \\o "1-3"' in body
-    assert body.index("TOC") < body.index("综合评价")  # the contents come before the first section
-    # before any update the contents already list the headings (levels 1–3), indented by level
-    entries = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("toc ")]
-    assert entries == [("toc 1", "湘北社区 2024年度评估报告"), ("toc 2", "综合评价"), ("toc 2", "评估意见与建议")]
+    # the contents list the headings (levels 1–3), indented by level, on a page of their own
+    entries = [p for p in doc.paragraphs if p.style.name.startswith("toc ")]
+    # each heading, then the tab to its page number (empty until LibreOffice lays the pages out or Word updates it)
+    assert [(p.style.name, p.text) for p in entries] == [
+        ("toc 1", "湘北社区 2024年度评估报告\t"), ("toc 2", "综合评价\t"), ("toc 2", "评估意见与建议\t")]
     assert doc.styles["toc 2"].paragraph_format.left_indent.pt == 12  # one step of 12 pt per level below the first
-    field = body[body.index("w:fldCharType=\"begin\""):]
-    # the field's shown text runs from the first entry to the hint: updating it replaces them all
-    assert field.index("TOC \\o") < field.index("湘北社区 2024年度评估报告") < field.index("评估意见与建议") \
-        < field.index("更新目录") < field.index("w:fldCharType=\"end\"")
+    head = next(p for p in doc.paragraphs if p.style.name == "TOC Heading")
+    assert head.text == "目录" and head.paragraph_format.page_break_before
+    # each entry is a link to its heading's bookmark and its page a PAGEREF field to it, marked for Word to update
+    headings = [p for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    for k, (entry, heading) in enumerate(zip(entries, headings, strict=True)):
+        anchor = f"_Toc{k:08d}"
+        assert heading._p.xml.count(f'w:name="{anchor}"') == 1
+        assert f'w:anchor="{anchor}"' in entry._p.xml
+        assert f" PAGEREF {anchor} \\h " in entry._p.xml and 'w:dirty="true"' in entry._p.xml
+    assert "TOC \\o" not in doc.element.body.xml  # a TOC field LibreOffice would show without its pages
     normal = doc.styles["Normal"].element.xml
     assert 'w:eastAsia="Noto Serif CJK SC"' in normal and 'w:ascii="Times New Roman"' in normal
 

@@ -370,8 +370,9 @@ def test_ranking_table_sorted_and_highlighted(zone: UnitSlice) -> None:
     assert t["排名区间（5%–95%）"].tolist() == ["第1–2名（中位数第1名）", "第1–2名（中位数第2名）", "不参与排名"]
     assert t["_highlight"].tolist() == [False, True, False]
     html = render.to_html(t)
-    # the name's cell may carry a layout class (a column of short words stays on one line)
-    assert re.search(r'<tr class="hl"><td>2</td><td(?: class="\w+")?>甲社区</td>', html) and "_highlight" not in html
+    # the name's cell may carry a layout class (a column of short words stays on one line); the rank is a number
+    assert re.search(r'<tr class="hl"><td class="num">2</td><td(?: class="\w+")?>甲社区</td>', html)
+    assert "_highlight" not in html and '<th class="num">排名</th>' in html
 
 
 def test_comparison_and_sensitivity_tables(zone: UnitSlice) -> None:
@@ -524,7 +525,9 @@ def test_brand_and_other_dimensions(res: UnitSlice) -> None:
     plain = dataclasses.replace(res, unit={**res.unit, "brand": None})
     assert sections.brand_html(plain) == "" and sections.key_indicator(plain) is None
     assert sections.other_dimensions(plain) == ["lin_zhi", "lin_he", "lin_zhu", "lin_le"]
-    assert sections.reference_line("service_area_per_100hh") == {"target": 30.0, "target_label": "目标", "unit": "平方米/百户"}
+    # the catalogue's target: more than 30 m² per 100 households, written with one decimal as the tables do
+    assert sections.reference_line("service_area_per_100hh") == {"target": 30.0, "target_label": "目标",
+                                                                 "target_text": "> 30.0 平方米/百户", "unit": "平方米/百户"}
 
 
 def test_record(res: UnitSlice) -> None:

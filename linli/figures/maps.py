@@ -187,11 +187,17 @@ def _size_steps(maximum: float) -> list[float]:
     return sorted({nice_length(top / 4), nice_length(top / 2), top})
 
 
+#: The box behind the scale bar's length, the north arrow's letter and the map's note: opaque
+#: white, so that no boundary, street or circle runs through their text.
+LABEL_BOX: dict[str, object] = {"facecolor": "white", "edgecolor": "none", "alpha": 1.0, "pad": 1.5}
+
+
 def add_scale_bar(ax: Axes, *, lang: str = "zh", fraction: float = 0.22) -> float:
     """Draw a scale bar at the lower left of a map whose data units are metres.
 
     The bar is the largest round length (:func:`nice_length`) not above ``fraction`` of
-    the map's width, drawn as two black-and-white halves with its length written above.
+    the map's width, drawn as two black-and-white halves with its length written above, on
+    an opaque white box (:data:`LABEL_BOX`) over the map's lines.
     The outer rectangle has ``gid="scale_bar"``, the label ``gid="scale_bar_label"``.
 
     Parameters
@@ -220,8 +226,7 @@ def add_scale_bar(ax: Axes, *, lang: str = "zh", fraction: float = 0.22) -> floa
     ax.add_patch(Rectangle((left, bottom), length, bar_h, facecolor="none", edgecolor="black",
                            linewidth=0.8, zorder=21, gid="scale_bar"))
     ax.text(left + length / 2, bottom + bar_h * 1.8, _length_label(length), ha="center",
-            va="bottom", fontsize=8, zorder=21, gid="scale_bar_label",
-            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 1.0})
+            va="bottom", fontsize=8, zorder=21, gid="scale_bar_label", bbox=LABEL_BOX)
     return length
 
 
@@ -229,8 +234,7 @@ def add_north_arrow(ax: Axes, *, lang: str = "zh") -> None:
     """Draw a north arrow at the upper right of a map (``gid="north_arrow"``)."""
     ax.annotate(word("map.north", lang=lang), xy=(0.96, 0.98), xytext=(0.96, 0.875),
                 xycoords="axes fraction", textcoords="axes fraction", ha="center", va="top",
-                fontsize=9, fontweight="bold", gid="north_arrow", zorder=22,
-                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.0},
+                fontsize=9, fontweight="bold", gid="north_arrow", zorder=22, bbox=LABEL_BOX,
                 arrowprops={"arrowstyle": "-|>,head_width=0.35,head_length=0.7",
                             "color": "black", "linewidth": 1.4, "shrinkA": 0, "shrinkB": 0})
 
@@ -240,8 +244,7 @@ def _add_note(ax: Axes, note: bool | str, lang: str) -> None:
         return
     text = note if isinstance(note, str) else word("map.not_surveyed", lang=lang)
     ax.text(0.99, 0.01, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
-            color="#555555", zorder=22, gid="map_note",
-            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 1.0})
+            color="#555555", zorder=22, gid="map_note", bbox=LABEL_BOX)
 
 
 def _limits(bounds: np.ndarray, pad: float) -> tuple[float, float, float, float]:

@@ -788,6 +788,7 @@ def plot_indicator_comparison(
     year: int,
     target: float | None = None,
     target_label: str | None = None,
+    target_text: str | None = None,
     unit: str | None = None,
     highlight: str | None = None,
     scope: str | None = None,
@@ -813,6 +814,9 @@ def plot_indicator_comparison(
         A target or benchmark value drawn as a line (e.g. 96 for mediation success).
     target_label
         Its legend text; default "target"; name the source here.
+    target_text
+        The target as the report's tables write it, after ``target_label`` in the legend
+        (``"> 30.0 m² per 100 households"``); default the value alone, as the bars write theirs.
     unit
         The indicator's unit for the y-axis label (e.g. ``"%"``, ``"m²"``).
     highlight
@@ -886,8 +890,10 @@ def plot_indicator_comparison(
     if target is not None:
         ax.axhline(target, color=palette.TARGET_COLOR, linestyle=":", linewidth=1.8)
         text = target_label if target_label is not None else word("fig.target", lang=lang)
+        if target_text is None:
+            target_text = f"{fmt(float(target), lang=lang, percent=bool(suffix))}{suffix}"
         handles.append(Line2D([], [], color=palette.TARGET_COLOR, linestyle=":", linewidth=1.8,
-                              label=f"{text} {fmt(float(target), lang=lang, percent=bool(suffix))}{suffix}"))
+                              label=f"{text} {target_text}"))
         ceiling.append(float(target))
     crowded = len(ids) > 10  # names and values upright, or they run into each other
     ax.set_xticks(x, [unit_names.get(u, u) for u in ids], rotation=90 if crowded else 0)

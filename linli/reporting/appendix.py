@@ -9,6 +9,7 @@ from :mod:`linli.labels`.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -18,6 +19,7 @@ from ..errors import LinliError
 from ..handoff import UnitSlice
 from ..indicators import catalogue as catalogue_mod
 from ..labels import (
+    THOUSANDS,
     WORDS,
     check_lang,
     column_label,
@@ -28,13 +30,20 @@ from ..labels import (
     romanised,
     rule_label,
     table_label,
-    unit_label,
     unit_names,
     whole,
     word,
 )
 from ..progress import ProgressThresholds
-from .format import DASH, SYMBOLS, count_text, dataset_name, format_value, is_missing, reason_text
+from .format import (
+    DASH,
+    count_text,
+    dataset_name,
+    format_value,
+    is_missing,
+    reason_text,
+    target_text,
+)
 from .render import note, to_html
 
 __all__ = [
@@ -141,10 +150,25 @@ def claims_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
             why = reason_text(rd.get("reason"), lang=lang, names=names)
             if why:
                 text += word("in_brackets", lang=lang, text=why)
-        observed = str(rd.get("observed") or "") or DASH
-        rows.append([what, str(rd["year"]), str(rd["claimed"]), observed, text])
+        observed = _grouped(str(rd.get("observed") or ""), lang) or DASH
+        rows.append([what, str(rd["year"]), _grouped(str(rd["claimed"]), lang), observed, text])
     columns = [word(k, lang=lang) for k in ("statement", "year", "claimed", "observed", "verdict")]
     return pd.DataFrame(rows, columns=columns)
+
+
+#: A whole number of four digits or more, not part of a decimal fraction.
+_WHOLE = re.compile(r"(?<![\d.,])\d{4,}(?!\d)")
+
+
+def _grouped(text: str, lang: str) -> str:
+    """The whole numbers of a claim's value with the language's thousands separator, as the
+    other tables write them: ``4275 → 6339`` is ``4,275 → 6,339`` in English.
+
+    >>> _grouped("4275 → 6339", "en"), _grouped("1038.25", "en"), _grouped("4275", "zh")
+    ('4,275 → 6,339', '1,038.25', '4275')
+    """
+    sep = THOUSANDS[lang]
+    return _WHOLE.sub(lambda m: f"{int(m.group()):,}".replace(",", sep), text) if sep else text
 
 
 def claims_html(res: UnitSlice, *, lang: str = "zh") -> str:
@@ -264,8 +288,7 @@ def targets_table(*, lang: str = "zh") -> pd.DataFrame:
         if t is None:
             continue
         rows.append([indicator_name(ind.id, lang=lang),
-                     f"{SYMBOLS[t.comparison]} {format_value(t.value, unit=ind.unit.en, lang=lang)}"
-                     + (f" {unit_label(ind.id, lang=lang)}" if ind.unit.en != "%" else ""),
+                     target_text(ind, lang=lang),
                      word(t.kind, lang=lang), citation(t.source, lang=lang)])
     return pd.DataFrame(rows, columns=[word(k, lang=lang) for k in ("indicator", "target_col", "kind", "source")])
 

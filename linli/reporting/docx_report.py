@@ -13,9 +13,12 @@ with python-docx, offline:
   right 26 mm); a serif body (:data:`BODY_FONTS`: a Latin serif, then Noto Serif CJK
   SC for Chinese), sans-serif headings (:data:`HEADING_FONTS`) in Word's own heading
   styles, so that they show in the navigation pane and the table of contents;
-* a table of contents field after the cover, holding the headings already (so that
-  LibreOffice, WPS and Word show them at once; Word adds the page numbers when it
-  updates the field, which it offers on opening);
+* the contents on a page of their own after the cover: each heading of levels 1–3 (a
+  link to it) and its page, a ``PAGEREF`` field to a bookmark on the heading, which
+  LibreOffice fills in as it lays the pages out and Word when it updates the fields
+  (it offers to on opening). A ``TOC`` field would show nothing of its own until Word
+  updates it, and LibreOffice shows its entries as they were written, pages and all, so
+  the entries are written out instead of a field;
 * tables as Word tables: header rows repeated on each page, numbers right-aligned;
 * figures as pictures with their alt text and a numbered caption (``图1 …`` /
   ``Figure 1 …``, a ``SEQ`` field);
@@ -392,12 +395,16 @@ def document_bytes(blocks: list[Block], *, title: str, lang: str, stamp: datetim
     figure_no = 0
     toc_done = False
     headings = [b for b in blocks if isinstance(b, Heading)]
+    listed = 0  # the headings the contents list so far: the next one's bookmark
     for block in blocks:
         if isinstance(block, Heading):
             if block.level > 1 and not toc_done:
                 _toc(doc, lang, headings)
                 toc_done = True
-            doc.add_heading(block.text, level=block.level)
+            paragraph = doc.add_heading(block.text, level=block.level)
+            if block.level <= TOC_LEVELS:
+                _bookmark(paragraph, listed)
+                listed += 1
         elif isinstance(block, Paragraph):
             _paragraph(doc, block)
         elif isinstance(block, Table):
@@ -454,8 +461,8 @@ def _page_setup(doc: Any) -> None:
 
 def _styles(doc: Any, lang: str) -> None:
     from docx.enum.style import WD_STYLE_TYPE
-    from docx.enum.text import WD_LINE_SPACING
-    from docx.shared import Pt, RGBColor
+    from docx.enum.text import WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+    from docx.shared import Mm, Pt, RGBColor
 
     styles = doc.styles
     normal = styles["Normal"]
@@ -494,7 +501,9 @@ def _styles(doc: Any, lang: str) -> None:
         toc = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
         toc.base_style = normal
         toc.paragraph_format.left_indent = Pt(12 * (level - 1))
-        toc.paragraph_format.space_after = Pt(2)
+        toc.paragraph_format.space_after = Pt(3)
+        toc.paragraph_format.line_spacing = 1.0  # the contents of a zone report fit one page
+        toc.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
     cell = styles.add_style("Linli Table Text", WD_STYLE_TYPE.PARAGRAPH)
     cell.base_style = normal
     cell.font.size = Pt(9.5)
@@ -554,23 +563,48 @@ def _footer(doc: Any, lang: str) -> None:
         run.font.size = Pt(9)
 
 
+def _toc_anchor(number: int) -> str:
+    """The bookmark name of the ``number``-th heading the contents list (Word's own form)."""
+    return f"_Toc{number:08d}"
+
+
+def _bookmark(paragraph: Any, number: int) -> None:
+    """Put the whole of a heading's paragraph in the bookmark its contents entry points to."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), _toc_anchor(number))
+    end.set(qn("w:id"), str(number))
+    props = paragraph._p.pPr
+    paragraph._p.insert(0 if props is None else 1, start)
+    paragraph._p.append(end)
+
+
 def _toc(doc: Any, lang: str, headings: list[Heading]) -> None:
-    """A table of contents field over heading levels 1–3, with a heading of its own; until
-    it is updated it shows those headings (without page numbers) and a hint."""
+    """The contents on a page of their own: each heading of levels 1–3, a link to it, then
+    a leader of dots and its page number (a ``PAGEREF`` field, filled in when the pages are
+    laid out), and a hint for Word."""
     from docx.enum.text import WD_BREAK
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
 
     head = doc.add_paragraph(word("docx.contents", lang=lang), style="TOC Heading")  # not itself in the contents
     head.paragraph_format.keep_with_next = True
-    entries = [h for h in headings if h.level <= TOC_LEVELS]
-    paragraphs = [doc.add_paragraph(h.text, style=f"toc {h.level}") for h in entries]
-    hint = doc.add_paragraph(word("docx.contents_hint", lang=lang), style="Linli Note")
-    first = paragraphs[0] if paragraphs else hint
-    # the field opens before the first entry's text and closes after the hint: updating it replaces them all
-    runs = list(first.runs)
-    _field_start(first, rf'TOC \o "1-{TOC_LEVELS}" \h \z \u')
-    for run in runs:  # the entry's text after the field's opening
-        first._p.append(run._r)
-    _field_end(hint)
+    head.paragraph_format.page_break_before = True
+    for number, heading in enumerate(h for h in headings if h.level <= TOC_LEVELS):
+        entry = doc.add_paragraph(style=f"toc {heading.level}")
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), _toc_anchor(number))
+        link.set(qn("w:history"), "1")
+        entry._p.append(link)
+        entry.add_run(heading.text)
+        entry.add_run("\t")
+        _field(entry, f"PAGEREF {_toc_anchor(number)} \\h", "")
+        for run in list(entry._p.r_lst):  # the whole line is the link
+            link.append(run)
+    doc.add_paragraph(word("docx.contents_hint", lang=lang), style="Linli Note")
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 

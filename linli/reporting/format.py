@@ -13,7 +13,9 @@ share their decimals (:func:`row_decimals`): ``0.92 → 1.06 → 1.12`` with the
 ``+0.06``, never ``0.92 → 1.1 → 1.1`` with ``+0.06``.
 
 Units other than ``%`` are written once, in the indicator's name (``注册志愿者数（人）``),
-not in every cell. Rank intervals read ``第1–2名（共4个社区）`` / ``rank 1–2 of 4``.
+not in every cell. A target or benchmark reads as its catalogue states it, the comparison
+first (:func:`target_text`): ``≥ 96.0%``, ``> 30.0 平方米/百户``, in a table, a figure's
+legend and the list of targets alike. Rank intervals read ``第1–2名（共4个社区）`` / ``rank 1–2 of 4``.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from ..labels import (
     ordinal,
     proper_name,
     table_label,
+    unit_label,
     whole,
     word,
 )
@@ -57,6 +60,7 @@ __all__ = [
     "reason_text",
     "row_decimals",
     "score_text",
+    "target_text",
 ]
 
 DASH: str = "—"
@@ -125,6 +129,28 @@ def format_value(value: Any, *, unit: str | None = None, lang: str = "zh", decim
         v = abs(float(value))
         decimals = 0 if unit in COUNT_UNITS else (2 if 0 < v < 1 else 1)
     return number(value, lang, decimals)
+
+
+def target_text(ind: catalogue_mod.Indicator, *, lang: str = "zh", unit: bool = True) -> str:
+    """Write an indicator's target or benchmark: its comparison and value, then its unit.
+
+    The value has the decimals of the indicator's values (:func:`format_value`); a unit
+    other than ``%`` follows it unless ``unit`` is false (a table row whose name holds it).
+    "" for an indicator without a target.
+
+    Examples
+    --------
+    >>> by_id = catalogue_mod.load().by_id
+    >>> target_text(by_id["mediation_success_pct"]), target_text(by_id["service_area_per_100hh"], lang="en")
+    ('≥ 96.0%', '> 30.0 m² per 100 households')
+    >>> target_text(by_id["service_area_per_100hh"], unit=False), target_text(by_id["volunteers"])
+    ('> 30.0', '')
+    """
+    t = ind.target
+    if t is None:
+        return ""
+    text = f"{SYMBOLS[t.comparison]} {format_value(t.value, unit=ind.unit.en, lang=lang)}"
+    return f"{text} {unit_label(ind.id, lang=lang)}" if unit and ind.unit.en != "%" else text
 
 
 def row_decimals(values: Iterable[Any], *, unit: str | None) -> int | None:

@@ -46,6 +46,8 @@ def heading(key: str, *, lang: str = "zh", level: int = 2, **fields: object) -> 
 SHORT: int = 12
 #: A cell at most this many half-ems wide is a phrase: wrapped between words only.
 PHRASE: int = 24
+#: A cell or header of two words at most this many half-ems wide is kept on one line (a name).
+PAIR: int = 16
 
 
 def _width(text: str) -> int:
@@ -53,7 +55,14 @@ def _width(text: str) -> int:
     return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
 
 
+def _pair(text: str) -> bool:
+    """Whether ``text`` is at most two words and :data:`PAIR` half-ems: a name (``Community 0137``)
+    that is kept on one line."""
+    return len(text.split()) <= 2 and _width(text) <= PAIR
+
+
 _NUMERIC = re.compile(r"^[\d\s.,%+\-−–—→±()（）至]+$")
+_RANK = re.compile(r"^(\d+|—)?$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
@@ -66,9 +75,11 @@ def to_html(obj: pd.DataFrame | str, *, note: str | None = None, empty: str | No
 
     A DataFrame becomes ``<table class="linli-table">`` without its index, cells
     escaped, columns whose every cell is number-like (digits, %, ranges, arrows, dashes)
-    right-aligned (``class="num"``) with their header, other columns (the first aside)
-    whose every cell is at most :data:`SHORT` half-ems wide kept on one line
-    (``class="short"``: a status, a change in points) and those of cells at most
+    right-aligned (``class="num"``) with their header (the first, the rows' names, only
+    when it holds whole numbers alone: a rank), other columns (the first aside)
+    whose every cell is at most :data:`SHORT` half-ems wide, or two words at most
+    :data:`PAIR` wide, kept on one line (``class="short"``: a status, a change in points, a
+    name such as ``Community 0137``; a header of two such words too) and those of cells at most
     :data:`PHRASE` half-ems wide wrapped between words only (``class="words"``: a rank
     interval, a name with its kind), rows with a true
     ``_highlight`` in bold. A string becomes paragraphs (blank-line separated) and
@@ -101,19 +112,27 @@ def to_html(obj: pd.DataFrame | str, *, note: str | None = None, empty: str | No
         flags = frame["_highlight"].fillna(False).astype(bool).tolist() if "_highlight" in frame else [False] * len(frame)
         shown = [c for c in frame.columns if not str(c).startswith("_")]
         cells = [["" if is_missing(v) else str(v) for v in values] for values in frame[shown].itertuples(index=False)]
-        # a column is right-aligned when every cell in it is a number (or a range, a change, a dash)
-        numeric = [k > 0 and all(not c[k] or _NUMERIC.match(c[k]) for c in cells) and any(c[k] for c in cells)
+        # a column is right-aligned when every cell in it is a number (or a range, a change, a dash); the first
+        # only when it is all whole numbers and dashes (a rank), which the stylesheet then does not hold 8 em wide
+        numeric = [(k > 0 and all(not c[k] or _NUMERIC.match(c[k]) for c in cells)
+                    or k == 0 and all(_RANK.match(c[k]) for c in cells)) and any(c[k] for c in cells)
                    for k in range(len(shown))]
-        # a column of short words (a status, a change in points) is kept on one line: "显著进展", never "显著 / 进展"
+        # a column of short words (a status, a change in points) is kept on one line: "显著进展", never "显著 / 进展";
+        # so is one of names of two words at most: "Community 0137", never "Community / 0137"
         short = [k > 0 and not numeric[k] and any(c[k] for c in cells)
-                 and all(_width(line) <= SHORT for c in cells for line in c[k].splitlines()) for k in range(len(shown))]
+                 and all(_width(line) <= SHORT or _pair(line) for c in cells for line in c[k].splitlines())
+                 for k in range(len(shown))]
         # a column of phrases (a rank interval, a name with its kind) breaks between words only: "第1–3名 /
         # （中位数第2名）", never "第1–3名（中位数第2 / 名）"
         phrases = [k > 0 and not numeric[k] and not short[k] and any(c[k] for c in cells)
                    and all(_width(line) <= PHRASE for c in cells for line in c[k].splitlines()) for k in range(len(shown))]
         attr = [' class="num"' if n else ' class="short"' if s else ' class="words"' if w else ""
                 for n, s, w in zip(numeric, short, phrases, strict=True)]
-        head = "".join(f"<th{attr[k] if numeric[k] else ''}>{esc(str(c))}</th>" for k, c in enumerate(shown))
+        # a header of two words (a name, "Linli Index") is not broken into one word a line
+        head_class = [" ".join(["num"] * numeric[k] + ["short"] * (len(str(c).split()) == 2 and _pair(str(c))))
+                      for k, c in enumerate(shown)]
+        head_attr = [f' class="{cls}"' if cls else "" for cls in head_class]
+        head = "".join(f"<th{a}>{esc(str(c))}</th>" for a, c in zip(head_attr, shown, strict=True))
         rows = []
         for flag, values in zip(flags, cells, strict=True):
             tds = "".join(f"<td{attr[k]}>{esc(v)}</td>" for k, v in enumerate(values))

@@ -41,7 +41,7 @@ from ..labels import (
 from ..spec import SCORED_DIMENSIONS
 from . import _slice as sl
 from . import selection
-from .format import DASH, dataset_name, format_value, is_missing
+from .format import DASH, dataset_name, format_value, is_missing, target_text
 from .names import output_name
 from .render import heading, note, to_html
 from .tables import indicator_table
@@ -172,22 +172,26 @@ def other_dimensions(res: UnitSlice) -> list[str]:
 
 
 def reference_line(indicator: str, *, lang: str = "zh") -> dict[str, Any]:
-    """Return ``target``, ``target_label`` and ``unit`` for :func:`linli.figures.plots.plot_indicator_comparison`.
+    """Return ``target``, ``target_label``, ``target_text`` and ``unit`` for
+    :func:`linli.figures.plots.plot_indicator_comparison`: the legend states the target as
+    the tables do (:func:`linli.reporting.format.target_text`).
 
     Examples
     --------
     >>> reference_line("mediation_success_pct")
-    {'target': 96.0, 'target_label': '基准（司法部）', 'unit': '%'}
+    {'target': 96.0, 'target_label': '基准（司法部）', 'target_text': '≥ 96.0%', 'unit': '%'}
     >>> reference_line("volunteers", lang="en")
-    {'target': None, 'target_label': None, 'unit': 'persons'}
+    {'target': None, 'target_label': None, 'target_text': None, 'unit': 'persons'}
     """
     unit = unit_label(indicator, lang=lang)  # an unknown indicator: an error naming the known ones
-    t = catalogue_mod.load().by_id[indicator].target
-    out: dict[str, Any] = {"target": None, "target_label": None, "unit": unit}
+    ind = catalogue_mod.load().by_id[indicator]
+    t = ind.target
+    out: dict[str, Any] = {"target": None, "target_label": None, "target_text": None, "unit": unit}
     if t is not None:
         who = t.source.issuer or ""
         kind = word(t.kind, lang=lang)
         out["target"] = float(t.value)
+        out["target_text"] = target_text(ind, lang=lang)
         # a short issuer names the source in the legend; a long one would not fit
         out["target_label"] = word("legend_issuer", lang=lang, kind=kind, who=who) if 0 < len(who) <= 6 else kind
     return out

@@ -35,7 +35,6 @@ from . import _slice as sl
 from . import selection
 from .format import (
     DASH,
-    SYMBOLS,
     band_text,
     change_text,
     format_value,
@@ -48,6 +47,7 @@ from .format import (
     reason_text,
     row_decimals,
     score_text,
+    target_text,
 )
 
 __all__ = [
@@ -260,9 +260,8 @@ def reference_text(ind: catalogue_mod.Indicator, lang: str) -> str:
     if t is None:
         return ""
     kind = word(t.kind, lang=lang)
-    value = format_value(t.value, unit=ind.unit.en, lang=lang)
     when = "" if t.year is None else word("reference_year", lang=lang, year=t.year)
-    return word("reference", lang=lang, symbol=SYMBOLS[t.comparison], value=value, kind=kind, when=when)
+    return word("reference", lang=lang, target=target_text(ind, lang=lang, unit=False), kind=kind, when=when)
 
 
 def _verdict_text(prog: Mapping[str, Any], lang: str) -> str:
