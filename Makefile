@@ -44,8 +44,8 @@ demo: setup ## run the main job on the demo data: validate, indicators, index, c
 
 test: setup lint unit notebooks ## run every check: lint, unit and doctests, notebooks
 
-lint: $(BIN)/.installed ## ruff over the package and the tests
-	$(BIN)/ruff check linli tests benchmarks
+lint: $(BIN)/.installed ## ruff over the package, the tests, the benchmarks and the notebooks
+	$(BIN)/ruff check linli tests benchmarks notebooks
 
 unit: $(BIN)/.installed ## unit, data-contract, CLI tests and doctests
 	$(BIN)/pytest -n $(JOBS) --dist loadfile tests linli
