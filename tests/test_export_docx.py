@@ -230,3 +230,26 @@ def test_the_note_on_the_summarys_css_bars_stays_out_of_word() -> None:
     bars = docx_report.html_blocks(html)[3]  # heading, facts, the dimensions' heading, then the bars
     assert isinstance(bars, docx_report.Table)
     assert all(len(row) == 2 for row in bars.rows)  # the dimension and its score; no empty bar column
+
+
+def test_a_crowded_table_breaks_headers_before_their_bracket_and_numbers_before_their_unit(tmp_path: Path) -> None:
+    # The five-society table (8 columns) printed 上年（2023 over 年） and +3.5个百 over 分点: a header's
+    # bracket and a number's unit now go on a line of their own, and the column holds the longer line
+    frame = pd.DataFrame({
+        "指标": ["社区社会组织数（个）", "注册志愿者占常住人口比例"], "2022年（基线）": ["4", "18.3%"],
+        "上年（2023年）": ["7", "22.2%"], "2024年": ["9", "25.6%"], "较上年": ["+2", "+3.5个百分点"],
+        "年均增长": ["+50.0%", "+18.4%"], "进展": ["不计分", "显著进展"], "人民街道2024年": ["40", "25.5%"],
+    })
+    nb = nbformat.v4.new_notebook(cells=[html_cell(render.heading("scorecard")),
+                                         html_cell(render.to_html(frame))])
+    nbformat.write(nb, tmp_path / "r.ipynb")
+    doc = Document(str(docx_report.export_docx(tmp_path / "r.ipynb", tmp_path / "r.docx", title="t", lang="zh")))
+    table = doc.tables[0]
+    assert [c.text for c in table.rows[0].cells][1:3] == ["2022年\n（基线）", "上年\n（2023年）"]
+    # a half-em is 4.75 pt = 1.6757 mm, a cell's margins 3.81 mm: 上年's column holds （2023年）, 2 + 4 + 2 + 2 = 10
+    # half-ems and one to spare, 11 × 1.6757 + 3.81 = 22.24 mm; 较上年's holds 个百分点 (8) but not
+    # +3.5个百分点 (4 + 8 = 12: (12 + 1) × 1.6757 + 3.81 = 25.6 mm), so the unit goes under the number
+    assert table.columns[2].width.mm >= 22.2
+    assert 9 * 1.6757 + 3.81 - 0.1 <= table.columns[4].width.mm < 25.6
+    assert table.rows[2].cells[4].text == "+3.5\n个百分点"
+    assert table.rows[1].cells[4].text == "+2"

@@ -624,15 +624,17 @@ def _table(doc: Any, block: Table) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Mm
 
-    width = len(block.rows[0])
-    table = doc.add_table(rows=len(block.rows), cols=width)
+    rows = tuple(tuple(_bracket_on_its_own_line(v) if i < block.header else v for v in values)
+                 for i, values in enumerate(block.rows))
+    width = len(rows[0])
+    table = doc.add_table(rows=len(rows), cols=width)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = column_widths(block.rows, TEXT_WIDTH_MM, header=block.header)
+    widths = column_widths(rows, TEXT_WIDTH_MM, header=block.header)
     for j, column in enumerate(table.columns):  # the grid (LibreOffice reads it) and each cell (Word)
         column.width = Mm(widths[j])
-    for i, values in enumerate(block.rows):
+    for i, values in enumerate(rows):
         row = table.rows[i]
         head = i < block.header
         props = row._tr.get_or_add_trPr()
@@ -644,6 +646,8 @@ def _table(doc: Any, block: Table) -> None:
             mark.set(qn("w:val"), "true")
             props.append(mark)
         for j, value in enumerate(values):
+            if not head and (parts := _NUMBER_AND_UNIT.fullmatch(value)) and not _fits(value, widths[j]):
+                value = f"{parts[1]}\n{parts[2]}"  # +3.5 over 个百分点, not +3.5个百 over 分点
             cell = row.cells[j]
             cell.width = Mm(widths[j])
             paragraph = cell.paragraphs[0]
@@ -667,6 +671,45 @@ def _table(doc: Any, block: Table) -> None:
     doc.add_paragraph()  # space after the table
 
 
+def _bracket_on_its_own_line(header: str) -> str:
+    r"""A header wider than 10 half-ems on one line, with its bracketed part on the next:
+    left to the word processor, ``上年（2023年）`` in a column as wide as half of it printed
+    ``上年（2023`` over ``年）`` (:func:`column_widths` then gives the column its longer line).
+
+    >>> _bracket_on_its_own_line("上年（2023年）"), _bracket_on_its_own_line("2024年（基线）")
+    ('上年\n（2023年）', '2024年\n（基线）')
+    >>> _bracket_on_its_own_line("Previous year (2023)"), _bracket_on_its_own_line("排名（名）")  # 4 + 2 + 2 + 2
+    ('Previous year\n(2023)', '排名（名）')
+    """
+    if "\n" in header or _text_width(header) <= 10:
+        return header
+    at = max(header.rfind("（"), header.rfind(" ("))
+    if at <= 0:
+        return header
+    return header[:at] + "\n" + header[at:].lstrip()
+
+
+#: A number with a unit of three characters or more after it (``+3.5个百分点``): the unit
+#: may go on the line below the number, with no scrap on either line.
+_NUMBER_AND_UNIT = re.compile(r"([+\-−]?[\d.,]+%?) ?([\u2e80-\uffff]{3,})")
+
+
+def _fits(text: str, width: float) -> bool:
+    """Whether ``text`` fits on one line of a table cell ``width`` mm wide (with a half-em to spare)."""
+    return (_text_width(text) + 1) * _HALF_EM_MM + _CELL_MARGINS_MM <= width
+
+
+def _unbroken_width(cell: str) -> int:
+    """The width (half-ems) a cell of a short column needs: its whole width, or the wider of
+    a number and its long unit.
+
+    >>> _unbroken_width("+3.5个百分点"), _unbroken_width("+1.8"), _unbroken_width("显著进展")  # max(4, 8), 4, 8
+    (8, 4, 8)
+    """
+    parts = _NUMBER_AND_UNIT.fullmatch(cell)
+    return max(_text_width(parts[1]), _text_width(parts[2])) if parts else _text_width(cell)
+
+
 #: A run a line does not break: Latin letters, digits and signs, with the brackets around them.
 _UNBROKEN = re.compile(r"[（(]?[^\u2e80-\uffff\s]+[）)]?")
 
@@ -680,7 +723,8 @@ def column_widths(rows: tuple[tuple[str, ...], ...], total: float, *, header: in
     """Share ``total`` (mm) among a table's columns, so that a number or a status never wraps.
 
     A *short* column — every body line at most :data:`SHORT_HALF_EMS` half-ems wide (CJK
-    counting double): a number, a status — is given the width its longest line needs in
+    counting double): a number, a status — is given the width its longest line needs (a
+    number's long unit may go under it: :func:`_unbroken_width`) in
     the tables' 9.5 pt text, with one half-em to spare (bold headers are wider), and the
     cell's margins: w = (max(body, head) + 1) × 1.676 mm + 3.81 mm, where head is the
     header's width up to 10 half-ems (a name such as 人民路社区 is not broken) and beyond
@@ -731,7 +775,9 @@ def column_widths(rows: tuple[tuple[str, ...], ...], total: float, *, header: in
     runs = [longest_run([row[j] for row in rows[:header]]) for j in columns]
     weights = [min(max(b, h // 2, 11), 40) for b, h in zip(body, head, strict=True)]
     short = [0 < b <= SHORT_HALF_EMS for b in body]
-    need = [mm(max(b, h if h <= 10 else max(-(-h // 2), r)) + 1) for b, h, r in zip(body, head, runs, strict=True)]
+    fit = [max((_unbroken_width(line) for row in rows[header:] for line in row[j].split("\n")), default=0)
+           for j in columns]
+    need = [mm(max(f, h if h <= 10 else max(-(-h // 2), r)) + 1) for f, h, r in zip(fit, head, runs, strict=True)]
     floor = [mm(max(11, longest_run([row[j] for row in rows[header:]]) + 1)) for j in columns]
     text = [j for j in columns if not short[j]]
     fixed = sum(need[j] for j in columns if short[j])
