@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -254,17 +256,9 @@ COUNT_LINES = """cells => cells.map(cell => {
 
 def test_the_index_page_reads_each_status_and_header_on_one_line(built: dict[str, Any]) -> None:
     # At 1,200 px the Chinese index printed its status "已生成" one character a line, and "状态" over two
-    from playwright.sync_api import sync_playwright
-
-    from linli.reporting import find_chromium
-
     index = report(built, "renmin", "zh", "html").parent / "index.html"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
-        page.goto(index.resolve().as_uri())
+    with opened(index, width=1200, height=900, media="screen") as page:
         lines = page.eval_on_selector_all(ONE_LINE_CELLS, COUNT_LINES)
-        browser.close()
     assert "已生成" in {text for text, _ in lines}  # the Chinese index, with the reports' statuses
     broken = [(text, n) for text, n in lines if n > 1]
     assert not broken, broken
@@ -341,23 +335,33 @@ def test_a_phrase_is_broken_between_words_only(built: dict[str, Any], unit: str,
     assert not inside, inside
 
 
-def printed_layout(html: Path) -> tuple[list[tuple[str, int]], list[tuple[str, int]], list[tuple[str, list[int]]]]:
-    """Lay ``html`` out as it is printed (print media, the page's text width); return each
-    table's overhang (:data:`OVERHANG`), each report-table cell's text with its number of
-    lines, and each report-table cell but the first of a row with the places its lines break."""
+@contextmanager
+def opened(page_file: Path, *, width: int | None = None, height: int = 1000, media: str = "print") -> Iterator[Any]:
+    """``page_file`` open in headless Chromium, laid out for ``media`` (print: the printed
+    page's text width, :data:`PRINT_WIDTH_PX`), as a Playwright page."""
     from playwright.sync_api import sync_playwright
 
     from linli.reporting import find_chromium
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
-        page.emulate_media(media="print")
-        page.goto(html.resolve().as_uri())
+        try:
+            page = browser.new_page(viewport={"width": width or PRINT_WIDTH_PX, "height": height})
+            page.emulate_media(media=media)
+            page.goto(page_file.resolve().as_uri())
+            yield page
+        finally:
+            browser.close()
+
+
+def printed_layout(html: Path) -> tuple[list[tuple[str, int]], list[tuple[str, int]], list[tuple[str, list[int]]]]:
+    """Lay ``html`` out as it is printed (print media, the page's text width); return each
+    table's overhang (:data:`OVERHANG`), each report-table cell's text with its number of
+    lines, and each report-table cell but the first of a row with the places its lines break."""
+    with opened(html) as page:
         overhangs = page.eval_on_selector_all("table", OVERHANG)
         cells = page.eval_on_selector_all("table.linli-table td", CELL_LINES)
         breaks = page.eval_on_selector_all("table.linli-table td:not(:first-child)", LINE_BREAKS)
-        browser.close()
     return ([(h, int(px)) for h, px in overhangs], [(t, int(n)) for t, n in cells],
             [(t, [int(i) for i in at]) for t, at in breaks])
 
@@ -383,20 +387,11 @@ def built_large(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def test_a_name_is_printed_on_one_line_and_no_cell_ends_in_a_scrap(built_large: dict[str, Any], unit: str, lang: str) -> None:
     # The English zone report printed "Community / 0137" over two lines in its ranking table, the rank column
     # (numbers of up to three digits) held 8 em wide
-    from playwright.sync_api import sync_playwright
-
-    from linli.reporting import find_chromium
-
     names = set(built_large["communities"][f"name_{lang}"])
     page_file = built_large["year_dir"] / f"{unit}{'' if lang == 'zh' else '.' + lang}.html"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
-        page.emulate_media(media="print")
-        page.goto(page_file.resolve().as_uri())
+    with opened(page_file) as page:
         cells = page.eval_on_selector_all("table.linli-table td, table.linli-table th", CELL_LINES)
         breaks = page.eval_on_selector_all("table.linli-table td", LINE_BREAKS)
-        browser.close()
     shown = [(text.strip(), int(n)) for text, n in cells if text.strip() in names]
     assert len(shown) >= (10 if unit == "zone" else 5)  # the zone's best and worst; the community's own columns
     broken = sorted({(text, n) for text, n in shown if n > 1})
