@@ -352,14 +352,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def data_dir(p: argparse.ArgumentParser, *, loads: bool = True) -> None:
+    def data_dir(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--data-dir", type=Path, default=config.RAW_DIR, metavar="DIR",
             help=f"directory of raw ledgers (default: {config.RAW_DIR})",
         )
-        if loads:
-            p.add_argument("-q", "--quiet", action="store_true",
-                           help="no progress bar while the ledgers are checked (it shows only in a terminal)")
+
+    def ledgers(p: argparse.ArgumentParser) -> None:
+        """--data-dir, and -q for the progress bar of a command that checks the ledgers."""
+        data_dir(p)
+        p.add_argument("-q", "--quiet", action="store_true",
+                       help="no progress bar while the ledgers are checked (it shows only in a terminal)")
 
     p = sub.add_parser(
         "validate", help="read and check every table; write the quarantine",
@@ -375,7 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
             "required column."
         ),
     )
-    data_dir(p)
+    ledgers(p)
     p.add_argument("--out", type=Path, default=config.PROCESSED_DIR, metavar="DIR",
                    help=f"where to write the outputs (default: {config.PROCESSED_DIR})")
     p.add_argument("--as-of", type=_date, default=None, metavar="DATE",
@@ -392,7 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
             "is empty, never 0. CSV, or Parquet when FILE ends with .parquet."
         ),
     )
-    data_dir(p)
+    ledgers(p)
     p.add_argument("--years", type=_years, default=None, metavar="Y1,Y2",
                    help="years to compute (default: the years of population.csv that end by the as-of date)")
     p.add_argument("--out", type=Path, default=config.PROCESSED_DIR / "indicators.csv", metavar="FILE",
@@ -430,7 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
             "The draws are seeded (the catalogue's seed): the same data give the same file."
         ),
     )
-    data_dir(p)
+    ledgers(p)
     p.add_argument("--year", type=int, default=None, metavar="Y",
                    help="year to assess (default: as linli build, the latest year the ledgers cover, "
                         "ended by the as-of date)")
@@ -446,7 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
             "id,indicator,unit_id,year,claimed,observed,verdict (agrees, disagrees, cannot_check)."
         ),
     )
-    data_dir(p)
+    ledgers(p)
     p.add_argument("--out", type=Path, default=config.PROCESSED_DIR / "claims.csv", metavar="FILE",
                    help=f"output CSV (default: {config.PROCESSED_DIR / 'claims.csv'})")
     p.set_defaults(handler=cmd_claims)
@@ -474,7 +477,7 @@ def build_parser() -> argparse.ArgumentParser:
             "is then 1 (2: bad input or option, with a one-line reason)."
         ),
     )
-    data_dir(p, loads=False)
+    data_dir(p)
     p.add_argument("--year", default=None, metavar="Y",
                    help="report year(s): one year (2024), a range (2022-2024), a list (2022,2024) or all "
                         "(every year up to the default); default: the latest year the ledgers cover, ended "
@@ -518,7 +521,7 @@ def build_parser() -> argparse.ArgumentParser:
                "2 no manifest in YEAR_DIR, a damaged manifest, or no data folder.",
     )
     p.add_argument("year_dir", type=Path, metavar="YEAR_DIR", help="a year folder of a build: OUT/<year>")
-    data_dir(p, loads=False)
+    data_dir(p)
     p.set_defaults(handler=cmd_verify)
 
     p = sub.add_parser(
