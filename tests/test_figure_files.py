@@ -175,3 +175,39 @@ def test_a_figure_is_laid_out_once_and_each_image_drawn_once_at_the_same_box(
     assert view is not None
     # the SVG in points (72 an inch): the notebook's pixels × 72 / 150, within a pixel's 0.48 pt
     assert abs(float(view[1]) - shown.width * 72 / 150) <= 0.5 and abs(float(view[2]) - shown.height * 72 / 150) <= 0.5
+
+
+@pytest.mark.parametrize("inline_first", [True, False], ids=["inline-then-install", "install-then-inline"])
+def test_in_a_kernel_a_figure_is_drawn_once_per_image_not_again_by_the_inline_backend(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, inline_first: bool
+) -> None:
+    # A report kernel runs install() at start-up, then its first cell's `%matplotlib inline`
+    # registers the inline backend's own PNG formatter for every Figure; IPython prefers a
+    # per-type PNG formatter to a mime bundle's PNG, so each figure was laid out and drawn
+    # once more (two draws: a tight savefig with constrained layout) and the bundle's PNG thrown away.
+    from IPython.core.interactiveshell import InteractiveShell
+    from matplotlib_inline.backend_inline import configure_inline_support
+
+    shell = InteractiveShell.instance()
+    # the inline backend selects its formats once per process (a fresh kernel's first time)
+    monkeypatch.setattr(configure_inline_support, "current_backend", "unset", raising=False)
+    try:
+        if inline_first:
+            configure_inline_support(shell, "inline")
+        figure_output.install(str(tmp_path / "figures"), shell=shell)
+        if not inline_first:
+            configure_inline_support(shell, "inline")
+        fig, _ = plots.plot_wushe_change(long_frame(), unit_id="a", baseline_year=2021, year=2024,
+                                         indicators=["volunteers"], lang="en")
+        draws: list[bool] = []
+        real_draw = Figure.draw
+        monkeypatch.setattr(Figure, "draw", lambda self, renderer: draws.append(True) or real_draw(self, renderer))
+        data, meta = shell.display_formatter.format(fig)
+        plt.close(fig)
+    finally:
+        InteractiveShell.clear_instance()
+    # one layout + the page PNG + the 300 dpi PNG + the SVG, as figure_output draws them
+    assert len(draws) == 4
+    with Image.open(io.BytesIO(base64.b64decode(data["image/png"]))) as shown:
+        assert "Software" not in shown.info  # figure_bundle's PNG (no "Software" chunk), not print_figure's
+    assert meta["image/png"]["linli"]["name"] == "wushe-change"

@@ -19,7 +19,9 @@ The same figure gives the same bytes in every file.
 A figure shown is laid out once (:func:`laid_out`: its layout engine and its tight
 bounding box), and each of its three images is then drawn once at that box: with
 ``bbox_inches="tight"`` and constrained layout, every ``savefig`` would lay the figure
-out and draw it twice, and the figures are most of what a report's kernel spends.
+out and draw it twice, and the figures are most of what a report's kernel spends. The
+inline backend's own figure formats are switched off, so that it does not draw the
+figure a fourth time (and replace the PNG shown by its own).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import base64
 import contextlib
 import io
 import logging
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -132,3 +135,11 @@ def install(figures_dir: str = "", *, shell: Any = None) -> None:
             for old in [*folder.glob("*.png"), *folder.glob("*.svg")]:
                 old.unlink()
     shell.display_formatter.mimebundle_formatter.for_type(Figure, _formatter(figures_dir))
+    # IPython prefers a PNG formatter registered for a type to a mime bundle's PNG: the inline
+    # backend's own (registered by `%matplotlib inline`, or when pyplot is imported in a kernel)
+    # would lay each figure out and draw it once more, and its PNG would replace the bundle's
+    from matplotlib_inline.config import InlineBackend
+
+    with warnings.catch_warnings():  # it watches the setting in the way traitlets 4.0 did, which warns
+        warnings.simplefilter("ignore", DeprecationWarning)
+        InlineBackend.instance(parent=shell).figure_formats = set()  # now, or when it is set up
