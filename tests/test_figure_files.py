@@ -154,7 +154,7 @@ def test_alt_text_reaches_the_tagged_pdf_in_chinese(tmp_path: Path) -> None:
     assert alt_texts(out / "a.pdf") == [alt, alt]
 
 
-def test_a_figure_is_laid_out_once_and_each_image_drawn_once_at_the_same_box(
+def test_a_figure_is_laid_out_once_and_drawn_once_per_kind_at_the_same_box(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     draws: list[bool] = []
@@ -163,18 +163,39 @@ def test_a_figure_is_laid_out_once_and_each_image_drawn_once_at_the_same_box(
     fig, _ = plots.plot_wushe_change(long_frame(), unit_id="a", baseline_year=2021, year=2024,
                                      indicators=["volunteers"], lang="en")
     data, _ = figure_output._formatter(str(tmp_path))(fig)
-    # one layout (draw without rendering) + the notebook's PNG + the 300 dpi PNG + the SVG;
-    # a tight savefig with constrained layout drew twice per image, 6 in all
-    assert len(draws) == 4
+    # one layout (draw without rendering) + the 300 dpi raster (the PNG file, and the notebook's
+    # PNG averaged down from it) + the SVG; a tight savefig with constrained layout drew twice
+    # per image, 6 in all, and the notebook's PNG was a draw of its own
+    assert len(draws) == 3
     assert isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)  # the engine is back
     plt.close(fig)
     with Image.open(io.BytesIO(base64.b64decode(data["image/png"]))) as shown, Image.open(tmp_path / "wushe-change.png") as png:
+        assert shown.mode == png.mode == "RGB"  # the figure is opaque: no alpha channel
+        assert [round(d) for d in shown.info["dpi"]] == [150, 150] and "Software" not in png.info
         # the same box in inches: at 300 dpi twice the pixels of the notebook's 150 dpi image (±1 for rounding)
         assert abs(png.width - 2 * shown.width) <= 1 and abs(png.height - 2 * shown.height) <= 1
+        # the notebook's pixel (i, j) is the mean of the file's 2 × 2 pixels (2i..2i+1, 2j..2j+1), to ±1 of rounding
+        big = np.asarray(png, dtype=float)
+        h, w = big.shape[0] // 2, big.shape[1] // 2
+        mean = big[:2 * h, :2 * w].reshape(h, 2, w, 2, 3).mean(axis=(1, 3))
+        assert np.abs(np.asarray(shown, dtype=float)[:h, :w] - mean).max() <= 1
     view = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', (tmp_path / "wushe-change.svg").read_text(encoding="utf-8"))
     assert view is not None
     # the SVG in points (72 an inch): the notebook's pixels × 72 / 150, within a pixel's 0.48 pt
     assert abs(float(view[1]) - shown.width * 72 / 150) <= 0.5 and abs(float(view[2]) - shown.height * 72 / 150) <= 0.5
+
+
+def test_a_figure_at_a_dpi_that_does_not_divide_300_is_drawn_at_its_own(tmp_path: Path) -> None:
+    fig, ax = plt.subplots(figsize=(2, 1), dpi=72)  # 300 / 72 is not whole: no averaging down
+    ax.plot([0, 1], [0, 1])
+    with figure_output.laid_out(fig) as box:
+        page, file_png = figure_output.figure_images(fig, box, files=True)
+    plt.close(fig)
+    assert file_png is not None
+    with Image.open(io.BytesIO(page)) as shown, Image.open(io.BytesIO(file_png)) as png:
+        # the box × 72 and × 300, truncated to whole pixels as Agg sizes its canvas
+        assert (shown.width, shown.height) == (int(box.width * 72), int(box.height * 72))
+        assert (png.width, png.height) == (int(box.width * 300), int(box.height * 300))
 
 
 @pytest.mark.parametrize("inline_first", [True, False], ids=["inline-then-install", "install-then-inline"])
@@ -206,8 +227,8 @@ def test_in_a_kernel_a_figure_is_drawn_once_per_image_not_again_by_the_inline_ba
         plt.close(fig)
     finally:
         InteractiveShell.clear_instance()
-    # one layout + the page PNG + the 300 dpi PNG + the SVG, as figure_output draws them
-    assert len(draws) == 4
+    # one layout + the 300 dpi raster + the SVG, as figure_output draws them
+    assert len(draws) == 3
     with Image.open(io.BytesIO(base64.b64decode(data["image/png"]))) as shown:
         assert "Software" not in shown.info  # figure_bundle's PNG (no "Software" chunk), not print_figure's
     assert meta["image/png"]["linli"]["name"] == "wushe-change"

@@ -16,12 +16,13 @@ matplotlib figure (``display(fig)``) gives:
 
 The same figure gives the same bytes in every file.
 
-A figure shown is laid out once (:func:`laid_out`: its layout engine and its tight
-bounding box), and each of its three images is then drawn once at that box: with
+The figures are most of what a report's kernel spends, so a figure shown is laid out
+once (:func:`laid_out`: its layout engine and its tight bounding box) and drawn twice at
+that box: once as a 300 dpi raster, which is its PNG file and, averaged down, the PNG the
+notebook shows (:func:`figure_images`), and once as its SVG. With
 ``bbox_inches="tight"`` and constrained layout, every ``savefig`` would lay the figure
-out and draw it twice, and the figures are most of what a report's kernel spends. The
-inline backend's own figure formats are switched off, so that it does not draw the
-figure a fourth time (and replace the PNG shown by its own).
+out and draw it twice. The inline backend's own figure formats are switched off, so that
+it does not draw the figure once more (and replace the PNG shown by its own).
 """
 
 from __future__ import annotations
@@ -31,18 +32,20 @@ import contextlib
 import io
 import logging
 import warnings
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
+from PIL import Image
 
 from ..figures.about import figure_info
 
 log = logging.getLogger(__name__)
 
-__all__ = ["FIGURE_DPI", "figure_bundle", "install", "laid_out", "save_figure_files"]
+__all__ = ["FIGURE_DPI", "figure_bundle", "figure_images", "install", "laid_out", "png_bytes", "raster", "write_svg"]
 
 #: Resolution of the PNG files.
 FIGURE_DPI: int = 300
@@ -72,31 +75,57 @@ def laid_out(fig: Figure) -> Iterator[Bbox]:
         fig._layout_engine = engine  # type: ignore[attr-defined]
 
 
-def save_figure_files(fig: Figure, folder: Path | str, name: str, *, bbox: Bbox | str = "tight") -> tuple[Path, Path]:
-    """Write ``fig`` as ``<folder>/<name>.png`` (300 dpi) and ``<name>.svg`` (text as paths) and
-    return both paths; the same figure gives the same bytes. ``bbox``: the part of the figure
-    drawn (inches; default its tight box, found again for each file)."""
+def raster(fig: Figure, box: Bbox, *, dpi: float) -> Image.Image:
+    """Draw the part ``box`` (inches) of ``fig`` once at ``dpi`` and return it as an image:
+    RGB when the figure is opaque (a report's always is), else RGBA."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="rgba", dpi=dpi, bbox_inches=box)
+    size = int(box.width * dpi), int(box.height * dpi)  # as Agg sizes its canvas: the box scaled, truncated
+    image = Image.frombuffer("RGBA", size, buf.getbuffer(), "raw", "RGBA", 0, 1)
+    return image.convert("RGB") if image.getextrema()[3] == (255, 255) else image
+
+
+def png_bytes(image: Image.Image, *, dpi: float) -> bytes:
+    """Encode ``image`` as a PNG that says its resolution and nothing else (no software, no date).
+
+    Run-length zlib: 1.6 times as fast as zlib's default on a report's figures, at about the
+    same size (they are mostly flat colour); RGB without the alpha channel saves a quarter more.
+    """
+    buf = io.BytesIO()
+    image.save(buf, format="png", dpi=(dpi, dpi), compress_type=zlib.Z_RLE)
+    return buf.getvalue()
+
+
+def figure_images(fig: Figure, box: Bbox, *, files: bool) -> tuple[bytes, bytes | None]:
+    """Return the PNG a notebook shows of ``fig`` (at the figure's own dpi) and, when ``files``,
+    its PNG file at :data:`FIGURE_DPI`, both of the part ``box``.
+
+    With ``files``, the figure is drawn once: at 300 dpi, and the notebook's image is that
+    raster scaled down by averaging (2 × 2 pixels into one for a 150 dpi figure) when 300 is
+    a whole multiple of the figure's dpi; at another dpi it is drawn once more.
+    """
+    if not files:
+        return png_bytes(raster(fig, box, dpi=fig.dpi), dpi=fig.dpi), None
+    big = raster(fig, box, dpi=FIGURE_DPI)
+    factor = FIGURE_DPI / fig.dpi
+    page = big.reduce(int(factor)) if factor == int(factor) else raster(fig, box, dpi=fig.dpi)
+    return png_bytes(page, dpi=fig.dpi), png_bytes(big, dpi=FIGURE_DPI)
+
+
+def write_svg(fig: Figure, path: Path, box: Bbox) -> None:
+    """Write ``fig``'s part ``box`` as an SVG with its text as paths (so that Chinese shows
+    without its font), no date and fixed ids: the same figure gives the same bytes."""
     import matplotlib as mpl
 
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    png, svg = folder / f"{name}.png", folder / f"{name}.svg"
-    fig.savefig(png, format="png", dpi=FIGURE_DPI, bbox_inches=bbox, metadata={"Software": None})
     with mpl.rc_context({"svg.fonttype": "path", "svg.hashsalt": SVG_SALT}):
-        fig.savefig(svg, format="svg", bbox_inches=bbox, metadata={"Date": None, "Creator": None})
-    return png, svg
+        fig.savefig(path, format="svg", bbox_inches=box, metadata={"Date": None, "Creator": None})
 
 
-def figure_bundle(
-    fig: Figure, *, dpi: float | None = None, bbox: Bbox | str = "tight"
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Return the ``(data, metadata)`` a notebook output of ``fig`` carries: a PNG (base64,
-    as matplotlib's inline backend draws it) and, as its metadata, the alt text, name and title.
-    ``bbox`` as in :func:`save_figure_files`."""
+def figure_bundle(fig: Figure, png: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return the ``(data, metadata)`` a notebook output of ``fig`` carries: its ``png`` (base64)
+    and, as its metadata, the alt text, name and title."""
     info = figure_info(fig)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi or fig.dpi, bbox_inches=bbox, metadata={"Software": None})
-    data = {"image/png": base64.b64encode(buf.getvalue()).decode("ascii"), "text/plain": f"<{info.title or 'Figure'}>"}
+    data = {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": f"<{info.title or 'Figure'}>"}
     return data, {"image/png": {"alt": info.alt, "linli": {"name": info.name, "title": info.title}}}
 
 
@@ -105,13 +134,17 @@ def _formatter(figures_dir: str) -> Callable[..., tuple[dict[str, Any], dict[str
 
     def mimebundle(fig: Figure, include: Any = None, exclude: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
         with laid_out(fig) as box:
-            data, meta = figure_bundle(fig, bbox=box)
-            if figures_dir:
+            page, file_png = figure_images(fig, box, files=bool(figures_dir))
+            data, meta = figure_bundle(fig, page)
+            if figures_dir and file_png is not None:
                 name = meta["image/png"]["linli"]["name"]
                 shown[name] = shown.get(name, 0) + 1
                 stem = name if shown[name] == 1 else f"{name}-{shown[name]}"
+                folder = Path(figures_dir)
                 try:
-                    save_figure_files(fig, figures_dir, stem, bbox=box)
+                    folder.mkdir(parents=True, exist_ok=True)
+                    (folder / f"{stem}.png").write_bytes(file_png)
+                    write_svg(fig, folder / f"{stem}.svg", box)
                 except OSError as exc:  # the figure still shows; its files say why they are missing
                     log.warning("cannot write the files of figure %s into %s: %s", stem, figures_dir, exc)
                 meta["image/png"]["linli"]["name"] = stem
