@@ -297,6 +297,33 @@ def test_xlsx_named_sheet_cells_become_ledger_text(tmp_path: Path) -> None:
     ]
 
 
+def test_xlsx_cells_held_a_slice_at_a_time_read_as_a_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the same workbook read with slices of 2 records (a title, the header, records, a blank
+    # row, a short record: slices of different widths) gives the same table as in one slice
+    from linli._read import cells
+
+    path = make_workbook(tmp_path / "population.xlsx")
+    whole = read_table(path, POPULATION, sheet="人口")
+    monkeypatch.setattr(cells, "GRID_SLICE", 2)
+    sliced = read_table(path, POPULATION, sheet="人口")
+    assert sliced.header_row == whole.header_row == 2 and sliced.rows.tolist() == whole.rows.tolist() == [3, 5]
+    assert records(sliced) == records(whole) and sliced.unknown_columns == whole.unknown_columns == ["备注"]
+
+
+def test_a_grid_gathered_in_slices_pads_short_records_and_keeps_row_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from linli._read import cells
+
+    monkeypatch.setattr(cells, "GRID_SLICE", 2)
+    builder = cells.GridBuilder()
+    for number, values in [(1, ["a"]), (2, ["b", "c"]), (4, ["d", None, "e"]), (7, ["f"]), (9, [])]:
+        builder.add(values, number)
+    grid = builder.grid()
+    # slices: rows 1-2 (width 2), rows 4 and 7 (width 3), row 9 (width 0); padded to 3 columns
+    assert grid.index.tolist() == [1, 2, 4, 7, 9] and list(grid.columns) == [0, 1, 2]
+    assert [[None if pd.isna(v) else v for v in row] for row in grid.itertuples(index=False)] == [
+        ["a", None, None], ["b", "c", None], ["d", None, "e"], ["f", None, None], [None, None, None]]
+
+
 def test_xlsx_date_cells_are_iso(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     ws = book.active

@@ -13,6 +13,7 @@ import pandas as pd
 from .. import contract
 from ..errors import InputError
 from .cells import (
+    GridBuilder,
     MissingColumns,
     NoHeader,
     RawTable,
@@ -22,7 +23,6 @@ from .cells import (
     reason,
     value_text,
 )
-from .delimited import grid_from_records
 
 log = logging.getLogger(__name__)
 
@@ -388,8 +388,7 @@ def _sheet_grid(
     over the community's records; a header cell merged down over a two-row header).
     """
     ws.reset_dimensions()  # type: ignore[attr-defined]  # recorded dimensions may be wrong
-    cells: list[list[str | None]] = []
-    row_numbers: list[int] = []
+    cells = GridBuilder()
     uncomputed: set[tuple[int, int]] = set()
     down: dict[int, tuple[str | None, int]] = {}  # position -> (value, last row) of a merged cell above
     try:
@@ -405,8 +404,7 @@ def _sheet_grid(
                 _fill_merged(values, number, merged, down)
             if number is None or not any(v is not None and v.strip() for v in values):
                 continue
-            cells.append(values)
-            row_numbers.append(number)
+            cells.add(values, number)
     except Exception as exc:  # a broken sheet part shows only while rows are read
         raise InputError(_unreadable_message(shown, exc)) from None
-    return grid_from_records(cells, row_numbers), uncomputed
+    return cells.grid(), uncomputed
