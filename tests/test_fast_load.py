@@ -168,6 +168,35 @@ def test_vectorised_clean_equals_cell_by_cell() -> None:
     assert parse.is_blank(pd.Series(cells, dtype=object)).tolist() == blank
 
 
+@pytest.mark.parametrize("large", [False, True], ids=["string", "large_string"])
+def test_white_space_found_in_chunked_and_sliced_columns_as_cell_by_cell(
+    monkeypatch: pytest.MonkeyPatch, large: bool
+) -> None:
+    # every character stripped, and characters whose UTF-8 shares a first or last byte
+    # with one of them (丿 E4 B8 BF and ｿ EF BD BF end as U+FEFF EF BB BF does; 、 E3 80 81
+    # starts as U+3000 E3 80 80 does), in columns of several chunks, some of them slices
+    rng = random.Random(13)
+    spaces = parse._SPACES
+    pieces = [*spaces, "a", "7", "人", "丿", "ｿ", "、", "，", "、", "‐", "é", "😀"]
+    cells = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 4))) for _ in range(4000)] + [None, ""]
+    rng.shuffle(cells)
+    kind = pa.large_string() if large else pa.string()
+    # several chunks, the second a slice (its cells start past the buffer's first offset)
+    whole = pa.array(cells, type=kind)
+    chunked = pa.chunked_array([whole.slice(0, 1500), whole.slice(1500, 1000), whole.slice(2500)], type=kind)
+    monkeypatch.setattr(parse, "_SLICE", 700)  # slices cut across the chunks
+    series = pd.Series(pd.arrays.ArrowExtensionArray(chunked))
+    blank = [c is None or not c.strip(spaces) for c in cells]
+    assert parse.is_blank(series).tolist() == blank
+    to_strip = [c is not None and c != c.strip(spaces) for c in cells]
+    assert any(to_strip) and parse._any_to_strip(chunked) is True
+    untouched = pa.chunked_array([pa.array([c for c, t in zip(cells, to_strip, strict=True) if not t], type=kind)])
+    assert parse._any_to_strip(untouched) is False  # 丿, ｿ, 、 … at the edges are no white space
+    for space in spaces:  # white space at the end only, or at the start only, of one cell
+        for cell in (f"人{space}", f"{space}人"):
+            assert parse._any_to_strip(pa.chunked_array([pa.array(["a", None, cell], type=kind)])) is True, repr(cell)
+
+
 def test_vectorised_fold_width_equals_nfkc_cell_by_cell() -> None:
     rng = random.Random(11)
     pieces = ["a", "Z", "0", "-", "人", "社", "，", "０", "ａ", "Ｍ", "－", "；", "（", "ｶ", "\uf900", "①", "\u3000"]
