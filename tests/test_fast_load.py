@@ -111,6 +111,23 @@ def test_files_not_in_utf8_take_the_general_path(tmp_path: Path, encoding: str) 
     assert delimited._fast_grid(path, data[:delimited._HEAD_BYTES], header_lookup(VOLUNTEERS)) is None
 
 
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16"])
+def test_a_plain_file_not_in_utf8_is_parsed_from_its_text_as_the_general_path_parses_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str
+) -> None:
+    text = "志愿者编号,社区,注册日期\nv1,人民路,2024-03-05\n\"v2\",\" 湘北\u3000\",2024年3月6日\nv3,,\n"
+    path = tmp_path / "volunteers.csv"
+    path.write_bytes(text.encode(encoding))
+    fast = read_table(path, VOLUNTEERS)
+    assert isinstance(fast.frame["volunteer_id"].dtype, pd.ArrowDtype)  # Arrow strings: pyarrow parsed the text
+    monkeypatch.setattr(delimited, "_fast_grid", lambda *a: None)
+    general = read_table(path, VOLUNTEERS)
+    assert general.frame["volunteer_id"].dtype == object  # Python strings: the general parser
+    assert (fast.encoding, fast.delimiter, fast.header_row) == (general.encoding, general.delimiter, 1)
+    assert fast.rows.tolist() == general.rows.tolist() == [2, 3, 4]
+    pdt.assert_frame_equal(fast.frame.astype(object).where(fast.frame.notna(), None), general.frame)
+
+
 def test_large_file_read_past_the_head(tmp_path: Path) -> None:
     # 20,000 rows of about 25 bytes: 500 kB, far past the 64 kB head used to find the separator
     rows = [f"v{i},c{i % 7},2024-03-{i % 28 + 1:02d}" for i in range(20_000)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -37,8 +37,9 @@ def read_csv(path: Path, table: contract.Table, *, shown: str) -> RawTable:
 
     A file in UTF-8 whose records all have as many cells as its first, with no
     blank line and no cell spanning lines, is parsed by pyarrow straight from the
-    file into Arrow strings (:func:`_fast_grid`), never held whole in memory; any
-    other file takes the general path, which gives the same cells for such a file.
+    file into Arrow strings (:func:`_fast_grid`), never held whole in memory; such a
+    file in GBK or UTF-16 is decoded, and its text parsed so in UTF-8; any other file
+    takes the general path, which gives the same cells for such a file.
     """
     lookup = header_lookup(table)
     fast = _fast_grid(path, read_bytes(path, shown, size=_HEAD_BYTES), lookup)
@@ -47,9 +48,14 @@ def read_csv(path: Path, table: contract.Table, *, shown: str) -> RawTable:
         grid, delimiter, encoding = fast
     else:
         text, encoding, foreign = _decode(read_bytes(path, shown), shown)
-        delimiter = _sniff_delimiter(text, lookup)
-        grid = _parse_csv(text, delimiter, shown=shown)
-        _check_long_cells(grid, text, delimiter, shown=shown)
+        # a plain file in GBK or UTF-16: its text, in UTF-8, parsed as a plain UTF-8 file is
+        fast = None if foreign or encoding.startswith("utf-8") else _fast_grid_of_text(text, lookup)
+        if fast is not None:
+            grid, delimiter, _ = fast
+        else:
+            delimiter = _sniff_delimiter(text, lookup)
+            grid = _parse_csv(text, delimiter, shown=shown)
+            _check_long_cells(grid, text, delimiter, shown=shown)
     frame, rows, unknown, header_row, _, totals, typed = frame_from_grid(grid, table, shown=shown)
     issues = _foreign_line_issues(text, delimiter, rows, foreign) if foreign else no_issues()
     if len(totals):
@@ -168,8 +174,19 @@ _HEAD_BYTES = 1 << 16
 _CHUNK_BYTES = 1 << 24
 
 
-def _fast_grid(path: Path, head_bytes: bytes, lookup: dict[str, str]) -> tuple[pd.DataFrame, str, str] | None:
+def _fast_grid_of_text(text: str, lookup: dict[str, str]) -> tuple[pd.DataFrame, str, str] | None:
+    """:func:`_fast_grid` of a file's decoded ``text``, written in UTF-8 (a GBK or UTF-16 file's):
+    the cells as Arrow strings, not as Python strings (some 60 bytes more a cell) as the general
+    path holds them, for the same cells."""
+    data = text.encode("utf-8")
+    return _fast_grid(data, data[:_HEAD_BYTES], lookup)
+
+
+def _fast_grid(
+    path: Path | bytes, head_bytes: bytes, lookup: dict[str, str]
+) -> tuple[pd.DataFrame, str, str] | None:
     """``(grid, separator, encoding)`` of a plain UTF-8 CSV file parsed by pyarrow, else None.
+    ``path``: the file, or its bytes.
 
     Plain: UTF-8 (with or without BOM), a separator found in its first lines (in
     ``head_bytes``, the file's first bytes), every record as wide as the first one,
@@ -207,7 +224,7 @@ def _fast_grid(path: Path, head_bytes: bytes, lookup: dict[str, str]) -> tuple[p
     quotes = _count_quotes(path)
     names = [f"f{i}" for i in range(width)]
     try:
-        with pa.OSFile(str(path)) as source:
+        with pa.BufferReader(path) if isinstance(path, bytes) else pa.OSFile(str(path)) as source:
             if bom:
                 source.seek(len(_UTF8_BOM))
             table = pacsv.read_csv(
@@ -248,25 +265,29 @@ def _reading_pool() -> pa.MemoryPool:
         return pa.default_memory_pool()
 
 
-def _count_quotes(path: Path) -> int:
-    """The file's double quotes, read in chunks (0 at the cost of one search when there is none)."""
-    quotes = 0
+def _chunks(path: Path | bytes) -> Iterator[bytes]:
+    """The file ``path`` (or the bytes ``path``) :data:`_CHUNK_BYTES` at a time."""
+    if isinstance(path, bytes):
+        yield path
+        return
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK_BYTES):
-            if b'"' in chunk:
-                quotes += chunk.count(b'"')
-    return quotes
+            yield chunk
 
 
-def _count_lines(path: Path) -> int:
+def _count_quotes(path: Path | bytes) -> int:
+    """The file's double quotes, read in chunks (0 at the cost of one search when there is none)."""
+    return sum(chunk.count(b'"') for chunk in _chunks(path) if b'"' in chunk)
+
+
+def _count_lines(path: Path | bytes) -> int:
     """The file's lines, as :func:`_check_long_cells` counts them."""
     newlines = returns = 0
     last = b""
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK_BYTES):
-            newlines += chunk.count(b"\n")
-            returns += chunk.count(b"\r")
-            last = chunk[-1:]
+    for chunk in _chunks(path):
+        newlines += chunk.count(b"\n")
+        returns += chunk.count(b"\r")
+        last = chunk[-1:]
     return (newlines or returns) + (0 if last in (b"\n", b"\r") else 1)
 
 
