@@ -52,6 +52,7 @@ def read_csv(path: Path, table: contract.Table, *, shown: str) -> RawTable:
         fast = None if foreign or encoding.startswith("utf-8") else _fast_grid_of_text(text, lookup)
         if fast is not None:
             grid, delimiter, _ = fast
+            text = ""  # its cells are in the grid: let the text go
         else:
             delimiter = _sniff_delimiter(text, lookup)
             grid = _parse_csv(text, delimiter, shown=shown)
