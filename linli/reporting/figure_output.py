@@ -88,8 +88,9 @@ def raster(fig: Figure, box: Bbox, *, dpi: float) -> Image.Image:
 def png_bytes(image: Image.Image, *, dpi: float) -> bytes:
     """Encode ``image`` as a PNG that says its resolution and nothing else (no software, no date).
 
-    Run-length zlib: 1.6 times as fast as zlib's default on a report's figures, at about the
-    same size (they are mostly flat colour); RGB without the alpha channel saves a quarter more.
+    Run-length zlib, as the figures are mostly flat colour: the eight 300 dpi images of a demo
+    report encode, in RGB, in 0.28 s against 0.54 s with zlib's default on RGBA (as matplotlib
+    writes them), in 1.29 MB against 1.32 MB.
     """
     buf = io.BytesIO()
     image.save(buf, format="png", dpi=(dpi, dpi), compress_type=zlib.Z_RLE)
@@ -136,7 +137,7 @@ def _formatter(figures_dir: str) -> Callable[..., tuple[dict[str, Any], dict[str
         with laid_out(fig) as box:
             page, file_png = figure_images(fig, box, files=bool(figures_dir))
             data, meta = figure_bundle(fig, page)
-            if figures_dir and file_png is not None:
+            if file_png is not None:  # figures_dir given
                 name = meta["image/png"]["linli"]["name"]
                 shown[name] = shown.get(name, 0) + 1
                 stem = name if shown[name] == 1 else f"{name}-{shown[name]}"
