@@ -222,6 +222,45 @@ def test_the_word_contents_give_each_heading_the_page_it_is_printed_on(
     assert printed[0][1] == 1 and printed[1][1] == 3
 
 
+#: A run of a header's line no line breaks: Latin letters, digits and signs, with the brackets around them.
+UNBROKEN = re.compile(r"[（(]?[^\u2e80-\uffff\s]+[）)]?")
+
+
+def printed_width(text: str, size: float, *, bold: bool) -> float:
+    """The width (twips) of ``text`` set at ``size`` pt in the report's fonts as LibreOffice has them:
+    Liberation Serif (metric-compatible with Times New Roman) for Latin, Noto Serif CJK for CJK."""
+    import subprocess
+
+    from PIL import ImageFont
+
+    def font(family: str) -> Any:
+        found = subprocess.run(["fc-match", "-f", "%{file}\t%{index}", f"{family}:{'bold' if bold else 'regular'}"],
+                               capture_output=True, text=True, check=True).stdout
+        path, index = found.split("\t")
+        assert family.split()[0] in Path(path).name.replace("NotoSerifCJK", "Noto"), found  # not a fallback
+        return ImageFont.truetype(path, 100, index=int(index))
+
+    latin, cjk = font("Liberation Serif"), font("Noto Serif CJK SC")
+    return sum((cjk if ord(ch) >= 0x2E80 else latin).getlength(ch) for ch in text) / 100 * size * 20
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_word_header_never_breaks_inside_a_run_of_figures(built: dict[str, Any], unit: str, lang: str) -> None:
+    # The zone's ranking printed its header 指数区间（5%–95%） as 指数区间 / （5%– / 95%）: its column gave
+    # （5%–95%） 10 half-ems, but a per cent sign is 0.83 em wide in Times, and the run 5.67 em
+    # (1 + 0.5 + 0.83 + 0.5 + 1 + 0.83 + 1), 19.0 mm in bold 9.5 pt, in 22.2 − 3.81 = 18.4 mm
+    cut = []
+    for k, table in enumerate(word_tables(report(built, unit, lang, "docx"))):
+        half_em, margins = table_metrics(table)
+        grid = [int(c.get(f"{W}w")) for c in table._tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")]
+        for j, cell in enumerate(table.rows[0].cells):
+            for run in UNBROKEN.findall(cell.text):
+                if printed_width(run, half_em / 10, bold=True) > grid[j] - margins:
+                    cut.append((k, cell.text, run, grid[j]))
+    assert not cut, cut
+
+
 @pytest.mark.parametrize("unit", UNITS)
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_word_tables_note_keeps_with_its_table(built: dict[str, Any], unit: str, lang: str) -> None:
