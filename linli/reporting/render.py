@@ -66,6 +66,22 @@ _RANK = re.compile(r"^(\d+|—)?$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
+#: Where a header may break though its stylesheet keeps CJK words whole: between a name and the
+#: year after it.
+_NAME_THEN_YEAR = re.compile(r"(?<=[\u4e00-\u9fff])(?=\d{4}年)")
+
+
+def _header(text: str) -> str:
+    """A header's HTML: escaped, and free to break between a name and its year, so that
+    ``人民街道2024年`` (kept whole, 7 characters wide) does not leave the indicator names of
+    the five-society table three lines each.
+
+    >>> _header("人民街道2024年"), _header("上年（2023年）"), _header("R&D")
+    ('人民街道<wbr>2024年', '上年（2023年）', 'R&amp;D')
+    """
+    return _NAME_THEN_YEAR.sub("<wbr>", html_lib.escape(text))
+
+
 def _inline(text: str) -> str:
     return _BOLD.sub(r"<strong>\1</strong>", html_lib.escape(text))
 
@@ -132,7 +148,7 @@ def to_html(obj: pd.DataFrame | str, *, note: str | None = None, empty: str | No
         head_class = [" ".join(["num"] * numeric[k] + ["short"] * (len(str(c).split()) == 2 and _pair(str(c))))
                       for k, c in enumerate(shown)]
         head_attr = [f' class="{cls}"' if cls else "" for cls in head_class]
-        head = "".join(f"<th{a}>{esc(str(c))}</th>" for a, c in zip(head_attr, shown, strict=True))
+        head = "".join(f"<th{a}>{_header(str(c))}</th>" for a, c in zip(head_attr, shown, strict=True))
         rows = []
         for flag, values in zip(flags, cells, strict=True):
             tds = "".join(f"<td{attr[k]}>{esc(v)}</td>" for k, v in enumerate(values))
