@@ -414,6 +414,26 @@ def test_a_chinese_table_prints_each_name_on_two_lines_at_most(built: dict[str, 
     assert not tall, tall
 
 
+#: The lines of each name of a table that has a header ``head``.
+NAME_LINES = """(tables, head) => tables.filter(t => Array.from(t.querySelectorAll("thead th")).some(
+  th => th.textContent.trim() === head)).flatMap(t => Array.from(t.querySelectorAll("tbody tr td:first-child")).map(
+  cell => { const range = document.createRange(); range.selectNodeContents(cell);
+            return [cell.textContent, new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size]; }))"""
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_five_society_table_prints_each_name_on_two_lines_at_most(built: dict[str, Any], unit: str,
+                                                                      lang: str) -> None:
+    # Eight columns at 9.5 pt gave the English indicator names 134 px: "Social organisations per 10,000
+    # resident population" over three lines, and seven rows more; the table is now set at 8.5 pt
+    with opened(report(built, unit, lang, "html")) as page:
+        cells = page.eval_on_selector_all("table.linli-table", NAME_LINES, word("cagr", lang=lang))
+    assert len(cells) >= 10  # the five-society indicators
+    tall = sorted({(text, n) for text, n in cells if n > 2})
+    assert not tall, tall
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_ranking_gives_the_zone_its_name_on_one_line(built: dict[str, Any], lang: str) -> None:
     # The English ranking printed "Renmin / Street (zone)" while its rank column, of one-digit ranks, was held 8 em wide

@@ -61,6 +61,16 @@ def _pair(text: str) -> bool:
     return len(text.split()) <= 2 and _width(text) <= PAIR
 
 
+def _name_pair(text: str) -> bool:
+    """Whether a header is a name of two words (:func:`_pair`, its second word capitalised or a number).
+
+    >>> _name_pair("Linli Index"), _name_pair("Community 0137"), _name_pair("Annual growth"), _name_pair("2022 (baseline)")
+    (True, True, False, False)
+    """
+    words = text.split()
+    return len(words) == 2 and _pair(text) and (words[1][0].isupper() or words[1][0].isdigit())
+
+
 _NUMERIC = re.compile(r"^[\d\s.,%+\-−–—→±()（）至]+$")
 _RANK = re.compile(r"^(\d+|—)?$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -144,9 +154,9 @@ def to_html(obj: pd.DataFrame | str, *, note: str | None = None, empty: str | No
                    and all(_width(line) <= PHRASE for c in cells for line in c[k].splitlines()) for k in range(len(shown))]
         attr = [' class="num"' if n else ' class="short"' if s else ' class="words"' if w else ""
                 for n, s, w in zip(numeric, short, phrases, strict=True)]
-        # a header of two words (a name, "Linli Index") is not broken into one word a line
-        head_class = [" ".join(["num"] * numeric[k] + ["short"] * (len(str(c).split()) == 2 and _pair(str(c))))
-                      for k, c in enumerate(shown)]
+        # a header of two words that is a name ("Linli Index", "Renmin Street") is not broken into one word a
+        # line; others may be ("Annual / growth", "2022 / (baseline)"): kept whole, they took the names' room
+        head_class = [" ".join(["num"] * numeric[k] + ["short"] * _name_pair(str(c))) for k, c in enumerate(shown)]
         head_attr = [f' class="{cls}"' if cls else "" for cls in head_class]
         head = "".join(f"<th{a}>{_header(str(c))}</th>" for a, c in zip(head_attr, shown, strict=True))
         rows = []
