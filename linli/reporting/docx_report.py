@@ -19,7 +19,9 @@ with python-docx, offline:
   (it offers to on opening). A ``TOC`` field would show nothing of its own until Word
   updates it, and LibreOffice shows its entries as they were written, pages and all, so
   the entries are written out instead of a field;
-* tables as Word tables: header rows repeated on each page, numbers right-aligned;
+* tables as Word tables: header rows repeated on each page, numbers right-aligned, a
+  crowded table (a name over three lines at 9.5 pt) set at 8 pt, a rank never broken
+  across two lines, and a table's note kept on the page of its last row;
 * figures as pictures with their alt text and a numbered caption (``图1 …`` /
   ``Figure 1 …``, a ``SEQ`` field);
 * page numbers in the footer: ``第 X 页 / 共 Y 页`` (``Page X of Y``), ``PAGE`` and
