@@ -89,9 +89,8 @@ def test_the_numbers_of_one_row_share_their_decimals(built: dict[str, Any], unit
 # ------------------------------------------------------------------ Word tables
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-#: A half-em of the tables' 9.5 pt text is 4.75 pt = 95 twips; a cell's left and right margins are
-#: Word's and LibreOffice's default, 0.19 cm = 108 twips each.
-HALF_EM_TWIPS = 95
+#: A cell's left and right margins, unless its table sets its own: Word's and LibreOffice's default,
+#: 0.19 cm = 108 twips each.
 CELL_MARGINS_TWIPS = 2 * 108
 #: A column whose every body line is at most this many half-ems (a number, a status) must not wrap.
 SHORT = 12
@@ -106,6 +105,28 @@ def word_tables(path: Path) -> list[Any]:
     import docx
 
     return list(docx.Document(str(path)).tables)
+
+
+def table_metrics(table: Any) -> tuple[int, int]:
+    """A Word table's half-em and its cells' left and right margins together, in twips: the
+    size of its cells' paragraph style (a half-em of 9.5 pt is 4.75 pt = 95 twips: size × 10), and
+    its own cell margins (``tblCellMar``) or else the default, :data:`CELL_MARGINS_TWIPS`."""
+    size = table.rows[0].cells[0].paragraphs[0].style.font.size
+    margins = table._tbl.find(f"{W}tblPr/{W}tblCellMar")
+    sides = [] if margins is None else [m for m in margins if m.tag in (f"{W}left", f"{W}right")]
+    return round(size.pt * 10), (sum(int(m.get(f"{W}w")) for m in sides) if len(sides) == 2 else CELL_MARGINS_TWIPS)
+
+
+def wrapped_lines(text: str, room: float) -> int:
+    """The lines ``text`` takes in a cell ``room`` half-ems wide, broken as a word processor does:
+    after any CJK character, at a space between Latin words, never inside a word."""
+    lines, used = 1, 0.0
+    for piece in re.findall(r"[\u2e80-\uffff]| *[^\u2e80-\uffff ]+", text):
+        width = half_ems(piece)
+        if used and used + width > room:
+            lines, used, width = lines + 1, 0.0, half_ems(piece.lstrip())
+        used += width
+    return lines
 
 
 @pytest.mark.parametrize("unit", UNITS)
@@ -123,16 +144,36 @@ def test_a_word_column_of_numbers_or_statuses_is_wide_enough_not_to_wrap(
         built: dict[str, Any], unit: str, lang: str) -> None:
     # "显著进展" is 8 half-ems: 8 × 95 + 216 = 976 twips (17.2 mm) at least; the culture table of seven
     # columns gave it 15.0 mm and it printed as "显著进 / 展"
+    # (a crowded table is set smaller, with narrower cell margins: its own half-em and margins count)
     narrow = []
     for k, table in enumerate(word_tables(report(built, unit, lang, "docx"))):
+        half_em, margins = table_metrics(table)
         grid = [int(c.get(f"{W}w")) for c in table._tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")]
         body = [[cell.text for cell in row.cells] for row in table.rows[1:]]
         for j, width in enumerate(grid):
             lines = [line for cells in body if j < len(cells) for line in cells[j].split("\n")]
             longest = max((half_ems(line) for line in lines), default=0)
-            if 0 < longest <= SHORT and width < longest * HALF_EM_TWIPS + CELL_MARGINS_TWIPS:
+            if 0 < longest <= SHORT and width < longest * half_em + margins:
                 narrow.append((k, j, max(lines, key=half_ems), width))
     assert not narrow, narrow
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_word_table_holds_each_name_on_two_lines_at_most(built: dict[str, Any], unit: str, lang: str) -> None:
+    # The five-society table (8 columns in 156 mm) gave its names 25.4 mm: 1440 − 216 = 1224 twips of text,
+    # 1224 / 95 = 12.9 half-ems a line, and 每万常住人口社会组织数（个/万人） (16 × 2 + 2 = 34 half-ems)
+    # printed over three lines, "Social workers per 10,000 resident population" over four
+    tall = []
+    for k, table in enumerate(word_tables(report(built, unit, lang, "docx"))):
+        half_em, margins = table_metrics(table)
+        width = int(table._tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")[0].get(f"{W}w"))
+        room = (width - margins) / half_em
+        for row in table.rows[1:]:
+            name = row.cells[0].text
+            if (lines := sum(wrapped_lines(line, room) for line in name.split("\n"))) > 2:
+                tall.append((k, name, lines, round(room, 1)))
+    assert not tall, tall
 
 
 #: A line of the printed contents: the heading, a leader of dots (or a gap), its page number.
@@ -179,6 +220,71 @@ def test_the_word_contents_give_each_heading_the_page_it_is_printed_on(
         printed.append((name, at + 1))
     assert listed == printed
     assert printed[0][1] == 1 and printed[1][1] == 3
+
+
+#: A run of a header's line no line breaks: Latin letters, digits and signs, with the brackets around them.
+UNBROKEN = re.compile(r"[（(]?[^\u2e80-\uffff\s]+[）)]?")
+
+
+def printed_width(text: str, size: float, *, bold: bool) -> float:
+    """The width (twips) of ``text`` set at ``size`` pt in the report's fonts as LibreOffice has them:
+    Liberation Serif (metric-compatible with Times New Roman) for Latin, Noto Serif CJK for CJK."""
+    import subprocess
+
+    from PIL import ImageFont
+
+    def font(family: str) -> Any:
+        found = subprocess.run(["fc-match", "-f", "%{file}\t%{index}", f"{family}:{'bold' if bold else 'regular'}"],
+                               capture_output=True, text=True, check=True).stdout
+        path, index = found.split("\t")
+        assert family.split()[0] in Path(path).name.replace("NotoSerifCJK", "Noto"), found  # not a fallback
+        return ImageFont.truetype(path, 100, index=int(index))
+
+    latin, cjk = font("Liberation Serif"), font("Noto Serif CJK SC")
+    return sum((cjk if ord(ch) >= 0x2E80 else latin).getlength(ch) for ch in text) / 100 * size * 20
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_word_header_never_breaks_inside_a_run_of_figures(built: dict[str, Any], unit: str, lang: str) -> None:
+    # The zone's ranking printed its header 指数区间（5%–95%） as 指数区间 / （5%– / 95%）: its column gave
+    # （5%–95%） 10 half-ems, but a per cent sign is 0.83 em wide in Times, and the run 5.67 em
+    # (1 + 0.5 + 0.83 + 0.5 + 1 + 0.83 + 1), 19.0 mm in bold 9.5 pt, in 22.2 − 3.81 = 18.4 mm
+    cut = []
+    for k, table in enumerate(word_tables(report(built, unit, lang, "docx"))):
+        half_em, margins = table_metrics(table)
+        grid = [int(c.get(f"{W}w")) for c in table._tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")]
+        for j, cell in enumerate(table.rows[0].cells):
+            for run in UNBROKEN.findall(cell.text):
+                if printed_width(run, half_em / 10, bold=True) > grid[j] - margins:
+                    cut.append((k, cell.text, run, grid[j]))
+    assert not cut, cut
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_word_tables_note_keeps_with_its_table(built: dict[str, Any], unit: str, lang: str) -> None:
+    # The note under the published-figures table was printed at the top of the next page: every table
+    # followed by a note (after the empty paragraph that spaces it) keeps its last row with what follows
+    import docx
+
+    document = docx.Document(str(report(built, unit, lang, "docx")))
+    body = list(document.element.body)
+    notes, loose = 0, []
+    for k, element in enumerate(body):
+        if element.tag != f"{W}tbl":
+            continue
+        after = [e for e in body[k + 1:k + 3] if e.tag == f"{W}p"]
+        styles = [e.find(f"{W}pPr/{W}pStyle") for e in after]
+        if len(after) < 2 or styles[1] is None or styles[1].get(f"{W}val") != "LinliNote":
+            continue
+        notes += 1
+        last = element.findall(f"{W}tr")[-1]
+        kept = [p.find(f"{W}pPr/{W}keepNext") is not None for p in [*last.iter(f"{W}p"), after[0]]]
+        if not all(kept):
+            loose.append("".join(after[1].itertext())[:30])
+    assert notes >= 3  # the five-society table's, the brand's, the published figures'
+    assert not loose, loose
 
 
 # ------------------------------------------------------------------ the maps
@@ -297,6 +403,37 @@ def test_a_short_cell_is_printed_on_one_line(built: dict[str, Any], unit: str, l
     assert not broken, broken
 
 
+@pytest.mark.parametrize("unit", UNITS)
+def test_a_chinese_table_prints_each_name_on_two_lines_at_most(built: dict[str, Any], unit: str) -> None:
+    # The five-society table kept its header 人民街道2024年 whole (7 characters) on one line: its indicator
+    # names had 131 px of the page's 688, and 每千常住人口志愿服务活动次数（次/千人） printed over three lines
+    with opened(report(built, unit, "zh", "html")) as page:
+        cells = page.eval_on_selector_all("table.linli-table tbody tr td:first-child", CELL_LINES)
+    assert len(cells) > 20  # the report's rows
+    tall = sorted({(text, n) for text, n in cells if n > 2})
+    assert not tall, tall
+
+
+#: The lines of each name of a table that has a header ``head``.
+NAME_LINES = """(tables, head) => tables.filter(t => Array.from(t.querySelectorAll("thead th")).some(
+  th => th.textContent.trim() === head)).flatMap(t => Array.from(t.querySelectorAll("tbody tr td:first-child")).map(
+  cell => { const range = document.createRange(); range.selectNodeContents(cell);
+            return [cell.textContent, new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size]; }))"""
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_five_society_table_prints_each_name_on_two_lines_at_most(built: dict[str, Any], unit: str,
+                                                                      lang: str) -> None:
+    # Eight columns at 9.5 pt gave the English indicator names 134 px: "Social organisations per 10,000
+    # resident population" over three lines, and seven rows more; the table is now set at 8.5 pt
+    with opened(report(built, unit, lang, "html")) as page:
+        cells = page.eval_on_selector_all("table.linli-table", NAME_LINES, word("cagr", lang=lang))
+    assert len(cells) >= 10  # the five-society indicators
+    tall = sorted({(text, n) for text, n in cells if n > 2})
+    assert not tall, tall
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_ranking_gives_the_zone_its_name_on_one_line(built: dict[str, Any], lang: str) -> None:
     # The English ranking printed "Renmin / Street (zone)" while its rank column, of one-digit ranks, was held 8 em wide
@@ -377,7 +514,7 @@ def built_large(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("large")
     assert main(["synth", "--communities", str(LARGE), "--seed", "1", "--out", str(tmp / "data"), "-q"]) == 0
     codes = [main(["build", "--data-dir", str(tmp / "data"), "--out", str(tmp / "out"), "--units", "zone,c0001",
-                   "--lang", lang, "--format", "html", "-q"]) for lang in LANGS]
+                   "--lang", lang, "--format", "html,docx", "-q"]) for lang in LANGS]
     assert codes == [0, 0]
     return {"year_dir": tmp / "out" / "2024", "communities": pd.read_csv(tmp / "data" / "communities.csv")}
 
@@ -399,6 +536,27 @@ def test_a_name_is_printed_on_one_line_and_no_cell_ends_in_a_scrap(built_large: 
     # nor is a cell's last line a scrap of at most 4 half-ems: "rank 174–192 (median / 181)", "…（中位数第181 / 名）"
     scraps = sorted({(text, text[at[-1]:]) for text, at in breaks if at and half_ems(text[at[-1]:].strip()) <= 4})
     assert not scraps, scraps
+
+
+#: A line of a printed page that begins inside a rank: "名）" under "第181", "181)" under "(median"; and
+#: one that ends inside a rank: "第" or "第174–" with the rest on the next line, or "rank" / "median"
+#: without their number (pdftotext's layout: two spaces or more end a cell's line).
+RANK_BROKEN = re.compile(r"^\s*(?:\d+\s*)?名[）)，。；、]|^\s*\d+(?:–\d+)?\)|第\s*(?:\d+–)?(?:\s{2,}|$)"
+                         r"|\b(?:rank|median)(?:\s{2,}|$)")
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("unit", ["zone", "c0001"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_word_rank_is_printed_on_one_line(built_large: dict[str, Any], unit: str, lang: str, tmp_path: Path) -> None:
+    # At 200 communities the Chinese Word reports printed "第174–192名（中位数第181" over "名）" in the
+    # zone's ranking, and "（排名区间：第51–116" over "名）。" in a community's summary
+    path = built_large["year_dir"] / f"{unit}{'' if lang == 'zh' else '.' + lang}.docx"
+    lines = [line for page in printed_pages(convert(path, "pdf", tmp_path)) for line in page]
+    rank = "名" if lang == "zh" else "rank"
+    assert sum(rank in line for line in lines) >= (10 if unit == "zone" else 3)  # the ranks are printed
+    broken = [line.strip() for line in lines if RANK_BROKEN.search(line)]
+    assert not broken, broken
 
 
 #: Each cell's text and the number of lines it is laid out on.

@@ -574,3 +574,30 @@ def test_explore_notebook_runs_under_papermill_from_the_repository_root(name: st
     reprs = [(c.get("id"), o["data"]["text/plain"][:60]) for c in nb.cells if c.cell_type == "code" for o in c.outputs
              if o.get("output_type") == "execute_result" and not {"text/html", "image/png"} & set(o["data"])]
     assert reprs == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_notebook_2_states_its_benchmark_in_the_chart_as_the_table_beside_it(lang: str, tmp_path) -> None:
+    # 2.0's comparison chart said "National benchmark (Ministry of Justice) 96.0%" beside a table of ≥, 96.0
+    # and %: the legend now states the comparison as the table and the reports do. The executed notebook is
+    # read back with a cell after the chart's that prints its legend.
+    import nbformat
+    import papermill as pm
+
+    from linli import config
+    from linli.labels import word
+
+    notebook = nbformat.read(config.PROJECT_ROOT / "notebooks" / "explore" / "2.0-mediation-ledger.ipynb", as_version=4)
+    at = next(k for k, c in enumerate(notebook.cells) if "plot_indicator_comparison" in c.source)
+    notebook.cells.insert(at + 1, nbformat.v4.new_code_cell(
+        "print(*(t.get_text() for t in ax.get_legend().get_texts()), sep='\\n')"))
+    nbformat.write(notebook, tmp_path / "in.ipynb")
+    pm.execute_notebook(str(tmp_path / "in.ipynb"), str(tmp_path / "out.ipynb"), parameters={"lang": lang},
+                        cwd=str(config.PROJECT_ROOT), progress_bar=False, kernel_name="python3")
+    cells = nbformat.read(tmp_path / "out.ipynb", as_version=4).cells
+    printed = next(c for c in cells if c.source.startswith("print(*(t.get_text()"))  # papermill added a cell
+    legend = "".join(o.get("text", "") for o in printed.outputs).splitlines()
+    # the catalogue: mediation success ≥ 96 % (a benchmark); a share has one decimal and its % follows the number
+    assert f"{word('nb.benchmark', lang=lang)} ≥ 96.0%" in legend, legend
+    table = next(c for c in cells if "indicator_targets(" in c.source).outputs[0]["data"]["text/html"]
+    assert all(f">{cell}</td>" in table for cell in ("≥", "96.0", "%")), table  # the table beside it

@@ -253,3 +253,27 @@ def test_a_crowded_table_breaks_headers_before_their_bracket_and_numbers_before_
     assert 9 * 1.6757 + 3.81 - 0.1 <= table.columns[4].width.mm < 25.6
     assert table.rows[2].cells[4].text == "+3.5\n个百分点"
     assert table.rows[1].cells[4].text == "+2"
+
+
+@needs_libreoffice
+def test_a_tables_note_is_printed_on_the_page_of_its_last_row(tmp_path: Path) -> None:
+    # The note under the published-figures table was printed at the top of the next page, apart from its
+    # table. Tables of 3 to 24 rows (each with its note) end at every height of the page, so one of them
+    # ends on a page's last line whatever the page holds; none's note may begin a page.
+    blocks: list[docx_report.Block] = [docx_report.Heading("公开表述核对", 2)]
+    for n in range(3, 25):
+        rows = (("公开表述", "公布值", "结论"), *((f"表{n}行{i}", str(i), "一致") for i in range(1, n + 1)))
+        blocks += [docx_report.Table(rows, numeric=(False, True, False)),
+                   docx_report.Paragraph(((f"注{n}：表{n}的说明。", False),), "note")]
+    path = tmp_path / "notes.docx"
+    path.write_bytes(docx_report.document_bytes(blocks, title="t", lang="zh", stamp=None))
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(convert(path, "pdf", tmp_path)), "-"],
+                          capture_output=True, check=True, text=True).stdout
+    pages = [["".join(line.split()) for line in page.splitlines() if line.strip()] for page in text.split("\f")]
+    assert len(pages) > 5  # 22 tables of 4 to 25 lines: pages enough for a note to fall on any line
+    noted = [page[0] for page in pages[1:] if page and page[0].startswith("注")]  # after the contents page
+    cut = [(page[0], page[1]) for page in pages[2:] if len(page) > 1 and page[0] == "公开表述" and page[1].startswith("注")]
+    assert not noted and not cut, (noted, cut)
+    for n in range(3, 25):  # and each note follows its table's last row, on its page
+        at = next(k for k, page in enumerate(pages) if f"注{n}：表{n}的说明。" in page)
+        assert any(line.startswith(f"表{n}行{n}") for line in pages[at]), (n, pages[at][:4])

@@ -19,7 +19,9 @@ with python-docx, offline:
   (it offers to on opening). A ``TOC`` field would show nothing of its own until Word
   updates it, and LibreOffice shows its entries as they were written, pages and all, so
   the entries are written out instead of a field;
-* tables as Word tables: header rows repeated on each page, numbers right-aligned;
+* tables as Word tables: header rows repeated on each page, numbers right-aligned, a
+  crowded table (a name over three lines at 9.5 pt) set at 8 pt, a rank never broken
+  across two lines, and a table's note kept on the page of its last row;
 * figures as pictures with their alt text and a numbered caption (``图1 …`` /
   ``Figure 1 …``, a ``SEQ`` field);
 * page numbers in the footer: ``第 X 页 / 共 Y 页`` (``Page X of Y``), ``PAGE`` and
@@ -74,10 +76,19 @@ TEXT_WIDTH_MM: float = 156.0
 #: A table column whose every body line is at most this many half-ems (a number, a status) is
 #: given the width it needs (:func:`column_widths`).
 SHORT_HALF_EMS: int = 12
+#: The tables' text size (pt), and that of a crowded table: one whose names would take more
+#: than two lines at the usual size (:func:`_crowded`), such as the five-society table of eight
+#: columns. A crowded table also has narrower cell margins (:data:`COMPACT_MARGIN_TWIPS` a side).
+TABLE_SIZE, COMPACT_SIZE = 9.5, 8.0
+#: A crowded table's left and right cell margins, each (twips): 57 twips = 1.0 mm.
+COMPACT_MARGIN_TWIPS: int = 57
 #: A half-em of the tables' 9.5 pt text (4.75 pt), and a cell's left and right margins
 #: (Word's and LibreOffice's default, 0.19 cm = 108 twips each), in mm.
-_HALF_EM_MM: float = 4.75 * 25.4 / 72
+_HALF_EM_MM: float = TABLE_SIZE / 2 * 25.4 / 72
 _CELL_MARGINS_MM: float = 2 * 108 / 1440 * 25.4
+#: The same for a crowded table.
+_COMPACT_HALF_EM_MM: float = COMPACT_SIZE / 2 * 25.4 / 72
+_COMPACT_MARGINS_MM: float = 2 * COMPACT_MARGIN_TWIPS / 1440 * 25.4
 
 # ----------------------------------------------------------------- the blocks
 
@@ -396,7 +407,7 @@ def document_bytes(blocks: list[Block], *, title: str, lang: str, stamp: datetim
     toc_done = False
     headings = [b for b in blocks if isinstance(b, Heading)]
     listed = 0  # the headings the contents list so far: the next one's bookmark
-    for block in blocks:
+    for k, block in enumerate(blocks):
         if isinstance(block, Heading):
             if block.level > 1 and not toc_done:
                 _toc(doc, lang, headings)
@@ -408,7 +419,8 @@ def document_bytes(blocks: list[Block], *, title: str, lang: str, stamp: datetim
         elif isinstance(block, Paragraph):
             _paragraph(doc, block)
         elif isinstance(block, Table):
-            _table(doc, block)
+            after = blocks[k + 1] if k + 1 < len(blocks) else None
+            _table(doc, block, noted=isinstance(after, Paragraph) and after.kind == "note")
         else:
             figure_no += 1
             _figure(doc, block, figure_no, lang)
@@ -506,9 +518,12 @@ def _styles(doc: Any, lang: str) -> None:
         toc.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
     cell = styles.add_style("Linli Table Text", WD_STYLE_TYPE.PARAGRAPH)
     cell.base_style = normal
-    cell.font.size = Pt(9.5)
+    cell.font.size = Pt(TABLE_SIZE)
     cell.paragraph_format.space_after = Pt(0)
     cell.paragraph_format.line_spacing = 1.1
+    compact = styles.add_style("Linli Table Compact", WD_STYLE_TYPE.PARAGRAPH)  # a crowded table's
+    compact.base_style = cell
+    compact.font.size = Pt(COMPACT_SIZE)
 
 
 def _field_start(paragraph: Any, instruction: str) -> None:
@@ -612,12 +627,14 @@ def _paragraph(doc: Any, block: Paragraph) -> None:
     style = {"note": "Linli Note", "banner": "Linli Banner", "item": "List Bullet", "kicker": "Linli Note"}
     paragraph = doc.add_paragraph(style=style.get(block.kind, "Normal"))
     for text, bold in block.runs:
-        run = paragraph.add_run(text)
-        if bold:
-            run.bold = True
+        for run in _write(paragraph, text):
+            if bold:
+                run.bold = True
 
 
-def _table(doc: Any, block: Table) -> None:
+def _table(doc: Any, block: Table, *, noted: bool = False) -> None:
+    """Write ``block`` as a Word table; a table ``noted`` (a note follows it) keeps its last row
+    on the page of the note: its paragraphs, and the space after the table, keep with the next."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
@@ -632,6 +649,13 @@ def _table(doc: Any, block: Table) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     widths = column_widths(rows, TEXT_WIDTH_MM, header=block.header)
+    metrics = {"half_em": _HALF_EM_MM, "margins": _CELL_MARGINS_MM}
+    compact = _crowded(rows, widths, header=block.header)
+    if compact:  # smaller text and narrower margins, so that the names have room
+        metrics = {"half_em": _COMPACT_HALF_EM_MM, "margins": _COMPACT_MARGINS_MM}
+        widths = column_widths(rows, TEXT_WIDTH_MM, header=block.header, **metrics)
+        _cell_margins(table, COMPACT_MARGIN_TWIPS)
+    text_style = doc.styles["Linli Table Compact" if compact else "Linli Table Text"]
     for j, column in enumerate(table.columns):  # the grid (LibreOffice reads it) and each cell (Word)
         column.width = Mm(widths[j])
     for i, values in enumerate(rows):
@@ -646,17 +670,15 @@ def _table(doc: Any, block: Table) -> None:
             mark.set(qn("w:val"), "true")
             props.append(mark)
         for j, value in enumerate(values):
-            if not head and (parts := _NUMBER_AND_UNIT.fullmatch(value)) and not _fits(value, widths[j]):
+            if not head and (parts := _NUMBER_AND_UNIT.fullmatch(value)) and not _fits(value, widths[j], **metrics):
                 value = f"{parts[1]}\n{parts[2]}"  # +3.5 over 个百分点, not +3.5个百 over 分点
+            elif not head:
+                value = _bracket_below(value, widths[j], **metrics)
             cell = row.cells[j]
             cell.width = Mm(widths[j])
             paragraph = cell.paragraphs[0]
-            paragraph.style = doc.styles["Linli Table Text"]
-            lines = value.split("\n")
-            run = paragraph.add_run(lines[0])
-            for line in lines[1:]:
-                run.add_break()
-                run = paragraph.add_run(line)
+            paragraph.style = text_style
+            _write(paragraph, value)
             bold = head or (i < len(block.bold) and block.bold[i]) or (block.header == 0 and j == 0)
             for r in paragraph.runs:
                 r.bold = bold or None
@@ -668,7 +690,10 @@ def _table(doc: Any, block: Table) -> None:
                 shade.set(qn("w:color"), "auto")
                 shade.set(qn("w:fill"), "E8EEF4")
                 cell._tc.get_or_add_tcPr().append(shade)
-    doc.add_paragraph()  # space after the table
+            if noted and i == len(rows) - 1:  # the note is not printed at the top of the next page, alone
+                paragraph.paragraph_format.keep_with_next = True
+    space = doc.add_paragraph()  # space after the table
+    space.paragraph_format.keep_with_next = noted or None
 
 
 def _bracket_on_its_own_line(header: str) -> str:
@@ -689,14 +714,134 @@ def _bracket_on_its_own_line(header: str) -> str:
     return header[:at] + "\n" + header[at:].lstrip()
 
 
+def _bracket_below(text: str, width: float, *, half_em: float = _HALF_EM_MM, margins: float = _CELL_MARGINS_MM) -> str:
+    r"""A body cell too long for one line of its column (``width`` mm), with its last bracketed
+    part on the next line when what comes before it fits on one: left to the word processor,
+    ``每千常住人口志愿服务活动次数（次/千人）`` printed ``…（次/千`` over ``人）``, and
+    ``第174–192名（中位数第181名）`` ``…（中位数第181`` over ``名）``.
+
+    >>> # 52 mm: (52 − 3.81) / 1.6757 − 1 = 27.8 half-ems; the whole is 2+7+2+2+6+2+3+2+2 = 28, 第174–192名 11
+    >>> _bracket_below("第174–192名（中位数第181名）", 52.0), _bracket_below("第1–3名（中位数第2名）", 52.0)
+    ('第174–192名\n（中位数第181名）', '第1–3名（中位数第2名）')
+    >>> _bracket_below("rank 174–192 (median 181)", 30.0)  # 25 + 1 half-ems need 47.4 mm; "rank 174–192" 12
+    'rank 174–192\n(median 181)'
+    """
+    if "\n" in text or _fits(text, width, half_em=half_em, margins=margins):
+        return text
+    at = max(text.rfind("（"), text.rfind(" ("))
+    if at <= 0 or not _fits(text[:at], width, half_em=half_em, margins=margins):
+        return text
+    return text[:at] + "\n" + text[at:].lstrip()
+
+
+#: A Chinese rank or rank interval (``第181名``, ``第174–192名``, with the closing punctuation
+#: after it) and the number of units ranked (``共200个``).
+_RANK_ZH = re.compile(r"(第\d+(?:–\d+)?名[）」，。、；：]*|共\d+个)")
+#: An English rank's or median's word and the space before its number.
+_RANK_EN = re.compile(r"\b(rank|median|of) (?=\d)")
+#: Joins two characters a line must not break between (U+2060 WORD JOINER).
+_JOINER = "\u2060"
+
+
+def _joined(rank: str) -> str:
+    """A Chinese rank with a word joiner wherever a line could break inside it: around its
+    number, after the dash of an interval, before its closing punctuation.
+
+    >>> _joined("第174–192名）。").replace("\u2060", "|"), _joined("共200个").replace("\u2060", "|")
+    ('第|174–|192|名|）|。', '共|200|个')
+    """
+    joined = re.sub(r"(?<=\D)(?=\d)|(?<=\d)(?=\D)|(?<=[名）」，。、；：])(?=.)", _JOINER, rank)
+    return joined.replace(f"{_JOINER}–{_JOINER}", f"–{_JOINER}")
+
+
+def _write(paragraph: Any, text: str) -> list[Any]:
+    """Add ``text`` to ``paragraph`` as runs (a line break at each newline) and return them,
+    each rank held on one line. A Chinese rank (``第181名``) is a run of its own, its
+    characters joined (:func:`_joined`) and its language tagged ``en-US``: LibreOffice's
+    Chinese line breaking breaks between any two characters, word joiner or not, and
+    printed ``第181`` over ``名）``. An English rank's word is tied to its number by a
+    no-break space (``rank`` over ``174–192`` is not printed).
+    """
+    from docx.oxml.ns import qn
+
+    runs = []
+    for k, line in enumerate(text.split("\n")):
+        if k:
+            runs.append(paragraph.add_run())
+            runs[-1].add_break()
+        for n, piece in enumerate(_RANK_ZH.split(line)):
+            if not piece:
+                continue
+            if n % 2:  # a rank
+                runs.append(paragraph.add_run(_joined(piece)))
+                props = runs[-1]._r.get_or_add_rPr()
+                props.append(props.makeelement(qn("w:lang"), {qn("w:val"): "en-US", qn("w:eastAsia"): "en-US"}))
+            else:
+                runs.append(paragraph.add_run(_RANK_EN.sub("\\1\u00a0", piece)))
+    return runs
+
+
 #: A number with a unit of three characters or more after it (``+3.5个百分点``): the unit
 #: may go on the line below the number, with no scrap on either line.
 _NUMBER_AND_UNIT = re.compile(r"([+\-−]?[\d.,]+%?) ?([\u2e80-\uffff]{3,})")
 
 
-def _fits(text: str, width: float) -> bool:
-    """Whether ``text`` fits on one line of a table cell ``width`` mm wide (with a half-em to spare)."""
-    return (_text_width(text) + 1) * _HALF_EM_MM + _CELL_MARGINS_MM <= width
+def _fits(text: str, width: float, *, half_em: float = _HALF_EM_MM, margins: float = _CELL_MARGINS_MM) -> bool:
+    """Whether ``text`` fits on one line of a table cell ``width`` mm wide (with a half-em to spare),
+    for text whose half-em is ``half_em`` mm in a cell whose margins take ``margins`` mm."""
+    return (_text_width(text) + 1) * half_em + margins <= width
+
+
+def _wrapped_lines(text: str, room: float) -> int:
+    """The lines ``text`` takes in a cell ``room`` half-ems wide, broken as a word processor
+    does: after any CJK character, at a space between Latin words, never inside a word.
+
+    >>> _wrapped_lines("每万常住人口社会组织数（个/万人）", 13)  # 34 half-ems, 6 characters (12) a line: 6 + 6 + 5
+    3
+    >>> _wrapped_lines("Volunteer hours per volunteer", 14)  # "Volunteer" (9) · "hours per" (9) · "volunteer" (9)
+    3
+    """
+    lines, used = 1, 0
+    for piece in re.findall(r"[\u2e80-\uffff]| *[^\u2e80-\uffff ]+", text):
+        width = _text_width(piece)
+        if used and used + width > room:
+            lines, used, width = lines + 1, 0, _text_width(piece.lstrip())
+        used += width
+    return lines
+
+
+def _crowded(rows: tuple[tuple[str, ...], ...], widths: list[float], *, header: int = 1) -> bool:
+    """Whether a table's name column (its first) at ``widths`` (mm, :func:`column_widths`)
+    would print a name over more than two lines in the tables' usual text.
+
+    >>> # 25.4 mm holds (25.4 − 3.81) / 1.6757 = 12.9 half-ems a line: 34 half-ems take three lines, 20 two
+    >>> _crowded((("指标", "值"), ("每万常住人口社会组织数（个/万人）", "7.2")), [25.4, 130.6])
+    True
+    >>> _crowded((("指标", "值"), ("社区社会组织数（个）", "4")), [25.4, 130.6])
+    False
+    """
+    room = (widths[0] - _CELL_MARGINS_MM) / _HALF_EM_MM
+    return any(sum(_wrapped_lines(line, room) for line in row[0].split("\n")) > 2 for row in rows[header:])
+
+
+def _cell_margins(table: Any, twips: int) -> None:
+    """Set a table's left and right cell margins (``tblCellMar``, in its place among ``tblPr``'s children)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("w:left", "w:right"):
+        edge = OxmlElement(side)
+        edge.set(qn("w:w"), str(twips))
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    props = table._tbl.tblPr
+    after = next((props.find(qn(tag)) for tag in ("w:tblLook", "w:tblCaption", "w:tblDescription")
+                  if props.find(qn(tag)) is not None), None)
+    if after is None:
+        props.append(margins)
+    else:
+        after.addprevious(margins)
 
 
 def _unbroken_width(cell: str) -> int:
@@ -715,11 +860,17 @@ _UNBROKEN = re.compile(r"[（(]?[^\u2e80-\uffff\s]+[）)]?")
 
 
 def _text_width(text: str) -> int:
-    """Width of a line in half-em units: a CJK character counts 2, any other 1."""
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+    """Width of a line in half-em units: a CJK character counts 2, a per cent sign 2 (it is
+    0.83 em wide in Times: （5%–95%） given 10 half-ems printed as （5%– over 95%）), any other 1.
+
+    >>> _text_width("排名"), _text_width("（5%–95%）")  # 2 + 2; 2 + 1 + 2 + 1 + 1 + 1 + 2 + 2
+    (4, 12)
+    """
+    return sum(2 if ord(ch) >= 0x2E80 or ch == "%" else 1 for ch in text)
 
 
-def column_widths(rows: tuple[tuple[str, ...], ...], total: float, *, header: int = 1) -> list[float]:
+def column_widths(rows: tuple[tuple[str, ...], ...], total: float, *, header: int = 1,
+                  half_em: float = _HALF_EM_MM, margins: float = _CELL_MARGINS_MM) -> list[float]:
     """Share ``total`` (mm) among a table's columns, so that a number or a status never wraps.
 
     A *short* column — every body line at most :data:`SHORT_HALF_EMS` half-ems wide (CJK
@@ -738,6 +889,9 @@ def column_widths(rows: tuple[tuple[str, ...], ...], total: float, *, header: in
     others get just that and the short columns share the rest in proportion; a table too
     wide even so shares ``total`` by the weights alone. When every other column has room
     for its longest line, what is left widens every column in proportion.
+    ``half_em`` and ``margins`` (mm) are a half-em of the table's text and its cells' left
+    and right margins together: 1.676 mm and 3.81 mm above; a crowded table's are smaller
+    (:data:`COMPACT_SIZE`, :data:`COMPACT_MARGIN_TWIPS`).
 
     Examples
     --------
@@ -764,7 +918,7 @@ def column_widths(rows: tuple[tuple[str, ...], ...], total: float, *, header: in
         return max((_text_width(line) for cell in cells for line in cell.split("\n")), default=0)
 
     def mm(half_ems: float) -> float:
-        return half_ems * _HALF_EM_MM + _CELL_MARGINS_MM
+        return half_ems * half_em + margins
 
     def longest_run(cells: list[str]) -> int:
         return max((_text_width(r) for cell in cells for r in _UNBROKEN.findall(cell)), default=0)

@@ -61,9 +61,35 @@ def _pair(text: str) -> bool:
     return len(text.split()) <= 2 and _width(text) <= PAIR
 
 
+def _name_pair(text: str) -> bool:
+    """Whether a header is a name of two words (:func:`_pair`, its second word capitalised or a number).
+
+    >>> _name_pair("Linli Index"), _name_pair("Community 0137"), _name_pair("Annual growth"), _name_pair("2022 (baseline)")
+    (True, True, False, False)
+    """
+    words = text.split()
+    return len(words) == 2 and _pair(text) and (words[1][0].isupper() or words[1][0].isdigit())
+
+
 _NUMERIC = re.compile(r"^[\d\s.,%+\-−–—→±()（）至]+$")
 _RANK = re.compile(r"^(\d+|—)?$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+#: Where a header may break though its stylesheet keeps CJK words whole: between a name and the
+#: year after it.
+_NAME_THEN_YEAR = re.compile(r"(?<=[\u4e00-\u9fff])(?=\d{4}年)")
+
+
+def _header(text: str) -> str:
+    """A header's HTML: escaped, and free to break between a name and its year, so that
+    ``人民街道2024年`` (kept whole, 7 characters wide) does not leave the indicator names of
+    the five-society table three lines each.
+
+    >>> _header("人民街道2024年"), _header("上年（2023年）"), _header("R&D")
+    ('人民街道<wbr>2024年', '上年（2023年）', 'R&amp;D')
+    """
+    return _NAME_THEN_YEAR.sub("<wbr>", html_lib.escape(text))
 
 
 def _inline(text: str) -> str:
@@ -128,11 +154,11 @@ def to_html(obj: pd.DataFrame | str, *, note: str | None = None, empty: str | No
                    and all(_width(line) <= PHRASE for c in cells for line in c[k].splitlines()) for k in range(len(shown))]
         attr = [' class="num"' if n else ' class="short"' if s else ' class="words"' if w else ""
                 for n, s, w in zip(numeric, short, phrases, strict=True)]
-        # a header of two words (a name, "Linli Index") is not broken into one word a line
-        head_class = [" ".join(["num"] * numeric[k] + ["short"] * (len(str(c).split()) == 2 and _pair(str(c))))
-                      for k, c in enumerate(shown)]
+        # a header of two words that is a name ("Linli Index", "Renmin Street") is not broken into one word a
+        # line; others may be ("Annual / growth", "2022 / (baseline)"): kept whole, they took the names' room
+        head_class = [" ".join(["num"] * numeric[k] + ["short"] * _name_pair(str(c))) for k, c in enumerate(shown)]
         head_attr = [f' class="{cls}"' if cls else "" for cls in head_class]
-        head = "".join(f"<th{a}>{esc(str(c))}</th>" for a, c in zip(head_attr, shown, strict=True))
+        head = "".join(f"<th{a}>{_header(str(c))}</th>" for a, c in zip(head_attr, shown, strict=True))
         rows = []
         for flag, values in zip(flags, cells, strict=True):
             tds = "".join(f"<td{attr[k]}>{esc(v)}</td>" for k, v in enumerate(values))
