@@ -168,6 +168,9 @@ def test_a_figure_is_laid_out_once_and_drawn_once_per_kind_at_the_same_box(
     # per image, 6 in all, and the notebook's PNG was a draw of its own
     assert len(draws) == 3
     assert isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)  # the engine is back
+    # the canvas holds a renderer of the figure's own 150 dpi (2 MB), not the 300 dpi one (9 MB)
+    # a figure closed but not yet collected would keep
+    assert fig.canvas.renderer.dpi == 150
     plt.close(fig)
     with Image.open(io.BytesIO(base64.b64decode(data["image/png"]))) as shown, Image.open(tmp_path / "wushe-change.png") as png:
         assert shown.mode == png.mode == "RGB"  # the figure is opaque: no alpha channel
