@@ -282,9 +282,12 @@ def test_progress_bar_goes_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixtu
     captured = capsys.readouterr()
     assert captured.out == "" and "2/2" in captured.err
     lines = paths["dataset"].read_text(encoding="utf-8").splitlines()
-    # name, then the flag and the as-of date, then the zone named by its id (no names given)
-    assert lines[1:] == [
-        "synthetic: true", "as_of: 2024-12-31", "zones:", "  zone:", '    name_zh: "zone"', '    name_en: "zone"',
+    # its name in both languages, the flag and the as-of date, then the zone named in both
+    # languages (it was named by its id, "zone", in reports of either language)
+    assert lines == [
+        'name: "模拟街道（2个社区，随机种子0）"', 'name_en: "Simulated Street (2 communities, seed 0)"',
+        "synthetic: true", "as_of: 2024-12-31", "zones:", "  zone:", '    name_zh: "模拟街道"',
+        '    name_en: "Simulated Street"',
     ]
 
 

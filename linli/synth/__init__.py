@@ -53,6 +53,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -140,7 +141,7 @@ def generate(
             index = np.arange(start, min(start + _CHUNK, n))
             yield random_plan(rng, index, yrs, width), rng
 
-    meta = {"name": f"synthetic zone {zone_id} ({n} communities, seed {seed})"}
+    meta = _synthetic_meta(zone_id, n, seed)
     return _styled(style, Path(out_dir), lambda out: write_dataset(
         out, plans(), layout, yrs, zone_id, total=n, progress_bar=progress_bar, meta=meta))
 
@@ -216,6 +217,20 @@ def _check_years(years: Sequence[int]) -> tuple[int, ...]:
         msg = f"years must lie in 2000–2100, got {list(yrs)!r}."
         raise ContractError(msg)
     return yrs
+
+
+def _synthetic_meta(zone_id: str, n: int, seed: int) -> dict[str, Any]:
+    """The dataset's and the zone's names, in both languages, for ``dataset.yaml``: a report
+    calls the zone by them (模拟街道 / Simulated Street, the zone's id after them unless it
+    is the default).
+
+    >>> _synthetic_meta("zone", 200, 1)["name"], _synthetic_meta("z7", 2, 0)["zones"]["z7"]["name_en"]
+    ('模拟街道（200个社区，随机种子1）', 'Simulated Street z7')
+    """
+    suffix = "" if zone_id == "zone" else f" {zone_id}"
+    zh, en = f"模拟街道{suffix}", f"Simulated Street{suffix}"
+    return {"name": f"{zh}（{n}个社区，随机种子{seed}）", "name_en": f"{en} ({n} communities, seed {seed})",
+            "zones": {zone_id: {"name_zh": zh, "name_en": en}}}
 
 
 def _check_zone(zone_id: str) -> None:
