@@ -120,12 +120,60 @@ def test_a_plain_file_not_in_utf8_is_parsed_from_its_text_as_the_general_path_pa
     path.write_bytes(text.encode(encoding))
     fast = read_table(path, VOLUNTEERS)
     assert isinstance(fast.frame["volunteer_id"].dtype, pd.ArrowDtype)  # Arrow strings: pyarrow parsed the text
-    monkeypatch.setattr(delimited, "_fast_grid", lambda *a: None)
+    monkeypatch.setattr(delimited, "_fast_grid", lambda *a, **k: None)
     general = read_table(path, VOLUNTEERS)
     assert general.frame["volunteer_id"].dtype == object  # Python strings: the general parser
     assert (fast.encoding, fast.delimiter, fast.header_row) == (general.encoding, general.delimiter, 1)
     assert fast.rows.tolist() == general.rows.tolist() == [2, 3, 4]
     pdt.assert_frame_equal(fast.frame.astype(object).where(fast.frame.notna(), None), general.frame)
+
+
+#: A GBK ledger as Excel saves it (CRLF), with what the chunked transcoding could split:
+#: a record's CRLF, quoted cells, a line of ASCII only, a cell of white space.
+GBK_LEDGER = ("志愿者编号,社区,注册日期,所属队伍\r\n"
+              "v1,人民路,2024-03-05,巡逻队\r\n"
+              'v2,"湘北",2024年3月6日,"助老队"\r\n'
+              "v3,renmin,2024-03-07,patrol\r\n"
+              "v4,\u3000向阳 ,2024/3/8,文明队\r\n")
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1 << 24])
+def test_a_gbk_file_transcoded_a_chunk_at_a_time_reads_as_its_whole_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    path = tmp_path / "volunteers.csv"
+    path.write_bytes(GBK_LEDGER.encode("gbk"))
+    # 7 bytes: every chunk is cut inside a record, most inside a character; 64: a few records a chunk
+    monkeypatch.setattr(delimited, "_CHUNK_BYTES", chunk)
+    with path.open("rb") as handle:
+        assert delimited._GbkAsUtf8(handle).read() == GBK_LEDGER.encode("utf-8")
+    fast = read_table(path, VOLUNTEERS)
+    assert isinstance(fast.frame["volunteer_id"].dtype, pd.ArrowDtype)  # Arrow strings: pyarrow parsed it
+    monkeypatch.setattr(delimited, "_fast_grid", lambda *a, **k: None)
+    general = read_table(path, VOLUNTEERS)  # the whole file decoded at once, parsed by pandas
+    assert fast.encoding == general.encoding == "gb18030"
+    assert fast.rows.tolist() == general.rows.tolist() == [2, 3, 4, 5]
+    pdt.assert_frame_equal(fast.frame.astype(object).where(fast.frame.notna(), None), general.frame)
+    assert general.frame["community_id"].tolist() == ["人民路", "湘北", "renmin", "\u3000向阳 "]  # raw: not cleaned yet
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "志愿者编号,社区\nv1,人民路\n".encode("gbk")[:-4] + b"\xff\xff\n",  # a line in neither encoding
+        b"\xef\xbb\xbf" + "志愿者编号,社区\nv1,人民路\n".encode("gbk"),  # a BOM on GBK text
+        "志愿者编号,社区\nv1,人民路\n".encode("utf-16"),  # UTF-16
+        "志愿者编号,社区\nv1,人民路\n".encode(),  # UTF-8 (no GBK line)
+        b"volunteer_id,community_id\nv1,renmin\n",  # ASCII (no GBK line)
+    ],
+    ids=["undecodable", "bom", "utf-16", "utf-8", "ascii"],
+)
+def test_only_a_file_wholly_in_gbk_is_transcoded_a_chunk_at_a_time(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "volunteers.csv"
+    path.write_bytes(data)
+    lookup = header_lookup(VOLUNTEERS)
+    # _decode reads (or refuses) these as before
+    assert delimited._fast_grid(path, data[:delimited._HEAD_BYTES], lookup, encoding="gb18030") is None
 
 
 def test_large_file_read_past_the_head(tmp_path: Path) -> None:
@@ -269,7 +317,7 @@ def test_shape_pattern_matches_exactly_the_ids_of_its_shape() -> None:
 
 def load_general(data: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     with monkeypatch.context() as m:
-        m.setattr(delimited, "_fast_grid", lambda *args: None)
+        m.setattr(delimited, "_fast_grid", lambda *args, **kwargs: None)
         return load_dataset(data, key=KEY)
 
 

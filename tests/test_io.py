@@ -16,6 +16,7 @@ import pytest
 from shapely.geometry import Point, Polygon
 
 from linli import contract
+from linli._read import delimited
 from linli.errors import InputError
 from linli.io import RawTable, find_table_file, read_table, read_yaml
 
@@ -606,15 +607,20 @@ def test_a_stray_quote_is_refused_at_its_line(tmp_path: Path) -> None:
         "so 6 lines were read as one cell; remove or close the stray quote.")
 
 
-def test_gbk_file_with_utf8_lines_flags_those_rows(tmp_path: Path) -> None:
+@pytest.mark.parametrize("chunk", [16, 1 << 24])  # 16 bytes: the UTF-8 line is in a chunk of its own
+@pytest.mark.parametrize("team", ["文明队", "文明队\ufffd"])  # U+FFFD: a replacement character typed in UTF-8
+def test_gbk_file_with_utf8_lines_flags_those_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int, team: str
+) -> None:
     head = "志愿者编号,社区,注册日期,所属队伍\nv1,renmin,2024-03-05,巡逻队\nv2,renmin,2024-03-06,助老队\n"
-    tail = "v3,renmin,2024-03-07,文明队\n"
+    tail = f"v3,renmin,2024-03-07,{team}\n"
     path = tmp_path / "volunteers.csv"
     path.write_bytes(head.encode("gbk") + tail.encode("utf-8"))
+    monkeypatch.setattr(delimited, "_CHUNK_BYTES", chunk)
     raw = read_table(path, VOLUNTEERS)
     # three GBK lines (the header and two rows) against one UTF-8 line: GBK wins
     assert raw.encoding == "gb18030+utf-8"
-    assert raw.frame["team"].tolist() == ["巡逻队", "助老队", "文明队"]  # each line decoded its own way
+    assert raw.frame["team"].tolist() == ["巡逻队", "助老队", team]  # each line decoded its own way
     assert raw.row_issues[["idx", "rule", "detail"]].values.tolist() == [[2, "mixed_encoding", "UTF-8"]]
 
 

@@ -7,6 +7,7 @@ import io
 import logging
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import pandas as pd
 import pyarrow as pa
@@ -38,18 +39,21 @@ def read_csv(path: Path, table: contract.Table, *, shown: str) -> RawTable:
     A file in UTF-8 whose records all have as many cells as its first, with no
     blank line and no cell spanning lines, is parsed by pyarrow straight from the
     file into Arrow strings (:func:`_fast_grid`), never held whole in memory; such a
-    file in GBK or UTF-16 is decoded, and its text parsed so in UTF-8; any other file
-    takes the general path, which gives the same cells for such a file.
+    file in GBK is parsed so too, transcoded to UTF-8 as pyarrow reads it
+    (:class:`_GbkAsUtf8`); such a file in UTF-16 is decoded, and its text parsed so in
+    UTF-8; any other file takes the general path, which gives the same cells for such
+    a file.
     """
     lookup = header_lookup(table)
-    fast = _fast_grid(path, read_bytes(path, shown, size=_HEAD_BYTES), lookup)
+    head = read_bytes(path, shown, size=_HEAD_BYTES)
+    fast = _fast_grid(path, head, lookup) or _fast_grid(path, head, lookup, encoding="gb18030")
     foreign: dict[int, str] = {}
     if fast is not None:
         grid, delimiter, encoding = fast
     else:
         text, encoding, foreign = _decode(read_bytes(path, shown), shown)
-        # a plain file in GBK or UTF-16: its text, in UTF-8, parsed as a plain UTF-8 file is
-        fast = None if foreign or encoding.startswith("utf-8") else _fast_grid_of_text(text, lookup)
+        # a plain file in UTF-16: its text, in UTF-8, parsed as a plain UTF-8 file is
+        fast = _fast_grid_of_text(text, lookup) if encoding == "utf-16" else None
         if fast is not None:
             grid, delimiter, _ = fast
             text = ""  # its cells are in the grid: let the text go
@@ -82,6 +86,83 @@ def _line_encoding(line: bytes) -> str | None:
     except UnicodeDecodeError:
         return None
     return "gb18030"
+
+
+def _is_utf8_line(line: bytes) -> bool:
+    """Whether ``line`` is in UTF-8 and not ASCII: :func:`_line_encoding` is ``utf-8``.
+
+    Decoding with replacement characters costs no exception for the many lines that are
+    not UTF-8 (a GBK file's); only a line that holds a replacement character of its own
+    (``EF BF BD``) is decoded strictly.
+
+    >>> _is_utf8_line("人民路".encode()), _is_utf8_line("人民路".encode("gbk")), _is_utf8_line(b"renmin")
+    (True, False, False)
+    >>> _is_utf8_line("a\\ufffd".encode()), _is_utf8_line("a\\ufffd".encode() + b"\\xff")
+    (True, False)
+    """
+    if line.isascii():
+        return False
+    if "\ufffd" not in line.decode("utf-8", "replace"):
+        return True
+    return b"\xef\xbf\xbd" in line and _line_encoding(line) == "utf-8"
+
+
+class NotGbk(ValueError):
+    """A line of a file read as GBK (:class:`_GbkAsUtf8`) is in UTF-8, or in neither."""
+
+
+class _GbkAsUtf8(io.RawIOBase):
+    """A file in GBK/GB18030 read as UTF-8: transcoded :data:`_CHUNK_BYTES` at a time, as
+    its reader (pyarrow's CSV parser) asks for bytes.
+
+    Each chunk is cut after a line feed, and must decode in GB18030 with no line in
+    UTF-8, else :class:`NotGbk` is raised: :func:`_decode` would find such a file
+    ``gb18030`` with no line in another encoding. (A chunk decodes in GB18030 if and
+    only if each of its lines does: neither a line feed nor a carriage return can be
+    part of a GB18030 character.) Neither the file's bytes, nor its lines, nor its text
+    are ever held whole: a GBK ledger of a gigabyte is 1.7 GB as Python text, more as a
+    list of lines. :attr:`gbk` tells, at the end, whether any line was not ASCII.
+    Quotes, line feeds and carriage returns are the same bytes in both encodings, so
+    they can be counted in the file itself.
+    """
+
+    def __init__(self, handle: BinaryIO) -> None:
+        super().__init__()
+        self._handle, self._rest, self._out = handle, b"", memoryview(b"")
+        self.gbk = False
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self._handle.close()
+        super().close()
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._out:
+            block = self._handle.read(_CHUNK_BYTES)
+            if not block and not self._rest:
+                return 0
+            data = self._rest + block
+            cut = len(data) if not block else data.rfind(b"\n") + 1
+            chunk, self._rest = data[:cut], data[cut:]
+            self._out = memoryview(self._utf8(chunk))
+        n = min(len(buffer), len(self._out))
+        buffer[:n] = self._out[:n]
+        self._out = self._out[n:]
+        return n
+
+    def _utf8(self, chunk: bytes) -> bytes:
+        if chunk.isascii():
+            return chunk
+        try:
+            text = chunk.decode("gb18030")
+        except UnicodeDecodeError:
+            raise NotGbk from None
+        if any(_is_utf8_line(line) for line in chunk.splitlines()):
+            raise NotGbk
+        self.gbk = True
+        return text.encode("utf-8")
 
 
 def _looks_utf16(data: bytes) -> bool:
@@ -176,7 +257,7 @@ _CHUNK_BYTES = 1 << 24
 
 
 def _fast_grid_of_text(text: str, lookup: dict[str, str]) -> tuple[pd.DataFrame, str, str] | None:
-    """:func:`_fast_grid` of a file's decoded ``text``, written in UTF-8 (a GBK or UTF-16 file's):
+    """:func:`_fast_grid` of a file's decoded ``text``, written in UTF-8 (a UTF-16 file's):
     the cells as Arrow strings, not as Python strings (some 60 bytes more a cell) as the general
     path holds them, for the same cells."""
     data = text.encode("utf-8")
@@ -184,10 +265,11 @@ def _fast_grid_of_text(text: str, lookup: dict[str, str]) -> tuple[pd.DataFrame,
 
 
 def _fast_grid(
-    path: Path | bytes, head_bytes: bytes, lookup: dict[str, str]
+    path: Path | bytes, head_bytes: bytes, lookup: dict[str, str], *, encoding: str = "utf-8"
 ) -> tuple[pd.DataFrame, str, str] | None:
     """``(grid, separator, encoding)`` of a plain UTF-8 CSV file parsed by pyarrow, else None.
-    ``path``: the file, or its bytes.
+    ``path``: the file, or its bytes. With ``encoding="gb18030"``, a plain file in GBK
+    (without BOM), transcoded as it is read (:class:`_GbkAsUtf8`).
 
     Plain: UTF-8 (with or without BOM), a separator found in its first lines (in
     ``head_bytes``, the file's first bytes), every record as wide as the first one,
@@ -205,11 +287,13 @@ def _fast_grid(
         return None
     whole = len(head_bytes) < _HEAD_BYTES  # the head is the whole file
     bom = head_bytes.startswith(_UTF8_BOM)
+    if bom and encoding != "utf-8":
+        return None  # _decode explains a BOM on GBK text
     head_bytes = head_bytes[len(_UTF8_BOM):] if bom else head_bytes
     if not whole:
         head_bytes = head_bytes[: head_bytes.rfind(b"\n") + 1]
     try:
-        head = head_bytes.decode("utf-8")
+        head = head_bytes.decode(encoding)
     except UnicodeDecodeError:
         return None
     lines = [line for line in head.splitlines() if line.strip()]
@@ -224,8 +308,13 @@ def _fast_grid(
         return None
     quotes = _count_quotes(path)
     names = [f"f{i}" for i in range(width)]
+    gbk: _GbkAsUtf8 | None = None
     try:
-        with pa.BufferReader(path) if isinstance(path, bytes) else pa.OSFile(str(path)) as source:
+        if encoding == "utf-8":
+            source = pa.BufferReader(path) if isinstance(path, bytes) else pa.OSFile(str(path))
+        else:
+            source = pa.PythonFile(gbk := _GbkAsUtf8(Path(path).open("rb")), mode="r")
+        with source:
             if bom:
                 source.seek(len(_UTF8_BOM))
             table = pacsv.read_csv(
@@ -239,8 +328,10 @@ def _fast_grid(
                                                      quoted_strings_can_be_null=False, check_utf8=True),
                 memory_pool=_reading_pool(),
             )
-    except (OSError, pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    except (OSError, pa.ArrowInvalid, pa.ArrowNotImplementedError, NotGbk):
         return None
+    if gbk is not None and not gbk.gbk:
+        return None  # ASCII throughout: a UTF-8 file
     # Without quotes every line is a record (a blank one would have failed the width);
     # with quotes, fewer records than lines means a cell spans lines.
     if quotes and (quotes % 2 or table.num_rows < _count_lines(path)):
@@ -248,7 +339,7 @@ def _fast_grid(
     grid = table.to_pandas(types_mapper={pa.string(): pd.ArrowDtype(pa.string())}.get)
     grid.columns = range(width)
     grid.index = pd.RangeIndex(1, len(grid) + 1)
-    return grid, delimiter, "utf-8-sig" if bom else "utf-8"
+    return grid, delimiter, encoding + ("-sig" if bom else "")
 
 
 def _reading_pool() -> pa.MemoryPool:
