@@ -217,6 +217,8 @@ def ledger_frame(
     ...                   "mediators": ["police;grid_worker"], "outcome": ["resolved"]})
     >>> ledger_frame(f, contract.table("mediation_cases"), communities={"xiangbei": "湘北社区"}).iloc[0].tolist()
     ['m1', '湘北社区', datetime.date(2024, 3, 5), '民警、网格员', '调解成功']
+    >>> ledger_frame(pd.DataFrame({"q_overall": ["4", ""]}), contract.table("survey_responses"))["q_overall"].tolist()
+    [4, None]
     """
     out: dict[str, list[object]] = {}
     columns = {c.name: c for c in (*table.columns, *contract.POINT_COLUMNS)}
@@ -243,7 +245,9 @@ def ledger_frame(
             out[col.name] = [None if v is None else communities.get(v, v) for v in text]
         else:
             out[col.name] = text
-    return pd.DataFrame(out, index=frame.index, columns=[str(c) for c in frame.columns])
+    # object columns: a column of whole numbers with an empty cell stays whole numbers (not 1.0)
+    return pd.DataFrame({name: pd.Series(values, index=frame.index, dtype=object) for name, values in out.items()},
+                        columns=[str(c) for c in frame.columns])
 
 
 def fill_template(

@@ -91,3 +91,27 @@ def test_a_ledger_too_long_for_a_worksheet_is_kept_as_csv(tmp_path: Path, monkey
     assert services > 3 and written["services"].suffix == ".csv"  # its turn (12th of the tables) is a workbook
     a, b = load_dataset(canonical, key=KEY), load_dataset(ledger, key=KEY)
     pdt.assert_frame_equal(b.tables["services"], a.tables["services"])  # every record, read back the same
+
+
+def test_a_csv_ledger_written_a_chunk_at_a_time_is_the_ledger_written_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `linli synth --communities 2000 --style ledger` held each ledger whole as Python objects
+    # and peaked at 19 GB; a CSV ledger is now rewritten CHUNK_RECORDS records at a time. The
+    # dates are spelled in turn from row to row (ISO, 年月日, slashes), so the turn must go on
+    # across chunks: 7 records a chunk (not a multiple of 3) writes the very bytes of one chunk.
+    from linli.synth import ledger_style
+
+    canonical = tmp_path / "canonical"
+    generate(canonical, communities=2, seed=5)
+    monkeypatch.setattr(ledger_style, "SHEET_RECORDS", 3)  # every ledger of more than 3 records is CSV
+    whole = ledger_style.as_ledgers(canonical, tmp_path / "whole")
+    monkeypatch.setattr(ledger_style, "CHUNK_RECORDS", 7)
+    chunked = ledger_style.as_ledgers(canonical, tmp_path / "chunked")
+    assert len(pd.read_csv(canonical / "services.csv")) > 7  # several chunks
+    csv = [name for name, path in whole.items() if path.suffix == ".csv"]
+    assert "services" in csv and len(csv) >= 5
+    for name in csv:
+        assert chunked[name].read_bytes() == whole[name].read_bytes(), name
+    text = chunked["services"].read_bytes().decode("gbk").split("\r\n")
+    assert "-" in text[1].split(",")[3] and "年" in text[2] and "/" in text[3].split(",")[3]  # the turn of spellings

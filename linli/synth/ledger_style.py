@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import openpyxl
@@ -31,6 +32,9 @@ __all__ = ["ledger_file_name", "as_ledgers"]
 POINT_SHEETS: tuple[str, ...] = ("facilities",)
 #: Records a worksheet holds under its header (1,048,576 rows in all); a longer ledger is kept as CSV.
 SHEET_RECORDS: int = 1_048_575
+#: Records of a CSV ledger rewritten at a time: a province's services ledger (12.8 M records)
+#: is never held whole, as Python objects it would take some 15 GB.
+CHUNK_RECORDS: int = 200_000
 
 
 def ledger_file_name(table: Table, index: int, years: tuple[int, int] | None, *, records: int = 0) -> str:
@@ -55,11 +59,12 @@ def _date_text(value: dt.date, spelling: int) -> str:
     return value.isoformat()
 
 
-def _spelled(cells: pd.DataFrame, table: Table, *, excel: bool) -> list[list[object]]:
-    """Rows of cells with the dates spelled in turn: an Excel date cell (XLSX) or ISO, 年月日, slashes."""
+def _spelled(cells: pd.DataFrame, table: Table, *, excel: bool, first: int = 0) -> list[list[object]]:
+    """Rows of cells with the dates spelled in turn: an Excel date cell (XLSX) or ISO, 年月日, slashes.
+    ``first``: the number of the first row in its table (the turn goes on from there)."""
     dates = {c.name for c in table.columns if c.kind == "date"}
     rows: list[list[object]] = []
-    for i, row in enumerate(cells.itertuples(index=False)):
+    for i, row in enumerate(cells.itertuples(index=False), start=first):
         out: list[object] = []
         for name, value in zip(cells.columns, row, strict=True):
             if value is None or (isinstance(value, float) and pd.isna(value)):
@@ -82,19 +87,25 @@ def _headers(table: Table, columns: list[str], index: int) -> list[str]:
     return heads
 
 
-def _write(path: Path, table: Table, heads: list[str], rows: list[list[object]]) -> Path:
-    if path.suffix == ".xlsx":
-        wb = openpyxl.Workbook()
-        ws = wb.active
-        ws.title = table.title_zh
-        ws.append(heads)
-        for row in rows:
-            ws.append(row)
-        return outputs.save_workbook(wb, path)
+def _write_workbook(path: Path, table: Table, heads: list[str], rows: list[list[object]]) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = table.title_zh
+    ws.append(heads)
+    for row in rows:
+        ws.append(row)
+    return outputs.save_workbook(wb, path)
+
+
+def _csv_text(rows: list[list[object]], heads: list[str], *, header: bool) -> bytes:
+    """Rows as GBK CSV lines (CRLF, as Excel saves them), under the header when ``header``."""
     frame = pd.DataFrame([["" if v is None else str(v) for v in r] for r in rows], columns=heads)
-    text = frame.to_csv(index=False, lineterminator="\r\n")
-    path.write_bytes(text.encode("gbk"))
-    return path
+    return frame.to_csv(index=False, header=header, lineterminator="\r\n").encode("gbk")
+
+
+def _canonical(path: Path, *, usecols: list[str] | None = None) -> Iterator[pd.DataFrame]:
+    """A canonical CSV file's cells as text, :data:`CHUNK_RECORDS` records at a time."""
+    yield from pd.read_csv(path, dtype=str, keep_default_na=False, usecols=usecols, chunksize=CHUNK_RECORDS)
 
 
 def _years(frame: pd.DataFrame, table: Table) -> tuple[int, int] | None:
@@ -103,6 +114,18 @@ def _years(frame: pd.DataFrame, table: Table) -> tuple[int, int] | None:
         return None
     years = pd.to_numeric(frame[column].str[:4], errors="coerce").dropna()
     return (int(years.min()), int(years.max())) if len(years) else None
+
+
+def _extent(path: Path, table: Table, columns: list[str]) -> tuple[int, tuple[int, int] | None]:
+    """The records of a canonical CSV file (of ``columns``) and the years its dates span
+    (:func:`_years`), read one column at a time."""
+    column = table.date_column or table.start
+    records, spans = 0, []
+    for chunk in _canonical(path, usecols=[column if column in columns else columns[0]]):
+        records += len(chunk)
+        spans.append(_years(chunk, table))
+    known = [span for span in spans if span is not None]
+    return records, (min(lo for lo, _ in known), max(hi for _, hi in known)) if known else None
 
 
 def _points(path: Path) -> pd.DataFrame:
@@ -130,16 +153,33 @@ def as_ledgers(canonical: Path | str, out_dir: Path | str) -> dict[str, Path]:
         if table.is_geo and table.name not in POINT_SHEETS:
             written[table.name] = Path(shutil.copy(src / f"{table.name}.geojson", out / f"{table.name}.geojson"))
             continue
+        known = names if table.name != "communities" else None
         if table.is_geo:
             frame = _points(src / f"{table.name}.geojson")
             columns = [c.name for c in table.columns if c.name in frame] + ["lon", "lat"]
+            path = out / ledger_file_name(table, index, _years(frame, table), records=len(frame))
+            chunks: Iterable[pd.DataFrame] = [frame]
         else:
-            frame = pd.read_csv(src / f"{table.name}.csv", dtype=str, keep_default_na=False)
-            columns = list(frame.columns)
-        path = out / ledger_file_name(table, index, _years(frame, table), records=len(frame))
-        cells = ledger_frame(frame[columns], table, communities=names if table.name != "communities" else None)
-        rows = _spelled(cells, table, excel=path.suffix == ".xlsx")
-        written[table.name] = _write(path, table, _headers(table, columns, index), rows)
+            canonical = src / f"{table.name}.csv"
+            columns = list(pd.read_csv(canonical, dtype=str, nrows=0).columns)
+            records, years = _extent(canonical, table, columns)
+            path = out / ledger_file_name(table, index, years, records=records)
+            chunks = _canonical(canonical)
+        heads = _headers(table, columns, index)
+        if path.suffix == ".xlsx":  # a worksheet's records: held whole, as openpyxl writes them
+            if not table.is_geo:
+                frame = pd.read_csv(canonical, dtype=str, keep_default_na=False)
+            rows = _spelled(ledger_frame(frame[columns], table, communities=known), table, excel=True)
+            written[table.name] = _write_workbook(path, table, heads, rows)
+            continue
+        with path.open("wb") as handle:
+            handle.write(_csv_text([], heads, header=True))
+            first = 0
+            for chunk in chunks:
+                rows = _spelled(ledger_frame(chunk[columns], table, communities=known), table, excel=False, first=first)
+                handle.write(_csv_text(rows, heads, header=False))
+                first += len(chunk)
+        written[table.name] = path
     meta = (src / "dataset.yaml").read_text(encoding="utf-8")
     (out / "dataset.yaml").write_text(
         meta.rstrip("\n") + "\n# facilities as copied from 高德 maps (GCJ-02); converted to WGS-84 on load\n"
