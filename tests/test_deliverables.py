@@ -222,6 +222,100 @@ def test_the_word_contents_give_each_heading_the_page_it_is_printed_on(
     assert printed[0][1] == 1 and printed[1][1] == 3
 
 
+#: The unit of a change in points, which a narrow column may put whole under its number (+3.5 over 个百分点).
+POINTS = "个百分点"
+
+
+def units(lang: str) -> list[str]:
+    """The units a number is written with in ``lang``, longest first (个百分点 before 个): those of the catalogue's
+    indicators but %, in Chinese whole (平方米/百户), in English their first word (m², per, households)."""
+    from linli.indicators import catalogue
+
+    found = {(i.unit.zh if lang == "zh" else i.unit.en.split()[0]) for i in catalogue.load().indicators} - {"%"}
+    return sorted(found | ({POINTS} if lang == "zh" else set()), key=len, reverse=True)
+
+
+def kept_whole(lang: str) -> re.Pattern[str]:
+    r"""The pieces of a text a line must not break inside: a year and its 年 (``2025年``, ``2022–2024 年``),
+    a number and its unit (``30.0 平方米/百户``, ``4 个``, ``100 households``, ``30.0 m²``).
+
+    >>> kept_whole("zh").findall("> 30.0\n（目标，2025年）：达标"), kept_whole("en").findall("> 30.0 m² per 100 households")
+    (['2025年'], ['30.0 m²', '100 households'])
+    """
+    years = r"\d{4}(?:–\d{4})? ?年|" if lang == "zh" else ""
+    unit = "|".join(map(re.escape, units(lang)))
+    return re.compile(rf"{years}[\d.,]*\d%? ?(?:{unit})(?![A-Za-z])")
+
+
+def printed_apart(text: str, raw: str, lang: str) -> tuple[int, list[str]]:
+    """How many pieces of a Word table cell's ``text`` a line must not break inside (:func:`kept_whole`)
+    the printed ``raw`` text holds, found with the cell's words around them, and those it breaks."""
+    def spaced(part: str) -> str:  # the part, with any white space (a line's end) between its characters
+        return r"\s*".join(map(re.escape, "".join(part.split())))
+
+    text = text.replace("\u2060", "").replace("\u00a0", " ")
+    seen, apart = 0, []
+    for m in kept_whole(lang).finditer(text):
+        around = rf"{spaced(text[max(0, m.start() - 6):m.start()])}\s*({spaced(m.group())})\s*{spaced(text[m.end():m.end() + 6])}"
+        for found in re.finditer(around, raw):
+            seen += 1
+            head, *rest = found.group(1).split("\n")
+            if rest and not (m.group().endswith(POINTS) and "".join(rest).strip() == POINTS):
+                apart.append(found.group(1))
+    return seen, apart
+
+
+@pytest.fixture(scope="module")
+def word_pdf(built: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The PDF LibreOffice prints of a Word report (``unit``, ``lang``), converted once."""
+    done: dict[tuple[str, str], Path] = {}
+
+    def printed(unit: str, lang: str) -> Path:
+        if (unit, lang) not in done:
+            done[unit, lang] = convert(report(built, unit, lang, "docx"), "pdf", tmp_path_factory.mktemp("printed"))
+        return done[unit, lang]
+    return printed
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("unit", (*UNITS, TARGETED))
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_word_table_never_splits_a_year_or_a_number_from_its_unit(word_pdf: Any, built: dict[str, Any],
+                                                                    unit: str, lang: str) -> None:
+    # LibreOffice printed 蒸阳's target "（目标，2025" over "年）：达标" in its culture table, "> 30.0 平方米/百"
+    # over "户" among the targets' sources, "> 30.0 m² per 100" over "households" in English. The lines of
+    # the printed text, in the order they are drawn (a cell's lines one after another), must hold each
+    # such piece of every table cell on one line; a change in points may put its unit whole under its
+    # number (+3.5 over 个百分点), nowhere else.
+    import subprocess
+
+    import docx
+
+    document = docx.Document(str(report(built, unit, lang, "docx")))
+    texts = {c.text for t in document.tables for r in t.rows for c in r.cells}
+    raw = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(word_pdf(unit, lang)), "-"],
+                         capture_output=True, text=True, check=True).stdout.replace("\u2060", "")
+    found = [printed_apart(text, raw, lang) for text in texts]
+    assert sum(seen for seen, _ in found) >= (5 if lang == "zh" else 3)  # the years and units the tables print
+    split = sorted({piece for _, apart in found for piece in apart})
+    assert not split, split
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("unit", (*UNITS, TARGETED))
+def test_no_printed_word_line_is_one_chinese_character_alone(word_pdf: Any, unit: str) -> None:
+    # Given room for 11 characters, a name of 12 printed "十分钟生活圈覆盖户数比" over "例", and the targets'
+    # sources "每百户社区综合服务设施面" over "积": a line of the printed text (a cell's last line, when the
+    # other cells of its row have ended) that is one character and nothing else
+    import subprocess
+
+    raw = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(word_pdf(unit, "zh")), "-"],
+                         capture_output=True, text=True, check=True).stdout.split("\n")
+    assert len(raw) > 300  # the report's lines
+    alone = [(raw[i - 1], line) for i, line in enumerate(raw) if re.fullmatch(r"[\u4e00-\u9fff]", line.strip())]
+    assert not alone, alone
+
+
 #: A run of a header's line no line breaks: Latin letters, digits and signs, with the brackets around them.
 UNBROKEN = re.compile(r"[（(]?[^\u2e80-\uffff\s]+[）)]?")
 
