@@ -107,6 +107,11 @@ def word_tables(path: Path) -> list[Any]:
     return list(docx.Document(str(path)).tables)
 
 
+def grid_widths(table: Any) -> list[int]:
+    """A Word table's column widths (twips) as its grid (``tblGrid``) gives them: what LibreOffice lays out."""
+    return [int(col.get(f"{W}w")) for col in table._tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")]
+
+
 def table_metrics(table: Any) -> tuple[int, int]:
     """A Word table's half-em and its cells' left and right margins together, in twips: the
     size of its cells' paragraph style (a half-em of 9.5 pt is 4.75 pt = 95 twips: size × 10), and
@@ -148,7 +153,7 @@ def test_a_word_column_of_numbers_or_statuses_is_wide_enough_not_to_wrap(
     narrow = []
     for k, table in enumerate(word_tables(report(built, unit, lang, "docx"))):
         half_em, margins = table_metrics(table)
-        grid = [int(c.get(f"{W}w")) for c in table._tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")]
+        grid = grid_widths(table)
         body = [[cell.text for cell in row.cells] for row in table.rows[1:]]
         for j, width in enumerate(grid):
             lines = [line for cells in body if j < len(cells) for line in cells[j].split("\n")]
@@ -167,7 +172,7 @@ def test_a_word_table_holds_each_name_on_two_lines_at_most(built: dict[str, Any]
     tall = []
     for k, table in enumerate(word_tables(report(built, unit, lang, "docx"))):
         half_em, margins = table_metrics(table)
-        width = int(table._tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")[0].get(f"{W}w"))
+        width = grid_widths(table)[0]
         room = (width - margins) / half_em
         for row in table.rows[1:]:
             name = row.cells[0].text
@@ -347,7 +352,7 @@ def test_a_word_header_never_breaks_inside_a_run_of_figures(built: dict[str, Any
     cut = []
     for k, table in enumerate(word_tables(report(built, unit, lang, "docx"))):
         half_em, margins = table_metrics(table)
-        grid = [int(c.get(f"{W}w")) for c in table._tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")]
+        grid = grid_widths(table)
         for j, cell in enumerate(table.rows[0].cells):
             for run in UNBROKEN.findall(cell.text):
                 if printed_width(run, half_em / 10, bold=True) > grid[j] - margins:
