@@ -1027,8 +1027,8 @@ def column_widths(rows: tuple[tuple[str, ...], ...], total: float, *, header: in
     header cell's), each weight held between 11 and 40 half-ems, so that a long name does
     not sprawl, and none narrower than 11 half-ems or its longest word (a word is not cut:
     ``Deterioration``) or number with its unit (``> 30.0 平方米/百户``); a column of phrases
-    (every phrase of a line at most :data:`~linli.reporting.render.PHRASE` half-ems) none
-    narrower than its longest phrase (:func:`_longest_unbroken`), so that a line breaks between phrases only
+    but the names (every phrase of a line at most :data:`~linli.reporting.render.PHRASE`
+    half-ems) none narrower than its longest phrase (:func:`_longest_unbroken`), so that a line breaks between phrases only
     (before a bracket, after a colon: ``（目标，2025年）：`` over ``达标``). A table of short columns alone shares ``total`` in proportion to
     their widths. When the short columns would leave the others less than that, the
     others get just that and the short columns share the rest in proportion; a table too
@@ -1082,8 +1082,8 @@ def column_widths(rows: tuple[tuple[str, ...], ...], total: float, *, header: in
     fit = [max((_unbroken_width(line) for row in rows[header:] for line in row[j].split("\n")), default=0)
            for j in columns]
     need = [mm(max(f, h if h <= 10 else max(-(-h // 2), r)) + 1) for f, h, r in zip(fit, head, runs, strict=True)]
-    phrased = [all(_text_width(phrase) <= PHRASE for row in rows[header:] for line in row[j].split("\n")
-                   for _, phrase in _phrases(line)) for j in columns]  # a column of short phrases: none broken
+    phrased = [j > 0 and all(_text_width(phrase) <= PHRASE for row in rows[header:] for line in row[j].split("\n")
+                             for _, phrase in _phrases(line)) for j in columns]  # short phrases, not names: none broken
     floor = [mm(max([11, *(_longest_unbroken(line, phrases=phrased[j]) + 1 for row in rows[header:]
                            for line in row[j].split("\n"))])) for j in columns]
     text = [j for j in columns if not short[j]]
