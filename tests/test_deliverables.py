@@ -386,6 +386,25 @@ def test_a_word_tables_note_keeps_with_its_table(built: dict[str, Any], unit: st
     assert not loose, loose
 
 
+@pytest.mark.parametrize("unit", (*UNITS, TARGETED))
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_word_table_never_leaves_one_row_alone_at_a_page_break(built: dict[str, Any], unit: str, lang: str) -> None:
+    # LibreOffice printed the English five-society table's header and its first row at the foot of a page
+    # and the twelve others on the next, and the mediation table's last row alone at the head of a page:
+    # a table's header rows and its first row keep with the next row (at least two rows under the header at
+    # the foot of a page), and so does the row before its last (at least two at the head of the next)
+    import docx
+
+    loose = []
+    for k, table in enumerate(docx.Document(str(report(built, unit, lang, "docx"))).tables):
+        rows = table._tbl.findall(f"{W}tr")
+        header = sum(row.find(f"{W}trPr/{W}tblHeader") is not None for row in rows)
+        for i in sorted({*range(header + 1), len(rows) - 2} & set(range(len(rows) - 1))):
+            if not all(p.find(f"{W}pPr/{W}keepNext") is not None for p in rows[i].iter(f"{W}p")):
+                loose.append((k, i, "".join(rows[i].itertext())[:30]))
+    assert not loose, loose
+
+
 # ------------------------------------------------------------------ the maps
 
 #: The SVG namespace, and the labels a map writes over its layers, by their ids.

@@ -694,6 +694,8 @@ def _table(doc: Any, block: Table, *, noted: bool = False) -> None:
                 cell._tc.get_or_add_tcPr().append(shade)
             if noted and i == len(rows) - 1:  # the note is not printed at the top of the next page, alone
                 paragraph.paragraph_format.keep_with_next = True
+            if i <= block.header or i == len(rows) - 2:  # nor a row alone at the foot or the head of a page
+                paragraph.paragraph_format.keep_with_next = True
     space = doc.add_paragraph()  # space after the table
     space.paragraph_format.keep_with_next = noted or None
 
