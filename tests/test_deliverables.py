@@ -593,6 +593,39 @@ def test_a_phrase_is_broken_between_words_only(built: dict[str, Any], unit: str,
     assert not inside, inside
 
 
+def row_pages(pdf: Path, html: Path) -> list[list[int | None]]:
+    """The page (from 0) of the PDF each body row of each report table of ``html`` is printed on,
+    found by the first 8 characters of its name (white space aside), each after the row before it;
+    None for a row whose name is shorter than 4 characters or not found."""
+    pages = ["".join(lines).replace(" ", "") for lines in printed_pages(pdf)]
+    text = "".join(pages)
+    starts = [sum(len(p) for p in pages[:k]) for k in range(len(pages))]
+    tables = lxml.html.parse(str(html)).getroot().xpath('//table[contains(@class, "linli-table")]')
+    at, out = 0, []
+    for table in tables:
+        found: list[int | None] = []
+        for tr in table.xpath("./tbody/tr"):
+            name = "".join(tr.xpath("./td")[0].text_content().split())[:8] if tr.xpath("./td") else ""
+            k = text.find(name, at) if len(name) >= 4 else -1
+            found.append(None if k < 0 else max(j for j, start in enumerate(starts) if start <= k))
+            at = at if k < 0 else k + len(name)
+        out.append(found)
+    return out
+
+
+@pytest.mark.parametrize("unit", (*UNITS, TARGETED))
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_printed_table_never_leaves_one_row_alone_at_a_page_break(built: dict[str, Any], unit: str, lang: str) -> None:
+    # The English PDF of 蒸阳 printed "The brand in depth: Lin Le · culture", the table's header and its first
+    # row at the foot of a page, and its five other rows on the next: the first two rows of a table are printed
+    # on one page, and so are its last two
+    pages = row_pages(report(built, unit, lang, "pdf"), report(built, unit, lang, "html"))
+    checked = {k: rows for k, rows in enumerate(pages) if len(rows) >= 3 and None not in (*rows[:2], *rows[-2:])}
+    assert len(checked) >= 5  # the report's tables of three rows or more, their first and last rows found
+    alone = [(k, rows) for k, rows in checked.items() if rows[0] != rows[1] or rows[-1] != rows[-2]]
+    assert not alone, alone
+
+
 @contextmanager
 def opened(page_file: Path, *, width: int | None = None, height: int = 1000, media: str = "print") -> Iterator[Any]:
     """``page_file`` open in headless Chromium, laid out for ``media`` (print: the printed
