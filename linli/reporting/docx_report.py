@@ -20,8 +20,10 @@ with python-docx, offline:
   updates it, and LibreOffice shows its entries as they were written, pages and all, so
   the entries are written out instead of a field;
 * tables as Word tables: header rows repeated on each page, numbers right-aligned, a
-  crowded table (a name over three lines at 9.5 pt) set at 8 pt, a rank never broken
-  across two lines, and a table's note kept on the page of its last row;
+  crowded table (a name over three lines at 9.5 pt) set at 8 pt, a rank, a year and its
+  年, a number and its unit never broken across two lines, a cell's phrases broken before
+  a bracket or after a colon, no row alone at a page break, and a table's note kept on
+  the page of its last row;
 * figures as pictures with their alt text and a numbered caption (``图1 …`` /
   ``Figure 1 …``, a ``SEQ`` field);
 * page numbers in the footer: ``第 X 页 / 共 Y 页`` (``Page X of Y``), ``PAGE`` and
