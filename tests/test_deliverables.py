@@ -626,6 +626,40 @@ def test_a_printed_table_never_leaves_one_row_alone_at_a_page_break(built: dict[
     assert not alone, alone
 
 
+#: A page's footer, as pdftotext prints it.
+FOOTER = re.compile(r"\s*(?:Page \d+ of \d+|第 \d+ 页 / 共 \d+ 页)\s*")
+
+
+def lines_alone(pdf: Path, html: Path) -> list[tuple[int, str, str]]:
+    """Each page (from 1) of ``pdf`` whose first line is the last of a paragraph of ``html`` begun on the
+    page before (a widow), or whose last line is the first of one that goes on (an orphan)."""
+    root = lxml.html.parse(str(html)).getroot()
+    paragraphs = {"".join(p.text_content().split())
+                  for p in root.xpath('//div[contains(@class, "jp-RenderedHTMLCommon")]//*[self::p or self::li]')}
+    pages = [[line for line in lines if not FOOTER.fullmatch(line)] for lines in printed_pages(pdf)]
+    alone = []
+    for k, lines in enumerate(pages):
+        if not lines:
+            continue
+        first, last = ("".join(line.split()) for line in (lines[0], lines[-1]))
+        for text in paragraphs:
+            if k and len(first) >= 5 and text.endswith(first) and len(text) > len(first):
+                alone.append((k + 1, "widow", lines[0].strip()))
+            if k < len(pages) - 1 and len(last) >= 5 and text.startswith(last) and len(text) > len(last):
+                alone.append((k + 1, "orphan", lines[-1].strip()))
+    return sorted(set(alone))
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_printed_paragraph_leaves_one_line_alone_at_a_page_break(built: dict[str, Any], unit: str,
+                                                                    lang: str) -> None:
+    # The English zone report printed the last line of the ranking's note, "share of those draws in which a
+    # community keeps its headline rank. The zone is shown …", alone at the top of page 3
+    alone = lines_alone(report(built, unit, lang, "pdf"), report(built, unit, lang, "html"))
+    assert not alone, alone
+
+
 @contextmanager
 def opened(page_file: Path, *, width: int | None = None, height: int = 1000, media: str = "print") -> Iterator[Any]:
     """``page_file`` open in headless Chromium, laid out for ``media`` (print: the printed
