@@ -321,6 +321,25 @@ def test_no_printed_word_line_is_one_chinese_character_alone(word_pdf: Any, unit
     assert not alone, alone
 
 
+@needs_libreoffice
+@pytest.mark.parametrize("unit", (*UNITS, TARGETED))
+def test_an_english_word_heading_never_leaves_one_word_alone_on_its_last_line(word_pdf: Any, built: dict[str, Any],
+                                                                              unit: str) -> None:
+    # The English zone report's cover printed its title "Renmin Street: 2024 assessment report for the" over "zone"
+    import docx
+
+    lang = "en"
+    headings = {p.text for p in docx.Document(str(report(built, unit, lang, "docx"))).paragraphs
+                if p.style.name.startswith(("Heading", "Title")) and len(p.text.split()) >= 3}
+    assert len(headings) > 5  # the report's headings of three words or more
+    wanted = {"".join(text.split()): text for text in headings}
+    lines = [line for page in printed_pages(word_pdf(unit, lang)) for line in page]
+    printed = {"".join((a + b).split()): b.split() for a, b in zip(lines, lines[1:], strict=False)}
+    wrapped = {wanted[k]: words for k, words in printed.items() if k in wanted}
+    alone = sorted(text for text, words in wrapped.items() if len(words) == 1)
+    assert not alone, alone
+
+
 #: A run of a header's line no line breaks: Latin letters, digits and signs, with the brackets around them.
 UNBROKEN = re.compile(r"[（(]?[^\u2e80-\uffff\s]+[）)]?")
 

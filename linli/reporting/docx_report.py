@@ -415,7 +415,7 @@ def document_bytes(blocks: list[Block], *, title: str, lang: str, stamp: datetim
             if block.level > 1 and not toc_done:
                 _toc(doc, lang, headings)
                 toc_done = True
-            paragraph = doc.add_heading(block.text, level=block.level)
+            paragraph = doc.add_heading(_last_words_joined(block.text), level=block.level)
             if block.level <= TOC_LEVELS:
                 _bookmark(paragraph, listed)
                 listed += 1
@@ -440,6 +440,20 @@ def document_bytes(blocks: list[Block], *, title: str, lang: str, stamp: datetim
     buf = io.BytesIO()
     doc.save(buf)
     return fixed_zip(buf.getvalue(), when)
+
+
+def _last_words_joined(heading: str) -> str:
+    """A heading of three words or more with its last two joined by a no-break space, so that a
+    heading that wraps never leaves one word alone on its last line (the English zone report's
+    title printed ``… report for the`` over ``zone``).
+
+    >>> _last_words_joined("Renmin Street: 2024 assessment report for the zone").endswith("the\u00a0zone")
+    True
+    >>> _last_words_joined("Lin Le · culture"), _last_words_joined("Data quality"), _last_words_joined("综合评价")
+    ('Lin Le ·\xa0culture', 'Data quality', '综合评价')
+    """
+    words = heading.split(" ")
+    return heading if len(words) < 3 else " ".join(words[:-2]) + f" {words[-2]}\u00a0{words[-1]}"
 
 
 def _fonts(element: Any, fonts: tuple[str, str]) -> None:
