@@ -242,14 +242,17 @@ def units(lang: str) -> list[str]:
 
 def kept_whole(lang: str) -> re.Pattern[str]:
     r"""The pieces of a text a line must not break inside: a year and its 年 (``2025年``, ``2022–2024 年``),
-    a number and its unit (``30.0 平方米/百户``, ``4 个``, ``100 households``, ``30.0 m²``).
+    a number and its unit (``30.0 平方米/百户``, ``4 个``, ``100 households``, ``30.0 m²``), an English label
+    and its count (``achieved: 1``).
 
     >>> kept_whole("zh").findall("> 30.0\n（目标，2025年）：达标"), kept_whole("en").findall("> 30.0 m² per 100 households")
     (['2025年'], ['30.0 m²', '100 households'])
+    >>> kept_whole("en").findall("Target achieved: 1; Substantial progress: 28")
+    ['achieved: 1', 'progress: 28']
     """
-    years = r"\d{4}(?:–\d{4})? ?年|" if lang == "zh" else ""
+    extra = r"\d{4}(?:–\d{4})? ?年|" if lang == "zh" else r"[A-Za-z]+: \d+(?![\d.,])|"
     unit = "|".join(map(re.escape, units(lang)))
-    return re.compile(rf"{years}[\d.,]*\d%? ?(?:{unit})(?![A-Za-z])")
+    return re.compile(rf"{extra}[\d.,]*\d%? ?(?:{unit})(?![A-Za-z])")
 
 
 def printed_apart(text: str, raw: str, lang: str) -> tuple[int, list[str]]:
@@ -258,7 +261,7 @@ def printed_apart(text: str, raw: str, lang: str) -> tuple[int, list[str]]:
     def spaced(part: str) -> str:  # the part, with any white space (a line's end) between its characters
         return r"\s*".join(map(re.escape, "".join(part.split())))
 
-    text = text.replace("\u2060", "").replace("\u00a0", " ")
+    text = text.replace("\u2060", "").replace("\u00a0", " ").replace("\n", " ")  # a break the cell itself makes too
     seen, apart = 0, []
     for m in kept_whole(lang).finditer(text):
         around = rf"{spaced(text[max(0, m.start() - 6):m.start()])}\s*({spaced(m.group())})\s*{spaced(text[m.end():m.end() + 6])}"
@@ -288,7 +291,8 @@ def word_pdf(built: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) ->
 def test_a_word_table_never_splits_a_year_or_a_number_from_its_unit(word_pdf: Any, built: dict[str, Any],
                                                                     unit: str, lang: str) -> None:
     # LibreOffice printed 蒸阳's target "（目标，2025" over "年）：达标" in its culture table, "> 30.0 平方米/百"
-    # over "户" among the targets' sources, "> 30.0 m² per 100" over "households" in English. The lines of
+    # over "户" among the targets' sources, "> 30.0 m² per 100" over "households" in English, and (broken after
+    # each colon) the scorecard's "Target achieved:" over "1; Substantial progress:" over "28; …". The lines of
     # the printed text, in the order they are drawn (a cell's lines one after another), must hold each
     # such piece of every table cell on one line; a change in points may put its unit whole under its
     # number (+3.5 over 个百分点), nowhere else.

@@ -734,8 +734,9 @@ def _bracket_on_its_own_line(header: str) -> str:
     return header[:at] + "\n" + header[at:].lstrip()
 
 
-#: Where a cell's line may be broken between phrases: before a bracket, after a colon.
-_PHRASE_BREAK = re.compile(r"(?<=\S)(?=（)| (?=\()|(?<=：)(?=\S)|(?<=:) (?=\S)")
+#: Where a cell's line may be broken between phrases: before a bracket, after the colon that follows one
+#: (``（目标，2025年）：`` over ``达标``; not between a label and its value, ``Target achieved:`` over ``1; …``).
+_PHRASE_BREAK = re.compile(r"(?<=\S)(?=（)| (?=\()|(?<=）：)(?=\S)")
 
 
 def _phrases(line: str) -> list[tuple[str, str]]:
@@ -754,7 +755,7 @@ def _phrases(line: str) -> list[tuple[str, str]]:
 def _between_phrases(text: str, width: float, *, half_em: float = _HALF_EM_MM,
                      margins: float = _CELL_MARGINS_MM) -> str:
     r"""A body cell whose line is too long for its column (``width`` mm), broken between phrases
-    (:func:`_phrases`: before a bracket, after a colon), as many on a line as fit, wherever
+    (:func:`_phrases`: before a bracket, after the colon that follows one), as many on a line as fit, wherever
     what comes before the break fits on one line. Left to the word processor,
     ``每千常住人口志愿服务活动次数（次/千人）`` printed ``…（次/千`` over ``人）``,
     ``第174–192名（中位数第181名）`` ``…（中位数第181`` over ``名）``, and
@@ -862,9 +863,9 @@ def _kept_zh() -> re.Pattern[str]:
     return re.compile(rf"((?:[<>≤≥=] )?[+\-−]?\d[\d.,–]*%? ?(?:{unit}|[\u4e00-\u9fff]))")
 
 
-#: An English comparison and the number after it (``> 30.0``), a number and the first word of
-#: its unit (``30.0 m²``, ``100 households``): tied by a no-break space.
-_KEPT_EN = re.compile(r"(?<=[<>≤≥=]) (?=[+\-−]?\d)|(?<=\d) (?=(?:m²|households|persons|hours|days|count|per)\b)")
+#: An English comparison and the number after it (``> 30.0``), a label and its number (``Target achieved: 1``),
+#: a number and the first word of its unit (``30.0 m²``, ``100 households``): tied by a no-break space.
+_KEPT_EN = re.compile(r"(?<=[<>≤≥=:]) (?=[+\-−]?\d)|(?<=\d) (?=(?:m²|households|persons|hours|days|count|per)\b)")
 #: A piece of text a line may break inside: Latin letters, digits and signs (one word), or any one other character.
 _PIECES = re.compile(r"[0-9A-Za-z.,%+\-−]+|.")
 
