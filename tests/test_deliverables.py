@@ -107,6 +107,11 @@ def word_tables(path: Path) -> list[Any]:
     return list(docx.Document(str(path)).tables)
 
 
+def grid_widths(table: Any) -> list[int]:
+    """A Word table's column widths (twips) as its grid (``tblGrid``) gives them: what LibreOffice lays out."""
+    return [int(col.get(f"{W}w")) for col in table._tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")]
+
+
 def table_metrics(table: Any) -> tuple[int, int]:
     """A Word table's half-em and its cells' left and right margins together, in twips: the
     size of its cells' paragraph style (a half-em of 9.5 pt is 4.75 pt = 95 twips: size × 10), and
@@ -148,7 +153,7 @@ def test_a_word_column_of_numbers_or_statuses_is_wide_enough_not_to_wrap(
     narrow = []
     for k, table in enumerate(word_tables(report(built, unit, lang, "docx"))):
         half_em, margins = table_metrics(table)
-        grid = [int(c.get(f"{W}w")) for c in table._tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")]
+        grid = grid_widths(table)
         body = [[cell.text for cell in row.cells] for row in table.rows[1:]]
         for j, width in enumerate(grid):
             lines = [line for cells in body if j < len(cells) for line in cells[j].split("\n")]
@@ -167,7 +172,7 @@ def test_a_word_table_holds_each_name_on_two_lines_at_most(built: dict[str, Any]
     tall = []
     for k, table in enumerate(word_tables(report(built, unit, lang, "docx"))):
         half_em, margins = table_metrics(table)
-        width = int(table._tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")[0].get(f"{W}w"))
+        width = grid_widths(table)[0]
         room = (width - margins) / half_em
         for row in table.rows[1:]:
             name = row.cells[0].text
@@ -222,6 +227,123 @@ def test_the_word_contents_give_each_heading_the_page_it_is_printed_on(
     assert printed[0][1] == 1 and printed[1][1] == 3
 
 
+#: The unit of a change in points, which a narrow column may put whole under its number (+3.5 over 个百分点).
+POINTS = "个百分点"
+
+
+def units(lang: str) -> list[str]:
+    """The units a number is written with in ``lang``, longest first (个百分点 before 个): those of the catalogue's
+    indicators but %, in Chinese whole (平方米/百户), in English their first word (m², per, households)."""
+    from linli.indicators import catalogue
+
+    found = {(i.unit.zh if lang == "zh" else i.unit.en.split()[0]) for i in catalogue.load().indicators} - {"%"}
+    return sorted(found | ({POINTS} if lang == "zh" else set()), key=len, reverse=True)
+
+
+def kept_whole(lang: str) -> re.Pattern[str]:
+    r"""The pieces of a text a line must not break inside: a year and its 年 (``2025年``, ``2022–2024 年``),
+    a number and its unit (``30.0 平方米/百户``, ``4 个``, ``100 households``, ``30.0 m²``), an English label
+    and its count (``achieved: 1``).
+
+    >>> kept_whole("zh").findall("> 30.0\n（目标，2025年）：达标"), kept_whole("en").findall("> 30.0 m² per 100 households")
+    (['2025年'], ['30.0 m²', '100 households'])
+    >>> kept_whole("en").findall("Target achieved: 1; Substantial progress: 28")
+    ['achieved: 1', 'progress: 28']
+    """
+    extra = r"\d{4}(?:–\d{4})? ?年|" if lang == "zh" else r"[A-Za-z]+: \d+(?![\d.,])|"
+    unit = "|".join(map(re.escape, units(lang)))
+    return re.compile(rf"{extra}[\d.,]*\d%? ?(?:{unit})(?![A-Za-z])")
+
+
+def printed_apart(text: str, raw: str, lang: str) -> tuple[int, list[str]]:
+    """How many pieces of a Word table cell's ``text`` a line must not break inside (:func:`kept_whole`)
+    the printed ``raw`` text holds, found with the cell's words around them, and those it breaks."""
+    def spaced(part: str) -> str:  # the part, with any white space (a line's end) between its characters
+        return r"\s*".join(map(re.escape, "".join(part.split())))
+
+    text = text.replace("\u2060", "").replace("\u00a0", " ").replace("\n", " ")  # a break the cell itself makes too
+    seen, apart = 0, []
+    for m in kept_whole(lang).finditer(text):
+        around = rf"{spaced(text[max(0, m.start() - 6):m.start()])}\s*({spaced(m.group())})\s*{spaced(text[m.end():m.end() + 6])}"
+        for found in re.finditer(around, raw):
+            seen += 1
+            head, *rest = found.group(1).split("\n")
+            if rest and not (m.group().endswith(POINTS) and "".join(rest).strip() == POINTS):
+                apart.append(found.group(1))
+    return seen, apart
+
+
+@pytest.fixture(scope="module")
+def word_pdf(built: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The PDF LibreOffice prints of a Word report (``unit``, ``lang``), converted once."""
+    done: dict[tuple[str, str], Path] = {}
+
+    def printed(unit: str, lang: str) -> Path:
+        if (unit, lang) not in done:
+            done[unit, lang] = convert(report(built, unit, lang, "docx"), "pdf", tmp_path_factory.mktemp("printed"))
+        return done[unit, lang]
+    return printed
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("unit", (*UNITS, TARGETED))
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_word_table_never_splits_a_year_or_a_number_from_its_unit(word_pdf: Any, built: dict[str, Any],
+                                                                    unit: str, lang: str) -> None:
+    # LibreOffice printed 蒸阳's target "（目标，2025" over "年）：达标" in its culture table, "> 30.0 平方米/百"
+    # over "户" among the targets' sources, "> 30.0 m² per 100" over "households" in English, and (broken after
+    # each colon) the scorecard's "Target achieved:" over "1; Substantial progress:" over "28; …". The lines of
+    # the printed text, in the order they are drawn (a cell's lines one after another), must hold each
+    # such piece of every table cell on one line; a change in points may put its unit whole under its
+    # number (+3.5 over 个百分点), nowhere else.
+    import subprocess
+
+    import docx
+
+    document = docx.Document(str(report(built, unit, lang, "docx")))
+    texts = {c.text for t in document.tables for r in t.rows for c in r.cells}
+    raw = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(word_pdf(unit, lang)), "-"],
+                         capture_output=True, text=True, check=True).stdout.replace("\u2060", "")
+    found = [printed_apart(text, raw, lang) for text in texts]
+    assert sum(seen for seen, _ in found) >= (5 if lang == "zh" else 3)  # the years and units the tables print
+    split = sorted({piece for _, apart in found for piece in apart})
+    assert not split, split
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("unit", (*UNITS, TARGETED))
+def test_no_printed_word_line_is_one_chinese_character_alone(word_pdf: Any, unit: str) -> None:
+    # Given room for 11 characters, a name of 12 printed "十分钟生活圈覆盖户数比" over "例", and the targets'
+    # sources "每百户社区综合服务设施面" over "积": a line of the printed text (a cell's last line, when the
+    # other cells of its row have ended) that is one character and nothing else
+    import subprocess
+
+    raw = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(word_pdf(unit, "zh")), "-"],
+                         capture_output=True, text=True, check=True).stdout.split("\n")
+    assert len(raw) > 300  # the report's lines
+    alone = [(raw[i - 1], line) for i, line in enumerate(raw) if re.fullmatch(r"[\u4e00-\u9fff]", line.strip())]
+    assert not alone, alone
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("unit", (*UNITS, TARGETED))
+def test_an_english_word_heading_never_leaves_one_word_alone_on_its_last_line(word_pdf: Any, built: dict[str, Any],
+                                                                              unit: str) -> None:
+    # The English zone report's cover printed its title "Renmin Street: 2024 assessment report for the" over "zone"
+    import docx
+
+    lang = "en"
+    headings = {p.text for p in docx.Document(str(report(built, unit, lang, "docx"))).paragraphs
+                if p.style.name.startswith(("Heading", "Title")) and len(p.text.split()) >= 3}
+    assert len(headings) > 5  # the report's headings of three words or more
+    wanted = {"".join(text.split()): text for text in headings}
+    lines = [line for page in printed_pages(word_pdf(unit, lang)) for line in page]
+    printed = {"".join((a + b).split()): b.split() for a, b in zip(lines, lines[1:], strict=False)}
+    wrapped = {wanted[k]: words for k, words in printed.items() if k in wanted}
+    alone = sorted(text for text, words in wrapped.items() if len(words) == 1)
+    assert not alone, alone
+
+
 #: A run of a header's line no line breaks: Latin letters, digits and signs, with the brackets around them.
 UNBROKEN = re.compile(r"[（(]?[^\u2e80-\uffff\s]+[）)]?")
 
@@ -253,7 +375,7 @@ def test_a_word_header_never_breaks_inside_a_run_of_figures(built: dict[str, Any
     cut = []
     for k, table in enumerate(word_tables(report(built, unit, lang, "docx"))):
         half_em, margins = table_metrics(table)
-        grid = [int(c.get(f"{W}w")) for c in table._tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")]
+        grid = grid_widths(table)
         for j, cell in enumerate(table.rows[0].cells):
             for run in UNBROKEN.findall(cell.text):
                 if printed_width(run, half_em / 10, bold=True) > grid[j] - margins:
@@ -284,6 +406,25 @@ def test_a_word_tables_note_keeps_with_its_table(built: dict[str, Any], unit: st
         if not all(kept):
             loose.append("".join(after[1].itertext())[:30])
     assert notes >= 3  # the five-society table's, the brand's, the published figures'
+    assert not loose, loose
+
+
+@pytest.mark.parametrize("unit", (*UNITS, TARGETED))
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_word_table_never_leaves_one_row_alone_at_a_page_break(built: dict[str, Any], unit: str, lang: str) -> None:
+    # LibreOffice printed the English five-society table's header and its first row at the foot of a page
+    # and the twelve others on the next, and the mediation table's last row alone at the head of a page:
+    # a table's header rows and its first row keep with the next row (at least two rows under the header at
+    # the foot of a page), and so does the row before its last (at least two at the head of the next)
+    import docx
+
+    loose = []
+    for k, table in enumerate(docx.Document(str(report(built, unit, lang, "docx"))).tables):
+        rows = table._tbl.findall(f"{W}tr")
+        header = sum(row.find(f"{W}trPr/{W}tblHeader") is not None for row in rows)
+        for i in sorted({*range(header + 1), len(rows) - 2} & set(range(len(rows) - 1))):
+            if not all(p.find(f"{W}pPr/{W}keepNext") is not None for p in rows[i].iter(f"{W}p")):
+                loose.append((k, i, "".join(rows[i].itertext())[:30]))
     assert not loose, loose
 
 
@@ -403,11 +544,14 @@ def test_a_short_cell_is_printed_on_one_line(built: dict[str, Any], unit: str, l
     assert not broken, broken
 
 
-@pytest.mark.parametrize("unit", UNITS)
-def test_a_chinese_table_prints_each_name_on_two_lines_at_most(built: dict[str, Any], unit: str) -> None:
+@pytest.mark.parametrize("unit", (*UNITS, TARGETED))
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_table_prints_each_name_on_two_lines_at_most(built: dict[str, Any], unit: str, lang: str) -> None:
     # The five-society table kept its header 人民街道2024年 whole (7 characters) on one line: its indicator
-    # names had 131 px of the page's 688, and 每千常住人口志愿服务活动次数（次/千人） printed over three lines
-    with opened(report(built, unit, "zh", "html")) as page:
+    # names had 131 px of the page's 688, and 每千常住人口志愿服务活动次数（次/千人） printed over three lines.
+    # In English the table of the targets' sources gave its names 8 em and its sources the rest:
+    # "Service-facility / floor area per / 100 households" printed over three lines
+    with opened(report(built, unit, lang, "html")) as page:
         cells = page.eval_on_selector_all("table.linli-table tbody tr td:first-child", CELL_LINES)
     assert len(cells) > 20  # the report's rows
     tall = sorted({(text, n) for text, n in cells if n > 2})
@@ -470,6 +614,73 @@ def test_a_phrase_is_broken_between_words_only(built: dict[str, Any], unit: str,
     inside = sorted({(text, text[i - 1] + "|" + text[i]) for text, at in breaks if half_ems(text) <= PHRASE
                      for i in at if WORD_CHAR.match(text[i - 1]) and WORD_CHAR.match(text[i])})
     assert not inside, inside
+
+
+def row_pages(pdf: Path, html: Path) -> list[list[int | None]]:
+    """The page (from 0) of the PDF each body row of each report table of ``html`` is printed on,
+    found by the first 8 characters of its name (white space aside), each after the row before it;
+    None for a row whose name is shorter than 4 characters or not found."""
+    pages = ["".join(lines).replace(" ", "") for lines in printed_pages(pdf)]
+    text = "".join(pages)
+    starts = [sum(len(p) for p in pages[:k]) for k in range(len(pages))]
+    tables = lxml.html.parse(str(html)).getroot().xpath('//table[contains(@class, "linli-table")]')
+    at, out = 0, []
+    for table in tables:
+        found: list[int | None] = []
+        for tr in table.xpath("./tbody/tr"):
+            name = "".join(tr.xpath("./td")[0].text_content().split())[:8] if tr.xpath("./td") else ""
+            k = text.find(name, at) if len(name) >= 4 else -1
+            found.append(None if k < 0 else max(j for j, start in enumerate(starts) if start <= k))
+            at = at if k < 0 else k + len(name)
+        out.append(found)
+    return out
+
+
+@pytest.mark.parametrize("unit", (*UNITS, TARGETED))
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_printed_table_never_leaves_one_row_alone_at_a_page_break(built: dict[str, Any], unit: str, lang: str) -> None:
+    # The English PDF of 蒸阳 printed "The brand in depth: Lin Le · culture", the table's header and its first
+    # row at the foot of a page, and its five other rows on the next: the first two rows of a table are printed
+    # on one page, and so are its last two
+    pages = row_pages(report(built, unit, lang, "pdf"), report(built, unit, lang, "html"))
+    checked = {k: rows for k, rows in enumerate(pages) if len(rows) >= 3 and None not in (*rows[:2], *rows[-2:])}
+    assert len(checked) >= 5  # the report's tables of three rows or more, their first and last rows found
+    alone = [(k, rows) for k, rows in checked.items() if rows[0] != rows[1] or rows[-1] != rows[-2]]
+    assert not alone, alone
+
+
+#: A page's footer, as pdftotext prints it.
+FOOTER = re.compile(r"\s*(?:Page \d+ of \d+|第 \d+ 页 / 共 \d+ 页)\s*")
+
+
+def lines_alone(pdf: Path, html: Path) -> list[tuple[int, str, str]]:
+    """Each page (from 1) of ``pdf`` whose first line is the last of a paragraph of ``html`` begun on the
+    page before (a widow), or whose last line is the first of one that goes on (an orphan)."""
+    root = lxml.html.parse(str(html)).getroot()
+    paragraphs = {"".join(p.text_content().split())
+                  for p in root.xpath('//div[contains(@class, "jp-RenderedHTMLCommon")]//*[self::p or self::li]')}
+    pages = [[line for line in lines if not FOOTER.fullmatch(line)] for lines in printed_pages(pdf)]
+    alone = []
+    for k, lines in enumerate(pages):
+        if not lines:
+            continue
+        first, last = ("".join(line.split()) for line in (lines[0], lines[-1]))
+        for text in paragraphs:
+            if k and len(first) >= 5 and text.endswith(first) and len(text) > len(first):
+                alone.append((k + 1, "widow", lines[0].strip()))
+            if k < len(pages) - 1 and len(last) >= 5 and text.startswith(last) and len(text) > len(last):
+                alone.append((k + 1, "orphan", lines[-1].strip()))
+    return sorted(set(alone))
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_printed_paragraph_leaves_one_line_alone_at_a_page_break(built: dict[str, Any], unit: str,
+                                                                    lang: str) -> None:
+    # The English zone report printed the last line of the ranking's note, "share of those draws in which a
+    # community keeps its headline rank. The zone is shown …", alone at the top of page 3
+    alone = lines_alone(report(built, unit, lang, "pdf"), report(built, unit, lang, "html"))
+    assert not alone, alone
 
 
 @contextmanager

@@ -20,8 +20,10 @@ with python-docx, offline:
   updates it, and LibreOffice shows its entries as they were written, pages and all, so
   the entries are written out instead of a field;
 * tables as Word tables: header rows repeated on each page, numbers right-aligned, a
-  crowded table (a name over three lines at 9.5 pt) set at 8 pt, a rank never broken
-  across two lines, and a table's note kept on the page of its last row;
+  crowded table (a name over three lines at 9.5 pt) set at 8 pt, a rank, a year and its
+  年, a number and its unit never broken across two lines, a cell's phrases broken before
+  a bracket or after a colon, no row alone at a page break, and a table's note kept on
+  the page of its last row;
 * figures as pictures with their alt text and a numbered caption (``图1 …`` /
   ``Figure 1 …``, a ``SEQ`` field);
 * page numbers in the footer: ``第 X 页 / 共 Y 页`` (``Page X of Y``), ``PAGE`` and
@@ -35,6 +37,7 @@ date too.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import logging
 import re
@@ -48,7 +51,7 @@ from ..errors import LinliError
 from ..labels import HTML_LANG, check_lang, word
 from ..outputs import ZIP_EPOCH, fixed_zip
 from .export import pdf_date
-from .render import NOT_IN_WORD
+from .render import NOT_IN_WORD, PHRASE
 
 log = logging.getLogger(__name__)
 
@@ -412,7 +415,7 @@ def document_bytes(blocks: list[Block], *, title: str, lang: str, stamp: datetim
             if block.level > 1 and not toc_done:
                 _toc(doc, lang, headings)
                 toc_done = True
-            paragraph = doc.add_heading(block.text, level=block.level)
+            paragraph = doc.add_heading(_last_words_joined(block.text), level=block.level)
             if block.level <= TOC_LEVELS:
                 _bookmark(paragraph, listed)
                 listed += 1
@@ -437,6 +440,20 @@ def document_bytes(blocks: list[Block], *, title: str, lang: str, stamp: datetim
     buf = io.BytesIO()
     doc.save(buf)
     return fixed_zip(buf.getvalue(), when)
+
+
+def _last_words_joined(heading: str) -> str:
+    """A heading of three words or more with its last two joined by a no-break space, so that a
+    heading that wraps never leaves one word alone on its last line (the English zone report's
+    title printed ``… report for the`` over ``zone``).
+
+    >>> _last_words_joined("Renmin Street: 2024 assessment report for the zone").endswith("the\u00a0zone")
+    True
+    >>> _last_words_joined("Lin Le · culture"), _last_words_joined("Data quality"), _last_words_joined("综合评价")
+    ('Lin Le ·\xa0culture', 'Data quality', '综合评价')
+    """
+    words = heading.split(" ")
+    return heading if len(words) < 3 else " ".join(words[:-2]) + f" {words[-2]}\u00a0{words[-1]}"
 
 
 def _fonts(element: Any, fonts: tuple[str, str]) -> None:
@@ -673,12 +690,13 @@ def _table(doc: Any, block: Table, *, noted: bool = False) -> None:
             if not head and (parts := _NUMBER_AND_UNIT.fullmatch(value)) and not _fits(value, widths[j], **metrics):
                 value = f"{parts[1]}\n{parts[2]}"  # +3.5 over 个百分点, not +3.5个百 over 分点
             elif not head:
-                value = _bracket_below(value, widths[j], **metrics)
+                value = _between_phrases(value, widths[j], **metrics)
+                value = "\n".join(_no_scrap(line, widths[j], **metrics) for line in value.split("\n"))
             cell = row.cells[j]
             cell.width = Mm(widths[j])
             paragraph = cell.paragraphs[0]
             paragraph.style = text_style
-            _write(paragraph, value)
+            _write(paragraph, value, kept=not head)
             bold = head or (i < len(block.bold) and block.bold[i]) or (block.header == 0 and j == 0)
             for r in paragraph.runs:
                 r.bold = bold or None
@@ -691,6 +709,8 @@ def _table(doc: Any, block: Table, *, noted: bool = False) -> None:
                 shade.set(qn("w:fill"), "E8EEF4")
                 cell._tc.get_or_add_tcPr().append(shade)
             if noted and i == len(rows) - 1:  # the note is not printed at the top of the next page, alone
+                paragraph.paragraph_format.keep_with_next = True
+            if i <= block.header or i == len(rows) - 2:  # nor a row alone at the foot or the head of a page
                 paragraph.paragraph_format.keep_with_next = True
     space = doc.add_paragraph()  # space after the table
     space.paragraph_format.keep_with_next = noted or None
@@ -714,24 +734,96 @@ def _bracket_on_its_own_line(header: str) -> str:
     return header[:at] + "\n" + header[at:].lstrip()
 
 
-def _bracket_below(text: str, width: float, *, half_em: float = _HALF_EM_MM, margins: float = _CELL_MARGINS_MM) -> str:
-    r"""A body cell too long for one line of its column (``width`` mm), with its last bracketed
-    part on the next line when what comes before it fits on one: left to the word processor,
-    ``每千常住人口志愿服务活动次数（次/千人）`` printed ``…（次/千`` over ``人）``, and
-    ``第174–192名（中位数第181名）`` ``…（中位数第181`` over ``名）``.
+#: Where a cell's line may be broken between phrases: before a bracket, after the colon that follows one
+#: (``（目标，2025年）：`` over ``达标``; not between a label and its value, ``Target achieved:`` over ``1; …``).
+_PHRASE_BREAK = re.compile(r"(?<=\S)(?=（)| (?=\()|(?<=）：)(?=\S)")
+
+
+def _phrases(line: str) -> list[tuple[str, str]]:
+    """The phrases of a line (:data:`_PHRASE_BREAK`), each with the space that came before it.
+
+    >>> _phrases("（目标，2025年）：达标"), _phrases("rank 1–2 (median 2)")
+    ([('', '（目标，2025年）：'), ('', '达标')], [('', 'rank 1–2'), (' ', '(median 2)')])
+    """
+    out, at, gap = [], 0, ""
+    for m in _PHRASE_BREAK.finditer(line):
+        out.append((gap, line[at:m.start()]))
+        at, gap = m.end(), m.group()
+    return [*out, (gap, line[at:])]
+
+
+def _between_phrases(text: str, width: float, *, half_em: float = _HALF_EM_MM,
+                     margins: float = _CELL_MARGINS_MM) -> str:
+    r"""A body cell whose line is too long for its column (``width`` mm), broken between phrases
+    (:func:`_phrases`: before a bracket, after the colon that follows one), as many on a line as fit, wherever
+    what comes before the break fits on one line. Left to the word processor,
+    ``每千常住人口志愿服务活动次数（次/千人）`` printed ``…（次/千`` over ``人）``,
+    ``第174–192名（中位数第181名）`` ``…（中位数第181`` over ``名）``, and
+    ``（目标，2025年）：达标`` ``（目标，2025`` over ``年）：达标``.
 
     >>> # 52 mm: (52 − 3.81) / 1.6757 − 1 = 27.8 half-ems; the whole is 2+7+2+2+6+2+3+2+2 = 28, 第174–192名 11
-    >>> _bracket_below("第174–192名（中位数第181名）", 52.0), _bracket_below("第1–3名（中位数第2名）", 52.0)
+    >>> _between_phrases("第174–192名（中位数第181名）", 52.0), _between_phrases("第1–3名（中位数第2名）", 52.0)
     ('第174–192名\n（中位数第181名）', '第1–3名（中位数第2名）')
-    >>> _bracket_below("rank 174–192 (median 181)", 30.0)  # 25 + 1 half-ems need 47.4 mm; "rank 174–192" 12
+    >>> _between_phrases("rank 174–192 (median 181)", 30.0)  # 25 + 1 half-ems need 47.4 mm; "rank 174–192" 12
     'rank 174–192\n(median 181)'
+    >>> # 35 mm: (35 − 3.81) / 1.6757 − 1 = 17.6 half-ems, 37 mm 18.8; （目标，2025年）：达标 is 22, （目标，2025年）： 18
+    >>> _between_phrases("> 30.0\n（目标，2025年）：达标", 35.0), _between_phrases("> 30.0\n（目标，2025年）：达标", 37.0)
+    ('> 30.0\n（目标，2025年）：达标', '> 30.0\n（目标，2025年）：\n达标')
+    >>> # a name whose words before the bracket take more than a line is left whole: 14 characters (28) in 17.6
+    >>> _between_phrases("每千常住人口志愿服务活动次数（次/千人）", 35.0)
+    '每千常住人口志愿服务活动次数（次/千人）'
     """
-    if "\n" in text or _fits(text, width, half_em=half_em, margins=margins):
-        return text
-    at = max(text.rfind("（"), text.rfind(" ("))
-    if at <= 0 or not _fits(text[:at], width, half_em=half_em, margins=margins):
-        return text
-    return text[:at] + "\n" + text[at:].lstrip()
+    def fits(line: str) -> bool:
+        return _fits(line, width, half_em=half_em, margins=margins)
+
+    lines = []
+    for line in text.split("\n"):
+        phrases = _phrases(line)
+        lines.append(phrases[0][1])
+        for gap, phrase in phrases[1:]:
+            if fits(lines[-1]) and not fits(lines[-1] + gap + phrase):
+                lines.append(phrase)
+            else:
+                lines[-1] += gap + phrase
+    return "\n".join(lines)
+
+
+#: The widest last line of a wrapped cell that is a scrap (half-ems): one or two characters.
+SCRAP_HALF_EMS: int = 4
+
+
+def _no_scrap(line: str, width: float, *, half_em: float = _HALF_EM_MM, margins: float = _CELL_MARGINS_MM) -> str:
+    r"""A body cell's line that would wrap onto two lines, the second a scrap of at most
+    :data:`SCRAP_HALF_EMS` half-ems (``十分钟生活圈覆盖户数比`` over ``例``), broken where its two
+    lines are most even instead: between two Chinese characters, outside a number with its
+    unit (:func:`_kept_zh`), as a browser's balanced wrapping breaks it.
+
+    >>> # 41.4 mm: (41.4 − 3.81) / 1.6757 = 22.4 half-ems a line: 11 characters (22), then 例 (2) alone;
+    >>> # balanced, 6 characters (12) a line. 健身点300米 is 6 + 3 + 2 = 11 half-ems, 覆盖户数比例 12
+    >>> _no_scrap("十分钟生活圈覆盖户数比例", 41.4), _no_scrap("健身点300米覆盖户数比例", 41.4)
+    ('十分钟生活圈\n覆盖户数比例', '健身点300米\n覆盖户数比例')
+    >>> # 46 mm holds the 24 half-ems whole; at 30 mm (15.6 a line) 7 characters, 7, then 例: three lines, left
+    >>> _no_scrap("十分钟生活圈覆盖户数比例", 46.0), _no_scrap("十分钟生活圈覆盖户数比例例例", 30.0)
+    ('十分钟生活圈覆盖户数比例', '十分钟生活圈覆盖户数比例例例')
+    """
+    room = (width - margins) / half_em  # the line as the word processor fills it, without a spare half-em
+    used, last = 0, 0
+    for piece in re.findall(r"[\u2e80-\uffff]| *[^\u2e80-\uffff ]+", line):
+        if used and used + _text_width(piece) > room:
+            used, last = 0, last + 1
+            piece = piece.lstrip()
+        used += _text_width(piece)
+    if last != 1 or used > SCRAP_HALF_EMS:
+        return line
+    kept = [range(m.start() + 1, m.end()) for m in _kept_zh().finditer(line)]
+    at = [k for k in range(1, len(line)) if re.match(r"[\u4e00-\u9fff]{2}", line[k - 1:k + 1])
+          and not any(k in inside for inside in kept)
+          and _fits(line[:k], width, half_em=half_em, margins=margins)
+          and _fits(line[k:], width, half_em=half_em, margins=margins)]
+    if not at:
+        return line
+    k = min(at, key=lambda k: abs(_text_width(line[:k]) - _text_width(line[k:])))
+    return line[:k] + "\n" + line[k:]
 
 
 #: A Chinese rank or rank interval (``第181名``, ``第174–192名``, with the closing punctuation
@@ -754,15 +846,59 @@ def _joined(rank: str) -> str:
     return joined.replace(f"{_JOINER}–{_JOINER}", f"–{_JOINER}")
 
 
-def _write(paragraph: Any, text: str) -> list[Any]:
+@functools.cache
+def _kept_zh() -> re.Pattern[str]:
+    """A Chinese number with what it counts or measures, which a line must not break inside:
+    a year and its 年 (``2025年``, ``2022–2024 年``), a number and its unit — a unit of the
+    catalogue's indicators whole (``30.0 平方米/百户``, ``+3.5个百分点``), else the character
+    after the number (``4 个``, ``28 项``) — with the comparison before it (``> 30.0 平方米/百户``).
+
+    >>> _kept_zh().findall("（目标，2025年）：达标；> 30.0 平方米/百户，在 4 个社区中，96%以上")
+    ['2025年', '> 30.0 平方米/百户', '4 个', '96%以']
+    """
+    from ..indicators import catalogue
+
+    units = {i.unit.zh for i in catalogue.load().indicators if len(i.unit.zh) > 1} | {"个百分点"}
+    unit = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    return re.compile(rf"((?:[<>≤≥=] )?[+\-−]?\d[\d.,–]*%? ?(?:{unit}|[\u4e00-\u9fff]))")
+
+
+#: An English comparison and the number after it (``> 30.0``), a label and its number (``Target achieved: 1``),
+#: a number and the first word of its unit (``30.0 m²``, ``100 households``): tied by a no-break space.
+_KEPT_EN = re.compile(r"(?<=[<>≤≥=:]) (?=[+\-−]?\d)|(?<=\d) (?=(?:m²|households|persons|hours|days|count|per)\b)")
+#: A piece of text a line may break inside: Latin letters, digits and signs (one word), or any one other character.
+_PIECES = re.compile(r"[0-9A-Za-z.,%+\-−]+|.")
+
+
+def _kept(piece: str) -> str:
+    """A Chinese number with its unit (:func:`_kept_zh`) as one word: a word joiner between any
+    two of its pieces a line could break between, its spaces no-break.
+
+    >>> _kept("> 30.0 平方米/百户").replace("\u2060", "|").replace("\u00a0", "_")
+    '>|_|30.0|_|平|方|米|/|百|户'
+    """
+    return _JOINER.join(_PIECES.findall(piece.replace(" ", "\u00a0")))
+
+
+def _write(paragraph: Any, text: str, *, kept: bool = False) -> list[Any]:
     """Add ``text`` to ``paragraph`` as runs (a line break at each newline) and return them,
-    each rank held on one line. A Chinese rank (``第181名``) is a run of its own, its
-    characters joined (:func:`_joined`) and its language tagged ``en-US``: LibreOffice's
-    Chinese line breaking breaks between any two characters, word joiner or not, and
-    printed ``第181`` over ``名）``. An English rank's word is tied to its number by a
-    no-break space (``rank`` over ``174–192`` is not printed).
+    each rank held on one line, and with ``kept`` (a table's body cell, whose column may be
+    narrow) each year and each number with its unit too. A Chinese rank (``第181名``) is a
+    run of its own, its characters joined (:func:`_joined`) and its language tagged
+    ``en-US``: LibreOffice's Chinese line breaking breaks between any two characters, word
+    joiner or not, and printed ``第181`` over ``名）``. So is a kept Chinese year or number with
+    its unit (:func:`_kept_zh`, :func:`_kept`): ``（目标，2025`` was printed over ``年）：达标``.
+    An English rank's word is tied to its number by a no-break space (``rank`` over
+    ``174–192`` is not printed), and so are a kept comparison and its number, a number and
+    its unit (:data:`_KEPT_EN`: ``> 30.0 m² per 100`` over ``households`` is not printed).
     """
     from docx.oxml.ns import qn
+
+    def joined_run(piece: str) -> Any:
+        run = paragraph.add_run(piece)
+        props = run._r.get_or_add_rPr()
+        props.append(props.makeelement(qn("w:lang"), {qn("w:val"): "en-US", qn("w:eastAsia"): "en-US"}))
+        return run
 
     runs = []
     for k, line in enumerate(text.split("\n")):
@@ -773,11 +909,14 @@ def _write(paragraph: Any, text: str) -> list[Any]:
             if not piece:
                 continue
             if n % 2:  # a rank
-                runs.append(paragraph.add_run(_joined(piece)))
-                props = runs[-1]._r.get_or_add_rPr()
-                props.append(props.makeelement(qn("w:lang"), {qn("w:val"): "en-US", qn("w:eastAsia"): "en-US"}))
-            else:
-                runs.append(paragraph.add_run(_RANK_EN.sub("\\1\u00a0", piece)))
+                runs.append(joined_run(_joined(piece)))
+                continue
+            for m, part in enumerate(_kept_zh().split(piece) if kept else [piece]):
+                if m % 2:  # a number with its unit
+                    runs.append(joined_run(_kept(part)))
+                elif part:
+                    part = _RANK_EN.sub("\\1\u00a0", part)
+                    runs.append(paragraph.add_run(_KEPT_EN.sub("\u00a0", part) if kept else part))
     return runs
 
 
@@ -789,7 +928,7 @@ _NUMBER_AND_UNIT = re.compile(r"([+\-−]?[\d.,]+%?) ?([\u2e80-\uffff]{3,})")
 def _fits(text: str, width: float, *, half_em: float = _HALF_EM_MM, margins: float = _CELL_MARGINS_MM) -> bool:
     """Whether ``text`` fits on one line of a table cell ``width`` mm wide (with a half-em to spare),
     for text whose half-em is ``half_em`` mm in a cell whose margins take ``margins`` mm."""
-    return (_text_width(text) + 1) * half_em + margins <= width
+    return (_text_width(text) + 1) * half_em + margins <= width + 1e-9  # a column given just this width
 
 
 def _wrapped_lines(text: str, room: float) -> int:
@@ -859,6 +998,28 @@ def _unbroken_width(cell: str) -> int:
 _UNBROKEN = re.compile(r"[（(]?[^\u2e80-\uffff\s]+[）)]?")
 
 
+#: A CJK character (or a full-width form).
+_CJK = re.compile(r"[\u2e80-\uffff]")
+
+
+def _longest_unbroken(line: str, *, phrases: bool = False) -> int:
+    """The width (half-ems) of the longest part of a body line that a line never breaks inside:
+    a run of Latin letters, digits and signs with its brackets (``Deterioration``), a number
+    with its unit (:func:`_kept_zh`, :data:`_KEPT_EN`); with ``phrases``, a Chinese phrase (:func:`_phrases`).
+
+    >>> # > 30.0 平方米/百户: 1 + 1 + 4 + 1 + 6 + 1 + 4 = 18; "100 households" 3 + 1 + 10 = 14
+    >>> _longest_unbroken("> 30.0 平方米/百户"), _longest_unbroken("> 30.0 m² per 100 households")
+    (18, 14)
+    >>> # 2025年 4 + 2 = 6; the phrase （目标，2025年）： 2 + 2 + 2 + 2 + 4 + 2 + 2 + 2 = 18
+    >>> _longest_unbroken("（目标，2025年）：达标"), _longest_unbroken("（目标，2025年）：达标", phrases=True)
+    (6, 18)
+    """
+    parts = _UNBROKEN.findall(_KEPT_EN.sub("_", line)) + _kept_zh().findall(line)
+    if phrases:  # a Chinese one: an English phrase breaks between its words
+        parts += [phrase for _, phrase in _phrases(line) if _CJK.search(phrase)]
+    return max((_text_width(part) for part in parts), default=0)
+
+
 def _text_width(text: str) -> int:
     """Width of a line in half-em units: a CJK character counts 2, a per cent sign 2 (it is
     0.83 em wide in Times: （5%–95%） given 10 half-ems printed as （5%– over 95%）), any other 1.
@@ -884,7 +1045,10 @@ def column_widths(rows: tuple[tuple[str, ...], ...], total: float, *, header: in
     The other columns share what is left by their longest line (a body cell's, or half a
     header cell's), each weight held between 11 and 40 half-ems, so that a long name does
     not sprawl, and none narrower than 11 half-ems or its longest word (a word is not cut:
-    ``Deterioration``). A table of short columns alone shares ``total`` in proportion to
+    ``Deterioration``) or number with its unit (``> 30.0 平方米/百户``); a column of phrases
+    but the names (every phrase of a line at most :data:`~linli.reporting.render.PHRASE`
+    half-ems) none narrower than its longest phrase (:func:`_longest_unbroken`), so that a line breaks between phrases only
+    (before a bracket, after a colon: ``（目标，2025年）：`` over ``达标``). A table of short columns alone shares ``total`` in proportion to
     their widths. When the short columns would leave the others less than that, the
     others get just that and the short columns share the rest in proportion; a table too
     wide even so shares ``total`` by the weights alone. When every other column has room
@@ -913,6 +1077,11 @@ def column_widths(rows: tuple[tuple[str, ...], ...], total: float, *, header: in
     >>> [round(w, 1) for w in column_widths((("Indicator", "Progress"),
     ...     ("Social workers per 10,000 resident population", "Deterioration")), 60.0)]
     [32.7, 27.3]
+    >>> # weights 40 (a name of 26 + 15 = 41 half-ems) and 22 (（目标，2025年）：达标): 80 × 22/62 = 28.4 mm is below
+    >>> # col 1's floor, its phrase （目标，2025年）： (18 + 1) × 1.675694 + 3.81 = 35.648 mm; col 0 the rest, 44.352
+    >>> [round(w, 1) for w in column_widths((("指标", "目标/基准"),
+    ...     ("每百户社区综合服务设施面积（平方米/百户）", "> 30.0\\n（目标，2025年）：达标")), 80.0)]
+    [44.4, 35.6]
     """
     def longest(cells: list[str]) -> int:
         return max((_text_width(line) for cell in cells for line in cell.split("\n")), default=0)
@@ -932,7 +1101,10 @@ def column_widths(rows: tuple[tuple[str, ...], ...], total: float, *, header: in
     fit = [max((_unbroken_width(line) for row in rows[header:] for line in row[j].split("\n")), default=0)
            for j in columns]
     need = [mm(max(f, h if h <= 10 else max(-(-h // 2), r)) + 1) for f, h, r in zip(fit, head, runs, strict=True)]
-    floor = [mm(max(11, longest_run([row[j] for row in rows[header:]]) + 1)) for j in columns]
+    phrased = [j > 0 and all(_text_width(phrase) <= PHRASE for row in rows[header:] for line in row[j].split("\n")
+                             for _, phrase in _phrases(line)) for j in columns]  # short phrases, not names: none broken
+    floor = [mm(max([11, *(_longest_unbroken(line, phrases=phrased[j]) + 1 for row in rows[header:]
+                           for line in row[j].split("\n"))])) for j in columns]
     text = [j for j in columns if not short[j]]
     fixed = sum(need[j] for j in columns if short[j])
     if not text:

@@ -71,6 +71,41 @@ def _name_pair(text: str) -> bool:
     return len(words) == 2 and _pair(text) and (words[1][0].isupper() or words[1][0].isdigit())
 
 
+#: The width (em) the stylesheet holds a table's names at least, and the most :func:`to_html` holds them
+#: so that each takes two lines at most (:func:`_two_lines_em`).
+NAME_EM: tuple[float, float] = (8.0, 16.0)
+
+
+def _wrapped(text: str, room: int) -> int:
+    """The lines ``text`` takes in ``room`` half-ems, wrapped as a browser wraps it: after any
+    CJK character, at a space between Latin words, never inside a word."""
+    lines, used = 1, 0
+    for piece in re.findall(r"[\u2e80-\uffff]| *[^\u2e80-\uffff ]+", text):
+        if used and used + _width(piece) > room:
+            lines, used, piece = lines + 1, 0, piece.lstrip()
+        used += _width(piece)
+    return lines
+
+
+def _two_lines_em(names: list[str]) -> float:
+    """The width (em) in which every one of ``names`` takes two lines at most: the narrowest
+    room r (half-ems, :func:`_wrapped`) that does it, over two, held within :data:`NAME_EM`.
+    A CJK character is 1 em wide and a Latin one about 0.44 (Liberation Sans): counted ½ em,
+    a Latin name is given about 13 % to spare, for its capitals and its m and w.
+
+    >>> # "Service-facility floor" 16 + 1 + 5 = 22 half-ems, then "area per 100 households" 4 + 1 + 3 + 1 + 3 + 1 + 10
+    >>> # = 23: r = 23, 11.5 em (in 22, "households" is left for a third line)
+    >>> _two_lines_em(["Service-facility floor area per 100 households", "Volunteers"])
+    11.5
+    >>> # 14 characters (28) and （次/千人） 2 + 2 + 1 + 2 + 2 + 2 = 11: 39 half-ems, 10 characters (20) and 19
+    >>> _two_lines_em(["每千常住人口志愿服务活动次数（次/千人）"]), _two_lines_em(["甲"])
+    (10.0, 8.0)
+    """
+    longest = max((_width(name) for name in names), default=0)
+    room = next((r for r in range(1, longest + 1) if all(_wrapped(name, r) <= 2 for name in names)), longest)
+    return min(max(room / 2, NAME_EM[0]), NAME_EM[1])
+
+
 _NUMERIC = re.compile(r"^[\d\s.,%+\-−–—→±()（）至]+$")
 _RANK = re.compile(r"^(\d+|—)?$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -158,6 +193,10 @@ def to_html(obj: pd.DataFrame | str, *, note: str | None = None, empty: str | No
         # line; others may be ("Annual / growth", "2022 / (baseline)"): kept whole, they took the names' room
         head_class = [" ".join(["num"] * numeric[k] + ["short"] * _name_pair(str(c))) for k, c in enumerate(shown)]
         head_attr = [f' class="{cls}"' if cls else "" for cls in head_class]
+        # the names (the first column) are held wide enough for two lines each: in auto layout a column of long
+        # texts (the targets' sources) took all the room, and "Service-facility / floor area per / 100 households"
+        if not numeric[0] and (em := _two_lines_em([line for c in cells for line in c[0].splitlines()])) > NAME_EM[0]:
+            head_attr[0] += f' style="min-width: {em:g}em"'
         head = "".join(f"<th{a}>{_header(str(c))}</th>" for a, c in zip(head_attr, shown, strict=True))
         rows = []
         for flag, values in zip(flags, cells, strict=True):
