@@ -46,6 +46,7 @@ def read_csv(path: Path, table: contract.Table, *, shown: str) -> RawTable:
     """
     lookup = header_lookup(table)
     head = read_bytes(path, shown, size=_HEAD_BYTES)
+    # UTF-8 first; then GBK, which gives up at the first chunk holding a line in UTF-8
     fast = _fast_grid(path, head, lookup) or _fast_grid(path, head, lookup, encoding="gb18030")
     foreign: dict[int, str] = {}
     if fast is not None:
@@ -107,7 +108,7 @@ def _is_utf8_line(line: bytes) -> bool:
     return b"\xef\xbf\xbd" in line and _line_encoding(line) == "utf-8"
 
 
-class NotGbk(ValueError):
+class _NotGbk(ValueError):
     """A line of a file read as GBK (:class:`_GbkAsUtf8`) is in UTF-8, or in neither."""
 
 
@@ -116,12 +117,12 @@ class _GbkAsUtf8(io.RawIOBase):
     its reader (pyarrow's CSV parser) asks for bytes.
 
     Each chunk is cut after a line feed, and must decode in GB18030 with no line in
-    UTF-8, else :class:`NotGbk` is raised: :func:`_decode` would find such a file
+    UTF-8, else :class:`_NotGbk` is raised: :func:`_decode` would find such a file
     ``gb18030`` with no line in another encoding. (A chunk decodes in GB18030 if and
     only if each of its lines does: neither a line feed nor a carriage return can be
     part of a GB18030 character.) Neither the file's bytes, nor its lines, nor its text
     are ever held whole: a GBK ledger of a gigabyte is 1.7 GB as Python text, more as a
-    list of lines. :attr:`gbk` tells, at the end, whether any line was not ASCII.
+    list of lines. :attr:`not_ascii` tells, at the end, whether any line was not ASCII.
     Quotes, line feeds and carriage returns are the same bytes in both encodings, so
     they can be counted in the file itself.
     """
@@ -129,7 +130,7 @@ class _GbkAsUtf8(io.RawIOBase):
     def __init__(self, handle: BinaryIO) -> None:
         super().__init__()
         self._handle, self._rest, self._out = handle, b"", memoryview(b"")
-        self.gbk = False
+        self.not_ascii = False
 
     def readable(self) -> bool:
         return True
@@ -158,10 +159,10 @@ class _GbkAsUtf8(io.RawIOBase):
         try:
             text = chunk.decode("gb18030")
         except UnicodeDecodeError:
-            raise NotGbk from None
+            raise _NotGbk from None
         if any(_is_utf8_line(line) for line in chunk.splitlines()):
-            raise NotGbk
-        self.gbk = True
+            raise _NotGbk
+        self.not_ascii = True
         return text.encode("utf-8")
 
 
@@ -328,9 +329,9 @@ def _fast_grid(
                                                      quoted_strings_can_be_null=False, check_utf8=True),
                 memory_pool=_reading_pool(),
             )
-    except (OSError, pa.ArrowInvalid, pa.ArrowNotImplementedError, NotGbk):
+    except (OSError, pa.ArrowInvalid, pa.ArrowNotImplementedError, _NotGbk):
         return None
-    if gbk is not None and not gbk.gbk:
+    if gbk is not None and not gbk.not_ascii:
         return None  # ASCII throughout: a UTF-8 file
     # Without quotes every line is a record (a blank one would have failed the width);
     # with quotes, fewer records than lines means a cell spans lines.
