@@ -124,7 +124,7 @@ def test_only_checked_targets() -> None:
     t = cat.by_id["service_area_per_100hh"].target
     # target year 2025: the plan covers the 14th Five-Year Plan period, 2021-2025
     assert (t.value, t.comparison, t.kind, t.year) == (30.0, "gt", "target", 2025)
-    assert t.source.title == '《"十四五"公共服务规划》'
+    assert t.source.title == '《“十四五”公共服务规划》'
     assert t.source.issuer == "国家发展改革委等21部门" and t.source.year == 2021
     assert t.source.quote == "每百户居民拥有社区综合服务设施面积大于30平方米"
     b = cat.by_id["mediation_success_pct"].target

@@ -16,7 +16,7 @@ from linli.errors import ContractError, InputError, LinliError
 
 CLAIMS_YAML = """\
 source: &article
-  title: 《"邻"品牌让群众的幸福感触手可及》
+  title: 《“邻”品牌让群众的幸福感触手可及》
   publisher: 衡阳日报
   author: 胡建军
   date: null

@@ -545,7 +545,7 @@ def test_indicator_targets_lists_each_with_its_comparison_value_and_unit() -> No
     zh = explore.indicator_targets(["service_area_per_100hh"])
     assert zh.loc["service_area_per_100hh", ["name", "kind", "unit"]].tolist() == ["每百户社区综合服务设施面积", "目标",
                                                                                   "平方米/百户"]
-    assert zh.loc["service_area_per_100hh", "source"] == "《\"十四五\"公共服务规划》，国家发展改革委等21部门（2021）"
+    assert zh.loc["service_area_per_100hh", "source"] == "《“十四五”公共服务规划》，国家发展改革委等21部门（2021）"
     with pytest.raises(ContractError, match="Unknown indicator.*'mediation_rate'.*known: .*mediation_success_pct"):
         explore.indicator_targets(["mediation_rate"])
 

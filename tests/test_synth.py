@@ -7,7 +7,7 @@ Four kinds of check:
   with pandas/shapely (``_rule_breaks``) and by the validator (``load_dataset``
   → no quarantine);
 * the calibration (``linli/synth/demo.yaml``): read as plain YAML, its zone
-  figures equal the numbers of the newspaper article 《"邻"品牌让群众的幸福感触手
+  figures equal the numbers of the newspaper article 《“邻”品牌让群众的幸福感触手
   可及——石鼓区人民街道创建全省城乡社区治理创新实验区纪实》 (胡建军, 衡阳日报), and
   its loader rejects a broken file with one line naming the place;
 * the demo: the zone totals computed from the committed files with the

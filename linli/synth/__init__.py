@@ -170,7 +170,7 @@ def generate_demo(out_dir: Path | str, *, progress_bar: bool = False, style: str
 
     Four communities with their brands — 人民路 邻治, 湘北 邻和, 向阳 邻助,
     蒸阳 邻乐 — calibrated so that the zone totals computed with the
-    active-at-end-of-year rule match the counts published in 《"邻"品牌让群众的
+    active-at-end-of-year rule match the counts published in 《“邻”品牌让群众的
     幸福感触手可及——石鼓区人民街道创建全省城乡社区治理创新实验区纪实》 (胡建军,
     衡阳日报): social organisations 17 → 40, volunteers 4275 → 6339, charity
     resources 48 → 141 (end of 2022 → end of 2024), 27457 residents in 2024 of

@@ -2,7 +2,7 @@
 
 ``demo.yaml`` ships with the package. It holds every number the demo dataset of
 the Renmin Street zone is calibrated to, each published figure beside the words
-of the article it comes from — 《"邻"品牌让群众的幸福感触手可及——石鼓区人民街道创建
+of the article it comes from — 《“邻”品牌让群众的幸福感触手可及——石鼓区人民街道创建
 全省城乡社区治理创新实验区纪实》 (胡建军, 衡阳日报) — and every invented number marked
 as an assumption. :func:`load_calibration` checks it and fails with one line
 naming the place and the problem; it also checks that the four communities add
