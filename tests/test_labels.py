@@ -78,3 +78,14 @@ def test_ledger_words_come_from_the_contract_in_chinese() -> None:
     assert labels.table_label("survey_responses", lang="en") == "Satisfaction survey"
     assert labels.column_label("mediation_cases", "geometry") == "几何"
     assert labels.rule_label("not_a_date") == "日期无法识别" and labels.rule_label("a_new_rule") == "a_new_rule"
+
+
+def test_the_five_society_tables_note_spells_out_the_unit_of_its_changes() -> None:
+    # The English five-society table wrote a change in a share as "+1.5 pp" and said nowhere what
+    # pp is; its note now does, in both languages (27.1 − 25.6 = 1.5 percentage points).
+    from linli.reporting.format import change_text
+
+    assert change_text(25.6, 27.1, unit="%", lang="en") == "+1.5 pp"
+    assert "percentage points (pp)" in labels.word("n_wushe", lang="en")
+    assert change_text(25.6, 27.1, unit="%", lang="zh") == "+1.5个百分点"
+    assert "百分点" in labels.word("n_wushe", lang="zh")
