@@ -167,7 +167,7 @@ def test_a_word_column_of_numbers_or_statuses_is_wide_enough_not_to_wrap(
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_word_table_holds_each_name_on_two_lines_at_most(built: dict[str, Any], unit: str, lang: str) -> None:
     # The five-society table (8 columns in 156 mm) gave its names 25.4 mm: 1440 − 216 = 1224 twips of text,
-    # 1224 / 95 = 12.9 half-ems a line, and 每万常住人口社会组织数（个/万人） (16 × 2 + 2 = 34 half-ems)
+    # 1224 / 95 = 12.9 half-ems a line, and 每万常住人口社会组织数（个/万人） (16 × 2 + 1 = 33 half-ems)
     # printed over three lines, "Social workers per 10,000 resident population" over four
     tall = []
     for k, table in enumerate(word_tables(report(built, unit, lang, "docx"))):

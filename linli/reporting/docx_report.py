@@ -51,7 +51,7 @@ from ..errors import LinliError
 from ..labels import HTML_LANG, check_lang, word
 from ..outputs import ZIP_EPOCH, fixed_zip
 from .export import pdf_date
-from .render import NOT_IN_WORD, PHRASE
+from .render import NOT_IN_WORD, PHRASE, wrap
 
 log = logging.getLogger(__name__)
 
@@ -806,14 +806,9 @@ def _no_scrap(line: str, width: float, *, half_em: float = _HALF_EM_MM, margins:
     >>> _no_scrap("十分钟生活圈覆盖户数比例", 46.0), _no_scrap("十分钟生活圈覆盖户数比例例例", 30.0)
     ('十分钟生活圈覆盖户数比例', '十分钟生活圈覆盖户数比例例例')
     """
-    room = (width - margins) / half_em  # the line as the word processor fills it, without a spare half-em
-    used, last = 0, 0
-    for piece in re.findall(r"[\u2e80-\uffff]| *[^\u2e80-\uffff ]+", line):
-        if used and used + _text_width(piece) > room:
-            used, last = 0, last + 1
-            piece = piece.lstrip()
-        used += _text_width(piece)
-    if last != 1 or used > SCRAP_HALF_EMS:
+    # the line as the word processor fills it, without a spare half-em
+    lines, used = wrap(line, (width - margins) / half_em, width=_text_width)
+    if lines != 2 or used > SCRAP_HALF_EMS:
         return line
     kept = [range(m.start() + 1, m.end()) for m in _kept_zh().finditer(line)]
     at = [k for k in range(1, len(line)) if re.match(r"[\u4e00-\u9fff]{2}", line[k - 1:k + 1])
@@ -935,25 +930,19 @@ def _wrapped_lines(text: str, room: float) -> int:
     """The lines ``text`` takes in a cell ``room`` half-ems wide, broken as a word processor
     does: after any CJK character, at a space between Latin words, never inside a word.
 
-    >>> _wrapped_lines("每万常住人口社会组织数（个/万人）", 13)  # 34 half-ems, 6 characters (12) a line: 6 + 6 + 5
+    >>> _wrapped_lines("每万常住人口社会组织数（个/万人）", 13)  # 33 half-ems (16 × 2 + 1), 6 characters (12) a line: 6 + 6 + 5
     3
     >>> _wrapped_lines("Volunteer hours per volunteer", 14)  # "Volunteer" (9) · "hours per" (9) · "volunteer" (9)
     3
     """
-    lines, used = 1, 0
-    for piece in re.findall(r"[\u2e80-\uffff]| *[^\u2e80-\uffff ]+", text):
-        width = _text_width(piece)
-        if used and used + width > room:
-            lines, used, width = lines + 1, 0, _text_width(piece.lstrip())
-        used += width
-    return lines
+    return wrap(text, room, width=_text_width)[0]
 
 
 def _crowded(rows: tuple[tuple[str, ...], ...], widths: list[float], *, header: int = 1) -> bool:
     """Whether a table's name column (its first) at ``widths`` (mm, :func:`column_widths`)
     would print a name over more than two lines in the tables' usual text.
 
-    >>> # 25.4 mm holds (25.4 − 3.81) / 1.6757 = 12.9 half-ems a line: 34 half-ems take three lines, 20 two
+    >>> # 25.4 mm holds (25.4 − 3.81) / 1.6757 = 12.9 half-ems a line: 33 half-ems take three lines, 20 two
     >>> _crowded((("指标", "值"), ("每万常住人口社会组织数（个/万人）", "7.2")), [25.4, 130.6])
     True
     >>> _crowded((("指标", "值"), ("社区社会组织数（个）", "4")), [25.4, 130.6])

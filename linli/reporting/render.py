@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from collections.abc import Callable
 
 import pandas as pd
 
 from ..labels import WORDS, word
 from .format import is_missing
 
-__all__ = ["NOT_IN_WORD", "heading", "note", "to_html"]
+__all__ = ["NOT_IN_WORD", "heading", "note", "to_html", "wrap"]
 
 #: The class of an element the Word export leaves out (what only CSS draws, and notes on it).
 NOT_IN_WORD: str = "linli-not-in-word"
@@ -76,20 +77,29 @@ def _name_pair(text: str) -> bool:
 NAME_EM: tuple[float, float] = (8.0, 16.0)
 
 
-def _wrapped(text: str, room: int) -> int:
-    """The lines ``text`` takes in ``room`` half-ems, wrapped as a browser wraps it: after any
-    CJK character, at a space between Latin words, never inside a word."""
+def wrap(text: str, room: float, *, width: Callable[[str], int] = _width) -> tuple[int, int]:
+    """The lines ``text`` takes in ``room`` half-ems (each piece as wide as ``width`` says),
+    wrapped as a browser or a word processor wraps it: after any CJK character, at a space
+    between Latin words, never inside a word; and the width of its last line.
+
+    >>> # 11 characters (22), then （个/万人） 2 + 2 + 1 + 2 + 2 + 2 = 11: 33 half-ems; 6 characters (12) a line,
+    >>> # 每万常住人口 · 社会组织数（ · 个/万人）, the last 2 + 1 + 2 + 2 + 2 = 9
+    >>> wrap("每万常住人口社会组织数（个/万人）", 13)
+    (3, 9)
+    >>> wrap("Volunteer hours per volunteer", 14)  # "Volunteer" (9) · "hours per" (9) · "volunteer" (9)
+    (3, 9)
+    """
     lines, used = 1, 0
     for piece in re.findall(r"[\u2e80-\uffff]| *[^\u2e80-\uffff ]+", text):
-        if used and used + _width(piece) > room:
+        if used and used + width(piece) > room:
             lines, used, piece = lines + 1, 0, piece.lstrip()
-        used += _width(piece)
-    return lines
+        used += width(piece)
+    return lines, used
 
 
 def _two_lines_em(names: list[str]) -> float:
     """The width (em) in which every one of ``names`` takes two lines at most: the narrowest
-    room r (half-ems, :func:`_wrapped`) that does it, over two, held within :data:`NAME_EM`.
+    room r (half-ems, :func:`wrap`) that does it, over two, held within :data:`NAME_EM`.
     A CJK character is 1 em wide and a Latin one about 0.44 (Liberation Sans): counted ½ em,
     a Latin name is given about 13 % to spare, for its capitals and its m and w.
 
@@ -102,7 +112,7 @@ def _two_lines_em(names: list[str]) -> float:
     (10.0, 8.0)
     """
     longest = max((_width(name) for name in names), default=0)
-    room = next((r for r in range(1, longest + 1) if all(_wrapped(name, r) <= 2 for name in names)), longest)
+    room = next((r for r in range(1, longest + 1) if all(wrap(name, r)[0] <= 2 for name in names)), longest)
     return min(max(room / 2, NAME_EM[0]), NAME_EM[1])
 
 
