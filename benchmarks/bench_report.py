@@ -7,8 +7,10 @@ each step as a ratio to that floor:
 
 ==================  ============================================================
 ``floor``           a kernel started, the imports cell run, the kernel stopped
-``notebook``        :func:`linli.reporting.run_notebook`: a kernel, every cell
-                    (tables, figures and the figures' files), the executed
+``… forked``        the same with the kernel forked from the warm process, as a
+                    build's kernels are (:mod:`linli.reporting.warm`)
+``notebook``        :func:`linli.reporting.run_notebook`: a kernel (forked), every
+                    cell (tables, figures and the figures' files), the executed
                     notebook written
 ``html``            :func:`linli.reporting.export_html` of that notebook
 ``pdf``             :func:`linli.reporting.export_pdf` of that page (the worker's
@@ -88,11 +90,13 @@ def main(argv: list[str] | None = None) -> int:
         for step in steps.values():  # warm-up: imports, templates, the browser
             step()
         floor = kernel_floor()
+        forked = kernel_floor(forked=True)
         got = {name: fastest(step, args.tries) for name, step in steps.items()}
     finally:
         shutil.rmtree(root, ignore_errors=True)
     print(f"one report of the demo ({args.unit}, {args.lang}), fastest of {args.tries}:")
     print(f"  {'floor (kernel + imports)':<28}{floor:7.2f} s  ×1.00")
+    print(f"  {'the same, kernel forked':<28}{forked:7.2f} s  ×{forked / floor:4.2f}")
     for name, seconds in got.items():
         print(f"  {name:<28}{seconds:7.2f} s  ×{seconds / floor:4.2f}")
     html_pdf = got["notebook"] + got["html"] + got["pdf"]

@@ -24,6 +24,10 @@ hand-off``          index, its uncertainty …) and writing the
 ``demo build``      ``linli build`` of the demo data, cold:      one kernel start + the report's imports
                     validate → reports (HTML and PDF of its      per unit, divided by the jobs (measured
                     5 units) on ``--jobs`` local processes       once, shown under every size)
+                    (``, unforked``: the same with every report
+                    kernel started the usual way,
+                    ``LINLI_WARM_KERNELS=0``, instead of forked
+                    from its worker's warm process)
 ==================  ===========================================  ==========================================
 
 The kernel memory grows with the communities of the unit's *zone* (the synthetic data
@@ -73,6 +77,7 @@ from linli.dataset import Dataset, load_dataset, read_claims, read_meta, save_da
 from linli.manifest import write_manifest
 from linli.outputs import output_path
 from linli.privacy import load_key
+from linli.reporting import warm
 from linli.synth import generate
 
 KEY = "bench-scale"
@@ -93,17 +98,25 @@ def _user() -> float:
     return os.times().user
 
 
-def kernel_floor() -> float:
-    """Seconds to start a kernel, run the report's imports cell and stop it (fastest of three)."""
+def kernel_floor(*, forked: bool = False) -> float:
+    """Seconds to start a kernel, run the report's imports cell and stop it (fastest of three).
+
+    The floor of a report: a kernel started the usual way (a new Python process). With
+    ``forked``, the kernel is forked from this process's warm process instead, as a build's
+    are (:mod:`linli.reporting.warm`): what a report's start costs now.
+    """
     from nbclient import NotebookClient
 
     nb = nbformat.read(reporting.notebooks_dir() / "community.ipynb", as_version=4)
     imports = nbformat.v4.new_notebook(cells=[c for c in nb.cells if c.cell_type == "code"][:1])
+    manager = {"kernel_manager_class": warm.WarmKernelManager} if forked else {}
+    if forked:
+        warm.warm_process()
 
     def once() -> None:
         NotebookClient(nbformat.from_dict(dict(imports)), kernel_name="python3", timeout=600,
                        shutdown_kernel="immediate",  # as a build stops its kernels, and as quiet
-                       extra_arguments=["--IPKernelApp.log_level=CRITICAL"]).execute()
+                       extra_arguments=["--IPKernelApp.log_level=CRITICAL"], **manager).execute()
 
     return _best(once)
 
@@ -126,6 +139,8 @@ def kernel_rss(year_dir: Path, unit: str, unit_type: str) -> float:
         (job.out_dir / "data").symlink_to(year_dir / "data")
         outcome = reporting.run_job(job)
         assert outcome.status == "built", outcome.error
+        from linli.reporting import warm
+        warm.close_warm_process()  # a forked kernel is the warm process's child: counted once it has ended
         print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -200,11 +215,16 @@ def measure(
     return got
 
 
-def demo_build(root: Path, *, jobs: int, floor_unit: float) -> tuple[float, float]:
-    """Seconds of a cold ``linli build`` of the demo data (HTML and PDF), and its floor."""
-    t0 = time.perf_counter()
-    summary = build.run(None, out=root / "demo", formats=("html", "pdf"), jobs=jobs, progress_bar=False)
-    seconds = time.perf_counter() - t0
+def demo_build(root: Path, *, jobs: int, floor_unit: float, forked: bool = True) -> tuple[float, float]:
+    """Seconds of a cold ``linli build`` of the demo data (HTML and PDF), and its floor; with
+    ``forked`` False, every report kernel started the usual way (``LINLI_WARM_KERNELS=0``)."""
+    os.environ[warm.ENV] = "1" if forked else "0"  # read by the build's worker processes as they start
+    try:
+        t0 = time.perf_counter()
+        summary = build.run(None, out=root / "demo", formats=("html", "pdf"), jobs=jobs, progress_bar=False)
+        seconds = time.perf_counter() - t0
+    finally:
+        os.environ.pop(warm.ENV)
     assert not summary.failed, summary.describe()
     n = len(summary.reports)
     shutil.rmtree(root / "demo", ignore_errors=True)
@@ -247,11 +267,14 @@ def main(argv: list[str] | None = None) -> int:
         floor_unit = kernel_floor()
         print(f"floor of one report: a kernel start + the report's imports = {floor_unit:.2f} s")
         demo = None if args.no_demo or not sizes else demo_build(root, jobs=args.jobs, floor_unit=floor_unit)
+        demo_usual = (None if args.no_demo or not sizes
+                      else demo_build(root, jobs=args.jobs, floor_unit=floor_unit, forked=False))
         results = {n: measure(n, root, sample=args.sample, jobs=args.jobs, floor_unit=floor_unit, reuse=args.reuse)
                    for n in sizes}
         for got in results.values():
-            if demo is not None:
+            if demo is not None and demo_usual is not None:
                 got["demo build"] = demo
+                got["demo build, unforked"] = demo_usual
         names = list(dict.fromkeys(k for r in results.values() for k in r))
         if sizes:
             print(f"\n{'measure':<24}" + "".join(f"{f'{n} communities':>30}" for n in sizes))

@@ -37,13 +37,18 @@ DASK = Path(sys.executable).with_name("dask")
 # kernel (the Dask worker) — die-once on its first attempt only (a marker file in the
 # kernel's folder remembers it), die-always on every attempt. Nothing is killed unless
 # the file ``kill-switch`` is there, so the notebook is harmless outside these tests.
+# kills the worker building the unit: the kernel's parent, or, for a kernel forked from the
+# worker's warm process (linli.reporting.warm), its parent's parent
 KILLER = """\
 import os, pathlib, signal
 if pathlib.Path("kill-switch").exists() and unit_id.startswith("die-"):
     marker = pathlib.Path(f"{unit_id}.died")
     if unit_id == "die-always" or not marker.exists():
         marker.touch()
-        os.kill(os.getppid(), signal.SIGKILL)
+        worker = os.getppid()
+        if b"linli.reporting.warm" in pathlib.Path(f"/proc/{worker}/cmdline").read_bytes():
+            worker = int(pathlib.Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        os.kill(worker, signal.SIGKILL)
         os._exit(1)"""
 
 

@@ -63,6 +63,7 @@ from ..labels import check_lang
 from ..outputs import output_path
 from ..pipeline import code_fingerprint, hash_part
 from ..privacy import redact
+from . import warm
 from .browser import shared_browser
 from .cluster import check_address, dask_executor, worker_died
 from .docx_report import export_docx
@@ -444,10 +445,12 @@ def _pool(workers: int) -> cf.ProcessPoolExecutor:
 
 
 def prepare_worker(formats: Sequence[str]) -> None:
-    """Get this worker process ready for its first report: import the notebook runner and
-    the exporters, and start its Chromium when PDFs are asked for. Never raises: a report
+    """Get this worker process ready for its first report: start its warm process (the
+    kernels' imports, :mod:`linli.reporting.warm`), import the notebook runner and the
+    exporters, and start its Chromium when PDFs are asked for. Never raises: a report
     that then fails says why in its own words."""
     try:
+        warm.warm_process()
         import nbclient  # noqa: F401  (imported for their cost, once per worker)
         import nbconvert  # noqa: F401
         import papermill  # noqa: F401

@@ -38,6 +38,7 @@ import numpy as np
 
 from .. import config
 from ..errors import LinliError
+from . import warm
 
 __all__ = ["CELL_TIMEOUT", "NOTEBOOKS_DIR", "TEMPLATES", "NotebookError", "as_parameter", "notebooks_dir", "run_notebook"]
 
@@ -146,6 +147,8 @@ def run_notebook(
     if kernel_name == "python3":  # ipykernel: keep its start-up and shutdown notices out of the build's output
         engine_kwargs["extra_arguments"] = ["--IPKernelApp.log_level=CRITICAL",
                                             *(f"--IPKernelApp.exec_lines={line}" for line in startup)]
+        if warm.ENABLED:  # forked from this process's warm process: no second start of Python and the imports
+            engine_kwargs["kernel_manager_class"] = warm.WarmKernelManager
     if cwd is not None:
         engine_kwargs["resources"] = {"metadata": {"path": str(Path(cwd).resolve())}}
     try:

@@ -1,0 +1,121 @@
+"""Report kernels forked from a warm process (linli.reporting.warm).
+
+A forked kernel must be a kernel like any other: the same executed notebook, byte for
+byte, as a kernel started the usual way; a warm process that died, or that was started
+from other code or another environment, is started again; anything else is started
+the usual way.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from linli import handoff, pipeline, reporting
+from linli.dataset import load_dataset
+from linli.reporting import warm
+from linli.reporting.notebook import TEMPLATES
+
+pytestmark = pytest.mark.skipif(not warm.ENABLED, reason="kernels are forked on Linux only")
+
+# what the kernel says of itself: its parent, and whether the report's plotting module was
+# in it before any cell imported anything
+WHO = "import os, sys\nprint(os.getppid(), 'linli.figures.plots' in sys.modules, os.getcwd())"
+
+
+def who(tmp_path: Path, name: str = "who") -> tuple[int, bool, str]:
+    """Run a one-cell notebook (and its parameters cell) as a report is run; what its kernel printed."""
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(WHO),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    template = tmp_path / f"{name}.ipynb"
+    nbformat.write(nb, template)
+    (tmp_path / "kernel-cwd").mkdir(exist_ok=True)
+    out = reporting.run_notebook(template, tmp_path / f"{name}.out.ipynb", {"x": 2}, cwd=tmp_path / "kernel-cwd")
+    text = nbformat.read(out, as_version=4).cells[-1].outputs[0]["text"]
+    ppid, preloaded, cwd = text.split()
+    return int(ppid), preloaded == "True", cwd
+
+
+def test_a_report_kernel_is_forked_from_the_warm_process_in_its_own_folder(tmp_path: Path) -> None:
+    process = warm.warm_process()
+    assert process is not None
+    ppid, preloaded, cwd = who(tmp_path)
+    assert ppid == process.pid and preloaded
+    assert cwd == str((tmp_path / "kernel-cwd").resolve())
+
+
+def test_a_kernel_started_the_usual_way_when_forking_is_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(warm, "ENABLED", False)
+    ppid, preloaded, _ = who(tmp_path)
+    assert ppid == os.getpid() and not preloaded
+
+
+def test_a_warm_process_that_died_is_started_again(tmp_path: Path) -> None:
+    first = warm.warm_process()
+    assert first is not None
+    os.kill(first.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while first.alive and time.monotonic() < deadline:
+        time.sleep(0.05)
+    ppid, preloaded, _ = who(tmp_path)
+    second = warm.warm_process()
+    assert second is not None and second.pid != first.pid
+    assert ppid == second.pid and preloaded
+
+
+def test_another_environment_or_changed_code_gets_a_new_warm_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "module.py").write_text("x = 1\n", encoding="utf-8")
+    monkeypatch.setattr(warm, "_CODE_ROOT", code)
+    env = dict(os.environ)
+    first = warm.warm_process(env)
+    assert first is not None
+    # Jupyter's own per-kernel variables change nothing
+    assert warm.warm_process({**env, "JPY_SESSION_NAME": "x"}) is first
+    other = warm.warm_process({**env, "LINLI_KEY": "another key"})
+    assert other is not None and other is not first and not first.alive
+    # a module edited (same size, new time of change) is code the warm process did not import
+    stat = (code / "module.py").stat()
+    os.utime(code / "module.py", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    third = warm.warm_process({**env, "LINLI_KEY": "another key"})
+    assert third is not None and third is not other and not other.alive
+
+
+def test_a_forked_kernel_writes_the_same_report_as_a_started_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LINLI_KEY", "warm-test-key")
+    ds = load_dataset(None)  # the demo
+    results = pipeline.compute_results(ds)
+    year_dir = tmp_path / str(results.year)
+    handoff.save(results, ds, year_dir / handoff.HANDOFF_DIR)
+
+    def report(forked: bool) -> tuple[bytes, bytes]:
+        monkeypatch.setattr(warm, "ENABLED", forked)
+        out = year_dir / ("forked" if forked else "started")
+        out.mkdir()
+        (out / handoff.HANDOFF_DIR).symlink_to(year_dir / handoff.HANDOFF_DIR)
+        job = reporting.ReportJob(
+            unit_id="zhengyang", unit_type="community", year=results.year, lang="zh",
+            template=reporting.notebooks_dir() / TEMPLATES["community"],
+            parameters={"unit_id": "zhengyang", "year": results.year, "lang": "zh",
+                        "results_dir": handoff.HANDOFF_DIR},
+            formats=("html",), out_dir=out, title="蒸阳", inputs="warm-test", as_of=str(ds.as_of))
+        outcome = reporting.run_job(job)
+        assert outcome.status == "built", outcome.error
+        return job.path("ipynb").read_bytes(), job.path("html").read_bytes()
+
+    forked, started = report(True), report(False)
+    assert forked[0] == started[0]  # the executed notebook, figures and all
+    assert forked[1] == started[1]  # its HTML
