@@ -17,7 +17,7 @@ import pypdf
 import pytest
 
 from linli.errors import LinliError
-from linli.reporting import browser, export, jobs
+from linli.reporting import browser, export, jobs, warm
 
 #: A 1×1 PNG.
 PIXEL = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5Er"
@@ -137,6 +137,21 @@ def test_one_browser_serves_every_pdf_of_a_process_and_comes_back_when_it_dies(t
 
 
 @needs_chromium
+def test_pages_printed_one_after_another_share_a_context_and_leave_nothing_to_the_next(tmp_path: Path) -> None:
+    first, second = three_pages(tmp_path / "a.html", "zh"), three_pages(tmp_path / "b.html", "en")
+    export.export_pdf(first, tmp_path / "a.pdf", lang="zh", as_of="2024-12-31")
+    after = export.export_pdf(second, tmp_path / "b.pdf", lang="en", as_of="2024-12-31").read_bytes()
+    shared = browser.shared_browser(export.find_chromium())
+    assert len(shared._browser.contexts) == 1 and shared._context.pages == []  # one context, its pages closed
+    fresh = browser.Browser(export.find_chromium())  # a browser that printed nothing before
+    try:
+        alone = fresh.print_pdf(second, timeout=120, options=export.pdf_options("en"))
+    finally:
+        fresh.close()
+    assert after == export.normalise_pdf(alone, export.pdf_date("2024-12-31"))
+
+
+@needs_chromium
 def test_a_process_that_printed_exits_cleanly_and_closes_its_browser(tmp_path: Path) -> None:
     page = three_pages(tmp_path / "r.html", "zh")
     code = (f"from linli.reporting import export; export.export_pdf({str(page)!r}, {str(tmp_path / 'x.pdf')!r}); "
@@ -241,15 +256,16 @@ def test_the_export_code_calls_nothing_that_only_posix_has(module: object) -> No
 def test_a_worker_made_ready_has_the_runner_imported_and_chromium_running() -> None:
     code = (
         "import sys\n"
-        "from linli.reporting import browser, jobs\n"
+        "from linli.reporting import browser, jobs, warm\n"
         "assert 'papermill' not in sys.modules\n"
         "jobs.prepare_worker(('html', 'pdf'))\n"
         "shared = browser._shared\n"
         "print(all(m in sys.modules for m in ('papermill', 'nbconvert', 'nbclient')),\n"
-        "      shared is not None and shared._browser is not None and shared._browser.is_connected())\n"
+        "      shared is not None and shared._browser is not None and shared._browser.is_connected(),\n"
+        "      warm._warm is not None and warm._warm.alive)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
-    assert done.stdout.split() == ["True", "True"]
+    assert done.stdout.split() == ["True", "True", str(warm.ENABLED)]
 
 
 def test_a_worker_that_cannot_get_ready_leaves_the_error_to_its_reports(monkeypatch: pytest.MonkeyPatch) -> None:

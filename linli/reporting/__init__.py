@@ -9,6 +9,7 @@ walks the package's imports to keep it so).
 ``export``       offline HTML (nbconvert, ``templates/report.html.j2`` and ``report.css``)
                  and PDF (headless Chromium: page numbers, outline, tags); ``browser_version``
 ``browser``      one long-lived headless Chromium per process, driven by Playwright
+``warm``         report kernels forked from a process that has made the imports, once per worker
 ``docx_report``  the Word report, from the executed notebook's outputs (python-docx)
 ``figure_output`` how the report kernel shows a figure (alt text) and writes its files
 ``offline``      find and strip what would make a page use the network

@@ -10,7 +10,9 @@ The browser is driven by Playwright through the DevTools protocol's ``Page.print
 the command line's ``--print-to-pdf`` can neither number pages in a footer nor write an
 outline (bookmarks) or a tagged PDF. Playwright launches the system Chromium
 (``executable_path``; it downloads no browser) with its network services off, and each
-page is opened in a fresh context with the network emulated offline. Its asynchronous
+page is opened, then closed, in one browser context with the network emulated offline
+and JavaScript off (a report's page runs no script, so one page cannot leave anything
+for the next). Its asynchronous
 API runs on an event loop in a thread of its own, so that printing works from any
 thread (a Dask worker's) and from code that already runs an event loop (a Jupyter kernel).
 """
@@ -69,6 +71,7 @@ class Browser:
         self._thread.start()
         self._playwright: Any = None
         self._browser: Any = None
+        self._context: Any = None  # every page is opened in it: offline, without JavaScript
         self._closed = False
 
     def print_pdf(self, page: Path, *, timeout: float, options: Mapping[str, Any]) -> bytes:
@@ -124,7 +127,7 @@ class Browser:
             log.info("Chromium stopped; starting it again")
             with contextlib.suppress(Exception):
                 await self._browser.close()
-            self._browser = None
+            self._browser = self._context = None
         try:
             if self._playwright is None:
                 self._playwright = await async_playwright().start()
@@ -153,20 +156,20 @@ class Browser:
                 log.info("Chromium died while printing %s; starting it again", path.name)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    @staticmethod
-    async def _render(browser: Any, path: Path, options: dict[str, Any]) -> bytes:
-        context = await browser.new_context(offline=True, java_script_enabled=False)
+    async def _render(self, browser: Any, path: Path, options: dict[str, Any]) -> bytes:
+        if self._context is None:  # one context for every page: making one took a third of a second
+            self._context = await browser.new_context(offline=True, java_script_enabled=False)
+        page = await self._context.new_page()
         try:
-            page = await context.new_page()
             await page.goto(path.resolve().as_uri(), wait_until="load")
             return bytes(await page.pdf(**options))
         finally:
             with contextlib.suppress(Exception):
-                await context.close()
+                await page.close()
 
     async def _drop(self) -> None:
         """Close a browser that hung; the next page starts a new one."""
-        browser, self._browser = self._browser, None
+        browser, self._browser, self._context = self._browser, None, None
         if browser is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(browser.close(), CLOSE_TIMEOUT)

@@ -33,7 +33,8 @@ file system every worker sees at the same path. Start them with one thread each
 process.
 
 Units run in long-lived worker processes (the pool's, or Dask's workers), many units
-per process: what a worker caches at module level — a browser, an exporter — is made
+per process: what a worker caches at module level — a browser, an exporter, the warm
+process its report kernels are forked from (:mod:`linli.reporting.warm`) — is made
 once per worker process and serves all its units. :func:`ready_pool` starts the local
 workers before the reports are known (``linli build`` does so before it loads the
 data): each imports the notebook runner and the exporters and starts its Chromium
