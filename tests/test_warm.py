@@ -8,6 +8,7 @@ the usual way.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -23,12 +24,13 @@ from linli.reporting.notebook import TEMPLATES
 
 pytestmark = pytest.mark.skipif(not warm.ENABLED, reason="kernels are forked on Linux only")
 
-# what the kernel says of itself: its parent, and whether the report's plotting module was
-# in it before any cell imported anything
-WHO = "import os, sys\nprint(os.getppid(), 'linli.figures.plots' in sys.modules, os.getcwd())"
+# what the kernel says of itself: its parent, whether the report's plotting module was in it
+# before any cell imported anything, its working folder, and where it imports from
+WHO = ("import json, os, sys\n"
+       "print(json.dumps([os.getppid(), 'linli.figures.plots' in sys.modules, os.getcwd(), sys.path]))")
 
 
-def who(tmp_path: Path, name: str = "who") -> tuple[int, bool, str]:
+def who(tmp_path: Path, name: str = "who") -> tuple[int, bool, str, list[str]]:
     """Run a one-cell notebook (and its parameters cell) as a report is run; what its kernel printed."""
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
@@ -40,22 +42,24 @@ def who(tmp_path: Path, name: str = "who") -> tuple[int, bool, str]:
     (tmp_path / "kernel-cwd").mkdir(exist_ok=True)
     out = reporting.run_notebook(template, tmp_path / f"{name}.out.ipynb", {"x": 2}, cwd=tmp_path / "kernel-cwd")
     text = nbformat.read(out, as_version=4).cells[-1].outputs[0]["text"]
-    ppid, preloaded, cwd = text.split()
-    return int(ppid), preloaded == "True", cwd
+    ppid, preloaded, cwd, path = json.loads(text)
+    return ppid, preloaded, cwd, path
 
 
-def test_a_report_kernel_is_forked_from_the_warm_process_in_its_own_folder(tmp_path: Path) -> None:
+def test_a_report_kernel_is_forked_from_the_warm_process_and_runs_as_a_started_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     process = warm.warm_process()
     assert process is not None
-    ppid, preloaded, cwd = who(tmp_path)
+    ppid, preloaded, cwd, path = who(tmp_path)
     assert ppid == process.pid and preloaded
     assert cwd == str((tmp_path / "kernel-cwd").resolve())
-
-
-def test_a_kernel_started_the_usual_way_when_forking_is_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # forking off: a kernel started the usual way, a child of this process, that imported nothing yet
     monkeypatch.setattr(warm, "ENABLED", False)
-    ppid, preloaded, _ = who(tmp_path)
-    assert ppid == os.getpid() and not preloaded
+    started_ppid, started_preloaded, started_cwd, started_path = who(tmp_path)
+    assert started_ppid == os.getpid() and not started_preloaded
+    # the same folder, and the same places to import from, in the same order (its folder first)
+    assert started_cwd == cwd and started_path == path
 
 
 def test_a_warm_process_that_died_is_started_again(tmp_path: Path) -> None:
@@ -65,7 +69,7 @@ def test_a_warm_process_that_died_is_started_again(tmp_path: Path) -> None:
     deadline = time.monotonic() + 10
     while first.alive and time.monotonic() < deadline:
         time.sleep(0.05)
-    ppid, preloaded, _ = who(tmp_path)
+    ppid, preloaded, _, _ = who(tmp_path)
     second = warm.warm_process()
     assert second is not None and second.pid != first.pid
     assert ppid == second.pid and preloaded

@@ -13,20 +13,25 @@ command-line arguments. The notebook client talks to it as to any kernel.
 Only the ``python3`` kernel of the running interpreter is forked, on Linux, when
 :data:`ENABLED`; any other kernel, or a warm process that could not start or has died,
 is started the usual way (:class:`WarmKernelManager` falls back by itself). Forking is
-safe here because the warm process has started no thread (it imports, then reads its
-requests) and opened no socket.
+safe here: the warm process runs no Python thread and holds no socket (it imports, then
+reads its requests); the only other threads in it are the numeric libraries' own
+(OpenBLAS, jemalloc), which prepare for a fork as ``multiprocessing``'s fork start method
+relies on. It freezes what it imported (``gc.freeze``), so that a kernel's garbage
+collector does not copy every page of it.
 
-Protocol (one JSON line each way): the worker writes ``{"argv": [...], "env": {...},
-"cwd": "..."}`` to the warm process's standard input; it forks the kernel and answers
-``{"pid": N}`` on the reply pipe. End of input ends the warm process; a kernel whose warm
-process has gone ends too (ipykernel's parent poller watches ``JPY_PARENT_PID``, set to
-the warm process).
+Protocol (one JSON line each way): the worker writes ``{"args": [...], "env": {...},
+"cwd": "..."}`` (ipykernel's arguments, the kernel's environment and folder) to the warm
+process's standard input; it forks the kernel and answers ``{"pid": N}`` on the reply
+pipe, within :data:`FORK_TIMEOUT` seconds or the kernel is started the usual way. End
+of input ends the warm process; a kernel whose warm process has gone ends too
+(ipykernel's parent poller watches ``JPY_PARENT_PID``, set to the warm process).
 
 Tunables
 --------
 ``ENABLED``  fork report kernels from a warm process (Linux only; default True there, False
              when the environment variable ``LINLI_WARM_KERNELS`` is ``0``)
 ``PRELOAD``  modules the warm process imports
+``FORK_TIMEOUT``  seconds the warm process may take to answer (120)
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ import importlib
 import json
 import logging
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -51,9 +57,11 @@ from jupyter_client.manager import AsyncKernelManager
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ENABLED", "ENV", "PRELOAD", "ForkedKernel", "WarmKernelManager", "WarmProcess", "close_warm_process",
+__all__ = ["ENABLED", "ENV", "FORK_TIMEOUT", "PRELOAD", "ForkedKernel", "WarmKernelManager", "WarmProcess", "close_warm_process",
            "warm_process"]
 
+#: Seconds the warm process may take to answer a request (its imports included, the first time).
+FORK_TIMEOUT: float = 120.0
 #: The environment variable that, set to ``0``, starts every kernel the usual way.
 ENV: str = "LINLI_WARM_KERNELS"
 #: Fork report kernels from a warm process (only where ``os.fork`` is safe to use so: Linux;
@@ -177,7 +185,12 @@ class WarmProcess:
                 self._proc.stdin.write(request.encode())
                 self._proc.stdin.flush()
             except (BrokenPipeError, ValueError) as exc:
-                raise OSError("the warm process has ended") from exc
+                msg = "the warm process has ended"
+                raise OSError(msg) from exc
+            if not select.select([self._replies], [], [], FORK_TIMEOUT)[0]:
+                self._proc.kill()  # stuck (in its imports?): the next kernel gets a new one
+                msg = f"the warm process did not answer within {FORK_TIMEOUT:g} s"
+                raise OSError(msg)
             line = self._replies.readline()
         if not line:
             msg = "the warm process has ended"
@@ -300,6 +313,8 @@ def _kernel_args(kernel_cmd: list[str]) -> list[str] | None:
 
 def _serve(reply_fd: int) -> None:
     """The warm process: import :data:`PRELOAD`, then fork a kernel for each request on stdin."""
+    if sys.path and sys.path[0] == "":  # as ipykernel_launcher does: nothing imported from the current folder
+        del sys.path[0]
     for name in PRELOAD:
         try:
             importlib.import_module(name)
@@ -346,7 +361,6 @@ def _kernel(request: dict[str, Any]) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         os.environ["JPY_PARENT_PID"] = str(os.getppid())  # the kernel ends when the warm process does
-        sys.path[0] = os.getcwd()  # as `python -m` sets it
         sys.argv = ["ipykernel_launcher", *request["args"]]
         from ipykernel import kernelapp
 
