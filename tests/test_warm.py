@@ -8,6 +8,7 @@ the usual way.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -73,6 +74,30 @@ def test_a_warm_process_that_died_is_started_again(tmp_path: Path) -> None:
     second = warm.warm_process()
     assert second is not None and second.pid != first.pid
     assert ppid == second.pid and preloaded
+
+
+def test_a_kernel_ends_when_its_warm_process_does(tmp_path: Path) -> None:
+    # a worker killed in the middle of a report leaves no kernel behind: its warm process
+    # sees the end of its input and ends, and the kernel follows its parent
+    process = warm.warm_process()
+    assert process is not None
+
+    async def kill_the_warm_process_under_a_kernel() -> int:
+        manager = warm.WarmKernelManager(kernel_name="python3")
+        await manager.start_kernel(cwd=str(tmp_path), extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+        try:
+            kernel = manager.provisioner.pid
+            assert int(Path(f"/proc/{kernel}/stat").read_text().rsplit(")", 1)[1].split()[1]) == process.pid
+            os.kill(process.pid, signal.SIGKILL)
+            deadline = time.monotonic() + 30
+            while Path(f"/proc/{kernel}").exists() and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+            return kernel
+        finally:
+            await manager.cleanup_resources()
+
+    kernel = asyncio.run(kill_the_warm_process_under_a_kernel())
+    assert not Path(f"/proc/{kernel}").exists()
 
 
 def test_another_environment_or_changed_code_gets_a_new_warm_process(

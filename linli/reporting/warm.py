@@ -360,8 +360,11 @@ def _kernel(request: dict[str, Any]) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        os.environ["JPY_PARENT_PID"] = str(os.getppid())  # the kernel ends when the warm process does
-        sys.argv = ["ipykernel_launcher", *request["args"]]
+        # the kernel ends when the warm process does (ipykernel read JPY_PARENT_PID as the warm
+        # process imported it, so it is given again here)
+        parent = str(os.getppid())
+        os.environ["JPY_PARENT_PID"] = parent
+        sys.argv = ["ipykernel_launcher", *request["args"], f"--IPKernelApp.parent_handle={parent}"]
         from ipykernel import kernelapp
 
         kernelapp.launch_new_instance()
