@@ -20,7 +20,7 @@ import pytest
 
 from linli import handoff, pipeline, reporting
 from linli.dataset import load_dataset
-from linli.reporting import warm
+from linli.reporting import jobs, warm
 from linli.reporting.notebook import TEMPLATES
 
 pytestmark = pytest.mark.skipif(not warm.ENABLED, reason="kernels are forked on Linux only")
@@ -148,3 +148,9 @@ def test_a_forked_kernel_writes_the_same_report_as_a_started_one(
     forked, started = report(True), report(False)
     assert forked[0] == started[0]  # the executed notebook, figures and all
     assert forked[1] == started[1]  # its HTML
+
+
+def test_reports_run_in_this_process_get_its_warm_process_ready_while_the_data_loads() -> None:
+    warm.close_warm_process()
+    assert jobs.ready_pool(1, ("html",)) is None  # one job: the reports run in this process
+    assert warm._warm is not None and warm._warm.alive

@@ -466,9 +466,11 @@ def ready_pool(n_jobs: int | None, formats: Sequence[str]) -> cf.ProcessPoolExec
     """Start the local worker processes of :func:`build_reports` now, each getting ready
     (:func:`prepare_worker`) while the caller does other work; pass the pool as
     ``executor=`` and shut it down when done. None when the reports would run in this
-    process (``n_jobs`` 1, or a single core)."""
+    process (``n_jobs`` 1, or a single core): this process's warm process is started
+    instead, to make its imports while the caller works."""
     workers = n_jobs or os.cpu_count() or 1
     if workers < 2:
+        warm.warm_process()
         return None
     pool = _pool(workers)
     for _ in range(workers):
