@@ -26,12 +26,14 @@ from linli.reporting.notebook import TEMPLATES
 pytestmark = pytest.mark.skipif(not warm.ENABLED, reason="kernels are forked on Linux only")
 
 # what the kernel says of itself: its parent, whether the report's plotting module was in it
-# before any cell imported anything, its working folder, and where it imports from
+# before any cell imported anything, its working folder, where it imports from, and its
+# environment (less the parent's pid, which differs by design)
 WHO = ("import json, os, sys\n"
-       "print(json.dumps([os.getppid(), 'linli.figures.plots' in sys.modules, os.getcwd(), sys.path]))")
+       "env = {k: v for k, v in os.environ.items() if k != 'JPY_PARENT_PID'}\n"
+       "print(json.dumps([os.getppid(), 'linli.figures.plots' in sys.modules, os.getcwd(), sys.path, env]))")
 
 
-def who(tmp_path: Path, name: str = "who") -> tuple[int, bool, str, list[str]]:
+def who(tmp_path: Path, name: str = "who") -> tuple[int, bool, str, list[str], dict[str, str]]:
     """Run a one-cell notebook (and its parameters cell) as a report is run; what its kernel printed."""
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
@@ -43,8 +45,8 @@ def who(tmp_path: Path, name: str = "who") -> tuple[int, bool, str, list[str]]:
     (tmp_path / "kernel-cwd").mkdir(exist_ok=True)
     out = reporting.run_notebook(template, tmp_path / f"{name}.out.ipynb", {"x": 2}, cwd=tmp_path / "kernel-cwd")
     text = nbformat.read(out, as_version=4).cells[-1].outputs[0]["text"]
-    ppid, preloaded, cwd, path = json.loads(text)
-    return ppid, preloaded, cwd, path
+    ppid, preloaded, cwd, path, env = json.loads(text)
+    return ppid, preloaded, cwd, path, env
 
 
 def test_a_report_kernel_is_forked_from_the_warm_process_and_runs_as_a_started_one(
@@ -52,15 +54,15 @@ def test_a_report_kernel_is_forked_from_the_warm_process_and_runs_as_a_started_o
 ) -> None:
     process = warm.warm_process()
     assert process is not None
-    ppid, preloaded, cwd, path = who(tmp_path)
+    ppid, preloaded, cwd, path, env = who(tmp_path)
     assert ppid == process.pid and preloaded
     assert cwd == str((tmp_path / "kernel-cwd").resolve())
     # forking off: a kernel started the usual way, a child of this process, that imported nothing yet
     monkeypatch.setattr(warm, "ENABLED", False)
-    started_ppid, started_preloaded, started_cwd, started_path = who(tmp_path)
+    started_ppid, started_preloaded, started_cwd, started_path, started_env = who(tmp_path)
     assert started_ppid == os.getpid() and not started_preloaded
-    # the same folder, and the same places to import from, in the same order (its folder first)
-    assert started_cwd == cwd and started_path == path
+    # the same folder, the same places to import from, in the same order, the same environment
+    assert started_cwd == cwd and started_path == path and started_env == env
 
 
 def test_a_warm_process_that_died_is_started_again(tmp_path: Path) -> None:
@@ -70,7 +72,7 @@ def test_a_warm_process_that_died_is_started_again(tmp_path: Path) -> None:
     deadline = time.monotonic() + 10
     while first.alive and time.monotonic() < deadline:
         time.sleep(0.05)
-    ppid, preloaded, _, _ = who(tmp_path)
+    ppid, preloaded, *_ = who(tmp_path)
     second = warm.warm_process()
     assert second is not None and second.pid != first.pid
     assert ppid == second.pid and preloaded
