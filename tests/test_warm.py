@@ -27,9 +27,10 @@ pytestmark = pytest.mark.skipif(not warm.ENABLED, reason="kernels are forked on 
 
 # what the kernel says of itself: its parent, whether the report's plotting module was in it
 # before any cell imported anything, its working folder, where it imports from, and its
-# environment (less the parent's pid, which differs by design)
+# environment (less the parent's pid, which differs by design) with its program's name
 WHO = ("import json, os, sys\n"
        "env = {k: v for k, v in os.environ.items() if k != 'JPY_PARENT_PID'}\n"
+       "env['argv[0]'] = sys.argv[0]\n"
        "print(json.dumps([os.getppid(), 'linli.figures.plots' in sys.modules, os.getcwd(), sys.path, env]))")
 
 

@@ -40,6 +40,7 @@ import atexit
 import contextlib
 import gc
 import importlib
+import importlib.util
 import json
 import logging
 import os
@@ -364,7 +365,9 @@ def _kernel(request: dict[str, Any]) -> None:
         # process imported it, so it is given again here)
         parent = str(os.getppid())
         os.environ["JPY_PARENT_PID"] = parent
-        sys.argv = ["ipykernel_launcher", *request["args"], f"--IPKernelApp.parent_handle={parent}"]
+        launcher = importlib.util.find_spec("ipykernel_launcher")  # `python -m` names the module's file
+        sys.argv = [launcher.origin if launcher and launcher.origin else "ipykernel_launcher", *request["args"],
+                    f"--IPKernelApp.parent_handle={parent}"]
         from ipykernel import kernelapp
 
         kernelapp.launch_new_instance()
