@@ -797,3 +797,150 @@ LINE_BREAKS = """cells => cells.map(cell => {
   }
   return [text, at];
 })"""
+
+
+# ------------------------------------------------- the running text kept whole
+
+#: The text of a report: its paragraphs, list items, headings and table cells.
+RUNNING_TEXT = "div.jp-RenderedHTMLCommon :is(p, li, h1, h2, h3, h4, td, th)"
+#: A Chinese rank (``第1名``, ``第1–3名``), an English rank's word and its number (``rank 1–3``).
+RANK_KEPT = {"zh": r"第\d+(?:–\d+)?名", "en": r"\b(?:rank|median) \d+(?:–\d+)?"}
+#: The Chinese measure words a count is written with in running text (``33项``, ``4个``, ``1000次``).
+COUNTED = "项个名次人户件场支天"
+#: The fewest such pieces a report's running text holds (蒸阳's Chinese summary alone has 2022年, 33项, 4个,
+#: 第1名, 1000次 …; an English one writes few units: the rank interval, "m² per 100 households").
+FEWEST_KEPT = {"zh": 20, "en": 1}
+
+
+def running_kept(lang: str) -> re.Pattern[str]:
+    r"""The pieces of running text a line must not break inside: a year and its 年, a number and its
+    unit (:func:`kept_whole`, but not an English label and its count: a line may break after a colon)
+    or its measure word (:data:`COUNTED`), a rank (:data:`RANK_KEPT`).
+
+    >>> running_kept("zh").findall("2022年以来，33项计分指标中已达目标 1 项，在4个社区中排第1名（第1–3名）")
+    ['2022年', '33项', '1 项', '4个', '第1名', '第1–3名']
+    >>> running_kept("en").findall("rank 1–3 (median 2), 30.0 m² per 100 households; Target achieved: 1")
+    ['rank 1–3', 'median 2', '30.0 m²', '100 households']
+    """
+    if lang == "zh":
+        return re.compile(rf"{RANK_KEPT[lang]}|{kept_whole(lang).pattern}|[\d.,]*\d%? ?[{COUNTED}]")
+    unit = "|".join(map(re.escape, units(lang)))
+    return re.compile(rf"{RANK_KEPT[lang]}|[\d.,]*\d%? ?(?:{unit})(?![A-Za-z])")
+
+
+def broken_inside(texts: list[tuple[str, list[int]]], lang: str) -> list[str]:
+    """The pieces of running text (:func:`running_kept`) a line breaks inside, from each text and the
+    indices of the characters that begin its lines (:data:`LINE_BREAKS`)."""
+    return sorted({m.group() for text, at in texts for m in running_kept(lang).finditer(text)
+                   if any(m.start() < i < m.end() for i in at)})
+
+
+@pytest.mark.parametrize("unit", (TARGETED, "renmin"))
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_running_text_never_breaks_a_year_or_a_number_from_its_unit(built: dict[str, Any], unit: str,
+                                                                         lang: str) -> None:
+    # At 420 px the summary of 蒸阳 read "在4个社区中排第" over "1名", at 1,200 px the zone's overview "2022" over
+    # "年以来", and printed, its scorecard "中等进展1" over "项": laid out in a narrow window, a wide one and on the
+    # printed page, no paragraph, list item, heading or table cell is broken inside a year with its 年, a number
+    # with its unit or measure word, or a rank
+    page_file = report(built, unit, lang, "html")
+    texts, split = [], []
+    for width, media in ((360, "screen"), (420, "screen"), (600, "screen"), (1200, "screen"), (None, "print")):
+        with opened(page_file, width=width, media=media) as page:
+            laid = page.eval_on_selector_all(RUNNING_TEXT, LINE_BREAKS)
+        texts += laid
+        split += [f"{width or 'print'}: {piece}" for piece in broken_inside(laid, lang)]
+    assert sum(len(running_kept(lang).findall(text)) for text, _ in texts) >= FEWEST_KEPT[lang] * 5
+    assert not split, split
+
+
+def running_paragraphs(root: Any, lang: str) -> list[str]:
+    """The texts of a report (:data:`RUNNING_TEXT`) that hold a piece to keep whole."""
+    found = ["".join(e.text_content().split("\n")) for e in root.xpath(
+        "//div[contains(@class, 'jp-RenderedHTMLCommon')]//*[self::p or self::li or self::h1 or self::h2 or self::h3"
+        " or self::h4 or self::td or self::th]")]
+    return [text for text in found if running_kept(lang).search(text)]
+
+
+def printed_split(texts: list[str], raw: str, lang: str) -> tuple[int, list[str]]:
+    """How many pieces of ``texts`` to keep whole (:func:`running_kept`) the printed ``raw`` text holds,
+    found with the words around them, and those it breaks over two lines."""
+    def spaced(part: str) -> str:
+        return r"\s*".join(map(re.escape, "".join(part.split())))
+
+    seen, split = 0, []
+    for text in texts:
+        text = text.replace("\u2060", "").replace("\u00a0", " ")
+        for m in running_kept(lang).finditer(text):
+            around = (rf"{spaced(text[max(0, m.start() - 6):m.start()])}\s*({spaced(m.group())})"
+                      rf"\s*{spaced(text[m.end():m.end() + 6])}")
+            for found in re.finditer(around, raw):
+                seen += 1
+                if "\n" in found.group(1):
+                    split.append(found.group(1))
+    return seen, sorted(set(split))
+
+
+def pdf_text(pdf: Path) -> str:
+    """The text of ``pdf`` as pdftotext reads it, line by line in reading order (word joiners removed)."""
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout.replace("\u2060", "")
+
+
+@pytest.mark.parametrize("unit", (TARGETED, "renmin"))
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_printed_running_text_never_breaks_a_year_or_a_number_from_its_unit(built: dict[str, Any], unit: str,
+                                                                                 lang: str) -> None:
+    # The PDF of 蒸阳 printed its scorecard's "1000次模拟" as "1000" over "次模拟": as its reader reads it, each
+    # piece of the text to keep whole is on one line
+    texts = running_paragraphs(lxml.html.parse(str(report(built, unit, lang, "html"))).getroot(), lang)
+    seen, split = printed_split(texts, pdf_text(report(built, unit, lang, "pdf")), lang)
+    assert seen >= FEWEST_KEPT[lang]  # the years, counts and ranks of the running text, found in the PDF
+    assert not split, split
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("unit", (TARGETED, "renmin"))
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_word_paragraph_never_breaks_a_year_or_a_number_from_its_unit(word_pdf: Any, built: dict[str, Any],
+                                                                        unit: str, lang: str) -> None:
+    # LibreOffice printed the summary of 蒸阳's Word report with "2022" at the end of one line and "年以来" on
+    # the next: each piece to keep whole of every paragraph outside the tables is printed on one line
+    import docx
+
+    texts = [p.text for p in docx.Document(str(report(built, unit, lang, "docx"))).paragraphs
+             if running_kept(lang).search(p.text.replace("\u2060", "").replace("\u00a0", " "))]
+    seen, split = printed_split(texts, pdf_text(word_pdf(unit, lang)), lang)
+    assert seen >= FEWEST_KEPT[lang]  # the years, counts and ranks of the paragraphs, found in the printed document
+    assert not split, split
+
+
+@pytest.mark.parametrize("unit", (TARGETED, "renmin"))
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_word_table_line_that_fits_its_column_is_written_as_typed(built: dict[str, Any], unit: str, lang: str) -> None:
+    # Every year and unit of the Word tables was written with a word joiner (U+2060) before its 年 or unit, so
+    # that LibreOffice's Find did not find "2025年" in 蒸阳's culture table, nor would a copy paste it as typed:
+    # a cell's line with room to spare in its column (its half-ems, a Latin capital, m or w counted two, and two
+    # more, within the column's width less its margins) cannot be broken, and holds no joiner nor no-break space
+    import docx
+
+    lines, joined = 0, []
+    for table in docx.Document(str(report(built, unit, lang, "docx"))).tables:
+        half_em, margins = table_metrics(table)
+        grid = grid_widths(table)
+        for row in table.rows[1:]:
+            for j, cell in enumerate(row.cells):
+                for line in cell.text.split("\n"):
+                    plain = line.replace("\u2060", "").replace("\u00a0", " ")
+                    wide = sum(ch.isascii() and (ch.isupper() or ch in "mw") for ch in plain)
+                    if (half_ems(plain) + wide + 2) * half_em <= grid[j] - margins and running_kept(lang).search(plain):
+                        lines += 1
+                        if plain != line:
+                            joined.append(line.replace("\u2060", "|"))
+    assert lines >= 3  # the years, units and ranks the tables print on one line
+    assert not joined, joined
+    if (unit, lang) == (TARGETED, "zh"):  # the culture table's target, found as typed
+        assert any("（目标，2025年）：" in c.text for t in docx.Document(str(report(built, unit, lang, "docx"))).tables
+                   for r in t.rows for c in r.cells)
