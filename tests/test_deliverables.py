@@ -944,3 +944,16 @@ def test_a_word_table_line_that_fits_its_column_is_written_as_typed(built: dict[
     if (unit, lang) == (TARGETED, "zh"):  # the culture table's target, found as typed
         assert any("（目标，2025年）：" in c.text for t in docx.Document(str(report(built, unit, lang, "docx"))).tables
                    for r in t.rows for c in r.cells)
+
+
+def test_the_index_page_never_breaks_a_rank_or_a_count(built: dict[str, Any]) -> None:
+    # At 1,200 px the Chinese index printed a community's standing as "第3名（共4个" / "社区）；区间第" /
+    # "1–3名，51%" / "的模拟保持": its rank interval broken after 第
+    index = report(built, "renmin", "zh", "html").parent / "index.html"
+    laid = []
+    for width in (900, 1200):
+        with opened(index, width=width, height=900, media="screen") as page:
+            laid += page.eval_on_selector_all("td", LINE_BREAKS)
+    assert sum(len(running_kept("zh").findall(text)) for text, _ in laid) >= 2 * 2 * 3  # 第1名, 4个, 第1–3名 a community
+    split = broken_inside(laid, "zh")
+    assert not split, split

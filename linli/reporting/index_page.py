@@ -36,6 +36,7 @@ from ..workbook import WORKBOOK_NAME
 from .export import template_text
 from .jobs import REPORT_STATUSES, UNIT_TYPES, ReportOutcome
 from .names import LANG_FREE, parse_output_name
+from .render import keep_whole
 
 __all__ = ["INDEX_FILE", "LINKED_KINDS", "reports_on_disk", "write_index", "write_years_index"]
 
@@ -184,6 +185,7 @@ def write_index(
         footer=word("page.footer", lang=lang, version=__version__),
         year=year,
     )
+    page = keep_whole(page, lang=lang)  # a rank or a count on one line: "区间第" over "1–3名" was printed
     path = out / INDEX_FILE
     path.write_text(page, encoding="utf-8")
     return path
