@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import __version__
 from ..labels import HTML_LANG, LANGS, WORDS, check_lang, word
@@ -158,7 +158,8 @@ def write_index(
             "type": word(f"page.{utype}", lang=lang) if utype in UNIT_TYPES else "—",
             "index": standing.get("index", "—"),
             "band": standing.get("band", ""),
-            "rank": standing.get("rank", "—"),
+            # a rank or a count on one line: "区间第" over "1–3名" was printed
+            "rank": Markup(keep_whole(str(escape(standing.get("rank", "—"))), lang=lang)),
             "status": status,
             "status_text": word(f"page.{status}", lang=lang),
             "error": outcome.error if outcome is not None else None,
@@ -185,7 +186,6 @@ def write_index(
         footer=word("page.footer", lang=lang, version=__version__),
         year=year,
     )
-    page = keep_whole(page, lang=lang)  # a rank or a count on one line: "区间第" over "1–3名" was printed
     path = out / INDEX_FILE
     path.write_text(page, encoding="utf-8")
     return path
