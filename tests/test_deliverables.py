@@ -600,6 +600,29 @@ def test_the_published_figures_write_their_numbers_as_the_other_tables_do(built:
     assert rows[residents][1:3] == [f"27{grouped}457"] * 2
 
 
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", ("html", "docx"))
+def test_the_published_figures_write_a_share_with_its_per_cent_sign(built: dict[str, Any], lang: str,
+                                                                     kind: str) -> None:
+    # The zone report's published figures wrote the volunteer share "19.7" against "25.5" and the share of
+    # residents aged 65+ "18" against "18.0", without their unit (the English names the indicator alone)
+    path = report(built, "renmin", lang, kind)
+    if kind == "html":
+        rows = {cells[0]: cells[1:] for cells in (
+            [td.text_content().strip() for td in tr.iter("td")] for tr in lxml.html.parse(str(path)).iter("tr")) if cells}
+    else:
+        import docx
+
+        rows = {cells[0]: cells[1:] for t in docx.Document(str(path)).tables for r in t.rows
+                if (cells := [c.text.replace("\u2060", "").replace("\n", "") for c in r.cells])}
+    # the article: 19.7 % of the resident population are registered volunteers, 18 % of residents are 65 or
+    # older; the demo data: 6339 / 24896 = 25.46 % → 25.5 %, and the zone's profile shows 18.0 %
+    share, aged = (("注册志愿者人数占社区常住人口的19.7%", "65周岁以上老年人数量约占总人口的18%") if lang == "zh" else
+                   ("Volunteers as a share of the resident population, Renmin Street", "Residents aged 65+, Renmin Street"))
+    assert rows[share][1:3] == ["19.7%", "25.5%"]
+    assert rows[aged][1:3] == ["18%", "18.0%"]
+
+
 #: A phrase: at most this many half-ems; it is broken between words only.
 PHRASE = 24
 #: A character of a word: a CJK ideograph, a letter or a digit (a break between two is inside a word).

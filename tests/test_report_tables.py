@@ -317,7 +317,8 @@ def test_quality_table_without_quarantine_has_no_rule_column(res: UnitSlice) -> 
 
 def test_claims_table(res: UnitSlice) -> None:
     t = appendix.claims_table(res)
-    assert t.iloc[1].tolist() == ["注册志愿者人数占社区常住人口的19.7%", "2024", "19.7", "25.5", "不一致"]
+    # a share's numbers carry their per cent sign, as the other tables write a share
+    assert t.iloc[1].tolist() == ["注册志愿者人数占社区常住人口的19.7%", "2024", "19.7%", "25.5%", "不一致"]
     claims = res.claims.copy()
     claims.loc[1, ["verdict", "observed", "reason"]] = ["cannot_check", "", "no population row for 2024"]
     t = appendix.claims_table(dataclasses.replace(res, claims=claims))
