@@ -828,8 +828,9 @@ LINE_BREAKS = """cells => cells.map(cell => {
 RUNNING_TEXT = "div.jp-RenderedHTMLCommon :is(p, li, h1, h2, h3, h4, td, th)"
 #: A Chinese rank (``第1名``, ``第1–3名``), an English rank's word and its number (``rank 1–3``).
 RANK_KEPT = {"zh": r"第\d+(?:–\d+)?名", "en": r"\b(?:rank|median) \d+(?:–\d+)?"}
-#: The Chinese measure words a count is written with in running text (``33项``, ``4个``, ``1000次``).
-COUNTED = "项个名次人户件场支天"
+#: The Chinese measure words a count is written with in running text (``33项``, ``4个``, ``1000次``), and metres
+#: (``300米``), which the names of the life-circle indicators hold.
+COUNTED = "项个名次人户件场支天米"
 #: The fewest such pieces a report's running text holds (蒸阳's Chinese summary alone has 2022年, 33项, 4个,
 #: 第1名, 1000次 …; an English one writes few units: the rank interval, "m² per 100 households").
 FEWEST_KEPT = {"zh": 20, "en": 1}
@@ -842,13 +843,13 @@ def running_kept(lang: str) -> re.Pattern[str]:
 
     >>> running_kept("zh").findall("2022年以来，33项计分指标中已达目标 1 项，在4个社区中排第1名（第1–3名）")
     ['2022年', '33项', '1 项', '4个', '第1名', '第1–3名']
-    >>> running_kept("en").findall("rank 1–3 (median 2), 30.0 m² per 100 households; Target achieved: 1")
-    ['rank 1–3', 'median 2', '30.0 m²', '100 households']
+    >>> running_kept("en").findall("rank 1–3 (median 2), 30.0 m² per 100 households; Target achieved: 1; 300 m of")
+    ['rank 1–3', 'median 2', '30.0 m²', '100 households', '300 m']
     """
     if lang == "zh":
         return re.compile(rf"{RANK_KEPT[lang]}|{kept_whole(lang).pattern}|[\d.,]*\d%? ?[{COUNTED}]")
-    unit = "|".join(map(re.escape, units(lang)))
-    return re.compile(rf"{RANK_KEPT[lang]}|[\d.,]*\d%? ?(?:{unit})(?![A-Za-z])")
+    unit = "|".join(map(re.escape, [*units(lang), "m"]))  # metres: "Households within 300 m of a fitness point"
+    return re.compile(rf"{RANK_KEPT[lang]}|[\d.,]*\d%? ?(?:{unit})(?![A-Za-z²])")
 
 
 def broken_inside(texts: list[tuple[str, list[int]]], lang: str) -> list[str]:

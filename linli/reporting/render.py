@@ -259,9 +259,9 @@ def kept_zh() -> re.Pattern[str]:
 #: The class of a piece of running text kept on one line (:func:`keep_whole`).
 KEPT: str = "linli-kept"
 #: An English rank or median with its number (``rank 174–192``, ``median 181``, ``rank 3 of 200``), a comparison and
-#: its number (``> 30.0``), a number and the first word of its unit (``30.0 m²``, ``100 households``).
+#: its number (``> 30.0``), a number and the first word of its unit (``30.0 m²``, ``100 households``, ``300 m``).
 _KEPT_EN = re.compile(r"\b(?:rank|median) \d+(?:–\d+)?(?: of \d+)?|[<>≤≥=] [+\-−]?\d[\d.,–]*%?(?: (?:{unit})\b)?"
-                      r"|[+\-−]?\d[\d.,–]*%? (?:{unit})\b".format(unit="m²|households|persons|hours|days|count|per"))
+                      r"|[+\-−]?\d[\d.,–]*%? (?:{unit})\b".format(unit="m²|m|households|persons|hours|days|count|per"))
 #: A Chinese rank (``第174–192名``).
 _RANK_ZH = r"第\d+(?:–\d+)?名"
 
@@ -293,8 +293,8 @@ def keep_whole(page: str, *, lang: str = "zh") -> str:
     '<p>目标 <span class="linli-kept">&gt; 30.0 平方米/百户</span></p>'
     >>> keep_whole('<table class="linli-table"><td>2025年</td></table><p title="2025年">rank 1–3 of 4; 57.6</p>', lang="en")
     '<table class="linli-table"><td>2025年</td></table><p title="2025年"><span class="linli-kept">rank 1–3 of 4</span>; 57.6</p>'
-    >>> keep_whole("<style>p::before { content: '2022年'; }</style><svg><text>1 个</text></svg><p>30.0 m² per 100</p>", lang="en")
-    '<style>p::before { content: \\'2022年\\'; }</style><svg><text>1 个</text></svg><p><span class="linli-kept">30.0 m²</span> per 100</p>'
+    >>> keep_whole("<style>p::before { content: '2022年'; }</style><svg><text>1 个</text></svg><p>30.0 m² per 100, 300 m</p>", lang="en")
+    '<style>p::before { content: \\'2022年\\'; }</style><svg><text>1 个</text></svg><p><span class="linli-kept">30.0 m²</span> per 100, <span class="linli-kept">300 m</span></p>'
     """
     pattern = _kept(lang)
 
