@@ -623,6 +623,27 @@ def test_the_published_figures_write_a_share_with_its_per_cent_sign(built: dict[
     assert rows[aged][1:3] == ["18%", "18.0%"]
 
 
+@pytest.mark.parametrize("unit", (TARGETED, "renmin"))
+@pytest.mark.parametrize("kind", ("html", "docx"))
+def test_a_chinese_report_writes_a_count_and_its_measure_word_one_way(built: dict[str, Any], unit: str,
+                                                                       kind: str) -> None:
+    # The overview of 蒸阳 read "2022年以来，33项计分指标中已达目标 1 项，显著进展 28 项": a count and its 项
+    # written with a space and without in one sentence. Every count of 项 or 个 in the report's text is written
+    # one way
+    path = report(built, unit, "zh", kind)
+    if kind == "html":
+        text = lxml.html.parse(str(path)).getroot().text_content()
+    else:
+        import docx
+
+        document = docx.Document(str(path))
+        text = "\n".join([p.text for p in document.paragraphs]
+                         + [c.text for t in document.tables for r in t.rows for c in r.cells]).replace("\u2060", "")
+    spaced, unspaced = (sorted(set(re.findall(rf"(?<![\d.]){gap}\d+{gap}[项个]", text))) for gap in (" ", ""))
+    assert len(spaced) + len(unspaced) >= 3  # the scored indicators, the statuses, the communities
+    assert not (spaced and unspaced), (spaced, unspaced)
+
+
 #: A phrase: at most this many half-ems; it is broken between words only.
 PHRASE = 24
 #: A character of a word: a CJK ideograph, a letter or a digit (a break between two is inside a word).

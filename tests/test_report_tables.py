@@ -162,9 +162,9 @@ def test_scorecard_reads_the_frames(res: UnitSlice) -> None:
     assert rows["排名区间（5%–95%）"] == ("第1–2名（中位数第2名）", "—")
     assert rows["五社联动"] == ("60.1", "70.1")  # 60.071125; the zone 70.071125
     assert rows["目标达成"] == ("无适用目标", "无适用目标")  # no target_met in the frame
-    assert rows["对照基准"] == ("低于基准 1 项", "无适用基准")  # mediation success below 96
+    assert rows["对照基准"] == ("低于基准1项", "无适用基准")  # mediation success below 96
     # statuses in linli.progress order: 2 substantial, 1 deterioration
-    assert rows["进展（2022→2024）"] == ("显著进展 2 项，退步 1 项", "—")
+    assert rows["进展（2022→2024）"] == ("显著进展2项，退步1项", "—")
 
 
 def test_scorecard_counts_targets_met(res: UnitSlice) -> None:
