@@ -967,7 +967,8 @@ def test_a_word_paragraph_never_breaks_a_year_or_a_number_from_its_unit(word_pdf
 def test_a_word_table_line_that_fits_its_column_is_written_as_typed(built: dict[str, Any], unit: str, lang: str) -> None:
     # Every year and unit of the Word tables was written with a word joiner (U+2060) before its 年 or unit, so
     # that LibreOffice's Find did not find "2025年" in 蒸阳's culture table, nor would a copy paste it as typed:
-    # a cell's line with room to spare in its column (its half-ems, a Latin capital, m or w counted two, and two
+    # a cell's line with room to spare in its column (its half-ems, a Latin capital, m or w counted two, one more
+    # for each quarter em the word processor sets between a Chinese character and a Latin letter or digit, and two
     # more, within the column's width less its margins) cannot be broken, and holds no joiner nor no-break space
     import docx
 
@@ -979,7 +980,8 @@ def test_a_word_table_line_that_fits_its_column_is_written_as_typed(built: dict[
             for j, cell in enumerate(row.cells):
                 for line in cell.text.split("\n"):
                     plain = line.replace("\u2060", "").replace("\u00a0", " ")
-                    wide = sum(ch.isascii() and (ch.isupper() or ch in "mw") for ch in plain)
+                    wide = sum(ch.isascii() and (ch.isupper() or ch in "mw") for ch in plain) + sum(
+                        (half_ems(a) == 2) != (half_ems(b) == 2) and (a + b).isalnum() for a, b in zip(plain, plain[1:], strict=False))
                     if (half_ems(plain) + wide + 2) * half_em <= grid[j] - margins and running_kept(lang).search(plain):
                         lines += 1
                         if plain != line:
@@ -1002,3 +1004,17 @@ def test_the_index_page_never_breaks_a_rank_or_a_count(built: dict[str, Any]) ->
     assert sum(len(running_kept("zh").findall(text)) for text, _ in laid) >= 2 * 2 * 3  # 第1名, 4个, 第1–3名 a community
     split = broken_inside(laid, "zh")
     assert not split, split
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("unit", ("renmin", TARGETED))
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_word_rank_of_the_demo_is_printed_on_one_line(word_pdf: Any, unit: str, lang: str) -> None:
+    # Written as typed once it was found to fit its column, the zone's ranking printed "第1–3名（中位数第2" over
+    # "名）": LibreOffice sets a quarter em between a Chinese character and a digit, which the column's width
+    # had not counted
+    lines = [line for page in printed_pages(word_pdf(unit, lang)) for line in page]
+    rank = "名" if lang == "zh" else "rank"
+    assert sum(rank in line for line in lines) >= 3  # the ranks are printed
+    broken = [line.strip() for line in lines if RANK_BROKEN.search(line)]
+    assert not broken, broken

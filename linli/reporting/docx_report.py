@@ -919,22 +919,29 @@ def _fits(text: str, width: float, *, half_em: float = _HALF_EM_MM, margins: flo
     return (_text_width(text) + 1) * half_em + margins <= width + 1e-9  # a column given just this width
 
 
-def _on_one_line(text: str, *, width: float, half_em: float = _HALF_EM_MM, margins: float = _CELL_MARGINS_MM) -> bool:
-    """Whether ``text`` is printed on one line of a table cell ``width`` mm wide, whatever its weight: as
-    :func:`_fits` (a CJK character, a full-width form, a digit and a sign are as wide in bold), but a text
-    with Latin letters is given another half-em to spare, and each Latin capital and m or w counted two
-    (up to 0.72 and 0.78 em wide in Times, not ½).
+#: Where a word processor sets a quarter em between a Chinese character and a Latin letter or a digit (Word's and
+#: LibreOffice's autospacing): the zone's ranking printed "第1–3名（中位数第2" over "名）", its four uncounted.
+_AUTOSPACE = re.compile(r"(?<=[\u3400-\u9fff])(?=[0-9A-Za-z])|(?<=[0-9A-Za-z])(?=[\u3400-\u9fff])")
 
-    >>> # 36 mm holds (36 − 3.81) / 1.6757 = 19.2 half-ems: （目标，2025年）：达标 is 22 + 1, （目标，2025年）： 18 + 1
-    >>> _on_one_line("（目标，2025年）：达标", width=36.0), _on_one_line("（目标，2025年）：", width=36.0)
-    (False, True)
-    >>> # "Target achieved: 1" is 18 + 1 (T) + 2 = 21 half-ems, "achieved: 1" 11 + 2 = 13
-    >>> _on_one_line("Target achieved: 1", width=36.0), _on_one_line("achieved: 1", width=36.0)
+
+def _on_one_line(text: str, *, width: float, half_em: float = _HALF_EM_MM, margins: float = _CELL_MARGINS_MM) -> bool:
+    """Whether ``text`` is printed on one line of a table cell ``width`` mm wide, whatever its weight: its
+    half-ems (:func:`_text_width`: a CJK character, a full-width form, a digit and a sign are as wide in bold),
+    half a half-em for each quarter em the word processor sets between a Chinese character and a Latin letter
+    or digit (:data:`_AUTOSPACE`), and half a half-em to spare; a text with Latin letters another half-em, each
+    Latin capital and m or w counted two (up to 0.72 and 0.78 em wide in Times, not ½).
+
+    >>> # 35.65 mm holds (35.65 − 3.81) / 1.6757 = 19.0 half-ems: （目标，2025年）： is 18 + 0.5 (5|年) + 0.5 = 19;
+    >>> # 42.35 mm holds 23.0: 第1–3名（中位数第2名） is 2 + 3 + 2 + 2 + 6 + 2 + 1 + 2 + 2 = 22, + 4 × 0.5 + 0.5 = 24.5
+    >>> _on_one_line("（目标，2025年）：", width=35.65), _on_one_line("第1–3名（中位数第2名）", width=42.35)
+    (True, False)
+    >>> # 30 mm holds 15.6: "Target achieved: 1" is 18 + 1 (T) + 1.5 = 20.5, "achieved: 1" 11 + 1.5 = 12.5
+    >>> _on_one_line("Target achieved: 1", width=30.0), _on_one_line("achieved: 1", width=30.0)
     (False, True)
     """
     letters = [ch for ch in text if ch.isascii() and ch.isalpha()]
-    wide = sum(ch.isupper() or ch in "mw" for ch in letters)
-    return (_text_width(text) + wide + 1 + bool(letters)) * half_em + margins <= width + 1e-9
+    wide = sum(ch.isupper() or ch in "mw" for ch in letters) + bool(letters)
+    return (_text_width(text) + wide + 0.5 * len(_AUTOSPACE.findall(text)) + 0.5) * half_em + margins <= width + 1e-6
 
 
 def _wrapped_lines(text: str, room: float) -> int:
