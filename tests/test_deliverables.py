@@ -600,6 +600,50 @@ def test_the_published_figures_write_their_numbers_as_the_other_tables_do(built:
     assert rows[residents][1:3] == [f"27{grouped}457"] * 2
 
 
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", ("html", "docx"))
+def test_the_published_figures_write_a_share_with_its_per_cent_sign(built: dict[str, Any], lang: str,
+                                                                     kind: str) -> None:
+    # The zone report's published figures wrote the volunteer share "19.7" against "25.5" and the share of
+    # residents aged 65+ "18" against "18.0", without their unit (the English names the indicator alone)
+    path = report(built, "renmin", lang, kind)
+    if kind == "html":
+        rows = {cells[0]: cells[1:] for cells in (
+            [td.text_content().strip() for td in tr.iter("td")] for tr in lxml.html.parse(str(path)).iter("tr")) if cells}
+    else:
+        import docx
+
+        rows = {cells[0]: cells[1:] for t in docx.Document(str(path)).tables for r in t.rows
+                if (cells := [c.text.replace("\u2060", "").replace("\n", "") for c in r.cells])}
+    # the article: 19.7 % of the resident population are registered volunteers, 18 % of residents are 65 or
+    # older; the demo data: 6339 / 24896 = 25.46 % → 25.5 %, and the zone's profile shows 18.0 %
+    share, aged = (("注册志愿者人数占社区常住人口的19.7%", "65周岁以上老年人数量约占总人口的18%") if lang == "zh" else
+                   ("Volunteers as a share of the resident population, Renmin Street", "Residents aged 65+, Renmin Street"))
+    assert rows[share][1:3] == ["19.7%", "25.5%"]
+    assert rows[aged][1:3] == ["18%", "18.0%"]
+
+
+@pytest.mark.parametrize("unit", (TARGETED, "renmin"))
+@pytest.mark.parametrize("kind", ("html", "docx"))
+def test_a_chinese_report_writes_a_count_and_its_measure_word_one_way(built: dict[str, Any], unit: str,
+                                                                       kind: str) -> None:
+    # The overview of 蒸阳 read "2022年以来，33项计分指标中已达目标 1 项，显著进展 28 项": a count and its 项
+    # written with a space and without in one sentence. Every count of 项 or 个 in the report's text is written
+    # one way
+    path = report(built, unit, "zh", kind)
+    if kind == "html":
+        text = lxml.html.parse(str(path)).getroot().text_content()
+    else:
+        import docx
+
+        document = docx.Document(str(path))
+        text = "\n".join([p.text for p in document.paragraphs]
+                         + [c.text for t in document.tables for r in t.rows for c in r.cells]).replace("\u2060", "")
+    spaced, unspaced = (sorted(set(re.findall(rf"(?<![\d.]){gap}\d+{gap}[项个]", text))) for gap in (" ", ""))
+    assert len(spaced) + len(unspaced) >= 3  # the scored indicators, the statuses, the communities
+    assert not (spaced and unspaced), (spaced, unspaced)
+
+
 #: A phrase: at most this many half-ems; it is broken between words only.
 PHRASE = 24
 #: A character of a word: a CJK ideograph, a letter or a digit (a break between two is inside a word).
@@ -797,3 +841,180 @@ LINE_BREAKS = """cells => cells.map(cell => {
   }
   return [text, at];
 })"""
+
+
+# ------------------------------------------------- the running text kept whole
+
+#: The text of a report: its paragraphs, list items, headings and table cells.
+RUNNING_TEXT = "div.jp-RenderedHTMLCommon :is(p, li, h1, h2, h3, h4, td, th)"
+#: A Chinese rank (``第1名``, ``第1–3名``), an English rank's word and its number (``rank 1–3``).
+RANK_KEPT = {"zh": r"第\d+(?:–\d+)?名", "en": r"\b(?:rank|median) \d+(?:–\d+)?"}
+#: The Chinese measure words a count is written with in running text (``33项``, ``4个``, ``1000次``), and metres
+#: (``300米``), which the names of the life-circle indicators hold.
+COUNTED = "项个名次人户件场支天米"
+#: The fewest such pieces a report's running text holds (蒸阳's Chinese summary alone has 2022年, 33项, 4个,
+#: 第1名, 1000次 …; an English one writes few units: the rank interval, "m² per 100 households").
+FEWEST_KEPT = {"zh": 20, "en": 1}
+
+
+def running_kept(lang: str) -> re.Pattern[str]:
+    r"""The pieces of running text a line must not break inside: a year and its 年, a number and its
+    unit (:func:`kept_whole`, but not an English label and its count: a line may break after a colon)
+    or its measure word (:data:`COUNTED`), a rank (:data:`RANK_KEPT`).
+
+    >>> running_kept("zh").findall("2022年以来，33项计分指标中已达目标 1 项，在4个社区中排第1名（第1–3名）")
+    ['2022年', '33项', '1 项', '4个', '第1名', '第1–3名']
+    >>> running_kept("en").findall("rank 1–3 (median 2), 30.0 m² per 100 households; Target achieved: 1; 300 m of")
+    ['rank 1–3', 'median 2', '30.0 m²', '100 households', '300 m']
+    """
+    if lang == "zh":
+        return re.compile(rf"{RANK_KEPT[lang]}|{kept_whole(lang).pattern}|[\d.,]*\d%? ?[{COUNTED}]")
+    unit = "|".join(map(re.escape, [*units(lang), "m"]))  # metres: "Households within 300 m of a fitness point"
+    return re.compile(rf"{RANK_KEPT[lang]}|[\d.,]*\d%? ?(?:{unit})(?![A-Za-z²])")
+
+
+def broken_inside(texts: list[tuple[str, list[int]]], lang: str) -> list[str]:
+    """The pieces of running text (:func:`running_kept`) a line breaks inside, from each text and the
+    indices of the characters that begin its lines (:data:`LINE_BREAKS`)."""
+    return sorted({m.group() for text, at in texts for m in running_kept(lang).finditer(text)
+                   if any(m.start() < i < m.end() for i in at)})
+
+
+@pytest.mark.parametrize("unit", (TARGETED, "renmin"))
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_running_text_never_breaks_a_year_or_a_number_from_its_unit(built: dict[str, Any], unit: str,
+                                                                         lang: str) -> None:
+    # At 420 px the summary of 蒸阳 read "在4个社区中排第" over "1名", at 1,200 px the zone's overview "2022" over
+    # "年以来", and printed, its scorecard "中等进展1" over "项": laid out in a narrow window, a wide one and on the
+    # printed page, no paragraph, list item, heading or table cell is broken inside a year with its 年, a number
+    # with its unit or measure word, or a rank
+    page_file = report(built, unit, lang, "html")
+    texts, split = [], []
+    for width, media in ((360, "screen"), (420, "screen"), (600, "screen"), (1200, "screen"), (None, "print")):
+        with opened(page_file, width=width, media=media) as page:
+            laid = page.eval_on_selector_all(RUNNING_TEXT, LINE_BREAKS)
+        texts += laid
+        split += [f"{width or 'print'}: {piece}" for piece in broken_inside(laid, lang)]
+    assert sum(len(running_kept(lang).findall(text)) for text, _ in texts) >= FEWEST_KEPT[lang] * 5
+    assert not split, split
+
+
+def running_paragraphs(root: Any, lang: str) -> list[str]:
+    """The texts of a report (:data:`RUNNING_TEXT`) that hold a piece to keep whole."""
+    found = ["".join(e.text_content().split("\n")) for e in root.xpath(
+        "//div[contains(@class, 'jp-RenderedHTMLCommon')]//*[self::p or self::li or self::h1 or self::h2 or self::h3"
+        " or self::h4 or self::td or self::th]")]
+    return [text for text in found if running_kept(lang).search(text)]
+
+
+def printed_split(texts: list[str], raw: str, lang: str) -> tuple[int, list[str]]:
+    """How many pieces of ``texts`` to keep whole (:func:`running_kept`) the printed ``raw`` text holds,
+    found with the words around them, and those it breaks over two lines."""
+    def spaced(part: str) -> str:
+        return r"\s*".join(map(re.escape, "".join(part.split())))
+
+    seen, split = 0, []
+    for text in texts:
+        text = text.replace("\u2060", "").replace("\u00a0", " ")
+        for m in running_kept(lang).finditer(text):
+            around = (rf"{spaced(text[max(0, m.start() - 6):m.start()])}\s*({spaced(m.group())})"
+                      rf"\s*{spaced(text[m.end():m.end() + 6])}")
+            for found in re.finditer(around, raw):
+                seen += 1
+                if "\n" in found.group(1):
+                    split.append(found.group(1))
+    return seen, sorted(set(split))
+
+
+def pdf_text(pdf: Path) -> str:
+    """The text of ``pdf`` as pdftotext reads it, line by line in reading order (word joiners removed)."""
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout.replace("\u2060", "")
+
+
+@pytest.mark.parametrize("unit", (TARGETED, "renmin"))
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_printed_running_text_never_breaks_a_year_or_a_number_from_its_unit(built: dict[str, Any], unit: str,
+                                                                                 lang: str) -> None:
+    # The PDF of 蒸阳 printed its scorecard's "1000次模拟" as "1000" over "次模拟": as its reader reads it, each
+    # piece of the text to keep whole is on one line
+    texts = running_paragraphs(lxml.html.parse(str(report(built, unit, lang, "html"))).getroot(), lang)
+    seen, split = printed_split(texts, pdf_text(report(built, unit, lang, "pdf")), lang)
+    assert seen >= FEWEST_KEPT[lang]  # the years, counts and ranks of the running text, found in the PDF
+    assert not split, split
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("unit", (TARGETED, "renmin"))
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_word_paragraph_never_breaks_a_year_or_a_number_from_its_unit(word_pdf: Any, built: dict[str, Any],
+                                                                        unit: str, lang: str) -> None:
+    # LibreOffice printed the summary of 蒸阳's Word report with "2022" at the end of one line and "年以来" on
+    # the next: each piece to keep whole of every paragraph outside the tables is printed on one line
+    import docx
+
+    texts = [p.text for p in docx.Document(str(report(built, unit, lang, "docx"))).paragraphs
+             if running_kept(lang).search(p.text.replace("\u2060", "").replace("\u00a0", " "))]
+    seen, split = printed_split(texts, pdf_text(word_pdf(unit, lang)), lang)
+    assert seen >= FEWEST_KEPT[lang]  # the years, counts and ranks of the paragraphs, found in the printed document
+    assert not split, split
+
+
+@pytest.mark.parametrize("unit", (TARGETED, "renmin"))
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_word_table_line_that_fits_its_column_is_written_as_typed(built: dict[str, Any], unit: str, lang: str) -> None:
+    # Every year and unit of the Word tables was written with a word joiner (U+2060) before its 年 or unit, so
+    # that LibreOffice's Find did not find "2025年" in 蒸阳's culture table, nor would a copy paste it as typed:
+    # a cell's line with room to spare in its column (its half-ems, a Latin capital, m or w counted two, one more
+    # for each quarter em the word processor sets between a Chinese character and a Latin letter or digit, and two
+    # more, within the column's width less its margins) cannot be broken, and holds no joiner nor no-break space
+    import docx
+
+    lines, joined = 0, []
+    for table in docx.Document(str(report(built, unit, lang, "docx"))).tables:
+        half_em, margins = table_metrics(table)
+        grid = grid_widths(table)
+        for row in table.rows[1:]:
+            for j, cell in enumerate(row.cells):
+                for line in cell.text.split("\n"):
+                    plain = line.replace("\u2060", "").replace("\u00a0", " ")
+                    wide = sum(ch.isascii() and (ch.isupper() or ch in "mw") for ch in plain) + sum(
+                        (half_ems(a) == 2) != (half_ems(b) == 2) and (a + b).isalnum() for a, b in zip(plain, plain[1:], strict=False))
+                    if (half_ems(plain) + wide + 2) * half_em <= grid[j] - margins and running_kept(lang).search(plain):
+                        lines += 1
+                        if plain != line:
+                            joined.append(line.replace("\u2060", "|"))
+    assert lines >= 3  # the years, units and ranks the tables print on one line
+    assert not joined, joined
+    if (unit, lang) == (TARGETED, "zh"):  # the culture table's target, found as typed
+        assert any("（目标，2025年）：" in c.text for t in docx.Document(str(report(built, unit, lang, "docx"))).tables
+                   for r in t.rows for c in r.cells)
+
+
+def test_the_index_page_never_breaks_a_rank_or_a_count(built: dict[str, Any]) -> None:
+    # At 1,200 px the Chinese index printed a community's standing as "第3名（共4个" / "社区）；区间第" /
+    # "1–3名，51%" / "的模拟保持": its rank interval broken after 第
+    index = report(built, "renmin", "zh", "html").parent / "index.html"
+    laid = []
+    for width in (900, 1200):
+        with opened(index, width=width, height=900, media="screen") as page:
+            laid += page.eval_on_selector_all("td", LINE_BREAKS)
+    assert sum(len(running_kept("zh").findall(text)) for text, _ in laid) >= 2 * 2 * 3  # 第1名, 4个, 第1–3名 a community
+    split = broken_inside(laid, "zh")
+    assert not split, split
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("unit", ("renmin", TARGETED))
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_word_rank_of_the_demo_is_printed_on_one_line(word_pdf: Any, unit: str, lang: str) -> None:
+    # Written as typed once it was found to fit its column, the zone's ranking printed "第1–3名（中位数第2" over
+    # "名）": LibreOffice sets a quarter em between a Chinese character and a digit, which the column's width
+    # had not counted
+    lines = [line for page in printed_pages(word_pdf(unit, lang)) for line in page]
+    rank = "名" if lang == "zh" else "rank"
+    assert sum(rank in line for line in lines) >= 3  # the ranks are printed
+    broken = [line.strip() for line in lines if RANK_BROKEN.search(line)]
+    assert not broken, broken

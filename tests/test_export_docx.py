@@ -198,7 +198,8 @@ def test_a_build_job_writes_the_word_report(tmp_path: Path) -> None:
     assert outcome.status == "built", outcome.error
     assert set(outcome.outputs) == {"ipynb", "docx"} and not (out / "a.html").exists()
     doc = Document(str(out / "a.docx"))
-    assert any("单位：人民路社区（2024年，zh）" in p.text for p in doc.paragraphs)
+    # a paragraph's year is kept with its 年 by a word joiner (U+2060), which LibreOffice's line breaking heeds
+    assert any("单位：人民路社区（2024\u2060年，zh）" in p.text for p in doc.paragraphs)
     assert len(doc.inline_shapes) == 1  # the notebook's one image
     pdf = convert(out / "a.docx", "pdf", tmp_path)
     assert "人民路社区" in subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout

@@ -162,9 +162,9 @@ def test_scorecard_reads_the_frames(res: UnitSlice) -> None:
     assert rows["排名区间（5%–95%）"] == ("第1–2名（中位数第2名）", "—")
     assert rows["五社联动"] == ("60.1", "70.1")  # 60.071125; the zone 70.071125
     assert rows["目标达成"] == ("无适用目标", "无适用目标")  # no target_met in the frame
-    assert rows["对照基准"] == ("低于基准 1 项", "无适用基准")  # mediation success below 96
+    assert rows["对照基准"] == ("低于基准1项", "无适用基准")  # mediation success below 96
     # statuses in linli.progress order: 2 substantial, 1 deterioration
-    assert rows["进展（2022→2024）"] == ("显著进展 2 项，退步 1 项", "—")
+    assert rows["进展（2022→2024）"] == ("显著进展2项，退步1项", "—")
 
 
 def test_scorecard_counts_targets_met(res: UnitSlice) -> None:
@@ -317,7 +317,8 @@ def test_quality_table_without_quarantine_has_no_rule_column(res: UnitSlice) -> 
 
 def test_claims_table(res: UnitSlice) -> None:
     t = appendix.claims_table(res)
-    assert t.iloc[1].tolist() == ["注册志愿者人数占社区常住人口的19.7%", "2024", "19.7", "25.5", "不一致"]
+    # a share's numbers carry their per cent sign, as the other tables write a share
+    assert t.iloc[1].tolist() == ["注册志愿者人数占社区常住人口的19.7%", "2024", "19.7%", "25.5%", "不一致"]
     claims = res.claims.copy()
     claims.loc[1, ["verdict", "observed", "reason"]] = ["cannot_check", "", "no population row for 2024"]
     t = appendix.claims_table(dataclasses.replace(res, claims=claims))

@@ -118,7 +118,8 @@ def claims_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
     """Return the published claims checked: the figure, year, both numbers, the verdict.
 
     In Chinese the first column quotes the published text; in English it names the
-    indicator and the unit. A claim that cannot be checked says why.
+    indicator and the unit; a share's numbers carry their per cent sign. A claim that cannot
+    be checked says why.
 
     Examples
     --------
@@ -127,7 +128,7 @@ def claims_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
     >>> t.iloc[0].tolist()
     ['社区志愿者由原来的4275人增至6339人', '2022 → 2024', '4275 → 6339', '4275 → 6339', '一致']
     >>> claims_table(example_unit(), lang="en").iloc[1].tolist()
-    ['Volunteers as a share of the resident population, Model Street', '2024', '19.7', '25.5', 'Disagrees']
+    ['Volunteers as a share of the resident population, Model Street', '2024', '19.7%', '25.5%', 'Disagrees']
     """
     check_lang(lang)
     c = res.claims
@@ -150,8 +151,9 @@ def claims_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
             why = reason_text(rd.get("reason"), lang=lang, names=names)
             if why:
                 text += word("in_brackets", lang=lang, text=why)
-        observed = _grouped(str(rd.get("observed") or ""), lang) or DASH
-        rows.append([what, str(rd["year"]), _grouped(str(rd["claimed"]), lang), observed, text])
+        unit = _claim_unit(str(rd["indicator"]))
+        observed = _grouped(str(rd.get("observed") or ""), lang, unit=unit) or DASH
+        rows.append([what, str(rd["year"]), _grouped(str(rd["claimed"]), lang, unit=unit), observed, text])
     columns = [word(k, lang=lang) for k in ("statement", "year", "claimed", "observed", "verdict")]
     return pd.DataFrame(rows, columns=columns)
 
@@ -160,15 +162,29 @@ def claims_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
 _WHOLE = re.compile(r"(?<![\d.,])\d{4,}(?!\d)")
 
 
-def _grouped(text: str, lang: str) -> str:
+def _claim_unit(indicator: str) -> str | None:
+    """The unit of a claim's indicator (``%``), None when it is not in the catalogue."""
+    found = [i.unit.zh for i in catalogue_mod.load().indicators if i.id == indicator]
+    return found[0] if found else None
+
+
+#: A number of a claim's value (``19.7``, ``4,275``).
+_NUMBER = re.compile(r"(?<![\d.,])\d[\d,]*(?:\.\d+)?(?![\d.,%])")
+
+
+def _grouped(text: str, lang: str, *, unit: str | None = None) -> str:
     """The whole numbers of a claim's value with the language's thousands separator, as the
-    other tables write them: ``4275 → 6339`` is ``4,275 → 6,339`` in English.
+    other tables write them: ``4275 → 6339`` is ``4,275 → 6,339`` in English; a share's numbers
+    (``unit`` ``%``) with their per cent sign, as the other tables write a share: ``19.7%``.
 
     >>> _grouped("4275 → 6339", "en"), _grouped("1038.25", "en"), _grouped("4275", "zh")
     ('4,275 → 6,339', '1,038.25', '4275')
+    >>> _grouped("19.7", "en", unit="%"), _grouped("17.5 → 18", "zh", unit="%"), _grouped("18", "zh", unit="人")
+    ('19.7%', '17.5% → 18%', '18')
     """
     sep = THOUSANDS[lang]
-    return _WHOLE.sub(lambda m: f"{int(m.group()):,}".replace(",", sep), text) if sep else text
+    text = _WHOLE.sub(lambda m: f"{int(m.group()):,}".replace(",", sep), text) if sep else text
+    return _NUMBER.sub(r"\g<0>%", text) if unit == "%" else text
 
 
 def claims_html(res: UnitSlice, *, lang: str = "zh") -> str:

@@ -23,7 +23,9 @@ with python-docx, offline:
   crowded table (a name over three lines at 9.5 pt) set at 8 pt, a rank, a year and its
   年, a number and its unit never broken across two lines, a cell's phrases broken before
   a bracket or after a colon, no row alone at a page break, and a table's note kept on
-  the page of its last row;
+  the page of its last row. A cell's line that fits its column is written as typed; in
+  one that wraps, as in every paragraph, a word joiner (U+2060) holds a year to its 年 and
+  a number to its unit, the one way LibreOffice heeds (Find then misses ``2025年`` there);
 * figures as pictures with their alt text and a numbered caption (``图1 …`` /
   ``Figure 1 …``, a ``SEQ`` field);
 * page numbers in the footer: ``第 X 页 / 共 Y 页`` (``Page X of Y``), ``PAGE`` and
@@ -41,6 +43,7 @@ import functools
 import io
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -52,6 +55,7 @@ from ..labels import HTML_LANG, check_lang, word
 from ..outputs import ZIP_EPOCH, fixed_zip
 from .export import pdf_date
 from .render import NOT_IN_WORD, PHRASE, wrap
+from .render import kept_zh as _kept_zh
 
 log = logging.getLogger(__name__)
 
@@ -643,8 +647,8 @@ def _toc(doc: Any, lang: str, headings: list[Heading]) -> None:
 def _paragraph(doc: Any, block: Paragraph) -> None:
     style = {"note": "Linli Note", "banner": "Linli Banner", "item": "List Bullet", "kicker": "Linli Note"}
     paragraph = doc.add_paragraph(style=style.get(block.kind, "Normal"))
-    for text, bold in block.runs:
-        for run in _write(paragraph, text):
+    for text, bold in block.runs:  # LibreOffice printed the summary's "2022" over "年以来…"
+        for run in _write(paragraph, text, kept=True):
             if bold:
                 run.bold = True
 
@@ -696,7 +700,8 @@ def _table(doc: Any, block: Table, *, noted: bool = False) -> None:
             cell.width = Mm(widths[j])
             paragraph = cell.paragraphs[0]
             paragraph.style = text_style
-            _write(paragraph, value, kept=not head)
+            _write(paragraph, value, kept=not head,
+                   one_line=functools.partial(_on_one_line, width=widths[j], **metrics))
             bold = head or (i < len(block.bold) and block.bold[i]) or (block.header == 0 and j == 0)
             for r in paragraph.runs:
                 r.bold = bold or None
@@ -841,23 +846,6 @@ def _joined(rank: str) -> str:
     return joined.replace(f"{_JOINER}–{_JOINER}", f"–{_JOINER}")
 
 
-@functools.cache
-def _kept_zh() -> re.Pattern[str]:
-    """A Chinese number with what it counts or measures, which a line must not break inside:
-    a year and its 年 (``2025年``, ``2022–2024 年``), a number and its unit — a unit of the
-    catalogue's indicators whole (``30.0 平方米/百户``, ``+3.5个百分点``), else the character
-    after the number (``4 个``, ``28 项``) — with the comparison before it (``> 30.0 平方米/百户``).
-
-    >>> _kept_zh().findall("（目标，2025年）：达标；> 30.0 平方米/百户，在 4 个社区中，96%以上")
-    ['2025年', '> 30.0 平方米/百户', '4 个', '96%以']
-    """
-    from ..indicators import catalogue
-
-    units = {i.unit.zh for i in catalogue.load().indicators if len(i.unit.zh) > 1} | {"个百分点"}
-    unit = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
-    return re.compile(rf"((?:[<>≤≥=] )?[+\-−]?\d[\d.,–]*%? ?(?:{unit}|[\u4e00-\u9fff]))")
-
-
 #: An English comparison and the number after it (``> 30.0``), a label and its number (``Target achieved: 1``),
 #: a number and the first word of its unit (``30.0 m²``, ``100 households``): tied by a no-break space.
 _KEPT_EN = re.compile(r"(?<=[<>≤≥=:]) (?=[+\-−]?\d)|(?<=\d) (?=(?:m²|households|persons|hours|days|count|per)\b)")
@@ -875,10 +863,12 @@ def _kept(piece: str) -> str:
     return _JOINER.join(_PIECES.findall(piece.replace(" ", "\u00a0")))
 
 
-def _write(paragraph: Any, text: str, *, kept: bool = False) -> list[Any]:
+def _write(paragraph: Any, text: str, *, kept: bool = False,
+           one_line: Callable[[str], bool] = lambda line: False) -> list[Any]:
     """Add ``text`` to ``paragraph`` as runs (a line break at each newline) and return them,
     each rank held on one line, and with ``kept`` (a table's body cell, whose column may be
-    narrow) each year and each number with its unit too. A Chinese rank (``第181名``) is a
+    narrow) each year and each number with its unit too; a line ``one_line`` says is printed on one
+    line (it fits its cell: :func:`_on_one_line`) as it is, so that Find, and a copy, read it as typed. A Chinese rank (``第181名``) is a
     run of its own, its characters joined (:func:`_joined`) and its language tagged
     ``en-US``: LibreOffice's Chinese line breaking breaks between any two characters, word
     joiner or not, and printed ``第181`` over ``名）``. So is a kept Chinese year or number with
@@ -900,6 +890,9 @@ def _write(paragraph: Any, text: str, *, kept: bool = False) -> list[Any]:
         if k:
             runs.append(paragraph.add_run())
             runs[-1].add_break()
+        if one_line(line):
+            runs += [paragraph.add_run(line)] if line else []
+            continue
         for n, piece in enumerate(_RANK_ZH.split(line)):
             if not piece:
                 continue
@@ -924,6 +917,31 @@ def _fits(text: str, width: float, *, half_em: float = _HALF_EM_MM, margins: flo
     """Whether ``text`` fits on one line of a table cell ``width`` mm wide (with a half-em to spare),
     for text whose half-em is ``half_em`` mm in a cell whose margins take ``margins`` mm."""
     return (_text_width(text) + 1) * half_em + margins <= width + 1e-9  # a column given just this width
+
+
+#: Where a word processor sets a quarter em between a Chinese character and a Latin letter or a digit (Word's and
+#: LibreOffice's autospacing): the zone's ranking printed "第1–3名（中位数第2" over "名）", its four uncounted.
+_AUTOSPACE = re.compile(r"(?<=[\u3400-\u9fff])(?=[0-9A-Za-z])|(?<=[0-9A-Za-z])(?=[\u3400-\u9fff])")
+
+
+def _on_one_line(text: str, *, width: float, half_em: float = _HALF_EM_MM, margins: float = _CELL_MARGINS_MM) -> bool:
+    """Whether ``text`` is printed on one line of a table cell ``width`` mm wide, whatever its weight: its
+    half-ems (:func:`_text_width`: a CJK character, a full-width form, a digit and a sign are as wide in bold),
+    half a half-em for each quarter em the word processor sets between a Chinese character and a Latin letter
+    or digit (:data:`_AUTOSPACE`), and half a half-em to spare; a text with Latin letters another half-em, each
+    Latin capital and m or w counted two (up to 0.72 and 0.78 em wide in Times, not ½).
+
+    >>> # 35.65 mm holds (35.65 − 3.81) / 1.6757 = 19.0 half-ems: （目标，2025年）： is 18 + 0.5 (5|年) + 0.5 = 19;
+    >>> # 42.35 mm holds 23.0: 第1–3名（中位数第2名） is 2 + 3 + 2 + 2 + 6 + 2 + 1 + 2 + 2 = 22, + 4 × 0.5 + 0.5 = 24.5
+    >>> _on_one_line("（目标，2025年）：", width=35.65), _on_one_line("第1–3名（中位数第2名）", width=42.35)
+    (True, False)
+    >>> # 30 mm holds 15.6: "Target achieved: 1" is 18 + 1 (T) + 1.5 = 20.5, "achieved: 1" 11 + 1.5 = 12.5
+    >>> _on_one_line("Target achieved: 1", width=30.0), _on_one_line("achieved: 1", width=30.0)
+    (False, True)
+    """
+    letters = [ch for ch in text if ch.isascii() and ch.isalpha()]
+    wide = sum(ch.isupper() or ch in "mw" for ch in letters) + bool(letters)
+    return (_text_width(text) + wide + 0.5 * len(_AUTOSPACE.findall(text)) + 0.5) * half_em + margins <= width + 1e-6
 
 
 def _wrapped_lines(text: str, room: float) -> int:

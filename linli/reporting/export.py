@@ -49,6 +49,7 @@ from ..labels import HTML_LANG, check_lang, word
 from ..outputs import source_date
 from .browser import print_pdf
 from .offline import remote_resources, strip_remote
+from .render import keep_whole
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,8 @@ def export_html(executed: Path | str, html: Path | str, *, title: str, lang: str
 
     No code, no prompts, no stderr; CSS inlined, images as data URIs, no script or
     style from the network; ``<html lang="zh-CN">`` (or ``en``), ``<title>`` and the
-    print stylesheet ``templates/report.css`` (A4, CJK fonts).
+    print stylesheet ``templates/report.css`` (A4, CJK fonts); each year with its 年, number
+    with its unit and rank of the running text kept on one line (:func:`~linli.reporting.render.keep_whole`).
 
     Parameters
     ----------
@@ -154,7 +156,7 @@ def export_html(executed: Path | str, html: Path | str, *, title: str, lang: str
     )
     body, _ = exporter.from_notebook_node(nb, resources={"linli_css": template_text("report.css"), "metadata": {"name": title}})
     body = re.sub(r"<html\b[^>]*>", f'<html lang="{HTML_LANG[lang]}">', body, count=1)
-    body = strip_remote(body)
+    body = keep_whole(strip_remote(body), lang=lang)
     left = remote_resources(body)
     if left:
         msg = f"{html.name}: could not remove network resource(s) {left[:3]} from the report."

@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import __version__
 from ..labels import HTML_LANG, LANGS, WORDS, check_lang, word
@@ -36,6 +36,7 @@ from ..workbook import WORKBOOK_NAME
 from .export import template_text
 from .jobs import REPORT_STATUSES, UNIT_TYPES, ReportOutcome
 from .names import LANG_FREE, parse_output_name
+from .render import keep_whole
 
 __all__ = ["INDEX_FILE", "LINKED_KINDS", "reports_on_disk", "write_index", "write_years_index"]
 
@@ -157,7 +158,8 @@ def write_index(
             "type": word(f"page.{utype}", lang=lang) if utype in UNIT_TYPES else "—",
             "index": standing.get("index", "—"),
             "band": standing.get("band", ""),
-            "rank": standing.get("rank", "—"),
+            # a rank or a count on one line: "区间第" over "1–3名" was printed
+            "rank": Markup(keep_whole(str(escape(standing.get("rank", "—"))), lang=lang)),
             "status": status,
             "status_text": word(f"page.{status}", lang=lang),
             "error": outcome.error if outcome is not None else None,

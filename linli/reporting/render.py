@@ -12,10 +12,18 @@ A column whose name starts with ``_`` is a display hint, not shown: ``_highlight
 An element of class :data:`NOT_IN_WORD` shows in the HTML and the PDF only: the Word
 export (:mod:`linli.reporting.docx_report`) leaves it out, e.g. a bar drawn by CSS and
 the note that explains it.
+
+Kept whole
+----------
+:func:`keep_whole` sets each year with its 年, each number with its unit and each rank of a
+page's running text in a span of class :data:`KEPT`, which the stylesheet keeps on one line:
+a browser breaks a line between any two Chinese characters, and printed ``2022`` at the end
+of one line and ``年以来`` on the next.
 """
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import re
 from collections.abc import Callable
@@ -25,7 +33,7 @@ import pandas as pd
 from ..labels import WORDS, word
 from .format import is_missing
 
-__all__ = ["NOT_IN_WORD", "heading", "note", "to_html", "wrap"]
+__all__ = ["KEPT", "NOT_IN_WORD", "heading", "keep_whole", "kept_zh", "note", "to_html", "wrap"]
 
 #: The class of an element the Word export leaves out (what only CSS draws, and notes on it).
 NOT_IN_WORD: str = "linli-not-in-word"
@@ -229,3 +237,90 @@ def note(key: str, *, lang: str = "zh", **fields: object) -> str:
     '<p class="linli-note">Illustrative map, not surveyed.</p>'
     """
     return f'<p class="linli-note">{_inline(word(key, lang=lang, **fields))}</p>'
+
+
+@functools.cache
+def kept_zh() -> re.Pattern[str]:
+    """A Chinese number with what it counts or measures, which a line must not break inside:
+    a year and its 年 (``2025年``, ``2022–2024 年``), a number and its unit — a unit of the
+    catalogue's indicators whole (``30.0 平方米/百户``, ``+3.5个百分点``), else the character
+    after the number (``4 个``, ``28 项``) — with the comparison before it (``> 30.0 平方米/百户``).
+
+    >>> kept_zh().findall("（目标，2025年）：达标；> 30.0 平方米/百户，在 4 个社区中，96%以上")
+    ['2025年', '> 30.0 平方米/百户', '4 个', '96%以']
+    """
+    from ..indicators import catalogue
+
+    units = {i.unit.zh for i in catalogue.load().indicators if len(i.unit.zh) > 1} | {"个百分点"}
+    unit = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    return re.compile(rf"((?:[<>≤≥=] )?[+\-−]?\d[\d.,–]*%? ?(?:{unit}|[\u4e00-\u9fff]))")
+
+
+#: The class of a piece of running text kept on one line (:func:`keep_whole`).
+KEPT: str = "linli-kept"
+#: An English rank or median with its number (``rank 174–192``, ``median 181``, ``rank 3 of 200``), a comparison and
+#: its number (``> 30.0``), a number and the first word of its unit (``30.0 m²``, ``100 households``, ``300 m``).
+_KEPT_EN = re.compile(r"\b(?:rank|median) \d+(?:–\d+)?(?: of \d+)?|[<>≤≥=] [+\-−]?\d[\d.,–]*%?(?: (?:{unit})\b)?"
+                      r"|[+\-−]?\d[\d.,–]*%? (?:{unit})\b".format(unit="m²|m|households|persons|hours|days|count|per"))
+#: A Chinese rank (``第174–192名``).
+_RANK_ZH = r"第\d+(?:–\d+)?名"
+
+
+@functools.cache
+def _kept(lang: str) -> re.Pattern[str]:
+    """What :func:`keep_whole` keeps on one line in ``lang``."""
+    return re.compile(f"{_RANK_ZH}|{kept_zh().pattern}") if lang == "zh" else _KEPT_EN
+
+
+#: A tag, a comment, or the text between them; the elements whose text is not running text (a report table
+#: keeps its cells as its stylesheet says), and those whose content is not text at all.
+_MARKUP = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
+_NOT_RUNNING = frozenset({"head", "svg", "math", "pre", "code", "textarea", "title"})
+_RAW = frozenset({"script", "style"})
+
+
+def keep_whole(page: str, *, lang: str = "zh") -> str:
+    """Return the HTML ``page`` with each year and its 年, number and its unit, and rank of its running text
+    in a span of class :data:`KEPT` (kept on one line): Chinese :func:`kept_zh` and ``第1–3名``; English
+    ``rank 1–3``, ``30.0 m²``. A report table (``linli-table``, its cells kept as its stylesheet says), the
+    head, scripts, styles, code and SVG are left as they are.
+
+    Examples
+    --------
+    >>> keep_whole("<p>2022年以来，在4个社区中排第1名</p>")
+    '<p><span class="linli-kept">2022年</span>以来，在<span class="linli-kept">4个</span>社区中排<span class="linli-kept">第1名</span></p>'
+    >>> keep_whole("<p>目标 &gt; 30.0 平方米/百户</p>")
+    '<p>目标 <span class="linli-kept">&gt; 30.0 平方米/百户</span></p>'
+    >>> keep_whole('<table class="linli-table"><td>2025年</td></table><p title="2025年">rank 1–3 of 4; 57.6</p>', lang="en")
+    '<table class="linli-table"><td>2025年</td></table><p title="2025年"><span class="linli-kept">rank 1–3 of 4</span>; 57.6</p>'
+    >>> keep_whole("<style>p::before { content: '2022年'; }</style><svg><text>1 个</text></svg><p>30.0 m² per 100, 300 m</p>", lang="en")
+    '<style>p::before { content: \\'2022年\\'; }</style><svg><text>1 个</text></svg><p><span class="linli-kept">30.0 m²</span> per 100, <span class="linli-kept">300 m</span></p>'
+    """
+    pattern = _kept(lang)
+
+    def kept(text: str) -> str:
+        plain = html_lib.unescape(text)
+        out, at = [], 0
+        for m in pattern.finditer(plain):
+            out += [html_lib.escape(plain[at:m.start()], quote=False),
+                    f'<span class="{KEPT}">{html_lib.escape(m.group(), quote=False)}</span>']
+            at = m.end()
+        return "".join(out) + html_lib.escape(plain[at:], quote=False) if out else text
+
+    lower = page.lower()
+    out, at, skip, depth = [], 0, "", 0
+    while (m := _MARKUP.search(page, at)) is not None:
+        out.append(page[at:m.start()] if skip else kept(page[at:m.start()]))
+        closing, name, attrs = m.group(1), (m.group(2) or "").lower(), m.group(3) or ""
+        at = m.end()
+        if not closing and name in _RAW:  # up to its end tag, whatever it holds
+            end = lower.find(f"</{name}", at)
+            at = len(page) if end < 0 else end
+        elif skip and name == skip and not attrs.rstrip().endswith("/"):
+            depth += -1 if closing else 1
+            skip = "" if depth == 0 else skip
+        elif not skip and not closing and not attrs.rstrip().endswith("/") and name in _NOT_RUNNING:
+            skip, depth = name, 1
+        out.append(page[m.start():at])
+    out.append(page[at:] if skip else kept(page[at:]))
+    return "".join(out)

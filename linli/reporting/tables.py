@@ -91,7 +91,7 @@ def is_baseline(res: UnitSlice) -> bool:
 
 
 def progress_counts(res: UnitSlice, unit_id: str | None, lang: str) -> str:
-    """The progress statuses of ``unit_id`` counted: ``显著进展 23 项，退步 5 项``."""
+    """The progress statuses of ``unit_id`` counted: ``显著进展23项，退步5项``."""
     rows = sl.rows(res.progress, unit_id)
     if rows.empty:
         return DASH
@@ -188,7 +188,7 @@ def headline(res: UnitSlice, *, lang: str = "zh") -> str:
     --------
     >>> from linli.testing import example_unit
     >>> headline(example_unit())
-    '甲社区2024年邻里指数为57.4（权重变化时的5%–95%区间为55.9–58.6），在2个社区中排第2名，1000次模拟中有83%仍为第2名（排名区间：第1–2名）。2022年以来，3项计分指标中显著进展 2 项，退步 1 项。'
+    '甲社区2024年邻里指数为57.4（权重变化时的5%–95%区间为55.9–58.6），在2个社区中排第2名，1000次模拟中有83%仍为第2名（排名区间：第1–2名）。2022年以来，3项计分指标中显著进展2项，退步1项。'
     >>> headline(example_unit(), lang="en").split(". ")[0]
     'In 2024 the Linli Index of Jia is 57.4 (5–95 % band when the weights vary: 55.9–58.6), rank 2 of 2 communities; 83 % of 1,000 simulations keep it 2nd (rank interval 1–2)'
     """
