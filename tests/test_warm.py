@@ -157,3 +157,41 @@ def test_reports_run_in_this_process_get_its_warm_process_ready_while_the_data_l
     warm.close_warm_process()
     assert jobs.ready_pool(1, ("html",)) is None  # one job: the reports run in this process
     assert warm._warm is not None and warm._warm.alive
+
+
+def _imported_by(cell: str) -> set[str]:
+    """The modules an imports cell imports (``from package import module`` names the module)."""
+    import ast
+    import importlib.util
+
+    names: set[str] = set()
+    tree = ast.parse("\n".join(line for line in cell.splitlines() if not line.startswith("%")))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            package = importlib.util.find_spec(node.module)
+            for alias in node.names:
+                whole = f"{node.module}.{alias.name}"
+                is_module = bool(package and package.submodule_search_locations) and importlib.util.find_spec(whole)
+                names.add(whole if is_module else node.module)
+    return names
+
+
+def test_the_warm_process_has_made_every_import_of_the_report_notebooks(tmp_path: Path) -> None:
+    # its imports are written out (PRELOAD); a notebook that gains an import must not
+    # leave each report to make it again
+    wanted = set()
+    for template in TEMPLATES.values():
+        nb = nbformat.read(reporting.notebooks_dir() / template, as_version=4)
+        wanted |= _imported_by(next(c.source for c in nb.cells if c.cell_type == "code"))
+    assert {"matplotlib.pyplot", "linli.figures.maps", "linli.reporting.tables"} <= wanted  # the parse found them
+    assert warm.warm_process() is not None
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(f"import sys\nprint(sorted(set({sorted(wanted)!r}) - set(sys.modules)))"),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "imports.ipynb")
+    out = reporting.run_notebook(tmp_path / "imports.ipynb", tmp_path / "imports.out.ipynb", {})
+    assert nbformat.read(out, as_version=4).cells[-1].outputs[0]["text"].strip() == "[]"
