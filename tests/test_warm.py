@@ -106,10 +106,9 @@ def test_a_kernel_ends_when_its_warm_process_does(tmp_path: Path) -> None:
 def test_another_environment_or_changed_code_gets_a_new_warm_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code = tmp_path / "code"
-    code.mkdir()
-    (code / "module.py").write_text("x = 1\n", encoding="utf-8")
-    monkeypatch.setattr(warm, "_CODE_ROOT", code)
+    module = tmp_path / "module.py"  # stands for linli's files: their fingerprint is its bytes
+    module.write_text("x = 1\n", encoding="utf-8")
+    monkeypatch.setattr(warm, "code_fingerprint", module.read_text)
     env = dict(os.environ)
     first = warm.warm_process(env)
     assert first is not None
@@ -117,9 +116,8 @@ def test_another_environment_or_changed_code_gets_a_new_warm_process(
     assert warm.warm_process({**env, "JPY_SESSION_NAME": "x"}) is first
     other = warm.warm_process({**env, "LINLI_KEY": "another key"})
     assert other is not None and other is not first and not first.alive
-    # a module edited (same size, new time of change) is code the warm process did not import
-    stat = (code / "module.py").stat()
-    os.utime(code / "module.py", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    # a module edited is code the warm process did not import
+    module.write_text("x = 2\n", encoding="utf-8")
     third = warm.warm_process({**env, "LINLI_KEY": "another key"})
     assert third is not None and third is not other and not other.alive
 

@@ -51,10 +51,11 @@ import sys
 import threading
 import time
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
+
+from ..pipeline import code_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +95,6 @@ PRELOAD: tuple[str, ...] = (
 #: How a kernel is started (after the interpreter): the command the warm process stands in for.
 _LAUNCHER = ["-m", "ipykernel_launcher"]
 _INLINE = "module://matplotlib_inline.backend_inline"
-#: linli's files: a warm process that imported them is replaced when one of them changes.
-_CODE_ROOT = Path(__file__).resolve().parent.parent
 #: Interpreter options a kernel's command may carry that change nothing a forked kernel
 #: would do otherwise (``ipykernel install`` writes the first, for its debugger).
 _HARMLESS = {"-Xfrozen_modules=off"}
@@ -252,17 +251,10 @@ def close_warm_process() -> None:
             _warm = None
 
 
-def _stamp(env: Mapping[str, str]) -> tuple[frozenset[tuple[str, str]], tuple[tuple[str, int, int], ...]]:
+def _stamp(env: Mapping[str, str]) -> tuple[frozenset[tuple[str, str]], str]:
     """What a warm process is started from: ``env`` (less Jupyter's per-kernel variables) and
-    the name, size and time of change of each of linli's files."""
-    files = []
-    for folder, dirs, names in os.walk(_CODE_ROOT):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(names):
-            if name.endswith((".py", ".yaml")):
-                st = os.stat(os.path.join(folder, name))
-                files.append((os.path.join(folder, name), st.st_size, st.st_mtime_ns))
-    return frozenset((k, v) for k, v in env.items() if not k.startswith("JPY_")), tuple(files)
+    linli's files (:func:`linli.pipeline.code_fingerprint`, as in a report's cache key)."""
+    return frozenset((k, v) for k, v in env.items() if not k.startswith("JPY_")), code_fingerprint()
 
 
 class WarmKernelManager(AsyncKernelManager):
