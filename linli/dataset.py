@@ -309,6 +309,7 @@ def load_dataset(
         log.warning("%s", unknown.message())
 
     clean: dict[str, pd.DataFrame] = {}
+    rosters: dict[str, tuple[pd.Series, pd.Series]] = {}  # a referred roster's ids as typed, and their pseudonyms
     quarantines: list[pd.DataFrame] = []
     provenance: list[dict[str, object]] = []
     located = {name: io.find_table_file(root, spec) for name, spec in TABLES.items() if name in wanted}
@@ -342,8 +343,10 @@ def load_dataset(
             following = present.index(name) + _READ_AHEAD
             if following < len(present):
                 ahead[present[following]] = pool.submit(read, present[following])
-            result = validate_table(raw, spec, context=clean, as_of=when, key=secret)
+            result = validate_table(raw, spec, context=clean, as_of=when, key=secret, rosters=rosters)
             clean[name] = result.clean
+            if result.typed_ids is not None and spec.id_column is not None:
+                rosters[name] = (result.typed_ids, result.clean[spec.id_column])
             if on_table is not None:
                 on_table(name, result.clean)
             quarantines.append(result.quarantine)

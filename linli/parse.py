@@ -77,6 +77,13 @@ _FLOAT = (
     r"(?:[eE][+-]?[0-9]+)?"
 )
 _LIST_SPLIT = re.compile(r"[;；,，、]")
+#: The first and the last UTF-8 byte of each character of :data:`_SPACES`: a cell whose
+#: first byte is none of the first ones, nor its last byte one of the last ones, has no
+#: white space to strip (:func:`_any_to_strip`, :func:`is_blank`), without trimming it.
+_LEAD = np.zeros(256, dtype=bool)
+_LEAD[[c.encode()[0] for c in _SPACES]] = True
+_TRAIL = np.zeros(256, dtype=bool)
+_TRAIL[[c.encode()[-1] for c in _SPACES]] = True
 #: Cells per slice where a column is searched rather than changed (:func:`_slices`).
 _SLICE = 1 << 20
 
@@ -281,9 +288,9 @@ def is_blank(s: pd.Series) -> pd.Series:
     [False, True, True]
     """
     cells = _as_string(s).array.__arrow_array__()
-    blank = [pc.fill_null(pc.equal(pc.binary_length(pc.utf8_trim(piece, characters=_SPACES)), 0), True)
-             .to_numpy(zero_copy_only=False) for piece in _slices(cells)]
-    return pd.Series(np.concatenate(blank) if blank else np.zeros(0, dtype=bool), index=s.index, name=s.name)
+    blank = np.concatenate([_blank_chunk(chunk) for piece in _slices(cells) for chunk in piece.chunks]
+                           or [np.zeros(0, dtype=bool)])
+    return pd.Series(blank, index=s.index, name=s.name)
 
 
 def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -575,8 +582,56 @@ def _any_to_strip(cells: pa.ChunkedArray) -> bool:
     >>> _any_to_strip(pa.chunked_array([["a", None, "b c"]])), _any_to_strip(pa.chunked_array([["a", "b\u3000"]]))
     (False, True)
     """
-    return any(pc.any(pc.not_equal(pc.binary_length(pc.utf8_trim(piece, characters=_SPACES)),
-                                   pc.binary_length(piece))).as_py() for piece in _slices(cells))
+    for piece in _slices(cells):
+        for chunk in piece.chunks:
+            ends = _edges(chunk)
+            if ends is None:
+                continue
+            first, final, filled = ends
+            at = np.flatnonzero(filled & (_LEAD[first] | _TRAIL[final]))
+            if len(at):  # a white-space byte at an edge, or a character sharing it: trimmed to be sure
+                some = chunk.take(pa.array(at))
+                trimmed = pc.binary_length(pc.utf8_trim(some, characters=_SPACES))
+                if pc.any(pc.not_equal(trimmed, pc.binary_length(some))).as_py():
+                    return True
+    return False
+
+
+def _edges(chunk: pa.Array, *, last: bool = True) -> tuple[np.ndarray, np.ndarray | None, np.ndarray] | None:
+    """The first and (with ``last``) the last byte of each cell of one Arrow string chunk
+    (read straight from its offsets and character data, no copy of the cells), and
+    whether the cell holds any; None when no cell holds a byte. A null or empty cell's
+    bytes are those of a neighbour: ``filled`` is False for it."""
+    _, offsets, data = chunk.buffers()
+    n = len(chunk)
+    if data is None or data.size == 0 or n == 0:
+        return None
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    bounds = np.frombuffer(offsets, dtype=width)[chunk.offset:chunk.offset + n + 1]
+    text = np.frombuffer(data, dtype=np.uint8)
+    start, end = bounds[:-1], bounds[1:]
+    filled = end > start
+    if chunk.null_count:
+        filled &= chunk.is_valid().to_numpy(zero_copy_only=False)
+    first = text.take(start, mode="clip")  # an empty cell at the very end points past the data
+    return first, text.take(end - 1, mode="clip") if last else None, filled
+
+
+def _blank_chunk(chunk: pa.Array) -> np.ndarray:
+    """:func:`is_blank` of one Arrow string chunk: a cell is blank when it is null, empty or
+    white space only; only a cell starting with a byte a white-space character starts with
+    is trimmed to tell."""
+    ends = _edges(chunk, last=False)
+    if ends is None:
+        return np.ones(len(chunk), dtype=bool)
+    first, _, filled = ends
+    blank = ~filled
+    at = np.flatnonzero(filled & _LEAD[first])
+    if len(at):
+        some = chunk.take(pa.array(at))
+        blank[at] = pc.fill_null(pc.equal(pc.binary_length(pc.utf8_trim(some, characters=_SPACES)), 0),
+                                 True).to_numpy(zero_copy_only=False)
+    return blank
 
 
 def _may_hold_wide_digit(cells: pa.ChunkedArray) -> bool:

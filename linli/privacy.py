@@ -27,14 +27,14 @@ import hmac
 import os
 import re
 import secrets
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from . import config
+from . import _hmac, config
 from .errors import ContractError
 
 _PHONE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
@@ -80,54 +80,90 @@ def pseudonym(value: str, key: bytes) -> str:
     return "p" + digest[:16]
 
 
-def _hasher(key: bytes) -> Callable[[str], bytes]:
-    """The first 8 bytes of the HMAC-SHA256 of one identifier (:func:`pseudonym` in hex), the
-    HMAC's two key blocks hashed once.
+def _digests(values: list[bytes], key: bytes) -> np.ndarray:
+    """The first 8 bytes of the HMAC-SHA256 of each of ``values`` (:func:`pseudonym` in
+    hex), one row each (:func:`linli._hmac.hmac8`: a large batch is hashed by two processes).
 
-    HMAC(K, m) = H((K' ^ opad) || H((K' ^ ipad) || m)), K' the key padded to the
-    hash's block (hashed first when longer): the states after the two key blocks are
-    the same for every identifier, so they are computed once and copied, which halves
-    the cost of a million ids.
-
-    >>> "p" + _hasher(b"k")("V0001").hex() == pseudonym("V0001", b"k")
+    >>> "p" + _digests(["V0001".encode()], b"k")[0].tobytes().hex() == pseudonym("V0001", b"k")
     True
     """
-    block = hashlib.sha256().block_size
-    padded = (hashlib.sha256(key).digest() if len(key) > block else key).ljust(block, b"\0")
-    inner_copy = hashlib.sha256(bytes(b ^ 0x36 for b in padded)).copy
-    outer_copy = hashlib.sha256(bytes(b ^ 0x5C for b in padded)).copy
-
-    def one(value: str) -> bytes:
-        h = inner_copy()
-        h.update(value.encode("utf-8"))
-        o = outer_copy()
-        o.update(h.digest())
-        return o.digest()[:8]
-
-    return one
+    return np.frombuffer(_hmac.hmac8(values, key), dtype=np.uint8).reshape(-1, 8)
 
 
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
 
-def pseudonymise(ids: pd.Series, key: bytes) -> pd.Series:
+def _arrow(ids: pd.Series) -> pa.ChunkedArray:
+    """``ids`` as Arrow text (non-strings via ``str``), without a copy when they are already."""
+    cells = ids.astype("string").array.__arrow_array__()
+    cells = cells if isinstance(cells, pa.ChunkedArray) else pa.chunked_array([cells])
+    return cells.cast(pa.large_string())
+
+
+def _encode(cells: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """``(codes, distinct)``: ``cells`` is ``distinct`` taken at ``codes`` (-1 where missing)."""
+    encoded = cells.dictionary_encode()  # one dictionary over every chunk, which each chunk holds
+    if encoded.num_chunks == 0:
+        return np.zeros(0, dtype=np.int64), pa.array([], type=cells.type)
+    if len({len(chunk.dictionary) for chunk in encoded.chunks}) > 1:
+        encoded = encoded.unify_dictionaries()
+    distinct = encoded.chunk(0).dictionary
+    indices = pa.chunked_array([c.indices for c in encoded.chunks], type=encoded.type.index_type)
+    return pc.fill_null(indices, -1).to_numpy().astype(np.int64, copy=False), distinct
+
+
+def _hex(distinct: pa.Array, key: bytes) -> pa.Array:
+    """The pseudonym (``p`` and 16 hex digits) of each of ``distinct`` (no missing value)."""
+    digests = _digests(distinct.cast(pa.large_binary()).to_pylist(), key)
+    text = np.empty((len(digests), 17), dtype=np.uint8)
+    text[:, 0] = ord("p")
+    text[:, 1::2], text[:, 2::2] = _HEX[digests >> 4], _HEX[digests & 15]
+    offsets = np.arange(0, 17 * (len(text) + 1), 17, dtype=np.int64)  # every pseudonym is 17 bytes
+    return pa.LargeStringArray.from_buffers(len(text), pa.py_buffer(offsets), pa.py_buffer(text))
+
+
+def pseudonymise(
+    ids: pd.Series, key: bytes, *, known: tuple[pd.Series, pd.Series] | None = None, unique: bool = False
+) -> pd.Series:
     """Replace every identifier in ``ids`` by its keyed hash; missing stays missing.
 
     Each distinct identifier is hashed once; the digests are written out as
-    ``p`` and 16 hex digits with array operations.
+    ``p`` and 16 hex digits with array operations. ``known`` is a pair of aligned
+    Series, identifiers and their pseudonyms computed before (a roster's, for the
+    references to it): an identifier among them is looked up, not hashed again. With
+    ``unique`` (a roster's own ids, which do not repeat), each is hashed as it comes,
+    without first looking for repeats; the pseudonyms are the same.
 
     >>> pseudonymise(pd.Series(["V1", None, "V1"]), b"k").tolist() == [pseudonym("V1", b"k"), pd.NA,
     ...                                                                 pseudonym("V1", b"k")]
     True
+    >>> roster = pd.Series(["V1", "V2"])
+    >>> pseudonymise(pd.Series(["V2", "V3", None]), b"k", known=(roster, pseudonymise(roster, b"k"))).tolist() == [
+    ...     pseudonym("V2", b"k"), pseudonym("V3", b"k"), pd.NA]
+    True
+    >>> pseudonymise(pd.Series(["V1", None, "V2"]), b"k", unique=True).tolist() == [
+    ...     pseudonym("V1", b"k"), pd.NA, pseudonym("V2", b"k")]
+    True
     """
-    codes, uniques = pd.factorize(ids.astype("string"), use_na_sentinel=True)
-    one = _hasher(key)
-    digests = np.frombuffer(b"".join([one(v) for v in np.asarray(uniques, dtype=object)]),
-                            dtype=np.uint8).reshape(-1, 8)
-    text = np.empty((len(digests), 17), dtype=np.uint8)
-    text[:, 0] = ord("p")
-    text[:, 1::2], text[:, 2::2] = _HEX[digests >> 4], _HEX[digests & 15]
-    hashed = pa.array(text.view("S17").ravel()).cast(pa.large_string())
+    cells = _arrow(ids)
+    if unique and known is None:
+        valid = cells.is_valid().to_numpy(zero_copy_only=False)
+        codes = np.full(len(cells), -1, dtype=np.int64)
+        codes[valid] = np.arange(int(valid.sum()))
+        hashed = _hex(cells.filter(pa.array(valid)) if not valid.all() else cells, key)
+    elif known is None:
+        codes, distinct = _encode(cells)
+        hashed = _hex(distinct, key)
+    else:
+        typed, done = _arrow(known[0]).combine_chunks(), _arrow(known[1]).combine_chunks()
+        codes = pc.fill_null(pc.index_in(cells, value_set=typed), -1).to_numpy().astype(np.int64, copy=False)
+        new = np.flatnonzero(codes < 0)
+        new = new[cells.take(pa.array(new)).is_valid().to_numpy(zero_copy_only=False)] if len(new) else new
+        hashed = done
+        if len(new):  # not in ``known``: hashed, each distinct one once
+            more, distinct = _encode(cells.take(pa.array(new)))
+            codes[new] = len(typed) + more
+            hashed = pa.concat_arrays([hashed, _hex(distinct, key)])
     taken = hashed.take(pa.array(codes, mask=codes < 0))  # code -1 (missing) stays missing
     return pd.Series(pd.arrays.ArrowStringArray(taken), index=ids.index, name=ids.name)
 

@@ -96,6 +96,9 @@ _GEOM_TYPES = {
 
 _MAX_VALUE_CHARS = 80
 _SORTED_SLICE = 1 << 20  # sorted ids compared per slice (_distinct_ids)
+#: Rosters of persons that a person reference of another table names (their
+#: :attr:`ValidatedTable.typed_ids` are kept, so that a reference is looked up, not hashed).
+REFERRED_ROSTERS = frozenset(c.ref for t in TABLES.values() for c in t.columns if c.person_id and c.ref)
 
 
 @dataclass
@@ -107,6 +110,9 @@ class ValidatedTable:
     clean: pd.DataFrame
     quarantine: pd.DataFrame
     rows_read: int
+    #: For a roster of persons that other tables refer to: the id of each loaded row as
+    #: typed (cleaned), aligned to ``clean``, whose id column holds its pseudonym.
+    typed_ids: pd.Series | None = None
 
     @property
     def rows_loaded(self) -> int:
@@ -211,6 +217,7 @@ def validate_table(
     context: Mapping[str, pd.DataFrame],
     as_of: dt.date,
     key: bytes,
+    rosters: Mapping[str, tuple[pd.Series, pd.Series]] | None = None,
 ) -> ValidatedTable:
     """Validate one raw table against its contract.
 
@@ -227,6 +234,10 @@ def validate_table(
         No date may be later than this.
     key
         Pseudonymisation key for person ids.
+    rosters
+        Per roster of persons validated so far, its ids as typed and their pseudonyms
+        (:attr:`ValidatedTable.typed_ids` and its clean id column): a reference to one of
+        them takes its pseudonym from there instead of hashing it again.
 
     The columns of ``raw.frame`` are consumed (each is dropped once cleaned), so that a
     large ledger is not held twice; its index stays.
@@ -255,7 +266,7 @@ def validate_table(
             continue
         # rule breaks carry the cleaned text; _quarantine_frame makes it safe to show
         values = _parse_column(cleaned, col, issues)
-        values = _resolve_reference(values, col, cleaned, issues, context, key, pseudonyms)
+        values = _resolve_reference(values, col, cleaned, issues, context, key, pseudonyms, rosters or {})
         if col.default is None and not col.nullable and col.nullable_when is None:
             empty = cleaned.isna() & ~cleaned.index.isin(excused.get(col.name, []))
             issues.add(empty, col.name, "missing_value")
@@ -285,10 +296,11 @@ def validate_table(
     quarantine = _quarantine_frame(found, raw, table, key, bad=bad, shapes=shapes, text=text,
                                    community=_row_community(table, parsed, context), context=context)
     text.clear()  # _clean_frame lets each parsed column go once copied: one copy of a large ledger at a time
-    clean = _clean_frame(table, parsed, frame.index, keep, key, pseudonyms)
+    clean, typed = _clean_frame(table, parsed, frame.index, keep, key, pseudonyms)
     if geometry is not None:
         clean = gpd.GeoDataFrame(clean, geometry=_rows(geometry, keep).to_numpy(), crs="EPSG:4326")
-    return ValidatedTable(table.name, raw.file, clean, quarantine, len(frame))
+    return ValidatedTable(table.name, raw.file, clean, quarantine, len(frame),
+                          typed_ids=typed if table.name in REFERRED_ROSTERS else None)
 
 
 def _id_or_code(col: Column) -> bool:
@@ -324,7 +336,7 @@ def _row_community(
     if table.name == "communities" or "communities" not in context:
         known = ids.str.fullmatch(ID_PATTERN).fillna(False)
     else:
-        known = ids.isin(set(context["communities"]["community_id"].astype(str))).fillna(False)
+        known = _isin(ids, context["communities"]["community_id"].astype(str))
     return ids.where(known.astype(bool), "").fillna("")
 
 
@@ -509,14 +521,18 @@ def _resolve_reference(
     context: Mapping[str, pd.DataFrame],
     key: bytes,
     pseudonyms: dict[str, pd.Series],
+    rosters: Mapping[str, tuple[pd.Series, pd.Series]],
 ) -> pd.Series:
     """The referenced ids (``unknown_reference`` where none is known); a person id's
-    pseudonyms, computed to look it up, are kept in ``pseudonyms`` for the clean table."""
+    pseudonyms, computed to look it up (those of its roster's ids taken from ``rosters``),
+    are kept in ``pseudonyms`` for the clean table."""
     if col.ref is None or col.ref not in context:
         return values
     target = context[col.ref]
     if col.ref == "communities":
         lookup = community_lookup(target)
+        if _isin(values, _self_named(target, lookup)).sum() == values.notna().sum():
+            return values.astype("string")  # every row names its community by its code: nothing to look up
         codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
         keys = pd.Series(uniques, dtype="string")  # a few hundred communities among a million rows
         found = keys.map(lookup).astype("string").fillna(keys.str.casefold().map(lookup).astype("string"))
@@ -531,9 +547,21 @@ def _resolve_reference(
     known = target[TABLES[col.ref].id_column]
     probe = values
     if col.person_id:
-        probe = pseudonyms[col.name] = privacy.pseudonymise(values, key)
+        probe = pseudonyms[col.name] = privacy.pseudonymise(values, key, known=rosters.get(col.ref))
     issues.add(values.notna() & ~_isin(probe, known), col.name, "unknown_reference", text)
     return values.astype("string")  # an id is its own reference: unknown ones stay as typed
+
+
+def _self_named(communities: pd.DataFrame, lookup: Mapping[str, str]) -> pd.Series:
+    """The community codes that :func:`community_lookup` resolves to themselves (as a reference
+    resolves: exactly, else case-folded): a column of nothing else needs no lookup.
+
+    >>> c = pd.DataFrame({"community_id": ["a1", "a2", "B3"], "name_zh": ["甲", "a1", "丙"]})
+    >>> _self_named(c, community_lookup(c)).tolist()  # "a1" is also a2's name, which wins; B3 is found case-folded
+    ['a2', 'B3']
+    """
+    codes = communities["community_id"].dropna().astype(str)
+    return pd.Series([c for c in codes if lookup.get(c, lookup.get(c.casefold())) == c], dtype="string")
 
 
 def _isin(values: pd.Series, known: pd.Series) -> pd.Series:
@@ -798,8 +826,9 @@ def _clean_frame(
     keep: np.ndarray,
     key: bytes,
     pseudonyms: Mapping[str, pd.Series],
-) -> pd.DataFrame:
-    """The clean table: the parsed values of the rows of ``index`` where ``keep``, person ids pseudonymised."""
+) -> tuple[pd.DataFrame, pd.Series | None]:
+    """The clean table: the parsed values of the rows of ``index`` where ``keep``, person ids
+    pseudonymised; and its ids as typed, when they are person ids (None otherwise)."""
     data: dict[str, pd.Series] = {}
     for col in table.clean_columns:
         values = _rows(parsed.pop(col.name), keep)
@@ -809,12 +838,15 @@ def _clean_frame(
             values = values.replace("", pd.NA)
         data[col.name] = values.astype(col.dtype)
     clean = pd.DataFrame(data, index=index[keep], copy=False)  # the columns are not shared: no copy needed
+    typed = None
     for col in table.clean_columns:
+        if col.person_id and col.name == table.id_column:
+            typed = clean[col.name].reset_index(drop=True)
         if col.person_id:
             known = pseudonyms.get(col.name) if col.default is None else None
             clean[col.name] = (_rows(known, keep).astype(col.dtype) if known is not None
-                               else privacy.pseudonymise(clean[col.name], key))
-    return clean.reset_index(drop=True)
+                               else privacy.pseudonymise(clean[col.name], key, unique=col.name == table.id_column))
+    return clean.reset_index(drop=True), typed
 
 
 

@@ -24,7 +24,7 @@ import pandas.testing as pdt
 import pyarrow as pa
 import pytest
 
-from linli import parse, privacy
+from linli import _hmac, parse, privacy
 from linli._read import delimited
 from linli._read.cells import header_lookup
 from linli.contract import TABLES
@@ -300,6 +300,55 @@ def test_pseudonyms_are_hmac_sha256(key: bytes) -> None:
             assert pd.isna(pseudonym)
         else:
             assert pseudonym == "p" + hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def _random_ids(rng: random.Random, n: int) -> list[bytes]:
+    # empty, ASCII, Chinese, and longer than SHA-256's 64-byte block (two blocks of message)
+    pieces = ["", "V", "0", "7", "志愿者", "-", "x" * 70]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 4))).encode() for _ in range(n)]
+
+
+@pytest.mark.parametrize("key", [b"k", b"y" * 100])
+def test_a_large_batch_is_hashed_by_two_processes_as_hmac_hashes_it(monkeypatch: pytest.MonkeyPatch,
+                                                                    key: bytes) -> None:
+    values = _random_ids(random.Random(5), 301)
+    started: list[list[str]] = []
+    real = _hmac.subprocess.Popen
+
+    def spy(args: list[str], **kwargs: object) -> object:
+        started.append(args)
+        return real(args, **kwargs)
+
+    monkeypatch.setattr(_hmac, "SPLIT", 100)
+    monkeypatch.setattr(_hmac.subprocess, "Popen", spy)
+    got = _hmac.hmac8(values, key)
+    assert len(started) == 1  # the second half went to a helper process
+    assert got == b"".join(hmac.new(key, v, hashlib.sha256).digest()[:8] for v in values)
+
+
+@pytest.mark.parametrize("helper", ["/bin/false", "/nonexistent/python"], ids=["dies", "cannot-start"])
+def test_a_helper_that_fails_leaves_its_half_to_this_process(monkeypatch: pytest.MonkeyPatch, helper: str) -> None:
+    # /bin/false starts, reads nothing and answers nothing; a missing interpreter cannot start
+    values = _random_ids(random.Random(6), 250) + [b"V%07d" % i for i in range(20_000)]  # more than a pipe holds
+    monkeypatch.setattr(_hmac, "SPLIT", 100)
+    monkeypatch.setattr(_hmac.sys, "executable", helper)
+    assert _hmac.hmac8(values, KEY) == b"".join(hmac.new(KEY, v, hashlib.sha256).digest()[:8] for v in values)
+
+
+def test_references_take_their_roster_s_pseudonyms_and_new_ones_are_hashed() -> None:
+    # the roster's ids are looked up (their pseudonyms as computed before), any other id is
+    # hashed, missing stays missing: the same pseudonyms as hashing every reference
+    rng = random.Random(8)
+    roster = pd.Series([f"R{i:03d}" for i in range(200)], dtype="string")
+    pool = [*roster[:150], "R999", "Z1", "志愿者3", None]
+    references = pd.Series([rng.choice(pool) for _ in range(2000)], dtype="string")
+    done = privacy.pseudonymise(roster, KEY, unique=True)
+    assert done.tolist() == privacy.pseudonymise(roster, KEY).tolist()
+    got = privacy.pseudonymise(references, KEY, known=(roster, done))
+    expected = [pd.NA if v is None or v is pd.NA else privacy.pseudonym(v, KEY) for v in references]
+    assert got.tolist() == expected
+    assert privacy.pseudonymise(pd.Series(["R001", None], dtype="string"), KEY, unique=True).tolist() == [
+        privacy.pseudonym("R001", KEY), pd.NA]
 
 
 def test_shape_pattern_matches_exactly_the_ids_of_its_shape() -> None:

@@ -255,6 +255,11 @@ def _sniff_delimiter(text: str, lookup: dict[str, str]) -> str:
 #: Bytes of a file read to find its separator and width before pyarrow parses it.
 _HEAD_BYTES = 1 << 16
 _CHUNK_BYTES = 1 << 24
+#: Bytes pyarrow parses as one block (its default is 1 MiB): a block is a chunk of every
+#: column, and each chunk of a column costs the column checks a call of their own
+#: (:func:`linli.parse.is_blank` …): a gigabyte's thousand chunks cost more than its
+#: sixty-four, which still keep both cores parsing.
+_BLOCK = 1 << 24
 
 
 def _fast_grid_of_text(text: str, lookup: dict[str, str]) -> tuple[pd.DataFrame, str, str] | None:
@@ -320,7 +325,7 @@ def _fast_grid(
                 source.seek(len(_UTF8_BOM))
             table = pacsv.read_csv(
                 source,
-                read_options=pacsv.ReadOptions(column_names=names, use_threads=True),
+                read_options=pacsv.ReadOptions(column_names=names, use_threads=True, block_size=_BLOCK),
                 parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
                                                  escape_char=False, newlines_in_values=quotes > 0,
                                                  ignore_empty_lines=False),
