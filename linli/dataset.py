@@ -66,8 +66,10 @@ PROVENANCE_COLUMNS = [
     "table", "file", "status", "sha256", "encoding", "rows_read", "rows_loaded",
     "rows_quarantined", "unknown_columns", "sheets", "skipped_sheets",
 ]
-#: Tables read ahead, in a helper thread, of the one being checked (two: faster, and 0.4 GiB more at 2,000 communities).
-_READ_AHEAD = 1
+#: Bytes of ledger files, the one being checked included, that may be held read ahead of
+#: the checks (at least the next table is always read): a province's largest ledger is
+#: read while the smaller ones before it are checked, and the ones after it while it is.
+READ_AHEAD_BYTES = 3 << 29
 #: Ledgers whose records are placed in a year: by a date, or (the survey) by ``year``.
 DATED_TABLES: tuple[str, ...] = tuple(
     name for name, t in TABLES.items() if t.date_column is not None
@@ -237,6 +239,42 @@ def _parse_as_of(value: object, *, shown: str = "dataset.yaml") -> dt.date:
         raise InputError(msg) from None
 
 
+class _ReadAhead:
+    """The tables of ``order`` read one after another by ``pool`` (one thread), as far ahead
+    of the one being checked as :data:`READ_AHEAD_BYTES` of their files allow; those not
+    yet started are let go on leaving its ``with`` block."""
+
+    def __init__(self, pool: ThreadPoolExecutor, read: Callable[[str], io.RawTable], order: list[str],
+                 sizes: Mapping[str, int]) -> None:
+        self._pool, self._read, self._order, self._sizes = pool, read, order, sizes
+        self._next = 0
+        self._pending: dict[str, Future[io.RawTable]] = {}
+        self._fill(checking=0)
+
+    def take(self, name: str) -> io.RawTable:
+        """The table ``name`` (the first not yet taken), once read; more are read meanwhile."""
+        future = self._pending.pop(name)
+        self._fill(checking=self._sizes[name])
+        return future.result()
+
+    def __enter__(self) -> _ReadAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Read no more (a table that cannot be checked stops the load; one read may finish)."""
+        for future in self._pending.values():
+            future.cancel()
+
+    def _fill(self, *, checking: int) -> None:
+        while self._next < len(self._order):
+            name = self._order[self._next]
+            held = checking + sum(self._sizes[n] for n in self._pending) + self._sizes[name]
+            if self._pending and held > READ_AHEAD_BYTES:
+                return
+            self._pending[name] = self._pool.submit(self._read, name)
+            self._next += 1
+
+
 def sha256(path: Path) -> str:
     """Return the hex SHA-256 of a file (of all its parts for a shapefile)."""
     h = hashlib.sha256()
@@ -327,10 +365,11 @@ def load_dataset(
     sizes = {name: _file_size(located[name]) for name in present}
     # Helper threads read the next table while this one is checked (pyarrow parses
     # without holding the interpreter) and hash each file for the provenance.
-    with (ThreadPoolExecutor(max_workers=_READ_AHEAD + 1, thread_name_prefix="linli-load") as pool,
+    with (ThreadPoolExecutor(max_workers=1, thread_name_prefix="linli-read") as readers,
+          ThreadPoolExecutor(max_workers=1, thread_name_prefix="linli-hash") as hashers,
+          _ReadAhead(readers, read, present, sizes) as ahead,
           tqdm(total=sum(sizes.values()), unit="B", unit_scale=True, desc="检查台账 / checking", leave=False,
                disable=None if progress_bar else True) as bar):
-        ahead = {name: pool.submit(read, name) for name in present[:_READ_AHEAD]}
         for name, path in located.items():
             spec = TABLES[name]
             if path is None:
@@ -338,11 +377,8 @@ def load_dataset(
                 provenance.append({"table": name, "file": "", "status": "absent"})
                 continue
             bar.set_postfix_str(path.name)
-            digest = pool.submit(sha256, path)
-            raw = ahead.pop(name).result()
-            following = present.index(name) + _READ_AHEAD
-            if following < len(present):
-                ahead[present[following]] = pool.submit(read, present[following])
+            digest = hashers.submit(sha256, path)
+            raw = ahead.take(name)
             result = validate_table(raw, spec, context=clean, as_of=when, key=secret, rosters=rosters)
             clean[name] = result.clean
             if result.typed_ids is not None and spec.id_column is not None:

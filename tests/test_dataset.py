@@ -12,13 +12,15 @@ import hashlib
 import hmac
 import io
 import sys
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 
 import pandas as pd
 import pandas.testing as pdt
 import pytest
 
-from linli import contract
+from linli import contract, dataset
 from linli.dataset import load_and_save, load_dataset, save_dataset
 from linli.errors import InputError
 
@@ -364,3 +366,50 @@ def test_the_progress_bar_shows_in_a_terminal_only(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(sys, "stderr", piped)
     load_dataset(tmp_path, as_of=AS_OF, key=KEY, progress_bar=True)
     assert piped.getvalue() == ""
+
+
+class _Pool:
+    """A stand-in for the reading thread: records what is submitted, in order; reads at once,
+    or (``hold``) leaves each read waiting."""
+
+    def __init__(self, *, hold: bool = False) -> None:
+        self.submitted: list[str] = []
+        self.futures: list[Future[str]] = []
+        self.hold = hold
+
+    def submit(self, read: Callable[[str], str], name: str) -> Future[str]:
+        self.submitted.append(name)
+        future: Future[str] = Future()
+        if not self.hold:
+            future.set_result(read(name))
+        self.futures.append(future)
+        return future
+
+
+def test_tables_are_read_ahead_in_order_as_far_as_the_budget_of_file_bytes_allows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # budget 40 bytes; the one being checked counts; the next table is always read
+    monkeypatch.setattr(dataset, "READ_AHEAD_BYTES", 40)
+    sizes = {"a": 10, "b": 10, "c": 100, "d": 10, "e": 10}
+    pool = _Pool()
+    with dataset._ReadAhead(pool, str.upper, list(sizes), sizes) as ahead:  # type: ignore[arg-type]
+        assert pool.submitted == ["a", "b"]  # a, then b: 10 + 10 ≤ 40; c: 20 + 100 > 40
+        assert ahead.take("a") == "A"
+        assert pool.submitted == ["a", "b"]  # checking a (10), b waiting (10): c would make 120
+        assert ahead.take("b") == "B"
+        assert pool.submitted == ["a", "b", "c"]  # nothing waiting: c is read, however large
+        ahead.take("c")
+        assert pool.submitted == ["a", "b", "c", "d"]  # checking c: d alone; e would make 120
+        ahead.take("d")
+        assert pool.submitted == ["a", "b", "c", "d", "e"]  # checking d (10) + e (10) ≤ 40
+        assert ahead.take("e") == "E"
+
+
+def test_reading_ahead_stops_when_the_load_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dataset, "READ_AHEAD_BYTES", 100)
+    sizes = dict.fromkeys("abc", 10)
+    pool = _Pool(hold=True)
+    with pytest.raises(InputError), dataset._ReadAhead(pool, str.upper, list(sizes), sizes):  # type: ignore[arg-type]
+        raise InputError("a ledger that cannot be read")
+    assert pool.submitted == ["a", "b", "c"] and all(f.cancelled() for f in pool.futures)

@@ -25,15 +25,13 @@ log = logging.getLogger(__name__)
 
 def read_geo(path: Path, table: contract.Table, *, layer: str | None, shown: str) -> RawTable:
     import geopandas as gpd
-    import pyogrio
 
     read_bytes(path, shown, size=1)
     suffix = path.suffix.casefold()
-    try:
-        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
-    except Exception as exc:
-        msg = f"{shown}: not a readable {suffix} file ({reason(exc)})."
-        raise InputError(msg) from None
+    if suffix == ".geojson" and layer is None:
+        layers = []  # one layer, read as it comes: listing it would parse the whole file once more
+    else:
+        layers = _layers(path, shown, suffix)
     if layer is not None and layer not in layers:
         msg = f"{shown}: no layer {layer!r}; layers: {', '.join(layers)}."
         raise InputError(msg)
@@ -94,6 +92,18 @@ def read_geo(path: Path, table: contract.Table, *, layer: str | None, shown: str
     return RawTable(table=table.name, file=shown, frame=frame,
                     rows=pd.Series(range(1, n + 1), index=frame.index, dtype="int64", name="row"),
                     unknown_columns=unknown, geometry=geometry, crs=crs_read)
+
+
+def _layers(path: Path, shown: str, suffix: str) -> list[str]:
+    """The layers of a file that may hold several (a GeoPackage …)."""
+    import pyogrio
+
+    try:
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+    except Exception as exc:
+        msg = f"{shown}: not a readable {suffix} file ({reason(exc)})."
+        raise InputError(msg) from None
+    return layers
 
 
 def _metre_example(geometry: gpd.GeoSeries) -> str | None:
