@@ -3,6 +3,11 @@
 #
 #   fonts-noto-cjk   Noto Sans/Serif CJK: Chinese text in HTML/PDF reports (Chromium reads
 #                    fonts through fontconfig) and a system fallback for matplotlib figures
+#   fonts-liberation2
+#                    Liberation Sans/Serif, metric-compatible with Arial and Times New Roman:
+#                    the Latin text of the reports (their CSS asks for Liberation Sans) and of
+#                    the Word files (Arial, Times New Roman) set as wide as Word sets it
+#                    (without it LibreOffice and Chromium fall back to the wider DejaVu)
 #   fontconfig       fc-cache / fc-list
 #   chromium         headless HTML -> PDF export and screenshots
 #   poppler-utils    pdftoppm / pdftotext, to check the PDFs
@@ -18,7 +23,7 @@
 #   --check       install nothing; list what is missing and exit 1 if anything is
 set -euo pipefail
 
-FONTS=(fonts-noto-cjk fontconfig)
+FONTS=(fonts-noto-cjk fonts-liberation2 fontconfig)
 BROWSER=(chromium poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui)
 
 fonts_only=0
