@@ -29,6 +29,7 @@ Tunables
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -47,6 +48,23 @@ TEMPLATES: dict[str, str] = {"community": "community.ipynb", "zone": "zone.ipynb
 #: Another folder of report notebooks to use instead of the shipped ones (None: the shipped ones).
 NOTEBOOKS_DIR: Path | None = None
 CELL_TIMEOUT: int = 600
+
+log = logging.getLogger(__name__)
+
+#: What jupyter_client raises when a kernel ends before it answers at all: most often a port
+#: it was given was taken, between being picked and being bound, by another process's
+#: connection (jupyter_client picks free ports, then the kernel binds them). Such a kernel
+#: is started once more, on other ports.
+_DIED_AT_START = "Kernel died before replying to kernel_info"
+
+
+def _not_the_kernel_start(record: logging.LogRecord) -> bool:
+    """Leave out papermill's log of a kernel that did not start: the error it names is
+    raised as well, and is either started again or reported as the unit's failure."""
+    return not str(record.msg).startswith("Error occurred while starting new kernel client")
+
+
+logging.getLogger("papermill").addFilter(_not_the_kernel_start)
 
 
 class NotebookError(LinliError, RuntimeError):
@@ -126,6 +144,9 @@ def run_notebook(
     pathlib.Path
         ``output``.
 
+    A kernel that ends before it answers (most often because a port it was given was
+    taken meanwhile) is started once more, on other ports.
+
     Raises
     ------
     NotebookError
@@ -151,7 +172,7 @@ def run_notebook(
             engine_kwargs["kernel_manager_class"] = warm.WarmKernelManager
     if cwd is not None:
         engine_kwargs["resources"] = {"metadata": {"path": str(Path(cwd).resolve())}}
-    try:
+    def execute() -> None:
         pm.execute_notebook(
             str(template),
             str(output),
@@ -163,6 +184,16 @@ def run_notebook(
             execution_timeout=timeout,
             **engine_kwargs,
         )
+
+    try:
+        try:
+            execute()
+        except RuntimeError as exc:
+            if str(exc) != _DIED_AT_START:
+                raise
+            log.info("%s: the kernel died before it answered (a port taken meanwhile?); starting another",
+                     output.stem)
+            execute()
     except PapermillExecutionError as exc:
         evalue = next((ln for ln in str(exc.evalue).splitlines() if ln.strip()), "")
         msg = f"{template.name} ({output.stem}) failed in cell {exc.exec_count}: {exc.ename}: {evalue}"

@@ -366,10 +366,8 @@ def _kernel(request: dict[str, Any]) -> None:
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
-    except BaseException:
-        import traceback
-
-        traceback.print_exc()
+    except BaseException as exc:  # one line, not a traceback: the build says which report failed, and why
+        print(f"linli: a report kernel did not start: {type(exc).__name__}: {exc}", file=sys.stderr)
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
