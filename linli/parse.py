@@ -32,6 +32,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ._arrow import dictionary_codes
 from .contract import LIST_SEP
 
 __all__ = [
@@ -148,24 +149,13 @@ def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
 
 def _arrow_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
     """``pd.factorize(s)`` of Arrow strings, straight from Arrow's dictionary encoding
-    (None for any other column).
-
-    Arrow encodes a column of many chunks into one dictionary, which every chunk
-    shares (the same buffers): the chunks' codes are then joined as they are, as
-    4-byte integers, without ``pd.factorize``'s unifying of the chunks' dictionaries
-    and 8-byte copy of the codes. The dictionary is in order of first appearance, as
-    ``pd.factorize``'s uniques are; a missing cell's code is -1.
-    """
+    (:func:`linli._arrow.dictionary_codes`: 4-byte codes, without ``pd.factorize``'s
+    unifying of the chunks' dictionaries and 8-byte copy of the codes); None for any
+    other column."""
     if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow") or len(s) == 0:
         return None
-    encoded = s.array.__arrow_array__().dictionary_encode()
-    first = encoded.chunk(0).dictionary
-    shared = [b.address if b is not None else None for b in first.buffers()]
-    if any([b.address if b is not None else None for b in chunk.dictionary.buffers()] != shared
-           for chunk in encoded.chunks[1:]):
-        return None  # chunks with dictionaries of their own: leave them to pd.factorize
-    indices = pa.chunked_array([chunk.indices for chunk in encoded.chunks], type=encoded.type.index_type)
-    return pc.fill_null(indices, -1).to_numpy(), first.to_numpy(zero_copy_only=False)
+    codes, distinct = dictionary_codes(s.array.__arrow_array__())
+    return codes, distinct.to_numpy(zero_copy_only=False)
 
 
 def _spread(values: pd.Series, codes: np.ndarray, like: pd.Series) -> pd.Series:

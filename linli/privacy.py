@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import _hmac, config
+from ._arrow import dictionary_codes
 from .errors import ContractError
 
 _PHONE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
@@ -100,18 +101,6 @@ def _arrow(ids: pd.Series) -> pa.ChunkedArray:
     return cells.cast(pa.large_string())
 
 
-def _encode(cells: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
-    """``(codes, distinct)``: ``cells`` is ``distinct`` taken at ``codes`` (-1 where missing)."""
-    encoded = cells.dictionary_encode()  # one dictionary over every chunk, which each chunk holds
-    if encoded.num_chunks == 0:
-        return np.zeros(0, dtype=np.int64), pa.array([], type=cells.type)
-    if len({len(chunk.dictionary) for chunk in encoded.chunks}) > 1:
-        encoded = encoded.unify_dictionaries()
-    distinct = encoded.chunk(0).dictionary
-    indices = pa.chunked_array([c.indices for c in encoded.chunks], type=encoded.type.index_type)
-    return pc.fill_null(indices, -1).to_numpy().astype(np.int64, copy=False), distinct
-
-
 def _hex(distinct: pa.Array, key: bytes) -> pa.Array:
     """The pseudonym (``p`` and 16 hex digits) of each of ``distinct`` (no missing value)."""
     digests = _digests(distinct.cast(pa.large_binary()).to_pylist(), key)
@@ -152,17 +141,16 @@ def pseudonymise(
         codes[valid] = np.arange(int(valid.sum()))
         hashed = _hex(cells.filter(pa.array(valid)) if not valid.all() else cells, key)
     elif known is None:
-        codes, distinct = _encode(cells)
+        codes, distinct = dictionary_codes(cells)
         hashed = _hex(distinct, key)
     else:
         typed, done = _arrow(known[0]).combine_chunks(), _arrow(known[1]).combine_chunks()
         codes = pc.fill_null(pc.index_in(cells, value_set=typed), -1).to_numpy().astype(np.int64, copy=False)
-        new = np.flatnonzero(codes < 0)
-        new = new[cells.take(pa.array(new)).is_valid().to_numpy(zero_copy_only=False)] if len(new) else new
         hashed = done
-        if len(new):  # not in ``known``: hashed, each distinct one once
-            more, distinct = _encode(cells.take(pa.array(new)))
-            codes[new] = len(typed) + more
+        new = np.flatnonzero(codes < 0)
+        if len(new):  # not in ``known`` (or missing): each distinct one hashed once
+            more, distinct = dictionary_codes(cells.take(pa.array(new)))
+            codes[new] = np.where(more < 0, -1, len(typed) + more)
             hashed = pa.concat_arrays([hashed, _hex(distinct, key)])
     taken = hashed.take(pa.array(codes, mask=codes < 0))  # code -1 (missing) stays missing
     return pd.Series(pd.arrays.ArrowStringArray(taken), index=ids.index, name=ids.name)
