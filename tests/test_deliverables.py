@@ -1006,6 +1006,19 @@ def test_the_index_page_never_breaks_a_rank_or_a_count(built: dict[str, Any]) ->
     assert not split, split
 
 
+def test_the_index_page_prints_a_rank_over_its_interval_one_line_each(built: dict[str, Any]) -> None:
+    # At 1,200 px the Chinese index printed a community's standing on five lines ("第3名（共4个" / "社区）；区间
+    # 第1–3名，" / "51%的模拟保持" …): the rank now has a line, its interval and draws kept the line under it
+    index = report(built, "renmin", "zh", "html").parent / "index.html"  # the last build's: Chinese
+    with opened(index, width=1200, height=900, media="screen") as page:
+        laid = page.eval_on_selector_all("td.rank", LINE_BREAKS)
+        details = page.eval_on_selector_all("td.rank", "cells => cells.map(c => c.querySelector('.band')?.textContent ?? '')")
+    ranked = [(text, at, detail) for (text, at), detail in zip(laid, details, strict=True) if detail]
+    assert len(ranked) == 2  # the two communities built (xiangbei, zhengyang); the zone is not ranked
+    for text, at, detail in ranked:
+        assert at == [len(text) - len(detail)], (text, at)  # one break: between the rank and its interval
+
+
 @needs_libreoffice
 @pytest.mark.parametrize("unit", ("renmin", TARGETED))
 @pytest.mark.parametrize("lang", LANGS)

@@ -263,22 +263,28 @@ def ranking_table(res: UnitSlice, *, lang: str = "zh", highlight: str | None = N
 
 def standings(uncertainty: pd.DataFrame, *, year: int, lang: str = "zh") -> dict[str, dict[str, str]]:
     """Return each unit's standing in ``year`` as an index page shows it: ``index``,
-    ``band`` (5–95 % when the weights vary) and ``rank`` (with its 5–95 % interval and the
-    share of draws that keep it; a zone is not ranked).
+    ``band`` (5–95 % when the weights vary), ``rank`` (a zone is not ranked) and
+    ``rank_detail`` (the rank's 5–95 % interval and the share of draws that keep it; ""
+    for a unit without a rank), which the page prints under the rank as the band under
+    the index.
 
     Examples
     --------
     >>> from linli.testing import example_zone
     >>> s = standings(example_zone().uncertainty, year=2024)
     >>> s["jia"]
-    {'index': '57.4', 'band': '55.9–58.6', 'rank': '第2名（共2个社区）；区间第1–2名，83%的模拟保持'}
-    >>> s["model"]["rank"], standings(example_zone().uncertainty, year=2024, lang="en")["jia"]["rank"]
-    ('不参与排名', 'rank 2 of 2; interval 1–2, kept in 83 % of draws')
+    {'index': '57.4', 'band': '55.9–58.6', 'rank': '第2名（共2个社区）', 'rank_detail': '区间第1–2名，83%的模拟保持'}
+    >>> s["model"]["rank"], s["model"]["rank_detail"]
+    ('不参与排名', '')
+    >>> en = standings(example_zone().uncertainty, year=2024, lang="en")["jia"]
+    >>> en["rank"], en["rank_detail"]
+    ('rank 2 of 2', 'interval 1–2, kept in 83 % of draws')
     """
     check_lang(lang)
     now = uncertainty[uncertainty["year"] == year]
     out: dict[str, dict[str, str]] = {}
     for r in now.to_dict(orient="records"):
+        detail = ""
         if str(r.get("unit_type")) == "zone":
             rank = word("not_ranked", lang=lang)
         elif is_missing(r.get("rank")):
@@ -288,11 +294,10 @@ def standings(uncertainty: pd.DataFrame, *, year: int, lang: str = "zh") -> dict
             lo, hi = r.get("rank_low"), r.get("rank_high")
             kept = r.get("rank_kept_pct")
             span = DASH if is_missing(lo) else (f"{int(lo)}" if int(lo) == int(hi) else f"{int(lo)}–{int(hi)}")
-            rank = word("standing_rank", lang=lang,
-                        rank=rank_text(r["rank"], n=None if is_missing(n) else n, lang=lang),
-                        span=span, kept=DASH if is_missing(kept) else kept_text(kept))
+            rank = rank_text(r["rank"], n=None if is_missing(n) else n, lang=lang)
+            detail = word("standing_detail", lang=lang, span=span, kept=DASH if is_missing(kept) else kept_text(kept))
         out[str(r["unit_id"])] = {"index": score_text(r.get("index"), lang),
-                                  "band": band_text(r, lang, median=False), "rank": rank}
+                                  "band": band_text(r, lang, median=False), "rank": rank, "rank_detail": detail}
     return out
 
 

@@ -116,7 +116,8 @@ def write_index(
     unit_types
         Unit id -> ``community`` or ``zone`` (the outcomes' types win).
     standings
-        Unit id -> its ``index``, ``band`` and ``rank`` as texts (``—`` where missing).
+        Unit id -> its ``index``, ``band``, ``rank`` and ``rank_detail`` as texts
+        (:func:`linli.reporting.comparison.standings`; ``—`` where missing).
     subtitle
         A line under the heading (e.g. dataset and as-of date).
     banner
@@ -158,8 +159,10 @@ def write_index(
             "type": word(f"page.{utype}", lang=lang) if utype in UNIT_TYPES else "—",
             "index": standing.get("index", "—"),
             "band": standing.get("band", ""),
-            # a rank or a count on one line: "区间第" over "1–3名" was printed
+            # the rank on a line of its own, its interval and draws kept under it (all on one line, the
+            # column took up to five lines at 1,200 px); a rank or a count never broken ("区间第" over "1–3名")
             "rank": Markup(keep_whole(str(escape(standing.get("rank", "—"))), lang=lang)),
+            "rank_detail": Markup(keep_whole(str(escape(standing.get("rank_detail", ""))), lang=lang)),
             "status": status,
             "status_text": word(f"page.{status}", lang=lang),
             "error": outcome.error if outcome is not None else None,
