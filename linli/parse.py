@@ -43,6 +43,7 @@ __all__ = [
     "is_blank",
     "list_items",
     "parse_bools",
+    "parse_canonical",
     "parse_codes",
     "parse_dates",
     "parse_floats",
@@ -91,6 +92,11 @@ _SLICE = 1 << 20
 # Years that datetime64[ns] can hold whole (1677-09-21 .. 2262-04-11).
 _MIN_YEAR, _MAX_YEAR = 1678, 2261
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+#: Most digits of a whole number that :func:`parse_canonical` reads: 10**18 - 1 < 2**63.
+_CANONICAL_DIGITS = 18
+#: The seconds since 1970 of the first day of _MIN_YEAR and of the year after _MAX_YEAR.
+_CANONICAL_SPAN = tuple(int((dt.datetime(year, 1, 1) - dt.datetime(1970, 1, 1)).total_seconds())
+                        for year in (_MIN_YEAR, _MAX_YEAR + 1))
 
 _BOOLS: dict[str, bool] = {
     "true": True,
@@ -112,6 +118,15 @@ _BOOLS: dict[str, bool] = {
 def _as_string(s: pd.Series) -> pd.Series:
     """Return ``s`` as the ``string`` dtype (non-strings via ``str``, missing as NA)."""
     return s.astype("string")
+
+
+def _arrow_text(dtype: object) -> bool:
+    """Whether a column of ``dtype`` holds its cells as Arrow text (``string[pyarrow]`` as
+    read from a CSV file, or pandas' ``string``)."""
+    if isinstance(dtype, pd.StringDtype):
+        return dtype.storage == "pyarrow"
+    return isinstance(dtype, pd.ArrowDtype) and (pa.types.is_string(dtype.pyarrow_dtype)
+                                                 or pa.types.is_large_string(dtype.pyarrow_dtype))
 
 
 def _flags(values: pd.Series) -> pd.Series:
@@ -283,6 +298,54 @@ def is_blank(s: pd.Series) -> pd.Series:
     return pd.Series(blank, index=s.index, name=s.name)
 
 
+def parse_canonical(s: pd.Series, kind: str) -> pd.Series | None:
+    """The parsed values of a column of raw cells every one of which is missing or already
+    written in its canonical form, read by Arrow in one pass; None for any other column.
+
+    The canonical forms: for ``kind`` ``"int"``, 1 to 18 ASCII digits (``75``, ``0075``:
+    any 18 digits fit in 64 bits); for ``"date"``, a real calendar date ``YYYY-MM-DD``
+    of the years :func:`parse_dates` takes. Such a cell has nothing for
+    :func:`clean_text` to change and parses as :func:`parse_ints` or
+    :func:`parse_dates` parse it, to the same value, so a ledger column written by a
+    program (a million cells, every one canonical) is neither cleaned nor looked at
+    value by value. Any other kind, a column not held as Arrow text, one whose cells
+    are all missing or one with a single other cell gives None: clean and parse it.
+
+    >>> ints = parse_canonical(pd.Series(["75", None, "0075"], dtype="string"), "int")
+    >>> ints.tolist(), str(ints.dtype)
+    ([75, <NA>, 75], 'Int64')
+    >>> parse_canonical(pd.Series(["75", "+5"], dtype="string"), "int") is None  # a sign: parse_ints' call
+    True
+    >>> dates = parse_canonical(pd.Series(["2024-03-05", None], dtype="string"), "date")
+    >>> dates.dt.strftime("%Y-%m-%d").tolist(), str(dates.dtype)
+    (['2024-03-05', nan], 'datetime64[ns]')
+    >>> [parse_canonical(pd.Series([d], dtype="string"), "date") for d in ("2024-02-30", "2024-3-5", "1600-01-01")]
+    [None, None, None]
+    """
+    if kind not in ("int", "date") or not _arrow_text(s.dtype):
+        return None
+    cells = s.array.__arrow_array__()
+    if cells.null_count == len(cells):
+        return None
+    size = pc.min_max(pc.binary_length(cells)).as_py()
+    if kind == "int":
+        if size["max"] > _CANONICAL_DIGITS or not pc.all(pc.ascii_is_decimal(cells)).as_py():
+            return None  # ascii_is_decimal is False for an empty cell, which clean_text makes missing
+        values = pd.Int64Dtype().__from_arrow__(pc.cast(cells, pa.int64()))
+        return pd.Series(values, index=s.index, name=s.name, copy=False)
+    if size["min"] != 10 or size["max"] != 10:
+        return None
+    try:  # Arrow reads 10 characters as a date only as YYYY-MM-DD, and only a real one
+        days = pc.cast(cells, pa.timestamp("s"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    span = pc.min_max(days.cast(pa.int64())).as_py()  # seconds: year 0 has no Python datetime
+    if span["min"] < _CANONICAL_SPAN[0] or span["max"] >= _CANONICAL_SPAN[1]:
+        return None
+    values = days.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False)
+    return pd.Series(values, index=s.index, name=s.name, copy=False)
+
+
 def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse dates written ``YYYY-MM-DD``, ``YYYY/MM/DD``, ``YYYY.MM.DD`` or ``YYYY年M月D日``.
 
@@ -310,6 +373,9 @@ def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     >>> parsed.dt.strftime("%Y-%m-%d").tolist(), bad.tolist()
     (['2024-03-05', '2024-03-05', nan, nan], [False, False, True, False])
     """
+    quick = parse_canonical(s, "date")
+    if quick is not None:  # every cell already canonical: nothing to look up
+        return quick, pd.Series(False, index=s.index, name=s.name)
     return _by_distinct(s, _dates)
 
 
@@ -339,6 +405,9 @@ def parse_ints(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     >>> parsed.tolist(), bad.tolist()
     ([12, 1200, 12, <NA>, <NA>], [False, False, False, True, False])
     """
+    quick = parse_canonical(s, "int")
+    if quick is not None:  # every cell already canonical: nothing to look up
+        return quick, pd.Series(False, index=s.index, name=s.name)
     return _by_distinct(s, _ints)
 
 

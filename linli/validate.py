@@ -256,16 +256,19 @@ def validate_table(
             parsed[col.name] = pd.Series(pd.NA, index=frame.index, dtype=col.dtype)
             continue
         # the raw column is let go once cleaned; an id typed with a Chinese input method (Ｃ００１) is C001
-        cleaned = parse.clean_text(frame.pop(col.name), ids=_id_or_code(col))
+        cells = frame.pop(col.name)
+        if col.pii and distinct:
+            continue  # only a comparison of whole rows would read it, and no two rows can be the same
+        quick = None if col.pii else parse.parse_canonical(cells, col.kind)  # canonical: nothing to clean
+        cleaned = cells.astype("string") if quick is not None else parse.clean_text(cells, ids=_id_or_code(col))
+        del cells
         text[col.name] = cleaned
         if col.name == table.id_column:
             distinct = _distinct_ids(table, text, np.ones(len(frame.index), dtype=bool))
         if col.pii:
-            if distinct:
-                del text[col.name]  # only a comparison of whole rows would read it
-            continue
+            continue  # kept, cleaned, for the comparison of whole rows (_check_duplicates)
         # rule breaks carry the cleaned text; _quarantine_frame makes it safe to show
-        values = _parse_column(cleaned, col, issues)
+        values = _parse_column(cleaned, col, issues, parsed=quick)
         values = _resolve_reference(values, col, cleaned, issues, context, key, pseudonyms, rosters or {})
         if col.default is None and not col.nullable and col.nullable_when is None:
             empty = cleaned.isna() & ~cleaned.index.isin(excused.get(col.name, []))
@@ -360,8 +363,7 @@ def _reader_issues(raw: RawTable, table: Table, issues: _Issues) -> dict[str, li
 
 def _mask_personal_data(values: pd.Series, col: Column, text: pd.Series, issues: _Issues) -> pd.Series:
     """Mask phone and identity numbers in a free-text column; each one is a finding."""
-    distinct = text.dropna().unique()
-    hits = {v for v in distinct if privacy.has_personal_data(str(v))}
+    hits = privacy.with_personal_data(text)
     if not hits:
         return values
     found = text.isin(hits).fillna(False).astype(bool)
@@ -488,9 +490,13 @@ def _truncate(text: str) -> str:
     return text if len(text) <= _MAX_VALUE_CHARS else text[: _MAX_VALUE_CHARS - 1] + "…"
 
 
-def _parse_column(cleaned: pd.Series, col: Column, issues: _Issues) -> pd.Series:
+def _parse_column(cleaned: pd.Series, col: Column, issues: _Issues, *, parsed: pd.Series | None = None) -> pd.Series:
+    """The parsed values of a cleaned column, each cell its parser cannot read a finding;
+    ``parsed``, when given, the values :func:`linli.parse.parse_canonical` read (none bad)."""
     kind = col.kind
-    if kind == "date":
+    if parsed is not None:
+        values, bad = parsed, pd.Series(False, index=cleaned.index)
+    elif kind == "date":
         values, bad = parse.parse_dates(cleaned)
     elif kind == "int":
         values, bad = parse.parse_ints(cleaned)

@@ -12,6 +12,7 @@ with the general one.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import random
@@ -23,6 +24,8 @@ import pandas as pd
 import pandas.testing as pdt
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from linli import _hmac, parse, privacy
 from linli._read import delimited
@@ -569,3 +572,84 @@ def test_arrow_codes_as_pandas_factorize(chunks: list[list[str | None]], codes: 
     slow_codes, slow_uniques = pd.factorize(cells, use_na_sentinel=True)  # the general way, for the same answer
     assert slow_codes.tolist() == codes and list(slow_uniques) == uniques
     assert parse._arrow_codes(pd.Series(["a", None], dtype=object)) is None  # not Arrow strings: pd.factorize
+
+
+def _general(cells: list[str | None], kind: str) -> tuple[pd.Series, pd.Series]:
+    """What parse_ints / parse_dates give with the canonical reading switched off: each
+    distinct value cleaned and parsed by the regular expressions."""
+    s = parse.clean_text(pd.Series(cells, dtype="string"))
+    return parse._by_distinct(s, parse._ints if kind == "int" else parse._dates)
+
+
+def _digits(draw_from: str) -> st.SearchStrategy[str]:
+    return st.text(alphabet=draw_from, min_size=0, max_size=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), _digits("0123456789"), _digits("0123456789 +-,.０"), st.sampled_from(
+    ["0", "007", "999999999999999999", "9999999999999999999", "9223372036854775808", "", " 5", "５", "+5", "-5",
+     "1,200", "12.0"])), min_size=1, max_size=8))
+def test_canonical_ints_are_read_as_the_parser_reads_them(cells: list[str | None]) -> None:
+    quick = parse.parse_canonical(pd.Series(cells, dtype="string"), "int")
+    canonical = [c for c in cells if c is not None]
+    expected_quick = bool(canonical) and all(c.isascii() and c.isdigit() and len(c) <= 18 for c in canonical)
+    assert (quick is not None) == expected_quick, cells
+    if quick is not None:
+        parsed, bad = _general(cells, "int")
+        assert not bad.any()
+        pdt.assert_series_equal(quick, parsed, check_names=False)
+
+
+def _date_like() -> st.SearchStrategy[str]:
+    """Ten characters shaped as a date, some not one: any digits (day 31 of February, month 13,
+    year 0 or 9999) and now and then a separator or digit swapped for another character."""
+    year, two = st.integers(0, 9999).map("{:04d}".format), st.integers(0, 39).map("{:02d}".format)
+    shaped = st.tuples(year, st.sampled_from("-/."), two, st.sampled_from("-/."), two).map("".join)
+    odd = st.tuples(shaped, st.integers(0, 9), st.sampled_from(list("0-/ TZ年x５"))).map(
+        lambda t: t[0][:t[1]] + t[2] + t[0][t[1] + 1:])
+    return st.one_of(shaped, odd, st.sampled_from(["1677-12-31", "1678-01-01", "2261-12-31", "2262-01-01",
+                                                   "2024-02-29", "2023-02-29", "2024-3-5", "2024-03-05 "]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), _date_like()), min_size=1, max_size=6))
+def test_canonical_dates_are_read_as_the_parser_reads_them(cells: list[str | None]) -> None:
+    quick = parse.parse_canonical(pd.Series(cells, dtype="string"), "date")
+    parsed, bad = _general(cells, "date")
+    canonical = [c for c in cells if c is not None]
+
+    def real(cell: str) -> bool:  # YYYY-MM-DD, a day of the calendar, a year datetime64[ns] holds
+        try:
+            day = dt.date.fromisoformat(cell)
+        except ValueError:
+            return False
+        return re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", cell) is not None and 1678 <= day.year <= 2261
+
+    assert (quick is not None) == (bool(canonical) and all(real(c) for c in canonical)), cells
+    if quick is not None:
+        assert not bad.any()
+        pdt.assert_series_equal(quick, parsed, check_names=False)
+
+
+def test_canonical_columns_read_by_arrow_load_as_the_parsers_load_them(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ledgers whose whole numbers and dates are all canonical (read by Arrow, not cleaned) and
+    ledgers where some are not load to the same tables and quarantine as with every column
+    cleaned and parsed value by value."""
+    generate(tmp_path, communities=6, seed=7)
+    plant_junk(tmp_path, seed=7)  # some columns keep only canonical cells, others get junk
+    quick = load_dataset(tmp_path, key=KEY)
+    with monkeypatch.context() as m:
+        m.setattr(parse, "parse_canonical", lambda s, kind: None)
+        general = load_dataset(tmp_path, key=KEY)
+    assert {"not_a_date", "not_an_integer"} & set(quick.quarantine["rule"])
+    for name in quick.tables:
+        pdt.assert_frame_equal(pd.DataFrame(quick[name]), pd.DataFrame(general[name]), check_exact=True)
+    pdt.assert_frame_equal(quick.quarantine, general.quarantine, check_exact=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet="0123456789１３٣ -+abc号", max_size=24)), max_size=10))
+def test_personal_data_found_among_distinct_values_as_value_by_value(cells: list[str | None]) -> None:
+    found = privacy.with_personal_data(pd.Series(cells, dtype="string"))
+    assert found == {c for c in cells if c is not None and privacy.has_personal_data(c)}
