@@ -144,16 +144,37 @@ def pseudonymise(
         codes, distinct = dictionary_codes(cells)
         hashed = _hex(distinct, key)
     else:
-        typed, done = _arrow(known[0]).combine_chunks(), _arrow(known[1]).combine_chunks()
-        codes = pc.fill_null(pc.index_in(cells, value_set=typed), -1).to_numpy().astype(np.int64, copy=False)
-        hashed = done
-        new = np.flatnonzero(codes < 0)
-        if len(new):  # not in ``known`` (or missing): each distinct one hashed once
-            more, distinct = dictionary_codes(cells.take(pa.array(new)))
-            codes[new] = np.where(more < 0, -1, len(typed) + more)
-            hashed = pa.concat_arrays([hashed, _hex(distinct, key)])
+        return pseudonymise_references(ids, key, known)[0]
     taken = hashed.take(pa.array(codes, mask=codes < 0))  # code -1 (missing) stays missing
     return pd.Series(pd.arrays.ArrowStringArray(taken), index=ids.index, name=ids.name)
+
+
+def pseudonymise_references(
+    ids: pd.Series, key: bytes, roster: tuple[pd.Series, pd.Series]
+) -> tuple[pd.Series, np.ndarray]:
+    """:func:`pseudonymise` of references to a roster of persons, given as its ids and
+    their pseudonyms (aligned Series): a reference to one of them takes its pseudonym,
+    looked up; any other is hashed, each distinct one once. Also returns whether each
+    reference is one of the roster's ids (missing ones are not).
+
+    >>> roster = pd.Series(["V1", "V2"])
+    >>> found, listed = pseudonymise_references(pd.Series(["V2", "V3", None]), b"k",
+    ...                                         (roster, pseudonymise(roster, b"k")))
+    >>> found.tolist() == [pseudonym("V2", b"k"), pseudonym("V3", b"k"), pd.NA], listed.tolist()
+    (True, [True, False, False])
+    """
+    cells = _arrow(ids)
+    typed, done = _arrow(roster[0]).combine_chunks(), _arrow(roster[1]).combine_chunks()
+    codes = pc.fill_null(pc.index_in(cells, value_set=typed), -1).to_numpy().astype(np.int64, copy=False)
+    listed = codes >= 0
+    hashed = done
+    new = np.flatnonzero(~listed)
+    if len(new):  # not in the roster (or missing): each distinct one hashed once
+        more, distinct = dictionary_codes(cells.take(pa.array(new)))
+        codes[new] = np.where(more < 0, -1, len(typed) + more)
+        hashed = pa.concat_arrays([hashed, _hex(distinct, key)])
+    taken = hashed.take(pa.array(codes, mask=codes < 0))  # code -1 (missing) stays missing
+    return pd.Series(pd.arrays.ArrowStringArray(taken), index=ids.index, name=ids.name), listed
 
 
 def redact(text: str) -> str:

@@ -551,10 +551,19 @@ def _resolve_reference(
         issues.add(unknown, col.name, "unknown_reference", text)
         return resolved.where(~unknown, values).astype("string") if unknown.any() else resolved
     known = target[TABLES[col.ref].id_column]
-    probe = values
+    probe, asked = values, values.notna().to_numpy(dtype=bool)
+    if col.person_id and (roster := rosters.get(col.ref)) is not None:
+        # the roster's own ids and pseudonyms (those of ``known``): a reference found among them is known
+        probe, listed = privacy.pseudonymise_references(values, key, roster)
+        asked = asked & ~listed
+    elif col.person_id:
+        probe = privacy.pseudonymise(values, key)
     if col.person_id:
-        probe = pseudonyms[col.name] = privacy.pseudonymise(values, key, known=rosters.get(col.ref))
-    issues.add(values.notna() & ~_isin(probe, known), col.name, "unknown_reference", text)
+        pseudonyms[col.name] = probe
+    unknown = np.zeros(len(values), dtype=bool)
+    if asked.any():
+        unknown[asked] = ~_isin(probe[asked], known).to_numpy()
+    issues.add(pd.Series(unknown, index=values.index), col.name, "unknown_reference", text)
     return values.astype("string")  # an id is its own reference: unknown ones stay as typed
 
 

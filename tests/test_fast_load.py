@@ -350,6 +350,10 @@ def test_references_take_their_roster_s_pseudonyms_and_new_ones_are_hashed() -> 
     got = privacy.pseudonymise(references, KEY, known=(roster, done))
     expected = [pd.NA if v is None or v is pd.NA else privacy.pseudonym(v, KEY) for v in references]
     assert got.tolist() == expected
+    # and which references are the roster's own ids: those its pseudonyms stand for, known without a search
+    same, listed = privacy.pseudonymise_references(references, KEY, (roster, done))
+    assert same.tolist() == expected
+    assert listed.tolist() == [v is not None and v is not pd.NA and v in set(roster) for v in references]
     assert privacy.pseudonymise(pd.Series(["R001", None], dtype="string"), KEY, unique=True).tolist() == [
         privacy.pseudonym("R001", KEY), pd.NA]
 

@@ -295,7 +295,7 @@ def frame_from_grid(
     frame, unknown, mapping = build_frame(header, data, table, shown=shown, hidden=hidden_columns)
     rows = pd.Series(numbers, index=frame.index, dtype="int64", name="row")
     candidates = np.array(sorted(hidden_rows), dtype="int64")
-    if len(out_of_view := candidates[np.isin(candidates, numbers)].tolist()):
+    if len(candidates) and len(out_of_view := candidates[np.isin(candidates, numbers)].tolist()):
         one, n = len(out_of_view) == 1, len(out_of_view)
         log.warning("%s: 第%s行是隐藏行（共 %d 行），仍作为记录读入（取消隐藏即可看到） / %s %s hidden (%d in all): "
                     "read as %s (unhide %s to see %s)", shown, _row_span(out_of_view), n, "row" if one else "rows",
