@@ -53,8 +53,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -271,7 +272,7 @@ def validate_table(
         values = _parse_column(cleaned, col, issues, parsed=quick)
         values = _resolve_reference(values, col, cleaned, issues, context, key, pseudonyms, rosters or {})
         if col.default is None and not col.nullable and col.nullable_when is None:
-            empty = cleaned.isna() & ~cleaned.index.isin(excused.get(col.name, []))
+            empty = cleaned.isna() & ~_among(cleaned.index, excused.get(col.name, []))
             issues.add(empty, col.name, "missing_value")
         _check_range(values, col, cleaned, issues)
         _check_future(values, col, cleaned, issues, as_of)
@@ -294,7 +295,7 @@ def validate_table(
             issues.only(pd.Series(frame.index.isin(footers), index=frame.index), rule)
     found = issues.frame()
     bad = issues.bad_index()
-    keep = ~frame.index.isin(bad)
+    keep = ~_among(frame.index, bad)
     shapes = _id_shapes(table, parsed, keep, context, shown=_values_shown(found, table, text))
     quarantine = _quarantine_frame(found, raw, table, key, bad=bad, shapes=shapes, text=text,
                                    community=_row_community(table, parsed, context), context=context)
@@ -747,8 +748,8 @@ def _check_duplicates(
     the rows checked here, and the ids are not sorted again).
     """
     already_bad = issues.bad_index()  # findings do not count: those rows load
-    keep = ~raw.frame.index.isin(already_bad)
-    ok = raw.frame.index[keep]
+    keep = ~_among(raw.frame.index, already_bad)
+    ok = _rows(raw.frame.index, keep)
     rows = raw.rows
     if len(ok) == 0:
         return
@@ -820,9 +821,19 @@ def _strictly_monotonic(cells: pa.ChunkedArray) -> bool:
     return any(pc.all(compare(tail, head)).as_py() for compare in (pc.greater, pc.less))
 
 
-def _rows(values: pd.Series, keep: np.ndarray) -> pd.Series:
-    """``values`` at the rows where ``keep``: a boolean filter, cheaper than looking labels up."""
+_Rows = TypeVar("_Rows", pd.Series, pd.Index)
+
+
+def _rows(values: _Rows, keep: np.ndarray) -> _Rows:
+    """``values`` (a Series or an index) at the rows where ``keep``: a boolean filter, cheaper
+    than looking labels up, and none at all when every row is kept."""
     return values if keep.all() else values[keep]
+
+
+def _among(index: pd.Index, labels: Collection[object]) -> np.ndarray:
+    """Whether each label of ``index`` is one of ``labels``; no search of a large ledger's
+    index for no label (the usual case: nothing quarantined, no cell blanked by the reader)."""
+    return index.isin(labels) if len(labels) else np.zeros(len(index), dtype=bool)
 
 
 def _first_rows(keys: pd.DataFrame, rows: pd.Series) -> pd.Series:
@@ -852,7 +863,7 @@ def _clean_frame(
         if col.kind == "list":
             values = values.replace("", pd.NA)
         data[col.name] = values.astype(col.dtype)
-    clean = pd.DataFrame(data, index=index[keep], copy=False)  # the columns are not shared: no copy needed
+    clean = pd.DataFrame(data, index=_rows(index, keep), copy=False)  # the columns are not shared: no copy needed
     typed = None
     for col in table.clean_columns:
         if col.person_id and col.name == table.id_column:
