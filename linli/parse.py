@@ -331,8 +331,12 @@ def parse_canonical(s: pd.Series, kind: str) -> pd.Series | None:
     if kind == "int":
         if size["max"] > _CANONICAL_DIGITS or not pc.all(pc.ascii_is_decimal(cells)).as_py():
             return None  # ascii_is_decimal is False for an empty cell, which clean_text makes missing
-        values = pd.Int64Dtype().__from_arrow__(pc.cast(cells, pa.int64()))
-        return pd.Series(values, index=s.index, name=s.name, copy=False)
+        numbers = pc.cast(cells, pa.int64())
+        missing = numbers.is_null().to_numpy(zero_copy_only=False)
+        values = pc.fill_null(numbers, 0).to_numpy()  # one copy of the chunks, joined (pandas' own way
+        if not values.flags.writeable:  # from Arrow takes them a chunk at a time, several times as long);
+            values = values.copy()  # a single chunk is shared, read-only, and pandas may write to its array
+        return pd.Series(pd.arrays.IntegerArray(values, missing), index=s.index, name=s.name, copy=False)
     if size["min"] != 10 or size["max"] != 10:
         return None
     try:  # Arrow reads 10 characters as a date only as YYYY-MM-DD, and only a real one

@@ -196,13 +196,15 @@ def community_lookup(communities: pd.DataFrame) -> dict[str, str]:
     ('dong', 'dong', 'dong')
     """
     out: dict[str, str] = {}
-    for row in communities.itertuples(index=False):
-        code = str(row.community_id)
+
+    def column(name: str) -> list[object]:  # plain Python values: iterating Arrow cells one by one is slow
+        return communities[name].astype(object).tolist() if name in communities else [None] * len(communities)
+
+    for community_id, name_en, name in zip(column("community_id"), column("name_en"), column("name_zh"), strict=True):
+        code = str(community_id)
         out[code.casefold()] = code
-        name_en = getattr(row, "name_en", None)
         if isinstance(name_en, str) and name_en:
             out[name_en.casefold()] = code
-        name = getattr(row, "name_zh", None)
         if isinstance(name, str) and name:
             for spelling in dict.fromkeys((name, unicodedata.normalize("NFKC", name))):  # as a reference reads it
                 out[spelling] = code
