@@ -53,7 +53,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections import deque
 from collections.abc import Collection, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -155,6 +157,10 @@ class _Issues:
         part["kept"] = kept
         self._parts.append(part)
 
+    def extend(self, other: _Issues) -> None:
+        """Add what ``other`` collected, after what this holds."""
+        self._parts.extend(other._parts)
+
     def only(self, rows: pd.Series, rule: str) -> None:
         """On the rows where ``rows``, keep the lines of ``rule`` alone (a total row is one problem)."""
         labels = rows.index[rows.fillna(False).to_numpy(dtype=bool)]
@@ -254,37 +260,47 @@ def validate_table(
     read_later = _text_read_later(table)
     distinct = False  # every row has an id, each a different one: no row can repeat another
 
-    for col in table.columns:
-        if col.name not in frame.columns:
+    def merge(col: Column, checked: _Checked | None) -> None:  # a column's outcome, in the table's order
+        if checked is None:
             parsed[col.name] = pd.Series(pd.NA, index=frame.index, dtype=col.dtype)
-            continue
-        # the raw column is let go once cleaned; an id typed with a Chinese input method (Ｃ００１) is C001
-        cells = frame.pop(col.name)
-        if col.pii and distinct:
-            continue  # only a comparison of whole rows would read it, and no two rows can be the same
-        quick = None if col.pii else parse.parse_canonical(cells, col.kind)  # canonical: nothing to clean
-        cleaned = cells.astype("string") if quick is not None else parse.clean_text(cells, ids=_id_or_code(col))
-        del cells
-        text[col.name] = cleaned
-        if col.name == table.id_column:
-            distinct = _distinct_ids(table, text, np.ones(len(frame.index), dtype=bool))
-        if col.pii:
-            continue  # kept, cleaned, for the comparison of whole rows (_check_duplicates)
-        # rule breaks carry the cleaned text; _quarantine_frame makes it safe to show
-        values = _parse_column(cleaned, col, issues, parsed=quick)
-        values = _resolve_reference(values, col, cleaned, issues, context, key, pseudonyms, rosters or {})
-        if col.default is None and not col.nullable and col.nullable_when is None:
-            empty = cleaned.isna() & ~_among(cleaned.index, excused.get(col.name, []))
-            issues.add(empty, col.name, "missing_value")
-        _check_range(values, col, cleaned, issues)
-        _check_future(values, col, cleaned, issues, as_of)
-        if col.free_text:
-            values = _mask_personal_data(values, col, cleaned, issues)
-        if col.name in pseudonyms and col.default is None and col.name not in read_later and col.pattern is None:
-            values = pseudonyms[col.name]  # the clean table holds these (_clean_frame): the ids as typed can go
-        parsed[col.name] = values
+            return
+        issues.extend(checked.issues)
+        text[col.name] = checked.cleaned
+        if checked.values is None:
+            return  # a person's name or phone, kept cleaned for the comparison of whole rows (_check_duplicates)
+        if checked.pseudonyms is not None:
+            pseudonyms[col.name] = checked.pseudonyms
+        parsed[col.name] = checked.values
         if distinct and col.name not in read_later:
             del text[col.name]  # read later only to compare whole rows, which cannot repeat: the cells can go
+
+    # Columns are checked two at a time (Arrow and numpy do most of the work without holding the
+    # interpreter) and their outcomes taken in the table's order, so that nothing depends on which
+    # finished first. Whether the ids are distinct is known once the id column is checked.
+    pending: deque[tuple[Column, Future[_Checked] | None]] = deque()
+    with ThreadPoolExecutor(max_workers=COLUMN_THREADS, thread_name_prefix="linli-check") as pool:
+        for col in table.columns:
+            if col.name not in frame.columns:
+                pending.append((col, None))
+                continue
+            # the raw column is let go once cleaned; an id typed with a Chinese input method (Ｃ００１) is C001
+            cells = frame.pop(col.name)
+            if col.pii and distinct:
+                continue  # only a comparison of whole rows would read it, and no two rows can be the same
+            pending.append((col, pool.submit(_check_column, col, cells, excused=excused.get(col.name, []),
+                                             context=context, key=key, rosters=rosters or {}, as_of=as_of,
+                                             read_later=read_later)))
+            del cells
+            if col.name == table.id_column:
+                while pending:
+                    merge(*_outcome(pending.popleft()))
+                distinct = _distinct_ids(table, text, np.ones(len(frame.index), dtype=bool))
+                if distinct and col.name not in read_later and col.name in parsed:
+                    del text[col.name]
+            while len(pending) > COLUMN_THREADS:  # no more ledger columns held at once than are checked
+                merge(*_outcome(pending.popleft()))
+        while pending:
+            merge(*_outcome(pending.popleft()))
 
     _check_missing_conditional(table, parsed, text, issues)
     _check_compare(table, parsed, text, issues)
@@ -307,6 +323,59 @@ def validate_table(
         clean = gpd.GeoDataFrame(clean, geometry=_rows(geometry, keep).to_numpy(), crs="EPSG:4326")
     return ValidatedTable(table.name, raw.file, clean, quarantine, len(frame),
                           typed_ids=typed if table.name in REFERRED_ROSTERS else None)
+
+
+#: Columns of a ledger checked at once (:func:`validate_table`), one per core of a small machine.
+COLUMN_THREADS: int = 2
+
+
+@dataclass
+class _Checked:
+    """One column's outcome (:func:`_check_column`)."""
+
+    cleaned: pd.Series
+    values: pd.Series | None  # None for personal data, which is not parsed
+    issues: _Issues
+    pseudonyms: pd.Series | None  # of a person reference, once computed
+
+
+def _outcome(item: tuple[Column, Future[_Checked] | None]) -> tuple[Column, _Checked | None]:
+    col, future = item
+    return col, future.result() if future is not None else None
+
+
+def _check_column(
+    col: Column,
+    cells: pd.Series,
+    *,
+    excused: list[object],
+    context: Mapping[str, pd.DataFrame],
+    key: bytes,
+    rosters: Mapping[str, tuple[pd.Series, pd.Series]],
+    as_of: dt.date,
+    read_later: set[str],
+) -> _Checked:
+    """Clean, parse and check one column of raw cells; the rule breaks in its own :class:`_Issues`
+    (rule breaks carry the cleaned text; _quarantine_frame makes it safe to show)."""
+    issues = _Issues()
+    quick = None if col.pii else parse.parse_canonical(cells, col.kind)  # canonical: nothing to clean
+    cleaned = cells.astype("string") if quick is not None else parse.clean_text(cells, ids=_id_or_code(col))
+    del cells
+    if col.pii:
+        return _Checked(cleaned, None, issues, None)
+    found: dict[str, pd.Series] = {}
+    values = _parse_column(cleaned, col, issues, parsed=quick)
+    values = _resolve_reference(values, col, cleaned, issues, context, key, found, rosters)
+    if col.default is None and not col.nullable and col.nullable_when is None:
+        empty = cleaned.isna() & ~_among(cleaned.index, excused)
+        issues.add(empty, col.name, "missing_value")
+    _check_range(values, col, cleaned, issues)
+    _check_future(values, col, cleaned, issues, as_of)
+    if col.free_text:
+        values = _mask_personal_data(values, col, cleaned, issues)
+    if col.name in found and col.default is None and col.name not in read_later and col.pattern is None:
+        values = found[col.name]  # the clean table holds these (_clean_frame): the ids as typed can go
+    return _Checked(cleaned, values, issues, found.get(col.name))
 
 
 def _id_or_code(col: Column) -> bool:

@@ -657,3 +657,21 @@ def test_canonical_columns_read_by_arrow_load_as_the_parsers_load_them(tmp_path:
 def test_personal_data_found_among_distinct_values_as_value_by_value(cells: list[str | None]) -> None:
     found = privacy.with_personal_data(pd.Series(cells, dtype="string"))
     assert found == {c for c in cells if c is not None and privacy.has_personal_data(c)}
+
+
+def test_columns_checked_two_at_a_time_load_as_one_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ledger's columns are checked by two threads and their outcomes taken in the table's order:
+    the tables and the quarantine are those of checking one column after another."""
+    from linli import validate
+
+    generate(tmp_path, communities=6, seed=11)
+    plant_junk(tmp_path, seed=11)
+    assert validate.COLUMN_THREADS == 2
+    together = load_dataset(tmp_path, key=KEY)
+    with monkeypatch.context() as m:
+        m.setattr(validate, "COLUMN_THREADS", 1)
+        alone = load_dataset(tmp_path, key=KEY)
+    assert {"not_a_date", "unknown_reference", "missing_value"} <= set(together.quarantine["rule"])
+    for name in together.tables:
+        pdt.assert_frame_equal(pd.DataFrame(together[name]), pd.DataFrame(alone[name]), check_exact=True)
+    pdt.assert_frame_equal(together.quarantine, alone.quarantine, check_exact=True)
