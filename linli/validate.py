@@ -51,6 +51,7 @@ it: ``‹文字，3 字› #1a2b3c4d`` in ``value``, ``record_id`` and ``message
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
 from collections import deque
@@ -68,6 +69,7 @@ import shapely
 
 from . import config, parse, privacy
 from .contract import GEOMETRY_RULES, ID_PATTERN, TABLES, Column, Table
+from .errors import InputError
 from .io import RawTable
 from .labels import column_label, table_label, word
 
@@ -278,7 +280,8 @@ def validate_table(
     # interpreter) and their outcomes taken in the table's order, so that nothing depends on which
     # finished first. Whether the ids are distinct is known once the id column is checked.
     pending: deque[tuple[Column, Future[_Checked] | None]] = deque()
-    with ThreadPoolExecutor(max_workers=COLUMN_THREADS, thread_name_prefix="linli-check") as pool:
+    threads = _column_threads()
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="linli-check") as pool:
         for col in table.columns:
             if col.name not in frame.columns:
                 pending.append((col, None))
@@ -297,7 +300,7 @@ def validate_table(
                 distinct = _distinct_ids(table, text, np.ones(len(frame.index), dtype=bool))
                 if distinct and col.name not in read_later and col.name in parsed:
                     del text[col.name]
-            while len(pending) > COLUMN_THREADS:  # no more ledger columns held at once than are checked
+            while len(pending) > threads:  # no more ledger columns held at once than are checked
                 merge(*_outcome(pending.popleft()))
         while pending:
             merge(*_outcome(pending.popleft()))
@@ -325,8 +328,22 @@ def validate_table(
                           typed_ids=typed if table.name in REFERRED_ROSTERS else None)
 
 
-#: Columns of a ledger checked at once (:func:`validate_table`), one per core of a small machine.
+#: Columns of a ledger checked at once (:func:`validate_table`), one per core of a small machine;
+#: the environment variable ``LINLI_COLUMN_THREADS`` sets another number. Each column checked
+#: beside another holds its work in memory at the same time: at 2,000 communities kept as a
+#: street office keeps them, 0.5–0.8 GiB more at the peak (``LINLI_COLUMN_THREADS=1`` for the least).
 COLUMN_THREADS: int = 2
+
+
+def _column_threads() -> int:
+    """:data:`COLUMN_THREADS`, or the whole number 1 or more that ``LINLI_COLUMN_THREADS`` holds."""
+    given = os.environ.get("LINLI_COLUMN_THREADS", "").strip()
+    if not given:
+        return COLUMN_THREADS
+    if not given.isascii() or not given.isdigit() or int(given) < 1:
+        msg = f"LINLI_COLUMN_THREADS must be a whole number, 1 or more (columns checked at once), not {given!r}."
+        raise InputError(msg)
+    return int(given)
 
 
 @dataclass

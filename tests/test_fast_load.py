@@ -669,9 +669,23 @@ def test_columns_checked_two_at_a_time_load_as_one_at_a_time(tmp_path: Path, mon
     assert validate.COLUMN_THREADS == 2
     together = load_dataset(tmp_path, key=KEY)
     with monkeypatch.context() as m:
-        m.setattr(validate, "COLUMN_THREADS", 1)
+        m.setenv("LINLI_COLUMN_THREADS", "1")  # the least memory: one column at a time
+        assert validate._column_threads() == 1
         alone = load_dataset(tmp_path, key=KEY)
     assert {"not_a_date", "unknown_reference", "missing_value"} <= set(together.quarantine["rule"])
     for name in together.tables:
         pdt.assert_frame_equal(pd.DataFrame(together[name]), pd.DataFrame(alone[name]), check_exact=True)
     pdt.assert_frame_equal(together.quarantine, alone.quarantine, check_exact=True)
+
+
+@pytest.mark.parametrize("given", ["0", "two", "-1", "１"])
+def test_a_column_thread_count_that_is_no_count_is_refused_in_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture[str],
+                                                                    given: str) -> None:
+    from linli.cli import main
+
+    generate(tmp_path / "raw", communities=2, seed=1)
+    monkeypatch.setenv("LINLI_COLUMN_THREADS", given)
+    code = main(["validate", "--data-dir", str(tmp_path / "raw"), "--out", str(tmp_path / "out"), "-q"])
+    err = capsys.readouterr().err
+    assert code != 0 and "LINLI_COLUMN_THREADS must be a whole number" in err and "Traceback" not in err
