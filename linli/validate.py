@@ -290,6 +290,9 @@ def validate_table(
             cells = frame.pop(col.name)
             if col.pii and distinct:
                 continue  # only a comparison of whole rows would read it, and no two rows can be the same
+            if threads > 1 and _resident_bytes() > SHARED_CHECKS_BELOW:
+                while pending:  # memory is short: this column waits for those being checked, alone
+                    merge(*_outcome(pending.popleft()))
             pending.append((col, pool.submit(_check_column, col, cells, excused=excused.get(col.name, []),
                                              context=context, key=key, rosters=rosters or {}, as_of=as_of,
                                              read_later=read_later)))
@@ -328,11 +331,25 @@ def validate_table(
                           typed_ids=typed if table.name in REFERRED_ROSTERS else None)
 
 
-#: Columns of a ledger checked at once (:func:`validate_table`), one per core of a small machine;
-#: the environment variable ``LINLI_COLUMN_THREADS`` sets another number. Each column checked
-#: beside another holds its work in memory at the same time: at 2,000 communities kept as a
-#: street office keeps them, 0.5–0.8 GiB more at the peak (``LINLI_COLUMN_THREADS=1`` for the least).
+#: Columns of a ledger checked at once (:func:`validate_table`), one per core of a small machine,
+#: while memory allows (:data:`SHARED_CHECKS_BELOW`); the environment variable
+#: ``LINLI_COLUMN_THREADS`` sets another number (1 for the least memory).
 COLUMN_THREADS: int = 2
+
+
+#: Above this much resident memory (bytes), a column is checked alone, not beside another:
+#: two columns' work at once took the peak of 2,000 communities' ledgers kept as a street
+#: office keeps them to 4.4 GiB; with this, 3.8 GiB (and 3.6 GiB one column at a time).
+SHARED_CHECKS_BELOW: int = 5 << 29  # 2.5 GiB
+
+
+def _resident_bytes() -> int:
+    """This process's resident memory now (Linux ``/proc``); 0 where it cannot be read."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0
 
 
 def _column_threads() -> int:
