@@ -263,11 +263,14 @@ def validate_table(
     distinct = False  # every row has an id, each a different one: no row can repeat another
 
     def merge(col: Column, checked: _Checked | None) -> None:  # a column's outcome, in the table's order
+        nonlocal distinct
         if checked is None:
             parsed[col.name] = pd.Series(pd.NA, index=frame.index, dtype=col.dtype)
             return
         issues.extend(checked.issues)
         text[col.name] = checked.cleaned
+        if col.name == table.id_column:
+            distinct = _distinct_ids(table, text, np.ones(len(frame.index), dtype=bool))
         if checked.values is None:
             return  # a person's name or phone, kept cleaned for the comparison of whole rows (_check_duplicates)
         if checked.pseudonyms is not None:
@@ -298,11 +301,8 @@ def validate_table(
                                              read_later=read_later)))
             del cells
             if col.name == table.id_column:
-                while pending:
+                while pending:  # the columns after it need to know whether the ids are distinct (merge)
                     merge(*_outcome(pending.popleft()))
-                distinct = _distinct_ids(table, text, np.ones(len(frame.index), dtype=bool))
-                if distinct and col.name not in read_later and col.name in parsed:
-                    del text[col.name]
             while len(pending) > threads:  # no more ledger columns held at once than are checked
                 merge(*_outcome(pending.popleft()))
         while pending:
@@ -658,13 +658,13 @@ def _resolve_reference(
         return resolved.where(~unknown, values).astype("string") if unknown.any() else resolved
     known = target[TABLES[col.ref].id_column]
     probe, asked = values, values.notna().to_numpy(dtype=bool)
-    if col.person_id and (roster := rosters.get(col.ref)) is not None:
-        # the roster's own ids and pseudonyms (those of ``known``): a reference found among them is known
-        probe, listed = privacy.pseudonymise_references(values, key, roster)
-        asked = asked & ~listed
-    elif col.person_id:
-        probe = privacy.pseudonymise(values, key)
     if col.person_id:
+        roster = rosters.get(col.ref)
+        if roster is None:
+            probe = privacy.pseudonymise(values, key)
+        else:  # the roster's own ids and pseudonyms (those of ``known``): a reference found among them is known
+            probe, listed = privacy.pseudonymise_references(values, key, roster)
+            asked = asked & ~listed
         pseudonyms[col.name] = probe
     unknown = np.zeros(len(values), dtype=bool)
     if asked.any():
