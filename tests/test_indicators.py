@@ -7,9 +7,13 @@ the comments; zone values pool the records of ``a`` and ``b``.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
+import threading
+import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -20,6 +24,7 @@ from hypothesis import strategies as st
 import linli.indicators as li
 from linli.errors import ContractError
 from linli.indicators import lin_he, lin_le, lin_zhi, lin_zhu, profile, satisfaction, wushe
+from linli.indicators._core import Context
 from linli.testing import clean_table, example_tables, offset_point
 
 COMMUNITIES = [
@@ -199,6 +204,36 @@ def test_years_placed_at_midnight_whatever_the_date_type(kind: str) -> None:
     orgs = wushe.social_orgs(t, years=[2023, 2024])
     # o2 now dissolved during 31 Dec 2023: end of 2023 -> o3 only; end of 2024 -> o0 and o3
     assert (val(orgs, "a", 2023), val(orgs, "a", 2024)) == (1, 2)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    unit=st.sampled_from(["ns", "us", "ms", "s"]),
+    years=st.lists(st.integers(1995, 2030), min_size=1, max_size=4, unique=True),
+    instants=st.lists(
+        st.one_of(
+            st.none(),
+            st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 12, 31)),
+            # near a month's first midnight, where a date changes month (and year)
+            st.builds(
+                lambda y, m, s: dt.datetime(y, m, 1) + dt.timedelta(seconds=s),
+                st.integers(1994, 2031), st.integers(1, 12), st.integers(-2 * 86400, 2 * 86400),
+            ),
+        ),
+        max_size=40,
+    ),
+)
+def test_date_codes_place_each_date_by_its_calendar_year_and_month(
+    unit: str, years: list[int], instants: list[dt.datetime | None]
+) -> None:
+    dates = pd.Series(pd.to_datetime(pd.Series(instants, dtype=object))).astype(f"datetime64[{unit}]")
+    ctx = Context.build({"communities": pd.DataFrame({"community_id": ["a"], "zone_id": ["z"]})}, years)
+    # the reference: pandas' own calendar fields of each date, its year looked up in the sorted years
+    known = sorted(years)
+    year_pos = [known.index(y) if pd.notna(y) and y in known else -1 for y in dates.dt.year]
+    month_code = [p * 12 + int(m) - 1 if p >= 0 else -1 for p, m in zip(year_pos, dates.dt.month.fillna(1), strict=True)]
+    assert ctx.date_codes(dates).tolist() == year_pos
+    assert ctx.date_codes(dates, months=True).tolist() == month_code
 
 
 def test_social_orgs_per_10k_divides_by_resident_population() -> None:
@@ -1100,6 +1135,45 @@ def test_compute_is_byte_identical() -> None:
         return buf.getvalue().encode()
 
     assert csv() == csv()
+
+
+def test_compute_in_threads_equals_compute_in_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    t = example_tables()
+    in_threads = li.compute(t)
+    monkeypatch.setattr(li, "THREADS", 1)
+    pd.testing.assert_frame_equal(in_threads, li.compute(t))
+
+
+def test_a_cached_frame_is_made_once_whichever_threads_ask() -> None:
+    ctx = Context.build(example_tables(), [2024])
+    made: list[int] = []
+    started = threading.Event()
+
+    def make() -> list[int]:
+        started.set()
+        time.sleep(0.05)  # long enough for the other threads to ask meanwhile
+        made.append(1)
+        return [len(made)]
+
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda _: ctx.cached(("k",), make), range(8)))
+    assert started.is_set() and made == [1]
+    assert all(g is got[0] for g in got)  # the one object made, to every thread
+
+
+def test_each_thread_notes_the_ledgers_of_its_own_indicator() -> None:
+    ctx = Context.build(example_tables(), [2024])
+    barrier = threading.Barrier(2)
+
+    def use(name: str) -> list[str]:
+        ctx.used.clear()
+        ctx.events(name)
+        barrier.wait()  # both have noted theirs before either reads
+        return list(ctx.used)
+
+    with ThreadPoolExecutor(2) as pool:
+        got = list(pool.map(use, ["services", "mediation_cases"]))
+    assert got == [["services"], ["mediation_cases"]]
 
 
 def test_compute_rejects_bad_input() -> None:

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 
 import numpy as np
@@ -68,6 +69,10 @@ __all__ = ["COLUMNS", "OUTPUT_COLUMNS", "compute", "covered_years", "data_years"
 COLUMNS: tuple[str, ...] = ("unit_id", "unit_type", "year", "indicator", "value", "ci_low", "ci_high", "reason")
 #: Columns written by ``linli indicators`` (the public CSV/Parquet file).
 OUTPUT_COLUMNS: tuple[str, ...] = COLUMNS[:7]
+
+#: Indicators :func:`compute` evaluates at once, in threads sharing one context (each
+#: intermediate frame is still made once); their array work runs outside Python's lock.
+THREADS: int = 2
 
 #: The module of each dimension.
 MODULES: dict[str, ModuleType] = {
@@ -158,8 +163,10 @@ def compute(
     ci_low = np.full((n_units, n_ind), np.nan)
     ci_high = np.full((n_units, n_ind), np.nan)
     reason = np.full((n_units, n_ind), None, dtype=object)
-    for k, indicator_id in enumerate(ids):
-        frame = evaluate(function(indicator_id).body, ctx)  # type: ignore[attr-defined]
+    bodies = [function(i).body for i in ids]  # type: ignore[attr-defined]
+    with ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="linli-indicator") as pool:
+        frames = list(pool.map(lambda body: evaluate(body, ctx), bodies))
+    for k, frame in enumerate(frames):
         value[:, k] = frame["value"].to_numpy(dtype="float64")
         if "ci_low" in frame.columns:
             ci_low[:, k] = frame["ci_low"].to_numpy(dtype="float64")

@@ -54,9 +54,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -67,6 +68,7 @@ from ..contract import TABLES
 from ..errors import ContractError
 
 Tables = Mapping[str, pd.DataFrame]
+T = TypeVar("T")
 
 #: Index levels of every indicator frame.
 UNIT_LEVELS: tuple[str, str, str] = ("unit_type", "unit_id", "year")
@@ -203,8 +205,9 @@ class Context:
     """The tables, the years and the units of one computation.
 
     Build it with :meth:`build`. Intermediate frames (year-filtered ledgers, active
-    rosters, coverage) are cached in ``cache`` so that :func:`linli.indicators.compute`
-    does each once.
+    rosters, coverage) are made once, by :meth:`cached`, so that
+    :func:`linli.indicators.compute` does each once, however many threads evaluate
+    indicators on the context.
     """
 
     tables: Tables
@@ -212,8 +215,31 @@ class Context:
     zones: pd.Series  # zone_id, indexed by community_id (sorted)
     covers: Mapping[str, Sequence[int]] = field(default_factory=dict)
     cache: dict[object, object] = field(default_factory=dict, repr=False)
-    #: Dated ledgers the indicator being evaluated drew records from (in order).
-    used: dict[str, None] = field(default_factory=dict, repr=False)
+    _locks: dict[object, threading.RLock] = field(default_factory=dict, repr=False)
+    _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _thread: threading.local = field(default_factory=threading.local, repr=False)
+
+    @property
+    def used(self) -> dict[str, None]:
+        """The dated ledgers the indicator this thread is evaluating drew records from (in order)."""
+        used = getattr(self._thread, "used", None)
+        if used is None:
+            used = self._thread.used = {}
+        return cast(dict[str, None], used)
+
+    def cached(self, key: Hashable, make: Callable[[], T]) -> T:
+        """Return ``cache[key]``, made by ``make()`` when first asked for.
+
+        Made once: a thread asking for a key another is making waits for it.
+        """
+        if key in self.cache:
+            return cast(T, self.cache[key])
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.RLock())
+        with lock:
+            if key not in self.cache:
+                self.cache[key] = make()
+            return cast(T, self.cache[key])
 
     @classmethod
     def build(
@@ -328,8 +354,19 @@ class Context:
         """Return the position of each date's year in :attr:`years` (−1 when not there or empty).
 
         With ``months``, ``year position × 12 + month − 1`` instead. Dates are placed
-        by comparing them with the first instant of each year (and month) — one
-        search, no year or month worked out for every date.
+        by comparing them with the first instant of each year (and month), no year or
+        month worked out for every date: each date's day (its instant floored to
+        midnight; the first instants are all midnights) is looked up in a table of the
+        days from the first of those instants to the last.
+
+        >>> ctx = Context.build({"communities": pd.DataFrame({"community_id": ["a"], "zone_id": ["z"]})},
+        ...                     [2023, 2024])
+        >>> dates = pd.Series(pd.to_datetime(["2022-12-31 23:59", "2023-01-01 00:00", "2024-02-29 12:00",
+        ...                                   "2024-12-31 00:00", "2025-01-01 00:00", None]))
+        >>> ctx.date_codes(dates).tolist()
+        [-1, 0, 1, 1, -1, -1]
+        >>> ctx.date_codes(dates, months=True).tolist()  # 2024-02 is year 1, month 2: 1 × 12 + 1
+        [-1, 0, 13, 23, -1, -1]
         """
         if not (isinstance(dates.dtype, np.dtype) and dates.dtype.kind == "M"):  # e.g. with a time zone
             year = self.year_codes(dates.dt.year)
@@ -348,7 +385,18 @@ class Context:
         starts = np.array(edges, dtype="datetime64[D]").astype(dates.dtype).view("int64")
         # searchsorted gives 0 before the first edge (and for an empty date, the smallest integer)
         lookup_code = np.array([-1, *(code[e] for e in edges)], dtype=np.intp)
-        return lookup_code[np.searchsorted(starts, dates.to_numpy().view("int64"), side="right")]
+        values = dates.to_numpy().view("int64")
+        unit, _ = np.datetime_data(dates.dtype)
+        if not edges or unit in ("Y", "M", "W"):  # no day finer than the unit: searched
+            return lookup_code[np.searchsorted(starts, values, side="right")]
+        per_day = int(np.timedelta64(1, "D") // np.timedelta64(1, unit))
+        first, last = starts[0] // per_day, starts[-1] // per_day
+        days = np.arange(first - 1, last + 1) * per_day  # the day before the first edge, …, the last edge
+        table = lookup_code[np.searchsorted(starts, days, side="right")]
+        at = values // per_day  # in place from here: as long as the ledger
+        at -= first - 1
+        np.clip(at, 0, len(table) - 1, out=at)
+        return table[at]
 
     def texts(self, template: str) -> np.ndarray:
         """Return ``template.format(year=y)`` for each year, indexable by year code."""
@@ -366,12 +414,9 @@ class Context:
         for column in ("community_id", *columns):
             if column not in df.columns:
                 raise Unavailable(f"column {name}.{column} absent")
-        key = ("table", name)
-        if key not in self.cache:
-            self.cache[key] = with_columns(df, **{CODE: self.community_codes(df["community_id"])})
-        out = self.cache[key]
-        assert isinstance(out, pd.DataFrame)
-        return out
+        return self.cached(
+            ("table", name), lambda: with_columns(df, **{CODE: self.community_codes(df["community_id"])})
+        )
 
     def community_codes(self, values: pd.Series) -> np.ndarray:
         """Return the position of each community id in :attr:`community_ids` (−1 if unknown)."""
@@ -380,9 +425,7 @@ class Context:
     def covered(self, name: str) -> set[int]:
         """Return the years of :attr:`years` that dated ledger ``name`` covers (see :func:`covered_years`)."""
         self.events(name)
-        out = self.cache[("covered", name)]
-        assert isinstance(out, set)
-        return out
+        return cast(set[int], self.cache[("covered", name)])
 
     def events(self, name: str, columns: Sequence[str] = ()) -> pd.DataFrame:
         """Return the rows of ledger ``name`` in the years, with an int ``year`` column.
@@ -390,8 +433,7 @@ class Context:
         The ledger is noted in :attr:`used`: years it does not cover make the
         indicator missing (:func:`evaluate`).
         """
-        key = ("events", name)
-        if key not in self.cache:
+        def make() -> pd.DataFrame:
             date = TABLES[name].date_column
             if date is None:  # survey_responses: placed by its year column
                 df = self.table(name, ["year"])
@@ -411,13 +453,14 @@ class Context:
             pos = code * len(self.years)  # in place from here: these arrays are as long as the ledger
             pos += y
             pos[code < 0] = -1
-            self.cache[key] = with_columns(kept, year=np.array(self.years, dtype="int64")[y], **{POS: pos})
+            out = with_columns(kept, year=np.array(self.years, dtype="int64")[y], **{POS: pos})
             # a ledger covers the years it has a record in (of any community), and those declared
             found = np.bincount(y, minlength=len(self.years)) > 0
             declared = {int(v) for v in self.covers.get(name, ())}
             self.cache[("covered", name)] = {v for v, f in zip(self.years, found, strict=True) if f or v in declared}
-        out = self.cache[key]
-        assert isinstance(out, pd.DataFrame)
+            return out
+
+        out = self.cached(("events", name), make)
         self.table(name, columns)
         self.used[name] = None
         return out
@@ -434,8 +477,8 @@ class Context:
         spec = TABLES[name]
         assert spec.start is not None and spec.end is not None
         df = self.table(name, [spec.start, *columns])
-        key = ("active", name)
-        if key not in self.cache:
+
+        def make() -> pd.DataFrame:
             years = self.year_index.to_numpy()
             active = _active_at_year_end(df[spec.start], df[spec.end] if spec.end in df.columns else None, years)
             label = np.flatnonzero(active)  # row × n_years + year position, active is (rows, years)
@@ -444,13 +487,13 @@ class Context:
             pos = code * len(years)
             pos += cols
             pos[code < 0] = -1
-            self.cache[key] = pd.DataFrame(
+            return pd.DataFrame(
                 {CODE: code, "year": years[cols], POS: pos},
                 index=pd.Index(label, copy=False),
                 copy=False,  # new arrays, never written to
             )
-        out = self.cache[key]
-        assert isinstance(out, pd.DataFrame)
+
+        out = self.cached(("active", name), make)
         if columns:
             rows = out.index.to_numpy() // max(len(self.years), 1)
             out = with_columns(out, **{c: df[c].array.take(rows) for c in columns})

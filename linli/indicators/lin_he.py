@@ -164,17 +164,16 @@ def _compound_codes(ctx: Context) -> tuple[np.ndarray, pd.Index]:
     is no compound. Each distinct ``compound_id`` is stripped once.
     """
     cases = ctx.events("mediation_cases", ["compound_id"])
-    key = ("compound_codes",)
-    if key not in ctx.cache:
+
+    def make() -> tuple[np.ndarray, pd.Index]:
         raw, written = pd.factorize(cases["compound_id"].astype("string"))
         stripped = pd.Series(written, dtype="string").str.strip()
         named = (stripped.notna() & (stripped != "")).to_numpy(dtype=bool)
         same, names = pd.factorize(stripped.where(named))  # ids equal once stripped share a code; −1 unnamed
         code = np.where(raw >= 0, same[np.maximum(raw, 0)] if len(written) else -1, -1)
-        ctx.cache[key] = (code, pd.Index(names, dtype="string"))
-    out = ctx.cache[key]
-    assert isinstance(out, tuple)
-    return out
+        return code, pd.Index(names, dtype="string")
+
+    return ctx.cached(("compound_codes",), make)
 
 
 def _repeat_compounds(records: pd.DataFrame) -> pd.Series:

@@ -139,11 +139,10 @@ def _covered_pct(ctx: Context, radius_m: float, categories: tuple[str, ...]) -> 
     qualifying = facilities["category"].isin(categories).fillna(False).to_numpy(dtype=bool)
     if qualifying.any() and not (qualifying & _located(facilities)).any():
         raise Unavailable(f"no facility with a usable location ({', '.join(categories)})")
-    key = ("first_covered_on", radius_m, categories)
-    if key not in ctx.cache:
-        ctx.cache[key] = first_covered_on(compounds, facilities, radius_m=radius_m, categories=categories)
-    first = ctx.cache[key]
-    assert isinstance(first, pd.Series)
+    first = ctx.cached(
+        ("first_covered_on", radius_m, categories),
+        lambda: first_covered_on(compounds, facilities, radius_m=radius_m, categories=categories),
+    )
     located = _located(compounds)  # a compound without a usable location is left out of both sums
     crossed = ctx.by_year(
         pd.DataFrame(

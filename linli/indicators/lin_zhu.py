@@ -53,25 +53,28 @@ def _months_served(ctx: Context) -> np.ndarray:
     string), whichever community recorded it.
     """
     services = ctx.events("services", ["resident_id", "date"])  # noted as used on every call
-    key = ("months_served",)
-    if key not in ctx.cache:
+
+    def make() -> np.ndarray:
         n_years = len(ctx.years)
         roster = ctx.table("vulnerable_residents", ["resident_id"])
         codes, members = pd.factorize(roster["resident_id"].astype("string"))  # −1 for an empty id
         member = lookup(services["resident_id"].astype("string"), members)
         month = ctx.date_codes(services["date"], months=True)  # year position × 12 + month − 1
-        keep = (member >= 0) & (month >= 0)
-        # one flag per (member, year, month) that has a service; flags counted per (member, year)
-        served = np.zeros(len(members) * n_years * 12, dtype=bool)
-        served[member[keep] * (n_years * 12) + month[keep]] = True
-        months = served.reshape(-1, 12).sum(axis=1)
+        # one flag per (member, year, month) that has a service, and a last one for the services
+        # of no member or outside the years (so none is left out by a copy); counted per (member, year)
+        n_flags = len(members) * n_years * 12
+        flag = member * (n_years * 12)  # in place from here: as long as the services
+        flag += month
+        np.putmask(flag, (member < 0) | (month < 0), n_flags)
+        served = np.zeros(n_flags + 1, dtype=bool)
+        served[flag] = True
+        months = served[:-1].reshape(-1, 12).sum(axis=1)
         # the register's rows are labelled roster row × n_years + year position (Context.active)
         label = _register(ctx).index.to_numpy()
         row = codes[label // max(n_years, 1)]
-        ctx.cache[key] = np.where(row >= 0, months[np.maximum(row, 0) * n_years + label % max(n_years, 1)], 0)
-    out = ctx.cache[key]
-    assert isinstance(out, np.ndarray)
-    return out
+        return np.where(row >= 0, months[np.maximum(row, 0) * n_years + label % max(n_years, 1)], 0)
+
+    return ctx.cached(("months_served",), make)
 
 
 @indicator()

@@ -105,8 +105,8 @@ def _responses(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     −1 outside.
     """
     responses = ctx.events("survey_responses")
-    key = ("responses",)
-    if key not in ctx.cache:
+
+    def make() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if "weight" in responses.columns:
             weight = responses["weight"].astype("Float64").fillna(1.0).to_numpy(dtype="float64")
         else:
@@ -115,10 +115,9 @@ def _responses(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         n_years = max(len(ctx.years), 1)
         community = responses[CODE].to_numpy()
         zone = np.where(community >= 0, ctx.zone_codes[np.maximum(community, 0)], -1) if len(ctx.zone_codes) else community
-        ctx.cache[key] = (weight, pos, np.where((zone >= 0) & (pos >= 0), zone * n_years + pos % n_years, -1))
-    out = ctx.cache[key]
-    assert isinstance(out, tuple)
-    return out
+        return (weight, pos, np.where((zone >= 0) & (pos >= 0), zone * n_years + pos % n_years, -1))
+
+    return ctx.cached(("responses",), make)
 
 
 def _satisfied_pct(ctx: Context, item: str) -> pd.DataFrame:

@@ -149,8 +149,8 @@ def _teams(ctx: Context) -> Part:
     A team is its (community, non-empty ``team`` name) pair, the name stripped of
     surrounding white space, so the teams of a zone are the sum of its communities'.
     """
-    key = ("teams",)
-    if key not in ctx.cache:
+
+    def make() -> Part:
         roster = ctx.table("volunteers", ["team"])
         n_years = max(len(ctx.years), 1)
         # each distinct team name stripped once; names equal once stripped are one name
@@ -171,10 +171,9 @@ def _teams(ctx: Context) -> Part:
         of_team = np.asarray(teams)[team_year // n_years]
         inside = of_team >= 0
         pos = of_team[inside] // max(len(names), 1) * n_years + team_year[inside] % n_years
-        ctx.cache[key] = count(ctx, pd.DataFrame({POS: pos}))
-    out = ctx.cache[key]
-    assert isinstance(out, Part)
-    return out
+        return count(ctx, pd.DataFrame({POS: pos}))
+
+    return ctx.cached(("teams",), make)
 
 
 @indicator()
