@@ -584,7 +584,9 @@ class _TableWriter:
         return self
 
     def add(self, name: str, frame: pd.DataFrame) -> None:
-        self._pending[name] = self._pool.submit(frame.to_parquet, self.staging / f"{name}.parquet", index=False)
+        self._pending[name] = self._pool.submit(
+            frame.to_parquet, self.staging / f"{name}.parquet", index=False, write_statistics=statistics(name, frame)
+        )
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         self._pool.shutdown(wait=True, cancel_futures=kind is not None)
@@ -603,6 +605,20 @@ class _TableWriter:
 
     def _error(self, exc: OSError) -> OutputError:
         return OutputError(f"cannot write {self.tables}: {exc.strerror or type(exc).__name__}.")
+
+
+def statistics(name: str, frame: pd.DataFrame) -> list[str]:
+    """The columns of clean table ``name`` whose Parquet statistics (each page's least and
+    greatest value) are written: all but its own ids and the pseudonyms of people, distinct
+    strings whose range tells a reader nothing (no filter on them can skip a page) and
+    whose statistics are a third of the time of writing the largest tables.
+
+    >>> statistics("services", pd.DataFrame(columns=["service_id", "community_id", "resident_id", "date"]))
+    ['community_id', 'date']
+    """
+    spec = TABLES.get(name)
+    skip = {c.name for c in spec.columns if c.unique or c.person_id} if spec is not None else set()
+    return [c for c in frame.columns if c not in skip]
 
 
 def _save_findings(ds: Dataset, out: Path) -> dict[str, Path]:
