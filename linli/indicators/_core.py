@@ -433,6 +433,7 @@ class Context:
         The ledger is noted in :attr:`used`: years it does not cover make the
         indicator missing (:func:`evaluate`).
         """
+
         def make() -> pd.DataFrame:
             date = TABLES[name].date_column
             if date is None:  # survey_responses: placed by its year column
