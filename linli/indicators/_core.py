@@ -383,19 +383,18 @@ class Context:
                 code[np.datetime64(f"{year}-{m + 1:02d}-01")] = i * per_year + m
         edges = sorted(code)
         starts = np.array(edges, dtype="datetime64[D]").astype(dates.dtype).view("int64")
-        # searchsorted gives 0 before the first edge (and for an empty date, the smallest integer)
-        lookup_code = np.array([-1, *(code[e] for e in edges)], dtype=np.intp)
+        lookup_code = np.array([-1, *(code[e] for e in edges)], dtype=np.intp)  # [0]: before the first edge
         values = dates.to_numpy().view("int64")
-        unit, _ = np.datetime_data(dates.dtype)
-        if not edges or unit in ("Y", "M", "W"):  # no day finer than the unit: searched
-            return lookup_code[np.searchsorted(starts, values, side="right")]
+        if not edges:  # no years
+            return np.full(len(values), -1, dtype=np.intp)
+        unit, _ = np.datetime_data(dates.dtype)  # pandas holds s, ms, us or ns
         per_day = int(np.timedelta64(1, "D") // np.timedelta64(1, unit))
         first, last = starts[0] // per_day, starts[-1] // per_day
         days = np.arange(first - 1, last + 1) * per_day  # the day before the first edge, …, the last edge
         table = lookup_code[np.searchsorted(starts, days, side="right")]
         at = values // per_day  # in place from here: as long as the ledger
         at -= first - 1
-        np.clip(at, 0, len(table) - 1, out=at)
+        np.clip(at, 0, len(table) - 1, out=at)  # an empty date (the smallest integer) is before the first edge
         return table[at]
 
     def texts(self, template: str) -> np.ndarray:
