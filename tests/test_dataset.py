@@ -331,16 +331,17 @@ def test_clean_tables_keep_statistics_of_numbers_and_dates_only(canonical, tmp_p
     """A page's least and greatest value are cheap for numbers and dates; of text in ledger
     order they let a filter skip next to nothing, and cost a quarter of the writing."""
     written = save_dataset(canonical, tmp_path / "out")
-    meta = pq.ParquetFile(written["services"]).metadata
-    group = meta.row_group(0)
-    with_statistics = {meta.schema.column(i).name: group.column(i).statistics is not None
-                       for i in range(meta.num_columns)}
-    assert with_statistics == {"service_id": False, "community_id": False, "resident_id": False, "date": True,
-                               "service_type": False, "provider": False, "minutes": True}
-    meta = pq.ParquetFile(written["compounds"]).metadata  # a geometry is no number either
-    with_statistics = {meta.schema.column(i).name: meta.row_group(0).column(i).statistics is not None
-                       for i in range(meta.num_columns)}
-    assert [c for c, has in with_statistics.items() if has] == [
+
+    def with_statistics(path: Path) -> dict[str, bool]:
+        meta = pq.ParquetFile(path).metadata
+        return {meta.schema.column(i).name: meta.row_group(0).column(i).statistics is not None
+                for i in range(meta.num_columns)}
+
+    assert with_statistics(written["services"]) == {
+        "service_id": False, "community_id": False, "resident_id": False, "date": True,
+        "service_type": False, "provider": False, "minutes": True}
+    # a geometry is no number either
+    assert [c for c, has in with_statistics(written["compounds"]).items() if has] == [
         "households", "built_year", "renovation_completed_on", "parking_spaces", "party_branch_since",
         "owners_committee_since", "self_governed"]
 

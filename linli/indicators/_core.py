@@ -423,8 +423,7 @@ class Context:
 
     def covered(self, name: str) -> set[int]:
         """Return the years of :attr:`years` that dated ledger ``name`` covers (see :func:`covered_years`)."""
-        self.events(name)
-        return cast(set[int], self.cache[("covered", name)])
+        return self._dated(name)[1]
 
     def events(self, name: str, columns: Sequence[str] = ()) -> pd.DataFrame:
         """Return the rows of ledger ``name`` in the years, with an int ``year`` column.
@@ -432,8 +431,15 @@ class Context:
         The ledger is noted in :attr:`used`: years it does not cover make the
         indicator missing (:func:`evaluate`).
         """
+        out = self._dated(name)[0]
+        self.table(name, columns)
+        self.used[name] = None
+        return out
 
-        def make() -> pd.DataFrame:
+    def _dated(self, name: str) -> tuple[pd.DataFrame, set[int]]:
+        """The rows of ledger ``name`` in the years (:meth:`events`) and the years it covers (:meth:`covered`)."""
+
+        def make() -> tuple[pd.DataFrame, set[int]]:
             date = TABLES[name].date_column
             if date is None:  # survey_responses: placed by its year column
                 df = self.table(name, ["year"])
@@ -453,17 +459,13 @@ class Context:
             pos = code * len(self.years)  # in place from here: these arrays are as long as the ledger
             pos += y
             pos[code < 0] = -1
-            out = with_columns(kept, year=np.array(self.years, dtype="int64")[y], **{POS: pos})
+            rows = with_columns(kept, year=np.array(self.years, dtype="int64")[y], **{POS: pos})
             # a ledger covers the years it has a record in (of any community), and those declared
             found = np.bincount(y, minlength=len(self.years)) > 0
             declared = {int(v) for v in self.covers.get(name, ())}
-            self.cache[("covered", name)] = {v for v, f in zip(self.years, found, strict=True) if f or v in declared}
-            return out
+            return rows, {v for v, f in zip(self.years, found, strict=True) if f or v in declared}
 
-        out = self.cached(("events", name), make)
-        self.table(name, columns)
-        self.used[name] = None
-        return out
+        return self.cached(("events", name), make)
 
     def active(self, name: str, columns: Sequence[str] = ()) -> pd.DataFrame:
         """Return roster ``name`` crossed with the years, keeping members active at year end.
