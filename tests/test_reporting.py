@@ -17,6 +17,7 @@ import re
 import shutil
 import socket
 import subprocess
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -398,6 +399,36 @@ def test_a_kernel_that_dies_at_start_on_a_taken_port_is_started_once_more_on_oth
     if forked:
         err = capfd.readouterr().err
         assert "a report kernel did not start: ZMQError: Address already in use" in err and "Traceback" not in err
+
+
+def test_a_researchers_own_papermill_run_keeps_its_kernel_start_error_in_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, taken_port: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    # a defect: importing linli.reporting left papermill's "Error occurred while starting
+    # new kernel client" out of every papermill run in the process, not only linli's own
+    import papermill as pm
+
+    _hand_out(taken_port, monkeypatch, kernels=1)
+    with caplog.at_level(logging.ERROR, logger="papermill"), pytest.raises(RuntimeError, match="Kernel died"):
+        pm.execute_notebook(str(_one_cell(tmp_path)), str(tmp_path / "mine.ipynb"), parameters={"x": 2},
+                            progress_bar=False, kernel_name="python3")
+    assert any(str(r.msg).startswith("Error occurred while starting new kernel client") for r in caplog.records)
+
+
+def test_the_kernel_start_error_is_left_out_only_for_a_thread_running_a_report() -> None:
+    from linli.reporting import notebook
+
+    def kept(thread: str) -> bool:
+        return notebook._not_the_kernel_start(logging.makeLogRecord(
+            {"msg": "Error occurred while starting new kernel client for kernel k: e", "threadName": thread}))
+
+    me = threading.current_thread().name
+    assert kept(me)
+    with notebook._reporting():
+        # this thread, and the thread nbclient runs its loop in for it where a loop already runs (Jupyter)
+        assert not kept(me) and not kept(f"{me} - runner")
+        assert kept("another thread")
+    assert kept(me)
 
 
 def test_a_kernel_that_dies_at_start_twice_is_an_error(

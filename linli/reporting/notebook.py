@@ -30,7 +30,10 @@ Tunables
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+import threading
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -58,10 +61,37 @@ log = logging.getLogger(__name__)
 _DIED_AT_START = "Kernel died before replying to kernel_info"
 
 
+#: Threads running a report notebook now (:func:`run_notebook`), by name, each with how many.
+_REPORTING: Counter[str] = Counter()
+_REPORTING_LOCK = threading.Lock()
+
+
 def _not_the_kernel_start(record: logging.LogRecord) -> bool:
-    """Leave out papermill's log of a kernel that did not start: the error it names is
-    raised as well, and is either started again or reported as the unit's failure."""
-    return not str(record.msg).startswith("Error occurred while starting new kernel client")
+    """Leave out papermill's log of a report kernel that did not start: the error it names
+    is raised as well, and is either started again or reported as the unit's failure.
+
+    Only a report's: the record comes from a thread running :func:`run_notebook`, or from
+    the one nbclient runs its event loop in for it (where a loop already runs, as in
+    Jupyter), named after it. Anyone else's papermill run in the process logs as usual.
+    """
+    if not str(record.msg).startswith("Error occurred while starting new kernel client"):
+        return True
+    return record.threadName is None or record.threadName.removesuffix(" - runner") not in _REPORTING
+
+
+@contextmanager
+def _reporting() -> Iterator[None]:
+    """This thread runs a report notebook while the block runs (:func:`_not_the_kernel_start`)."""
+    name = threading.current_thread().name
+    with _REPORTING_LOCK:
+        _REPORTING[name] += 1
+    try:
+        yield
+    finally:
+        with _REPORTING_LOCK:
+            _REPORTING[name] -= 1
+            if not _REPORTING[name]:
+                del _REPORTING[name]
 
 
 logging.getLogger("papermill").addFilter(_not_the_kernel_start)
@@ -172,18 +202,20 @@ def run_notebook(
             engine_kwargs["kernel_manager_class"] = warm.WarmKernelManager
     if cwd is not None:
         engine_kwargs["resources"] = {"metadata": {"path": str(Path(cwd).resolve())}}
-    def execute() -> None:
-        pm.execute_notebook(
-            str(template),
-            str(output),
-            parameters={str(k): as_parameter(v) for k, v in parameters.items()},
-            kernel_name=kernel_name,
-            progress_bar=False,
-            log_output=False,
-            request_save_on_cell_execute=False,
-            execution_timeout=timeout,
-            **engine_kwargs,
-        )
+
+    def execute() -> None:  # a report's: papermill's log of a kernel that did not start is left out
+        with _reporting():
+            pm.execute_notebook(
+                str(template),
+                str(output),
+                parameters={str(k): as_parameter(v) for k, v in parameters.items()},
+                kernel_name=kernel_name,
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                execution_timeout=timeout,
+                **engine_kwargs,
+            )
 
     try:
         try:
