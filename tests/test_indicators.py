@@ -1139,9 +1139,30 @@ def test_compute_is_byte_identical() -> None:
 
 def test_compute_in_threads_equals_compute_in_one(monkeypatch: pytest.MonkeyPatch) -> None:
     t = example_tables()
+    monkeypatch.setattr(li, "THREADED_FROM_ROWS", 0)  # threads however small the tables
     in_threads = li.compute(t)
     monkeypatch.setattr(li, "THREADS", 1)
     pd.testing.assert_frame_equal(in_threads, li.compute(t))
+
+
+@pytest.mark.parametrize(("rows_from", "threads"), [(0, 2), (10**9, 1)])
+def test_small_tables_are_computed_in_one_thread(
+    monkeypatch: pytest.MonkeyPatch, rows_from: int, threads: int
+) -> None:
+    import concurrent.futures
+
+    asked: list[int | None] = []
+    real = concurrent.futures.ThreadPoolExecutor
+
+    class Counting(real):  # type: ignore[misc,valid-type]
+        def __init__(self, max_workers: int | None = None, **kwargs: object) -> None:
+            asked.append(max_workers)
+            super().__init__(max_workers, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(li, "ThreadPoolExecutor", Counting)
+    monkeypatch.setattr(li, "THREADED_FROM_ROWS", rows_from)
+    li.compute(example_tables(), years=[2024])
+    assert asked == [threads]  # the example's few dozen rows: two threads only when told from 0 rows
 
 
 def test_a_cached_frame_is_made_once_whichever_threads_ask() -> None:
