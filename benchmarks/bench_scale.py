@@ -7,7 +7,8 @@ script generates a synthetic dataset (``linli synth``) and measures, in one run:
 measure             what                                         floor
 ==================  ===========================================  ==========================================
 ``validate``        :func:`linli.dataset.load_dataset` +         pyarrow reading every CSV file
-                    writing the clean tables (``linli validate``)
+                    writing the clean tables (``linli validate``)  (and openpyxl every workbook,
+                                                                 ``--style ledger``)
 ``indicators``      :func:`linli.indicators.compute` on the      reading those clean Parquet tables
                     clean tables; in wall time, and again in
                     user CPU (all threads)
@@ -40,6 +41,11 @@ Then, with ``--e2e N``, the end-to-end run the issue asks for: ``linli build``
 dataset on ``--dask local:1`` and ``--dask local:2``, with the cost per unit and the
 parallel efficiency of two workers against one (time on 1 ÷ (2 × time on 2)).
 
+``--style ledger`` measures the same records kept as a street office keeps them
+(``linli synth --style ledger``: Chinese file names and headers, workbooks, GBK CSV,
+dates in several spellings): the validate row's floor then reads the workbooks with
+openpyxl and the GBK files with pyarrow, the fastest readers of each.
+
 Absolute times depend on the machine and on what else runs on it; the ratios are
 what to compare. Floors are the fastest of three tries.
 
@@ -48,6 +54,7 @@ Run::
     .venv/bin/python benchmarks/bench_scale.py                       # 20 and 200
     .venv/bin/python benchmarks/bench_scale.py --sizes 2000          # the province (about 15 min, 9 GiB)
     .venv/bin/python benchmarks/bench_scale.py --sizes 20 --e2e 200  # the end-to-end run (long)
+    .venv/bin/python benchmarks/bench_scale.py --style ledger        # ledgers as a street office keeps them
     # 2,000 communities validated once before (linli synth --communities 2000 --seed 1 --out D/raw;
     # linli validate --data-dir D/raw --out D/processed):
     .venv/bin/python benchmarks/bench_scale.py --sizes 2000 --reuse D --no-demo
@@ -78,7 +85,7 @@ from linli.manifest import write_manifest
 from linli.outputs import output_path
 from linli.privacy import load_key
 from linli.reporting import warm
-from linli.synth import generate
+from linli.synth import STYLES, generate
 
 KEY = "bench-scale"
 
@@ -157,7 +164,8 @@ def _dataset(raw: Path, processed: Path) -> Dataset:
 
 
 def measure(
-    n: int, root: Path, *, sample: int, jobs: int, floor_unit: float, reuse: Path | None = None
+    n: int, root: Path, *, sample: int, jobs: int, floor_unit: float, reuse: Path | None = None,
+    style: str = "canonical",
 ) -> dict[str, tuple[float, float | None]]:
     """Every measure at ``n`` communities: {name: (seconds or MiB, floor or None)}."""
     os.environ["LINLI_KEY"] = KEY
@@ -167,7 +175,7 @@ def measure(
         ds = _dataset(raw, processed)
     else:
         raw, processed, out = root / f"n{n}" / "raw", root / f"n{n}" / "processed", root / f"n{n}" / "out"
-        generate(raw, communities=n, seed=1)
+        generate(raw, communities=n, seed=1, style=style)
         csv_floor = _best(lambda: read_csvs(raw))
         t0 = time.perf_counter()
         ds = load_dataset(raw)
@@ -231,10 +239,10 @@ def demo_build(root: Path, *, jobs: int, floor_unit: float, forked: bool = True)
     return seconds, floor_unit * n / min(jobs, n)
 
 
-def end_to_end(n: int, root: Path) -> None:
+def end_to_end(n: int, root: Path, *, style: str = "canonical") -> None:
     """``linli build`` of every community's HTML report on local:1 and local:2."""
     raw = root / f"e2e{n}" / "raw"
-    generate(raw, communities=n, seed=1)
+    generate(raw, communities=n, seed=1, style=style)
     ids = ",".join(f"c{i:04d}" for i in range(1, n + 1))
     env = {**os.environ, "LINLI_KEY": KEY}
     times = {}
@@ -260,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", type=Path, default=None, metavar="DIR",
                         help="one size only: measure on DIR/raw, validated before into DIR/processed (no validate row)")
     parser.add_argument("--no-demo", action="store_true", help="leave out the cold build of the demo data")
+    parser.add_argument("--style", default="canonical", choices=STYLES,
+                        help="how the synthetic ledgers are kept: the contract's CSV files (canonical, the default) "
+                             "or as a street office keeps them (ledger: workbooks, GBK CSV, Chinese headers)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     root = Path(tempfile.mkdtemp(prefix="linli-bench-scale-"))
@@ -269,7 +280,8 @@ def main(argv: list[str] | None = None) -> int:
         demo = None if args.no_demo or not sizes else demo_build(root, jobs=args.jobs, floor_unit=floor_unit)
         demo_usual = (None if args.no_demo or not sizes
                       else demo_build(root, jobs=args.jobs, floor_unit=floor_unit, forked=False))
-        results = {n: measure(n, root, sample=args.sample, jobs=args.jobs, floor_unit=floor_unit, reuse=args.reuse)
+        results = {n: measure(n, root, sample=args.sample, jobs=args.jobs, floor_unit=floor_unit, reuse=args.reuse,
+                              style=args.style)
                    for n in sizes}
         for got in results.values():
             if demo is not None and demo_usual is not None:
@@ -277,7 +289,8 @@ def main(argv: list[str] | None = None) -> int:
                 got["demo build, unforked"] = demo_usual
         names = list(dict.fromkeys(k for r in results.values() for k in r))
         if sizes:
-            print(f"\n{'measure':<24}" + "".join(f"{f'{n} communities':>30}" for n in sizes))
+            print(f"\n{'measure':<24}" + "".join(f"{f'{n} communities':>30}" for n in sizes)
+                  + ("" if args.style == "canonical" else f"   (ledgers: {args.style} style)"))
         for name in names:
             cells = []
             for n in sizes:
@@ -289,11 +302,12 @@ def main(argv: list[str] | None = None) -> int:
                 cells.append(f"{value:8.2f} {unit}" + (f" / {floor:6.2f} = ×{value / floor:4.2f}" if floor else " " * 17))
             print(f"{name:<24}" + "".join(f"{c:>30}" for c in cells))
         if sizes:
-            print(f"(reports: the zone and {args.sample - 1} communities, HTML, --jobs {args.jobs}; demo build: its 5 "
-                  f"units, HTML and PDF, --jobs {args.jobs}, measured once; "
+            demo_note = (f"; demo build: its 5 units, HTML and PDF, --jobs {args.jobs}, measured once"
+                         if demo is not None else "")
+            print(f"(reports: the zone and {args.sample - 1} communities, HTML, --jobs {args.jobs}{demo_note}; "
                   f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB in this process)")
         if args.e2e:
-            end_to_end(args.e2e, root)
+            end_to_end(args.e2e, root, style=args.style)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return 0
