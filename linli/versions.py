@@ -17,7 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 __all__ = ["NUMBERS", "RENDERING", "numbers_versions", "package_versions", "rendering_versions"]
 
 NUMBERS: tuple[str, ...] = (
-    "numpy", "pandas", "pyarrow", "scipy", "geopandas", "shapely", "pyproj", "pyogrio", "openpyxl",
+    "numpy", "pandas", "pyarrow", "geopandas", "shapely", "pyproj", "pyogrio", "openpyxl",
     "pyyaml", "jsonschema",
 )
 RENDERING: tuple[str, ...] = (

@@ -233,6 +233,23 @@ def test_ranks_per_unit_type_with_ties() -> None:
     assert pd.isna(out.loc["z", "rank"]) and out.loc["z", "index"] == pytest.approx(5.0)  # 10 ÷ 200
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    cells=st.lists(st.sampled_from([0.0, -0.0, 1.5, 2.0, 2.0 + 1e-12, 57.4, 100.0, math.nan]), min_size=1,
+                   max_size=60),
+    columns=st.integers(1, 6),
+)
+def test_rank_block_is_scipys_min_rank_of_the_negated_values(cells: list[float], columns: int) -> None:
+    # the oracle: scipy.stats.rankdata, the ranking rank_block replaced (ties share the least
+    # rank; NaN omitted and kept NaN); few distinct values, so that ties, -0.0 against 0.0 and
+    # values a rounding apart come up
+    from scipy.stats import rankdata
+
+    values = np.resize(np.array(cells), (max(1, len(cells) // columns), columns))
+    expected = rankdata(-values, method="min", axis=0, nan_policy="omit").astype(float)
+    np.testing.assert_array_equal(ix.rank_block(values), expected)
+
+
 def test_year_filter(three_dims: pd.DataFrame) -> None:
     other = three_dims.assign(year=2023)
     both = pd.concat([three_dims, other], ignore_index=True)
