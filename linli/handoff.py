@@ -57,6 +57,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -122,18 +123,47 @@ def save(results: Results, ds: Dataset, out_dir: Path | str) -> Path:
 
 
 def _save_tables(ds: Dataset, out: Path) -> None:
-    """Write the clean dataset: the tables by community (see the module docstring), the quarantine, the provenance."""
+    """Write the clean dataset: the tables by community (see the module docstring), the quarantine, the provenance.
+
+    The tables are written two at a time, the largest first, in helper threads (pyarrow
+    writes without holding the interpreter): at 2,000 communities the services ledger,
+    12.8 M rows, is half of the whole, and the others are written beside it.
+    """
     from .outputs import save_csv
     from .quarantine import save_quarantine
 
     (out / "tables").mkdir()
-    for name, frame in ds.tables.items():
-        path = out / "tables" / f"{name}.parquet"
-        if "community_id" in frame.columns and name not in _WHOLE_TABLES and "geometry" not in frame.columns:
-            frame = frame.sort_values("community_id", kind="stable", ignore_index=True)
-        frame.to_parquet(path, index=False, row_group_size=ROW_GROUP_ROWS)
-    save_quarantine(ds.quarantine, out, communities=ds.tables.get("communities"))
-    save_csv(ds.provenance, out / "provenance.csv", bom=True)  # as validate writes it: for Chinese Excel
+    largest_first = sorted(ds.tables.items(), key=lambda item: -len(item[1]))
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="linli-handoff") as pool:
+        writes = [pool.submit(_save_table, name, frame, out / "tables" / f"{name}.parquet")
+                  for name, frame in largest_first]
+        save_quarantine(ds.quarantine, out, communities=ds.tables.get("communities"))
+        save_csv(ds.provenance, out / "provenance.csv", bom=True)  # as validate writes it: for Chinese Excel
+        for write in writes:
+            write.result()
+
+
+def _save_table(name: str, frame: pd.DataFrame, path: Path) -> None:
+    if "community_id" in frame.columns and name not in _WHOLE_TABLES and "geometry" not in frame.columns:
+        frame = _by_community(frame)
+    frame.to_parquet(path, index=False, row_group_size=ROW_GROUP_ROWS)
+
+
+def _by_community(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame``'s rows grouped by ``community_id``, the ids in order and a missing one last,
+    each community's rows in their order in ``frame``: what
+    ``frame.sort_values("community_id", kind="stable", ignore_index=True)`` gives, sorted
+    by the ids' codes (a stable sort of small integers, not of text: half the time for
+    the 12.8 M services of 2,000 communities).
+
+    >>> f = pd.DataFrame({"community_id": pd.array(["b", None, "a", "b", "a"], dtype="string"), "n": range(5)})
+    >>> _by_community(f)["n"].tolist()
+    [2, 4, 0, 3, 1]
+    """
+    codes, ids = pd.factorize(frame["community_id"], sort=True)
+    codes = np.where(codes < 0, len(ids), codes)  # a missing id (code -1) last
+    order = np.argsort(codes.astype(np.int32 if len(ids) < 2**31 - 1 else np.int64), kind="stable")
+    return frame.take(order).reset_index(drop=True)
 
 
 #: The lock file of a folder hand-offs are published in, where folders cannot be locked (Windows).

@@ -25,6 +25,8 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from linli import build, handoff, pipeline, reporting, synth
 from linli.errors import LinliError, OutputError
@@ -531,6 +533,15 @@ def test_a_slice_read_with_filters_equals_the_whole_file_filtered(built: Any, mo
     ids = pq.read_table(root / "tables" / "services.parquet", columns=["community_id"]).column(0).to_pylist()
     assert ids == sorted(ids) and meta.num_rows == len(loaded)
     assert meta.row_group(0).num_rows == min(len(loaded), handoff.ROW_GROUP_ROWS)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["c0001", "c0002", "c0010", "c2", "C1", "社区"])), max_size=40))
+def test_a_ledger_stored_by_community_is_its_stable_sort_by_id(ids: list[str | None]) -> None:
+    # the oracle: pandas' stable sort on the ids, which the hand-off used before (a missing id last)
+    frame = pd.DataFrame({"community_id": pd.array(ids, dtype="string"), "row": range(len(ids))})
+    expected = frame.sort_values("community_id", kind="stable", ignore_index=True)
+    pd.testing.assert_frame_equal(handoff._by_community(frame), expected)
 
 
 def test_unchanged_build_executes_nothing(built: Any, monkeypatch: pytest.MonkeyPatch) -> None:
