@@ -18,6 +18,8 @@ measure             what                                         floor
 ``compute +         :func:`linli.pipeline.compute_results` (the    (absolute: the serial part of a build)
 hand-off``          index, its uncertainty …) and writing the
                     hand-off
+``indicators.xlsx`` the year's indicators workbook, as ``linli    (absolute: also serial)
+                    build`` writes it
 ``no-op rebuild``   ``linli build`` of the same units again:     (absolute; target ≤ 1 s)
                     nothing changed, so nothing is loaded
 ``kernel memory``   peak RSS of the kernel that runs one         (absolute; target < 500 MB)
@@ -87,6 +89,7 @@ from linli.outputs import output_path
 from linli.privacy import load_key
 from linli.reporting import warm
 from linli.synth import STYLES, generate
+from linli.workbook import WORKBOOK_NAME, write_indicators_workbook
 
 KEY = "bench-scale"
 
@@ -197,6 +200,10 @@ def measure(
     year_dir = output_path(out, str(results.year))
     handoff.save(results, ds, year_dir / handoff.HANDOFF_DIR)
     got["compute + hand-off"] = (time.perf_counter() - t0, None)
+    t0 = time.perf_counter()
+    write_indicators_workbook(results.frames["indicators"], results.frames["progress"], results.units,
+                              year_dir / WORKBOOK_NAME, year=results.year, as_of=results.meta["as_of"])
+    got["indicators.xlsx"] = (time.perf_counter() - t0, None)
     chosen = results.units.iloc[:sample]  # the zone first, then the first communities
     for row in chosen.itertuples(index=False):
         handoff.write_unit_json(year_dir / f"{row.unit_id}.json", str(row.unit_id), unit_type=str(row.unit_type),
