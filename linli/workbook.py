@@ -9,6 +9,8 @@ high ends of its 95 % interval, and its progress status since the baseline
 header rows (the unit's name over its four columns, then the column names) and the
 indicator's columns stay in view while scrolling (frozen panes). Whole numbers show
 as ``#,##0``, others with one decimal (``#,##0.0``); nothing is rounded in the cell.
+A worksheet holds 16,384 columns, room for 4,094 units: past them, a dimension's units
+continue on ``<sheet name> (2)``, ``(3)`` …, each with the indicator's columns again.
 
 Every text cell goes through :func:`linli.outputs.neutralise` (no formula runs when the
 workbook is opened), and the same results give the same bytes: the workbook's dates
@@ -18,6 +20,7 @@ are the data's as-of date (or ``$SOURCE_DATE_EPOCH``) and so are its zip entries
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from copy import copy
 from datetime import date
 from pathlib import Path
@@ -48,6 +51,9 @@ INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
     ("单位", "Unit"),
     ("方向", "Direction"),
 )
+#: Columns a worksheet holds (Excel's last is XFD): the units of a sheet past them continue on
+#: another (:func:`write_indicators_workbook`).
+MAX_COLUMNS: int = 16_384
 WHOLE_FORMAT: str = "#,##0"
 DECIMAL_FORMAT: str = "#,##0.0"
 
@@ -157,7 +163,7 @@ def write_indicators_workbook(indicators: pd.DataFrame, progress: pd.DataFrame, 
     wrapped = Alignment(wrap_text=True, vertical="top")  # a text longer than its column is shown whole
     top = Alignment(vertical="top")  # and the numbers of its row beside its first line
     head_cols = len(INDICATOR_COLUMNS)
-    for sheet_name, frame in sheets.items():
+    for sheet_name, frame in _continued(sheets, head_cols):
         ws = wb.create_sheet(sheet_name)
         # header row 1: the indicator's columns, then each unit's name over its columns
         for j, (zh, en) in enumerate(INDICATOR_COLUMNS, start=1):
@@ -198,6 +204,23 @@ def write_indicators_workbook(indicators: pd.DataFrame, progress: pd.DataFrame, 
     wb.properties.title = f"邻里评估指标 Linli indicators {year}"
     save_workbook(wb, path, when=source_date(as_of))
     return path
+
+
+def _continued(sheets: dict[str, pd.DataFrame], head_cols: int) -> Iterator[tuple[str, pd.DataFrame]]:
+    """Each sheet, by name, and where its units take more columns than a worksheet holds
+    (:data:`MAX_COLUMNS`: 4,094 units), its continuation: ``<name> (2)``, ``(3)`` …, each
+    with the indicator's columns again, then the next units.
+    """
+    per_sheet = (MAX_COLUMNS - head_cols) // len(UNIT_COLUMNS) * len(UNIT_COLUMNS)
+    for name, frame in sheets.items():
+        units = len(frame.columns) - head_cols
+        if units <= per_sheet:
+            yield name, frame
+            continue
+        for part, start in enumerate(range(0, units, per_sheet), start=1):
+            columns = [*range(head_cols), *range(head_cols + start, head_cols + min(start + per_sheet, units))]
+            suffix = "" if part == 1 else f" ({part})"
+            yield name[: 31 - len(suffix)] + suffix, frame.iloc[:, columns]
 
 
 def _style(cell: Any, number_format: str, alignment: Any, looks: dict[str, Any]) -> None:

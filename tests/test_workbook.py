@@ -118,3 +118,24 @@ def test_text_cells_wrap_so_that_excel_shows_them_whole(workbook: Path) -> None:
     assert texts  # names, units, statuses
     assert all(cell.alignment.wrap_text for cell in texts), [c.coordinate for c in texts if not c.alignment.wrap_text]
     assert all(cell.alignment.vertical == "top" for cell in texts)  # a row's cells read from the same line
+
+
+def test_units_past_a_worksheets_columns_continue_on_another_sheet(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # Excel's sheet holds 16,384 columns: 5 for the indicator and 4 per unit leave room for 4,094
+    # units, fewer than a province's communities. Here a sheet holds 5 + 2 × 4 = 13 columns: the
+    # communities a and b on the first sheet, the zone on a second, after the indicator's columns
+    import linli.workbook as w
+
+    monkeypatch.setattr(w, "MAX_COLUMNS", 13)
+    path = write_indicators_workbook(*frames(), tmp_path / "indicators.xlsx", year=2024, as_of="2024-12-31")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[:4] == ["概况 Profile", "概况 Profile (2)", "五社联动 Five-society linkage",
+                                 "五社联动 Five-society linkage (2)"] and len(wb.sheetnames) == 14
+    first, second = wb["五社联动 Five-society linkage"], wb["五社联动 Five-society linkage (2)"]
+    assert first.max_column == 13 and [first.cell(1, j).value for j in (6, 10)] == ["甲社区 A", "'=乙社区"]
+    assert [second.cell(1, j).value for j in range(1, 7)] == ["指标代码", "指标名称", "英文名称", "单位", "方向",
+                                                              "人民街道 Renmin Street"]
+    assert second.max_column == 9 and second.freeze_panes == "F3" and "F1:I1" in {str(r) for r in second.merged_cells.ranges}
+    assert row_of(first, "volunteers")[5] == 120.0 and row_of(first, "volunteers")[9] == 80.0
+    assert row_of(second, "volunteers")[5] == 200.0  # the zone's value, beside the indicator's columns
