@@ -7,13 +7,17 @@ and starts with a byte-order mark, so that Excel and WPS read its Chinese as UTF
 the table, the file, the spreadsheet row, the column, the problem, the value as
 shown, what to do, the community and the record's own id, and whether the row was
 left out. When the lines come from several files each file has its own sheet, in
-file order. The header row is frozen and the columns are wide enough to read.
+file order. The header row is frozen and the columns are wide enough to read. A sheet
+lists at most :data:`XLSX_MAX_LINES` lines (100,000) of its file: a ledger whose every
+row breaks one rule would give millions; then a first sheet, 未全部列出, counts the lines of
+each cut sheet by column and problem and points to ``quarantine.csv``, which has them all.
 
 :func:`summary_line` is the one line ``linli validate`` and ``linli build`` end with.
 """
 
 from __future__ import annotations
 
+import logging
 import numbers
 import re
 from pathlib import Path
@@ -26,7 +30,10 @@ from . import outputs
 from .labels import column_label, rule_label, table_label
 from .validate import QUARANTINE_COLUMNS
 
-__all__ = ["CSV_NAME", "XLSX_HEADERS", "XLSX_NAME", "quarantine_sheets", "save_quarantine", "summary_line"]
+__all__ = ["CSV_NAME", "NOT_LISTED_SHEET", "XLSX_HEADERS", "XLSX_MAX_LINES", "XLSX_NAME", "quarantine_sheets",
+           "save_quarantine", "summary_line"]
+
+log = logging.getLogger(__name__)
 
 CSV_NAME = "quarantine.csv"
 XLSX_NAME = "quarantine.xlsx"
@@ -36,6 +43,12 @@ XLSX_HEADERS: dict[str, int] = {
     "数据表": 20, "文件": 30, "行号": 6, "列": 20, "问题": 24, "原值": 30, "说明": 56, "社区": 14,
     "记录编号": 20, "处理结果": 16,
 }
+#: Lines of one file a sheet of ``quarantine.xlsx`` lists at most, in order; all are in
+#: ``quarantine.csv``. A ledger whose every row breaks one rule gives a line per row: past
+#: 1,048,575 no spreadsheet opens the sheet, and writing a million lines takes minutes. When
+#: a sheet is cut, a first sheet, :data:`NOT_LISTED_SHEET`, counts its lines by column and problem.
+XLSX_MAX_LINES: int = 100_000
+NOT_LISTED_SHEET: str = "未全部列出"
 _OUTCOME_ZH = {"quarantined": "未载入", "loaded": "已载入（有提示）"}
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -74,10 +87,41 @@ def save_quarantine(
     csv_path = outputs.save_csv(quarantine[QUARANTINE_COLUMNS], Path(out_dir) / CSV_NAME, bom=True)
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
-    for title, frame in quarantine_sheets(quarantine, communities=communities).items():
-        _sheet(workbook, title, frame)
+    sheets = quarantine_sheets(quarantine, communities=communities)
+    for title, frame in sheets.items():
+        _sheet(workbook, title, frame.iloc[:XLSX_MAX_LINES])
+    cut = {title: frame for title, frame in sheets.items() if len(frame) > XLSX_MAX_LINES}
+    if cut:
+        _not_listed(workbook, cut)
+        log.warning("quarantine.xlsx lists the first %d lines of each file; all %d are in %s",
+                    XLSX_MAX_LINES, len(quarantine), CSV_NAME)
     xlsx_path = outputs.save_workbook(workbook, Path(out_dir) / XLSX_NAME)
     return {"quarantine": csv_path, "quarantine_xlsx": xlsx_path}
+
+
+def _not_listed(workbook: openpyxl.Workbook, cut: dict[str, pd.DataFrame]) -> None:
+    """The sheet :data:`NOT_LISTED_SHEET`, first: for each sheet cut at :data:`XLSX_MAX_LINES`,
+    its lines in all and the lines of each column and problem, and that all are in
+    ``quarantine.csv``."""
+    ws = workbook.create_sheet(NOT_LISTED_SHEET, 0)
+    ws.append([f"每个文件最多列出 {XLSX_MAX_LINES:,} 行；以下文件的全部隔离记录见 {CSV_NAME}（UTF-8，可用 Excel 打开）。"
+               f"同一列、同一问题的大量记录，通常是整列格式不对或表头对应错了：改一处，再运行一次。"])
+    ws.append([])
+    ws.append(["工作表", "列", "问题", "行数"])
+    header = ws.max_row
+    for title, frame in cut.items():
+        ws.append([title, "（全部）", "", len(frame)])
+        counts = frame.groupby(["列", "问题"], sort=True, dropna=False).size()
+        for (column, problem), n in counts.items():
+            ws.append([title, str(column), str(problem), int(n)])
+    for cell in ws[header]:
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+    for letter, width in zip("ABCD", (30, 24, 28, 12), strict=True):
+        ws.column_dimensions[letter].width = width
+    for cell in ws["D"][header:]:  # the counts, with thousands separators
+        cell.number_format = "#,##0"
+    outputs.set_print_layout(ws, header_rows=0)
 
 
 def quarantine_sheets(

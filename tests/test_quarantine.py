@@ -109,3 +109,32 @@ def test_index_page_links_the_quarantine_with_its_count(tmp_path: Path) -> None:
     assert '<a href="data/quarantine.xlsx">' in page and "13 行台账记录未载入" in page
     page = write_index([], tmp_path, year=2024, lang="en", title="t", quarantine=(book, 13)).read_text(encoding="utf-8")
     assert "13 ledger row(s) left out" in page
+
+
+def test_a_sheet_lists_at_most_its_cap_and_a_first_sheet_counts_the_rest(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # a ledger whose every row breaks a rule gives a line per row: millions at a province's
+    # size, past the 1,048,575 rows a sheet holds. Here the cap is 2 lines: the services
+    # file's 5 lines (4 bad dates, 1 bad number) show 2, and the first sheet counts all 5
+    import linli.quarantine as quarantine
+
+    monkeypatch.setattr(quarantine, "XLSX_MAX_LINES", 2)
+
+    def line(file: str, row: int, column: str, rule: str) -> list[object]:
+        return ["services", file, row, column, rule, "x", "…", "…", "quarantined", "c0001", f"s{row}"]
+
+    q = pd.DataFrame([*(line("services.csv", r, "date", "not_a_date") for r in (2, 3, 4, 5)),
+                      line("services.csv", 6, "minutes", "not_a_number"), line("population.csv", 2, "year", "not_a_number")],
+                     columns=QUARANTINE_COLUMNS)
+    written = quarantine.save_quarantine(q, tmp_path)
+    assert len(pd.read_csv(written["quarantine"], encoding="utf-8-sig")) == 6  # the CSV has every line
+    wb = openpyxl.load_workbook(written["quarantine_xlsx"])
+    assert wb.sheetnames == ["未全部列出", "population", "services"]
+    assert [r[2] for r in wb["services"].iter_rows(min_row=2, values_only=True)] == [2, 3]  # the first 2, in order
+    assert wb["population"].max_row == 2  # a file under the cap: its line, whole
+    counted = list(wb["未全部列出"].iter_rows(min_row=4, values_only=True))
+    # services: 5 in all; by column and problem (the contract's Chinese headers and the rules'
+    # Chinese names, in their sort order): 4 dates that cannot be read, 1 minutes not a number
+    assert counted == [("services", "（全部）", None, 5), ("services", "时长(分钟)", "不是数字", 1),
+                       ("services", "服务日期", "日期无法识别", 4)]
+    assert "quarantine.csv" in wb["未全部列出"]["A1"].value
