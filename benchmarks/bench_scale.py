@@ -18,8 +18,8 @@ measure             what                                         floor
 ``compute +         :func:`linli.pipeline.compute_results` (the    (absolute: the serial part of a build)
 hand-off``          index, its uncertainty …) and writing the
                     hand-off
-``indicators.xlsx`` the year's indicators workbook, as ``linli    (absolute: also serial)
-                    build`` writes it
+``workbook``        the year's ``indicators.xlsx``, as ``linli   (absolute: also serial; printed as
+                    build`` writes it                             ``indicators.xlsx``)
 ``no-op rebuild``   ``linli build`` of the same units again:     (absolute; target ≤ 1 s)
                     nothing changed, so nothing is loaded
 ``kernel memory``   peak RSS of the kernel that runs one         (absolute; target < 500 MB)

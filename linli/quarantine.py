@@ -93,8 +93,9 @@ def save_quarantine(
     cut = {title: frame for title, frame in sheets.items() if len(frame) > XLSX_MAX_LINES}
     if cut:
         _not_listed(workbook, cut)
-        log.warning("quarantine.xlsx lists the first %d lines of each file; all %d are in %s",
-                    XLSX_MAX_LINES, len(quarantine), CSV_NAME)
+        log.warning("%s 每个文件最多列出 %s 行，全部 %s 行见 %s / %s lists the first %s lines of each file; all %s are "
+                    "in %s", XLSX_NAME, f"{XLSX_MAX_LINES:,}", f"{len(quarantine):,}", CSV_NAME, XLSX_NAME,
+                    f"{XLSX_MAX_LINES:,}", f"{len(quarantine):,}", CSV_NAME)
     xlsx_path = outputs.save_workbook(workbook, Path(out_dir) / XLSX_NAME)
     return {"quarantine": csv_path, "quarantine_xlsx": xlsx_path}
 
