@@ -168,6 +168,28 @@ def test_every_indicator_has_its_function() -> None:
         li.function("nope")
 
 
+def test_each_indicator_declares_the_tables_it_is_computed_from(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The catalogue's ``tables`` of an indicator are the tables it reads, evaluated alone on
+    the example dataset (every table present), in a context of its own: nothing it needs
+    is found already made by another."""
+    from linli.indicators._core import Context, evaluate
+    from linli.testing import example_tables
+
+    read: list[str] = []
+    real = Context.table
+
+    def table(self: Context, name: str, columns: object = ()) -> object:
+        read.append(name)
+        return real(self, name, columns)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Context, "table", table)
+    tables = example_tables()
+    for ind in catalogue.load().indicators:
+        read.clear()
+        evaluate(li.function(ind.id).body, Context.build(tables, [2024]))  # type: ignore[attr-defined]
+        assert sorted(set(read)) == sorted(ind.tables), ind.id
+
+
 def test_docs_page_is_generated_from_the_catalogue() -> None:
     page = ROOT / "docs" / "indicators.md"
     assert page.read_text(encoding="utf-8") == catalogue.render_markdown(), (
@@ -215,6 +237,8 @@ def _ind(data: dict, ident: str) -> dict:
         (lambda d: d["index"]["weights"].pop("lin_le"), "one weight per scored dimension"),
         (lambda d: d["index"].update(normalisation="rank"), "unknown normalisation 'rank'"),
         (lambda d: _ind(d, "residents").pop("name_zh"), "missing field 'name_zh'"),
+        (lambda d: _ind(d, "residents").update(tables=["population", "households"]),
+         "indicator 'residents': unknown table 'households'; valid: communities, population"),
     ],
 )
 def test_validation_names_the_problem(tmp_path: Path, change: object, message: str) -> None:

@@ -1145,6 +1145,22 @@ def test_compute_in_threads_equals_compute_in_one(monkeypatch: pytest.MonkeyPatc
     pd.testing.assert_frame_equal(in_threads, li.compute(t))
 
 
+def test_threads_start_on_the_largest_tables_each_and_end_on_what_they_share() -> None:
+    ids = li.catalogue.load().ids
+    rows = {"communities": 3, "population": 3, "services": 1000, "vulnerable_residents": 100,
+            "survey_responses": 500, "volunteers": 50}  # every other table absent
+    order = [ids[k] for k in li.schedule({name: pd.DataFrame(index=range(n)) for name, n in rows.items()})]
+    assert sorted(order) == sorted(ids)  # each indicator once
+    # first, one indicator per table, largest first: services (1000 rows; its first
+    # indicator in the catalogue), survey_responses (500), vulnerable_residents (100: the
+    # first of those whose largest present table it is), volunteers (50), population (3),
+    # then those of absent tables only (0 rows; culture_events, the first)
+    assert order[:6] == ["vulnerable_reached_pct", "overall_satisfied_pct", "aid_activities_per_100_vulnerable",
+                         "volunteers", "residents", "mediation_cases"]
+    # last, the other indicators of services, whose frames the first has made by then
+    assert order[-2:] == ["vulnerable_regular_pct", "service_hours_per_vulnerable"]
+
+
 @pytest.mark.parametrize(("rows_from", "threads"), [(0, 2), (10**9, 1)])
 def test_small_tables_are_computed_in_one_thread(
     monkeypatch: pytest.MonkeyPatch, rows_from: int, threads: int

@@ -10,7 +10,7 @@ then the rules between fields — and returns typed, immutable records:
                 (up|down|context), definition, goalposts.{lo,hi,rationale},
                 target.{value, comparison (gt|ge|lt|le|eq), kind (target|benchmark),
                 source.{title, issuer, year, quote, publisher, note}, year, note},
-                radius_source, labels``
+                radius_source, labels, tables`` (the contract tables it is computed from)
 ``Dimension``   ``id, name_zh, name_en, scored, label.{zh,en}, brand.{zh, en, motto_zh,
                 motto_en}, lead_indicators, key_indicator, trend_ledgers``
 ``IndexSettings`` ``weights, normalisation, normalisations, aggregation,
@@ -37,6 +37,7 @@ from typing import Any
 import yaml
 
 from ..checks import Place, load_schema, package_yaml, schema_problem
+from ..contract import TABLES
 from ..errors import LinliError
 
 __all__ = [
@@ -182,6 +183,10 @@ class Indicator:
     target: Target | None = None
     radius_source: Source | None = None
     labels: Labels | None = None
+    #: The contract tables the indicator is computed from, besides ``communities`` (which
+    #: every indicator reads); shown in ``docs/indicators.md``, and the order
+    #: :func:`linli.indicators.compute` starts the indicators in on several threads.
+    tables: tuple[str, ...] = ()
 
     @property
     def scored(self) -> bool:
@@ -354,6 +359,9 @@ def _indicator(d: Mapping[str, Any], dimensions: Sequence[str]) -> Indicator:
         t = d["target"]
         target = Target(float(t["value"]), t["comparison"], t["kind"], _source(t["source"]),  # type: ignore[arg-type]
                         t.get("year"), t.get("note"))
+    unknown = [t for t in d.get("tables") or () if t not in TABLES]
+    if unknown:
+        raise _fail(where, f"unknown table {', '.join(map(repr, unknown))}; valid: {', '.join(TABLES)}")
     labels = None
     if d.get("labels") is not None:
         lab = d["labels"]
@@ -374,6 +382,7 @@ def _indicator(d: Mapping[str, Any], dimensions: Sequence[str]) -> Indicator:
         target=target,
         radius_source=_source(d.get("radius_source")),
         labels=labels,
+        tables=tuple(d.get("tables") or ()),
     )
 
 
@@ -548,7 +557,8 @@ def render_markdown(catalogue: Catalogue | None = None) -> str:
         "year, and for the zone by pooling the records of its communities (sums of "
         "numerators and denominators, medians of pooled records), never as a mean of "
         "community values. A value is missing, with a reason, when its input is absent "
-        "or its denominator is 0.",
+        "or its denominator is 0. *From tables* names the tables of the data contract (docs/data-contract.md) each "
+        "indicator is computed from, besides `communities`, which all read.",
         "",
         "Direction: ↑ higher is better, ↓ lower is better, · context (shown, not scored). "
         "Goalposts `lo–hi` give the score `clip((x − lo) ÷ (hi − lo), 0, 1) × 100`, reversed "
@@ -570,15 +580,15 @@ def render_markdown(catalogue: Catalogue | None = None) -> str:
         scored = "scored" if dim.scored else "context only, not scored"
         out += [f"## {dim.name_zh} — {dim.name_en} (`{dim.id}`, {scored})", ""]
         out += [
-            "| id | 名称 | name | unit | dir | definition | goalposts |",
-            "|---|---|---|---|---|---|---|",
+            "| id | 名称 | name | unit | dir | definition | from tables | goalposts |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for ind in cat.in_dimension(dim.id):
             goal = f"{_number(ind.goalposts.lo)}–{_number(ind.goalposts.hi)}" if ind.goalposts else ""
             unit = ind.unit.en if ind.unit.zh == ind.unit.en else f"{ind.unit.en} ({ind.unit.zh})"
             out.append(
                 f"| `{ind.id}` | {_cell(ind.name_zh)} | {_cell(ind.name_en)} | {_cell(unit)} | "
-                f"{_ARROWS[ind.direction]} | {_cell(ind.definition)} | {goal} |"
+                f"{_ARROWS[ind.direction]} | {_cell(ind.definition)} | {', '.join(f'`{t}`' for t in ind.tables)} | {goal} |"
             )
         out.append("")
     out += ["## Targets and benchmarks", ""]
