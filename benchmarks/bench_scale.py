@@ -6,9 +6,9 @@ script generates a synthetic dataset (``linli synth``) and measures, in one run:
 ==================  ===========================================  ==========================================
 measure             what                                         floor
 ==================  ===========================================  ==========================================
-``validate``        :func:`linli.dataset.load_dataset` +         pyarrow reading every CSV file
-                    writing the clean tables (``linli validate``)  (and openpyxl every workbook,
-                                                                 ``--style ledger``)
+``validate``        :func:`linli.dataset.load_and_save`, as      pyarrow reading every CSV file
+                    ``linli validate`` runs it (each clean table  (and openpyxl every workbook,
+                    written while the next is checked)           ``--style ledger``)
 ``indicators``      :func:`linli.indicators.compute` on the      reading those clean Parquet tables
                     clean tables; in wall time, and again in
                     user CPU (all threads)
@@ -83,7 +83,7 @@ import pandas as pd
 from _floors import read_csvs, read_tables
 
 from linli import build, handoff, indicators, inputs, pipeline, reporting
-from linli.dataset import Dataset, load_dataset, read_claims, read_meta, save_dataset
+from linli.dataset import Dataset, load_and_save, read_claims, read_meta
 from linli.manifest import write_manifest
 from linli.outputs import output_path
 from linli.privacy import load_key
@@ -182,8 +182,7 @@ def measure(
         generate(raw, communities=n, seed=1, style=style)
         csv_floor = _best(lambda: read_csvs(raw))
         t0 = time.perf_counter()
-        ds = load_dataset(raw)
-        save_dataset(ds, processed)
+        ds, _ = load_and_save(raw, processed)  # what `linli validate` runs
         got["validate"] = (time.perf_counter() - t0, csv_floor)
 
     pq_floor = _best(lambda: read_tables(processed))

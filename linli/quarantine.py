@@ -160,7 +160,8 @@ def quarantine_sheets(
         return {"隔离记录": lines}
     sheets: dict[str, pd.DataFrame] = {}
     for name in sorted(files):
-        sheets[_sheet_title(name, taken=set(sheets))] = lines[q["file"].astype(str) == name].reset_index(drop=True)
+        taken = {NOT_LISTED_SHEET, *sheets}  # the first sheet's title, when a sheet is cut
+        sheets[_sheet_title(name, taken=taken)] = lines[q["file"].astype(str) == name].reset_index(drop=True)
     return sheets
 
 
@@ -172,10 +173,12 @@ def _columns_label(table: str, column: str) -> str:
 
 
 def _sheet_title(file: str, *, taken: set[str]) -> str:
-    """A worksheet title made of a file name: at most 31 characters, none of ``[]:*?/\\``, unique."""
+    """A worksheet title made of a file name: at most 31 characters, none of ``[]:*?/\\``,
+    unlike every title of ``taken`` as Excel compares them (case aside)."""
     base = _SHEET_FORBIDDEN.sub("_", Path(file).stem or file)[:28] or "文件"
     title, n = base, 2
-    while title in taken:
+    folded = {t.casefold() for t in taken}
+    while title.casefold() in folded:
         title, n = f"{base[:27]}({n})", n + 1
     return title
 

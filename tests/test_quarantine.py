@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from linli.dataset import load_dataset, save_dataset
-from linli.quarantine import XLSX_HEADERS, quarantine_sheets
+from linli.quarantine import NOT_LISTED_SHEET, XLSX_HEADERS, quarantine_sheets
 from linli.validate import QUARANTINE_COLUMNS
 
 from . import ledger
@@ -76,6 +76,17 @@ def test_one_file_one_sheet_and_titles_are_safe() -> None:
     two = pd.DataFrame([line, [*line[:1], "b.csv", *line[2:]]], columns=QUARANTINE_COLUMNS)
     # the characters []:*? may not stand in a sheet title; the sheets come in file order
     assert list(quarantine_sheets(two)) == ["b", "人口_2024__统计_"]
+
+
+def test_sheet_titles_differ_as_excel_compares_them() -> None:
+    """Excel takes 'A' and 'a' for one sheet (it asks to repair such a workbook), and the
+    sheet that counts the lines left out of a full sheet is 未全部列出: a file of either
+    name has a sheet of its own."""
+    line = ["population", "", 3, "households", "below_minimum", "0", "…", "…", "quarantined", "renminlu", ""]
+    files = ["Pop.csv", "pop.xlsx", "未全部列出.csv"]
+    q = pd.DataFrame([[*line[:1], f, *line[2:]] for f in files], columns=QUARANTINE_COLUMNS)
+    # in sorted file order: Pop, then pop (taken, as Excel compares: pop(2)), then 未全部列出 (reserved)
+    assert list(quarantine_sheets(q)) == ["Pop", "pop(2)", f"{NOT_LISTED_SHEET}(2)"]
 
 
 def test_a_long_file_name_wraps_so_that_its_sheet_shows(tmp_path: Path) -> None:
