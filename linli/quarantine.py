@@ -144,16 +144,16 @@ def quarantine_sheets(
         names = dict(zip(communities["community_id"].astype(str), communities["name_zh"].astype(str), strict=True))
     q = quarantine.reset_index(drop=True)
     lines = pd.DataFrame({
-        "数据表": [table_label(t) for t in q["table"]],
+        "数据表": [table_label(t) for t in q["table"].tolist()],
         "文件": q["file"].astype(str),
         "行号": pd.to_numeric(q["row"], errors="coerce").astype("Int64"),
-        "列": [_columns_label(t, c) for t, c in zip(q["table"], q["column"], strict=True)],
-        "问题": [rule_label(str(r)) for r in q["rule"]],
+        "列": [_columns_label(t, c) for t, c in zip(q["table"].tolist(), q["column"].tolist(), strict=True)],
+        "问题": [rule_label(str(r)) for r in q["rule"].tolist()],
         "原值": q["value"].astype(str),
         "说明": q["message_zh"].astype(str),
-        "社区": [names.get(str(c), str(c)) for c in q["community"].fillna("")],
+        "社区": [names.get(str(c), str(c)) for c in q["community"].fillna("").tolist()],
         "记录编号": q["record_id"].fillna("").astype(str),
-        "处理结果": [_OUTCOME_ZH.get(str(o), str(o)) for o in q["outcome"]],
+        "处理结果": [_OUTCOME_ZH.get(str(o), str(o)) for o in q["outcome"].tolist()],
     }, columns=list(XLSX_HEADERS))
     files = list(dict.fromkeys(q["file"].astype(str)))
     if len(files) <= 1:
@@ -186,21 +186,24 @@ def _sheet_title(file: str, *, taken: set[str]) -> str:
 def _sheet(workbook: openpyxl.Workbook, title: str, frame: pd.DataFrame) -> None:
     ws = workbook.create_sheet(title)
     ws.append(list(frame.columns))
-    for row in frame.itertuples(index=False):
+    cells = frame.to_numpy(dtype=object)  # Python values at once, not one by one from each column's array
+    for row in cells:
         ws.append([None if pd.isna(v) else (int(v) if isinstance(v, numbers.Number) else str(v)) for v in row])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
+    looks: dict[str, object] = {}  # the first cell of each alignment (outputs.style_cell)
     lines = [1] * len(frame)
     for i, (header, cap) in enumerate(XLSX_HEADERS.items(), start=1):
         letter = openpyxl.utils.get_column_letter(i)
-        widths = [outputs.text_width(str(v)) if not pd.isna(v) else 0 for v in frame[header]]
+        widths = [outputs.text_width(str(v)) if not pd.isna(v) else 0 for v in cells[:, i - 1]]
         width = min(max([outputs.text_width(header), *widths, 4]) + 2, cap)
         ws.column_dimensions[letter].width = width
+        look = "wrap" if header in _WRAPPED else "top"
         for cell in ws[letter][1:]:
-            cell.alignment = wrap if header in _WRAPPED else top
+            outputs.style_cell(cell, looks, look, alignment=wrap if header in _WRAPPED else top)
         if header in _WRAPPED:  # rows as tall as their wrapped text: spreadsheets do not grow them on opening
             # text as wide as the column is fitted to (its width less 2) is one line; longer text
             # wraps at words, so a line holds a little less than the column

@@ -495,10 +495,16 @@ def _shown(values: pd.Series, col: Column | None, key: bytes, shapes: set[str]) 
     if col.person_id:
         return dict.fromkeys(MESSAGE_LANGS, values.where(values == "", privacy.pseudonymise(values, key)))
     safe = _safe_to_show(values, col, shapes)
-    return {lang: pd.Series(
-        [v if v == "" or ok else privacy.mask(str(v), key, lang=lang) for v, ok in zip(values, safe, strict=True)],
-        index=values.index, dtype=object,
-    ).map(_truncate) for lang in MESSAGE_LANGS}
+    cells = values.tolist()
+    shown = {}
+    for lang in MESSAGE_LANGS:
+        masks: dict[str, str] = {}  # each distinct value masked once: a column typed wrong repeats its values
+        shown[lang] = pd.Series(
+            [v if v == "" or ok else masks.get(v) or masks.setdefault(v, privacy.mask(str(v), key, lang=lang))
+             for v, ok in zip(cells, safe, strict=True)],
+            index=values.index, dtype=object,
+        ).map(_truncate)
+    return shown
 
 
 def _safe_to_show(values: pd.Series, col: Column, shapes: set[str]) -> list[bool]:

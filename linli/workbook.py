@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from copy import copy
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ import pandas as pd
 from .errors import LinliError
 from .indicators import catalogue as catalogue_mod
 from .labels import word
-from .outputs import neutralise, save_workbook, source_date
+from .outputs import neutralise, save_workbook, source_date, style_cell
 
 __all__ = ["UNIT_COLUMNS", "WORKBOOK_NAME", "indicators_sheets", "write_indicators_workbook"]
 
@@ -180,18 +179,18 @@ def write_indicators_workbook(indicators: pd.DataFrame, progress: pd.DataFrame, 
                 merged.append(CellRange(min_row=1, min_col=col, max_row=1, max_col=col + len(UNIT_COLUMNS) - 1))
             ws.cell(row=2, column=col, value=neutralise(f"{zh} {en}"))
         _merge(ws, merged)
-        looks: dict[str, Any] = {}  # the first cell of each look (see _style)
+        looks: dict[str, Any] = {}  # the first cell of each look (style_cell)
         for row in ws.iter_rows(min_row=1, max_row=2):
             for cell in row:
-                _style(cell, looks, "header", font=bold, fill=fill, alignment=centred)
+                style_cell(cell, looks, "header", font=bold, fill=fill, alignment=centred)
         for i, values in enumerate(frame.to_numpy(dtype=object).tolist(), start=3):
             for j, value in enumerate(values, start=1):
                 cell = ws.cell(row=i, column=j, value=_cell(value))
                 if isinstance(cell.value, float):
                     number_format = WHOLE_FORMAT if cell.value.is_integer() else DECIMAL_FORMAT
-                    _style(cell, looks, number_format, number_format=number_format, alignment=top)
+                    style_cell(cell, looks, number_format, number_format=number_format, alignment=top)
                 elif isinstance(cell.value, str):
-                    _style(cell, looks, "text", alignment=wrapped)
+                    style_cell(cell, looks, "text", alignment=wrapped)
         widths = [14, 26, 30, 14, 9] + [11 if key != "status" else 24 for _, key in unit_cols]
         for j, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(j)].width = width
@@ -217,24 +216,6 @@ def _continued(sheets: dict[str, pd.DataFrame], head_cols: int) -> Iterator[tupl
             columns = [*range(head_cols), *range(head_cols + start, head_cols + min(start + per_sheet, unit_columns))]
             suffix = "" if part == 1 else f" ({part})"
             yield name[: 31 - len(suffix)] + suffix, frame.iloc[:, columns]
-
-
-def _style(cell: Any, looks: dict[str, Any], look: str, **style: Any) -> None:
-    """Give ``cell`` the ``style`` (openpyxl's cell attributes: font, fill, alignment,
-    number_format) named ``look``: the first cell of a look the way openpyxl does it, the
-    others a copy of that cell's style (``looks``: the first cell of each).
-
-    Each assignment of a style makes openpyxl hash it and look it up among the
-    workbook's (a third of the workbook's time at 2,000 communities, 400,000 cells); the
-    copy holds the same style ids, so the file is the same.
-    """
-    first = looks.get(look)
-    if first is None:
-        for name, value in style.items():
-            setattr(cell, name, value)
-        looks[look] = cell
-    else:
-        cell._style = copy(first._style)
 
 
 def _merge(ws: Any, ranges: list[Any]) -> None:
