@@ -1019,15 +1019,23 @@ def _quarantine_frame(
     q["record_id"] = np.where(q["rule"].isin(FOOTER_RULES), "", _record_ids(q["idx"], table, text, key, shapes))
     note = (q["outcome"] == "loaded") & q["rule"].isin(GEOMETRY_RULES)
     places = _community_names(context)
-    cells = [raw.header_cells.get(f, {}).get(c, ("", "")) for f, c in zip(q["file"], q["column"], strict=True)]
+    files, names = q["file"].tolist(), q["column"].tolist()
+    cells = [raw.header_cells.get(f, {}).get(c, ("", "")) for f, c in zip(files, names, strict=True)]
+    lines = list(zip(names, q["rule"].tolist(), q["detail"].tolist(), q["typed"].tolist(), note.tolist(), cells,
+                     strict=True))
     for lang in MESSAGE_LANGS:  # the two message columns of quarantine.csv
+        said: dict[tuple[object, ...], str] = {}  # what follows the row number, once for each distinct finding
+
+        def say(c: str, rule: str, v: str, d: str, typed: str, n: bool, letter: str, header: str, lang: str = lang) -> str:
+            return ((word("message.letter", lang=lang, letter=letter) if letter else "")
+                    + _message(rule, columns.get(c), c, v, d, typed, table=table, lang=lang, places=places, header=header)
+                    + (word("message.kept", lang=lang) if n else ""))
+
         q[f"message_{lang}"] = [
-            word("message.row", lang=lang, row=r)
-            + (word("message.letter", lang=lang, letter=letter) if letter else "")
-            + _message(rule, columns.get(c), c, v, d, typed, table=table, lang=lang, places=places, header=header)
-            + (word("message.kept", lang=lang) if n else "")
-            for r, c, rule, v, d, typed, n, (letter, header) in zip(
-                q["row"], q["column"], q["rule"], shown[lang], q["detail"], q["typed"], note, cells, strict=True)
+            word("message.row", lang=lang, row=r) + (said.get(k := (c, rule, v, d, typed, n, letter, header))
+                                                     or said.setdefault(k, say(*k)))
+            for r, v, (c, rule, d, typed, n, (letter, header)) in zip(
+                q["row"].tolist(), shown[lang].tolist(), lines, strict=True)
         ]
     q = q.sort_values(["file", "row", "column", "rule"], kind="stable")
     return q[QUARANTINE_COLUMNS].reset_index(drop=True)
