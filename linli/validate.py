@@ -482,8 +482,9 @@ def _mask_personal_data(values: pd.Series, col: Column, text: pd.Series, issues:
 # ------------------------------------------------------------------ value checks
 
 
-def _shown(values: pd.Series, col: Column | None, key: bytes, shapes: set[str]) -> dict[str, pd.Series]:
-    """The values as they may appear in the quarantine, per language of :data:`MESSAGE_LANGS`:
+def _shown(values: pd.Series, col: Column | None, key: bytes, shapes: set[str],
+           langs: tuple[str, ...] = MESSAGE_LANGS) -> dict[str, pd.Series]:
+    """The values as they may appear in the quarantine, per language of ``langs``:
     shown only when they cannot be personal, else masked in that language (:func:`linli.privacy.mask`).
 
     ``col`` is None for values linli composed itself from parsed cells (a duplicate
@@ -491,13 +492,13 @@ def _shown(values: pd.Series, col: Column | None, key: bytes, shapes: set[str]) 
     """
     if col is None:
         same = values.map(lambda v: v if v == "" else _truncate(privacy.redact(str(v))))
-        return dict.fromkeys(MESSAGE_LANGS, same)
+        return dict.fromkeys(langs, same)
     if col.person_id:
-        return dict.fromkeys(MESSAGE_LANGS, values.where(values == "", privacy.pseudonymise(values, key)))
+        return dict.fromkeys(langs, values.where(values == "", privacy.pseudonymise(values, key)))
     safe = _safe_to_show(values, col, shapes)
     cells = values.tolist()
     shown = {}
-    for lang in MESSAGE_LANGS:
+    for lang in langs:
         masks: dict[str, str] = {}  # each distinct value masked once: a column typed wrong repeats its values
         shown[lang] = pd.Series(
             [v if v == "" or ok else masks.get(v) or masks.setdefault(v, privacy.mask(str(v), key, lang=lang))
@@ -523,25 +524,25 @@ def _safe_to_show(values: pd.Series, col: Column, shapes: set[str]) -> list[bool
     elif col.kind == "list":
         _, bad = parse.parse_lists(text, col.codes or {})
     elif col.kind == "ref" or col.unique or col.pattern:
-        bad = ~text.map(lambda v: isinstance(v, str) and v.isascii() and len(v) <= 64 and _shape(v) in shapes)
+        bad = ~pd.Series([shape in shapes for shape in _ascii_shapes(text.tolist())], index=text.index)
     else:
         return [False] * len(values)  # free text: never shown
     personal = text.map(lambda v: isinstance(v, str) and privacy.has_personal_data(v))
     return (~bad.astype(bool) & ~personal.astype(bool)).tolist()
 
 
-def _shape(value: str) -> str:
-    """An id's shape: runs of letters as ``a``, runs of digits as ``9`` (``cp404`` → ``a9``).
+def _ascii_shapes(values: list[object]) -> list[str | None]:
+    """The shape of each of ``values`` that is ASCII text of at most 64 characters (the only
+    ids whose shape is asked): its runs of letters as ``a``, of digits as ``9``
+    (``cp404`` → ``a9``), all at once with Arrow's regular expressions; None for the rest.
 
-    >>> _shape("cp404"), _shape("RM-01"), _shape("m2024-17")
-    ('a9', 'a-9', 'a9-9')
+    >>> _ascii_shapes(["cp404", "RM-01", "人民路1", "", None, 7])
+    ['a9', 'a-9', None, None, None, None]
     """
-    out: list[str] = []
-    for ch in value:
-        kind = "a" if ch.isalpha() else "9" if ch.isdigit() else ch
-        if not out or out[-1] != kind or kind not in "a9":
-            out.append(kind)
-    return "".join(out)
+    asked = [isinstance(v, str) and 0 < len(v) <= 64 and v.isascii() for v in values]
+    text = pa.array([v if ok else None for v, ok in zip(values, asked, strict=True)], type=pa.string())
+    letters = pc.replace_substring_regex(text, pattern="[A-Za-z]+", replacement="a")
+    return pc.replace_substring_regex(letters, pattern="[0-9]+", replacement="9").to_pylist()
 
 
 def _values_shown(found: pd.DataFrame, table: Table, text: Mapping[str, pd.Series]) -> dict[str, pd.Series]:
@@ -561,7 +562,7 @@ def _id_shapes(
     *,
     shown: Mapping[str, pd.Series],
 ) -> dict[str, set[str]]:
-    """Of the shapes (:func:`_shape`) of the values in ``shown``, per id or reference
+    """Of the shapes (:func:`_ascii_shapes`) of the values in ``shown``, per id or reference
     column, those that a loaded id of the column's own table has.
 
     Only the shapes of the values to be shown are asked about, so each is looked for
@@ -578,7 +579,7 @@ def _id_shapes(
             ids = _rows(parsed[col.name], keep)
         else:
             continue
-        candidates = {_shape(v) for v in shown[col.name] if isinstance(v, str) and v and v.isascii() and len(v) <= 64}
+        candidates = set(_ascii_shapes(shown[col.name].tolist())) - {None}
         if not candidates:
             shapes[col.name] = set()
             continue
@@ -1049,7 +1050,8 @@ def _record_ids(
         return np.full(len(idx), "", dtype=object)
     ids = text[table.id_column].loc[idx.to_numpy()].fillna("").astype(str)
     col = table.column(table.id_column)
-    return _shown(ids.reset_index(drop=True), col, key, set(shapes.get(col.name, ())))[MESSAGE_LANGS[0]].to_numpy()
+    first = MESSAGE_LANGS[0]  # the record id is shown in the default language's words
+    return _shown(ids.reset_index(drop=True), col, key, set(shapes.get(col.name, ())), (first,))[first].to_numpy()
 
 
 def _community_names(context: Mapping[str, pd.DataFrame]) -> str:

@@ -34,7 +34,7 @@ from linli.contract import TABLES
 from linli.dataset import load_dataset
 from linli.io import find_table_file, read_table
 from linli.synth import generate, generate_demo
-from linli.validate import _shape, _shape_pattern
+from linli.validate import _ascii_shapes, _shape_pattern
 
 KEY = b"test-key-fast-load"
 VOLUNTEERS = TABLES["volunteers"]
@@ -358,6 +358,17 @@ def test_references_take_their_roster_s_pseudonyms_and_new_ones_are_hashed() -> 
         privacy.pseudonym("R001", KEY), pd.NA]
 
 
+def _shape(value: str) -> str:
+    """An id's shape as its definition reads, a character at a time: runs of letters as
+    ``a``, runs of digits as ``9``, any other character as itself."""
+    out: list[str] = []
+    for ch in value:
+        kind = "a" if ch.isalpha() else "9" if ch.isdigit() else ch
+        if not out or out[-1] != kind or kind not in "a9":
+            out.append(kind)
+    return "".join(out)
+
+
 def test_shape_pattern_matches_exactly_the_ids_of_its_shape() -> None:
     rng = random.Random(3)
     alphabet = "ab9Z0-_. "
@@ -366,6 +377,14 @@ def test_shape_pattern_matches_exactly_the_ids_of_its_shape() -> None:
         pattern = _shape_pattern(_shape(a))
         for b in ids:
             assert bool(re.fullmatch(pattern, b)) == (_shape(b) == _shape(a)), (a, b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=70), st.text(alphabet="aZ09-_ .:/", max_size=70), st.none()), max_size=30))
+def test_shapes_at_once_are_the_shapes_one_at_a_time(values: list[str | None]) -> None:
+    # the shape of ASCII text of 1 to 64 characters; none for any other value
+    expected = [_shape(v) if isinstance(v, str) and 0 < len(v) <= 64 and v.isascii() else None for v in values]
+    assert _ascii_shapes(values) == expected
 
 
 # ---------------------------------------------------------------- whole datasets
