@@ -1022,8 +1022,7 @@ def _quarantine_frame(
     places = _community_names(context)
     files, names = q["file"].tolist(), q["column"].tolist()
     cells = [raw.header_cells.get(f, {}).get(c, ("", "")) for f, c in zip(files, names, strict=True)]
-    lines = list(zip(names, q["rule"].tolist(), q["detail"].tolist(), q["typed"].tolist(), note.tolist(), cells,
-                     strict=True))
+    fields = (names, q["rule"].tolist(), q["detail"].tolist(), q["typed"].tolist(), note.tolist(), cells)
     for lang in MESSAGE_LANGS:  # the two message columns of quarantine.csv
         said: dict[tuple[object, ...], str] = {}  # what follows the row number, once for each distinct finding
 
@@ -1036,7 +1035,7 @@ def _quarantine_frame(
             word("message.row", lang=lang, row=r) + (said.get(k := (c, rule, v, d, typed, n, letter, header))
                                                      or said.setdefault(k, say(*k)))
             for r, v, (c, rule, d, typed, n, (letter, header)) in zip(
-                q["row"].tolist(), shown[lang].tolist(), lines, strict=True)
+                q["row"].tolist(), shown[lang].tolist(), zip(*fields, strict=True), strict=True)
         ]
     q = q.sort_values(["file", "row", "column", "rule"], kind="stable")
     return q[QUARANTINE_COLUMNS].reset_index(drop=True)
