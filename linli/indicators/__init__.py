@@ -132,16 +132,14 @@ def schedule(tables: Mapping[str, pd.DataFrame]) -> list[int]:
     >>> [ids[k] for k in schedule(tables)[:3]]  # services, then volunteers, then the register
     ['vulnerable_reached_pct', 'volunteers', 'aid_activities_per_100_vulnerable']
     """
-    def largest(k: int) -> tuple[int, str]:
-        sizes = [(len(tables[t]), t) for t in catalogue.load().indicators[k].tables if t in tables]
-        return max(sizes, default=(0, ""))
-
-    by_size = sorted(range(len(catalogue.load().ids)), key=lambda k: -largest(k)[0])  # stable: catalogue order
+    largest = [max(((len(tables[t]), t) for t in ind.tables if t in tables), default=(0, ""))  # (rows, table)
+               for ind in catalogue.load().indicators]
+    by_size = sorted(range(len(largest)), key=lambda k: -largest[k][0])  # stable: catalogue order among equals
     firsts: dict[str, int] = {}
     for k in by_size:
-        firsts.setdefault(largest(k)[1], k)
+        firsts.setdefault(largest[k][1], k)
     first = set(firsts.values())
-    return [*firsts.values(), *sorted((k for k in by_size if k not in first), key=lambda k: largest(k)[0])]
+    return [*firsts.values(), *sorted((k for k in by_size if k not in first), key=lambda k: largest[k][0])]
 
 
 def compute(
