@@ -192,8 +192,7 @@ def _sheet(workbook: openpyxl.Workbook, title: str, frame: pd.DataFrame) -> None
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
-    wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
+    alignments = {"wrap": Alignment(wrap_text=True, vertical="top"), "top": Alignment(vertical="top")}
     looks: dict[str, object] = {}  # the first cell of each alignment (outputs.style_cell)
     lines = [1] * len(frame)
     for i, (header, cap) in enumerate(XLSX_HEADERS.items(), start=1):
@@ -203,7 +202,7 @@ def _sheet(workbook: openpyxl.Workbook, title: str, frame: pd.DataFrame) -> None
         ws.column_dimensions[letter].width = width
         look = "wrap" if header in _WRAPPED else "top"
         for cell in ws[letter][1:]:
-            outputs.style_cell(cell, looks, look, alignment=wrap if header in _WRAPPED else top)
+            outputs.style_cell(cell, looks, look, alignment=alignments[look])
         if header in _WRAPPED:  # rows as tall as their wrapped text: spreadsheets do not grow them on opening
             # text as wide as the column is fitted to (its width less 2) is one line; longer text
             # wraps at words, so a line holds a little less than the column
