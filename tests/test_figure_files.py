@@ -201,6 +201,30 @@ def test_a_figure_at_a_dpi_that_does_not_divide_300_is_drawn_at_its_own(tmp_path
         assert (png.width, png.height) == (int(box.width * 300), int(box.height * 300))
 
 
+def test_the_raster_is_the_renderers_own_pixels_uncopied_and_what_savefig_draws(tmp_path: Path) -> None:
+    fig, ax = plt.subplots(figsize=(2, 1), dpi=100)
+    ax.bar([0, 1, 2], [3, 1, 2], color=["#009e73", "#e69f00", "#56b4e9"])
+    fig.patch.set_alpha(1)
+    with figure_output.laid_out(fig) as box:
+        image = figure_output.raster(fig, box, dpi=300)
+        fig.savefig(tmp_path / "plain.png", dpi=300, bbox_inches=box)  # matplotlib's own PNG of the same box
+        kept = figure_output._Pixels()
+        fig.savefig(kept, format="rgba", dpi=300, bbox_inches=box)
+    plt.close(fig)
+    with Image.open(tmp_path / "plain.png") as plain:
+        assert image.mode == "RGB" and image.size == plain.size
+        assert np.array_equal(np.asarray(image), np.asarray(plain.convert("RGB")))
+    held = kept.data()
+    # Agg wrote its pixels once: what is held is a view of them (no bytes of its own), 4 bytes a pixel
+    assert isinstance(held, memoryview) and held.nbytes == 4 * image.width * image.height
+
+
+def test_pixels_written_in_pieces_are_joined_in_order() -> None:
+    pixels = figure_output._Pixels()
+    assert pixels.write(b"ab") == 2 and pixels.write(bytearray(b"cde")) == 3
+    assert pixels.data() == b"abcde"
+
+
 @pytest.mark.parametrize("inline_first", [True, False], ids=["inline-then-install", "install-then-inline"])
 def test_in_a_kernel_a_figure_is_drawn_once_per_image_not_again_by_the_inline_backend(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, inline_first: bool
