@@ -80,3 +80,16 @@ def test_check_out_dir_and_file_say_what_is_wrong(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match=r"f.txt is a file, so nothing can be written under it"):
         outputs.check_out_file(existing / "x.csv")
     assert outputs.check_out_dir(tmp_path / "new" / "dir").is_dir()
+
+
+def test_save_workbook_neutralises_a_far_cell_without_filling_the_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["Z100"] = "人民路", "=HYPERLINK(\"http://x\")"
+    outputs.save_workbook(wb, tmp_path / "a.xlsx")
+    # the two cells, not the 2,600 places between A1 and Z100 (26 columns × 100 rows)
+    assert len(ws._cells) == 2
+    back = openpyxl.load_workbook(tmp_path / "a.xlsx").active
+    assert back["Z100"].value == "'=HYPERLINK(\"http://x\")" and back["Z100"].data_type == "s"

@@ -139,3 +139,35 @@ def test_units_past_a_worksheets_columns_continue_on_another_sheet(tmp_path: Pat
     assert second.max_column == 9 and second.freeze_panes == "F3" and "F1:I1" in {str(r) for r in second.merged_cells.ranges}
     assert row_of(first, "volunteers")[5] == 120.0 and row_of(first, "volunteers")[9] == 80.0
     assert row_of(second, "volunteers")[5] == 200.0  # the zone's value, beside the indicator's columns
+
+
+def test_units_names_merged_as_openpyxl_merges_them_give_the_same_bytes(tmp_path: Path) -> None:
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.cell_range import CellRange
+
+    from linli.outputs import save_workbook, style_cell
+    from linli.workbook import _merge
+
+    def book(merge: object) -> Path:
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        for col, name in ((6, "甲社区"), (10, "乙社区")):  # a unit's name over its four columns, as the workbook does
+            ws.cell(row=1, column=col, value=name)
+        merge(ws, [CellRange(min_row=1, min_col=c, max_row=1, max_col=c + 3) for c in (6, 10)])
+        looks: dict[str, object] = {}
+        for row in ws.iter_rows(min_row=1, max_row=2):
+            for cell in row:
+                style_cell(cell, looks, "header", font=Font(bold=True))
+        path = tmp_path / f"{merge.__name__}.xlsx"  # type: ignore[attr-defined]
+        return save_workbook(wb, path)
+
+    def merge_cells(ws: object, ranges: list[object]) -> None:
+        for cells in ranges:
+            ws.merge_cells(cells.coord)  # type: ignore[attr-defined]
+
+    ours, theirs = book(_merge), book(merge_cells)
+    assert ours.read_bytes() == theirs.read_bytes()
+    ws = openpyxl.load_workbook(ours).active
+    assert sorted(str(r) for r in ws.merged_cells.ranges) == ["F1:I1", "J1:M1"]
+    assert all(isinstance(ws.cell(1, c), MergedCell) for c in (7, 8, 9, 11, 12, 13))  # the three after each name
