@@ -6,6 +6,7 @@
                                                                      ├─ handoff.save ─► OUT/<year>/data/  (the hand-off)
                                                                      └─ handoff.write_unit_json ─► OUT/<year>/<unit>.json
     reporting.build(OUT/<year>) ─► OUT/<year>/<unit>.ipynb/.html/.pdf, OUT/<year>/index.html
+      beside it, workbook.write_indicators_workbook ─► OUT/<year>/indicators.xlsx
     manifest.write_manifest ─► OUT/<year>/manifest.json  (what ``linli verify`` checks)
 
 Each step is its own module and goes one way: the pipeline reads nothing but the
@@ -287,12 +288,17 @@ def run_years(
             results = pipeline.compute_results(ds, year=year, indicators=long)
             year_dir = output_path(root, str(results.year))
             handoff.save(results, ds, output_path(year_dir, handoff.HANDOFF_DIR))
-            write_indicators_workbook(results.frames["indicators"], results.frames["progress"], results.units,
-                                      output_path(year_dir, WORKBOOK_NAME), year=results.year, as_of=results.meta["as_of"])
-            for row in chosen.itertuples(index=False):
-                uid = str(row.unit_id)
-                handoff.write_unit_json(output_path(year_dir, f"{uid}.json"), uid, **unit_json_parts(row, results))
-            summary = reporting.build(year_dir, units=chosen["unit_id"].astype(str).tolist(), **options)
+            # no report reads indicators.xlsx: it is written while they are built (openpyxl, about
+            # 16 s at 2,000 communities that the build no longer waits for); its error, if any, after them
+            with cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="linli-workbook") as side:
+                workbook = side.submit(write_indicators_workbook, results.frames["indicators"],
+                                       results.frames["progress"], results.units, output_path(year_dir, WORKBOOK_NAME),
+                                       year=results.year, as_of=results.meta["as_of"])
+                for row in chosen.itertuples(index=False):
+                    uid = str(row.unit_id)
+                    handoff.write_unit_json(output_path(year_dir, f"{uid}.json"), uid, **unit_json_parts(row, results))
+                summary = reporting.build(year_dir, units=chosen["unit_id"].astype(str).tolist(), **options)
+                workbook.result()
             write_manifest(year_dir, data_dir=ds.data_dir, meta=results.meta, failed=summary.failed,
                            known_inputs=stamp.files if stamp is not None else None)
             summaries.append(summary)

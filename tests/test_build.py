@@ -501,3 +501,34 @@ def test_build_writes_the_indicators_workbook(built: dict[str, Any]) -> None:
         col = next(j for head, j in heads.items() if str(head).startswith(units.loc[uid, "name_zh"]))
         expected = long.query("unit_id == @uid and year == 2024 and indicator == 'residents'")["value"].item()
         assert ws.cell(row, col).value == expected, uid
+
+
+def test_the_indicators_workbook_is_written_while_the_reports_are_built(
+    built: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from linli import build as build_mod
+    from linli.errors import OutputError
+    from linli.reporting.jobs import BuildSummary
+
+    reports_started = threading.Event()
+    seen: dict[str, bool] = {}
+
+    def workbook(*args: Any, **kwargs: Any) -> Path:  # finishes only once the reports have begun
+        seen["reports running"] = reports_started.wait(timeout=60)
+        raise OutputError("the workbook's own failure")
+
+    def reports(year_dir: Path, *, units: list[str], **_: Any) -> BuildSummary:
+        reports_started.set()
+        return BuildSummary(year=2024, out_dir=year_dir, handoff_dir=year_dir / "data", index=year_dir / "index.html",
+                            reports=(), json={})
+
+    monkeypatch.setattr(build_mod, "write_indicators_workbook", workbook)
+    monkeypatch.setattr(build_mod.reporting, "build", reports)
+    # serial, the workbook would wait its minute out for reports that start only after it
+    with pytest.raises(OutputError, match="the workbook's own failure"):
+        build_mod.run_years(built["raw"], out=tmp_path / "out", progress_bar=False, jobs=1)
+    assert seen == {"reports running": True}
+    # its failure is said after the reports, and no manifest claims a year it did not finish
+    assert not (tmp_path / "out" / "2024" / "manifest.json").exists()

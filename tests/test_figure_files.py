@@ -259,3 +259,20 @@ def test_in_a_kernel_a_figure_is_drawn_once_per_image_not_again_by_the_inline_ba
     with Image.open(io.BytesIO(base64.b64decode(data["image/png"]))) as shown:
         assert "Software" not in shown.info  # figure_bundle's PNG (no "Software" chunk), not print_figure's
     assert meta["image/png"]["linli"]["name"] == "wushe-change"
+
+
+def test_a_transparent_figures_raster_keeps_its_pixels_when_the_figure_is_drawn_again() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = Figure(figsize=(1, 1), dpi=50)
+    FigureCanvasAgg(fig)  # as a report's figures are drawn
+    fig.patch.set_alpha(0)  # transparent: the raster stays RGBA
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    patch = ax.add_patch(plt.Rectangle((0, 0), 1, 1, color="#009e73"))
+    box = fig.bbox_inches  # the whole figure at its own dpi: the canvas keeps the renderer it drew with
+    first = figure_output.raster(fig, box, dpi=50)
+    before = np.asarray(first).copy()
+    patch.set_color("#e69f00")
+    figure_output.raster(fig, box, dpi=50)  # drawn again, at the same size, by the same renderer
+    assert first.mode == "RGBA" and np.array_equal(np.asarray(first), before)

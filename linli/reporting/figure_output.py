@@ -85,8 +85,9 @@ def raster(fig: Figure, box: Bbox, *, dpi: float) -> Image.Image:
     # its own size back, before the pixels are converted (they stay, held by ``pixels``)
     fig.canvas.get_renderer()
     size = int(box.width * dpi), int(box.height * dpi)  # as Agg sizes its canvas: the box scaled, truncated
-    image = Image.frombuffer("RGBA", size, pixels.data(), "raw", "RGBA", 0, 1)
-    return image.convert("RGB") if image.getextrema()[3] == (255, 255) else image
+    image = Image.frombuffer("RGBA", size, pixels.data(), "raw", "RGBA", 0, 1)  # the renderer's pixels, shared
+    # its own pixels either way: a later draw of the same size would draw into the renderer's
+    return image.convert("RGB") if image.getextrema()[3] == (255, 255) else image.copy()
 
 
 class _Pixels:
