@@ -36,6 +36,7 @@ import pandas as pd
 if TYPE_CHECKING:
     import openpyxl
 
+from ._xlsx_rows import SheetRows, splice
 from .errors import OutputError
 
 __all__ = [
@@ -91,7 +92,12 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         values = out[column]
         if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
-            out[column] = values.map(lambda v: neutralise(v) if isinstance(v, str) else v).astype(values.dtype)
+            # only the cells that start as a formula may change: found at once, changed one by one
+            at = values.astype("string[pyarrow]").str.slice(0, 1).isin(FORMULA_START).to_numpy(dtype=bool)
+            if at.any():
+                changed = values.to_numpy(dtype=object, copy=True)
+                changed[at] = [neutralise(v) if isinstance(v, str) else v for v in changed[at]]
+                out[column] = pd.Series(changed, index=values.index, name=column).astype(values.dtype)
     out.columns = [neutralise(c) if isinstance(c, str) else c for c in out.columns]
     return out
 
@@ -180,13 +186,20 @@ def set_print_layout(sheet: Any, *, header_rows: int = 1) -> None:
         sheet.print_title_rows = f"1:{header_rows}"
 
 
-def save_workbook(workbook: openpyxl.Workbook, path: Path | str, *, when: datetime | None = None) -> Path:
+def save_workbook(
+    workbook: openpyxl.Workbook,
+    path: Path | str,
+    *,
+    when: datetime | None = None,
+    rows: Mapping[str, SheetRows] | None = None,
+) -> Path:
     """Write ``workbook`` as ``.xlsx``: no formula cell, the same bytes for the same content.
 
     Every text cell goes through :func:`neutralise` (openpyxl would store a text that
     starts with ``=`` as a formula); the workbook's creation and modification dates and
     its zip entries' dates are ``when`` (:func:`source_date`; 1980-01-01 when None). The
-    file is written beside ``path`` and renamed into place.
+    file is written beside ``path`` and renamed into place. ``rows`` adds, to the sheet of
+    each title, rows written at once (:func:`linli._xlsx_rows.rows_xml`) after those it holds.
 
     Raises
     ------
@@ -218,12 +231,20 @@ def save_workbook(workbook: openpyxl.Workbook, path: Path | str, *, when: dateti
     stamp = when if when is not None else datetime(*ZIP_EPOCH, tzinfo=UTC)
     workbook.properties.created = workbook.properties.modified = stamp.replace(tzinfo=None)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:  # Workbook.save would stamp "modified" now
+    # stored, not deflated: fixed_zip deflates every entry as it dates it
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # Workbook.save would stamp "modified" now
         ExcelWriter(workbook, archive).save()
+    replaced: dict[str, bytes] = {}
+    if rows:
+        with zipfile.ZipFile(buffer) as written:
+            for sheet in workbook.worksheets:
+                if sheet.title in rows:
+                    entry = sheet.path.lstrip("/")  # the part ExcelWriter gave the sheet
+                    replaced[entry] = splice(written.read(entry), rows[sheet.title])
     part = path.with_name(f".{path.name}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        part.write_bytes(fixed_zip(buffer.getvalue(), stamp))
+        part.write_bytes(fixed_zip(buffer.getvalue(), stamp, replaced=replaced))
         part.replace(path)
     except OSError as exc:
         raise _cannot_write(path, exc) from None
@@ -357,9 +378,10 @@ def source_date(as_of: date | str | None = None, *, environ: Mapping[str, str] |
 ZIP_EPOCH: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)
 
 
-def fixed_zip(data: bytes, when: datetime | None) -> bytes:
+def fixed_zip(data: bytes, when: datetime | None, *, replaced: Mapping[str, bytes] | None = None) -> bytes:
     """Return the zip ``data`` (a ``.docx`` or ``.xlsx``) rewritten with every entry dated ``when``
-    (1980-01-01 when None), deflated, in the same order: no clock left in the bytes.
+    (1980-01-01 when None), deflated, in the same order: no clock left in the bytes. An entry
+    named in ``replaced`` holds the bytes given there instead of its own.
 
     Examples
     --------
@@ -378,5 +400,6 @@ def fixed_zip(data: bytes, when: datetime | None) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename))
+            dst.writestr(entry, replaced[info.filename] if replaced and info.filename in replaced
+                         else src.read(info.filename))
     return out.getvalue()

@@ -27,6 +27,7 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from . import outputs
+from ._xlsx_rows import SheetRows, rows_xml
 from .labels import column_label, rule_label, table_label
 from .validate import QUARANTINE_COLUMNS
 
@@ -88,15 +89,17 @@ def save_quarantine(
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     sheets = quarantine_sheets(quarantine, communities=communities)
+    rows: dict[str, SheetRows] = {}
     for title, frame in sheets.items():
-        _sheet(workbook, title, frame.iloc[:XLSX_MAX_LINES])
+        if (rest := _sheet(workbook, title, frame.iloc[:XLSX_MAX_LINES])) is not None:
+            rows[title] = rest
     cut = {title: frame for title, frame in sheets.items() if len(frame) > XLSX_MAX_LINES}
     if cut:
         _not_listed(workbook, cut)
         log.warning("%s 每个文件最多列出 %s 行，全部 %s 行见 %s / %s lists the first %s lines of each file; all %s are "
                     "in %s", XLSX_NAME, f"{XLSX_MAX_LINES:,}", f"{len(quarantine):,}", CSV_NAME, XLSX_NAME,
                     f"{XLSX_MAX_LINES:,}", f"{len(quarantine):,}", CSV_NAME)
-    xlsx_path = outputs.save_workbook(workbook, Path(out_dir) / XLSX_NAME)
+    xlsx_path = outputs.save_workbook(workbook, Path(out_dir) / XLSX_NAME, rows=rows)
     return {"quarantine": csv_path, "quarantine_xlsx": xlsx_path}
 
 
@@ -183,34 +186,67 @@ def _sheet_title(file: str, *, taken: set[str]) -> str:
     return title
 
 
-def _sheet(workbook: openpyxl.Workbook, title: str, frame: pd.DataFrame) -> None:
+def _sheet(workbook: openpyxl.Workbook, title: str, frame: pd.DataFrame) -> SheetRows | None:
+    """Add the sheet ``title`` listing ``frame``. openpyxl holds its header and first line;
+    the lines after it are returned written at once (:func:`linli._xlsx_rows.rows_xml`: a
+    ledger typed wrong throughout gives 100,000, 24 s through openpyxl), for
+    :func:`linli.outputs.save_workbook` to add. None when openpyxl holds every line: there is
+    one, or a value is one that openpyxl writes its own way."""
     ws = workbook.create_sheet(title)
     ws.append(list(frame.columns))
-    cells = frame.to_numpy(dtype=object)  # Python values at once, not one by one from each column's array
-    for row in cells:
-        ws.append([None if pd.isna(v) else (int(v) if isinstance(v, numbers.Number) else str(v)) for v in row])
+    columns = [_cell_values(frame[c]) for c in frame.columns]
+    held = min(len(frame), 1)  # the first line's cells give the others' style ids
+    for row in zip(*(column[:held] for column in columns), strict=True):
+        ws.append(list(row))
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
     alignments = {"wrap": Alignment(wrap_text=True, vertical="top"), "top": Alignment(vertical="top")}
     looks: dict[str, object] = {}  # the first cell of each alignment (outputs.style_cell)
+    column_looks: list[str] = []
     lines = [1] * len(frame)
     for i, (header, cap) in enumerate(XLSX_HEADERS.items(), start=1):
         letter = openpyxl.utils.get_column_letter(i)
-        widths = [outputs.text_width(str(v)) if not pd.isna(v) else 0 for v in cells[:, i - 1]]
+        widths = _widths(columns[i - 1])
         width = min(max([outputs.text_width(header), *widths, 4]) + 2, cap)
         ws.column_dimensions[letter].width = width
-        look = "wrap" if header in _WRAPPED else "top"
+        column_looks.append("wrap" if header in _WRAPPED else "top")
         for cell in ws[letter][1:]:
-            outputs.style_cell(cell, looks, look, alignment=alignments[look])
+            outputs.style_cell(cell, looks, column_looks[-1], alignment=alignments[column_looks[-1]])
         if header in _WRAPPED:  # rows as tall as their wrapped text: spreadsheets do not grow them on opening
             # text as wide as the column is fitted to (its width less 2) is one line; longer text
             # wraps at words, so a line holds a little less than the column
             lines = [max(n, 1 if w <= width - 2 else -(-w // max(width - 6, 1)))
                      for n, w in zip(lines, widths, strict=True)]
-    for row, n in enumerate(lines, start=2):
+    letters = [openpyxl.utils.get_column_letter(i) for i in range(1, len(columns) + 1)]
+    rest = None
+    if len(frame) > held:
+        safe = [[outputs.neutralise(v) if isinstance(v, str) else v for v in column[held:]] for column in columns]
+        rest = rows_xml(letters, safe, first_row=held + 2,
+                        styled=[ws.cell(2, i) for i in range(1, len(columns) + 1)],
+                        heights=[16 * n if n > 1 else None for n in lines[held:]])
+        if rest is None:  # openpyxl writes every line
+            for row in zip(*(column[held:] for column in columns), strict=True):
+                ws.append(list(row))
+            for letter, look in zip(letters, column_looks, strict=True):
+                for cell in ws[letter][held + 1:]:
+                    outputs.style_cell(cell, looks, look, alignment=alignments[look])
+    for row, n in enumerate(lines if rest is None else lines[:held], start=2):
         if n > 1:
             ws.row_dimensions[row].height = 16 * n
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
+    ws.auto_filter.ref = f"A1:{letters[-1]}{len(frame) + 1}"
     outputs.set_print_layout(ws)
+    return rest
+
+
+def _cell_values(column: pd.Series) -> list[str | int | None]:
+    """A column's cells as the sheet holds them: text, whole numbers (a row number) or None."""
+    return [None if pd.isna(v) else (int(v) if isinstance(v, numbers.Number) else str(v))
+            for v in column.to_numpy(dtype=object)]
+
+
+def _widths(values: list[str | int | None]) -> list[int]:
+    """Each cell's width in characters (:func:`linli.outputs.text_width`), each distinct value measured once."""
+    measured = {v: 0 if v is None else outputs.text_width(str(v)) for v in set(values)}
+    return [measured[v] for v in values]

@@ -495,16 +495,16 @@ def _shown(values: pd.Series, col: Column | None, key: bytes, shapes: set[str],
         return dict.fromkeys(langs, same)
     if col.person_id:
         return dict.fromkeys(langs, values.where(values == "", privacy.pseudonymise(values, key)))
-    safe = _safe_to_show(values, col, shapes)
     cells = values.tolist()
+    distinct = list(dict.fromkeys(cells))  # each distinct value looked at once: a column typed wrong repeats them
+    safe = _safe_to_show(pd.Series(distinct, dtype=object), col, shapes)
+    hidden = [v for v, ok in zip(distinct, safe, strict=True) if not (v == "" or ok)]
+    masked = privacy.masks([str(v) for v in hidden], key, langs=langs)
     shown = {}
     for lang in langs:
-        masks: dict[str, str] = {}  # each distinct value masked once: a column typed wrong repeats its values
-        shown[lang] = pd.Series(
-            [v if v == "" or ok else masks.get(v) or masks.setdefault(v, privacy.mask(str(v), key, lang=lang))
-             for v, ok in zip(cells, safe, strict=True)],
-            index=values.index, dtype=object,
-        ).map(_truncate)
+        made = {v: _truncate(v) for v, ok in zip(distinct, safe, strict=True) if v == "" or ok}
+        made.update(zip(hidden, map(_truncate, masked[lang]), strict=True))
+        shown[lang] = pd.Series([made[v] for v in cells], index=values.index, dtype=object)
     return shown
 
 
@@ -527,8 +527,8 @@ def _safe_to_show(values: pd.Series, col: Column, shapes: set[str]) -> list[bool
         bad = ~pd.Series([shape in shapes for shape in _ascii_shapes(text.tolist())], index=text.index)
     else:
         return [False] * len(values)  # free text: never shown
-    personal = text.map(lambda v: isinstance(v, str) and privacy.has_personal_data(v))
-    return (~bad.astype(bool) & ~personal.astype(bool)).tolist()
+    personal = text.isin(privacy.with_personal_data(text[[isinstance(v, str) for v in text.tolist()]]))
+    return (~bad.astype(bool) & ~personal).tolist()
 
 
 def _ascii_shapes(values: list[object]) -> list[str | None]:

@@ -50,6 +50,29 @@ def test_save_csv_neutralises_text_and_leaves_numbers(tmp_path: Path) -> None:
     assert frame.loc[0, "id"].startswith("=")  # the caller's frame is left as it was
 
 
+def test_neutralise_frame_is_neutralise_of_every_text_cell() -> None:
+    # the frame's formula-like cells are found at once and changed one by one: the result
+    # must be neutralise() of each text cell, whatever the column's dtype holds (Arrow or
+    # Python strings, missing values, numbers or bytes among the text) and wherever its index starts
+    import random
+
+    rng = random.Random(7)
+    pieces = ["=", "+", "-", "@", "\t", "\r", "1", "3.5", "e3", "人民", "x", " ", "'"]
+    text = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 4))) for _ in range(400)]
+    mixed = [None if i % 9 == 0 else 5 if i % 11 == 0 else b"=b" if i % 13 == 0 else v for i, v in enumerate(text)]
+    frame = pd.DataFrame({
+        "object": mixed, "python": pd.array([None if v is None else str(v) for v in mixed], dtype="string[python]"),
+        "arrow": pd.array(text, dtype="string[pyarrow]"), "n": range(400), "=x": [1.5] * 400,
+    }, index=range(1000, 1400))
+    out = outputs.neutralise_frame(frame)
+    assert list(out.columns) == ["object", "python", "arrow", "n", "'=x"]
+    assert out.dtypes.tolist() == frame.dtypes.tolist() and out.index.equals(frame.index)
+    for column, original in zip(out.columns, frame.columns, strict=True):
+        expected = [outputs.neutralise(v) if isinstance(v, str) else v for v in frame[original].tolist()]
+        assert out[column].tolist() == expected, column
+    assert sum(a != b for a, b in zip(out["arrow"], frame["arrow"], strict=True)) > 50  # many cells did change
+
+
 def test_save_csv_with_a_bom(tmp_path: Path) -> None:
     path = outputs.save_csv(pd.DataFrame({"表": ["甲"]}), tmp_path / "t.csv", bom=True)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")

@@ -76,6 +76,26 @@ def test_mask_speaks_the_reader_s_language() -> None:
         assert "1234" not in privacy.mask("139 1234 5678", b"k", lang=lang)
 
 
+def test_masks_of_many_values_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the hashes of many values are made in one batch, half by a helper process past
+    # _hmac.SPLIT values (lowered here to 3): each mask is still the first 8 hex digits of
+    # HMAC-SHA256 under the key, after the kind and length of the value in each language
+    from linli import _hmac
+
+    monkeypatch.setattr(_hmac, "SPLIT", 3)
+    values = ["张小明", "139 1234 5678", "", "+86-139", "a-b", "V0001"]
+    got = privacy.masks(values, b"k", langs=("zh", "en"))
+    kinds = ["text", "digits", "text", "digits", "text", "text"]  # digits: only 0-9, spaces, + and - and one digit
+    words = {"zh": {"text": "‹文字，{} 字›", "digits": "‹数字，{} 位›"}, "en": {"text": "‹text, {} chars›",
+                                                                          "digits": "‹digits, {} chars›"}}
+    for lang in ("zh", "en"):
+        assert got[lang] == [f"{words[lang][k].format(len(v))} #{_digest(v, b'k')}" for v, k in zip(values, kinds,
+                                                                                                    strict=True)]
+    assert privacy.masks([], b"k", langs=("en",)) == {"en": []}
+    with pytest.raises(ContractError, match="'fr'; valid: zh, en"):
+        privacy.masks(["x"], b"k", langs=("zh", "fr"))
+
+
 def test_mask_refuses_a_language_it_does_not_speak() -> None:
     with pytest.raises(ContractError, match="'fr'; valid: zh, en"):
         privacy.mask("x", b"k", lang="fr")

@@ -149,3 +149,78 @@ def test_a_sheet_lists_at_most_its_cap_and_a_first_sheet_counts_the_rest(tmp_pat
     assert counted == [("services", "（全部）", None, 5), ("services", "时长(分钟)", "不是数字", 1),
                        ("services", "服务日期", "日期无法识别", 4)]
     assert "quarantine.csv" in wb["未全部列出"]["A1"].value
+
+
+# ------------------------------------------------ long sheets, written at once
+
+# values openpyxl writes in its own ways: character references past ASCII (a Chinese
+# character, an emoji), escapes (& < > and a carriage return), a kept space at either end
+# (the ideographic space too), a formula made text, a number with its sign, a line break
+_TRICKY = ["人民路", "😀 ok", 'a&b<c>"d\'', "两行\r\n文字", " x", "y\u3000", "=SUM(A1)", "-3.5", "\t缩进", "",
+           "‹文字，16 字› #9f4b16a0", "很长的说明：" + "调解结果不是可选的值，" * 12]
+
+
+def _lines(file: str, n: int, *, odd: str | None = None) -> list[list[object]]:
+    lines = []
+    for i in range(n):
+        value = _TRICKY[i % len(_TRICKY)]
+        message = f"第{i + 2}行 D列 “服务日期”: {value}" if i % 3 else "很长的一句说明，" * (i % 7)
+        lines.append(["services", file, i + 2, "date", "not_a_date", value if odd is None or i != 5 else odd,
+                      message, "…", "quarantined", None if i % 4 == 0 else "c0001", f"s{i}"])
+    return lines
+
+
+@pytest.mark.parametrize("odd", [None, "#N/A"], ids=["text", "an error code"])
+def test_lines_written_at_once_are_the_bytes_openpyxl_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             odd: str | None) -> None:
+    # past its first line, a sheet's lines are written as XML at once (100,000 lines: 24 s
+    # through openpyxl's cells); the file must be the one openpyxl writes of the same lines,
+    # byte for byte: with a sheet cut at the cap (so that the sheet counting the rest comes
+    # first, its styles first), lines whose rows are taller (wrapped text), empty cells, and
+    # (second case) a value openpyxl stores as an error, which hands that sheet back to it
+    import linli.quarantine as quarantine
+
+    monkeypatch.setattr(quarantine, "XLSX_MAX_LINES", 30)
+    q = pd.DataFrame([*_lines("services.csv", 45, odd=odd), *_lines("服务台账.csv", 20)], columns=QUARANTINE_COLUMNS)
+    made: list[object] = []
+    real = quarantine.rows_xml
+    monkeypatch.setattr(quarantine, "rows_xml", lambda *a, **k: made.append(real(*a, **k)) or made[-1])
+    fast = quarantine.save_quarantine(q, tmp_path / "fast")["quarantine_xlsx"].read_bytes()
+    # two sheets, 30 and 20 lines: their lines after the first were written at once, except
+    # (second case) the services sheet's (the first, in file order), which hold #N/A
+    assert [r is not None for r in made] == ([True, True] if odd is None else [False, True])
+    monkeypatch.setattr(quarantine, "rows_xml", lambda *a, **k: None)  # openpyxl writes every line
+    slow = quarantine.save_quarantine(q, tmp_path / "slow")["quarantine_xlsx"].read_bytes()
+    assert fast == slow
+    wb = openpyxl.load_workbook(tmp_path / "fast" / "quarantine.xlsx")
+    assert wb.sheetnames == [NOT_LISTED_SHEET, "services", "服务台账"]
+    ws = wb["services"]
+    assert ws.max_row == 31 and ws.auto_filter.ref == "A1:J31"
+    assert [c.value for c in ws[4]][:3] == ["服务记录", "services.csv", 4]  # the services table by its Chinese name; spreadsheet row 4
+    # _TRICKY[2] on the third line, as typed; the formula made text (as every cell is)
+    assert ws["F4"].value == 'a&b<c>"d\'' and ws["F8"].value == "'=SUM(A1)" and ws["F4"].alignment.wrap_text
+
+
+def test_a_value_openpyxl_would_not_write_as_text_is_left_to_it() -> None:
+    from linli._xlsx_rows import rows_xml
+
+    cell = openpyxl.Workbook().active["A1"]
+    # an error code, a formula, a control character, too long, no character at all (a lone surrogate)
+    for value in ("#DIV/0!", "=1+1", "a\x01b", "x" * 32_768, "\ud800"):
+        assert rows_xml(["A"], [[value]], first_row=2, styled=[cell], heights=[None]) is None, repr(value)
+    assert rows_xml(["A"], [["x" * 32_767, 5, None]], first_row=2, styled=[cell], heights=[None] * 3) is not None
+
+
+def test_a_repeated_value_is_shown_as_it_would_be_alone() -> None:
+    # a column typed wrong repeats its values: each distinct value is checked and masked once,
+    # and every line shows what that value alone would show, in each language
+    from linli.contract import table
+    from linli.validate import _shown
+
+    col = table("services").column("service_type")
+    values = pd.Series(["助餐", "13912345678", "助餐", "", "xyz", "13912345678", "xyz", "张小明"], index=range(10, 18))
+    together = _shown(values, col, KEY, set())
+    for lang, shown in together.items():
+        alone = [_shown(pd.Series([v]), col, KEY, set())[lang].iloc[0] for v in values]
+        assert shown.tolist() == alone and shown.index.equals(values.index)
+        assert not any("1391234" in v or "张" in v for v in shown)  # a phone and a name never show
