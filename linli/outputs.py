@@ -88,7 +88,7 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     >>> neutralise_frame(f).to_dict("list")
     {'id': ["'=1+1", 'a'], 'value': [-1.5, 2.0]}
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)  # columns replaced, never changed in place: the caller's frame stays as it was
     for column in out.columns:
         values = out[column]
         if values.dtype == object or isinstance(values.dtype, pd.StringDtype):

@@ -88,12 +88,18 @@ def save_quarantine(
     csv_path = outputs.save_csv(quarantine[QUARANTINE_COLUMNS], Path(out_dir) / CSV_NAME, bom=True)
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
-    sheets = quarantine_sheets(quarantine, communities=communities)
+    q = quarantine.reset_index(drop=True)
+    files = q["file"].astype(str)
+    # only the lines the sheets list are made into sheet lines: a ledger typed wrong throughout has millions
+    listed = q[files.groupby(files, sort=False).cumcount().to_numpy() < XLSX_MAX_LINES]
+    sheets = quarantine_sheets(listed, communities=communities)
     rows: dict[str, SheetRows] = {}
-    for title, frame in sheets.items():
-        if (rest := _sheet(workbook, title, frame.iloc[:XLSX_MAX_LINES])) is not None:
+    cut: dict[str, tuple[int, pd.Series]] = {}
+    for (title, frame), file in zip(sheets.items(), sorted(dict.fromkeys(files)), strict=True):  # in file order
+        if (rest := _sheet(workbook, title, frame)) is not None:
             rows[title] = rest
-    cut = {title: frame for title, frame in sheets.items() if len(frame) > XLSX_MAX_LINES}
+        if (total := int((files == file).sum())) > XLSX_MAX_LINES:
+            cut[title] = (total, _problem_counts(q.loc[files == file, ["table", "column", "rule"]]))
     if cut:
         _not_listed(workbook, cut)
         log.warning("%s 每个文件最多列出 %s 行，全部 %s 行见 %s / %s lists the first %s lines of each file; all %s are "
@@ -103,19 +109,27 @@ def save_quarantine(
     return {"quarantine": csv_path, "quarantine_xlsx": xlsx_path}
 
 
-def _not_listed(workbook: openpyxl.Workbook, cut: dict[str, pd.DataFrame]) -> None:
+def _problem_counts(lines: pd.DataFrame) -> pd.Series:
+    """The quarantine ``lines`` (their table, column and rule) counted by the column and problem
+    a sheet shows (列, 问题), in their order; each distinct finding labelled once."""
+    found = lines.groupby(["table", "column", "rule"], sort=False, dropna=False).size()
+    labelled = pd.DataFrame({"列": [_columns_label(t, c) for t, c, _ in found.index],
+                             "问题": [rule_label(str(r)) for _, _, r in found.index], "n": found.to_numpy()})
+    return labelled.groupby(["列", "问题"], sort=True, dropna=False)["n"].sum()
+
+
+def _not_listed(workbook: openpyxl.Workbook, cut: dict[str, tuple[int, pd.Series]]) -> None:
     """The sheet :data:`NOT_LISTED_SHEET`, first: for each sheet cut at :data:`XLSX_MAX_LINES`,
-    its lines in all and the lines of each column and problem, and that all are in
-    ``quarantine.csv``."""
+    its lines in all and the lines of each column and problem (:func:`_problem_counts`), and
+    that all are in ``quarantine.csv``."""
     ws = workbook.create_sheet(NOT_LISTED_SHEET, 0)
     ws.append([f"每个文件最多列出 {XLSX_MAX_LINES:,} 行；以下文件的全部隔离记录见 {CSV_NAME}（UTF-8，可用 Excel 打开）。"
                f"同一列、同一问题的大量记录，通常是整列格式不对或表头对应错了：改一处，再运行一次。"])
     ws.append([])
     ws.append(["工作表", "列", "问题", "行数"])
     header = ws.max_row
-    for title, frame in cut.items():
-        ws.append([title, "（全部）", "", len(frame)])
-        counts = frame.groupby(["列", "问题"], sort=True, dropna=False).size()
+    for title, (total, counts) in cut.items():
+        ws.append([title, "（全部）", "", total])
         for (column, problem), n in counts.items():
             ws.append([title, str(column), str(problem), int(n)])
     for cell in ws[header]:

@@ -71,6 +71,7 @@ def test_neutralise_frame_is_neutralise_of_every_text_cell() -> None:
         expected = [outputs.neutralise(v) if isinstance(v, str) else v for v in frame[original].tolist()]
         assert out[column].tolist() == expected, column
     assert sum(a != b for a, b in zip(out["arrow"], frame["arrow"], strict=True)) > 50  # many cells did change
+    assert list(frame.columns)[-1] == "=x" and frame["arrow"].tolist() == text  # the caller's frame is as it was
 
 
 def test_save_csv_with_a_bom(tmp_path: Path) -> None:

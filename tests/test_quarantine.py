@@ -224,3 +224,20 @@ def test_a_repeated_value_is_shown_as_it_would_be_alone() -> None:
         alone = [_shown(pd.Series([v]), col, KEY, set())[lang].iloc[0] for v in values]
         assert shown.tolist() == alone and shown.index.equals(values.index)
         assert not any("1391234" in v or "张" in v for v in shown)  # a phone and a name never show
+
+
+def test_findings_made_into_lines_a_part_at_a_time_give_the_same_quarantine(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # a ledger typed wrong throughout gives a line per row; its lines are made a part at a
+    # time (here 3 findings) so that their words are never all Python objects at once. The
+    # quarantine is the one made at once: the same lines, in file, row, column and rule order
+    import linli.validate as validate
+
+    data = tmp_path / "ledger"
+    data.mkdir()
+    ledger.write_ledger(data, fmt="csv")
+    whole = load_dataset(data, as_of=AS_OF, key=KEY).quarantine
+    monkeypatch.setattr(validate, "QUARANTINE_PART", 3)
+    parts = load_dataset(data, as_of=AS_OF, key=KEY).quarantine
+    assert len(whole) > 3 * 3  # several tables' findings, some in several parts
+    pd.testing.assert_frame_equal(parts, whole)
