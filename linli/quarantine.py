@@ -95,10 +95,11 @@ def save_quarantine(
     sheets = quarantine_sheets(listed, communities=communities)
     rows: dict[str, SheetRows] = {}
     cut: dict[str, tuple[int, pd.Series]] = {}
-    for (title, frame), file in zip(sheets.items(), sorted(dict.fromkeys(files)), strict=True):  # in file order
+    # the sheets are in file order; no line at all still makes one sheet, of no file
+    for (title, frame), file in zip(sheets.items(), sorted(dict.fromkeys(files)) or [None], strict=True):
         if (rest := _sheet(workbook, title, frame)) is not None:
             rows[title] = rest
-        if (total := int((files == file).sum())) > XLSX_MAX_LINES:
+        if file is not None and (total := int((files == file).sum())) > XLSX_MAX_LINES:
             cut[title] = (total, _problem_counts(q.loc[files == file, ["table", "column", "rule"]]))
     if cut:
         _not_listed(workbook, cut)

@@ -241,3 +241,13 @@ def test_findings_made_into_lines_a_part_at_a_time_give_the_same_quarantine(tmp_
     parts = load_dataset(data, as_of=AS_OF, key=KEY).quarantine
     assert len(whole) > 3 * 3  # several tables' findings, some in several parts
     pd.testing.assert_frame_equal(parts, whole)
+
+
+def test_no_line_gives_a_workbook_of_one_sheet_with_its_headers(tmp_path: Path) -> None:
+    from linli.quarantine import save_quarantine
+
+    written = save_quarantine(pd.DataFrame(columns=QUARANTINE_COLUMNS), tmp_path)
+    wb = openpyxl.load_workbook(written["quarantine_xlsx"])
+    assert wb.sheetnames == ["隔离记录"] and [c.value for c in wb["隔离记录"][1]] == list(XLSX_HEADERS)
+    assert wb["隔离记录"].max_row == 1
+    assert written["quarantine"].read_text(encoding="utf-8-sig") == ",".join(QUARANTINE_COLUMNS) + "\n"
