@@ -8,8 +8,8 @@ openpyxl would (``<c r="B7" s="3" t="inlineStr"><is><t>…</t></is></c>``, every
 past ASCII as a character reference), and :func:`splice` puts them into the sheet that
 openpyxl wrote with the rows before them, as the workbook is saved
 (:func:`linli.outputs.save_workbook`). A value that openpyxl would write another way
-(a formula, an error code such as ``#N/A``, text of more than 32,767 characters) or
-refuse (a control character) gives None: the caller lets openpyxl write those rows.
+(a formula, an error code such as ``#N/A``, text of more than 32,767 characters, a
+boolean) or refuse (a control character) gives None: the caller lets openpyxl write those rows.
 The tests compare the bytes of both ways.
 """
 
@@ -103,6 +103,8 @@ def rows_xml(
         for value in set(column):
             if value is None:
                 made[value] = ' t="n"></c>'
+            elif isinstance(value, bool):  # openpyxl writes a boolean cell
+                return None
             elif isinstance(value, int):
                 made[value] = f' t="n"><v>{value}</v></c>'
             elif value == "":  # text, but nothing written of it

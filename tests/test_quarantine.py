@@ -206,7 +206,7 @@ def test_a_value_openpyxl_would_not_write_as_text_is_left_to_it() -> None:
 
     cell = openpyxl.Workbook().active["A1"]
     # an error code, a formula, a control character, too long, no character at all (a lone surrogate)
-    for value in ("#DIV/0!", "=1+1", "a\x01b", "x" * 32_768, "\ud800"):
+    for value in ("#DIV/0!", "=1+1", "a\x01b", "x" * 32_768, "\ud800", True):  # and a boolean (t="b")
         assert rows_xml(["A"], [[value]], first_row=2, styled=[cell], heights=[None]) is None, repr(value)
     assert rows_xml(["A"], [["x" * 32_767, 5, None]], first_row=2, styled=[cell], heights=[None] * 3) is not None
 
