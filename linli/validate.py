@@ -51,11 +51,12 @@ it: ``‹文字，3 字› #1a2b3c4d`` in ``value``, ``record_id`` and ``message
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import unicodedata
 from collections import deque
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
@@ -321,8 +322,9 @@ def validate_table(
     bad = issues.bad_index()
     keep = ~_among(frame.index, bad)
     shapes = _id_shapes(table, parsed, keep, context, shown=_values_shown(found, table, text))
-    quarantine = _quarantine_frame(found, raw, table, key, bad=bad, shapes=shapes, text=text,
-                                   community=_row_community(table, parsed, context), context=context)
+    quarantine = _in_parts(found, functools.partial(
+        _quarantine_frame, raw=raw, table=table, key=key, bad=bad, shapes=shapes, text=text,
+        community=_row_community(table, parsed, context), context=context))
     text.clear()  # _clean_frame lets each parsed column go once copied: one copy of a large ledger at a time
     clean, typed = _clean_frame(table, parsed, frame.index, keep, key, pseudonyms)
     if geometry is not None:
@@ -989,10 +991,20 @@ def _clean_frame(
 
 
 
-#: Findings made into quarantine lines at a time (:func:`_quarantine_frame`): a ledger typed
-#: wrong throughout gives a line per row, and each line's words are Python objects until
-#: its part of the quarantine is a frame (1.7 GB for 1.2 M lines made at once).
+#: Findings made into quarantine lines at a time (:func:`_in_parts`): a ledger typed wrong
+#: throughout gives a line per row, and each line's words are Python objects until its part
+#: of the quarantine is a frame (1.7 GB for 1.2 M lines made at once).
 QUARANTINE_PART: int = 200_000
+
+
+def _in_parts(found: pd.DataFrame, make: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
+    """The quarantine lines of a table's findings, made by ``make`` :data:`QUARANTINE_PART`
+    findings at a time, in the order of file, row, column and rule."""
+    if found.empty:
+        return pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    parts = [make(found.iloc[start:start + QUARANTINE_PART]) for start in range(0, len(found), QUARANTINE_PART)]
+    q = parts[0] if len(parts) == 1 else pd.concat(parts)
+    return q.sort_values(["file", "row", "column", "rule"], kind="stable").reset_index(drop=True)
 
 
 def _quarantine_frame(
@@ -1007,30 +1019,7 @@ def _quarantine_frame(
     community: pd.Series | None,
     context: Mapping[str, pd.DataFrame],
 ) -> pd.DataFrame:
-    """The quarantine lines of a table's findings, made :data:`QUARANTINE_PART` at a time, in
-    the order of file, row, column and rule."""
-    if found.empty:
-        return pd.DataFrame(columns=QUARANTINE_COLUMNS)
-    parts = [_quarantine_part(found.iloc[start:start + QUARANTINE_PART], raw, table, key, bad=bad, shapes=shapes,
-                              text=text, community=community, context=context)
-             for start in range(0, len(found), QUARANTINE_PART)]
-    q = parts[0] if len(parts) == 1 else pd.concat(parts)
-    q = q.sort_values(["file", "row", "column", "rule"], kind="stable")
-    return q[QUARANTINE_COLUMNS].reset_index(drop=True)
-
-
-def _quarantine_part(
-    found: pd.DataFrame,
-    raw: RawTable,
-    table: Table,
-    key: bytes,
-    *,
-    bad: pd.Index,
-    shapes: Mapping[str, set[str]],
-    text: Mapping[str, pd.Series],
-    community: pd.Series | None,
-    context: Mapping[str, pd.DataFrame],
-) -> pd.DataFrame:
+    """The quarantine lines of ``found`` (findings, not empty), in their order."""
     q = found.copy()
     q["typed"] = q["value"]  # the cell as typed: which item of a list is wrong is read from it, never shown
     columns = {c.name: c for c in table.columns}
