@@ -15,7 +15,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__, config, outputs, versions
 from .errors import ContractError, InputError, LinliError, OutputError
@@ -331,8 +331,16 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(msg) from None
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose error is one line on stderr (exit 2): the command, the
+    reason and where to read more, instead of the usage and then the reason."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_INPUT, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="linli",
         description=(
             "linli (邻里): assess a community-governance innovation zone from its ledgers (台账). "
@@ -366,16 +374,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "validate", help="read and check every table; write the quarantine",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
-            "Read every table of the data contract (what to fill in: docs/data-contract.md; blank "
-            "forms: linli template), print rows read / loaded / quarantined per "
-            "table, and write OUT/quarantine.xlsx (Chinese headers, what to fix on each row), "
-            "OUT/quarantine.csv (UTF-8 with a BOM: table,file,row,column,rule,value,message_zh,"
-            "message_en,outcome,community,record_id), OUT/provenance.csv (file hashes and counts) and "
-            "the clean tables as Parquet under OUT/tables/. Ends with one line: rows quarantined and "
-            "the path of quarantine.xlsx. Quarantined rows are a finding, not a failure: the exit "
-            "code is 0 whenever every file could be read, 2 when a file is unreadable or lacks a "
-            "required column."
+            "检查台账：逐表读入，核对每个单元格，把有问题的行列入 OUT/quarantine.xlsx\n"
+            "（每行写明第几行、哪一列、要怎么改）。改好台账后再运行一次，直到没有被隔离的行。\n"
+            "\n"
+            "Read every table of the data contract (what to fill in: docs/data-contract.md;\n"
+            "blank forms: linli template), print rows read / loaded / quarantined per table,\n"
+            "and write:\n"
+            "  OUT/quarantine.xlsx  Chinese headers, what to fix on each row\n"
+            "  OUT/quarantine.csv   UTF-8 with a BOM: table, file, row, column, rule, value,\n"
+            "                       message_zh, message_en, outcome, community, record_id\n"
+            "  OUT/provenance.csv   file hashes and counts\n"
+            "  OUT/tables/          the clean tables as Parquet\n"
+            "Ends with one line: rows quarantined and the path of quarantine.xlsx.\n"
+            "Quarantined rows are a finding, not a failure: the exit code is 0 whenever every\n"
+            "file could be read, 2 when a file is unreadable or lacks a required column."
         ),
     )
     ledgers(p)
@@ -568,7 +582,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
+        format="%(levelname)s %(name)s: %(message)s" if args.verbose else "%(levelname)s: %(message)s",
         stream=sys.stderr,
     )
     if args.version:

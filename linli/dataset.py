@@ -330,7 +330,8 @@ def load_dataset(
     """
     root = Path(data_dir) if data_dir is not None else config.RAW_DIR
     if not root.is_dir():
-        msg = f"Data directory {str(root)!r} does not exist."
+        what = "is a file, not a folder" if root.exists() else "does not exist"
+        msg = f"Data directory {str(root)!r} {what}."
         raise InputError(msg)
     claims, claims_error, claims_source = read_claims(root)
     if claims_required and claims is None:
@@ -353,7 +354,9 @@ def load_dataset(
     located = {name: io.find_table_file(root, spec) for name, spec in TABLES.items() if name in wanted}
     for name, path in located.items():
         if path is None and TABLES[name].required:
-            msg = f"{root}: required table {name!r} is missing (looked for {_candidates(TABLES[name])})."
+            spec = TABLES[name]
+            msg = (f"{root}: 缺少必需的台账“{spec.title_zh}”（文件名如 {spec.file_names[0]}.csv 或 {spec.title_zh}.xlsx）"
+                   f" / required table {name!r} is missing (looked for {_candidates(spec)}).")
             raise InputError(msg)
     present = [name for name, path in located.items() if path is not None]
 

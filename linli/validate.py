@@ -84,6 +84,7 @@ MESSAGE_LANGS: tuple[str, ...] = ("zh", "en")
 #: Rows under the records that are no record (the reader finds them): each is one
 #: quarantine line under its rule, with no record id.
 FOOTER_RULES: tuple[str, ...] = ("total_row", "signature_row")
+_WORKBOOK = re.compile(r"\.xls[xm]?(?: \[|$)", re.IGNORECASE)  # a workbook's file (its sheet may follow: a.xlsx [2023])
 
 _PARSE_RULE = {
     "date": "not_a_date",
@@ -1039,19 +1040,22 @@ def _quarantine_frame(
     places = _community_names(context)
     files, names = q["file"].tolist(), q["column"].tolist()
     cells = [raw.header_cells.get(f, {}).get(c, ("", "")) for f, c in zip(files, names, strict=True)]
-    fields = (names, q["rule"].tolist(), q["detail"].tolist(), q["typed"].tolist(), note.tolist(), cells)
+    books = [bool(_WORKBOOK.search(f)) for f in files]
+    fields = (names, q["rule"].tolist(), q["detail"].tolist(), q["typed"].tolist(), note.tolist(), cells, books)
     for lang in MESSAGE_LANGS:  # the two message columns of quarantine.csv
         said: dict[tuple[object, ...], str] = {}  # what follows the row number, once for each distinct finding
 
-        def say(c: str, rule: str, v: str, d: str, typed: str, n: bool, letter: str, header: str, lang: str = lang) -> str:
+        def say(c: str, rule: str, v: str, d: str, typed: str, n: bool, letter: str, header: str, book: bool,
+                lang: str = lang) -> str:
             return ((word("message.letter", lang=lang, letter=letter) if letter else "")
-                    + _message(rule, columns.get(c), c, v, d, typed, table=table, lang=lang, places=places, header=header)
+                    + _message(rule, columns.get(c), c, v, d, typed, table=table, lang=lang, places=places, header=header,
+                               workbook=book)
                     + (word("message.kept", lang=lang) if n else ""))
 
         q[f"message_{lang}"] = [
-            word("message.row", lang=lang, row=r) + (said.get(k := (c, rule, v, d, typed, n, letter, header))
+            word("message.row", lang=lang, row=r) + (said.get(k := (c, rule, v, d, typed, n, letter, header, book))
                                                      or said.setdefault(k, say(*k)))
-            for r, v, (c, rule, d, typed, n, (letter, header)) in zip(
+            for r, v, (c, rule, d, typed, n, (letter, header), book) in zip(
                 q["row"].tolist(), shown[lang].tolist(), zip(*fields, strict=True), strict=True)
         ]
     return q[QUARANTINE_COLUMNS]
@@ -1091,6 +1095,7 @@ def _message(
     lang: str,
     places: str,
     header: str = "",
+    workbook: bool = True,
 ) -> str:
     """One quarantine message: what is wrong and, where the rule allows, what to type instead.
 
@@ -1098,17 +1103,21 @@ def _message(
     English message keeps the contract's name), else by the contract's header. A
     wrong code lists the accepted Chinese labels; a wrong item of a list says which
     item (the items that are codes are shown, the others as ``？``); an unknown
-    reference names the table it was looked for in, in plain words.
+    reference names the table it was looked for in, in plain words; an empty required
+    cell says what to type in it. A total or signature row of a CSV file (not a
+    ``workbook``) is not told to move to another sheet.
     """
     if not column:
         label = word("message.no_column", lang=lang)
     else:
         label = header if header and lang == "zh" else column_label(table.name, column, lang=lang)
     fields = {"column": label, "value": value, "detail": detail}
+    if rule == "missing_value" and col is not None:
+        return word("message.missing_value", lang=lang, **fields) + _fill_hint(col, lang=lang, places=places)
+    if rule in FOOTER_RULES and not workbook:
+        return word(f"message.{rule}_csv", lang=lang, **fields)
     if rule == "unknown_code" and col is not None and col.codes:
-        labels = list(col.codes.values())
-        fields["detail"] = "、".join(labels) if lang == "zh" else ", ".join(
-            f"{zh} ({code})" for code, zh in col.codes.items())
+        fields["detail"] = _code_labels(col, lang=lang)
         if col.kind == "list":
             items = parse.list_items(typed, col.codes)
             wrong = [i + 1 for i, code in enumerate(items) if code is None]
@@ -1126,6 +1135,33 @@ def _message(
         fields["ref"] = table_label(col.ref, lang=lang)
         return word("message.unknown_reference", lang=lang, **fields)
     return word(f"message.{rule}", lang=lang, **fields)
+
+
+def _code_labels(col: Column, *, lang: str) -> str:
+    """A code column's accepted values as a message lists them: the Chinese labels (in
+    English, each with its code)."""
+    codes = col.codes or {}
+    return "、".join(codes.values()) if lang == "zh" else ", ".join(f"{zh} ({code})" for code, zh in codes.items())
+
+
+def _fill_hint(col: Column, *, lang: str, places: str) -> str:
+    """What to type in an empty required cell of ``col``: its accepted values, the
+    communities, the ledger it refers to, or a value as a clerk would type it.
+
+    >>> from .contract import table
+    >>> _fill_hint(table("mediation_cases").column("received_on"), lang="zh", places="")
+    '，请填写（如 2024-03-05）'
+    >>> _fill_hint(table("mediation_cases").column("community_id"), lang="en", places="人民路社区 (renminlu)")
+    '; type the name or id of one of: 人民路社区 (renminlu)'
+    """
+    if col.codes:
+        return word("message.fill_list" if col.kind == "list" else "message.fill_code", lang=lang,
+                    detail=_code_labels(col, lang=lang))
+    if col.kind == "ref" and col.ref == "communities":
+        return word("message.fill_community", lang=lang, places=places)
+    if col.kind == "ref" and col.ref is not None:
+        return word("message.fill_reference", lang=lang, ref=table_label(col.ref, lang=lang))
+    return word("message.fill_sample", lang=lang, sample=col.sample) if col.sample else ""
 
 
 __all__ = ["OUTCOMES", "QUARANTINE_COLUMNS", "ValidatedTable", "community_lookup", "validate_table"]

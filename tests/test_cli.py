@@ -138,6 +138,21 @@ def test_missing_data_dir_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert code == 2 and "does not exist" in capsys.readouterr().err
 
 
+def test_a_data_dir_that_is_a_file_is_said_to_be_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "dataset.yaml").write_text("name: x\n", encoding="utf-8")
+    code = main(["validate", "--data-dir", str(tmp_path / "dataset.yaml"), "--out", str(tmp_path / "out")])
+    assert code == 2 and "is a file, not a folder" in capsys.readouterr().err
+
+
+def test_an_empty_data_dir_names_the_missing_ledger_in_chinese_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    (tmp_path / "d").mkdir()
+    code = main(["validate", "--data-dir", str(tmp_path / "d"), "--out", str(tmp_path / "out")])
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and "缺少必需的台账“社区”" in line and "required table 'communities' is missing" in line
+
+
 def test_bad_option_value_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["validate", "--as-of", "last spring"])
@@ -329,7 +344,8 @@ def test_a_bad_option_is_exit_2_naming_the_option_and_what_is_valid(
     err = capsys.readouterr().err
     assert exc.value.code == 2
     assert "Traceback" not in err and "internal error" not in err
-    said = err.strip().splitlines()[-1]  # argparse: the usage, then one line naming the option
+    (said,) = err.strip().splitlines()  # one line, as the README promises (argparse's usage is left out)
+    assert said.startswith(f"linli {args[0]}: ") and said.endswith(f"(see `linli {args[0]} --help`)")
     assert option in said and value in said and "whole number" in said
     assert not (tmp_path / "b").exists() and not (tmp_path / "s").exists()  # refused before any work
 

@@ -81,7 +81,17 @@ def test_quarantine_rows_are_spreadsheet_rows(ledgered) -> None:
     # the exact duplicate of resident_requests' first row sits after the 2 good rows: row 4, first seen at row 2
     dup = q[q["rule"] == "duplicate_row"]
     assert dup["row"].tolist() == [4]
-    assert "第4行" in dup["message_zh"].iloc[0] and "第 2 行" in dup["message_zh"].iloc[0]
+    assert dup["message_zh"].iloc[0] == "第4行 与第2行完全相同；请删除此行"
+    assert dup["message_en"].iloc[0] == "row 4, exact duplicate of row 2; delete this row"
+
+
+def test_an_empty_required_cell_says_what_to_type(ledgered) -> None:
+    # volunteer V003's 登记日期 is left empty (tests/ledger.py); the clerk is told what goes there,
+    # as a bad date is (a reviewer's finding, 3 December 2026)
+    q = ledgered.quarantine
+    empty = q[(q["table"] == "volunteers") & (q["rule"] == "missing_value")]
+    assert empty["message_zh"].str.endswith("必填项为空，请填写（如 2024-03-05）").all(), empty["message_zh"].tolist()
+    assert empty["message_en"].str.endswith("required value is empty; fill it in (such as 2024-03-05)").all()
 
 
 def test_messages_in_both_languages(ledgered) -> None:

@@ -927,3 +927,36 @@ def test_rows_a_filter_hides_are_read_and_named_ten_runs_at_most(
     assert raw.rows.tolist() == list(range(2, 32))  # every record read, hidden or not
     assert "第3、5、7、9、11、13、15、17、19、21…行是隐藏行（共 15 行）" in caplog.text
     assert "rows 3, 5, 7, 9, 11, 13, 15, 17, 19, 21… are hidden (15 in all)" in caplog.text
+
+
+def test_columns_not_read_are_named_with_a_guess_at_a_misnamed_one(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture,
+) -> None:
+    # 结案日期 for 办结日期 (an optional column: nothing else would tell that its dates are lost),
+    # an extra 序号, and data under a blank header (a reviewer's finding, 3 December 2026)
+    path = write(tmp_path / "mediation_cases.csv",
+                 "案件编号,社区,受理日期,结案日期,纠纷类型,参与调解力量,调解结果,序号,\n"
+                 "m1,renminlu,2024-03-01,2024-03-05,邻里纠纷,民警,调解成功,1,备注\n")
+    with caplog.at_level("WARNING", logger="linli"):
+        raw = read_table(path, contract.TABLES["mediation_cases"])
+    said = [r.getMessage() for r in caplog.records]
+    assert "closed_on" not in raw.frame.columns and raw.unknown_columns == ["结案日期", "序号", "(column 9)"]
+    # 案件编号 A, 社区 B, 受理日期 C, 结案日期 D, …, 调解结果 G, 序号 H, the blank header I
+    assert said == [
+        "mediation_cases.csv: D列“结案日期”不是本表的列，未读入；若是“办结日期”，请把表头改为“办结日期” / column D "
+        "'结案日期' is not a column of this table and was not read; if it is 办结日期 (closed_on), rename the header",
+        "mediation_cases.csv: H列“序号”、I列（无表头）不是本表的列，未读入 / columns H '序号', I (no header) are not "
+        "columns of this table: not read",
+    ]
+
+
+def test_a_geo_file_names_only_a_misnamed_attribute(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # a GIS program adds attributes of its own (OBJECTID, a note): not worth a warning; a misspelt
+    # community_id is (it is required, so the file is refused and names it, as before)
+    gdf = gpd.GeoDataFrame({"community_id": ["renminlu"], "OBJECTID": [1], "note": ["示意"]},
+                           geometry=[Point(112.6, 26.9).buffer(0.001)], crs="EPSG:4326")
+    path = tmp_path / "boundaries.geojson"
+    gdf.to_file(path, driver="GeoJSON")
+    with caplog.at_level("WARNING", logger="linli"):
+        raw = read_table(path, contract.TABLES["boundaries"])
+    assert raw.unknown_columns == ["OBJECTID", "note"] and not caplog.records

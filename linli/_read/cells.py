@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import logging
 import math
 import re
@@ -293,6 +294,7 @@ def frame_from_grid(
     data = pd.DataFrame({i: cells[i].mask(blanks[i], None) if blanks[i].any() else cells[i]
                          for i in cells.columns}).reset_index(drop=True)
     frame, unknown, mapping = build_frame(header, data, table, shown=shown, hidden=hidden_columns)
+    warn_not_read(header, data, mapping, table, shown=shown)
     rows = pd.Series(numbers, index=frame.index, dtype="int64", name="row")
     candidates = np.array(sorted(hidden_rows), dtype="int64")
     if len(candidates) and len(out_of_view := candidates[np.isin(candidates, numbers)].tolist()):
@@ -362,6 +364,51 @@ def _warn_rows_above(above: pd.Index, top: int, last: int, *, shown: str) -> Non
     log.warning("%s: 第%s行在表头（第%s行）之上，当作标题或分组行，未作为记录读入 / row%s %s above the header "
                 "(row%s %s) not read as records", shown, zh, head, "s" if len(above) > 1 else "", en,
                 "" if top == last else "s", head)
+
+
+def warn_not_read(
+    header: Sequence[str | None],
+    data: pd.DataFrame,
+    mapping: dict[int, str],
+    table: contract.Table,
+    *,
+    shown: str,
+    sheet: bool = True,
+) -> None:
+    """Warn of the columns of a sheet that are not read (their header names no column of
+    the table), by Excel letter, in one line; and, one line each, of a header that looks
+    like a column of the table that the sheet lacks (``结案日期`` for ``办结日期``): that
+    column's cells are lost until the header is renamed. ``sheet=False`` (a geo file,
+    whose extra attributes a GIS program adds) warns only of the latter.
+    """
+    lookup = header_lookup(table)
+    absent = {alias: name for alias, name in lookup.items() if name not in mapping.values()}
+    labels = {c.name: c.label_zh or c.name for c in table.columns}
+    plain: list[tuple[str, str]] = []
+    for i, text in enumerate(header):
+        if i in mapping:
+            continue
+        letter = column_letter(i)
+        if text is None or not text.strip():
+            if sheet and data[i].notna().any():
+                plain.append((letter, ""))
+            continue
+        typed = shown_header(text)
+        near = difflib.get_close_matches(fold(text), list(absent), n=1, cutoff=0.6)
+        if near:
+            name = absent[near[0]]
+            log.warning("%s: %s“%s”不是本表的列，未读入；若是“%s”，请把表头改为“%s” / column %s%r is not a "
+                        "column of this table and was not read; if it is %s (%s), rename the header",
+                        shown, f"{letter}列" if sheet else "", typed, labels[name], labels[name],
+                        f"{letter} " if sheet else "", typed, labels[name], name)
+        elif sheet:
+            plain.append((letter, typed))
+    if plain:
+        zh = "、".join(f"{letter}列“{typed}”" if typed else f"{letter}列（无表头）" for letter, typed in plain)
+        en = ", ".join(f"{letter} {typed!r}" if typed else f"{letter} (no header)" for letter, typed in plain)
+        one = len(plain) == 1
+        log.warning("%s: %s不是本表的列，未读入 / column%s %s %s not %s of this table: not read", shown, zh,
+                    "" if one else "s", en, "is" if one else "are", "a column" if one else "columns")
 
 
 def _row_span(rows: list[int], *, sep: str = "、", most: int = _SHOWN_RUNS) -> str:

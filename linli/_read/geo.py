@@ -13,7 +13,7 @@ import pandas as pd
 from .. import contract
 from ..errors import InputError
 from ..parse import is_blank
-from .cells import RawTable, build_frame, read_bytes, reason, value_text
+from .cells import RawTable, build_frame, read_bytes, reason, value_text, warn_not_read
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -86,8 +86,9 @@ def read_geo(path: Path, table: contract.Table, *, layer: str | None, shown: str
         data = pd.DataFrame({i: _column_text(attributes.iloc[:, i]) for i in range(len(header))},
                             index=pd.RangeIndex(n), dtype=object)
         data = data.mask(data.apply(is_blank), None)
-        frame, unknown, _ = build_frame(header, data, table, shown=shown,
-                                         shapefile=suffix == ".shp")
+        frame, unknown, mapping = build_frame(header, data, table, shown=shown,
+                                               shapefile=suffix == ".shp")
+        warn_not_read(header, data, mapping, table, shown=shown, sheet=False)
     geometry.index = frame.index
     return RawTable(table=table.name, file=shown, frame=frame,
                     rows=pd.Series(range(1, n + 1), index=frame.index, dtype="int64", name="row"),

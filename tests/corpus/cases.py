@@ -1004,9 +1004,21 @@ def _(data: Path) -> Rows:
     return {"mediation_cases": 3}
 
 
+def _total_row_of_a_csv(command: str, out: Path, stdout: str) -> None:
+    """A CSV file has no other sheet: its total row is told to go, not to move to another sheet
+    (a reviewer's finding, 3 December 2026)."""
+    _one_line_for_the_total_row("合 计")(command, out, stdout)
+    if command == "validate":
+        with (out / "quarantine.csv").open(encoding="utf-8-sig", newline="") as fh:
+            (line,) = list(csv.DictReader(fh))
+        # the header on row 1, the two communities on rows 2 and 3, the total on row 4
+        assert line["message_zh"] == "第4行 是合计行（“合 计”），不是一条记录；请删除此行", line
+        assert line["message_en"] == "row 4, a total row ('合 计'), not a record; delete it", line
+
+
 @case("csv_total_row_saved_by_excel", "人口.csv saved by Excel in GBK, CRLF, a 合 计 row at the bottom",
       rules=(("population", "total_row"),), absent_rules=(("population", "missing_value"),),
-      check=_one_line_for_the_total_row("合 计"))
+      check=_total_row_of_a_csv)
 def _(data: Path) -> Rows:
     header = ["社区", "年份", "实有人口", "常住人口", "户数", "65岁以上人口", "残疾人数"]
     text = csv_text("population", read_rows(data, "population"), header=header).replace("\n", "\r\n")
@@ -1429,3 +1441,15 @@ def _(data: Path) -> Rows:
 def _(data: Path) -> Rows:
     return {}
 
+
+
+@case("csv_misnamed_optional_header", "办结日期 typed 结案日期: a warning names it, or its dates would be lost unseen",
+      messages={"validate": "E列“结案日期”不是本表的列，未读入；若是“办结日期”，请把表头改为“办结日期”"})
+def _(data: Path) -> Rows:
+    rows = read_rows(data, "mediation_cases")
+    header = [{"closed_on": "结案日期"}.get(c, c) for c in columns("mediation_cases")]
+    # 案件编号 … 受理日期 are columns A–D when the contract's order is case_id, community_id, compound_id,
+    # received_on, closed_on: the misnamed header is in E
+    assert columns("mediation_cases")[4] == "closed_on"
+    write_rows(data, "mediation_cases", rows, header=header)
+    return {"mediation_cases": len(rows)}
