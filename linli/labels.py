@@ -520,7 +520,7 @@ def indicator_name(indicator: str, *, lang: str = "zh", unit: bool = False) -> s
     >>> indicator_name("volunteers"), indicator_name("volunteers", unit=True)
     ('注册志愿者数', '注册志愿者数（人）')
     >>> indicator_name("volunteer_share_pct", lang="en", unit=True)
-    'Volunteers as a share of the resident population'
+    'Volunteers as a share of permanent residents'
     >>> indicator_name("disputes_per_1k_households", lang="en", unit=True)  # the name carries its unit
     'Disputes per 1,000 households'
     >>> indicator_name("disputes_per_1k_households", unit=True)

@@ -204,7 +204,7 @@ def test_claims_on_the_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str], 
     # the demo is calibrated to the counts (data/raw/README.md) ...
     assert rows["volunteers_growth"]["observed"] == "4275 → 6339"
     assert rows["orgs_growth"]["verdict"] == "agrees"
-    # ... but not to the 19.7 % share: 6339 volunteers / 24896 resident population = 25.46 %
+    # ... but not to the 19.7 % share: 6339 volunteers / 24896 permanent residents = 25.46 %
     assert rows["volunteer_share"]["verdict"] == "disagrees"
     assert rows["volunteer_share"]["observed"] == "25.5"
     printed = capsys.readouterr().out

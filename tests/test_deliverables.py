@@ -168,7 +168,7 @@ def test_a_word_column_of_numbers_or_statuses_is_wide_enough_not_to_wrap(
 def test_a_word_table_holds_each_name_on_two_lines_at_most(built: dict[str, Any], unit: str, lang: str) -> None:
     # The five-society table (8 columns in 156 mm) gave its names 25.4 mm: 1440 − 216 = 1224 twips of text,
     # 1224 / 95 = 12.9 half-ems a line, and 每万常住人口社会组织数（个/万人） (16 × 2 + 1 = 33 half-ems)
-    # printed over three lines, "Social workers per 10,000 resident population" over four
+    # printed over three lines, "Social workers per 10,000 permanent residents" over four
     tall = []
     for k, table in enumerate(word_tables(report(built, unit, lang, "docx"))):
         half_em, margins = table_metrics(table)
@@ -570,7 +570,7 @@ NAME_LINES = """(tables, head) => tables.filter(t => Array.from(t.querySelectorA
 def test_the_five_society_table_prints_each_name_on_two_lines_at_most(built: dict[str, Any], unit: str,
                                                                       lang: str) -> None:
     # Eight columns at 9.5 pt gave the English indicator names 134 px: "Social organisations per 10,000
-    # resident population" over three lines, and seven rows more; the table is now set at 8.5 pt
+    # permanent residents" over three lines, and seven rows more; the table is now set at 8.5 pt
     with opened(report(built, unit, lang, "html")) as page:
         cells = page.eval_on_selector_all("table.linli-table", NAME_LINES, word("cagr", lang=lang))
     assert len(cells) >= 10  # the five-society indicators
@@ -615,10 +615,10 @@ def test_the_published_figures_write_a_share_with_its_per_cent_sign(built: dict[
 
         rows = {cells[0]: cells[1:] for t in docx.Document(str(path)).tables for r in t.rows
                 if (cells := [c.text.replace("\u2060", "").replace("\n", "") for c in r.cells])}
-    # the article: 19.7 % of the resident population are registered volunteers, 18 % of residents are 65 or
+    # the article: 19.7 % of the permanent residents are registered volunteers, 18 % of residents are 65 or
     # older; the demo data: 6339 / 24896 = 25.46 % → 25.5 %, and the zone's profile shows 18.0 %
     share, aged = (("注册志愿者人数占社区常住人口的19.7%", "65周岁以上老年人数量约占总人口的18%") if lang == "zh" else
-                   ("Volunteers as a share of the resident population, Renmin Street", "Residents aged 65+, Renmin Street"))
+                   ("Volunteers as a share of permanent residents, Renmin Street", "Residents aged 65+, Renmin Street"))
     assert rows[share][1:3] == ["19.7%", "25.5%"]
     assert rows[aged][1:3] == ["18%", "18.0%"]
 

@@ -421,7 +421,7 @@ def _zone_wushe(*, lang: str, **kw: object) -> tuple[Figure, Axes]:
 def test_the_title_overlaps_no_other_text(name: str, lang: str) -> None:
     # The English zone's five-society chart ran its title "Five-society linkage, Renmin Street:
     # 2021 → 2024" into the "change" over the column of changes: the long row label "Social workers per
-    # 10,000 resident population" narrows the axes the title starts at
+    # 10,000 permanent residents" narrows the axes the title starts at
     call = _zone_wushe if name == "wushe_zone" else _all_calls()[name]
     fonts.use_language(lang)  # as the report notebook does: an English figure is set in a Latin face
     try:

@@ -380,7 +380,7 @@ def test_calibration_zone_totals_match_the_article(calibration: dict[str, Any]) 
 
 
 def test_calibration_does_not_bend_the_volunteer_share(calibration: dict[str, Any]) -> None:
-    # 注册志愿者人数占社区常住人口的19.7% is left to disagree: resident population in 2024 is
+    # 注册志愿者人数占社区常住人口的19.7% is left to disagree: permanent residents in 2024 is
     # 6608 + 5561 + 6712 + 6015 = 24896, and 6339 / 24896 = 25.5 %.
     resident_population = sum(c["invented"]["resident_population"][2024] for c in calibration["communities"].values())
     assert resident_population == 24896

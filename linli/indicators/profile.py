@@ -17,7 +17,7 @@ __all__ = ["age_65_plus_pct", "culture_events", "households", "mediation_cases",
 
 @indicator()
 def residents(ctx: Context) -> pd.DataFrame:
-    """Return the registered residents (实有人口): ``pop.residents`` (persons).
+    """Return the actual population (实有人口: everyone living there, registered or not): ``pop.residents`` (persons).
 
     The zone value is the sum over its communities, missing when any lacks the
     population row of the year.

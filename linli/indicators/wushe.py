@@ -54,7 +54,7 @@ def social_orgs(ctx: Context) -> pd.DataFrame:
 
 @indicator()
 def social_orgs_per_10k(ctx: Context) -> pd.DataFrame:
-    """Return the social organisations active at the end of Y per 10,000 resident population.
+    """Return the social organisations active at the end of Y per 10,000 permanent residents.
 
     ``social_orgs ÷ pop.resident_population × 10,000`` (per 10k).
 
@@ -96,7 +96,7 @@ def charity_resources(ctx: Context) -> pd.DataFrame:
 
 @indicator()
 def charity_resources_per_10k(ctx: Context) -> pd.DataFrame:
-    """Return the charity resources active at the end of Y per 10,000 resident population.
+    """Return the charity resources active at the end of Y per 10,000 permanent residents.
 
     ``charity_resources ÷ pop.resident_population × 10,000`` (per 10k).
 
@@ -112,7 +112,7 @@ def charity_resources_per_10k(ctx: Context) -> pd.DataFrame:
 
 @indicator()
 def social_workers_per_10k(ctx: Context) -> pd.DataFrame:
-    """Return the social workers per 10,000 resident population.
+    """Return the social workers per 10,000 permanent residents.
 
     ``social workers active at end of Y ÷ pop.resident_population × 10,000``
     (per 10k).
@@ -129,7 +129,7 @@ def social_workers_per_10k(ctx: Context) -> pd.DataFrame:
 
 @indicator()
 def volunteer_share_pct(ctx: Context) -> pd.DataFrame:
-    """Return the volunteers as a share of the resident population.
+    """Return the volunteers as a share of permanent residents.
 
     ``volunteers active at end of Y ÷ pop.resident_population × 100`` (%).
 
@@ -196,7 +196,7 @@ def volunteer_teams(ctx: Context) -> pd.DataFrame:
 
 @indicator()
 def volunteer_teams_per_10k(ctx: Context) -> pd.DataFrame:
-    """Return the volunteer teams per 10,000 resident population.
+    """Return the volunteer teams per 10,000 permanent residents.
 
     ``volunteer_teams ÷ pop.resident_population × 10,000`` (per 10k); a team is its
     (community, team name) pair, as in :func:`volunteer_teams`.
@@ -226,7 +226,7 @@ def volunteer_activities(ctx: Context) -> pd.DataFrame:
 
 @indicator()
 def volunteer_activities_per_1k(ctx: Context) -> pd.DataFrame:
-    """Return the volunteer activities held in Y per 1,000 resident population.
+    """Return the volunteer activities held in Y per 1,000 permanent residents.
 
     ``volunteer_activities ÷ pop.resident_population × 1,000`` (per 1k).
 

@@ -128,7 +128,7 @@ def claims_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
     >>> t.iloc[0].tolist()
     ['社区志愿者由原来的4275人增至6339人', '2022 → 2024', '4275 → 6339', '4275 → 6339', '一致']
     >>> claims_table(example_unit(), lang="en").iloc[1].tolist()
-    ['Volunteers as a share of the resident population, Model Street', '2024', '19.7%', '25.5%', 'Disagrees']
+    ['Volunteers as a share of permanent residents, Model Street', '2024', '19.7%', '25.5%', 'Disagrees']
     """
     check_lang(lang)
     c = res.claims

@@ -1082,7 +1082,7 @@ def column_widths(rows: tuple[tuple[str, ...], ...], total: float, *, header: in
     >>> # both text (45 and 13 half-ems), weights 40 and 13: 60 × 13/53 = 14.7 mm is below col 1's floor, its
     >>> # word "Deterioration" (13 + 1) × 1.675694 + 3.81 = 27.270 mm; col 0 the rest, 60 − 27.270 = 32.730
     >>> [round(w, 1) for w in column_widths((("Indicator", "Progress"),
-    ...     ("Social workers per 10,000 resident population", "Deterioration")), 60.0)]
+    ...     ("Social workers per 10,000 permanent residents", "Deterioration")), 60.0)]
     [32.7, 27.3]
     >>> # weights 40 (a name of 26 + 15 = 41 half-ems) and 22 (（目标，2025年）：达标): 80 × 22/62 = 28.4 mm is below
     >>> # col 1's floor, its phrase （目标，2025年）： (18 + 1) × 1.675694 + 3.81 = 35.648 mm; col 0 the rest, 44.352
