@@ -31,6 +31,7 @@ Names of the domain are not repeated here; they come from where they are defined
 
 from __future__ import annotations
 
+import numbers
 import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
@@ -193,13 +194,32 @@ def proper_name(name: str, *, lang: str = "zh") -> str:
     return f"{name} ({romanised(name)})"
 
 
+class _Count(int):
+    """A whole-number field of a label, which an English label may write with its noun:
+    ``{n:compound|compounds}`` reads ``1 compound``, ``2 compounds``, ``1,200 compounds``.
+
+    >>> f"{_Count(1):compound|compounds}, {_Count(1200):unit|units}, {_Count(7):03d}"
+    '1 compound, 1,200 units, 007'
+    """
+
+    def __format__(self, spec: str) -> str:
+        if "|" not in spec:
+            return int.__format__(self, spec)
+        one, many = spec.split("|", 1)
+        return f"{int(self):,} {one if self == 1 else many}"
+
+
 def word(key: str, *, lang: str = "zh", **fields: object) -> str:
-    """Return the text of ``key`` in ``lang``, its ``{fields}`` filled in.
+    """Return the text of ``key`` in ``lang``, its ``{fields}`` filled in; a whole-number
+    field written ``{n:one|many}`` takes the noun its number needs (:class:`_Count`).
 
     Examples
     --------
     >>> word("map.north", lang="en"), word("rank_span", span="1–2")
     ('N', '第1–2名')
+    >>> word("n_map_left_out", lang="en", n=1).split(": ")[-1], word("alt.monthly", lang="en", title="t", what="x",
+    ...                                                                first="2022-01", last="2024-12", n=3)[-8:]
+    ('1 compound or facility.', '3 lines.')
     """
     check_lang(lang)
     try:
@@ -207,7 +227,10 @@ def word(key: str, *, lang: str = "zh", **fields: object) -> str:
     except KeyError:
         msg = f"No words for {key!r} in {lang!r}." if key in WORDS else f"Unknown label {key!r}."
         raise ContractError(msg) from None
-    return text.format(**fields) if fields else text
+    if not fields:
+        return text
+    counts = {k: _Count(v) for k, v in fields.items() if isinstance(v, numbers.Integral) and not isinstance(v, bool)}
+    return text.format(**(fields | counts))
 
 
 def whole(n: float, *, lang: str = "zh") -> str:

@@ -36,7 +36,7 @@ def long_frame() -> pd.DataFrame:
 
 @pytest.mark.parametrize(("lang", "expected"), [
     ("zh", "条形图，a 五社联动：2021年 → 2024年：1项五社联动指标，基线年与评估年并排，右侧为变化幅度。"),
-    ("en", "Bar chart, Five-society linkage, a: 2021 → 2024: 1 five-society indicator(s), "
+    ("en", "Bar chart, Five-society linkage, a: 2021 → 2024: 1 five-society indicator, "
            "the baseline year beside the assessment year, with the change on the right."),
 ])
 def test_a_figures_alt_text_is_its_title_and_what_it_shows(lang: str, expected: str) -> None:
@@ -59,8 +59,8 @@ def test_a_maps_alt_text_counts_what_it_draws() -> None:
     plt.close(fig)
     assert info.name == "map-a"
     # 2 compounds, 1 facility, 1 compound (c2) outside the circles, as drawn
-    assert ": the community's boundary, 2 residential compound(s) (dot size: households), 1 facility(ies) " in info.alt
-    assert "1 compound(s) outside every circle" in info.alt and not CJK.search(info.alt)
+    assert ": the community's boundary, 2 residential compounds (dot size: households), 1 facility " in info.alt
+    assert "1 compound outside every circle" in info.alt and not CJK.search(info.alt)
 
 
 def test_a_figure_drawn_elsewhere_takes_its_title_as_alt_text() -> None:
@@ -110,7 +110,7 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return first, second
 
 
-EN_ALT = ("Bar chart, Five-society linkage, a: 2021 → 2024: 1 five-society indicator(s), "
+EN_ALT = ("Bar chart, Five-society linkage, a: 2021 → 2024: 1 five-society indicator, "
           "the baseline year beside the assessment year, with the change on the right.")
 
 

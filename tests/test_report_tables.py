@@ -565,8 +565,8 @@ def test_compounds_without_a_location_are_left_out_and_said() -> None:
     un = access.uncovered_compounds(compounds, facilities, year=2024, community_id="jia")
     assert un is not None and un.empty
     assert sections.map_left_out({"compounds": compounds, "facilities": facilities}, lang="en") == (
-        '<p class="linli-note">1 compound(s) or facilities without a usable location are left off the map '
-        'and out of the life circle (see data quality).</p>')
+        '<p class="linli-note">Left off the map and out of the life circle for want of a usable location '
+        '(see data quality): 1 compound or facility.</p>')
     # a community with no located compound: coverage unknown, not 100 %
     assert access.uncovered_compounds(compounds[1:], facilities, year=2024, community_id="jia") is None
     # qualifying facilities, none with a location: unknown too
