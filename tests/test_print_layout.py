@@ -65,3 +65,25 @@ def test_a_tall_figure_in_word_leaves_room_for_its_caption_on_the_page() -> None
     sizes = [(shape.width.mm, shape.height.mm) for shape in document.inline_shapes]
     assert [round(w, 1) for w, _ in sizes] == [129.0, 150.0]
     assert [round(h, 1) for _, h in sizes] == [195.0, round(150 * 1084 / 2134, 1)]  # 76.2 mm
+
+
+@needs_chromium
+def test_a_tables_note_is_not_left_alone_at_the_top_of_a_page(tmp_path: Path) -> None:
+    # A reviewer found the note of the zone's ranking table alone at the top of page 3, away from
+    # the table on page 2 (3 December 2026). Twenty paragraphs, then a table of six rows that fits
+    # under them but for its note (found by trying: without the rule the note starts page 2 alone):
+    # the note must share a page with the table's last row.
+    filler = "".join(f"<p>第{i}段正文，说明方法与数据来源。</p>" for i in range(20))
+    rows = "".join(f'<tr><td class="num">{i}</td><td>社区{i}</td></tr>' for i in range(1, 7))
+    page = tmp_path / "t.html"
+    page.write_text(
+        '<html lang="zh-CN"><head><meta charset="utf-8"><title>t</title>'
+        f"<style>{export.template_text('report.css')}</style></head>"
+        f'<body class="jp-Notebook"><div class="jp-RenderedHTMLCommon">{filler}'
+        f'<table class="linli-table"><thead><tr><th>排名</th><th>社区</th></tr></thead><tbody>{rows}</tbody></table>'
+        '<p class="linli-note">表注：排名按邻里指数由高到低。</p></div></body></html>',
+        encoding="utf-8",
+    )
+    texts = page_texts(export.export_pdf(page, tmp_path / "t.pdf", lang="zh"))
+    (with_note,) = [t for t in texts if "表注" in t]
+    assert "社区6" in with_note, texts

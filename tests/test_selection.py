@@ -391,3 +391,23 @@ def test_a_community_without_a_boundary_still_gets_the_facilities_that_serve_its
     assert sorted(layers["boundaries"]["community_id"]) == ["b"]
     assert sorted(layers["facilities"]["facility_id"]) == ["fb", "fx"]
     assert sorted(layers["compounds"]["compound_id"]) == ["ka", "kb"]
+
+
+def test_communities_whose_index_reads_the_same_are_said_to_be_too_close_to_tell_apart():
+    # 乙 57.39 and 甲 57.35 both read 57.4, yet 乙 is ranked 1st and 甲 2nd (two reviewers asked
+    # why, 3 December 2026): the zone's sentence and 甲's headline say so
+    zone = example_zone()
+    index = zone.index.copy()
+    index.loc[index["unit_id"] == "yi", "index"] = 57.39
+    zone = dataclasses.replace(zone, index=index)
+    assert tables.order_text(zone, "zh") == (
+        "各社区邻里指数由高到低依次为：乙社区57.4、甲社区57.4。"
+        "其中乙社区与甲社区的指数保留一位小数后相同，名次按未取整的值排列；这样小的差别不足以区分它们（见下文排名区间）。")
+    assert tables.order_text(zone, "en").endswith(
+        " Yi and Jia have the same index to one decimal; their order follows the unrounded values, a difference "
+        "too small to tell them apart (see the rank intervals below).")
+    jia = dataclasses.replace(example_unit(), index=index, units=zone.units)
+    assert "在2个社区中排第2名（与乙社区的指数保留一位小数后相同，名次按未取整的值排列）" in tables.headline(jia)
+    # 61.0 against 57.4: no such note
+    assert "保留一位小数后相同" not in tables.order_text(example_zone(), "zh")
+    assert "保留一位小数后相同" not in tables.headline(example_unit())

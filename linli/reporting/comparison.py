@@ -301,18 +301,22 @@ def standings(uncertainty: pd.DataFrame, *, year: int, lang: str = "zh") -> dict
     return out
 
 
-def ranking_note(*, lang: str = "zh", res: UnitSlice | None = None) -> str:
+def ranking_note(*, lang: str = "zh", res: UnitSlice | None = None, table: bool = True) -> str:
     """Return the note under the index figure and the ranking table (the Monte Carlo settings filled in);
-    with a large zone's ``res``, which communities the table lists.
+    with a large zone's ``res``, which communities the table lists. Without the ``table`` (a
+    community's report shows the figure alone) the note does not explain the table's "rank kept".
 
     Examples
     --------
     >>> "±25%" in ranking_note() and "1000次模拟" in ranking_note()
     True
+    >>> "保持该排名" in ranking_note(), "保持该排名" in ranking_note(table=False)
+    (True, False)
     """
     mc = monte_carlo()
     draws = whole(mc.draws, lang=lang)
-    text = word("n_ranking", lang=lang, draws=draws, jitter=f"{mc.weight_perturbation * 100:g}")
+    text = word("n_ranking", lang=lang, draws=draws, jitter=f"{mc.weight_perturbation * 100:g}",
+                kept=word("n_ranking_kept", lang=lang) if table else "")
     return text + (_shown_note(res, lang) if res is not None else "")
 
 

@@ -207,6 +207,11 @@ def headline(res: UnitSlice, *, lang: str = "zh") -> str:
         if ranked:
             r = int(u["rank"])
             text += word("headline.ranked", lang=lang, n=int(n), rank=r)
+            tied = [g for g in _ties(_ranked_rows(res), lang) if str(res.unit_id) in g]
+            if tied:
+                names = unit_names(res.units, lang=lang)
+                others = [names.get(u, u) for u in tied[0] if u != str(res.unit_id)]
+                text += word("headline.tie_unit", lang=lang, names=word("sep.list", lang=lang).join(others))
             if not is_missing(u.get("rank_kept_pct")):
                 text += word("rank_kept_sentence", lang=lang, draws=whole(draws, lang=lang),
                              pct=kept_text(u["rank_kept_pct"]), rank=r, ordinal=ordinal(r, lang=lang))
@@ -232,13 +237,38 @@ def headline(res: UnitSlice, *, lang: str = "zh") -> str:
 _ENDS: int = 3
 
 
-def order_text(res: UnitSlice, lang: str) -> str:
-    """The zone's communities in index order (baseline method), as a sentence."""
+def _ranked_rows(res: UnitSlice) -> pd.DataFrame:
+    """The year's communities with an index, in rank order."""
     idx = res.index
     rows = idx[(idx["year"] == res.year) & idx["unit_id"].astype(str).isin(sl.communities(res)) & idx["index"].notna()]
+    return rows.assign(_rank=pd.to_numeric(rows["rank"], errors="coerce")).sort_values(["_rank", "unit_id"])
+
+
+def _ties(rows: pd.DataFrame, lang: str) -> list[list[str]]:
+    """Runs of communities next to one another in rank order whose index reads the same
+    (one decimal) but whose ranks differ: a reader would ask why one is ahead.
+
+    >>> rows = pd.DataFrame({"unit_id": ["a", "b", "c", "d"], "index": [57.64, 57.56, 55.0, 54.96],
+    ...                      "rank": [1, 2, 3, 4]})
+    >>> _ties(rows, "zh")  # 57.6 and 57.6; 55.0 and 55.0
+    [['a', 'b'], ['c', 'd']]
+    """
+    shown = [score_text(v, lang) for v in rows["index"]]
+    runs: list[list[str]] = []
+    for i, unit in enumerate(rows["unit_id"].astype(str)):
+        if i and shown[i] == shown[i - 1]:
+            runs[-1].append(unit)
+        else:
+            runs.append([unit])
+    return [run for run in runs if len(run) > 1]
+
+
+def order_text(res: UnitSlice, lang: str) -> str:
+    """The zone's communities in index order (baseline method), as a sentence; those whose
+    index reads the same to one decimal are said to be too close to tell apart."""
+    rows = _ranked_rows(res)
     if rows.empty:
         return ""
-    rows = rows.assign(_rank=pd.to_numeric(rows["rank"], errors="coerce")).sort_values(["_rank", "unit_id"])
     names = unit_names(res.units, lang=lang)
 
     def items(part: pd.DataFrame) -> str:
@@ -250,7 +280,12 @@ def order_text(res: UnitSlice, lang: str) -> str:
     if len(rows) > selection.ALL_UP_TO:  # a large zone: its best and worst three
         return word("headline.order_many", lang=lang, of=whole(len(sl.communities(res)), lang=lang), k=_ENDS,
                     top=items(rows.iloc[:_ENDS]), bottom=items(rows.iloc[-_ENDS:]))
-    return word("headline.order", lang=lang, items=items(rows))
+    text = word("headline.order", lang=lang, items=items(rows))
+    ties = _ties(rows, lang)
+    if ties:
+        text += word("headline.tie_zone", lang=lang, names=word("sep.list", lang=lang).join(
+            word("tie.and", lang=lang).join(names.get(u, u) for u in run) for run in ties))
+    return text
 
 
 
