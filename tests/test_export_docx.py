@@ -278,3 +278,15 @@ def test_a_tables_note_is_printed_on_the_page_of_its_last_row(tmp_path: Path) ->
     for n in range(3, 25):  # and each note follows its table's last row, on its page
         at = next(k for k, page in enumerate(pages) if f"注{n}：表{n}的说明。" in page)
         assert any(line.startswith(f"表{n}行{n}") for line in pages[at]), (n, pages[at][:4])
+
+
+def test_the_brands_label_heads_the_page_but_not_the_word_title() -> None:
+    # "Lin He Jia: 2024 assessment report" read as one name in Word (a reviewer, 3 December 2026):
+    # the coloured label stays in the HTML and the PDF, and the cover's brand line names the brand
+    from linli.reporting import sections
+    from linli.testing import example_unit
+
+    cover = sections.cover_html(example_unit(), lang="en")
+    assert ">Lin He</span>" in cover
+    (heading,) = [b for b in docx_report.html_blocks(cover) if isinstance(b, docx_report.Heading)]
+    assert heading.text == "Jia: 2024 assessment report"

@@ -43,7 +43,7 @@ from . import _slice as sl
 from . import selection
 from .format import DASH, dataset_name, format_value, is_missing, target_text
 from .names import output_name
-from .render import heading, note, to_html
+from .render import NOT_IN_WORD, heading, note, to_html
 from .tables import indicator_table
 
 __all__ = [
@@ -117,7 +117,9 @@ def cover_html(res: UnitSlice, *, lang: str = "zh") -> str:
     line = None if is_missing(brand) else brand_line(str(brand), lang=lang)
     if line is not None:
         color = palette.brand_color(str(brand))
-        chip = (f'<span class="linli-chip" style="background:{color};color:{palette.text_color_on(color)}">'
+        # the brand's coloured label heads the page; in Word, where it would read as part of the
+        # name ("Lin Zhi Renminlu: …"), the cover's brand line says it
+        chip = (f'<span class="linli-chip {NOT_IN_WORD}" style="background:{color};color:{palette.text_color_on(color)}">'
                 f"{esc(brand_label(str(brand), lang=lang))}</span> ")
         rows.append((word("cover_brand", lang=lang), line))
     if res.unit_type == "zone":
