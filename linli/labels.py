@@ -518,21 +518,23 @@ def unit_label(indicator: str, *, lang: str = "zh") -> str:
     return _pick(ind.unit.zh, ind.unit.en, lang)
 
 
-def _show_unit(unit: str, lang: str, name: str = "") -> bool:
-    """Whether an indicator's unit is worth writing after its name: not %, nor a bare
-    count, nor (in English) a unit the name already states — "Disputes per 1,000
-    households" is not followed by "(per 1k)", nor "Median days …" by "(days)"."""
+def _shown_unit(unit: str, lang: str, name: str = "") -> str | None:
+    """The part of an indicator's unit worth writing after its name, None for none: not %,
+    nor a bare count, nor (in English) what the name already states — "Disputes per 1,000
+    households" is not followed by "(per 1k)", nor "Median days …" by "(days)", and "Floor
+    area per 100 households" by "(m²)" alone, its measure."""
     if unit == "%":
-        return False
+        return None
     if lang == "en":
         lowered = f" {name.lower()} "
         if unit in ("count", "persons", "households") or f" {unit.lower()} " in lowered:
-            return False
-        if f" {unit.lower()} ".find(" per ") >= 0 and " per " in lowered:
-            return False
+            return None
+        measure, per, _ = f" {unit} ".partition(" per ")
+        if per and " per " in lowered:  # the name says what it is per: its measure, if any, as a unit of its own
+            return _shown_unit(measure.strip(), lang, name) if measure.strip() else None
         if unit.lower().rstrip("s") in lowered:  # "hours" in "… hours per volunteer"
-            return False
-    return True
+            return None
+    return unit
 
 
 def indicator_name(indicator: str, *, lang: str = "zh", unit: bool = False) -> str:
@@ -548,11 +550,13 @@ def indicator_name(indicator: str, *, lang: str = "zh", unit: bool = False) -> s
     'Disputes per 1,000 households'
     >>> indicator_name("disputes_per_1k_households", unit=True)
     '每千户矛盾纠纷数（件/千户）'
+    >>> indicator_name("service_area_per_100hh", lang="en", unit=True)  # the name says "per 100 households"
+    'Service-facility floor area per 100 households (m²)'
     """
     ind = _indicator(indicator)
     name = _pick(ind.name_zh, ind.name_en, lang)
-    u = _pick(ind.unit.zh, ind.unit.en, lang)
-    return with_unit(name, u, lang=lang) if unit and _show_unit(u, lang, name) else name
+    shown = _shown_unit(_pick(ind.unit.zh, ind.unit.en, lang), lang, name) if unit else None
+    return with_unit(name, shown, lang=lang) if shown else name
 
 
 def indicator_names(*, lang: str = "zh") -> dict[str, str]:

@@ -50,6 +50,7 @@ __all__ = [
     "citation",
     "claims_html",
     "claims_table",
+    "goalposts_table",
     "method_text",
     "parameters_table",
     "provenance_table",
@@ -307,6 +308,31 @@ def targets_table(*, lang: str = "zh") -> pd.DataFrame:
                      target_text(ind, lang=lang),
                      word(t.kind, lang=lang), citation(t.source, lang=lang)])
     return pd.DataFrame(rows, columns=[word(k, lang=lang) for k in ("indicator", "target_col", "kind", "source")])
+
+
+def goalposts_table(*, lang: str = "zh") -> pd.DataFrame:
+    """Return every scored indicator's goalposts: the values that score 0 and 100, so that a
+    reader can recompute any score in the report (the method section says how).
+
+    Examples
+    --------
+    >>> t = goalposts_table(lang="en")
+    >>> t[t["Indicator"] == "Social organisations per 10,000 permanent residents"].iloc[0, 2:].tolist()
+    ['per 10k', 'higher is better', '0', '29']
+    """
+    check_lang(lang)
+    cat = catalogue_mod.load()
+    rows = [[dimension_label(ind.dimension, lang=lang), indicator_name(ind.id, lang=lang),
+             ind.unit.zh if lang == "zh" else ind.unit.en, word(f"goalposts.{ind.direction}", lang=lang),
+             _goalpost(ind.goalposts.lo, lang), _goalpost(ind.goalposts.hi, lang)]
+            for ind in cat.scored if ind.goalposts is not None]
+    return pd.DataFrame(rows, columns=[word(f"goalposts.{k}", lang=lang)
+                                       for k in ("dimension", "indicator", "unit", "direction", "lo", "hi")])
+
+
+def _goalpost(value: float, lang: str) -> str:
+    """A goalpost as the catalogue gives it: ``29``, ``0.5`` (``1,000`` in English)."""
+    return whole(value, lang=lang) if float(value).is_integer() else f"{float(value):g}"
 
 
 def citation(src: catalogue_mod.Source, *, lang: str = "zh") -> str:
