@@ -5,12 +5,19 @@ brands, satisfaction), named in Chinese and English. A row per indicator: its id
 Chinese and English names, unit (both languages) and direction; then, for every unit
 (the communities, then the zone), four columns: the value in the year, the low and
 high ends of its 95 % interval, and its progress status since the baseline
-(``显著进展 / Substantial progress``; empty for an indicator that has none). Two
-header rows (the unit's name over its four columns, then the column names) and the
-indicator's columns stay in view while scrolling (frozen panes). Whole numbers show
-as ``#,##0``, others with one decimal (``#,##0.0``); nothing is rounded in the cell.
+(``显著进展 / Substantial progress``; empty for an indicator that has none). The
+direction is in words too (``越高越好 / Higher is better``). Two header rows (the
+unit's name over its four columns, then the column names) and the indicator's columns
+stay in view while scrolling (frozen panes). Whole numbers show as ``#,##0``, others
+with one decimal (``#,##0.0``); nothing is rounded in the cell.
 A worksheet holds 16,384 columns, room for 4,094 units: past them, a dimension's units
 continue on ``<sheet name> (2)``, ``(3)`` …, each with the indicator's columns again.
+
+Text wraps in its column and every row is given the height of its longest text
+(:func:`_lines`), so that no text runs over the next row: LibreOffice keeps a row at
+the sheet's default height (15 pt) whatever the text in it. The id column is as wide
+as the sheet's longest id. A sheet prints landscape on A4, one page wide, its two
+header rows and first two columns on every page (:func:`linli.outputs.set_print_layout`).
 
 Every text cell goes through :func:`linli.outputs.neutralise` (no formula runs when the
 workbook is opened), and the same results give the same bytes: the workbook's dates
@@ -20,8 +27,10 @@ are the data's as-of date (or ``$SOURCE_DATE_EPOCH``) and so are its zip entries
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +39,7 @@ import pandas as pd
 from .errors import LinliError
 from .indicators import catalogue as catalogue_mod
 from .labels import word
-from .outputs import neutralise, save_workbook, source_date, style_cell
+from .outputs import neutralise, save_workbook, set_print_layout, source_date, style_cell
 
 __all__ = ["UNIT_COLUMNS", "WORKBOOK_NAME", "indicators_sheets", "write_indicators_workbook"]
 
@@ -55,6 +64,17 @@ INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
 MAX_COLUMNS: int = 16_384
 WHOLE_FORMAT: str = "#,##0"
 DECIMAL_FORMAT: str = "#,##0.0"
+#: Widths (in characters) of the indicator's columns after its id (which is as wide as the
+#: longest id of its sheet, and at least :data:`ID_WIDTH`), and of each unit's columns.
+ID_WIDTH: int = 12
+INDICATOR_WIDTHS: tuple[int, ...] = (20, 24, 14, 20)
+UNIT_WIDTHS: dict[str, int] = {"value": 10, "ci_low": 10, "ci_high": 10, "status": 22}
+#: The height of a line of text (points): a row is that times the lines of its longest text.
+LINE_HEIGHT: float = 16.0
+#: The columns repeated at the left of every printed page (the indicator's id and Chinese name).
+PRINT_TITLE_COLUMNS: str = "A:B"
+#: The printed page's margins (inches): narrower than Excel's (0.75 at the sides) for a larger print.
+MARGINS: dict[str, float] = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6, "header": 0.3, "footer": 0.3}
 
 
 def _order(units: pd.DataFrame) -> list[tuple[str, str]]:
@@ -76,6 +96,66 @@ def _status(code: Any) -> str:
         return f"{word(str(code), lang='zh')} / {word(str(code), lang='en')}"
     except LinliError:
         return str(code)
+
+
+def _direction(code: str) -> str:
+    """An indicator's direction (``up``, ``down``, ``context``) in words, Chinese then English.
+
+    >>> _direction("down"), _direction("sideways")
+    ('越低越好 / Lower is better', 'sideways')
+    """
+    try:
+        return f"{word('direction.' + code, lang='zh')} / {word('direction.' + code, lang='en')}"
+    except LinliError:
+        return code
+
+
+def _char_width(ch: str) -> int:
+    """The width of ``ch`` in a column's characters: 2 for a Chinese (wide) one, else 1."""
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+@lru_cache(maxsize=65_536)
+def _lines(text: str, width: float) -> int:
+    """The lines ``text`` takes wrapped in a column ``width`` characters wide.
+
+    Lines break at spaces and beside any Chinese character (each two characters wide); a
+    word longer than a line is broken. One character of the width is left to the cell's
+    margins. An estimate of what Excel and LibreOffice do, a line more rather than less.
+
+    >>> _lines("95%上限 95% high", 10), _lines("95%上限 95% high", 20), _lines("Residents", 10)
+    (2, 1, 1)
+    >>> _lines("每千户居民诉求数（件/千户）", 20), _lines("aid_activities_per_100_vulnerable", 12)
+    (2, 3)
+    """
+    room = max(width - 1, 1)
+    lines, used = 1, 0.0
+    tokens: list[str] = []
+    word_ = ""
+    for ch in text:
+        if ch.isspace() or _char_width(ch) == 2:
+            if word_:
+                tokens.append(word_)
+                word_ = ""
+            tokens.append(ch)
+        else:
+            word_ += ch
+    if word_:
+        tokens.append(word_)
+    for token in tokens:
+        if token == "\n":
+            lines, used = lines + 1, 0.0
+            continue
+        if token.isspace():
+            used += 1 if used else 0  # a space at the end of a line does not wrap
+            continue
+        w = float(sum(_char_width(ch) for ch in token))
+        if used and used + w > room:
+            lines, used = lines + 1, 0.0
+        while w > room:  # a word longer than a line
+            lines, w = lines + 1, w - room
+        used += w
+    return lines
 
 
 def indicators_sheets(indicators: pd.DataFrame, progress: pd.DataFrame, units: pd.DataFrame, *,
@@ -122,7 +202,7 @@ def indicators_sheets(indicators: pd.DataFrame, progress: pd.DataFrame, units: p
             "指标名称": [i.name_zh for i in members],
             "英文名称": [i.name_en for i in members],
             "单位": [i.unit.zh if i.unit.zh == i.unit.en else f"{i.unit.zh} / {i.unit.en}" for i in members],
-            "方向": [i.direction for i in members],
+            "方向": [_direction(i.direction) for i in members],
         })
         values = wide.reindex([i.id for i in members]).reset_index(drop=True)
         meta.columns = pd.MultiIndex.from_tuples([(c, "") for c in meta.columns])
@@ -152,6 +232,7 @@ def write_indicators_workbook(indicators: pd.DataFrame, progress: pd.DataFrame, 
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.worksheet.page import PageMargins
 
     if not (indicators["year"] == year).any():
         years = ", ".join(map(str, sorted(pd.unique(indicators["year"]))))
@@ -168,25 +249,34 @@ def write_indicators_workbook(indicators: pd.DataFrame, progress: pd.DataFrame, 
     head_cols = len(INDICATOR_COLUMNS)
     for sheet_name, frame in _continued(sheets, head_cols):
         ws = wb.create_sheet(sheet_name)
+        unit_cols = list(frame.columns[head_cols:])
+        id_width = max([ID_WIDTH, *(sum(map(_char_width, str(i))) + 2 for i in frame.iloc[:, 0])])
+        widths = [id_width, *INDICATOR_WIDTHS] + [UNIT_WIDTHS[key] for _, key in unit_cols]
+        lines = {1: 1, 2: 1}  # the lines of each row's longest text
         # header row 1: the indicator's columns, then each unit's name over its columns
         for j, (zh, en) in enumerate(INDICATOR_COLUMNS, start=1):
             ws.cell(row=1, column=j, value=neutralise(zh))
             ws.cell(row=2, column=j, value=neutralise(en))
-        unit_cols = list(frame.columns[head_cols:])
+            lines[1] = max(lines[1], _lines(zh, widths[j - 1]))
+            lines[2] = max(lines[2], _lines(en, widths[j - 1]))
         merged: list[CellRange] = []  # each unit's name over its columns
         for k, (uid, key) in enumerate(unit_cols):
             col = head_cols + 1 + k
             zh, en = next((z, e) for c, z, e in UNIT_COLUMNS if c == key)
             if key == UNIT_COLUMNS[0][0]:
-                ws.cell(row=1, column=col, value=neutralise(names.get(uid, uid)))
+                name = neutralise(names.get(uid, uid))
+                ws.cell(row=1, column=col, value=name)
                 merged.append(CellRange(min_row=1, min_col=col, max_row=1, max_col=col + len(UNIT_COLUMNS) - 1))
+                lines[1] = max(lines[1], _lines(name, sum(widths[col - 1 : col - 1 + len(UNIT_COLUMNS)])))
             ws.cell(row=2, column=col, value=neutralise(f"{zh} {en}"))
+            lines[2] = max(lines[2], _lines(f"{zh} {en}", widths[col - 1]))
         _merge(ws, merged)
         looks: dict[str, Any] = {}  # the first cell of each look (style_cell)
         for row in ws.iter_rows(min_row=1, max_row=2):
             for cell in row:
                 style_cell(cell, looks, "header", font=bold, fill=fill, alignment=centred)
         for i, values in enumerate(frame.to_numpy(dtype=object).tolist(), start=3):
+            lines[i] = 1
             for j, value in enumerate(values, start=1):
                 value = _cell(value)
                 if value is None:  # an empty cell is not written: none is made (most of a large zone's)
@@ -197,10 +287,15 @@ def write_indicators_workbook(indicators: pd.DataFrame, progress: pd.DataFrame, 
                     style_cell(cell, looks, number_format, number_format=number_format, alignment=top)
                 elif isinstance(cell.value, str):
                     style_cell(cell, looks, "text", alignment=wrapped)
-        widths = [14, 26, 30, 14, 9] + [11 if key != "status" else 24 for _, key in unit_cols]
+                    lines[i] = max(lines[i], _lines(cell.value, widths[j - 1]))
         for j, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(j)].width = width
+        for i, n in lines.items():  # LibreOffice keeps a row's stored height: each is its longest text's
+            ws.row_dimensions[i].height = n * LINE_HEIGHT
         ws.freeze_panes = ws.cell(row=3, column=head_cols + 1)
+        set_print_layout(ws, header_rows=2)
+        ws.print_title_cols = PRINT_TITLE_COLUMNS
+        ws.page_margins = PageMargins(**MARGINS)
     wb.properties.creator = wb.properties.lastModifiedBy = "linli"
     wb.properties.title = f"邻里评估指标 Linli indicators {year}"
     save_workbook(wb, path, when=source_date(as_of))

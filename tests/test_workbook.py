@@ -65,7 +65,7 @@ def test_headers_are_two_frozen_rows_with_each_units_columns(workbook: Path) -> 
 def test_values_intervals_statuses_and_number_formats(workbook: Path) -> None:
     wb = openpyxl.load_workbook(workbook)
     sat = row_of(wb["满意度 Satisfaction"], "overall_satisfied_pct")
-    assert sat[1:5] == ["总体满意率", "Satisfied overall", "%", "up"]  # the catalogue's names and unit
+    assert sat[1:5] == ["总体满意率", "Satisfied overall", "%", "越高越好 / Higher is better"]  # the catalogue's names, unit, direction
     assert sat[5:9] == [82.25, 76.1, 86.7, "显著进展 / Substantial progress"]
     assert sat[9:13] == [90.0, 85.5, 93.2, "退步 / Deterioration"]
     assert sat[13:17] == [86.0, 83.0, 88.9, None]  # the zone has no status here
@@ -173,3 +173,57 @@ def test_units_names_merged_as_openpyxl_merges_them_give_the_same_bytes(tmp_path
     ws = sheets["_merge"]  # as made, before any reading back (which makes merged cells of its own)
     assert sorted(str(r) for r in ws.merged_cells.ranges) == ["F1:I1", "J1:M1"]  # type: ignore[attr-defined]
     assert all(isinstance(ws.cell(1, c), MergedCell) for c in (7, 8, 9, 11, 12, 13))  # type: ignore[attr-defined]
+
+
+def test_each_sheet_prints_landscape_on_a4_one_page_wide_with_its_headers_on_every_page(workbook: Path) -> None:
+    # 7 sheets of at most 14 rows printed as 49 pages (the columns of 5 units over 7 pages each)
+    wb = openpyxl.load_workbook(workbook)
+    for ws in wb:
+        setup = ws.page_setup
+        assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+        assert ws.print_title_rows == "$1:$2"  # the unit's name and the column names
+        assert ws.print_title_cols == "$A:$B"  # the indicator's id and Chinese name
+        assert (ws.page_margins.left, ws.page_margins.right) == (0.4, 0.4)
+
+
+def test_directions_are_words_in_both_languages(workbook: Path) -> None:
+    wb = openpyxl.load_workbook(workbook)
+    assert row_of(wb["满意度 Satisfaction"], "overall_satisfied_pct")[4] == "越高越好 / Higher is better"  # up
+    assert row_of(wb["邻和 Mediation"], "mediation_median_days")[4] == "越低越好 / Lower is better"  # down
+    assert row_of(wb["五社联动 Five-society linkage"], "volunteers")[4] == "仅作参考 / Context, not scored"  # context
+    codes = {row[4].value for ws in wb for row in ws.iter_rows(min_row=3)}
+    assert not codes & {"up", "down", "context"}
+
+
+def test_rows_are_as_high_as_their_longest_text_and_ids_do_not_wrap(workbook: Path) -> None:
+    # Widths: id as the sheet's longest + 2, names 20 and 24, unit 14, direction 20; per unit 10, 10, 10, 22.
+    # A line is 16 pt; one character of a width is the cell's margin, a Chinese character takes two.
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb["满意度 Satisfaction"]
+    assert ws.column_dimensions["A"].width == len("participation_satisfied_pct") + 2  # 29
+    assert [ws.column_dimensions[c].width for c in "BCDEFGHI"] == [20, 24, 14, 20, 10, 10, 10, 22]
+    # row 1: "甲社区 A" (8) in the four merged columns (52), one line; row 2: "95%下限 95% low" (14) in 10
+    # wraps after "95%下限" (7 of 9)
+    assert ws.row_dimensions[1].height == 16 and ws.row_dimensions[2].height == 32
+    # overall_satisfied_pct: "越高越好 / Higher is" (17 + 3 = 20 > 19) and "显著进展 / Substantial" (22 > 21)
+    # take two lines each; nothing takes three
+    overall = next(r[0].row for r in ws.iter_rows(min_row=3) if r[0].value == "overall_satisfied_pct")
+    assert ws.row_dimensions[overall].height == 32
+    # "Social organisations per 10,000 resident population" in 24: "Social organisations" (20; + " per"
+    # is 24 > 23), "per 10,000 resident" (19; + " population" is 30), "population": three lines
+    wushe = wb["五社联动 Five-society linkage"]
+    row = next(r[0].row for r in wushe.iter_rows(min_row=3) if r[0].value == "social_orgs_per_10k")
+    assert wushe.row_dimensions[row].height == 48
+    assert wushe.column_dimensions["A"].width == len("volunteer_hours_per_volunteer") + 2
+
+
+def test_lines_of_a_wrapped_text() -> None:
+    from linli.workbook import _lines
+
+    assert _lines("Residents", 10) == 1  # 9 characters in 9
+    assert _lines("Residents!", 10) == 2  # a word longer than a line is broken
+    assert _lines("人民路社区 Renminlu", 52) == 1
+    assert _lines("每万常住人口社会组织数", 20) == 2  # 22 in 19
+    assert _lines("越低越好 / Lower is better", 20) == 2  # "越低越好 / Lower is" is 19
+    assert _lines("a\nb", 20) == 2
