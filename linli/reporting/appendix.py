@@ -318,12 +318,12 @@ def goalposts_table(*, lang: str = "zh") -> pd.DataFrame:
     --------
     >>> t = goalposts_table(lang="en")
     >>> t[t["Indicator"] == "Social organisations per 10,000 permanent residents"].iloc[0, 2:].tolist()
-    ['per 10k', 'higher is better', '0', '29']
+    ['per 10k', 'Higher is better', '0', '29']
     """
     check_lang(lang)
     cat = catalogue_mod.load()
     rows = [[dimension_label(ind.dimension, lang=lang), indicator_name(ind.id, lang=lang),
-             ind.unit.zh if lang == "zh" else ind.unit.en, word(f"goalposts.{ind.direction}", lang=lang),
+             ind.unit.zh if lang == "zh" else ind.unit.en, word(f"direction.{ind.direction}", lang=lang),
              _goalpost(ind.goalposts.lo, lang), _goalpost(ind.goalposts.hi, lang)]
             for ind in cat.scored if ind.goalposts is not None]
     return pd.DataFrame(rows, columns=[word(f"goalposts.{k}", lang=lang)
