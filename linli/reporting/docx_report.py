@@ -416,10 +416,14 @@ def document_bytes(blocks: list[Block], *, title: str, lang: str, stamp: datetim
     listed = 0  # the headings the contents list so far: the next one's bookmark
     for k, block in enumerate(blocks):
         if isinstance(block, Heading):
-            if block.level > 1 and not toc_done:
+            after_toc = block.level > 1 and not toc_done
+            if after_toc:
                 _toc(doc, lang, headings)
                 toc_done = True
             paragraph = doc.add_heading(_last_words_joined(block.text), level=block.level)
+            # the report begins on a page after the contents: a break of its own after them left a
+            # blank page when they filled theirs to the foot
+            paragraph.paragraph_format.page_break_before = after_toc or None
             if block.level <= TOC_LEVELS:
                 _bookmark(paragraph, listed)
                 listed += 1
@@ -619,10 +623,9 @@ def _bookmark(paragraph: Any, number: int) -> None:
 
 
 def _toc(doc: Any, lang: str, headings: list[Heading]) -> None:
-    """The contents on a page of their own: each heading of levels 1–3, a link to it, then
-    a leader of dots and its page number (a ``PAGEREF`` field, filled in when the pages are
-    laid out), and a hint for Word."""
-    from docx.enum.text import WD_BREAK
+    """The contents, from a new page: each heading of levels 1–3, a link to it, then a leader
+    of dots and its page number (a ``PAGEREF`` field, filled in when the pages are laid out),
+    and a hint for Word. The heading after them starts the next page."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -641,7 +644,6 @@ def _toc(doc: Any, lang: str, headings: list[Heading]) -> None:
         for run in list(entry._p.r_lst):  # the whole line is the link
             link.append(run)
     doc.add_paragraph(word("docx.contents_hint", lang=lang), style="Linli Note")
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def _paragraph(doc: Any, block: Paragraph) -> None:
