@@ -592,3 +592,18 @@ def test_check_coverage_compares_the_map_with_the_indicator() -> None:
     # 100 uncovered would be 90 %: a disagreement, named
     with pytest.raises(LinliError, match="90.0 % covered, but life_circle_500m_pct is 92.0"):
         sections.check_coverage(res, pd.DataFrame({"households": [100]}), compounds)
+
+
+def test_the_goalposts_table_lets_a_reader_recompute_every_score() -> None:
+    # a reviewer found "thresholds: see the catalogue" in the method text and no catalogue in the
+    # report (3 December 2026): the appendix lists every scored indicator's goalposts
+    from linli.indicators import catalogue
+
+    scored = [i for i in catalogue.load().scored if i.goalposts is not None]
+    t = appendix.goalposts_table(lang="zh")
+    assert t.columns.tolist() == ["维度", "指标", "单位", "方向", "下限", "上限"]
+    assert t["指标"].tolist() == [labels.indicator_name(i.id) for i in scored] and len(set(t["指标"])) == len(t)
+    assert set(t["方向"]) == {"越高越好", "越低越好"}
+    # median days to close a request: 0 days scores 100 and 30 days 0 (lower is better), as the catalogue sets
+    days = t[t["指标"] == "诉求办结天数中位数"].iloc[0]
+    assert (days["单位"], days["方向"], days["下限"], days["上限"]) == ("天", "越低越好", "0", "30")
