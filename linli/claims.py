@@ -28,6 +28,8 @@ one of             ``year`` — a value in that year (a *point* claim);
                    indicator over these years (a *sum* claim)
 ``tolerance``      ``approx`` only: absolute, in the indicator's unit
 ``text_zh``, ``text_en``, ``source``, ``note``, ``quote``   free text, kept as is
+                   (a ``source`` mapping's ``publisher`` — or ``title`` — and
+                   ``publisher_en`` name the source in the checked table)
 
 Any other key is an error (it is probably a misspelt one).
 
@@ -54,7 +56,9 @@ others with the claim's decimal places, at least one (``23.1``; 18.02 shows
 as ``18.0``, never as a whole ``18``); a growth claim reads ``17 → 40``. ``year`` reads ``2024``,
 ``2022 → 2024`` for growth and ``2022–2024`` for a sum over consecutive years
 (``2022+2024`` otherwise). A missing observed number is ``?`` inside a growth
-pair and an empty string on its own.
+pair and an empty string on its own. ``tolerance`` is an ``approx`` claim's own
+tolerance as written (``0.5``), empty without one; ``source`` and ``source_en`` name
+the claim's source (:func:`source_names`), empty when it names none.
 """
 
 from __future__ import annotations
@@ -87,7 +91,7 @@ CLAIMS_FILE: str = "published_claims.yaml"
 APPROX_RELATIVE: float = 0.05
 #: The columns the CLI writes, in order.
 COLUMNS: tuple[str, ...] = ("id", "indicator", "unit_id", "year", "claimed", "observed", "verdict")
-EXTRA_COLUMNS: tuple[str, ...] = ("scope", "comparison", "text_zh", "reason")
+EXTRA_COLUMNS: tuple[str, ...] = ("scope", "comparison", "text_zh", "reason", "tolerance", "source", "source_en")
 
 #: The fields a claim may have (``claims.schema.yaml``).
 _FIELDS: frozenset[str] = frozenset(_CLAIM)
@@ -387,8 +391,8 @@ def check_claims(claims: Sequence[Claim], long: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``id, indicator, unit_id, year, claimed, observed, verdict`` (the
         columns the CLI writes; ``verdict`` is ``agrees``, ``disagrees`` or
-        ``cannot_check``), then ``scope, comparison, text_zh, reason``; one row
-        per claim in the claims' order. All columns are text.
+        ``cannot_check``), then ``scope, comparison, text_zh, reason, tolerance,
+        source, source_en``; one row per claim in the claims' order. All columns are text.
 
     Examples
     --------
@@ -410,6 +414,29 @@ def check_claims(claims: Sequence[Claim], long: pd.DataFrame) -> pd.DataFrame:
     return out.astype(str)
 
 
+def source_names(source: Mapping[str, Any] | None) -> tuple[str, str]:
+    """The name of a claim's source as written, and in English when the file gives it.
+
+    The ``publisher`` (else the ``title``) and ``publisher_en`` of a ``source`` mapping;
+    empty strings for what it does not give.
+
+    Examples
+    --------
+    >>> source_names({"title": "《某文》", "publisher": "衡阳日报", "publisher_en": "Hengyang Daily"})
+    ('衡阳日报', 'Hengyang Daily')
+    >>> source_names({"title": "《某文》"}), source_names(None)
+    (('《某文》', ''), ('', ''))
+    """
+    if not isinstance(source, Mapping):
+        return "", ""
+
+    def text(key: str) -> str:
+        value = source.get(key)
+        return str(value).strip() if value is not None else ""
+
+    return text("publisher") or text("title"), text("publisher_en")
+
+
 def _check_one(
     claim: Claim,
     table: Mapping[tuple[str, str, str, int], tuple[float, str]],
@@ -426,7 +453,9 @@ def _check_one(
         "scope": claim.scope,
         "comparison": claim.comparison,
         "text_zh": claim.text_zh,
+        "tolerance": "" if claim.tolerance is None else _fmt(claim.tolerance, _decimals(claim.tolerance)),
     }
+    row["source"], row["source_en"] = source_names(claim.source)
     if claim.kind == "growth":
         row["claimed"] = f"{_fmt(claim.baseline, decimals)} → {_fmt(claim.value, decimals)}"
     else:

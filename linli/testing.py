@@ -370,10 +370,12 @@ def example_unit(unit_id: str = "jia") -> UnitSlice:
     claims = pd.DataFrame([
         {"id": "volunteers_growth", "indicator": "volunteers", "unit_id": "model", "year": "2022 → 2024",
          "claimed": "4275 → 6339", "observed": "4275 → 6339", "verdict": "agrees", "scope": "zone",
-         "comparison": "eq", "text_zh": "社区志愿者由原来的4275人增至6339人", "reason": ""},
+         "comparison": "eq", "text_zh": "社区志愿者由原来的4275人增至6339人", "reason": "", "tolerance": "",
+         "source": "示例日报", "source_en": "Model Daily"},
         {"id": "volunteer_share", "indicator": "volunteer_share_pct", "unit_id": "model", "year": "2024",
          "claimed": "19.7", "observed": "25.5", "verdict": "disagrees", "scope": "zone",
-         "comparison": "approx", "text_zh": "注册志愿者人数占社区常住人口的19.7%", "reason": "observed 25.5, claimed 19.7"},
+         "comparison": "approx", "text_zh": "注册志愿者人数占社区常住人口的19.7%", "reason": "observed 25.5, claimed 19.7",
+         "tolerance": "0.5", "source": "示例日报", "source_en": "Model Daily"},
     ])
     provenance = pd.DataFrame([
         ["communities", "communities.csv", "loaded", "5e09d7f38cb3d6abc69f0189a529121b", "utf-8", "4", "4", "0", ""],

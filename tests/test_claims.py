@@ -198,9 +198,39 @@ def test_columns_and_order(claims_file: Path) -> None:
         "comparison",
         "text_zh",
         "reason",
+        "tolerance",
+        "source",
+        "source_en",
     ]
     assert out["id"].tolist() == [c.id for c in reversed(claims)]  # the claims' order, not sorted
     assert set(out["verdict"]) <= {"agrees", "disagrees", "cannot_check"}
+
+
+def test_tolerance_and_source_for_the_report(claims_file: Path) -> None:
+    out = cl.check_claims(cl.load_claims(claims_file), _table(ZONE_ROWS)).set_index("id")
+    # the report shows an approx claim's own tolerance: ageing's 1.0 is written "1" (a whole
+    # number, as the claimed figures are); volunteer_share gives none (5 % applies) → ""
+    assert out.loc["ageing", ["comparison", "tolerance"]].tolist() == ["approx", "1"]
+    assert out.loc["volunteer_share", ["comparison", "tolerance"]].tolist() == ["approx", ""]
+    assert out.loc["teams", ["comparison", "tolerance"]].tolist() == ["at_least", ""]
+    # orgs_growth refers to the anchored source: its publisher, no English name in this file;
+    # ageing gives no source at all
+    assert out.loc["orgs_growth", ["source", "source_en"]].tolist() == ["衡阳日报", ""]
+    assert out.loc["ageing", ["source", "source_en"]].tolist() == ["", ""]
+
+
+@pytest.mark.parametrize(
+    ("source", "names"),
+    [
+        ({"title": "《文》", "publisher": "衡阳日报", "publisher_en": "Hengyang Daily"}, ("衡阳日报", "Hengyang Daily")),
+        ({"title": "《文》", "publisher": None}, ("《文》", "")),  # no publisher: the title
+        ({"author": "胡建军"}, ("", "")),
+        ("衡阳日报", ("", "")),  # free text that is not a mapping names nothing
+        (None, ("", "")),
+    ],
+)
+def test_source_names(source: object, names: tuple[str, str]) -> None:
+    assert cl.source_names(source) == names  # type: ignore[arg-type]
 
 
 def _claim(**kw: object) -> cl.Claim:

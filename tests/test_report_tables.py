@@ -318,11 +318,79 @@ def test_quality_table_without_quarantine_has_no_rule_column(res: UnitSlice) -> 
 def test_claims_table(res: UnitSlice) -> None:
     t = appendix.claims_table(res)
     # a share's numbers carry their per cent sign, as the other tables write a share
-    assert t.iloc[1].tolist() == ["注册志愿者人数占社区常住人口的19.7%", "2024", "19.7%", "25.5%", "不一致"]
+    # compared within its own tolerance of 0.5 percentage points: (19.7 ± 0.5)%
+    assert t.iloc[1].tolist() == ["注册志愿者人数占社区常住人口的19.7%", "2024", "(19.7 ± 0.5)%", "25.5%", "不一致"]
     claims = res.claims.copy()
     claims.loc[1, ["verdict", "observed", "reason"]] = ["cannot_check", "", "no population row for 2024"]
     t = appendix.claims_table(dataclasses.replace(res, claims=claims))
     assert t.iloc[1, 3:].tolist() == ["—", "无法核对（2024年无人口数据）"]
+
+
+def _renmin_claims(res: UnitSlice) -> pd.DataFrame:
+    """Claims like the Renmin Street article's, one of each comparison, about the zone ``model``."""
+    rows = [
+        # id, indicator, year, claimed, observed, comparison, tolerance, text_zh
+        ("teams", "volunteer_teams", "2024", "40", "45", "at_least", "", "成立了平安创建、关爱帮扶等40余支志愿服务队"),
+        ("disputes", "mediation_cases", "2022–2024", "1000", "1038", "at_least", "", "调解各类矛盾纠纷千余起"),
+        ("ageing", "age_65_plus_pct", "2024", "18", "18.0", "approx", "1", "65周岁以上老年人数量约占总人口的18%"),
+        ("residents", "residents", "2024", "27457", "27457", "eq", "", "辖区实有人口27457人"),
+        ("share", "volunteer_share_pct", "2024", "19.7", "19.5", "approx", "", "注册志愿者人数占社区常住人口的19.7%"),
+    ]
+    frame = pd.DataFrame(rows, columns=["id", "indicator", "year", "claimed", "observed", "comparison", "tolerance",
+                                        "text_zh"])
+    return frame.assign(unit_id="model", verdict="agrees", scope="zone", reason="", source="衡阳日报",
+                        source_en="Hengyang Daily")
+
+
+def test_claims_table_shows_each_comparison_as_published(res: UnitSlice) -> None:
+    renmin = dataclasses.replace(res, claims=_renmin_claims(res))
+    # at_least (40余, 千余) is "≥ 40"; approx with its tolerance "(18 ± 1)%" (a share: the band in
+    # percentage points, the per cent sign after it); approx without one "≈ 19.7%"; eq the figure alone
+    assert appendix.claims_table(renmin).iloc[:, 2].tolist() == ["≥ 40", "≥ 1000", "(18 ± 1)%", "27457", "≈ 19.7%"]
+    t = appendix.claims_table(renmin, lang="en")
+    assert t.iloc[0].tolist() == ["Volunteer teams, Model Street", "2024", "≥ 40", "45", "Agrees"]
+    assert t.iloc[1].tolist() == ["Mediation cases, Model Street", "2022–2024", "≥ 1,000", "1,038", "Agrees"]
+    assert t.iloc[2:, 2].tolist() == ["(18 ± 1)%", "27,457", "≈ 19.7%"]
+    # a growth claim shows the comparison at each end
+    growth = renmin.claims.iloc[[0]].assign(claimed="17 → 40", observed="17 → 45", year="2022 → 2024")
+    assert appendix.claims_table(dataclasses.replace(res, claims=growth)).iloc[0, 2] == "≥ 17 → ≥ 40"
+    # the published figures stay right-aligned with the data beside them
+    assert '<td class="num">≥ 1,000</td>' in appendix.claims_html(renmin, lang="en")
+
+
+def test_claims_note_names_the_source_and_every_comparison_used(res: UnitSlice) -> None:
+    claims = _renmin_claims(res)
+    assert appendix.claims_note(claims) == (
+        "将《衡阳日报》报道中的数字与本数据核对。判定为“一致”的条件："
+        "只写数字的，本数据按公布值的精度四舍五入后与之相等（计数须完全相同）；"
+        "标“≥”的（报道写作“余”，如“40余支”“千余起”），本数据不少于该数；"
+        "标“±”的，本数据与公布值之差不超过“±”后的允许误差（比例以百分点计）；"
+        "标“≈”的，本数据与公布值相差不超过公布值的5%。"
+    )
+    assert appendix.claims_note(claims, lang="en") == (
+        "Figures published in Hengyang Daily, checked against these data. When a figure “agrees”: "
+        "a plain figure equals the data rounded to its published precision (a count, exactly); "
+        "the data are at least a figure marked “≥” (published as “more than”, such as “more than 40 teams”); "
+        "the data lie within the tolerance after “±” (for a share, in percentage points); "
+        "the data lie within 5 % of a figure marked “≈”."
+    )
+    # only the comparisons the table uses are explained; the note is the one under the table
+    teams = claims.iloc[[0]]
+    assert appendix.claims_note(teams, lang="en") == (
+        "Figures published in Hengyang Daily, checked against these data. When a figure “agrees”: "
+        "the data are at least a figure marked “≥” (published as “more than”, such as “more than 40 teams”)."
+    )
+    html = appendix.claims_html(dataclasses.replace(res, claims=teams), lang="en")
+    assert html.endswith('<p class="linli-note">' + appendix.claims_note(teams, lang="en") + "</p>")
+    # without an English name the source is written with its pinyin; without a source, "the press"
+    unnamed = teams.assign(source_en="")
+    assert appendix.claims_note(unnamed, lang="en").startswith("Figures published in 衡阳日报 (Hengyangribao), ")
+    assert appendix.claims_note(teams.assign(source=""), lang="en").startswith("Figures published in the press, ")
+    assert appendix.claims_note(teams.assign(source=""), lang="zh").startswith("将报道中的数字与本数据核对。")
+    # a hand-off written before the tolerance and source columns: no source, "±" read as "≈"
+    old = claims.drop(columns=["tolerance", "source", "source_en"])
+    assert appendix.claims_note(old, lang="en").startswith("Figures published in the press, ")
+    assert appendix.claims_table(dataclasses.replace(res, claims=old)).iloc[2, 2] == "≈ 18%"
 
 
 def test_provenance_and_parameters(res: UnitSlice) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from .. import claims as claims_mod
 from .. import versions
 from ..errors import LinliError
 from ..handoff import UnitSlice
@@ -49,6 +50,7 @@ from .render import note, to_html
 __all__ = [
     "citation",
     "claims_html",
+    "claims_note",
     "claims_table",
     "goalposts_table",
     "method_text",
@@ -129,7 +131,11 @@ def claims_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
     >>> t.iloc[0].tolist()
     ['社区志愿者由原来的4275人增至6339人', '2022 → 2024', '4275 → 6339', '4275 → 6339', '一致']
     >>> claims_table(example_unit(), lang="en").iloc[1].tolist()
-    ['Volunteers as a share of permanent residents, Model Street', '2024', '19.7%', '25.5%', 'Disagrees']
+    ['Volunteers as a share of permanent residents, Model Street', '2024', '(19.7 ± 0.5)%', '25.5%', 'Disagrees']
+
+    The published figure shows its comparison (:func:`_as_published`): ``≥ 40`` for a
+    figure published as "more than 40" (40余), ``(19.7 ± 0.5)%`` for one compared within a
+    tolerance.
     """
     check_lang(lang)
     c = res.claims
@@ -154,7 +160,9 @@ def claims_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
                 text += word("in_brackets", lang=lang, text=why)
         unit = _claim_unit(str(rd["indicator"]))
         observed = _grouped(str(rd.get("observed") or ""), lang, unit=unit) or DASH
-        rows.append([what, str(rd["year"]), _grouped(str(rd["claimed"]), lang, unit=unit), observed, text])
+        claimed = _as_published(str(rd["claimed"]), str(rd.get("comparison") or "eq"),
+                                _text(rd.get("tolerance")), lang, unit=unit)
+        rows.append([what, str(rd["year"]), claimed, observed, text])
     columns = [word(k, lang=lang) for k in ("statement", "year", "claimed", "observed", "verdict")]
     return pd.DataFrame(rows, columns=columns)
 
@@ -188,6 +196,79 @@ def _grouped(text: str, lang: str, *, unit: str | None = None) -> str:
     return _NUMBER.sub(r"\g<0>%", text) if unit == "%" else text
 
 
+def _text(value: Any) -> str:
+    """A cell of the claims table as text: "" for a missing one (a hand-off written before the column)."""
+    return "" if is_missing(value) else str(value).strip()
+
+
+def _as_published(claimed: str, comparison: str, tolerance: str, lang: str, *, unit: str | None = None) -> str:
+    """A claim's published figure with its comparison, each end of a growth claim alike.
+
+    ``at_least`` (a figure published as "more than": 40余, 千余) reads ``≥ 40``; ``approx``
+    with its own tolerance ``18 ± 1`` — a share ``(18 ± 1)%``, the tolerance in percentage
+    points — and without one ``≈ 20``; ``eq`` the figure alone. Numbers as :func:`_grouped`.
+
+    >>> _as_published("1000", "at_least", "", "en"), _as_published("17 → 40", "at_least", "", "zh")
+    ('≥ 1,000', '≥ 17 → ≥ 40')
+    >>> _as_published("19.7", "approx", "0.5", "zh", unit="%"), _as_published("20", "approx", "", "en", unit="%")
+    ('(19.7 ± 0.5)%', '≈ 20%')
+    >>> _as_published("4275", "approx", "100", "en"), _as_published("19.7", "eq", "", "en", unit="%")
+    ('4,275 ± 100', '19.7%')
+    """
+    ends = claimed.split(" → ")
+    if comparison == "at_least":
+        ends = [f"≥ {_grouped(e, lang, unit=unit)}" for e in ends]
+    elif comparison == "approx" and tolerance:
+        band = [f"{_grouped(e, lang)} ± {_grouped(tolerance, lang)}" for e in ends]
+        ends = [f"({b})%" for b in band] if unit == "%" else band
+    elif comparison == "approx":
+        ends = [f"≈ {_grouped(e, lang, unit=unit)}" for e in ends]
+    else:
+        ends = [_grouped(e, lang, unit=unit) for e in ends]
+    return " → ".join(ends)
+
+
+def claims_note(claims: pd.DataFrame, *, lang: str = "zh") -> str:
+    """Return the note under the claims table: whose figures they are and what "agrees" means
+    for each comparison the table uses.
+
+    The source is the publisher the claims file gives (in English its ``publisher_en``, else
+    the name with its pinyin, as :func:`citation` writes it), several joined, "the press" when
+    none is given. The rules: a figure alone
+    agrees at its published precision; ``≥`` (published as "more than") when the data are at
+    least the figure; ``±`` within that tolerance; ``≈`` within 5 % of the figure.
+
+    Examples
+    --------
+    >>> from linli.testing import example_unit
+    >>> claims_note(example_unit().claims, lang="en")
+    'Figures published in Model Daily, checked against these data. When a figure “agrees”: a plain figure equals the data rounded to its published precision (a count, exactly); the data lie within the tolerance after “±” (for a share, in percentage points).'
+    """
+    check_lang(lang)
+    names: list[str] = []
+    for zh, en in zip(claims.get("source", pd.Series(dtype=str)).map(_text),
+                      claims.get("source_en", pd.Series("", index=claims.index)).map(_text), strict=False):
+        if not zh:
+            continue
+        name = zh if lang == "zh" else (en or proper_name(zh, lang=lang))
+        if lang == "zh" and has_chinese(name) and not name.startswith("《"):
+            name = f"《{name}》"
+        if name not in names:
+            names.append(name)
+    source = (word("n_claims.source", lang=lang, names=word("sep.list", lang=lang).join(names)) if names
+              else word("n_claims.press", lang=lang))
+    kinds = []
+    tolerances = claims.get("tolerance", pd.Series("", index=claims.index)).map(_text)
+    for comparison, tolerance in zip(claims.get("comparison", pd.Series(dtype=str)).map(_text), tolerances,
+                                     strict=False):
+        kind = "approx_default" if comparison == "approx" and not tolerance else comparison or "eq"
+        kinds.append(kind)
+    order = ("eq", "at_least", "approx", "approx_default")
+    pct = f"{claims_mod.APPROX_RELATIVE * 100:g}"
+    rules = [word(f"n_claims.{k}", lang=lang, pct=pct) for k in order if k in kinds]
+    return word("n_claims", lang=lang, source=source, rules=word("sep.items", lang=lang).join(rules))
+
+
 def claims_html(res: UnitSlice, *, lang: str = "zh") -> str:
     """Return the claims section's body: the checked figures with their note, a note that
     there is nothing to check, or — when the claims file could not be read — why.
@@ -206,7 +287,7 @@ def claims_html(res: UnitSlice, *, lang: str = "zh") -> str:
     reason = res.meta.get("claims_error")
     if not is_missing(reason) and str(reason):
         return note("n_claims_unreadable", lang=lang, reason=str(reason))
-    return to_html(claims_table(res, lang=lang), note=word("n_claims", lang=lang),
+    return to_html(claims_table(res, lang=lang), note=claims_note(res.claims, lang=lang),
                    empty=word("n_claims_none", lang=lang))
 
 

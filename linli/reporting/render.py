@@ -124,7 +124,7 @@ def _two_lines_em(names: list[str]) -> float:
     return min(max(room / 2, NAME_EM[0]), NAME_EM[1])
 
 
-_NUMERIC = re.compile(r"^[\d\s.,%+\-−–—→±()（）至]+$")
+_NUMERIC = re.compile(r"^[\d\s.,%+\-−–—→±≥≈()（）至]+$")
 _RANK = re.compile(r"^(\d+|—)?$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
