@@ -210,8 +210,8 @@ def test_rows_are_as_high_as_their_longest_text_and_ids_do_not_wrap(workbook: Pa
     # take two lines each; nothing takes three
     overall = next(r[0].row for r in ws.iter_rows(min_row=3) if r[0].value == "overall_satisfied_pct")
     assert ws.row_dimensions[overall].height == 32
-    # "Social organisations per 10,000 resident population" in 24: "Social organisations" (20; + " per"
-    # is 24 > 23), "per 10,000 resident" (19; + " population" is 30), "population": three lines
+    # "Social organisations per 10,000 permanent residents" in 24: "Social organisations" (20; + " per"
+    # is 24 > 23), "per 10,000 permanent" (20; + " residents" is 30), "residents": three lines
     wushe = wb["五社联动 Five-society linkage"]
     row = next(r[0].row for r in wushe.iter_rows(min_row=3) if r[0].value == "social_orgs_per_10k")
     assert wushe.row_dimensions[row].height == 48
