@@ -265,8 +265,8 @@ def test_one_unit_into_a_full_folder_keeps_the_others_in_the_index(built: dict[s
     for unit in UNITS:  # the two units not built this time keep their rows and links
         assert f'href="{unit}.html"' in index and f'href="{unit}.pdf"' in index
     assert 'href="c0001.en.html"' in index and 'href="zone.en.html"' not in index
-    assert "1 report(s): 1 built, 0 up to date, 0 failed." in index
-    assert "reports of 3 unit(s)" in index and index.count("from an earlier build") == 2  # zone, c0002
+    assert "1 report: 1 built, 0 up to date, 0 failed." in index
+    assert "reports of 3 units." in index and index.count("from an earlier build") == 2  # zone, c0002
 
 
 NOTE = """# 主要问题

@@ -511,6 +511,19 @@ def test_the_index_page_reads_each_status_and_header_on_one_line(built: dict[str
     assert not broken, broken
 
 
+def test_the_index_page_shows_every_file_link_without_scrolling(built: dict[str, Any]) -> None:
+    # At 1,200 and 1,600 px the Chinese index's 文件 column, every format of two languages on one line,
+    # took the table past the page's width: each row's last link (笔记本) was inside a horizontal scroll box
+    index = report(built, "renmin", "zh", "html").parent / "index.html"
+    for width in (1200, 1600):
+        with opened(index, width=width, height=900, media="screen") as page:
+            scroll = page.eval_on_selector(".scroll", "s => [s.scrollWidth, s.clientWidth, s.getBoundingClientRect().right]")
+            rights = page.eval_on_selector_all("td .files a", "links => links.map(a => a.getBoundingClientRect().right)")
+        assert len(rights) == 3 * (2 * 4 + 1)  # 3 units: html, pdf, docx and ipynb in two languages, and the JSON
+        assert scroll[0] <= scroll[1], (width, scroll)
+        assert max(rights) <= scroll[2], (width, max(rights), scroll)
+
+
 # ------------------------------------------------------------- tables on the page
 
 #: The printed page's text width: A4 less the report's margins, 210 − 2 × 14 mm = 182 mm, in CSS px (96 an inch).

@@ -119,7 +119,9 @@ def test_index_page_links_the_quarantine_with_its_count(tmp_path: Path) -> None:
     page = write_index([], tmp_path, year=2024, lang="zh", title="t", quarantine=(book, 13)).read_text(encoding="utf-8")
     assert '<a href="data/quarantine.xlsx">' in page and "13 行台账记录未载入" in page
     page = write_index([], tmp_path, year=2024, lang="en", title="t", quarantine=(book, 13)).read_text(encoding="utf-8")
-    assert "13 ledger row(s) left out" in page
+    assert "Data check: 13 ledger rows left out" in page
+    page = write_index([], tmp_path, year=2024, lang="en", title="t", quarantine=(book, 1)).read_text(encoding="utf-8")
+    assert "Data check: 1 ledger row left out" in page
 
 
 def test_a_sheet_lists_at_most_its_cap_and_a_first_sheet_counts_the_rest(tmp_path: Path,

@@ -209,10 +209,11 @@ def test_index_page_merges_with_what_is_on_disk(tmp_path: Path) -> None:
     assert ".part" not in html and "notes.txt" not in html and "a.fr.html" not in html
     # the year's own files are not the reports of a unit called "manifest" or "indicators"
     assert ">manifest<" not in html and 'href="manifest.json"' not in html and ">indicators<" not in html
+    assert html.count('href="indicators.xlsx"') == 1  # linked once, as the year's workbook
     assert "57.4" in html and "55.9–58.6" in html and "rank 2 of 2" in html
     assert "Chinese" in html and "English" in html and "from an earlier build" in html
     # 1 built now; a, b and c have reports in the folder
-    assert "1 report(s): 1 built, 0 up to date, 0 failed." in html and "reports of 3 unit(s)" in html
+    assert "1 report: 1 built, 0 up to date, 0 failed." in html and "the reports of 3 units." in html
     assert 'href="../index.html"' in html
 
 
@@ -226,6 +227,22 @@ def test_years_index_links_every_year(tmp_path: Path) -> None:
     html = reporting.index_page.write_years_index(tmp_path, lang="zh").read_text(encoding="utf-8")
     assert html.index('href="2024/index.html"') < html.index('href="2023/index.html"')  # newest first
     assert "2022" not in html and "misc" not in html and "2024年度邻里评估报告" in html
+    (tmp_path / "2023" / "b.html").write_text("x", encoding="utf-8")
+    english = reporting.index_page.write_years_index(tmp_path, lang="en").read_text(encoding="utf-8")
+    # 2024 holds a's reports, 2023 a's and b's
+    assert "the reports of 1 unit." in english and "the reports of 2 units." in english
+    assert "(s)" not in english
+
+
+def test_index_page_links_the_indicators_workbook_when_it_is_there(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text("x", encoding="utf-8")
+    page = reporting.write_index([], tmp_path, year=2024, lang="zh", title="t").read_text(encoding="utf-8")
+    assert "indicators.xlsx" not in page  # no workbook (yet): no dead link
+    (tmp_path / "indicators.xlsx").write_text("x", encoding="utf-8")
+    page = reporting.write_index([], tmp_path, year=2024, lang="zh", title="t").read_text(encoding="utf-8")
+    assert '<a href="indicators.xlsx">指标表 indicators.xlsx</a>' in page and "全部指标" in page
+    page = reporting.write_index([], tmp_path, year=2024, lang="en", title="t").read_text(encoding="utf-8")
+    assert '<a href="indicators.xlsx">indicators.xlsx</a>' in page and "Every indicator of every unit" in page
 
 
 def test_index_page_links_every_report(first_build: Any) -> None:
@@ -247,7 +264,8 @@ def test_index_page_links_every_report(first_build: Any) -> None:
     assert "http" not in html
     english = reporting.write_index(results, out, year=2024, lang="en", title="Reports 2024")
     text = english.read_text(encoding="utf-8")
-    assert '<html lang="en">' in text and "3 report(s): 2 built, 0 up to date, 1 failed." in text
+    assert '<html lang="en">' in text and "3 reports: 2 built, 0 up to date, 1 failed." in text
+    assert "the reports of 3 units." in text and "(s)" not in text  # a, b and boom
 
 
 # ------------------------------------------------------------------- caching

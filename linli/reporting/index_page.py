@@ -6,8 +6,9 @@ its files in every language and format present (names by
 :mod:`linli.reporting.names`), so that a build in another language, in fewer formats or
 of fewer units adds to the page and never cuts it down. The units of the build that
 writes the page show what became of them (built, up to date, failed with its one-line
-error); the others say they come from an earlier build. The page links the
-quarantine workbook with the count of rows it left out.
+error); the others say they come from an earlier build. The page links the year's
+indicators workbook (``indicators.xlsx``) when it is in the folder, and the quarantine
+workbook with the count of rows it left out.
 
 ``OUT/index.html`` (:func:`write_years_index`) links the index of every year in ``OUT``.
 
@@ -30,7 +31,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .. import __version__
-from ..labels import HTML_LANG, LANGS, WORDS, check_lang, word
+from ..labels import HTML_LANG, LANGS, WORDS, check_lang, counted, word
 from ..manifest import MANIFEST_FILE
 from ..workbook import WORKBOOK_NAME
 from .export import template_text
@@ -170,19 +171,25 @@ def write_index(
             "extra": extra,
         })
     counts = {s: sum(r.status == s for r in outcomes) for s in REPORT_STATUSES}
+    workbook = out / WORKBOOK_NAME
     page = _render(
         "index.html.j2",
         html_lang=HTML_LANG[lang],
         title=title,
         subtitle=subtitle,
         banner=banner,
-        summary=word("page.summary", lang=lang, n=len(outcomes), **counts),
+        summary=counted("page.summary", len(outcomes), lang=lang, **counts),
+        workbook={
+            "href": _relative(workbook, out),
+            "text": word("page.workbook", lang=lang),
+            "link": word("page.workbook_link", lang=lang),
+        } if workbook.is_file() else None,
         quarantine=None if quarantine is None else {
             "href": _relative(quarantine[0], out),
-            "text": word("page.quarantine", lang=lang, n=quarantine[1]),
+            "text": counted("page.quarantine", quarantine[1], lang=lang),
             "link": word("page.quarantine_link", lang=lang),
         },
-        on_disk=word("page.on_disk", lang=lang, n=len(rows)),
+        on_disk=counted("page.on_disk", len(rows), lang=lang),
         heads=[word(f"page.{k}", lang=lang) for k in ("unit", "id", "type", "index", "rank", "status", "files")],
         rows=rows,
         up={"href": f"../{INDEX_FILE}", "text": word("page.all_years", lang=lang)},
@@ -210,7 +217,7 @@ def write_years_index(root: Path | str, *, lang: str, title: str | None = None) 
     years = sorted((p for p in base.iterdir() if re.fullmatch(r"\d{4}", p.name) and (p / INDEX_FILE).is_file()),
                    key=lambda p: p.name, reverse=True)
     rows = [{"href": _relative(p / INDEX_FILE, base), "text": word("page.title", lang=lang, year=int(p.name)),
-             "units": word("page.on_disk", lang=lang, n=len(reports_on_disk(p)))} for p in years]
+             "units": counted("page.on_disk", len(reports_on_disk(p)), lang=lang)} for p in years]
     shown = title or word("page.years_title", lang=lang)
     page = _render("years.html.j2", html_lang=HTML_LANG[lang], title=shown, rows=rows,
                    footer=word("page.footer", lang=lang, version=__version__))
