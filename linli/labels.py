@@ -58,7 +58,6 @@ __all__ = [
     "code_label",
     "code_labels",
     "column_label",
-    "counted",
     "dimension_label",
     "has_chinese",
     "indicator_name",
@@ -234,24 +233,6 @@ def word(key: str, *, lang: str = "zh", **fields: object) -> str:
     return text.format(**(fields | counts))
 
 
-def counted(key: str, n: int, *, lang: str = "zh", **fields: object) -> str:
-    """Return the text of ``key`` for a count ``n`` (its ``{n}``): that of ``<key>_one`` when
-    ``n`` is 1 and it has words in ``lang``, else that of ``key``.
-
-    A language whose words do not change with the count (Chinese: 1 份, 2 份) has no
-    ``_one`` text; English has one (1 report, 0 or 2 reports).
-
-    Examples
-    --------
-    >>> counted("page.on_disk", 1, lang="en"), counted("page.on_disk", 2, lang="en")
-    ('This folder holds the reports of 1 unit.', 'This folder holds the reports of 2 units.')
-    >>> counted("page.on_disk", 1)
-    '本文件夹共有 1 个单位的报告。'
-    """
-    one = f"{key}_one"
-    return word(one if n == 1 and lang in WORDS.get(one, {}) else key, lang=lang, n=n, **fields)
-
-
 def whole(n: float, *, lang: str = "zh") -> str:
     """A whole number as ``lang`` writes it.
 
@@ -291,16 +272,14 @@ def missing_words(lang: str) -> list[str]:
     Words that exist already in one language elsewhere need none in that one: the
     ledger's (``table.*``, ``facility.*``, ``survey.*``) are Chinese in the data
     contract, and the reasons a value is missing (``reason.*``) are English in
-    :mod:`linli.indicators`. A count's words for one (``<key>_one``, :func:`counted`)
-    are needed only by a language that writes one apart.
+    :mod:`linli.indicators`.
 
     Examples
     --------
     >>> missing_words("zh"), missing_words("en")
     ([], [])
     """
-    return [k for k, v in WORDS.items()
-            if lang not in v and _SOURCE.get(k.split(".")[0] + ".") != lang and not k.endswith("_one")]
+    return [k for k, v in WORDS.items() if lang not in v and _SOURCE.get(k.split(".")[0] + ".") != lang]
 
 
 # ------------------------------------------------------------ names of the data

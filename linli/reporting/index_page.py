@@ -31,7 +31,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .. import __version__
-from ..labels import HTML_LANG, LANGS, WORDS, check_lang, counted, word
+from ..labels import HTML_LANG, LANGS, WORDS, check_lang, word
 from ..manifest import MANIFEST_FILE
 from ..workbook import WORKBOOK_NAME
 from .export import template_text
@@ -178,7 +178,7 @@ def write_index(
         title=title,
         subtitle=subtitle,
         banner=banner,
-        summary=counted("page.summary", len(outcomes), lang=lang, **counts),
+        summary=word("page.summary", lang=lang, n=len(outcomes), **counts),
         workbook={
             "href": _relative(workbook, out),
             "text": word("page.workbook", lang=lang),
@@ -186,10 +186,10 @@ def write_index(
         } if workbook.is_file() else None,
         quarantine=None if quarantine is None else {
             "href": _relative(quarantine[0], out),
-            "text": counted("page.quarantine", quarantine[1], lang=lang),
+            "text": word("page.quarantine", lang=lang, n=quarantine[1]),
             "link": word("page.quarantine_link", lang=lang),
         },
-        on_disk=counted("page.on_disk", len(rows), lang=lang),
+        on_disk=word("page.on_disk", lang=lang, n=len(rows)),
         heads=[word(f"page.{k}", lang=lang) for k in ("unit", "id", "type", "index", "rank", "status", "files")],
         rows=rows,
         up={"href": f"../{INDEX_FILE}", "text": word("page.all_years", lang=lang)},
@@ -217,7 +217,7 @@ def write_years_index(root: Path | str, *, lang: str, title: str | None = None) 
     years = sorted((p for p in base.iterdir() if re.fullmatch(r"\d{4}", p.name) and (p / INDEX_FILE).is_file()),
                    key=lambda p: p.name, reverse=True)
     rows = [{"href": _relative(p / INDEX_FILE, base), "text": word("page.title", lang=lang, year=int(p.name)),
-             "units": counted("page.on_disk", len(reports_on_disk(p)), lang=lang)} for p in years]
+             "units": word("page.on_disk", lang=lang, n=len(reports_on_disk(p)))} for p in years]
     shown = title or word("page.years_title", lang=lang)
     page = _render("years.html.j2", html_lang=HTML_LANG[lang], title=shown, rows=rows,
                    footer=word("page.footer", lang=lang, version=__version__))
