@@ -289,7 +289,8 @@ def run_years(
             year_dir = output_path(root, str(results.year))
             handoff.save(results, ds, output_path(year_dir, handoff.HANDOFF_DIR))
             # no report reads indicators.xlsx: it is written while they are built (openpyxl, about
-            # 16 s at 2,000 communities that the build no longer waits for); its error, if any, after them
+            # 16 s at 2,000 communities that the build no longer waits for); the index page, which
+            # links it, waits for it (its error, if any, comes then)
             with cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="linli-workbook") as side:
                 workbook = side.submit(write_indicators_workbook, results.frames["indicators"],
                                        results.frames["progress"], results.units, output_path(year_dir, WORKBOOK_NAME),
@@ -297,8 +298,8 @@ def run_years(
                 for row in chosen.itertuples(index=False):
                     uid = str(row.unit_id)
                     handoff.write_unit_json(output_path(year_dir, f"{uid}.json"), uid, **unit_json_parts(row, results))
-                summary = reporting.build(year_dir, units=chosen["unit_id"].astype(str).tolist(), **options)
-                workbook.result()
+                summary = reporting.build(year_dir, units=chosen["unit_id"].astype(str).tolist(),
+                                          before_index=workbook.result, **options)
             write_manifest(year_dir, data_dir=ds.data_dir, meta=results.meta, failed=summary.failed,
                            known_inputs=stamp.files if stamp is not None else None)
             summaries.append(summary)

@@ -10,6 +10,7 @@ reads the build hand-off when given one, writes to stderr, and raises for
 from __future__ import annotations
 
 import concurrent.futures as cf
+import importlib
 import json
 import logging
 import math
@@ -478,6 +479,38 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, reporti
             raw, out=root / "out", notebooks_dir=notebooks, formats=("html",), jobs=1, progress_bar=False
         )
     return raw, notebooks, summary
+
+
+def test_the_index_page_waits_for_the_workbook_it_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # indicators.xlsx is written beside the reports; when they finished first, the first build's
+    # index page had no link to it (a helper's finding, 3 December 2026): the page now waits for it
+    raw = tmp_path / "raw"
+    synth.generate(raw, communities=2, seed=3)
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    for name in ("community.ipynb", "zone.ipynb"):
+        shutil.copy(TINY, notebooks / name)
+    reports_done = threading.Event()
+    real = build.write_indicators_workbook
+
+    def late(*args: Any, **kwargs: Any) -> Path:
+        reports_done.wait(timeout=120)  # only once every report is made
+        return real(*args, **kwargs)
+
+    def made(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return real_reports(*args, **kwargs)
+        finally:
+            reports_done.set()
+
+    module = importlib.import_module("linli.reporting.build")  # reporting.build is its function
+    real_reports = module.build_reports
+    monkeypatch.setattr(build, "write_indicators_workbook", late)
+    monkeypatch.setattr(module, "build_reports", made)
+    monkeypatch.setenv("LINLI_KEY", "report-test-key")
+    summary = build.run(raw, out=tmp_path / "out", notebooks_dir=notebooks, formats=("html",), jobs=1,
+                        progress_bar=False)
+    assert 'href="indicators.xlsx"' in summary.index.read_text(encoding="utf-8")
 
 
 def test_build_writes_reports_json_and_index(built: Any) -> None:

@@ -11,7 +11,7 @@ it) and ``OUT/index.html`` (every year).
 from __future__ import annotations
 
 import concurrent.futures as cf
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -89,6 +89,7 @@ def build(
     executor: cf.Executor | None = None,
     dask: str | None = None,
     timeout: int = CELL_TIMEOUT,
+    before_index: Callable[[], object] | None = None,
 ) -> BuildSummary:
     """Build every unit's report from the hand-off in ``year_dir/data``, then the index page.
 
@@ -119,6 +120,9 @@ def build(
         (:mod:`linli.reporting.cluster`).
     timeout
         Seconds a notebook cell may run.
+    before_index
+        Called once the reports are made, before the index page is written: ``linli build``
+        waits there for ``indicators.xlsx``, written beside the reports, which the page links.
 
     Raises
     ------
@@ -155,6 +159,8 @@ def build(
         for uid, utype in zip(chosen["unit_id"].astype(str), chosen["unit_type"].astype(str), strict=True)
     ]
     outcomes = build_reports(report_jobs, n_jobs=jobs, progress_bar=progress_bar, executor=executor, dask=dask)
+    if before_index is not None:
+        before_index()
     index_path = write_index(
         outcomes, year_dir, year=year, lang=lang,
         title=word("page.title", lang=lang, year=year),
