@@ -229,8 +229,9 @@ def word(key: str, *, lang: str = "zh", **fields: object) -> str:
         raise ContractError(msg) from None
     if not fields:
         return text
-    counts = {k: _Count(v) for k, v in fields.items() if isinstance(v, numbers.Integral) and not isinstance(v, bool)}
-    return text.format(**(fields | counts))
+    if "|" in text:  # a count with its noun (the quarantine writes a label per line: the rest go as they are)
+        fields |= {k: _Count(v) for k, v in fields.items() if isinstance(v, numbers.Integral) and not isinstance(v, bool)}
+    return text.format(**fields)
 
 
 def whole(n: float, *, lang: str = "zh") -> str:
