@@ -460,6 +460,11 @@ def test_headline_of_a_zone_orders_its_communities(zone: UnitSlice) -> None:
     assert text.startswith("示范街道2024年邻里指数为66.0（权重变化时的5%–95%区间为64.9–66.6）；"
                            "实验区与各社区并列展示，不参与排名。")
     assert "各社区邻里指数由高到低依次为：乙社区61.0、甲社区57.4。" in text
+    # 66.0 is above both 61.0 and 57.4: a reviewer asked how (3 December 2026); the pooling says why
+    assert "不是各社区数值的平均，因此其指数可以高于每一个社区。" in text
+    between = zone.index.copy()
+    between.loc[between["unit_id"] == zone.unit_id, "index"] = 60.0  # between 57.4 and 61.0: nothing to explain
+    assert "汇总计算" not in tables.headline(dataclasses.replace(zone, index=between))
 
 
 def test_english_tables_hold_no_chinese(res: UnitSlice, zone: UnitSlice) -> None:

@@ -220,6 +220,9 @@ def headline(res: UnitSlice, *, lang: str = "zh") -> str:
             text += word("headline.interval", lang=lang, span=span)
         elif res.unit_type == "zone":
             text += word("headline.zone", lang=lang)
+            side = _outside(float(i["index"]), _ranked_rows(res)["index"].astype(float).tolist())
+            if side is not None:
+                text += word("headline.zone_outside", lang=lang, side=word(f"headline.zone_{side}", lang=lang))
         text += word("headline.end", lang=lang)
     if res.unit_type == "zone":
         text += order_text(res, lang)
@@ -235,6 +238,18 @@ def headline(res: UnitSlice, *, lang: str = "zh") -> str:
 
 #: Communities named at either end of a large zone's order in its headline.
 _ENDS: int = 3
+
+
+def _outside(zone: float, communities: list[float]) -> str | None:
+    """``above`` when the zone's index is above every one of (two or more) communities', ``below``
+    when below every one, else None: pooled records, not a mean, can do that, and a reader asks.
+
+    >>> _outside(57.7, [57.6, 57.4, 55.0]), _outside(56.0, [57.6, 55.0]), _outside(50.0, [51.0])
+    ('above', None, None)
+    """
+    if len(communities) < 2:
+        return None
+    return "above" if zone > max(communities) else "below" if zone < min(communities) else None
 
 
 def _ranked_rows(res: UnitSlice) -> pd.DataFrame:
