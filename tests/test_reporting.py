@@ -464,15 +464,22 @@ def test_a_kernel_that_dies_at_start_twice_is_an_error(
 # --------------------------------------------------------------------- build
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, reporting.BuildSummary]:
-    root = tmp_path_factory.mktemp("build")
+def tiny_build_inputs(root: Path) -> tuple[Path, Path]:
+    """Two synthetic communities in ``root/raw`` and the one-cell notebook as both report
+    notebooks in ``root/notebooks``: a build in seconds."""
     raw = root / "raw"
     synth.generate(raw, communities=2, seed=3)
     notebooks = root / "notebooks"
     notebooks.mkdir()
     for name in ("community.ipynb", "zone.ipynb"):
         shutil.copy(TINY, notebooks / name)
+    return raw, notebooks
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, reporting.BuildSummary]:
+    root = tmp_path_factory.mktemp("build")
+    raw, notebooks = tiny_build_inputs(root)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LINLI_KEY", "report-test-key")
         summary = build.run(
@@ -484,12 +491,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, reporti
 def test_the_index_page_waits_for_the_workbook_it_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # indicators.xlsx is written beside the reports; when they finished first, the first build's
     # index page had no link to it (a helper's finding, 3 December 2026): the page now waits for it
-    raw = tmp_path / "raw"
-    synth.generate(raw, communities=2, seed=3)
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    for name in ("community.ipynb", "zone.ipynb"):
-        shutil.copy(TINY, notebooks / name)
+    raw, notebooks = tiny_build_inputs(tmp_path)
     reports_done = threading.Event()
     real = build.write_indicators_workbook
 

@@ -31,6 +31,7 @@ from ..labels import (
     romanised,
     rule_label,
     table_label,
+    unit_label,
     unit_names,
     whole,
     word,
@@ -257,12 +258,10 @@ def claims_note(claims: pd.DataFrame, *, lang: str = "zh") -> str:
             names.append(name)
     source = (word("n_claims.source", lang=lang, names=word("sep.list", lang=lang).join(names)) if names
               else word("n_claims.press", lang=lang))
-    kinds = []
     tolerances = claims.get("tolerance", pd.Series("", index=claims.index)).map(_text)
-    for comparison, tolerance in zip(claims.get("comparison", pd.Series(dtype=str)).map(_text), tolerances,
-                                     strict=False):
-        kind = "approx_default" if comparison == "approx" and not tolerance else comparison or "eq"
-        kinds.append(kind)
+    kinds = {"approx_default" if comparison == "approx" and not tolerance else comparison or "eq"
+             for comparison, tolerance in zip(claims.get("comparison", pd.Series(dtype=str)).map(_text), tolerances,
+                                              strict=False)}
     order = ("eq", "at_least", "approx", "approx_default")
     pct = f"{claims_mod.APPROX_RELATIVE * 100:g}"
     rules = [word(f"n_claims.{k}", lang=lang, pct=pct) for k in order if k in kinds]
@@ -404,7 +403,7 @@ def goalposts_table(*, lang: str = "zh") -> pd.DataFrame:
     check_lang(lang)
     cat = catalogue_mod.load()
     rows = [[dimension_label(ind.dimension, lang=lang), indicator_name(ind.id, lang=lang),
-             ind.unit.zh if lang == "zh" else ind.unit.en, word(f"direction.{ind.direction}", lang=lang),
+             unit_label(ind.id, lang=lang), word(f"direction.{ind.direction}", lang=lang),
              _goalpost(ind.goalposts.lo, lang), _goalpost(ind.goalposts.hi, lang)]
             for ind in cat.scored if ind.goalposts is not None]
     return pd.DataFrame(rows, columns=[word(f"goalposts.{k}", lang=lang)
