@@ -587,7 +587,7 @@ def test_trend_ledgers_and_options(res: UnitSlice, tmp_path: Path) -> None:
     assert sections.coverage_text(res, None) == "缺少甲社区的小区或设施位置数据（或均未载入），无法判断生活圈覆盖情况。"
     options = sections.trend_options(res, "services", lang="en")
     assert options["date_column"] == "date" and options["start"] == "2022-01" and options["end"] == "2024-12"
-    assert options["title"] == "Jia: services, services per month"
+    assert options["title"] == "Jia: services delivered each month"  # not "services, services per month"
 
 
 def test_brand_and_other_dimensions(res: UnitSlice) -> None:
