@@ -51,6 +51,7 @@ it: ``‹文字，3 字› #1a2b3c4d`` in ``value``, ``record_id`` and ``message
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import os
 import re
@@ -1073,14 +1074,40 @@ def _record_ids(
     return _shown(ids.reset_index(drop=True), col, key, set(shapes.get(col.name, ())), (first,))[first].to_numpy()
 
 
-def _community_names(context: Mapping[str, pd.DataFrame]) -> str:
+@dataclass(frozen=True)
+class _Places:
+    """The communities a clerk may name, for a message about an unknown one: ``listed``, the
+    first twelve (Chinese names, else ids) as a message lists them, and every name and id."""
+
+    listed: str = ""
+    names: tuple[str, ...] = ()
+
+    def nearest(self, typed: str) -> str | None:
+        """The community name or id that ``typed`` misspells (one or two characters off),
+        if one is that close: a place's public name, which the message may suggest while the
+        value as typed stays masked (it may be anything).
+
+        >>> _Places("", ("人民路社区", "湘北社区", "renminlu")).nearest("人民略社区")
+        '人民路社区'
+        >>> _Places("", ("人民路社区", "湘北社区")).nearest("张三丰家") is None
+        True
+        """
+        text = parse.clean_text(pd.Series([typed], dtype=object)).iloc[0] if typed else None
+        if not isinstance(text, str) or len(text) < 3:
+            return None
+        near = difflib.get_close_matches(text, self.names, n=1, cutoff=0.75)
+        return near[0] if near else None
+
+
+def _community_names(context: Mapping[str, pd.DataFrame]) -> _Places:
     """The communities a clerk may name (Chinese names, else ids), for a message about an unknown one."""
     if "communities" not in context or not len(context["communities"]):
-        return ""
+        return _Places()
     c = context["communities"]
     names = c["name_zh"].astype("string").fillna(c["community_id"].astype("string")) if "name_zh" in c else c["community_id"]
     listed = list(dict.fromkeys(names.astype(str)))
-    return "、".join(listed[:12]) + ("…" if len(listed) > 12 else "")
+    every = tuple(dict.fromkeys([*listed, *c["community_id"].astype(str)]))
+    return _Places("、".join(listed[:12]) + ("…" if len(listed) > 12 else ""), every)
 
 
 def _message(
@@ -1093,7 +1120,7 @@ def _message(
     *,
     table: Table,
     lang: str,
-    places: str,
+    places: _Places,
     header: str = "",
     workbook: bool = True,
 ) -> str:
@@ -1113,7 +1140,7 @@ def _message(
         label = header if header and lang == "zh" else column_label(table.name, column, lang=lang)
     fields = {"column": label, "value": value, "detail": detail}
     if rule == "missing_value" and col is not None:
-        return word("message.missing_value", lang=lang, **fields) + _fill_hint(col, lang=lang, places=places)
+        return word("message.missing_value", lang=lang, **fields) + _fill_hint(col, lang=lang, places=places.listed)
     if rule in FOOTER_RULES and not workbook:
         return word(f"message.{rule}_csv", lang=lang, **fields)
     if rule == "unknown_code" and col is not None and col.codes:
@@ -1131,7 +1158,10 @@ def _message(
         return word("message.date_with_time", lang=lang, **fields | {"detail": day})
     if rule == "unknown_reference" and col is not None and col.ref is not None:
         if col.ref == "communities":
-            return word("message.unknown_community", lang=lang, **fields, places=places)
+            near = places.nearest(typed)
+            if near is not None:  # a misspelt name: the one it misspells, rather than a list of every community
+                return word("message.near_community", lang=lang, **fields, near=near)
+            return word("message.unknown_community", lang=lang, **fields, places=places.listed)
         fields["ref"] = table_label(col.ref, lang=lang)
         return word("message.unknown_reference", lang=lang, **fields)
     return word(f"message.{rule}", lang=lang, **fields)

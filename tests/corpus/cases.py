@@ -170,6 +170,16 @@ def _(data: Path) -> Rows:
     return {"mediation_cases": add_rows(data, "mediation_cases", _case_row("m9", community_id="张三丰家"))}
 
 
+@case("misspelt_community_name", "人民路社区 typed 人民略社区: the message suggests the name, the typed one stays masked",
+      rules=(("mediation_cases", "unknown_reference"),), pii=("人民略社区",),
+      messages={"validate": "是否应为“人民路社区”？"})
+def _(data: Path) -> Rows:
+    # a reviewer's finding (3 December 2026): the clerk saw a masked value and a list of every
+    # community; a place's public name one character off is suggested (人民略社区: 4 of 5 characters
+    # in place, difflib's ratio 2 × 4 ÷ 10 = 0.8 ≥ 0.75), and what was typed is still never shown
+    return {"mediation_cases": add_rows(data, "mediation_cases", _case_row("m9", community_id="人民略社区"))}
+
+
 @case("phone_in_free_text", "a phone number in a volunteer team's name",
       rules=(("volunteers", "personal_data_masked"),), pii=("13955556666",))
 def _(data: Path) -> Rows:
