@@ -300,6 +300,7 @@ def run_years(
                     handoff.write_unit_json(output_path(year_dir, f"{uid}.json"), uid, **unit_json_parts(row, results))
                 summary = reporting.build(year_dir, units=chosen["unit_id"].astype(str).tolist(),
                                           before_index=workbook.result, **options)
+                workbook.result()  # its error, had the reports not waited for it
             write_manifest(year_dir, data_dir=ds.data_dir, meta=results.meta, failed=summary.failed,
                            known_inputs=stamp.files if stamp is not None else None)
             summaries.append(summary)
