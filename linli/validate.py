@@ -1082,6 +1082,7 @@ class _Places:
     listed: str = ""
     names: tuple[str, ...] = ()
 
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 (a few places per run): asked once per language of a finding
     def nearest(self, typed: str) -> str | None:
         """The community name or id that ``typed`` misspells (one or two characters off),
         if one is that close: a place's public name, which the message may suggest while the
