@@ -58,6 +58,7 @@ bench: $(BIN)/.installed ## run the benchmarks (not part of the tests)
 	$(BIN)/python benchmarks/bench_pipeline.py
 	$(BIN)/python benchmarks/bench_uncertainty.py
 	$(BIN)/python benchmarks/bench_ledger.py
+	$(BIN)/python benchmarks/bench_suggest.py
 	$(BIN)/python benchmarks/bench_scale.py
 
 clean: ## remove generated files (keeps data/raw and the venv)

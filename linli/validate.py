@@ -56,7 +56,7 @@ import functools
 import os
 import re
 import unicodedata
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -1039,6 +1039,8 @@ def _quarantine_frame(
     q["record_id"] = np.where(q["rule"].isin(FOOTER_RULES), "", _record_ids(q["idx"], table, text, key, shapes))
     note = (q["outcome"] == "loaded") & q["rule"].isin(GEOMETRY_RULES)
     places = _community_names(context)
+    towns = {c.name for c in table.columns if c.kind == "ref" and c.ref == "communities"}
+    near = places.suggest(q.loc[(q["rule"] == "unknown_reference") & q["column"].isin(towns), "typed"])
     files, names = q["file"].tolist(), q["column"].tolist()
     cells = [raw.header_cells.get(f, {}).get(c, ("", "")) for f, c in zip(files, names, strict=True)]
     books = [bool(_WORKBOOK.search(f)) for f in files]
@@ -1049,8 +1051,8 @@ def _quarantine_frame(
         def say(c: str, rule: str, v: str, d: str, typed: str, n: bool, letter: str, header: str, book: bool,
                 lang: str = lang) -> str:
             return ((word("message.letter", lang=lang, letter=letter) if letter else "")
-                    + _message(rule, columns.get(c), c, v, d, typed, table=table, lang=lang, places=places, header=header,
-                               workbook=book)
+                    + _message(rule, columns.get(c), c, v, d, typed, table=table, lang=lang, places=places, near=near,
+                               header=header, workbook=book)
                     + (word("message.kept", lang=lang) if n else ""))
 
         q[f"message_{lang}"] = [
@@ -1074,6 +1076,9 @@ def _record_ids(
     return _shown(ids.reset_index(drop=True), col, key, set(shapes.get(col.name, ())), (first,))[first].to_numpy()
 
 
+_NEAR = 0.75  # how alike (difflib's ratio) a value and a community's name must be for the name to be suggested
+
+
 @dataclass(frozen=True)
 class _Places:
     """The communities a clerk may name, for a message about an unknown one: ``listed``, the
@@ -1082,22 +1087,65 @@ class _Places:
     listed: str = ""
     names: tuple[str, ...] = ()
 
-    @functools.lru_cache(maxsize=4096)  # noqa: B019 (a few places per run): asked once per language of a finding
-    def nearest(self, typed: str) -> str | None:
-        """The community name or id that ``typed`` misspells (one or two characters off),
-        if one is that close: a place's public name, which the message may suggest while the
-        value as typed stays masked (it may be anything).
+    @functools.cached_property
+    def _letters(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+        """Each letter's column, how often each name has each letter (a name per row), and
+        each name's length: what :meth:`nearest` needs to set aside, all at once, the names
+        too far from a value to be its misspelling."""
+        column: dict[str, int] = {}
+        for name in self.names:
+            for letter in name:
+                column.setdefault(letter, len(column))
+        counts = np.zeros((len(self.names), len(column)), dtype=np.int32)
+        for row, name in enumerate(self.names):
+            for letter in name:
+                counts[row, column[letter]] += 1
+        return column, counts, np.array([len(n) for n in self.names], dtype=np.int64)
 
-        >>> _Places("", ("人民路社区", "湘北社区", "renminlu")).nearest("人民略社区")
-        '人民路社区'
-        >>> _Places("", ("人民路社区", "湘北社区")).nearest("张三丰家") is None
-        True
+    def suggest(self, typed: pd.Series) -> dict[str, str]:
+        """For each distinct value of ``typed`` that misspells a community's name or id (one
+        or two characters off), that name: a place's public name, which the message may
+        suggest while the value as typed stays masked (it may be anything).
+
+        The name is the one :func:`difflib.get_close_matches` gives (cutoff 0.75), found
+        quickly for a ledger of thousands of distinct wrong values: the values are cleaned
+        at once, and the letters each shares with every name (counted with repeats) bound
+        the ratio difflib would give them (its ``quick_ratio``), worked out for every name
+        at once; names are compared in falling order of that bound, and only while it can
+        still reach the cutoff and beat the best name so far.
+
+        >>> places = _Places("", ("人民路社区", "湘北社区", "renminlu"))
+        >>> places.suggest(pd.Series(["人民略社区", " renminiu", "张三丰家", "人民略社区"]))
+        {'人民略社区': '人民路社区', ' renminiu': 'renminlu'}
         """
-        text = parse.clean_text(pd.Series([typed], dtype=object)).iloc[0] if typed else None
-        if not isinstance(text, str) or len(text) < 3:
-            return None
-        near = difflib.get_close_matches(text, self.names, n=1, cutoff=0.75)
-        return near[0] if near else None
+        if not self.names or typed.empty:
+            return {}
+        distinct = pd.Series(typed.dropna().astype(str).unique(), dtype=object)
+        cleaned = parse.clean_text(distinct)
+        column, counts, lengths = self._letters
+        found: dict[str, str] = {}
+        for value, text in zip(distinct.tolist(), cleaned.tolist(), strict=True):
+            if not isinstance(text, str) or len(text) < 3:
+                continue
+            shared = np.zeros(len(self.names), dtype=np.int64)
+            for letter, n in Counter(text).items():
+                if letter in column:
+                    shared += np.minimum(counts[:, column[letter]], n)
+            # difflib's quick_ratio, 2·shared / (len(value) + len(name)), in the same arithmetic: at
+            # least the ratio difflib gives; names in falling order of it, until none can beat the best
+            bound = 2.0 * shared / (len(text) + lengths)
+            best: tuple[float, str] | None = None
+            matcher = difflib.SequenceMatcher(None, "", text)
+            could = np.flatnonzero(bound >= _NEAR)
+            for i in could[np.argsort(-bound[could], kind="stable")].tolist():
+                if best is not None and bound[i] < best[0]:
+                    break
+                matcher.set_seq1(self.names[i])
+                if (score := matcher.ratio()) >= _NEAR and (best is None or (score, self.names[i]) > best):
+                    best = (score, self.names[i])  # the highest ratio, then the greatest name: as difflib picks
+            if best is not None:
+                found[value] = best[1]
+        return found
 
 
 def _community_names(context: Mapping[str, pd.DataFrame]) -> _Places:
@@ -1122,6 +1170,7 @@ def _message(
     table: Table,
     lang: str,
     places: _Places,
+    near: Mapping[str, str],
     header: str = "",
     workbook: bool = True,
 ) -> str:
@@ -1131,9 +1180,10 @@ def _message(
     English message keeps the contract's name), else by the contract's header. A
     wrong code lists the accepted Chinese labels; a wrong item of a list says which
     item (the items that are codes are shown, the others as ``？``); an unknown
-    reference names the table it was looked for in, in plain words; an empty required
-    cell says what to type in it. A total or signature row of a CSV file (not a
-    ``workbook``) is not told to move to another sheet.
+    reference names the table it was looked for in, in plain words (an unknown
+    community, the one it misspells if ``near`` has it, else the first of ``places``);
+    an empty required cell says what to type in it. A total or signature row of a CSV
+    file (not a ``workbook``) is not told to move to another sheet.
     """
     if not column:
         label = word("message.no_column", lang=lang)
@@ -1159,9 +1209,8 @@ def _message(
         return word("message.date_with_time", lang=lang, **fields | {"detail": day})
     if rule == "unknown_reference" and col is not None and col.ref is not None:
         if col.ref == "communities":
-            near = places.nearest(typed)
-            if near is not None:  # a misspelt name: the one it misspells, rather than a list of every community
-                return word("message.near_community", lang=lang, **fields, near=near)
+            if typed in near:  # a misspelt name: the one it misspells, rather than a list of every community
+                return word("message.near_community", lang=lang, **fields, near=near[typed])
             return word("message.unknown_community", lang=lang, **fields, places=places.listed)
         fields["ref"] = table_label(col.ref, lang=lang)
         return word("message.unknown_reference", lang=lang, **fields)

@@ -8,6 +8,7 @@ labels and community names — and the ledger forms add one broken row per rule.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import hmac
 import io
@@ -20,6 +21,8 @@ import pandas as pd
 import pandas.testing as pdt
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from linli import contract, dataset
 from linli.dataset import load_and_save, load_dataset, save_dataset
@@ -141,6 +144,37 @@ def test_messages_say_which_item_and_where(ledgered) -> None:
     unknown = unknown[(unknown["table"] == "mediation_cases") & (unknown["rule"] == "unknown_reference")]
     assert "请填写以下社区的名称或编码: 人民路社区、湘北社区" in unknown["message_zh"].iloc[0]
     assert unknown["community"].iloc[0] == ""  # the row names no known community
+
+
+# names as the synthetic province spells them, with ids: many share their letters, so the
+# letters a value shares with a name rule out few of them and difflib decides
+_PLACES = tuple(f"模拟{i:04d}社区" for i in range(1, 61)) + tuple(f"c{i:04d}" for i in range(1, 61)) + ("人民路社区",)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="模拟社区去人民路c0123456789 　", min_size=0, max_size=12), max_size=8))
+def test_a_suggested_community_is_difflibs_closest_name(typed: list[str]) -> None:
+    from linli.validate import _Places
+
+    got = _Places("", _PLACES).suggest(pd.Series(typed, dtype=object))
+    # worked out by difflib itself over every name, value by value, after the same cleaning
+    want = {}
+    for value in typed:
+        text = value.strip(" 　")
+        close = difflib.get_close_matches(text, _PLACES, n=1, cutoff=0.75) if len(text) >= 3 else []
+        if close:
+            want[value] = close[0]
+    assert got == want
+
+
+def test_each_misspelt_value_gets_its_own_community() -> None:
+    from linli.validate import _Places
+
+    # one letter off each (路→略, 北→比): 2·4/(5+5) = 0.8 and 2·3/(4+4) = 0.75, both at the 0.75 cutoff or above;
+    # "人民街道办事处" shares only 人民 with 人民路社区: at most 2·2/(7+5) = 0.33
+    places = _Places("", ("人民路社区", "湘北社区", "renminlu", "xiangbei"))
+    typed = pd.Series(["人民略社区", "湘比社区", "人民街道办事处", "人民略社区"], dtype=object)
+    assert places.suggest(typed) == {"人民略社区": "人民路社区", "湘比社区": "湘北社区"}
 
 
 def test_pii_dropped_and_ids_pseudonymised(canonical) -> None:
