@@ -31,6 +31,7 @@ from shapely.geometry import Point, box
 from linli.access import metric_crs
 from linli.errors import ContractError
 from linli.figures import maps, palette
+from linli.figures.about import figure_info
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 X0, Y0 = 660_000.0, 2_976_000.0  # UTM 49N, about 112.6°E 26.9°N
@@ -219,6 +220,22 @@ def test_uncovered_as_boolean_series() -> None:
     _, ax = _community_map(uncovered=flags)
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "未覆盖小区" in legend
+
+
+def test_the_zone_map_crosses_out_its_uncovered_compounds_and_says_how_many() -> None:
+    bnd, cmp_, fac = layers()
+    fig, ax = maps.map_zone(bnd, communities=communities(), compounds=cmp_, facilities=fac, uncovered={"xb2"})
+    crosses = [c for c in ax.collections if isinstance(c, PathCollection)
+               and len(c.get_facecolors()) and to_hex(c.get_facecolors()[0]) == palette.ALERT_COLOR.lower()]
+    (cross,) = crosses
+    # xb2 lies at (X0 + 1200, Y0 + 1100) = (661200, 2977100), as on the community's map
+    np.testing.assert_allclose(cross.get_offsets(), [[661_200.0, 2_977_100.0]], atol=0.01)
+    assert "未覆盖小区" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "，1个小区不在500米生活圈内（叉号），" in figure_info(fig).alt
+    _, plain = maps.map_zone(bnd, communities=communities(), compounds=cmp_, facilities=fac)
+    assert "未覆盖小区" not in [t.get_text() for t in plain.get_legend().get_texts()]
+    with pytest.raises(ContractError, match="Unknown compound id"):
+        maps.map_zone(bnd, communities=communities(), compounds=cmp_, uncovered={"xx9"})
 
 
 def test_polygon_compound_drawn_at_its_representative_point() -> None:

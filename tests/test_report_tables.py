@@ -571,6 +571,15 @@ def test_coverage_text(res: UnitSlice) -> None:
         # an English report follows a Chinese name with its pinyin: 东院 dōng yuàn, 西院 xī yuàn
         "(marked × on the map): 东院 (Dongyuan), 西院 (Xiyuan). Households within a 500 m life circle: 92.0%."
     )
+    # a zone of many compounds outside the circle: the ten largest are named, the rest counted
+    twelve = pd.DataFrame({"compound_id": [f"k{i:02d}" for i in range(12)], "community_id": "jia",
+                           "name_zh": [f"{i + 1}号院" for i in range(12)], "households": range(120, 0, -10)})
+    text = sections.coverage_text(res, twelve, mapped=False)
+    # 120 + 110 + … + 10: 12 terms, (120 + 10) × 12 ÷ 2 = 780 households
+    assert text.startswith("2024年末，甲社区有12个小区（共780户）不在500米生活圈内：1号院、2号院、")
+    assert "9号院、10号院，另有2个。十分钟" in text and "11号院" not in text
+    english = sections.coverage_text(res, twelve, lang="en", mapped=False)
+    assert english.endswith("10号院 (10 Haoyuan) and 2 others. Households within a 500 m life circle: 92.0%.")
 
 
 def test_trend_ledgers_and_options(res: UnitSlice, tmp_path: Path) -> None:

@@ -347,6 +347,33 @@ def test_a_communitys_map_layers_are_those_around_it_in_a_large_dataset(tmp_path
     assert sorted(sections.map_layers(res, every_community=False)["boundaries"]["community_id"]) == ["a"]
 
 
+def test_a_zones_uncovered_compounds_are_its_own_counted_against_every_facility(tmp_path):
+    from linli.errors import LinliError
+
+    res = _layers_unit(tmp_path)
+    tables = tmp_path / "tables"
+    facilities = gpd.read_parquet(tables / "facilities.parquet").assign(opened_on=pd.Timestamp("2020-01-01"))
+    facilities.to_parquet(tables / "facilities.parquet")
+    zone = dataclasses.replace(example_zone(), community_ids=("a", "b"), handoff_dir=tmp_path)
+    # kb is 0.007° ≈ 695 m east of fb and 0.011° ≈ 1.1 km from fx: outside the circle; ka is ≈ 298 m from fb;
+    # kc is c's, not the zone's: not listed
+    un = sections.zone_uncovered(zone)
+    assert un["compound_id"].tolist() == ["kb"] and un["households"].tolist() == [200]
+    # without fb (b's), the zone has no facility of its own, yet ka stays covered: fx, c's centre standing
+    # in a, is ≈ 149 m away (0.001° west ≈ 99 m, 0.001° south ≈ 111 m)
+    facilities[facilities["facility_id"] != "fb"].to_parquet(tables / "facilities.parquet")
+    assert sections.zone_uncovered(zone)["compound_id"].tolist() == ["kb"]
+    # the zone's coverage counts its own compounds: 100 − 200 ÷ (100 + 200) × 100 = 33.3 %
+    # (with c's 300 households it would be 100 − 200 ÷ 600 × 100 = 66.7 %)
+    every = res.table("compounds", every_community=True)
+    indicators = pd.DataFrame({"unit_id": "model", "unit_type": "zone", "year": 2024,
+                               "indicator": ["life_circle_500m_pct"], "value": [100 - 200 / 300 * 100]})
+    sections.check_coverage(dataclasses.replace(zone, indicators=indicators), un, every)
+    with pytest.raises(LinliError, match=r"33\.3 % covered, but life_circle_500m_pct is 66\.6"):
+        sections.check_coverage(dataclasses.replace(zone, indicators=indicators.assign(value=100 - 200 / 600 * 100)),
+                                un, every)
+
+
 # -------------------------------------------------------- the report's own checks
 
 

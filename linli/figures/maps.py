@@ -520,13 +520,7 @@ def map_community(
         reference = float(pd.to_numeric(cmp_["households"], errors="coerce").max() or 1.0)
         _draw_compounds(ax, cmp_, colors=colors, reference=reference)
         handles += _compound_handles(cmp_, reference, color, lang)
-        if bad:
-            pts = _points(cmp_[cmp_["compound_id"].astype(str).isin(bad)])
-            ax.scatter(pts.x, pts.y, marker="x", s=70, c=palette.ALERT_COLOR, linewidths=2.2,
-                       zorder=8)
-            handles.append(Line2D([], [], linestyle="none", marker="x", markersize=8,
-                                  markeredgewidth=2.2, color=palette.ALERT_COLOR,
-                                  label=word("map.not_covered", lang=lang)))
+        handles += _cross_out(ax, cmp_, bad, lang)
     if fac is not None and len(fac):
         handles += _draw_facilities(ax, fac, lang, limits)
 
@@ -543,6 +537,17 @@ def map_community(
         "alt.map_community", lang=lang, title="{title}", compounds=_count(cmp_, community_id),
         facilities=_count(fac, community_id), uncovered=len(bad)))
     return fig, ax
+
+
+def _cross_out(ax: Axes, compounds: gpd.GeoDataFrame, bad: set[str], lang: str) -> list[object]:
+    """Cross out the compounds ``bad`` (outside every life circle); return their legend
+    entry (none when there are none)."""
+    if not bad:
+        return []
+    pts = _points(compounds[compounds["compound_id"].astype(str).isin(bad)])
+    ax.scatter(pts.x, pts.y, marker="x", s=70, c=palette.ALERT_COLOR, linewidths=2.2, zorder=8)
+    return [Line2D([], [], linestyle="none", marker="x", markersize=8, markeredgewidth=2.2,
+                   color=palette.ALERT_COLOR, label=word("map.not_covered", lang=lang))]
 
 
 def _brand_areas(ax: Axes, bnd: gpd.GeoDataFrame, brands: Mapping[str, str], lang: str) -> list[object]:
@@ -566,6 +571,7 @@ def map_zone(
     communities: pd.DataFrame | None = None,
     compounds: gpd.GeoDataFrame | None = None,
     facilities: gpd.GeoDataFrame | None = None,
+    uncovered: Iterable[str] | pd.Series | None = None,
     year: int | None = None,
     names: Mapping[str, str] | None = None,
     note: bool | str = True,
@@ -573,10 +579,11 @@ def map_zone(
     title: str | None = None,
     ax: Axes | None = None,
 ) -> tuple[Figure, Axes]:
-    """Map the zone: every community filled in its brand colour and named (more than
-    :data:`NAMED_UP_TO` communities: filled in their brand's colour, unnamed, one legend
-    entry per brand, without compounds and facilities, which would hide the map; the
-    title's second line says so).
+    """Map the zone: every community filled in its brand colour and named, its compounds
+    (those in ``uncovered`` crossed out) and facilities (more than :data:`NAMED_UP_TO`
+    communities: filled in their brand's colour, unnamed, one legend entry per brand,
+    without compounds and facilities, which would hide the map; the title's second line
+    says so).
 
     Parameters
     ----------
@@ -588,6 +595,9 @@ def map_zone(
         Optional compounds, drawn as grey circles sized by households.
     facilities
         Optional facilities, one marker per category.
+    uncovered
+        Compound ids to cross out (outside the 500 m life circle), or a boolean Series
+        indexed by compound id; drawn with the compounds.
     year
         Only facilities opened on or before the end of this year (when given).
     names, note, lang, title, ax
@@ -639,12 +649,15 @@ def map_zone(
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 1.5})
         handles.append(Patch(facecolor=color, alpha=0.6, edgecolor=color,
                              label=f"{name} · {brand_text}" if brand_text else name))
+    bad: set[str] = set()
     if compounds is not None and len(compounds):
         cmp_ = compounds.to_crs(crs)
+        bad = _uncovered_ids(uncovered, cmp_)
         reference = float(pd.to_numeric(cmp_["households"], errors="coerce").max() or 1.0)
         colors = pd.Series(palette.NO_BRAND_COLOR, index=cmp_.index)
         _draw_compounds(ax, cmp_, colors=colors, reference=reference)
         handles += _compound_handles(cmp_, reference, palette.NO_BRAND_COLOR, lang)
+        handles += _cross_out(ax, cmp_, bad, lang)
     if facilities is not None and len(facilities):
         handles += _draw_facilities(ax, _opened_by(facilities, year).to_crs(crs), lang, limits)
     _finish_axes(ax, limits)
@@ -661,7 +674,8 @@ def map_zone(
     shown = None if facilities is None else _opened_by(facilities, year)
     alt = (word("alt.map_zone_many", lang=lang, title="{title}", communities=vocab.whole(len(bnd), lang=lang)) if many
            else word("alt.map_zone", lang=lang, title="{title}", communities=len(bnd), compounds=_count(compounds),
-                     facilities=_count(shown)))
+                     facilities=_count(shown),
+                     uncovered=word("alt.uncovered", lang=lang, n=len(bad)) if uncovered is not None else ""))
     describe(fig, name="map-zone", alt=alt)
     return fig, ax
 

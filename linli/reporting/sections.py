@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..access import located
+from ..access import located, uncovered_compounds
 from ..contract import TABLES
 from ..errors import LinliError
 from ..figures import palette
@@ -59,6 +59,7 @@ __all__ = [
     "map_layers",
     "map_left_out",
     "map_missing",
+    "zone_uncovered",
     "nav_html",
     "other_dimensions",
     "record",
@@ -225,11 +226,15 @@ def dimensions_html(res: UnitSlice, dimensions: Iterable[str], *, lang: str = "z
     return "".join(parts) + note("n_arrows", lang=lang)
 
 
+#: At most this many uncovered compounds are named in a report's text (the largest); the rest are counted.
+NAMED_COMPOUNDS: int = 10
+
+
 def coverage_text(res: UnitSlice, uncovered: pd.DataFrame | None, *, lang: str = "zh",
                   mapped: bool = True) -> str:
-    """Say how many compounds (and households) are outside the 500 m life circle, which
-    ones, and the coverage indicator's value. ``mapped=False``: the report has no map
-    to mark them on.
+    """Say how many compounds (and households) of a community or zone are outside the
+    500 m life circle, which ones (the :data:`NAMED_COMPOUNDS` largest), and the coverage
+    indicator's value. ``mapped=False``: the report has no map to mark them on.
 
     Examples
     --------
@@ -247,15 +252,32 @@ def coverage_text(res: UnitSlice, uncovered: pd.DataFrame | None, *, lang: str =
         return word("coverage.unknown", lang=lang, name=name)
     n = len(uncovered)
     households = int(pd.to_numeric(uncovered.get("households", pd.Series(dtype=float))).sum()) if n else 0
-    names = [proper_name(str(x), lang=lang)
-             for x in uncovered.get("name_zh", uncovered.get("compound_id", pd.Series(dtype=str)))]
+    names = [proper_name(str(x), lang=lang)  # the largest first, as uncovered_compounds orders them
+             for x in uncovered.get("name_zh", uncovered.get("compound_id", pd.Series(dtype=str)))[:NAMED_COMPOUNDS]]
+    listed = word("sep.list", lang=lang).join(names)
+    if n > NAMED_COMPOUNDS:
+        listed += word("coverage.more", lang=lang, n=n - NAMED_COMPOUNDS)
     if n == 0:
         text = word("coverage.all_in", lang=lang, year=res.year, name=name)
     else:
         text = word("coverage.one_out" if n == 1 else "coverage.many_out", lang=lang, year=res.year, name=name, n=n,
-                    households=whole(households, lang=lang), names=word("sep.list", lang=lang).join(names),
+                    households=whole(households, lang=lang), names=listed,
                     marked=word("coverage.marked", lang=lang) if mapped else "")
     return text + word("coverage.value", lang=lang, indicator=indicator_name("life_circle_500m_pct", lang=lang), pct=pct)
+
+
+def zone_uncovered(res: UnitSlice) -> pd.DataFrame | None:
+    """The zone's compounds outside the 500 m life circle at the end of the report year,
+    largest first, as ``life_circle_500m_pct`` counts them: the zone's own compounds
+    against every community's facilities (a facility across the zone's edge serves its
+    compounds too). None when coverage is unknown: no compound or facility table, or no
+    compound with a usable location."""
+    if not (res.has_table("compounds") and res.has_table("facilities")):
+        return None
+    compounds = res.table("compounds")
+    if not located(compounds).any():
+        return None
+    return uncovered_compounds(compounds, res.table("facilities", every_community=True), year=res.year)
 
 
 def map_missing(res: UnitSlice, layers: Mapping[str, Any], *, lang: str = "zh") -> str | None:
@@ -289,9 +311,9 @@ def map_left_out(layers: Mapping[str, Any], *, lang: str = "zh") -> str:
 def check_coverage(res: UnitSlice, uncovered: pd.DataFrame | None, compounds: Any) -> None:
     """Check that the compounds a map marks uncovered are those ``life_circle_500m_pct`` counts.
 
-    ``100 − Σ households of uncovered compounds ÷ Σ households of the community's
-    located compounds × 100`` must equal the indicator (both missing when coverage
-    is unknown).
+    ``100 − Σ households of uncovered compounds ÷ Σ households of the community's (a
+    zone: its communities') located compounds × 100`` must equal the indicator (both
+    missing when coverage is unknown).
 
     Raises
     ------
@@ -301,7 +323,8 @@ def check_coverage(res: UnitSlice, uncovered: pd.DataFrame | None, compounds: An
     value = sl.by_indicator(res.indicators, res.unit_id, res.year)["value"].get("life_circle_500m_pct", np.nan)
     if uncovered is None or compounds is None:
         return
-    own = compounds[located(compounds) & (compounds["community_id"].astype(str) == res.unit_id).to_numpy()]
+    ids = set(res.community_ids) if res.unit_type == "zone" else {res.unit_id}
+    own = compounds[located(compounds) & compounds["community_id"].astype(str).isin(ids).to_numpy()]
     total = float(pd.to_numeric(own["households"]).sum())
     pct = 100 - float(pd.to_numeric(uncovered["households"]).sum()) / total * 100 if total else np.nan
     same = (math.isnan(pct) and is_missing(value)) or (not is_missing(value) and abs(pct - float(value)) < 1e-9)
