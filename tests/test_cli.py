@@ -31,6 +31,16 @@ def test_help_explains_every_command(capsys: pytest.CaptureFixture[str]) -> None
     assert "validate" in out and "synth" in out
 
 
+def test_python_dash_m_linli_is_the_linli_command() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "linli", "validate", "--help"], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: linli validate ")
+
+
 def test_validate_writes_quarantine_and_summary(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], key_env: None
 ) -> None:
