@@ -19,6 +19,7 @@ from typing import Any
 
 import lxml.etree
 import lxml.html
+import nbformat
 import pandas as pd
 import pytest
 
@@ -26,6 +27,8 @@ from linli import config
 from linli.cli import main
 from linli.labels import word
 from tests.test_export_docx import convert, needs_libreoffice
+from tests.test_figure_files import html_captions, word_captions
+from tests.test_print_layout import figures_by_page
 
 UNITS = ("xiangbei", "renmin")
 #: A community whose brand's key indicator has a target in a unit other than % (邻乐: service area per 100 households).
@@ -84,6 +87,36 @@ def test_the_numbers_of_one_row_share_their_decimals(built: dict[str, Any], unit
         if len(decimals) > 1:
             mixed.append((name, cells))
     assert not mixed, mixed
+
+
+# ------------------------------------------------------------------ figure captions
+
+
+def shown_titles(notebook: Path) -> list[str]:
+    """The title of each figure the executed report notebook shows, in order: the PNG outputs
+    of the cells the report keeps (a report figure's title is in its output's metadata)."""
+    titles = []
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type != "code" or {"remove_cell", "remove_output"} & set(cell.metadata.get("tags", [])):
+            continue
+        titles += [out.metadata["image/png"]["linli"]["title"] for out in cell.outputs
+                   if "image/png" in out.get("data", {}) and "text/html" not in out.data]
+    return titles
+
+
+@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_html_pdf_and_word_give_each_figure_the_same_number_and_caption(built: dict[str, Any], unit: str,
+                                                                        lang: str) -> None:
+    # Word numbered its figures (图1  …) and the HTML and PDF did not: a text citing 图2 meant nothing in the PDF
+    titles = shown_titles(report(built, unit, lang, "ipynb"))
+    assert len(titles) >= 4 and all(titles)
+    captions = [f"图{n}  {t}" if lang == "zh" else f"Figure {n}. {t}" for n, t in enumerate(titles, start=1)]
+    assert html_captions(report(built, unit, lang, "html")) == captions
+    assert word_captions(report(built, unit, lang, "docx")) == captions
+    drawn, printed = figures_by_page(report(built, unit, lang, "pdf"), lang)
+    assert sum(drawn, []) == list(range(1, len(titles) + 1))
+    assert printed == drawn  # each caption on the page of its figure
 
 
 # ------------------------------------------------------------------ Word tables

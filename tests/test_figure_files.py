@@ -1,5 +1,6 @@
-"""Figures: alt text in the report's language (HTML ``<img alt>``, tagged PDF, Word), and each
-figure's own files ``OUT/<year>/figures/<unit>/<name>.png`` (300 dpi) and ``.svg``.
+"""Figures: alt text in the report's language (HTML ``<img alt>``, tagged PDF, Word), the same
+numbered captions in the HTML, the PDF and Word, and each figure's own files
+``OUT/<year>/figures/<unit>/<name>.png`` (300 dpi) and ``.svg``.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import re
 from pathlib import Path
 
 import geopandas as gpd
+import lxml.html
 import matplotlib.pyplot as plt
 import nbformat
 import numpy as np
@@ -23,8 +25,9 @@ from shapely.geometry import Point, box
 
 from linli import reporting
 from linli.figures import about, maps, plots
-from linli.reporting import figure_output
-from tests.test_export_pdf import alt_texts, needs_chromium
+from linli.reporting import docx_report, figure_output
+from tests.test_export_pdf import alt_texts, needs_chromium, page_texts
+from tests.test_print_layout import figures_by_page, png, report_page
 
 CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]")
 
@@ -146,12 +149,64 @@ def test_alt_text_reaches_html_and_word_in_the_reports_language(two_builds: tupl
     assert all("figure_output" not in "".join(c.source) for c in nb.cells)  # the start-up leaves no cell
 
 
+def html_captions(page: Path) -> list[str]:
+    """The caption of each figure of an HTML report, in order, as a reader sees it. Every image
+    is a figure's, and each figure is its image with its caption under it."""
+    root = lxml.html.parse(str(page)).getroot()
+    figures = list(root.iter("figure"))
+    assert len(figures) == len(list(root.iter("img")))
+    assert all([child.tag for child in figure] == ["img", "figcaption"] for figure in figures)
+    return [figure[1].text_content() for figure in figures]
+
+
+def word_captions(path: Path) -> list[str]:
+    """The caption of each figure of a Word report, in order."""
+    return [p.text for p in Document(str(path)).paragraphs if p.style.name == "Caption"]
+
+
+def test_the_html_numbers_each_figure_with_the_caption_word_gives_it(two_builds: tuple[Path, Path]) -> None:
+    first, _ = two_builds
+    captions = [f"Figure {n}. Five-society linkage, a: 2021 → 2024" for n in (1, 2)]  # the title the figure shows
+    assert html_captions(first / "a.en.html") == captions
+    assert word_captions(first / "a.en.docx") == captions
+
+
+def test_a_figure_without_a_title_is_numbered_alone_as_in_word(tmp_path: Path) -> None:
+    page = report_page(tmp_path, [("", png(80, 40)), ("Zone", png(80, 40))], lang="en")
+    assert html_captions(page) == ["Figure 1", "Figure 2. Zone"]
+    docx = docx_report.export_docx(tmp_path / "r.ipynb", tmp_path / "r.docx", title="t", lang="en")
+    assert word_captions(docx) == ["Figure 1", "Figure 2. Zone"]
+
+
+@pytest.fixture(scope="module")
+def chinese_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("figures-zh")
+    out = tmp / "2024"
+    build_one(tmp, out, "zh", ("html", "pdf", "docx"))
+    return out
+
+
 @needs_chromium
-def test_alt_text_reaches_the_tagged_pdf_in_chinese(tmp_path: Path) -> None:
-    out = tmp_path / "2024"
-    build_one(tmp_path, out, "zh", ("pdf",))
+def test_alt_text_reaches_the_tagged_pdf_in_chinese(chinese_build: Path) -> None:
     alt = "条形图，a 五社联动：2021年 → 2024年：1项五社联动指标，基线年与评估年并排，右侧为变化幅度。"
-    assert alt_texts(out / "a.pdf") == [alt, alt]
+    assert alt_texts(chinese_build / "a.pdf") == [alt, alt]
+
+
+@needs_chromium
+def test_a_chinese_figures_caption_is_numbered_as_in_word(chinese_build: Path) -> None:
+    # Word writes 图, the number, two spaces and the title: the HTML keeps the two spaces
+    captions = [f"图{n}  a 五社联动：2021年 → 2024年" for n in (1, 2)]
+    assert html_captions(chinese_build / "a.html") == captions
+    assert word_captions(chinese_build / "a.docx") == captions
+
+
+@needs_chromium
+def test_a_figures_caption_is_printed_on_its_page_in_the_pdf(chinese_build: Path) -> None:
+    pdf = chinese_build / "a.pdf"
+    drawn, printed = figures_by_page(pdf, "zh")
+    assert sum(drawn, []) == [1, 2] and printed == drawn
+    texts = page_texts(pdf)
+    assert all(f"图{n}a五社联动：2021年→2024年" in texts[page] for page, numbers in enumerate(drawn) for n in numbers)
 
 
 def test_a_figure_is_laid_out_once_and_drawn_once_per_kind_at_the_same_box(

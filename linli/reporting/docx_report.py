@@ -27,7 +27,8 @@ with python-docx, offline:
   one that wraps, as in every paragraph, a word joiner (U+2060) holds a year to its 年 and
   a number to its unit, the one way LibreOffice heeds (Find then misses ``2025年`` there);
 * figures as pictures with their alt text and a numbered caption (``图1 …`` /
-  ``Figure 1 …``, a ``SEQ`` field);
+  ``Figure 1 …``, a ``SEQ`` field), in the words of the HTML's
+  (:func:`~linli.reporting.render.caption_parts`);
 * page numbers in the footer: ``第 X 页 / 共 Y 页`` (``Page X of Y``), ``PAGE`` and
   ``NUMPAGES`` fields.
 
@@ -54,7 +55,7 @@ from ..errors import LinliError
 from ..labels import HTML_LANG, check_lang, word
 from ..outputs import ZIP_EPOCH, fixed_zip
 from .export import pdf_date
-from .render import NOT_IN_WORD, PHRASE, wrap
+from .render import NOT_IN_WORD, PHRASE, caption_parts, wrap
 from .render import kept_zh as _kept_zh
 
 log = logging.getLogger(__name__)
@@ -1181,7 +1182,8 @@ def _figure(doc: Any, block: Figure, number: int, lang: str) -> None:
         doc_pr.set("name", block.name or f"figure-{number}")
     caption = doc.add_paragraph(style="Caption")
     caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    caption.add_run(label + (" " if lang == "en" else ""))
+    before, after = caption_parts(block.title, lang=lang)  # the HTML's caption has the same words
+    caption.add_run(before)
     _field(caption, f"SEQ {label} \\* ARABIC", str(number))
-    if block.title:
-        caption.add_run(("  " if lang == "zh" else ". ") + block.title)
+    if after:
+        caption.add_run(after)

@@ -6,10 +6,11 @@ HTML
 ``templates/report.html.j2``, which empties the blocks that load require.js,
 MathJax, Mermaid and the widget manager from CDNs; the stylesheet
 ``templates/report.css`` (CJK fonts, A4 print, the report tables) is inlined and images
-are data URIs; code cells, prompts and stderr streams are left out (cells tagged
-``remove_cell`` are dropped, ``remove_output`` keep no output). Anything remote left in
-a notebook's own output is stripped (:mod:`linli.reporting.offline`), and nothing may
-remain. LaTeX is not typeset (no MathJax); reports write formulas as text.
+are data URIs, each figure with the numbered caption the Word export gives it
+(:func:`~linli.reporting.render.figure_caption`); code cells, prompts and stderr streams
+are left out (cells tagged ``remove_cell`` are dropped, ``remove_output`` keep no output).
+Anything remote left in a notebook's own output is stripped (:mod:`linli.reporting.offline`),
+and nothing may remain. LaTeX is not typeset (no MathJax); reports write formulas as text.
 
 PDF
 ---
@@ -31,6 +32,7 @@ Tunables
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import logging
 import os
@@ -49,7 +51,7 @@ from ..labels import HTML_LANG, check_lang, word
 from ..outputs import source_date
 from .browser import print_pdf
 from .offline import remote_resources, strip_remote
-from .render import keep_whole
+from .render import figure_caption, keep_whole
 
 log = logging.getLogger(__name__)
 
@@ -99,10 +101,11 @@ def _nbconvert_log() -> logging.Logger:
 def export_html(executed: Path | str, html: Path | str, *, title: str, lang: str) -> Path:
     """Export an executed notebook to one self-contained, offline HTML file.
 
-    No code, no prompts, no stderr; CSS inlined, images as data URIs, no script or
-    style from the network; ``<html lang="zh-CN">`` (or ``en``), ``<title>`` and the
-    print stylesheet ``templates/report.css`` (A4, CJK fonts); each year with its 年, number
-    with its unit and rank of the running text kept on one line (:func:`~linli.reporting.render.keep_whole`).
+    No code, no prompts, no stderr; CSS inlined, images as data URIs, each figure with
+    its numbered caption (``图1  标题``, ``Figure 1. Title``), no script or style from the
+    network; ``<html lang="zh-CN">`` (or ``en``), ``<title>`` and the print stylesheet
+    ``templates/report.css`` (A4, CJK fonts); each year with its 年, number with its unit
+    and rank of the running text kept on one line (:func:`~linli.reporting.render.keep_whole`).
 
     Parameters
     ----------
@@ -154,7 +157,11 @@ def export_html(executed: Path | str, html: Path | str, *, title: str, lang: str
         language_code=lang,
         theme="light",
     )
-    body, _ = exporter.from_notebook_node(nb, resources={"linli_css": template_text("report.css"), "metadata": {"name": title}})
+    body, _ = exporter.from_notebook_node(nb, resources={
+        "linli_css": template_text("report.css"),
+        "linli_caption": functools.partial(figure_caption, lang=lang),
+        "metadata": {"name": title},
+    })
     body = re.sub(r"<html\b[^>]*>", f'<html lang="{HTML_LANG[lang]}">', body, count=1)
     body = keep_whole(strip_remote(body), lang=lang)
     left = remote_resources(body)

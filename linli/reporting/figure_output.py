@@ -8,7 +8,8 @@ matplotlib figure (``display(fig)``) gives:
   (:func:`linli.figures.about.figure_info`) in the output's ``image/png`` metadata —
   nbconvert writes it as ``<img alt>`` in the HTML, Chromium carries it into the tagged
   PDF, the Word export onto the picture — and the figure's name and title
-  (``metadata["image/png"]["linli"]``) for the Word caption;
+  (``metadata["image/png"]["linli"]``) for its numbered caption, the same in the HTML
+  and the PDF as in Word (:func:`linli.reporting.render.caption_parts`);
 * when ``figures_dir`` is given, the figure's files ``<figures_dir>/<name>.png`` (300 dpi)
   and ``<name>.svg`` (text drawn as paths, so that Chinese shows without its font; no
   date, a fixed hash salt), for slides and documents. A name shown twice in one report

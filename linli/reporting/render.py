@@ -13,6 +13,14 @@ An element of class :data:`NOT_IN_WORD` shows in the HTML and the PDF only: the 
 export (:mod:`linli.reporting.docx_report`) leaves it out, e.g. a bar drawn by CSS and
 the note that explains it.
 
+Figure captions
+---------------
+Each figure is numbered in the order shown, with its title: ``图1  邻里指数及其不确定性``,
+``Figure 1. Linli Index with uncertainty``. :func:`caption_parts` says what comes before
+the number and after it; the Word export writes them around a ``SEQ`` field, the HTML page
+(``templates/report.html.j2``) around the number (:func:`figure_caption`), so that a text
+that cites "图2" means the same figure in the Word file, the HTML and the PDF.
+
 Kept whole
 ----------
 :func:`keep_whole` sets each year with its 年, each number with its unit and each rank of a
@@ -33,7 +41,8 @@ import pandas as pd
 from ..labels import WORDS, word
 from .format import is_missing
 
-__all__ = ["KEPT", "NOT_IN_WORD", "heading", "keep_whole", "kept_zh", "note", "to_html", "wrap"]
+__all__ = ["CAPTION", "KEPT", "NOT_IN_WORD", "caption_parts", "figure_caption", "heading", "keep_whole", "kept_zh",
+           "note", "to_html", "wrap"]
 
 #: The class of an element the Word export leaves out (what only CSS draws, and notes on it).
 NOT_IN_WORD: str = "linli-not-in-word"
@@ -237,6 +246,39 @@ def note(key: str, *, lang: str = "zh", **fields: object) -> str:
     '<p class="linli-note">Illustrative map, not surveyed.</p>'
     """
     return f'<p class="linli-note">{_inline(word(key, lang=lang, **fields))}</p>'
+
+
+#: The class of a figure's caption in the HTML (:func:`figure_caption`).
+CAPTION: str = "linli-caption"
+
+
+def caption_parts(title: str, *, lang: str = "zh") -> tuple[str, str]:
+    """Return what a figure's caption says before its number and after it: the label
+    ``docx.figure`` of :mod:`linli.labels`, then the title after two spaces (Chinese) or
+    a full stop (English); nothing after the number for a figure without a title.
+
+    Examples
+    --------
+    >>> caption_parts("实验区各社区"), caption_parts("Zone", lang="en"), caption_parts("", lang="en")
+    (('图', '  实验区各社区'), ('Figure ', '. Zone'), ('Figure ', ''))
+    """
+    before = word("docx.figure", lang=lang) + ("" if lang == "zh" else " ")
+    after = (("  " if lang == "zh" else ". ") + title) if title else ""
+    return before, after
+
+
+def figure_caption(number: int, title: str, *, lang: str = "zh") -> str:
+    """Return the HTML caption of figure ``number`` (:func:`caption_parts`), the words as the
+    Word caption has them: its spaces are kept (class :data:`CAPTION`, see ``report.css``).
+
+    Examples
+    --------
+    >>> figure_caption(2, "A & B", lang="en")
+    '<figcaption class="linli-caption">Figure 2. A &amp; B</figcaption>'
+    """
+    before, after = caption_parts(title, lang=lang)
+    text = html_lib.escape(f"{before}{number}{after}", quote=False)
+    return f'<figcaption class="{CAPTION}">{text}</figcaption>'
 
 
 @functools.cache
