@@ -1090,7 +1090,7 @@ class _Places:
     @functools.cached_property
     def _letters(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
         """Each letter's column, how often each name has each letter (a name per row), and
-        each name's length: what :meth:`nearest` needs to set aside, all at once, the names
+        each name's length: what :meth:`suggest` needs to set aside, all at once, the names
         too far from a value to be its misspelling."""
         column: dict[str, int] = {}
         for name in self.names:
