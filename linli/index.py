@@ -219,11 +219,13 @@ def _goalposts(m: ScoreMatrix) -> np.ndarray:
     return np.clip(frac, 0.0, 1.0) * 100.0
 
 
-def _group_stat(m: ScoreMatrix, stat: str) -> np.ndarray:
-    """``stat`` of each indicator over the row's comparison group, broadcast to rows."""
-    frame = pd.DataFrame(m.x)
-    grouped = frame.groupby(m.group, sort=False)
-    out = grouped.transform("std", ddof=0) if stat == "std" else grouped.transform(stat)
+def _group_stat(m: ScoreMatrix, stat: str, x: np.ndarray | None = None) -> np.ndarray:
+    """``stat`` of each column of ``x`` (the values by default) over the row's comparison group.
+
+    The result is broadcast back to the rows, so it has the shape of the values.
+    """
+    frame = pd.DataFrame(m.x if x is None else x)
+    out = frame.groupby(m.group, sort=False).transform(stat)
     return out.to_numpy(dtype=float).reshape(m.x.shape)
 
 
@@ -239,22 +241,38 @@ def _no_spread(m: ScoreMatrix, flat: np.ndarray) -> np.ndarray:
     return np.where(flat, np.where(np.isnan(fallback), 50.0, fallback), np.nan)
 
 
-def _minmax(m: ScoreMatrix) -> np.ndarray:
-    """Min–max scores (0–100) within each comparison group (see :func:`_no_spread`)."""
+def _rescaled(m: ScoreMatrix) -> tuple[np.ndarray, np.ndarray]:
+    """The values rescaled within each comparison group, its minimum to 0 and its maximum to 1.
+
+    Returns the rescaled values and where the group does not vary (``flat``: its
+    maximum is not above its minimum), where the values are kept as they are.
+    """
     lo, hi = _group_stat(m, "min"), _group_stat(m, "max")
     span = hi - lo
     flat = ~(span > 0)
-    up = (m.x - lo) / np.where(flat, 1.0, span)
+    return (m.x - lo) / np.where(flat, 1.0, span), flat
+
+
+def _minmax(m: ScoreMatrix) -> np.ndarray:
+    """Min–max scores (0–100) within each comparison group (see :func:`_no_spread`)."""
+    up, flat = _rescaled(m)
     score = np.where(m.sign > 0, up, 1.0 - up) * 100.0
     score = np.where(flat, _no_spread(m, flat), score)
     return np.where(np.isnan(m.x), np.nan, score)
 
 
 def _zscore(m: ScoreMatrix) -> np.ndarray:
-    """T-scores ``clip(50 + 10 z, 0, 100)`` within each comparison group (see :func:`_no_spread`)."""
-    mean, sd = _group_stat(m, "mean"), _group_stat(m, "std")
-    flat = ~(sd > 0)
-    z = (m.x - mean) / np.where(flat, 1.0, sd) * m.sign
+    """T-scores ``clip(50 + 10 z, 0, 100)`` within each comparison group (see :func:`_no_spread`).
+
+    ``z`` is the deviation from the group's mean over the standard deviation (ddof 0).
+    It is worked out on the values rescaled to 0–1 (:func:`_rescaled`), which leaves
+    it unchanged, so that squared deviations neither underflow (values near 1e-161)
+    nor overflow (near 1e200).
+    """
+    up, flat = _rescaled(m)
+    dev = up - _group_stat(m, "mean", up)
+    sd = np.sqrt(_group_stat(m, "mean", dev * dev))
+    z = dev / np.where(flat, 1.0, sd) * m.sign
     score = np.clip(ZSCORE_CENTRE + ZSCORE_SCALE * z, 0.0, 100.0)
     score = np.where(flat, _no_spread(m, flat), score)
     return np.where(np.isnan(m.x), np.nan, score)

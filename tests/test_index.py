@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pandas.testing as pdt
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 from linli import index as ix
 from linli import spec as sp
@@ -156,6 +156,20 @@ def test_zscore_clipped() -> None:
     out = out[out["indicator"] == "vols"]["score"]
     assert out["top"] == pytest.approx(100.0)
     assert out["u00"] == pytest.approx(50 - 20 / 14, abs=1e-9)
+
+
+@pytest.mark.parametrize("half", [1.115e-161, 1e200, 1.0, 5e-324])
+def test_zscore_any_magnitude(half: float) -> None:
+    # two units at ±half around their mean: deviations ±half, sd (ddof 0) = √((half² + half²) ÷ 2)
+    # = half, z = ±1 → 60 and 40 whatever the size. Squared, 1.115e-161 underflows to a
+    # subnormal (1.2e-322, three significant bits) and 1e200 overflows to inf, so the
+    # deviations must be scaled before they are squared. 5e-324, the least subnormal, has no
+    # mean between ±half to round to, only 0 (the deviations ±5e-324 square to 0).
+    long = _long([("a", "community", 2024, "success", half), ("b", "community", 2024, "success", -half)])
+    out = ix.normalise(long, SPEC, method="zscore").set_index(["unit_id", "indicator"])["score"]
+    out = out.xs("success", level="indicator")
+    assert out["a"] == pytest.approx(60.0, abs=1e-9)
+    assert out["b"] == pytest.approx(40.0, abs=1e-9)
 
 
 # ----------------------------------------------------------------------------- aggregation
@@ -630,6 +644,15 @@ def test_scores_within_0_100(long: pd.DataFrame, method: str) -> None:
     method=st.sampled_from(sp.NORMALISATIONS),
     indicator=st.sampled_from(["vols", "days", "success", "branch"]),
     step=st.floats(min_value=0.0, max_value=1e3),
+)
+# found by a random run: 0 and −2.23e-161 scored 60.046 for u0, then 60.0 once u0 rose to 1
+@example(
+    long=_long(
+        [("u0", "community", 2024, "success", 0.0), ("u1", "community", 2024, "success", -2.23e-161)]
+    ),
+    method="zscore",
+    indicator="success",
+    step=1.0,
 )
 def test_better_value_never_lowers_score(
     long: pd.DataFrame, method: str, indicator: str, step: float
