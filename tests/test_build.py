@@ -336,8 +336,8 @@ def test_build_every_year(built: dict[str, Any], tmp_path: Path, capsys: pytest.
                  "--format", "html", "--units", "c0001", "-q"]) == 0
     printed = capsys.readouterr().out
     # synth.generate writes 2022–2024: one summary line per year, oldest first
-    assert [line.split(" in ")[0] for line in printed.splitlines() if "report(s) for" in line] == [
-        "1 report(s) for 2022", "1 report(s) for 2023", "1 report(s) for 2024"]
+    assert [line.split(" in ")[0] for line in printed.splitlines() if "report for" in line] == [
+        "1 report for 2022", "1 report for 2023", "1 report for 2024"]
     # the pages' text (a year and its 年 are set in a span of their own, kept on one line)
     pages = {y: re.sub(r"<[^>]*>", "", (out / str(y) / "c0001.html").read_text(encoding="utf-8")) for y in (2022, 2023, 2024)}
     # the baseline year's report says it is the baseline and shows no progress column

@@ -205,7 +205,7 @@ def test_demo_units_on_dask_local_2_then_a_rebuild_starts_no_cluster(
     assert main(args) == 0
     printed = capsys.readouterr().out
     # the demo: the zone 人民街道 and its four communities
-    assert "5 report(s) for 2024" in printed and "5 built, 0 unchanged, 0 failed" in printed
+    assert "5 reports for 2024" in printed and "5 built, 0 unchanged, 0 failed" in printed
     units = ("renmin", "renminlu", "xiangbei", "xiangyang", "zhengyang")
     for unit in units:
         assert (out / "2024" / f"{unit}.html").stat().st_size > 0, unit

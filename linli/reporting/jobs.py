@@ -231,12 +231,21 @@ class BuildSummary:
     def describe(self) -> str:
         """One paragraph for the terminal: counts, then one line per failed unit."""
         lines = [
-            f"{len(self.reports)} report(s) for {self.year} in {self.out_dir}: "
+            f"{_reports(len(self.reports))} for {self.year} in {self.out_dir}: "
             f"{len(self.built)} built, {len(self.cached)} unchanged, {len(self.failed)} failed; "
             f"index: {self.index}"
         ]
         lines += [f"  failed {r.unit_id}: {r.error}" for r in self.reports if r.status == "failed"]
         return "\n".join(lines)
+
+
+def _reports(n: int) -> str:
+    """``n`` reports, in words.
+
+    >>> _reports(1), _reports(5), _reports(0)
+    ('1 report', '5 reports', '0 reports')
+    """
+    return f"{n} report" if n == 1 else f"{n} reports"
 
 
 # -------------------------------------------------------------------- checks
@@ -407,7 +416,7 @@ def build_reports(
             results[i] = ReportOutcome(job.unit_id, job.unit_type, "cached", job.paths(), lang=job.lang)
         else:
             pending.append(i)
-    log.info("%d report(s): %d unchanged, %d to build", len(jobs), len(results), len(pending))
+    log.info("%s: %d unchanged, %d to build", _reports(len(jobs)), len(results), len(pending))
 
     with tqdm(
         total=len(jobs), initial=len(results), desc="reports", unit="unit",
