@@ -41,6 +41,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .dataset import load_and_save
+    from .labels import counted
     from .quarantine import summary_line
 
     ds, written = load_and_save(args.data_dir, args.out, as_of=args.as_of, progress_bar=not args.quiet)
@@ -48,8 +49,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     n_rows = int(ds.provenance["rows_quarantined"].sum())
     q = ds.quarantine
     n_kept = int((q["outcome"] == "loaded").sum()) if len(q) else 0
-    print(f"\nquarantine: {n_rows} row(s) left out, {len(q) - n_kept} rule break(s); "
-          f"{n_kept} finding(s) on rows that load -> {written['quarantine']}")
+    print(f"\nquarantine: {counted(n_rows, 'row', 'rows')} left out, "
+          f"{counted(len(q) - n_kept, 'rule break', 'rule breaks')}; "
+          f"{counted(n_kept, 'finding', 'findings')} on rows that load -> {written['quarantine']}")
     if len(q):
         rules = q.groupby(["table", "rule", "outcome"]).size().rename("n").reset_index()
         for row in rules.itertuples(index=False):
@@ -114,6 +116,7 @@ def _print_summary(ds: Dataset) -> None:
 def cmd_indicators(args: argparse.Namespace) -> int:
     from . import indicators
     from .dataset import load_dataset
+    from .labels import counted
 
     out = outputs.check_out_file(args.out)
     ds = load_dataset(args.data_dir, progress_bar=not args.quiet)
@@ -132,7 +135,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     years = ", ".join(str(y) for y in sorted(long["year"].unique()))
     print(
         f"{len(long)} values: {int((units['unit_type'] == 'community').sum())} communities and "
-        f"{int((units['unit_type'] == 'zone').sum())} zone(s), years {years}, "
+        f"{counted(int((units['unit_type'] == 'zone').sum()), 'zone', 'zones')}, years {years}, "
         f"{long['indicator'].nunique()} indicators; {n_missing} missing -> {out}"
     )
     if n_missing:
@@ -225,6 +228,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from .labels import counted
     from .manifest import read_manifest
     from .verify import verify
 
@@ -237,9 +241,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(finding.line(width))
     n_bad = sum(not f.ok for f in findings)
     if n_bad:
-        print(f"\n{n_bad} of {len(findings)} check(s) differ: {what} do not match these ledgers.")
+        print(f"\n{n_bad} of {counted(len(findings), 'check', 'checks')} differ: {what} do not match these ledgers.")
         return EXIT_UNITS_FAILED
-    print(f"\nall {len(findings)} check(s) match: {what} come from these ledgers.")
+    print(f"\nall {counted(len(findings), 'check', 'checks')} match: {what} come from these ledgers.")
     return EXIT_OK
 
 

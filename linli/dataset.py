@@ -56,6 +56,7 @@ from . import config, coords, io, outputs, privacy
 from .claims import CLAIMS_FILE, Claim, parse_claims
 from .contract import TABLES, Table
 from .errors import InputError, LinliError, OutputError
+from .labels import counted
 from .privacy import redact
 from .quarantine import save_quarantine
 from .validate import QUARANTINE_COLUMNS, ValidatedTable, validate_table
@@ -142,7 +143,7 @@ class Dataset:
                         for y in pd.to_numeric(frame["year"], errors="coerce").dropna().unique()})
         span = f"; years {years[0]}–{years[-1]}" if years else ""
         q = len(self.quarantine)
-        notes = f"; {len(self.notes)} note(s)" if self.notes else ""
+        notes = f"; {counted(len(self.notes), 'note', 'notes')}" if self.notes else ""
         return (f"<Dataset {self.name!r} as of {self.as_of.isoformat()}: {len(rows)} tables, {sum(rows.values()):,} rows "
                 f"({shown}); {q:,} row{'' if q == 1 else 's'} quarantined{span}{notes}>")
 

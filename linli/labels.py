@@ -45,6 +45,7 @@ from .errors import ContractError
 from .indicators import catalogue as _catalogue
 
 __all__ = [
+    "counted",
     "DATE_FORMATS",
     "HTML_LANG",
     "ORDINALS",
@@ -207,6 +208,15 @@ class _Count(int):
             return int.__format__(self, spec)
         one, many = spec.split("|", 1)
         return f"{int(self):,} {one if self == 1 else many}"
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """``n`` with the English noun its number needs, as a label's ``{n:one|many}`` writes it.
+
+    >>> counted(1, "row", "rows"), counted(0, "row", "rows"), counted(1211136, "finding", "findings")
+    ('1 row', '0 rows', '1,211,136 findings')
+    """
+    return format(_Count(n), f"{one}|{many}")
 
 
 def word(key: str, *, lang: str = "zh", **fields: object) -> str:

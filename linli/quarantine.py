@@ -28,7 +28,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from . import outputs
 from ._xlsx_rows import SheetRows, rows_xml
-from .labels import column_label, rule_label, table_label
+from .labels import column_label, counted, rule_label, table_label
 from .validate import QUARANTINE_COLUMNS
 
 __all__ = ["CSV_NAME", "NOT_LISTED_SHEET", "XLSX_HEADERS", "XLSX_MAX_LINES", "XLSX_NAME", "quarantine_sheets",
@@ -62,7 +62,7 @@ def summary_line(provenance: pd.DataFrame, quarantine: pd.DataFrame, path: Path)
     >>> prov = pd.DataFrame({"rows_quarantined": [2, 1]})
     >>> q = pd.DataFrame({"outcome": ["quarantined", "quarantined", "quarantined", "loaded"]})
     >>> summary_line(prov, q, Path("out/quarantine.xlsx"))
-    '隔离 3 行（另有 1 条提示，记录已载入），请按 out/quarantine.xlsx 修改台账 / quarantine: 3 row(s) left out, 1 finding(s) on rows that load -> out/quarantine.xlsx'
+    '隔离 3 行（另有 1 条提示，记录已载入），请按 out/quarantine.xlsx 修改台账 / quarantine: 3 rows left out, 1 finding on rows that load -> out/quarantine.xlsx'
     """
     rows = int(pd.to_numeric(provenance["rows_quarantined"], errors="coerce").fillna(0).sum())
     findings = int((quarantine["outcome"] == "loaded").sum()) if len(quarantine) else 0
@@ -70,7 +70,8 @@ def summary_line(provenance: pd.DataFrame, quarantine: pd.DataFrame, path: Path)
         return f"没有被隔离的行 / quarantine: no row left out -> {path}"
     noted = f"（另有 {findings} 条提示，记录已载入）" if findings else ""
     return (f"隔离 {rows} 行{noted}，请按 {path} 修改台账 / "
-            f"quarantine: {rows} row(s) left out, {findings} finding(s) on rows that load -> {path}")
+            f"quarantine: {counted(rows, 'row', 'rows')} left out, {counted(findings, 'finding', 'findings')} "
+            f"on rows that load -> {path}")
 
 
 def save_quarantine(

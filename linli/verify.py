@@ -40,6 +40,7 @@ from .build import unit_json_parts
 from .dataset import load_dataset
 from .errors import InputError, LinliError
 from .handoff import unit_document
+from .labels import counted
 from .manifest import MANIFEST_FILE, file_hashes, read_manifest
 
 logger = logging.getLogger(__name__)
@@ -242,7 +243,7 @@ def _diff(found: Any, want: Any, where: str) -> Iterator[tuple[str, str]]:
                 yield (f"{where}.{key}" if where else key), "in the file but not in the recomputation"
     elif isinstance(want, list) and isinstance(found, list):
         if len(found) != len(want):
-            yield where, f"{len(found)} row(s) in the file, {len(want)} recomputed"
+            yield where, f"{counted(len(found), 'row', 'rows')} in the file, {len(want)} recomputed"
             return
         for i, (f, w) in enumerate(zip(found, want, strict=True)):
             yield from _diff(f, w, where if len(want) == 1 else f"{where}[{_record_label(w, i)}]")

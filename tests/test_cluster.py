@@ -175,7 +175,7 @@ def test_local_cluster_isolates_failures_and_retries_a_killed_worker_once(killer
     assert first["die-once"].status == "built" and (out / "die-once.html").is_file()
     # die-always killed a worker on both attempts (allowed failures 1: one retry): failed
     assert first["die-always"].status == "failed"
-    assert "worker process died while building it, 2 time(s)" in str(first["die-always"].error)
+    assert "worker process died while building it, 2 times" in str(first["die-always"].error)
     assert not (out / "die-always.html").exists() and not (out / ".cache" / "die-always.key").exists()
 
     # the next build (here in this process: the kill switch is off) redoes only what failed

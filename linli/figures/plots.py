@@ -614,7 +614,7 @@ def plot_monthly_trend(
             raise ContractError(msg) from None
     keep = dates.notna()
     if not keep.all():
-        warnings.warn(f"{int((~keep).sum())} row(s) without {date_column} left out of the "
+        warnings.warn(f"{vocab.counted(int((~keep).sum()), 'row', 'rows')} without {date_column} left out of the "
                       "monthly trend.", stacklevel=2)
     frame = pd.DataFrame({"month": dates[keep].dt.to_period("M")})
     frame["group"] = events.loc[keep, by].astype(str).to_numpy() if by else "total"

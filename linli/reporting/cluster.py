@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import LinliError
+from ..labels import counted
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +175,7 @@ def _check_workers(client: Any, address: DaskAddress) -> None:
     other = {w: v for w, v in found.items() if tuple(v) != mine}
     if other:
         worker, (version, _) = next(iter(other.items()))
-        msg = (f"{len(other)} worker(s) of {address} run other linli code than this machine (e.g. {worker}: "
+        msg = (f"{counted(len(other), 'worker', 'workers')} of {address} run other linli code than this machine (e.g. {worker}: "
                f"linli {version}, here {mine[0]}); install the same linli everywhere.")
         raise LinliError(msg)
 
@@ -237,5 +238,5 @@ def worker_died(exc: BaseException) -> str | None:
     if type(exc).__name__ != "KilledWorker":
         return None
     tries = getattr(exc, "allowed_failures", 0) + 1
-    return (f"the worker process died while building it, {tries} time(s) on different workers "
+    return (f"the worker process died while building it, {counted(tries, 'time', 'times')} on different workers "
             "(killed, or out of memory); see the Dask worker logs")

@@ -29,6 +29,7 @@ from ..labels import (
     brand_label,
     brand_line,
     check_lang,
+    counted,
     dimension_label,
     indicator_name,
     proper_name,
@@ -329,7 +330,7 @@ def check_coverage(res: UnitSlice, uncovered: pd.DataFrame | None, compounds: An
     pct = 100 - float(pd.to_numeric(uncovered["households"]).sum()) / total * 100 if total else np.nan
     same = (math.isnan(pct) and is_missing(value)) or (not is_missing(value) and abs(pct - float(value)) < 1e-9)
     if not same:
-        msg = (f"{res.unit_id}: the map marks {len(uncovered)} uncovered compound(s), {pct:.1f} % covered, "
+        msg = (f"{res.unit_id}: the map marks {counted(len(uncovered), 'uncovered compound', 'uncovered compounds')}, {pct:.1f} % covered, "
                f"but life_circle_500m_pct is {value}.")
         raise LinliError(msg)
 
@@ -382,7 +383,7 @@ def check_report(res: UnitSlice, *, notebook: str, year: int, lang: str,
     n_known = now["indicator"][known].astype(str).groupby(unit_of[known]).nunique()
     for unit in units:
         if not (n_rows.get(unit, 0) == len(ids) == n_known.get(unit, 0)):
-            msg = (f"{unit}: the hand-off holds {int(n_rows.get(unit, 0))} indicator row(s) for {year}, "
+            msg = (f"{unit}: the hand-off holds {counted(int(n_rows.get(unit, 0)), 'indicator row', 'indicator rows')} for {year}, "
                    f"not one per indicator ({len(ids)}).")
             raise LinliError(msg)
     ranked = res.uncertainty.loc[res.uncertainty["year"] == year, "unit_id"].astype(str)
