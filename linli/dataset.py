@@ -132,8 +132,9 @@ class Dataset:
         >>> import datetime as dt
         >>> t = {"communities": pd.DataFrame({"community_id": ["a", "b"]}),
         ...      "population": pd.DataFrame({"year": [2022, 2024], "community_id": ["a", "a"]})}
-        >>> Dataset(Path("raw"), dt.date(2024, 12, 31), t, pd.DataFrame({"row": [3]}), pd.DataFrame())
-        <Dataset 'raw' as of 2024-12-31: 2 tables, 4 rows (communities 2, population 2); 1 row quarantined; years 2022–2024>
+        >>> q = pd.DataFrame({"row": [3, 3, 5]})  # three lines: two on row 3, one on row 5
+        >>> Dataset(Path("raw"), dt.date(2024, 12, 31), t, q, pd.DataFrame({"rows_quarantined": [2]}))
+        <Dataset 'raw' as of 2024-12-31: 2 tables, 4 rows (communities 2, population 2); 2 rows quarantined; years 2022–2024>
         """
         rows = {name: len(frame) for name, frame in self.tables.items()}
         shown = ", ".join(f"{name} {n:,}" for name, n in list(rows.items())[:6])
@@ -142,10 +143,10 @@ class Dataset:
         years = sorted({int(y) for frame in self.tables.values() if "year" in frame
                         for y in pd.to_numeric(frame["year"], errors="coerce").dropna().unique()})
         span = f"; years {years[0]}–{years[-1]}" if years else ""
-        q = len(self.quarantine)
+        q = int(self.provenance["rows_quarantined"].sum()) if "rows_quarantined" in self.provenance else 0
         notes = f"; {counted(len(self.notes), 'note', 'notes')}" if self.notes else ""
         return (f"<Dataset {self.name!r} as of {self.as_of.isoformat()}: {len(rows)} tables, {sum(rows.values()):,} rows "
-                f"({shown}); {q:,} row{'' if q == 1 else 's'} quarantined{span}{notes}>")
+                f"({shown}); {counted(q, 'row', 'rows')} quarantined{span}{notes}>")
 
     def summary(self) -> pd.DataFrame:
         """Rows read / loaded / quarantined per table."""
