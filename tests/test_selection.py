@@ -395,7 +395,7 @@ def test_check_report_counts_each_units_indicator_rows_in_one_pass():
     zone, n = _complete(example_zone())
     sections.check_report(zone, notebook="zone.ipynb", year=2024, lang="zh")  # one row each: passes
     broken, _ = _complete(example_zone(), drop=("yi", "volunteers"))
-    with pytest.raises(LinliError, match=rf"^yi: the hand-off holds {n - 1} indicator row\(s\) for 2024, not one per "
+    with pytest.raises(LinliError, match=rf"^yi: the hand-off holds {n - 1} indicator rows for 2024, not one per "
                                          rf"indicator \({n}\)\.$"):
         sections.check_report(broken, notebook="zone.ipynb", year=2024, lang="zh")
     # the right count, but one indicator twice and another missing: still wrong
