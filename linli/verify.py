@@ -149,7 +149,7 @@ def _check_inputs(recorded: Mapping[str, str], now: Mapping[str, str]) -> Findin
                                       missing="missing from the data folder", added="added since the build"))
     if problems:
         return Finding("inputs", False, _join([], problems))
-    return Finding("inputs", True, f"{len(recorded)} file(s) match the build's record")
+    return Finding("inputs", True, f"{counted(len(recorded), 'file', 'files')} match the build's record")
 
 
 def _hash_differences(recorded: Mapping[str, str], now: Mapping[str, str], *, changed: str, missing: str,
@@ -199,7 +199,7 @@ def _check_files(subject: str, files: tuple[dict[str, str], dict[str, str]]) -> 
 
 
 def _n_files(files: tuple[dict[str, str], dict[str, str]]) -> str:
-    return f"{len(files[0])} file(s)"
+    return counted(len(files[0]), "file", "files")
 
 
 # ------------------------------------------------------------------ numbers
@@ -270,8 +270,8 @@ def _join(numbers: Sequence[str], files: Sequence[str]) -> str:
     """
     parts = list(numbers[:SHOWN])
     if len(numbers) > SHOWN:
-        parts.append(f"and {len(numbers) - SHOWN} more number(s)")
+        parts.append(f"and {counted(len(numbers) - SHOWN, 'more number', 'more numbers')}")
     parts += files[:SHOWN]
     if len(files) > SHOWN:
-        parts.append(f"and {len(files) - SHOWN} more file(s)")
+        parts.append(f"and {counted(len(files) - SHOWN, 'more file', 'more files')}")
     return "; ".join(parts)

@@ -219,8 +219,8 @@ def _decode(data: bytes, shown: str) -> tuple[str, str, dict[int, str]]:
         main, other = "gb18030", "utf-8"
     text = "".join(line.decode("utf-8" if kind == "ascii" else str(kind)) for line, kind in zip(lines, kinds, strict=True))
     foreign = {i + 1: _ENCODING_NAMES[other] for i, kind in enumerate(kinds) if kind == other}
-    log.warning("%s: %d line(s) are in %s, the rest in %s; their rows are quarantined",
-                shown, len(foreign), _ENCODING_NAMES[other], _ENCODING_NAMES[main])
+    log.warning("%s: %s in %s, the rest in %s; their rows are quarantined",
+                shown, "1 line is" if len(foreign) == 1 else f"{len(foreign):,} lines are", _ENCODING_NAMES[other], _ENCODING_NAMES[main])
     return text, f"{main}+{other}", foreign
 
 

@@ -217,7 +217,8 @@ def dask_executor(address: DaskAddress | str, *, max_workers: int | None = None)
                 msg = f"cannot connect to the Dask scheduler at {where}: {' '.join(str(exc).split())[:200]}"
                 raise LinliError(msg) from None
         _check_workers(client, where)
-        log.info("reports on Dask at %s: %d worker(s)", where, len(client.scheduler_info(n_workers=-1)["workers"]))
+        log.info("reports on Dask at %s: %s", where,
+                 counted(len(client.scheduler_info(n_workers=-1)["workers"]), "worker", "workers"))
         yield client.get_executor(pure=False, retries=1)
 
 
