@@ -60,7 +60,7 @@ from typing import Any, Literal
 
 from .. import __version__, contract
 from ..errors import LinliError, OutputError
-from ..labels import check_lang
+from ..labels import check_lang, counted
 from ..outputs import output_path
 from ..pipeline import code_fingerprint, hash_part
 from ..privacy import redact
@@ -231,21 +231,12 @@ class BuildSummary:
     def describe(self) -> str:
         """One paragraph for the terminal: counts, then one line per failed unit."""
         lines = [
-            f"{_reports(len(self.reports))} for {self.year} in {self.out_dir}: "
+            f"{counted(len(self.reports), 'report', 'reports')} for {self.year} in {self.out_dir}: "
             f"{len(self.built)} built, {len(self.cached)} unchanged, {len(self.failed)} failed; "
             f"index: {self.index}"
         ]
         lines += [f"  failed {r.unit_id}: {r.error}" for r in self.reports if r.status == "failed"]
         return "\n".join(lines)
-
-
-def _reports(n: int) -> str:
-    """``n`` reports, in words.
-
-    >>> _reports(1), _reports(5), _reports(0)
-    ('1 report', '5 reports', '0 reports')
-    """
-    return f"{n} report" if n == 1 else f"{n} reports"
 
 
 # -------------------------------------------------------------------- checks
@@ -416,7 +407,7 @@ def build_reports(
             results[i] = ReportOutcome(job.unit_id, job.unit_type, "cached", job.paths(), lang=job.lang)
         else:
             pending.append(i)
-    log.info("%s: %d unchanged, %d to build", _reports(len(jobs)), len(results), len(pending))
+    log.info("%s: %d unchanged, %d to build", counted(len(jobs), "report", "reports"), len(results), len(pending))
 
     with tqdm(
         total=len(jobs), initial=len(results), desc="reports", unit="unit",
