@@ -455,6 +455,16 @@ def test_comparison_and_sensitivity_tables(zone: UnitSlice) -> None:
     assert d.iloc[-1].tolist() == ["邻里指数", "57.4", "61.0", "66.0"]
 
 
+def test_headline_names_a_rank_interval_of_one_rank(res: UnitSlice) -> None:
+    # example_unit's jia: rank 2 of 2, rank interval 1–2; set both ends to 2: the 5th and 95th
+    # percentile ranks agree, and the English sentence must not read "(rank interval 2)"
+    one = res.uncertainty.copy()
+    one.loc[one["unit_id"] == res.unit_id, ["rank_low", "rank_high"]] = 2
+    res = dataclasses.replace(res, uncertainty=one)
+    assert "（排名区间：第2名）" in tables.headline(res)
+    assert "(rank interval 2–2)" in tables.headline(res, lang="en")
+
+
 def test_headline_of_a_zone_orders_its_communities(zone: UnitSlice) -> None:
     text = tables.headline(zone)
     assert text.startswith("示范街道2024年邻里指数为66.0（权重变化时的5%–95%区间为64.9–66.6）；"

@@ -216,8 +216,8 @@ def headline(res: UnitSlice, *, lang: str = "zh") -> str:
                 text += word("rank_kept_sentence", lang=lang, draws=whole(draws, lang=lang),
                              pct=kept_text(u["rank_kept_pct"]), rank=r, ordinal=ordinal(r, lang=lang))
             lo_rank, hi_rank = int(u["rank_low"]), int(u["rank_high"])
-            span = f"{lo_rank}" if lo_rank == hi_rank else f"{lo_rank}–{hi_rank}"
-            text += word("headline.interval", lang=lang, span=span)
+            text += (word("headline.interval_one", lang=lang, rank=lo_rank) if lo_rank == hi_rank
+                     else word("headline.interval", lang=lang, span=f"{lo_rank}–{hi_rank}"))
         elif res.unit_type == "zone":
             text += word("headline.zone", lang=lang)
             side = _outside(float(i["index"]), _ranked_rows(res)["index"].astype(float).tolist())
