@@ -351,6 +351,7 @@ def load_dataset(
 
     clean: dict[str, pd.DataFrame] = {}
     rosters: dict[str, tuple[pd.Series, pd.Series]] = {}  # a referred roster's ids as typed, and their pseudonyms
+    left_out: dict[str, Mapping[str, str]] = {}  # where a referred table's rows left out are, by spelling
     quarantines: list[pd.DataFrame] = []
     provenance: list[dict[str, object]] = []
     located = {name: io.find_table_file(root, spec) for name, spec in TABLES.items() if name in wanted}
@@ -384,8 +385,11 @@ def load_dataset(
             bar.set_postfix_str(path.name)
             digest = hashers.submit(sha256, path)
             raw = ahead.take(name)
-            result = validate_table(raw, spec, context=clean, as_of=when, key=secret, rosters=rosters)
+            result = validate_table(raw, spec, context=clean, as_of=when, key=secret, rosters=rosters,
+                                    left_out=left_out)
             clean[name] = result.clean
+            if result.left_out:
+                left_out[name] = result.left_out
             if result.typed_ids is not None and spec.id_column is not None:
                 rosters[name] = (result.typed_ids, result.clean[spec.id_column])
             if on_table is not None:

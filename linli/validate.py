@@ -107,6 +107,9 @@ _SORTED_SLICE = 1 << 20  # sorted ids compared per slice (_distinct_ids)
 #: Rosters of persons that a person reference of another table names (their
 #: :attr:`ValidatedTable.typed_ids` are kept, so that a reference is looked up, not hashed).
 REFERRED_ROSTERS = frozenset(c.ref for t in TABLES.values() for c in t.columns if c.person_id and c.ref)
+#: Tables other tables refer to (a community, a facility, a registered resident …): the rows of one
+#: that are left out are remembered, so that a reference to one is told so, not "no such record".
+REFERRED = frozenset(c.ref for t in TABLES.values() for c in t.columns if c.ref)
 
 
 @dataclass
@@ -121,6 +124,9 @@ class ValidatedTable:
     #: For a roster of persons that other tables refer to: the id of each loaded row as
     #: typed (cleaned), aligned to ``clean``, whose id column holds its pseudonym.
     typed_ids: pd.Series | None = None
+    #: For a table others refer to: where each of its rows left out is (``file\x1frow``), by every
+    #: spelling a reference may use for it (its id; a community's names too).
+    left_out: Mapping[str, str] | None = None
 
     @property
     def rows_loaded(self) -> int:
@@ -224,6 +230,31 @@ def community_lookup(communities: pd.DataFrame) -> dict[str, str]:
     return out
 
 
+def _left_out_rows(raw: RawTable, table: Table, parsed: Mapping[str, pd.Series], bad: pd.Index) -> dict[str, str]:
+    """Where each row of ``bad`` is (``file\x1frow``), by every spelling a reference may use
+    for it: its id, and a community's names (as :func:`community_lookup` reads them). The
+    first row of a spelling is kept."""
+    if not len(bad) or table.id_column is None or table.id_column not in parsed:
+        return {}
+    rows = pd.Index(bad).sort_values()
+    files = raw.row_files.loc[rows].astype(str).tolist() if raw.row_files is not None else [raw.file] * len(rows)
+    where = [f"{f}\x1f{int(r)}" for f, r in zip(files, raw.rows.loc[rows].tolist(), strict=True)]
+    frame = pd.DataFrame({name: parsed[name].loc[rows].astype(object).to_numpy()
+                          for name in ("community_id", "name_zh", "name_en", table.id_column) if name in parsed})
+    out: dict[str, str] = {}
+    for i, place in enumerate(where):
+        row = frame.iloc[[i]]
+        if pd.isna(row[table.id_column].iloc[0]):
+            spellings = []
+        elif table.name == "communities":
+            spellings = list(community_lookup(row))
+        else:
+            spellings = [str(row[table.id_column].iloc[0])]
+        for spelling in spellings:
+            out.setdefault(spelling, place)
+    return out
+
+
 def validate_table(
     raw: RawTable,
     table: Table,
@@ -232,6 +263,7 @@ def validate_table(
     as_of: dt.date,
     key: bytes,
     rosters: Mapping[str, tuple[pd.Series, pd.Series]] | None = None,
+    left_out: Mapping[str, Mapping[str, str]] | None = None,
 ) -> ValidatedTable:
     """Validate one raw table against its contract.
 
@@ -252,6 +284,9 @@ def validate_table(
         Per roster of persons validated so far, its ids as typed and their pseudonyms
         (:attr:`ValidatedTable.typed_ids` and its clean id column): a reference to one of
         them takes its pseudonym from there instead of hashing it again.
+    left_out
+        Per table validated so far that others refer to, where its rows left out are
+        (:attr:`ValidatedTable.left_out`): a reference to one says which row to fix.
 
     The columns of ``raw.frame`` are consumed (each is dropped once cleaned), so that a
     large ledger is not held twice; its index stays.
@@ -326,13 +361,14 @@ def validate_table(
     shapes = _id_shapes(table, parsed, keep, context, shown=_values_shown(found, table, text))
     quarantine = _in_parts(found, functools.partial(
         _quarantine_frame, raw=raw, table=table, key=key, bad=bad, shapes=shapes, text=text,
-        community=_row_community(table, parsed, context), context=context))
+        community=_row_community(table, parsed, context), context=context, left_out=left_out or {}))
+    gone = _left_out_rows(raw, table, parsed, bad) if table.name in REFERRED else None
     text.clear()  # _clean_frame lets each parsed column go once copied: one copy of a large ledger at a time
     clean, typed = _clean_frame(table, parsed, frame.index, keep, key, pseudonyms)
     if geometry is not None:
         clean = gpd.GeoDataFrame(clean, geometry=_rows(geometry, keep).to_numpy(), crs="EPSG:4326")
     return ValidatedTable(table.name, raw.file, clean, quarantine, len(frame),
-                          typed_ids=typed if table.name in REFERRED_ROSTERS else None)
+                          typed_ids=typed if table.name in REFERRED_ROSTERS else None, left_out=gone)
 
 
 #: Columns of a ledger checked at once (:func:`validate_table`), one per core of a small machine,
@@ -1020,8 +1056,10 @@ def _quarantine_frame(
     text: Mapping[str, pd.Series],
     community: pd.Series | None,
     context: Mapping[str, pd.DataFrame],
+    left_out: Mapping[str, Mapping[str, str]],
 ) -> pd.DataFrame:
-    """The quarantine lines of ``found`` (findings, not empty), in their order."""
+    """The quarantine lines of ``found`` (findings, not empty), in their order; a reference to a
+    row left out of its own table carries where that row is as its detail."""
     q = found.copy()
     q["typed"] = q["value"]  # the cell as typed: which item of a list is wrong is read from it, never shown
     columns = {c.name: c for c in table.columns}
@@ -1039,8 +1077,13 @@ def _quarantine_frame(
     q["record_id"] = np.where(q["rule"].isin(FOOTER_RULES), "", _record_ids(q["idx"], table, text, key, shapes))
     note = (q["outcome"] == "loaded") & q["rule"].isin(GEOMETRY_RULES)
     places = _community_names(context)
+    refs = q["rule"] == "unknown_reference"
+    for name, part in q[refs].groupby("column", sort=False):  # a row of the table referred to, left out
+        gone = left_out.get(str(getattr(columns.get(str(name)), "ref", None)), {})
+        if gone:
+            q.loc[part.index, "detail"] = [gone.get(t, gone.get(t.casefold(), "")) for t in part["typed"].astype(str)]
     towns = {c.name for c in table.columns if c.kind == "ref" and c.ref == "communities"}
-    near = places.suggest(q.loc[(q["rule"] == "unknown_reference") & q["column"].isin(towns), "typed"])
+    near = places.suggest(q.loc[refs & (q["detail"] == "") & q["column"].isin(towns), "typed"])
     files, names = q["file"].tolist(), q["column"].tolist()
     cells = [raw.header_cells.get(f, {}).get(c, ("", "")) for f, c in zip(files, names, strict=True)]
     books = [bool(_WORKBOOK.search(f)) for f in files]
@@ -1181,7 +1224,8 @@ def _message(
     wrong code lists the accepted Chinese labels; a wrong item of a list says which
     item (the items that are codes are shown, the others as ``？``); an unknown
     reference names the table it was looked for in, in plain words (an unknown
-    community, the one it misspells if ``near`` has it, else the first of ``places``);
+    community, the one it misspells if ``near`` has it, else the first of ``places``), or,
+    when its ``detail`` says where, the row of that table left out that it names;
     an empty required cell says what to type in it. A total or signature row of a CSV
     file (not a ``workbook``) is not told to move to another sheet.
     """
@@ -1208,6 +1252,11 @@ def _message(
     if rule == "not_a_date" and (day := parse.date_with_time(typed)) is not None:
         return word("message.date_with_time", lang=lang, **fields | {"detail": day})
     if rule == "unknown_reference" and col is not None and col.ref is not None:
+        if detail:  # the row it names is in its table, left out (_left_out_rows): that row is what to fix
+            file, row = detail.split("\x1f")
+            where = word("message.where", lang=lang, file=file, row=row)
+            return word("message.reference_left_out", lang=lang, **fields | {"detail": where},
+                        ref=table_label(col.ref, lang=lang))
         if col.ref == "communities":
             if typed in near:  # a misspelt name: the one it misspells, rather than a list of every community
                 return word("message.near_community", lang=lang, **fields, near=near[typed])

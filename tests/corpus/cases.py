@@ -180,6 +180,51 @@ def _(data: Path) -> Rows:
     return {"mediation_cases": add_rows(data, "mediation_cases", _case_row("m9", community_id="人民略社区"))}
 
 
+def _left_out_not_missing(table: str, message: str) -> Callable[[str, Path, str], None]:
+    """The quarantine lines of ``table``'s references say where the row they name was left out,
+    and suggest no other record."""
+    def check(command: str, out: Path, stdout: str) -> None:
+        if command != "validate":
+            return
+        with (out / "quarantine.csv").open(encoding="utf-8-sig", newline="") as fh:
+            lines = [q for q in csv.DictReader(fh) if q["table"] == table and q["rule"] == "unknown_reference"]
+        assert lines, f"no unknown_reference line in {table}"
+        for q in lines:
+            assert message in q["message_zh"], q["message_zh"]
+            assert "找不到" not in q["message_zh"] and "是否应为" not in q["message_zh"], q["message_zh"]
+            assert "is itself quarantined" in q["message_en"], q["message_en"]
+    return check
+
+
+@case("reference_to_a_quarantined_community",
+      "a community whose own row is quarantined (its brand typed 邻乐（文化）), and a case that names it",
+      # a clerk's finding (3 December 2026): one typo in the community list made every record of
+      # 蒸阳社区 "not found", each suggesting 向阳社区 — the rows were right, the list's row wrong.
+      # communities.csv: header on line 1, renminlu and xiangbei on lines 2 and 3, the new row on line 4
+      rules=(("communities", "unknown_code"), ("mediation_cases", "unknown_reference")), pii=("新阳社区",),
+      check=_left_out_not_missing("mediation_cases", "communities.csv 第4行"))
+def _(data: Path) -> Rows:
+    # 新阳社区 is one character from neither 人民路社区 nor 湘北社区's suggestion threshold; the point is
+    # that it is on a row of the list, which was left out
+    xinyang = {"community_id": "xinyang", "name_zh": "新阳社区", "zone_id": ZONE, "brand": "邻乐（文化）"}
+    return {"communities": add_rows(data, "communities", xinyang),
+            "mediation_cases": add_rows(data, "mediation_cases", _case_row("m9", community_id="新阳社区"))}
+
+
+@case("reference_to_a_quarantined_resident",
+      "a registered resident whose row is quarantined (registered_on 2016年5月), and a service to them",
+      # vulnerable_residents.csv: header on line 1, R01 and R02 on lines 2 and 3, R03 on line 4
+      rules=(("vulnerable_residents", "not_a_date"), ("services", "unknown_reference")),
+      check=_left_out_not_missing("services", "vulnerable_residents.csv 第4行"))
+def _(data: Path) -> Rows:
+    row = {"resident_id": "R03", "community_id": "xiangbei", "compound_id": "cp3", "group": "elderly",
+           "birth_year": 1938, "registered_on": "2016年5月"}
+    service = {"service_id": "s9", "community_id": "xiangbei", "resident_id": "R03", "date": "2024-03-01",
+               "service_type": "companion_visit", "minutes": 30}
+    return {"vulnerable_residents": add_rows(data, "vulnerable_residents", row),
+            "services": add_rows(data, "services", service)}
+
+
 @case("phone_in_free_text", "a phone number in a volunteer team's name",
       rules=(("volunteers", "personal_data_masked"),), pii=("13955556666",))
 def _(data: Path) -> Rows:
