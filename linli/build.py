@@ -51,10 +51,11 @@ from . import __version__, config, handoff, inputs, pipeline, reporting
 from .dataset import load_dataset
 from .errors import LinliError
 from .labels import check_lang
-from .manifest import MANIFEST_FILE, write_manifest
+from .manifest import MANIFEST_FILE, refresh_outputs, write_manifest
 from .outputs import check_out_dir, output_path
 from .privacy import load_key
 from .reporting.cluster import check_address
+from .reporting.index_page import INDEX_FILE
 from .reporting.jobs import BuildSummary, check_formats, ready_pool
 from .reporting.notebook import CELL_TIMEOUT
 from .workbook import WORKBOOK_NAME, write_indicators_workbook
@@ -344,7 +345,7 @@ def _unchanged_builds(
     """The reports of a build whose inputs did not change since the last one, year by year
     from its hand-offs — or None when one of those hand-offs or a unit's JSON is gone or
     changed (then build in full). A year's manifest is written again only when a report
-    of that year was (re)built."""
+    of that year was (re)built; otherwise it records the index page written again."""
     years = []
     for year, fingerprint in sorted(built.items()):
         year_dir = output_path(root, str(year))
@@ -367,6 +368,8 @@ def _unchanged_builds(
         summary = reporting.build(year_dir, units=ids, **options)
         if summary.built or summary.failed or not (year_dir / MANIFEST_FILE).is_file():
             write_manifest(year_dir, data_dir=raw, meta=meta, failed=summary.failed)
+        else:  # only the index page was written again (this build's counts): the manifest says so
+            refresh_outputs(year_dir, [INDEX_FILE])
         summaries.append(summary)
     return summaries
 

@@ -241,7 +241,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(finding.line(width))
     n_bad = sum(not f.ok for f in findings)
     if n_bad:
-        print(f"\n{n_bad} of {counted(len(findings), 'check', 'checks')} differ: {what} do not match these ledgers.")
+        checks = counted(len(findings), "check", "checks")
+        if all(f.ok for f in findings if f.subject == "inputs"):  # the ledgers are not what changed
+            print(f"\n{n_bad} of {checks} differ: the ledgers are those the build read, "
+                  f"but {what} are not what it wrote from them.")
+        else:
+            print(f"\n{n_bad} of {checks} differ: {what} do not match these ledgers.")
         return EXIT_UNITS_FAILED
     print(f"\nall {counted(len(findings), 'check', 'checks')} match: {what} come from these ledgers.")
     return EXIT_OK

@@ -43,7 +43,7 @@ from typing import Any
 from .errors import InputError
 from .outputs import output_path
 
-__all__ = ["FORMAT", "MANIFEST_FILE", "file_hashes", "file_sha256", "read_manifest", "write_manifest"]
+__all__ = ["FORMAT", "MANIFEST_FILE", "file_hashes", "file_sha256", "read_manifest", "refresh_outputs", "write_manifest"]
 
 #: The manifest's name under ``OUT/<year>/``.
 MANIFEST_FILE: str = "manifest.json"
@@ -126,6 +126,30 @@ def write_manifest(
     text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
     path = output_path(year_dir, MANIFEST_FILE)
     path.write_text(text, encoding="utf-8")
+    return path
+
+
+def refresh_outputs(year_dir: Path | str, names: Iterable[str]) -> Path:
+    """Record again, in ``year_dir/manifest.json``, the SHA-256 of the outputs ``names`` (paths
+    relative to ``year_dir``), and leave the rest as it was: a build that found every report up
+    to date rewrites the index page only (its counts are that build's), and hashing every
+    report and input again for it would cost what the build saved.
+
+    Raises
+    ------
+    LinliError
+        When the manifest is missing or damaged (:func:`read_manifest`).
+    """
+    year_dir = Path(year_dir)
+    doc = read_manifest(year_dir)
+    outputs = dict(doc["outputs"])
+    for name in names:
+        path = year_dir / name
+        if path.is_file():
+            outputs[Path(name).as_posix()] = file_sha256(path)
+    doc["outputs"] = dict(sorted(outputs.items()))
+    path = output_path(year_dir, MANIFEST_FILE)
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path
 
 

@@ -365,6 +365,10 @@ def test_unchanged_build_executes_nothing(built: dict[str, Any], capsys: pytest.
     assert "0 built, 3 unchanged, 0 failed" in capsys.readouterr().out
     # neither the reports nor the hand-off (the same bytes again) were touched
     assert {p: p.stat().st_mtime_ns for p in before} == before
+    # the index page is written again (its counts are this build's: 0 built, 3 unchanged), and the
+    # manifest records it: an auditor's verify of an untouched build passes (an evaluator's finding,
+    # 3 December 2026: "shared DIFFERS: index.html changed since the build" after a no-op rebuild)
+    assert main(["verify", str(year_dir), "--data-dir", str(built["raw"])]) == 0, capsys.readouterr().out
 
 
 def test_handoff_written_concurrently_is_whole(built: dict[str, Any], tmp_path: Path) -> None:
