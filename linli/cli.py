@@ -275,6 +275,11 @@ def cmd_synth(args: argparse.Namespace) -> int:
     from .synth import generate
 
     out = Path(args.out)
+    if out.is_dir() and (there := sorted(p.name for p in out.iterdir())):  # never over a folder of ledgers
+        msg = (f"{out}: 文件夹不是空的（有 {there[0]} 等），合成数据会覆盖同名台账，请换一个新的或空的文件夹 / "
+               f"the folder is not empty ({', '.join(there[:3])}{' …' if len(there) > 3 else ''}): synth writes "
+               "a whole dataset and would replace files of the same names; choose a new or empty folder.")
+        raise OutputError(msg)
     if args.demo:
         from .synth import generate_demo
 

@@ -29,10 +29,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import contract, outputs
+from . import contract, io, outputs
 from .contract import TABLES, Column, Table
 from .contract_doc import column_rule, template_columns
-from .labels import check_lang, table_label
+from .errors import InputError, OutputError
+from .labels import check_lang, counted, table_label
 
 __all__ = ["CHOICES_SHEET", "INSTRUCTIONS_SHEET", "TEMPLATE_ROWS", "fill_template", "ledger_frame", "template_name",
            "template_tables", "template_workbook", "write_templates"]
@@ -182,15 +183,31 @@ def write_templates(out_dir: Path | str, *, lang: str = "zh") -> dict[str, Path]
     Raises
     ------
     OutputError
-        When ``out_dir`` cannot be written.
+        When ``out_dir`` cannot be written, or already holds a form's file or a ledger of
+        its table (a filled form is never replaced by a blank one).
     """
     check_lang(lang)
     out = outputs.check_out_dir(out_dir)
-    written: dict[str, Path] = {}
-    for table in template_tables():
-        path = outputs.output_path(out, template_name(table, lang=lang))
-        written[table.name] = outputs.save_workbook(template_workbook(table, lang=lang), path)
-    return written
+    forms = [(table, outputs.output_path(out, template_name(table, lang=lang))) for table in template_tables()]
+    if there := [name for table, path in forms if (name := _ledger_there(out, table, path))]:
+        msg = (f"{out}: 已有 {there[0]}，空白模板会覆盖它，请换一个文件夹 / {counted(len(there), 'form', 'forms')} "
+               f"already there ({', '.join(there[:3])}{' …' if len(there) > 3 else ''}): a blank form would replace "
+               "what was filled in; write the forms to another folder.")
+        raise OutputError(msg)
+    return {table.name: outputs.save_workbook(template_workbook(table, lang=lang), path) for table, path in forms}
+
+
+def _ledger_there(out: Path, table: Table, form: Path) -> str | None:
+    """The name of a file in ``out`` that holds ``table`` already (the ``form`` itself, or a
+    ledger under another name that linli reads as it): a filled form is never replaced by a
+    blank one, nor given a blank twin that linli could not tell from it."""
+    if form.exists():
+        return form.name
+    try:
+        found = io.find_table_file(out, table)
+    except InputError:  # two files already: it holds the table
+        return table_label(table.name)
+    return found.name if found is not None else None
 
 
 # ------------------------------------------------------------------ filled forms

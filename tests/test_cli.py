@@ -413,3 +413,48 @@ def test_an_empty_list_option_is_refused_not_taken_for_nothing_or_the_default(
     assert exc.value.code == 2
     assert option in said and "give at least one" in said
     assert not (tmp_path / "b").exists()
+
+
+# ------------------------------------------------------------------ nothing overwritten
+
+
+def test_synth_and_template_never_overwrite_a_ledger(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # an evaluator's finding (3 December 2026): `linli synth --out` into a folder of real ledgers
+    # replaced them with synthetic ones, exit 0; `linli template --out` would replace a filled form
+    # by a blank one of the same name
+    ledgers = tmp_path / "台账"
+    ledgers.mkdir()
+    mine = ledgers / "矛盾纠纷调解.xlsx"
+    mine.write_bytes(b"a clerk's ledger")
+    for argv in (["synth", "--out", str(ledgers), "-q"], ["template", "--out", str(ledgers)]):
+        assert main(argv) == 2
+        (said,) = capsys.readouterr().err.strip().splitlines()
+        assert "矛盾纠纷调解.xlsx" in said or "not empty" in said, said
+        assert "Traceback" not in said
+    assert sorted(p.name for p in ledgers.iterdir()) == ["矛盾纠纷调解.xlsx"]  # nothing written beside it
+    assert mine.read_bytes() == b"a clerk's ledger"
+    # an empty folder, or one that does not exist yet, is written
+    (tmp_path / "empty").mkdir()
+    assert main(["synth", "--out", str(tmp_path / "empty"), "-q"]) == 0
+    assert main(["template", "--out", str(tmp_path / "forms")]) == 0
+    # and a second template run into the same folder refuses, naming a form already there
+    assert main(["template", "--out", str(tmp_path / "forms")]) == 2
+    assert "already" in capsys.readouterr().err
+    # so does one into a folder whose ledger of a table has another name (社区名单 holds communities
+    # as 社区.xlsx does): two files of one table would stop every later command
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "社区名单.xlsx").write_bytes(b"a clerk's list")
+    assert main(["template", "--out", str(kept)]) == 2
+    assert "社区名单.xlsx" in capsys.readouterr().err
+    assert [p.name for p in kept.iterdir()] == ["社区名单.xlsx"]
+
+
+def test_progress_bars_only_in_a_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # an evaluator's finding (3 December 2026): `linli build … 2> build.err` filled the log with
+    # "reports: 20%|██ …"; the README promises the bars in a terminal only (stderr here is captured)
+    assert main(["synth", "--communities", "2", "--out", str(tmp_path / "raw")]) == 0
+    assert main(["build", "--data-dir", str(tmp_path / "raw"), "--out", str(tmp_path / "out"), "--units", "zone",
+                 "--format", "html", "--jobs", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "%|" not in err and "synth" not in err and "reports:" not in err, err
