@@ -120,9 +120,11 @@ def find_table_file(data_dir: Path, table: contract.Table) -> Path | None:
     found = [p for p in _data_files(data_dir)
              if p.suffix.casefold() in table.extensions and contract.file_key(p.stem) in names]
     if len(found) > 1:
-        listed = " and ".join(p.name for p in found)
-        msg = (f"{data_dir}: both {listed} could hold table {table.name}; keep only one "
-               "(a ledger kept year by year goes in one workbook, a sheet per year).")
+        names = [p.name for p in sorted(found)]
+        msg = (f"{data_dir}: {'、'.join(names)} 都可能是“{table.title_zh}”台账，请只保留一个"
+               f"（按年分开记的台账，请放进同一个工作簿，每年一张工作表） / {len(names)} files could hold table "
+               f"{table.name} ({', '.join(names)}); keep one (a ledger kept year by year goes in one workbook, "
+               "a sheet per year).")
         raise InputError(msg)
     return found[0] if found else None
 

@@ -960,3 +960,14 @@ def test_a_geo_file_names_only_a_misnamed_attribute(tmp_path: Path, caplog: pyte
     with caplog.at_level("WARNING", logger="linli"):
         raw = read_table(path, contract.TABLES["boundaries"])
     assert raw.unknown_columns == ["OBJECTID", "note"] and not caplog.records
+
+
+def test_a_ledger_in_a_file_per_year_is_refused_in_chinese_first(tmp_path: Path) -> None:
+    # a clerk's finding (3 December 2026): the message was English only and read "both a and b and c"
+    for year in (2022, 2023, 2024):
+        (tmp_path / f"{year}年调解台账.xlsx").write_bytes(b"")
+    with pytest.raises(InputError) as err:
+        find_table_file(tmp_path, contract.table("mediation_cases"))
+    said = str(err.value)
+    assert said.startswith(f"{tmp_path}: 2022年调解台账.xlsx、2023年调解台账.xlsx、2024年调解台账.xlsx 都可能是“矛盾纠纷调解”台账")
+    assert "每年一张工作表" in said and "3 files could hold table mediation_cases" in said and "both" not in said
