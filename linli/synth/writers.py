@@ -142,7 +142,8 @@ def write_dataset(
                 writers[name] = _CsvWriter(out / f"{name}.csv", spec)
             stack.callback(writers[name].close)
             paths[name] = writers[name].path
-        bar = stack.enter_context(tqdm(total=total, unit="community", disable=not progress_bar, desc="synth"))
+        bar = stack.enter_context(tqdm(total=total, unit="community", disable=None if progress_bar else True,
+                                       desc="synth"))  # None: in a terminal only
         for plan, rng in plans:
             for name, payload in chunk_tables(plan, rng, layout, years, zone_id):
                 writers[name].write(payload)
