@@ -706,6 +706,7 @@ RULES: tuple[str, ...] = (
     "not_a_coordinate",
     "polygon_as_point",
     "mixed_encoding",
+    "extra_cells",
     "uncomputed_formula",
     "personal_data_masked",
     "total_row",

@@ -15,10 +15,12 @@ import pyarrow.csv as pacsv
 
 from .. import contract
 from ..errors import InputError
+from ..parse import is_blank
 from .cells import (
     MAX_CELL_CHARS,
     TITLE_ROWS,
     RawTable,
+    column_letter,
     fold,
     frame_from_grid,
     header_lookup,
@@ -62,10 +64,11 @@ def read_csv(path: Path, table: contract.Table, *, shown: str) -> RawTable:
             delimiter = _sniff_delimiter(text, lookup)
             grid = _parse_csv(text, delimiter, shown=shown)
             _check_long_cells(grid, text, delimiter, shown=shown)
-    frame, rows, unknown, header_row, _, totals, typed = frame_from_grid(grid, table, shown=shown)
+    frame, rows, unknown, header_row, mapping, totals, typed = frame_from_grid(grid, table, shown=shown)
     issues = _foreign_line_issues(text, delimiter, rows, foreign) if foreign else no_issues()
-    if len(totals):
-        issues = pd.concat([issues, totals], ignore_index=True)
+    found = [part for part in (totals, _extra_cells(grid, header_row, mapping, rows)) if len(part)]
+    if found:
+        issues = pd.concat([issues, *found], ignore_index=True)
     return RawTable(table=table.name, file=shown, frame=frame, rows=rows, unknown_columns=unknown,
                     encoding=encoding, header_row=header_row, row_issues=issues, delimiter=delimiter,
                     header_cells={shown: typed})
@@ -467,6 +470,30 @@ def _check_long_cells(grid: pd.DataFrame, text: str, delimiter: str, *, shown: s
            f"line {start}: a quote (\") opened in this line is not closed until line {end}, "
            f"so {end - start + 1} lines were read as one cell; remove or close the stray quote.")
     raise InputError(msg)
+
+
+def _extra_cells(grid: pd.DataFrame, header_row: int, mapping: dict[int, str], rows: pd.Series) -> pd.DataFrame:
+    """An ``extra_cells`` issue for each record with a cell right of the header's last
+    (a comma too many moves every value after it one column on; in a workbook a cell
+    is a cell, but a CSV line has only its commas); the detail is the cells' letters.
+
+    >>> g = pd.DataFrame([["id", "n", None], ["a", "1", None], ["b", "2", "3"]], index=[1, 2, 3])
+    >>> _extra_cells(g, 1, {0: "id", 1: "n"}, pd.Series([2, 3])).to_dict("list")
+    {'idx': [1], 'column': [''], 'rule': ['extra_cells'], 'detail': ['C']}
+    """
+    named = [i for i in grid.columns if i in mapping or not is_blank(grid.loc[[header_row], i]).all()]
+    beyond = [i for i in grid.columns if i > max(named, default=-1)]
+    if not beyond or not len(rows):
+        return no_issues()
+    cells = grid.loc[rows.to_numpy(), beyond]
+    filled = ~cells.apply(is_blank)
+    hit = filled.any(axis=1).to_numpy()
+    if not hit.any():
+        return no_issues()
+    letters = [",".join(column_letter(i) for i, f in zip(beyond, row, strict=True) if f)
+               for row in filled.to_numpy()[hit]]
+    return pd.DataFrame({"idx": rows.index[hit].to_numpy(dtype="int64"), "column": "", "rule": "extra_cells",
+                         "detail": letters})
 
 
 def _foreign_line_issues(text: str, delimiter: str, rows: pd.Series, foreign: dict[int, str]) -> pd.DataFrame:

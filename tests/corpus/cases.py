@@ -496,6 +496,31 @@ def _(data: Path) -> Rows:
     return {}
 
 
+def _line_with_a_comma_too_many(command: str, out: Path, stdout: str) -> None:
+    if command != "validate":
+        return
+    cases = pd.read_parquet(out / "tables" / "mediation_cases.parquet")
+    assert "m9" not in cases["case_id"].tolist()  # its values moved one column on: not loaded
+    with (out / "quarantine.csv").open(encoding="utf-8-sig", newline="") as fh:
+        (line,) = [q for q in csv.DictReader(fh) if q["rule"] == "extra_cells"]
+    assert "表头之外的" in line["message_zh"] and line["value"] == ""
+
+
+@case("csv_line_with_a_comma_too_many",
+      "a mediation case typed with a comma too many: every value after community_id one column on",
+      # a clerk's finding (3 December 2026): the line loaded with its answers in the wrong columns, and
+      # only a warning of a column without header, naming no row, said anything
+      rules=(("mediation_cases", "extra_cells"),), messages={"validate": "more cells than the header"},
+      check=_line_with_a_comma_too_many)
+def _(data: Path) -> Rows:
+    materialise(data, "mediation_cases")
+    path = data / "mediation_cases.csv"
+    good = "".join(csv_text("mediation_cases", [_case_row("m9")]).splitlines(keepends=True)[1:])
+    shifted = good.replace("xiangbei,", "xiangbei,,", 1)  # a comma too many after the community
+    path.write_text(path.read_text(encoding="utf-8") + shifted, encoding="utf-8")
+    return {"mediation_cases": len(read_rows(data, "mediation_cases"))}
+
+
 def _gbk_volunteers(data: Path) -> bytes:
     return (data / "volunteers.csv").read_text(encoding="utf-8").encode("gbk")
 
@@ -704,7 +729,7 @@ def _(data: Path) -> Rows:
 
 
 @case("two_files_for_one_table", "both volunteers.csv and 志愿者名册.csv",
-      exits=FAIL, file="volunteers.csv", messages=dict.fromkeys(FAIL, "keep only one"))
+      exits=FAIL, file="volunteers.csv", messages=dict.fromkeys(FAIL, "请只保留一个"))
 def _(data: Path) -> Rows:
     (data / "志愿者名册.csv").write_bytes((data / "volunteers.csv").read_bytes())
     return {}
