@@ -61,6 +61,7 @@ __all__ = [
     "reference_text",
     "satisfaction_table",
     "scorecard",
+    "wushe_note",
     "wushe_table",
 ]
 
@@ -430,6 +431,19 @@ def profile_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
             cells.append(text)
         rows.append(cells)
     return pd.DataFrame(rows, columns=[word("indicator", lang=lang), *(sl.name(res, u, lang) for u in units)])
+
+
+def wushe_note(res: UnitSlice, *, lang: str = "zh") -> str | None:
+    """The note under :func:`wushe_table`: what its growth and changes mean; None in the
+    baseline year's own report, whose table has no growth or change to explain.
+
+    >>> import dataclasses
+    >>> from linli.testing import example_unit
+    >>> wushe_note(example_unit(), lang="en")[:40], wushe_note(dataclasses.replace(example_unit(), year=2022))
+    ('Annual growth is the compound annual gro', None)
+    """
+    check_lang(lang)
+    return None if is_baseline(res) else word("n_wushe", lang=lang)
 
 
 def wushe_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
