@@ -118,7 +118,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     from .dataset import load_dataset
     from .labels import counted
 
-    out = outputs.check_out_file(args.out)
+    out = _table_file(args.out)
     ds = load_dataset(args.data_dir, progress_bar=not args.quiet)
     if args.years:
         known = indicators.data_years(ds.tables, covers=ds.covers)
@@ -152,7 +152,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     from .dataset import load_dataset
     from .indicators import catalogue
 
-    out = outputs.check_out_file(args.out)
+    out = _table_file(args.out)
     ds = load_dataset(args.data_dir, progress_bar=not args.quiet)
     # as linli build computes them: no year after the as-of date, the years dataset.yaml covers
     long = indicators.compute(ds.tables, as_of=ds.as_of, covers=ds.covers)
@@ -186,7 +186,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
     from . import claims, indicators
     from .dataset import load_dataset
 
-    out = outputs.check_out_file(args.out)
+    out = _table_file(args.out)
     ds = load_dataset(args.data_dir, claims_required=True, progress_bar=not args.quiet)  # claims first, read once
     long = indicators.compute(ds.tables, as_of=ds.as_of, covers=ds.covers)
     checked = claims.check_claims(list(ds.claims or ()), long)
@@ -199,6 +199,24 @@ def cmd_claims(args: argparse.Namespace) -> int:
     counts = table["verdict"].value_counts()
     print("\n" + ", ".join(f"{counts.get(v, 0)} {v}" for v in ("agrees", "disagrees", "cannot_check")) + f" -> {args.out}")
     return EXIT_OK
+
+
+#: Endings of other formats than the CSV a table command writes (or Parquet): such an ``--out``
+#: is refused rather than given CSV text that its program would not open.
+_NOT_CSV: frozenset[str] = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".et", ".json", ".feather", ".arrow",
+                                      ".pkl", ".pickle", ".h5", ".hdf5", ".dta", ".sav", ".html", ".pdf", ".docx"})
+
+
+def _table_file(out: Path | str) -> Path:
+    """``--out`` of ``indicators``, ``index`` and ``claims``, checked before any work: writable
+    (:func:`linli.outputs.check_out_file`) and not named for a format they do not write."""
+    path = outputs.check_out_file(out)
+    if path.suffix.lower() in _NOT_CSV:
+        msg = (f"--out {path}: writes CSV (or Parquet when the name ends .parquet), not {path.suffix}; "
+               f"name it {path.with_suffix('.csv').name} (the indicators for Excel: `linli build` writes "
+               "indicators.xlsx beside the reports).")
+        raise OutputError(msg)
+    return path
 
 
 def save_table(frame: pd.DataFrame, path: Path) -> Path:
@@ -275,6 +293,9 @@ def cmd_synth(args: argparse.Namespace) -> int:
     from .synth import generate
 
     out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        msg = f"--out {out}: is an existing file, not a folder; synth writes a folder of ledgers."
+        raise OutputError(msg)
     if out.is_dir() and (there := sorted(p.name for p in out.iterdir())):  # never over a folder of ledgers
         msg = (f"{out}: 文件夹不是空的（有 {there[0]} 等），合成数据会覆盖同名台账，请换一个新的或空的文件夹 / "
                f"the folder is not empty ({', '.join(there[:3])}{' …' if len(there) > 3 else ''}): synth writes "

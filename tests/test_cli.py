@@ -458,3 +458,21 @@ def test_progress_bars_only_in_a_terminal(tmp_path: Path, capsys: pytest.Capture
                  "--format", "html", "--jobs", "1"]) == 0
     err = capsys.readouterr().err
     assert "%|" not in err and "synth" not in err and "reports:" not in err, err
+
+
+@pytest.mark.parametrize(("command", "name"), [("indicators", "i.xlsx"), ("index", "i.json"), ("claims", "c.xls")])
+def test_a_table_command_refuses_an_out_named_for_another_format(
+    command: str, name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # an evaluator's finding (3 December 2026): `indicators --out i.xlsx` wrote CSV text into i.xlsx,
+    # which Excel will not open; refused before the ledgers are read (the data folder does not exist)
+    assert main([command, "--data-dir", str(tmp_path / "none"), "--out", str(tmp_path / name), "-q"]) == 2
+    (said,) = capsys.readouterr().err.strip().splitlines()
+    assert f"not {Path(name).suffix}" in said and "writes CSV" in said and "data directory" not in said.lower()
+    assert not (tmp_path / name).exists()
+
+
+def test_synth_into_an_existing_file_says_it_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "val.out").write_text("x", encoding="utf-8")
+    assert main(["synth", "--out", str(tmp_path / "val.out"), "-q"]) == 2
+    assert "is an existing file, not a folder" in capsys.readouterr().err
