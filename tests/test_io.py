@@ -179,6 +179,17 @@ def test_empty_file(tmp_path: Path, content: bytes) -> None:
         read_table(path, VOLUNTEERS)
 
 
+def test_a_required_column_under_a_near_name_is_named_with_the_rename_it_needs(tmp_path: Path) -> None:
+    # a clerk's finding (3 December 2026): 注册日期 typed 注册时间 was told "add the column", though it
+    # is there; an optional column under a near name was already told to rename its header
+    path = write(tmp_path / "volunteers.csv", "志愿者编号,社区,注册时间\nv1,renmin,2024-01-05\n", "utf-8")
+    with pytest.raises(InputError) as info:
+        read_table(path, VOLUNTEERS)
+    said = str(info.value)
+    assert "；若“注册时间”就是“注册日期”，请把表头改为“注册日期” / " in said
+    assert said.endswith("found: 志愿者编号, 社区, 注册时间; if '注册时间' is 注册日期 (registered_on), rename the header.")
+
+
 def test_missing_required_column_message(tmp_path: Path) -> None:
     path = write(tmp_path / "volunteers.csv",
                  "志愿者编号,社区,电话\nv1,renmin,13800000000\n", "gbk")

@@ -8,7 +8,7 @@ import logging
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -650,10 +650,32 @@ def map_headers(
             raise NoHeader(msg)
         found = [shown_header(h) for h in header if h is not None and h.strip()]
         listed = ", ".join(found[:_SHOWN_HEADERS]) + (", …" if len(found) > _SHOWN_HEADERS else "")
-        msg = (f"{shown}: 缺少必填列{headers}，请在表头加上{'这一列' if len(missing) == 1 else '这些列'} / "
-               f"missing required column(s) {wanted}; found: {listed}.")
+        hint_zh, hint_en = _renamed_hints(header, mapping, missing, lookup)
+        msg = (f"{shown}: 缺少必填列{headers}，请在表头加上{'这一列' if len(missing) == 1 else '这些列'}{hint_zh} / "
+               f"missing required column(s) {wanted}; found: {listed}{hint_en}.")
         raise MissingColumns(msg, named=seen)
     return mapping, unknown
+
+
+def _renamed_hints(
+    header: Sequence[str | None], mapping: Mapping[int, str], missing: Sequence[contract.Column],
+    lookup: Mapping[str, str],
+) -> tuple[str, str]:
+    """For each missing column, a header of the sheet that no column took and that is close
+    to one of its names (``受理时间`` for ``受理日期``), as the rename it likely needs, in
+    Chinese and in English (empty strings when none is close)."""
+    free = {fold(text): text for i, text in enumerate(header) if i not in mapping and text and text.strip()}
+    zh, en = [], []
+    for col in missing:
+        names = [alias for alias, name in lookup.items() if name == col.name]
+        for key, text in free.items():
+            if difflib.get_close_matches(key, names, n=1, cutoff=0.5):  # 受理时间 for 受理日期: 2 × 2 ÷ 8
+                label = col.label_zh or col.name
+                zh.append(f"；若“{shown_header(text)}”就是“{label}”，请把表头改为“{label}”")
+                en.append(f"; if {shown_header(text)!r} is {label} ({col.name}), rename the header")
+                del free[key]
+                break
+    return "".join(zh), "".join(en)
 
 
 def _same_column_message(
