@@ -346,8 +346,6 @@ def load_dataset(
     secret = key if key is not None else privacy.load_key()
     wanted = list(TABLES) if tables is None else ["communities", *[t for t in tables if t != "communities"]]
     system = str(meta["coordinates"]).strip().casefold() if meta.get("coordinates") else None
-    for unknown in io.unknown_files(root):
-        log.warning("%s", unknown.message())
 
     clean: dict[str, pd.DataFrame] = {}
     rosters: dict[str, tuple[pd.Series, pd.Series]] = {}  # a referred roster's ids as typed, and their pseudonyms
@@ -355,6 +353,10 @@ def load_dataset(
     quarantines: list[pd.DataFrame] = []
     provenance: list[dict[str, object]] = []
     located = {name: io.find_table_file(root, spec) for name, spec in TABLES.items() if name in wanted}
+    for unknown in io.unknown_files(root):
+        if unknown.reason == "format" and unknown.table in located and located[unknown.table] is None:
+            raise InputError(unknown.refusal())  # the table's only file, in a format linli cannot read
+        log.warning("%s", unknown.message())
     for name, path in located.items():
         if path is None and TABLES[name].required:
             spec = TABLES[name]

@@ -74,6 +74,16 @@ class UnknownFile:
                 f"the closest is {spec.name} (name it {spec.name}{self.path.suffix}).")
 
 
+    def refusal(self) -> str:
+        """One line for a file in a format linli cannot read that is its table's only file
+        (``调解台账.xls``): what to save it as, in Chinese then English."""
+        spec = contract.table(str(self.table))
+        kinds = sorted(spec.extensions, key=lambda e: e != ".xlsx")  # a workbook's own format first
+        return (f"{self.path}: “{spec.title_zh}”台账是 {self.path.suffix} 格式，linli 读不了；请在 Excel 或 WPS 中"
+                f"另存为 {' 或 '.join(kinds)} 后再运行 / the {spec.name} ledger is in {self.path.suffix} format, "
+                f"which linli cannot read: save it as {' or '.join(kinds)} and run again.")
+
+
 def _data_files(data_dir: Path) -> list[Path]:
     """The files of ``data_dir`` in name order, without hidden files and Excel's lock files (``~$…``)."""
     return sorted(p for p in data_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))

@@ -717,6 +717,24 @@ def _(data: Path) -> Rows:
     return {}
 
 
+@case("ledger_saved_as_xls", "the mediation ledger saved as 矛盾纠纷调解.xls (Excel 97–2003), no other copy",
+      # a clerk's finding (3 December 2026): a warning, the table "absent — optional", then "no row left
+      # out" and exit 0: about a thousand cases unread while every line said all was well
+      exits=FAIL, file="矛盾纠纷调解.xls", messages=dict.fromkeys(FAIL, "另存为"))
+def _(data: Path) -> Rows:
+    (data / "mediation_cases.csv").unlink()
+    (data / "矛盾纠纷调解.xls").write_bytes(_ole_file("Workbook", "\x05SummaryInformation"))
+    return {}
+
+
+@case("ledger_saved_as_wps_et", "the mediation ledger saved by WPS as 矛盾纠纷调解.et, no other copy",
+      exits=FAIL, file="矛盾纠纷调解.et", messages=dict.fromkeys(FAIL, "save it as"))
+def _(data: Path) -> Rows:
+    (data / "mediation_cases.csv").unlink()
+    (data / "矛盾纠纷调解.et").write_bytes(_ole_file("Workbook", "\x05SummaryInformation"))
+    return {}
+
+
 @case("workbook_cut_short", "a workbook copied half-way (its last bytes missing)",
       exits=FAIL, file="mediation_cases.xlsx", messages=dict.fromkeys(FAIL, "文件不完整或已损坏"))
 def _(data: Path) -> Rows:
