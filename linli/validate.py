@@ -914,7 +914,7 @@ def _check_duplicates(
             whole["_geometry"] = _rows(raw.geometry, keep).to_wkb()
         dup_row = whole.duplicated(keep="first") if whole.shape[1] else pd.Series(False, index=ok)
     if dup_row.any():
-        first = _first_rows(whole, rows.loc[ok])
+        first = _first_rows(whole, rows.loc[ok], raw.row_files)
         issues.add(dup_row.reindex(raw.frame.index, fill_value=False), "", "duplicate_row", "", first)
     remaining = ok.difference(dup_row.index[dup_row.to_numpy()], sort=False)
     for col in table.columns:
@@ -923,7 +923,7 @@ def _check_duplicates(
         values = parsed[col.name].loc[remaining]
         dup = values.notna() & values.duplicated(keep="first")
         if dup.any():
-            first = _first_rows(values.to_frame(), rows.loc[remaining])
+            first = _first_rows(values.to_frame(), rows.loc[remaining], raw.row_files)
             shown = text[col.name].loc[remaining]
             issues.add(dup.reindex(raw.frame.index, fill_value=False), col.name, "duplicate_id", shown, first)
             remaining = remaining.difference(dup.index[dup.to_numpy()], sort=False)
@@ -931,7 +931,7 @@ def _check_duplicates(
         keys = pd.DataFrame({c: parsed[c].loc[remaining] for c in table.unique_together})
         dup = keys.notna().all(axis=1) & keys.duplicated(keep="first")
         if dup.any():
-            first = _first_rows(keys, rows.loc[remaining])
+            first = _first_rows(keys, rows.loc[remaining], raw.row_files)
             shown = keys.astype("string").fillna("").agg(" / ".join, axis=1)
             issues.add(
                 dup.reindex(raw.frame.index, fill_value=False), "+".join(table.unique_together),
@@ -988,10 +988,16 @@ def _among(index: pd.Index, labels: Collection[object]) -> np.ndarray:
     return index.isin(labels) if len(labels) else np.zeros(len(index), dtype=bool)
 
 
-def _first_rows(keys: pd.DataFrame, rows: pd.Series) -> pd.Series:
-    """Spreadsheet row of the first occurrence of each row's key."""
-    group = keys.astype("string").fillna("\x00").agg("\x1f".join, axis=1)
-    return rows.groupby(group.to_numpy()).transform("first").astype(str)
+def _first_rows(keys: pd.DataFrame, rows: pd.Series, files: pd.Series | None = None) -> pd.Series:
+    """Spreadsheet row of the first occurrence of each row's key; ``file\x1frow`` when that
+    row is in another of ``files`` (each row's sheet, for a workbook of several)."""
+    group = keys.astype("string").fillna("\x00").agg("\x1f".join, axis=1).to_numpy()
+    first = rows.groupby(group).transform("first").astype(str)
+    if files is None:
+        return first
+    own = files.loc[rows.index].astype(str)
+    there = own.groupby(group).transform("first")
+    return first.where(there.to_numpy() == own.to_numpy(), there + "\x1f" + first)
 
 
 # ----------------------------------------------------------------------- outputs
@@ -1251,6 +1257,10 @@ def _message(
         return word("message.excel_serial", lang=lang, **fields | {"detail": serial})
     if rule == "not_a_date" and (day := parse.date_with_time(typed)) is not None:
         return word("message.date_with_time", lang=lang, **fields | {"detail": day})
+    if rule in ("duplicate_row", "duplicate_id", "duplicate_key") and "\x1f" in detail:  # kept on another sheet
+        file, row = detail.split("\x1f")
+        return word(f"message.{rule}_elsewhere", lang=lang,
+                    **fields | {"detail": word("message.where", lang=lang, file=file, row=row)})
     if rule == "unknown_reference" and col is not None and col.ref is not None:
         if detail:  # the row it names is in its table, left out (_left_out_rows): that row is what to fix
             file, row = detail.split("\x1f")

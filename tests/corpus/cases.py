@@ -790,6 +790,30 @@ def _(data: Path) -> Rows:
     return {"mediation_cases": 420}
 
 
+def _duplicates_name_the_other_sheet(command: str, out: Path, stdout: str) -> None:
+    if command != "validate":
+        return
+    with (out / "quarantine.csv").open(encoding="utf-8-sig", newline="") as fh:
+        lines = [q for q in csv.DictReader(fh) if q["rule"] in ("duplicate_row", "duplicate_id")]
+    assert lines
+    for q in lines:  # each line is on the copy's sheet, and names the sheet of the row it repeats
+        assert q["file"].endswith("[2024 (2)]"), q["file"]
+        assert "mediation_cases.xlsx [2024] 第" in q["message_zh"], q["message_zh"]
+        assert "mediation_cases.xlsx [2024], row" in q["message_en"], q["message_en"]
+
+
+@case("workbook_sheet_copied", "the 2024 sheet copied as '2024 (2)', as Excel names a copy: 3 cases twice",
+      # a clerk's finding (3 December 2026): every line read "第2行 与第2行完全相同", the row it repeats
+      # being on the other sheet, which the message did not name
+      rules=(("mediation_cases", "duplicate_row"),), check=_duplicates_name_the_other_sheet)
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    cells = [header, *_case_cells(_many_cases(3))]
+    _workbook(data / "mediation_cases.xlsx", {"2024": cells, "2024 (2)": cells})
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 6}
+
+
 @case("workbook_with_a_notes_sheet", "a 填表说明 sheet before the data sheet",
       messages={"validate": "填表说明: no header naming the table's columns"})
 def _(data: Path) -> Rows:
