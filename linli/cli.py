@@ -114,7 +114,7 @@ def _print_summary(ds: Dataset) -> None:
 
 
 def cmd_indicators(args: argparse.Namespace) -> int:
-    from . import indicators
+    from . import indicators, pipeline
     from .dataset import load_dataset
     from .labels import counted
 
@@ -129,10 +129,10 @@ def cmd_indicators(args: argparse.Namespace) -> int:
                    f"ledger record); years in the data: {listed}.")
             raise ContractError(msg)
     long = indicators.compute(ds.tables, years=args.years, as_of=ds.as_of, covers=ds.covers)
+    years = ", ".join(map(str, pipeline.indicator_years(ds, long)))  # none (blank forms): exit 2, as `index`
     save_table(long[list(indicators.OUTPUT_COLUMNS)], out)
     units = long[["unit_type", "unit_id"]].drop_duplicates()
     n_missing = int(long["value"].isna().sum())
-    years = ", ".join(str(y) for y in sorted(long["year"].unique()))
     print(
         f"{len(long)} values: {int((units['unit_type'] == 'community').sum())} communities and "
         f"{counted(int((units['unit_type'] == 'zone').sum()), 'zone', 'zones')}, years {years}, "

@@ -492,3 +492,15 @@ def test_synth_into_an_existing_file_says_it_is_a_file(tmp_path: Path, capsys: p
     (tmp_path / "val.out").write_text("x", encoding="utf-8")
     assert main(["synth", "--out", str(tmp_path / "val.out"), "-q"]) == 2
     assert "is an existing file, not a folder" in capsys.readouterr().err
+
+
+def test_indicators_of_blank_forms_exit_2_as_index_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # an evaluator's finding (3 December 2026): on blank forms `indicators` printed "0 values: 0 communities
+    # and 0 zones, years , 0 indicators" with exit 0, where `index` said why in one line, exit 2
+    assert main(["template", "--out", str(tmp_path / "forms")]) == 0
+    capsys.readouterr()
+    for command in ("indicators", "index"):
+        assert main([command, "--data-dir", str(tmp_path / "forms"), "--out", str(tmp_path / "x.csv"), "-q"]) == 2
+        (said,) = capsys.readouterr().err.strip().splitlines()[-1:]
+        assert said.startswith(f"linli {command}: ") and "no year has indicator data" in said, said
+    assert not (tmp_path / "x.csv").exists()
