@@ -569,6 +569,22 @@ def excel_serial_date(cell: str) -> str | None:
     return (_EXCEL_EPOCH + dt.timedelta(days=int(text))).isoformat()
 
 
+def year_as_date(cell: str) -> int | None:
+    """The year a date shows when a year alone was typed into a cell formatted as a date,
+    None otherwise: Excel keeps ``2022`` as the 2022nd day after 1899-12-30, 1905-07-14.
+    Years 1949 to 2100 are taken (dates from 1905-05-02 to 1905-09-30).
+
+    >>> year_as_date("1905-07-14"), year_as_date("1905-07-14 00:00:00"), year_as_date("2022-07-14")
+    (2022, 2022, None)
+    """
+    try:
+        day = dt.date.fromisoformat(str(cell).strip()[:10])
+    except ValueError:
+        return None
+    n = (day - _EXCEL_EPOCH).days
+    return n if 1949 <= n <= 2100 else None
+
+
 _DATE_TIME = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})[T ]([0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)")
 
 

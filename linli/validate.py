@@ -766,11 +766,19 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
+#: A year typed into a cell formatted as a date shows as a day of 1905 (:func:`linli.parse.year_as_date`):
+#: the days that years 1949 to 2100 show as, which no ledger of a street office holds.
+_YEAR_AS_DATE = (pd.Timestamp("1905-05-02"), pd.Timestamp("1905-09-30"))
+
+
 def _check_future(values: pd.Series, col: Column, text: pd.Series, issues: _Issues, as_of: dt.date) -> None:
+    """A date after ``as_of``; and a date of 1905 that is a year typed into a date cell (``not_a_date``)."""
     if col.kind != "date":
         return
     late = (values > pd.Timestamp(as_of)).fillna(False)
     issues.add(late, col.name, "future_date", text, as_of.isoformat())
+    year = values.between(*_YEAR_AS_DATE).fillna(False)
+    issues.add(year, col.name, "not_a_date", text)
 
 
 def _check_compare(
@@ -1255,6 +1263,8 @@ def _message(
         return word("message.unknown_code", lang=lang, **fields)
     if rule == "not_a_date" and (serial := parse.excel_serial_date(typed)) is not None:
         return word("message.excel_serial", lang=lang, **fields | {"detail": serial})
+    if rule == "not_a_date" and (year := parse.year_as_date(typed)) is not None:
+        return word("message.year_as_date", lang=lang, **fields | {"detail": str(year)})
     if rule == "not_a_date" and (day := parse.date_with_time(typed)) is not None:
         return word("message.date_with_time", lang=lang, **fields | {"detail": day})
     if rule in ("duplicate_row", "duplicate_id", "duplicate_key") and "\x1f" in detail:  # kept on another sheet

@@ -814,6 +814,19 @@ def _(data: Path) -> Rows:
     return {"mediation_cases": 6}
 
 
+@case("year_typed_into_a_date_cell", "a case whose 受理日期 cell holds 2022 formatted as a date: 1905-07-14",
+      # a clerk's finding (3 December 2026): the case loaded as received on 1905-07-14 and closed in 2022,
+      # a case of 117 years; Excel keeps 2022 typed into a date cell as the 2022nd day after 1899-12-30
+      rules=(("mediation_cases", "not_a_date"),), messages={"validate": "是在日期格里只填了年份 2022"})
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    cases = _many_cases(3)
+    cases[1]["received_on"] = dt.date(1905, 7, 14)  # 1899-12-30 + 2022 days
+    _workbook(data / "mediation_cases.xlsx", {"2024": [header, *_case_cells(cases)]})
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 3}
+
+
 @case("workbook_with_a_notes_sheet", "a 填表说明 sheet before the data sheet",
       messages={"validate": "填表说明: no header naming the table's columns"})
 def _(data: Path) -> Rows:
