@@ -228,7 +228,7 @@ def with_personal_data(text: pd.Series) -> set[str]:
 _DIGITS = re.compile(r"[0-9 +\-]+")  # a value of this shape with a digit is masked as digits
 MASK_WORDS: dict[str, dict[str, str]] = {
     "zh": {"text": "‹文字，{n} 字›", "digits": "‹数字，{n} 位›"},
-    "en": {"text": "‹text, {n} chars›", "digits": "‹digits, {n} chars›"},
+    "en": {"text": "‹text, {n} {chars}›", "digits": "‹digits, {n} {chars}›"},  # 1 char, 2 chars
 }
 
 
@@ -248,8 +248,8 @@ def mask(text: str, key: bytes, *, lang: str = "zh") -> str:
     True
     >>> mask("13912345678", b"k", lang="en").startswith("‹digits, 11 chars›")
     True
-    >>> mask("张小明", b"k", lang="en")[-9:] == m[-9:]
-    True
+    >>> mask("张小明", b"k", lang="en")[-9:] == m[-9:], mask("0", b"k", lang="en")[:-10]
+    (True, '‹digits, 1 char›')
     """
     return masks([text], key, langs=(lang,))[lang][0]
 
@@ -269,7 +269,8 @@ def masks(texts: Sequence[str], key: bytes, *, langs: Sequence[str] = ("zh",)) -
             raise ContractError(msg)
     hexes = _digests([t.encode("utf-8") for t in texts], key)[:, :4].tobytes().hex()
     kinds = ["digits" if _DIGITS.fullmatch(t) and any(c.isdigit() for c in t) else "text" for t in texts]
-    return {lang: [f"{MASK_WORDS[lang][kind].format(n=len(t))} #{hexes[8 * i:8 * i + 8]}"
+    return {lang: [f"{MASK_WORDS[lang][kind].format(n=len(t), chars='char' if len(t) == 1 else 'chars')} "
+                   f"#{hexes[8 * i:8 * i + 8]}"
                    for i, (t, kind) in enumerate(zip(texts, kinds, strict=True))] for lang in langs}
 
 
