@@ -335,7 +335,7 @@ def load_dataset(
         what = "is a file, not a folder" if root.exists() else "does not exist"
         msg = f"Data directory {str(root)!r} {what}."
         raise InputError(msg)
-    claims, claims_error, claims_source = read_claims(root)
+    claims, claims_error, claims_source = read_claims(root, warn=not claims_required)
     if claims_required and claims is None:
         raise InputError(claims_error or f"no {CLAIMS_FILE} in {data_dir if data_dir is not None else root}")
     meta = read_meta(root)
@@ -473,13 +473,18 @@ def read_notes(root: Path) -> dict[tuple[str, str], str]:
     return notes
 
 
-def read_claims(root: Path) -> tuple[tuple[Claim, ...] | None, str | None, bytes]:
+def read_claims(root: Path, *, warn: bool = True) -> tuple[tuple[Claim, ...] | None, str | None, bytes]:
     """Read ``published_claims.yaml`` of ``root`` once: its claims, why they cannot be had, its bytes.
 
     A claims file that cannot be read or checked does not stop the dataset: the reason
     (one line, personal data masked) travels with it, for ``linli claims`` to stop on
-    and for the reports to print.
+    and for the reports to print; it is logged as a warning unless not ``warn`` (a caller
+    that stops on it says it once).
     """
+    def say(what: str, reason: str) -> None:
+        if warn:
+            log.warning("published claims not %s: %s", what, reason)
+
     path = root / CLAIMS_FILE
     if not path.exists():
         return None, None, b""
@@ -487,13 +492,13 @@ def read_claims(root: Path) -> tuple[tuple[Claim, ...] | None, str | None, bytes
         source = path.read_bytes()
     except OSError as exc:  # unreadable: the reports say so; its reason is the input
         reason = redact(f"{path.name}: cannot read the file ({exc.strerror or type(exc).__name__}).")
-        log.warning("published claims not read: %s", reason)
+        say("read", reason)
         return None, reason, f"unreadable: {exc.strerror}".encode()
     try:
         return tuple(parse_claims(io.yaml_from_bytes(source, shown=path.name), path=path)), None, source
     except LinliError as exc:
         reason = redact(str(exc))
-        log.warning("published claims not checked: %s", reason)
+        say("checked", reason)
         return None, reason, source
 
 

@@ -326,6 +326,20 @@ def test_claims_on_an_unreadable_file_exits_2_with_the_reason(
     assert "published_claims.yaml: not valid YAML (line 3)" in err
 
 
+def test_claims_on_a_claim_missing_a_field_says_so_once(tmp_path: Path) -> None:
+    # an evaluator's finding (3 December 2026): the reason came twice, as a warning and as the error
+    data = tmp_path / "data"
+    shutil.copytree(DEMO, data)
+    (data / "published_claims.yaml").write_text(
+        "claims:\n  - {id: a, text_zh: 测试, indicator: volunteers, scope: zone, unit_id: renmin, year: 2024,"
+        " value: 1}\n", encoding="utf-8")
+    env = {"LINLI_KEY": "cli-test-key", "PATH": str(Path(sys.executable).parent)}  # its log goes to stderr
+    done = subprocess.run([sys.executable, "-m", "linli.cli", "claims", "--data-dir", str(data), "--out",
+                           str(tmp_path / "c.csv")], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 2
+    assert "comparison" in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
 def test_version_and_the_versions_that_shape_the_results(capsys: pytest.CaptureFixture[str]) -> None:
     from importlib.metadata import version
 
