@@ -85,6 +85,19 @@ def test_blocks_follow_the_outputs_in_order(tmp_path: Path) -> None:
     assert blocks[-1] == docx_report.Paragraph((("要点", False), ("一", True)), "item")
 
 
+def test_a_numbered_list_keeps_its_numbers() -> None:
+    # an evaluator's finding (3 December 2026): a note's "1. … 2. …" became bullets in Word (the PDF
+    # kept the numbers); a list inside it is bulleted, and the numbering goes on after it
+    html = "<ol><li>先做<b>一</b></li><li>再做<ul><li>细项</li></ul></li><li>最后</li></ol><ul><li>另一</li></ul>"
+    assert docx_report.html_blocks(html) == [
+        docx_report.Paragraph((("1. 先做", False), ("一", True)), "body"),
+        docx_report.Paragraph((("2. 再做", False),), "body"),
+        docx_report.Paragraph((("细项", False),), "item"),
+        docx_report.Paragraph((("3. 最后", False),), "body"),
+        docx_report.Paragraph((("另一", False),), "item"),
+    ]
+
+
 @pytest.fixture(scope="module")
 def word_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("docx")

@@ -174,6 +174,7 @@ class _Reader(HTMLParser):
         self._cell: _Cell | None = None
         self._head_rows = 0  # rows of the current table's <thead>
         self._left_out: str | None = None  # the tag of the NOT_IN_WORD element being read past
+        self._lists: list[int | None] = []  # the open lists, innermost last: an <ol>'s items so far, or None (<ul>)
 
     # paragraphs ---------------------------------------------------------
     def _open(self, kind: str) -> None:
@@ -210,8 +211,16 @@ class _Reader(HTMLParser):
         elif tag == "p":
             kind = next((k for k in ("note", "banner", "kicker") if f"linli-{k}" in classes), "body")
             self._open(kind)
+        elif tag in ("ol", "ul"):
+            self._lists.append(0 if tag == "ol" else None)
         elif tag == "li":
-            self._open("item")
+            numbered = self._lists[-1] if self._lists else None
+            if numbered is None:
+                self._open("item")
+            else:  # its number written out: Word's own numbering would run on from an earlier list
+                self._lists[-1] = numbered + 1
+                self._open("body")
+                self._runs = [(f"{numbered + 1}. ", False)]
         elif tag == "table":
             self._flush()
             self._rows = []
@@ -233,6 +242,8 @@ class _Reader(HTMLParser):
             return
         if tag in _SKIPPED:
             self._skip = max(0, self._skip - 1)
+        elif tag in ("ol", "ul") and self._lists:
+            self._lists.pop()
         elif tag in ("strong", "b"):
             self._bold = max(0, self._bold - 1)
         elif tag in ("td", "th") and self._cell is not None and self._rows is not None:
