@@ -237,20 +237,17 @@ def _left_out_rows(raw: RawTable, table: Table, parsed: Mapping[str, pd.Series],
     if not len(bad) or table.id_column is None or table.id_column not in parsed:
         return {}
     rows = pd.Index(bad).sort_values()
+    rows = rows[parsed[table.id_column].loc[rows].notna().to_numpy()]  # a row without id is named by none
     files = raw.row_files.loc[rows].astype(str).tolist() if raw.row_files is not None else [raw.file] * len(rows)
     where = [f"{f}\x1f{int(r)}" for f, r in zip(files, raw.rows.loc[rows].tolist(), strict=True)]
+    if table.name != "communities":  # its id alone; the first row of an id wins (a dict keeps the last)
+        ids = parsed[table.id_column].loc[rows].astype(str).tolist()
+        return dict(zip(reversed(ids), reversed(where), strict=True))
     frame = pd.DataFrame({name: parsed[name].loc[rows].astype(object).to_numpy()
-                          for name in ("community_id", "name_zh", "name_en", table.id_column) if name in parsed})
+                          for name in ("community_id", "name_zh", "name_en") if name in parsed})
     out: dict[str, str] = {}
-    for i, place in enumerate(where):
-        row = frame.iloc[[i]]
-        if pd.isna(row[table.id_column].iloc[0]):
-            spellings = []
-        elif table.name == "communities":
-            spellings = list(community_lookup(row))
-        else:
-            spellings = [str(row[table.id_column].iloc[0])]
-        for spelling in spellings:
+    for i, place in enumerate(where):  # a zone's few communities: every spelling of each
+        for spelling in community_lookup(frame.iloc[[i]]):
             out.setdefault(spelling, place)
     return out
 
