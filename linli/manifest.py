@@ -123,10 +123,7 @@ def write_manifest(
         "inputs": file_hashes(data, known=known_inputs),
         "outputs": file_hashes(year_dir, skip=[MANIFEST_FILE]),
     }
-    text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-    path = output_path(year_dir, MANIFEST_FILE)
-    path.write_text(text, encoding="utf-8")
-    return path
+    return _write(year_dir, doc)
 
 
 def refresh_outputs(year_dir: Path | str, names: Iterable[str]) -> Path:
@@ -148,6 +145,11 @@ def refresh_outputs(year_dir: Path | str, names: Iterable[str]) -> Path:
         if path.is_file():
             outputs[Path(name).as_posix()] = file_sha256(path)
     doc["outputs"] = dict(sorted(outputs.items()))
+    return _write(year_dir, doc)
+
+
+def _write(year_dir: Path, doc: Mapping[str, Any]) -> Path:
+    """``year_dir/manifest.json`` written from ``doc``: no time stamp, the same bytes for the same record."""
     path = output_path(year_dir, MANIFEST_FILE)
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path

@@ -190,9 +190,10 @@ def write_templates(out_dir: Path | str, *, lang: str = "zh") -> dict[str, Path]
     out = outputs.check_out_dir(out_dir)
     forms = [(table, outputs.output_path(out, template_name(table, lang=lang))) for table in template_tables()]
     if there := [name for table, path in forms if (name := _ledger_there(out, table, path))]:
-        msg = (f"{out}: 已有 {there[0]}，空白模板会覆盖它，请换一个文件夹 / {counted(len(there), 'form', 'forms')} "
-               f"already there ({', '.join(there[:3])}{' …' if len(there) > 3 else ''}): a blank form would replace "
-               "what was filled in; write the forms to another folder.")
+        msg = (f"{out}: 已有 {there[0]} 等台账，空白模板会覆盖它们或与它们重复，请换一个文件夹 / "
+               f"{counted(len(there), 'ledger', 'ledgers')} already there ({', '.join(there[:3])}"
+               f"{' …' if len(there) > 3 else ''}): a blank form would replace one or stand beside it as a second "
+               "file of its table; write the forms to another folder.")
         raise OutputError(msg)
     return {table.name: outputs.save_workbook(template_workbook(table, lang=lang), path) for table, path in forms}
 
