@@ -44,7 +44,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .labels import counted
     from .quarantine import summary_line
 
-    ds, written = load_and_save(args.data_dir, args.out, as_of=args.as_of, progress_bar=not args.quiet)
+    ds, written = load_and_save(args.data_dir, args.out, as_of=args.as_of, progress_bar=_bars(args))
     _print_summary(ds)
     n_rows = int(ds.provenance["rows_quarantined"].sum())
     q = ds.quarantine
@@ -119,7 +119,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     from .labels import counted
 
     out = _table_file(args.out)
-    ds = load_dataset(args.data_dir, progress_bar=not args.quiet)
+    ds = load_dataset(args.data_dir, progress_bar=_bars(args))
     if args.years:
         known = indicators.data_years(ds.tables, covers=ds.covers)
         absent = [y for y in args.years if y not in known]
@@ -153,7 +153,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     from .indicators import catalogue
 
     out = _table_file(args.out)
-    ds = load_dataset(args.data_dir, progress_bar=not args.quiet)
+    ds = load_dataset(args.data_dir, progress_bar=_bars(args))
     # as linli build computes them: no year after the as-of date, the years dataset.yaml covers
     long = indicators.compute(ds.tables, as_of=ds.as_of, covers=ds.covers)
     years = pipeline.indicator_years(ds, long)
@@ -187,7 +187,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
     from .dataset import load_dataset
 
     out = _table_file(args.out)
-    ds = load_dataset(args.data_dir, claims_required=True, progress_bar=not args.quiet)  # claims first, read once
+    ds = load_dataset(args.data_dir, claims_required=True, progress_bar=_bars(args))  # claims first, read once
     long = indicators.compute(ds.tables, as_of=ds.as_of, covers=ds.covers)
     checked = claims.check_claims(list(ds.claims or ()), long)
     table = checked[list(claims.COLUMNS)]
@@ -204,6 +204,12 @@ def cmd_claims(args: argparse.Namespace) -> int:
     counts = table["verdict"].value_counts()
     print("\n" + ", ".join(f"{counts.get(v, 0)} {v}" for v in ("agrees", "disagrees", "cannot_check")) + f" -> {args.out}")
     return EXIT_OK
+
+
+def _bars(args: argparse.Namespace) -> bool:
+    """Whether a command shows progress bars: in a terminal only, unless ``-q`` (a log or a pipe
+    gets none; the library's ``progress_bar=True`` still draws one, in a notebook too)."""
+    return not args.quiet and sys.stderr.isatty()
 
 
 #: Endings of other formats than the CSV a table command writes (or Parquet): such an ``--out``
@@ -242,7 +248,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     summaries = run_years(
         args.data_dir, years=args.year, units=args.units, lang=args.lang, formats=args.format,
-        jobs=args.jobs, dask=args.dask, out=args.out, as_of=args.as_of, progress_bar=not args.quiet,
+        jobs=args.jobs, dask=args.dask, out=args.out, as_of=args.as_of, progress_bar=_bars(args),
     )
     for summary in summaries:
         print(summary.describe())
@@ -309,9 +315,9 @@ def cmd_synth(args: argparse.Namespace) -> int:
     if args.demo:
         from .synth import generate_demo
 
-        written = generate_demo(out, progress_bar=not args.quiet, style=args.style)
+        written = generate_demo(out, progress_bar=_bars(args), style=args.style)
     else:
-        written = generate(out, communities=args.communities, seed=args.seed, progress_bar=not args.quiet,
+        written = generate(out, communities=args.communities, seed=args.seed, progress_bar=_bars(args),
                            style=args.style)
     n_tables = len([k for k in written if k != "dataset"])
     print(f"wrote {n_tables} tables and dataset.yaml to {out}" + (" as a street office keeps them"

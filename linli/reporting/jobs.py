@@ -411,7 +411,7 @@ def build_reports(
 
     with tqdm(
         total=len(jobs), initial=len(results), desc="reports", unit="unit",
-        file=sys.stderr, disable=None if progress_bar else True, dynamic_ncols=True,  # None: a terminal only
+        file=sys.stderr, disable=not progress_bar, dynamic_ncols=True,
     ) as bar:
 
         def done(i: int, result: ReportOutcome) -> None:

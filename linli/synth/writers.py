@@ -142,8 +142,7 @@ def write_dataset(
                 writers[name] = _CsvWriter(out / f"{name}.csv", spec)
             stack.callback(writers[name].close)
             paths[name] = writers[name].path
-        bar = stack.enter_context(tqdm(total=total, unit="community", disable=None if progress_bar else True,
-                                       desc="synth"))  # None: in a terminal only
+        bar = stack.enter_context(tqdm(total=total, unit="community", disable=not progress_bar, desc="synth"))
         for plan, rng in plans:
             for name, payload in chunk_tables(plan, rng, layout, years, zone_id):
                 writers[name].write(payload)
