@@ -36,6 +36,7 @@ from ._arrow import dictionary_codes
 from .contract import LIST_SEP
 
 __all__ = [
+    "YEARS_AS_DATES",
     "clean_text",
     "date_with_time",
     "excel_serial_date",
@@ -49,6 +50,7 @@ __all__ = [
     "parse_floats",
     "parse_ints",
     "parse_lists",
+    "year_as_date",
 ]
 
 #: Characters stripped from both ends of a cell: Unicode white space (as
@@ -581,8 +583,12 @@ def year_as_date(cell: str) -> int | None:
         day = dt.date.fromisoformat(str(cell).strip()[:10])
     except ValueError:
         return None
-    n = (day - _EXCEL_EPOCH).days
-    return n if 1949 <= n <= 2100 else None
+    return (day - _EXCEL_EPOCH).days if YEARS_AS_DATES[0] <= day <= YEARS_AS_DATES[1] else None
+
+
+#: The days years 1949 to 2100 show as when typed alone into a date cell (:func:`year_as_date`).
+YEARS_AS_DATES: tuple[dt.date, dt.date] = (_EXCEL_EPOCH + dt.timedelta(days=1949),
+                                           _EXCEL_EPOCH + dt.timedelta(days=2100))
 
 
 _DATE_TIME = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})[T ]([0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)")

@@ -765,7 +765,7 @@ def _num(x: float) -> str:
 
 #: A year typed into a cell formatted as a date shows as a day of 1905 (:func:`linli.parse.year_as_date`):
 #: the days that years 1949 to 2100 show as, which no ledger of a street office holds.
-_YEAR_AS_DATE = (pd.Timestamp("1905-05-02"), pd.Timestamp("1905-09-30"))
+_YEAR_AS_DATE = tuple(pd.Timestamp(day) for day in parse.YEARS_AS_DATES)
 
 
 def _check_future(values: pd.Series, col: Column, text: pd.Series, issues: _Issues, as_of: dt.date) -> None:
