@@ -38,6 +38,7 @@ from .contract import LIST_SEP
 __all__ = [
     "YEARS_AS_DATES",
     "clean_text",
+    "compact_date",
     "date_with_time",
     "excel_serial_date",
     "fold_width",
@@ -589,6 +590,25 @@ def year_as_date(cell: str) -> int | None:
 #: The days years 1949 to 2100 show as when typed alone into a date cell (:func:`year_as_date`).
 YEARS_AS_DATES: tuple[dt.date, dt.date] = (_EXCEL_EPOCH + dt.timedelta(days=1949),
                                            _EXCEL_EPOCH + dt.timedelta(days=2100))
+
+
+def compact_date(cell: str) -> str | None:
+    """The date (``YYYY-MM-DD``) of one typed as eight digits without separators
+    (``20240315``), None when ``cell`` is not one: a day of the years 1949 to 2100.
+
+    Such a cell is still not a date (:func:`parse_dates` takes separators, as the
+    ledgers' contract says); this says which date it is.
+
+    >>> compact_date("20240315"), compact_date("２０２４０３１５ "), compact_date("20241315"), compact_date("83212345")
+    ('2024-03-15', '2024-03-15', None, None)
+    """
+    text = str(cell).translate(_FULLWIDTH_DIGITS).strip(_SPACES)
+    if len(text) != 8 or not (text.isascii() and text.isdigit()) or not 1949 <= int(text[:4]) <= 2100:
+        return None
+    try:
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:])).isoformat()
+    except ValueError:
+        return None
 
 
 _DATE_TIME = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})[T ]([0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)")

@@ -38,9 +38,10 @@ repeated ids are judged among the rows that pass every other rule, so the first
 
 Values shown in the quarantine never carry personal data. A value is shown only
 when it cannot be personal: a date or a number that parses (and is not shaped
-like a phone or identity number), an Excel date serial or a date with a time of
-day in a date column (``45356``, ``2024-03-05 14:30:00``: the message says which
-date it is), a code of the contract, or an id shaped like
+like a phone or identity number), an Excel date serial, a date with a time of
+day or a date typed without separators in a date column (``45356``,
+``2024-03-05 14:30:00``, ``20240305``: the message says which date it is), a code
+of the contract, or an id shaped like
 the ids of its own table (``m12`` where ids read ``m1``, ``m2`` …). Person ids
 are shown as their pseudonyms; any other value is masked as its kind, length
 and a keyed hash (:func:`linli.privacy.mask`), in the language of the words around
@@ -550,8 +551,8 @@ def _safe_to_show(values: pd.Series, col: Column, shapes: set[str]) -> list[bool
     text = pd.Series(values.to_numpy(dtype=object), index=values.index).where(values != "", None)
     if col.kind == "date":
         _, bad = parse.parse_dates(text)
-        bad &= ~text.map(lambda v: isinstance(v, str) and (parse.excel_serial_date(v) or parse.date_with_time(v))
-                         is not None).astype(bool)
+        bad &= ~text.map(lambda v: isinstance(v, str) and (parse.excel_serial_date(v) or parse.date_with_time(v)
+                                                          or parse.compact_date(v)) is not None).astype(bool)
     elif col.kind in ("int", "float"):
         _, bad = parse.parse_floats(text)
     elif col.kind == "bool":
@@ -1264,6 +1265,8 @@ def _message(
         return word("message.year_as_date", lang=lang, **fields | {"detail": str(year)})
     if rule == "not_a_date" and (day := parse.date_with_time(typed)) is not None:
         return word("message.date_with_time", lang=lang, **fields | {"detail": day})
+    if rule == "not_a_date" and (day := parse.compact_date(typed)) is not None:
+        return word("message.compact_date", lang=lang, **fields | {"detail": day})
     if rule in ("duplicate_row", "duplicate_id", "duplicate_key") and "\x1f" in detail:  # kept on another sheet
         file, row = detail.split("\x1f")
         return word(f"message.{rule}_elsewhere", lang=lang,

@@ -1497,6 +1497,23 @@ def _(data: Path) -> Rows:
     return {"mediation_cases": add_rows(data, "mediation_cases", _case_row("m9", received_on="45366"))}
 
 
+@case("date_without_separators", "a date typed as the eight digits 20240315 (yyyymmdd)",
+      rules=(("mediation_cases", "not_a_date"),),
+      # 2024, month 03, day 15: a real day, so the value is shown (eight digits that read as a
+      # day of 1949–2100 are a date, not a phone number) and the message says how to write it.
+      messages={"validate": "“20240315” 是不带分隔符的日期；请改写成 2024-03-15"})
+def _(data: Path) -> Rows:
+    return {"mediation_cases": add_rows(data, "mediation_cases", _case_row("m9", received_on="20240315"))}
+
+
+@case("digits_that_are_no_date", "eight digits 20241315 (no month 13) in a date column: masked, no date hint",
+      rules=(("mediation_cases", "not_a_date"),),
+      # not a day, so it may be anything (a phone number among them): masked wherever it would show
+      messages={"validate": "无法识别的日期"}, pii=("20241315",))
+def _(data: Path) -> Rows:
+    return {"mediation_cases": add_rows(data, "mediation_cases", _case_row("m9", received_on="20241315"))}
+
+
 @case("number_too_large", "23 digits in a minutes column",
       rules=(("services", "not_an_integer"),))
 def _(data: Path) -> Rows:
