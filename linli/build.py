@@ -50,13 +50,13 @@ import pandas as pd
 from . import __version__, config, handoff, inputs, pipeline, reporting
 from .dataset import load_dataset
 from .errors import LinliError
-from .labels import check_lang
+from .labels import LANGS, check_lang
 from .manifest import MANIFEST_FILE, refresh_outputs, write_manifest
 from .outputs import check_out_dir, output_path
 from .privacy import load_key
 from .reporting.cluster import check_address
-from .reporting.index_page import INDEX_FILE
 from .reporting.jobs import BuildSummary, check_formats, ready_pool
+from .reporting.names import index_name
 from .reporting.notebook import CELL_TIMEOUT
 from .workbook import WORKBOOK_NAME, write_indicators_workbook
 
@@ -369,7 +369,7 @@ def _unchanged_builds(
         if summary.built or summary.failed or not (year_dir / MANIFEST_FILE).is_file():
             write_manifest(year_dir, data_dir=raw, meta=meta, failed=summary.failed)
         else:  # only the index page was written again (this build's counts): the manifest says so
-            refresh_outputs(year_dir, [INDEX_FILE])
+            refresh_outputs(year_dir, [index_name(code) for code in LANGS])
         summaries.append(summary)
     return summaries
 

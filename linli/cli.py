@@ -527,6 +527,7 @@ def build_parser() -> argparse.ArgumentParser:
             "  figures/<unit>/           every figure as PNG (300 dpi) and SVG\n"
             "  indicators.xlsx           a sheet per dimension: every unit's values and progress\n"
             "  index.html                links every report of the year, with index, band and rank\n"
+            "                            (in Chinese; an English build adds index.en.html)\n"
             "  data/                     the hand-off the reports read: clean tables, indicators,\n"
             "                            quarantine.xlsx and quarantine.csv, provenance.csv\n"
             "  manifest.json             SHA-256 of every input and output, for linli verify\n"

@@ -199,13 +199,26 @@ def test_chinese_then_english_into_one_folder_leaves_both_whole(both_languages: 
     # the index and rank of each unit are shown: c0001's index from its JSON, one decimal
     doc = json.loads((year_dir / "c0001.json").read_text(encoding="utf-8"))
     assert f">{doc['index'][0]['index']:.1f}<" in index
-    assert "not ranked" in index and "of 2" in index  # the zone is not ranked; 2 communities are
-    # the English community report links back to the index and to its zone's English report
+    english = (year_dir / "index.en.html").read_text(encoding="utf-8")
+    assert "not ranked" in english and "of 2" in english  # the zone is not ranked; 2 communities are
+    assert "不参与排名" in index  # and in the Chinese page, which stays Chinese
+    # index.html stays Chinese after the English build (it turned English: an evaluator found the
+    # Chinese page gone); the English page sits beside it, listing the same files, and they link each other
+    assert '<html lang="zh-CN">' in index and 'href="index.en.html" hreflang="en">English<' in index
+    assert '<html lang="en">' in english and 'href="index.html" hreflang="zh-CN">中文<' in english
+    assert 'href="../index.en.html"' in english and 'href="../index.html"' in index
+    for unit in UNITS:
+        assert f'href="{unit}.html"' in english and f'href="{unit}.en.html"' in english
+    # each report links back to the index in its own language, and to its zone's report in it
     page = (year_dir / "c0001.en.html").read_text(encoding="utf-8")
-    assert 'href="index.html"' in page and 'href="zone.en.html"' in page
-    assert 'href="zone.html"' in (year_dir / "c0001.html").read_text(encoding="utf-8")
+    assert 'href="index.en.html"' in page and 'href="zone.en.html"' in page
+    chinese = (year_dir / "c0001.html").read_text(encoding="utf-8")
+    assert 'href="zone.html"' in chinese and 'href="index.html"' in chinese
     years = (out / "index.html").read_text(encoding="utf-8")
-    assert 'href="2024/index.html"' in years
+    assert 'href="2024/index.html"' in years and '<html lang="zh-CN">' in years
+    assert 'href="2024/index.en.html"' in (out / "index.en.html").read_text(encoding="utf-8")
+    # the manifest records both pages, so verify checks them
+    assert {"index.html", "index.en.html"} <= set(recorded)
 
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e]+")
@@ -261,10 +274,13 @@ def test_one_unit_into_a_full_folder_keeps_the_others_in_the_index(built: dict[s
     shutil.copytree(built["out"], out)
     assert main(["build", "--data-dir", str(built["raw"]), "--out", str(out), "--lang", "en",
                  "--format", "html", "--units", "c0001", "-q"]) == 0
-    index = (out / "2024" / "index.html").read_text(encoding="utf-8")
-    for unit in UNITS:  # the two units not built this time keep their rows and links
-        assert f'href="{unit}.html"' in index and f'href="{unit}.pdf"' in index
-    assert 'href="c0001.en.html"' in index and 'href="zone.en.html"' not in index
+    for name in ("index.html", "index.en.html"):  # both pages are of this build
+        index = (out / "2024" / name).read_text(encoding="utf-8")
+        for unit in UNITS:  # the two units not built this time keep their rows and links
+            assert f'href="{unit}.html"' in index and f'href="{unit}.pdf"' in index
+        assert 'href="c0001.en.html"' in index and 'href="zone.en.html"' not in index
+    # 1 built: the Chinese page says so in Chinese (共 1 份报告：新生成 1 份 …) as the English one does
+    assert "共 1 份报告：新生成 1 份，沿用 0 份，失败 0 份。" in (out / "2024" / "index.html").read_text(encoding="utf-8")
     assert "1 report: 1 built, 0 up to date, 0 failed." in index
     assert "reports of 3 units." in index and index.count("from an earlier build") == 2  # zone, c0002
 

@@ -215,7 +215,7 @@ def test_index_page_merges_with_what_is_on_disk(tmp_path: Path) -> None:
     assert "Chinese" in html and "English" in html and "from an earlier build" in html
     # 1 built now; a, b and c have reports in the folder
     assert "1 report: 1 built, 0 up to date, 0 failed." in html and "the reports of 3 units." in html
-    assert 'href="../index.html"' in html
+    assert page.name == "index.en.html" and 'href="../index.en.html"' in html  # its own language's years page
 
 
 def test_years_index_links_every_year(tmp_path: Path) -> None:
@@ -233,6 +233,27 @@ def test_years_index_links_every_year(tmp_path: Path) -> None:
     # 2024 holds a's reports, 2023 a's and b's
     assert "the reports of 1 unit." in english and "the reports of 2 units." in english
     assert "(s)" not in english
+
+
+def test_index_pages_of_two_languages_link_each_other(tmp_path: Path) -> None:
+    year = tmp_path / "2024"
+    year.mkdir()
+    (year / "a.html").write_text("x", encoding="utf-8")
+    langs = reporting.index_page.index_langs(year, "zh", "en")
+    zh = reporting.write_index([], year, year=2024, lang="zh", title="t", langs=langs)
+    en = reporting.write_index([], year, year=2024, lang="en", title="t", langs=langs)
+    assert (zh.name, en.name) == ("index.html", "index.en.html")
+    # each page names the other in the other's language, and lists a's report, not itself
+    assert '<a href="index.en.html" hreflang="en">English</a>' in zh.read_text(encoding="utf-8")
+    assert '<a href="index.html" hreflang="zh-CN">中文</a>' in en.read_text(encoding="utf-8")
+    assert ">index<" not in zh.read_text(encoding="utf-8") + en.read_text(encoding="utf-8")
+    assert reporting.index_page.index_langs(year) == ["zh", "en"]
+    # the English years page links the English page of a year that has one, the Chinese page of one that has not
+    (tmp_path / "2023").mkdir()
+    (tmp_path / "2023" / "index.html").write_text("x", encoding="utf-8")
+    years = reporting.index_page.write_years_index(tmp_path, lang="en", langs=["zh", "en"]).read_text(encoding="utf-8")
+    assert 'href="2024/index.en.html"' in years and 'href="2023/index.html"' in years
+    assert '<a href="index.html" hreflang="zh-CN">中文</a>' in years
 
 
 def test_index_page_links_the_indicators_workbook_when_it_is_there(tmp_path: Path) -> None:

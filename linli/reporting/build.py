@@ -5,7 +5,8 @@
 nothing — makes a :class:`~linli.reporting.jobs.ReportJob` per unit, runs them
 (:func:`~linli.reporting.jobs.build_reports`) into ``OUT/<year>/<unit>.ipynb/.html/.pdf``
 and writes ``OUT/<year>/index.html`` (every report in the folder, whichever build wrote
-it) and ``OUT/index.html`` (every year).
+it) and ``OUT/index.html`` (every year), in Chinese; an English build writes
+``index.en.html`` beside each, and later builds keep those up to date too.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from ..labels import check_lang, unit_names, word
 from ..outputs import output_path
 from .comparison import standings
 from .format import dataset_name
-from .index_page import write_index, write_years_index
+from .index_page import index_langs, write_index, write_years_index
 from .jobs import BuildSummary, ReportJob, build_reports, check_formats
+from .names import DEFAULT_LANG
 from .notebook import CELL_TIMEOUT, TEMPLATES, notebooks_dir
 
 __all__ = ["build", "check_notebooks", "select_units"]
@@ -161,17 +163,29 @@ def build(
     outcomes = build_reports(report_jobs, n_jobs=jobs, progress_bar=progress_bar, executor=executor, dask=dask)
     if before_index is not None:
         before_index()
-    index_path = write_index(
-        outcomes, year_dir, year=year, lang=lang,
-        title=word("page.title", lang=lang, year=year),
-        names=names,
-        unit_types=dict(zip(every_unit["unit_id"].astype(str), every_unit["unit_type"].astype(str), strict=True)),
-        standings=standings(handoff.load_frame(handoff_dir, "uncertainty"), year=year, lang=lang),
-        subtitle=word("page.subtitle", lang=lang, dataset=dataset_name(meta, lang), as_of=meta.get("as_of")),
-        banner=word("page.banner", lang=lang) if meta.get("synthetic") else None,
-        quarantine=_quarantine(handoff_dir),
-    )
-    write_years_index(year_dir.parent, lang=lang)
+    # the page of the build's language, the default language's (every build keeps index.html) and any
+    # other already in the folder: each lists what is on disk now, so none is left behind
+    langs = index_langs(year_dir, DEFAULT_LANG, lang)
+    uncertainty = handoff.load_frame(handoff_dir, "uncertainty")
+    types = dict(zip(every_unit["unit_id"].astype(str), every_unit["unit_type"].astype(str), strict=True))
+    pages = {
+        code: write_index(
+            outcomes, year_dir, year=year, lang=code,
+            title=word("page.title", lang=code, year=year),
+            names=unit_names(every_unit, lang=code),
+            unit_types=types,
+            standings=standings(uncertainty, year=year, lang=code),
+            subtitle=word("page.subtitle", lang=code, dataset=dataset_name(meta, code), as_of=meta.get("as_of")),
+            banner=word("page.banner", lang=code) if meta.get("synthetic") else None,
+            quarantine=_quarantine(handoff_dir),
+            langs=langs,
+        )
+        for code in langs
+    }
+    years_langs = index_langs(year_dir.parent, *langs)
+    for code in years_langs:
+        write_years_index(year_dir.parent, lang=code, langs=years_langs)
+    index_path = pages[lang]
     json_paths = {j.unit_id: output_path(year_dir, f"{j.unit_id}.json") for j in report_jobs
                   if output_path(year_dir, f"{j.unit_id}.json").is_file()}
     return BuildSummary(year, year_dir, handoff_dir, index_path, tuple(outcomes), json_paths)

@@ -12,6 +12,11 @@ workbook with the count of rows it left out.
 
 ``OUT/index.html`` (:func:`write_years_index`) links the index of every year in ``OUT``.
 
+Each language has its own pages (:func:`linli.reporting.names.index_name`): ``index.html``
+in Chinese, the default, which every build writes, and ``index.en.html`` in English, which
+an English build writes and every later build keeps up to date. The pages of a year link
+one another, so an evaluator who opens the Chinese page finds the English one.
+
 Both are rendered from Jinja2 templates (``templates/index.html.j2``,
 ``templates/years.html.j2``) with ``templates/index.css`` inlined and every word from
 :mod:`linli.labels`; they link by relative address, load nothing from the network and
@@ -36,15 +41,15 @@ from ..manifest import MANIFEST_FILE
 from ..workbook import WORKBOOK_NAME
 from .export import template_text
 from .jobs import REPORT_STATUSES, UNIT_TYPES, ReportOutcome
-from .names import LANG_FREE, parse_output_name
+from .names import DEFAULT_LANG, LANG_FREE, index_name, parse_output_name
 from .render import keep_whole
 
-__all__ = ["INDEX_FILE", "LINKED_KINDS", "reports_on_disk", "write_index", "write_years_index"]
+__all__ = ["INDEX_FILE", "LINKED_KINDS", "index_langs", "reports_on_disk", "write_index", "write_years_index"]
 
-#: The name of an index page.
-INDEX_FILE: str = "index.html"
-#: Files of a year that belong to no unit: the index itself, the manifest, the indicators workbook.
-YEAR_FILES: frozenset[str] = frozenset({INDEX_FILE, MANIFEST_FILE, WORKBOOK_NAME})
+#: The name of the index page in the default language (every build writes it).
+INDEX_FILE: str = index_name(DEFAULT_LANG)
+#: Files of a year that belong to no unit: the index pages, the manifest, the indicators workbook.
+YEAR_FILES: frozenset[str] = frozenset({*(index_name(code) for code in LANGS), MANIFEST_FILE, WORKBOOK_NAME})
 #: Kinds of file an index links, in this order (per language), then the language-free ones.
 LINKED_KINDS: tuple[str, ...] = ("html", "pdf", "docx", "ipynb")
 
@@ -56,6 +61,25 @@ def _kind_text(kind: str, lang: str) -> str:
 
 def _relative(path: Path, base: Path) -> str:
     return quote(Path(os.path.relpath(path, base)).as_posix())
+
+
+def index_langs(folder: Path | str, *also: str) -> list[str]:
+    """The languages of :data:`linli.labels.LANGS` whose index page is in ``folder``, with ``also``
+    (the pages about to be written), in the order of ``LANGS``.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "index.en.html").write_text("x", encoding="utf-8")
+    ...     index_langs(tmp), index_langs(tmp, "zh")
+    (['en'], ['zh', 'en'])
+    """
+    return [code for code in LANGS if code in also or (Path(folder) / index_name(code)).is_file()]
+
+
+def _other_pages(langs: Sequence[str], lang: str) -> list[dict[str, str]]:
+    """Links to the index pages of ``langs`` other than ``lang``, each named in its own language."""
+    return [{"href": index_name(code), "lang": HTML_LANG[code], "text": word(f"page.lang.{code}", lang=code)}
+            for code in langs if code != lang]
 
 
 def reports_on_disk(out_dir: Path | str) -> dict[str, dict[str | None, dict[str, Path]]]:
@@ -96,8 +120,10 @@ def write_index(
     subtitle: str | None = None,
     banner: str | None = None,
     quarantine: tuple[Path, int] | None = None,
+    langs: Sequence[str] = (),
 ) -> Path:
-    """Write ``out_dir/index.html``: every report in the folder, its standing and files.
+    """Write the index page of ``out_dir`` in ``lang`` (``index.html``, ``index.en.html``:
+    :func:`~linli.reporting.names.index_name`): every report in the folder, its standing and files.
 
     Parameters
     ----------
@@ -125,6 +151,9 @@ def write_index(
         A warning box (e.g. that the data is synthetic).
     quarantine
         The quarantine workbook and how many rows it left out: linked, with the count.
+    langs
+        The languages whose index pages the folder has or is about to have
+        (:func:`index_langs`): linked from this one.
 
     Returns
     -------
@@ -192,20 +221,23 @@ def write_index(
         on_disk=word("page.on_disk", lang=lang, n=len(rows)),
         heads=[word(f"page.{k}", lang=lang) for k in ("unit", "id", "type", "index", "rank", "status", "files")],
         rows=rows,
-        up={"href": f"../{INDEX_FILE}", "text": word("page.all_years", lang=lang)},
+        up={"href": f"../{index_name(lang)}", "text": word("page.all_years", lang=lang)},
+        others=_other_pages(langs, lang),
         footer=word("page.footer", lang=lang, version=__version__),
         year=year,
     )
-    path = out / INDEX_FILE
+    path = out / index_name(lang)
     path.write_text(page, encoding="utf-8")
     return path
 
 
-def write_years_index(root: Path | str, *, lang: str, title: str | None = None) -> Path:
-    """Write ``root/index.html``: a link to the index of every year folder in ``root``.
+def write_years_index(root: Path | str, *, lang: str, title: str | None = None, langs: Sequence[str] = ()) -> Path:
+    """Write the index of ``root`` in ``lang`` (``index.html``, ``index.en.html``): a link to
+    the index of every year folder in ``root``, in ``lang`` where the year has one.
 
-    A year folder is one named by four digits that holds an ``index.html``; the page
-    lists them newest first with the number of units each holds.
+    A year folder is one named by four digits that holds an index page; the page lists
+    them newest first with the number of units each holds. ``langs``: the languages whose
+    pages ``root`` has or is about to have (:func:`index_langs`), linked from this one.
 
     Returns
     -------
@@ -214,13 +246,15 @@ def write_years_index(root: Path | str, *, lang: str, title: str | None = None) 
     """
     check_lang(lang)
     base = Path(root)
-    years = sorted((p for p in base.iterdir() if re.fullmatch(r"\d{4}", p.name) and (p / INDEX_FILE).is_file()),
+    years = sorted((p for p in base.iterdir() if re.fullmatch(r"\d{4}", p.name) and index_langs(p)),
                    key=lambda p: p.name, reverse=True)
-    rows = [{"href": _relative(p / INDEX_FILE, base), "text": word("page.title", lang=lang, year=int(p.name)),
+    pages = {p: p / index_name(lang) if (p / index_name(lang)).is_file() else p / index_name(index_langs(p)[0])
+             for p in years}
+    rows = [{"href": _relative(pages[p], base), "text": word("page.title", lang=lang, year=int(p.name)),
              "units": word("page.on_disk", lang=lang, n=len(reports_on_disk(p)))} for p in years]
     shown = title or word("page.years_title", lang=lang)
     page = _render("years.html.j2", html_lang=HTML_LANG[lang], title=shown, rows=rows,
-                   footer=word("page.footer", lang=lang, version=__version__))
-    path = base / INDEX_FILE
+                   others=_other_pages(langs, lang), footer=word("page.footer", lang=lang, version=__version__))
+    path = base / index_name(lang)
     path.write_text(page, encoding="utf-8")
     return path

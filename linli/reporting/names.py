@@ -7,6 +7,7 @@ names, another language adds its code before the extension::
     renmin.html  renmin.pdf  renmin.ipynb          (zh, the default)
     renmin.en.html  renmin.en.pdf  renmin.en.ipynb  (en)
     renmin.json                                     (the unit's numbers: no language)
+    index.html  index.en.html                       (the index pages: :func:`index_name`)
 
 :func:`output_name` is the one place these names are made; :func:`parse_output_name`
 reads one back (the index page lists what is on disk with it). Unit ids are letters,
@@ -22,7 +23,7 @@ from typing import NamedTuple
 from .. import contract
 from ..labels import LANGS, check_lang
 
-__all__ = ["DEFAULT_LANG", "LANG_FREE", "OutputName", "key_name", "output_name", "parse_output_name"]
+__all__ = ["DEFAULT_LANG", "LANG_FREE", "OutputName", "index_name", "key_name", "output_name", "parse_output_name"]
 
 #: The language whose files keep the plain names.
 DEFAULT_LANG: str = LANGS[0]
@@ -64,6 +65,18 @@ def key_name(unit_id: str, *, lang: str = DEFAULT_LANG) -> str:
     ('renmin.key', 'renmin.en.key')
     """
     return output_name(unit_id, "key", lang=lang)
+
+
+def index_name(lang: str = DEFAULT_LANG) -> str:
+    """Return the file name of an index page in ``lang``: each language has its own, so that a
+    build in one language never turns the other's page into it.
+
+    Examples
+    --------
+    >>> index_name(), index_name("en")
+    ('index.html', 'index.en.html')
+    """
+    return output_name("index", "html", lang=lang)
 
 
 def parse_output_name(name: str) -> OutputName | None:

@@ -43,7 +43,7 @@ from ..spec import SCORED_DIMENSIONS
 from . import _slice as sl
 from . import selection
 from .format import DASH, dataset_name, format_value, is_missing, target_text
-from .names import output_name
+from .names import index_name, output_name
 from .render import NOT_IN_WORD, heading, note, to_html
 from .tables import indicator_table
 
@@ -82,11 +82,11 @@ def nav_html(res: UnitSlice, *, lang: str = "zh") -> str:
     --------
     >>> from linli.testing import example_unit
     >>> nav_html(example_unit(), lang="en")
-    '<nav class="linli-nav"><a href="index.html">← Index of this year&#x27;s reports</a> · <a href="model.en.html">Report of its zone: Model Street</a></nav>'
+    '<nav class="linli-nav"><a href="index.en.html">← Index of this year&#x27;s reports</a> · <a href="model.en.html">Report of its zone: Model Street</a></nav>'
     """
     check_lang(lang)
     esc = html_lib.escape
-    links = [("index.html", word("page.back_index", lang=lang))]
+    links = [(index_name(lang), word("page.back_index", lang=lang))]
     zid = sl.zone_id(res)
     if res.unit_type != "zone" and zid is not None:
         links.append((output_name(zid, "html", lang=lang), word("page.back_zone", lang=lang, name=sl.name(res, zid, lang))))
