@@ -4,11 +4,14 @@ Two guarantees live here, in one place that every writer uses:
 
 * **No live formulas.** A text cell that starts with ``=``, ``+``, ``-``, ``@``, a
   tab or a carriage return is run as a formula by Excel, WPS and LibreOffice when a
-  clerk opens the file (CSV or formula injection). :func:`neutralise` prefixes such
-  a cell with an apostrophe, as OWASP recommends, so that it shows as text. Numbers
-  stay numbers: numeric columns are never touched, and a text cell that is exactly
-  a number (``-3``, ``+1.5e3``) is left alone, since a spreadsheet reads it as that
-  number, not as a formula. Every CSV linli writes goes through :func:`save_csv`,
+  clerk opens the file (CSV or formula injection). In a CSV, :func:`neutralise`
+  prefixes such a cell with an apostrophe, as OWASP recommends, so that it shows as
+  text. In a workbook the cell is stored as text, which no spreadsheet runs, and marked
+  as typed with a leading apostrophe (Excel's "quote prefix", which the cell does not
+  show): the clerk sees the value as it was, and it stays text when the cell is edited.
+  Numbers stay numbers: numeric columns are never touched, and a text cell that is
+  exactly a number (``-3``, ``+1.5e3``) is left alone, since a spreadsheet reads it as
+  that number, not as a formula. Every CSV linli writes goes through :func:`save_csv`,
   every workbook through :func:`save_workbook` (which also makes its bytes the same
   from run to run).
 * **Nothing outside the output directory.** :func:`output_path` resolves a path
@@ -22,7 +25,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import unicodedata
 import zipfile
 from collections.abc import Mapping
@@ -36,7 +38,7 @@ import pandas as pd
 if TYPE_CHECKING:
     import openpyxl
 
-from ._xlsx_rows import SheetRows, splice
+from ._xlsx_rows import FORMULA_START, SheetRows, quote_cell, splice, starts_as_formula
 from .errors import OutputError
 
 __all__ = [
@@ -52,11 +54,8 @@ __all__ = [
     "set_print_layout",
     "text_width",
     "source_date",
+    "starts_as_formula",
 ]
-
-#: First characters that make a spreadsheet read a cell as a formula.
-FORMULA_START: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def neutralise(text: str) -> str:
@@ -70,9 +69,7 @@ def neutralise(text: str) -> str:
     >>> [neutralise(v) for v in ("=HYPERLINK(\\"http://x\\")", "@SUM(A1)", "-2+3", "-3.5", "人民路")]
     ['\\'=HYPERLINK("http://x")', "'@SUM(A1)", "'-2+3", '-3.5', '人民路']
     """
-    if text.startswith(FORMULA_START) and not _NUMBER.fullmatch(text):
-        return "'" + text
-    return text
+    return "'" + text if starts_as_formula(text) else text
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -195,8 +192,9 @@ def save_workbook(
 ) -> Path:
     """Write ``workbook`` as ``.xlsx``: no formula cell, the same bytes for the same content.
 
-    Every text cell goes through :func:`neutralise` (openpyxl would store a text that
-    starts with ``=`` as a formula); the workbook's creation and modification dates and
+    Every text cell that starts as a formula (:func:`starts_as_formula`) is stored as text
+    with Excel's quote prefix, its value as it was (openpyxl would store a text that starts
+    with ``=`` as a formula); the workbook's creation and modification dates and
     its zip entries' dates are ``when`` (:func:`source_date`; 1980-01-01 when None). The
     file is written beside ``path`` and renamed into place. ``rows`` adds, to the sheet of
     each title, rows written at once (:func:`linli._xlsx_rows.rows_xml`) after those it holds.
@@ -214,9 +212,9 @@ def save_workbook(
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     a = save_workbook(wb, Path(tmp) / "a.xlsx").read_bytes()
     ...     b = save_workbook(wb, Path(tmp) / "b.xlsx").read_bytes()
-    ...     cells = [c.value for c in openpyxl.load_workbook(Path(tmp) / "a.xlsx").active[1]]
-    >>> cells, a == b
-    (["'=1+1", '人民路', -3], True)
+    ...     back = openpyxl.load_workbook(Path(tmp) / "a.xlsx").active
+    >>> [c.value for c in back[1]], (back["A1"].data_type, back["A1"].quotePrefix), a == b
+    (['=1+1', '人民路', -3], ('s', True), True)
     """
     from openpyxl.writer.excel import ExcelWriter
 
@@ -226,21 +224,30 @@ def save_workbook(
         # a cell at every empty place of the sheet's rectangle: 600,000 in indicators.xlsx at 2,000 communities
         for cell in sheet._cells.values():
             value = cell.value
-            if isinstance(value, str) and (safe := neutralise(value)) is not value:
-                cell.value = safe  # only a cell that changes: setting a value costs openpyxl its checks
+            if isinstance(value, str) and starts_as_formula(value):
+                quote_cell(cell)
     stamp = when if when is not None else datetime(*ZIP_EPOCH, tzinfo=UTC)
     workbook.properties.created = workbook.properties.modified = stamp.replace(tzinfo=None)
+    added = dict(rows or {})
+    made: dict[str, str] = {}
+
+    class Writer(ExcelWriter):
+        def write_worksheet(self, ws: Any) -> None:
+            super().write_worksheet(ws)
+            if ws.title in added:  # now, so that a style its rows add comes where openpyxl's own cells put it
+                made[ws.title] = added[ws.title].xml()
+
     buffer = io.BytesIO()
     # stored, not deflated: fixed_zip deflates every entry as it dates it
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # Workbook.save would stamp "modified" now
-        ExcelWriter(workbook, archive).save()
+        Writer(workbook, archive).save()
     replaced: dict[str, bytes] = {}
-    if rows:
+    if made:
         with zipfile.ZipFile(buffer) as written:
             for sheet in workbook.worksheets:
-                if sheet.title in rows:
+                if sheet.title in made:
                     entry = sheet.path.lstrip("/")  # the part ExcelWriter gave the sheet
-                    replaced[entry] = splice(written.read(entry), rows[sheet.title])
+                    replaced[entry] = splice(written.read(entry), added[sheet.title], made[sheet.title])
     part = path.with_name(f".{path.name}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -237,8 +237,7 @@ def _sheet(workbook: openpyxl.Workbook, title: str, frame: pd.DataFrame) -> Shee
     letters = [openpyxl.utils.get_column_letter(i) for i in range(1, len(columns) + 1)]
     rest = None
     if len(frame) > held:
-        safe = [[outputs.neutralise(v) if isinstance(v, str) else v for v in column[held:]] for column in columns]
-        rest = rows_xml(letters, safe, first_row=held + 2,
+        rest = rows_xml(letters, [column[held:] for column in columns], first_row=held + 2,
                         styled=[ws.cell(2, i) for i in range(1, len(columns) + 1)],
                         heights=[16 * n if n > 1 else None for n in lines[held:]])
         if rest is None:  # openpyxl writes every line

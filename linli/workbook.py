@@ -19,8 +19,9 @@ the sheet's default height (15 pt) whatever the text in it. The id column is as 
 as the sheet's longest id. A sheet prints landscape on A4, one page wide, its two
 header rows and first two columns on every page (:func:`linli.outputs.set_print_layout`).
 
-Every text cell goes through :func:`linli.outputs.neutralise` (no formula runs when the
-workbook is opened), and the same results give the same bytes: the workbook's dates
+A text cell that starts like a formula is stored as text with Excel's quote prefix
+(:func:`linli.outputs.save_workbook`: no formula runs when the workbook is opened or a cell
+edited), and the same results give the same bytes: the workbook's dates
 are the data's as-of date (or ``$SOURCE_DATE_EPOCH``) and so are its zip entries'.
 """
 
@@ -39,7 +40,7 @@ import pandas as pd
 from .errors import LinliError
 from .indicators import catalogue as catalogue_mod
 from .labels import word
-from .outputs import neutralise, save_workbook, set_print_layout, source_date, style_cell
+from .outputs import save_workbook, set_print_layout, source_date, style_cell
 
 __all__ = ["UNIT_COLUMNS", "WORKBOOK_NAME", "indicators_sheets", "write_indicators_workbook"]
 
@@ -255,8 +256,8 @@ def write_indicators_workbook(indicators: pd.DataFrame, progress: pd.DataFrame, 
         lines = {1: 1, 2: 1}  # the lines of each row's longest text
         # header row 1: the indicator's columns, then each unit's name over its columns
         for j, (zh, en) in enumerate(INDICATOR_COLUMNS, start=1):
-            ws.cell(row=1, column=j, value=neutralise(zh))
-            ws.cell(row=2, column=j, value=neutralise(en))
+            ws.cell(row=1, column=j, value=zh)
+            ws.cell(row=2, column=j, value=en)
             lines[1] = max(lines[1], _lines(zh, widths[j - 1]))
             lines[2] = max(lines[2], _lines(en, widths[j - 1]))
         merged: list[CellRange] = []  # each unit's name over its columns
@@ -264,11 +265,11 @@ def write_indicators_workbook(indicators: pd.DataFrame, progress: pd.DataFrame, 
             col = head_cols + 1 + k
             zh, en = next((z, e) for c, z, e in UNIT_COLUMNS if c == key)
             if key == UNIT_COLUMNS[0][0]:
-                name = neutralise(names.get(uid, uid))
+                name = names.get(uid, uid)
                 ws.cell(row=1, column=col, value=name)
                 merged.append(CellRange(min_row=1, min_col=col, max_row=1, max_col=col + len(UNIT_COLUMNS) - 1))
                 lines[1] = max(lines[1], _lines(name, sum(widths[col - 1 : col - 1 + len(UNIT_COLUMNS)])))
-            ws.cell(row=2, column=col, value=neutralise(f"{zh} {en}"))
+            ws.cell(row=2, column=col, value=f"{zh} {en}")
             lines[2] = max(lines[2], _lines(f"{zh} {en}", widths[col - 1]))
         _merge(ws, merged)
         looks: dict[str, Any] = {}  # the first cell of each look (style_cell)
@@ -346,7 +347,7 @@ def _cell(value: Any) -> Any:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return None
     if isinstance(value, str):
-        return neutralise(value) if value else None
+        return value or None
     if isinstance(value, int | float):
         return float(value)
-    return neutralise(str(value))
+    return str(value)

@@ -116,4 +116,6 @@ def test_save_workbook_neutralises_a_far_cell_without_filling_the_sheet(tmp_path
     # the two cells, not the 2,600 places between A1 and Z100 (26 columns × 100 rows)
     assert len(ws._cells) == 2
     back = openpyxl.load_workbook(tmp_path / "a.xlsx").active
-    assert back["Z100"].value == "'=HYPERLINK(\"http://x\")" and back["Z100"].data_type == "s"
+    # the value as it was, stored as text with the quote prefix (shown without it, never run)
+    assert back["Z100"].value == "=HYPERLINK(\"http://x\")" and back["Z100"].data_type == "s"
+    assert back["Z100"].quotePrefix and not back["A1"].quotePrefix

@@ -159,7 +159,7 @@ def test_a_sheet_lists_at_most_its_cap_and_a_first_sheet_counts_the_rest(tmp_pat
 # character, an emoji), escapes (& < > and a carriage return), a kept space at either end
 # (the ideographic space too), a formula made text, a number with its sign, a line break
 _TRICKY = ["人民路", "😀 ok", 'a&b<c>"d\'', "两行\r\n文字", " x", "y\u3000", "=SUM(A1)", "-3.5", "\t缩进", "",
-           "‹文字，16 字› #9f4b16a0", "很长的说明：" + "调解结果不是可选的值，" * 12]
+           "‹文字，16 字› #9f4b16a0", "很长的说明：" + "调解结果不是可选的值，" * 12, "-", "@SUM(1)"]
 
 
 def _lines(file: str, n: int, *, odd: str | None = None) -> list[list[object]]:
@@ -199,16 +199,39 @@ def test_lines_written_at_once_are_the_bytes_openpyxl_writes(tmp_path: Path, mon
     ws = wb["services"]
     assert ws.max_row == 31 and ws.auto_filter.ref == "A1:J31"
     assert [c.value for c in ws[4]][:3] == ["服务记录", "services.csv", 4]  # the services table by its Chinese name; spreadsheet row 4
-    # _TRICKY[2] on the third line, as typed; the formula made text (as every cell is)
-    assert ws["F4"].value == 'a&b<c>"d\'' and ws["F8"].value == "'=SUM(A1)" and ws["F4"].alignment.wrap_text
+    # _TRICKY[2] on the third line, as typed; the formula kept as typed, made text with the
+    # quote prefix (the cell does not show it; a spreadsheet does not run it, not even when
+    # the cell is edited), in the column's style otherwise; a number with its sign as it is
+    assert ws["F4"].value == 'a&b<c>"d\'' and ws["F4"].alignment.wrap_text and not ws["F4"].quotePrefix
+    assert ws["F8"].value == "=SUM(A1)" and ws["F8"].data_type == "s" and ws["F8"].quotePrefix
+    assert ws["F8"].alignment.wrap_text and ws["F8"]._style.fontId == ws["F4"]._style.fontId
+    assert ws["F9"].value == "-3.5" and not ws["F9"].quotePrefix
+    assert [ws[f"F{r}"].value for r in (10, 14, 15)] == ["\t缩进", "-", "@SUM(1)"]  # _TRICKY[8], [12], [13]
+    assert all(ws[f"F{r}"].quotePrefix for r in (10, 14, 15))
+
+
+def test_a_first_line_that_starts_as_a_formula_leaves_the_others_plain(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # the first line is written by openpyxl and lends its cells' styles to the lines written
+    # at once; its value "=1" takes the quote prefix, which must not pass to "x" below it
+    import linli.quarantine as quarantine
+
+    q = pd.DataFrame([["services", "services.csv", r, "date", "not_a_date", v, "…", "…", "quarantined", None, "s"]
+                      for r, v in ((2, "=1"), (3, "x"), (4, "+2-"))], columns=QUARANTINE_COLUMNS)
+    fast = quarantine.save_quarantine(q, tmp_path / "fast")["quarantine_xlsx"].read_bytes()
+    monkeypatch.setattr(quarantine, "rows_xml", lambda *a, **k: None)  # openpyxl writes every line
+    slow = quarantine.save_quarantine(q, tmp_path / "slow")["quarantine_xlsx"].read_bytes()
+    assert fast == slow
+    ws = openpyxl.load_workbook(tmp_path / "fast" / "quarantine.xlsx").worksheets[0]  # one file: one sheet
+    assert [(ws[f"F{r}"].value, ws[f"F{r}"].quotePrefix) for r in (2, 3, 4)] == [("=1", True), ("x", False), ("+2-", True)]
 
 
 def test_a_value_openpyxl_would_not_write_as_text_is_left_to_it() -> None:
     from linli._xlsx_rows import rows_xml
 
     cell = openpyxl.Workbook().active["A1"]
-    # an error code, a formula, a control character, too long, no character at all (a lone surrogate)
-    for value in ("#DIV/0!", "=1+1", "a\x01b", "x" * 32_768, "\ud800", True):  # and a boolean (t="b")
+    # an error code, a control character, too long, no character at all (a lone surrogate)
+    for value in ("#DIV/0!", "a\x01b", "x" * 32_768, "\ud800", True):  # and a boolean (t="b")
         assert rows_xml(["A"], [[value]], first_row=2, styled=[cell], heights=[None]) is None, repr(value)
     assert rows_xml(["A"], [["x" * 32_767, 5, None]], first_row=2, styled=[cell], heights=[None] * 3) is not None
 

@@ -57,7 +57,10 @@ def test_headers_are_two_frozen_rows_with_each_units_columns(workbook: Path) -> 
     assert ws.freeze_panes == "F3"  # two header rows and the five columns of the indicator stay in view
     assert [ws.cell(1, j).value for j in range(1, 6)] == ["指标代码", "指标名称", "英文名称", "单位", "方向"]
     # communities first in the table's order (a, b), then the zone; 4 columns each from F (6)
-    assert [ws.cell(1, j).value for j in (6, 10, 14)] == ["甲社区 A", "'=乙社区", "人民街道 Renmin Street"]
+    # a name that starts like a formula shows as it is, stored as text with the quote prefix
+    assert [ws.cell(1, j).value for j in (6, 10, 14)] == ["甲社区 A", "=乙社区", "人民街道 Renmin Street"]
+    assert ws.cell(1, 10).data_type == "s" and ws.cell(1, 10).quotePrefix and not ws.cell(1, 6).quotePrefix
+    assert ws.cell(1, 10).font.b  # in the header's style otherwise
     assert "F1:I1" in {str(r) for r in ws.merged_cells.ranges}
     assert [ws.cell(2, j).value for j in range(6, 10)] == ["值 Value", "95%下限 95% low", "95%上限 95% high", "进展 Progress"]
 
@@ -133,7 +136,7 @@ def test_units_past_a_worksheets_columns_continue_on_another_sheet(tmp_path: Pat
     assert wb.sheetnames[:4] == ["概况 Profile", "概况 Profile (2)", "五社联动 Five-society linkage",
                                  "五社联动 Five-society linkage (2)"] and len(wb.sheetnames) == 14
     first, second = wb["五社联动 Five-society linkage"], wb["五社联动 Five-society linkage (2)"]
-    assert first.max_column == 13 and [first.cell(1, j).value for j in (6, 10)] == ["甲社区 A", "'=乙社区"]
+    assert first.max_column == 13 and [first.cell(1, j).value for j in (6, 10)] == ["甲社区 A", "=乙社区"]
     assert [second.cell(1, j).value for j in range(1, 7)] == ["指标代码", "指标名称", "英文名称", "单位", "方向",
                                                               "人民街道 Renmin Street"]
     assert second.max_column == 9 and second.freeze_panes == "F3" and "F1:I1" in {str(r) for r in second.merged_cells.ranges}
