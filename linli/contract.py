@@ -28,8 +28,8 @@ File names: a table is found under its English name or one of its Chinese names
 punctuation and spaces (``2024年调解台账.csv`` is ``调解台账``).
 
 Unit ids become file names: ``community_id`` and ``zone_id`` must match
-:data:`ID_PATTERN` (letters, digits, ``_`` and ``-``, at most 64 characters),
-anything else is quarantined. Free-text columns (:attr:`Column.free_text`) are
+:data:`ID_PATTERN` (letters, digits, ``_`` and ``-``, at most 64 characters) and
+be none of :data:`RESERVED_IDS`; anything else is quarantined. Free-text columns (:attr:`Column.free_text`) are
 scanned for phone and identity numbers; they must not hold names of people.
 """
 
@@ -356,6 +356,10 @@ _REF_EXAMPLES: dict[str, str] = {
 #: Unit ids (``community_id``, ``zone_id``) become file names: letters, digits, ``_``
 #: and ``-``, starting with a letter or digit, at most 64 characters.
 ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}"
+#: Ids that match :data:`ID_PATTERN` but name a report folder's own files (``index.html``,
+#: ``manifest.json``), compared as case-insensitive file systems compare names: a unit
+#: with one of them is quarantined (rule ``reserved_id``), its reports would overwrite them.
+RESERVED_IDS: tuple[str, ...] = ("index", "manifest")
 
 
 def _community(**kw: object) -> Column:
@@ -685,6 +689,7 @@ RULES: tuple[str, ...] = (
     "not_a_boolean",
     "unknown_code",
     "bad_pattern",
+    "reserved_id",
     "below_minimum",
     "above_maximum",
     "duplicate_id",

@@ -94,7 +94,9 @@ def column_rule(col: Column, table: Table, *, lang: str = "zh") -> str:
             bounds.append(f"≤ {_num(col.maximum)}")
         parts.append(f"{word} {'，'.join(bounds) if zh else ' and '.join(bounds)}".strip())
     if col.pattern == contract.ID_PATTERN:
-        parts.append("字母、数字、_ 或 -，不超过64个字符" if zh else "letters, digits, _ or -, at most 64 characters")
+        reserved = "、".join(contract.RESERVED_IDS) if zh else " or ".join(contract.RESERVED_IDS)
+        parts.append(f"字母、数字、_ 或 -，不超过64个字符，不能是 {reserved}（报告文件夹自己的文件名）" if zh
+                     else f"letters, digits, _ or -, at most 64 characters, not {reserved} (the report folder's own files)")
     if col.unique:
         parts.append("不得重复" if zh else "unique")
     if col.person_id:

@@ -71,7 +71,7 @@ import pyarrow.compute as pc
 import shapely
 
 from . import config, parse, privacy
-from .contract import GEOMETRY_RULES, ID_PATTERN, TABLES, Column, Table
+from .contract import GEOMETRY_RULES, ID_PATTERN, RESERVED_IDS, TABLES, Column, Table
 from .errors import InputError
 from .io import RawTable
 from .labels import column_label, table_label, word
@@ -665,8 +665,12 @@ def _parse_column(cleaned: pd.Series, col: Column, issues: _Issues, *, parsed: p
         detail = ", ".join(col.codes) if col.codes else ""
         issues.add(bad, col.name, _PARSE_RULE[kind], cleaned, detail)
     if col.pattern is not None:
-        mismatch = values.notna() & ~values.astype("string").str.fullmatch(col.pattern).fillna(False)
+        text = values.astype("string")
+        mismatch = values.notna() & ~text.str.fullmatch(col.pattern).fillna(False)
         issues.add(mismatch, col.name, "bad_pattern", cleaned, col.pattern)
+        if col.pattern == ID_PATTERN:  # a unit id: it names files beside the year's own
+            reserved = ~mismatch & text.str.casefold().isin(RESERVED_IDS).fillna(False)
+            issues.add(reserved, col.name, "reserved_id", cleaned, ", ".join(RESERVED_IDS))
     return values
 
 

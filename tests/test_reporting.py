@@ -685,10 +685,26 @@ def test_an_unchanged_build_of_several_years_loads_nothing(
 # ------------------------------------------------------------ hostile unit ids
 
 
-@pytest.mark.parametrize("unit_id", ["../../x", "/tmp/x", "a/b", "..", "x" * 65, "人民路", ""])
+@pytest.mark.parametrize("unit_id", ["../../x", "/tmp/x", "a/b", "..", "x" * 65, "人民路", "", "index", "Manifest"])
 def test_a_unit_id_that_is_not_a_safe_file_name_is_refused(tmp_path: Path, unit_id: str) -> None:
     with pytest.raises(OutputError, match="cannot name a report file"):
         make_job(tmp_path, unit_id)
+
+
+def test_no_unit_can_write_a_file_of_the_year_folder_s_own() -> None:
+    # a unit's files are <id>[.<lang>].<kind> (ipynb, html, pdf, docx, json, key); each of the
+    # year's own files (index pages, manifest.json, indicators.xlsx) that reads as one of them
+    # must name a reserved id, which validation quarantines and a job refuses; compared as a
+    # file system that ignores case compares names
+    from linli.contract import RESERVED_IDS
+    from linli.reporting.index_page import YEAR_FILES
+    from linli.reporting.jobs import FORMATS
+    from linli.reporting.names import parse_output_name
+
+    unit_kinds = {"ipynb", *FORMATS, "json", "key"}
+    clashing = {parsed.unit_id.casefold() for name in YEAR_FILES
+                if (parsed := parse_output_name(name.lower())) is not None and parsed.kind in unit_kinds}
+    assert clashing == {"index", "manifest"} and clashing <= set(RESERVED_IDS)
 
 
 def test_report_paths_stay_inside_the_output_folder(tmp_path: Path) -> None:

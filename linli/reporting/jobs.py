@@ -156,6 +156,10 @@ class ReportJob:
             msg = (f"Unit id {self.unit_id!r} cannot name a report file: use letters, digits, _ and -, "
                    "at most 64 characters.")
             raise OutputError(msg)
+        if str(self.unit_id).casefold() in contract.RESERVED_IDS:
+            msg = (f"Unit id {self.unit_id!r} cannot name a report file: {', '.join(contract.RESERVED_IDS)} "
+                   "name the report folder's own files (index.html, manifest.json).")
+            raise OutputError(msg)
         _check_choice(self.unit_type, UNIT_TYPES, "unit_type")
         check_lang(self.lang)
         object.__setattr__(self, "formats", check_formats(self.formats))

@@ -104,6 +104,13 @@ def _(data: Path) -> Rows:
     return {"communities": add_rows(data, "communities", _community("c" * 65))}
 
 
+@case("community_id_names_the_index", "community ids that would name the year's index page and manifest "
+      "(index.html, Manifest.json on a file system that ignores case); every unit is built",
+      rules=(("communities", "reserved_id"),), build="*")
+def _(data: Path) -> Rows:
+    return {"communities": add_rows(data, "communities", _community("index"), _community("Manifest"))}
+
+
 @case("community_id_with_spaces", "a community id with a space and Chinese characters",
       rules=(("communities", "bad_pattern"),))
 def _(data: Path) -> Rows:
