@@ -29,7 +29,9 @@ punctuation and spaces (``2024年调解台账.csv`` is ``调解台账``).
 
 Unit ids become file names: ``community_id`` and ``zone_id`` must match
 :data:`ID_PATTERN` (letters, digits, ``_`` and ``-``, at most 64 characters) and
-be none of :data:`RESERVED_IDS`; anything else is quarantined. Free-text columns (:attr:`Column.free_text`) are
+be none of :data:`RESERVED_IDS`; anything else is quarantined. Compared as a file
+system that ignores case compares names, no two communities have the same id, a zone
+is spelled one way, and no community has a zone's id: each would share a report file. Free-text columns (:attr:`Column.free_text`) are
 scanned for phone and identity numbers; they must not hold names of people.
 """
 
@@ -690,6 +692,8 @@ RULES: tuple[str, ...] = (
     "unknown_code",
     "bad_pattern",
     "reserved_id",
+    "id_case_clash",
+    "community_is_zone",
     "below_minimum",
     "above_maximum",
     "duplicate_id",

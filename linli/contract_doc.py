@@ -95,8 +95,10 @@ def column_rule(col: Column, table: Table, *, lang: str = "zh") -> str:
         parts.append(f"{word} {'，'.join(bounds) if zh else ' and '.join(bounds)}".strip())
     if col.pattern == contract.ID_PATTERN:
         reserved = "、".join(contract.RESERVED_IDS) if zh else " or ".join(contract.RESERVED_IDS)
-        parts.append(f"字母、数字、_ 或 -，不超过64个字符，不能是 {reserved}（报告文件夹自己的文件名）" if zh
-                     else f"letters, digits, _ or -, at most 64 characters, not {reserved} (the report folder's own files)")
+        parts.append(f"字母、数字、_ 或 -，不超过64个字符，不能是 {reserved}（报告文件夹自己的文件名）；"
+                     "只差大小写的编码算同一个，社区编码不能与街道编码相同" if zh
+                     else f"letters, digits, _ or -, at most 64 characters, not {reserved} (the report folder's own "
+                     "files); ids that differ only in case count as one, and no community may have a zone's id")
     if col.unique:
         parts.append("不得重复" if zh else "unique")
     if col.person_id:

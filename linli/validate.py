@@ -348,6 +348,7 @@ def validate_table(
     _check_compare(table, parsed, text, issues)
     geometry = _check_geometry(raw, table, parsed, issues, context)
     _check_duplicates(raw, table, text, parsed, issues, distinct=distinct)
+    _check_unit_ids(table, parsed, issues)
 
     for rule in FOOTER_RULES:  # a total row or a signature line is one problem, not a record of empty cells
         footers = raw.row_issues.loc[raw.row_issues["rule"] == rule, "idx"]
@@ -947,6 +948,37 @@ def _check_duplicates(
                 dup.reindex(raw.frame.index, fill_value=False), "+".join(table.unique_together),
                 "duplicate_key", shown, first,
             )
+
+
+def _check_unit_ids(table: Table, parsed: Mapping[str, pd.Series], issues: _Issues) -> None:
+    """Unit ids that would name the same report file, among the communities' rows that pass
+    every other rule. Zones and communities share the year's folder, and a file system that
+    ignores case (Windows, macOS) takes ``C1.html`` and ``c1.html`` as one file, so:
+
+    * a zone id spelled another way apart from case than most of its rows spell it (the
+      first of equals) is ``id_case_clash``, its detail the zone's spelling;
+    * a community id that is an earlier row's apart from case is ``id_case_clash`` (one
+      the same in every letter is ``duplicate_id`` already), its detail that row's id;
+    * a community id that is a zone's id (apart from case) is ``community_is_zone``.
+    """
+    if table.name != "communities" or not {"community_id", "zone_id"} <= parsed.keys():
+        return
+    keep = ~_among(parsed["zone_id"].index, issues.bad_index())
+    zones = _rows(parsed["zone_id"], keep).astype("string").dropna()
+    folded = zones.str.casefold()
+    spelling = {fold: Counter(group.tolist()).most_common(1)[0][0]
+                for fold, group in zones.groupby(folded, sort=False)}
+    zone_spelled = folded.map(spelling)
+    other_spelling = zones != zone_spelled
+    issues.add(other_spelling, "zone_id", "id_case_clash", zones, zone_spelled)
+    ids = _rows(parsed["community_id"], keep).astype("string").dropna()
+    ids = ids[~ids.index.isin(other_spelling.index[other_spelling.to_numpy()])]
+    folded_ids = ids.str.casefold()
+    is_zone = folded_ids.isin(spelling.keys())
+    issues.add(is_zone, "community_id", "community_is_zone", ids, folded_ids.map(spelling))
+    ids, folded_ids = ids[~is_zone], folded_ids[~is_zone]
+    first = ids.groupby(folded_ids, sort=False).transform("first")
+    issues.add(ids != first, "community_id", "id_case_clash", ids, first)
 
 
 def _distinct_ids(table: Table, text: Mapping[str, pd.Series], keep: np.ndarray) -> bool:

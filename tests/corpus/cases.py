@@ -111,6 +111,31 @@ def _(data: Path) -> Rows:
     return {"communities": add_rows(data, "communities", _community("index"), _community("Manifest"))}
 
 
+# a file system that ignores case (Windows, macOS) takes Xiangbei.html for xiangbei.html: ids
+# that differ only in case, and a community with its zone's id, would share a report file
+
+
+@case("community_ids_differ_in_case", "a community Xiangbei beside xiangbei; every unit is built",
+      rules=(("communities", "id_case_clash"),), absent_rules=(("communities", "duplicate_id"),), build="*",
+      messages={"validate": "“Xiangbei” 与 “xiangbei” 只差大小写"})
+def _(data: Path) -> Rows:
+    return {"communities": add_rows(data, "communities", _community("Xiangbei"))}
+
+
+@case("zone_id_in_two_cases", f"a community whose zone is typed {ZONE.title()}, the others' {ZONE}; every unit is built",
+      rules=(("communities", "id_case_clash"),), build="*",
+      messages={"validate": f"“{ZONE.title()}” 与 “{ZONE}” 只差大小写"})
+def _(data: Path) -> Rows:
+    return {"communities": add_rows(data, "communities", _community("c3", zone=ZONE.title()))}
+
+
+@case("community_id_is_the_zone_id", f"a community with the id {ZONE.upper()}, its zone's; every unit is built",
+      rules=(("communities", "community_is_zone"),), absent_rules=(("communities", "id_case_clash"),), build="*",
+      messages={"validate": f"“{ZONE.upper()}” 也是街道 “{ZONE}” 的编码"})
+def _(data: Path) -> Rows:
+    return {"communities": add_rows(data, "communities", _community(ZONE.upper()))}
+
+
 @case("community_id_with_spaces", "a community id with a space and Chinese characters",
       rules=(("communities", "bad_pattern"),))
 def _(data: Path) -> Rows:
