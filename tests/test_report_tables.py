@@ -16,6 +16,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Point
 
 from linli import access, labels, testing
@@ -100,6 +102,28 @@ def test_indicator_names_come_from_the_catalogue() -> None:
 )
 def test_format_value(value: object, unit: str | None, lang: str, expected: str) -> None:
     assert fmt.format_value(value, unit=unit, lang=lang) == expected
+
+
+@pytest.mark.parametrize("unit", ["%", "hours", "persons", "per 10k"])
+@given(before=st.floats(-500, 500, allow_nan=False), after=st.floats(-500, 500, allow_nan=False))
+@settings(max_examples=300, deadline=None, derandomize=True)
+def test_a_change_is_the_difference_of_the_values_shown(unit: str, before: float, after: float) -> None:
+    # a reader subtracts the two numbers printed beside the change, in a row of the
+    # five-society table (its decimals shared: row_decimals): 22.2% and 25.6% is +3.4
+    # points, not the +3.5 of 22.166 and 25.625; done here on the printed text itself
+    places = fmt.row_decimals([before, after], unit=unit)
+
+    def shown(x: float) -> float:
+        text = fmt.format_value(x, unit=unit, lang="en", decimals=places)
+        return float(text.rstrip("%").replace(",", "").replace("−", "-"))
+
+    text = fmt.change_text(before, after, unit=unit, lang="en", decimals=places)
+    delta = shown(after) - shown(before)
+    if text == "0":
+        assert abs(delta) < 0.005
+    else:
+        sign = 1 if text[0] == "+" else -1
+        assert text[0] in "+−" and abs(sign * float(text[1:].split(" ")[0].replace(",", "")) - delta) < 0.005
 
 
 def test_rank_text() -> None:

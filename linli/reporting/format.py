@@ -123,12 +123,19 @@ def format_value(value: Any, *, unit: str | None = None, lang: str = "zh", decim
     check_lang(lang)
     if is_missing(value):
         return DASH
+    text = number(value, lang, _places(float(value), unit, decimals))
+    return f"{text}%" if unit == "%" else text
+
+
+def _places(value: float, unit: str | None, decimals: int | None) -> int:
+    """The decimals :func:`format_value` writes ``value`` with."""
     if unit == "%":
-        return f"{number(value, lang, 1)}%"
-    if decimals is None and unit is not None:
-        v = abs(float(value))
-        decimals = 0 if unit in COUNT_UNITS else (2 if 0 < v < 1 else 1)
-    return number(value, lang, decimals)
+        return 1
+    if decimals is not None:
+        return decimals
+    if unit in COUNT_UNITS or (unit is None and abs(value - round(value)) < 1e-9):
+        return 0
+    return 2 if 0 < abs(value) < 1 else 1
 
 
 def target_text(ind: catalogue_mod.Indicator, *, lang: str = "zh", unit: bool = True) -> str:
@@ -183,16 +190,23 @@ def change_text(before: Any, after: Any, *, unit: str | None = None, lang: str =
                 decimals: int | None = None) -> str:
     """Return the change from ``before`` to ``after``, signed, in the value's unit.
 
-    Δ = x_after − x_before
+    Δ = round(x_after, d) − round(x_before, d)
 
-    A share (unit ``%``) changes by percentage points (``个百分点`` / ``pp``); any other
-    value as :func:`format_value` writes it (with ``decimals``: the row's, from
-    :func:`row_decimals`), with ``+`` or ``−``; no change at the precision shown is ``0``.
+    where d is the decimals each value is shown with (:func:`format_value`; ``decimals``
+    when given), so that the change is the difference of the numbers beside it: 22.166 %
+    and 25.625 % show as 22.2 % and 25.6 %, a change of +3.4 points, not the +3.5 of the
+    unrounded values. A share (unit ``%``) changes by percentage points (``个百分点`` /
+    ``pp``); any other value as :func:`format_value` writes it (with ``decimals``: the row's,
+    from :func:`row_decimals`), with ``+`` or ``−``; no change at the precision shown is ``0``.
 
     Examples
     --------
     >>> change_text(25.6, 27.1, unit="%"), change_text(27.1, 25.6, unit="%", lang="en")
     ('+1.5个百分点', '−1.5 pp')
+    >>> change_text(22.166, 25.625, unit="%", lang="en")  # 25.6 − 22.2 = 3.4 (25.625 − 22.166 = 3.459)
+    '+3.4 pp'
+    >>> change_text(1.004, 1.046, unit="hours", decimals=2)  # 1.05 − 1.00 = 0.05 (unrounded 0.042)
+    '+0.05'
     >>> change_text(1010, 1425, unit="persons", lang="en"), change_text(3.0, 3.0, unit="per person")
     ('+415', '0')
     >>> change_text(None, 3.0)
@@ -203,7 +217,7 @@ def change_text(before: Any, after: Any, *, unit: str | None = None, lang: str =
     check_lang(lang)
     if is_missing(before) or is_missing(after):
         return DASH
-    delta = float(after) - float(before)
+    delta = _as_shown(after, unit, decimals) - _as_shown(before, unit, decimals)
     if unit == "%":
         text = word("pp", lang=lang, value=number(abs(delta), lang, 1))
         shown = number(abs(delta), lang, 1)
@@ -212,6 +226,12 @@ def change_text(before: Any, after: Any, *, unit: str | None = None, lang: str =
     if set(shown) <= set("0.,"):  # no change at the precision shown
         return "0"
     return ("+" if delta > 0 else "−") + text
+
+
+def _as_shown(value: Any, unit: str | None, decimals: int | None) -> float:
+    """``value`` rounded as :func:`format_value` shows it."""
+    v = float(value)
+    return round(v, _places(v, unit, decimals))
 
 
 def dataset_name(meta: Mapping[str, Any], lang: str) -> str:
