@@ -58,6 +58,7 @@ from typing import Any
 import numpy as np
 
 from .. import contract, outputs
+from ..claims import CLAIMS_FILE
 from ..errors import ContractError
 from .demo import DEMO_SEED, DEMO_YEARS, DEMO_ZONE_ID, load_calibration
 from .draws import stream
@@ -178,9 +179,11 @@ def generate_demo(out_dir: Path | str, *, progress_bar: bool = False, style: str
     activities and 1038 mediation cases over 2022–2024. The calibration, with
     the article's words beside each figure and every assumption labelled, is
     ``linli/synth/demo.yaml``. The places the article names are included; all
-    other names, all people and all geometry are invented. Running it again
-    reproduces ``data/raw`` byte for byte (``README.md`` and
-    ``published_claims.yaml`` there are hand-written).
+    other names, all people and all geometry are invented. The article's figures, each
+    beside its words, are written as ``published_claims.yaml`` (a copy of
+    ``linli/synth/published_claims.yaml``, written by hand), for ``linli claims`` and the
+    reports' claims check. Running it again reproduces ``data/raw`` byte for byte
+    (its ``README.md`` is hand-written).
 
     Parameters
     ----------
@@ -192,16 +195,20 @@ def generate_demo(out_dir: Path | str, *, progress_bar: bool = False, style: str
     Returns
     -------
     dict
-        The path written for each table, and ``dataset`` for ``dataset.yaml``.
+        The path written for each table, ``dataset`` for ``dataset.yaml`` and ``claims``
+        for ``published_claims.yaml``.
     """
     cal = load_calibration(years=DEMO_YEARS)
     spec = cal.layout
     layout = Layout.grid(cal.plan.n, stream(DEMO_SEED, _GEOMETRY_STREAM), lon0=spec.lon0, lat0=spec.lat0,
                          cell_m=spec.cell_m, jitter=spec.jitter, ncols=spec.ncols)
     meta = {**cal.dataset, "zones": {DEMO_ZONE_ID: dict(cal.zone)}}
-    return _styled(style, Path(out_dir), lambda out: write_dataset(
+    written = _styled(style, Path(out_dir), lambda out: write_dataset(
         out, iter([(cal.plan, stream(DEMO_SEED, 0))]), layout, DEMO_YEARS, DEMO_ZONE_ID, total=cal.plan.n,
         progress_bar=progress_bar, meta=meta))
+    claims = outputs.output_path(out_dir, CLAIMS_FILE)
+    claims.write_bytes((Path(__file__).with_name(CLAIMS_FILE)).read_bytes())
+    return {**written, "claims": claims}
 
 
 def _check_years(years: Sequence[int]) -> tuple[int, ...]:
