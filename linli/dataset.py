@@ -352,25 +352,25 @@ def load_dataset(
     left_out: dict[str, Mapping[str, str]] = {}  # where a referred table's rows left out are, by spelling
     quarantines: list[pd.DataFrame] = []
     provenance: list[dict[str, object]] = []
-    located = {name: io.find_table_file(root, spec) for name, spec in TABLES.items() if name in wanted}
+    located = {name: io.find_table_files(root, spec) for name, spec in TABLES.items() if name in wanted}
     for unknown in io.unknown_files(root):
-        if unknown.reason == "format" and unknown.table in located and located[unknown.table] is None:
+        if unknown.reason == "format" and unknown.table in located and not located[unknown.table]:
             raise InputError(unknown.refusal())  # the table's only file, in a format linli cannot read
         log.warning("%s", unknown.message())
-    for name, path in located.items():
-        if path is None and TABLES[name].required:
+    for name, paths in located.items():
+        if not paths and TABLES[name].required:
             spec = TABLES[name]
             msg = (f"{root}: 缺少必需的台账“{spec.title_zh}”（文件名如 {spec.file_names[0]}.csv 或 {spec.title_zh}.xlsx）"
                    f" / required table {name!r} is missing (looked for {_candidates(spec)}).")
             raise InputError(msg)
-    present = [name for name, path in located.items() if path is not None]
+    present = [name for name, paths in located.items() if paths]
 
     def read(name: str) -> io.RawTable:
-        return io.read_table(located[name], TABLES[name], root=root, coordinates=system)
+        return io.read_tables(located[name], TABLES[name], root=root, coordinates=system)
 
     from tqdm import tqdm
 
-    sizes = {name: _file_size(located[name]) for name in present}
+    sizes = {name: sum(map(_file_size, located[name])) for name in present}
     # Helper threads read the next table while this one is checked (pyarrow parses
     # without holding the interpreter) and hash each file for the provenance.
     with (ThreadPoolExecutor(max_workers=1, thread_name_prefix="linli-read") as readers,
@@ -378,14 +378,14 @@ def load_dataset(
           _ReadAhead(readers, read, present, sizes) as ahead,
           tqdm(total=sum(sizes.values()), unit="B", unit_scale=True, desc="检查台账 / checking", leave=False,
                disable=None if progress_bar else True) as bar):
-        for name, path in located.items():
+        for name, paths in located.items():
             spec = TABLES[name]
-            if path is None:
+            if not paths:
                 log.warning("table %s absent (looked for %s)", name, _candidates(spec))
                 provenance.append({"table": name, "file": "", "status": "absent"})
                 continue
-            bar.set_postfix_str(path.name)
-            digest = hashers.submit(sha256, path)
+            bar.set_postfix_str(paths[0].name)
+            digest = hashers.submit(lambda files: "; ".join(map(sha256, files)), paths)  # a file per year: each
             raw = ahead.take(name)
             result = validate_table(raw, spec, context=clean, as_of=when, key=secret, rosters=rosters,
                                     left_out=left_out)
@@ -502,9 +502,9 @@ def read_claims(root: Path, *, warn: bool = True) -> tuple[tuple[Claim, ...] | N
         return None, reason, source
 
 
-def _file_size(path: Path | None) -> int:
+def _file_size(path: Path) -> int:
     try:
-        return path.stat().st_size if path is not None else 0
+        return path.stat().st_size
     except OSError:  # unreadable: reading it says why
         return 0
 

@@ -1,7 +1,8 @@
 """Read one input table from CSV (UTF-8 or GBK/GB18030), XLSX, GeoJSON, GeoPackage or Shapefile.
 
-:func:`find_table_file` finds a table's file in a data directory and
-:func:`read_table` reads it into a :class:`RawTable`: one column per recognised
+:func:`find_table_files` finds a table's file (or its files, a ledger kept in a file
+per year) in a data directory and :func:`read_table` reads one into a :class:`RawTable`
+(:func:`read_tables` reads them all as one): one column per recognised
 contract column (canonical English names), every value still the raw text of its
 cell (``None`` when blank), with the spreadsheet row number of every row. Parsing
 and rule checks are the validator's job; this module only reads.
@@ -23,12 +24,13 @@ field.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from . import contract
-from ._read.cells import MAX_CELL_CHARS, RawTable, display_name
+from ._read.cells import MAX_CELL_CHARS, RawTable, combine_files, display_name
 from ._read.delimited import read_csv
 from ._read.geo import read_geo
 from ._read.points import read_points
@@ -37,7 +39,7 @@ from ._read.yamlfile import MAX_YAML_BYTES, MAX_YAML_NODES, read_yaml, yaml_from
 from .errors import InputError
 
 __all__ = ["DATA_EXTENSIONS", "MAX_CELL_CHARS", "MAX_YAML_BYTES", "MAX_YAML_NODES", "RawTable", "UnknownFile",
-           "find_table_file", "read_table", "read_yaml", "skipped_sheet_zh", "unknown_files", "yaml_from_bytes"]
+           "find_table_files", "read_table", "read_tables", "read_yaml", "skipped_sheet_zh", "unknown_files", "yaml_from_bytes"]
 
 
 # ----------------------------------------------------------------- finding files
@@ -89,13 +91,21 @@ def _data_files(data_dir: Path) -> list[Path]:
     return sorted(p for p in data_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
 
 
-def find_table_file(data_dir: Path, table: contract.Table) -> Path | None:
-    """Return the file that holds ``table`` in ``data_dir``, or None when there is none.
+#: A year in a file's name (``2023年调解台账.xlsx``): a ledger kept in a file per year.
+_YEAR_IN_NAME = re.compile(r"(?<![0-9])(?:19[5-9][0-9]|20[0-9][0-9])(?![0-9])")
+
+
+def find_table_files(data_dir: Path, table: contract.Table) -> list[Path]:
+    """Return the files that hold ``table`` in ``data_dir``: none, one, or one per year.
 
     A file holds the table when its extension is one of ``table.extensions`` (in
     any case) and its name, with years, digits, punctuation and spaces stripped
     (:func:`linli.contract.file_key`), is one of ``table.file_names``:
-    ``2024年 调解台账.xlsx`` holds ``mediation_cases``.
+    ``2024年 调解台账.xlsx`` holds ``mediation_cases``. Several files hold it when the
+    ledger is kept in a file per year: every file's name has a year and no year is in
+    two names (``2023年调解台账.xlsx``, ``2024年调解台账.xlsx``); they are returned in
+    the order of their years, to be read as one table (:func:`read_tables`). A table
+    of places (boundaries, compounds, facilities) is one file.
 
     Parameters
     ----------
@@ -106,21 +116,23 @@ def find_table_file(data_dir: Path, table: contract.Table) -> Path | None:
 
     Returns
     -------
-    pathlib.Path or None
+    list of pathlib.Path
 
     Raises
     ------
     InputError
-        When ``data_dir`` is not a directory, or two files could hold the table
-        (``volunteers.csv`` and ``志愿者名册.xlsx``, or a ledger kept in a file per year).
+        When ``data_dir`` is not a directory, or several files could hold the table
+        and they are not a file per year (``volunteers.csv`` and ``志愿者名册.xlsx``,
+        or ``调解台账.xlsx`` and its copy ``调解台账 (2).xlsx``).
 
     Examples
     --------
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     _ = (Path(tmp) / "2024年人口.CSV").write_text("社区,年份\\n", encoding="utf-8")
-    ...     find_table_file(Path(tmp), contract.table("population")).name
-    '2024年人口.CSV'
+    ...     for name in ("2024年人口.CSV", "2023年 人口.xlsx"):
+    ...         _ = (Path(tmp) / name).write_text("社区,年份\\n", encoding="utf-8")
+    ...     [p.name for p in find_table_files(Path(tmp), contract.table("population"))]
+    ['2023年 人口.xlsx', '2024年人口.CSV']
     """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
@@ -130,13 +142,30 @@ def find_table_file(data_dir: Path, table: contract.Table) -> Path | None:
     found = [p for p in _data_files(data_dir)
              if p.suffix.casefold() in table.extensions and contract.file_key(p.stem) in names]
     if len(found) > 1:
-        names = [p.name for p in sorted(found)]
-        msg = (f"{data_dir}: {'、'.join(names)} 都可能是“{table.title_zh}”台账，请只保留一个"
-               f"（按年分开记的台账，请放进同一个工作簿，每年一张工作表） / {len(names)} files could hold table "
-               f"{table.name} ({', '.join(names)}); keep one (a ledger kept year by year goes in one workbook, "
-               "a sheet per year).")
-        raise InputError(msg)
-    return found[0] if found else None
+        years = [set(_YEAR_IN_NAME.findall(p.stem)) for p in found]
+        per_year = (not table.is_geo and all(years)
+                    and sum(len(y) for y in years) == len(set().union(*years)))  # no year in two names
+        if not per_year:
+            listed = [p.name for p in found]
+            msg = (f"{data_dir}: {'、'.join(listed)} 都可能是“{table.title_zh}”台账，请只保留一个"
+                   + ("" if table.is_geo else "（按年分开记的台账，每个文件名写上各自的年份，如 2023年调解台账.xlsx、"
+                      "2024年调解台账.xlsx）")
+                   + f" / {len(listed)} files could hold table {table.name} ({', '.join(listed)}); keep one"
+                   + ("." if table.is_geo else " (a ledger kept in a file per year: put each file's year in its name, "
+                      "as in 2023年调解台账.xlsx, 2024年调解台账.xlsx)."))
+            raise InputError(msg)
+        found = [p for _, p in sorted(zip((min(y) for y in years), found, strict=True))]
+    return found
+
+
+def read_tables(
+    paths: list[Path], table: contract.Table, *, root: Path | None = None, coordinates: str | None = None
+) -> RawTable:
+    """Read the files of ``table`` (:func:`find_table_files`) as one table: each as
+    :func:`read_table` reads it, one after the other, every row named by its file (and
+    sheet) as the clerk sees it (:attr:`RawTable.row_files`)."""
+    raws = [read_table(p, table, root=root, coordinates=coordinates) for p in paths]
+    return raws[0] if len(raws) == 1 else combine_files(table, raws)
 
 
 def unknown_files(data_dir: Path) -> list[UnknownFile]:

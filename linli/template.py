@@ -205,10 +205,10 @@ def _ledger_there(out: Path, table: Table, form: Path) -> str | None:
     if form.exists():
         return form.name
     try:
-        found = io.find_table_file(out, table)
+        found = io.find_table_files(out, table)
     except InputError:  # two files already: it holds the table
         return table_label(table.name)
-    return found.name if found is not None else None
+    return found[0].name if found else None
 
 
 # ------------------------------------------------------------------ filled forms

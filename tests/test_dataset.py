@@ -307,7 +307,7 @@ def test_every_rule_is_exercised(ledgered, tmp_path: Path) -> None:
     # planted by the corpus of broken inputs (tests/corpus), which checks each one
     by_corpus = {"swapped_coordinates", "non_finite_coordinates", "polygon_as_point", "mixed_encoding",
                  "uncomputed_formula", "personal_data_masked", "not_a_coordinate", "total_row",
-                 "signature_row", "extra_cells"}
+                 "signature_row", "extra_cells", "reserved_id", "id_case_clash", "community_is_zone"}
     assert set(RULES) == by_ledger | by_geometry | by_corpus
 
 

@@ -18,7 +18,7 @@ from shapely.geometry import Point, Polygon
 from linli import contract
 from linli._read import delimited
 from linli.errors import InputError
-from linli.io import RawTable, find_table_file, read_table, read_yaml
+from linli.io import RawTable, find_table_files, read_table, read_tables, read_yaml
 
 VOLUNTEERS = contract.table("volunteers")
 POPULATION = contract.table("population")
@@ -402,20 +402,20 @@ def test_xlsx_empty_sheet(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------- finding files
 
 
-def test_find_table_file(tmp_path: Path) -> None:
-    assert find_table_file(tmp_path, VOLUNTEERS) is None
+def test_find_table_files(tmp_path: Path) -> None:
+    assert find_table_files(tmp_path, VOLUNTEERS) == []
     write(tmp_path / "志愿者名册.xlsx", "")  # an alias of volunteers
     write(tmp_path / "population.csv", "")
-    assert find_table_file(tmp_path, VOLUNTEERS) == tmp_path / "志愿者名册.xlsx"
-    assert find_table_file(tmp_path, POPULATION) == tmp_path / "population.csv"
-    assert find_table_file(tmp_path, FACILITIES) is None
+    assert find_table_files(tmp_path, VOLUNTEERS) == [tmp_path / "志愿者名册.xlsx"]
+    assert find_table_files(tmp_path, POPULATION) == [tmp_path / "population.csv"]
+    assert find_table_files(tmp_path, FACILITIES) == []
 
 
 def test_find_table_file_two_candidates(tmp_path: Path) -> None:
     write(tmp_path / "volunteers.csv", "")
     write(tmp_path / "volunteers.xlsx", "")
     with pytest.raises(InputError) as info:
-        find_table_file(tmp_path, VOLUNTEERS)
+        find_table_files(tmp_path, VOLUNTEERS)
     message = str(info.value)
     assert "volunteers.csv" in message and "volunteers.xlsx" in message
     assert "\n" not in message
@@ -424,10 +424,16 @@ def test_find_table_file_two_candidates(tmp_path: Path) -> None:
 def test_find_table_file_geo(tmp_path: Path) -> None:
     write(tmp_path / "facilities.txt", "")  # not a format facilities are read from: ignored
     write(tmp_path / "服务设施.gpkg", "")
-    assert find_table_file(tmp_path, FACILITIES) == tmp_path / "服务设施.gpkg"
+    assert find_table_files(tmp_path, FACILITIES) == [tmp_path / "服务设施.gpkg"]
     write(tmp_path / "设施.csv", "")  # a spreadsheet of points (issue 11) is a second candidate
     with pytest.raises(InputError, match="设施.csv"):
-        find_table_file(tmp_path, FACILITIES)
+        find_table_files(tmp_path, FACILITIES)
+    for name in ("2023年服务设施.gpkg", "2024年服务设施.gpkg"):  # places are one file, even a file per year
+        write(tmp_path / name, "")
+    (tmp_path / "设施.csv").unlink()
+    (tmp_path / "服务设施.gpkg").unlink()
+    with pytest.raises(InputError, match="2023年服务设施.gpkg、2024年服务设施.gpkg .*请只保留一个 / "):
+        find_table_files(tmp_path, FACILITIES)
 
 
 # ---------------------------------------------------------------------- geo
@@ -737,8 +743,8 @@ def test_chinese_file_names_match_after_years_and_punctuation(tmp_path: Path) ->
 
     write(tmp_path / "2024年度 调解台账（1-12月）.csv", "")
     write(tmp_path / "志愿者名册_2024.xlsx", "")
-    assert find_table_file(tmp_path, contract.table("mediation_cases")).name == "2024年度 调解台账（1-12月）.csv"
-    assert find_table_file(tmp_path, VOLUNTEERS).name == "志愿者名册_2024.xlsx"
+    assert find_table_files(tmp_path, contract.table("mediation_cases"))[0].name == "2024年度 调解台账（1-12月）.csv"
+    assert find_table_files(tmp_path, VOLUNTEERS)[0].name == "志愿者名册_2024.xlsx"
     assert unknown_files(tmp_path) == []
 
 
@@ -973,12 +979,57 @@ def test_a_geo_file_names_only_a_misnamed_attribute(tmp_path: Path, caplog: pyte
     assert raw.unknown_columns == ["OBJECTID", "note"] and not caplog.records
 
 
-def test_a_ledger_in_a_file_per_year_is_refused_in_chinese_first(tmp_path: Path) -> None:
+def test_a_ledger_in_a_file_per_year_is_found_in_the_order_of_its_years(tmp_path: Path) -> None:
+    # a clerk's habit (3 December 2026): 2022年调解台账.xlsx, 2023年…, 2024年…, once refused
+    for name in ("2024年调解台账.xlsx", "2022年调解台账.xlsx", "调解台账2023.csv"):
+        (tmp_path / name).write_bytes(b"")
+    found = find_table_files(tmp_path, contract.table("mediation_cases"))
+    assert [p.name for p in found] == ["2022年调解台账.xlsx", "调解台账2023.csv", "2024年调解台账.xlsx"]
+
+
+@pytest.mark.parametrize("names", [("调解台账.xlsx", "调解台账 (2).xlsx"),  # a copy: no year in the names
+                                   ("2024年调解台账.xlsx", "2024年调解台账(2).xlsx"),  # one year twice
+                                   ("2024年调解台账.xlsx", "调解台账.xlsx")])  # one file without its year
+def test_files_of_one_table_that_are_not_a_file_per_year_are_refused_in_chinese_first(
+        tmp_path: Path, names: tuple[str, str]) -> None:
     # a clerk's finding (3 December 2026): the message was English only and read "both a and b and c"
-    for year in (2022, 2023, 2024):
-        (tmp_path / f"{year}年调解台账.xlsx").write_bytes(b"")
+    for name in names:
+        (tmp_path / name).write_bytes(b"")
     with pytest.raises(InputError) as err:
-        find_table_file(tmp_path, contract.table("mediation_cases"))
+        find_table_files(tmp_path, contract.table("mediation_cases"))
     said = str(err.value)
-    assert said.startswith(f"{tmp_path}: 2022年调解台账.xlsx、2023年调解台账.xlsx、2024年调解台账.xlsx 都可能是“矛盾纠纷调解”台账")
-    assert "每年一张工作表" in said and "3 files could hold table mediation_cases" in said and "both" not in said
+    listed = "、".join(sorted(names))
+    assert said.startswith(f"{tmp_path}: {listed} 都可能是“矛盾纠纷调解”台账，请只保留一个")
+    assert "每个文件名写上各自的年份" in said and "2 files could hold table mediation_cases" in said
+    assert "both" not in said and "\n" not in said
+
+
+def test_a_ledger_in_a_file_per_year_is_read_as_one_table(tmp_path: Path) -> None:
+    # 2023 in GBK CSV with a total row, 2024 in a workbook of two sheets (上半年, 下半年) and a
+    # column the CSV lacks (办结日期): one table, each row named by its file (and sheet)
+    cases = contract.table("mediation_cases")
+    write(tmp_path / "2023年调解台账.csv", "案件编号,社区,受理日期,纠纷类型,参与调解力量,调解结果\n"
+          "a1,人民路,2023-01-05,邻里,民警,调解成功\n合计,1,,,,\n", encoding="gbk")
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "上半年"
+    for row in (["案件编号", "社区", "受理日期", "办结日期", "纠纷类型", "参与调解力量", "调解结果"],
+                ["b1", "人民路", "2024-02-01", "2024-02-09", "邻里", "民警", "调解成功"]):
+        first.append(row)
+    second = book.create_sheet("下半年")
+    for row in ([None], ["案件编号", "社区", "受理日期", "办结日期", "纠纷类型", "参与调解力量", "调解结果"],
+                ["b2", "人民路", "2024-08-01", None, "邻里", "民警", "调解成功"]):  # a blank row above the header
+        second.append(row)
+    book.save(tmp_path / "2024年调解台账.xlsx")
+    raw = read_tables(find_table_files(tmp_path, cases), cases, root=tmp_path)
+    assert raw.frame["case_id"].tolist() == ["a1", "合计", "b1", "b2"]
+    assert raw.frame["closed_on"].tolist() == [None, None, "2024-02-09", None]  # blank where the CSV has no column
+    assert raw.rows.tolist() == [2, 3, 2, 3]  # each file's (and sheet's) own row numbers
+    assert raw.row_files.tolist() == ["2023年调解台账.csv", "2023年调解台账.csv",
+                                      "2024年调解台账.xlsx [上半年]", "2024年调解台账.xlsx [下半年]"]
+    assert raw.file == "2023年调解台账.csv; 2024年调解台账.xlsx" and raw.encoding == "gb18030"
+    assert raw.sheets == ["2024年调解台账.xlsx [上半年]", "2024年调解台账.xlsx [下半年]"]
+    assert raw.row_issues[["idx", "rule"]].values.tolist() == [[1, "total_row"]]  # the CSV's line 3: the second row
+    # a message names the cell as the clerk sees it in each file: 办结日期 is column D of the workbook
+    assert raw.header_cells["2024年调解台账.xlsx [下半年]"]["closed_on"] == ("D", "办结日期")
+    assert raw.header_cells["2023年调解台账.csv"]["dispute_type"] == ("D", "纠纷类型")

@@ -106,6 +106,44 @@ class RawTable:
     header_cells: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
 
 
+def combine_files(table: contract.Table, raws: Sequence[RawTable]) -> RawTable:
+    """One table of the tables read from a ledger's files (a file per year), one after the
+    other: each row keeps its row number and is named by its file (and sheet, as
+    :attr:`RawTable.row_files` named it); a column one file lacks is blank in its rows.
+    :attr:`RawTable.file` lists the files, separated by ``"; "``, and so do the encodings,
+    the sheets and the sheets passed over, each named with its file."""
+    frames, rows, files, issues = [], [], [], []
+    offset = 0
+    for raw in raws:
+        n = len(raw.frame)
+        frames.append(raw.frame.reset_index(drop=True).astype(object))
+        rows.append(raw.rows.reset_index(drop=True))
+        named = raw.row_files.reset_index(drop=True) if raw.row_files is not None else pd.Series([raw.file] * n)
+        files.append(named.astype(object))
+        issues.append(raw.row_issues.assign(idx=raw.row_issues["idx"] + offset))
+        offset += n
+    order = [c.name for c in table.columns]
+    frame = pd.concat(frames, ignore_index=True)
+    frame = frame[[c for c in order if c in frame.columns]]
+    frame = frame.where(frame.notna(), None)
+    unknown: list[str] = []
+    for raw in raws:
+        unknown += [u for u in raw.unknown_columns if u not in unknown]
+    encodings = list(dict.fromkeys(raw.encoding for raw in raws if raw.encoding))
+    return RawTable(
+        table=table.name, file="; ".join(raw.file for raw in raws), frame=frame,
+        rows=pd.Series(pd.concat(rows, ignore_index=True).to_numpy(dtype="int64"), index=frame.index, name="row"),
+        unknown_columns=unknown, encoding="; ".join(encodings) or None, header_row=raws[0].header_row,
+        row_files=pd.Series(pd.concat(files, ignore_index=True).to_numpy(), index=frame.index),
+        sheets=[f"{raw.file} [{sheet}]" for raw in raws for sheet in raw.sheets],
+        skipped_sheets=[f"{raw.file} [{name}]: {why}" for raw in raws
+                        for name, _, why in (entry.partition(": ") for entry in raw.skipped_sheets)],
+        row_issues=pd.concat(issues, ignore_index=True),
+        delimiter=next((raw.delimiter for raw in raws if raw.delimiter), None),
+        header_cells={label: cells for raw in raws for label, cells in raw.header_cells.items()},
+    )
+
+
 def no_issues() -> pd.DataFrame:
     return pd.DataFrame({"idx": pd.Series([], dtype="int64"), "column": pd.Series([], dtype=object),
                          "rule": pd.Series([], dtype=object), "detail": pd.Series([], dtype=object)})

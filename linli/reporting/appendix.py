@@ -291,13 +291,19 @@ def claims_html(res: UnitSlice, *, lang: str = "zh") -> str:
 
 
 def provenance_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
-    """Return every input file with its table, SHA-256 (first 12 hex digits) and rows loaded.
+    """Return every input file with its table, SHA-256 (first 12 hex digits) and rows loaded;
+    a ledger kept in a file per year lists its files and their digests, ``; ``-separated.
 
     Examples
     --------
+    >>> import dataclasses
     >>> from linli.testing import example_unit
-    >>> provenance_table(example_unit()).iloc[0].tolist()
+    >>> res = example_unit()
+    >>> provenance_table(res).iloc[0].tolist()
     ['社区', 'communities.csv', '5e09d7f38cb3', '4']
+    >>> per_year = res.provenance.assign(file="2023年社区.csv; 2024年社区.csv", sha256="a" * 64 + "; " + "b" * 64)
+    >>> provenance_table(dataclasses.replace(res, provenance=per_year)).iloc[0, 1:3].tolist()
+    ['2023年社区.csv; 2024年社区.csv', 'aaaaaaaaaaaa; bbbbbbbbbbbb']
     """
     check_lang(lang)
     rows = []
@@ -305,7 +311,7 @@ def provenance_table(res: UnitSlice, *, lang: str = "zh") -> pd.DataFrame:
         if str(r.status) == "absent":
             rows.append([table_label(str(r.table), lang=lang), word("absent", lang=lang), DASH, DASH])
             continue
-        rows.append([table_label(str(r.table), lang=lang), str(r.file), str(r.sha256)[:12],
+        rows.append([table_label(str(r.table), lang=lang), str(r.file), "; ".join(h[:12] for h in str(r.sha256).split("; ")),
                      count_text(r.rows_loaded, lang)])
     return pd.DataFrame(rows, columns=[word(k, lang=lang) for k in ("table", "file", "sha256", "rows")])
 

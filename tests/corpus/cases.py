@@ -822,6 +822,39 @@ def _(data: Path) -> Rows:
     return {"mediation_cases": 420}
 
 
+def _file_per_year_read_as_one(command: str, out: Path, stdout: str) -> None:
+    _count_2024_cases(command, out, stdout)
+    if command != "validate":
+        return
+    with (out / "quarantine.csv").open(encoding="utf-8-sig", newline="") as fh:
+        lines = list(csv.DictReader(fh))
+    # m2023-7 typed again in the 2024 workbook's sheet: its line names that file and
+    # sheet, and the line of the 2023 file it repeats (record 7: line 8)
+    assert [(q["file"], q["rule"]) for q in lines] == [("2024年调解台账.xlsx", "duplicate_id")]
+    assert "保留2023年调解台账.csv 第8行" in lines[0]["message_zh"], lines[0]["message_zh"]
+    with (out / "provenance.csv").open(encoding="utf-8-sig", newline="") as fh:
+        cases = next(r for r in csv.DictReader(fh) if r["table"] == "mediation_cases")
+    assert cases["file"] == "2022年调解台账.xlsx; 2023年调解台账.csv; 2024年调解台账.xlsx"
+    assert len(cases["sha256"].split("; ")) == 3 and cases["encoding"] == "gb18030"
+    assert cases["rows_read"] == "421" and cases["rows_quarantined"] == "1"
+
+
+@case("ledger_in_a_file_per_year", "mediation cases kept in a file per year: 2022年调解台账.xlsx, "
+      "2023年调解台账.csv (GBK), 2024年调解台账.xlsx, 140 rows each, and one 2023 case typed again in 2024",
+      rules=(("mediation_cases", "duplicate_id"),), check=_file_per_year_read_as_one)
+def _(data: Path) -> Rows:
+    header = columns("mediation_cases")
+    _workbook(data / "2022年调解台账.xlsx", {"Sheet1": [header, *_case_cells(_many_cases(140, 2022))]})
+    again = _many_cases(1, 2023, start=7)
+    again[0]["dispute_type"] = "family"  # not a copy of the row: the same id for another case
+    chinese = [c.label_zh for c in contract.TABLES["mediation_cases"].columns]  # the headers as a clerk types them, in GBK
+    (data / "2023年调解台账.csv").write_text(csv_text("mediation_cases", _many_cases(140, 2023), header=chinese),
+                                        encoding="gbk")
+    _workbook(data / "2024年调解台账.xlsx", {"Sheet1": [header, *_case_cells(_many_cases(140, 2024) + again)]})
+    (data / "mediation_cases.csv").unlink()
+    return {"mediation_cases": 421}
+
+
 def _duplicates_name_the_other_sheet(command: str, out: Path, stdout: str) -> None:
     if command != "validate":
         return
