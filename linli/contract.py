@@ -174,6 +174,17 @@ class Table:
         """
         return tuple(dict.fromkeys((self.name, self.title_zh, *self.file_aliases)))
 
+    @property
+    def kept_by_year(self) -> bool:
+        """Whether each record belongs to a year (an event's date, or a ``year`` column): such a
+        ledger may be kept in a file per year. A roster (its records' start and end dates say
+        who was on it each year), the list of communities and a table of places are one file.
+
+        >>> table("mediation_cases").kept_by_year, table("population").kept_by_year, table("volunteers").kept_by_year
+        (True, True, False)
+        """
+        return self.date_column is not None or any(c.name == "year" for c in self.columns)
+
     def sheet_table(self) -> Table:
         """The table as a spreadsheet of points holds it: its columns, then ``lon`` and ``lat``."""
         if not self.points_from_sheets:

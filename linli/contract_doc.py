@@ -186,12 +186,13 @@ def render_markdown() -> str:
         "<!-- Generated from linli/contract.py and linli/labels.yaml by linli.contract_doc.render_markdown(); "
         "do not edit by hand. Regenerate with `python -m linli.contract_doc`. -->",
         "",
-        "每张台账一份文件（或每年一份，文件名写上各自的年份：`2023年调解台账.xlsx`、`2024年调解台账.xlsx`），"
+        "每张台账一份文件（按日期或年份记的台账也可以每年一份，文件名写上各自的年份：`2023年调解台账.xlsx`、"
+        "`2024年调解台账.xlsx`；名册只要最新的一份），"
         "放在同一个文件夹（`--data-dir`）中。`linli template` 生成每张表的空白 Excel 模板"
         "（中文表头、下拉选项、填写说明）；填好后运行 `linli validate`，按 `quarantine.xlsx` 逐行修改。",
         "",
-        "One file per ledger (or one per year, each file's year in its name: `2023年调解台账.xlsx`, "
-        "`2024年调解台账.xlsx`), all in one folder (`--data-dir`). `linli template` writes a blank Excel form per "
+        "One file per ledger (a ledger of dated records or of years may be one per year, each file's year in "
+        "its name: `2023年调解台账.xlsx`, `2024年调解台账.xlsx`; a roster is one file, the latest), all in one folder (`--data-dir`). `linli template` writes a blank Excel form per "
         "table (Chinese headers, drop-down lists, a 填写说明 sheet); fill it in, run `linli validate`, and fix "
         "each row `quarantine.xlsx` lists.",
         "",

@@ -104,8 +104,9 @@ def find_table_files(data_dir: Path, table: contract.Table) -> list[Path]:
     ``2024年 调解台账.xlsx`` holds ``mediation_cases``. Several files hold it when the
     ledger is kept in a file per year: every file's name has a year and no year is in
     two names (``2023年调解台账.xlsx``, ``2024年调解台账.xlsx``); they are returned in
-    the order of their years, to be read as one table (:func:`read_tables`). A table
-    of places (boundaries, compounds, facilities) is one file.
+    the order of their years, to be read as one table (:func:`read_tables`). Only a
+    ledger whose records belong to a year may be (:attr:`linli.contract.Table.kept_by_year`):
+    a roster, the list of communities or a table of places is one file.
 
     Parameters
     ----------
@@ -122,8 +123,9 @@ def find_table_files(data_dir: Path, table: contract.Table) -> list[Path]:
     ------
     InputError
         When ``data_dir`` is not a directory, or several files could hold the table
-        and they are not a file per year (``volunteers.csv`` and ``志愿者名册.xlsx``,
-        or ``调解台账.xlsx`` and its copy ``调解台账 (2).xlsx``).
+        and they are not a file per year (``调解台账.xlsx`` and its copy
+        ``调解台账 (2).xlsx``, or ``2023年志愿者名册.xlsx`` and ``2024年志愿者名册.xlsx``:
+        a roster).
 
     Examples
     --------
@@ -143,16 +145,21 @@ def find_table_files(data_dir: Path, table: contract.Table) -> list[Path]:
              if p.suffix.casefold() in table.extensions and contract.file_key(p.stem) in names]
     if len(found) > 1:
         years = [set(_YEAR_IN_NAME.findall(p.stem)) for p in found]
-        per_year = (not table.is_geo and all(years)
+        per_year = (table.kept_by_year and all(years)
                     and sum(len(y) for y in years) == len(set().union(*years)))  # no year in two names
         if not per_year:
             listed = [p.name for p in found]
-            msg = (f"{data_dir}: {'、'.join(listed)} 都可能是“{table.title_zh}”台账，请只保留一个"
-                   + ("" if table.is_geo else "（按年分开记的台账，每个文件名写上各自的年份，如 2023年调解台账.xlsx、"
-                      "2024年调解台账.xlsx）")
-                   + f" / {len(listed)} files could hold table {table.name} ({', '.join(listed)}); keep one"
-                   + ("." if table.is_geo else " (a ledger kept in a file per year: put each file's year in its name, "
-                      "as in 2023年调解台账.xlsx, 2024年调解台账.xlsx)."))
+            if table.kept_by_year:
+                why = ("（按年分开记的台账，每个文件名写上各自的年份，如 2023年调解台账.xlsx、2024年调解台账.xlsx）",
+                       " (a ledger kept in a file per year: put each file's year in its name, as in "
+                       "2023年调解台账.xlsx, 2024年调解台账.xlsx)")
+            elif table.start is not None:
+                why = ("（名册只要最新的一份：每条记录的起止日期已写明各年谁在册）",
+                       " (a roster is one file, the latest: its records' start and end dates say who was on it each year)")
+            else:
+                why = ("", "")
+            msg = (f"{data_dir}: {'、'.join(listed)} 都可能是“{table.title_zh}”台账，请只保留一个{why[0]} / "
+                   f"{len(listed)} files could hold table {table.name} ({', '.join(listed)}); keep one{why[1]}.")
             raise InputError(msg)
         found = [p for _, p in sorted(zip((min(y) for y in years), found, strict=True))]
     return found

@@ -436,6 +436,19 @@ def test_find_table_file_geo(tmp_path: Path) -> None:
         find_table_files(tmp_path, FACILITIES)
 
 
+def test_a_roster_kept_in_a_file_per_year_is_refused_with_why(tmp_path: Path) -> None:
+    # each year's roster holds the people of the years before: read as one, every one of
+    # them would be a duplicate; the start and end dates of one roster say who was on it when
+    for name in ("2023年志愿者名册.xlsx", "2024年志愿者名册.xlsx"):
+        write(tmp_path / name, "")
+    with pytest.raises(InputError) as err:
+        find_table_files(tmp_path, VOLUNTEERS)
+    said = str(err.value)
+    assert "请只保留一个（名册只要最新的一份：每条记录的起止日期已写明各年谁在册） / " in said
+    assert said.endswith("keep one (a roster is one file, the latest: its records' start and end dates say who "
+                         "was on it each year).")
+
+
 # ---------------------------------------------------------------------- geo
 
 LONLAT = [(112.6100, 26.9000), (112.6250, 26.8935), (112.6012, 26.9101)]
