@@ -477,3 +477,49 @@ def test_reading_ahead_stops_when_the_load_does(monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(InputError), dataset._ReadAhead(pool, str.upper, list(sizes), sizes):  # type: ignore[arg-type]
         raise InputError("a ledger that cannot be read")
     assert pool.submitted == ["a", "b", "c"] and all(f.cancelled() for f in pool.futures)
+
+
+# ------------------------------------------------------------ a ledger in a file per year
+
+
+def test_a_ledger_split_into_a_file_per_year_loads_as_the_whole(tmp_path: Path) -> None:
+    # the GBK ledgers (bad rows among them), and the same with the mediation ledger's first
+    # 4 records in a 2023 CSV and the other 5 in a 2024 workbook: the same clean tables and
+    # the same quarantine lines, each line of the second part in the workbook, its row
+    # number 4 less (record 5, line 6 of the whole file, is line 2 of the workbook)
+    import csv as csv_module
+
+    import openpyxl
+
+    whole, split = tmp_path / "whole", tmp_path / "split"
+    for folder in (whole, split):
+        folder.mkdir()
+        ledger.write_ledger(folder, fmt="gbk")
+    source = split / "2024年 纠纷调解台账.csv"
+    with source.open(encoding="gb18030", newline="") as fh:
+        header, *records = list(csv_module.reader(fh))
+    assert len(records) == 9
+    source.unlink()
+    with (split / "2023年 纠纷调解台账.csv").open("w", encoding="gb18030", newline="") as fh:
+        csv_module.writer(fh).writerows([header, *records[:4]])
+    book = openpyxl.Workbook()
+    for row in [header, *records[4:]]:
+        book.active.append([cell or None for cell in row])  # a blank CSV cell is an empty cell
+    book.save(split / "2024年 纠纷调解台账.xlsx")
+
+    a, b = load_dataset(whole, as_of=AS_OF, key=KEY), load_dataset(split, as_of=AS_OF, key=KEY)
+    for name in a.tables:
+        pdt.assert_frame_equal(b.tables[name], a.tables[name], obj=name)
+    qa = a.quarantine[a.quarantine["table"] == "mediation_cases"].reset_index(drop=True)
+    qb = b.quarantine[b.quarantine["table"] == "mediation_cases"].reset_index(drop=True)
+    assert len(qa) > 0 and len(qa) == len(qb)
+    same = ["table", "column", "rule", "value", "outcome", "community", "record_id"]
+    pdt.assert_frame_equal(qb[same], qa[same])
+    later = qa["row"].astype(int) > 5  # records 5..9 of the whole file: its lines 6..10
+    assert (qb["file"] == qa["file"].where(~later, "2024年 纠纷调解台账.xlsx")
+            .where(later, "2023年 纠纷调解台账.csv")).all()
+    assert (qb["row"].astype(int) == qa["row"].astype(int) - later * 4).all()
+    cases = b.provenance.set_index("table").loc["mediation_cases"]
+    assert cases["file"] == "2023年 纠纷调解台账.csv; 2024年 纠纷调解台账.xlsx"
+    assert cases[["rows_read", "rows_loaded", "rows_quarantined"]].tolist() == \
+        a.provenance.set_index("table").loc["mediation_cases", ["rows_read", "rows_loaded", "rows_quarantined"]].tolist()

@@ -116,7 +116,7 @@ def combine_files(table: contract.Table, raws: Sequence[RawTable]) -> RawTable:
     offset = 0
     for raw in raws:
         n = len(raw.frame)
-        frames.append(raw.frame.reset_index(drop=True).astype(object))
+        frames.append(raw.frame.reset_index(drop=True))  # Arrow strings stay Arrow when every file is CSV
         rows.append(raw.rows.reset_index(drop=True))
         named = raw.row_files.reset_index(drop=True) if raw.row_files is not None else pd.Series([raw.file] * n)
         files.append(named.astype(object))
@@ -125,7 +125,9 @@ def combine_files(table: contract.Table, raws: Sequence[RawTable]) -> RawTable:
     order = [c.name for c in table.columns]
     frame = pd.concat(frames, ignore_index=True)
     frame = frame[[c for c in order if c in frame.columns]]
-    frame = frame.where(frame.notna(), None)
+    for column in frame.columns:  # a blank cell is None in an object column, as each reader leaves it
+        if frame[column].dtype == object:
+            frame[column] = frame[column].where(frame[column].notna(), None)
     unknown: list[str] = []
     for raw in raws:
         unknown += [u for u in raw.unknown_columns if u not in unknown]
