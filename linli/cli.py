@@ -320,9 +320,9 @@ def cmd_synth(args: argparse.Namespace) -> int:
         written = generate(out, communities=args.communities, seed=args.seed, progress_bar=_bars(args),
                            style=args.style)
     n_tables = len([k for k in written if k not in ("dataset", "claims")])
-    files = " and ".join(["dataset.yaml", *(["published_claims.yaml (the article's figures)"] if "claims" in written else [])])
-    print(f"wrote {n_tables} tables and {files} to {out}" + (" as a street office keeps them"
-                                                             if args.style == "ledger" else ""))
+    claims = " and published_claims.yaml (the article's figures)" if "claims" in written else ""
+    print(f"wrote {n_tables} tables and dataset.yaml{claims} to {out}" + (" as a street office keeps them"
+                                                                          if args.style == "ledger" else ""))
     return EXIT_OK
 
 

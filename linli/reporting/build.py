@@ -167,6 +167,7 @@ def build(
     # other already in the folder: each lists what is on disk now, so none is left behind
     langs = index_langs(year_dir, DEFAULT_LANG, lang)
     uncertainty = handoff.load_frame(handoff_dir, "uncertainty")
+    quarantine = _quarantine(handoff_dir)
     types = dict(zip(every_unit["unit_id"].astype(str), every_unit["unit_type"].astype(str), strict=True))
     pages = {
         code: write_index(
@@ -177,7 +178,7 @@ def build(
             standings=standings(uncertainty, year=year, lang=code),
             subtitle=word("page.subtitle", lang=code, dataset=dataset_name(meta, code), as_of=meta.get("as_of")),
             banner=word("page.banner", lang=code) if meta.get("synthetic") else None,
-            quarantine=_quarantine(handoff_dir),
+            quarantine=quarantine,
             langs=langs,
         )
         for code in langs

@@ -246,10 +246,9 @@ def write_years_index(root: Path | str, *, lang: str, title: str | None = None, 
     """
     check_lang(lang)
     base = Path(root)
-    years = sorted((p for p in base.iterdir() if re.fullmatch(r"\d{4}", p.name) and index_langs(p)),
-                   key=lambda p: p.name, reverse=True)
-    pages = {p: p / index_name(lang) if (p / index_name(lang)).is_file() else p / index_name(index_langs(p)[0])
-             for p in years}
+    found = {p: index_langs(p) for p in base.iterdir() if re.fullmatch(r"\d{4}", p.name)}
+    years = sorted((p for p, codes in found.items() if codes), key=lambda p: p.name, reverse=True)
+    pages = {p: p / index_name(lang if lang in found[p] else found[p][0]) for p in years}
     rows = [{"href": _relative(pages[p], base), "text": word("page.title", lang=lang, year=int(p.name)),
              "units": word("page.on_disk", lang=lang, n=len(reports_on_disk(p)))} for p in years]
     shown = title or word("page.years_title", lang=lang)

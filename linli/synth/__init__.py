@@ -207,7 +207,7 @@ def generate_demo(out_dir: Path | str, *, progress_bar: bool = False, style: str
         out, iter([(cal.plan, stream(DEMO_SEED, 0))]), layout, DEMO_YEARS, DEMO_ZONE_ID, total=cal.plan.n,
         progress_bar=progress_bar, meta=meta))
     claims = outputs.output_path(out_dir, CLAIMS_FILE)
-    claims.write_bytes((Path(__file__).with_name(CLAIMS_FILE)).read_bytes())
+    claims.write_bytes(Path(__file__).with_name(CLAIMS_FILE).read_bytes())
     return {**written, "claims": claims}
 
 
